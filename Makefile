@@ -1,0 +1,45 @@
+# minzheng — two commands: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA ?= var
+export MINZHENG_DATA_DIR ?= $(abspath $(DATA))
+
+.PHONY: run test lint typecheck pytest test-pg test-e2e clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11 (python3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python requirements/lock.txt pyproject.toml
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements/lock.txt
+	$(BIN)/python -m pip install -q --no-deps -e .
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/minzheng migrate --noinput
+	$(BIN)/minzheng setup-demo --persons 10000
+	$(BIN)/minzheng runserver 127.0.0.1:8000
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest -n 2 -m "not e2e and not postgres and not spark"
+
+test: lint typecheck pytest
+
+test-pg: $(STAMP)
+	MINZHENG_DB=postgres $(BIN)/pytest -n 2 -m "not e2e and not spark"
+
+test-e2e: $(STAMP)
+	$(BIN)/pytest -m e2e -p no:xdist
+
+clean:
+	rm -rf $(VENV) $(DATA)

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    VILLAGE_ASSISTANT = "village_assistant", "村协理员"
+    TOWNSHIP_CLERK = "township_clerk", "乡镇经办"
+    TOWNSHIP_APPROVER = "township_approver", "乡镇审批"
+    COUNTY_OFFICER = "county_officer", "县级"
+    CITY_OFFICER = "city_officer", "市级"
+    AUDITOR = "auditor", "审计"
+    SYSADMIN = "sysadmin", "系统管理员"
+
+
+class User(AbstractUser):
+    """Every account is bound to one region; it sees that region's subtree and nothing else."""
+
+    role = models.CharField("角色", max_length=24, choices=Role.choices, blank=True, default="")
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name="所属区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    display_name = models.CharField("姓名", max_length=64, blank=True, default="")
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class ApiToken(models.Model):
+    """Bearer token for mobile clients; only the SHA-256 of the key is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    name = models.CharField("用途", max_length=64, default="mobile")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.user_id}"

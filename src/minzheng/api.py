@@ -1,0 +1,47 @@
+"""django-ninja root: /api/v1/, OpenAPI at /api/v1/docs. Session (browser) or bearer token (mobile)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.security import HttpBearer, django_auth
+
+from minzheng.accounts.services import api_token_authenticate
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(key=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="minzheng 民政 API",
+    version="1",
+    urls_namespace="api-v1",
+    auth=[TokenAuth(), django_auth],
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": "；".join(exc.messages)}, status=400)
+
+
+def _register() -> None:
+    from minzheng.accounts.api import router as accounts_router
+    from minzheng.people.api import router as people_router
+    from minzheng.regions.api import router as regions_router
+
+    api.add_router("/auth", accounts_router)
+    api.add_router("/regions", regions_router)
+    api.add_router("/people", people_router)
+
+
+_register()

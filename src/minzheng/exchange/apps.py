@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ExchangeConfig(AppConfig):
+    name = "minzheng.exchange"
+    verbose_name = "数据交换"

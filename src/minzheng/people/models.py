@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from minzheng.core import crypto
+from minzheng.core.masking import mask_id_number, mask_phone
+
+
+class HukouType(models.TextChoices):
+    URBAN = "urban", "城镇"
+    RURAL = "rural", "农村"
+
+
+class Sex(models.TextChoices):
+    MALE = "M", "男"
+    FEMALE = "F", "女"
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", "户主"
+    SPOUSE = "spouse", "配偶"
+    CHILD = "child", "子女"
+    PARENT = "parent", "父母"
+    GRANDCHILD = "grandchild", "孙子女"
+    OTHER = "other", "其他"
+
+
+class Person(models.Model):
+    """A resident. The ID number and phone are encrypted at rest; `id_hash` (keyed HMAC) finds a person by
+    exact ID without decrypting anything. Birth date and sex are derived from the ID and cross-checked."""
+
+    id_number_enc = models.TextField("身份证号（密文）")
+    id_hash = models.CharField("身份证号索引", max_length=64, unique=True)
+    id_tail = models.CharField("身份证号后4位", max_length=4, default="")
+    name = models.CharField("姓名", max_length=64, db_index=True)
+    sex = models.CharField("性别", max_length=1, choices=Sex.choices)
+    birth_date = models.DateField("出生日期", db_index=True)
+    hukou_type = models.CharField("户口性质", max_length=8, choices=HukouType.choices)
+    hukou_region = models.ForeignKey(
+        "regions.Region", verbose_name="户籍地", on_delete=models.PROTECT, related_name="+"
+    )
+    residence_region = models.ForeignKey(
+        "regions.Region", verbose_name="居住地", on_delete=models.PROTECT, related_name="+"
+    )
+    # Scope key: the residence village code (12 digits); region-scoped queries are prefix scans on it.
+    region_code = models.CharField("管辖区划", max_length=15, db_index=True)
+    phone_enc = models.TextField("联系电话（密文）", blank=True, default="")
+    is_alive = models.BooleanField("在世", default=True)
+    death_date = models.DateField("死亡日期", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "人员"
+        verbose_name_plural = "人员"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_alive=True, death_date__isnull=True) | Q(is_alive=False),
+                name="person_alive_has_no_death_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(death_date__isnull=True) | Q(death_date__gte=models.F("birth_date")),
+                name="person_death_after_birth",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.id_masked}）"
+
+    @property
+    def id_number(self) -> str:
+        """Plain value. Call only through an audited reveal or a service that needs it."""
+        return crypto.decrypt(self.id_number_enc)
+
+    @property
+    def id_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(crypto.decrypt(self.phone_enc)) if self.phone_enc else ""
+
+
+class Household(models.Model):
+    number = models.CharField("户编号", max_length=32, unique=True)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name="所在村(社区)", on_delete=models.PROTECT, related_name="+"
+    )
+    region_code = models.CharField("管辖区划", max_length=15, db_index=True)
+    hukou_type = models.CharField("户口性质", max_length=8, choices=HukouType.choices)
+    address = models.CharField("住址", max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "家庭户"
+        verbose_name_plural = "家庭户"
+
+    def __str__(self) -> str:
+        return f"户{self.number}"
+
+
+class Membership(models.Model):
+    """A person's time in a household; moves close one row and open another, so history is kept."""
+
+    household = models.ForeignKey(
+        Household, verbose_name="家庭户", on_delete=models.PROTECT, related_name="memberships"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name="人员", on_delete=models.PROTECT, related_name="memberships"
+    )
+    relation = models.CharField("与户主关系", max_length=12, choices=Relation.choices)
+    start_date = models.DateField("起始日期")
+    end_date = models.DateField("结束日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "家庭成员"
+        verbose_name_plural = "家庭成员"
+        constraints = [
+            # One household at a time; one current head per household.
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(end_date__isnull=True), name="one_current_household"
+            ),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(end_date__isnull=True, relation="head"),
+                name="one_current_head",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="membership_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}@{self.household_id} {self.relation}"

@@ -1,0 +1,77 @@
+"""Region-scoped reads of the registry. `person_get_for_actor` / `household_get_for_actor` are the one
+access checkpoint per object type: out-of-region answers exactly like a missing id (404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from minzheng.accounts.scoping import scope
+from minzheng.core import crypto
+from minzheng.core.idnumber import normalize
+
+from .models import Household, Membership, Person
+
+
+def person_search(*, actor: Any, q: str = "", region_code: str = "") -> QuerySet[Person]:
+    qs = scope(Person.objects.all(), actor).select_related("residence_region")
+    q = (q or "").strip()
+    if region_code:
+        qs = qs.filter(region_code__startswith=region_code)
+    if not q:
+        return qs.order_by("id")
+    value = normalize(q)
+    if len(value) == 18:
+        return qs.filter(id_hash=crypto.blind_index(value)).order_by("id")
+    if len(value) == 4 and value[:3].isdigit():
+        return qs.filter(id_tail=value).order_by("id")
+    return qs.filter(name__contains=q).order_by("id")
+
+
+def person_get_for_actor(*, actor: Any, person_id: int) -> Person:
+    person = (
+        scope(Person.objects.select_related("hukou_region", "residence_region"), actor)
+        .filter(pk=person_id)
+        .first()
+    )
+    if person is None:
+        raise Http404("未找到该人员")
+    return person
+
+
+def household_get_for_actor(*, actor: Any, household_id: int) -> Household:
+    household = scope(Household.objects.select_related("region"), actor).filter(pk=household_id).first()
+    if household is None:
+        raise Http404("未找到该家庭")
+    return household
+
+
+def household_search(*, actor: Any, q: str = "") -> QuerySet[Household]:
+    qs = scope(Household.objects.select_related("region"), actor)
+    if q:
+        qs = qs.filter(number__startswith=q.strip())
+    return qs.order_by("id")
+
+
+def household_members(*, household: Household, current_only: bool = True) -> QuerySet[Membership]:
+    qs = Membership.objects.filter(household=household).select_related("person")
+    if current_only:
+        qs = qs.filter(end_date__isnull=True)
+    return qs.order_by("end_date", "id")
+
+
+def person_current_membership(*, person: Person) -> Membership | None:
+    return (
+        Membership.objects.filter(person=person, end_date__isnull=True)
+        .select_related("household")
+        .prefetch_related(
+            Prefetch("household__memberships", queryset=Membership.objects.filter(end_date__isnull=True))
+        )
+        .first()
+    )
+
+
+def person_membership_history(*, person: Person) -> QuerySet[Membership]:
+    return Membership.objects.filter(person=person).select_related("household").order_by("-start_date")

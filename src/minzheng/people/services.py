@@ -1,0 +1,233 @@
+"""All writes to the population registry. Validation lives here, once, for UI, API, CLI and importers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from minzheng.accounts.scoping import in_scope
+from minzheng.audit.models import AuditEvent
+from minzheng.audit.services import audit_record
+from minzheng.core import crypto
+from minzheng.core.idnumber import parse_id_number
+from minzheng.core.masking import mask_id_number
+from minzheng.regions.models import Region, RegionLevel
+
+from .models import Household, HukouType, Membership, Person, Relation
+
+
+def _village(code: str, *, label: str) -> Region:
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise ValidationError(f"{label}区划代码{code}不存在")
+    if region.level != RegionLevel.VILLAGE:
+        raise ValidationError(f"{label}须选到村(社区)一级，{region.name}是{region.get_level_display()}")
+    return region
+
+
+def _check_actor_region(actor: Any, region: Region) -> None:
+    if actor is not None and not in_scope(actor, region.code):
+        raise ValidationError(f"{region.full_name}不在您的管辖范围内")
+
+
+def _clean_phone(phone: str) -> str:
+    phone = (phone or "").strip().replace(" ", "").replace("-", "")
+    if phone and (not phone.isdigit() or not 7 <= len(phone) <= 12):
+        raise ValidationError("联系电话格式不正确，应为7至12位数字")
+    return phone
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor: Any,
+    id_number: str,
+    name: str,
+    hukou_type: str,
+    hukou_region_code: str,
+    residence_region_code: str | None = None,
+    sex: str | None = None,
+    birth_date: dt.date | None = None,
+    phone: str = "",
+) -> Person:
+    info = parse_id_number(id_number)
+    name = (name or "").strip()
+    if not name or len(name) > 64:
+        raise ValidationError("姓名不能为空，且不超过64个字")
+    if birth_date is not None and birth_date != info.birth_date:
+        raise ValidationError(f"出生日期{birth_date:%Y-%m-%d}与身份证号中的{info.birth_date:%Y-%m-%d}不一致")
+    if sex is not None and sex != info.sex:
+        raise ValidationError("性别与身份证号第17位不一致")
+    if hukou_type not in HukouType.values:
+        raise ValidationError("户口性质须为城镇或农村")
+    hukou_region = _village(hukou_region_code, label="户籍地")
+    residence = _village(residence_region_code or hukou_region_code, label="居住地")
+    _check_actor_region(actor, residence)
+    id_hash = crypto.blind_index(info.id_number)
+    if Person.objects.filter(id_hash=id_hash).exists():
+        raise ValidationError(f"身份证号{mask_id_number(info.id_number)}已登记，不能重复录入")
+    person = Person(
+        id_number_enc=crypto.encrypt(info.id_number),
+        id_hash=id_hash,
+        id_tail=info.id_number[-4:],
+        name=name,
+        sex=info.sex,
+        birth_date=info.birth_date,
+        hukou_type=hukou_type,
+        hukou_region=hukou_region,
+        residence_region=residence,
+        region_code=residence.code,
+        phone_enc=crypto.encrypt(_clean_phone(phone)),
+    )
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        raise ValidationError(f"身份证号{mask_id_number(info.id_number)}已登记，不能重复录入") from None
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="person",
+        target_id=person.pk,
+        region_code=person.region_code,
+        new={"name": name, "id_number": person.id_masked, "hukou_type": hukou_type, "region": residence.code},
+    )
+    return person
+
+
+@transaction.atomic
+def household_create(
+    *,
+    actor: Any,
+    number: str,
+    region_code: str,
+    hukou_type: str,
+    head: Person,
+    start_date: dt.date,
+    address: str = "",
+) -> Household:
+    number = (number or "").strip()
+    if not number or len(number) > 32:
+        raise ValidationError("户编号不能为空，且不超过32位")
+    if hukou_type not in HukouType.values:
+        raise ValidationError("户口性质须为城镇或农村")
+    region = _village(region_code, label="家庭所在地")
+    _check_actor_region(actor, region)
+    if Household.objects.filter(number=number).exists():
+        raise ValidationError(f"户编号{number}已存在")
+    household = Household.objects.create(
+        number=number, region=region, region_code=region.code, hukou_type=hukou_type, address=address
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="household",
+        target_id=household.pk,
+        region_code=region.code,
+        new={"number": number, "region": region.code, "hukou_type": hukou_type},
+    )
+    household_add_member(
+        actor=actor, household=household, person=head, relation=Relation.HEAD, start_date=start_date
+    )
+    return household
+
+
+@transaction.atomic
+def household_add_member(
+    *, actor: Any, household: Household, person: Person, relation: str, start_date: dt.date
+) -> Membership:
+    """Put `person` in `household` from `start_date`; a current membership elsewhere is closed (a move)."""
+    if relation not in Relation.values:
+        raise ValidationError("与户主关系不正确")
+    if actor is not None and not (
+        in_scope(actor, household.region_code) and in_scope(actor, person.region_code)
+    ):
+        raise ValidationError("该家庭或人员不在您的管辖范围内")
+    if not person.is_alive:
+        raise ValidationError(f"{person.name}已死亡，不能加入家庭")
+    if start_date < person.birth_date:
+        raise ValidationError("入户日期不能早于出生日期")
+    members = Membership.objects.select_for_update().filter(household=household, end_date__isnull=True)
+    if relation == Relation.HEAD and members.filter(relation=Relation.HEAD).exclude(person=person).exists():
+        raise ValidationError("该户已有户主，一户只能有一名户主")
+    current = Membership.objects.select_for_update().filter(person=person, end_date__isnull=True).first()
+    old: dict[str, Any] | None = None
+    if current is not None:
+        if current.household_id == household.pk:
+            raise ValidationError(f"{person.name}已是该户成员")
+        if start_date < current.start_date:
+            raise ValidationError("迁入日期不能早于原家庭的入户日期")
+        old = {"household": current.household_id, "relation": current.relation}
+        current.end_date = start_date
+        current.save(update_fields=["end_date"])
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                household=household, person=person, relation=relation, start_date=start_date
+            )
+    except IntegrityError:
+        raise ValidationError("该户已有户主，一户只能有一名户主") from None
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE if old else AuditEvent.CREATE,
+        target_type="membership",
+        target_id=membership.pk,
+        region_code=household.region_code,
+        old=old,
+        new={"household": household.pk, "person": person.pk, "relation": relation, "start": start_date},
+    )
+    return membership
+
+
+@transaction.atomic
+def person_record_death(*, actor: Any, person: Person, death_date: dt.date) -> Person:
+    if death_date < person.birth_date:
+        raise ValidationError("死亡日期不能早于出生日期")
+    if actor is not None and not in_scope(actor, person.region_code):
+        raise ValidationError("该人员不在您的管辖范围内")
+    old = {"is_alive": person.is_alive, "death_date": person.death_date}
+    person.is_alive = False
+    person.death_date = death_date
+    person.save(update_fields=["is_alive", "death_date", "updated_at"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="person",
+        target_id=person.pk,
+        region_code=person.region_code,
+        old=old,
+        new={"is_alive": False, "death_date": death_date},
+    )
+    return person
+
+
+@transaction.atomic
+def person_reveal_id_number(*, actor: Any, person: Person, ip: str = "") -> str:
+    """Explicit reveal of the full ID number: exactly one audit row, which itself holds no full value."""
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.REVEAL,
+        target_type="person.id_number",
+        target_id=person.pk,
+        region_code=person.region_code,
+        detail="查看完整身份证号",
+        ip=ip,
+    )
+    return person.id_number
+
+
+@transaction.atomic
+def person_reveal_phone(*, actor: Any, person: Person, ip: str = "") -> str:
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.REVEAL,
+        target_type="person.phone",
+        target_id=person.pk,
+        region_code=person.region_code,
+        detail="查看完整联系电话",
+        ip=ip,
+    )
+    return crypto.decrypt(person.phone_enc)

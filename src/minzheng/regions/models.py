@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.db import models
+
+
+class RegionLevel(models.TextChoices):
+    CITY = "city", "市"
+    COUNTY = "county", "县(市、区)"
+    TOWNSHIP = "township", "乡镇(街道)"
+    VILLAGE = "village", "村(社区)"
+    GRID = "grid", "网格"
+
+
+# Significant code length per level: the prefix that every descendant's code starts with.
+PREFIX_LENGTH = {
+    RegionLevel.CITY: 4,
+    RegionLevel.COUNTY: 6,
+    RegionLevel.TOWNSHIP: 9,
+    RegionLevel.VILLAGE: 12,
+    RegionLevel.GRID: 15,
+}
+
+
+class Region(models.Model):
+    """GB/T 2260 division, extended by the 12-digit statistical code (county 6 + township 3 + village 3)
+    and an optional 3-digit grid. Subtrees are code-prefix queries on an indexed column, never recursion."""
+
+    code = models.CharField("区划代码", max_length=15, unique=True)
+    prefix = models.CharField("代码前缀", max_length=15, db_index=True)
+    name = models.CharField("名称", max_length=64)
+    level = models.CharField("层级", max_length=10, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    is_urban = models.BooleanField("城镇社区", default=False)
+    full_name = models.CharField("全称", max_length=200, default="")
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name or self.name}（{self.code}）"
+
+    def contains(self, code: str) -> bool:
+        return code.startswith(self.prefix)
+
+    @property
+    def county_code(self) -> str:
+        return self.code[:6]

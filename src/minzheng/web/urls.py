@@ -1,0 +1,17 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.home, name="home"),
+    path("people/", views.person_search_page, name="person-search"),
+    path("people/export.xlsx", views.person_export, name="person-export"),
+    path("people/<int:person_id>/", views.person_detail, name="person-detail"),
+    path("people/<int:person_id>/reveal/", views.person_reveal, name="person-reveal"),
+    path("households/<int:household_id>/", views.household_detail, name="household-detail"),
+    path("regions/children/", views.region_children, name="region-children"),
+    path("audit/", views.audit_log, name="audit-log"),
+]

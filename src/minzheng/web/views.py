@@ -1,0 +1,166 @@
+"""Thin server-rendered views: read through selectors, write through services."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from openpyxl import Workbook
+
+from minzheng.accounts.scoping import actor_prefix
+from minzheng.accounts.signals import client_ip
+from minzheng.audit.models import AuditEvent
+from minzheng.audit.selectors import audit_log_list
+from minzheng.audit.services import audit_record
+from minzheng.core.panels import person_panels
+from minzheng.people import selectors as people
+from minzheng.people.services import person_reveal_id_number
+from minzheng.regions.selectors import region_children_for_actor
+
+EXPORT_LIMIT = 50_000
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.user
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    scoped = people.person_search(actor=user)
+    return render(
+        request,
+        "web/home.html",
+        {"person_count": scoped.count(), "household_count": people.household_search(actor=user).count()},
+    )
+
+
+@login_required
+@require_GET
+def person_search_page(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    region = request.GET.get("region", "").strip()
+    qs = people.person_search(actor=_user(request), q=q, region_code=region)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    template = "people/_results.html" if request.headers.get("HX-Request") else "people/search.html"
+    return render(request, template, {"page": page, "q": q, "region": region})
+
+
+@login_required
+@require_GET
+def person_export(request: HttpRequest) -> HttpResponse:
+    """Excel export of the scoped search (masked IDs); every export is audit-logged."""
+    user = _user(request)
+    q = request.GET.get("q", "").strip()
+    qs = people.person_search(actor=user, q=q, region_code=request.GET.get("region", "").strip())[
+        :EXPORT_LIMIT
+    ]
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("人员")
+    ws.append(["姓名", "性别", "出生日期", "身份证号", "户口性质", "居住地区划", "在世"])
+    n = 0
+    for p in qs:
+        ws.append(
+            [
+                p.name,
+                p.get_sex_display(),
+                p.birth_date.isoformat(),
+                p.id_masked,
+                p.get_hukou_type_display(),
+                p.region_code,
+                "是" if p.is_alive else "否",
+            ]
+        )
+        n += 1
+    audit_record(
+        actor=user,
+        event_type=AuditEvent.EXPORT,
+        target_type="person.export",
+        region_code=user.region.code if user.region else "",
+        detail=f"导出人员{n}条",
+        ip=client_ip(request),
+    )
+    buf = BytesIO()
+    wb.save(buf)
+    response = HttpResponse(
+        buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="people-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response
+
+
+@login_required
+@require_GET
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    user = _user(request)
+    person = people.person_get_for_actor(actor=user, person_id=person_id)
+    membership = people.person_current_membership(person=person)
+    panels = [(panel, panel.context(actor=user, person=person)) for panel in person_panels()]
+    return render(
+        request,
+        "people/person.html",
+        {
+            "person": person,
+            "membership": membership,
+            "history": people.person_membership_history(person=person),
+            "panels": panels,
+        },
+    )
+
+
+@login_required
+@require_POST
+def person_reveal(request: HttpRequest, person_id: int) -> HttpResponse:
+    user = _user(request)
+    person = people.person_get_for_actor(actor=user, person_id=person_id)
+    value = person_reveal_id_number(actor=user, person=person, ip=client_ip(request))
+    response = render(request, "people/_revealed.html", {"value": value})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
+    household = people.household_get_for_actor(actor=_user(request), household_id=household_id)
+    return render(
+        request,
+        "people/household.html",
+        {
+            "household": household,
+            "members": people.household_members(household=household),
+            "former": people.household_members(household=household, current_only=False).filter(
+                end_date__isnull=False
+            ),
+        },
+    )
+
+
+@login_required
+@require_GET
+def region_children(request: HttpRequest) -> HttpResponse:
+    regions = region_children_for_actor(actor=_user(request), code=request.GET.get("code") or None)
+    return render(request, "web/_region_options.html", {"regions": regions})
+
+
+@login_required
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if actor_prefix(user) is None or user.role not in ("auditor", "city_officer", "county_officer"):
+        return HttpResponseForbidden("您没有查看审计日志的权限")
+    qs = audit_log_list(
+        actor=user,
+        event_type=request.GET.get("event", ""),
+        target=request.GET.get("target", ""),
+        user=request.GET.get("user", ""),
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "web/audit.html", {"page": page, "events": AuditEvent.choices})

@@ -1,0 +1,125 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from minzheng.audit.models import AuditLog
+from minzheng.core import crypto
+from minzheng.core.idnumber import make_id_number
+from minzheng.people.models import Household, Membership, Person
+from minzheng.people.services import (
+    household_add_member,
+    household_create,
+    person_create,
+    person_record_death,
+)
+from tests.conftest import VILLAGE_A, new_id
+
+
+def _create(**kw):
+    args = {"actor": None, "name": "李四", "hukou_type": "rural", "hukou_region_code": VILLAGE_A}
+    args.update(kw)
+    return person_create(**args)
+
+
+def test_a_person_is_stored_with_the_id_encrypted_and_birth_and_sex_derived(db):
+    idn = make_id_number("370811", dt.date(1975, 6, 30), 17, "F")
+    p = _create(id_number=idn, phone="13812345678")
+    p.refresh_from_db()
+    assert p.birth_date == dt.date(1975, 6, 30)
+    assert p.sex == "F"
+    assert idn not in p.id_number_enc and "13812345678" not in p.phone_enc
+    assert p.id_number == idn
+    assert p.id_masked == "370811********" + idn[-4:]
+    assert p.id_hash == crypto.blind_index(idn)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"id_number": "370811198001011230"}, "校验位"),
+        ({"birth_date": dt.date(1981, 1, 1)}, "不一致"),
+        ({"sex": "F"}, "性别"),
+        ({"hukou_region_code": "370811001"}, "村(社区)"),
+        ({"hukou_region_code": "999999999999"}, "不存在"),
+        ({"name": ""}, "姓名"),
+        ({"phone": "12ab"}, "电话"),
+        ({"hukou_type": "city"}, "户口性质"),
+    ],
+)
+def test_bad_person_input_gets_a_chinese_message_and_saves_nothing(db, kwargs, message):
+    args = {"id_number": make_id_number("370811", dt.date(1980, 1, 1), 5, "M")}
+    args.update(kwargs)
+    before = (Person.objects.count(), AuditLog.objects.count())
+    with pytest.raises(ValidationError) as err:
+        _create(**args)
+    assert message in "".join(err.value.messages)
+    assert (Person.objects.count(), AuditLog.objects.count()) == before
+
+
+def test_a_duplicate_id_number_is_refused(db):
+    idn = new_id()
+    _create(id_number=idn)
+    with pytest.raises(ValidationError, match="已登记"):
+        _create(id_number=idn.lower())
+    assert Person.objects.count() == 1
+
+
+def test_a_household_cannot_have_a_second_head(db, make_person):
+    hh = household_create(
+        actor=None,
+        number="H1",
+        region_code=VILLAGE_A,
+        hukou_type="urban",
+        head=make_person(),
+        start_date=dt.date(2015, 1, 1),
+    )
+    with pytest.raises(ValidationError, match="已有户主"):
+        household_add_member(
+            actor=None, household=hh, person=make_person(), relation="head", start_date=dt.date(2016, 1, 1)
+        )
+    assert Membership.objects.filter(household=hh).count() == 1
+
+
+def test_moving_to_another_household_closes_the_old_membership_and_keeps_history(
+    db, make_household, make_person
+):
+    a = make_household(size=2)
+    b = make_household(size=1)
+    mover = Membership.objects.get(household=a, relation="child").person
+    household_add_member(
+        actor=None, household=b, person=mover, relation="spouse", start_date=dt.date(2020, 5, 1)
+    )
+    history = list(Membership.objects.filter(person=mover).order_by("start_date"))
+    assert [(m.household_id, m.end_date) for m in history] == [(a.pk, dt.date(2020, 5, 1)), (b.pk, None)]
+    assert Membership.objects.filter(person=mover, end_date__isnull=True).count() == 1
+
+
+def test_a_death_before_birth_is_refused_and_a_real_death_is_recorded(db, make_person):
+    p = make_person(birth=dt.date(1990, 1, 1))
+    with pytest.raises(ValidationError, match="早于出生"):
+        person_record_death(actor=None, person=p, death_date=dt.date(1989, 1, 1))
+    person_record_death(actor=None, person=p, death_date=dt.date(2024, 2, 2))
+    p.refresh_from_db()
+    assert not p.is_alive and p.death_date == dt.date(2024, 2, 2)
+
+
+def test_household_numbers_are_unique(db, make_person):
+    household_create(
+        actor=None,
+        number="H9",
+        region_code=VILLAGE_A,
+        hukou_type="urban",
+        head=make_person(),
+        start_date=dt.date(2015, 1, 1),
+    )
+    with pytest.raises(ValidationError, match="已存在"):
+        household_create(
+            actor=None,
+            number="H9",
+            region_code=VILLAGE_A,
+            hukou_type="urban",
+            head=make_person(),
+            start_date=dt.date(2015, 1, 1),
+        )
+    assert Household.objects.count() == 1

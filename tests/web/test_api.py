@@ -1,0 +1,48 @@
+from django.test import Client
+
+from tests.conftest import TOWN_A
+
+
+def test_a_mobile_client_gets_a_token_and_reads_its_own_township(make_household, make_user):
+    make_user("village_assistant", "370811001001", username="xieli", password="Long-pass-123")
+    make_household(size=2)
+    c = Client()
+    token = c.post(
+        "/api/v1/auth/token",
+        {"username": "xieli", "password": "Long-pass-123"},
+        content_type="application/json",
+    )
+    assert token.status_code == 200
+    key = token.json()["token"]
+    me = c.get("/api/v1/auth/me", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert me.json()["region_code"] == "370811001001"
+    people = c.get("/api/v1/people/", HTTP_AUTHORIZATION=f"Bearer {key}").json()
+    assert people["count"] == 2
+    assert all("********" in p["id_number"] for p in people["items"])
+
+
+def test_a_wrong_password_gets_a_chinese_400_and_no_token(make_user):
+    make_user("township_clerk", TOWN_A, username="c1")
+    r = Client().post(
+        "/api/v1/auth/token", {"username": "c1", "password": "nope"}, content_type="application/json"
+    )
+    assert r.status_code == 400 and "密码错误" in r.json()["detail"]
+
+
+def test_unauthenticated_api_calls_are_401(db):
+    assert Client().get("/api/v1/people/").status_code == 401
+    assert Client().get("/api/v1/people/", HTTP_AUTHORIZATION="Bearer junk").status_code == 401
+
+
+def test_the_openapi_schema_and_docs_are_served(db, make_user):
+    schema = Client().get("/api/v1/openapi.json")
+    assert schema.status_code == 200
+    assert "/api/v1/people/{person_id}" in schema.json()["paths"]
+
+
+def test_region_cascade_returns_children_inside_the_actors_scope(make_user):
+    c = Client()
+    c.force_login(make_user("county_officer", "370811"))
+    towns = c.get("/api/v1/regions/children", {"code": "370811"}).json()
+    assert len(towns) == 17 and all(t["code"].startswith("370811") for t in towns)
+    assert c.get("/api/v1/regions/children", {"code": "370812"}).json() == []
