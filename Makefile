@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= var
-export MINZHENG_DATA_DIR ?= $(abspath $(DATA))
+
 
 .PHONY: run test lint typecheck pytest test-pg test-e2e clean
 

@@ -36,12 +36,14 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 
 def _register() -> None:
     from minzheng.accounts.api import router as accounts_router
+    from minzheng.assistance.api import router as assistance_router
     from minzheng.people.api import router as people_router
     from minzheng.regions.api import router as regions_router
 
     api.add_router("/auth", accounts_router)
     api.add_router("/regions", regions_router)
     api.add_router("/people", people_router)
+    api.add_router("/assistance", assistance_router)
 
 
 _register()

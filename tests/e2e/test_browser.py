@@ -57,7 +57,11 @@ def test_a_clerk_logs_in_finds_a_person_by_id_number_and_opens_the_household(
     from minzheng.people.services import household_add_member, household_create, person_create
 
     user_create(
-        actor=None, username="clerk", password="Browser-pass-1", role="township_clerk", region_code="370811001"
+        actor=None,
+        username="clerk",
+        password="Browser-pass-1",
+        role="township_clerk",
+        region_code="370811001",
     )
     head_id = make_id_number("370811", dt.date(1968, 3, 4), 21, "M")
     head = person_create(
@@ -78,7 +82,9 @@ def test_a_clerk_logs_in_finds_a_person_by_id_number_and_opens_the_household(
         head=head,
         start_date=dt.date(2000, 1, 1),
     )
-    household_add_member(actor=None, household=hh, person=child, relation="child", start_date=dt.date(2001, 9, 9))
+    household_add_member(
+        actor=None, household=hh, person=child, relation="child", start_date=dt.date(2001, 9, 9)
+    )
 
     page = browser_page
     page.goto(f"{live_server.url}/login/")

@@ -72,6 +72,7 @@ def people_import_snapshot(*, snapshot: Path, actor: Any = None, batch_size: int
                 birth_date=info.birth_date,
                 hukou_type=str(row["hukou_type"]),
                 hukou_region=village,
+                hukou_code=village.code,
                 residence_region=village,
                 region_code=village.code,
             )

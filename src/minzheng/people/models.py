@@ -37,9 +37,16 @@ class Person(models.Model):
     sex = models.CharField("性别", max_length=1, choices=Sex.choices)
     birth_date = models.DateField("出生日期", db_index=True)
     hukou_type = models.CharField("户口性质", max_length=8, choices=HukouType.choices)
+    # Null for residents whose hukou is outside the city (temporary assistance has no hukou limit).
     hukou_region = models.ForeignKey(
-        "regions.Region", verbose_name="户籍地", on_delete=models.PROTECT, related_name="+"
+        "regions.Region",
+        verbose_name="户籍地",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
+    hukou_code = models.CharField("户籍地代码", max_length=15, default="")
     residence_region = models.ForeignKey(
         "regions.Region", verbose_name="居住地", on_delete=models.PROTECT, related_name="+"
     )

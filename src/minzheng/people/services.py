@@ -63,7 +63,13 @@ def person_create(
         raise ValidationError("性别与身份证号第17位不一致")
     if hukou_type not in HukouType.values:
         raise ValidationError("户口性质须为城镇或农村")
-    hukou_region = _village(hukou_region_code, label="户籍地")
+    if hukou_region_code.startswith("3708") or not residence_region_code:
+        hukou_region: Region | None = _village(hukou_region_code, label="户籍地")
+    else:
+        # Out-of-city hukou (e.g. a temporary-assistance applicant): keep the code, no local region.
+        if not (hukou_region_code.isdigit() and len(hukou_region_code) in (6, 9, 12)):
+            raise ValidationError(f"户籍地区划代码{hukou_region_code}格式不正确")
+        hukou_region = None
     residence = _village(residence_region_code or hukou_region_code, label="居住地")
     _check_actor_region(actor, residence)
     id_hash = crypto.blind_index(info.id_number)
@@ -78,6 +84,7 @@ def person_create(
         birth_date=info.birth_date,
         hukou_type=hukou_type,
         hukou_region=hukou_region,
+        hukou_code=hukou_region_code,
         residence_region=residence,
         region_code=residence.code,
         phone_enc=crypto.encrypt(_clean_phone(phone)),

@@ -6,7 +6,9 @@ import os
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("MINZHENG_DATA_DIR", Path.cwd() / "var")).resolve()
+_CHECKOUT = BASE_DIR.parent.parent  # the repository root when installed editable (make run)
+_DEFAULT_DATA = _CHECKOUT / "var" if (_CHECKOUT / "pyproject.toml").exists() else Path.cwd() / "var"
+DATA_DIR = Path(os.environ.get("MINZHENG_DATA_DIR", _DEFAULT_DATA)).resolve()
 
 SECRET_KEY = os.environ.get("MINZHENG_SECRET_KEY", "dev-only-not-secret-" + "x" * 40)
 DEBUG = False
@@ -28,6 +30,8 @@ INSTALLED_APPS = [
     "minzheng.policy",
     "minzheng.people",
     "minzheng.exchange",
+    "minzheng.benefits",
+    "minzheng.assistance",
     "minzheng.web",
 ]
 

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Body, Router, Schema
+
+from .assess import assess
+
+router = Router(tags=["社会救助"])
+
+
+class ReasonOut(Schema):
+    test: str
+    passed: bool
+    detail: str
+
+
+class AssessOut(Schema):
+    programme: str
+    eligible: bool
+    monthly_amount: int
+    standard: int
+    per_capita_income: int
+    members_covered: int
+    approval_level: str
+    rule_version: str
+    reasons: list[ReasonOut]
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+@router.post(
+    "/assess",
+    response={200: AssessOut, 400: ErrorOut},
+    summary="救助试算（shared/docs/assess.md）",
+    description=(
+        "低保、特困、临时救助、高龄津贴、儿童保障的试算；输入输出格式见 assess.md，"
+        "输入错误返回400和中文说明。"
+    ),
+)
+def assess_endpoint(request: HttpRequest, payload: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
+    return assess(payload)

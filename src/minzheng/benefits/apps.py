@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class BenefitsConfig(AppConfig):
+    name = "minzheng.benefits"
+    verbose_name = "待遇与发放"
+
+    def ready(self) -> None:
+        from minzheng.core.panels import PersonPanel, register_person_panel
+
+        from .selectors import enrolment_panel_context
+
+        register_person_panel(
+            PersonPanel(
+                title="保障待遇",
+                template="benefits/_person_panel.html",
+                context=enrolment_panel_context,
+                order=10,
+            )
+        )

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Programme(models.TextChoices):
+    DIBAO = "dibao", "最低生活保障"
+    TEKUN = "tekun", "特困人员救助供养"
+    TEMPORARY = "temporary", "临时救助"
+    HIGH_AGE = "high_age", "高龄津贴"
+    CHILD = "child", "儿童基本生活保障"
+
+
+class Enrolment(models.Model):
+    """Who gets what: the one table payroll, screening and the person page read (architecture.md).
+    Only the owning programme's services write it. Months are stored as the first day of the month;
+    payment covers first_month..last_month inclusive (last_month null = open)."""
+
+    programme = models.CharField("项目", max_length=16, choices=Programme.choices, db_index=True)
+    person = models.ForeignKey(
+        "people.Person", verbose_name="领取人", on_delete=models.PROTECT, related_name="enrolments"
+    )
+    household = models.ForeignKey(
+        "people.Household",
+        verbose_name="家庭户",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    region_code = models.CharField("管辖区划", max_length=15, db_index=True)
+    monthly_amount = models.PositiveIntegerField("月发放金额（元）")
+    members_covered = models.PositiveSmallIntegerField("保障人数", default=1)
+    first_month = models.DateField("起始月")
+    last_month = models.DateField("终止月", null=True, blank=True)
+    tier = models.CharField("档次/类别", max_length=32, blank=True, default="")
+    source_type = models.CharField("依据类型", max_length=32, default="")
+    source_id = models.CharField("依据编号", max_length=32, default="")
+    rule_version = models.CharField("规则版本", max_length=32, default="")
+    end_reason = models.CharField("终止原因", max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "保障待遇"
+        verbose_name_plural = "保障待遇"
+        indexes = [models.Index(fields=["programme", "first_month", "last_month"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_month__isnull=True) | Q(last_month__gte=models.F("first_month")),
+                name="enrolment_months_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_programme_display()} {self.person_id} {self.monthly_amount}元"
+
+
+class PayrollStatus(models.TextChoices):
+    DRAFT = "draft", "待审核"
+    FROZEN = "frozen", "已审核冻结"
+
+
+class PayrollRun(models.Model):
+    """One county's payroll for one month. Frozen once a county officer approves; never edited after."""
+
+    county_code = models.CharField("县(市、区)", max_length=6)
+    month = models.DateField("发放月")
+    status = models.CharField(
+        "状态", max_length=8, choices=PayrollStatus.choices, default=PayrollStatus.DRAFT
+    )
+    line_count = models.PositiveIntegerField("笔数", default=0)
+    total_amount = models.BigIntegerField("总金额（元）", default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    frozen_at = models.DateTimeField("冻结时间", null=True, blank=True)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "发放批次"
+        verbose_name_plural = "发放批次"
+        constraints = [
+            models.UniqueConstraint(fields=["county_code", "month"], name="one_payroll_per_county_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_code} {self.month:%Y-%m} {self.get_status_display()}"
+
+    @property
+    def region_code(self) -> str:
+        return self.county_code
+
+
+class LineKind(models.TextChoices):
+    REGULAR = "regular", "正常发放"
+    ADJUSTMENT = "adjustment", "调整（补发/扣回）"
+
+
+class PayrollLine(models.Model):
+    run = models.ForeignKey(PayrollRun, on_delete=models.PROTECT, related_name="lines")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("类型", max_length=12, choices=LineKind.choices, default=LineKind.REGULAR)
+    programme = models.CharField("项目", max_length=16, choices=Programme.choices)
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    region_code = models.CharField("管辖区划", max_length=15, db_index=True)
+    amount = models.IntegerField("金额（元）")
+    reason = models.CharField("说明", max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "发放明细"
+        verbose_name_plural = "发放明细"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "enrolment"],
+                condition=Q(kind="regular"),
+                name="one_regular_line_per_enrolment",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}:{self.enrolment_id} {self.amount}"

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+from minzheng.accounts.demo import demo_users_create
+from minzheng.exchange.synth import generate_city
+from minzheng.people.importers import people_import_snapshot
+from minzheng.people.models import Person
+from minzheng.policy.services import policy_load_fixture
+from minzheng.regions.services import regions_load
+
+
+def _previous_month(today: dt.date) -> str:
+    first = today.replace(day=1)
+    return f"{first - dt.timedelta(days=1):%Y-%m}"
+
+
+class Command(BaseCommand):
+    help = "初始化演示环境：区划、政策参数、演示账号、演示城市（已有的数据保留不动）"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--persons", type=int, default=10_000)
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write(f"行政区划：新增 {regions_load()} 条")
+        self.stdout.write(f"政策参数：新增 {policy_load_fixture()} 条")
+        created = demo_users_create()
+        if created:
+            self.stdout.write("演示账号（密码只显示这一次，请妥善保存）：")
+            for username, password, label, region in created:
+                self.stdout.write(f"  {label:<10} 用户名 {username:<12} 密码 {password}   {region}")
+        else:
+            self.stdout.write("演示账号已存在（密码见首次运行时的输出；可用 minzheng changepassword 重置）")
+        if Person.objects.exists():
+            self.stdout.write(f"演示城市已载入（{Person.objects.count()} 人），跳过")
+            return
+        month = _previous_month(dt.date.today())  # noqa: DTZ011 - calendar month of the local office
+        out = Path(settings.SNAPSHOT_DIR) / "demo"
+        summary = generate_city(persons=options["persons"], seed=options["seed"], out_dir=out, month=month)
+        self.stdout.write(
+            f"已生成演示城市快照 {out / month}：{summary.get('persons', options['persons'])} 人"
+        )
+        result = people_import_snapshot(snapshot=out / month)
+        self.stdout.write(f"已载入人员 {result['persons']} 人、家庭 {result['households']} 户")
