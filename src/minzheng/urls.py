@@ -5,5 +5,7 @@ from minzheng.api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("assistance/", include("minzheng.assistance.urls")),
+    path("payroll/", include("minzheng.benefits.urls")),
     path("", include("minzheng.web.urls")),
 ]

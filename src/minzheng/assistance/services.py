@@ -388,6 +388,7 @@ def application_record_village_review(
     participants: int,
     agreed: int,
     notes: str = "",
+    notice_start: dt.date | None = None,
     expected_version: int | None = None,
 ) -> PublicNotice:
     """民主评议 recorded, then the 7-day public notice starts (policy dibao.public_notice_days)."""
@@ -412,7 +413,9 @@ def application_record_village_review(
             on=held_on, region_code=application.region_code, hukou_type=application.hukou_type
         ).get("dibao.public_notice_days")
     )
-    start = max(held_on, timezone.localdate())
+    start = notice_start or timezone.localdate()
+    if start < held_on or start > timezone.localdate():
+        raise ValidationError("公示开始日期应在评议日期之后、且不晚于今天")
     notice, _ = PublicNotice.objects.update_or_create(
         application=application, defaults={"start_date": start, "end_date": start + dt.timedelta(days=days)}
     )

@@ -61,3 +61,12 @@ def payroll_summary_by_township(*, actor: Any, run: PayrollRun) -> list[dict[str
         .annotate(lines=Count("id"), total=Sum("amount"))
         .order_by("township", "programme")
     )
+
+
+def enrolment_get_for_actor(*, actor: Any, enrolment_id: int) -> Enrolment:
+    enrolment = (
+        scope(Enrolment.objects.select_related("person", "household"), actor).filter(pk=enrolment_id).first()
+    )
+    if enrolment is None:
+        raise Http404("未找到该待遇")
+    return enrolment

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from minzheng.accounts.demo import demo_users_create
+from minzheng.benefits.importers import enrolments_import
 from minzheng.exchange.synth import generate_city
 from minzheng.people.importers import people_import_snapshot
 from minzheng.people.models import Person
@@ -48,3 +49,4 @@ class Command(BaseCommand):
         )
         result = people_import_snapshot(snapshot=out / month)
         self.stdout.write(f"已载入人员 {result['persons']} 人、家庭 {result['households']} 户")
+        self.stdout.write(f"已载入存量保障对象 {enrolments_import(path=out / 'enrolments.parquet')} 条")

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.worklist, name="assistance-worklist"),
+    path("trial/", views.trial, name="assistance-trial"),
+    path("new/<int:household_id>/", views.application_new, name="application-new"),
+    path("<int:application_id>/", views.application_detail, name="application-detail"),
+    path("<int:application_id>/why/", views.application_why, name="application-why"),
+    path("<int:application_id>/letter.pdf", views.application_letter, name="application-letter"),
+    path("<int:application_id>/<slug:action>/", views.application_action, name="application-action"),
+    path("reviews/", views.reviews, name="reviews"),
+    path("reviews/open/<int:enrolment_id>/", views.review_open, name="review-open"),
+    path("reviews/<int:review_id>/decide/", views.review_decide, name="review-decide"),
+    path("reviews/<int:review_id>/letter.pdf", views.review_letter_pdf, name="review-letter"),
+    path("escalations/<int:escalation_id>/decide/", views.escalation_decide, name="escalation-decide"),
+]

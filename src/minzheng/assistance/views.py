@@ -1,0 +1,351 @@
+"""Thin views for the one-window desk: parse the form, call one service, show the Chinese message."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from minzheng.benefits.models import Programme
+from minzheng.people import selectors as people
+
+from . import selectors, services
+from .assess import assess
+from .letters import decision_letter, review_letter
+from .models import Application, Document, Outcome, ReviewOutcome, State
+
+MEMBER_FIELDS = ("monthly_wage", "monthly_pension", "other_income")
+
+
+def _date(post: Any, key: str, label: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(post.get(key, ""))
+    except ValueError:
+        raise ValidationError(f"{label}格式不正确，应为YYYY-MM-DD") from None
+
+
+def _int(post: Any, key: str, label: str, *, default: int | None = None) -> int:
+    raw = (post.get(key) or "").strip()
+    if raw == "" and default is not None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValidationError(f"{label}应为整数") from None
+
+
+def _money(raw: str, label: str) -> float:
+    raw = (raw or "").strip() or "0"
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValidationError(f"{label}应为数字") from None
+    if value < 0:
+        raise ValidationError(f"{label}不能为负数")
+    return value
+
+
+def _declared_from_post(post: Any) -> dict[str, Any]:
+    members = []
+    for pid in post.getlist("member"):
+        row: dict[str, Any] = {"person_id": int(pid)}
+        for f in MEMBER_FIELDS:
+            row[f] = _money(post.get(f"{f}_{pid}", ""), "收入")
+        row["employed"] = post.get(f"employed_{pid}") == "on"
+        row["severe_illness"] = post.get(f"severe_illness_{pid}") == "on"
+        row["has_supporter"] = post.get(f"has_supporter_{pid}", "on") == "on"
+        grade = post.get(f"disability_grade_{pid}", "")
+        row["disability_grade"] = int(grade) if grade in ("1", "2", "3", "4") else None
+        row["disability_kind"] = post.get(f"disability_kind_{pid}") or None
+        row["self_care"] = post.get(f"self_care_{pid}") or "full"
+        members.append(row)
+    vehicles = [{"kind": k, "value": 0} for k in post.getlist("vehicle_kind") if k]
+    return {
+        "members": members,
+        "assets": {
+            "financial": _money(post.get("financial", ""), "金融资产"),
+            "vehicles": vehicles,
+            "residential_properties": _int(post, "residential_properties", "住房套数", default=0),
+            "business_capital": _money(post.get("business_capital", ""), "工商注册资本"),
+        },
+    }
+
+
+@login_required
+@require_GET
+def worklist(request: HttpRequest) -> HttpResponse:
+    qs = selectors.application_list(
+        actor=request.user, state=request.GET.get("state", ""), programme=request.GET.get("programme", "")
+    )
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assistance/worklist.html",
+        {"page": page, "states": State.choices, "programmes": Programme.choices[:3]},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_new(request: HttpRequest, household_id: int) -> HttpResponse:
+    household = people.household_get_for_actor(actor=request.user, household_id=household_id)
+    members = people.household_members(household=household)
+    if request.method == "POST":
+        try:
+            declared = _declared_from_post(request.POST)
+            programme = request.POST.get("programme", "")
+            amount = _int(request.POST, "amount_requested", "申请金额", default=0) or None
+            app = services.application_create(
+                actor=request.user,
+                programme=programme,
+                household=household,
+                applicant=members.get(relation="head").person,
+                declared=declared,
+                amount_requested=amount,
+                emergency_kind=request.POST.get("emergency_kind", ""),
+                emergency_description=request.POST.get("emergency_description", ""),
+                region_code=request.POST.get("region_code") or None,
+            )
+        except ValidationError as e:
+            messages.error(request, "；".join(e.messages))
+        else:
+            messages.success(request, "已登记申请，请登记核对授权书后提交受理")
+            return redirect("application-detail", app.pk)
+    return render(
+        request,
+        "assistance/new.html",
+        {"household": household, "members": members, "programmes": Programme.choices[:3]},
+    )
+
+
+@login_required
+@require_GET
+def application_detail(request: HttpRequest, application_id: int) -> HttpResponse:
+    app = selectors.application_get_for_actor(actor=request.user, application_id=application_id)
+    try:
+        trial = services.application_assess(application=app)
+    except ValidationError as e:
+        trial, messages_ = None, e.messages
+        messages.warning(request, "；".join(messages_))
+    return render(
+        request,
+        "assistance/detail.html",
+        {
+            "app": app,
+            "trial": trial,
+            "decision": app.decisions.first(),
+            "enrolment": services.application_enrolment(application=app),
+            "document_kinds": Document.KINDS,
+            "today": timezone.localdate(),
+            "notice": getattr(app, "public_notice", None),
+            "visit": getattr(app, "home_visit", None),
+        },
+    )
+
+
+def _act(request: HttpRequest, app: Application, action: str) -> str:
+    """Dispatch one POSTed action to its service; returns the success message."""
+    post, user = request.POST, request.user
+    version = _int(post, "version", "版本", default=app.version)
+    if action == "authorise":
+        services.application_sign_authorisation(
+            actor=user, application=app, signed_on=_date(post, "signed_on", "签署日期")
+        )
+        return "已登记核对授权书"
+    if action == "upload":
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationError("请选择要上传的文件")
+        services.application_add_document(
+            actor=user, application=app, kind=post.get("kind", ""), upload=upload
+        )
+        return "已上传材料"
+    if action == "submit":
+        services.application_submit(actor=user, application=app, expected_version=version)
+        return "已受理"
+    if action == "verify":
+        services.application_start_verification(actor=user, application=app, expected_version=version)
+        return "已开始家庭经济状况核对"
+    if action == "home_visit":
+        services.application_record_home_visit(
+            actor=user,
+            application=app,
+            visited_on=_date(post, "visited_on", "入户日期"),
+            visitors=post.get("visitors", ""),
+            findings=post.get("findings", ""),
+        )
+        return "已登记入户调查"
+    if action == "to_review":
+        services.application_to_village_review(actor=user, application=app, expected_version=version)
+        return "已转民主评议"
+    if action == "village_review":
+        services.application_record_village_review(
+            actor=user,
+            application=app,
+            held_on=_date(post, "held_on", "评议日期"),
+            participants=_int(post, "participants", "参加人数"),
+            agreed=_int(post, "agreed", "同意人数"),
+            notes=post.get("notes", ""),
+            notice_start=_date(post, "notice_start", "公示开始日期"),
+            expected_version=version,
+        )
+        return "已登记民主评议，开始公示"
+    if action == "objection":
+        services.application_record_objection(
+            actor=user,
+            application=app,
+            received_on=_date(post, "received_on", "收到日期"),
+            content=post.get("content", ""),
+        )
+        return "已登记异议"
+    if action == "decide":
+        services.application_decide(
+            actor=user,
+            application=app,
+            outcome=post.get("outcome", ""),
+            reasons=post.get("reasons", ""),
+            expected_version=version,
+        )
+        return "已作出审批决定，可打印告知书"
+    if action == "escalate":
+        services.escalation_request(actor=user, application=app, reason=post.get("reason", ""))
+        return "已提交县级提级复审"
+    if action == "refer":
+        services.referral_create(
+            actor=user, application=app, target=post.get("target", ""), note=post.get("note", "")
+        )
+        return "已转介"
+    raise ValidationError("未知的操作")
+
+
+@login_required
+@require_POST
+def application_action(request: HttpRequest, application_id: int, action: str) -> HttpResponse:
+    app = selectors.application_get_for_actor(actor=request.user, application_id=application_id)
+    try:
+        messages.success(request, _act(request, app, action))
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+    return redirect("application-detail", app.pk)
+
+
+@login_required
+@require_GET
+def application_why(request: HttpRequest, application_id: int) -> HttpResponse:
+    app = selectors.application_get_for_actor(actor=request.user, application_id=application_id)
+    return render(request, "assistance/why.html", {"app": app, "decisions": app.decisions.all()})
+
+
+@login_required
+@require_GET
+def application_letter(request: HttpRequest, application_id: int) -> HttpResponse:
+    app = selectors.application_get_for_actor(actor=request.user, application_id=application_id)
+    decision = app.decisions.first()
+    if decision is None:
+        messages.error(request, "该申请尚未作出决定，没有告知书")
+        return redirect("application-detail", app.pk)
+    response = HttpResponse(decision_letter(decision), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="decision-{decision.pk}.pdf"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trial(request: HttpRequest) -> HttpResponse:
+    """救助试算 at the desk: the same assess() as the API and CLI, from a JSON case or the form."""
+    result, error, text = None, "", ""
+    if request.method == "POST":
+        text = request.POST.get("case", "")
+        try:
+            result = assess(json.loads(text))
+        except json.JSONDecodeError:
+            error = "试算数据不是有效的JSON"
+        except ValidationError as e:
+            error = "；".join(e.messages)
+    return render(request, "assistance/trial.html", {"result": result, "error": error, "text": text})
+
+
+@login_required
+@require_GET
+def reviews(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    return render(
+        request,
+        "assistance/reviews.html",
+        {
+            "open": selectors.reviews_due(actor=request.user, on=today + dt.timedelta(days=366)),
+            "due": selectors.dibao_due_for_review(actor=request.user, on=today)[:200],
+            "outcomes": ReviewOutcome.choices,
+            "escalations": selectors.escalations_pending(actor=request.user),
+            "refusal": Outcome.REFUSE,
+        },
+    )
+
+
+@login_required
+@require_POST
+def review_open(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    from minzheng.benefits.selectors import enrolment_get_for_actor
+
+    enrolment = enrolment_get_for_actor(actor=request.user, enrolment_id=enrolment_id)
+    try:
+        services.review_open(actor=request.user, enrolment=enrolment, due_date=timezone.localdate())
+        messages.success(request, "已发起核查")
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+    return redirect("reviews")
+
+
+@login_required
+@require_POST
+def review_decide(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = selectors.review_get_for_actor(actor=request.user, review_id=review_id)
+    try:
+        amount = _int(request.POST, "new_amount", "调整后金额", default=0) or None
+        services.review_decide(
+            actor=request.user,
+            review=review,
+            outcome=request.POST.get("outcome", ""),
+            reasons=request.POST.get("reasons", ""),
+            new_amount=amount,
+        )
+        messages.success(request, "已作出核查结论，可打印告知书")
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+    return redirect("reviews")
+
+
+@login_required
+@require_GET
+def review_letter_pdf(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = selectors.review_get_for_actor(actor=request.user, review_id=review_id)
+    if not review.outcome:
+        messages.error(request, "该核查尚无结论")
+        return redirect("reviews")
+    return HttpResponse(review_letter(review), content_type="application/pdf")
+
+
+@login_required
+@require_POST
+def escalation_decide(request: HttpRequest, escalation_id: int) -> HttpResponse:
+    esc = selectors.escalation_get_for_actor(actor=request.user, escalation_id=escalation_id)
+    try:
+        services.escalation_decide(
+            actor=request.user,
+            escalation=esc,
+            outcome=request.POST.get("outcome", ""),
+            notes=request.POST.get("notes", ""),
+        )
+        messages.success(request, "已作出县级复审决定")
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+    return redirect("reviews")

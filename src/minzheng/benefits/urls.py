@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.payroll_list, name="payroll-list"),
+    path("generate/", views.payroll_generate, name="payroll-generate"),
+    path("<int:run_id>/", views.payroll_detail, name="payroll-detail"),
+    path("<int:run_id>/freeze/", views.payroll_freeze, name="payroll-freeze"),
+    path("<int:run_id>/adjust/", views.payroll_adjust, name="payroll-adjust"),
+    path("<int:run_id>/bank.<str:fmt>", views.payroll_export, name="payroll-export"),
+]

@@ -1,0 +1,143 @@
+"""The desk in the browser's shape (Django test client): forms post to services, errors come back in
+Chinese, the letter is a PDF, the payroll exports a bank file and every reveal/export is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from minzheng.assistance.models import Application, State
+from minzheng.audit.models import AuditLog
+from tests.conftest import TOWN_A
+
+TODAY = timezone.localdate()
+
+
+def _client(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def desk(make_household, make_user):
+    hh = make_household(size=2)
+    return {
+        "hh": hh,
+        "clerk": _client(make_user("township_clerk", TOWN_A)),
+        "approver": _client(make_user("township_approver", TOWN_A)),
+        "county": _client(make_user("county_officer", "370811")),
+    }
+
+
+def _new_application(desk, wage="800"):
+    hh = desk["hh"]
+    ids = [m.person_id for m in hh.memberships.order_by("id")]
+    data = {
+        "programme": "dibao",
+        "member": ids,
+        "financial": "0",
+        "residential_properties": "1",
+        "business_capital": "0",
+        f"monthly_wage_{ids[0]}": wage,
+        f"employed_{ids[0]}": "on",
+    }
+    r = desk["clerk"].post(f"/assistance/new/{hh.pk}/", data)
+    assert r.status_code == 302, r.content.decode()[:500]
+    return Application.objects.get()
+
+
+def _post(client, app, action, **data):
+    return client.post(f"/assistance/{app.pk}/{action}/", data, follow=True)
+
+
+def test_a_dibao_case_runs_through_the_desk_to_a_frozen_payroll_and_bank_file(desk):
+    app = _new_application(desk)
+    c = desk["clerk"]
+    _post(c, app, "authorise", signed_on=TODAY.isoformat())
+    _post(c, app, "submit", version=0)
+    _post(c, app, "verify")
+    _post(c, app, "home_visit", visited_on=TODAY.isoformat(), visitors="张、王", findings="属实")
+    _post(c, app, "to_review")
+    _post(
+        c,
+        app,
+        "village_review",
+        held_on=(TODAY - dt.timedelta(days=10)).isoformat(),
+        participants="7",
+        agreed="7",
+        notice_start=(TODAY - dt.timedelta(days=9)).isoformat(),
+    )
+    app.refresh_from_db()
+    assert app.state == State.PUBLIC_NOTICE
+    page = _post(desk["approver"], app, "decide", outcome="grant", reasons="")
+    assert "已作出审批决定" in page.content.decode()
+    app.refresh_from_db()
+    assert app.state == State.ACTIVE
+    # (719 × 2) − 800 × 0.8 = 798
+    assert app.decisions.get().monthly_amount == 798
+    letter = c.get(f"/assistance/{app.pk}/letter.pdf")
+    assert letter["Content-Type"] == "application/pdf" and letter.content.startswith(b"%PDF")
+    why = c.get(f"/assistance/{app.pk}/why/").content.decode()
+    assert "人均收入320元 &lt; 标准719元" in why or "人均收入320元 < 标准719元" in why
+    first = app.decisions.get().first_month
+    county = desk["county"]
+    r = county.post("/payroll/generate/", {"county": "370811", "month": f"{first:%Y-%m}"})
+    run_url = r["Location"]
+    assert "798" in county.get(run_url).content.decode()
+    county.post(run_url + "freeze/")
+    before = AuditLog.objects.filter(event_type="export").count()
+    bank = county.get(run_url + "bank.csv")
+    body = bank.content.decode("utf-8-sig")
+    assert bank.status_code == 200 and ",798," in body
+    assert desk["hh"].memberships.get(relation="head").person.id_number in body
+    assert AuditLog.objects.filter(event_type="export").count() == before + 1
+
+
+def test_a_wrong_step_shows_a_chinese_message_and_changes_nothing(desk):
+    app = _new_application(desk)
+    page = _post(desk["clerk"], app, "submit")
+    assert "核对授权书" in page.content.decode()
+    app.refresh_from_db()
+    assert app.state == State.DRAFT
+
+
+def test_negative_income_is_refused_and_nothing_is_saved(desk):
+    hh = desk["hh"]
+    ids = [m.person_id for m in hh.memberships.order_by("id")]
+    r = desk["clerk"].post(
+        f"/assistance/new/{hh.pk}/", {"programme": "dibao", "member": ids, f"monthly_wage_{ids[0]}": "-5"}
+    )
+    assert r.status_code == 200 and "不能为负数" in r.content.decode()
+    assert Application.objects.count() == 0
+
+
+def test_an_oversized_or_wrong_type_upload_is_refused(desk):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    app = _new_application(desk)
+    bad = SimpleUploadedFile("virus.exe", b"MZ...", content_type="application/octet-stream")
+    page = desk["clerk"].post(f"/assistance/{app.pk}/upload/", {"kind": "other", "file": bad}, follow=True)
+    assert "只能上传PDF" in page.content.decode()
+    big = SimpleUploadedFile(
+        "big.pdf", b"%PDF" + b"0" * (10 * 1024 * 1024 + 1), content_type="application/pdf"
+    )
+    page = desk["clerk"].post(f"/assistance/{app.pk}/upload/", {"kind": "other", "file": big}, follow=True)
+    assert "不能超过10MB" in page.content.decode()
+    assert app.documents.count() == 0
+
+
+def test_the_trial_page_answers_like_the_api(desk):
+    page = desk["clerk"].post("/assistance/trial/", {"case": "{bad json"}).content.decode()
+    assert "不是有效的JSON" in page
+
+
+def test_other_townships_cannot_see_the_application(desk, make_user):
+    app = _new_application(desk)
+    other = _client(make_user("township_clerk", "370812001"))
+    assert other.get(f"/assistance/{app.pk}/").status_code == 404
+    assert other.post(f"/assistance/{app.pk}/submit/").status_code == 404
+    assert other.get(f"/assistance/{app.pk}/letter.pdf").status_code == 404
