@@ -54,13 +54,23 @@ def payroll_lines_for_actor(*, actor: Any, run: PayrollRun) -> QuerySet[PayrollL
 
 
 def payroll_summary_by_township(*, actor: Any, run: PayrollRun) -> list[dict[str, Any]]:
-    return list(
+    from minzheng.regions.models import Region
+
+    from .models import Programme
+
+    rows = list(
         scope(PayrollLine.objects.filter(run=run), actor)
         .annotate(township=Substr("region_code", 1, 9))
         .values("township", "programme")
         .annotate(lines=Count("id"), total=Sum("amount"))
         .order_by("township", "programme")
     )
+    names = dict(Region.objects.filter(code__in={r["township"] for r in rows}).values_list("code", "name"))
+    labels = dict(Programme.choices)
+    for r in rows:
+        r["township_name"] = names.get(r["township"], r["township"])
+        r["programme_label"] = labels.get(r["programme"], r["programme"])
+    return rows
 
 
 def enrolment_get_for_actor(*, actor: Any, enrolment_id: int) -> Enrolment:

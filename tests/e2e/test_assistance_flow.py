@@ -1,0 +1,110 @@
+"""Browser run of the dibao flow: a clerk takes a household from application to decision; the township
+approver decides; the county officer generates and freezes the first month's payroll."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def _login(page: Any, base: str, username: str, password: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def test_a_dibao_household_goes_from_application_to_first_payment_in_the_browser(
+    city: None, live_server: Any, browser_page: Any
+) -> None:
+    from django.utils import timezone
+
+    from minzheng.accounts.services import user_create
+    from minzheng.core.idnumber import make_id_number
+    from minzheng.people.services import household_add_member, household_create, person_create
+
+    pw = "Browser-pass-1"
+    for username, role, region in [
+        ("clerk", "township_clerk", "370811001"),
+        ("approver", "township_approver", "370811001"),
+        ("county", "county_officer", "370811"),
+    ]:
+        user_create(actor=None, username=username, password=pw, role=role, region_code=region)
+    head = person_create(
+        actor=None,
+        id_number=make_id_number("370811", dt.date(1966, 5, 6), 31, "M"),
+        name="颜守仁",
+        hukou_type="urban",
+        hukou_region_code="370811001001",
+    )
+    wife = person_create(
+        actor=None,
+        id_number=make_id_number("370811", dt.date(1969, 7, 8), 32, "F"),
+        name="孟淑芬",
+        hukou_type="urban",
+        hukou_region_code="370811001001",
+    )
+    hh = household_create(
+        actor=None,
+        number="E2E0002",
+        region_code="370811001001",
+        hukou_type="urban",
+        head=head,
+        start_date=dt.date(1995, 1, 1),
+    )
+    household_add_member(
+        actor=None, household=hh, person=wife, relation="spouse", start_date=dt.date(1995, 1, 1)
+    )
+
+    base = live_server.url
+    page = browser_page
+    today = timezone.localdate()
+    _login(page, base, "clerk", pw)
+    page.goto(f"{base}/households/{hh.pk}/")
+    page.click("#apply")
+    page.select_option("#programme", "dibao")
+    page.fill(f"input[name=monthly_wage_{head.pk}]", "1000")
+    page.check(f"input[name=employed_{head.pk}]")
+    page.click("#create-application")
+    page.wait_for_selector("#do-authorise")
+    # (719 × 2) − 1000 × 0.8 = 638 by the trial calculation shown on the case
+    assert page.inner_text("#trial-amount") == "638"
+    page.click("#do-authorise")
+    page.click("#do-submit")
+    page.click("#do-verify")
+    page.fill("input[name=visitors]", "张明、李华")
+    page.fill("textarea[name=findings]", "住房为自有平房，家中无贵重物品，与申报一致")
+    page.click("#do-visit")
+    page.click("#do-to-review")
+    page.fill("input[name=held_on]", (today - dt.timedelta(days=10)).isoformat())
+    page.fill("input[name=participants]", "9")
+    page.fill("input[name=agreed]", "9")
+    page.fill("input[name=notice_start]", (today - dt.timedelta(days=9)).isoformat())
+    page.click("#do-village-review")
+    assert "公示中" in page.inner_text("#state")
+    app_url = page.url
+
+    _login(page, base, "approver", pw)
+    page.goto(app_url)
+    page.click("#do-decide")
+    page.wait_for_selector("#decision")
+    assert "保障中" in page.inner_text("#state")
+    assert "638" in page.inner_text("#enrolment")
+
+    _login(page, base, "county", pw)
+    page.goto(f"{base}/payroll/")
+    first = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    page.fill("input[name=month]", f"{first:%Y-%m}")
+    page.click("#do-generate")
+    page.wait_for_selector("#lines")
+    assert page.inner_text("#run-total") == "638"
+    page.click("#do-freeze")
+    page.wait_for_selector("text=导出银行代发文件")
+    assert "已审核冻结" in page.inner_text("#run-status")
+    page.screenshot(path="test-results/payroll.png", full_page=True)
