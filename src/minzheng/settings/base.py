@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "minzheng.accounts.otp.RequireOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -117,6 +118,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "web/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Second factor (TOTP) for every staff role above village assistant (MLPS-3 / issue 7).
+OTP_REQUIRED_ROLES = [
+    "township_clerk", "township_approver", "county_officer", "city_officer", "auditor", "sysadmin",
+]
+OTP_TOTP_ISSUER = "minzheng 民政"
 
 # Idle session timeout: 30 minutes, renewed on every request.
 SESSION_COOKIE_AGE = 30 * 60

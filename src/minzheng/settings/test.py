@@ -14,3 +14,4 @@ if str(DATABASES["default"]["ENGINE"]).endswith("sqlite3"):
     DATABASES["default"]["NAME"] = ":memory:"
     DATABASES["default"]["OPTIONS"] = {}
 AXES_ENABLED = True
+OTP_REQUIRED_ROLES: list[str] = []  # tests that exercise the second factor set it themselves

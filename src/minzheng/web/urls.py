@@ -1,11 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from minzheng.accounts.views import otp_verify
+
 from . import views
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("otp/", otp_verify, name="otp-verify"),
     path("", views.home, name="home"),
     path("people/", views.person_search_page, name="person-search"),
     path("people/export.xlsx", views.person_export, name="person-export"),
