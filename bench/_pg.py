@@ -29,16 +29,25 @@ def postgres(port: int = 55433) -> Iterator[dict[str, str]]:
     root = tempfile.mkdtemp(prefix="minzheng-bench-pg-")
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
-    subprocess.run(_as_pg([f"{pg}/initdb", "-D", f"{root}/data", "-U", "postgres", "-A", "trust"]), check=True,
-                   capture_output=True)
+    subprocess.run(
+        _as_pg([f"{pg}/initdb", "-D", f"{root}/data", "-U", "postgres", "-A", "trust"]),
+        check=True,
+        capture_output=True,
+    )
     opts = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c shared_buffers=512MB"
-    subprocess.run(_as_pg([f"{pg}/pg_ctl", "-D", f"{root}/data", "-l", f"{root}/log", "-w", "-o", opts, "start"]),
-                   check=True, capture_output=True)
+    subprocess.run(
+        _as_pg([f"{pg}/pg_ctl", "-D", f"{root}/data", "-l", f"{root}/log", "-w", "-o", opts, "start"]),
+        check=True,
+        capture_output=True,
+    )
     try:
         env = {"PGHOST": "127.0.0.1", "PGPORT": str(port), "PGUSER": "postgres", "PGDATABASE": "postgres"}
         time.sleep(0.2)
         yield env
     finally:
-        subprocess.run(_as_pg([f"{pg}/pg_ctl", "-D", f"{root}/data", "-m", "immediate", "stop"]), check=False,
-                       capture_output=True)
+        subprocess.run(
+            _as_pg([f"{pg}/pg_ctl", "-D", f"{root}/data", "-m", "immediate", "stop"]),
+            check=False,
+            capture_output=True,
+        )
         shutil.rmtree(root, ignore_errors=True)

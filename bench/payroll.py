@@ -38,9 +38,9 @@ def run(a: argparse.Namespace) -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.db import connection
     from django.test.utils import get_runner
-    from django.conf import settings
 
     runner = get_runner(settings)(verbosity=0, interactive=False)
     old = runner.setup_databases()
@@ -71,10 +71,19 @@ def measure(a: argparse.Namespace, connection) -> None:  # type: ignore[no-untyp
     # payroll never reads it) so set-up time measures the database, not Fernet.
     persons = [
         Person(
-            id_number_enc="x", id_hash=f"{i:064d}", id_tail="0000", name="甲", sex="M",
-            birth_date=dt.date(1950, 1, 1), hukou_type="urban", hukou_region_id=villages[v][0],
-            hukou_code=villages[v][1], residence_region_id=villages[v][0], region_code=villages[v][1],
-            is_alive=bool(i % 97), death_date=None if i % 97 else dt.date(2025, 3, 1),
+            id_number_enc="x",
+            id_hash=f"{i:064d}",
+            id_tail="0000",
+            name="甲",
+            sex="M",
+            birth_date=dt.date(1950, 1, 1),
+            hukou_type="urban",
+            hukou_region_id=villages[v][0],
+            hukou_code=villages[v][1],
+            residence_region_id=villages[v][0],
+            region_code=villages[v][1],
+            is_alive=bool(i % 97),
+            death_date=None if i % 97 else dt.date(2025, 3, 1),
         )
         for i, v in enumerate(pick)
     ]
@@ -85,8 +94,12 @@ def measure(a: argparse.Namespace, connection) -> None:  # type: ignore[no-untyp
     Enrolment.objects.bulk_create(
         [
             Enrolment(
-                programme=str(programmes[i]), person_id=pid, region_code=code, monthly_amount=int(rng.integers(50, 2000)),
-                first_month=firsts[i], last_month=None if i % 11 else max(firsts[i], dt.date(2025, 3, 1)),
+                programme=str(programmes[i]),
+                person_id=pid,
+                region_code=code,
+                monthly_amount=int(rng.integers(50, 2000)),
+                first_month=firsts[i],
+                last_month=None if i % 11 else max(firsts[i], dt.date(2025, 3, 1)),
             )
             for i, (pid, code) in enumerate(ids)
         ],
@@ -95,7 +108,9 @@ def measure(a: argparse.Namespace, connection) -> None:  # type: ignore[no-untyp
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
     setup_s = time.perf_counter() - t0
-    officer = User.objects.create(username="bench", role="city_officer", region=Region.objects.get(code="370800"))
+    officer = User.objects.create(
+        username="bench", role="city_officer", region=Region.objects.get(code="370800")
+    )
     counties = list(Region.objects.filter(level="county").values_list("code", flat=True))
 
     t1 = time.perf_counter()
@@ -111,13 +126,23 @@ def measure(a: argparse.Namespace, connection) -> None:  # type: ignore[no-untyp
     orm_lines = orm_total = 0
     for eid in sample:
         e = Enrolment.objects.get(pk=eid)
-        if e.first_month > month or (e.last_month is not None and e.last_month < month) or e.monthly_amount <= 0:
+        if (
+            e.first_month > month
+            or (e.last_month is not None and e.last_month < month)
+            or e.monthly_amount <= 0
+        ):
             continue
         p = Person.objects.get(pk=e.person_id)
         if p.death_date is not None and p.death_date < month:
             continue
-        PayrollLine.objects.create(run=orm_run, enrolment=e, programme=e.programme, person_id=p.pk,
-                                   region_code=e.region_code, amount=e.monthly_amount)
+        PayrollLine.objects.create(
+            run=orm_run,
+            enrolment=e,
+            programme=e.programme,
+            person_id=p.pk,
+            region_code=e.region_code,
+            amount=e.monthly_amount,
+        )
         orm_lines += 1
         orm_total += e.monthly_amount
     orm_sample_s = time.perf_counter() - t2
@@ -127,16 +152,20 @@ def measure(a: argparse.Namespace, connection) -> None:  # type: ignore[no-untyp
     assert set_sample == orm_lines, (set_sample, orm_lines)
     ratio = orm_s / set_s
     table = (
-        f"| beneficiaries | lines paid | set-based (11 counties) | per-record ORM (extrapolated from {len(sample):,}) "
+        "| beneficiaries | lines paid | set-based (11 counties) "
+        f"| per-record ORM (extrapolated from {len(sample):,}) "
         f"| ratio |\n|---|---|---|---|---|\n"
-        f"| {n:,} | {set_lines:,} ({set_total:,} 元) | {set_s:.2f} s | {orm_s:.1f} s ({orm_sample_s:.1f} s measured) "
+        f"| {n:,} | {set_lines:,} ({set_total:,} 元) | {set_s:.2f} s "
+        f"| {orm_s:.1f} s ({orm_sample_s:.1f} s measured) "
         f"| **{ratio:.0f}×** |\n"
     )
     print(f"setup {setup_s:.1f}s")
     print(table)
     section = (
         "## Payroll (issue 4)\n\n`bench/payroll.py --beneficiaries "
-        f"{n}` on PostgreSQL, {dt.date.today():%Y-%m-%d}, 2-core box; same data, same run.\n\n" + table + "\n"
+        f"{n}` on PostgreSQL, {dt.datetime.now(dt.UTC):%Y-%m-%d}, 2-core box; same data, same run.\n\n"
+        + table
+        + "\n"
         "The set-based payroll is one `INSERT … SELECT` per county (active in the month, alive, amount > 0); "
         "the baseline loads each enrolment and person and inserts one line per record. Target ≥ 50×.\n"
     )

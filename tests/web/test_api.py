@@ -46,3 +46,14 @@ def test_region_cascade_returns_children_inside_the_actors_scope(make_user):
     towns = c.get("/api/v1/regions/children", {"code": "370811"}).json()
     assert len(towns) == 17 and all(t["code"].startswith("370811") for t in towns)
     assert c.get("/api/v1/regions/children", {"code": "370812"}).json() == []
+
+
+def test_api_search_by_id_number_uses_the_body_and_stays_in_scope(make_household, make_user):
+    mine = make_household(size=1).memberships.get().person
+    theirs = make_household(village="370812001001", size=1).memberships.get().person
+    c = Client()
+    c.force_login(make_user("township_clerk", TOWN_A))
+    found = c.post("/api/v1/people/search", {"q": mine.id_number}, content_type="application/json").json()
+    assert [p["id"] for p in found["items"]] == [mine.pk]
+    none = c.post("/api/v1/people/search", {"q": theirs.id_number}, content_type="application/json").json()
+    assert none["items"] == []

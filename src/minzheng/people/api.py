@@ -1,10 +1,8 @@
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from minzheng.accounts.signals import client_ip
@@ -62,12 +60,24 @@ def _person_out(p: Person, household_id: int | None = None) -> dict[str, Any]:
     }
 
 
-@router.get("/", response=list[PersonOut], summary="人员检索（身份证号、姓名、后四位）")
+class SearchIn(Schema):
+    q: str = Field("", max_length=64, description="身份证号、姓名或身份证后四位（放在请求体中，不进URL）")
+    region: str = Field("", max_length=15, pattern=r"^[0-9]*$")
+
+
+@router.get("/", response=list[PersonOut], summary="人员列表（本辖区，可按区划筛选）")
 @paginate(PageNumberPagination, page_size=50)
-def person_list(request: HttpRequest, q: str = "", region: str = "") -> list[dict[str, Any]]:
-    return [
-        _person_out(p) for p in selectors.person_search(actor=request.user, q=q, region_code=region)[:1000]
-    ]
+def person_list(
+    request: HttpRequest, region: str = Query("", max_length=15, pattern=r"^[0-9]*$")
+) -> list[dict[str, Any]]:
+    return [_person_out(p) for p in selectors.person_search(actor=request.user, region_code=region)[:1000]]
+
+
+@router.post("/search", response=list[PersonOut], summary="人员检索（身份证号、姓名、后四位）")
+@paginate(PageNumberPagination, page_size=50)
+def person_search(request: HttpRequest, payload: SearchIn) -> list[dict[str, Any]]:
+    found = selectors.person_search(actor=request.user, q=payload.q, region_code=payload.region)[:1000]
+    return [_person_out(p) for p in found]
 
 
 @router.get("/{person_id}", response=PersonOut, summary="人员详情")

@@ -121,7 +121,12 @@ AXES_VERBOSE = False
 
 # Second factor (TOTP) for every staff role above village assistant (MLPS-3 / issue 7).
 OTP_REQUIRED_ROLES = [
-    "township_clerk", "township_approver", "county_officer", "city_officer", "auditor", "sysadmin",
+    "township_clerk",
+    "township_approver",
+    "county_officer",
+    "city_officer",
+    "auditor",
+    "sysadmin",
 ]
 OTP_TOTP_ISSUER = "minzheng 民政"
 
@@ -158,7 +163,8 @@ FIELD_HASH_KEY = os.environ.get("MINZHENG_HASH_KEY", "dev-only-hash-key")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_pii": {"()": "minzheng.core.pii.RedactPiiFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_pii"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 

@@ -14,4 +14,5 @@ if str(DATABASES["default"]["ENGINE"]).endswith("sqlite3"):
     DATABASES["default"]["NAME"] = ":memory:"
     DATABASES["default"]["OPTIONS"] = {}
 AXES_ENABLED = True
-OTP_REQUIRED_ROLES: list[str] = []  # tests that exercise the second factor set it themselves
+MIDDLEWARE = ["minzheng.core.testing.RecordUrlsMiddleware", *MIDDLEWARE]  # noqa: F405
+OTP_REQUIRED_ROLES = []  # tests that exercise the second factor set it themselves

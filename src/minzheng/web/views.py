@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
 from minzheng.accounts.scoping import actor_prefix
@@ -43,23 +43,25 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def person_search_page(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
-    region = request.GET.get("region", "").strip()
+    """Search terms (ID numbers, names) travel in the POST body, never in a URL (PIPL: no PII in logs)."""
+    data = request.POST if request.method == "POST" else request.GET
+    q = request.POST.get("q", "").strip()
+    region = data.get("region", "").strip()
     qs = people.person_search(actor=_user(request), q=q, region_code=region)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = Paginator(qs, 30).get_page(data.get("page"))
     template = "people/_results.html" if request.headers.get("HX-Request") else "people/search.html"
     return render(request, template, {"page": page, "q": q, "region": region})
 
 
 @login_required
-@require_GET
+@require_POST
 def person_export(request: HttpRequest) -> HttpResponse:
     """Excel export of the scoped search (masked IDs); every export is audit-logged."""
     user = _user(request)
-    q = request.GET.get("q", "").strip()
-    qs = people.person_search(actor=user, q=q, region_code=request.GET.get("region", "").strip())[
+    q = request.POST.get("q", "").strip()
+    qs = people.person_search(actor=user, q=q, region_code=request.POST.get("region", "").strip())[
         :EXPORT_LIMIT
     ]
     wb = Workbook(write_only=True)
