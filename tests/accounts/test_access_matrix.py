@@ -1,0 +1,156 @@
+"""Generated access matrix (issue 7): every URL and API route that takes an object id, with every HTTP
+verb, as a township clerk against another township's records — each answer must be identical to the
+answer for an id that does not exist (out-of-region looks missing), and nothing may leak."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from minzheng.assistance import services as svc
+from minzheng.assistance.models import Application, Review
+from minzheng.benefits.models import Enrolment, PayrollRun
+from minzheng.benefits.services import payroll_generate
+from tests.conftest import TOWN_A
+
+VERBS = ("get", "post", "put", "patch", "delete")
+MISSING = 987654321
+ACTIONS = (
+    "authorise",
+    "upload",
+    "submit",
+    "verify",
+    "home_visit",
+    "to_review",
+    "village_review",
+    "objection",
+    "decide",
+    "escalate",
+    "refer",
+)
+
+
+def _patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, list[str]]]:
+    out: list[tuple[str, list[str]]] = []
+    for p in resolver.url_patterns:
+        route = prefix + str(p.pattern)
+        if isinstance(p, URLResolver):
+            out.extend(_patterns(p, route))
+        elif isinstance(p, URLPattern):
+            names = re.findall(r"<(?:int|slug|str):(\w+)>", route)
+            if any(n.endswith("_id") for n in names):
+                out.append((route, names))
+    return out
+
+
+def _fill(route: str, values: dict[str, Any]) -> str:
+    return "/" + re.sub(r"<(?:int|slug|str):(\w+)>", lambda m: str(values[m.group(1)]), route).lstrip(
+        "^"
+    ).rstrip("$")
+
+
+@pytest.fixture
+def other_township(make_household, make_user):
+    """Records in 兖州区 (another county entirely) plus their ids by URL parameter name."""
+    clerk_b = make_user("township_clerk", "370812001")
+    approver_b = make_user("township_approver", "370812001")
+    county_b = make_user("county_officer", "370812")
+    ids: dict[str, list[int]] = {
+        k: []
+        for k in (
+            "person_id",
+            "household_id",
+            "application_id",
+            "enrolment_id",
+            "review_id",
+            "escalation_id",
+            "run_id",
+        )
+    }
+    for i in range(8):
+        hh = make_household(village="370812001001", size=2)
+        head = hh.memberships.get(relation="head").person
+        ids["household_id"].append(hh.pk)
+        ids["person_id"].extend(m.person_id for m in hh.memberships.all())
+        app = svc.application_create(
+            actor=clerk_b,
+            programme="temporary",
+            household=hh,
+            applicant=head,
+            declared={"members": [{"person_id": head.pk}]},
+            amount_requested=500 + i,
+            emergency_kind="urgent",
+        )
+        ids["application_id"].append(app.pk)
+        if i < 2:
+            svc.application_submit(actor=clerk_b, application=app)
+            svc.application_decide(
+                actor=approver_b, application=app, outcome="refuse" if i else "grant", reasons="测试"
+            )
+    enrolment = Enrolment.objects.get()
+    ids["enrolment_id"].append(enrolment.pk)
+    ids["review_id"].append(
+        svc.review_open(actor=approver_b, enrolment=enrolment, due_date=dt.date(2030, 1, 1)).pk
+    )
+    refused = Application.objects.get(state="closed")
+    ids["escalation_id"].append(svc.escalation_request(actor=clerk_b, application=refused, reason="不服").pk)
+    ids["run_id"].append(
+        payroll_generate(actor=county_b, county_code="370812", month=enrolment.first_month).pk
+    )
+    assert Review.objects.count() == 1 and PayrollRun.objects.count() == 1
+    return ids
+
+
+def test_every_route_answers_another_townships_ids_exactly_like_missing_ones(other_township, make_user):
+    clerk = make_user("township_clerk", TOWN_A)
+    c = Client()
+    c.force_login(clerk)
+    routes = _patterns(get_resolver())
+    api_routes = [
+        ("api/v1/people/<int:person_id>", ["person_id"]),
+        ("api/v1/people/<int:person_id>/reveal", ["person_id"]),
+        ("api/v1/people/households/<int:household_id>", ["household_id"]),
+    ]
+    attempts = leaks = 0
+    for route, names in routes + api_routes:
+        id_names = [n for n in names if n.endswith("_id")]
+        assert len(id_names) == 1, route
+        key = id_names[0]
+        slugs = ACTIONS if "action" in names else ("csv",) if "fmt" in names else ("",)
+        for slug in slugs:
+            for object_id in other_township[key]:
+                extra = {"action": slug, "fmt": slug}
+                url = _fill(route, {key: object_id, **extra})
+                missing_url = _fill(route, {key: MISSING, **extra})
+                for verb in VERBS:
+                    got = getattr(c, verb)(url)
+                    ref = getattr(c, verb)(missing_url)
+                    attempts += 1
+                    same = got.status_code == ref.status_code and (
+                        got.status_code != 404 or got.content == ref.content
+                    )
+                    if not same or got.status_code == 200:
+                        leaks += 1
+                        print("LEAK", verb, url, got.status_code, ref.status_code)
+    assert attempts >= 1000, attempts
+    assert leaks == 0
+
+
+def test_lists_and_exports_of_a_scoped_user_hold_no_out_of_scope_rows(
+    other_township, make_user, make_household
+):
+    mine = make_household(size=1)
+    clerk = make_user("township_clerk", TOWN_A)
+    c = Client()
+    c.force_login(clerk)
+    api = c.get("/api/v1/people/").json()
+    assert [p["id"] for p in api["items"]] == [mine.memberships.get().person_id]
+    assert "370812" not in c.get("/assistance/").content.decode()
+    assert "370812" not in c.get("/payroll/").content.decode()
+    assert "370812" not in c.post("/people/", {"q": ""}).content.decode()
+    assert c.get("/assistance/reviews/").content.decode().count("发起核查</button>") == 0
