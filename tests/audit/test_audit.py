@@ -83,3 +83,25 @@ def test_the_auditor_browses_the_log_and_the_sysadmin_cannot(db, make_user):
     assert page.status_code == 200 and "导出人员3条" in page.content.decode()
     c.force_login(admin)
     assert c.get("/audit/").status_code == 403
+
+
+def test_retention_purges_only_rows_older_than_183_days_and_the_chain_still_verifies(db, monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from minzheng.audit.services import audit_purge
+
+    real_now = timezone.now
+    for days, n in ((400, 4), (200, 3), (100, 2)):
+        monkeypatch.setattr(timezone, "now", lambda d=days: real_now() - dt.timedelta(days=d))
+        for i in range(n):
+            audit_record(actor=None, event_type="create", target_type="t", target_id=f"{days}-{i}")
+    monkeypatch.setattr(timezone, "now", real_now)
+    with pytest.raises(ValueError, match="183"):
+        audit_purge(actor=None, older_than_days=100)
+    assert audit_purge(actor=None, older_than_days=183) == 7
+    remaining = list(AuditLog.objects.order_by("seq").values_list("target_id", flat=True))
+    assert remaining[:2] == ["100-0", "100-1"] and remaining[-1] != ""
+    assert audit_verify() == []
+    assert AuditLog.objects.filter(target_type="audit.purge").count() == 1

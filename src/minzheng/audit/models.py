@@ -74,6 +74,9 @@ class AuditChainHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+    # After a retention purge the chain starts at anchor_seq, whose prev_hash is anchor_hash.
+    anchor_seq = models.BigIntegerField(default=1)
+    anchor_hash = models.CharField(max_length=64, default="0" * 64)
 
     def __str__(self) -> str:
         return f"audit head #{self.seq}"

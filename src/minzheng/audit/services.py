@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from typing import Any
@@ -88,8 +89,9 @@ def audit_record(
 def audit_verify() -> list[str]:
     """Walk the chain; return Chinese descriptions of every break (empty list = intact)."""
     problems: list[str] = []
-    prev = GENESIS
-    expected_seq = 1
+    anchor = AuditChainHead.objects.filter(id=1).first()
+    prev = anchor.anchor_hash if anchor else GENESIS
+    expected_seq = anchor.anchor_seq if anchor else 1
     fields = ["prev_hash", "hash", *_HASHED]
     for row in AuditLog.objects.order_by("seq").values(*fields).iterator(chunk_size=2000):
         if row["seq"] != expected_seq:
@@ -105,3 +107,45 @@ def audit_verify() -> list[str]:
     if head and head.seq != expected_seq - 1:
         problems.append(f"链头记录序号{head.seq}与最后一条{expected_seq - 1}不符，疑似末尾被删除")
     return problems
+
+
+RETENTION_MIN_DAYS = 183  # issue 7: audit entries are kept at least 183 days, never purged younger
+
+
+@transaction.atomic
+def audit_purge(*, actor: Any, older_than_days: int) -> int:
+    """Delete the oldest audit rows (a contiguous prefix of the chain) older than `older_than_days`;
+    the chain head keeps the anchor so `audit verify` still checks everything that remains. The purge
+    itself is recorded. On PostgreSQL the trigger lets the DELETE through only for rows older than 183
+    days and only inside this function's transaction flag."""
+    from django.db import connection
+    from django.utils import timezone as tz
+
+    if older_than_days < RETENTION_MIN_DAYS:
+        raise ValueError(f"审计日志至少保留{RETENTION_MIN_DAYS}天，不能清理{older_than_days}天内的记录")
+    cutoff = tz.now() - dt.timedelta(days=older_than_days)
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    first_young = (
+        AuditLog.objects.filter(created_at__gte=cutoff).order_by("seq").values_list("seq", flat=True).first()
+    )
+    doomed = AuditLog.objects.filter(created_at__lt=cutoff)
+    if first_young is not None:
+        doomed = doomed.filter(seq__lt=first_young)
+    last = doomed.order_by("-seq").values("seq", "hash").first()
+    if last is None:
+        return 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL minzheng.audit_purge = 'on'")
+    n, _ = doomed._raw_delete(doomed.db), None
+    head.anchor_seq = last["seq"] + 1
+    head.anchor_hash = last["hash"]
+    head.save(update_fields=["anchor_seq", "anchor_hash"])
+    audit_record(
+        actor=actor,
+        event_type="update",
+        target_type="audit.purge",
+        target_id=last["seq"],
+        detail=f"按保留期清理{older_than_days}天前的审计日志{n}条",
+    )
+    return int(n)
