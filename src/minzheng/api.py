@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as InputError
 from ninja.security import HttpBearer, django_auth
 
 from minzheng.accounts.services import api_token_authenticate
@@ -27,6 +28,30 @@ api = NinjaAPI(
     auth=[TokenAuth(), django_auth],
     docs_url="/docs",
 )
+
+
+_REASONS = {
+    "missing": "缺少必填项",
+    "string_too_long": "过长",
+    "string_pattern_mismatch": "格式不正确",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "float_parsing": "应为数字",
+    "string_type": "应为文本",
+    "bool_parsing": "应为true或false",
+    "json_invalid": "不是有效的JSON",
+    "model_attributes_type": "应为对象",
+    "dict_type": "应为对象",
+}
+
+
+@api.exception_handler(InputError)
+def _input_error(request: HttpRequest, exc: InputError) -> HttpResponse:
+    parts = []
+    for e in exc.errors:
+        where = ".".join(str(x) for x in e.get("loc", ())[1:]) or "请求"
+        parts.append(f"{where}{_REASONS.get(str(e.get('type')), '不正确')}")
+    return api.create_response(request, {"detail": "输入有误：" + "；".join(parts)}, status=422)
 
 
 @api.exception_handler(ValidationError)

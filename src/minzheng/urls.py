@@ -7,5 +7,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("assistance/", include("minzheng.assistance.urls")),
     path("payroll/", include("minzheng.benefits.urls")),
+    path("verification/", include("minzheng.verification.urls")),
+    path("monitoring/", include("minzheng.monitoring.urls")),
+    path("exchange/", include("minzheng.exchange.urls")),
     path("", include("minzheng.web.urls")),
 ]

@@ -11,11 +11,15 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from minzheng.assistance import services as svc
 from minzheng.assistance.models import Application, Review
 from minzheng.benefits.models import Enrolment, PayrollRun
 from minzheng.benefits.services import payroll_generate
+from minzheng.exchange.models import Snapshot
+from minzheng.monitoring.models import Alert, ScreeningRun
+from minzheng.verification.models import VerificationReport
 from tests.conftest import TOWN_A
 
 VERBS = ("get", "post", "put", "patch", "delete")
@@ -103,6 +107,44 @@ def other_township(make_household, make_user):
         payroll_generate(actor=county_b, county_code="370812", month=enrolment.first_month).pk
     )
     assert Review.objects.count() == 1 and PayrollRun.objects.count() == 1
+    # Verification reports, screening alerts and snapshots of that county (rows made directly: only the
+    # access path is under test here).
+    app = Application.objects.first()
+    ids["report_id"] = [
+        VerificationReport.objects.create(
+            application=app,
+            region_code=app.region_code,
+            snapshot_month="2025-06",
+            snapshot_sha="0" * 64,
+            rule_version="x",
+            conclusion="match",
+            members=[],
+            totals={},
+            tests=[],
+            declared_vs_verified=[],
+            created_by=clerk_b,
+        ).pk
+    ]
+    run = ScreeningRun.objects.create(month="2025-06", status="published")
+    ids["alert_id"] = [
+        Alert.objects.create(
+            run=run,
+            month="2025-06",
+            rule="discovery_dibao",
+            severity="medium",
+            id_hash=str(i) * 64,
+            id_masked="370812********0000",
+            region_code="370812001001",
+            evidence={},
+            trend="new",
+        ).pk
+        for i in range(3)
+    ]
+    ids["snapshot_id"] = [
+        Snapshot.objects.create(
+            month="2025-06", manifest_sha256="a" * 64, status="accepted", imported_at=timezone.now()
+        ).pk
+    ]
     return ids
 
 

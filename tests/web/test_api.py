@@ -21,12 +21,12 @@ def test_a_mobile_client_gets_a_token_and_reads_its_own_township(make_household,
     assert all("********" in p["id_number"] for p in people["items"])
 
 
-def test_a_wrong_password_gets_a_chinese_400_and_no_token(make_user):
+def test_a_wrong_password_gets_a_chinese_401_and_no_token(make_user):
     make_user("township_clerk", TOWN_A, username="c1")
     r = Client().post(
         "/api/v1/auth/token", {"username": "c1", "password": "nope"}, content_type="application/json"
     )
-    assert r.status_code == 400 and "密码错误" in r.json()["detail"]
+    assert r.status_code == 401 and "密码错误" in r.json()["detail"]
 
 
 def test_unauthenticated_api_calls_are_401(db):

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
+
+from minzheng.core.api_schemas import with_errors
 
 from .services import api_token_issue
 
@@ -9,8 +12,8 @@ router = Router(tags=["账号"])
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
+    username: str = Field(..., min_length=1, max_length=150)
+    password: str = Field(..., min_length=1, max_length=128)
 
 
 class TokenOut(Schema):
@@ -24,12 +27,16 @@ class MeOut(Schema):
     region_name: str
 
 
-@router.post("/token", response=TokenOut, auth=None, summary="获取移动端令牌")
-def token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
-    return {"token": api_token_issue(request=request, username=payload.username, password=payload.password)}
+@router.post("/token", response=with_errors(TokenOut), auth=None, summary="获取移动端令牌")
+def token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
+    try:
+        key = api_token_issue(request=request, username=payload.username, password=payload.password)
+    except ValidationError as e:
+        return 401, {"detail": "；".join(e.messages)}
+    return 200, {"token": key}
 
 
-@router.get("/me", response=MeOut, summary="当前用户")
+@router.get("/me", response=with_errors(MeOut), summary="当前用户")
 def me(request: HttpRequest) -> dict[str, str]:
     user = request.user
     region = getattr(user, "region", None)

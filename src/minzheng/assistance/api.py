@@ -5,6 +5,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Body, Router, Schema
 
+from minzheng.core.api_schemas import with_errors
+
 from .assess import assess
 
 router = Router(tags=["社会救助"])
@@ -28,13 +30,9 @@ class AssessOut(Schema):
     reasons: list[ReasonOut]
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
 @router.post(
     "/assess",
-    response={200: AssessOut, 400: ErrorOut},
+    response=with_errors(AssessOut),
     summary="救助试算（shared/docs/assess.md）",
     description=(
         "低保、特困、临时救助、高龄津贴、儿童保障的试算；输入输出格式见 assess.md，"

@@ -92,7 +92,9 @@ SPECS: dict[str, SourceSpec] = {
             Col("hukou_type", "enum", "户口类型", ("urban", "rural")),
             Col("hukou_region", "digits", "户籍区划", width=12),
             Col("household_no", "str", "户号"),
-            Col("relation", "enum", "与户主关系", ("head", "spouse", "child", "parent", "grandchild", "other")),
+            Col(
+                "relation", "enum", "与户主关系", ("head", "spouse", "child", "parent", "grandchild", "other")
+            ),
         ),
         ("id_number",),
         "身份证号",
@@ -119,7 +121,11 @@ SPECS: dict[str, SourceSpec] = {
         "同一人同月同一单位的工资",
     ),
     "pensions": SourceSpec(
-        (_ID, Col("scheme", "enum", "养老保险类型", ("employee", "resident")), Col("monthly_amount", "money", "养老金月额")),
+        (
+            _ID,
+            Col("scheme", "enum", "养老保险类型", ("employee", "resident")),
+            Col("monthly_amount", "money", "养老金月额"),
+        ),
         ("id_number",),
         "身份证号",
     ),
@@ -210,7 +216,12 @@ SPECS: dict[str, SourceSpec] = {
     "education": SourceSpec(
         (
             _ID,
-            Col("level", "enum", "学段", ("primary", "junior", "senior", "vocational", "college", "university")),
+            Col(
+                "level",
+                "enum",
+                "学段",
+                ("primary", "junior", "senior", "vocational", "college", "university"),
+            ),
             Col("enrolled", "bool", "在读"),
         ),
         ("id_number",),
@@ -349,8 +360,14 @@ def _parse_date(arr: pa.Array, col: Col, ctx: Context) -> _Parsed:
     """ISO YYYY-MM-DD (exchange.md), a real calendar date, not before 1880 and (except end dates) not after
     the snapshot month."""
     errors: list[_Err] = []
-    if pa.types.is_date32(arr.type) or pa.types.is_date64(arr.type):
-        days = np.asarray(arr.cast(pa.date32()).cast(pa.int32()).fill_null(0).to_numpy(), dtype=np.int64)
+    if pa.types.is_date32(arr.type) or pa.types.is_date64(arr.type) or pa.types.is_timestamp(arr.type):
+        days = np.asarray(
+            pc.cast(arr, pa.date32(), safe=False)
+            .cast(pa.int32())
+            .fill_null(0)
+            .to_numpy(zero_copy_only=False),
+            dtype=np.int64,
+        )
         missing = _np_bool(arr.is_null())
         valid = ~missing
         errors.append(_Err(missing, f"{col.label}为空"))
@@ -371,7 +388,11 @@ def _parse_date(arr: pa.Array, col: Col, ctx: Context) -> _Parsed:
         valid = shape_ok & real
         errors.append(_Err(blank, f"{col.label}为空"))
         errors.append(
-            _Err(~blank & ~valid, f"{col.label}不是有效日期（应为YYYY-MM-DD）：{{v}}", pc.utf8_slice_codeunits(s, 0, 20))
+            _Err(
+                ~blank & ~valid,
+                f"{col.label}不是有效日期（应为YYYY-MM-DD）：{{v}}",
+                pc.utf8_slice_codeunits(s, 0, 20),
+            )
         )
     early = valid & (days < _min_days())
     errors.append(_Err(early, f"{col.label}早于1880年"))
@@ -447,7 +468,9 @@ def _parse_int(arr: pa.Array, col: Col, target: pa.DataType, ctx: Context) -> _P
         values = pc.cast(pc.if_else(pa.array(number), s, "0"), pa.int64())
     x = np.asarray(values.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
     in_range = number & (x >= col.lo) & (x <= hi)
-    errors.append(_Err(number & ~in_range, f"{col.label}应在{col.lo}–{hi}之间：{{v}}", values.cast(pa.string())))
+    errors.append(
+        _Err(number & ~in_range, f"{col.label}应在{col.lo}–{hi}之间：{{v}}", values.cast(pa.string()))
+    )
     return _Parsed(pa.array(np.where(in_range, x, 0)).cast(target), errors)
 
 
@@ -487,7 +510,10 @@ def _parse_bool(arr: pa.Array, col: Col) -> _Parsed:
     true = _np_bool(pc.is_in(s, value_set=pa.array(["true", "1"])))
     false = _np_bool(pc.is_in(s, value_set=pa.array(["false", "0"])))
     shown = pc.utf8_slice_codeunits(s, 0, 20)
-    errors = [_Err(blank, f"{col.label}为空"), _Err(~blank & ~true & ~false, f"{col.label}应为true或false：{{v}}", shown)]
+    errors = [
+        _Err(blank, f"{col.label}为空"),
+        _Err(~blank & ~true & ~false, f"{col.label}应为true或false：{{v}}", shown),
+    ]
     return _Parsed(pa.array(true), errors)
 
 
@@ -517,12 +543,16 @@ def _row_checks(source: str, parsed: dict[str, _Parsed], ok: dict[str, Mask]) ->
     errors: list[_Err] = []
     if source == "persons":
         both = ok["id_number"] & ok["birth_date"]
-        errors.append(_Err(both & (_days(parsed["birth_date"].array) != pid.birth_days), "出生日期与身份证号不一致"))
+        errors.append(
+            _Err(both & (_days(parsed["birth_date"].array) != pid.birth_days), "出生日期与身份证号不一致")
+        )
         sex_m = _np_bool(pc.equal(parsed["sex"].array, "M"))
         errors.append(_Err(ok["id_number"] & ok["sex"] & (sex_m != pid.male), "性别与身份证号不一致"))
     elif source == "deaths":
         both = ok["id_number"] & ok["death_date"]
-        errors.append(_Err(both & (_days(parsed["death_date"].array) < pid.birth_days), "死亡日期早于出生日期"))
+        errors.append(
+            _Err(both & (_days(parsed["death_date"].array) < pid.birth_days), "死亡日期早于出生日期")
+        )
     elif source == "unemployment":
         both = ok["start_date"] & ok["end_date"]
         start, end = _days(parsed["start_date"].array), _days(parsed["end_date"].array)
@@ -555,7 +585,7 @@ def _reasons(errors: list[_Err], idx: npt.NDArray[np.int64]) -> pa.Array:
             vals = e.values.take(take).fill_null("")
             text = pc.binary_join_element_wise(before, vals, after + "；", "")
         else:
-            text = pa.array([e.reason + "；"] * 1, pa.string())[0]  # scalar
+            text = pa.scalar(e.reason + "；", pa.string())
         parts.append(pc.if_else(pa.array(m), text, ""))
     joined = pc.binary_join_element_wise(*parts, "") if len(parts) > 1 else parts[0]
     return pc.utf8_rtrim(joined, characters="；")
@@ -589,7 +619,9 @@ def validate_batch(
         bad |= e.mask
     good = pa.array(~bad)
     arrays = [parsed[c.name].array.cast(schema.field(c.name).type) for c in spec.columns]
-    valid = pa.Table.from_arrays([*arrays, pa.array(lines, pa.int64())], schema=schema.append(pa.field("_line", pa.int64())))
+    valid = pa.Table.from_arrays(
+        [*arrays, pa.array(lines, pa.int64())], schema=schema.append(pa.field("_line", pa.int64()))
+    )
     valid = valid.filter(good) if bad.any() else valid
     idx = np.flatnonzero(bad)
     if len(idx):
@@ -623,7 +655,7 @@ def csv_header(path: Path) -> list[str]:
             row = next(csv.reader(f), [])
     except (OSError, UnicodeDecodeError, csv.Error) as e:
         raise StructuralError(f"无法读取表头（{e.__class__.__name__}）") from e
-    return [c.strip() for c in row]
+    return row
 
 
 def parquet_columns(path: Path) -> tuple[list[str], int]:

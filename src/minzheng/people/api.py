@@ -6,6 +6,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from minzheng.accounts.signals import client_ip
+from minzheng.core.api_schemas import with_errors
 
 from . import selectors, services
 from .models import Person
@@ -65,7 +66,7 @@ class SearchIn(Schema):
     region: str = Field("", max_length=15, pattern=r"^[0-9]*$")
 
 
-@router.get("/", response=list[PersonOut], summary="人员列表（本辖区，可按区划筛选）")
+@router.get("/", response=with_errors(list[PersonOut]), summary="人员列表（本辖区，可按区划筛选）")
 @paginate(PageNumberPagination, page_size=50)
 def person_list(
     request: HttpRequest, region: str = Query("", max_length=15, pattern=r"^[0-9]*$")
@@ -73,21 +74,21 @@ def person_list(
     return [_person_out(p) for p in selectors.person_search(actor=request.user, region_code=region)[:1000]]
 
 
-@router.post("/search", response=list[PersonOut], summary="人员检索（身份证号、姓名、后四位）")
+@router.post("/search", response=with_errors(list[PersonOut]), summary="人员检索（身份证号、姓名、后四位）")
 @paginate(PageNumberPagination, page_size=50)
 def person_search(request: HttpRequest, payload: SearchIn) -> list[dict[str, Any]]:
     found = selectors.person_search(actor=request.user, q=payload.q, region_code=payload.region)[:1000]
     return [_person_out(p) for p in found]
 
 
-@router.get("/{person_id}", response=PersonOut, summary="人员详情")
+@router.get("/{person_id}", response=with_errors(PersonOut), summary="人员详情")
 def person_detail(request: HttpRequest, person_id: int) -> dict[str, Any]:
     person = selectors.person_get_for_actor(actor=request.user, person_id=person_id)
     membership = selectors.person_current_membership(person=person)
     return _person_out(person, membership.household_id if membership else None)
 
 
-@router.post("/{person_id}/reveal", response=RevealOut, summary="查看完整身份证号（记审计）")
+@router.post("/{person_id}/reveal", response=with_errors(RevealOut), summary="查看完整身份证号（记审计）")
 def person_reveal(request: HttpRequest, person_id: int) -> dict[str, str]:
     person = selectors.person_get_for_actor(actor=request.user, person_id=person_id)
     return {
@@ -97,7 +98,7 @@ def person_reveal(request: HttpRequest, person_id: int) -> dict[str, str]:
     }
 
 
-@router.get("/households/{household_id}", response=HouseholdOut, summary="家庭户详情")
+@router.get("/households/{household_id}", response=with_errors(HouseholdOut), summary="家庭户详情")
 def household_detail(request: HttpRequest, household_id: int) -> dict[str, Any]:
     household = selectors.household_get_for_actor(actor=request.user, household_id=household_id)
     members = selectors.household_members(household=household)

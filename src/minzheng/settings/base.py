@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "minzheng.exchange",
     "minzheng.benefits",
     "minzheng.assistance",
+    "minzheng.verification",
+    "minzheng.monitoring",
     "minzheng.web",
 ]
 

@@ -1,0 +1,88 @@
+"""Read side of the snapshot store: which snapshot is current, what each source delivered."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from . import store
+from .models import Snapshot, SnapshotStatus
+from .synth import SOURCES
+
+
+def snapshot_current(*, month: str | None = None) -> Snapshot | None:
+    """The latest accepted snapshot (of `month` when given): the "current" pointer is this row."""
+    qs = Snapshot.objects.filter(status=SnapshotStatus.ACCEPTED)
+    if month is not None:
+        qs = qs.filter(month=month)
+    return qs.order_by("-month", "-imported_at", "-pk").first()
+
+
+def snapshot_path(*, snapshot: Snapshot) -> Path:
+    """Directory of a stored snapshot (SNAPSHOT_DIR/store/YYYY-MM-<sha8>)."""
+    if snapshot.status != SnapshotStatus.ACCEPTED or not snapshot.path:
+        raise ValueError(f"快照{snapshot.month}（{snapshot.get_status_display()}）没有存储目录")
+    return Path(settings.SNAPSHOT_DIR) / snapshot.path
+
+
+def snapshot_source_status(*, month: str) -> list[dict[str, Any]]:
+    """One dict per exchange source (exchange.md order) for the month's current snapshot: department,
+    month, rows stored, rejected rows, file, and whether it is missing (not delivered this month)."""
+    current = snapshot_current(month=month)
+    delivered = {s.source: s for s in current.sources.all()} if current else {}
+    out: list[dict[str, Any]] = []
+    for source, (department, _schema) in SOURCES.items():
+        got = delivered.get(source)
+        out.append(
+            {
+                "source": source,
+                "department": got.department if got else department,
+                "month": month,
+                "snapshot_id": current.pk if current else None,
+                "rows": got.rows if got else None,
+                "rejected": got.rejected if got else None,
+                "file": got.file if got else "",
+                "missing": got is None,
+            }
+        )
+    return out
+
+
+def snapshot_missing_sources(*, month: str) -> list[str]:
+    return [row["source"] for row in snapshot_source_status(month=month) if row["missing"]]
+
+
+def snapshot_list(*, limit: int = 100) -> QuerySet[Snapshot]:
+    """Every import attempt, newest month first (accepted, rejected and purged)."""
+    return Snapshot.objects.select_related("imported_by").order_by("-month", "-imported_at", "-pk")[:limit]
+
+
+def snapshot_months() -> list[str]:
+    """Months that have an accepted snapshot, newest first."""
+    return list(
+        Snapshot.objects.filter(status=SnapshotStatus.ACCEPTED)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .distinct()
+    )
+
+
+def snapshot_rejects_preview(*, snapshot: Snapshot, limit: int = 200) -> list[dict[str, Any]]:
+    """The first `limit` rows of the snapshot's rejects.csv (the full report can be millions of rows)."""
+    if not snapshot.rejects_file or snapshot.status != SnapshotStatus.ACCEPTED:
+        return []
+    path = Path(settings.SNAPSHOT_DIR) / snapshot.rejects_file
+    try:
+        with path.open("r", encoding="utf-8-sig", newline="") as f:
+            return [dict(row) for row in itertools.islice(csv.DictReader(f), limit)]
+    except OSError:
+        return []
+
+
+def snapshot_is_complete(*, snapshot: Snapshot) -> bool:
+    return store.is_complete(snapshot_path(snapshot=snapshot))

@@ -1,0 +1,94 @@
+"""The Parquet snapshot store (architecture.md: "the Parquet snapshot store, month by month, immutable once
+accepted"): ``SNAPSHOT_DIR/store/YYYY-MM-<sha8>/<source>.parquet`` plus the original ``manifest.json``,
+``snapshot.json`` (what was accepted) and ``rejects.csv`` (every rejected row).
+
+Each source is sorted by id_number and written in row groups of ROW_GROUP_ROWS rows, so a point query
+by id_number reads one row group per person: DuckDB and pyarrow skip the rest by their min/max stats.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+ROW_GROUP_ROWS = 122_880
+SNAPSHOT_META = "snapshot.json"
+REJECTS_FILE = "rejects.csv"
+DUCKDB_MEMORY_LIMIT = "1GB"
+
+
+def open_source(snapshot_path: Path, source: str) -> str | None:
+    """Path of the stored Parquet file of `source` in a snapshot directory, or None when that source
+    was not delivered that month (exchange.md: absent means "not delivered", never "nobody has any")."""
+    if not source.isidentifier():
+        return None
+    path = Path(snapshot_path) / f"{source}.parquet"
+    return str(path) if path.is_file() else None
+
+
+def sql_str(value: str | Path) -> str:
+    """A single-quoted SQL string literal (for file paths in COPY, which takes no parameters)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def connect(temp_dir: Path | None = None, memory_limit: str = DUCKDB_MEMORY_LIMIT) -> Any:
+    con = duckdb.connect(":memory:")
+    con.execute(f"SET memory_limit = {sql_str(memory_limit)}")
+    con.execute(f"SET threads = {max(1, min(4, os.cpu_count() or 1))}")
+    if temp_dir is not None:
+        con.execute(f"SET temp_directory = {sql_str(temp_dir)}")
+    return con
+
+
+def lookup(snapshot_path: Path, source: str, id_numbers: Sequence[str]) -> pa.Table | None:
+    """Rows of `source` for the given persons; None when the source was not delivered."""
+    return lookup_sources(snapshot_path, id_numbers, sources=[source]).get(source)
+
+
+def lookup_sources(
+    snapshot_path: Path, id_numbers: Sequence[str], sources: Sequence[str] | None = None
+) -> dict[str, pa.Table]:
+    """A household verification: the rows of each delivered source (all stored sources by default) for
+    the given persons. One DuckDB point query per source that reads only the row groups whose
+    id_number range can hold them; sources not delivered that month are absent from the result."""
+    ids = sorted({str(i) for i in id_numbers})
+    names = sources if sources is not None else sorted(p.stem for p in Path(snapshot_path).glob("*.parquet"))
+    out: dict[str, pa.Table] = {}
+    con = duckdb.connect(":memory:")
+    try:
+        for source in names:
+            path = open_source(snapshot_path, source)
+            if path is None:
+                continue
+            if not ids:
+                out[source] = con.execute("SELECT * FROM read_parquet(?) LIMIT 0", [path]).to_arrow_table()
+                continue
+            marks = ", ".join("?" * len(ids))
+            sql = f"SELECT * FROM read_parquet(?) WHERE id_number IN ({marks}) ORDER BY id_number"  # noqa: S608
+            out[source] = con.execute(sql, [path, *ids]).to_arrow_table()
+    finally:
+        con.close()
+    return out
+
+
+def read_meta(snapshot_path: Path) -> dict[str, Any] | None:
+    """The snapshot.json of a stored snapshot, None if absent or unreadable."""
+    try:
+        data = json.loads((Path(snapshot_path) / SNAPSHOT_META).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def is_complete(snapshot_path: Path) -> bool:
+    """A store directory holds snapshot.json and every source file it lists."""
+    meta = read_meta(snapshot_path)
+    if meta is None or not (Path(snapshot_path) / REJECTS_FILE).is_file():
+        return False
+    return all(open_source(snapshot_path, s) is not None for s in meta.get("sources", {}))

@@ -1,0 +1,117 @@
+"""Safe unpacking of an uploaded snapshot .zip (one YYYY-MM folder) before snapshot_import.
+
+Refused: entries outside one YYYY-MM/ folder, absolute paths, "..", backslashes, symbolic links,
+encrypted entries, names other than manifest.json and <source>.parquet|csv, duplicates, more than
+MAX_ENTRIES entries, and archives over the size limits (checked on the declared sizes and again while
+copying, so a lying header cannot inflate past them)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import stat
+import time
+import zipfile
+from pathlib import Path
+from typing import IO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from .synth import SOURCES
+
+MAX_ENTRIES = 64
+ALLOWED_NAMES = {"manifest.json"} | {f"{s}.{ext}" for s in SOURCES for ext in ("parquet", "csv")}
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+_IGNORED = ("__MACOSX/",)  # resource forks added by macOS Finder
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "SNAPSHOT_UPLOAD_MAX_BYTES", 2 * 1024**3))
+
+
+def max_unpacked_bytes() -> int:
+    return int(getattr(settings, "SNAPSHOT_UPLOAD_MAX_UNPACKED_BYTES", 8 * 1024**3))
+
+
+def _check_name(name: str) -> tuple[str, str] | None:
+    """(month, file name) of a file entry, None for the month folder entry itself; raises otherwise."""
+    if "\\" in name or name.startswith("/") or "\x00" in name:
+        raise ValidationError(f"压缩包中的路径不安全：{name[:80]}")
+    parts = name.split("/")
+    if any(p in ("", ".", "..") for p in parts[:-1]) or ".." in parts:
+        raise ValidationError(f"压缩包中的路径不安全：{name[:80]}")
+    if len(parts) == 2 and parts[1] == "" and _MONTH.fullmatch(parts[0]):
+        return None
+    if len(parts) != 2 or not _MONTH.fullmatch(parts[0]):
+        raise ValidationError(f"压缩包应只含一个YYYY-MM目录，发现：{name[:80]}")
+    if parts[1] not in ALLOWED_NAMES:
+        raise ValidationError(
+            f"压缩包中有不允许的文件：{name[:80]}（只能是manifest.json和各数据源的parquet/csv文件）"
+        )
+    return parts[0], parts[1]
+
+
+def extract_snapshot_zip(*, archive: IO[bytes], size: int, dest: Path) -> Path:
+    """Unpack `archive` into dest/<YYYY-MM>/ and return that folder."""
+    if size > max_upload_bytes():
+        raise ValidationError(f"上传文件过大（{size:,}字节，上限{max_upload_bytes():,}字节）")
+    try:
+        zf = zipfile.ZipFile(archive)
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise ValidationError("上传的文件不是有效的zip压缩包") from e
+    with zf:
+        infos = [i for i in zf.infolist() if not i.filename.startswith(_IGNORED)]
+        if len(infos) > MAX_ENTRIES:
+            raise ValidationError(f"压缩包中的文件过多（{len(infos)}个）")
+        plan: list[tuple[zipfile.ZipInfo, str]] = []
+        months: set[str] = set()
+        seen: set[str] = set()
+        declared = 0
+        for info in infos:
+            parsed = _check_name(info.filename)
+            if parsed is None:
+                continue
+            month, name = parsed
+            if stat.S_ISLNK(info.external_attr >> 16):
+                raise ValidationError(f"压缩包中不允许符号链接：{info.filename[:80]}")
+            if info.flag_bits & 0x1:
+                raise ValidationError("压缩包不能加密")
+            if name in seen:
+                raise ValidationError(f"压缩包中的文件重复：{name}")
+            seen.add(name)
+            months.add(month)
+            declared += info.file_size
+            plan.append((info, name))
+        if len(months) != 1:
+            raise ValidationError("压缩包应恰好包含一个YYYY-MM月份目录")
+        if "manifest.json" not in seen:
+            raise ValidationError("压缩包中缺少manifest.json")
+        if declared > max_unpacked_bytes():
+            raise ValidationError(f"解压后过大（{declared:,}字节，上限{max_unpacked_bytes():,}字节）")
+        folder = dest / months.pop()
+        folder.mkdir(parents=True)
+        total = 0
+        for info, name in plan:
+            written = 0
+            with zf.open(info) as src, (folder / name).open("xb") as out:
+                while block := src.read(1 << 20):
+                    written += len(block)
+                    total += len(block)
+                    if written > info.file_size or total > max_unpacked_bytes():
+                        raise ValidationError(f"压缩包内容与声明的大小不符：{name}")
+                    out.write(block)
+    return folder
+
+
+def clean_stale_uploads(root: Path, older_than_seconds: int = 24 * 3600) -> None:
+    """Remove upload folders a killed request left behind (not touched for a day)."""
+    if not root.is_dir():
+        return
+    now = time.time()
+    for child in root.iterdir():
+        try:
+            if now - child.stat().st_mtime > older_than_seconds:
+                shutil.rmtree(child, ignore_errors=True)
+        except OSError:
+            continue

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.snapshot_list, name="exchange-snapshots"),
+    path("upload/", views.snapshot_upload, name="exchange-upload"),
+    path("<int:snapshot_id>/", views.snapshot_detail, name="exchange-snapshot-detail"),
+]

@@ -1,0 +1,876 @@
+"""The screening rules of 低收入人口动态监测预警 (dynamic monitoring of low-income people), in one place.
+
+Every rule below is a `Rule`: a code, a Chinese name, the programme, the data-exchange sources it reads
+(shared/docs/exchange.md), its severity, the action a township officer should take, and its condition as
+one SQL query. The SQL is written once, in DuckDB's dialect, and the runner transpiles it with sqlglot
+for Spark, so the city (DuckDB) and the province (Spark) run literally the same rules.
+
+How to read a rule's SQL
+  * It selects from two shared tables the runner builds first (see STAGES):
+      person — one row per population-register record: `pid` (the ID number as an integer), `hid`
+               (the household as an integer), age, death date, this month's income, assets, events and
+               the programmes the person is enrolled in this month;
+      hh     — one row per household: members alive at month end, the household's income and assets,
+               the dibao standard of the head's county and hukou type, enrolment flags.
+  * `{{name}}` is a policy figure for the month (Policy.params, defaults in DEFAULT_PARAMS) or a date of
+    the month ({{month}}, {{month_start}}, {{month_end}}, {{vehicle_new_since}}); `{{turning:KEY}}` is
+    "the birthday this month makes the person KEY years old".
+  * It returns `pid, hid, region_code, evidence` — evidence is a JSON object with Chinese labels.
+  * A household-level rule reports the household's head (`rep_pid`).
+
+Figures: dibao standard by the head's hukou type and county (policy.md: "urban or rural standard applies
+by the household's hukou type"); income of a person = wages of the month × (1 − employment deduction)
++ pensions + unemployment benefit active in the month; household figures sum the members alive at the
+month's end (exchange.md). Money comparisons are exact (integers and decimals, never floats).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Policy figures the rules read, with the defaults of shared/docs/policy.md. Real runs pass the values in
+# force for the month (Policy.params); anything not passed falls back to these.
+DEFAULT_PARAMS: dict[str, float] = {
+    "dibao.employment_deduction_rate": 0.2,  # 就业成本扣减 20 % of wages (seed 002 names it; default)
+    "dibao.financial_assets_months": 24,  # deposits+securities+insurance per capita ≤ 24 × standard
+    "dibao.residential_properties_max": 1,  # at most one home
+    "dibao.business_capital_max": 100_000,  # no active business with registered capital above this
+    "dibao.margin_factor": 1.5,  # 低保边缘: per-capita income ≤ 1.5 × standard
+    "dibao.vehicle_new_months": 12,  # a vehicle registered within this many months is "new"
+    "high_age.start_age": 80,  # 到龄即享 (seed 003): granted in the month of the 80th birthday
+    "high_age.tier2_age": 90,  # tier change 80–89 → 90–99
+    "high_age.tier3_age": 100,  # tier change → 100+
+    "high_age.tier80": 50,  # monthly amounts per tier (policy.md), shown in the evidence
+    "high_age.tier90": 100,
+    "high_age.tier100": 300,
+    "tekun.age_min": 60,  # 特困: aged 60+ with no one able to support
+    "child.end_age": 18,  # child benefits end in the month the child turns 18 (policy.md)
+    "monitoring.adult_age_min": 18,  # "another adult" for the tekun check: aged 18 .. tekun.age_min−1
+    "monitoring.medical_threshold": 5000,  # 支出型: medical out-of-pocket in the month above this
+}
+
+# 困难指数 (difficulty index, 0–100), the method of docs/difficulty-index.md, shared with the per-household
+# calculation of the verification report (verification/difficulty.py): seven dimensions, each scaled to
+# 0..1, times its weight; the weights sum to 100 and the total is rounded half up. Weights and bands are
+# policy data (difficulty.w.*, difficulty.band.*; these are the defaults). Computed for the households of
+# discovery, margin and hardship alerts; "members" are the members alive at the month's end.
+DIFFICULTY: dict[str, dict[str, float]] = {
+    "weights": {
+        "income_gap": 35,  # (standard − per-capita income) / standard, clipped to 0..1
+        "severe_disability": 15,  # members with disability grade 1–2 or medical out-of-pocket > threshold, / 2
+        "dependants": 15,  # members under 18, aged 60+ or enrolled students (each once) / members
+        "medical": 15,  # the month's medical out-of-pocket / (standard × members), ≤ 1
+        "education": 5,  # 1 senior/vocational/college/university student, 0.5 only compulsory school
+        "housing": 5,  # 1 when the household owns no residential property
+        "sudden": 10,  # a death, an unemployment start or a new grade 1–2 disability this month
+    },
+    # lower bounds: ≥ special 特别困难, ≥ relative 比较困难, otherwise 一般
+    "bands": {"special": 70, "relative": 50},
+    "scale": {
+        "severe_members_full": 2,  # this many severely disabled/ill members score the full weight
+        "compulsory_only": 0.5,  # education score when the only students are in compulsory school
+    },
+}
+DEFAULT_PARAMS.update({f"difficulty.w.{k}": v for k, v in DIFFICULTY["weights"].items()})
+DEFAULT_PARAMS.update({f"difficulty.band.{k}": v for k, v in DIFFICULTY["bands"].items()})
+COMPULSORY_LEVELS = ("primary", "junior")
+COSTLY_LEVELS = ("senior", "vocational", "college", "university")
+
+
+def difficulty_band(index: int | None, params: dict[str, float] | None = None) -> str | None:
+    """The band label of a difficulty index (policy difficulty.band.*, defaults in DIFFICULTY)."""
+    if index is None:
+        return None
+    p = {**DEFAULT_PARAMS, **(params or {})}
+    if index >= p["difficulty.band.special"]:
+        return "特别困难"
+    if index >= p["difficulty.band.relative"]:
+        return "比较困难"
+    return "一般"
+
+
+SEVERITIES = ("high", "medium", "low")
+PROGRAMME_NAMES = {"dibao": "低保", "tekun": "特困供养", "child": "儿童保障", "high_age": "高龄津贴"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str  # Chinese name shown to officers
+    programme: str  # dibao | tekun | high_age | child | temporary | all
+    sources: tuple[str, ...]  # exchange sources the condition needs; absent → the rule is skipped
+    severity: str  # high | medium | low
+    action: str  # suggested action (Chinese)
+    sql: str  # DuckDB dialect; returns pid, hid, region_code, evidence
+    difficulty: bool = False  # attach the household's 困难指数
+    basis: str = ""  # where the rule comes from (seed / policy.md / issue)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A shared table built once per run (DuckDB temp table / cached Spark view)."""
+
+    name: str
+    sql: str
+    description: str
+
+
+# ----------------------------------------------------------------------------- sources
+# Columns read from each exchange source (exchange.md) and their SQL types; a source that was not
+# delivered is replaced by an empty table of these columns so the shared stages still build.
+SOURCE_COLUMNS: dict[str, dict[str, str]] = {
+    "persons": {
+        "id_number": "VARCHAR",
+        "birth_date": "DATE",
+        "hukou_type": "VARCHAR",
+        "hukou_region": "VARCHAR",
+        "household_no": "VARCHAR",
+        "relation": "VARCHAR",
+    },
+    "deaths": {"id_number": "VARCHAR", "death_date": "DATE"},
+    "wages": {"id_number": "VARCHAR", "month": "VARCHAR", "amount": "BIGINT"},
+    "pensions": {"id_number": "VARCHAR", "monthly_amount": "BIGINT"},
+    "unemployment": {
+        "id_number": "VARCHAR",
+        "start_date": "DATE",
+        "end_date": "DATE",
+        "monthly_amount": "BIGINT",
+    },
+    "vehicles": {"id_number": "VARCHAR", "vehicle_kind": "VARCHAR", "registered_date": "DATE"},
+    "real_estate": {"id_number": "VARCHAR", "property_no": "VARCHAR", "use": "VARCHAR"},
+    "businesses": {
+        "id_number": "VARCHAR",
+        "registered_capital": "BIGINT",
+        "status": "VARCHAR",
+    },
+    "deposits": {"id_number": "VARCHAR", "balance": "BIGINT"},
+    "securities": {"id_number": "VARCHAR", "market_value": "BIGINT"},
+    "insurance": {"id_number": "VARCHAR", "cash_value": "BIGINT"},
+    "disability": {"id_number": "VARCHAR", "grade": "INTEGER", "issued_date": "DATE"},
+    "medical": {"id_number": "VARCHAR", "month": "VARCHAR", "out_of_pocket": "DECIMAL(18,2)"},
+    "education": {"id_number": "VARCHAR", "level": "VARCHAR", "enrolled": "BOOLEAN"},
+}
+# The enrolments file (who is paid what): last_month is optional — set for households in 渐退期.
+ENROLMENT_COLUMNS: dict[str, str] = {
+    "id_number": "VARCHAR",
+    "household_no": "VARCHAR",
+    "programme": "VARCHAR",
+    "start_month": "VARCHAR",
+    "last_month": "VARCHAR",
+}
+
+
+def pid_of(col: str) -> str:
+    """The 18-character ID number as an exact BIGINT (joins on integers are several times faster than on
+    18-byte strings): all-digit numbers are their value, numbers ending in the check character X are
+    10^18 + the 17 leading digits. `id_of` turns it back."""
+    return (
+        f"CASE WHEN {col} LIKE '%X' OR {col} LIKE '%x' "
+        f"THEN 1000000000000000000 + TRY_CAST(replace(replace({col}, 'X', ''), 'x', '') AS BIGINT) "
+        f"ELSE TRY_CAST({col} AS BIGINT) END"
+    )
+
+
+def id_of(col: str) -> str:
+    return (
+        f"CASE WHEN {col} >= 1000000000000000000 "
+        f"THEN lpad(CAST({col} - 1000000000000000000 AS VARCHAR), 17, '0') || 'X' "
+        f"ELSE lpad(CAST({col} AS VARCHAR), 18, '0') END"
+    )
+
+
+def hid_of(col: str) -> str:
+    """Household number as a BIGINT: numbers of up to 17 digits map exactly (value × 18 + length, so
+    leading zeros stay distinct and the text can be rebuilt); any other text maps to a negative 62-bit
+    hash (hash64), looked up again when the alerts are written."""
+    return (
+        f"CASE WHEN length({col}) <= 17 AND TRY_CAST({col} AS BIGINT) >= 0 "
+        f"THEN TRY_CAST({col} AS BIGINT) * 18 + length({col}) ELSE -1 - hash64({col}) END"
+    )
+
+
+def hh_no_of(col: str) -> str:
+    """The household number text of a numeric hid (see hid_of)."""
+    return f"lpad(CAST({col} // 18 AS VARCHAR), CAST({col} % 18 AS INTEGER), '0')"
+
+
+def evidence(**items: str) -> str:
+    """JSON evidence with Chinese labels: evidence(人均收入="expr", …) → CAST(to_json({…}) AS VARCHAR)."""
+    body = ", ".join(f"'{label}': {expr}" for label, expr in items.items())
+    return f"CAST(to_json({{{body}}}) AS VARCHAR)"
+
+
+def money(expr: str) -> str:
+    """A money figure for the evidence: rounded to fen, as a JSON number."""
+    return f"CAST(round({expr}, 2) AS DOUBLE)"
+
+
+# ----------------------------------------------------------------------------- shared stages
+_P = pid_of("id_number")
+MONEY = "DECIMAL(18,4)"  # exact yuan amounts (4 places keep wage × (1 − rate) exact)
+
+# Who is enrolled this month: start_month ≤ month ≤ last_month (open-ended when last_month is null).
+ENROL_SQL = f"""
+SELECT {_P} AS pid, programme, last_month
+FROM src_enrolments
+WHERE start_month <= {{{{month}}}} AND (last_month IS NULL OR last_month >= {{{{month}}}})
+"""
+
+# One row per population-register record (a person registered in two households has two rows).
+PERSON_SQL = f"""
+WITH
+dth AS (SELECT {_P} AS pid, min(death_date) AS death_date FROM src_deaths GROUP BY 1),
+enr AS (
+  SELECT pid,
+         bool_or(programme = 'dibao') AS in_dibao, bool_or(programme = 'tekun') AS in_tekun,
+         bool_or(programme = 'high_age') AS in_high_age, bool_or(programme = 'child') AS in_child,
+         bool_or(programme = 'dibao' AND last_month IS NOT NULL) AS dibao_exit
+  FROM enrol GROUP BY 1),
+p AS (
+  SELECT {_P} AS pid, {hid_of("household_no")} AS hid, birth_date,
+         hukou_type = 'urban' AS urban, hukou_region AS region, relation = 'head' AS is_head
+  FROM src_persons)
+SELECT p.pid, p.hid, p.birth_date, p.urban, p.region, p.is_head,
+       CAST({{{{year}}}} - year(p.birth_date)
+            - CASE WHEN month(p.birth_date) * 100 + day(p.birth_date) > {{{{month_end_mmdd}}}} THEN 1 ELSE 0 END
+            AS SMALLINT) AS age,
+       d.death_date,
+       d.death_date IS NULL OR d.death_date > {{{{month_end}}}} AS alive,
+       coalesce(e.in_dibao, false) AS in_dibao, coalesce(e.in_tekun, false) AS in_tekun,
+       coalesce(e.in_high_age, false) AS in_high_age, coalesce(e.in_child, false) AS in_child,
+       coalesce(e.dibao_exit, false) AS dibao_exit
+FROM p
+LEFT JOIN dth d ON d.pid = p.pid
+LEFT JOIN enr e ON e.pid = p.pid
+"""
+
+# Income of the month per person: wages of the month × (1 − employment deduction) + pensions +
+# unemployment benefit active in the month (exchange.md; 就业成本扣减, seed 002).
+INCOME_SQL = f"""
+SELECT pid, CAST(sum(wage) AS BIGINT) AS wage, CAST(sum(pension) AS BIGINT) AS pension,
+       CAST(sum(unemp) AS BIGINT) AS unemp,
+       CAST(sum(wage) * (1 - {{{{dibao.employment_deduction_rate}}}}) + sum(pension) + sum(unemp) AS {MONEY})
+         AS income,
+       CAST(sum(wage) + sum(pension) + sum(unemp) AS {MONEY}) AS gross,
+       bool_or(unemp_new) AS unemp_new
+FROM (
+  SELECT {_P} AS pid, amount AS wage, 0 AS pension, 0 AS unemp, false AS unemp_new
+  FROM src_wages WHERE "month" = {{{{month}}}}
+  UNION ALL
+  SELECT {_P} AS pid, 0 AS wage, monthly_amount AS pension, 0 AS unemp, false AS unemp_new FROM src_pensions
+  UNION ALL
+  SELECT {_P} AS pid, 0 AS wage, 0 AS pension,
+         CASE WHEN start_date <= {{{{month_end}}}} AND (end_date IS NULL OR end_date >= {{{{month_start}}}})
+              THEN monthly_amount ELSE 0 END AS unemp,
+         start_date BETWEEN {{{{month_start}}}} AND {{{{month_end}}}} AS unemp_new
+  FROM src_unemployment) x
+GROUP BY pid
+"""
+
+# Financial assets (policy.md): deposits + securities + insurance cash value.
+FINANCE_SQL = f"""
+SELECT pid, CAST(sum(amount) AS BIGINT) AS fin FROM (
+  SELECT {_P} AS pid, balance AS amount FROM src_deposits
+  UNION ALL SELECT {_P} AS pid, market_value AS amount FROM src_securities
+  UNION ALL SELECT {_P} AS pid, cash_value AS amount FROM src_insurance) x
+GROUP BY pid
+"""
+
+# Motor vehicles other than a disability mobility vehicle (policy.md asset test); "new" = registered in
+# the last dibao.vehicle_new_months months.
+VEHICLE_SQL = f"""
+SELECT {_P} AS pid, CAST(count(*) AS INTEGER) AS n_veh,
+       CAST(count(*) FILTER (WHERE registered_date >= {{{{vehicle_new_since}}}}) AS INTEGER) AS n_veh_new,
+       max(registered_date) AS veh_last
+FROM src_vehicles WHERE vehicle_kind <> 'disability' GROUP BY 1
+"""
+
+BUSINESS_SQL = f"""
+SELECT {_P} AS pid, CAST(count(*) AS INTEGER) AS n_biz, max(registered_capital) AS biz_cap
+FROM src_businesses
+WHERE status = 'active' AND registered_capital > {{{{dibao.business_capital_max}}}}
+GROUP BY 1
+"""
+
+# Disability certificates issued by the month's end: the most severe grade (1 is most severe) and
+# whether a grade 1–2 certificate was issued this month.
+DISABILITY_SQL = f"""
+SELECT {_P} AS pid, CAST(min(grade) AS SMALLINT) AS grade,
+       bool_or(grade <= 2 AND issued_date >= {{{{month_start}}}}) AS severe_new
+FROM src_disability WHERE issued_date <= {{{{month_end}}}} GROUP BY 1
+"""
+
+MEDICAL_SQL = f"""
+SELECT {_P} AS pid, CAST(sum(out_of_pocket) AS DECIMAL(18,2)) AS oop
+FROM src_medical WHERE "month" = {{{{month}}}} GROUP BY 1
+"""
+
+_IN = "', '"
+EDUCATION_SQL = f"""
+SELECT {_P} AS pid, bool_or(enrolled) AS student,
+       bool_or(enrolled AND level IN ('{_IN.join(COSTLY_LEVELS)}')) AS costly_student,
+       bool_or(enrolled AND level IN ('{_IN.join(COMPULSORY_LEVELS)}')) AS compulsory_student
+FROM src_education GROUP BY 1
+"""
+
+HOME_SQL = f"SELECT DISTINCT {_P} AS pid, property_no FROM src_real_estate WHERE \"use\" = 'residential'"
+
+# Household facts for every household (rules 2–4 read them). The representative is the head (else the
+# smallest ID): non-heads get 4·10^18 added to their key so that one min() finds the head first.
+_REP_KEY = "CASE WHEN p.is_head THEN p.pid ELSE p.pid + 4000000000000000000 END"
+HH_SQL = f"""
+WITH
+res AS (  -- distinct homes owned by members alive at month end (joint owners count one home)
+  SELECT p.hid, CAST(count(DISTINCT r.property_no) AS INTEGER) AS n_res
+  FROM home r JOIN person p ON p.pid = r.pid
+  WHERE p.alive GROUP BY p.hid),
+m AS (  -- every member with the facts the household sums; figures of the dead count zero
+  SELECT p.hid, {_REP_KEY} AS rep_key, p.region, p.urban, p.alive, p.in_dibao, p.in_tekun, p.dibao_exit,
+         CASE WHEN p.alive THEN coalesce(i.income, 0) ELSE 0 END AS income,
+         CASE WHEN p.alive THEN coalesce(f.fin, 0) ELSE 0 END AS fin,
+         CASE WHEN p.alive THEN coalesce(v.n_veh, 0) ELSE 0 END AS n_veh,
+         CASE WHEN p.alive THEN coalesce(b.n_biz, 0) ELSE 0 END AS n_biz
+  FROM person p
+  LEFT JOIN income i ON i.pid = p.pid
+  LEFT JOIN finance f ON f.pid = p.pid
+  LEFT JOIN vehicle v ON v.pid = p.pid
+  LEFT JOIN business b ON b.pid = p.pid),
+agg AS (
+  SELECT hid,
+    CAST(sum(CASE WHEN alive THEN 1 ELSE 0 END) AS INTEGER) AS n_alive,
+    min(rep_key) AS rep_key,
+    arg_min(region, rep_key) AS region,
+    arg_min(urban, rep_key) AS urban,
+    CAST(sum(income) AS {MONEY}) AS income,
+    CAST(sum(fin) AS BIGINT) AS fin,
+    CAST(sum(n_veh) AS INTEGER) AS n_veh,
+    CAST(sum(n_biz) AS INTEGER) AS n_biz,
+    bool_or(in_dibao) AS in_dibao,
+    bool_or(in_tekun) AS in_tekun,
+    bool_or(dibao_exit) AS dibao_exit
+  FROM m GROUP BY hid)
+SELECT a.hid, a.n_alive,
+       CASE WHEN a.rep_key >= 4000000000000000000 THEN a.rep_key - 4000000000000000000 ELSE a.rep_key END
+         AS rep_pid,
+       a.region, a.urban, a.income, a.fin, a.n_veh, a.n_biz,
+       a.in_dibao, a.in_tekun, a.dibao_exit,
+       coalesce(r.n_res, 0) AS n_res, s.standard AS std
+FROM agg a
+LEFT JOIN res r ON r.hid = a.hid
+LEFT JOIN standards s ON s.county6 = left(a.region, 6)
+                      AND s.hukou_type = CASE WHEN a.urban THEN 'urban' ELSE 'rural' END
+"""
+
+# Every dibao household with the details its re-verification shows (定期核查, seed 002/004): new vehicles,
+# the latest registration, the largest business capital.
+DIBAO_HH_SQL = """
+WITH d AS (SELECT * FROM hh WHERE in_dibao),
+mem AS (SELECT p.hid, p.pid FROM person p WHERE p.alive AND p.hid IN (SELECT hid FROM d)),
+veh AS (
+  SELECT m.hid, CAST(sum(v.n_veh_new) AS INTEGER) AS n_veh_new, max(v.veh_last) AS veh_last
+  FROM mem m JOIN vehicle v ON v.pid = m.pid GROUP BY m.hid),
+biz AS (SELECT m.hid, max(b.biz_cap) AS biz_cap FROM mem m JOIN business b ON b.pid = m.pid GROUP BY m.hid)
+SELECT d.*, coalesce(veh.n_veh_new, 0) AS n_veh_new, veh.veh_last, biz.biz_cap
+FROM d LEFT JOIN veh ON veh.hid = d.hid LEFT JOIN biz ON biz.hid = d.hid
+"""
+
+# Everyone whose birthday falls in this month: the only people an age-in rule can concern.
+BIRTHDAY_SQL = "SELECT * FROM person WHERE month(birth_date) = {{month_number}}"
+
+# 困难指数 inputs, only for the households of alerts that carry one (`difficulty_target`, built by the
+# runner from those rules' results).
+DIFFICULTY_FACTS_SQL = f"""
+WITH m AS (
+  SELECT p.hid, p.alive, p.age, p.death_date, coalesce(i.unemp_new, false) AS unemp_new,
+         ds.grade, coalesce(ds.severe_new, false) AS severe_new, coalesce(md.oop, 0) AS oop,
+         coalesce(ed.student, false) AS student, coalesce(ed.costly_student, false) AS costly_student,
+         coalesce(ed.compulsory_student, false) AS compulsory_student
+  FROM person p
+  JOIN difficulty_target t ON t.hid = p.hid
+  LEFT JOIN income i ON i.pid = p.pid
+  LEFT JOIN disability ds ON ds.pid = p.pid
+  LEFT JOIN medical md ON md.pid = p.pid
+  LEFT JOIN education ed ON ed.pid = p.pid)
+SELECT m.hid,
+  CAST(count(*) FILTER (WHERE alive AND (grade <= 2 OR oop > {{{{monitoring.medical_threshold}}}})) AS INTEGER)
+    AS n_severe,
+  CAST(count(*) FILTER (WHERE alive AND (age < {{{{child.end_age}}}} OR age >= {{{{tekun.age_min}}}} OR student))
+    AS INTEGER) AS n_dependants,
+  coalesce(bool_or(alive AND costly_student), false) AS costly_students,
+  coalesce(bool_or(alive AND compulsory_student), false) AS compulsory_students,
+  CAST(coalesce(sum(oop), 0) AS DECIMAL(18,2)) AS oop,
+  coalesce(bool_or(death_date BETWEEN {{{{month_start}}}} AND {{{{month_end}}}}), false)
+    OR coalesce(bool_or(unemp_new), false) OR coalesce(bool_or(severe_new), false) AS sudden
+FROM m GROUP BY m.hid
+"""
+
+STAGES: list[Stage] = [
+    Stage("enrol", ENROL_SQL, "本月在保的登记记录（起止月份覆盖本月）"),
+    Stage("person", PERSON_SQL, "人员：户、出生日期、年龄、死亡日期、本月在保项目（每条户籍记录一行）"),
+    Stage("birthday", BIRTHDAY_SQL, "本月过生日的人员（到龄类规则只需看他们）"),
+    Stage("income", INCOME_SQL, "人员本月收入：工资（扣减就业成本）、养老金、失业金"),
+    Stage("finance", FINANCE_SQL, "人员金融资产：存款、证券、保险现金价值"),
+    Stage("vehicle", VEHICLE_SQL, "人员机动车（不含残疾人代步车）"),
+    Stage("business", BUSINESS_SQL, "人员名下注册资本超限的在营企业"),
+    Stage("disability", DISABILITY_SQL, "人员残疾等级与本月新发重度残疾证"),
+    Stage("medical", MEDICAL_SQL, "人员本月医疗自付费用"),
+    Stage("education", EDUCATION_SQL, "在读学生"),
+    Stage("home", HOME_SQL, "人员名下住宅"),
+    Stage("hh", HH_SQL, "家庭月度事实：在世人数、家庭收入与资产、低保标准、在保标志"),
+    Stage("dibao_hh", DIBAO_HH_SQL, "低保家庭复核明细：新购车辆、最近登记日期、最高注册资本"),
+]
+DIFFICULTY_STAGE = Stage("difficulty", DIFFICULTY_FACTS_SQL, "困难指数所需的家庭事实（仅限相关预警家庭）")
+
+# ----------------------------------------------------------------------------- rules
+# Sources behind the shared facts: a rule lists the ones its condition depends on.
+INCOME = ("persons", "deaths", "wages", "pensions", "unemployment")
+ASSETS = ("deposits", "securities", "insurance", "vehicles", "real_estate", "businesses")
+_PER_CAPITA = "CAST(income AS DOUBLE) / n_alive"
+_ASSETS_PASS = (
+    "fin <= {{dibao.financial_assets_months}} * std * n_alive AND n_veh = 0 "
+    "AND n_res <= {{dibao.residential_properties_max}} AND n_biz = 0"
+)
+_HH_SELECT = "SELECT rep_pid AS pid, hid, region AS region_code"
+
+
+def _died(prog: str) -> Rule:
+    label = PROGRAMME_NAMES[prog]
+    return Rule(
+        code=f"died_{prog}",
+        name=f"{label}对象死亡",
+        programme=prog,
+        sources=("persons", "deaths"),
+        severity="high",
+        action=f"停发{label}待遇，核实死亡日期，{'重新核定家庭保障金额' if prog == 'dibao' else '办理注销'}",
+        sql=f"""
+SELECT pid, hid, region AS region_code,
+       {evidence(死亡日期="CAST(death_date AS VARCHAR)", 项目=f"'{label}'")} AS evidence
+FROM person WHERE in_{prog} AND death_date <= {{{{month_end}}}}
+""",
+        basis="issue 6 rule 1; seed 004 每月核查",
+    )
+
+
+def _paid_after_death(prog: str) -> Rule:
+    label = PROGRAMME_NAMES[prog]
+    return Rule(
+        code=f"paid_after_death_{prog}",
+        name=f"死亡后仍在发放{label}",
+        programme=prog,
+        sources=("persons", "deaths"),
+        severity="high",
+        action="停发并追回死亡次月起多发的资金，查明数据延迟原因",
+        sql=f"""
+SELECT pid, hid, region AS region_code,
+       {evidence(死亡日期="CAST(death_date AS VARCHAR)", 项目=f"'{label}'", 本月="{{month}}")} AS evidence
+FROM person WHERE in_{prog} AND death_date < {{{{month_start}}}}
+""",
+        basis="issue 6 rule 7",
+    )
+
+
+_DIBAO_HH = "FROM dibao_hh WHERE n_alive > 0"
+
+RULES: list[Rule] = [
+    # 1 ─ beneficiary died → stop payment
+    *[_died(p) for p in ("dibao", "tekun", "child", "high_age")],
+    # 2 ─ re-verify every dibao household (定期核查)
+    Rule(
+        code="dibao_income",
+        name="低保家庭人均收入超过低保标准",
+        programme="dibao",
+        sources=INCOME,
+        severity="medium",
+        action="入户复核家庭收入；确因就业增收的按渐退期办理，其余停保",
+        sql=f"""
+{_HH_SELECT},
+  {
+            evidence(
+                家庭月收入=money("income"),
+                在世人数="n_alive",
+                人均收入=money(_PER_CAPITA),
+                低保标准=money("std"),
+                就业成本扣减比例="{{dibao.employment_deduction_rate}}",
+            )
+        } AS evidence
+{_DIBAO_HH} AND NOT dibao_exit AND income > std * n_alive
+""",
+        basis="policy.md: eligible when per-capita income < standard; 就业成本扣减 and 渐退期 (seed 002)",
+    ),
+    Rule(
+        code="dibao_financial_assets",
+        name="低保家庭人均金融资产超标",
+        programme="dibao",
+        sources=("persons", "deaths", "deposits", "securities", "insurance"),
+        severity="medium",
+        action="核查存款、证券、保险现金价值，超标的停保",
+        sql=f"""
+{_HH_SELECT},
+  {
+            evidence(
+                金融资产合计=money("fin"),
+                人均金融资产=money("CAST(fin AS DOUBLE) / n_alive"),
+                人均上限=money("{{dibao.financial_assets_months}} * std"),
+                在世人数="n_alive",
+            )
+        } AS evidence
+{_DIBAO_HH} AND fin > {{{{dibao.financial_assets_months}}}} * std * n_alive
+""",
+        basis="policy.md asset test: financial assets per capita ≤ 24 × standard",
+    ),
+    Rule(
+        code="dibao_new_vehicle",
+        name="低保家庭新购机动车",
+        programme="dibao",
+        sources=("persons", "deaths", "vehicles"),
+        severity="high",
+        action="核实车辆登记（残疾人代步车除外），属实的停保",
+        sql=f"""
+{_HH_SELECT},
+  {evidence(新登记车辆数="n_veh_new", 机动车数="n_veh", 最近登记日期="CAST(veh_last AS VARCHAR)")} AS evidence
+{_DIBAO_HH} AND n_veh_new > 0
+""",
+        basis="policy.md asset test: no motor vehicle except a disability mobility vehicle",
+    ),
+    Rule(
+        code="dibao_vehicle",
+        name="低保家庭拥有机动车",
+        programme="dibao",
+        sources=("persons", "deaths", "vehicles"),
+        severity="medium",
+        action="核实车辆权属与用途（残疾人代步车除外）",
+        sql=f"""
+{_HH_SELECT},
+  {evidence(机动车数="n_veh", 最近登记日期="CAST(veh_last AS VARCHAR)")} AS evidence
+{_DIBAO_HH} AND n_veh > 0 AND n_veh_new = 0
+""",
+        basis="policy.md asset test (vehicles registered earlier than the new-vehicle window)",
+    ),
+    Rule(
+        code="dibao_second_home",
+        name="低保家庭拥有第二套住房",
+        programme="dibao",
+        sources=("persons", "deaths", "real_estate"),
+        severity="medium",
+        action="核查不动产登记，超出住房上限的停保",
+        sql=f"""
+{_HH_SELECT},
+  {evidence(住房套数="n_res", 上限="{{dibao.residential_properties_max}}")} AS evidence
+{_DIBAO_HH} AND n_res > {{{{dibao.residential_properties_max}}}}
+""",
+        basis="policy.md asset test: at most 1 residential property",
+    ),
+    Rule(
+        code="dibao_business",
+        name="低保家庭成员经营企业注册资本超标",
+        programme="dibao",
+        sources=("persons", "deaths", "businesses"),
+        severity="medium",
+        action="核查工商登记与经营收入",
+        sql=f"""
+{_HH_SELECT},
+  {evidence(企业数="n_biz", 最高注册资本="biz_cap", 上限="{{dibao.business_capital_max}}")} AS evidence
+{_DIBAO_HH} AND n_biz > 0
+""",
+        basis="policy.md asset test: no active business with registered capital > 100,000",
+    ),
+    # 3 ─ proactive discovery (政策找人)
+    Rule(
+        code="discovery_dibao",
+        name="疑似符合低保条件未纳入（主动发现）",
+        programme="dibao",
+        sources=INCOME + ASSETS,
+        severity="medium",
+        action="主动告知政策并上门核实，引导申请低保",
+        difficulty=True,
+        sql=f"""
+{_HH_SELECT},
+  {
+            evidence(
+                人均收入=money(_PER_CAPITA),
+                低保标准=money("std"),
+                在世人数="n_alive",
+                人均金融资产=money("CAST(fin AS DOUBLE) / n_alive"),
+                住房套数="n_res",
+            )
+        } AS evidence
+FROM hh
+WHERE NOT in_dibao AND NOT in_tekun AND n_alive > 0
+  AND income < std * n_alive AND {_ASSETS_PASS}
+""",
+        basis="seed 002 政策找人; policy.md eligibility (income below standard, asset tests pass)",
+    ),
+    # 4 ─ low-income margin households (低保边缘)
+    Rule(
+        code="margin_household",
+        name="低保边缘家庭（纳入监测）",
+        programme="dibao",
+        sources=INCOME + ASSETS,
+        severity="low",
+        action="纳入低收入人口动态监测，定期回访",
+        difficulty=True,
+        sql=f"""
+{_HH_SELECT},
+  {
+            evidence(
+                人均收入=money(_PER_CAPITA),
+                低保标准=money("std"),
+                边缘上限=money("{{dibao.margin_factor}} * std"),
+                在世人数="n_alive",
+            )
+        } AS evidence
+FROM hh
+WHERE NOT in_dibao AND NOT in_tekun AND n_alive > 0
+  AND income >= std * n_alive AND income <= {{{{dibao.margin_factor}}}} * std * n_alive AND {_ASSETS_PASS}
+""",
+        basis="policy.md 低保边缘: not dibao/tekun, per-capita income ≤ 1.5 × standard, asset tests pass",
+    ),
+    # 5 ─ sudden hardship → temporary assistance (临时救助)
+    Rule(
+        code="hardship_medical",
+        name="大额医疗自付支出（支出型困难）",
+        programme="temporary",
+        sources=("persons", "deaths", "medical"),
+        severity="high",
+        action="告知临时救助和医疗救助，核实费用后救助",
+        difficulty=True,
+        sql=f"""
+SELECT p.pid, p.hid, p.region AS region_code,
+  {evidence(本月医疗自付=money("md.oop"), 阈值="{{monitoring.medical_threshold}}")} AS evidence
+FROM medical md JOIN person p ON p.pid = md.pid JOIN hh h ON h.hid = p.hid
+WHERE md.oop > {{{{monitoring.medical_threshold}}}} AND h.n_alive > 0
+""",
+        basis="policy.md 临时救助 支出型 (medical expenses); threshold is a policy figure",
+    ),
+    Rule(
+        code="hardship_disability",
+        name="新增一、二级重度残疾",
+        programme="temporary",
+        sources=("persons", "deaths", "disability"),
+        severity="medium",
+        action="上门了解生活困难，告知临时救助与残疾人两项补贴",
+        difficulty=True,
+        sql=f"""
+SELECT p.pid, p.hid, p.region AS region_code,
+  {evidence(残疾等级="ds.grade", 说明="'本月新发一、二级残疾证'")} AS evidence
+FROM disability ds JOIN person p ON p.pid = ds.pid JOIN hh h ON h.hid = p.hid
+WHERE ds.severe_new AND h.n_alive > 0
+""",
+        basis="issue 6 rule 5 (new grade 1–2 disability issued in the month)",
+    ),
+    Rule(
+        code="hardship_unemployment",
+        name="本月新增失业",
+        programme="temporary",
+        sources=("persons", "deaths", "unemployment"),
+        severity="medium",
+        action="了解家庭收入变化，必要时给予临时救助并转介就业服务",
+        difficulty=True,
+        sql=f"""
+SELECT p.pid, p.hid, p.region AS region_code,
+  {evidence(失业金=money("i.unemp"), 说明="'本月开始领取失业保险金'")} AS evidence
+FROM income i JOIN person p ON p.pid = i.pid JOIN hh h ON h.hid = p.hid
+WHERE i.unemp_new AND h.n_alive > 0
+""",
+        basis="issue 6 rule 5 (unemployment started in the month)",
+    ),
+    Rule(
+        code="hardship_earner_death",
+        name="家庭主要收入来源者本月死亡",
+        programme="temporary",
+        sources=INCOME,
+        severity="high",
+        action="上门慰问，给予急难型临时救助并评估低保资格",
+        difficulty=True,
+        sql=f"""
+WITH d AS (  -- members who died this month with an income of their own
+  SELECT p.pid, p.hid, p.region, p.death_date, i.income
+  FROM person p JOIN income i ON i.pid = p.pid
+  WHERE p.death_date BETWEEN {{{{month_start}}}} AND {{{{month_end}}}} AND i.income > 0),
+top AS (  -- the highest income among members alive at the month's start, in those households
+  SELECT p.hid, max(i.income) AS max_income
+  FROM person p JOIN income i ON i.pid = p.pid
+  WHERE p.hid IN (SELECT hid FROM d) AND (p.death_date IS NULL OR p.death_date >= {{{{month_start}}}})
+  GROUP BY p.hid)
+SELECT d.pid, d.hid, d.region AS region_code,
+  {evidence(
+      死亡日期="CAST(d.death_date AS VARCHAR)",
+      本人月收入=money("d.income"),
+      在世人数="h.n_alive",
+      家庭剩余月收入=money("h.income"),
+  )} AS evidence
+FROM d JOIN top t ON t.hid = d.hid JOIN hh h ON h.hid = d.hid
+WHERE d.income = t.max_income AND h.n_alive > 0
+""",
+        basis="issue 6 rule 5: the main earner is the member with the highest income",
+    ),
+    Rule(
+        code="high_age_grant",
+        name="年满80周岁未享受高龄津贴（到龄即享）",
+        programme="high_age",
+        sources=("persons", "deaths"),
+        severity="medium",
+        action="免申即享：自动纳入高龄津贴发放",
+        sql=f"""
+SELECT pid, hid, region AS region_code,
+  {
+            evidence(
+                出生日期="CAST(birth_date AS VARCHAR)",
+                年龄="{{high_age.start_age}}",
+                月标准="{{high_age.tier80}}",
+            )
+        } AS evidence
+FROM birthday
+WHERE {{{{turning:high_age.start_age}}}} AND alive AND NOT in_high_age
+""",
+        basis="seed 003 到龄即享; policy.md: starts in the month the person turns 80",
+    ),
+    Rule(
+        code="high_age_tier",
+        name="高龄津贴调档（年满90/100周岁）",
+        programme="high_age",
+        sources=("persons", "deaths"),
+        severity="low",
+        action="按新档次标准调整高龄津贴",
+        sql=f"""
+SELECT pid, hid, region AS region_code,
+  {
+            evidence(
+                出生日期="CAST(birth_date AS VARCHAR)",
+                年龄="age",
+                新月标准="CASE WHEN age >= {{high_age.tier3_age}} THEN {{high_age.tier100}} ELSE {{high_age.tier90}} END",
+            )
+        } AS evidence
+FROM person
+WHERE ({{{{turning:high_age.tier2_age}}}} OR {{{{turning:high_age.tier3_age}}}}) AND alive AND in_high_age
+""",
+        basis="policy.md high-age tiers 80–89 / 90–99 / ≥ 100",
+    ),
+    Rule(
+        code="tekun_check",
+        name="年满60周岁且家中无其他劳动年龄成年人（特困核查）",
+        programme="tekun",
+        sources=("persons", "deaths"),
+        severity="medium",
+        action="上门核查收入与赡养人情况，符合条件的纳入特困供养",
+        sql=f"""
+WITH c AS (
+  SELECT pid, hid, region, birth_date FROM birthday
+  WHERE {{{{turning:tekun.age_min}}}} AND alive AND NOT in_tekun),
+adults AS (  -- households of c with another member alive and aged 18 .. age_min − 1
+  SELECT DISTINCT o.hid FROM person o
+  WHERE o.hid IN (SELECT hid FROM c) AND o.alive
+    AND o.age BETWEEN {{{{monitoring.adult_age_min}}}} AND {{{{tekun.age_min}}}} - 1)
+SELECT c.pid, c.hid, c.region AS region_code,
+  {evidence(出生日期="CAST(c.birth_date AS VARCHAR)", 年龄="{{tekun.age_min}}", 家庭在世人数="h.n_alive")}
+    AS evidence
+FROM c JOIN hh h ON h.hid = c.hid
+LEFT JOIN adults a ON a.hid = c.hid
+WHERE a.hid IS NULL
+""",
+        basis="policy.md 特困: aged ≥ 60 with no legal supporter able to support",
+    ),
+    Rule(
+        code="child_end",
+        name="儿童保障对象年满18周岁",
+        programme="child",
+        sources=("persons",),
+        severity="medium",
+        action="本月起停发儿童保障金，评估是否转入其他救助",
+        sql=f"""
+SELECT pid, hid, region AS region_code,
+  {evidence(出生日期="CAST(birth_date AS VARCHAR)", 年龄="{{child.end_age}}")} AS evidence
+FROM birthday WHERE {{{{turning:child.end_age}}}} AND in_child
+""",
+        basis="policy.md: benefits end in the month a child turns 18",
+    ),
+    # 7 ─ inconsistencies between the register and the payroll
+    Rule(
+        code="duplicate_person",
+        name="同一身份证号登记在多个户",
+        programme="all",
+        sources=("persons",),
+        severity="high",
+        action="公安户籍核实，注销重复户口",
+        sql=f"""
+SELECT pid, min(hid) AS hid, arg_min(region, hid) AS region_code,
+  {evidence(户籍记录数="count(*)", 涉及户数="count(DISTINCT hid)")} AS evidence
+FROM person
+WHERE pid IN (SELECT pid FROM person GROUP BY pid HAVING count(*) > 1)
+GROUP BY pid
+""",
+        basis="issue 6 rule 7 (one person in two households)",
+    ),
+    Rule(
+        code="paid_twice",
+        name="同一项目重复享受",
+        programme="all",
+        sources=("persons",),
+        severity="high",
+        action="核实重复登记，停发重复部分并追回",
+        sql=f"""
+SELECT d.pid, p.hid, p.region AS region_code,
+  {evidence(项目="d.programme", 登记条数="d.n")} AS evidence
+FROM (SELECT pid, min(programme) AS programme, max(n) AS n
+      FROM (SELECT pid, programme, count(*) AS n FROM enrol GROUP BY pid, programme HAVING count(*) > 1) x
+      GROUP BY pid) d
+LEFT JOIN person p ON p.pid = d.pid
+""",
+        basis="issue 6 rule 7 (paid twice)",
+    ),
+    Rule(
+        code="dibao_and_tekun",
+        name="同时享受低保和特困供养",
+        programme="dibao",
+        sources=("persons",),
+        severity="high",
+        action="低保与特困不得重复享受：保留特困，停发低保",
+        sql=f"""
+SELECT pid, hid, region AS region_code,
+  {evidence(说明="'同时登记低保和特困供养'")} AS evidence
+FROM person WHERE in_dibao AND in_tekun
+""",
+        basis="issue 6 rule 7 (dibao and tekun at once)",
+    ),
+    *[_paid_after_death(p) for p in ("dibao", "tekun", "child", "high_age")],
+]
+
+RULES_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
+# The 困难指数 reads these; when one is missing the index is left empty (null) for the month.
+DIFFICULTY_SOURCES = (*INCOME, "real_estate", "disability", "medical", "education")
+
+
+def difficulty_sql(hh: str = "h", facts: str = "d") -> str:
+    """The 困难指数 of a household (docs/difficulty-index.md): `hh` is its row of hh, `facts` its row of the
+    difficulty stage. DOUBLE arithmetic, points added in the documented order, so that DuckDB, Spark and
+    verification/difficulty.py round identically."""
+    scale = DIFFICULTY["scale"]
+
+    def d(x: str) -> str:
+        return f"CAST({x} AS DOUBLE)"
+
+    n = f"{hh}.n_alive"
+    values = {
+        "income_gap": (
+            f"CASE WHEN {hh}.std > 0 THEN least(1.0, greatest(0.0, "
+            f"({d(f'{hh}.std')} - {d(f'{hh}.income')} / {d(n)}) / {d(f'{hh}.std')})) ELSE 0.0 END"
+        ),
+        "severe_disability": f"least(1.0, {d(f'{facts}.n_severe')} / {float(scale['severe_members_full'])!r})",
+        "dependants": f"least(1.0, {d(f'{facts}.n_dependants')} / {d(n)})",
+        "medical": (
+            f"CASE WHEN {hh}.std > 0 THEN least(1.0, {d(f'{facts}.oop')} / ({d(f'{hh}.std')} * {d(n)})) "
+            "ELSE 0.0 END"
+        ),
+        "education": (
+            f"CASE WHEN {facts}.costly_students THEN 1.0 "
+            f"WHEN {facts}.compulsory_students THEN {float(scale['compulsory_only'])!r} ELSE 0.0 END"
+        ),
+        "housing": f"CASE WHEN {hh}.n_res = 0 THEN 1.0 ELSE 0.0 END",
+        "sudden": f"CASE WHEN {facts}.sudden THEN 1.0 ELSE 0.0 END",
+    }
+    total = " + ".join(
+        f"CAST({{{{difficulty.w.{k}}}}} AS DOUBLE) * CAST({v} AS DOUBLE)" for k, v in values.items()
+    )
+    return (
+        f"CASE WHEN {n} > 0 THEN CAST(least(100.0, greatest(0.0, floor({total} + 0.5))) AS INTEGER) END"
+    )

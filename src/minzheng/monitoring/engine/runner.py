@@ -1,0 +1,582 @@
+"""Runs the screening rules of `rules.py` over one monthly data-exchange snapshot.
+
+DuckDB (embedded, the city's engine) runs the rules' SQL as written; Spark (the province's engine) runs
+the same SQL transpiled by sqlglot. Everything is set-based: the runner only assembles SQL text, never
+loops over people. The alerts of the month are published atomically as out_dir/alerts-YYYY-MM.parquet
+(written to a temporary file in out_dir, then os.replace), with status new / persisting / resolved
+against the previous month's alerts.
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import json
+import os
+import re
+import resource
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from . import rules as R
+
+ALERT_SCHEMA = pa.schema(
+    [
+        ("month", pa.string()),
+        ("rule", pa.string()),
+        ("severity", pa.string()),
+        ("programme", pa.string()),
+        ("id_number", pa.string()),
+        ("household_no", pa.string()),
+        ("region_code", pa.string()),
+        ("evidence", pa.string()),
+        ("difficulty_index", pa.int32()),
+        ("status", pa.string()),
+    ]
+)
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_.:]+)\s*\}\}")
+FIXTURE = Path(__file__).resolve().parents[2] / "policy" / "fixtures" / "policy_default.json"
+
+
+class ScreeningError(ValueError):
+    pass
+
+
+@dataclass
+class Policy:
+    """Everything the rules read, for one month."""
+
+    month: str  # "YYYY-MM"
+    standards: list[tuple[str, str, float]]  # (county6, hukou_type, dibao standard)
+    params: dict[str, float] = field(default_factory=dict)  # overrides of rules.DEFAULT_PARAMS
+
+    def param(self, key: str) -> float:
+        if key in self.params:
+            return float(self.params[key])
+        if key in R.DEFAULT_PARAMS:
+            return float(R.DEFAULT_PARAMS[key])
+        raise ScreeningError(f"缺少政策参数“{key}”")
+
+
+def policy_from_fixture(month: str, counties: Iterable[str], fixture: Path = FIXTURE) -> Policy:
+    """The policy of `month` from the default policy fixture (the same rows the policy tables load):
+    the dibao standard per county × hukou type and every DEFAULT_PARAMS key the fixture defines; for each
+    key the row in force on the month's first day with the most specific region prefix wins."""
+    _check_month(month)
+    on = f"{month}-01"
+    rows = [
+        r
+        for r in json.loads(fixture.read_text(encoding="utf-8"))["parameters"]
+        if r["effective_from"] <= on and (r["effective_to"] is None or r["effective_to"] >= on)
+    ]
+
+    def best(key: str, county: str, hukou: str) -> float | None:
+        cands = [
+            r
+            for r in rows
+            if r["key"] == key
+            and county.startswith(r["region_prefix"])
+            and r["hukou_type"] in ("", hukou)
+        ]
+        if not cands:
+            return None
+        top = max(cands, key=lambda r: (len(r["region_prefix"]), bool(r["hukou_type"]), r["effective_from"]))
+        return float(top["value"])
+
+    standards = []
+    for county in sorted(set(counties)):
+        for hukou in ("urban", "rural"):
+            value = best("dibao.standard", county, hukou)
+            if value is not None:
+                standards.append((county, hukou, value))
+    params = {}
+    for key in R.DEFAULT_PARAMS:
+        value = best(key, "", "")
+        if value is not None:
+            params[key] = value
+    return Policy(month=month, standards=standards, params=params)
+
+
+# ----------------------------------------------------------------------------- helpers
+def _check_month(month: str) -> None:
+    if not _MONTH.fullmatch(month or ""):
+        raise ScreeningError(f"月份格式应为YYYY-MM：{month}")
+
+
+def _shift_month(month: str, delta: int) -> tuple[int, int]:
+    y, m = (int(x) for x in month.split("-"))
+    k = y * 12 + m - 1 + delta
+    return k // 12, k % 12 + 1
+
+
+def previous_month(month: str) -> str:
+    y, m = _shift_month(month, -1)
+    return f"{y:04d}-{m:02d}"
+
+
+def _literal(value: float) -> str:
+    """A policy figure as an exact SQL numeric literal (DECIMAL in both engines, never a float)."""
+    if float(value).is_integer():
+        return str(int(value))
+    return repr(float(value))
+
+
+def _date(y: int, m: int, d: int) -> str:
+    return f"DATE '{y:04d}-{m:02d}-{d:02d}'"
+
+
+def render(sql: str, policy: Policy) -> str:
+    """Fills {{…}} placeholders with the month's dates and policy figures."""
+    y, m = (int(x) for x in policy.month.split("-"))
+    last = calendar.monthrange(y, m)[1]
+    vy, vm = _shift_month(policy.month, 1 - int(policy.param("dibao.vehicle_new_months")))
+    fixed = {
+        "month": f"'{policy.month}'",
+        "month_start": _date(y, m, 1),
+        "month_end": _date(y, m, last),
+        "month_end_mmdd": str(m * 100 + last),
+        "year": str(y),
+        "month_number": str(m),
+        "vehicle_new_since": _date(vy, vm, 1),
+    }
+
+    def sub(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name.startswith("turning:"):
+            age = int(policy.param(name.split(":", 1)[1]))
+            by = y - age
+            return f"(birth_date BETWEEN {_date(by, m, 1)} AND {_date(by, m, calendar.monthrange(by, m)[1])})"
+        if name in fixed:
+            return fixed[name]
+        return _literal(policy.param(name))
+
+    return _PLACEHOLDER.sub(sub, sql)
+
+
+def peak_rss_mb(pid: int | None = None) -> float:
+    """Peak resident set size (VmHWM) of this process or of `pid`."""
+    path = Path(f"/proc/{pid or 'self'}/status")
+    with contextlib.suppress(OSError):
+        for line in path.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0 if pid is None else 0.0
+
+
+def _source_file(snapshot: Path, name: str) -> Path | None:
+    for ext in ("parquet", "csv"):
+        f = snapshot / f"{name}.{ext}"
+        if f.is_file():
+            return f
+    return None
+
+
+def _file_columns(path: Path) -> list[str]:
+    if path.suffix == ".parquet":
+        return list(pq.read_schema(path).names)
+    with path.open(encoding="utf-8") as f:
+        return [c.strip() for c in f.readline().rstrip("\r\n").split(",")]
+
+
+def _select_list(columns: dict[str, str], present: list[str] | None) -> str:
+    """Typed projection of a source; columns the file lacks (optional ones) come out as NULL."""
+    items = []
+    for col, typ in columns.items():
+        src = f'"{col}"' if present is None or col in present else "NULL"
+        items.append(f'CAST({src} AS {typ}) AS "{col}"')
+    return ", ".join(items)
+
+
+# ----------------------------------------------------------------------------- engines
+class _DuckDB:
+    name = "duckdb"
+
+    def __init__(self, threads: int | None, memory_limit: str | None, tmp_dir: Path) -> None:
+        import duckdb
+
+        self.con = duckdb.connect(config={"preserve_insertion_order": False})
+        if threads:
+            self.con.execute(f"SET threads = {int(threads)}")
+        if memory_limit:
+            self.con.execute(f"SET memory_limit = '{memory_limit}'")
+        self.con.execute(f"SET temp_directory = '{tmp_dir}'")
+        self.con.execute("CREATE MACRO hash64(x) AS CAST(hash(x) >> 2 AS BIGINT)")
+
+    def sql(self, text: str) -> str:
+        return text
+
+    def register_file(self, view: str, path: Path, columns: dict[str, str]) -> None:
+        present = _file_columns(path)
+        if path.suffix == ".parquet":
+            reader = f"read_parquet('{path}')"
+        else:
+            reader = f"read_csv('{path}', header = true, all_varchar = true)"
+        self.con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT {_select_list(columns, present)} FROM {reader}")
+
+    def register_empty(self, view: str, columns: dict[str, str]) -> None:
+        self.con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT {_select_list(columns, [])} LIMIT 0")
+
+    def materialise(self, name: str, sql: str) -> int:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+        row = self.con.execute(f"SELECT count(*) FROM {name}").fetchone()
+        return int(row[0]) if row else 0
+
+    def scalar(self, sql: str) -> Any:
+        row = self.con.execute(sql).fetchone()
+        return row[0] if row else None
+
+    def arrow(self, sql: str) -> pa.Table:
+        return self.con.execute(sql).fetch_arrow_table()
+
+    def drop(self, name: str) -> None:
+        self.con.execute(f"DROP TABLE IF EXISTS {name}")
+
+    def peak_rss_mb(self) -> float:
+        return peak_rss_mb()
+
+    def close(self) -> None:
+        self.con.close()
+
+
+class _Spark:
+    name = "spark"
+
+    def __init__(self, threads: int | None, memory_limit: str | None) -> None:
+        import sqlglot  # noqa: F401  (fail early with a clear ImportError)
+        from pyspark.sql import SparkSession
+
+        active = SparkSession.getActiveSession()
+        self.owned = active is None
+        if active is not None:
+            self.spark = active
+        else:
+            builder = (
+                SparkSession.builder.master(f"local[{threads or 2}]")
+                .appName("minzheng-screening")
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.shuffle.partitions", str(max(2, 2 * (threads or 2))))
+                .config("spark.sql.session.timeZone", "UTC")
+            )
+            if memory_limit:
+                builder = builder.config("spark.driver.memory", memory_limit.replace("GB", "g").replace("MB", "m"))
+            self.spark = builder.getOrCreate()
+        self.cached: list[str] = []
+
+    def sql(self, text: str) -> str:
+        import sqlglot
+        from sqlglot import exp
+
+        def fix(node: exp.Expression) -> exp.Expression:
+            # hash64 (a DuckDB macro) → a non-negative 62-bit xxhash64 in Spark
+            if isinstance(node, exp.Anonymous) and str(node.this).lower() == "hash64":
+                return exp.func("shiftrightunsigned", exp.func("xxhash64", *node.expressions), exp.Literal.number(2))
+            return node
+
+        tree = sqlglot.parse_one(text, read="duckdb").transform(fix)
+        return tree.sql(dialect="spark")
+
+    def register_file(self, view: str, path: Path, columns: dict[str, str]) -> None:
+        present = _file_columns(path)
+        if path.suffix == ".parquet":
+            df = self.spark.read.parquet(str(path))
+        else:
+            df = self.spark.read.option("header", "true").csv(str(path))
+        df.createOrReplaceTempView(f"{view}_file")
+        self.spark.sql(self.sql(f"SELECT {_select_list(columns, present)} FROM {view}_file")).createOrReplaceTempView(
+            view
+        )
+
+    def register_empty(self, view: str, columns: dict[str, str]) -> None:
+        self.spark.sql(self.sql(f"SELECT {_select_list(columns, [])} LIMIT 0")).createOrReplaceTempView(view)
+
+    def materialise(self, name: str, sql: str) -> int:
+        df = self.spark.sql(sql)
+        df.createOrReplaceTempView(name)
+        self.spark.catalog.cacheTable(name)
+        self.cached.append(name)
+        return int(self.spark.table(name).count())
+
+    def scalar(self, sql: str) -> Any:
+        rows = self.spark.sql(sql).collect()
+        return rows[0][0] if rows else None
+
+    def arrow(self, sql: str) -> pa.Table:
+        return self.spark.sql(sql).toArrow()
+
+    def drop(self, name: str) -> None:
+        with contextlib.suppress(Exception):
+            self.spark.catalog.uncacheTable(name)
+        self.spark.catalog.dropTempView(name)
+
+    def peak_rss_mb(self) -> float:
+        jvm = 0.0
+        with contextlib.suppress(Exception):
+            jvm = peak_rss_mb(int(self.spark.sparkContext._gateway.proc.pid))  # type: ignore[attr-defined]
+        return peak_rss_mb() + jvm
+
+    def close(self) -> None:
+        for name in self.cached:
+            with contextlib.suppress(Exception):
+                self.spark.catalog.uncacheTable(name)
+        if self.owned:
+            self.spark.stop()
+
+
+# ----------------------------------------------------------------------------- assembly SQL
+def _meta_values(rules: list[R.Rule]) -> str:
+    rows = ", ".join(
+        f"('{r.code}', '{r.severity}', '{r.programme}', {'true' if r.difficulty else 'false'})" for r in rules
+    )
+    return f"SELECT * FROM (VALUES {rows}) AS m(rule, severity, programme, with_difficulty)"
+
+
+def _assembly_sql(ran: list[tuple[R.Rule, str]], skipped: list[str], with_difficulty: bool, text_hh: bool) -> str:
+    if ran:
+        raw = " UNION ALL ".join(
+            f"SELECT '{rule.code}' AS rule, pid, hid, region_code, evidence FROM {table}" for rule, table in ran
+        )
+        meta = _meta_values([rule for rule, _ in ran])
+    else:
+        raw = (
+            "SELECT CAST(NULL AS VARCHAR) AS rule, CAST(NULL AS BIGINT) AS pid, CAST(NULL AS BIGINT) AS hid, "
+            "CAST(NULL AS VARCHAR) AS region_code, CAST(NULL AS VARCHAR) AS evidence LIMIT 0"
+        )
+        meta = (
+            "SELECT CAST(NULL AS VARCHAR) AS rule, CAST(NULL AS VARCHAR) AS severity, "
+            "CAST(NULL AS VARCHAR) AS programme, CAST(NULL AS BOOLEAN) AS with_difficulty LIMIT 0"
+        )
+    difficulty = R.difficulty_sql("h", "d") if with_difficulty else "CAST(NULL AS INTEGER)"
+    # household numbers that are plain digits decode from hid; others are looked up in the register
+    hh_no = R.hh_no_of("r.hid")
+    if text_hh:
+        hh_no = f"CASE WHEN r.hid >= 0 THEN {hh_no} ELSE t.household_no END"
+        text_join = (
+            f"LEFT JOIN (SELECT DISTINCT {R.hid_of('household_no')} AS hid, household_no FROM src_persons "
+            f"WHERE {R.hid_of('household_no')} < 0) t ON t.hid = r.hid"
+        )
+    else:
+        text_join = ""
+    not_skipped = " AND ".join(f"rule <> '{code}'" for code in skipped) or "true"
+    return f"""
+WITH raw AS ({raw}),
+ranked AS (
+  SELECT raw.*, row_number() OVER (PARTITION BY rule, pid ORDER BY hid, region_code, evidence) AS rn
+  FROM raw),
+meta AS ({meta}),
+cur AS (
+  SELECT {{{{month}}}} AS "month", r.rule, m.severity, m.programme, {R.id_of("r.pid")} AS id_number,
+         CASE WHEN r.hid IS NULL THEN NULL ELSE {hh_no} END AS household_no,
+         r.region_code, r.evidence,
+         CASE WHEN m.with_difficulty THEN {difficulty} END AS difficulty_index
+  FROM ranked r
+  JOIN meta m ON m.rule = r.rule
+  LEFT JOIN hh h ON h.hid = r.hid
+  {"LEFT JOIN difficulty d ON d.hid = r.hid" if with_difficulty else ""}
+  {text_join}
+  WHERE r.rn = 1),
+prev AS (
+  SELECT * FROM src_previous WHERE status <> 'resolved' AND {not_skipped})
+SELECT c.*, CASE WHEN p.rule IS NULL THEN 'new' ELSE 'persisting' END AS status
+FROM cur c LEFT JOIN (SELECT DISTINCT rule, id_number FROM prev) p ON p.rule = c.rule AND p.id_number = c.id_number
+UNION ALL
+SELECT {{{{month}}}} AS "month", p.rule, p.severity, p.programme, p.id_number, p.household_no, p.region_code,
+       p.evidence, p.difficulty_index, 'resolved' AS status
+FROM prev p
+WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.rule = p.rule AND c.id_number = p.id_number)
+"""
+
+
+PREVIOUS_COLUMNS = {
+    f.name: {"string": "VARCHAR", "int32": "INTEGER"}[str(f.type)] for f in ALERT_SCHEMA
+}
+
+
+# ----------------------------------------------------------------------------- publishing
+def write_atomic(table: pa.Table, path: Path, batch_rows: int = 65_536) -> None:
+    """Writes `table` next to `path` under a temporary name and renames it into place: readers (and a
+    kill -9 mid-write) see either the previous file or the complete new one, never a partial file."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with pq.ParquetWriter(str(tmp), table.schema, compression="zstd") as writer:
+            for batch in table.to_batches(max_chunksize=batch_rows):
+                writer.write_batch(batch)
+        with tmp.open("rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    with contextlib.suppress(OSError):
+        fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+# ----------------------------------------------------------------------------- screen
+def screen(
+    *,
+    snapshot: Path,
+    enrolments: Path,
+    policy: Policy,
+    out_dir: Path,
+    engine: str = "duckdb",
+    previous: Path | None = None,
+    progress: Callable[[str, float], None] | None = None,
+    threads: int | None = None,
+    memory_limit: str | None = None,
+) -> dict:
+    """Runs every rule, writes out_dir/alerts-<month>.parquet atomically and returns a summary
+    {"alerts", "by_rule", "by_status", "skipped", "seconds", "engine", "peak_rss_mb", "output"}.
+
+    `previous` defaults to out_dir/alerts-<previous month>.parquet when that file exists."""
+    t_all = time.perf_counter()
+    _check_month(policy.month)
+    if not policy.standards:
+        raise ScreeningError("政策缺少低保标准（standards 为空）")
+    snapshot, enrolments, out_dir = Path(snapshot), Path(enrolments), Path(out_dir)
+    if not snapshot.is_dir():
+        raise ScreeningError(f"数据快照目录不存在：{snapshot}")
+    if not enrolments.is_file():
+        raise ScreeningError(f"在保名单文件不存在：{enrolments}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"alerts-{policy.month}.parquet"
+    if previous is None:
+        guess = out_dir / f"alerts-{previous_month(policy.month)}.parquet"
+        previous = guess if guess.is_file() else None
+
+    def report(label: str, fraction: float) -> None:
+        if progress is not None:
+            progress(label, fraction)
+
+    seconds: dict[str, float] = {}
+    tmp_dir = out_dir / ".screening-tmp"
+    if engine == "duckdb":
+        eng: _DuckDB | _Spark = _DuckDB(threads, memory_limit, tmp_dir)
+    elif engine == "spark":
+        eng = _Spark(threads, memory_limit)
+    else:
+        raise ScreeningError(f"不支持的引擎：{engine}（可选 duckdb 或 spark）")
+
+    def q(sql: str) -> str:
+        return eng.sql(render(sql, policy))
+
+    try:
+        # -- sources: a file absent from the snapshot was not delivered this month
+        t0 = time.perf_counter()
+        delivered = set()
+        for name, columns in R.SOURCE_COLUMNS.items():
+            f = _source_file(snapshot, name)
+            if f is None:
+                eng.register_empty(f"src_{name}", columns)
+            else:
+                eng.register_file(f"src_{name}", f, columns)
+                delivered.add(name)
+        eng.register_file("src_enrolments", enrolments, R.ENROLMENT_COLUMNS)
+        if previous is not None and Path(previous).is_file():
+            eng.register_file("src_previous", Path(previous), PREVIOUS_COLUMNS)
+        else:
+            eng.register_empty("src_previous", PREVIOUS_COLUMNS)
+        std_rows = ", ".join(
+            f"('{county}', '{hukou}', CAST({_literal(value)} AS DECIMAL(12,2)))"
+            for county, hukou, value in policy.standards
+        )
+        eng.materialise(
+            "standards",
+            q(f"SELECT * FROM (VALUES {std_rows}) AS s(county6, hukou_type, standard)"),
+        )
+        seconds["register"] = time.perf_counter() - t0
+
+        # -- shared stages (load: person facts; then household facts reused by rules 2–5)
+        rows: dict[str, int] = {}
+        steps = len(R.STAGES) + len(R.RULES) + 1
+        done = 0
+        for stage in R.STAGES:
+            t0 = time.perf_counter()
+            rows[stage.name] = eng.materialise(stage.name, q(stage.sql))
+            seconds[f"stage:{stage.name}"] = time.perf_counter() - t0
+            done += 1
+            report(f"stage:{stage.name}", done / steps)
+
+        # -- rules
+        ran: list[tuple[R.Rule, str]] = []
+        skipped: dict[str, str] = {}
+        by_rule: dict[str, int] = {}
+        for i, rule in enumerate(R.RULES):
+            missing = [s for s in rule.sources if s not in delivered]
+            done += 1
+            if missing:
+                skipped[rule.code] = f"缺少数据源：{'、'.join(missing)}（本月未报送），规则未执行"
+                report(f"skip:{rule.code}", done / steps)
+                continue
+            t0 = time.perf_counter()
+            table = f"rule_{i}"
+            by_rule[rule.code] = eng.materialise(table, q(rule.sql))
+            seconds[rule.code] = time.perf_counter() - t0
+            ran.append((rule, table))
+            report(rule.code, done / steps)
+
+        # -- 困难指数 facts for the households of discovery / margin / hardship alerts only
+        t0 = time.perf_counter()
+        missing_d = [s for s in R.DIFFICULTY_SOURCES if s not in delivered]
+        targets = [table for rule, table in ran if rule.difficulty]
+        with_difficulty = bool(targets) and not missing_d
+        if missing_d:
+            difficulty_status = f"缺少数据源：{'、'.join(missing_d)}（本月未报送），困难指数未计算"
+        else:
+            difficulty_status = "computed"
+        if with_difficulty:
+            union = " UNION ".join(f"SELECT hid FROM {table}" for table in targets)
+            eng.materialise("difficulty_target", q(f"SELECT DISTINCT hid FROM ({union}) t"))
+            rows["difficulty"] = eng.materialise("difficulty", q(R.DIFFICULTY_STAGE.sql))
+        seconds["stage:difficulty"] = time.perf_counter() - t0
+
+        # -- assembly: one row per (rule, person), difficulty index, status vs the previous month
+        t0 = time.perf_counter()
+        text_hh = bool(eng.scalar("SELECT count(*) FROM hh WHERE hid < 0"))
+        sql = _assembly_sql(ran, list(skipped), with_difficulty, text_hh)
+        table = eng.arrow(q(f'SELECT * FROM ({sql}) a ORDER BY rule, id_number, status'))
+        table = table.select(ALERT_SCHEMA.names).cast(ALERT_SCHEMA)
+        seconds["assemble"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        write_atomic(table, target)
+        seconds["publish"] = time.perf_counter() - t0
+        report("publish", 1.0)
+        peak = eng.peak_rss_mb()
+    finally:
+        eng.close()
+        with contextlib.suppress(OSError):
+            for f in tmp_dir.glob("*"):
+                f.unlink()
+            tmp_dir.rmdir()
+
+    by_status = {
+        str(v["values"]): int(v["counts"]) for v in pc.value_counts(table.column("status")).to_pylist()
+    }
+    active = table.filter(pc.not_equal(table.column("status"), "resolved"))
+    seconds["total"] = time.perf_counter() - t_all
+    return {
+        "month": policy.month,
+        "engine": engine,
+        "alerts": active.num_rows,
+        "rows": table.num_rows,
+        "by_rule": by_rule,
+        "by_status": by_status,
+        "skipped": skipped,
+        "difficulty": difficulty_status,
+        "stage_rows": rows,
+        "seconds": {k: round(v, 4) for k, v in seconds.items()},
+        "peak_rss_mb": round(peak, 1),
+        "output": str(target),
+        "previous": str(previous) if previous else None,
+    }

@@ -1,0 +1,362 @@
+"""Verify one household against the month's data-exchange snapshot: one DuckDB point query per source
+(the store is sorted by id_number, so only the row groups holding these persons are read), household
+totals, the policy tests in force → 符合 / 不符合 / 需人工核实, and declared vs verified."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from minzheng.accounts.models import Role
+from minzheng.accounts.scoping import has_role, in_scope
+from minzheng.assistance import rules
+from minzheng.assistance.assess import assess_case, parse_case
+from minzheng.assistance.models import Application, State
+from minzheng.audit.models import AuditEvent
+from minzheng.audit.services import audit_record
+from minzheng.core.masking import mask_id_number
+from minzheng.exchange.selectors import snapshot_current, snapshot_path
+from minzheng.exchange.store import lookup
+from minzheng.people.models import Membership
+from minzheng.policy.selectors import policy_resolve
+
+from .difficulty import HouseholdFacts, difficulty_index
+from .models import Conclusion, VerificationReport
+
+SOURCES = (
+    "deaths",
+    "marriages",
+    "wages",
+    "pensions",
+    "unemployment",
+    "housing_fund",
+    "vehicles",
+    "real_estate",
+    "businesses",
+    "tax",
+    "deposits",
+    "securities",
+    "insurance",
+    "disability",
+    "medical",
+    "education",
+)
+# Which policy test depends on which sources: a missing source makes that test 需人工核实.
+TEST_SOURCES = {
+    "income": ("wages", "pensions", "unemployment"),
+    "financial_assets": ("deposits", "securities", "insurance"),
+    "vehicles": ("vehicles",),
+    "residential_property": ("real_estate",),
+    "business": ("businesses",),
+}
+SOURCE_LABELS = {
+    "deaths": "死亡（公安/卫健）",
+    "marriages": "婚姻（民政）",
+    "wages": "工资（人社/税务）",
+    "pensions": "养老金（人社）",
+    "unemployment": "失业金（人社）",
+    "housing_fund": "公积金",
+    "vehicles": "车辆（公安交管）",
+    "real_estate": "不动产（自然资源/住建）",
+    "businesses": "工商登记（市场监管）",
+    "tax": "纳税（税务）",
+    "deposits": "存款（银行）",
+    "securities": "证券",
+    "insurance": "保险",
+    "disability": "残疾（残联）",
+    "medical": "医疗自付（医保）",
+    "education": "在校（教育）",
+}
+COSTLY_LEVELS = {"senior", "vocational", "college", "university"}
+
+
+def _num(value: Any) -> float:
+    return float(value or 0)
+
+
+def _month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    first = dt.date.fromisoformat(month + "-01")
+    nxt = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return first, nxt - dt.timedelta(days=1)
+
+
+def _rows(table: Any) -> list[dict[str, Any]]:
+    return [] if table is None else table.to_pylist()
+
+
+def collect(
+    *, snapshot_dir: Any, month: str, id_numbers: list[str]
+) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
+    """Every source's rows for these persons; the list of sources not delivered this month."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    missing: list[str] = []
+    for source in SOURCES:
+        table = lookup(snapshot_dir, source, id_numbers)
+        if table is None:
+            missing.append(source)
+        found[source] = _rows(table)
+    return found, missing
+
+
+def _by_person(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        out.setdefault(str(r["id_number"]), []).append(r)
+    return out
+
+
+@transaction.atomic
+def verification_run(*, actor: Any, application: Application, month: str | None = None) -> VerificationReport:
+    if not (
+        has_role(actor, Role.TOWNSHIP_CLERK, Role.TOWNSHIP_APPROVER, Role.COUNTY_OFFICER)
+        and in_scope(actor, application.region_code)
+    ):
+        raise ValidationError("只有本乡镇（街道）经办、审批人员或县级民政部门可以核对该家庭")
+    if application.authorisation_signed_on is None:
+        raise ValidationError("没有核对授权书，不能开展家庭经济状况核对")
+    if application.state not in (State.VERIFYING, State.VILLAGE_REVIEW, State.PUBLIC_NOTICE, State.ACTIVE):
+        raise ValidationError("申请须处于核对阶段（或之后的复核）才能核对")
+    snapshot = snapshot_current(month=month)
+    if snapshot is None:
+        raise ValidationError(
+            "没有可用的数据交换快照，请市级先导入本月数据" if month is None else f"没有{month}的数据快照"
+        )
+    members = list(
+        Membership.objects.filter(household=application.household, end_date__isnull=True).select_related(
+            "person"
+        )
+    )
+    ids = [m.person.id_number for m in members]
+    data, missing = collect(
+        snapshot_dir=snapshot_path(snapshot=snapshot), month=snapshot.month, id_numbers=ids
+    )
+    first, last = _month_bounds(snapshot.month)
+    per = {s: _by_person(rows) for s, rows in data.items()}
+    member_rows, case_members = [], []
+    totals = {
+        "wages": 0.0,
+        "pensions": 0.0,
+        "unemployment": 0.0,
+        "financial": 0.0,
+        "medical": 0.0,
+        "vehicles": 0,
+        "residential": 0,
+        "business_capital": 0.0,
+    }
+    vehicles: list[dict[str, Any]] = []
+    severe = dependants = costly = compulsory = 0
+    sudden = False
+    for m in members:
+        idn, p = m.person.id_number, m.person
+        death = next(iter(per["deaths"].get(idn, [])), None)
+        died = death is not None and death["death_date"] <= last
+        wage = sum(
+            _num(r["amount"])
+            for r in per["wages"].get(idn, [])
+            if str(r.get("month", snapshot.month)) == snapshot.month
+        )
+        pension = sum(_num(r["monthly_amount"]) for r in per["pensions"].get(idn, []))
+        unemp_rows = [
+            r
+            for r in per["unemployment"].get(idn, [])
+            if r["start_date"] <= last and (r["end_date"] is None or r["end_date"] >= first)
+        ]
+        unemp = sum(_num(r["monthly_amount"]) for r in unemp_rows)
+        deposits = sum(_num(r["balance"]) for r in per["deposits"].get(idn, []))
+        securities = sum(_num(r["market_value"]) for r in per["securities"].get(idn, []))
+        insurance = sum(_num(r["cash_value"]) for r in per["insurance"].get(idn, []))
+        dis = next(iter(per["disability"].get(idn, [])), None)
+        oop = sum(_num(r["out_of_pocket"]) for r in per["medical"].get(idn, []))
+        edu = [r for r in per["education"].get(idn, []) if r.get("enrolled") in (True, "true")]
+        homes = [r for r in per["real_estate"].get(idn, []) if r["use"] == "residential"]
+        biz = [r for r in per["businesses"].get(idn, []) if r["status"] == "active"]
+        cars = per["vehicles"].get(idn, [])
+        if not died:
+            totals["wages"] += wage
+            totals["pensions"] += pension
+            totals["unemployment"] += unemp
+            totals["medical"] += oop
+        totals["financial"] += deposits + securities + insurance
+        totals["residential"] += len(homes)
+        totals["business_capital"] = max(
+            totals["business_capital"], *(_num(b["registered_capital"]) for b in biz), 0
+        )
+        vehicles += [{"kind": v["vehicle_kind"], "value": _num(v["value"])} for v in cars]
+        age = rules.age_on(p.birth_date, last)
+        grade = int(dis["grade"]) if dis else None
+        severe += int(grade in (1, 2))
+        dependants += int(age < 18 or age >= 60 or bool(edu))
+        costly += int(any(r["level"] in COSTLY_LEVELS for r in edu))
+        compulsory += int(any(r["level"] in ("primary", "junior") for r in edu))
+        sudden = (
+            sudden
+            or (death is not None and first <= death["death_date"] <= last)
+            or any(r["start_date"] >= first for r in unemp_rows)
+            or (dis is not None and grade in (1, 2) and dis["issued_date"] >= first)
+        )
+        member_rows.append(
+            {
+                "person_id": p.pk,
+                "name": p.name,
+                "id_number": mask_id_number(idn),
+                "relation": m.relation,
+                "died": str(death["death_date"]) if died and death else "",
+                "wages": wage,
+                "employers": sorted({str(r["employer_code"]) for r in per["wages"].get(idn, [])}),
+                "pension": pension,
+                "unemployment": unemp,
+                "housing_fund": [
+                    {"contribution": _num(r["monthly_contribution"]), "balance": _num(r["balance"])}
+                    for r in per["housing_fund"].get(idn, [])
+                ],
+                "vehicles": [
+                    {
+                        "kind": v["vehicle_kind"],
+                        "value": _num(v["value"]),
+                        "registered": str(v["registered_date"]),
+                    }
+                    for v in cars
+                ],
+                "real_estate": [
+                    {"use": r["use"], "area_m2": _num(r["area_m2"])} for r in per["real_estate"].get(idn, [])
+                ],
+                "businesses": [
+                    {"role": b["role"], "capital": _num(b["registered_capital"]), "status": b["status"]}
+                    for b in per["businesses"].get(idn, [])
+                ],
+                "tax": [
+                    {"year": r["year"], "income": _num(r["declared_income"])} for r in per["tax"].get(idn, [])
+                ],
+                "deposits": deposits,
+                "securities": securities,
+                "insurance": insurance,
+                "disability": {"grade": grade, "kind": dis["kind"]} if dis else None,
+                "medical_oop": oop,
+                "education": [r["level"] for r in edu],
+                "marriages": [
+                    {"event": r["event"], "date": str(r["date"])} for r in per["marriages"].get(idn, [])
+                ],
+            }
+        )
+        if not died:
+            case_members.append(
+                {
+                    "id_number": idn,
+                    "relation": m.relation,
+                    "monthly_wage": wage,
+                    "employed": wage > 0,
+                    "monthly_pension": pension,
+                    "other_income": unemp,
+                    "disability_grade": grade,
+                    "disability_kind": dis["kind"] if dis else None,
+                    "severe_illness": oop > 0 and oop >= 5000,
+                }
+            )
+    if not any(c["relation"] == "head" for c in case_members) and case_members:
+        case_members[0]["relation"] = "head"  # the head died: the next member stands in for the test
+    on = last
+    case = {
+        "programme": "dibao",
+        "date": on.isoformat(),
+        "region": application.region_code[:12],
+        "hukou_type": application.hukou_type,
+        "members": case_members,
+        "assets": {
+            "financial": round(totals["financial"], 2),
+            "vehicles": vehicles,
+            "residential_properties": totals["residential"],
+            "business_capital": totals["business_capital"],
+        },
+    }
+    result = assess_case(parse_case(case)) if case_members else None
+    tests = []
+    for t in result.reasons if result else []:
+        needs = TEST_SOURCES.get(t.test, ())
+        gap = [s for s in needs if s in missing]
+        verdict = "需人工核实" if gap else ("符合" if t.passed else "不符合")
+        tests.append(
+            {
+                "test": t.test,
+                "verdict": verdict,
+                "detail": t.detail,
+                "sources": [SOURCE_LABELS[s] for s in needs],
+                "note": ("未报送：" + "、".join(SOURCE_LABELS[s] for s in gap)) if gap else "",
+            }
+        )
+    declared = _declared_totals(application)
+    comparison = []
+    verified_income = totals["wages"] + totals["pensions"] + totals["unemployment"]
+    for key, label, verified in (
+        ("income", "月收入", verified_income),
+        ("financial", "金融资产", totals["financial"]),
+    ):
+        d = declared[key]
+        comparison.append(
+            {
+                "item": label,
+                "declared": d,
+                "verified": round(verified, 2),
+                "under_declared": verified > d * 1.1 + 1,
+            }
+        )
+    deaths = [r for r in member_rows if r["died"]]
+    if missing or deaths or any(c["under_declared"] for c in comparison):
+        conclusion = (
+            Conclusion.MANUAL if all(t["verdict"] != "不符合" for t in tests) else Conclusion.NO_MATCH
+        )
+    else:
+        conclusion = Conclusion.MATCH if all(t["verdict"] == "符合" for t in tests) else Conclusion.NO_MATCH
+    policy = policy_resolve(on=on, region_code=application.region_code, hukou_type=application.hukou_type)
+    deduction = float(policy.get("dibao.employment_deduction_rate"))
+    facts = HouseholdFacts(
+        members=len(case_members) or 1,
+        income=totals["wages"] * (1 - deduction) + totals["pensions"] + totals["unemployment"],
+        standard=float(policy.get("dibao.standard")),
+        severe=severe,
+        dependants=dependants,
+        medical_oop=totals["medical"],
+        costly_students=costly,
+        compulsory_students=compulsory,
+        residential_properties=int(totals["residential"]),
+        sudden_event=sudden,
+    )
+    index, band_label, points = difficulty_index(facts, policy.get)
+    report = VerificationReport.objects.create(
+        application=application,
+        region_code=application.region_code,
+        snapshot_month=snapshot.month,
+        snapshot_sha=snapshot.manifest_sha256,
+        rule_version=result.rule_version if result else policy.version,
+        conclusion=conclusion,
+        members=member_rows,
+        totals=totals,
+        tests=tests,
+        declared_vs_verified=comparison,
+        missing_sources=[SOURCE_LABELS[s] for s in missing],
+        difficulty_index=index,
+        difficulty_detail={"band": band_label, "points": points},
+        created_by=actor,
+    )
+    Application.objects.filter(pk=application.pk).update(difficulty_index=index)
+    # Reading balances and IDs from 16 departmental sources is itself an audited read (issue 5).
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.REVEAL,
+        target_type="verification",
+        target_id=report.pk,
+        region_code=application.region_code,
+        detail=f"核对{len(members)}人（{snapshot.month}快照），结论：{report.get_conclusion_display()}",
+    )
+    return report
+
+
+def _declared_totals(application: Application) -> dict[str, float]:
+    rows = application.declared.get("members", [])
+    income = sum(
+        _num(r.get("monthly_wage")) + _num(r.get("monthly_pension")) + _num(r.get("other_income"))
+        for r in rows
+    )
+    return {"income": income, "financial": _num(application.declared.get("assets", {}).get("financial"))}

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from minzheng.accounts.signals import client_ip
+from minzheng.assistance.selectors import application_get_for_actor
+from minzheng.audit.models import AuditEvent
+from minzheng.audit.services import audit_record
+
+from . import selectors, services
+from .pdf import report_pdf
+
+
+@login_required
+@require_POST
+def verify(request: HttpRequest, application_id: int) -> HttpResponse:
+    app = application_get_for_actor(actor=request.user, application_id=application_id)
+    try:
+        report = services.verification_run(
+            actor=request.user, application=app, month=request.POST.get("month") or None
+        )
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+        return redirect("application-detail", app.pk)
+    messages.success(request, f"核对完成：{report.get_conclusion_display()}")
+    return redirect("verification-report", report.pk)
+
+
+@login_required
+@require_GET
+def report(request: HttpRequest, report_id: int) -> HttpResponse:
+    r = selectors.report_get_for_actor(actor=request.user, report_id=report_id)
+    return render(request, "verification/report.html", {"report": r, "app": r.application})
+
+
+@login_required
+@require_GET
+def report_print(request: HttpRequest, report_id: int) -> HttpResponse:
+    r = selectors.report_get_for_actor(actor=request.user, report_id=report_id)
+    audit_record(
+        actor=request.user,
+        event_type=AuditEvent.REVEAL,
+        target_type="verification.pdf",
+        target_id=r.pk,
+        region_code=r.region_code,
+        detail="打印核对报告（含存款等余额）",
+        ip=client_ip(request),
+    )
+    response = HttpResponse(report_pdf(r), content_type="application/pdf")
+    response["Cache-Control"] = "no-store"
+    return response
