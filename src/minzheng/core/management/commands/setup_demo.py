@@ -9,7 +9,9 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from minzheng.accounts.demo import demo_users_create
 from minzheng.benefits.importers import enrolments_import
+from minzheng.exchange.services import snapshot_import
 from minzheng.exchange.synth import generate_city
+from minzheng.monitoring.services import screening_run
 from minzheng.people.importers import people_import_snapshot
 from minzheng.people.models import Person
 from minzheng.policy.services import policy_load_fixture
@@ -47,6 +49,15 @@ class Command(BaseCommand):
         self.stdout.write(
             f"已生成演示城市快照 {out / month}：{summary.get('persons', options['persons'])} 人"
         )
+        imported = snapshot_import(actor=None, source_dir=out / month)
+        self.stdout.write(imported.message)
         result = people_import_snapshot(snapshot=out / month)
         self.stdout.write(f"已载入人员 {result['persons']} 人、家庭 {result['households']} 户")
         self.stdout.write(f"已载入存量保障对象 {enrolments_import(path=out / 'enrolments.parquet')} 条")
+        if imported.accepted:
+            run = screening_run(actor=None, month=month)
+            auto = run.summary.get("automatic", {})
+            self.stdout.write(
+                f"已完成{month}动态监测：预警 {run.summary.get('alerts', 0)} 条，"
+                f"到龄即享 {auto.get('high_age_grant', 0)} 人"
+            )
