@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DATA ?= var
 
 
-.PHONY: run test lint typecheck pytest test-pg test-e2e clean
+.PHONY: run test lint typecheck pytest test-pg test-spark test-e2e clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11 (python3.11)"; exit 1; }
@@ -37,6 +37,10 @@ test: lint typecheck pytest
 
 test-pg: $(STAMP)
 	MINZHENG_DB=postgres $(BIN)/pytest -n 2 -m "not e2e and not spark"
+
+test-spark: $(STAMP)
+	$(BIN)/python -m pip install -q -r requirements/spark.txt
+	$(BIN)/pytest -m spark -p no:xdist
 
 test-e2e: $(STAMP)
 	$(BIN)/pytest -m e2e -p no:xdist

@@ -20,12 +20,52 @@ def _first(level: str, prefix: str) -> Region:
 
 
 @transaction.atomic
+def _busiest_township(county: str) -> Region:
+    """The township of `county` with the most open screening alerts (then most residents), so the demo
+    clerk's worklist has work in it."""
+    from django.db.models import Count
+    from django.db.models.functions import Substr
+
+    from minzheng.monitoring.models import Alert
+    from minzheng.people.models import Person
+
+    for qs in (
+        Alert.objects.filter(region_code__startswith=county, work_status="open"),
+        Person.objects.filter(region_code__startswith=county),
+    ):
+        top = (
+            qs.annotate(town=Substr("region_code", 1, 9))
+            .values("town")
+            .annotate(n=Count("id"))
+            .order_by("-n")
+        ).first()
+        if top is not None:
+            return Region.objects.get(code=top["town"])
+    return _first(RegionLevel.TOWNSHIP, county)
+
+
+def _busiest_village(township: str) -> Region:
+    from django.db.models import Count
+
+    from minzheng.people.models import Person
+
+    top = (
+        Person.objects.filter(region_code__startswith=township)
+        .values("region_code")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    return Region.objects.get(code=top["region_code"]) if top else _first(RegionLevel.VILLAGE, township)
+
+
+@transaction.atomic
 def demo_users_create() -> list[tuple[str, str, str, str]]:
     """Create missing demo users; return (username, password, role label, region) for new ones only."""
-    town = _first(RegionLevel.TOWNSHIP, "370811")
-    other_town = _first(RegionLevel.TOWNSHIP, "370812")
+    town = _busiest_township("370811")
+    other_town = _busiest_township("370812")
     plan = [
-        ("cunxieli", Role.VILLAGE_ASSISTANT, _first(RegionLevel.VILLAGE, town.code).code, "村协理员"),
+        ("cunxieli", Role.VILLAGE_ASSISTANT, _busiest_village(town.code).code, "村协理员"),
         ("xiangzhen", Role.TOWNSHIP_CLERK, town.code, "乡镇经办"),
         ("xiangzhen2", Role.TOWNSHIP_CLERK, other_town.code, "乡镇经办（兖州）"),
         ("shenpi", Role.TOWNSHIP_APPROVER, town.code, "乡镇审批"),

@@ -9,6 +9,18 @@ CSP = (
 )
 
 
+class ChineseFirstMiddleware:
+    """zh-hans first: the interface is Chinese unless the user picked English (language cookie), whatever
+    language the browser advertises (LocaleMiddleware would otherwise follow Accept-Language)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -161,21 +161,20 @@ ENROLMENT_COLUMNS: dict[str, str] = {
 
 
 def pid_of(col: str) -> str:
-    """The 18-character ID number as an exact BIGINT (joins on integers are several times faster than on
-    18-byte strings): all-digit numbers are their value, numbers ending in the check character X are
-    10^18 + the 17 leading digits. `id_of` turns it back."""
+    """The 18-character ID number as an exact BIGINT: first 17 digits × 11 + check character (X = 10), so
+    integers sort like the ID strings. Joins on integers are several times faster than on 18-byte
+    strings; the whole-string cast avoids slow substring functions. `id_of` turns it back."""
     return (
         f"CASE WHEN {col} LIKE '%X' OR {col} LIKE '%x' "
-        f"THEN 1000000000000000000 + TRY_CAST(replace(replace({col}, 'X', ''), 'x', '') AS BIGINT) "
-        f"ELSE TRY_CAST({col} AS BIGINT) END"
+        f"THEN TRY_CAST(replace(replace({col}, 'X', ''), 'x', '') AS BIGINT) * 11 + 10 "
+        f"ELSE TRY_CAST({col} AS BIGINT) // 10 * 11 + TRY_CAST({col} AS BIGINT) % 10 END"
     )
 
 
 def id_of(col: str) -> str:
     return (
-        f"CASE WHEN {col} >= 1000000000000000000 "
-        f"THEN lpad(CAST({col} - 1000000000000000000 AS VARCHAR), 17, '0') || 'X' "
-        f"ELSE lpad(CAST({col} AS VARCHAR), 18, '0') END"
+        f"lpad(CAST({col} // 11 AS VARCHAR), 17, '0') || "
+        f"CASE WHEN {col} % 11 = 10 THEN 'X' ELSE CAST({col} % 11 AS VARCHAR) END"
     )
 
 

@@ -33,6 +33,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(f"行政区划：新增 {regions_load()} 条")
         self.stdout.write(f"政策参数：新增 {policy_load_fixture()} 条")
+        if Person.objects.exists():
+            self.stdout.write(f"演示城市已载入（{Person.objects.count()} 人），跳过")
+        else:
+            self._load_city(options)
         created = demo_users_create()
         if created:
             self.stdout.write("演示账号（密码只显示这一次，请妥善保存）：")
@@ -40,9 +44,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {label:<10} 用户名 {username:<12} 密码 {password}   {region}")
         else:
             self.stdout.write("演示账号已存在（密码见首次运行时的输出；可用 minzheng changepassword 重置）")
-        if Person.objects.exists():
-            self.stdout.write(f"演示城市已载入（{Person.objects.count()} 人），跳过")
-            return
+
+    def _load_city(self, options: dict[str, Any]) -> None:
         month = _previous_month(dt.date.today())  # noqa: DTZ011 - calendar month of the local office
         out = Path(settings.SNAPSHOT_DIR) / "demo"
         summary = generate_city(persons=options["persons"], seed=options["seed"], out_dir=out, month=month)
