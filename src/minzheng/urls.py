@@ -9,6 +9,7 @@ urlpatterns = [
     path("payroll/", include("minzheng.benefits.urls")),
     path("verification/", include("minzheng.verification.urls")),
     path("monitoring/", include("minzheng.monitoring.urls")),
+    path("policy/", include("minzheng.policy.urls")),
     path("exchange/", include("minzheng.exchange.urls")),
     path("", include("minzheng.web.urls")),
 ]

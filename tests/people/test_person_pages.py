@@ -78,3 +78,32 @@ def test_english_is_available_through_i18n(db):
     c.cookies["django_language"] = "en"
     page = c.get("/login/").content.decode()
     assert "Sign in" in page and "用户登录" not in page
+
+
+def test_a_new_family_is_registered_at_the_window_or_nothing_is_saved(make_user):
+    import datetime as dt
+
+    from minzheng.core.idnumber import make_id_number
+    from minzheng.people.models import Household, Person
+
+    c = Client()
+    c.force_login(make_user("township_clerk", TOWN_A))
+    head = make_id_number("370811", dt.date(1970, 3, 3), 41, "M")
+    data = {
+        "number": "NEW001",
+        "region_code": "370811001001",
+        "hukou_type": "rural",
+        "name_1": "曾凡",
+        "id_number_1": head,
+        "relation_1": "head",
+        "name_2": "曾小",
+        "id_number_2": head[:-1] + ("0" if head[-1] != "0" else "1"),
+        "relation_2": "child",
+    }
+    page = c.post("/households/new/", data).content.decode()
+    assert "第2位成员" in page and "校验位" in page
+    assert Person.objects.count() == 0 and Household.objects.count() == 0
+    data["id_number_2"] = make_id_number("370811", dt.date(2001, 4, 4), 42, "F")
+    r = c.post("/households/new/", data)
+    hh = Household.objects.get(number="NEW001")
+    assert r.status_code == 302 and hh.memberships.count() == 2

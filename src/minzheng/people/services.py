@@ -238,3 +238,49 @@ def person_reveal_phone(*, actor: Any, person: Person, ip: str = "") -> str:
         ip=ip,
     )
     return crypto.decrypt(person.phone_enc)
+
+
+@transaction.atomic
+def household_register(
+    *,
+    actor: Any,
+    number: str,
+    region_code: str,
+    hukou_type: str,
+    members: list[dict[str, str]],
+    start_date: dt.date,
+) -> Household:
+    """One-window intake of a family not yet in the registry: all members with full ID validation, the
+    household and memberships in one transaction — any bad row saves nothing."""
+    heads = [m for m in members if m.get("relation") == Relation.HEAD]
+    if len(heads) != 1:
+        raise ValidationError("须有且只有一名户主")
+    created: list[tuple[Person, str]] = []
+    for i, m in enumerate(members, start=1):
+        try:
+            person = person_create(
+                actor=actor,
+                id_number=m.get("id_number", ""),
+                name=m.get("name", ""),
+                hukou_type=hukou_type,
+                hukou_region_code=region_code,
+                phone=m.get("phone", ""),
+            )
+        except ValidationError as e:
+            raise ValidationError(f"第{i}位成员：{e.messages[0]}") from None
+        created.append((person, m["relation"]))
+    head = next(p for p, rel in created if rel == Relation.HEAD)
+    household = household_create(
+        actor=actor,
+        number=number,
+        region_code=region_code,
+        hukou_type=hukou_type,
+        head=head,
+        start_date=start_date,
+    )
+    for person, rel in created:
+        if person != head:
+            household_add_member(
+                actor=actor, household=household, person=person, relation=rel, start_date=start_date
+            )
+    return household

@@ -129,6 +129,57 @@ def person_reveal(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def household_new(request: HttpRequest) -> HttpResponse:
+    """一门受理: register a family on the spot (full ID validation), then apply from its household page."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import redirect
+
+    from minzheng.accounts.scoping import scope
+    from minzheng.people.services import household_register
+    from minzheng.regions.models import Region
+
+    user = _user(request)
+    villages = scope(Region.objects.filter(level="village"), user, field="code").order_by("code")[:500]
+    data = request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        members = [
+            {
+                "name": data.get(f"name_{i}", ""),
+                "id_number": data.get(f"id_number_{i}", ""),
+                "relation": data.get(f"relation_{i}", ""),
+                "phone": data.get(f"phone_{i}", ""),
+            }
+            for i in range(1, 7)
+            if data.get(f"id_number_{i}", "").strip() or data.get(f"name_{i}", "").strip()
+        ]
+        try:
+            household = household_register(
+                actor=user,
+                number=data.get("number", ""),
+                region_code=data.get("region_code", ""),
+                hukou_type=data.get("hukou_type", ""),
+                members=members,
+                start_date=timezone.localdate(),
+            )
+        except ValidationError as e:
+            messages.error(request, "；".join(e.messages))
+        else:
+            messages.success(request, "已登记家庭，可以受理救助申请")
+            return redirect("household-detail", household.pk)
+    return render(
+        request,
+        "people/new_household.html",
+        {
+            "villages": villages,
+            "rows": range(1, 7),
+            "data": {k: data.get(k, "") for k in ("number", "region_code", "hukou_type")},
+        },
+    )
+
+
+@login_required
 @require_GET
 def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     household = people.household_get_for_actor(actor=_user(request), household_id=household_id)
