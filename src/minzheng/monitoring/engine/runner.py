@@ -10,6 +10,7 @@ against the previous month's alerts.
 from __future__ import annotations
 
 import calendar
+import csv
 import contextlib
 import json
 import os
@@ -182,8 +183,8 @@ def _source_file(snapshot: Path, name: str) -> Path | None:
 def _file_columns(path: Path) -> list[str]:
     if path.suffix == ".parquet":
         return list(pq.read_schema(path).names)
-    with path.open(encoding="utf-8") as f:
-        return [c.strip() for c in f.readline().rstrip("\r\n").split(",")]
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return [c.strip() for c in next(csv.reader(f), [])]
 
 
 def _select_list(columns: dict[str, str], present: list[str] | None) -> str:
@@ -234,7 +235,7 @@ class _DuckDB:
         return row[0] if row else None
 
     def arrow(self, sql: str) -> pa.Table:
-        return self.con.execute(sql).fetch_arrow_table()
+        return self.con.execute(sql).to_arrow_table()
 
     def drop(self, name: str) -> None:
         self.con.execute(f"DROP TABLE IF EXISTS {name}")
@@ -331,66 +332,75 @@ class _Spark:
 
 
 # ----------------------------------------------------------------------------- assembly SQL
-def _meta_values(rules: list[R.Rule]) -> str:
+def _raw_sql(ran: list[tuple[R.Rule, str]]) -> str:
+    """All rule results in one table, tagged with the rule code."""
+    if not ran:
+        return (
+            "SELECT CAST(NULL AS VARCHAR) AS rule, CAST(NULL AS BIGINT) AS pid, CAST(NULL AS BIGINT) AS hid, "
+            "CAST(NULL AS VARCHAR) AS region_code, CAST(NULL AS VARCHAR) AS evidence LIMIT 0"
+        )
+    return " UNION ALL ".join(
+        f"SELECT '{rule.code}' AS rule, pid, hid, region_code, evidence FROM {table}" for rule, table in ran
+    )
+
+
+def _meta_sql(rules: list[R.Rule]) -> str:
+    if not rules:
+        return (
+            "SELECT CAST(NULL AS VARCHAR) AS rule, CAST(NULL AS VARCHAR) AS severity, "
+            "CAST(NULL AS VARCHAR) AS programme, CAST(NULL AS BOOLEAN) AS with_difficulty LIMIT 0"
+        )
     rows = ", ".join(
         f"('{r.code}', '{r.severity}', '{r.programme}', {'true' if r.difficulty else 'false'})" for r in rules
     )
     return f"SELECT * FROM (VALUES {rows}) AS m(rule, severity, programme, with_difficulty)"
 
 
-def _assembly_sql(ran: list[tuple[R.Rule, str]], skipped: list[str], with_difficulty: bool, text_hh: bool) -> str:
-    if ran:
-        raw = " UNION ALL ".join(
-            f"SELECT '{rule.code}' AS rule, pid, hid, region_code, evidence FROM {table}" for rule, table in ran
-        )
-        meta = _meta_values([rule for rule, _ in ran])
-    else:
-        raw = (
-            "SELECT CAST(NULL AS VARCHAR) AS rule, CAST(NULL AS BIGINT) AS pid, CAST(NULL AS BIGINT) AS hid, "
-            "CAST(NULL AS VARCHAR) AS region_code, CAST(NULL AS VARCHAR) AS evidence LIMIT 0"
-        )
-        meta = (
-            "SELECT CAST(NULL AS VARCHAR) AS rule, CAST(NULL AS VARCHAR) AS severity, "
-            "CAST(NULL AS VARCHAR) AS programme, CAST(NULL AS BOOLEAN) AS with_difficulty LIMIT 0"
-        )
+def _current_sql(with_difficulty: bool, text_hh: bool) -> str:
+    """One row per (rule, person) — a person registered in two households is reported with the smaller
+    household key — with the ID number and household number as text and the 困难指数."""
     difficulty = R.difficulty_sql("h", "d") if with_difficulty else "CAST(NULL AS INTEGER)"
     # household numbers that are plain digits decode from hid; others are looked up in the register
     hh_no = R.hh_no_of("r.hid")
+    text_join = ""
     if text_hh:
         hh_no = f"CASE WHEN r.hid >= 0 THEN {hh_no} ELSE t.household_no END"
         text_join = (
             f"LEFT JOIN (SELECT DISTINCT {R.hid_of('household_no')} AS hid, household_no FROM src_persons "
             f"WHERE {R.hid_of('household_no')} < 0) t ON t.hid = r.hid"
         )
-    else:
-        text_join = ""
+    return f"""
+WITH ranked AS (
+  SELECT a.*, row_number() OVER (PARTITION BY rule, pid ORDER BY hid, region_code, evidence) AS rn
+  FROM alerts_raw a)
+SELECT {{{{month}}}} AS "month", r.rule, m.severity, m.programme, {R.id_of("r.pid")} AS id_number,
+       CASE WHEN r.hid IS NULL THEN NULL ELSE {hh_no} END AS household_no,
+       r.region_code, r.evidence,
+       CASE WHEN m.with_difficulty THEN {difficulty} END AS difficulty_index
+FROM ranked r
+JOIN rule_meta m ON m.rule = r.rule
+LEFT JOIN hh h ON h.hid = r.hid
+{"LEFT JOIN difficulty d ON d.hid = r.hid" if with_difficulty else ""}
+{text_join}
+WHERE r.rn = 1
+"""
+
+
+def _status_sql(skipped: list[str]) -> str:
+    """Status against the previous month's alerts, keyed by (rule, id_number): alerts found again
+    persist, new ones are new, and previous ones not found now are resolved — except for rules skipped
+    this month (their source was not delivered, so absence proves nothing)."""
     not_skipped = " AND ".join(f"rule <> '{code}'" for code in skipped) or "true"
     return f"""
-WITH raw AS ({raw}),
-ranked AS (
-  SELECT raw.*, row_number() OVER (PARTITION BY rule, pid ORDER BY hid, region_code, evidence) AS rn
-  FROM raw),
-meta AS ({meta}),
-cur AS (
-  SELECT {{{{month}}}} AS "month", r.rule, m.severity, m.programme, {R.id_of("r.pid")} AS id_number,
-         CASE WHEN r.hid IS NULL THEN NULL ELSE {hh_no} END AS household_no,
-         r.region_code, r.evidence,
-         CASE WHEN m.with_difficulty THEN {difficulty} END AS difficulty_index
-  FROM ranked r
-  JOIN meta m ON m.rule = r.rule
-  LEFT JOIN hh h ON h.hid = r.hid
-  {"LEFT JOIN difficulty d ON d.hid = r.hid" if with_difficulty else ""}
-  {text_join}
-  WHERE r.rn = 1),
-prev AS (
-  SELECT * FROM src_previous WHERE status <> 'resolved' AND {not_skipped})
+WITH prev AS (SELECT * FROM src_previous WHERE status <> 'resolved' AND {not_skipped})
 SELECT c.*, CASE WHEN p.rule IS NULL THEN 'new' ELSE 'persisting' END AS status
-FROM cur c LEFT JOIN (SELECT DISTINCT rule, id_number FROM prev) p ON p.rule = c.rule AND p.id_number = c.id_number
+FROM alerts_cur c
+LEFT JOIN (SELECT DISTINCT rule, id_number FROM prev) p ON p.rule = c.rule AND p.id_number = c.id_number
 UNION ALL
 SELECT {{{{month}}}} AS "month", p.rule, p.severity, p.programme, p.id_number, p.household_no, p.region_code,
        p.evidence, p.difficulty_index, 'resolved' AS status
 FROM prev p
-WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.rule = p.rule AND c.id_number = p.id_number)
+WHERE NOT EXISTS (SELECT 1 FROM alerts_cur c WHERE c.rule = p.rule AND c.id_number = p.id_number)
 """
 
 
@@ -526,28 +536,33 @@ def screen(
             ran.append((rule, table))
             report(rule.code, done / steps)
 
-        # -- 困难指数 facts for the households of discovery / margin / hardship alerts only
+        # -- assembly: all results in one table; 困难指数 facts for the households of discovery, margin
+        # and hardship alerts only; one row per (rule, person); status against the previous month
         t0 = time.perf_counter()
+        eng.materialise("alerts_raw", q(_raw_sql(ran)))
+        eng.materialise("rule_meta", q(_meta_sql([rule for rule, _ in ran])))
         missing_d = [s for s in R.DIFFICULTY_SOURCES if s not in delivered]
-        targets = [table for rule, table in ran if rule.difficulty]
-        with_difficulty = bool(targets) and not missing_d
+        with_difficulty = any(rule.difficulty for rule, _ in ran) and not missing_d
         if missing_d:
             difficulty_status = f"缺少数据源：{'、'.join(missing_d)}（本月未报送），困难指数未计算"
         else:
             difficulty_status = "computed"
         if with_difficulty:
-            union = " UNION ".join(f"SELECT hid FROM {table}" for table in targets)
-            eng.materialise("difficulty_target", q(f"SELECT DISTINCT hid FROM ({union}) t"))
+            t1 = time.perf_counter()
+            eng.materialise(
+                "difficulty_target",
+                q(
+                    "SELECT DISTINCT a.hid FROM alerts_raw a JOIN rule_meta m ON m.rule = a.rule "
+                    "WHERE m.with_difficulty AND a.hid IS NOT NULL"
+                ),
+            )
             rows["difficulty"] = eng.materialise("difficulty", q(R.DIFFICULTY_STAGE.sql))
-        seconds["stage:difficulty"] = time.perf_counter() - t0
-
-        # -- assembly: one row per (rule, person), difficulty index, status vs the previous month
-        t0 = time.perf_counter()
+            seconds["stage:difficulty"] = time.perf_counter() - t1
         text_hh = bool(eng.scalar("SELECT count(*) FROM hh WHERE hid < 0"))
-        sql = _assembly_sql(ran, list(skipped), with_difficulty, text_hh)
-        table = eng.arrow(q(f'SELECT * FROM ({sql}) a ORDER BY rule, id_number, status'))
+        eng.materialise("alerts_cur", q(_current_sql(with_difficulty, text_hh)))
+        table = eng.arrow(q(f"SELECT * FROM ({_status_sql(list(skipped))}) a ORDER BY rule, id_number, status"))
         table = table.select(ALERT_SCHEMA.names).cast(ALERT_SCHEMA)
-        seconds["assemble"] = time.perf_counter() - t0
+        seconds["assemble"] = time.perf_counter() - t0 - seconds.get("stage:difficulty", 0.0)
         t0 = time.perf_counter()
         write_atomic(table, target)
         seconds["publish"] = time.perf_counter() - t0
