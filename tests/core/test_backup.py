@@ -35,6 +35,7 @@ def _run(env, *args):
 def test_a_backup_restores_to_a_system_that_answers_identically(tmp_path):
     env = {
         **os.environ,
+        "MINZHENG_DB": "sqlite",
         "MINZHENG_DATA_DIR": str(tmp_path / "data"),
         "DJANGO_SETTINGS_MODULE": "minzheng.settings.dev",
     }

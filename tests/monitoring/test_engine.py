@@ -343,8 +343,10 @@ def test_every_rule_agrees_exactly_with_the_plain_python_oracle(city: dict[str, 
     expected = oracle(city["snapshot"], city["enrolments"], city["policy"])
     found = by_rule(city["alerts"])
     for rule in RULES:
-        mine = {pid: {k: row[k] for k in ("household_no", "region_code", "difficulty_index")}
-                for pid, row in found[rule.code].items()}
+        mine = {
+            pid: {k: row[k] for k in ("household_no", "region_code", "difficulty_index")}
+            for pid, row in found[rule.code].items()
+        }
         assert mine == expected[rule.code], rule.code
     # the background city exercises the household rules, not only the planted cases
     assert len(found["margin_household"]) > 10 and len(found["discovery_dibao"]) > 5
@@ -408,7 +410,11 @@ def test_status_is_new_persisting_or_resolved_against_the_previous_month(
     gone = {**kept, "rule": "dibao_business", "id_number": "110101190001010011", "month": "2025-06"}
     old_resolved = {**gone, "id_number": "110101190001010038", "status": "resolved"}
     previous = tmp_path / "alerts-2025-06.parquet"
-    prev_rows = [{**kept, "month": "2025-06", "status": "new"}, {**gone, "status": "persisting"}, old_resolved]
+    prev_rows = [
+        {**kept, "month": "2025-06", "status": "new"},
+        {**gone, "status": "persisting"},
+        old_resolved,
+    ]
     pq.write_table(pa.Table.from_pylist(prev_rows, runner.ALERT_SCHEMA), previous)
     out = tmp_path / "out"
     screen(
@@ -439,15 +445,24 @@ def test_a_second_month_marks_changes_against_the_first(city: dict[str, Any], tm
     rich = city["expected"]["dibao_income"][0]
     wages = pq.read_table(snap / "wages.parquet").to_pylist()
     wages = [{**w, "month": "2025-08"} for w in wages if w["id_number"] != rich]
-    pq.write_table(pa.Table.from_pylist(wages, pq.read_schema(snap / "wages.parquet")), snap / "wages.parquet")
+    pq.write_table(
+        pa.Table.from_pylist(wages, pq.read_schema(snap / "wages.parquet")), snap / "wages.parquet"
+    )
     buyer = city["expected"]["dibao_second_home"][0]  # this household now also buys a car
     cars = pq.read_table(snap / "vehicles.parquet").to_pylist()
-    cars.append({"id_number": buyer, "vehicle_kind": "car", "value": 90_000, "registered_date": dt.date(2025, 8, 3)})
-    pq.write_table(pa.Table.from_pylist(cars, pq.read_schema(snap / "vehicles.parquet")), snap / "vehicles.parquet")
+    cars.append(
+        {"id_number": buyer, "vehicle_kind": "car", "value": 90_000, "registered_date": dt.date(2025, 8, 3)}
+    )
+    pq.write_table(
+        pa.Table.from_pylist(cars, pq.read_schema(snap / "vehicles.parquet")), snap / "vehicles.parquet"
+    )
     policy = Policy(month="2025-08", standards=city["policy"].standards, params=city["policy"].params)
     summary = screen(snapshot=snap, enrolments=city["enrolments"], policy=policy, out_dir=out)
     assert summary["previous"] == str(out / f"alerts-{MONTH}.parquet")
-    status = {(r["rule"], r["id_number"]): r["status"] for r in pq.read_table(out / "alerts-2025-08.parquet").to_pylist()}
+    status = {
+        (r["rule"], r["id_number"]): r["status"]
+        for r in pq.read_table(out / "alerts-2025-08.parquet").to_pylist()
+    }
     assert status[("dibao_income", rich)] == "resolved"
     assert status[("dibao_second_home", buyer)] == "persisting"
     assert status[("dibao_new_vehicle", buyer)] == "new"
@@ -481,7 +496,9 @@ def test_a_missing_source_skips_only_the_rules_that_read_it(city: dict[str, Any]
         assert all(r["status"] == "persisting" for r in after[code].values())
     # without the persons register nothing can run, but nothing crashes either
     (snap / "persons.parquet").unlink()
-    summary = screen(snapshot=snap, enrolments=city["enrolments"], policy=city["policy"], out_dir=tmp_path / "o2")
+    summary = screen(
+        snapshot=snap, enrolments=city["enrolments"], policy=city["policy"], out_dir=tmp_path / "o2"
+    )
     assert set(summary["skipped"]) == {r.code for r in RULES} and summary["alerts"] == 0
 
 

@@ -59,6 +59,7 @@ def _state(env: dict[str, str]) -> dict[str, int]:
 def test_kill_9_during_screening_never_leaves_partial_results(tmp_path):
     env = {
         **os.environ,
+        "MINZHENG_DB": "sqlite",
         "MINZHENG_DATA_DIR": str(tmp_path / "data"),
         "DJANGO_SETTINGS_MODULE": "minzheng.settings.dev",
     }

@@ -9,8 +9,9 @@ import re
 from .idnumber import is_valid_id_number
 from .masking import mask_bank_account, mask_id_number
 
-_ID = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9Xx])")
-_CARD = re.compile(r"(?<![0-9])[0-9]{13,19}(?![0-9])")
+# Digit runs inside decimals (0.5252…) or longer numbers are not identifiers.
+_ID = re.compile(r"(?<![0-9.])[0-9]{17}[0-9Xx](?![0-9Xx.])")
+_CARD = re.compile(r"(?<![0-9.])[0-9]{13,19}(?![0-9.])")
 
 
 def luhn_ok(digits: str) -> bool:
