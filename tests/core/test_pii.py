@@ -24,3 +24,12 @@ def test_log_records_leave_the_process_masked():
     assert "11010519491231002X" not in message and "110105********002X" in message
     assert "6222021234567890128" not in message
     assert redact("no pii 12345") == "no pii 12345"
+
+
+def test_nul_characters_are_refused_with_a_chinese_400_everywhere(client):
+    assert client.get("/login/?next=%00").status_code == 400
+    r = client.post(
+        "/api/v1/auth/token", '{"username": "a\\u0000", "password": "x"}', content_type="application/json"
+    )
+    assert r.status_code == 400 and "非法字符" in r.json()["detail"]
+    assert client.post("/login/", {"username": "a\x00b", "password": "x"}).status_code == 400

@@ -1,6 +1,6 @@
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 # No inline script anywhere: every script is a vendored static file (government intranets are offline).
 CSP = (
@@ -18,6 +18,34 @@ class ChineseFirstMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
+
+
+class RejectNulMiddleware:
+    """NUL characters cannot be stored (PostgreSQL text) and never belong in civil-affairs data: refuse the
+    request with a Chinese 400 before any view runs, for forms, query strings and JSON bodies alike."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        multipart = request.content_type == "multipart/form-data"
+        body = request.body if request.method in ("POST", "PUT", "PATCH") and not multipart else b""
+        in_query = any("\x00" in v for _, values in request.GET.lists() for v in values)
+        if in_query or "\x00" in request.path or b"\x00" in body or b"\\u0000" in body.lower():
+            return (
+                JsonResponse({"detail": "输入包含非法字符（NUL）"}, status=400)
+                if request.path.startswith("/api/")
+                else HttpResponse(
+                    "输入包含非法字符（NUL）", status=400, content_type="text/plain; charset=utf-8"
+                )
+            )
+        if request.method == "POST" and any(
+            "\x00" in v for values in request.POST.lists() for v in values[1]
+        ):
+            return HttpResponse(
+                "输入包含非法字符（NUL）", status=400, content_type="text/plain; charset=utf-8"
+            )
         return self.get_response(request)
 
 

@@ -17,7 +17,7 @@ from .models import Household, Membership, Person
 
 def person_search(*, actor: Any, q: str = "", region_code: str = "") -> QuerySet[Person]:
     qs = scope(Person.objects.all(), actor).select_related("residence_region")
-    q = (q or "").strip()
+    q = "".join(ch for ch in (q or "") if ch.isprintable()).strip()
     if region_code:
         qs = qs.filter(region_code__startswith=region_code)
     if not q:

@@ -299,11 +299,12 @@ class _Spark:
         self.spark.sql(self.sql(f"SELECT {_select_list(columns, [])} LIMIT 0")).createOrReplaceTempView(view)
 
     def materialise(self, name: str, sql: str) -> int:
-        df = self.spark.sql(sql)
+        # an eager local checkpoint keeps the result and cuts its lineage, so later queries plan against
+        # a small leaf instead of re-analysing every stage they build on
+        df = self.spark.sql(sql).localCheckpoint(eager=True)
         df.createOrReplaceTempView(name)
-        self.spark.catalog.cacheTable(name)
         self.cached.append(name)
-        return int(self.spark.table(name).count())
+        return int(df.count())
 
     def scalar(self, sql: str) -> Any:
         rows = self.spark.sql(sql).collect()
@@ -313,8 +314,6 @@ class _Spark:
         return self.spark.sql(sql).toArrow()
 
     def drop(self, name: str) -> None:
-        with contextlib.suppress(Exception):
-            self.spark.catalog.uncacheTable(name)
         self.spark.catalog.dropTempView(name)
 
     def peak_rss_mb(self) -> float:
@@ -325,8 +324,7 @@ class _Spark:
 
     def close(self) -> None:
         for name in self.cached:
-            with contextlib.suppress(Exception):
-                self.spark.catalog.uncacheTable(name)
+            self.spark.catalog.dropTempView(name)
         if self.owned:
             self.spark.stop()
 
@@ -549,12 +547,10 @@ def screen(
             difficulty_status = "computed"
         if with_difficulty:
             t1 = time.perf_counter()
+            codes = ", ".join(f"'{rule.code}'" for rule, _ in ran if rule.difficulty)
             eng.materialise(
                 "difficulty_target",
-                q(
-                    "SELECT DISTINCT a.hid FROM alerts_raw a JOIN rule_meta m ON m.rule = a.rule "
-                    "WHERE m.with_difficulty AND a.hid IS NOT NULL"
-                ),
+                q(f"SELECT DISTINCT hid FROM alerts_raw WHERE rule IN ({codes}) AND hid IS NOT NULL"),
             )
             rows["difficulty"] = eng.materialise("difficulty", q(R.DIFFICULTY_STAGE.sql))
             seconds["stage:difficulty"] = time.perf_counter() - t1
