@@ -629,7 +629,8 @@ def _chunk(city: _City, rng: np.random.Generator, n: int) -> _Chunk:
     # --- deaths: ~0.7 %/yr (anchor_limit), Gompertz-weighted to the elderly, dated over the last 12 months
     q = 5e-5 * np.exp(0.09 * age)
     d_idx = _pick(rng, np.minimum(q * (0.007 / q.mean()), 0.6))
-    death_day = me - rng.integers(0, 365, len(d_idx))
+    # An infant cannot die before being born: clamp to the birth date (found by the importer's check).
+    death_day = np.maximum(me - rng.integers(0, 365, len(d_idx)), birth[d_idx])
     dead_before = np.zeros(n, bool)  # died before this month: no wage or benefit this month
     dead_before[d_idx[death_day < ms]] = True
     dead = np.zeros(n, bool)
