@@ -574,7 +574,9 @@ def test_kill_9_while_publishing_keeps_the_previous_file(city: dict[str, Any], t
         pq.ParquetWriter.write_batch = dying
         real_write = runner.write_atomic
         runner.write_atomic = lambda t, p, batch_rows=0: real_write(t, p, batch_rows=10)
-        policy = Policy(month={MONTH!r}, standards={city["policy"].standards!r}, params={city["policy"].params!r})
+        policy = Policy(
+            month={MONTH!r}, standards={city["policy"].standards!r}, params={city["policy"].params!r}
+        )
         runner.screen(snapshot=Path({str(city["snapshot"])!r}), enrolments=Path({str(city["enrolments"])!r}),
                       policy=policy, out_dir=Path({str(out)!r}), previous=Path("/nonexistent"))
         """

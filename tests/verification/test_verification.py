@@ -139,3 +139,18 @@ def test_verification_outside_the_clerks_township_is_refused(imported, make_user
     other_town = "370812001" if not hh.region_code.startswith("370812001") else "370811001"
     with pytest.raises(ValidationError, match="本乡镇"):
         verification_run(actor=make_user("township_clerk", other_town), application=app)
+
+
+def test_the_point_reader_returns_exactly_the_rows_of_a_full_filter_even_across_row_groups(tmp_path):
+    import pyarrow as pa
+
+    from minzheng.verification.services import read_persons
+
+    ids = sorted([f"{i:017d}X" for i in range(50)] * 3)  # every person has 3 rows, often split by a boundary
+    table = pa.table({"id_number": ids, "balance": list(range(len(ids)))})
+    path = tmp_path / "deposits.parquet"
+    pq.write_table(table, path, row_group_size=4)
+    wanted = [ids[0], ids[10], ids[77], ids[-1], "99999999999999999X"]
+    got = read_persons(str(path), wanted)
+    expected = table.filter(pc.is_in(table["id_number"], value_set=pa.array(wanted)))
+    assert sorted(got.to_pylist(), key=lambda r: r["balance"]) == expected.to_pylist()

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,9 @@ class _Planter:
         self.month = month
         self.start = dt.date(self.year, self.mon, 1)
         self.end = dt.date(self.year, self.mon, calendar.monthrange(self.year, self.mon)[1])
-        persons = pq.read_table(snapshot / "persons.parquet", columns=["id_number", "hukou_region", "hukou_type"])
+        persons = pq.read_table(
+            snapshot / "persons.parquet", columns=["id_number", "hukou_region", "hukou_type"]
+        )
         self.taken = set(persons.column("id_number").to_pylist())
         self.region = str(persons.column("hukou_region")[0])
         self.hukou = str(persons.column("hukou_type")[0])
@@ -59,7 +62,7 @@ class _Planter:
         idx = self.year * 12 + self.mon - 1 - k
         return f"{idx // 12:04d}-{idx % 12 + 1:02d}"
 
-    def household(self, ages: list[int | tuple[int, bool]]) -> tuple[str, list[str]]:
+    def household(self, ages: Sequence[int | tuple[int, bool]]) -> tuple[str, list[str]]:
         """A new household in the template village: the first member is the head."""
         self.serial += 1
         hno = f"{self.region[:6]}{9_000_000_000 + self.serial:010d}"
@@ -108,10 +111,14 @@ class _Planter:
         self.rows["deaths"].append({"id_number": pid, "death_date": on or self.start + dt.timedelta(days=9)})
 
     def wage(self, pid: str, amount: int) -> None:
-        self.rows["wages"].append({"id_number": pid, "month": self.month, "employer_code": "X", "amount": amount})
+        self.rows["wages"].append(
+            {"id_number": pid, "month": self.month, "employer_code": "X", "amount": amount}
+        )
 
     def deposit(self, pid: str, balance: int) -> None:
-        self.rows["deposits"].append({"id_number": pid, "bank_code": "102", "balance": balance, "as_of": self.end})
+        self.rows["deposits"].append(
+            {"id_number": pid, "bank_code": "102", "balance": balance, "as_of": self.end}
+        )
 
     def vehicle(self, pid: str, kind: str, registered: dt.date) -> None:
         self.rows["vehicles"].append(
@@ -141,14 +148,21 @@ class _Planter:
         )
 
     def disability(self, pid: str, grade: int, issued: dt.date) -> None:
-        self.rows["disability"].append({"id_number": pid, "grade": grade, "kind": "physical", "issued_date": issued})
+        self.rows["disability"].append(
+            {"id_number": pid, "grade": grade, "kind": "physical", "issued_date": issued}
+        )
 
     def medical(self, pid: str, amount: float) -> None:
         self.rows["medical"].append({"id_number": pid, "month": self.month, "out_of_pocket": amount})
 
     def unemployment(self, pid: str, start: dt.date) -> None:
         self.rows["unemployment"].append(
-            {"id_number": pid, "start_date": start, "end_date": start + dt.timedelta(days=180), "monthly_amount": 1700}
+            {
+                "id_number": pid,
+                "start_date": start,
+                "end_date": start + dt.timedelta(days=180),
+                "monthly_amount": 1700,
+            }
         )
 
     def dibao_household(self, size: int = 2, last_month: str | None = None) -> tuple[str, list[str]]:
@@ -172,7 +186,7 @@ class _Planter:
             self.enrolled(pid, hno, prog)
             self.died(pid)
             e[f"died_{prog}"].append(pid)
-        hno, (parent, child) = self.household([38, 9])
+        hno, (_parent, child) = self.household([38, 9])
         self.enrolled(child, hno, "child")
         self.died(child)
         e["died_child"].append(child)
@@ -277,7 +291,7 @@ class _Planter:
         hno, ids = self.household([(tekun_age, True), 58, 30])
         e["not:tekun_check"].append(ids[0])
         end_age = int(self.policy.param("child.end_age"))
-        hno, (guardian, child) = self.household([45, (end_age, True)])
+        hno, (_guardian, child) = self.household([45, (end_age, True)])
         self.enrolled(child, hno, "child")
         e["child_end"].append(child)
 
@@ -317,7 +331,9 @@ class _Planter:
                 manifest["sources"][name]["rows"] = table.num_rows
                 manifest["sources"][name]["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
         if manifest is not None:
-            manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            manifest_path.write_text(
+                json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+            )
         old = pq.read_table(enrolments)
         if "last_month" not in old.column_names:
             old = old.append_column("last_month", pa.nulls(old.num_rows, pa.string()))

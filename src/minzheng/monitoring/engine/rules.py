@@ -24,6 +24,10 @@ by the household's hukou type"); income of a person = wages of the month × (1 �
 month's end (exchange.md). Money comparisons are exact (integers and decimals, never floats).
 """
 
+# The SQL here is assembled from this module's own text; the only outside values (policy figures, dates)
+# are rendered by the runner as numeric or date literals, so string-built SQL is intended.
+# ruff: noqa: S608
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -57,7 +61,7 @@ DEFAULT_PARAMS: dict[str, float] = {
 DIFFICULTY: dict[str, dict[str, float]] = {
     "weights": {
         "income_gap": 35,  # (standard − per-capita income) / standard, clipped to 0..1
-        "severe_disability": 15,  # members with disability grade 1–2 or medical out-of-pocket > threshold, / 2
+        "severe_disability": 15,  # members with disability grade 1–2 or a large medical bill, / 2
         "dependants": 15,  # members under 18, aged 60+ or enrolled students (each once) / members
         "medical": 15,  # the month's medical out-of-pocket / (standard × members), ≤ 1
         "education": 5,  # 1 senior/vocational/college/university student, 0.5 only compulsory school
@@ -231,8 +235,8 @@ p AS (
   FROM src_persons)
 SELECT p.pid, p.hid, p.birth_date, p.urban, p.region, p.is_head,
        CAST({{{{year}}}} - year(p.birth_date)
-            - CASE WHEN month(p.birth_date) * 100 + day(p.birth_date) > {{{{month_end_mmdd}}}} THEN 1 ELSE 0 END
-            AS SMALLINT) AS age,
+            - CASE WHEN month(p.birth_date) * 100 + day(p.birth_date) > {{{{month_end_mmdd}}}}
+                   THEN 1 ELSE 0 END AS SMALLINT) AS age,
        d.death_date,
        d.death_date IS NULL OR d.death_date > {{{{month_end}}}} AS alive,
        coalesce(e.in_dibao, false) AS in_dibao, coalesce(e.in_tekun, false) AS in_tekun,
@@ -314,99 +318,145 @@ FROM src_education GROUP BY 1
 
 HOME_SQL = f"SELECT DISTINCT {_P} AS pid, property_no FROM src_real_estate WHERE \"use\" = 'residential'"
 
-# Household facts for every household (rules 2–4 read them). The representative is the head (else the
-# smallest ID): non-heads get 4·10^18 added to their key so that one min() finds the head first.
+# Household facts, written once (household_facts_sql) for three member sets:
+#   hh         every household: members alive, income, the standard, enrolment flags (rules 3–6);
+#   dibao_hh   households with a dibao member, with assets and re-verification details (rule 2) — so
+#              re-verifying the caseload never waits for the whole city;
+#   low_hh     households outside dibao/tekun whose income is at most the margin (dibao.margin_factor ×
+#              standard per member), with assets: the only ones discovery or the margin list can concern.
+# The representative is the head (else the smallest ID): non-heads get 4·10^18 added to their key so
+# that one min() finds the head first.
 _REP_KEY = "CASE WHEN p.is_head THEN p.pid ELSE p.pid + 4000000000000000000 END"
-HH_SQL = f"""
-WITH
+
+
+def household_facts_sql(members: str, *, subset: bool, assets: bool, details: bool = False) -> str:
+    """`members`: the person rows of the households to describe (a query over person); `subset`: they are
+    a small part of the city; `assets`: add the asset tests' figures; `details`: add re-verification
+    details (new vehicles, latest registration, largest business capital)."""
+
+    def facts(table: str) -> str:
+        # for a subset of households, cut each fact table down to their members first, so that every
+        # join builds its hash table on the small side
+        return f"(SELECT * FROM {table} WHERE pid IN (SELECT pid FROM p))" if subset else table
+
+    def alive_sum(expr: str, name: str) -> str:
+        return f"CASE WHEN p.alive THEN coalesce({expr}, 0) ELSE 0 END AS {name}"
+
+    m_cols = [alive_sum("i.income", "income")]
+    joins = [f"LEFT JOIN {facts('income')} i ON i.pid = p.pid"]
+    aggs = [f"CAST(sum(income) AS {MONEY}) AS income"]
+    out = ["a.income"]
+    res_cte, res_join = "", ""
+    if assets:
+        m_cols += [alive_sum("f.fin", "fin"), alive_sum("v.n_veh", "n_veh"), alive_sum("b.n_biz", "n_biz")]
+        joins += [
+            f"LEFT JOIN {facts('finance')} f ON f.pid = p.pid",
+            f"LEFT JOIN {facts('vehicle')} v ON v.pid = p.pid",
+            f"LEFT JOIN {facts('business')} b ON b.pid = p.pid",
+        ]
+        aggs += [
+            "CAST(sum(fin) AS BIGINT) AS fin",
+            "CAST(sum(n_veh) AS INTEGER) AS n_veh",
+            "CAST(sum(n_biz) AS INTEGER) AS n_biz",
+        ]
+        out += ["a.fin", "a.n_veh", "a.n_biz", "coalesce(r.n_res, 0) AS n_res"]
+        res_cte = f"""
 res AS (  -- distinct homes owned by members alive at month end (joint owners count one home)
   SELECT p.hid, CAST(count(DISTINCT r.property_no) AS INTEGER) AS n_res
-  FROM home r JOIN person p ON p.pid = r.pid
-  WHERE p.alive GROUP BY p.hid),
-m AS (  -- every member with the facts the household sums; figures of the dead count zero
+  FROM {facts("home")} r JOIN p ON p.pid = r.pid
+  WHERE p.alive GROUP BY p.hid),"""
+        res_join = "LEFT JOIN res r ON r.hid = a.hid"
+    if details:
+        m_cols += [
+            alive_sum("v.n_veh_new", "n_veh_new"),
+            "CASE WHEN p.alive THEN v.veh_last END AS veh_last",
+            "CASE WHEN p.alive THEN b.biz_cap END AS biz_cap",
+        ]
+        aggs += ["CAST(sum(n_veh_new) AS INTEGER) AS n_veh_new", "max(veh_last) AS veh_last", "max(biz_cap) AS biz_cap"]
+        out += ["a.n_veh_new", "a.veh_last", "a.biz_cap"]
+    sep = ",\n    "
+    return f"""
+WITH
+p AS ({members}),{res_cte}
+m AS (  -- every member with the figures the household sums; figures of the dead count zero
   SELECT p.hid, {_REP_KEY} AS rep_key, p.region, p.urban, p.alive, p.in_dibao, p.in_tekun, p.dibao_exit,
-         CASE WHEN p.alive THEN coalesce(i.income, 0) ELSE 0 END AS income,
-         CASE WHEN p.alive THEN coalesce(f.fin, 0) ELSE 0 END AS fin,
-         CASE WHEN p.alive THEN coalesce(v.n_veh, 0) ELSE 0 END AS n_veh,
-         CASE WHEN p.alive THEN coalesce(b.n_biz, 0) ELSE 0 END AS n_biz
-  FROM person p
-  LEFT JOIN income i ON i.pid = p.pid
-  LEFT JOIN finance f ON f.pid = p.pid
-  LEFT JOIN vehicle v ON v.pid = p.pid
-  LEFT JOIN business b ON b.pid = p.pid),
+    {sep.join(m_cols)}
+  FROM p
+  {" ".join(joins)}),
 agg AS (
   SELECT hid,
     CAST(sum(CASE WHEN alive THEN 1 ELSE 0 END) AS INTEGER) AS n_alive,
     min(rep_key) AS rep_key,
     arg_min(region, rep_key) AS region,
     arg_min(urban, rep_key) AS urban,
-    CAST(sum(income) AS {MONEY}) AS income,
-    CAST(sum(fin) AS BIGINT) AS fin,
-    CAST(sum(n_veh) AS INTEGER) AS n_veh,
-    CAST(sum(n_biz) AS INTEGER) AS n_biz,
     bool_or(in_dibao) AS in_dibao,
     bool_or(in_tekun) AS in_tekun,
-    bool_or(dibao_exit) AS dibao_exit
+    bool_or(dibao_exit) AS dibao_exit,
+    {sep.join(aggs)}
   FROM m GROUP BY hid)
 SELECT a.hid, a.n_alive,
        CASE WHEN a.rep_key >= 4000000000000000000 THEN a.rep_key - 4000000000000000000 ELSE a.rep_key END
          AS rep_pid,
-       a.region, a.urban, a.income, a.fin, a.n_veh, a.n_biz,
-       a.in_dibao, a.in_tekun, a.dibao_exit,
-       coalesce(r.n_res, 0) AS n_res, s.standard AS std
+       a.region, a.urban, a.in_dibao, a.in_tekun, a.dibao_exit, {", ".join(out)}, s.standard AS std
 FROM agg a
-LEFT JOIN res r ON r.hid = a.hid
+{res_join}
 LEFT JOIN standards s ON s.county6 = left(a.region, 6)
                       AND s.hukou_type = CASE WHEN a.urban THEN 'urban' ELSE 'rural' END
 """
 
-# Every dibao household with the details its re-verification shows (定期核查, seed 002/004): new vehicles,
-# the latest registration, the largest business capital.
-DIBAO_HH_SQL = """
-WITH d AS (SELECT * FROM hh WHERE in_dibao),
-mem AS (SELECT p.hid, p.pid FROM person p WHERE p.alive AND p.hid IN (SELECT hid FROM d)),
-veh AS (
-  SELECT m.hid, CAST(sum(v.n_veh_new) AS INTEGER) AS n_veh_new, max(v.veh_last) AS veh_last
-  FROM mem m JOIN vehicle v ON v.pid = m.pid GROUP BY m.hid),
-biz AS (SELECT m.hid, max(b.biz_cap) AS biz_cap FROM mem m JOIN business b ON b.pid = m.pid GROUP BY m.hid)
-SELECT d.*, coalesce(veh.n_veh_new, 0) AS n_veh_new, veh.veh_last, biz.biz_cap
-FROM d LEFT JOIN veh ON veh.hid = d.hid LEFT JOIN biz ON biz.hid = d.hid
-"""
 
-# Everyone whose birthday falls in this month: the only people an age-in rule can concern.
-BIRTHDAY_SQL = "SELECT * FROM person WHERE month(birth_date) = {{month_number}}"
+HH_SQL = household_facts_sql("SELECT * FROM person", subset=False, assets=False)
+DIBAO_HH_SQL = household_facts_sql(
+    "SELECT * FROM person WHERE hid IN (SELECT hid FROM person WHERE in_dibao)",
+    subset=True,
+    assets=True,
+    details=True,
+)
+LOW_HH_SQL = household_facts_sql(
+    """SELECT * FROM person WHERE hid IN (
+    SELECT hid FROM hh WHERE NOT in_dibao AND NOT in_tekun AND n_alive > 0
+                         AND income <= {{dibao.margin_factor}} * std * n_alive)""",
+    subset=True,
+    assets=True,
+)
 
 # 困难指数 inputs, only for the households of alerts that carry one (`difficulty_target`, built by the
 # runner from those rules' results).
-DIFFICULTY_FACTS_SQL = f"""
-WITH m AS (
+DIFFICULTY_FACTS_SQL = """
+WITH
+p AS (SELECT * FROM person WHERE hid IN (SELECT hid FROM difficulty_target)),
+m AS (
   SELECT p.hid, p.alive, p.age, p.death_date, coalesce(i.unemp_new, false) AS unemp_new,
          ds.grade, coalesce(ds.severe_new, false) AS severe_new, coalesce(md.oop, 0) AS oop,
          coalesce(ed.student, false) AS student, coalesce(ed.costly_student, false) AS costly_student,
          coalesce(ed.compulsory_student, false) AS compulsory_student
-  FROM person p
-  JOIN difficulty_target t ON t.hid = p.hid
-  LEFT JOIN income i ON i.pid = p.pid
-  LEFT JOIN disability ds ON ds.pid = p.pid
-  LEFT JOIN medical md ON md.pid = p.pid
-  LEFT JOIN education ed ON ed.pid = p.pid)
-SELECT m.hid,
-  CAST(count(*) FILTER (WHERE alive AND (grade <= 2 OR oop > {{{{monitoring.medical_threshold}}}})) AS INTEGER)
-    AS n_severe,
-  CAST(count(*) FILTER (WHERE alive AND (age < {{{{child.end_age}}}} OR age >= {{{{tekun.age_min}}}} OR student))
-    AS INTEGER) AS n_dependants,
-  coalesce(bool_or(alive AND costly_student), false) AS costly_students,
-  coalesce(bool_or(alive AND compulsory_student), false) AS compulsory_students,
-  CAST(coalesce(sum(oop), 0) AS DECIMAL(18,2)) AS oop,
-  coalesce(bool_or(death_date BETWEEN {{{{month_start}}}} AND {{{{month_end}}}}), false)
-    OR coalesce(bool_or(unemp_new), false) OR coalesce(bool_or(severe_new), false) AS sudden
-FROM m GROUP BY m.hid
+  FROM p
+  LEFT JOIN (SELECT * FROM income WHERE pid IN (SELECT pid FROM p)) i ON i.pid = p.pid
+  LEFT JOIN (SELECT * FROM disability WHERE pid IN (SELECT pid FROM p)) ds ON ds.pid = p.pid
+  LEFT JOIN (SELECT * FROM medical WHERE pid IN (SELECT pid FROM p)) md ON md.pid = p.pid
+  LEFT JOIN (SELECT * FROM education WHERE pid IN (SELECT pid FROM p)) ed ON ed.pid = p.pid),
+res AS (  -- distinct homes owned by members alive at month end
+  SELECT p.hid, CAST(count(DISTINCT r.property_no) AS INTEGER) AS n_res
+  FROM (SELECT * FROM home WHERE pid IN (SELECT pid FROM p)) r JOIN p ON p.pid = r.pid
+  WHERE p.alive GROUP BY p.hid),
+agg AS (
+  SELECT m.hid,
+    CAST(count(*) FILTER (WHERE alive AND (grade <= 2 OR oop > {{monitoring.medical_threshold}})) AS INTEGER)
+      AS n_severe,
+    CAST(count(*) FILTER (WHERE alive AND (age < {{child.end_age}} OR age >= {{tekun.age_min}} OR student))
+      AS INTEGER) AS n_dependants,
+    coalesce(bool_or(alive AND costly_student), false) AS costly_students,
+    coalesce(bool_or(alive AND compulsory_student), false) AS compulsory_students,
+    CAST(coalesce(sum(oop), 0) AS DECIMAL(18,2)) AS oop,
+    coalesce(bool_or(death_date BETWEEN {{month_start}} AND {{month_end}}), false)
+      OR coalesce(bool_or(unemp_new), false) OR coalesce(bool_or(severe_new), false) AS sudden
+  FROM m GROUP BY m.hid)
+SELECT agg.*, coalesce(res.n_res, 0) AS n_res FROM agg LEFT JOIN res ON res.hid = agg.hid
 """
 
 STAGES: list[Stage] = [
     Stage("enrol", ENROL_SQL, "本月在保的登记记录（起止月份覆盖本月）"),
     Stage("person", PERSON_SQL, "人员：户、出生日期、年龄、死亡日期、本月在保项目（每条户籍记录一行）"),
-    Stage("birthday", BIRTHDAY_SQL, "本月过生日的人员（到龄类规则只需看他们）"),
     Stage("income", INCOME_SQL, "人员本月收入：工资（扣减就业成本）、养老金、失业金"),
     Stage("finance", FINANCE_SQL, "人员金融资产：存款、证券、保险现金价值"),
     Stage("vehicle", VEHICLE_SQL, "人员机动车（不含残疾人代步车）"),
@@ -416,7 +466,8 @@ STAGES: list[Stage] = [
     Stage("education", EDUCATION_SQL, "在读学生"),
     Stage("home", HOME_SQL, "人员名下住宅"),
     Stage("hh", HH_SQL, "家庭月度事实：在世人数、家庭收入与资产、低保标准、在保标志"),
-    Stage("dibao_hh", DIBAO_HH_SQL, "低保家庭复核明细：新购车辆、最近登记日期、最高注册资本"),
+    Stage("dibao_hh", DIBAO_HH_SQL, "低保家庭事实（仅含低保成员的家庭）及复核明细：新购车辆、最高注册资本"),
+    Stage("low_hh", LOW_HH_SQL, "未在保且收入不超过边缘线的家庭及其资产（主动发现与边缘家庭只看它们）"),
 ]
 DIFFICULTY_STAGE = Stage("difficulty", DIFFICULTY_FACTS_SQL, "困难指数所需的家庭事实（仅限相关预警家庭）")
 
@@ -425,7 +476,7 @@ DIFFICULTY_STAGE = Stage("difficulty", DIFFICULTY_FACTS_SQL, "困难指数所需
 INCOME = ("persons", "deaths", "wages", "pensions", "unemployment")
 ASSETS = ("deposits", "securities", "insurance", "vehicles", "real_estate", "businesses")
 _PER_CAPITA = "CAST(income AS DOUBLE) / n_alive"
-_ASSETS_PASS = (
+_ASSET_TESTS = (
     "fin <= {{dibao.financial_assets_months}} * std * n_alive AND n_veh = 0 "
     "AND n_res <= {{dibao.residential_properties_max}} AND n_biz = 0"
 )
@@ -593,9 +644,9 @@ RULES: list[Rule] = [
                 住房套数="n_res",
             )
         } AS evidence
-FROM hh
+FROM low_hh
 WHERE NOT in_dibao AND NOT in_tekun AND n_alive > 0
-  AND income < std * n_alive AND {_ASSETS_PASS}
+  AND income < std * n_alive AND {_ASSET_TESTS}
 """,
         basis="seed 002 政策找人; policy.md eligibility (income below standard, asset tests pass)",
     ),
@@ -618,9 +669,9 @@ WHERE NOT in_dibao AND NOT in_tekun AND n_alive > 0
                 在世人数="n_alive",
             )
         } AS evidence
-FROM hh
+FROM low_hh
 WHERE NOT in_dibao AND NOT in_tekun AND n_alive > 0
-  AND income >= std * n_alive AND income <= {{{{dibao.margin_factor}}}} * std * n_alive AND {_ASSETS_PASS}
+  AND income >= std * n_alive AND income <= {{{{dibao.margin_factor}}}} * std * n_alive AND {_ASSET_TESTS}
 """,
         basis="policy.md 低保边缘: not dibao/tekun, per-capita income ≤ 1.5 × standard, asset tests pass",
     ),
@@ -692,12 +743,14 @@ top AS (  -- the highest income among members alive at the month's start, in tho
   WHERE p.hid IN (SELECT hid FROM d) AND (p.death_date IS NULL OR p.death_date >= {{{{month_start}}}})
   GROUP BY p.hid)
 SELECT d.pid, d.hid, d.region AS region_code,
-  {evidence(
-      死亡日期="CAST(d.death_date AS VARCHAR)",
-      本人月收入=money("d.income"),
-      在世人数="h.n_alive",
-      家庭剩余月收入=money("h.income"),
-  )} AS evidence
+  {
+            evidence(
+                死亡日期="CAST(d.death_date AS VARCHAR)",
+                本人月收入=money("d.income"),
+                在世人数="h.n_alive",
+                家庭剩余月收入=money("h.income"),
+            )
+        } AS evidence
 FROM d JOIN top t ON t.hid = d.hid JOIN hh h ON h.hid = d.hid
 WHERE d.income = t.max_income AND h.n_alive > 0
 """,
@@ -719,7 +772,7 @@ SELECT pid, hid, region AS region_code,
                 月标准="{{high_age.tier80}}",
             )
         } AS evidence
-FROM birthday
+FROM person
 WHERE {{{{turning:high_age.start_age}}}} AND alive AND NOT in_high_age
 """,
         basis="seed 003 到龄即享; policy.md: starts in the month the person turns 80",
@@ -737,7 +790,10 @@ SELECT pid, hid, region AS region_code,
             evidence(
                 出生日期="CAST(birth_date AS VARCHAR)",
                 年龄="age",
-                新月标准="CASE WHEN age >= {{high_age.tier3_age}} THEN {{high_age.tier100}} ELSE {{high_age.tier90}} END",
+                新月标准=(
+                    "CASE WHEN age >= {{high_age.tier3_age}} THEN {{high_age.tier100}} "
+                    "ELSE {{high_age.tier90}} END"
+                ),
             )
         } AS evidence
 FROM person
@@ -754,7 +810,7 @@ WHERE ({{{{turning:high_age.tier2_age}}}} OR {{{{turning:high_age.tier3_age}}}})
         action="上门核查收入与赡养人情况，符合条件的纳入特困供养",
         sql=f"""
 WITH c AS (
-  SELECT pid, hid, region, birth_date FROM birthday
+  SELECT pid, hid, region, birth_date FROM person
   WHERE {{{{turning:tekun.age_min}}}} AND alive AND NOT in_tekun),
 adults AS (  -- households of c with another member alive and aged 18 .. age_min − 1
   SELECT DISTINCT o.hid FROM person o
@@ -779,7 +835,7 @@ WHERE a.hid IS NULL
         sql=f"""
 SELECT pid, hid, region AS region_code,
   {evidence(出生日期="CAST(birth_date AS VARCHAR)", 年龄="{{child.end_age}}")} AS evidence
-FROM birthday WHERE {{{{turning:child.end_age}}}} AND in_child
+FROM person WHERE {{{{turning:child.end_age}}}} AND in_child
 """,
         basis="policy.md: benefits end in the month a child turns 18",
     ),
@@ -854,7 +910,9 @@ def difficulty_sql(hh: str = "h", facts: str = "d") -> str:
             f"CASE WHEN {hh}.std > 0 THEN least(1.0, greatest(0.0, "
             f"({d(f'{hh}.std')} - {d(f'{hh}.income')} / {d(n)}) / {d(f'{hh}.std')})) ELSE 0.0 END"
         ),
-        "severe_disability": f"least(1.0, {d(f'{facts}.n_severe')} / {float(scale['severe_members_full'])!r})",
+        "severe_disability": (
+            f"least(1.0, {d(f'{facts}.n_severe')} / {float(scale['severe_members_full'])!r})"
+        ),
         "dependants": f"least(1.0, {d(f'{facts}.n_dependants')} / {d(n)})",
         "medical": (
             f"CASE WHEN {hh}.std > 0 THEN least(1.0, {d(f'{facts}.oop')} / ({d(f'{hh}.std')} * {d(n)})) "
@@ -864,12 +922,10 @@ def difficulty_sql(hh: str = "h", facts: str = "d") -> str:
             f"CASE WHEN {facts}.costly_students THEN 1.0 "
             f"WHEN {facts}.compulsory_students THEN {float(scale['compulsory_only'])!r} ELSE 0.0 END"
         ),
-        "housing": f"CASE WHEN {hh}.n_res = 0 THEN 1.0 ELSE 0.0 END",
+        "housing": f"CASE WHEN {facts}.n_res = 0 THEN 1.0 ELSE 0.0 END",
         "sudden": f"CASE WHEN {facts}.sudden THEN 1.0 ELSE 0.0 END",
     }
     total = " + ".join(
         f"CAST({{{{difficulty.w.{k}}}}} AS DOUBLE) * CAST({v} AS DOUBLE)" for k, v in values.items()
     )
-    return (
-        f"CASE WHEN {n} > 0 THEN CAST(least(100.0, greatest(0.0, floor({total} + 0.5))) AS INTEGER) END"
-    )
+    return f"CASE WHEN {n} > 0 THEN CAST(least(100.0, greatest(0.0, floor({total} + 0.5))) AS INTEGER) END"

@@ -7,11 +7,16 @@ loops over people. The alerts of the month are published atomically as out_dir/a
 against the previous month's alerts.
 """
 
+# SQL text is assembled from rules.py and this module; outside values enter only as validated policy
+# figures (numbers, 6-digit county codes, urban/rural) and quoted file paths, so string-built SQL is
+# intended here.
+# ruff: noqa: S608
+
 from __future__ import annotations
 
 import calendar
-import csv
 import contextlib
+import csv
 import json
 import os
 import re
@@ -83,9 +88,7 @@ def policy_from_fixture(month: str, counties: Iterable[str], fixture: Path = FIX
         cands = [
             r
             for r in rows
-            if r["key"] == key
-            and county.startswith(r["region_prefix"])
-            and r["hukou_type"] in ("", hukou)
+            if r["key"] == key and county.startswith(r["region_prefix"]) and r["hukou_type"] in ("", hukou)
         ]
         if not cands:
             return None
@@ -187,6 +190,10 @@ def _file_columns(path: Path) -> list[str]:
         return [c.strip() for c in next(csv.reader(f), [])]
 
 
+def _quote(value: object) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def _select_list(columns: dict[str, str], present: list[str] | None) -> str:
     """Typed projection of a source; columns the file lacks (optional ones) come out as NULL."""
     items = []
@@ -208,7 +215,7 @@ class _DuckDB:
             self.con.execute(f"SET threads = {int(threads)}")
         if memory_limit:
             self.con.execute(f"SET memory_limit = '{memory_limit}'")
-        self.con.execute(f"SET temp_directory = '{tmp_dir}'")
+        self.con.execute(f"SET temp_directory = {_quote(tmp_dir)}")
         self.con.execute("CREATE MACRO hash64(x) AS CAST(hash(x) >> 2 AS BIGINT)")
 
     def sql(self, text: str) -> str:
@@ -217,18 +224,19 @@ class _DuckDB:
     def register_file(self, view: str, path: Path, columns: dict[str, str]) -> None:
         present = _file_columns(path)
         if path.suffix == ".parquet":
-            reader = f"read_parquet('{path}')"
+            reader = f"read_parquet({_quote(path)})"
         else:
-            reader = f"read_csv('{path}', header = true, all_varchar = true)"
-        self.con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT {_select_list(columns, present)} FROM {reader}")
+            reader = f"read_csv({_quote(path)}, header = true, all_varchar = true)"
+        self.con.execute(
+            f"CREATE OR REPLACE VIEW {view} AS SELECT {_select_list(columns, present)} FROM {reader}"
+        )
 
     def register_empty(self, view: str, columns: dict[str, str]) -> None:
         self.con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT {_select_list(columns, [])} LIMIT 0")
 
     def materialise(self, name: str, sql: str) -> int:
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
-        row = self.con.execute(f"SELECT count(*) FROM {name}").fetchone()
-        return int(row[0]) if row else 0
+        row = self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}").fetchone()
+        return int(row[0]) if row else 0  # DuckDB answers CREATE TABLE AS with the row count
 
     def scalar(self, sql: str) -> Any:
         row = self.con.execute(sql).fetchone()
@@ -267,7 +275,9 @@ class _Spark:
                 .config("spark.sql.session.timeZone", "UTC")
             )
             if memory_limit:
-                builder = builder.config("spark.driver.memory", memory_limit.replace("GB", "g").replace("MB", "m"))
+                builder = builder.config(
+                    "spark.driver.memory", memory_limit.replace("GB", "g").replace("MB", "m")
+                )
             self.spark = builder.getOrCreate()
         self.cached: list[str] = []
 
@@ -278,7 +288,9 @@ class _Spark:
         def fix(node: exp.Expression) -> exp.Expression:
             # hash64 (a DuckDB macro) → a non-negative 62-bit xxhash64 in Spark
             if isinstance(node, exp.Anonymous) and str(node.this).lower() == "hash64":
-                return exp.func("shiftrightunsigned", exp.func("xxhash64", *node.expressions), exp.Literal.number(2))
+                return exp.func(
+                    "shiftrightunsigned", exp.func("xxhash64", *node.expressions), exp.Literal.number(2)
+                )
             return node
 
         tree = sqlglot.parse_one(text, read="duckdb").transform(fix)
@@ -291,9 +303,9 @@ class _Spark:
         else:
             df = self.spark.read.option("header", "true").csv(str(path))
         df.createOrReplaceTempView(f"{view}_file")
-        self.spark.sql(self.sql(f"SELECT {_select_list(columns, present)} FROM {view}_file")).createOrReplaceTempView(
-            view
-        )
+        self.spark.sql(
+            self.sql(f"SELECT {_select_list(columns, present)} FROM {view}_file")
+        ).createOrReplaceTempView(view)
 
     def register_empty(self, view: str, columns: dict[str, str]) -> None:
         self.spark.sql(self.sql(f"SELECT {_select_list(columns, [])} LIMIT 0")).createOrReplaceTempView(view)
@@ -319,7 +331,8 @@ class _Spark:
     def peak_rss_mb(self) -> float:
         jvm = 0.0
         with contextlib.suppress(Exception):
-            jvm = peak_rss_mb(int(self.spark.sparkContext._gateway.proc.pid))  # type: ignore[attr-defined]
+            gateway: Any = self.spark.sparkContext._gateway
+            jvm = peak_rss_mb(int(gateway.proc.pid))
         return peak_rss_mb() + jvm
 
     def close(self) -> None:
@@ -402,9 +415,7 @@ WHERE NOT EXISTS (SELECT 1 FROM alerts_cur c WHERE c.rule = p.rule AND c.id_numb
 """
 
 
-PREVIOUS_COLUMNS = {
-    f.name: {"string": "VARCHAR", "int32": "INTEGER"}[str(f.type)] for f in ALERT_SCHEMA
-}
+PREVIOUS_COLUMNS = {f.name: {"string": "VARCHAR", "int32": "INTEGER"}[str(f.type)] for f in ALERT_SCHEMA}
 
 
 # ----------------------------------------------------------------------------- publishing
@@ -452,6 +463,9 @@ def screen(
     _check_month(policy.month)
     if not policy.standards:
         raise ScreeningError("政策缺少低保标准（standards 为空）")
+    for county, hukou, value in policy.standards:
+        if not re.fullmatch(r"\d{6}", str(county)) or hukou not in ("urban", "rural") or not float(value) > 0:
+            raise ScreeningError(f"低保标准条目无效：{county} {hukou} {value}")
     snapshot, enrolments, out_dir = Path(snapshot), Path(enrolments), Path(out_dir)
     if not snapshot.is_dir():
         raise ScreeningError(f"数据快照目录不存在：{snapshot}")
@@ -510,8 +524,9 @@ def screen(
         steps = len(R.STAGES) + len(R.RULES) + 1
         done = 0
         for stage in R.STAGES:
+            sql = q(stage.sql)
             t0 = time.perf_counter()
-            rows[stage.name] = eng.materialise(stage.name, q(stage.sql))
+            rows[stage.name] = eng.materialise(stage.name, sql)
             seconds[f"stage:{stage.name}"] = time.perf_counter() - t0
             done += 1
             report(f"stage:{stage.name}", done / steps)
@@ -527,9 +542,9 @@ def screen(
                 skipped[rule.code] = f"缺少数据源：{'、'.join(missing)}（本月未报送），规则未执行"
                 report(f"skip:{rule.code}", done / steps)
                 continue
+            table, sql = f"rule_{i}", q(rule.sql)
             t0 = time.perf_counter()
-            table = f"rule_{i}"
-            by_rule[rule.code] = eng.materialise(table, q(rule.sql))
+            by_rule[rule.code] = eng.materialise(table, sql)
             seconds[rule.code] = time.perf_counter() - t0
             ran.append((rule, table))
             report(rule.code, done / steps)
@@ -556,7 +571,9 @@ def screen(
             seconds["stage:difficulty"] = time.perf_counter() - t1
         text_hh = bool(eng.scalar("SELECT count(*) FROM hh WHERE hid < 0"))
         eng.materialise("alerts_cur", q(_current_sql(with_difficulty, text_hh)))
-        table = eng.arrow(q(f"SELECT * FROM ({_status_sql(list(skipped))}) a ORDER BY rule, id_number, status"))
+        table = eng.arrow(
+            q(f"SELECT * FROM ({_status_sql(list(skipped))}) a ORDER BY rule, id_number, status")
+        )
         table = table.select(ALERT_SCHEMA.names).cast(ALERT_SCHEMA)
         seconds["assemble"] = time.perf_counter() - t0 - seconds.get("stage:difficulty", 0.0)
         t0 = time.perf_counter()
