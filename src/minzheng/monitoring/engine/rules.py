@@ -6,12 +6,15 @@ one SQL query. The SQL is written once, in DuckDB's dialect, and the runner tran
 for Spark, so the city (DuckDB) and the province (Spark) run literally the same rules.
 
 How to read a rule's SQL
-  * It selects from two shared tables the runner builds first (see STAGES):
-      person — one row per population-register record: `pid` (the ID number as an integer), `hid`
-               (the household as an integer), age, death date, this month's income, assets, events and
-               the programmes the person is enrolled in this month;
-      hh     — one row per household: members alive at month end, the household's income and assets,
-               the dibao standard of the head's county and hukou type, enrolment flags.
+  * It selects from shared tables the runner builds first, once per month (see STAGES):
+      person     one row per population-register record: `pid` (the ID number as an integer), `hid`
+                 (the household as an integer), region, age, death date, alive at month end, and the
+                 programmes the person is enrolled in this month;
+      income, finance, vehicle, business, disability, medical, education, home
+                 one row per person with that source's facts for the month (sums, counts, flags);
+      hh         one row per household: members alive at month end, the household's income and assets,
+                 the dibao standard of the head's county and hukou type, enrolment flags;
+      dibao_hh   the same for households with a dibao member, plus re-verification details.
   * `{{name}}` is a policy figure for the month (Policy.params, defaults in DEFAULT_PARAMS) or a date of
     the month ({{month}}, {{month_start}}, {{month_end}}, {{vehicle_new_since}}); `{{turning:KEY}}` is
     "the birthday this month makes the person KEY years old".
@@ -250,11 +253,9 @@ LEFT JOIN enr e ON e.pid = p.pid
 # Income of the month per person: wages of the month × (1 − employment deduction) + pensions +
 # unemployment benefit active in the month (exchange.md; 就业成本扣减, seed 002).
 INCOME_SQL = f"""
-SELECT pid, CAST(sum(wage) AS BIGINT) AS wage, CAST(sum(pension) AS BIGINT) AS pension,
-       CAST(sum(unemp) AS BIGINT) AS unemp,
+SELECT pid, CAST(sum(unemp) AS BIGINT) AS unemp,
        CAST(sum(wage) * (1 - {{{{dibao.employment_deduction_rate}}}}) + sum(pension) + sum(unemp) AS {MONEY})
          AS income,
-       CAST(sum(wage) + sum(pension) + sum(unemp) AS {MONEY}) AS gross,
        bool_or(unemp_new) AS unemp_new
 FROM (
   SELECT {_P} AS pid, amount AS wage, 0 AS pension, 0 AS unemp, false AS unemp_new
@@ -318,12 +319,10 @@ FROM src_education GROUP BY 1
 
 HOME_SQL = f"SELECT DISTINCT {_P} AS pid, property_no FROM src_real_estate WHERE \"use\" = 'residential'"
 
-# Household facts, written once (household_facts_sql) for three member sets:
-#   hh         every household: members alive, income, the standard, enrolment flags (rules 3–6);
-#   dibao_hh   households with a dibao member, with assets and re-verification details (rule 2) — so
-#              re-verifying the caseload never waits for the whole city;
-#   low_hh     households outside dibao/tekun whose income is at most the margin (dibao.margin_factor ×
-#              standard per member), with assets: the only ones discovery or the margin list can concern.
+# Household facts, written once (household_facts_sql) for two member sets:
+#   hh         every household: members alive, income, assets, the standard, enrolment flags (rules 3–6);
+#   dibao_hh   households with a dibao member, plus re-verification details (rule 2) — computed from
+#              their members only, so re-verifying the caseload never waits for the whole city.
 # The representative is the head (else the smallest ID): non-heads get 4·10^18 added to their key so
 # that one min() finds the head first.
 _REP_KEY = "CASE WHEN p.is_head THEN p.pid ELSE p.pid + 4000000000000000000 END"
@@ -372,7 +371,11 @@ res AS (  -- distinct homes owned by members alive at month end (joint owners co
             "CASE WHEN p.alive THEN v.veh_last END AS veh_last",
             "CASE WHEN p.alive THEN b.biz_cap END AS biz_cap",
         ]
-        aggs += ["CAST(sum(n_veh_new) AS INTEGER) AS n_veh_new", "max(veh_last) AS veh_last", "max(biz_cap) AS biz_cap"]
+        aggs += [
+            "CAST(sum(n_veh_new) AS INTEGER) AS n_veh_new",
+            "max(veh_last) AS veh_last",
+            "max(biz_cap) AS biz_cap",
+        ]
         out += ["a.n_veh_new", "a.veh_last", "a.biz_cap"]
     sep = ",\n    "
     return f"""
@@ -405,21 +408,13 @@ LEFT JOIN standards s ON s.county6 = left(a.region, 6)
 """
 
 
-HH_SQL = household_facts_sql("SELECT * FROM person", subset=False, assets=False)
+HH_SQL = household_facts_sql("SELECT * FROM person", subset=False, assets=True)
 DIBAO_HH_SQL = household_facts_sql(
     "SELECT * FROM person WHERE hid IN (SELECT hid FROM person WHERE in_dibao)",
     subset=True,
     assets=True,
     details=True,
 )
-LOW_HH_SQL = household_facts_sql(
-    """SELECT * FROM person WHERE hid IN (
-    SELECT hid FROM hh WHERE NOT in_dibao AND NOT in_tekun AND n_alive > 0
-                         AND income <= {{dibao.margin_factor}} * std * n_alive)""",
-    subset=True,
-    assets=True,
-)
-
 # 困难指数 inputs, only for the households of alerts that carry one (`difficulty_target`, built by the
 # runner from those rules' results).
 DIFFICULTY_FACTS_SQL = """
@@ -467,7 +462,6 @@ STAGES: list[Stage] = [
     Stage("home", HOME_SQL, "人员名下住宅"),
     Stage("hh", HH_SQL, "家庭月度事实：在世人数、家庭收入与资产、低保标准、在保标志"),
     Stage("dibao_hh", DIBAO_HH_SQL, "低保家庭事实（仅含低保成员的家庭）及复核明细：新购车辆、最高注册资本"),
-    Stage("low_hh", LOW_HH_SQL, "未在保且收入不超过边缘线的家庭及其资产（主动发现与边缘家庭只看它们）"),
 ]
 DIFFICULTY_STAGE = Stage("difficulty", DIFFICULTY_FACTS_SQL, "困难指数所需的家庭事实（仅限相关预警家庭）")
 
@@ -644,7 +638,7 @@ RULES: list[Rule] = [
                 住房套数="n_res",
             )
         } AS evidence
-FROM low_hh
+FROM hh
 WHERE NOT in_dibao AND NOT in_tekun AND n_alive > 0
   AND income < std * n_alive AND {_ASSET_TESTS}
 """,
@@ -669,7 +663,7 @@ WHERE NOT in_dibao AND NOT in_tekun AND n_alive > 0
                 在世人数="n_alive",
             )
         } AS evidence
-FROM low_hh
+FROM hh
 WHERE NOT in_dibao AND NOT in_tekun AND n_alive > 0
   AND income >= std * n_alive AND income <= {{{{dibao.margin_factor}}}} * std * n_alive AND {_ASSET_TESTS}
 """,
