@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from collections.abc import Iterator
@@ -43,3 +44,32 @@ def city(transactional_db: Any) -> None:
 
     regions_load()  # transactional tests flush tables, so (re)load what the session loaded
     policy_load_fixture()
+
+
+def family(number: str, members: list[tuple[str, str, dt.date, str, str]]) -> Any:
+    """Register a household through the services: members are (name, relation, birth, sex, id seq)."""
+    from minzheng.core.idnumber import make_id_number
+    from minzheng.people.services import household_register
+
+    rows = [
+        {"name": name, "relation": rel, "id_number": make_id_number("370811", birth, int(seq), sex)}
+        for name, rel, birth, sex, seq in members
+    ]
+    hh = household_register(
+        actor=None,
+        number=number,
+        region_code="370811001001",
+        hukou_type="urban",
+        members=rows,
+        start_date=max(m[2] for m in members),
+    )
+    return hh, rows
+
+
+def login(page: Any, base: str, username: str, password: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")

@@ -8,16 +8,9 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.conftest import family, login
+
 pytestmark = pytest.mark.e2e
-
-
-def _login(page: Any, base: str, username: str, password: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def test_a_dibao_household_goes_from_application_to_first_payment_in_the_browser(
@@ -26,8 +19,6 @@ def test_a_dibao_household_goes_from_application_to_first_payment_in_the_browser
     from django.utils import timezone
 
     from minzheng.accounts.services import user_create
-    from minzheng.core.idnumber import make_id_number
-    from minzheng.people.services import household_add_member, household_create, person_create
 
     pw = "Browser-pass-1"
     for username, role, region in [
@@ -36,36 +27,19 @@ def test_a_dibao_household_goes_from_application_to_first_payment_in_the_browser
         ("county", "county_officer", "370811"),
     ]:
         user_create(actor=None, username=username, password=pw, role=role, region_code=region)
-    head = person_create(
-        actor=None,
-        id_number=make_id_number("370811", dt.date(1966, 5, 6), 31, "M"),
-        name="颜守仁",
-        hukou_type="urban",
-        hukou_region_code="370811001001",
+    hh, _ = family(
+        "E2E0002",
+        [
+            ("颜守仁", "head", dt.date(1966, 5, 6), "M", "31"),
+            ("孟淑芬", "spouse", dt.date(1969, 7, 8), "F", "32"),
+        ],
     )
-    wife = person_create(
-        actor=None,
-        id_number=make_id_number("370811", dt.date(1969, 7, 8), 32, "F"),
-        name="孟淑芬",
-        hukou_type="urban",
-        hukou_region_code="370811001001",
-    )
-    hh = household_create(
-        actor=None,
-        number="E2E0002",
-        region_code="370811001001",
-        hukou_type="urban",
-        head=head,
-        start_date=dt.date(1995, 1, 1),
-    )
-    household_add_member(
-        actor=None, household=hh, person=wife, relation="spouse", start_date=dt.date(1995, 1, 1)
-    )
+    head = hh.memberships.get(relation="head").person
 
     base = live_server.url
     page = browser_page
     today = timezone.localdate()
-    _login(page, base, "clerk", pw)
+    login(page, base, "clerk", pw)
     page.goto(f"{base}/households/{hh.pk}/")
     page.click("#apply")
     page.select_option("#programme", "dibao")
@@ -90,14 +64,14 @@ def test_a_dibao_household_goes_from_application_to_first_payment_in_the_browser
     assert "公示中" in page.inner_text("#state")
     app_url = page.url
 
-    _login(page, base, "approver", pw)
+    login(page, base, "approver", pw)
     page.goto(app_url)
     page.click("#do-decide")
     page.wait_for_selector("#decision")
     assert "保障中" in page.inner_text("#state")
     assert "638" in page.inner_text("#enrolment")
 
-    _login(page, base, "county", pw)
+    login(page, base, "county", pw)
     page.goto(f"{base}/payroll/")
     first = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     page.fill("input[name=month]", f"{first:%Y-%m}")

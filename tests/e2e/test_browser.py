@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.conftest import family, login
+
 pytestmark = pytest.mark.e2e
 
 
@@ -16,8 +18,6 @@ def test_a_clerk_logs_in_finds_a_person_by_id_number_and_opens_the_household(
     city: None, live_server: Any, browser_page: Any
 ) -> None:
     from minzheng.accounts.services import user_create
-    from minzheng.core.idnumber import make_id_number
-    from minzheng.people.services import household_add_member, household_create, person_create
 
     user_create(
         actor=None,
@@ -26,36 +26,19 @@ def test_a_clerk_logs_in_finds_a_person_by_id_number_and_opens_the_household(
         role="township_clerk",
         region_code="370811001",
     )
-    head_id = make_id_number("370811", dt.date(1968, 3, 4), 21, "M")
-    head = person_create(
-        actor=None, id_number=head_id, name="孔繁荣", hukou_type="urban", hukou_region_code="370811001001"
+    _, rows = family(
+        "E2E0001",
+        [
+            ("孔繁荣", "head", dt.date(1968, 3, 4), "M", "21"),
+            ("孔小梅", "child", dt.date(2001, 9, 9), "F", "22"),
+        ],
     )
-    child = person_create(
-        actor=None,
-        id_number=make_id_number("370811", dt.date(2001, 9, 9), 22, "F"),
-        name="孔小梅",
-        hukou_type="urban",
-        hukou_region_code="370811001001",
-    )
-    hh = household_create(
-        actor=None,
-        number="E2E0001",
-        region_code="370811001001",
-        hukou_type="urban",
-        head=head,
-        start_date=dt.date(2000, 1, 1),
-    )
-    household_add_member(
-        actor=None, household=hh, person=child, relation="child", start_date=dt.date(2001, 9, 9)
-    )
+    head_id = rows[0]["id_number"]
 
     page = browser_page
     page.goto(f"{live_server.url}/login/")
     assert "用户登录" in page.content()
-    page.fill("input[name=username]", "clerk")
-    page.fill("input[name=password]", "Browser-pass-1")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    login(page, live_server.url, "clerk", "Browser-pass-1")
     page.goto(f"{live_server.url}/people/")
     page.fill("#q", head_id)
     page.press("#q", "Enter")

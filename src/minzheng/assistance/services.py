@@ -69,6 +69,18 @@ def _require(actor: Any, roles: tuple[str, ...], region_code: str, what: str) ->
         raise ValidationError("该申请不在您的管辖范围内")
 
 
+def _audit(actor: Any, application: Application, event_type: str, what: str, new: Any = None) -> None:
+    """One audit row about an application, in the caller's transaction."""
+    audit_record(
+        actor=actor,
+        event_type=event_type,
+        target_type=what,
+        target_id=application.pk,
+        region_code=application.region_code,
+        new=new,
+    )
+
+
 def _check_state(application: Application, to: str) -> None:
     if (application.state, to) not in TRANSITIONS:
         raise ValidationError(f"申请当前为“{State(application.state).label}”，不能转为“{State(to).label}”")
@@ -267,14 +279,7 @@ def application_sign_authorisation(
         raise ValidationError("授权书签署日期过早（超过90天），请重新签署")
     application.authorisation_signed_on = signed_on
     application.save(update_fields=["authorisation_signed_on"])
-    audit_record(
-        actor=actor,
-        event_type=AuditEvent.UPDATE,
-        target_type="application.authorisation",
-        target_id=application.pk,
-        region_code=application.region_code,
-        new={"signed_on": signed_on},
-    )
+    _audit(actor, application, AuditEvent.UPDATE, "application.authorisation", new={"signed_on": signed_on})
     return application
 
 
@@ -356,14 +361,7 @@ def application_record_home_visit(
             "recorded_by": actor,
         },
     )
-    audit_record(
-        actor=actor,
-        event_type=AuditEvent.CREATE,
-        target_type="application.home_visit",
-        target_id=application.pk,
-        region_code=application.region_code,
-        new={"visited_on": visited_on},
-    )
+    _audit(actor, application, AuditEvent.CREATE, "application.home_visit", new={"visited_on": visited_on})
     return visit
 
 
@@ -562,12 +560,11 @@ def _record_decision(
         decided_by=actor,
         supersedes=supersedes,
     )
-    audit_record(
-        actor=actor,
-        event_type=AuditEvent.DECISION,
-        target_type="application",
-        target_id=application.pk,
-        region_code=application.region_code,
+    _audit(
+        actor,
+        application,
+        AuditEvent.DECISION,
+        "application",
         new={"outcome": outcome, "amount": decision.monthly_amount, "rule_version": decision.rule_version},
     )
     if granted:

@@ -211,32 +211,28 @@ def person_record_death(*, actor: Any, person: Person, death_date: dt.date) -> P
     return person
 
 
-@transaction.atomic
-def person_reveal_id_number(*, actor: Any, person: Person, ip: str = "") -> str:
-    """Explicit reveal of the full ID number: exactly one audit row, which itself holds no full value."""
+def _reveal(*, actor: Any, person: Person, field: str, label: str, ip: str) -> None:
+    """An explicit reveal: exactly one audit row, which itself holds no full value."""
     audit_record(
         actor=actor,
         event_type=AuditEvent.REVEAL,
-        target_type="person.id_number",
+        target_type=f"person.{field}",
         target_id=person.pk,
         region_code=person.region_code,
-        detail="查看完整身份证号",
+        detail=f"查看完整{label}",
         ip=ip,
     )
+
+
+@transaction.atomic
+def person_reveal_id_number(*, actor: Any, person: Person, ip: str = "") -> str:
+    _reveal(actor=actor, person=person, field="id_number", label="身份证号", ip=ip)
     return person.id_number
 
 
 @transaction.atomic
 def person_reveal_phone(*, actor: Any, person: Person, ip: str = "") -> str:
-    audit_record(
-        actor=actor,
-        event_type=AuditEvent.REVEAL,
-        target_type="person.phone",
-        target_id=person.pk,
-        region_code=person.region_code,
-        detail="查看完整联系电话",
-        ip=ip,
-    )
+    _reveal(actor=actor, person=person, field="phone", label="联系电话", ip=ip)
     return crypto.decrypt(person.phone_enc)
 
 
