@@ -129,3 +129,48 @@ def test_a_second_month_marks_alerts_new_persisting_or_resolved(city, city_files
     run = mon.screening_run(actor=city, month=nxt, snapshot_dir=dst)
     trends = set(Alert.objects.filter(run=run).values_list("trend", flat=True))
     assert "persisting" in trends
+
+
+def test_the_engine_and_the_verification_report_compute_the_same_difficulty_index(city, make_user):
+    """One formula (docs/difficulty-index.md), two implementations of its evaluation — set-based for the
+    city, per household at the desk — must agree on real households."""
+    from django.utils import timezone
+
+    from minzheng.assistance import services as svc
+    from minzheng.verification.services import verification_run
+
+    mon.screening_run(actor=city, month=MONTH)
+    alerts = (
+        Alert.objects.filter(rule="discovery_dibao", difficulty_index__isnull=False, household__isnull=False)
+        .exclude(trend="resolved")
+        .order_by("id")
+    )
+    usable = [
+        a
+        for a in alerts
+        if a.household.memberships.get(relation="head", end_date__isnull=True).person.is_alive
+    ]
+    assert usable
+    for alert in usable[:5]:
+        hh = alert.household
+        clerk = make_user("township_clerk", hh.region_code[:9])
+        members = [
+            {"person_id": m.person_id}
+            for m in hh.memberships.filter(end_date__isnull=True)
+            if m.person.is_alive
+        ]
+        app = svc.application_create(
+            actor=clerk,
+            programme="dibao",
+            household=hh,
+            applicant=hh.memberships.get(relation="head", end_date__isnull=True).person,
+            declared={"members": members},
+        )
+        svc.application_sign_authorisation(actor=clerk, application=app, signed_on=timezone.localdate())
+        svc.application_submit(actor=clerk, application=app)
+        svc.application_start_verification(actor=clerk, application=app)
+        report = verification_run(actor=clerk, application=app, month=MONTH)
+        assert report.difficulty_index == alert.difficulty_index, (
+            alert.household_no,
+            report.difficulty_detail,
+        )

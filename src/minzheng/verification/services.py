@@ -183,6 +183,13 @@ def verification_run(*, actor: Any, application: Application, month: str | None 
     }
     vehicles: list[dict[str, Any]] = []
     severe = dependants = costly = compulsory = 0
+    home_ids: set[str] = set()
+    threshold_policy = policy_resolve(
+        on=_month_bounds(snapshot.month)[1],
+        region_code=application.region_code,
+        hukou_type=application.hukou_type,
+    )
+    medical_threshold = float(threshold_policy.get("monitoring.medical_threshold"))
     sudden = False
     for m in members:
         idn, p = m.person.id_number, m.person
@@ -215,17 +222,20 @@ def verification_run(*, actor: Any, application: Application, month: str | None 
             totals["unemployment"] += unemp
             totals["medical"] += oop
         totals["financial"] += deposits + securities + insurance
-        totals["residential"] += len(homes)
+        if not died:  # homes owned by members alive at month end, joint owners counted once
+            home_ids.update(str(r["property_no"]) for r in homes)
+        totals["residential"] = len(home_ids)
         totals["business_capital"] = max(
             totals["business_capital"], *(_num(b["registered_capital"]) for b in biz), 0
         )
         vehicles += [{"kind": v["vehicle_kind"], "value": _num(v["value"])} for v in cars]
         age = rules.age_on(p.birth_date, last)
         grade = int(dis["grade"]) if dis else None
-        severe += int(grade in (1, 2))
-        dependants += int(age < 18 or age >= 60 or bool(edu))
-        costly += int(any(r["level"] in COSTLY_LEVELS for r in edu))
-        compulsory += int(any(r["level"] in ("primary", "junior") for r in edu))
+        if not died:  # the index counts members alive at month end, as the screening engine does
+            severe += int(grade in (1, 2) or oop > medical_threshold)
+            dependants += int(age < 18 or age >= 60 or bool(edu))
+            costly += int(any(r["level"] in COSTLY_LEVELS for r in edu))
+            compulsory += int(any(r["level"] in ("primary", "junior") for r in edu))
         sudden = (
             sudden
             or (death is not None and first <= death["death_date"] <= last)
@@ -287,7 +297,7 @@ def verification_run(*, actor: Any, application: Application, month: str | None 
                     "other_income": unemp,
                     "disability_grade": grade,
                     "disability_kind": dis["kind"] if dis else None,
-                    "severe_illness": oop > 0 and oop >= 5000,
+                    "severe_illness": oop > medical_threshold,
                 }
             )
     if not any(c["relation"] == "head" for c in case_members) and case_members:
