@@ -300,3 +300,72 @@ def test_every_step_is_audited(dibao_app, staff):
         "village_review",
         "public_notice",
     ]
+
+
+def test_review_worklist_is_yearly_but_six_monthly_where_a_member_can_work(
+    make_household, make_person, staff
+):
+    from minzheng.assistance.selectors import dibao_due_for_review
+    from minzheng.benefits.services import enrolment_create
+    from minzheng.people.services import household_add_member, household_create
+
+    working = make_household(size=1)  # head born 1980: of working age
+    elderly_head = make_person(birth=dt.date(1940, 1, 1), name="老人")
+    elderly = household_create(
+        actor=None,
+        number="OLD1",
+        region_code=VILLAGE_A,
+        hukou_type="urban",
+        head=elderly_head,
+        start_date=dt.date(2000, 1, 1),
+    )
+    household_add_member(
+        actor=None,
+        household=elderly,
+        person=make_person(birth=dt.date(1942, 1, 1)),
+        relation="spouse",
+        start_date=dt.date(2000, 1, 1),
+    )
+    on = dt.date(2025, 8, 15)
+    for hh in (working, elderly):
+        enrolment_create(
+            actor=None,
+            programme="dibao",
+            person=hh.memberships.get(relation="head").person,
+            household=hh,
+            amount=500,
+            first_month=dt.date(2025, 1, 1),
+        )
+    due = {e.household_id for e in dibao_due_for_review(actor=staff["clerk"], on=on)}
+    assert due == {working.pk}  # 7 months in: only the household with a working-age member
+    due_later = {e.household_id for e in dibao_due_for_review(actor=staff["clerk"], on=dt.date(2026, 1, 20))}
+    assert due_later == {working.pk, elderly.pk}
+
+
+def test_a_tekun_application_records_the_care_mode_and_its_institution(make_household, staff):
+    hh = make_household(size=1)
+    head = hh.memberships.get().person
+    declared = {"members": [{"person_id": head.pk, "has_supporter": False}]}
+    with pytest.raises(ValidationError, match="供养方式"):
+        svc.application_create(
+            actor=staff["clerk"], programme="tekun", household=hh, applicant=head, declared=declared
+        )
+    with pytest.raises(ValidationError, match="供养机构"):
+        svc.application_create(
+            actor=staff["clerk"],
+            programme="tekun",
+            household=hh,
+            applicant=head,
+            declared=declared,
+            care_mode="centralised",
+        )
+    app = svc.application_create(
+        actor=staff["clerk"],
+        programme="tekun",
+        household=hh,
+        applicant=head,
+        declared=declared,
+        care_mode="centralised",
+        care_institution="任城区福利中心",
+    )
+    assert app.get_care_mode_display() == "集中供养" and app.care_institution == "任城区福利中心"

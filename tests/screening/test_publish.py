@@ -174,3 +174,19 @@ def test_the_engine_and_the_verification_report_compute_the_same_difficulty_inde
             alert.household_no,
             report.difficulty_detail,
         )
+
+
+def test_opening_a_case_on_a_dibao_alert_puts_the_household_on_the_review_worklist(city, make_user):
+    from minzheng.assistance.models import Review
+
+    mon.screening_run(actor=city, month=MONTH)
+    alert = (
+        Alert.objects.filter(rule__startswith="dibao_", person__isnull=False)
+        .exclude(trend="resolved")
+        .first()
+    )
+    assert alert is not None
+    clerk = make_user("township_clerk", alert.region_code[:9])
+    mon.alert_handle(actor=clerk, alert=alert, action="open_case")
+    review = Review.objects.get(trigger=f"alert:{alert.rule}")
+    assert review.enrolment.programme == "dibao" and review.outcome == ""

@@ -35,6 +35,15 @@ class Application(models.Model):
     # Declared facts (申报): income per member and household assets, as the assess contract shapes them.
     declared = models.JSONField("申报信息", default=dict)
     emergency_kind = models.CharField("临时救助类型", max_length=16, blank=True, default="")  # 急难型/支出型
+    # 特困: 集中供养 in an institution or 分散供养 at home (seed 002: the willing → 100 % centralised).
+    care_mode = models.CharField(
+        "供养方式",
+        max_length=12,
+        blank=True,
+        default="",
+        choices=[("centralised", "集中供养"), ("dispersed", "分散供养")],
+    )
+    care_institution = models.CharField("供养机构", max_length=100, blank=True, default="")
     emergency_description = models.TextField("困难情况说明", blank=True, default="")
     amount_requested = models.PositiveIntegerField("申请金额（元）", null=True, blank=True)
     authorisation_signed_on = models.DateField("核对授权书签署日期", null=True, blank=True)

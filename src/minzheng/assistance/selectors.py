@@ -3,11 +3,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from minzheng.accounts.scoping import scope
 from minzheng.benefits.models import Enrolment
+from minzheng.benefits.services import add_months
+from minzheng.people.models import Membership
 
 from .models import Application, Escalation, Review
 
@@ -63,21 +65,40 @@ def escalation_get_for_actor(*, actor: Any, escalation_id: int) -> Escalation:
     return esc
 
 
+def _years_before(on: dt.date, years: int) -> dt.date:
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29 February
+        return on.replace(year=on.year - years, day=28)
+
+
 def dibao_due_for_review(*, actor: Any, on: dt.date) -> QuerySet[Enrolment]:
-    """定期核查 worklist: dibao enrolments whose yearly review date has come (6-monthly where a member is
-    of working age is decided when the review opens); set-based in the database, no Python loop."""
-    year_ago = (
-        on.replace(year=on.year - 1)
-        if not (on.month == 2 and on.day == 29)
-        else on.replace(year=on.year - 1, day=28)
+    """定期核查 worklist, set-based in the database: dibao households are reviewed yearly, those with a
+    member of working age (18–59) every 6 months — counted from the start of the benefit or the last
+    decided review."""
+    year_ago = _years_before(on, 1)
+    half_year_ago = add_months(on.replace(day=1), -6)
+    working = Membership.objects.filter(
+        household=OuterRef("household"),
+        end_date__isnull=True,
+        person__is_alive=True,
+        person__birth_date__lte=_years_before(on, 18),
+        person__birth_date__gt=_years_before(on, 60),
     )
-    open_reviews = Review.objects.filter(outcome="").values("enrolment_id")
-    recent = Review.objects.filter(decided_at__date__gt=year_ago).values("enrolment_id")
+    reviewed_after = Review.objects.filter(enrolment=OuterRef("pk")).exclude(outcome="")
     return (
         scope(Enrolment.objects.filter(programme="dibao"), actor)
-        .filter(Q(last_month__isnull=True) | Q(last_month__gte=on.replace(day=1)), first_month__lte=year_ago)
-        .exclude(pk__in=open_reviews)
-        .exclude(pk__in=recent)
+        .filter(Q(last_month__isnull=True) | Q(last_month__gte=on.replace(day=1)))
+        .annotate(
+            can_work=Exists(working),
+            recent_half=Exists(reviewed_after.filter(decided_at__date__gt=half_year_ago)),
+            recent_year=Exists(reviewed_after.filter(decided_at__date__gt=year_ago)),
+        )
+        .filter(
+            Q(can_work=True, first_month__lte=half_year_ago, recent_half=False)
+            | Q(can_work=False, first_month__lte=year_ago, recent_year=False)
+        )
+        .exclude(pk__in=Review.objects.filter(outcome="").values("enrolment_id"))
         .select_related("person", "household")
         .order_by("first_month")
     )

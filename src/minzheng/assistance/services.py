@@ -180,6 +180,8 @@ def application_create(
     amount_requested: int | None = None,
     emergency_kind: str = "",
     emergency_description: str = "",
+    care_mode: str = "",
+    care_institution: str = "",
     on: dt.date | None = None,
 ) -> Application:
     if programme not in (Programme.DIBAO, Programme.TEKUN, Programme.TEMPORARY):
@@ -193,6 +195,11 @@ def application_create(
         region_code = household.region_code
         if not in_scope(actor, household.region_code):
             raise ValidationError("该家庭不在您的管辖范围内")
+    if programme == Programme.TEKUN:
+        if care_mode not in ("centralised", "dispersed"):
+            raise ValidationError("特困申请须选择供养方式：集中供养或分散供养")
+        if care_mode == "centralised" and not care_institution.strip():
+            raise ValidationError("集中供养须填写供养机构（敬老院、福利中心等）")
     _require(actor, INTAKE_ROLES, region_code, "受理救助申请")
     if not Membership.objects.filter(household=household, person=applicant, end_date__isnull=True).exists():
         raise ValidationError("申请人须为该户现有成员")
@@ -224,6 +231,8 @@ def application_create(
         amount_requested=amount_requested,
         emergency_kind=emergency_kind,
         emergency_description=emergency_description[:2000],
+        care_mode=care_mode if programme == Programme.TEKUN else "",
+        care_institution=care_institution[:100] if programme == Programme.TEKUN else "",
         created_by=actor,
     )
     audit_record(
@@ -578,6 +587,7 @@ def _record_decision(
             members_covered=decision.members_covered,
             first_month=first,
             last_month=first if temporary else None,
+            tier=_tier(application),
             source_type="decision",
             source_id=decision.pk,
             rule_version=decision.rule_version,
@@ -588,6 +598,13 @@ def _record_decision(
     else:
         _transition(actor=actor, application=application, to=State.CLOSED, note="不予批准")
     return decision
+
+
+def _tier(application: Application) -> str:
+    if application.programme != Programme.TEKUN:
+        return ""
+    mode = dict(Application._meta.get_field("care_mode").choices or []).get(application.care_mode, "")
+    return f"{mode} {application.care_institution}".strip()
 
 
 def application_enrolment(*, application: Application) -> Enrolment | None:

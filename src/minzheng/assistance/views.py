@@ -114,6 +114,8 @@ def application_new(request: HttpRequest, household_id: int) -> HttpResponse:
                 emergency_kind=request.POST.get("emergency_kind", ""),
                 emergency_description=request.POST.get("emergency_description", ""),
                 region_code=request.POST.get("region_code") or None,
+                care_mode=request.POST.get("care_mode", ""),
+                care_institution=request.POST.get("care_institution", ""),
             )
         except ValidationError as e:
             messages.error(request, "；".join(e.messages))

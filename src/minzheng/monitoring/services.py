@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from minzheng.accounts.models import Role
@@ -329,6 +330,27 @@ def _alert_for_actor(actor: Any, alert: Alert) -> None:
         raise ValidationError("该预警不在您的管辖范围内")
 
 
+def _open_review_for(*, actor: Any, alert: Alert) -> None:
+    """A re-verification or death alert on a dibao/tekun beneficiary opens a 定期核查 case (issue 4: the
+    worklist is generated from due dates and from monitoring alerts)."""
+    from minzheng.assistance.services import review_open
+
+    if not (alert.rule.startswith(("dibao_", "died_", "paid_after_death_")) and alert.person_id):
+        return
+    enrolment = (
+        Enrolment.objects.filter(
+            Q(person_id=alert.person_id) | Q(household__memberships__person_id=alert.person_id),
+            programme__in=["dibao", "tekun"],
+        )
+        .exclude(last_month__lt=dt.date.fromisoformat(alert.month + "-01"))
+        .first()
+    )
+    if enrolment is not None:
+        review_open(
+            actor=actor, enrolment=enrolment, due_date=timezone.localdate(), trigger=f"alert:{alert.rule}"
+        )
+
+
 @transaction.atomic
 def alert_handle(*, actor: Any, alert: Alert, action: str, note: str = "") -> Alert:
     _alert_for_actor(actor, alert)
@@ -345,6 +367,8 @@ def alert_handle(*, actor: Any, alert: Alert, action: str, note: str = "") -> Al
     if alert.work_status in (WorkStatus.DISMISSED, WorkStatus.CLOSED):
         raise ValidationError("该预警已处理完毕")
     old = alert.work_status
+    if action == "open_case":
+        _open_review_for(actor=actor, alert=alert)
     alert.work_status = targets[action]
     alert.note = note[:300]
     alert.handled_by = actor
