@@ -95,6 +95,8 @@ def test_a_dibao_case_runs_through_the_desk_to_a_frozen_payroll_and_bank_file(de
     assert bank.status_code == 200 and ",798," in body
     assert desk["hh"].memberships.get(relation="head").person.id_number in body
     assert AuditLog.objects.filter(event_type="export").count() == before + 1
+    summary = county.get(run_url + "summary.csv").content.decode("utf-8-sig")
+    assert "最低生活保障,1,798" in summary
 
 
 def test_a_wrong_step_shows_a_chinese_message_and_changes_nothing(desk):

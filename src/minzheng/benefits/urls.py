@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:run_id>/freeze/", views.payroll_freeze, name="payroll-freeze"),
     path("<int:run_id>/adjust/", views.payroll_adjust, name="payroll-adjust"),
     path("<int:run_id>/bank.<str:fmt>", views.payroll_export, name="payroll-export"),
+    path("<int:run_id>/summary.csv", views.payroll_summary_csv, name="payroll-summary"),
 ]

@@ -163,3 +163,22 @@ def payroll_export(request: HttpRequest, run_id: int, fmt: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_GET
+def payroll_summary_csv(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The month's summary by township and programme (笔数、金额), for the county's finance office."""
+    run = selectors.payroll_run_get_for_actor(actor=request.user, run_id=run_id)
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(["乡镇代码", "乡镇", "项目", "笔数", "金额（元）"])
+    for row in selectors.payroll_summary_by_township(actor=request.user, run=run):
+        writer.writerow(
+            [row["township"], row["township_name"], row["programme_label"], row["lines"], row["total"]]
+        )
+    response = HttpResponse("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="payroll-summary-{run.county_code}-{run.month:%Y%m}.csv"'
+    )
+    return response
