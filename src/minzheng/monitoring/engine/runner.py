@@ -190,6 +190,15 @@ def _file_columns(path: Path) -> list[str]:
         return [c.strip() for c in next(csv.reader(f), [])]
 
 
+_STAGE_NAMES = {stage.name for stage in R.STAGES}
+_TABLE_REF = re.compile(r"\b(?:FROM|JOIN)\s+([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
+
+
+def reads(sql: str) -> set[str]:
+    """The shared stages a rule's SQL reads (names after FROM / JOIN)."""
+    return {name for name in _TABLE_REF.findall(sql) if name in _STAGE_NAMES}
+
+
 def _quote(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
@@ -211,6 +220,10 @@ class _DuckDB:
         import duckdb
 
         self.con = duckdb.connect(config={"preserve_insertion_order": False})
+        # shared tables live in a compressed in-memory database: after a checkpoint, integer keys, dates
+        # and flags are bit-packed, which keeps 8.3 M persons well inside the memory limit
+        self.con.execute("ATTACH ':memory:' AS work (COMPRESS)")
+        self.con.execute("USE work")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         if memory_limit:
@@ -234,8 +247,12 @@ class _DuckDB:
     def register_empty(self, view: str, columns: dict[str, str]) -> None:
         self.con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT {_select_list(columns, [])} LIMIT 0")
 
-    def materialise(self, name: str, sql: str) -> int:
-        row = self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}").fetchone()
+    def materialise(self, name: str, sql: str, compact: bool = False) -> int:
+        if compact:  # into the compressed database, compressed by the checkpoint
+            row = self.con.execute(f"CREATE OR REPLACE TABLE work.{name} AS {sql}").fetchone()
+            self.con.execute("CHECKPOINT work")
+        else:
+            row = self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}").fetchone()
         return int(row[0]) if row else 0  # DuckDB answers CREATE TABLE AS with the row count
 
     def scalar(self, sql: str) -> Any:
@@ -244,9 +261,6 @@ class _DuckDB:
 
     def arrow(self, sql: str) -> pa.Table:
         return self.con.execute(sql).to_arrow_table()
-
-    def drop(self, name: str) -> None:
-        self.con.execute(f"DROP TABLE IF EXISTS {name}")
 
     def peak_rss_mb(self) -> float:
         return peak_rss_mb()
@@ -310,7 +324,7 @@ class _Spark:
     def register_empty(self, view: str, columns: dict[str, str]) -> None:
         self.spark.sql(self.sql(f"SELECT {_select_list(columns, [])} LIMIT 0")).createOrReplaceTempView(view)
 
-    def materialise(self, name: str, sql: str) -> int:
+    def materialise(self, name: str, sql: str, compact: bool = False) -> int:
         # an eager local checkpoint keeps the result and cuts its lineage, so later queries plan against
         # a small leaf instead of re-analysing every stage they build on
         df = self.spark.sql(sql).localCheckpoint(eager=True)
@@ -324,9 +338,6 @@ class _Spark:
 
     def arrow(self, sql: str) -> pa.Table:
         return self.spark.sql(sql).toArrow()
-
-    def drop(self, name: str) -> None:
-        self.spark.catalog.dropTempView(name)
 
     def peak_rss_mb(self) -> float:
         jvm = 0.0
@@ -519,35 +530,42 @@ def screen(
         )
         seconds["register"] = time.perf_counter() - t0
 
-        # -- shared stages (load: person facts; then household facts reused by rules 2–5)
+        # -- shared stages, each rule run as soon as the stages it reads exist (while they are still hot
+        # in memory: the household stage is the largest and may push earlier tables to disk)
         rows: dict[str, int] = {}
         steps = len(R.STAGES) + len(R.RULES) + 1
         done = 0
-        for stage in R.STAGES:
-            sql = q(stage.sql)
-            t0 = time.perf_counter()
-            rows[stage.name] = eng.materialise(stage.name, sql)
-            seconds[f"stage:{stage.name}"] = time.perf_counter() - t0
-            done += 1
-            report(f"stage:{stage.name}", done / steps)
-
-        # -- rules
         ran: list[tuple[R.Rule, str]] = []
         skipped: dict[str, str] = {}
         by_rule: dict[str, int] = {}
-        for i, rule in enumerate(R.RULES):
-            missing = [s for s in rule.sources if s not in delivered]
-            done += 1
-            if missing:
-                skipped[rule.code] = f"缺少数据源：{'、'.join(missing)}（本月未报送），规则未执行"
-                report(f"skip:{rule.code}", done / steps)
-                continue
-            table, sql = f"rule_{i}", q(rule.sql)
+        built: set[str] = set()
+        pending = list(enumerate(R.RULES))
+        for stage in R.STAGES:
+            sql = q(stage.sql)
             t0 = time.perf_counter()
-            by_rule[rule.code] = eng.materialise(table, sql)
-            seconds[rule.code] = time.perf_counter() - t0
-            ran.append((rule, table))
-            report(rule.code, done / steps)
+            rows[stage.name] = eng.materialise(stage.name, sql, compact=stage.compress)
+            seconds[f"stage:{stage.name}"] = time.perf_counter() - t0
+            built.add(stage.name)
+            done += 1
+            report(f"stage:{stage.name}", done / steps)
+            ready = [(i, rule) for i, rule in pending if reads(rule.sql) <= built]
+            pending = [(i, rule) for i, rule in pending if not reads(rule.sql) <= built]
+            for i, rule in ready:
+                missing = [s for s in rule.sources if s not in delivered]
+                done += 1
+                if missing:
+                    skipped[rule.code] = f"缺少数据源：{'、'.join(missing)}（本月未报送），规则未执行"
+                    report(f"skip:{rule.code}", done / steps)
+                    continue
+                table, sql = f"rule_{i}", q(rule.sql)
+                t0 = time.perf_counter()
+                by_rule[rule.code] = eng.materialise(table, sql)
+                seconds[rule.code] = time.perf_counter() - t0
+                ran.append((rule, table))
+                report(rule.code, done / steps)
+        if pending:
+            raise ScreeningError(f"规则读取了不存在的共享表：{', '.join(rule.code for _, rule in pending)}")
+        ran.sort(key=lambda item: R.RULES.index(item[0]))
 
         # -- assembly: all results in one table; 困难指数 facts for the households of discovery, margin
         # and hardship alerts only; one row per (rule, person); status against the previous month
