@@ -229,6 +229,14 @@ def report(a: argparse.Namespace, gen: dict[str, Any], s: dict[str, Any], ref: d
     orm_total = sum(orm.get(q, {}).get("median") or 0.0 for q in COMPARABLE) or None
     shared = sum(sec[k] for k in stages)
     checks = " ".join(ref.get("checks", []))
+    ref_line = (
+        f"The ORM baseline needs {fmt(orm_total)} for Q1+Q2+Q3 alone, {ratio(orm_total, sec['total'])} the "
+        f"whole monthly run of 27 rules. References' peak RSS: numpy "
+        f"{numpy.get('peak_rss_mb') or 0:,.0f} MB, "
+        f"DuckDB SQL {duck.get('peak_rss_mb') or 0:,.0f} MB. Their cross-check: {checks}."
+        if ref
+        else ""
+    )
     lines += [
         "",
         f"Whole monthly run: **{fmt(sec['total'])}** in the engine "
@@ -236,10 +244,7 @@ def report(a: argparse.Namespace, gen: dict[str, Any], s: dict[str, Any], ref: d
         f"interpreter start), **{s['alerts']:,} alerts**, peak RSS **{s['peak_rss_mb']:,.0f} MB**. Shared "
         f"stages {fmt(shared)}, all {len(rules)} rules {fmt(sum(sec[r] for r in rules))}, assembly (status, "
         f"order) {fmt(sec.get('assemble'))}, atomic publish {fmt(sec.get('publish'))}.",
-        f"The ORM baseline needs {fmt(orm_total)} for Q1+Q2+Q3 alone, {ratio(orm_total, sec['total'])} the "
-        f"whole monthly run of 27 rules. "
-        f"References' peak RSS: numpy {numpy.get('peak_rss_mb') or 0:,.0f} MB, "
-        f"DuckDB SQL {duck.get('peak_rss_mb') or 0:,.0f} MB. Their cross-check: {checks}.",
+        *([ref_line] if ref_line else []),
         "",
         "| step | seconds | rows / alerts |",
         "|---|---|---|",
