@@ -549,7 +549,10 @@ def _record_decision(
     level: str,
     today: dt.date,
     supersedes: Decision | None = None,
+    move_state: bool = True,
 ) -> Decision:
+    """Store the decision (rule version, inputs, result), audit it, enrol a grant, and — unless the caller
+    already moved the state (提级复审) — close the application as active or closed."""
     granted = outcome == Outcome.GRANT
     temporary = application.programme == Programme.TEMPORARY
     # Benefits start the month after approval (policy.md); temporary assistance is paid at once.
@@ -592,11 +595,13 @@ def _record_decision(
             source_id=decision.pk,
             rule_version=decision.rule_version,
         )
+    if move_state:
         _transition(
-            actor=actor, application=application, to=State.ACTIVE, note="批准，待遇自" + f"{first:%Y年%m月}起"
+            actor=actor,
+            application=application,
+            to=State.ACTIVE if granted else State.CLOSED,
+            note=f"批准，待遇自{first:%Y年%m月}起" if granted else "不予批准",
         )
-    else:
-        _transition(actor=actor, application=application, to=State.CLOSED, note="不予批准")
     return decision
 
 
@@ -750,45 +755,17 @@ def escalation_decide(
             failed = "；".join(t.detail for t in result.reasons if not t.passed)
             raise ValidationError(f"不符合条件，不能批准：{failed}")
         _transition(actor=actor, application=application, to=State.ACTIVE, note="县级提级复审改为批准")
-        # Record the county decision and its enrolment (state already active: record without re-transition).
-        decision = Decision.objects.create(
-            application=application,
-            outcome=outcome,
-            level="county",
-            monthly_amount=result.monthly_amount,
-            members_covered=result.members_covered,
-            first_month=add_months(today, 1),
-            rule_version=result.rule_version,
-            inputs={"case": application.declared, "policy": result.inputs, "date": today.isoformat()},
-            result=result.as_dict(),
-            reasons=notes,
-            decided_by=actor,
-            supersedes=previous,
-        )
-        enrolment_create(
-            actor=actor,
-            programme=application.programme,
-            person=application.applicant,
-            household=application.household,
-            amount=decision.monthly_amount,
-            members_covered=decision.members_covered,
-            first_month=add_months(today, 1),
-            source_type="decision",
-            source_id=decision.pk,
-            rule_version=decision.rule_version,
-        )
-    else:
-        decision = Decision.objects.create(
-            application=application,
-            outcome=Outcome.REFUSE,
-            level="county",
-            rule_version=result.rule_version,
-            inputs={"case": application.declared, "policy": result.inputs, "date": today.isoformat()},
-            result=result.as_dict(),
-            reasons=notes,
-            decided_by=actor,
-            supersedes=previous,
-        )
+    decision = _record_decision(
+        actor=actor,
+        application=application,
+        outcome=Outcome.GRANT if outcome == Outcome.GRANT else Outcome.REFUSE,
+        reasons=notes,
+        result=result,
+        level="county",
+        today=today,
+        supersedes=previous,
+        move_state=False,
+    )
     escalation.county_decision = decision
     escalation.county_notes = notes
     escalation.save(update_fields=["county_decision", "county_notes"])

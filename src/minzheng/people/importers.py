@@ -108,15 +108,17 @@ def people_import_snapshot(*, snapshot: Path, actor: Any = None, batch_size: int
         batch_size=batch_size,
     )
     deaths = _read(snapshot, "deaths") or []
-    dead = 0
-    for row in deaths:
-        person = Person.objects.filter(id_hash=crypto.blind_index(str(row["id_number"]))).first()
-        died = _as_date(row["death_date"])
-        if person is not None and person.is_alive and died >= person.birth_date:
-            person.is_alive = False
-            person.death_date = died
-            person.save(update_fields=["is_alive", "death_date"])
-            dead += 1
+    # One query for all the month's deaths, one bulk update (no per-row lookups).
+    died_on = {crypto.blind_index(str(r["id_number"])): _as_date(r["death_date"]) for r in deaths}
+    newly_dead = [
+        p
+        for p in Person.objects.filter(id_hash__in=list(died_on), is_alive=True)
+        if died_on[p.id_hash] >= p.birth_date
+    ]
+    for p in newly_dead:
+        p.is_alive, p.death_date = False, died_on[p.id_hash]
+    Person.objects.bulk_update(newly_dead, ["is_alive", "death_date"], batch_size=batch_size)
+    dead = len(newly_dead)
     summary = {
         "persons": len(persons),
         "households": len(households),
