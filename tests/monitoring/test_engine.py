@@ -26,6 +26,7 @@ import pytest
 from minzheng.exchange.synth import generate_city
 from minzheng.monitoring.engine import Policy, policy_from_fixture, runner, screen
 from minzheng.monitoring.engine.planted import plant_cases
+from minzheng.monitoring.engine import rules as R
 from minzheng.monitoring.engine.rules import COMPULSORY_LEVELS, COSTLY_LEVELS, RULES
 
 MONTH = "2025-07"
@@ -630,3 +631,80 @@ def test_policy_from_fixture_reads_the_standards_in_force_for_the_month() -> Non
         ((c, h), v) for c, h, v in new.standards if c == "370811"
     )
     assert new.param("dibao.employment_deduction_rate") == 0.2
+
+
+# ----------------------------------------------------------------------------- prepared facts
+def _copy_snapshot(city: dict[str, Any], tmp_path: Path) -> Path:
+    snap = tmp_path / MONTH
+    shutil.copytree(city["snapshot"], snap, ignore=shutil.ignore_patterns("facts-*"))
+    return snap
+
+
+def _screen(city: dict[str, Any], snap: Path, out: Path, **kw: Any) -> tuple[dict[str, Any], pa.Table]:
+    summary = screen(snapshot=snap, enrolments=city["enrolments"], policy=city["policy"], out_dir=out, **kw)
+    return summary, pq.read_table(out / f"alerts-{MONTH}.parquet")
+
+
+def test_prepared_facts_give_exactly_the_alerts_of_facts_built_in_the_run(
+    city: dict[str, Any], tmp_path: Path
+) -> None:
+    snap = _copy_snapshot(city, tmp_path)
+    built, built_alerts = _screen(city, snap, tmp_path / "built")
+    done = runner.prepare(snapshot=snap, month=MONTH, threads=2)
+    assert Path(done["path"]) == snap / f"facts-{MONTH}"
+    assert done["rows"]["pfacts"] == pq.read_metadata(snap / "persons.parquet").num_rows > PERSONS
+    warm, warm_alerts = _screen(city, snap, tmp_path / "warm")
+    assert (built["facts"], warm["facts"]) == ("built", "prepared")
+    assert "stage:pfacts" in built["seconds"] and "stage:pfacts" not in warm["seconds"]
+    assert warm["by_rule"] == built["by_rule"] and warm["alerts"] > 0
+    assert warm_alerts.to_pylist() == built_alerts.to_pylist()
+    assert warm_alerts.to_pylist() == city["alerts"].to_pylist()
+
+
+def test_facts_of_another_snapshot_or_month_are_not_used(city: dict[str, Any], tmp_path: Path) -> None:
+    snap = _copy_snapshot(city, tmp_path)
+    runner.prepare(snapshot=snap, month=MONTH, threads=2)
+    assert runner.facts_ready(snap, MONTH) is not None
+    assert runner.facts_ready(snap, "2025-08") is None
+    # a source file changed after preparation: the facts describe another snapshot
+    deaths = pq.read_table(snap / "deaths.parquet")
+    pq.write_table(deaths.slice(1), snap / "deaths.parquet")
+    assert runner.facts_ready(snap, MONTH) is None
+    summary, alerts = _screen(city, snap, tmp_path / "out")
+    assert summary["facts"] == "built"
+    # facts.json from an older version of the facts' SQL
+    runner.prepare(snapshot=snap, month=MONTH, threads=2)
+    meta_file = snap / f"facts-{MONTH}" / runner.FACTS_FILE
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    meta_file.write_text(json.dumps({**meta, "version": "0" * 16}), encoding="utf-8")
+    assert runner.facts_ready(snap, MONTH) is None
+    # a fact file missing
+    runner.prepare(snapshot=snap, month=MONTH, threads=2)
+    (snap / f"facts-{MONTH}" / "hfacts.parquet").unlink()
+    assert runner.facts_ready(snap, MONTH) is None
+
+
+def test_preparing_again_replaces_the_facts_and_leaves_no_temporary_directory(
+    city: dict[str, Any], tmp_path: Path
+) -> None:
+    snap = _copy_snapshot(city, tmp_path)
+    runner.prepare(snapshot=snap, month=MONTH, threads=2)
+    runner.prepare(snapshot=snap, month=MONTH, threads=2)
+    assert sorted(p.name for p in snap.iterdir() if p.is_dir()) == [f"facts-{MONTH}"]
+    assert not [p for p in snap.iterdir() if p.name.startswith(".")]
+
+
+def test_facts_never_read_a_policy_figure() -> None:
+    # one preparation serves every screening of the month, whatever policy is in force then
+    for st in R.FACTS:
+        runner._render_fact(st.sql, MONTH)
+    with pytest.raises(runner.ScreeningError, match="快照事实不得引用政策参数"):
+        runner._render_fact("SELECT {{dibao.margin_factor}} AS x", MONTH)
+
+
+def test_prepare_refuses_a_missing_snapshot_or_a_bad_month(tmp_path: Path) -> None:
+    with pytest.raises(runner.ScreeningError, match="数据快照目录不存在"):
+        runner.prepare(snapshot=tmp_path / "nope", month=MONTH)
+    with pytest.raises(runner.ScreeningError, match="月份格式"):
+        runner.prepare(snapshot=tmp_path, month="2025-13")
+    assert list(tmp_path.iterdir()) == []

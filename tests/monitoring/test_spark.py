@@ -16,7 +16,7 @@ pytest.importorskip("pyspark")
 pytest.importorskip("sqlglot")
 
 from minzheng.exchange.synth import generate_city
-from minzheng.monitoring.engine import policy_from_fixture, screen
+from minzheng.monitoring.engine import policy_from_fixture, prepare, screen
 from minzheng.monitoring.engine.planted import plant_cases
 
 pytestmark = pytest.mark.spark
@@ -108,3 +108,21 @@ def test_spark_marks_status_against_the_previous_month_like_duckdb(spark: Any, c
     status = {(r["rule"], r["status"]) for r in results["spark"]}
     assert ("margin_household", "new") in status and ("margin_household", "persisting") not in status
     assert ("dibao_business", "resolved") in status and ("duplicate_person", "persisting") in status
+
+
+def test_spark_screens_on_the_facts_duckdb_prepared_with_the_same_alerts(
+    spark: Any, city: dict[str, Any], tmp_path: Path
+) -> None:
+    snap = tmp_path / MONTH
+    shutil.copytree(city["snapshot"], snap)
+    prepare(snapshot=snap, month=MONTH, threads=2)
+    results = {}
+    for engine in ("duckdb", "spark"):
+        out = tmp_path / engine
+        summary = screen(
+            snapshot=snap, enrolments=city["enrolments"], policy=city["policy"], out_dir=out, engine=engine
+        )
+        assert summary["facts"] == "prepared"
+        results[engine] = rows(out / f"alerts-{MONTH}.parquet")
+    assert len(results["duckdb"]) > 50
+    assert results["spark"] == results["duckdb"]

@@ -594,6 +594,20 @@ def _reject(actor: Any, result: ImportResult, ip: str) -> ImportResult:
     return result
 
 
+def _prepare_facts(staging: Path, month: str, warnings: list[str]) -> str | None:
+    """The month's screening facts (monitoring.engine.prepare), built once here so that every screening
+    of this snapshot reads them. They only save time: when they cannot be built the import still
+    succeeds, with a warning, and the screening builds them in its run."""
+    from minzheng.monitoring.engine import prepare
+
+    try:
+        done = prepare(snapshot=staging, month=month, memory_limit=store.DUCKDB_MEMORY_LIMIT)
+    except Exception as e:  # any failure here only costs the screening time
+        warnings.append(f"筛查事实预计算未完成（{type(e).__name__}），筛查时将现场计算")
+        return None
+    return Path(done["path"]).name
+
+
 def _import(*, actor: Any, source_dir: Path, root: Path, ip: str) -> ImportResult:
     folder = source_dir.name
     result = ImportResult(status="", month=folder if MONTH_RE.fullmatch(folder) else "", manifest_sha256="")
@@ -650,6 +664,7 @@ def _import(*, actor: Any, source_dir: Path, root: Path, ip: str) -> ImportResul
         con.close()
         _remove(staging / ".duckdb")
         shutil.copyfile(source_dir / "manifest.json", staging / "manifest.json")
+        facts = _prepare_facts(staging, month, result.warnings)
         meta = {
             "month": month,
             "manifest_sha256": result.manifest_sha256,
@@ -670,6 +685,7 @@ def _import(*, actor: Any, source_dir: Path, root: Path, ip: str) -> ImportResul
             },
             "missing": result.missing,
             "warnings": result.warnings,
+            "screening_facts": facts,
         }
         (staging / store.SNAPSHOT_META).write_text(
             json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"

@@ -6,14 +6,18 @@ one SQL query. The SQL is written once, in DuckDB's dialect, and the runner tran
 for Spark, so the city (DuckDB) and the province (Spark) run literally the same rules.
 
 How to read a rule's SQL
-  * It selects from shared tables the runner builds first, once per month (see STAGES):
+  * It selects from shared tables the runner builds first, once per month. FACTS depend only on the
+    snapshot and its month and are prepared once when the snapshot is imported; STAGES add the month's
+    enrolments and policy figures:
       person     one row per population-register record: `pid` (the ID number as an integer), `hid`
                  (the household as an integer), region, age, death date, alive at month end, and the
-                 programmes the person is enrolled in this month;
+                 programmes the person is enrolled in this month (from the fact pfacts + enrolments);
       income, finance, vehicle, business, disability, medical, education, home
                  one row per person with that source's facts for the month (sums, counts, flags);
+      dup        ID numbers registered more than once;
       hh         one row per household: members alive at month end, the household's income and assets,
-                 the dibao standard of the head's county and hukou type, enrolment flags;
+                 the dibao standard of the head's county and hukou type, enrolment flags (from the
+                 prepared roll-up hfacts);
       dibao_hh   the same for households with a dibao member, plus re-verification details.
   * `{{name}}` is a policy figure for the month (Policy.params, defaults in DEFAULT_PARAMS) or a date of
     the month ({{month}}, {{month_start}}, {{month_end}}, {{vehicle_new_since}}); `{{turning:KEY}}` is
@@ -121,6 +125,8 @@ class Stage:
     sql: str
     description: str
     compress: bool = True  # keep it bit-packed in memory (DuckDB); off for tables scanned whole by rules
+    view: bool = False  # cheap to recompute: a view, not a table
+    load: bool = False  # a fact several stages read: loaded into memory when read from prepared files
 
 
 # ----------------------------------------------------------------------------- sources
@@ -213,26 +219,20 @@ def money(expr: str) -> str:
 
 
 # ----------------------------------------------------------------------------- shared stages
+# Two tiers. FACTS depend only on the snapshot and its month — not on policy figures, not on who is
+# enrolled — so `prepare` builds them once when a snapshot is imported (the ID strings turned into
+# integer keys, per-person sums, the household roll-up) and every screening of that month reads them;
+# without prepared facts the runner builds them in the run from the same SQL. STAGES then apply the
+# month's enrolments and policy figures on top of the facts.
 _P = pid_of("id_number")
 MONEY = "DECIMAL(18,4)"  # exact yuan amounts (4 places keep wage × (1 − rate) exact)
 
-# Who is enrolled this month: start_month ≤ month ≤ last_month (open-ended when last_month is null).
-ENROL_SQL = f"""
-SELECT {_P} AS pid, programme, last_month
-FROM src_enrolments
-WHERE start_month <= {{{{month}}}} AND (last_month IS NULL OR last_month >= {{{{month}}}})
-"""
-
-# One row per population-register record (a person registered in two households has two rows).
-PERSON_SQL = f"""
+# ·· facts (snapshot + month) ··
+# One row per population-register record (a person registered in two households has two rows); alive =
+# not dead by the month's end.
+PFACTS_SQL = f"""
 WITH
 dth AS (SELECT {_P} AS pid, min(death_date) AS death_date FROM src_deaths GROUP BY 1),
-enr AS (
-  SELECT pid,
-         bool_or(programme = 'dibao') AS in_dibao, bool_or(programme = 'tekun') AS in_tekun,
-         bool_or(programme = 'high_age') AS in_high_age, bool_or(programme = 'child') AS in_child,
-         bool_or(programme = 'dibao' AND last_month IS NOT NULL) AS dibao_exit
-  FROM enrol GROUP BY 1),
 p AS (
   SELECT {_P} AS pid, {hid_of("household_no")} AS hid, birth_date,
          hukou_type = 'urban' AS urban, hukou_region AS region, relation = 'head' AS is_head
@@ -242,22 +242,16 @@ SELECT p.pid, p.hid, p.birth_date, p.urban, p.region, p.is_head,
             - CASE WHEN month(p.birth_date) * 100 + day(p.birth_date) > {{{{month_end_mmdd}}}}
                    THEN 1 ELSE 0 END AS SMALLINT) AS age,
        d.death_date,
-       d.death_date IS NULL OR d.death_date > {{{{month_end}}}} AS alive,
-       coalesce(e.in_dibao, false) AS in_dibao, coalesce(e.in_tekun, false) AS in_tekun,
-       coalesce(e.in_high_age, false) AS in_high_age, coalesce(e.in_child, false) AS in_child,
-       coalesce(e.dibao_exit, false) AS dibao_exit
+       d.death_date IS NULL OR d.death_date > {{{{month_end}}}} AS alive
 FROM p
 LEFT JOIN dth d ON d.pid = p.pid
-LEFT JOIN enr e ON e.pid = p.pid
 """
 
-# Income of the month per person: wages of the month × (1 − employment deduction) + pensions +
-# unemployment benefit active in the month (exchange.md; 就业成本扣减, seed 002).
-INCOME_SQL = f"""
-SELECT pid, CAST(sum(unemp) AS BIGINT) AS unemp,
-       CAST(sum(wage) * (1 - {{{{dibao.employment_deduction_rate}}}}) + sum(pension) + sum(unemp) AS {MONEY})
-         AS income,
-       bool_or(unemp_new) AS unemp_new
+# Income parts of the month per person (exchange.md): wages of the month, pensions, unemployment benefit
+# active in the month; the employment deduction (a policy figure) is applied by the income stage.
+INCOME_FACTS_SQL = f"""
+SELECT pid, CAST(sum(wage) AS BIGINT) AS wage, CAST(sum(pension) AS BIGINT) AS pension,
+       CAST(sum(unemp) AS BIGINT) AS unemp, bool_or(unemp_new) AS unemp_new
 FROM (
   SELECT {_P} AS pid, amount AS wage, 0 AS pension, 0 AS unemp, false AS unemp_new
   FROM src_wages WHERE "month" = {{{{month}}}}
@@ -281,20 +275,14 @@ SELECT pid, CAST(sum(amount) AS BIGINT) AS fin FROM (
 GROUP BY pid
 """
 
-# Motor vehicles other than a disability mobility vehicle (policy.md asset test); "new" = registered in
-# the last dibao.vehicle_new_months months.
-VEHICLE_SQL = f"""
-SELECT {_P} AS pid, CAST(count(*) AS INTEGER) AS n_veh,
-       CAST(count(*) FILTER (WHERE registered_date >= {{{{vehicle_new_since}}}}) AS INTEGER) AS n_veh_new,
-       max(registered_date) AS veh_last
-FROM src_vehicles WHERE vehicle_kind <> 'disability' GROUP BY 1
+# Motor vehicles other than a disability mobility vehicle (policy.md asset test), one row each.
+VEHICLE_FACTS_SQL = f"""
+SELECT {_P} AS pid, registered_date FROM src_vehicles WHERE vehicle_kind <> 'disability'
 """
 
-BUSINESS_SQL = f"""
-SELECT {_P} AS pid, CAST(count(*) AS INTEGER) AS n_biz, max(registered_capital) AS biz_cap
-FROM src_businesses
-WHERE status = 'active' AND registered_capital > {{{{dibao.business_capital_max}}}}
-GROUP BY 1
+# Active businesses, one row each (the capital limit is a policy figure, applied by the business stage).
+BUSINESS_FACTS_SQL = f"""
+SELECT {_P} AS pid, registered_capital FROM src_businesses WHERE status = 'active'
 """
 
 # Disability certificates issued by the month's end: the most severe grade (1 is most severe) and
@@ -320,102 +308,155 @@ FROM src_education GROUP BY 1
 
 HOME_SQL = f"SELECT DISTINCT {_P} AS pid, property_no FROM src_real_estate WHERE \"use\" = 'residential'"
 
-# Household facts, written once (household_facts_sql) for two member sets:
-#   hh         every household: members alive, income, assets, the standard, enrolment flags (rules 3–6);
-#   dibao_hh   households with a dibao member, plus re-verification details (rule 2) — computed from
-#              their members only, so re-verifying the caseload never waits for the whole city.
-# The representative is the head (else the smallest ID): non-heads get 4·10^18 added to their key so
-# that one min() finds the head first.
+# ID numbers registered more than once in the population register (rule 7).
+DUP_SQL = "SELECT pid FROM pfacts GROUP BY pid HAVING count(*) > 1"
+
+# The household roll-up of the facts (hfacts), policy-free: members alive at the month's end, their wages
+# and other income, financial assets, vehicles, distinct homes, the largest capital of an active business,
+# and the representative — the head, else the smallest ID (non-heads get 4·10^18 added to their key so
+# that one min() finds the head first). Figures of members dead by the month's end count zero.
 _REP_KEY = "CASE WHEN p.is_head THEN p.pid ELSE p.pid + 4000000000000000000 END"
+_REP_PID = (
+    "CASE WHEN a.rep_key >= 4000000000000000000 THEN a.rep_key - 4000000000000000000 ELSE a.rep_key END"
+)
+# the standard is joined on the head's county and hukou type, carried as one integer
+STD_KEY = "CAST(TRY_CAST(left({region}, 6) AS INTEGER) * 2 + CASE WHEN {urban} THEN 1 ELSE 0 END AS INTEGER)"
 
 
-def household_facts_sql(members: str, *, subset: bool, assets: bool, details: bool = False) -> str:
-    """`members`: the person rows of the households to describe (a query over person); `subset`: they are
-    a small part of the city; `assets`: add the asset tests' figures; `details`: add re-verification
-    details (new vehicles, latest registration, largest business capital)."""
+def _alive(expr: str, name: str) -> str:
+    return f"CASE WHEN p.alive THEN coalesce({expr}, 0) ELSE 0 END AS {name}"
 
-    def facts(table: str) -> str:
-        # for a subset of households, cut each fact table down to their members first, so that every
-        # join builds its hash table on the small side
-        return f"(SELECT * FROM {table} WHERE pid IN (SELECT pid FROM p))" if subset else table
 
-    def alive_sum(expr: str, name: str) -> str:
-        return f"CASE WHEN p.alive THEN coalesce({expr}, 0) ELSE 0 END AS {name}"
-
-    m_cols = [alive_sum("i.income", "income")]
-    joins = [f"LEFT JOIN {facts('income')} i ON i.pid = p.pid"]
-    aggs = [f"CAST(sum(income) AS {MONEY}) AS income"]
-    out = ["a.income"]
-    res_cte, res_join = "", ""
-    if assets:
-        m_cols += [alive_sum("f.fin", "fin"), alive_sum("v.n_veh", "n_veh"), alive_sum("b.n_biz", "n_biz")]
-        joins += [
-            f"LEFT JOIN {facts('finance')} f ON f.pid = p.pid",
-            f"LEFT JOIN {facts('vehicle')} v ON v.pid = p.pid",
-            f"LEFT JOIN {facts('business')} b ON b.pid = p.pid",
-        ]
-        aggs += [
-            "CAST(sum(fin) AS BIGINT) AS fin",
-            "CAST(sum(n_veh) AS INTEGER) AS n_veh",
-            "CAST(sum(n_biz) AS INTEGER) AS n_biz",
-        ]
-        out += ["a.fin", "a.n_veh", "a.n_biz", "coalesce(r.n_res, 0) AS n_res"]
-        res_cte = f"""
+HFACTS_SQL = f"""
+WITH
 res AS (  -- distinct homes owned by members alive at month end (joint owners count one home)
   SELECT p.hid, CAST(count(DISTINCT r.property_no) AS INTEGER) AS n_res
-  FROM {facts("home")} r JOIN p ON p.pid = r.pid
-  WHERE p.alive GROUP BY p.hid),"""
-        res_join = "LEFT JOIN res r ON r.hid = a.hid"
-    if details:
-        m_cols += [
-            alive_sum("v.n_veh_new", "n_veh_new"),
-            "CASE WHEN p.alive THEN v.veh_last END AS veh_last",
-            "CASE WHEN p.alive THEN b.biz_cap END AS biz_cap",
-        ]
-        aggs += [
-            "CAST(sum(n_veh_new) AS INTEGER) AS n_veh_new",
-            "max(veh_last) AS veh_last",
-            "max(biz_cap) AS biz_cap",
-        ]
-        out += ["a.n_veh_new", "a.veh_last", "a.biz_cap"]
-    sep = ",\n    "
-    return f"""
-WITH
-p AS ({members}),{res_cte}
-m AS (  -- every member with the figures the household sums; figures of the dead count zero
-  SELECT p.hid, {_REP_KEY} AS rep_key, p.region, p.urban, p.alive, p.in_dibao, p.in_tekun, p.dibao_exit,
-    {sep.join(m_cols)}
-  FROM p
-  {" ".join(joins)}),
-agg AS (
+  FROM home r JOIN pfacts p ON p.pid = r.pid
+  WHERE p.alive GROUP BY p.hid),
+m AS (
+  SELECT p.hid, {_REP_KEY} AS rep_key, p.region, p.urban, p.alive,
+    {_alive("i.wage", "wage")}, {_alive("i.pension + i.unemp", "other_income")},
+    {_alive("f.fin", "fin")}, {_alive("v.n_veh", "n_veh")},
+    CASE WHEN p.alive THEN b.biz_cap END AS biz_cap
+  FROM pfacts p
+  LEFT JOIN income_facts i ON i.pid = p.pid
+  LEFT JOIN finance f ON f.pid = p.pid
+  LEFT JOIN (SELECT pid, CAST(count(*) AS INTEGER) AS n_veh FROM vehicle_facts GROUP BY pid) v
+    ON v.pid = p.pid
+  LEFT JOIN (SELECT pid, max(registered_capital) AS biz_cap FROM business_facts GROUP BY pid) b
+    ON b.pid = p.pid),
+a AS (
   SELECT hid,
     CAST(sum(CASE WHEN alive THEN 1 ELSE 0 END) AS INTEGER) AS n_alive,
-    min(rep_key) AS rep_key,
-    arg_min(region, rep_key) AS region,
-    arg_min(urban, rep_key) AS urban,
-    bool_or(in_dibao) AS in_dibao,
-    bool_or(in_tekun) AS in_tekun,
-    bool_or(dibao_exit) AS dibao_exit,
-    {sep.join(aggs)}
+    min(rep_key) AS rep_key, arg_min(region, rep_key) AS region, arg_min(urban, rep_key) AS urban,
+    CAST(sum(wage) AS BIGINT) AS wage, CAST(sum(other_income) AS BIGINT) AS other_income,
+    CAST(sum(fin) AS BIGINT) AS fin, CAST(sum(n_veh) AS INTEGER) AS n_veh, max(biz_cap) AS biz_cap
   FROM m GROUP BY hid)
-SELECT a.hid, a.n_alive,
-       CASE WHEN a.rep_key >= 4000000000000000000 THEN a.rep_key - 4000000000000000000 ELSE a.rep_key END
-         AS rep_pid,
-       a.region, a.urban, a.in_dibao, a.in_tekun, a.dibao_exit, {", ".join(out)}, s.standard AS std
-FROM agg a
-{res_join}
-LEFT JOIN standards s ON s.county6 = left(a.region, 6)
-                      AND s.hukou_type = CASE WHEN a.urban THEN 'urban' ELSE 'rural' END
+SELECT a.hid, a.n_alive, {_REP_PID} AS rep_pid, a.region, a.urban, a.wage, a.other_income, a.fin,
+       a.n_veh, coalesce(r.n_res, 0) AS n_res, a.biz_cap,
+       {STD_KEY.format(region="a.region", urban="a.urban")} AS std_key
+FROM a LEFT JOIN res r ON r.hid = a.hid
+"""
+
+# ·· stages (the month's enrolments and policy figures) ··
+# Who is enrolled this month: start_month ≤ month ≤ last_month (open-ended when last_month is null).
+ENROL_SQL = f"""
+SELECT {_P} AS pid, programme, last_month
+FROM src_enrolments
+WHERE start_month <= {{{{month}}}} AND (last_month IS NULL OR last_month >= {{{{month}}}})
+"""
+
+# pfacts plus the programmes the person is enrolled in this month.
+PERSON_SQL = """
+WITH enr AS (
+  SELECT pid,
+         bool_or(programme = 'dibao') AS in_dibao, bool_or(programme = 'tekun') AS in_tekun,
+         bool_or(programme = 'high_age') AS in_high_age, bool_or(programme = 'child') AS in_child,
+         bool_or(programme = 'dibao' AND last_month IS NOT NULL) AS dibao_exit
+  FROM enrol GROUP BY 1)
+SELECT p.*,
+       coalesce(e.in_dibao, false) AS in_dibao, coalesce(e.in_tekun, false) AS in_tekun,
+       coalesce(e.in_high_age, false) AS in_high_age, coalesce(e.in_child, false) AS in_child,
+       coalesce(e.dibao_exit, false) AS dibao_exit
+FROM pfacts p
+LEFT JOIN enr e ON e.pid = p.pid
+"""
+
+# Income of the month per person: wages × (1 − employment deduction) + pensions + unemployment benefit
+# (exchange.md; 就业成本扣减, seed 002).
+INCOME_SQL = f"""
+SELECT pid, unemp, unemp_new,
+       CAST(wage * (1 - {{{{dibao.employment_deduction_rate}}}}) + pension + unemp AS {MONEY}) AS income
+FROM income_facts
+"""
+
+# "new" vehicle = registered in the last dibao.vehicle_new_months months.
+VEHICLE_SQL = """
+SELECT pid, CAST(count(*) AS INTEGER) AS n_veh,
+       CAST(count(*) FILTER (WHERE registered_date >= {{vehicle_new_since}}) AS INTEGER) AS n_veh_new,
+       max(registered_date) AS veh_last
+FROM vehicle_facts GROUP BY 1
+"""
+
+BUSINESS_SQL = """
+SELECT pid, CAST(count(*) AS INTEGER) AS n_biz, max(registered_capital) AS biz_cap
+FROM business_facts WHERE registered_capital > {{dibao.business_capital_max}}
+GROUP BY 1
 """
 
 
-HH_SQL = household_facts_sql("SELECT * FROM person", subset=False, assets=True)
-DIBAO_HH_SQL = household_facts_sql(
-    "SELECT * FROM person WHERE hid IN (SELECT hid FROM person WHERE in_dibao)",
-    subset=True,
-    assets=True,
-    details=True,
-)
+def month_households_sql(*, dibao_only: bool) -> str:
+    """The households of the month: the prepared roll-up (hfacts) with the month's figures — income
+    after the employment deduction (a rate applied to a sum of integers, so exactly the sum of each
+    member's deducted wage), the largest capital of a business over the limit, the dibao standard of the
+    head's county and hukou type, and whether a member is in dibao / tekun (渐退期: dibao_exit).
+    `dibao_only`: only households with a dibao member, plus re-verification details from their members
+    alive at the month's end (vehicles registered in the new-vehicle window and the latest registration,
+    businesses over the capital limit) — the whole caseload re-verified without touching the city."""
+    if dibao_only:
+        ctes = """
+dh AS (SELECT DISTINCT hid FROM person WHERE in_dibao),
+p AS (  -- one pass over the register for every member of those households
+  SELECT pid, hid, alive, in_dibao, in_tekun, dibao_exit FROM person WHERE hid IN (SELECT hid FROM dh)),
+e AS (
+  SELECT hid, bool_or(in_dibao) AS in_dibao, bool_or(in_tekun) AS in_tekun, bool_or(dibao_exit) AS dibao_exit
+  FROM p GROUP BY hid),
+m AS (SELECT pid, hid FROM p WHERE alive),
+v AS (
+  SELECT m.hid, CAST(sum(v.n_veh_new) AS INTEGER) AS n_veh_new, max(v.veh_last) AS veh_last
+  FROM m JOIN (SELECT * FROM vehicle WHERE pid IN (SELECT pid FROM m)) v ON v.pid = m.pid GROUP BY m.hid),
+b AS (
+  SELECT m.hid, CAST(sum(b.n_biz) AS INTEGER) AS n_biz
+  FROM m JOIN (SELECT * FROM business WHERE pid IN (SELECT pid FROM m)) b ON b.pid = m.pid GROUP BY m.hid)"""
+        source = "(SELECT * FROM hfacts WHERE hid IN (SELECT hid FROM dh)) a JOIN e ON e.hid = a.hid"
+        details = """,
+       coalesce(v.n_veh_new, 0) AS n_veh_new, v.veh_last, coalesce(b.n_biz, 0) AS n_biz"""
+        joins = "LEFT JOIN v ON v.hid = a.hid LEFT JOIN b ON b.hid = a.hid"
+    else:
+        ctes = """
+e AS (
+  SELECT hid, bool_or(in_dibao) AS in_dibao, bool_or(in_tekun) AS in_tekun, bool_or(dibao_exit) AS dibao_exit
+  FROM person WHERE in_dibao OR in_tekun GROUP BY hid)"""
+        source = "hfacts a LEFT JOIN e ON e.hid = a.hid"
+        details, joins = "", ""
+    return f"""
+WITH{ctes}
+SELECT a.hid, a.n_alive, a.rep_pid, a.region, a.urban,
+       coalesce(e.in_dibao, false) AS in_dibao, coalesce(e.in_tekun, false) AS in_tekun,
+       coalesce(e.dibao_exit, false) AS dibao_exit,
+       CAST(a.wage * (1 - {{{{dibao.employment_deduction_rate}}}}) + a.other_income AS {MONEY}) AS income,
+       a.fin, a.n_veh, a.n_res,
+       CASE WHEN a.biz_cap > {{{{dibao.business_capital_max}}}} THEN a.biz_cap END AS biz_cap,
+       s.standard AS std{details}
+FROM {source}
+{joins}
+LEFT JOIN standards s ON s.std_key = a.std_key
+"""
+
+
+DIBAO_HH_SQL = month_households_sql(dibao_only=True)
+HH_SQL = month_households_sql(dibao_only=False)
+
 # 困难指数 inputs, only for the households of alerts that carry one (`difficulty_target`, built by the
 # runner from those rules' results).
 DIFFICULTY_FACTS_SQL = """
@@ -450,25 +491,34 @@ agg AS (
 SELECT agg.*, coalesce(res.n_res, 0) AS n_res FROM agg LEFT JOIN res ON res.hid = agg.hid
 """
 
-STAGES: list[Stage] = [
-    Stage("enrol", ENROL_SQL, "本月在保的登记记录（起止月份覆盖本月）"),
-    # person stays uncompressed: age-in and death rules scan it whole, ~1.5× faster on plain columns
-    Stage(
-        "person",
-        PERSON_SQL,
-        "人员：户、出生日期、年龄、死亡日期、本月在保项目（每条户籍记录一行）",
-        compress=False,
-    ),
-    Stage("income", INCOME_SQL, "人员本月收入：工资（扣减就业成本）、养老金、失业金"),
-    Stage("finance", FINANCE_SQL, "人员金融资产：存款、证券、保险现金价值"),
-    Stage("vehicle", VEHICLE_SQL, "人员机动车（不含残疾人代步车）"),
-    Stage("business", BUSINESS_SQL, "人员名下注册资本超限的在营企业"),
+FACTS: list[Stage] = [
+    # pfacts stays uncompressed: the person stage reads it whole
+    Stage("pfacts", PFACTS_SQL, "人员：户、出生日期、年龄、死亡日期（每条户籍记录一行）", compress=False),
+    Stage("income_facts", INCOME_FACTS_SQL, "人员本月收入构成：工资、养老金、失业金", load=True),
+    Stage("finance", FINANCE_SQL, "人员金融资产：存款、证券、保险现金价值", load=True),
+    Stage("vehicle_facts", VEHICLE_FACTS_SQL, "机动车（不含残疾人代步车）"),
+    Stage("business_facts", BUSINESS_FACTS_SQL, "在营企业及注册资本"),
     Stage("disability", DISABILITY_SQL, "人员残疾等级与本月新发重度残疾证"),
     Stage("medical", MEDICAL_SQL, "人员本月医疗自付费用"),
     Stage("education", EDUCATION_SQL, "在读学生"),
-    Stage("home", HOME_SQL, "人员名下住宅"),
+    Stage("home", HOME_SQL, "人员名下住宅", load=True),
+    Stage("dup", DUP_SQL, "重复登记的身份证号"),
+    Stage(
+        "hfacts",
+        HFACTS_SQL,
+        "家庭汇总（与政策无关部分）：在世人数、工资与其他收入、金融资产、车辆、住房、最高注册资本",
+    ),
+]
+STAGES: list[Stage] = [
+    Stage("enrol", ENROL_SQL, "本月在保的登记记录（起止月份覆盖本月）"),
+    # person stays uncompressed: age-in and death rules scan it whole, ~1.5× faster on plain columns
+    Stage("person", PERSON_SQL, "人员及本月在保项目", compress=False),
+    Stage("income", INCOME_SQL, "人员本月收入：工资（扣减就业成本）、养老金、失业金"),
+    Stage("vehicle", VEHICLE_SQL, "人员机动车数、新购车辆数"),
+    Stage("business", BUSINESS_SQL, "人员名下注册资本超限的在营企业"),
     Stage("dibao_hh", DIBAO_HH_SQL, "低保家庭事实（仅含低保成员的家庭）及复核明细：新购车辆、最高注册资本"),
-    Stage("hh", HH_SQL, "家庭月度事实：在世人数、家庭收入与资产、低保标准、在保标志"),
+    # hh stays uncompressed: written once, read by many rules; compressing it costs more than it saves
+    Stage("hh", HH_SQL, "家庭月度事实：在世人数、家庭收入与资产、低保标准、在保标志", view=True),
 ]
 DIFFICULTY_STAGE = Stage("difficulty", DIFFICULTY_FACTS_SQL, "困难指数所需的家庭事实（仅限相关预警家庭）")
 
@@ -479,7 +529,7 @@ ASSETS = ("deposits", "securities", "insurance", "vehicles", "real_estate", "bus
 _PER_CAPITA = "CAST(income AS DOUBLE) / n_alive"
 _ASSET_TESTS = (
     "fin <= {{dibao.financial_assets_months}} * std * n_alive AND n_veh = 0 "
-    "AND n_res <= {{dibao.residential_properties_max}} AND n_biz = 0"
+    "AND n_res <= {{dibao.residential_properties_max}} AND biz_cap IS NULL"
 )
 _HH_SELECT = "SELECT rep_pid AS pid, hid, region AS region_code"
 
@@ -688,7 +738,7 @@ WHERE NOT in_dibao AND NOT in_tekun AND n_alive > 0
         sql=f"""
 SELECT p.pid, p.hid, p.region AS region_code,
   {evidence(本月医疗自付=money("md.oop"), 阈值="{{monitoring.medical_threshold}}")} AS evidence
-FROM medical md JOIN person p ON p.pid = md.pid JOIN hh h ON h.hid = p.hid
+FROM medical md JOIN person p ON p.pid = md.pid JOIN hfacts h ON h.hid = p.hid
 WHERE md.oop > {{{{monitoring.medical_threshold}}}} AND h.n_alive > 0
 """,
         basis="policy.md 临时救助 支出型 (medical expenses); threshold is a policy figure",
@@ -704,7 +754,7 @@ WHERE md.oop > {{{{monitoring.medical_threshold}}}} AND h.n_alive > 0
         sql=f"""
 SELECT p.pid, p.hid, p.region AS region_code,
   {evidence(残疾等级="ds.grade", 说明="'本月新发一、二级残疾证'")} AS evidence
-FROM disability ds JOIN person p ON p.pid = ds.pid JOIN hh h ON h.hid = p.hid
+FROM disability ds JOIN person p ON p.pid = ds.pid JOIN hfacts h ON h.hid = p.hid
 WHERE ds.severe_new AND h.n_alive > 0
 """,
         basis="issue 6 rule 5 (new grade 1–2 disability issued in the month)",
@@ -720,7 +770,7 @@ WHERE ds.severe_new AND h.n_alive > 0
         sql=f"""
 SELECT p.pid, p.hid, p.region AS region_code,
   {evidence(失业金=money("i.unemp"), 说明="'本月开始领取失业保险金'")} AS evidence
-FROM income i JOIN person p ON p.pid = i.pid JOIN hh h ON h.hid = p.hid
+FROM income i JOIN person p ON p.pid = i.pid JOIN hfacts h ON h.hid = p.hid
 WHERE i.unemp_new AND h.n_alive > 0
 """,
         basis="issue 6 rule 5 (unemployment started in the month)",
@@ -734,26 +784,32 @@ WHERE i.unemp_new AND h.n_alive > 0
         action="上门慰问，给予急难型临时救助并评估低保资格",
         difficulty=True,
         sql=f"""
-WITH d AS (  -- members who died this month with an income of their own
+WITH dead AS (SELECT pid, hid, region, death_date FROM person
+              WHERE death_date BETWEEN {{{{month_start}}}} AND {{{{month_end}}}}),
+d AS (  -- members who died this month with an income of their own
   SELECT p.pid, p.hid, p.region, p.death_date, i.income
-  FROM person p JOIN income i ON i.pid = p.pid
-  WHERE p.death_date BETWEEN {{{{month_start}}}} AND {{{{month_end}}}} AND i.income > 0),
-top AS (  -- the highest income among members alive at the month's start, in those households
-  SELECT p.hid, max(i.income) AS max_income
-  FROM person p JOIN income i ON i.pid = p.pid
-  WHERE p.hid IN (SELECT hid FROM d) AND (p.death_date IS NULL OR p.death_date >= {{{{month_start}}}})
+  FROM dead p JOIN (SELECT * FROM income WHERE pid IN (SELECT pid FROM dead)) i ON i.pid = p.pid
+  WHERE i.income > 0),
+mem AS (  -- members of those households alive at the month's start
+  SELECT pid, hid, alive FROM person
+  WHERE hid IN (SELECT hid FROM d) AND (death_date IS NULL OR death_date >= {{{{month_start}}}})),
+top AS (  -- the highest income among them; members and income left at the month's end
+  SELECT p.hid, max(i.income) AS max_income,
+         CAST(count(*) FILTER (WHERE p.alive) AS INTEGER) AS n_alive,
+         sum(CASE WHEN p.alive THEN coalesce(i.income, 0) ELSE 0 END) AS income
+  FROM mem p LEFT JOIN (SELECT * FROM income WHERE pid IN (SELECT pid FROM mem)) i ON i.pid = p.pid
   GROUP BY p.hid)
 SELECT d.pid, d.hid, d.region AS region_code,
   {
             evidence(
                 死亡日期="CAST(d.death_date AS VARCHAR)",
                 本人月收入=money("d.income"),
-                在世人数="h.n_alive",
-                家庭剩余月收入=money("h.income"),
+                在世人数="t.n_alive",
+                家庭剩余月收入=money("t.income"),
             )
         } AS evidence
-FROM d JOIN top t ON t.hid = d.hid JOIN hh h ON h.hid = d.hid
-WHERE d.income = t.max_income AND h.n_alive > 0
+FROM d JOIN top t ON t.hid = d.hid
+WHERE d.income = t.max_income AND t.n_alive > 0
 """,
         basis="issue 6 rule 5: the main earner is the member with the highest income",
     ),
@@ -820,7 +876,7 @@ adults AS (  -- households of c with another member alive and aged 18 .. age_min
 SELECT c.pid, c.hid, c.region AS region_code,
   {evidence(出生日期="CAST(c.birth_date AS VARCHAR)", 年龄="{{tekun.age_min}}", 家庭在世人数="h.n_alive")}
     AS evidence
-FROM c JOIN hh h ON h.hid = c.hid
+FROM c JOIN hfacts h ON h.hid = c.hid
 LEFT JOIN adults a ON a.hid = c.hid
 WHERE a.hid IS NULL
 """,
@@ -852,7 +908,7 @@ FROM person WHERE {{{{turning:child.end_age}}}} AND in_child
 SELECT pid, min(hid) AS hid, arg_min(region, hid) AS region_code,
   {evidence(户籍记录数="count(*)", 涉及户数="count(DISTINCT hid)")} AS evidence
 FROM person
-WHERE pid IN (SELECT pid FROM person GROUP BY pid HAVING count(*) > 1)
+WHERE pid IN (SELECT pid FROM dup)
 GROUP BY pid
 """,
         basis="issue 6 rule 7 (one person in two households)",

@@ -17,10 +17,12 @@ from __future__ import annotations
 import calendar
 import contextlib
 import csv
+import hashlib
 import json
 import os
 import re
 import resource
+import shutil
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -190,7 +192,7 @@ def _file_columns(path: Path) -> list[str]:
         return [c.strip() for c in next(csv.reader(f), [])]
 
 
-_STAGE_NAMES = {stage.name for stage in R.STAGES}
+_STAGE_NAMES = {stage.name for stage in (*R.FACTS, *R.STAGES)}
 _TABLE_REF = re.compile(r"\b(?:FROM|JOIN)\s+([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
 
 
@@ -246,6 +248,16 @@ class _DuckDB:
 
     def register_empty(self, view: str, columns: dict[str, str]) -> None:
         self.con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT {_select_list(columns, [])} LIMIT 0")
+
+    def register_parquet(self, view: str, path: Path) -> None:
+        self.con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM read_parquet({_quote(path)})")
+
+    def export(self, name: str, path: Path) -> None:
+        # snappy: a third faster to read back than zstd, and the facts are read every run
+        self.con.execute(f"COPY {name} TO {_quote(path)} (FORMAT parquet, COMPRESSION snappy)")
+
+    def view(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
 
     def materialise(self, name: str, sql: str, compact: bool = False) -> int:
         if compact:  # into the compressed database, compressed by the checkpoint
@@ -323,6 +335,13 @@ class _Spark:
 
     def register_empty(self, view: str, columns: dict[str, str]) -> None:
         self.spark.sql(self.sql(f"SELECT {_select_list(columns, [])} LIMIT 0")).createOrReplaceTempView(view)
+
+    def register_parquet(self, view: str, path: Path) -> None:
+        self.spark.read.parquet(str(path)).createOrReplaceTempView(view)
+
+    def view(self, name: str, sql: str) -> None:
+        self.spark.sql(sql).createOrReplaceTempView(name)
+        self.cached.append(name)
 
     def materialise(self, name: str, sql: str, compact: bool = False) -> int:
         # an eager local checkpoint keeps the result and cuts its lineage, so later queries plan against
@@ -453,6 +472,124 @@ def write_atomic(table: pa.Table, path: Path, batch_rows: int = 65_536) -> None:
             os.close(fd)
 
 
+# ----------------------------------------------------------------------------- snapshot facts
+# The facts of a snapshot's month (rules.FACTS) are prepared once, when the snapshot is imported, into
+# SNAPSHOT/facts-YYYY-MM/<fact>.parquet with facts.json naming the facts' SQL version and the snapshot
+# they came from; every screening of that month reads them. Facts stale by either are rebuilt in the run.
+FACTS_FILE = "facts.json"
+FACTS_VERSION = hashlib.sha256(
+    json.dumps([[st.name, st.sql] for st in R.FACTS] + [R.SOURCE_COLUMNS], sort_keys=True).encode()
+).hexdigest()[:16]
+_FACT_PLACEHOLDERS = {"month", "month_start", "month_end", "month_end_mmdd", "year", "month_number"}
+
+
+def facts_path(snapshot: Path, month: str) -> Path:
+    return Path(snapshot) / f"facts-{month}"
+
+
+def _snapshot_key(snapshot: Path) -> str:
+    """Fingerprint of a snapshot: its manifest and the names and sizes of its source files."""
+    h = hashlib.sha256()
+    manifest = snapshot / "manifest.json"
+    if manifest.is_file():
+        h.update(manifest.read_bytes())
+    for name in sorted(R.SOURCE_COLUMNS):
+        f = _source_file(snapshot, name)
+        if f is not None:
+            h.update(f"{f.name}:{f.stat().st_size};".encode())
+    return h.hexdigest()
+
+
+def facts_ready(snapshot: Path, month: str) -> Path | None:
+    """The prepared facts directory of `month`, or None when absent, incomplete or stale."""
+    snapshot = Path(snapshot)
+    folder = facts_path(snapshot, month)
+    try:
+        meta = json.loads((folder / FACTS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if (
+        not isinstance(meta, dict)
+        or meta.get("version") != FACTS_VERSION
+        or meta.get("month") != month
+        or meta.get("snapshot") != _snapshot_key(snapshot)
+    ):
+        return None
+    if not all((folder / f"{st.name}.parquet").is_file() for st in R.FACTS):
+        return None
+    return folder
+
+
+def _render_fact(sql: str, month: str) -> str:
+    """A fact's SQL for `month`. Facts may read dates of the month only, never a policy figure: that is
+    what lets one preparation serve every screening of the month, whatever the policy."""
+    extra = set(_PLACEHOLDER.findall(sql)) - _FACT_PLACEHOLDERS
+    if extra:
+        raise ScreeningError(f"快照事实不得引用政策参数：{'、'.join(sorted(extra))}")
+    return render(sql, Policy(month=month, standards=[]))
+
+
+def _register_sources(eng: _DuckDB | _Spark, snapshot: Path) -> set[str]:
+    """Registers every source as src_<name> (an empty table when not delivered); returns the delivered."""
+    delivered = set()
+    for name, columns in R.SOURCE_COLUMNS.items():
+        f = _source_file(snapshot, name)
+        if f is None:
+            eng.register_empty(f"src_{name}", columns)
+        else:
+            eng.register_file(f"src_{name}", f, columns)
+            delivered.add(name)
+    return delivered
+
+
+def prepare(
+    *,
+    snapshot: Path,
+    month: str,
+    threads: int | None = None,
+    memory_limit: str | None = None,
+) -> dict[str, Any]:
+    """Builds the facts of `month` from `snapshot` and publishes them as snapshot/facts-<month>/ (a
+    temporary directory renamed into place, so a kill leaves either the old facts or none, never a
+    partial set). Returns {"path", "rows", "seconds"}."""
+    t_all = time.perf_counter()
+    _check_month(month)
+    snapshot = Path(snapshot)
+    if not snapshot.is_dir():
+        raise ScreeningError(f"数据快照目录不存在：{snapshot}")
+    target = facts_path(snapshot, month)
+    tmp = snapshot / f".facts-{month}.{os.getpid()}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    rows: dict[str, int] = {}
+    seconds: dict[str, float] = {}
+    try:
+        eng = _DuckDB(threads, memory_limit, tmp / "spill")
+        try:
+            key = _snapshot_key(snapshot)
+            _register_sources(eng, snapshot)
+            for st in R.FACTS:
+                t0 = time.perf_counter()
+                rows[st.name] = eng.materialise(st.name, _render_fact(st.sql, month), compact=st.compress)
+                eng.export(st.name, tmp / f"{st.name}.parquet")
+                seconds[f"fact:{st.name}"] = time.perf_counter() - t0
+        finally:
+            eng.close()
+        shutil.rmtree(tmp / "spill", ignore_errors=True)
+        meta = {"version": FACTS_VERSION, "month": month, "snapshot": key, "rows": rows}
+        (tmp / FACTS_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+        old = snapshot / f".facts-{month}.{os.getpid()}.old"
+        if target.exists():
+            os.replace(target, old)
+        os.replace(tmp, target)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    seconds["total"] = time.perf_counter() - t_all
+    return {"path": str(target), "rows": rows, "seconds": {k: round(v, 4) for k, v in seconds.items()}}
+
+
 # ----------------------------------------------------------------------------- screen
 def screen(
     *,
@@ -465,11 +602,13 @@ def screen(
     progress: Callable[[str, float], None] | None = None,
     threads: int | None = None,
     memory_limit: str | None = None,
+    use_prepared: bool = True,
 ) -> dict:
     """Runs every rule, writes out_dir/alerts-<month>.parquet atomically and returns a summary
     {"alerts", "by_rule", "by_status", "skipped", "seconds", "engine", "peak_rss_mb", "output"}.
 
-    `previous` defaults to out_dir/alerts-<previous month>.parquet when that file exists."""
+    `previous` defaults to out_dir/alerts-<previous month>.parquet when that file exists. The snapshot's
+    facts are read from its prepared facts-<month>/ when valid (and `use_prepared`), else built here."""
     t_all = time.perf_counter()
     _check_month(policy.month)
     if not policy.standards:
@@ -507,14 +646,7 @@ def screen(
     try:
         # -- sources: a file absent from the snapshot was not delivered this month
         t0 = time.perf_counter()
-        delivered = set()
-        for name, columns in R.SOURCE_COLUMNS.items():
-            f = _source_file(snapshot, name)
-            if f is None:
-                eng.register_empty(f"src_{name}", columns)
-            else:
-                eng.register_file(f"src_{name}", f, columns)
-                delivered.add(name)
+        delivered = _register_sources(eng, snapshot)
         eng.register_file("src_enrolments", enrolments, R.ENROLMENT_COLUMNS)
         if previous is not None and Path(previous).is_file():
             eng.register_file("src_previous", Path(previous), PREVIOUS_COLUMNS)
@@ -524,26 +656,46 @@ def screen(
             f"('{county}', '{hukou}', CAST({_literal(value)} AS DECIMAL(12,2)))"
             for county, hukou, value in policy.standards
         )
+        std_key = R.STD_KEY.format(region="county6", urban="hukou_type = 'urban'")
         eng.materialise(
             "standards",
-            q(f"SELECT * FROM (VALUES {std_rows}) AS s(county6, hukou_type, standard)"),
+            q(
+                f"SELECT county6, hukou_type, standard, {std_key} AS std_key "
+                f"FROM (VALUES {std_rows}) AS s(county6, hukou_type, standard)"
+            ),
         )
-        seconds["register"] = time.perf_counter() - t0
 
         # -- shared stages, each rule run as soon as the stages it reads exist (while they are still hot
         # in memory: the household stage is the largest and may push earlier tables to disk)
         rows: dict[str, int] = {}
-        steps = len(R.STAGES) + len(R.RULES) + 1
+        prepared = facts_ready(snapshot, policy.month) if use_prepared else None
+        # (stage, its SQL): prepared facts are read from their files — the ones several stages read are
+        # loaded into memory first, the rest are views — otherwise built from the sources here
+        plan: list[tuple[R.Stage, str]] = []
+        built: set[str] = set()
+        for st in R.FACTS:
+            if prepared is None:
+                plan.append((st, q(_render_fact(st.sql, policy.month))))
+            elif st.load:
+                eng.register_parquet(f"{st.name}_file", prepared / f"{st.name}.parquet")
+                plan.append((st, f"SELECT * FROM {st.name}_file"))
+            else:
+                eng.register_parquet(st.name, prepared / f"{st.name}.parquet")
+                built.add(st.name)
+        plan += [(st, q(st.sql)) for st in R.STAGES]
+        seconds["register"] = time.perf_counter() - t0
+        steps = len(plan) + len(R.RULES) + 1
         done = 0
         ran: list[tuple[R.Rule, str]] = []
         skipped: dict[str, str] = {}
         by_rule: dict[str, int] = {}
-        built: set[str] = set()
         pending = list(enumerate(R.RULES))
-        for stage in R.STAGES:
-            sql = q(stage.sql)
+        for stage, sql in plan:
             t0 = time.perf_counter()
-            rows[stage.name] = eng.materialise(stage.name, sql, compact=stage.compress)
+            if stage.view:
+                eng.view(stage.name, sql)
+            else:
+                rows[stage.name] = eng.materialise(stage.name, sql, compact=stage.compress)
             seconds[f"stage:{stage.name}"] = time.perf_counter() - t0
             built.add(stage.name)
             done += 1
@@ -587,7 +739,7 @@ def screen(
             )
             rows["difficulty"] = eng.materialise("difficulty", q(R.DIFFICULTY_STAGE.sql))
             seconds["stage:difficulty"] = time.perf_counter() - t1
-        text_hh = bool(eng.scalar("SELECT count(*) FROM hh WHERE hid < 0"))
+        text_hh = bool(eng.scalar("SELECT count(*) FROM hfacts WHERE hid < 0"))
         eng.materialise("alerts_cur", q(_current_sql(with_difficulty, text_hh)))
         table = eng.arrow(
             q(f"SELECT * FROM ({_status_sql(list(skipped))}) a ORDER BY rule, id_number, status")
@@ -621,6 +773,7 @@ def screen(
         "skipped": skipped,
         "difficulty": difficulty_status,
         "stage_rows": rows,
+        "facts": "prepared" if prepared is not None else "built",
         "seconds": {k: round(v, 4) for k, v in seconds.items()},
         "peak_rss_mb": round(peak, 1),
         "output": str(target),
