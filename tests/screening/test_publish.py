@@ -65,6 +65,7 @@ def test_a_month_is_screened_published_and_age_ins_are_granted_onto_the_payroll(
     run = mon.screening_run(actor=city, month=MONTH)
     assert run.status == RunStatus.PUBLISHED and run.progress == 1.0
     assert Alert.objects.filter(run=run).count() == run.summary["alerts"] > 0
+    assert run.summary["facts"] == "prepared"  # the import prepared the month's facts
     expected = _age_ins(city_files)
     granted = Enrolment.objects.filter(programme="high_age", source_type="screening")
     assert {e.person.id_number for e in granted} == expected

@@ -53,6 +53,8 @@ class Command(BaseCommand):
             self.stdout.write("")
         s = run.summary
         self.stdout.write(f"{month} 动态监测已发布：预警 {s.get('alerts', 0)} 条")
+        facts = {"prepared": "导入时预计算", "built": "本次运行现场计算"}.get(s.get("facts", ""), "—")
+        self.stdout.write(f"快照事实数据：{facts}")
         for rule, n in sorted((s.get("by_rule") or {}).items()):
             self.stdout.write(f"  {rule}: {n}")
         auto = s.get("automatic", {})
