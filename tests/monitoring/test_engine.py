@@ -25,8 +25,8 @@ import pytest
 
 from minzheng.exchange.synth import generate_city
 from minzheng.monitoring.engine import Policy, policy_from_fixture, runner, screen
-from minzheng.monitoring.engine.planted import plant_cases
 from minzheng.monitoring.engine import rules as R
+from minzheng.monitoring.engine.planted import plant_cases
 from minzheng.monitoring.engine.rules import COMPULSORY_LEVELS, COSTLY_LEVELS, RULES
 
 MONTH = "2025-07"
@@ -670,7 +670,7 @@ def test_facts_of_another_snapshot_or_month_are_not_used(city: dict[str, Any], t
     deaths = pq.read_table(snap / "deaths.parquet")
     pq.write_table(deaths.slice(1), snap / "deaths.parquet")
     assert runner.facts_ready(snap, MONTH) is None
-    summary, alerts = _screen(city, snap, tmp_path / "out")
+    summary, _ = _screen(city, snap, tmp_path / "out")
     assert summary["facts"] == "built"
     # facts.json from an older version of the facts' SQL
     runner.prepare(snapshot=snap, month=MONTH, threads=2)
