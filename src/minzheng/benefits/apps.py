@@ -8,7 +8,7 @@ class BenefitsConfig(AppConfig):
     def ready(self) -> None:
         from minzheng.core.panels import PersonPanel, register_person_panel
 
-        from .selectors import enrolment_panel_context
+        from .selectors import enrolment_panel_context, payee_panel_context
 
         register_person_panel(
             PersonPanel(
@@ -16,5 +16,13 @@ class BenefitsConfig(AppConfig):
                 template="benefits/_person_panel.html",
                 context=enrolment_panel_context,
                 order=10,
+            )
+        )
+        register_person_panel(
+            PersonPanel(
+                title="收款账户",
+                template="benefits/_payee_panel.html",
+                context=payee_panel_context,
+                order=15,
             )
         )

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from minzheng.core import crypto
+
 
 class Programme(models.TextChoices):
     DIBAO = "dibao", "最低生活保障"
@@ -125,3 +127,43 @@ class PayrollLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}:{self.enrolment_id} {self.amount}"
+
+
+class PayeeAccount(models.Model):
+    """The bank account a person's benefits are paid into (收款账户). The account number is stored as
+    Fernet ciphertext (core.crypto, like Person.id_number) with a keyed blind index for exact lookup and a
+    masked copy for display. Written only by services.payee_account_set: a change deactivates the old row
+    (history kept, never deleted) and at most one row per person is active."""
+
+    person = models.ForeignKey(
+        "people.Person", verbose_name="收款人", on_delete=models.PROTECT, related_name="payee_accounts"
+    )
+    bank_name = models.CharField("开户行", max_length=100)
+    account_number_enc = models.TextField("银行账号（密文）")
+    account_hash = models.CharField("银行账号索引", max_length=64, db_index=True)
+    account_masked = models.CharField("银行账号（脱敏）", max_length=19)
+    holder_name = models.CharField("户名", max_length=64)
+    valid_from = models.DateField("启用日期")
+    active = models.BooleanField("当前有效", default=True)
+    deactivated_at = models.DateTimeField("停用时间", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "收款账户"
+        verbose_name_plural = "收款账户"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(active=True), name="one_active_payee_account_per_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bank_name} {self.account_masked}"
+
+    @property
+    def account_number(self) -> str:
+        """Plain value. Call only from the audited bank-file export."""
+        return crypto.decrypt(self.account_number_enc)

@@ -1,16 +1,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
 
-from minzheng.accounts.scoping import actor_prefix, scope
+from minzheng.accounts.models import Role
+from minzheng.accounts.scoping import actor_prefix, has_role, scope
+from minzheng.core import crypto
 from minzheng.people.models import Person
 
-from .models import Enrolment, PayrollLine, PayrollRun
+from .bankfile import NO_ACCOUNT_NOTE
+from .models import Enrolment, LineKind, PayeeAccount, PayrollLine, PayrollRun, Programme
 
 
 def enrolments_for_person(*, actor: Any, person: Person) -> QuerySet[Enrolment]:
@@ -56,8 +60,6 @@ def payroll_lines_for_actor(*, actor: Any, run: PayrollRun) -> QuerySet[PayrollL
 def payroll_summary_by_township(*, actor: Any, run: PayrollRun) -> list[dict[str, Any]]:
     from minzheng.regions.models import Region
 
-    from .models import Programme
-
     rows = list(
         scope(PayrollLine.objects.filter(run=run), actor)
         .annotate(township=Substr("region_code", 1, 9))
@@ -80,3 +82,97 @@ def enrolment_get_for_actor(*, actor: Any, enrolment_id: int) -> Enrolment:
     if enrolment is None:
         raise Http404("未找到该待遇")
     return enrolment
+
+
+# ---------------------------------------------------------------- payee accounts and the bank file
+PAYEE_ACCOUNT_ROLES = (Role.TOWNSHIP_CLERK, Role.COUNTY_OFFICER, Role.CITY_OFFICER)
+
+
+def can_set_payee_account(actor: Any) -> bool:
+    return has_role(actor, *PAYEE_ACCOUNT_ROLES)
+
+
+def payee_accounts_for_person(*, actor: Any, person: Person) -> QuerySet[PayeeAccount]:
+    """The person's accounts, current first then history (masked fields only are meant for display)."""
+    qs = PayeeAccount.objects.filter(person=person)
+    return scope(qs, actor, field="person__region_code").order_by("-active", "-created_at", "-id")
+
+
+def payee_panel_context(*, actor: Any, person: Person) -> dict[str, Any]:
+    accounts = list(payee_accounts_for_person(actor=actor, person=person))
+    current = next((a for a in accounts if a.active), None)
+    return {
+        "person": person,
+        "current": current,
+        "history": [a for a in accounts if not a.active],
+        "can_edit": can_set_payee_account(actor),
+    }
+
+
+def payroll_lines_without_account_count(*, actor: Any, run: PayrollRun) -> int:
+    has_account = PayeeAccount.objects.filter(person_id=OuterRef("person_id"), active=True)
+    return scope(PayrollLine.objects.filter(run=run), actor).filter(~Exists(has_account)).count()
+
+
+@dataclass(frozen=True)
+class BankFileRows:
+    rows: list[list[str | int]]
+    missing_accounts: int
+
+
+def payroll_bank_file_rows(*, actor: Any, run: PayrollRun) -> BankFileRows:
+    """The actor's lines of `run` as bank-file rows (bankfile.BANK_HEADER order), with the FULL ID number
+    and bank account decrypted. One SQL query whatever the number of lines (the active account is a
+    filtered LEFT JOIN: at most one per person). Call only from the audited
+    services.payroll_bank_file_export."""
+    programmes = dict(Programme.choices)
+    kinds = dict(LineKind.choices)
+    qs = (
+        scope(PayrollLine.objects.filter(run=run), actor)
+        .annotate(
+            account=FilteredRelation(
+                "person__payee_accounts", condition=Q(person__payee_accounts__active=True)
+            )
+        )
+        .order_by("id")
+        .values_list(
+            "region_code",
+            "person__name",
+            "person__id_number_enc",
+            "programme",
+            "amount",
+            "kind",
+            "reason",
+            "account__bank_name",
+            "account__holder_name",
+            "account__account_number_enc",
+        )
+    )
+    rows: list[list[str | int]] = []
+    missing = 0
+    for i, (region, name, id_enc, programme, amount, kind, reason, bank, holder, acct_enc) in enumerate(
+        qs.iterator(chunk_size=2000), start=1
+    ):
+        if acct_enc:
+            account, note = crypto.decrypt(acct_enc), ""
+        else:
+            missing += 1
+            account, note = "", NO_ACCOUNT_NOTE
+        rows.append(
+            [
+                i,
+                region[:9],
+                region[:12],
+                name,
+                crypto.decrypt(id_enc),
+                programmes.get(programme, programme),
+                amount,
+                kinds.get(kind, kind),
+                reason,
+                bank or "",
+                holder or "",
+                account,
+                note,
+            ]
+        )
+    return BankFileRows(rows=rows, missing_accounts=missing)

@@ -4,19 +4,25 @@ month (never a per-household loop), frozen on approval, and corrected only by ad
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from minzheng.accounts.models import Role
 from minzheng.accounts.scoping import has_role, in_scope
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
+from minzheng.core import crypto
+from minzheng.core.masking import mask_bank_account
 from minzheng.people.models import Household, Person
+from minzheng.people.selectors import person_get_for_actor
 
-from .models import Enrolment, LineKind, PayrollLine, PayrollRun, PayrollStatus
+from . import bankfile, selectors
+from .models import Enrolment, LineKind, PayeeAccount, PayrollLine, PayrollRun, PayrollStatus
 
 
 def first_of_month(d: dt.date) -> dt.date:
@@ -211,3 +217,121 @@ def payroll_adjust(
         new={"run": run.pk, "enrolment": enrolment.pk, "amount": amount, "reason": reason},
     )
     return line
+
+
+# ---------------------------------------------------------------- payee accounts (收款账户)
+_ACCOUNT_DIGITS = re.compile(r"[0-9]{12,19}")
+
+
+def clean_account_number(value: str) -> str:
+    """Digits only, 12–19 of them once spaces are removed (full-width digits accepted). No Luhn check:
+    not every Chinese bank account follows it. The message never echoes the input."""
+    value = "".join(unicodedata.normalize("NFKC", value or "").split())
+    if not _ACCOUNT_DIGITS.fullmatch(value):
+        raise ValidationError("银行账号应为12至19位数字")
+    return value
+
+
+def _payee_audit_values(account: PayeeAccount) -> dict[str, Any]:
+    return {
+        "bank_name": account.bank_name,
+        "holder_name": account.holder_name,
+        "account": account.account_masked,
+        "valid_from": account.valid_from,
+    }
+
+
+@transaction.atomic
+def payee_account_set(
+    *,
+    actor: Any,
+    person: Person,
+    bank_name: str,
+    account_number: str,
+    holder_name: str = "",
+    valid_from: dt.date | None = None,
+) -> PayeeAccount:
+    """Register or change the account `person` is paid into. The current account (if any) is deactivated,
+    never deleted; the audit row holds masked values only. Out-of-region persons look missing (404)."""
+    person = person_get_for_actor(actor=actor, person_id=person.pk)
+    if not selectors.can_set_payee_account(actor):
+        raise ValidationError("只有乡镇经办人员或县、市级民政干部可以登记收款账户")
+    bank_name = (bank_name or "").strip()
+    if not bank_name:
+        raise ValidationError("开户行不能为空")
+    if len(bank_name) > 100:
+        raise ValidationError("开户行不超过100个字")
+    holder_name = (holder_name or "").strip() or person.name
+    if len(holder_name) > 64:
+        raise ValidationError("户名不超过64个字")
+    number = clean_account_number(account_number)
+    account_hash = crypto.blind_index(number)
+    valid_from = valid_from or timezone.localdate()
+    current = PayeeAccount.objects.select_for_update().filter(person=person, active=True).first()
+    if (
+        current is not None
+        and current.account_hash == account_hash
+        and current.bank_name == bank_name
+        and current.holder_name == holder_name
+    ):
+        raise ValidationError("与当前收款账户相同，未作变更")
+    if current is not None:
+        current.active = False
+        current.deactivated_at = timezone.now()
+        current.save(update_fields=["active", "deactivated_at"])
+    try:
+        with transaction.atomic():
+            account = PayeeAccount.objects.create(
+                person=person,
+                bank_name=bank_name,
+                account_number_enc=crypto.encrypt(number),
+                account_hash=account_hash,
+                account_masked=mask_bank_account(number),
+                holder_name=holder_name,
+                valid_from=valid_from,
+                active=True,
+                created_by=actor,
+            )
+    except IntegrityError:
+        raise ValidationError("该人员的收款账户正在被他人修改，请刷新后重试") from None
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE if current is not None else AuditEvent.CREATE,
+        target_type="person.payee_account",
+        target_id=person.pk,
+        region_code=person.region_code,
+        detail="变更收款账户" if current is not None else "登记收款账户",
+        old=_payee_audit_values(current) if current is not None else None,
+        new={**_payee_audit_values(account), "id": account.pk},
+    )
+    return account
+
+
+@transaction.atomic
+def payroll_bank_file_export(*, actor: Any, run: PayrollRun, fmt: str, ip: str = "") -> bankfile.BankFile:
+    """The bank payment file (银行代发文件) of a frozen run: one audited bulk reveal of the full ID numbers
+    and bank accounts of the actor's lines — exactly one audit row per export, holding no full value."""
+    run = selectors.payroll_run_get_for_actor(actor=actor, run_id=run.pk)
+    if run.status != PayrollStatus.FROZEN:
+        raise ValidationError("发放名册审核冻结后才能导出银行代发文件")
+    data = selectors.payroll_bank_file_rows(actor=actor, run=run)
+    result = bankfile.render(
+        data.rows,
+        fmt=fmt,
+        name=f"payroll-{run.county_code}-{run.month:%Y%m}",
+        missing_accounts=data.missing_accounts,
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.EXPORT,
+        target_type="payroll.bank_file",
+        target_id=run.pk,
+        region_code=run.county_code,
+        detail=(
+            f"导出银行代发文件{len(data.rows)}笔（含完整身份证号及开户行、户名、完整银行账号；"
+            f"{data.missing_accounts}笔未登记收款账户）"
+        ),
+        new={"lines": len(data.rows), "missing_accounts": data.missing_accounts, "format": result.fmt},
+        ip=ip,
+    )
+    return result

@@ -11,16 +11,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
-from openpyxl import Workbook
 
 from minzheng.accounts.scoping import actor_prefix
 from minzheng.accounts.signals import client_ip
-from minzheng.audit.models import AuditEvent
-from minzheng.audit.services import audit_record
+from minzheng.people.selectors import person_get_for_actor
 
 from . import selectors, services
-
-BANK_HEADER = ["序号", "乡镇代码", "村(社区)代码", "姓名", "身份证号", "项目", "金额（元）", "类型", "说明"]
 
 
 @login_required
@@ -61,6 +57,13 @@ def payroll_generate(request: HttpRequest) -> HttpResponse:
 def payroll_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     run = selectors.payroll_run_get_for_actor(actor=request.user, run_id=run_id)
     lines = selectors.payroll_lines_for_actor(actor=request.user, run=run)
+    missing = selectors.payroll_lines_without_account_count(actor=request.user, run=run)
+    if missing:
+        messages.warning(
+            request,
+            f"本名册有{missing}笔的领取人未登记收款账户，银行代发文件中这些笔的银行账号为空"
+            "（备注“未登记收款账户”），请先在人员页面登记收款账户",
+        )
     return render(
         request,
         "benefits/payroll_detail.html",
@@ -110,57 +113,18 @@ def payroll_adjust(request: HttpRequest, run_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def payroll_export(request: HttpRequest, run_id: int, fmt: str) -> HttpResponse:
-    """Bank payment file (CSV or Excel). It carries full ID numbers, so every export is audit-logged."""
+    """Bank payment file (CSV or Excel). It carries full ID numbers and bank accounts, so every export is
+    one audited bulk reveal (services.payroll_bank_file_export)."""
     run = selectors.payroll_run_get_for_actor(actor=request.user, run_id=run_id)
-    if run.status != "frozen":
-        messages.error(request, "发放名册审核冻结后才能导出银行代发文件")
+    try:
+        bank_file = services.payroll_bank_file_export(
+            actor=request.user, run=run, fmt=fmt, ip=client_ip(request)
+        )
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
         return redirect("payroll-detail", run.pk)
-    rows = []
-    for i, line in enumerate(
-        selectors.payroll_lines_for_actor(actor=request.user, run=run).iterator(), start=1
-    ):
-        rows.append(
-            [
-                i,
-                line.region_code[:9],
-                line.region_code[:12],
-                line.person.name,
-                line.person.id_number,
-                line.get_programme_display(),
-                line.amount,
-                line.get_kind_display(),
-                line.reason,
-            ]
-        )
-    audit_record(
-        actor=request.user,
-        event_type=AuditEvent.EXPORT,
-        target_type="payroll.bank_file",
-        target_id=run.pk,
-        region_code=run.county_code,
-        detail=f"导出银行代发文件{len(rows)}笔（含完整身份证号）",
-        ip=client_ip(request),
-    )
-    name = f"payroll-{run.county_code}-{run.month:%Y%m}"
-    if fmt == "xlsx":
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet("代发明细")
-        ws.append(BANK_HEADER)
-        for r in rows:
-            ws.append(r)
-        buf = io.BytesIO()
-        wb.save(buf)
-        response = HttpResponse(
-            buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    else:
-        text = io.StringIO()
-        writer = csv.writer(text)
-        writer.writerow(BANK_HEADER)
-        writer.writerows(rows)
-        response = HttpResponse("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response = HttpResponse(bank_file.content, content_type=bank_file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{bank_file.filename}"'
     response["Cache-Control"] = "no-store"
     return response
 
@@ -182,3 +146,31 @@ def payroll_summary_csv(request: HttpRequest, run_id: int) -> HttpResponse:
         f'attachment; filename="payroll-summary-{run.county_code}-{run.month:%Y%m}.csv"'
     )
     return response
+
+
+@login_required
+@require_POST
+def payee_account_set(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Set or change a person's payee account from the person page. Out-of-region looks missing (404);
+    the full account number is never echoed back (messages and redirect carry the masked tail only)."""
+    person = person_get_for_actor(actor=request.user, person_id=person_id)
+    raw_date = request.POST.get("valid_from", "").strip()
+    try:
+        valid_from = dt.date.fromisoformat(raw_date) if raw_date else None
+    except ValueError:
+        messages.error(request, "启用日期格式不正确，应为YYYY-MM-DD")
+        return redirect("person-detail", person.pk)
+    try:
+        account = services.payee_account_set(
+            actor=request.user,
+            person=person,
+            bank_name=request.POST.get("bank_name", ""),
+            account_number=request.POST.get("account_number", ""),
+            holder_name=request.POST.get("holder_name", ""),
+            valid_from=valid_from,
+        )
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+    else:
+        messages.success(request, f"已登记收款账户：{account.bank_name} 尾号{account.account_masked[-4:]}")
+    return redirect("person-detail", person.pk)

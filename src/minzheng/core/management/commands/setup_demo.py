@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from minzheng.accounts.demo import demo_users_create
+from minzheng.benefits.demo import demo_payee_accounts_create
 from minzheng.benefits.importers import enrolments_import
 from minzheng.exchange.services import snapshot_import
 from minzheng.exchange.synth import generate_city
@@ -64,3 +65,5 @@ class Command(BaseCommand):
                 f"已完成{month}动态监测：预警 {run.summary.get('alerts', 0)} 条，"
                 f"到龄即享 {auto.get('high_age_grant', 0)} 人"
             )
+        accounts = demo_payee_accounts_create(seed=options["seed"])
+        self.stdout.write(f"已为演示领取人登记收款账户 {accounts} 个")
