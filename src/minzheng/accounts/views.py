@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -56,7 +57,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             detail="动态口令错误",
             ip=client_ip(request),
         )
-        messages.error(request, "动态口令错误，请重新输入")
+        messages.error(request, _("动态口令错误，请重新输入"))
     secret = base64.b32encode(bytes.fromhex(pending.key)).decode() if pending is not None else ""
     return render(
         request,

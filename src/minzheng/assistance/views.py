@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minzheng.benefits.models import Programme
@@ -120,7 +121,7 @@ def application_new(request: HttpRequest, household_id: int) -> HttpResponse:
         except ValidationError as e:
             messages.error(request, "；".join(e.messages))
         else:
-            messages.success(request, "已登记申请，请登记核对授权书后提交受理")
+            messages.success(request, _("已登记申请，请登记核对授权书后提交受理"))
             return redirect("application-detail", app.pk)
     return render(
         request,
@@ -162,7 +163,7 @@ def _act(request: HttpRequest, app: Application, action: str) -> str:
         services.application_sign_authorisation(
             actor=user, application=app, signed_on=_date(post, "signed_on", "签署日期")
         )
-        return "已登记核对授权书"
+        return _("已登记核对授权书")
     if action == "upload":
         upload = request.FILES.get("file")
         if upload is None:
@@ -170,13 +171,13 @@ def _act(request: HttpRequest, app: Application, action: str) -> str:
         services.application_add_document(
             actor=user, application=app, kind=post.get("kind", ""), upload=upload
         )
-        return "已上传材料"
+        return _("已上传材料")
     if action == "submit":
         services.application_submit(actor=user, application=app, expected_version=version)
-        return "已受理"
+        return _("已受理")
     if action == "verify":
         services.application_start_verification(actor=user, application=app, expected_version=version)
-        return "已开始家庭经济状况核对"
+        return _("已开始家庭经济状况核对")
     if action == "home_visit":
         services.application_record_home_visit(
             actor=user,
@@ -185,10 +186,10 @@ def _act(request: HttpRequest, app: Application, action: str) -> str:
             visitors=post.get("visitors", ""),
             findings=post.get("findings", ""),
         )
-        return "已登记入户调查"
+        return _("已登记入户调查")
     if action == "to_review":
         services.application_to_village_review(actor=user, application=app, expected_version=version)
-        return "已转民主评议"
+        return _("已转民主评议")
     if action == "village_review":
         services.application_record_village_review(
             actor=user,
@@ -200,7 +201,7 @@ def _act(request: HttpRequest, app: Application, action: str) -> str:
             notice_start=_date(post, "notice_start", "公示开始日期"),
             expected_version=version,
         )
-        return "已登记民主评议，开始公示"
+        return _("已登记民主评议，开始公示")
     if action == "objection":
         services.application_record_objection(
             actor=user,
@@ -208,7 +209,7 @@ def _act(request: HttpRequest, app: Application, action: str) -> str:
             received_on=_date(post, "received_on", "收到日期"),
             content=post.get("content", ""),
         )
-        return "已登记异议"
+        return _("已登记异议")
     if action == "decide":
         services.application_decide(
             actor=user,
@@ -217,15 +218,15 @@ def _act(request: HttpRequest, app: Application, action: str) -> str:
             reasons=post.get("reasons", ""),
             expected_version=version,
         )
-        return "已作出审批决定，可打印告知书"
+        return _("已作出审批决定，可打印告知书")
     if action == "escalate":
         services.escalation_request(actor=user, application=app, reason=post.get("reason", ""))
-        return "已提交县级提级复审"
+        return _("已提交县级提级复审")
     if action == "refer":
         services.referral_create(
             actor=user, application=app, target=post.get("target", ""), note=post.get("note", "")
         )
-        return "已转介"
+        return _("已转介")
     raise ValidationError("未知的操作")
 
 
@@ -253,7 +254,7 @@ def application_letter(request: HttpRequest, application_id: int) -> HttpRespons
     app = selectors.application_get_for_actor(actor=request.user, application_id=application_id)
     decision = app.decisions.first()
     if decision is None:
-        messages.error(request, "该申请尚未作出决定，没有告知书")
+        messages.error(request, _("该申请尚未作出决定，没有告知书"))
         return redirect("application-detail", app.pk)
     response = HttpResponse(decision_letter(decision), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="decision-{decision.pk}.pdf"'
@@ -270,7 +271,7 @@ def trial(request: HttpRequest) -> HttpResponse:
         try:
             result = assess(json.loads(text))
         except json.JSONDecodeError:
-            error = "试算数据不是有效的JSON"
+            error = _("试算数据不是有效的JSON")
         except ValidationError as e:
             error = "；".join(e.messages)
     return render(request, "assistance/trial.html", {"result": result, "error": error, "text": text})
@@ -301,7 +302,7 @@ def review_open(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     enrolment = enrolment_get_for_actor(actor=request.user, enrolment_id=enrolment_id)
     try:
         services.review_open(actor=request.user, enrolment=enrolment, due_date=timezone.localdate())
-        messages.success(request, "已发起核查")
+        messages.success(request, _("已发起核查"))
     except ValidationError as e:
         messages.error(request, "；".join(e.messages))
     return redirect("reviews")
@@ -320,7 +321,7 @@ def review_decide(request: HttpRequest, review_id: int) -> HttpResponse:
             reasons=request.POST.get("reasons", ""),
             new_amount=amount,
         )
-        messages.success(request, "已作出核查结论，可打印告知书")
+        messages.success(request, _("已作出核查结论，可打印告知书"))
     except ValidationError as e:
         messages.error(request, "；".join(e.messages))
     return redirect("reviews")
@@ -331,7 +332,7 @@ def review_decide(request: HttpRequest, review_id: int) -> HttpResponse:
 def review_letter_pdf(request: HttpRequest, review_id: int) -> HttpResponse:
     review = selectors.review_get_for_actor(actor=request.user, review_id=review_id)
     if not review.outcome:
-        messages.error(request, "该核查尚无结论")
+        messages.error(request, _("该核查尚无结论"))
         return redirect("reviews")
     return HttpResponse(review_letter(review), content_type="application/pdf")
 
@@ -347,7 +348,7 @@ def escalation_decide(request: HttpRequest, escalation_id: int) -> HttpResponse:
             outcome=request.POST.get("outcome", ""),
             notes=request.POST.get("notes", ""),
         )
-        messages.success(request, "已作出县级复审决定")
+        messages.success(request, _("已作出县级复审决定"))
     except ValidationError as e:
         messages.error(request, "；".join(e.messages))
     return redirect("reviews")

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from minzheng.accounts.scoping import has_role
@@ -90,7 +91,7 @@ def snapshot_upload(request: HttpRequest) -> HttpResponse:
         return HttpResponseForbidden(FORBIDDEN)
     archive = request.FILES.get("archive")
     if archive is None:
-        messages.error(request, "请选择快照压缩包（.zip）")
+        messages.error(request, _("请选择快照压缩包（.zip）"))
         return redirect("exchange-snapshots")
     uploads = Path(settings.SNAPSHOT_DIR) / ".uploads"
     uploads.mkdir(parents=True, exist_ok=True)

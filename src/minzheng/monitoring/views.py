@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from minzheng.accounts.scoping import has_role
@@ -47,7 +48,7 @@ def handle(request: HttpRequest, alert_id: int) -> HttpResponse:
         return redirect("alert-worklist")
     if action == "open_case" and alert.household_id:
         return redirect("application-new", alert.household_id)
-    messages.success(request, "已处理")
+    messages.success(request, _("已处理"))
     return redirect("alert-worklist")
 
 

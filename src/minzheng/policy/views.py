@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from minzheng.accounts.scoping import has_role
@@ -42,7 +43,7 @@ def change(request: HttpRequest) -> HttpResponse:
         value = Decimal(request.POST.get("value", ""))
         start = dt.date.fromisoformat(request.POST.get("effective_from", ""))
     except (InvalidOperation, ValueError):
-        messages.error(request, "参数值应为数字，生效日期格式应为YYYY-MM-DD")
+        messages.error(request, _("参数值应为数字，生效日期格式应为YYYY-MM-DD"))
         return redirect("policy-parameters")
     try:
         policy_parameter_change(
@@ -54,7 +55,7 @@ def change(request: HttpRequest) -> HttpResponse:
             region_prefix=request.POST.get("region_prefix", ""),
             hukou_type=request.POST.get("hukou_type", ""),
         )
-        messages.success(request, "已登记新的政策参数，自生效日期起用于试算、审批、发放和监测")
+        messages.success(request, _("已登记新的政策参数，自生效日期起用于试算、审批、发放和监测"))
     except ValidationError as e:
         messages.error(request, "；".join(e.messages))
     return redirect("policy-parameters")

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from minzheng.accounts.signals import client_ip
@@ -27,7 +28,7 @@ def verify(request: HttpRequest, application_id: int) -> HttpResponse:
     except ValidationError as e:
         messages.error(request, "；".join(e.messages))
         return redirect("application-detail", app.pk)
-    messages.success(request, f"核对完成：{report.get_conclusion_display()}")
+    messages.success(request, _("核对完成：%(conclusion)s") % {"conclusion": report.get_conclusion_display()})
     return redirect("verification-report", report.pk)
 
 

@@ -1,0 +1,276 @@
+"""English through Django i18n for the business pages (assistance, monitoring, verification, exchange,
+policy, accounts): the language cookie turns each page's headings into English, and without the cookie
+the page stays exactly as Chinese as before."""
+
+from __future__ import annotations
+
+import gettext
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from minzheng.assistance import services as assistance
+from minzheng.assistance.models import Application
+from minzheng.exchange.models import Snapshot, SnapshotStatus
+from minzheng.monitoring.models import Alert, RunStatus, ScreeningRun, WorkStatus
+from minzheng.verification.models import VerificationReport
+from tests.conftest import TOWN_A
+
+LOCALE = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
+
+
+def _client(user: Any, language: str | None = None) -> Client:
+    c = Client()
+    c.force_login(user)
+    if language:
+        c.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return c
+
+
+def _get(user: Any, url: str, language: str | None = None) -> str:
+    response = _client(user, language).get(url)
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+@pytest.fixture
+def clerk(make_user: Any) -> Any:
+    return make_user("township_clerk", TOWN_A)
+
+
+@pytest.fixture
+def city_officer(make_user: Any) -> Any:
+    return make_user("city_officer", "370800")
+
+
+@pytest.fixture
+def application(make_household: Any, clerk: Any) -> Application:
+    hh = make_household(size=2)
+    head = hh.memberships.get(relation="head").person
+    members = [{"person_id": m.person_id, "monthly_wage": 0} for m in hh.memberships.all()]
+    return assistance.application_create(
+        actor=clerk,
+        programme="dibao",
+        household=hh,
+        applicant=head,
+        declared={"members": members, "assets": {"financial": 0}},
+    )
+
+
+@pytest.fixture
+def report(application: Application, clerk: Any) -> VerificationReport:
+    return VerificationReport.objects.create(
+        application=application,
+        region_code=application.region_code,
+        snapshot_month="2025-06",
+        snapshot_sha="a" * 64,
+        rule_version="test-1",
+        conclusion="manual",
+        members=[{"name": "户主", "id_number": "370811********0012", "wages": 0, "education": []}],
+        totals={"wages": 0},
+        tests=[{"test": "income", "verdict": "符合", "detail": "", "note": "", "sources": ["工资"]}],
+        declared_vs_verified=[{"item": "工资", "declared": 0, "verified": 900, "under_declared": True}],
+        missing_sources=["存款（银行）"],
+        difficulty_index=60,
+        difficulty_detail={"band": "较困难", "points": {"收入": 30.0}},
+        created_by=clerk,
+    )
+
+
+@pytest.fixture
+def alert(make_household: Any) -> Alert:
+    hh = make_household(size=1)
+    run = ScreeningRun.objects.create(month="2025-06", status=RunStatus.PUBLISHED)
+    return Alert.objects.create(
+        run=run,
+        month="2025-06",
+        rule="dibao_income",
+        rule_name="收入超标",
+        severity="高",
+        id_hash="b" * 64,
+        id_masked="370811********0013",
+        household_no=hh.number,
+        household=hh,
+        region_code=hh.region_code,
+        evidence={"月收入": 3000},
+        trend="new",
+    )
+
+
+# ---------------------------------------------------------------- assistance
+def test_the_application_list_has_english_headings_with_the_english_cookie(clerk, application):
+    page = _get(clerk, "/assistance/", "en")
+    assert 'lang="en"' in page
+    assert "<h1>Social assistance · applications</h1>" in page
+    assert "<title>Assistance applications · Civil Affairs Platform</title>" in page
+    assert "All programmes" in page and "Difficulty index" in page and "register the household</a>" in page
+    assert "社会救助 · 申请办理" not in page and "暂无申请" not in page
+
+
+def test_the_application_list_stays_chinese_without_a_cookie(clerk, application):
+    page = _get(clerk, "/assistance/")
+    assert 'lang="zh-hans"' in page
+    assert "<h1>社会救助 · 申请办理</h1>" in page and "困难指数" in page
+    assert '先<a href="/households/new/">新建家庭</a>。' in page
+    assert "Social assistance · applications" not in page
+
+
+def test_the_application_page_has_english_headings_and_actions_with_the_english_cookie(clerk, application):
+    page = _get(clerk, f"/assistance/{application.pk}/", "en")
+    assert f"application #{application.pk} <small" in page
+    assert "<h2>Processing</h2>" in page and "<h2>Case history</h2>" in page
+    assert "Record the verification consent" in page and "Verification consent" in page
+    assert f"<title>Application #{application.pk} · Civil Affairs Platform</title>" in page
+    assert "办理记录" not in page and "登记核对授权书" not in page
+
+
+def test_the_application_page_stays_chinese_without_a_cookie(clerk, application):
+    page = _get(clerk, f"/assistance/{application.pk}/")
+    assert f"申请 #{application.pk} <small" in page
+    assert "<h2>办理记录</h2>" in page and "登记核对授权书" in page
+    assert "Case history" not in page
+
+
+def test_a_desk_action_confirms_in_english_with_the_english_cookie_and_in_chinese_without(clerk, application):
+    today = timezone.localdate().isoformat()
+    english = _client(clerk, "en").post(
+        f"/assistance/{application.pk}/authorise/", {"signed_on": today}, follow=True
+    )
+    assert "Verification consent recorded" in english.content.decode()
+    chinese = _client(clerk).post(
+        f"/assistance/{application.pk}/authorise/", {"signed_on": today}, follow=True
+    )
+    assert "已登记核对授权书" in chinese.content.decode()
+
+
+# ---------------------------------------------------------------- monitoring
+def test_the_monitoring_worklist_has_english_headings_with_the_english_cookie(clerk, alert):
+    page = _get(clerk, "/monitoring/?status=", "en")
+    assert "Low-income population monitoring · alert desk" in page
+    assert "<th>Severity</th>" in page and "<th>Evidence</th>" in page and ">Acknowledge</option>" in page
+    assert alert.id_masked in page
+    assert "低收入人口动态监测 · 预警工作台" not in page and ">签收</option>" not in page
+
+
+def test_the_monitoring_worklist_stays_chinese_without_a_cookie(clerk, alert):
+    page = _get(clerk, "/monitoring/?status=")
+    assert "低收入人口动态监测 · 预警工作台" in page and ">签收</option>" in page
+    assert "alert desk" not in page
+
+
+def test_handling_an_alert_confirms_in_english_with_the_english_cookie(clerk, alert):
+    response = _client(clerk, "en").post(
+        f"/monitoring/{alert.pk}/handle/", {"action": "acknowledge"}, follow=True
+    )
+    assert "Alert updated" in response.content.decode()
+    alert.refresh_from_db()
+    assert alert.work_status == WorkStatus.ACKNOWLEDGED
+
+
+# ---------------------------------------------------------------- verification
+def test_the_verification_report_has_english_headings_with_the_english_cookie(clerk, report):
+    page = _get(clerk, f"/verification/{report.pk}/", "en")
+    assert f"Household financial verification report #{report.pk}" in page
+    assert "<h2>Policy tests</h2>" in page and "<h2>Declared vs. verified</h2>" in page
+    assert 'Difficulty index: <span id="difficulty">60</span>' in page
+    assert "Not delivered this month: 存款（银行）" in page and "Declared less than verified" in page
+    assert "家庭经济状况核对报告" not in page and "政策检验" not in page
+
+
+def test_the_verification_report_stays_chinese_without_a_cookie(clerk, report):
+    page = _get(clerk, f"/verification/{report.pk}/")
+    assert f"家庭经济状况核对报告 #{report.pk}" in page and "<h2>政策检验</h2>" in page
+    assert '困难指数：<span id="difficulty">60</span>（较困难）' in page
+    assert "Policy tests" not in page
+
+
+# ---------------------------------------------------------------- exchange
+def test_the_snapshot_import_page_has_english_headings_with_the_english_cookie(city_officer):
+    page = _get(city_officer, "/exchange/", "en")
+    assert "<h1>Data-exchange snapshots</h1>" in page
+    assert "Import a monthly snapshot" in page and "Upload and import" in page
+    assert "<h2>Import history</h2>" in page and "No snapshot has been received yet" in page
+    assert "数据交换快照" not in page and "导入月度快照" not in page
+
+
+def test_the_snapshot_import_page_stays_chinese_without_a_cookie(city_officer):
+    page = _get(city_officer, "/exchange/")
+    assert "<h1>数据交换快照</h1>" in page and "导入月度快照" in page
+    assert "Import a monthly snapshot" not in page
+
+
+def test_a_rejected_snapshot_page_has_english_headings_with_the_english_cookie(city_officer):
+    snap = Snapshot.objects.create(
+        month="2025-06",
+        manifest_sha256="c" * 64,
+        status=SnapshotStatus.REJECTED,
+        reason="清单缺少 persons",
+        imported_at=timezone.now(),
+        imported_via="test",
+    )
+    page = _get(city_officer, f"/exchange/{snap.pk}/", "en")
+    assert "Data-exchange snapshot 2025-06" in page
+    assert "Reasons for rejection (the whole snapshot was not stored)" in page and "清单缺少 persons" in page
+    chinese = _get(city_officer, f"/exchange/{snap.pk}/")
+    assert "数据交换快照 2025-06" in chinese and "拒收原因（整份快照未保存）" in chinese
+
+
+# ---------------------------------------------------------------- policy
+def test_the_policy_page_has_english_headings_with_the_english_cookie(city_officer):
+    page = _get(city_officer, "/policy/", "en")
+    assert "<h1>Policy parameters (standards, ratios, ages, thresholds)</h1>" in page
+    assert "<b>Change a parameter</b>" in page and "<th>Basis</th>" in page and "In force" in page
+    assert "政策参数（标准、比例、年龄、阈值）" not in page and "调整参数" not in page
+
+
+def test_the_policy_page_stays_chinese_without_a_cookie(city_officer):
+    page = _get(city_officer, "/policy/")
+    assert "<h1>政策参数（标准、比例、年龄、阈值）</h1>" in page and "现行" in page
+    assert "Policy parameters" not in page
+
+
+# ---------------------------------------------------------------- the catalogue itself
+def _unescape(text: str) -> str:
+    return text.replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
+
+
+def _po_entries() -> dict[str, str]:
+    """msgid (with its msgctxt, gettext-style) → msgstr, for every entry of the English .po file."""
+    entries: dict[str, str] = {}
+    text = (LOCALE / "django.po").read_text(encoding="utf-8")
+    for block in text.split("\n\n"):
+        fields: dict[str, str] = {}
+        current = ""
+        for line in block.splitlines():
+            m = re.match(r'^(msgctxt|msgid|msgstr) "(.*)"$', line)
+            if m:
+                current = m.group(1)
+                fields[current] = m.group(2)
+            elif line.startswith('"') and current:
+                fields[current] += line[1:-1]
+        if fields.get("msgid"):
+            key = _unescape(fields["msgid"])
+            if "msgctxt" in fields:
+                key = _unescape(fields["msgctxt"]) + "\x04" + key
+            entries[key] = _unescape(fields.get("msgstr", ""))
+    return entries
+
+
+def test_every_english_translation_is_filled_in_and_none_is_fuzzy():
+    text = (LOCALE / "django.po").read_text(encoding="utf-8")
+    entries = _po_entries()
+    assert len(entries) > 300
+    assert "fuzzy" not in text
+    assert [k for k, v in entries.items() if not v.strip()] == []
+
+
+def test_the_compiled_catalogue_matches_the_po_file():
+    with (LOCALE / "django.mo").open("rb") as f:
+        catalogue = gettext.GNUTranslations(f)._catalog
+    entries = _po_entries()
+    assert {k: catalogue.get(k) for k in entries} == entries
