@@ -1,9 +1,10 @@
 """English through Django i18n for the business pages (assistance, monitoring, verification, exchange,
-policy, accounts): the language cookie turns each page's headings into English, and without the cookie
-the page stays exactly as Chinese as before."""
+policy, accounts, the payee-account panel and payroll messages): the language cookie turns each page's
+headings into English, and without the cookie the page stays exactly as Chinese as before."""
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 import re
 from pathlib import Path
@@ -16,8 +17,10 @@ from django.utils import timezone
 
 from minzheng.assistance import services as assistance
 from minzheng.assistance.models import Application
+from minzheng.benefits import services as benefits
 from minzheng.exchange.models import Snapshot, SnapshotStatus
 from minzheng.monitoring.models import Alert, RunStatus, ScreeningRun, WorkStatus
+from minzheng.people.models import Person
 from minzheng.verification.models import VerificationReport
 from tests.conftest import TOWN_A
 
@@ -232,6 +235,109 @@ def test_the_policy_page_stays_chinese_without_a_cookie(city_officer):
     page = _get(city_officer, "/policy/")
     assert "<h1>政策参数（标准、比例、年龄、阈值）</h1>" in page and "现行" in page
     assert "Policy parameters" not in page
+
+
+# ---------------------------------------------------------------- benefits: payee account, payroll
+BANK = "中国农业银行济宁分行"
+
+
+@pytest.fixture
+def county_officer(make_user: Any) -> Any:
+    return make_user("county_officer", "370811")
+
+
+@pytest.fixture
+def payee(make_person: Any, clerk: Any) -> Person:
+    """A person whose payee account was changed once: a current account and one in the history."""
+    person = make_person(name="领取人")
+    for bank, number in (("农行", "6228480000000011"), (BANK, "6228480000000029")):
+        benefits.payee_account_set(actor=clerk, person=person, bank_name=bank, account_number=number)
+    return person
+
+
+def test_the_payee_account_panel_has_english_labels_with_the_english_cookie(clerk, payee, make_person):
+    page = _get(clerk, f"/people/{payee.pk}/", "en")
+    assert "<dt>Bank</dt>" in page and "<dt>Account holder</dt>" in page and "<dt>Account number</dt>" in page
+    assert "<dt>Valid from</dt>" in page and "Change the payee account" in page
+    assert "Save payee account" in page
+    assert 'placeholder="Account number (12 to 19 digits)"' in page
+    assert "Previous payee accounts" in page and "<th>Deactivated</th>" in page and BANK in page
+    assert "开户行" not in page and "变更收款账户" not in page and "历史收款账户" not in page
+    empty = _get(clerk, f"/people/{make_person(name='未开户').pk}/", "en")
+    assert "No payee account registered" in empty and "Register a payee account" in empty
+    assert "未登记收款账户" not in empty and "登记收款账户" not in empty
+
+
+def test_the_payee_account_panel_stays_chinese_without_a_cookie(clerk, payee, make_person):
+    page = _get(clerk, f"/people/{payee.pk}/")
+    assert "<dt>开户行</dt>" in page and "<dt>户名</dt>" in page and "<dt>银行账号</dt>" in page
+    assert "变更收款账户" in page and "保存收款账户" in page and "历史收款账户" in page
+    assert "Account holder" not in page and "payee account" not in page
+    empty = _get(clerk, f"/people/{make_person(name='未开户').pk}/")
+    assert "未登记收款账户，银行代发文件中将无法填写银行账号" in empty and "登记收款账户" in empty
+
+
+def test_setting_a_payee_account_confirms_in_english_with_the_english_cookie_and_in_chinese_without(
+    clerk, make_person
+):
+    person = make_person()
+    form = {"bank_name": BANK, "account_number": "6228480000000037"}
+    english = _client(clerk, "en").post(f"/payroll/payee/{person.pk}/", form, follow=True)
+    assert f"Payee account recorded: {BANK}, ending in 0037" in english.content.decode()
+    bad = _client(clerk, "en").post(
+        f"/payroll/payee/{person.pk}/", {**form, "valid_from": "2025-13-45"}, follow=True
+    )
+    assert bad.redirect_chain == [(f"/people/{person.pk}/", 302)]
+    assert "The valid-from date must be in YYYY-MM-DD format" in bad.content.decode()
+    chinese = _client(clerk).post(
+        f"/payroll/payee/{person.pk}/", {**form, "account_number": "6228480000000045"}, follow=True
+    )
+    assert f"已登记收款账户：{BANK} 尾号0045" in chinese.content.decode()
+
+
+def _payroll(make_person: Any, clerk: Any) -> None:
+    """Two enrolled people, one of them without a payee account."""
+    for name, number in (("有账户", "6228480000000052"), ("无账户", "")):
+        person = make_person(name=name)
+        benefits.enrolment_create(
+            actor=None,
+            programme="high_age",
+            person=person,
+            household=None,
+            amount=500,
+            first_month=dt.date(2025, 3, 1),
+        )
+        if number:
+            benefits.payee_account_set(actor=clerk, person=person, bank_name=BANK, account_number=number)
+
+
+def test_the_payroll_run_page_speaks_english_with_the_english_cookie(make_person, clerk, county_officer):
+    _payroll(make_person, clerk)
+    response = _client(county_officer, "en").post(
+        "/payroll/generate/", {"county": "370811", "month": "2025-03"}, follow=True
+    )
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0].startswith("/payroll/")
+    assert "Payroll for March 2025 generated (lines: 2, total: 1000 yuan)" in page
+    assert "Payees in this payroll without a registered payee account: 1." in page
+    assert "bank payment file" in page and ">Payroll</a>" in page
+    assert "已生成" not in page and "本名册有" not in page
+    bad = _client(county_officer, "en").post(
+        "/payroll/generate/", {"county": "370811", "month": "March"}, follow=True
+    )
+    assert bad.redirect_chain == [("/payroll/", 302)]
+    assert "The payment month must be in YYYY-MM format" in bad.content.decode()
+
+
+def test_the_payroll_run_page_stays_chinese_without_a_cookie(make_person, clerk, county_officer):
+    _payroll(make_person, clerk)
+    response = _client(county_officer).post(
+        "/payroll/generate/", {"county": "370811", "month": "2025-03"}, follow=True
+    )
+    page = response.content.decode()
+    assert "已生成2025年03月发放名册：2笔，1000元" in page
+    assert "本名册有1笔的领取人未登记收款账户" in page
+    assert "Payroll for" not in page and "payee account" not in page
 
 
 # ---------------------------------------------------------------- the catalogue itself

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minzheng.benefits.models import Programme
+from minzheng.core.views import service_errors
 from minzheng.people import selectors as people
 
 from . import selectors, services
@@ -101,7 +102,7 @@ def application_new(request: HttpRequest, household_id: int) -> HttpResponse:
     household = people.household_get_for_actor(actor=request.user, household_id=household_id)
     members = people.household_members(household=household)
     if request.method == "POST":
-        try:
+        with service_errors(request):
             declared = _declared_from_post(request.POST)
             programme = request.POST.get("programme", "")
             amount = _int(request.POST, "amount_requested", "申请金额", default=0) or None
@@ -118,9 +119,6 @@ def application_new(request: HttpRequest, household_id: int) -> HttpResponse:
                 care_mode=request.POST.get("care_mode", ""),
                 care_institution=request.POST.get("care_institution", ""),
             )
-        except ValidationError as e:
-            messages.error(request, "；".join(e.messages))
-        else:
             messages.success(request, _("已登记申请，请登记核对授权书后提交受理"))
             return redirect("application-detail", app.pk)
     return render(
@@ -234,10 +232,8 @@ def _act(request: HttpRequest, app: Application, action: str) -> str:
 @require_POST
 def application_action(request: HttpRequest, application_id: int, action: str) -> HttpResponse:
     app = selectors.application_get_for_actor(actor=request.user, application_id=application_id)
-    try:
+    with service_errors(request):
         messages.success(request, _act(request, app, action))
-    except ValidationError as e:
-        messages.error(request, "；".join(e.messages))
     return redirect("application-detail", app.pk)
 
 
@@ -300,11 +296,9 @@ def review_open(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     from minzheng.benefits.selectors import enrolment_get_for_actor
 
     enrolment = enrolment_get_for_actor(actor=request.user, enrolment_id=enrolment_id)
-    try:
+    with service_errors(request):
         services.review_open(actor=request.user, enrolment=enrolment, due_date=timezone.localdate())
         messages.success(request, _("已发起核查"))
-    except ValidationError as e:
-        messages.error(request, "；".join(e.messages))
     return redirect("reviews")
 
 
@@ -312,7 +306,7 @@ def review_open(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 @require_POST
 def review_decide(request: HttpRequest, review_id: int) -> HttpResponse:
     review = selectors.review_get_for_actor(actor=request.user, review_id=review_id)
-    try:
+    with service_errors(request):
         amount = _int(request.POST, "new_amount", "调整后金额", default=0) or None
         services.review_decide(
             actor=request.user,
@@ -322,8 +316,6 @@ def review_decide(request: HttpRequest, review_id: int) -> HttpResponse:
             new_amount=amount,
         )
         messages.success(request, _("已作出核查结论，可打印告知书"))
-    except ValidationError as e:
-        messages.error(request, "；".join(e.messages))
     return redirect("reviews")
 
 
@@ -341,7 +333,7 @@ def review_letter_pdf(request: HttpRequest, review_id: int) -> HttpResponse:
 @require_POST
 def escalation_decide(request: HttpRequest, escalation_id: int) -> HttpResponse:
     esc = selectors.escalation_get_for_actor(actor=request.user, escalation_id=escalation_id)
-    try:
+    with service_errors(request):
         services.escalation_decide(
             actor=request.user,
             escalation=esc,
@@ -349,6 +341,4 @@ def escalation_decide(request: HttpRequest, escalation_id: int) -> HttpResponse:
             notes=request.POST.get("notes", ""),
         )
         messages.success(request, _("已作出县级复审决定"))
-    except ValidationError as e:
-        messages.error(request, "；".join(e.messages))
     return redirect("reviews")

@@ -6,14 +6,16 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import dateformat
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from minzheng.accounts.scoping import actor_prefix
 from minzheng.accounts.signals import client_ip
+from minzheng.core.views import service_errors
 from minzheng.people.selectors import person_get_for_actor
 
 from . import selectors, services
@@ -39,17 +41,23 @@ def payroll_generate(request: HttpRequest) -> HttpResponse:
     try:
         month = dt.date.fromisoformat(request.POST.get("month", "") + "-01")
     except ValueError:
-        messages.error(request, "发放月格式不正确，应为YYYY-MM")
+        messages.error(request, _("发放月格式不正确，应为YYYY-MM"))
         return redirect("payroll-list")
-    try:
+    with service_errors(request):
         run = services.payroll_generate(
             actor=request.user, county_code=request.POST.get("county", ""), month=month
         )
-    except ValidationError as e:
-        messages.error(request, "；".join(e.messages))
-        return redirect("payroll-list")
-    messages.success(request, f"已生成{run.month:%Y年%m月}发放名册：{run.line_count}笔，{run.total_amount}元")
-    return redirect("payroll-detail", run.pk)
+        messages.success(
+            request,
+            _("已生成%(month)s发放名册：%(count)s笔，%(total)s元")
+            % {
+                "month": dateformat.format(run.month, _("Y年m月")),
+                "count": run.line_count,
+                "total": run.total_amount,
+            },
+        )
+        return redirect("payroll-detail", run.pk)
+    return redirect("payroll-list")
 
 
 @login_required
@@ -61,8 +69,11 @@ def payroll_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     if missing:
         messages.warning(
             request,
-            f"本名册有{missing}笔的领取人未登记收款账户，银行代发文件中这些笔的银行账号为空"
-            "（备注“未登记收款账户”），请先在人员页面登记收款账户",
+            _(
+                "本名册有%(count)s笔的领取人未登记收款账户，银行代发文件中这些笔的银行账号为空"
+                "（备注“未登记收款账户”），请先在人员页面登记收款账户"
+            )
+            % {"count": missing},
         )
     return render(
         request,
@@ -79,11 +90,9 @@ def payroll_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 @require_POST
 def payroll_freeze(request: HttpRequest, run_id: int) -> HttpResponse:
     run = selectors.payroll_run_get_for_actor(actor=request.user, run_id=run_id)
-    try:
+    with service_errors(request):
         services.payroll_freeze(actor=request.user, run=run)
-        messages.success(request, "发放名册已审核冻结")
-    except ValidationError as e:
-        messages.error(request, "；".join(e.messages))
+        messages.success(request, _("发放名册已审核冻结"))
     return redirect("payroll-detail", run.pk)
 
 
@@ -91,7 +100,7 @@ def payroll_freeze(request: HttpRequest, run_id: int) -> HttpResponse:
 @require_POST
 def payroll_adjust(request: HttpRequest, run_id: int) -> HttpResponse:
     run = selectors.payroll_run_get_for_actor(actor=request.user, run_id=run_id)
-    try:
+    with service_errors(request, bad_input=_("待遇编号和金额应为整数")):
         enrolment = selectors.enrolment_get_for_actor(
             actor=request.user, enrolment_id=int(request.POST["enrolment"])
         )
@@ -102,11 +111,7 @@ def payroll_adjust(request: HttpRequest, run_id: int) -> HttpResponse:
             amount=int(request.POST.get("amount", "0")),
             reason=request.POST.get("reason", ""),
         )
-        messages.success(request, "已登记调整")
-    except (ValueError, KeyError):
-        messages.error(request, "待遇编号和金额应为整数")
-    except ValidationError as e:
-        messages.error(request, "；".join(e.messages))
+        messages.success(request, _("已登记调整"))
     return redirect("payroll-detail", run.pk)
 
 
@@ -116,17 +121,15 @@ def payroll_export(request: HttpRequest, run_id: int, fmt: str) -> HttpResponse:
     """Bank payment file (CSV or Excel). It carries full ID numbers and bank accounts, so every export is
     one audited bulk reveal (services.payroll_bank_file_export)."""
     run = selectors.payroll_run_get_for_actor(actor=request.user, run_id=run_id)
-    try:
+    with service_errors(request):
         bank_file = services.payroll_bank_file_export(
             actor=request.user, run=run, fmt=fmt, ip=client_ip(request)
         )
-    except ValidationError as e:
-        messages.error(request, "；".join(e.messages))
-        return redirect("payroll-detail", run.pk)
-    response = HttpResponse(bank_file.content, content_type=bank_file.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{bank_file.filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+        response = HttpResponse(bank_file.content, content_type=bank_file.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{bank_file.filename}"'
+        response["Cache-Control"] = "no-store"
+        return response
+    return redirect("payroll-detail", run.pk)
 
 
 @login_required
@@ -158,9 +161,9 @@ def payee_account_set(request: HttpRequest, person_id: int) -> HttpResponse:
     try:
         valid_from = dt.date.fromisoformat(raw_date) if raw_date else None
     except ValueError:
-        messages.error(request, "启用日期格式不正确，应为YYYY-MM-DD")
+        messages.error(request, _("启用日期格式不正确，应为YYYY-MM-DD"))
         return redirect("person-detail", person.pk)
-    try:
+    with service_errors(request):
         account = services.payee_account_set(
             actor=request.user,
             person=person,
@@ -169,8 +172,9 @@ def payee_account_set(request: HttpRequest, person_id: int) -> HttpResponse:
             holder_name=request.POST.get("holder_name", ""),
             valid_from=valid_from,
         )
-    except ValidationError as e:
-        messages.error(request, "；".join(e.messages))
-    else:
-        messages.success(request, f"已登记收款账户：{account.bank_name} 尾号{account.account_masked[-4:]}")
+        messages.success(
+            request,
+            _("已登记收款账户：%(bank)s 尾号%(tail)s")
+            % {"bank": account.bank_name, "tail": account.account_masked[-4:]},
+        )
     return redirect("person-detail", person.pk)

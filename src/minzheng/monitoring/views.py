@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from minzheng.accounts.scoping import has_role
+from minzheng.core.views import service_errors
 
 from . import selectors, services
 from .models import WorkStatus
@@ -39,16 +39,13 @@ def worklist(request: HttpRequest) -> HttpResponse:
 def handle(request: HttpRequest, alert_id: int) -> HttpResponse:
     alert = selectors.alert_get_for_actor(actor=request.user, alert_id=alert_id)
     action = request.POST.get("action", "")
-    try:
+    with service_errors(request):
         services.alert_handle(
             actor=request.user, alert=alert, action=action, note=request.POST.get("note", "")
         )
-    except ValidationError as e:
-        messages.error(request, "；".join(e.messages))
-        return redirect("alert-worklist")
-    if action == "open_case" and alert.household_id:
-        return redirect("application-new", alert.household_id)
-    messages.success(request, _("已处理"))
+        if action == "open_case" and alert.household_id:
+            return redirect("application-new", alert.household_id)
+        messages.success(request, _("已处理"))
     return redirect("alert-worklist")
 
 

@@ -5,7 +5,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from minzheng.accounts.scoping import has_role
+from minzheng.core.views import service_errors
 
 from .models import PolicyParameter
 from .services import policy_parameter_change
@@ -45,7 +45,7 @@ def change(request: HttpRequest) -> HttpResponse:
     except (InvalidOperation, ValueError):
         messages.error(request, _("参数值应为数字，生效日期格式应为YYYY-MM-DD"))
         return redirect("policy-parameters")
-    try:
+    with service_errors(request):
         policy_parameter_change(
             actor=request.user,
             key=request.POST.get("key", ""),
@@ -56,6 +56,4 @@ def change(request: HttpRequest) -> HttpResponse:
             hukou_type=request.POST.get("hukou_type", ""),
         )
         messages.success(request, _("已登记新的政策参数，自生效日期起用于试算、审批、发放和监测"))
-    except ValidationError as e:
-        messages.error(request, "；".join(e.messages))
     return redirect("policy-parameters")

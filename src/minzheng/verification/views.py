@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from minzheng.accounts.signals import client_ip
 from minzheng.assistance.selectors import application_get_for_actor
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
+from minzheng.core.views import service_errors
 
 from . import selectors, services
 from .pdf import report_pdf
@@ -21,15 +21,15 @@ from .pdf import report_pdf
 @require_POST
 def verify(request: HttpRequest, application_id: int) -> HttpResponse:
     app = application_get_for_actor(actor=request.user, application_id=application_id)
-    try:
+    with service_errors(request):
         report = services.verification_run(
             actor=request.user, application=app, month=request.POST.get("month") or None
         )
-    except ValidationError as e:
-        messages.error(request, "；".join(e.messages))
-        return redirect("application-detail", app.pk)
-    messages.success(request, _("核对完成：%(conclusion)s") % {"conclusion": report.get_conclusion_display()})
-    return redirect("verification-report", report.pk)
+        messages.success(
+            request, _("核对完成：%(conclusion)s") % {"conclusion": report.get_conclusion_display()}
+        )
+        return redirect("verification-report", report.pk)
+    return redirect("application-detail", app.pk)
 
 
 @login_required

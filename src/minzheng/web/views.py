@@ -19,6 +19,7 @@ from minzheng.audit.models import AuditEvent
 from minzheng.audit.selectors import audit_log_list
 from minzheng.audit.services import audit_record
 from minzheng.core.panels import person_panels
+from minzheng.core.views import service_errors
 from minzheng.people import selectors as people
 from minzheng.people.services import person_reveal_id_number
 from minzheng.regions.selectors import region_children_for_actor
@@ -133,7 +134,6 @@ def person_reveal(request: HttpRequest, person_id: int) -> HttpResponse:
 def household_new(request: HttpRequest) -> HttpResponse:
     """一门受理: register a family on the spot (full ID validation), then apply from its household page."""
     from django.contrib import messages
-    from django.core.exceptions import ValidationError
     from django.shortcuts import redirect
 
     from minzheng.accounts.scoping import scope
@@ -154,7 +154,7 @@ def household_new(request: HttpRequest) -> HttpResponse:
             for i in range(1, 7)
             if data.get(f"id_number_{i}", "").strip() or data.get(f"name_{i}", "").strip()
         ]
-        try:
+        with service_errors(request):
             household = household_register(
                 actor=user,
                 number=data.get("number", ""),
@@ -163,9 +163,6 @@ def household_new(request: HttpRequest) -> HttpResponse:
                 members=members,
                 start_date=timezone.localdate(),
             )
-        except ValidationError as e:
-            messages.error(request, "；".join(e.messages))
-        else:
             messages.success(request, "已登记家庭，可以受理救助申请")
             return redirect("household-detail", household.pk)
     return render(
