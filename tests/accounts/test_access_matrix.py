@@ -17,7 +17,7 @@ from minzheng.assistance import services as svc
 from minzheng.assistance.models import Application, Review
 from minzheng.benefits.models import Enrolment, PayrollRun
 from minzheng.benefits.services import payroll_generate
-from minzheng.exchange.models import Snapshot
+from minzheng.exchange.models import ImportJob, Snapshot
 from minzheng.monitoring.models import Alert, ScreeningRun
 from minzheng.verification.models import VerificationReport
 from tests.conftest import TOWN_A
@@ -143,6 +143,11 @@ def other_township(make_household, make_user):
     ids["snapshot_id"] = [
         Snapshot.objects.create(
             month="2025-06", manifest_sha256="a" * 64, status="accepted", imported_at=timezone.now()
+        ).pk
+    ]
+    ids["job_id"] = [
+        ImportJob.objects.create(
+            file_name="2025-06.zip", region_code="370812", status="accepted", created_at=timezone.now()
         ).pk
     ]
     return ids

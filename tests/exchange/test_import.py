@@ -1,6 +1,6 @@
 """Importing monthly data-exchange snapshots (shared/docs/exchange.md): row validation with every rejected
 row reported, whole-snapshot rejection of unusable files, idempotence, and crash safety (including a real
-kill -9 of `minzheng exchange import` in a subprocess)."""
+kill -9 of `minzheng exchange import` in a subprocess). The web upload's background job: test_jobs.py."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from django.core.management import CommandError, call_command
 from minzheng.audit.models import AuditLog
 from minzheng.core.idnumber import check_char
 from minzheng.exchange import services, store
-from minzheng.exchange.models import Snapshot, SnapshotSource, SnapshotStatus
+from minzheng.exchange.models import ImportJob, ImportJobStatus, Snapshot, SnapshotSource, SnapshotStatus
 from minzheng.exchange.selectors import (
     snapshot_current,
     snapshot_path,
@@ -68,12 +68,6 @@ def big_cities(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     generate_city(persons=BIG_PERSONS, seed=21, out_dir=out / "a", month=MONTH)
     generate_city(persons=BIG_PERSONS, seed=22, out_dir=out / "b", month=MONTH)
     return out / "a" / MONTH, out / "b" / MONTH
-
-
-@pytest.fixture
-def snapshots(settings: Any, tmp_path: Path) -> Path:
-    settings.SNAPSHOT_DIR = tmp_path / "snapshots"
-    return settings.SNAPSHOT_DIR
 
 
 def copy_city(city: Path, tmp_path: Path, folder: str = MONTH) -> Path:
@@ -511,22 +505,34 @@ def zipped(folder: Path, extra: dict[str, bytes] | None = None) -> io.BytesIO:
 
 
 def test_a_city_officer_uploads_a_zip_and_sees_sources_and_missing_ones(
-    client: Any, make_user: Any, snapshots: Path, parquet_city: Path, tmp_path: Path
+    client: Any,
+    make_user: Any,
+    snapshots: Path,
+    parquet_city: Path,
+    tmp_path: Path,
+    sync_worker: list[int],
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     folder = copy_city(parquet_city, tmp_path)
     refresh_manifest(folder, drop=("insurance",))
     client.force_login(make_user("city_officer", "370800"))
 
-    response = client.post("/exchange/upload/", {"archive": zipped(folder)})
+    with django_capture_on_commit_callbacks(execute=True):  # the worker runs in this process
+        response = client.post("/exchange/upload/", {"archive": zipped(folder)})
 
+    job = ImportJob.objects.get()
     snap = Snapshot.objects.get()
+    assert response.status_code == 302 and response.url == f"/exchange/jobs/{job.pk}/"
+    assert sync_worker == [job.pk] and job.status == ImportJobStatus.ACCEPTED and job.snapshot == snap
     assert snap.status == SnapshotStatus.ACCEPTED
-    assert response.status_code == 302 and response.url == f"/exchange/{snap.pk}/"
+    job_page = client.get(response.url).content.decode()
+    assert f'href="/exchange/{snap.pk}/"' in job_page and "已接收" in job_page
     page = client.get("/exchange/").content.decode()
     assert "未交付的数据源：insurance（保险）" in page and "公安" in page
+    assert f'href="/exchange/jobs/{job.pk}/"' in page
     detail = client.get(f"/exchange/{snap.pk}/").content.decode()
     assert "persons.parquet" in detail and "insurance（保险）" in detail
-    assert not any((snapshots / ".uploads").iterdir())
+    assert not any((snapshots / "incoming").iterdir())
 
 
 @pytest.mark.parametrize(
@@ -542,6 +548,7 @@ def test_an_unsafe_zip_is_refused_before_anything_is_imported(
 
     assert message in response.content.decode()
     assert not Snapshot.objects.exists() and store_dirs(snapshots) == set()
+    assert not ImportJob.objects.exists() and not (snapshots / "incoming").exists()
 
 
 def test_only_city_officers_may_see_or_upload_snapshots(
@@ -552,7 +559,7 @@ def test_only_city_officers_may_see_or_upload_snapshots(
     assert client.get("/exchange/").status_code == 403
     response = client.post("/exchange/upload/", {"archive": zipped(parquet_city)})
     assert response.status_code == 403 and "市级" in response.content.decode()
-    assert not Snapshot.objects.exists()
+    assert not Snapshot.objects.exists() and not ImportJob.objects.exists()
 
 
 # ----------------------------------------------------------------------------- scale: store layout, kill -9

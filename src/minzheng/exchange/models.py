@@ -65,3 +65,74 @@ class SnapshotSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.snapshot_id}:{self.source}"
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "导入中"
+    ACCEPTED = "accepted", "已接收"
+    ALREADY = "already", "此前已导入"
+    REJECTED = "rejected", "已拒收"
+    FAILED = "failed", "导入失败"
+
+
+ACTIVE_JOB_STATUSES = (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING)
+
+
+class ImportJob(models.Model):
+    """One uploaded snapshot archive, imported in the background by `minzheng exchange run-job ID`
+    (services.import_job_create / import_job_run). The archive waits under SNAPSHOT_DIR/`archive_path`
+    until the worker has run; the outcome of the import itself is the linked Snapshot."""
+
+    file_name = models.CharField("上传文件名", max_length=255)
+    file_size = models.BigIntegerField("文件大小（字节）", default=0)
+    archive_path = models.CharField("暂存压缩包", max_length=255, blank=True, default="")
+    status = models.CharField(
+        "状态", max_length=12, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED, db_index=True
+    )
+    stage = models.CharField("当前步骤", max_length=100, blank=True, default="")
+    progress = models.FloatField("进度", default=0)
+    region_code = models.CharField("所属区划", max_length=15, db_index=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    ip = models.CharField("IP地址", max_length=64, blank=True, default="")
+    created_at = models.DateTimeField("上传时间", db_index=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    snapshot = models.ForeignKey(
+        Snapshot,
+        verbose_name="快照",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="import_jobs",
+    )
+    message = models.TextField("结果", blank=True, default="")
+    error = models.TextField("错误信息", blank=True, default="")
+    pid = models.IntegerField("导入进程号", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.file_name} {self.status}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_JOB_STATUSES
+
+    @property
+    def message_lines(self) -> list[str]:
+        return [line for line in self.message.splitlines() if line]
+
+    @property
+    def error_lines(self) -> list[str]:
+        return [line for line in self.error.splitlines() if line]

@@ -9,9 +9,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.http import Http404
+
+from minzheng.accounts.models import Role
+from minzheng.accounts.scoping import has_role, scope
 
 from . import store
-from .models import Snapshot, SnapshotStatus
+from .models import ImportJob, Snapshot, SnapshotStatus
 from .synth import SOURCES
 
 
@@ -86,3 +90,23 @@ def snapshot_rejects_preview(*, snapshot: Snapshot, limit: int = 200) -> list[di
 
 def snapshot_is_complete(*, snapshot: Snapshot) -> bool:
     return store.is_complete(snapshot_path(snapshot=snapshot))
+
+
+def import_jobs_for_actor(*, actor: Any) -> QuerySet[ImportJob]:
+    """Import jobs the actor may see: city officers, within their region (empty for everyone else)."""
+    if not has_role(actor, Role.CITY_OFFICER):
+        return ImportJob.objects.none()
+    return scope(ImportJob.objects.select_related("started_by", "snapshot"), actor)
+
+
+def import_job_get_for_actor(*, actor: Any, job_id: int) -> ImportJob:
+    """One job, or Http404 alike for a missing id and for a job the actor may not see."""
+    job = import_jobs_for_actor(actor=actor).filter(pk=job_id).first()
+    if job is None:
+        raise Http404("未找到该导入任务")
+    return job
+
+
+def import_job_list(*, actor: Any, limit: int = 10) -> QuerySet[ImportJob]:
+    """The actor's most recent import jobs, newest first."""
+    return import_jobs_for_actor(actor=actor).order_by("-created_at", "-pk")[:limit]

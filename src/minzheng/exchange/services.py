@@ -26,13 +26,15 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import re
 import secrets
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -41,15 +43,22 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.core.files.move import file_move_safe
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from minzheng.accounts.models import Role
+from minzheng.accounts.scoping import has_role
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
+from minzheng.core.pii import redact
 
-from . import store
-from .models import Snapshot, SnapshotSource, SnapshotStatus
+from . import jobs, store
+from .models import ACTIVE_JOB_STATUSES, ImportJob, ImportJobStatus, Snapshot, SnapshotSource, SnapshotStatus
 from .synth import SOURCES
+from .upload import extract_snapshot_zip, inspect_snapshot_zip, max_upload_bytes
 from .validation import (
     REJECT_SCHEMA,
     SPECS,
@@ -63,6 +72,8 @@ from .validation import (
     target_schema,
     validate_batch,
 )
+
+logger = logging.getLogger(__name__)
 
 POLICY_TEXT = (
     "处理规则：逐行校验；不合格的行剔除并记入拒收报告，快照其余部分照常接收。"
@@ -204,6 +215,13 @@ def _publish(staging: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     os.rename(staging, target)
     _fsync(target.parent)
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _sha256(path: Path) -> str:
@@ -567,18 +585,30 @@ def _record_failed(*, actor: Any, source_dir: Path, error: Exception, ip: str) -
 
 
 # ----------------------------------------------------------------------------- public services
-def snapshot_import(*, actor: Any, source_dir: Path, ip: str = "") -> ImportResult:
+Progress = Callable[[str, float], None]
+
+
+def _no_progress(stage: str, fraction: float) -> None:
+    return None
+
+
+def snapshot_import(
+    *, actor: Any, source_dir: Path, ip: str = "", progress: Progress | None = None
+) -> ImportResult:
     """Validate the YYYY-MM folder `source_dir` and accept or reject it as a whole (module docstring).
 
     File work runs outside any transaction; the database is written in one transaction at the end
     (`_record_accepted` / `_record_rejected`, each with its audit row). Raises SnapshotBusyError when
-    another import or purge is running."""
+    another import or purge is running. `progress(stage, fraction)`, when given, is told each step
+    (Chinese text, fraction of the whole import from 0 to 1); the background import job shows it."""
     t0 = time.perf_counter()
     root = _root()
     with _locked(root):
         recovered = _recover(root)
         try:
-            result = _import(actor=actor, source_dir=Path(source_dir), root=root, ip=ip)
+            result = _import(
+                actor=actor, source_dir=Path(source_dir), root=root, ip=ip, progress=progress or _no_progress
+            )
         except Exception as exc:
             with contextlib.suppress(Exception):  # the database itself may be what failed
                 _record_failed(actor=actor, source_dir=Path(source_dir), error=exc, ip=ip)
@@ -609,8 +639,9 @@ def _prepare_facts(staging: Path, month: str, warnings: list[str]) -> str | None
     return Path(done["path"]).name
 
 
-def _import(*, actor: Any, source_dir: Path, root: Path, ip: str) -> ImportResult:
+def _import(*, actor: Any, source_dir: Path, root: Path, ip: str, progress: Progress) -> ImportResult:
     folder = source_dir.name
+    progress("校验清单", 0.0)
     result = ImportResult(status="", month=folder if MONTH_RE.fullmatch(folder) else "", manifest_sha256="")
     if not source_dir.is_dir():
         result.errors.append(f"快照目录{source_dir}不存在")
@@ -634,6 +665,7 @@ def _import(*, actor: Any, source_dir: Path, root: Path, ip: str) -> ImportResul
     result.errors.extend(errors)
     if errors:
         return _reject(actor, result, ip)
+    progress("核对文件的sha256与行数", 0.02)
     plans, errors = _plan(source_dir, entries, result.warnings)
     result.errors.extend(errors)
     result.missing = [s for s in SOURCES if s not in entries]
@@ -650,7 +682,14 @@ def _import(*, actor: Any, source_dir: Path, root: Path, ip: str) -> ImportResul
         rejects_tmp = staging / ".rejects.parquet"
         rejects = pq.ParquetWriter(str(rejects_tmp), REJECT_SCHEMA)
         try:
-            for plan in plans:
+            sizes = [_file_size(plan.path) for plan in plans]
+            total, done = max(sum(sizes), 1), 0
+            for i, (plan, size) in enumerate(zip(plans, sizes, strict=True), 1):
+                progress(
+                    f"逐行校验 {plan.source}（{plan.department}） {i}/{len(plans)}",
+                    0.05 + 0.55 * done / total,
+                )
+                done += size
                 try:
                     result.sources.append(_stage_source(plan, ctx, staging, con, rejects, result.warnings))
                 except StructuralError as e:
@@ -661,10 +700,12 @@ def _import(*, actor: Any, source_dir: Path, root: Path, ip: str) -> ImportResul
         if result.errors:
             result.sources = []
             return _reject(actor, result, ip)
+        progress("生成拒收报告", 0.6)
         result.rejects_preview = _write_rejects(con, rejects_tmp, staging / store.REJECTS_FILE)
         con.close()
         _remove(staging / ".duckdb")
         shutil.copyfile(source_dir / "manifest.json", staging / "manifest.json")
+        progress("预计算筛查事实", 0.65)
         facts = _prepare_facts(staging, month, result.warnings)
         meta = {
             "month": month,
@@ -693,12 +734,14 @@ def _import(*, actor: Any, source_dir: Path, root: Path, ip: str) -> ImportResul
         )
         if target.exists():  # same month and sha8 but another manifest: astronomically unlikely
             raise RuntimeError(f"存储目录{target}已存在")
+        progress("写入存储", 0.95)
         _publish(staging, target)
     finally:
         with contextlib.suppress(Exception):
             con.close()
         _remove(staging)
     try:
+        progress("写入数据库", 0.98)
         result.status = SnapshotStatus.ACCEPTED
         result.rejects_file = target / store.REJECTS_FILE
         result.snapshot = _record_accepted(
@@ -751,3 +794,288 @@ def _purge_mark(*, actor: Any, retention: int, ip: str) -> list[str]:
         ip=ip,
     )
     return [s.path for s in old if s.path]
+
+
+# ----------------------------------------------------------------------------- background import jobs
+FORBIDDEN = "只有市级民政部门人员可以查看和导入数据交换快照"
+JOB_INTERRUPTED = "导入进程中断"
+JOB_NOT_STARTED = "导入进程未能启动"
+JOB_DONE = "完成"
+JOB_STALE_SECONDS = 10  # a job whose worker pid is gone is declared dead only after this
+JOB_START_SECONDS = 300  # a queued job that never got a worker pid (web process died before spawning)
+JOB_BUSY_POLL_SECONDS = 2.0
+INCOMING_KEEP_SECONDS = 24 * 3600  # leftovers in incoming/ of requests or workers that died
+LOG_KEEP_SECONDS = 7 * 24 * 3600  # worker logs
+
+
+def _job_wait_seconds() -> float:
+    """How long a worker waits for another import or purge to release the store lock."""
+    return float(getattr(settings, "SNAPSHOT_JOB_WAIT_SECONDS", 3600))
+
+
+def _job_files(job: ImportJob) -> list[Path]:
+    """The saved archive and the unpacked folder of a job (not its log)."""
+    files = [jobs.incoming_dir() / f"job-{job.pk}"]
+    if job.archive_path:
+        files.append(_root() / job.archive_path)
+    return files
+
+
+def _clean_incoming(*, now: float | None = None) -> None:
+    """Remove what dead requests or workers left in incoming/ (archives and folders after a day, worker
+    logs after a week), never the files of a queued or running job."""
+    folder = jobs.incoming_dir()
+    if not folder.is_dir():
+        return
+    keep: set[str] = set()
+    for pk, archive in ImportJob.objects.filter(status__in=ACTIVE_JOB_STATUSES).values_list(
+        "pk", "archive_path"
+    ):
+        keep |= {f"job-{pk}", f"job-{pk}.log", Path(archive).name}
+    now = time.time() if now is None else now
+    for child in folder.iterdir():
+        limit = LOG_KEEP_SECONDS if child.suffix == ".log" else INCOMING_KEEP_SECONDS
+        try:
+            old = now - child.lstat().st_mtime > limit
+        except OSError:
+            continue
+        if old and child.name not in keep:
+            _remove(child)
+
+
+def _save_upload(archive: File[Any], target: Path) -> None:
+    """Move a disk-buffered upload into place (a rename on the same filesystem), or write a small
+    in-memory one out."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = getattr(archive, "temporary_file_path", None)
+    if temporary is not None:
+        file_move_safe(temporary(), str(target))
+        return
+    archive.seek(0)
+    with target.open("xb") as out:
+        for chunk in archive.chunks():
+            out.write(chunk)
+
+
+@transaction.atomic
+def import_job_create(*, actor: Any, archive: File[Any], ip: str = "") -> ImportJob:
+    """Queue the background import of an uploaded snapshot .zip and return the job at once.
+
+    Checked first, so that bad input saves nothing and creates no job: the actor (city officers only),
+    the size limit, and everything the zip's central directory shows (upload.inspect_snapshot_zip). The
+    archive is saved as SNAPSHOT_DIR/incoming/<random>.zip; after the commit a detached worker process
+    (jobs.start_worker) runs import_job_run."""
+    if not has_role(actor, Role.CITY_OFFICER):
+        raise ValidationError(FORBIDDEN)
+    size = int(archive.size or 0)
+    if size > max_upload_bytes():
+        raise ValidationError(f"上传文件过大（{size:,}字节，上限{max_upload_bytes():,}字节）")
+    archive.seek(0)
+    month = inspect_snapshot_zip(archive=archive, size=size)
+    import_jobs_reap()
+    _clean_incoming()
+    file_name = redact(Path(str(archive.name or "snapshot.zip")).name)[:255]  # shown and audited
+    rel = f"incoming/{secrets.token_hex(16)}.zip"
+    target = _root() / rel
+    _save_upload(archive, target)
+    try:
+        job = ImportJob.objects.create(
+            file_name=file_name,
+            file_size=size,
+            archive_path=rel,
+            region_code=actor.region.code,
+            started_by=actor,
+            ip=ip,
+            created_at=timezone.now(),
+            stage="排队等待导入",
+        )
+        audit_record(
+            actor=actor,
+            event_type=AuditEvent.IMPORT,
+            target_type="exchange.importjob",
+            target_id=job.pk,
+            outcome="queued",
+            detail=f"上传快照压缩包{file_name}（{month}，{size:,}字节），后台导入",
+            new={"file": file_name, "size": size, "month": month},
+            ip=ip,
+        )
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    transaction.on_commit(partial(_job_spawn, job.pk))
+    return job
+
+
+def _job_spawn(job_id: int) -> None:
+    """After the job's commit: start its worker and record the pid; a worker that cannot even start
+    fails the job at once (the archive is then removed)."""
+    try:
+        pid = jobs.start_worker(job_id)
+    except Exception as exc:
+        logger.exception("import job %s: the worker process could not be started", job_id)
+        job = ImportJob.objects.filter(pk=job_id).first()
+        if job is not None:
+            _job_fail(job, f"{JOB_NOT_STARTED}：{type(exc).__name__}: {exc}")
+        return
+    if pid is not None:
+        ImportJob.objects.filter(pk=job_id, pid__isnull=True, status__in=ACTIVE_JOB_STATUSES).update(pid=pid)
+
+
+def _job_progress(job_id: int, stage: str, fraction: float) -> None:
+    """Stage and progress of a running job; only for the page, so a failed write never stops the import."""
+    with contextlib.suppress(DatabaseError):
+        ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.RUNNING).update(
+            stage=stage[:100], progress=round(min(max(fraction, 0.0), 1.0), 4)
+        )
+
+
+def _import_waiting(job: ImportJob, folder: Path) -> ImportResult:
+    """snapshot_import, waiting while another import or purge holds the store lock."""
+    actor: Any = job.started_by or f"导入任务{job.pk}"
+    deadline = time.monotonic() + _job_wait_seconds()
+
+    def progress(stage: str, fraction: float) -> None:
+        _job_progress(job.pk, f"校验导入：{stage}", 0.1 + 0.89 * fraction)
+
+    while True:
+        try:
+            return snapshot_import(actor=actor, source_dir=folder, ip=job.ip, progress=progress)
+        except SnapshotBusyError:
+            if time.monotonic() >= deadline:
+                raise
+            _job_progress(job.pk, "等待：另一个快照导入或清理正在进行", 0.1)
+            time.sleep(JOB_BUSY_POLL_SECONDS)
+
+
+def _job_outcome(result: ImportResult) -> dict[str, Any]:
+    message = "\n".join([result.message, *(f"提示：{w}" for w in result.warnings)])
+    if result.status == "already":
+        return {"status": ImportJobStatus.ALREADY, "snapshot": result.snapshot, "message": message}
+    if result.accepted:
+        return {"status": ImportJobStatus.ACCEPTED, "snapshot": result.snapshot, "message": message}
+    return {
+        "status": ImportJobStatus.REJECTED,
+        "snapshot": result.snapshot,
+        "message": message,
+        "error": "\n".join(result.errors),
+    }
+
+
+@transaction.atomic
+def _record_job_unpack_rejected(*, job: ImportJob, errors: list[str]) -> None:
+    audit_record(
+        actor=job.started_by or f"导入任务{job.pk}",
+        event_type=AuditEvent.IMPORT,
+        target_type="exchange.importjob",
+        target_id=job.pk,
+        outcome="rejected",
+        detail=f"快照压缩包{job.file_name}无法解压，未保存任何数据：" + "；".join(errors),
+        new={"errors": errors[:20]},
+        ip=job.ip,
+    )
+
+
+def import_job_run(*, job_id: int) -> ImportJob | None:
+    """The worker's work (`minzheng exchange run-job ID`): claim the queued job, unpack its archive,
+    snapshot_import it as the uploading user, and record the outcome on the job, which is returned. The
+    archive and the unpacked folder are removed whatever happens. A job that is not queued (already run,
+    or being run by another worker) is left untouched and None returned, as for an unknown id."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.QUEUED).update(
+        status=ImportJobStatus.RUNNING,
+        started_at=timezone.now(),
+        pid=os.getpid(),
+        stage="解压",
+        progress=0.01,
+    )
+    if not claimed:
+        return None
+    job = ImportJob.objects.select_related("started_by").get(pk=job_id)
+    outcome: dict[str, Any]
+    work = jobs.incoming_dir() / f"job-{job.pk}"
+    try:
+        _remove(work)
+        archive = _root() / job.archive_path
+        with archive.open("rb") as f:
+            folder = extract_snapshot_zip(archive=f, size=archive.stat().st_size, dest=work)
+        _job_progress(job.pk, "校验导入", 0.1)
+        outcome = _job_outcome(_import_waiting(job, folder))
+    except ValidationError as e:  # what only unpacking shows (sizes that lie); nothing was imported
+        _record_job_unpack_rejected(job=job, errors=e.messages)
+        message = "已拒收：压缩包无法解压，未保存任何数据：" + "；".join(e.messages)
+        outcome = {"status": ImportJobStatus.REJECTED, "message": message, "error": "\n".join(e.messages)}
+    except Exception as e:  # snapshot_import has audited its own failures and stored nothing
+        error = (
+            str(e)
+            if isinstance(e, SnapshotBusyError)
+            else f"导入失败，未保存任何数据：{type(e).__name__}: {e}"
+        )
+        outcome = {"status": ImportJobStatus.FAILED, "error": error}
+    except BaseException:  # SIGTERM (the command turns it into SystemExit) or Ctrl-C
+        _job_finish(job, {"status": ImportJobStatus.FAILED, "error": JOB_INTERRUPTED})
+        raise
+    finally:
+        for path in _job_files(job):
+            _remove(path)
+    _job_finish(job, outcome)
+    job.refresh_from_db()
+    return job
+
+
+def _job_finish(job: ImportJob, outcome: dict[str, Any]) -> None:
+    ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.RUNNING).update(
+        stage=JOB_DONE,
+        progress=1.0,
+        finished_at=timezone.now(),
+        archive_path="",
+        **outcome,
+    )
+
+
+def _job_fail(job: ImportJob, reason: str) -> bool:
+    """Mark a queued or running job failed (unless it finished meanwhile), audited, and remove its files."""
+    with transaction.atomic():
+        updated = ImportJob.objects.filter(pk=job.pk, status=job.status, pid=job.pid).update(
+            status=ImportJobStatus.FAILED,
+            error=reason,
+            stage=JOB_DONE,
+            finished_at=timezone.now(),
+            archive_path="",
+        )
+        if updated:
+            audit_record(
+                actor="系统：导入任务检查",
+                event_type=AuditEvent.IMPORT,
+                target_type="exchange.importjob",
+                target_id=job.pk,
+                outcome="failed",
+                detail=f"快照压缩包{job.file_name}的导入未完成：{reason}"[:300],
+            )
+    if updated:
+        for path in _job_files(job):
+            _remove(path)
+    return bool(updated)
+
+
+def import_jobs_reap() -> int:
+    """Mark failed ("导入进程中断") every queued or running job older than JOB_STALE_SECONDS whose worker
+    process no longer exists, and queued jobs that never got a worker. The import itself is atomic and
+    removes its own leftovers at the next run (_recover), so nothing else needs undoing. Returns how many
+    jobs were marked."""
+    now = timezone.now()
+    marked = 0
+    stale = ImportJob.objects.filter(
+        status__in=ACTIVE_JOB_STATUSES, created_at__lt=now - dt.timedelta(seconds=JOB_STALE_SECONDS)
+    )
+    for job in stale:
+        if job.pid is not None:
+            if jobs.process_alive(job.pid):
+                continue
+            reason = JOB_INTERRUPTED
+        elif job.status == ImportJobStatus.QUEUED and job.created_at < now - dt.timedelta(
+            seconds=JOB_START_SECONDS
+        ):
+            reason = JOB_NOT_STARTED
+        else:
+            continue
+        marked += _job_fail(job, reason)
+    return marked

@@ -1,14 +1,11 @@
-"""Data-exchange pages (city officers only): snapshot list with per-source status and missing sources,
-snapshot detail with the first rejected rows, and the .zip upload that calls snapshot_import."""
+"""Data-exchange pages (city officers only): snapshot list with per-source status, missing sources and
+the recent import jobs, snapshot detail with the first rejected rows, the .zip upload that queues a
+background import job (services.import_job_create) and the job page that follows it."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,16 +13,15 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from minzheng.accounts.scoping import has_role
 from minzheng.accounts.signals import client_ip
 
 from . import selectors
 from .models import Snapshot
-from .services import POLICY_TEXT, SnapshotBusyError, snapshot_import
-from .upload import clean_stale_uploads, extract_snapshot_zip, max_upload_bytes
-
-FORBIDDEN = "只有市级民政部门人员可以查看和导入数据交换快照"
+from .services import FORBIDDEN, POLICY_TEXT, import_job_create, import_jobs_reap
+from .upload import max_upload_bytes
 
 
 def _user(request: HttpRequest) -> Any:
@@ -46,6 +42,7 @@ def snapshot_list(request: HttpRequest) -> HttpResponse:
     if month not in months:
         month = months[0] if months else ""
     status = selectors.snapshot_source_status(month=month) if month else []
+    import_jobs_reap()
     return render(
         request,
         "exchange/snapshot_list.html",
@@ -56,6 +53,7 @@ def snapshot_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "missing": [r for r in status if r["missing"]],
             "snapshots": selectors.snapshot_list(limit=100),
+            "jobs": selectors.import_job_list(actor=_user(request), limit=10),
             "policy": POLICY_TEXT,
             "max_upload_mb": max_upload_bytes() // (1024 * 1024),
         },
@@ -87,33 +85,31 @@ def snapshot_detail(request: HttpRequest, snapshot_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def snapshot_upload(request: HttpRequest) -> HttpResponse:
+    """Save the archive and queue its import; the import runs in a background worker, the browser goes
+    straight to the job page (a city-scale import takes about a minute, longer than any proxy waits)."""
     if not _allowed(request):
         return HttpResponseForbidden(FORBIDDEN)
     archive = request.FILES.get("archive")
     if archive is None:
         messages.error(request, _("请选择快照压缩包（.zip）"))
         return redirect("exchange-snapshots")
-    uploads = Path(settings.SNAPSHOT_DIR) / ".uploads"
-    uploads.mkdir(parents=True, exist_ok=True)
-    clean_stale_uploads(uploads)
-    work = Path(tempfile.mkdtemp(dir=uploads))
     try:
-        folder = extract_snapshot_zip(archive=archive, size=archive.size or 0, dest=work)
-        result = snapshot_import(actor=_user(request), source_dir=folder, ip=client_ip(request))
+        job = import_job_create(actor=_user(request), archive=archive, ip=client_ip(request))
     except ValidationError as e:
         messages.error(request, "；".join(e.messages))
         return redirect("exchange-snapshots")
-    except SnapshotBusyError as e:
-        messages.error(request, str(e))
-        return redirect("exchange-snapshots")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    if result.status == "rejected":
-        messages.error(request, result.message)
-    elif result.status == "already":
-        messages.info(request, result.message)
-    else:
-        messages.success(request, result.message)
-    if result.snapshot is not None:
-        return redirect("exchange-snapshot-detail", result.snapshot.pk)
-    return redirect("exchange-snapshots")
+    return redirect("exchange-job", job.pk)
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def import_job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The job's status, stage and progress; while it is queued or running the status block polls this
+    URL every 2 s (htmx, HX-Request header: only the block is rendered)."""
+    job = selectors.import_job_get_for_actor(actor=_user(request), job_id=job_id)
+    if job.is_active and import_jobs_reap():  # its worker may have died
+        job.refresh_from_db()
+    if request.headers.get("HX-Request"):
+        return render(request, "exchange/_job.html", {"job": job})
+    return render(request, "exchange/job_detail.html", {"job": job})
