@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.urls import reverse
 
 from minzheng.audit.models import AuditLog
 from minzheng.benefits.importers import enrolments_import
@@ -66,6 +67,10 @@ def test_a_month_is_screened_published_and_age_ins_are_granted_onto_the_payroll(
     assert run.status == RunStatus.PUBLISHED and run.progress == 1.0
     assert Alert.objects.filter(run=run).count() == run.summary["alerts"] > 0
     assert run.summary["facts"] == "prepared"  # the import prepared the month's facts
+    client = Client()
+    client.force_login(city)
+    runs_page = client.get(reverse("screening-runs")).content.decode()
+    assert "导入时预计算" in runs_page and "秒" in runs_page
     expected = _age_ins(city_files)
     granted = Enrolment.objects.filter(programme="high_age", source_type="screening")
     assert {e.person.id_number for e in granted} == expected
