@@ -105,3 +105,38 @@ def test_retention_purges_only_rows_older_than_183_days_and_the_chain_still_veri
     assert remaining[:2] == ["100-0", "100-1"] and remaining[-1] != ""
     assert audit_verify() == []
     assert AuditLog.objects.filter(target_type="audit.purge").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="table privileges are PostgreSQL-only")
+def test_audit_harden_takes_truncate_away_from_the_application_role_and_keeps_writing(db, capsys):
+    from django.db import DatabaseError, transaction
+
+    audit_record(actor=None, event_type="create", target_type="t", target_id=1)
+    table = AuditLog._meta.db_table
+    with connection.cursor() as cur:  # the suite's own role, as in a small deployment (grants roll back)
+        cur.execute("SELECT current_user")
+        role = cur.fetchone()[0]
+    call_command("audit_harden", role=role)
+    out = capsys.readouterr()
+    assert "已收回" in out.out and "所有者" in out.err  # it owns the table: told to use an owner role
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT has_table_privilege(current_user, %s, 'TRUNCATE'), "
+            "has_table_privilege(current_user, %s, 'INSERT')",
+            [table, table],
+        )
+        assert cur.fetchone() == (False, True)
+    with (
+        pytest.raises(DatabaseError, match="permission denied"),
+        transaction.atomic(),
+        connection.cursor() as cur,
+    ):
+        cur.execute(f"TRUNCATE {table}")
+    audit_record(actor=None, event_type="create", target_type="t", target_id=2)
+    assert AuditLog.objects.count() == 2
+
+
+def test_audit_harden_refuses_clearly_where_it_does_not_apply(db):
+    with pytest.raises(CommandError, match=r"仅PostgreSQL|不存在"):
+        call_command("audit_harden", role="no_such_role_here")
