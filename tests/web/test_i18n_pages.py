@@ -380,3 +380,12 @@ def test_the_compiled_catalogue_matches_the_po_file():
         catalogue = gettext.GNUTranslations(f)._catalog
     entries = _po_entries()
     assert {k: catalogue.get(k) for k in entries} == entries
+
+
+def test_state_and_programme_labels_follow_the_language_but_stored_texts_stay_chinese(clerk, application):
+    english = _get(clerk, f"/assistance/{application.pk}/", "en")
+    chinese = _get(clerk, f"/assistance/{application.pk}/")
+    assert ">Draft<" in english and ">草稿<" not in english
+    assert ">草稿<" in chinese
+    # the label itself is data: documents, exports and audit texts keep the Chinese label
+    assert application.get_state_display() == "草稿"
