@@ -389,3 +389,28 @@ def test_state_and_programme_labels_follow_the_language_but_stored_texts_stay_ch
     assert ">草稿<" in chinese
     # the label itself is data: documents, exports and audit texts keep the Chinese label
     assert application.get_state_display() == "草稿"
+
+
+def test_alert_rule_severity_and_trend_read_in_the_page_language(clerk, make_household):
+    hh = make_household(size=1)
+    run = ScreeningRun.objects.create(month="2025-06", status=RunStatus.PUBLISHED)
+    Alert.objects.create(
+        run=run,
+        month="2025-06",
+        rule="discovery_dibao",
+        rule_name="疑似符合低保条件未纳入（主动发现）",
+        severity="high",
+        id_hash="c" * 64,
+        id_masked="370811********0021",
+        household_no=hh.number,
+        household=hh,
+        region_code=hh.region_code,
+        evidence={},
+        trend="persisting",
+    )
+    english = _get(clerk, "/monitoring/?status=", "en")
+    chinese = _get(clerk, "/monitoring/?status=")
+    assert "<td>High</td>" in english and ">Persisting<" in english
+    assert "Likely eligible for dibao but not enrolled (proactive discovery)</td>" in english
+    assert "<td>高</td>" in chinese and ">持续<" in chinese and "(proactive discovery)" not in chinese
+    assert "主动发现）</td>" in chinese and "<td>high</td>" not in chinese

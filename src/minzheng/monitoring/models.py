@@ -46,6 +46,10 @@ class WorkStatus(models.TextChoices):
     CLOSED = "closed", "已办结"
 
 
+SEVERITY_LABELS = {"high": "高", "medium": "中", "low": "低"}
+TREND_LABELS = {"new": "新增", "persisting": "持续", "resolved": "已解除"}
+
+
 class Alert(models.Model):
     """One finding of one rule for one person/household in one month (跟踪 to closure)."""
 
@@ -86,3 +90,12 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month} {self.rule} {self.id_masked}"
+
+    @property
+    def severity_label(self) -> str:
+        return SEVERITY_LABELS.get(self.severity, self.severity)
+
+    @property
+    def trend_label(self) -> str:
+        return TREND_LABELS.get(self.trend, self.trend)
+
