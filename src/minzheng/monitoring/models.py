@@ -98,4 +98,3 @@ class Alert(models.Model):
     @property
     def trend_label(self) -> str:
         return TREND_LABELS.get(self.trend, self.trend)
-
