@@ -405,7 +405,7 @@ def test_alert_rule_severity_and_trend_read_in_the_page_language(clerk, make_hou
         household_no=hh.number,
         household=hh,
         region_code=hh.region_code,
-        evidence={},
+        evidence={"人均收入": 300.5, "低保标准": 719.0},
         trend="persisting",
     )
     english = _get(clerk, "/monitoring/?status=", "en")
@@ -414,3 +414,5 @@ def test_alert_rule_severity_and_trend_read_in_the_page_language(clerk, make_hou
     assert "Likely eligible for dibao but not enrolled (proactive discovery)</td>" in english
     assert "<td>高</td>" in chinese and ">持续<" in chinese and "(proactive discovery)" not in chinese
     assert "主动发现）</td>" in chinese and "<td>high</td>" not in chinese
+    assert "Per-capita income: 300.5; Dibao standard: 719.0; " in english
+    assert "人均收入：300.5；低保标准：719.0；" in chinese
