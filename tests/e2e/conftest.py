@@ -66,7 +66,23 @@ def family(number: str, members: list[tuple[str, str, dt.date, str, str]]) -> An
     return hh, rows
 
 
-def login(page: Any, base: str, username: str, password: str) -> None:
+PASSWORD = "Browser-pass-1"
+
+
+def staff(username: str, role: str, region_code: str) -> Any:
+    """A user of the desk, created through the service, with the browser tests' password."""
+    from minzheng.accounts.services import user_create
+
+    return user_create(actor=None, username=username, password=PASSWORD, role=role, region_code=region_code)
+
+
+@pytest.fixture
+def clerk(city: None) -> Any:
+    """The township clerk of 370811001 (username "clerk")."""
+    return staff("clerk", "township_clerk", "370811001")
+
+
+def login(page: Any, base: str, username: str, password: str = PASSWORD) -> None:
     page.context.clear_cookies()
     page.goto(f"{base}/login/")
     page.fill("input[name=username]", username)

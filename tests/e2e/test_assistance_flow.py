@@ -8,25 +8,18 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import family, login
+from tests.e2e.conftest import family, login, staff
 
 pytestmark = pytest.mark.e2e
 
 
 def test_a_dibao_household_goes_from_application_to_first_payment_in_the_browser(
-    city: None, live_server: Any, browser_page: Any
+    clerk: Any, live_server: Any, browser_page: Any
 ) -> None:
     from django.utils import timezone
 
-    from minzheng.accounts.services import user_create
-
-    pw = "Browser-pass-1"
-    for username, role, region in [
-        ("clerk", "township_clerk", "370811001"),
-        ("approver", "township_approver", "370811001"),
-        ("county", "county_officer", "370811"),
-    ]:
-        user_create(actor=None, username=username, password=pw, role=role, region_code=region)
+    staff("approver", "township_approver", "370811001")
+    staff("county", "county_officer", "370811")
     hh, _ = family(
         "E2E0002",
         [
@@ -39,7 +32,7 @@ def test_a_dibao_household_goes_from_application_to_first_payment_in_the_browser
     base = live_server.url
     page = browser_page
     today = timezone.localdate()
-    login(page, base, "clerk", pw)
+    login(page, base, "clerk")
     page.goto(f"{base}/households/{hh.pk}/")
     page.click("#apply")
     page.select_option("#programme", "dibao")
@@ -64,14 +57,14 @@ def test_a_dibao_household_goes_from_application_to_first_payment_in_the_browser
     assert "公示中" in page.inner_text("#state")
     app_url = page.url
 
-    login(page, base, "approver", pw)
+    login(page, base, "approver")
     page.goto(app_url)
     page.click("#do-decide")
     page.wait_for_selector("#decision")
     assert "保障中" in page.inner_text("#state")
     assert "638" in page.inner_text("#enrolment")
 
-    login(page, base, "county", pw)
+    login(page, base, "county")
     page.goto(f"{base}/payroll/")
     first = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     page.fill("input[name=month]", f"{first:%Y-%m}")

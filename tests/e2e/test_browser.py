@@ -15,17 +15,8 @@ pytestmark = pytest.mark.e2e
 
 
 def test_a_clerk_logs_in_finds_a_person_by_id_number_and_opens_the_household(
-    city: None, live_server: Any, browser_page: Any
+    clerk: Any, live_server: Any, browser_page: Any
 ) -> None:
-    from minzheng.accounts.services import user_create
-
-    user_create(
-        actor=None,
-        username="clerk",
-        password="Browser-pass-1",
-        role="township_clerk",
-        region_code="370811001",
-    )
     _, rows = family(
         "E2E0001",
         [
@@ -38,7 +29,7 @@ def test_a_clerk_logs_in_finds_a_person_by_id_number_and_opens_the_household(
     page = browser_page
     page.goto(f"{live_server.url}/login/")
     assert "用户登录" in page.content()
-    login(page, live_server.url, "clerk", "Browser-pass-1")
+    login(page, live_server.url, "clerk")
     page.goto(f"{live_server.url}/people/")
     page.fill("#q", head_id)
     page.press("#q", "Enter")

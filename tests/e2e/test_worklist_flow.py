@@ -14,19 +14,11 @@ pytestmark = pytest.mark.e2e
 
 
 def test_a_clerk_works_the_screening_worklist_in_the_browser(
-    city: None, live_server: Any, browser_page: Any
+    clerk: Any, live_server: Any, browser_page: Any
 ) -> None:
-    from minzheng.accounts.services import user_create
     from minzheng.core.masking import mask_id_number
     from minzheng.monitoring.models import Alert, ScreeningRun
 
-    user_create(
-        actor=None,
-        username="clerk",
-        password="Browser-pass-1",
-        role="township_clerk",
-        region_code="370811001",
-    )
     hh, rows = family("E2E0003", [("郑守义", "head", dt.date(1950, 2, 2), "M", "51")])
     run = ScreeningRun.objects.create(month="2025-07", status="published")
     person = hh.memberships.get().person
@@ -54,7 +46,7 @@ def test_a_clerk_works_the_screening_worklist_in_the_browser(
         ]
     ]
     page = browser_page
-    login(page, live_server.url, "clerk", "Browser-pass-1")
+    login(page, live_server.url, "clerk")
     page.goto(f"{live_server.url}/monitoring/")
     table = page.inner_text("#alerts")
     assert "疑似符合低保条件未纳入" in table and "低保边缘家庭" in table and "72" in table

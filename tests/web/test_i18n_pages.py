@@ -85,21 +85,22 @@ def report(application: Application, clerk: Any) -> VerificationReport:
     )
 
 
-@pytest.fixture
-def alert(make_household: Any) -> Alert:
-    hh = make_household(size=1)
+def _alert(hh: Any, **fields: Any) -> Alert:
     run = ScreeningRun.objects.create(month="2025-06", status=RunStatus.PUBLISHED)
     return Alert.objects.create(
-        run=run,
-        month="2025-06",
+        run=run, month="2025-06", household_no=hh.number, household=hh, region_code=hh.region_code, **fields
+    )
+
+
+@pytest.fixture
+def alert(make_household: Any) -> Alert:
+    return _alert(
+        make_household(size=1),
         rule="dibao_income",
         rule_name="收入超标",
         severity="高",
         id_hash="b" * 64,
         id_masked="370811********0013",
-        household_no=hh.number,
-        household=hh,
-        region_code=hh.region_code,
         evidence={"月收入": 3000},
         trend="new",
     )
@@ -392,19 +393,13 @@ def test_state_and_programme_labels_follow_the_language_but_stored_texts_stay_ch
 
 
 def test_alert_rule_severity_and_trend_read_in_the_page_language(clerk, make_household):
-    hh = make_household(size=1)
-    run = ScreeningRun.objects.create(month="2025-06", status=RunStatus.PUBLISHED)
-    Alert.objects.create(
-        run=run,
-        month="2025-06",
+    _alert(
+        make_household(size=1),
         rule="discovery_dibao",
         rule_name="疑似符合低保条件未纳入（主动发现）",
         severity="high",
         id_hash="c" * 64,
         id_masked="370811********0021",
-        household_no=hh.number,
-        household=hh,
-        region_code=hh.region_code,
         evidence={"人均收入": 300.5, "低保标准": 719.0},
         trend="persisting",
     )
