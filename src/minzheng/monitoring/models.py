@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from .engine.rules import SEVERITY_LABELS
+
 
 class RunStatus(models.TextChoices):
     RUNNING = "running", "运行中"
@@ -46,7 +48,6 @@ class WorkStatus(models.TextChoices):
     CLOSED = "closed", "已办结"
 
 
-SEVERITY_LABELS = {"high": "高", "medium": "中", "low": "低"}
 TREND_LABELS = {"new": "新增", "persisting": "持续", "resolved": "已解除"}
 
 

@@ -36,7 +36,7 @@ from .engine import rules as engine_rules
 from .engine.runner import Policy, ScreeningError, screen
 from .models import Alert, RunStatus, ScreeningRun, WorkStatus
 
-SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+SEVERITY_RANK = {severity: rank for rank, severity in enumerate(engine_rules.SEVERITIES)}
 RULES = {r.code: r for r in engine_rules.RULES}
 
 

@@ -100,7 +100,9 @@ def difficulty_band(index: int | None, params: dict[str, float] | None = None) -
     return "一般"
 
 
-SEVERITIES = ("high", "medium", "low")
+# most severe first: the worklist's order; the Chinese label the alert desk shows
+SEVERITY_LABELS = {"high": "高", "medium": "中", "low": "低"}
+SEVERITIES = tuple(SEVERITY_LABELS)
 PROGRAMME_NAMES = {"dibao": "低保", "tekun": "特困供养", "child": "儿童保障", "high_age": "高龄津贴"}
 
 
@@ -323,6 +325,12 @@ _REP_PID = (
 STD_KEY = "CAST(TRY_CAST(left({region}, 6) AS INTEGER) * 2 + CASE WHEN {urban} THEN 1 ELSE 0 END AS INTEGER)"
 
 
+def _of(table: str, members: str) -> str:
+    """`table` cut down to the persons of `members` first, so a join builds its hash table on the small
+    side instead of on a whole-city fact table."""
+    return f"(SELECT * FROM {table} WHERE pid IN (SELECT pid FROM {members}))"
+
+
 def _alive(expr: str, name: str) -> str:
     return f"CASE WHEN p.alive THEN coalesce({expr}, 0) ELSE 0 END AS {name}"
 
@@ -414,7 +422,7 @@ def month_households_sql(*, dibao_only: bool) -> str:
     alive at the month's end (vehicles registered in the new-vehicle window and the latest registration,
     businesses over the capital limit) — the whole caseload re-verified without touching the city."""
     if dibao_only:
-        ctes = """
+        ctes = f"""
 dh AS (SELECT DISTINCT hid FROM person WHERE in_dibao),
 p AS (  -- one pass over the register for every member of those households
   SELECT pid, hid, alive, in_dibao, in_tekun, dibao_exit FROM person WHERE hid IN (SELECT hid FROM dh)),
@@ -424,10 +432,10 @@ e AS (
 m AS (SELECT pid, hid FROM p WHERE alive),
 v AS (
   SELECT m.hid, CAST(sum(v.n_veh_new) AS INTEGER) AS n_veh_new, max(v.veh_last) AS veh_last
-  FROM m JOIN (SELECT * FROM vehicle WHERE pid IN (SELECT pid FROM m)) v ON v.pid = m.pid GROUP BY m.hid),
+  FROM m JOIN {_of("vehicle", "m")} v ON v.pid = m.pid GROUP BY m.hid),
 b AS (
   SELECT m.hid, CAST(sum(b.n_biz) AS INTEGER) AS n_biz
-  FROM m JOIN (SELECT * FROM business WHERE pid IN (SELECT pid FROM m)) b ON b.pid = m.pid GROUP BY m.hid)"""
+  FROM m JOIN {_of("business", "m")} b ON b.pid = m.pid GROUP BY m.hid)"""
         source = "(SELECT * FROM hfacts WHERE hid IN (SELECT hid FROM dh)) a JOIN e ON e.hid = a.hid"
         details = """,
        coalesce(v.n_veh_new, 0) AS n_veh_new, v.veh_last, coalesce(b.n_biz, 0) AS n_biz"""
@@ -459,7 +467,7 @@ HH_SQL = month_households_sql(dibao_only=False)
 
 # 困难指数 inputs, only for the households of alerts that carry one (`difficulty_target`, built by the
 # runner from those rules' results).
-DIFFICULTY_FACTS_SQL = """
+DIFFICULTY_FACTS_SQL = f"""
 WITH
 p AS (SELECT * FROM person WHERE hid IN (SELECT hid FROM difficulty_target)),
 m AS (
@@ -468,24 +476,25 @@ m AS (
          coalesce(ed.student, false) AS student, coalesce(ed.costly_student, false) AS costly_student,
          coalesce(ed.compulsory_student, false) AS compulsory_student
   FROM p
-  LEFT JOIN (SELECT * FROM income WHERE pid IN (SELECT pid FROM p)) i ON i.pid = p.pid
-  LEFT JOIN (SELECT * FROM disability WHERE pid IN (SELECT pid FROM p)) ds ON ds.pid = p.pid
-  LEFT JOIN (SELECT * FROM medical WHERE pid IN (SELECT pid FROM p)) md ON md.pid = p.pid
-  LEFT JOIN (SELECT * FROM education WHERE pid IN (SELECT pid FROM p)) ed ON ed.pid = p.pid),
+  LEFT JOIN {_of("income", "p")} i ON i.pid = p.pid
+  LEFT JOIN {_of("disability", "p")} ds ON ds.pid = p.pid
+  LEFT JOIN {_of("medical", "p")} md ON md.pid = p.pid
+  LEFT JOIN {_of("education", "p")} ed ON ed.pid = p.pid),
 res AS (  -- distinct homes owned by members alive at month end
   SELECT p.hid, CAST(count(DISTINCT r.property_no) AS INTEGER) AS n_res
-  FROM (SELECT * FROM home WHERE pid IN (SELECT pid FROM p)) r JOIN p ON p.pid = r.pid
+  FROM {_of("home", "p")} r JOIN p ON p.pid = r.pid
   WHERE p.alive GROUP BY p.hid),
 agg AS (
   SELECT m.hid,
-    CAST(count(*) FILTER (WHERE alive AND (grade <= 2 OR oop > {{monitoring.medical_threshold}})) AS INTEGER)
-      AS n_severe,
-    CAST(count(*) FILTER (WHERE alive AND (age < {{child.end_age}} OR age >= {{tekun.age_min}} OR student))
-      AS INTEGER) AS n_dependants,
+    CAST(count(*) FILTER (WHERE alive AND (grade <= 2 OR oop > {{{{monitoring.medical_threshold}}}}))
+      AS INTEGER) AS n_severe,
+    CAST(count(*) FILTER (
+      WHERE alive AND (age < {{{{child.end_age}}}} OR age >= {{{{tekun.age_min}}}} OR student)
+    ) AS INTEGER) AS n_dependants,
     coalesce(bool_or(alive AND costly_student), false) AS costly_students,
     coalesce(bool_or(alive AND compulsory_student), false) AS compulsory_students,
     CAST(coalesce(sum(oop), 0) AS DECIMAL(18,2)) AS oop,
-    coalesce(bool_or(death_date BETWEEN {{month_start}} AND {{month_end}}), false)
+    coalesce(bool_or(death_date BETWEEN {{{{month_start}}}} AND {{{{month_end}}}}), false)
       OR coalesce(bool_or(unemp_new), false) OR coalesce(bool_or(severe_new), false) AS sudden
   FROM m GROUP BY m.hid)
 SELECT agg.*, coalesce(res.n_res, 0) AS n_res FROM agg LEFT JOIN res ON res.hid = agg.hid
@@ -571,6 +580,20 @@ FROM person WHERE in_{prog} AND death_date < {{{{month_start}}}}
 
 
 _DIBAO_HH = "FROM dibao_hh WHERE n_alive > 0"
+# households in neither dibao nor tekun with a member alive: where discovery and the margin list look
+_UNENROLLED_HH = "FROM hh\nWHERE NOT in_dibao AND NOT in_tekun AND n_alive > 0"
+_FIN_PER_CAPITA = money("CAST(fin AS DOUBLE) / n_alive")
+
+
+def _hardship_sql(facts: str, condition: str, evidence_sql: str) -> str:
+    """A sudden-hardship rule: members whose fact row (`facts`, aliased x) meets `condition`, in a
+    household with someone still alive at the month's end."""
+    return f"""
+SELECT p.pid, p.hid, p.region AS region_code, {evidence_sql} AS evidence
+FROM {facts} x JOIN person p ON p.pid = x.pid JOIN hfacts h ON h.hid = p.hid
+WHERE {condition} AND h.n_alive > 0
+"""
+
 
 RULES: list[Rule] = [
     # 1 ─ beneficiary died → stop payment
@@ -610,7 +633,7 @@ RULES: list[Rule] = [
   {
             evidence(
                 金融资产合计=money("fin"),
-                人均金融资产=money("CAST(fin AS DOUBLE) / n_alive"),
+                人均金融资产=_FIN_PER_CAPITA,
                 人均上限=money("{{dibao.financial_assets_months}} * std"),
                 在世人数="n_alive",
             )
@@ -691,12 +714,11 @@ RULES: list[Rule] = [
                 人均收入=money(_PER_CAPITA),
                 低保标准=money("std"),
                 在世人数="n_alive",
-                人均金融资产=money("CAST(fin AS DOUBLE) / n_alive"),
+                人均金融资产=_FIN_PER_CAPITA,
                 住房套数="n_res",
             )
         } AS evidence
-FROM hh
-WHERE NOT in_dibao AND NOT in_tekun AND n_alive > 0
+{_UNENROLLED_HH}
   AND income < std * n_alive AND {_ASSET_TESTS}
 """,
         basis="seed 002 政策找人; policy.md eligibility (income below standard, asset tests pass)",
@@ -720,8 +742,7 @@ WHERE NOT in_dibao AND NOT in_tekun AND n_alive > 0
                 在世人数="n_alive",
             )
         } AS evidence
-FROM hh
-WHERE NOT in_dibao AND NOT in_tekun AND n_alive > 0
+{_UNENROLLED_HH}
   AND income >= std * n_alive AND income <= {{{{dibao.margin_factor}}}} * std * n_alive AND {_ASSET_TESTS}
 """,
         basis="policy.md 低保边缘: not dibao/tekun, per-capita income ≤ 1.5 × standard, asset tests pass",
@@ -735,12 +756,11 @@ WHERE NOT in_dibao AND NOT in_tekun AND n_alive > 0
         severity="high",
         action="告知临时救助和医疗救助，核实费用后救助",
         difficulty=True,
-        sql=f"""
-SELECT p.pid, p.hid, p.region AS region_code,
-  {evidence(本月医疗自付=money("md.oop"), 阈值="{{monitoring.medical_threshold}}")} AS evidence
-FROM medical md JOIN person p ON p.pid = md.pid JOIN hfacts h ON h.hid = p.hid
-WHERE md.oop > {{{{monitoring.medical_threshold}}}} AND h.n_alive > 0
-""",
+        sql=_hardship_sql(
+            "medical",
+            "x.oop > {{monitoring.medical_threshold}}",
+            evidence(本月医疗自付=money("x.oop"), 阈值="{{monitoring.medical_threshold}}"),
+        ),
         basis="policy.md 临时救助 支出型 (medical expenses); threshold is a policy figure",
     ),
     Rule(
@@ -751,12 +771,9 @@ WHERE md.oop > {{{{monitoring.medical_threshold}}}} AND h.n_alive > 0
         severity="medium",
         action="上门了解生活困难，告知临时救助与残疾人两项补贴",
         difficulty=True,
-        sql=f"""
-SELECT p.pid, p.hid, p.region AS region_code,
-  {evidence(残疾等级="ds.grade", 说明="'本月新发一、二级残疾证'")} AS evidence
-FROM disability ds JOIN person p ON p.pid = ds.pid JOIN hfacts h ON h.hid = p.hid
-WHERE ds.severe_new AND h.n_alive > 0
-""",
+        sql=_hardship_sql(
+            "disability", "x.severe_new", evidence(残疾等级="x.grade", 说明="'本月新发一、二级残疾证'")
+        ),
         basis="issue 6 rule 5 (new grade 1–2 disability issued in the month)",
     ),
     Rule(
@@ -767,12 +784,9 @@ WHERE ds.severe_new AND h.n_alive > 0
         severity="medium",
         action="了解家庭收入变化，必要时给予临时救助并转介就业服务",
         difficulty=True,
-        sql=f"""
-SELECT p.pid, p.hid, p.region AS region_code,
-  {evidence(失业金=money("i.unemp"), 说明="'本月开始领取失业保险金'")} AS evidence
-FROM income i JOIN person p ON p.pid = i.pid JOIN hfacts h ON h.hid = p.hid
-WHERE i.unemp_new AND h.n_alive > 0
-""",
+        sql=_hardship_sql(
+            "income", "x.unemp_new", evidence(失业金=money("x.unemp"), 说明="'本月开始领取失业保险金'")
+        ),
         basis="issue 6 rule 5 (unemployment started in the month)",
     ),
     Rule(
@@ -788,7 +802,7 @@ WITH dead AS (SELECT pid, hid, region, death_date FROM person
               WHERE death_date BETWEEN {{{{month_start}}}} AND {{{{month_end}}}}),
 d AS (  -- members who died this month with an income of their own
   SELECT p.pid, p.hid, p.region, p.death_date, i.income
-  FROM dead p JOIN (SELECT * FROM income WHERE pid IN (SELECT pid FROM dead)) i ON i.pid = p.pid
+  FROM dead p JOIN {_of("income", "dead")} i ON i.pid = p.pid
   WHERE i.income > 0),
 mem AS (  -- members of those households alive at the month's start
   SELECT pid, hid, alive FROM person
@@ -797,7 +811,7 @@ top AS (  -- the highest income among them; members and income left at the month
   SELECT p.hid, max(i.income) AS max_income,
          CAST(count(*) FILTER (WHERE p.alive) AS INTEGER) AS n_alive,
          sum(CASE WHEN p.alive THEN coalesce(i.income, 0) ELSE 0 END) AS income
-  FROM mem p LEFT JOIN (SELECT * FROM income WHERE pid IN (SELECT pid FROM mem)) i ON i.pid = p.pid
+  FROM mem p LEFT JOIN {_of("income", "mem")} i ON i.pid = p.pid
   GROUP BY p.hid)
 SELECT d.pid, d.hid, d.region AS region_code,
   {

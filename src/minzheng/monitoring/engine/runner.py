@@ -675,7 +675,7 @@ def screen(
         built: set[str] = set()
         for st in R.FACTS:
             if prepared is None:
-                plan.append((st, q(_render_fact(st.sql, policy.month))))
+                plan.append((st, eng.sql(_render_fact(st.sql, policy.month))))
             elif st.load:
                 eng.register_parquet(f"{st.name}_file", prepared / f"{st.name}.parquet")
                 plan.append((st, f"SELECT * FROM {st.name}_file"))
