@@ -12,11 +12,10 @@ from django.db.models import Min
 
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
-from minzheng.core import crypto
-from minzheng.core.masking import mask_bank_account
 from minzheng.people.models import Person
 
 from .models import Enrolment, PayeeAccount
+from .services import account_number_fields
 
 DEMO_BANKS = (
     "中国农业银行济宁分行",
@@ -44,9 +43,7 @@ def demo_payee_accounts_create(*, seed: int = 1, actor: Any = None, batch_size: 
             PayeeAccount(
                 person_id=person_id,
                 bank_name=rng.choice(DEMO_BANKS),
-                account_number_enc=crypto.encrypt(number),
-                account_hash=crypto.blind_index(number),
-                account_masked=mask_bank_account(number),
+                **account_number_fields(number),
                 holder_name=names[person_id],
                 valid_from=first_month[person_id],
                 active=True,

@@ -232,6 +232,15 @@ def clean_account_number(value: str) -> str:
     return value
 
 
+def account_number_fields(number: str) -> dict[str, str]:
+    """How a clean account number is stored: ciphertext, blind index and masked copy (PayeeAccount)."""
+    return {
+        "account_number_enc": crypto.encrypt(number),
+        "account_hash": crypto.blind_index(number),
+        "account_masked": mask_bank_account(number),
+    }
+
+
 def _payee_audit_values(account: PayeeAccount) -> dict[str, Any]:
     return {
         "bank_name": account.bank_name,
@@ -264,13 +273,12 @@ def payee_account_set(
     holder_name = (holder_name or "").strip() or person.name
     if len(holder_name) > 64:
         raise ValidationError("户名不超过64个字")
-    number = clean_account_number(account_number)
-    account_hash = crypto.blind_index(number)
+    stored = account_number_fields(clean_account_number(account_number))
     valid_from = valid_from or timezone.localdate()
     current = PayeeAccount.objects.select_for_update().filter(person=person, active=True).first()
     if (
         current is not None
-        and current.account_hash == account_hash
+        and current.account_hash == stored["account_hash"]
         and current.bank_name == bank_name
         and current.holder_name == holder_name
     ):
@@ -284,9 +292,7 @@ def payee_account_set(
             account = PayeeAccount.objects.create(
                 person=person,
                 bank_name=bank_name,
-                account_number_enc=crypto.encrypt(number),
-                account_hash=account_hash,
-                account_masked=mask_bank_account(number),
+                **stored,
                 holder_name=holder_name,
                 valid_from=valid_from,
                 active=True,
