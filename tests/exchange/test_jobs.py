@@ -50,6 +50,19 @@ def officer_client(client: Any, officer: Any) -> Any:
     return client
 
 
+@pytest.fixture
+def job(
+    officer_client: Any,
+    snapshots: Path,
+    tiny_city: Path,
+    no_worker: list[int],
+    django_capture_on_commit_callbacks: Any,
+) -> ImportJob:
+    """A snapshot uploaded through the page, its job queued (the worker hook replaced by a no-op)."""
+    upload(officer_client, zipped(tiny_city), django_capture_on_commit_callbacks)
+    return ImportJob.objects.get()
+
+
 def upload(client: Any, archive: Any, capture: Any) -> Any:
     """POST the archive; the on-commit callbacks (the worker start) run as after a real commit."""
     with capture(execute=True):
@@ -105,15 +118,11 @@ def test_an_upload_answers_with_a_redirect_at_once_and_queues_a_job_without_impo
 
 
 def test_running_the_job_accepts_the_snapshot_links_it_and_removes_the_archive(
+    job: ImportJob,
     officer_client: Any,
     officer: Any,
     snapshots: Path,
-    tiny_city: Path,
-    no_worker: list[int],
-    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    upload(officer_client, zipped(tiny_city), django_capture_on_commit_callbacks)
-    job = ImportJob.objects.get()
     archive = snapshots / job.archive_path
 
     done = import_job_run(job_id=job.pk)
@@ -133,15 +142,10 @@ def test_running_the_job_accepts_the_snapshot_links_it_and_removes_the_archive(
 
 
 def test_the_job_reports_each_step_while_it_runs(
-    officer_client: Any,
+    job: ImportJob,
     snapshots: Path,
-    tiny_city: Path,
-    no_worker: list[int],
-    django_capture_on_commit_callbacks: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    upload(officer_client, zipped(tiny_city), django_capture_on_commit_callbacks)
-    job = ImportJob.objects.get()
     seen: list[tuple[str, str, float]] = []
     real = services._job_progress
 
@@ -190,14 +194,9 @@ def test_a_rejected_snapshot_job_records_the_chinese_errors(
 
 
 def test_an_archive_found_corrupt_while_unpacking_is_rejected_by_the_worker_and_audited(
-    officer_client: Any,
+    job: ImportJob,
     snapshots: Path,
-    tiny_city: Path,
-    no_worker: list[int],
-    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    upload(officer_client, zipped(tiny_city), django_capture_on_commit_callbacks)
-    job = ImportJob.objects.get()
     archive = snapshots / job.archive_path
     data = archive.read_bytes()
     # the central directory entry of manifest.json declares 1 byte: only unpacking can tell it is bigger
@@ -213,15 +212,11 @@ def test_an_archive_found_corrupt_while_unpacking_is_rejected_by_the_worker_and_
 
 
 def test_an_import_that_breaks_off_is_recorded_as_failed_and_its_files_removed(
+    job: ImportJob,
     officer_client: Any,
     snapshots: Path,
-    tiny_city: Path,
-    no_worker: list[int],
-    django_capture_on_commit_callbacks: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    upload(officer_client, zipped(tiny_city), django_capture_on_commit_callbacks)
-    job = ImportJob.objects.get()
 
     def broken(**kwargs: Any) -> None:
         raise OSError(28, "No space left on device")
@@ -238,15 +233,10 @@ def test_an_import_that_breaks_off_is_recorded_as_failed_and_its_files_removed(
 
 
 def test_a_worker_waits_while_another_import_holds_the_store_lock(
-    officer_client: Any,
+    job: ImportJob,
     snapshots: Path,
-    tiny_city: Path,
-    no_worker: list[int],
-    django_capture_on_commit_callbacks: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    upload(officer_client, zipped(tiny_city), django_capture_on_commit_callbacks)
-    job = ImportJob.objects.get()
     real = services.snapshot_import
     calls: list[str] = []
 
@@ -266,14 +256,9 @@ def test_a_worker_waits_while_another_import_holds_the_store_lock(
 
 
 def test_a_second_run_of_the_same_job_does_nothing(
-    officer_client: Any,
+    job: ImportJob,
     snapshots: Path,
-    tiny_city: Path,
-    no_worker: list[int],
-    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    upload(officer_client, zipped(tiny_city), django_capture_on_commit_callbacks)
-    job = ImportJob.objects.get()
     out = io.StringIO()
     call_command("exchange_run_job", str(job.pk), stdout=out)
     assert f"导入任务{job.pk}（snapshot.zip）：已接收" in out.getvalue()
@@ -406,15 +391,11 @@ def test_a_bad_upload_creates_no_job_and_no_file(
 
 
 def test_the_job_page_is_english_with_the_english_cookie(
+    job: ImportJob,
     officer_client: Any,
     snapshots: Path,
-    tiny_city: Path,
     settings: Any,
-    no_worker: list[int],
-    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    upload(officer_client, zipped(tiny_city), django_capture_on_commit_callbacks)
-    job = ImportJob.objects.get()
     officer_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
     page = officer_client.get(f"/exchange/jobs/{job.pk}/").content.decode()
