@@ -70,7 +70,10 @@ def demo_users_create() -> list[tuple[str, str, str, str]]:
         ("xiangzhen2", Role.TOWNSHIP_CLERK, other_town.code, "乡镇经办（兖州）"),
         ("shenpi", Role.TOWNSHIP_APPROVER, town.code, "乡镇审批"),
         ("xianji", Role.COUNTY_OFFICER, "370811", "县级"),
+        ("xianji2", Role.COUNTY_OFFICER, "370811", "县级（复核）"),
+        ("caiwu", Role.COUNTY_FINANCE, "370811", "县级财务"),
         ("shiji", Role.CITY_OFFICER, "370800", "市级"),
+        ("shiji2", Role.CITY_OFFICER, "370800", "市级（复核）"),
         ("shenji", Role.AUDITOR, "370800", "审计"),
         ("admin", Role.SYSADMIN, "370800", "系统管理员"),
     ]

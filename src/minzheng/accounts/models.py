@@ -9,6 +9,7 @@ class Role(models.TextChoices):
     TOWNSHIP_CLERK = "township_clerk", "乡镇经办"
     TOWNSHIP_APPROVER = "township_approver", "乡镇审批"
     COUNTY_OFFICER = "county_officer", "县级"
+    COUNTY_FINANCE = "county_finance", "县级财务"
     CITY_OFFICER = "city_officer", "市级"
     AUDITOR = "auditor", "审计"
     SYSADMIN = "sysadmin", "系统管理员"

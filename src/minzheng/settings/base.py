@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "minzheng.accounts.permissions.DenialAuditMiddleware",
 ]
 
 ROOT_URLCONF = "minzheng.urls"
@@ -128,6 +129,7 @@ OTP_REQUIRED_ROLES = [
     "township_clerk",
     "township_approver",
     "county_officer",
+    "county_finance",
     "city_officer",
     "auditor",
     "sysadmin",

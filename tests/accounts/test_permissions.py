@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from minzheng.accounts.models import Role
+from minzheng.accounts.permissions import PERMISSIONS, Denied, can, flush_denials, require
+from minzheng.audit.models import AuditEvent, AuditLog
+
+from ..conftest import TOWN_A, TOWN_B
+
+
+def test_a_refused_permission_is_audited_as_denied_after_the_refused_transaction_rolls_back(
+    make_user: Any,
+) -> None:
+    clerk = make_user(Role.TOWNSHIP_CLERK, TOWN_A)
+    with pytest.raises(Denied), transaction.atomic():
+        require(clerk, "payroll.bank_file", region_code=TOWN_A, target="payroll:1")
+    assert flush_denials() == 1
+    row = AuditLog.objects.get(event_type=AuditEvent.DENIED)
+    assert (row.actor_id, row.target_type, row.target_id, row.outcome) == (
+        clerk.pk,
+        "payroll.bank_file",
+        "payroll:1",
+        "denied",
+    )
+
+
+def test_a_holder_out_of_region_is_refused_with_a_scope_message(make_user: Any) -> None:
+    approver = make_user(Role.TOWNSHIP_APPROVER, TOWN_A)
+    assert can(approver, "assistance.decide", region_code=TOWN_A)
+    with pytest.raises(Denied, match="管辖范围"):
+        require(approver, "assistance.decide", region_code=TOWN_B)
+    assert AuditLog.objects.filter(event_type=AuditEvent.DENIED, actor=approver).count() == 1
+
+
+def test_an_unknown_permission_name_is_an_error_not_a_refusal(make_user: Any) -> None:
+    with pytest.raises(LookupError):
+        can(make_user(Role.SYSADMIN, "370800"), "payroll.typo")
+
+
+def test_every_permission_names_only_known_roles() -> None:
+    assert all(roles and roles <= set(Role.values) for roles in PERMISSIONS.values())
