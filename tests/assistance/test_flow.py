@@ -229,23 +229,24 @@ def test_temporary_assistance_over_three_times_the_standard_goes_to_the_county(m
     assert svc.application_decide(actor=staff["county"], application=app, outcome="grant").level == "county"
 
 
-def test_payroll_is_frozen_and_rerunning_a_frozen_month_changes_nothing(dibao_app, staff):
+def test_payroll_is_frozen_and_rerunning_a_frozen_month_changes_nothing(dibao_app, staff, make_user):
     _through_notice(dibao_app, staff)
     decision = svc.application_decide(
         actor=staff["approver"], application=dibao_app, outcome="grant", on=TODAY + dt.timedelta(days=30)
     )
     month = decision.first_month
+    checker = make_user("county_officer", "370811")  # make-and-check: another person freezes
     run = payroll_generate(actor=staff["county"], county_code="370811", month=month)
-    payroll_freeze(actor=staff["county"], run=run)
+    payroll_freeze(actor=checker, run=run)
     again = payroll_generate(actor=staff["county"], county_code="370811", month=month)
     assert again.pk == run.pk and PayrollLine.objects.filter(run=run).count() == 1
     with pytest.raises(ValidationError, match="已审核冻结"):
-        payroll_freeze(actor=staff["county"], run=run)
-    line = payroll_adjust(
+        payroll_freeze(actor=checker, run=run)
+    correction = payroll_adjust(
         actor=staff["county"], run=run, enrolment=Enrolment.objects.get(), amount=-100, reason="多发扣回"
     )
     run.refresh_from_db()
-    assert run.total_amount == 1097 and line.kind == "adjustment"
+    assert run.total_amount == 1197 and correction.status == "pending"  # the frozen roll is untouched
     with pytest.raises(ValidationError, match="县"):
         payroll_generate(actor=staff["clerk"], county_code="370811", month=month)
 

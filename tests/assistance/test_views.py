@@ -30,6 +30,8 @@ def desk(make_household, make_user):
         "clerk": _client(make_user("township_clerk", TOWN_A)),
         "approver": _client(make_user("township_approver", TOWN_A)),
         "county": _client(make_user("county_officer", "370811")),
+        "county2": _client(make_user("county_officer", "370811")),
+        "finance": _client(make_user("county_finance", "370811")),
     }
 
 
@@ -88,9 +90,9 @@ def test_a_dibao_case_runs_through_the_desk_to_a_frozen_payroll_and_bank_file(de
     r = county.post("/payroll/generate/", {"county": "370811", "month": f"{first:%Y-%m}"})
     run_url = r["Location"]
     assert "798" in county.get(run_url).content.decode()
-    county.post(run_url + "freeze/")
+    desk["county2"].post(run_url + "freeze/")  # make-and-check: another officer freezes
     before = AuditLog.objects.filter(event_type="export").count()
-    bank = county.get(run_url + "bank.csv")
+    bank = desk["finance"].get(run_url + "bank.csv")  # only county finance takes the bank file
     body = bank.content.decode("utf-8-sig")
     assert bank.status_code == 200 and ",798," in body
     assert desk["hh"].memberships.get(relation="head").person.id_number in body

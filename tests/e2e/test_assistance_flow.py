@@ -20,6 +20,7 @@ def test_a_dibao_household_goes_from_application_to_first_payment_in_the_browser
 
     staff("approver", "township_approver", "370811001")
     staff("county", "county_officer", "370811")
+    staff("county2", "county_officer", "370811")
     hh, _ = family(
         "E2E0002",
         [
@@ -71,7 +72,10 @@ def test_a_dibao_household_goes_from_application_to_first_payment_in_the_browser
     page.click("#do-generate")
     page.wait_for_selector("#lines")
     assert page.inner_text("#run-total") == "638"
+    run_url = page.url
+    login(page, base, "county2")  # make-and-check: another officer freezes
+    page.goto(run_url)
     page.click("#do-freeze")
-    page.wait_for_selector("text=导出银行代发文件")
+    page.wait_for_selector("#run-status:has-text('已审核冻结')")
     assert "已审核冻结" in page.inner_text("#run-status")
     page.screenshot(path="test-results/payroll.png", full_page=True)

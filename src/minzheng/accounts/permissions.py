@@ -32,6 +32,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "payroll.freeze": frozenset({R.COUNTY_OFFICER, R.COUNTY_FINANCE}),
     "payroll.adjust": frozenset({R.COUNTY_OFFICER}),
     "payroll.bank_file": frozenset({R.COUNTY_FINANCE}),
+    "payroll.adjust_approve": frozenset({R.COUNTY_OFFICER, R.COUNTY_FINANCE}),
     "payee.set": frozenset({R.TOWNSHIP_CLERK, R.COUNTY_OFFICER}),
     "payee.approve": frozenset({R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER}),
     # 政策参数: one city officer proposes, another approves

@@ -1,15 +1,13 @@
-"""Rendering of the bank payment file (银行代发文件): CSV with a BOM (opens in Excel as UTF-8) or xlsx.
-Pure formatting; the rows come from selectors.payroll_bank_file_rows through the audited
-services.payroll_bank_file_export."""
+"""Rendering of the bank payment file (银行代发文件): CSV with a BOM (opens in Excel as UTF-8) or xlsx,
+both through core.spreadsheet (a name typed as a formula stays text). Pure formatting; the rows come from
+selectors.payroll_bank_file_rows through the audited services.payroll_bank_file_export."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from openpyxl import Workbook
+from minzheng.core.spreadsheet import csv_text, xlsx_bytes
 
 BANK_HEADER = [
     "序号",
@@ -44,22 +42,11 @@ class BankFile:
 
 
 def render_csv(rows: Sequence[Row]) -> bytes:
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(BANK_HEADER)
-    writer.writerows(rows)
-    return ("\ufeff" + text.getvalue()).encode("utf-8")
+    return ("\ufeff" + csv_text(BANK_HEADER, rows)).encode("utf-8")
 
 
 def render_xlsx(rows: Sequence[Row]) -> bytes:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("代发明细")
-    ws.append(BANK_HEADER)
-    for r in rows:
-        ws.append(list(r))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx_bytes(BANK_HEADER, rows, title="代发明细")
 
 
 def render(rows: Sequence[Row], *, fmt: str, name: str, missing_accounts: int) -> BankFile:

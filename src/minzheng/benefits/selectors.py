@@ -8,13 +8,25 @@ from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Query
 from django.db.models.functions import Substr
 from django.http import Http404
 
-from minzheng.accounts.models import Role
-from minzheng.accounts.scoping import actor_prefix, has_role, scope
+from minzheng.accounts.permissions import can
+from minzheng.accounts.scoping import actor_prefix, scope
 from minzheng.core import crypto
 from minzheng.people.models import Person
+from minzheng.regions.models import Region, RegionLevel
 
 from .bankfile import NO_ACCOUNT_NOTE
-from .models import Enrolment, LineKind, PayeeAccount, PayrollLine, PayrollRun, Programme
+from .dates import EARLIEST_MONTH, latest_date
+from .models import (
+    Enrolment,
+    LineKind,
+    PayeeAccount,
+    PayeeApproval,
+    PayrollCorrection,
+    PayrollLine,
+    PayrollRun,
+    PayrollStatus,
+    Programme,
+)
 
 
 def enrolments_for_person(*, actor: Any, person: Person) -> QuerySet[Enrolment]:
@@ -34,14 +46,60 @@ def active_enrolments(*, actor: Any, month: dt.date, programme: str = "") -> Que
 
 
 def payroll_runs_for_actor(*, actor: Any) -> QuerySet[PayrollRun]:
+    """Rolls the actor may see (payroll.view): a county's own, all of them for the city. Others (township
+    and village staff) see none, so a roll's pages look missing to them."""
     prefix = actor_prefix(actor)
-    if prefix is None:
+    if prefix is None or not can(actor, "payroll.view"):
         return PayrollRun.objects.none()
-    # A run belongs to a county: city officers see all, a county or township user sees its county's runs
-    # (township users then see only their own lines through payroll_lines_for_actor).
+    qs = PayrollRun.objects.select_related("generated_by", "checked_by")
     if len(prefix) >= 6:
-        return PayrollRun.objects.filter(county_code=prefix[:6]).order_by("-month")
-    return PayrollRun.objects.filter(county_code__startswith=prefix).order_by("-month", "county_code")
+        return qs.filter(county_code=prefix[:6]).order_by("-month")
+    return qs.filter(county_code__startswith=prefix).order_by("-month", "county_code")
+
+
+def payroll_counties_for_actor(*, actor: Any) -> list[Region]:
+    """The county-level regions the actor may generate a roll for (the select on the payroll page)."""
+    qs = Region.objects.filter(level=RegionLevel.COUNTY).order_by("code")
+    return [r for r in scope(qs, actor, field="code") if can(actor, "payroll.generate", region_code=r.code)]
+
+
+@dataclass(frozen=True)
+class PayrollActions:
+    """Which controls a roll's page offers the actor: exactly the actions the services would accept."""
+
+    freeze: bool
+    freeze_refused_reason: str
+    adjust: bool
+    bank_file: bool
+    approve_corrections: bool
+
+
+def payroll_actions(*, actor: Any, run: PayrollRun) -> PayrollActions:
+    frozen = run.status == PayrollStatus.FROZEN
+    own = run.generated_by_id is not None and run.generated_by_id == getattr(actor, "pk", None)
+    may_freeze = can(actor, "payroll.freeze", region_code=run.county_code)
+    return PayrollActions(
+        freeze=not frozen and may_freeze and not own,
+        freeze_refused_reason="制表人不能审核自己生成的发放名册" if not frozen and may_freeze and own else "",
+        adjust=can(actor, "payroll.adjust", region_code=run.county_code),
+        bank_file=frozen and can(actor, "payroll.bank_file", region_code=run.county_code),
+        approve_corrections=can(actor, "payroll.adjust_approve", region_code=run.county_code),
+    )
+
+
+def payroll_corrections_for_run(*, actor: Any, run: PayrollRun) -> QuerySet[PayrollCorrection]:
+    """Corrections registered against `run` or paid in it, and recoveries it carried forward."""
+    qs = PayrollCorrection.objects.filter(Q(source_run=run) | Q(applied_run=run))
+    return (
+        scope(qs, actor).select_related("person", "created_by", "approved_by", "applied_run").order_by("-id")
+    )
+
+
+def payroll_correction_get_for_actor(*, actor: Any, correction_id: int) -> PayrollCorrection:
+    correction = scope(PayrollCorrection.objects.all(), actor).filter(pk=correction_id).first()
+    if correction is None or not can(actor, "payroll.view"):
+        raise Http404("未找到该更正")
+    return correction
 
 
 def payroll_run_get_for_actor(*, actor: Any, run_id: int) -> PayrollRun:
@@ -52,9 +110,7 @@ def payroll_run_get_for_actor(*, actor: Any, run_id: int) -> PayrollRun:
 
 
 def payroll_lines_for_actor(*, actor: Any, run: PayrollRun) -> QuerySet[PayrollLine]:
-    return scope(PayrollLine.objects.filter(run=run).select_related("person", "enrolment"), actor).order_by(
-        "id"
-    )
+    return scope(PayrollLine.objects.filter(run=run).select_related("person"), actor).order_by("id")
 
 
 def payroll_summary_by_township(*, actor: Any, run: PayrollRun) -> list[dict[str, Any]]:
@@ -85,27 +141,31 @@ def enrolment_get_for_actor(*, actor: Any, enrolment_id: int) -> Enrolment:
 
 
 # ---------------------------------------------------------------- payee accounts and the bank file
-PAYEE_ACCOUNT_ROLES = (Role.TOWNSHIP_CLERK, Role.COUNTY_OFFICER, Role.CITY_OFFICER)
-
-
-def can_set_payee_account(actor: Any) -> bool:
-    return has_role(actor, *PAYEE_ACCOUNT_ROLES)
+def can_set_payee_account(actor: Any, region_code: str | None = None) -> bool:
+    return can(actor, "payee.set", region_code=region_code)
 
 
 def payee_accounts_for_person(*, actor: Any, person: Person) -> QuerySet[PayeeAccount]:
     """The person's accounts, current first then history (masked fields only are meant for display)."""
-    qs = PayeeAccount.objects.filter(person=person)
+    qs = PayeeAccount.objects.filter(person=person).select_related("created_by", "approved_by")
     return scope(qs, actor, field="person__region_code").order_by("-active", "-created_at", "-id")
 
 
 def payee_panel_context(*, actor: Any, person: Person) -> dict[str, Any]:
     accounts = list(payee_accounts_for_person(actor=actor, person=person))
     current = next((a for a in accounts if a.active), None)
+    pending = next((a for a in accounts if a.approval == PayeeApproval.PENDING), None)
     return {
         "person": person,
         "current": current,
-        "history": [a for a in accounts if not a.active],
-        "can_edit": can_set_payee_account(actor),
+        "pending": pending,
+        "history": [a for a in accounts if not a.active and a is not pending],
+        "can_edit": can_set_payee_account(actor, person.region_code),
+        "date_min": f"{EARLIEST_MONTH:%Y-%m-%d}",
+        "date_max": f"{latest_date():%Y-%m-%d}",
+        "can_approve": pending is not None
+        and pending.created_by_id != getattr(actor, "pk", None)
+        and can(actor, "payee.approve", region_code=person.region_code),
     }
 
 
@@ -121,9 +181,10 @@ class BankFileRows:
 
 
 def payroll_bank_file_rows(*, actor: Any, run: PayrollRun) -> BankFileRows:
-    """The actor's lines of `run` as bank-file rows (bankfile.BANK_HEADER order), with the FULL ID number
-    and bank account decrypted. One SQL query whatever the number of lines (the active account is a
-    filtered LEFT JOIN: at most one per person). Call only from the audited
+    """The actor's payees in `run` as bank-file rows (bankfile.BANK_HEADER order): ONE row per person with
+    the net amount of all their lines (a bank cannot take a negative transfer; a person netting to zero
+    gets no row), with the FULL ID number and bank account decrypted. One SQL query whatever the number of
+    lines (the active account is a filtered LEFT JOIN: at most one per person). Call only from the audited
     services.payroll_bank_file_export."""
     programmes = dict(Programme.choices)
     kinds = dict(LineKind.choices)
@@ -136,6 +197,7 @@ def payroll_bank_file_rows(*, actor: Any, run: PayrollRun) -> BankFileRows:
         )
         .order_by("id")
         .values_list(
+            "person_id",
             "region_code",
             "person__name",
             "person__id_number_enc",
@@ -148,29 +210,57 @@ def payroll_bank_file_rows(*, actor: Any, run: PayrollRun) -> BankFileRows:
             "account__account_number_enc",
         )
     )
+    people: dict[int, dict[str, Any]] = {}
+    for pid, region, name, id_enc, programme, amount, kind, reason, bank, holder, acct_enc in qs.iterator(
+        chunk_size=2000
+    ):
+        p = people.setdefault(
+            pid,
+            {
+                "region": region,
+                "name": name,
+                "id_enc": id_enc,
+                "programmes": [],
+                "kinds": [],
+                "reasons": [],
+                "net": 0,
+                "bank": bank or "",
+                "holder": holder or "",
+                "acct_enc": acct_enc,
+            },
+        )
+        p["net"] += amount
+        for key, value in (
+            ("programmes", programmes.get(programme, programme)),
+            ("kinds", kinds.get(kind, kind)),
+        ):
+            if value not in p[key]:
+                p[key].append(value)
+        if reason and reason not in p["reasons"]:
+            p["reasons"].append(reason)
     rows: list[list[str | int]] = []
     missing = 0
-    for i, (region, name, id_enc, programme, amount, kind, reason, bank, holder, acct_enc) in enumerate(
-        qs.iterator(chunk_size=2000), start=1
-    ):
-        if acct_enc:
-            account, note = crypto.decrypt(acct_enc), ""
+    for p in people.values():  # insertion order: by each person's first line
+        if p["net"] <= 0:
+            continue
+        if p["acct_enc"]:
+            account, note = crypto.decrypt(p["acct_enc"]), ""
         else:
             missing += 1
             account, note = "", NO_ACCOUNT_NOTE
         rows.append(
             [
-                i,
-                region[:9],
-                region[:12],
-                name,
-                crypto.decrypt(id_enc),
-                programmes.get(programme, programme),
-                amount,
-                kinds.get(kind, kind),
-                reason,
-                bank or "",
-                holder or "",
+                len(rows) + 1,
+                p["region"][:9],
+                p["region"][:12],
+                p["name"],
+                crypto.decrypt(p["id_enc"]),
+                "、".join(p["programmes"]),
+                p["net"],
+                "、".join(p["kinds"]),
+                "；".join(p["reasons"])[:200],
+                p["bank"],
+                p["holder"],
                 account,
                 note,
             ]

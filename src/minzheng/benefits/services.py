@@ -10,19 +10,33 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
-from minzheng.accounts.models import Role
-from minzheng.accounts.scoping import has_role, in_scope
+from minzheng.accounts.permissions import require
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core import crypto
 from minzheng.core.masking import mask_bank_account
 from minzheng.people.models import Household, Person
 from minzheng.people.selectors import person_get_for_actor
+from minzheng.policy.selectors import PolicyMissing, policy_resolve
+from minzheng.regions.models import Region, RegionLevel
 
 from . import bankfile, selectors
-from .models import Enrolment, LineKind, PayeeAccount, PayrollLine, PayrollRun, PayrollStatus
+from .dates import check_date_window
+from .models import (
+    CorrectionKind,
+    CorrectionStatus,
+    Enrolment,
+    LineKind,
+    PayeeAccount,
+    PayeeApproval,
+    PayrollCorrection,
+    PayrollLine,
+    PayrollRun,
+    PayrollStatus,
+)
 
 
 def first_of_month(d: dt.date) -> dt.date:
@@ -109,14 +123,27 @@ def enrolment_end(*, actor: Any, enrolment: Enrolment, last_month: dt.date, reas
     return enrolment
 
 
-def _can_run_payroll(actor: Any, county_code: str) -> bool:
-    return has_role(actor, Role.COUNTY_OFFICER, Role.CITY_OFFICER) and in_scope(actor, county_code + "000000")
+def parse_amount(raw: str) -> int:
+    """A whole number of yuan typed in a form (no NaN, no 1e9, no text); bounds are checked by the service."""
+    text = unicodedata.normalize("NFKC", (raw or "").strip())
+    if not re.fullmatch(r"[+-]?[0-9]{1,9}", text):
+        raise ValidationError("金额应为不超过9位的整数（元），扣回填负数")
+    return int(text)
+
+
+# ---------------------------------------------------------------- payroll (发放)
+def county_region(county_code: str) -> Region:
+    """The county-level region a roll is for: exactly one county of the tree, never a free-text prefix."""
+    region = Region.objects.filter(code=county_code, level=RegionLevel.COUNTY).first()
+    if region is None:
+        raise ValidationError("请选择一个县(市、区)：发放名册只能按一个县级区划生成")
+    return region
 
 
 _INSERT_LINES = """
 INSERT INTO benefits_payrollline
-    (run_id, enrolment_id, kind, programme, person_id, region_code, amount, reason, created_at)
-SELECT %s, e.id, 'regular', e.programme, e.person_id, e.region_code, e.monthly_amount, '', %s
+    (run_id, month, enrolment_id, kind, programme, person_id, region_code, amount, reason, created_at)
+SELECT %s, %s, e.id, 'regular', e.programme, e.person_id, e.region_code, e.monthly_amount, '', %s
 FROM benefits_enrolment e
 JOIN people_person p ON p.id = e.person_id
 WHERE e.region_code LIKE %s
@@ -126,37 +153,126 @@ WHERE e.region_code LIKE %s
   AND (p.death_date IS NULL OR p.death_date >= %s)
 """
 
+# Pending corrections of the county become adjustment lines; a recovery only once the roll that
+# carried it forward is frozen (a draft's recoveries are recomputed with the draft).
+_INSERT_CORRECTIONS = """
+INSERT INTO benefits_payrollline
+    (run_id, month, enrolment_id, kind, programme, person_id, region_code, amount, reason, created_at)
+SELECT %s, %s, c.enrolment_id, 'adjustment', c.programme, c.person_id, c.region_code, c.amount,
+       SUBSTR(c.reason, 1, 200), %s
+FROM benefits_payrollcorrection c
+LEFT JOIN benefits_payrollrun s ON s.id = c.source_run_id
+WHERE c.county_code = %s AND c.status = 'pending'
+  AND (c.kind = 'correction' OR s.status = 'frozen')
+"""
+
+
+def _overlap_message(county_code: str, month: dt.date) -> str:
+    return (
+        f"{month:%Y年%m月}有人员的同一项目将被重复发放（已在其他发放名册中发放，或有重叠的待遇记录），"
+        f"名册未生成；请核对县级区划{county_code}的待遇与已有名册"
+    )
+
 
 @transaction.atomic
 def payroll_generate(*, actor: Any, county_code: str, month: dt.date) -> PayrollRun:
-    """All beneficiaries active in `month` in the county, with amounts, in one SQL statement.
-    A frozen month is returned untouched (no double pay); a draft is recomputed from scratch."""
-    if not _can_run_payroll(actor, county_code):
-        raise ValidationError("只有本县（市、区）或市级民政干部可以生成发放名册")
-    month = first_of_month(month)
+    """All beneficiaries active in `month` in one county, with amounts, in one SQL statement, plus the
+    county's pending corrections. A frozen month is returned untouched; a draft is recomputed from
+    scratch. A person-programme-month already paid in another roll makes the database refuse the roll."""
+    county = county_region(county_code)
+    require(actor, "payroll.generate", region_code=county.code, target=f"payroll:{county.code}")
+    month = check_date_window(first_of_month(month), label="发放月")
     run, _ = PayrollRun.objects.select_for_update().get_or_create(
-        county_code=county_code, month=month, defaults={"created_by": actor}
+        county_code=county.code, month=month, defaults={"generated_by": actor}
     )
     if run.status == PayrollStatus.FROZEN:
         return run
-    PayrollLine.objects.filter(run=run, kind=LineKind.REGULAR).delete()
+    _undo_draft(run)
+    now = timezone.now()
+    try:
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(_INSERT_LINES, [run.pk, month, now, county.code + "%", month, month, month])
+    except IntegrityError:
+        raise ValidationError(_overlap_message(county.code, month)) from None
     with connection.cursor() as cur:
-        cur.execute(_INSERT_LINES, [run.pk, timezone.now(), county_code + "%", month, month, month])
+        cur.execute(_INSERT_CORRECTIONS, [run.pk, month, now, county.code])
+    PayrollCorrection.objects.filter(
+        Q(kind=CorrectionKind.CORRECTION) | Q(source_run__status=PayrollStatus.FROZEN),
+        county_code=county.code,
+        status=CorrectionStatus.PENDING,
+    ).update(status=CorrectionStatus.APPLIED, applied_run=run)
+    recoveries = _carry_forward_recoveries(actor=actor, run=run, now=now)
+    run.generated_by = actor
+    run.save(update_fields=["generated_by"])
     _refresh_totals(run)
     audit_record(
         actor=actor,
         event_type=AuditEvent.CREATE,
         target_type="payroll",
         target_id=run.pk,
-        region_code=county_code,
-        new={"month": month, "lines": run.line_count, "total": run.total_amount},
+        region_code=county.code,
+        new={
+            "month": month,
+            "lines": run.line_count,
+            "total": run.total_amount,
+            "recoveries": recoveries,
+        },
     )
     return run
 
 
-def _refresh_totals(run: PayrollRun) -> None:
-    from django.db.models import Count, Sum
+def _undo_draft(run: PayrollRun) -> None:
+    """Before a draft is recomputed: its lines go, the corrections it took wait again, and the recoveries
+    it carried forward (never taken by another roll: only a frozen roll's are) are dropped."""
+    PayrollCorrection.objects.filter(applied_run=run).update(
+        status=CorrectionStatus.PENDING, applied_run=None
+    )
+    PayrollCorrection.objects.filter(source_run=run, kind=CorrectionKind.RECOVERY).delete()
+    PayrollLine.objects.filter(run=run).delete()
 
+
+def _carry_forward_recoveries(*, actor: Any, run: PayrollRun, now: Any) -> int:
+    """No one's net payment in a roll may be negative: where deductions exceed what a person is paid this
+    month, a 结转 line brings the net to zero and the rest becomes a recovery (追缴) for the next roll."""
+    short = (
+        PayrollLine.objects.filter(run=run)
+        .values("person_id")
+        .annotate(net=Sum("amount"), last=Max("id"))
+        .filter(net__lt=0)
+    )
+    count = 0
+    for row in short:
+        line = PayrollLine.objects.get(pk=row["last"])
+        owed = -row["net"]
+        PayrollLine.objects.create(
+            run=run,
+            month=run.month,
+            enrolment_id=line.enrolment_id,
+            kind=LineKind.RECOVERY,
+            programme=line.programme,
+            person_id=line.person_id,
+            region_code=line.region_code,
+            amount=owed,
+            reason=f"本月扣回超出应发金额，余额{owed}元结转下期追缴",
+        )
+        PayrollCorrection.objects.create(
+            kind=CorrectionKind.RECOVERY,
+            status=CorrectionStatus.PENDING,
+            enrolment_id=line.enrolment_id,
+            person_id=line.person_id,
+            programme=line.programme,
+            region_code=line.region_code,
+            county_code=run.county_code,
+            amount=-owed,
+            reason=f"{run.month:%Y年%m月}名册扣回不足，结转追缴",
+            source_run=run,
+            created_by=actor,
+        )
+        count += 1
+    return count
+
+
+def _refresh_totals(run: PayrollRun) -> None:
     agg = PayrollLine.objects.filter(run=run).aggregate(n=Count("id"), total=Sum("amount"))
     run.line_count = agg["n"] or 0
     run.total_amount = agg["total"] or 0
@@ -165,15 +281,22 @@ def _refresh_totals(run: PayrollRun) -> None:
 
 @transaction.atomic
 def payroll_freeze(*, actor: Any, run: PayrollRun) -> PayrollRun:
+    """审核: a second person checks the roll and freezes it; the one who generated it cannot."""
     run = PayrollRun.objects.select_for_update().get(pk=run.pk)
-    if not _can_run_payroll(actor, run.county_code):
-        raise ValidationError("只有本县（市、区）或市级民政干部可以审核发放名册")
+    require(actor, "payroll.freeze", region_code=run.county_code, target=f"payroll:{run.pk}")
     if run.status == PayrollStatus.FROZEN:
         raise ValidationError("该发放名册已审核冻结，不能重复审核")
+    if run.generated_by_id is None or run.generated_by_id == getattr(actor, "pk", None):
+        raise ValidationError("制表人不能审核自己生成的发放名册，须由另一名工作人员审核")
+    negative = (
+        PayrollLine.objects.filter(run=run).values("person_id").annotate(net=Sum("amount")).filter(net__lt=0)
+    )
+    if negative.exists():
+        raise ValidationError("名册中有人员本月实发金额为负数，请重新生成名册")
     run.status = PayrollStatus.FROZEN
     run.frozen_at = timezone.now()
-    run.frozen_by = actor
-    run.save(update_fields=["status", "frozen_at", "frozen_by"])
+    run.checked_by = actor
+    run.save(update_fields=["status", "frozen_at", "checked_by"])
     audit_record(
         actor=actor,
         event_type=AuditEvent.DECISION,
@@ -181,42 +304,100 @@ def payroll_freeze(*, actor: Any, run: PayrollRun) -> PayrollRun:
         target_id=run.pk,
         region_code=run.county_code,
         detail="审核冻结发放名册",
-        new={"lines": run.line_count, "total": run.total_amount},
+        new={"lines": run.line_count, "total": run.total_amount, "generated_by": run.generated_by_id},
     )
     return run
+
+
+def _adjustment_limits(*, enrolment: Enrolment) -> tuple[int, int]:
+    """(maximum, second-approval threshold) in yuan from policy data: a programme's own keys win over the
+    general ones; no figure here."""
+    policy = policy_resolve(on=timezone.localdate(), region_code=enrolment.region_code, hukou_type="")
+    own_max = f"payroll.adjustment_max.{enrolment.programme}"
+    own_threshold = f"payroll.adjustment_approval_threshold.{enrolment.programme}"
+    try:
+        maximum = policy.get(own_max if policy.has(own_max) else "payroll.adjustment_max")
+        threshold = policy.get(
+            own_threshold if policy.has(own_threshold) else "payroll.adjustment_approval_threshold"
+        )
+    except PolicyMissing as e:
+        raise ValidationError(f"缺少发放更正限额的政策参数：{e}") from None
+    return int(maximum), int(threshold)
 
 
 @transaction.atomic
 def payroll_adjust(
     *, actor: Any, run: PayrollRun, enrolment: Enrolment, amount: int, reason: str
-) -> PayrollLine:
-    """A correction to a month: a new signed line (补发 > 0, 扣回 < 0), never an edit of an existing one."""
-    if not _can_run_payroll(actor, run.county_code):
-        raise ValidationError("只有本县（市、区）或市级民政干部可以调整发放")
+) -> PayrollCorrection:
+    """A correction to money rolled in `run` (补发 > 0, 扣回 < 0). The roll itself is never edited: the
+    correction waits and becomes an adjustment line of the county's next generated roll. Amounts are
+    bounded by policy; above the threshold a second person must approve before it is paid."""
+    require(actor, "payroll.adjust", region_code=run.county_code, target=f"payroll:{run.pk}")
     if not enrolment.region_code.startswith(run.county_code):
         raise ValidationError("该待遇不属于本发放名册所在县（市、区）")
-    if amount == 0 or not reason.strip():
+    reason = (reason or "").strip()
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount == 0 or not reason:
         raise ValidationError("调整金额不能为0，且必须说明原因")
-    line = PayrollLine.objects.create(
-        run=run,
+    maximum, threshold = _adjustment_limits(enrolment=enrolment)
+    if abs(amount) > maximum:
+        raise ValidationError(f"单笔调整金额不能超过{maximum}元（政策参数：发放更正单笔金额上限）")
+    needs_approval = abs(amount) > threshold
+    correction = PayrollCorrection.objects.create(
+        kind=CorrectionKind.CORRECTION,
+        status=CorrectionStatus.AWAITING_APPROVAL if needs_approval else CorrectionStatus.PENDING,
         enrolment=enrolment,
-        kind=LineKind.ADJUSTMENT,
-        programme=enrolment.programme,
         person_id=enrolment.person_id,
+        programme=enrolment.programme,
         region_code=enrolment.region_code,
+        county_code=run.county_code,
         amount=amount,
         reason=reason[:200],
+        source_run=run,
+        created_by=actor,
     )
-    _refresh_totals(run)
     audit_record(
         actor=actor,
-        event_type=AuditEvent.UPDATE,
-        target_type="payroll.adjustment",
-        target_id=line.pk,
+        event_type=AuditEvent.CREATE,
+        target_type="payroll.correction",
+        target_id=correction.pk,
         region_code=run.county_code,
+        detail="登记发放更正" + ("（超过复核金额，待第二人复核）" if needs_approval else "（计入下期名册）"),
         new={"run": run.pk, "enrolment": enrolment.pk, "amount": amount, "reason": reason},
     )
-    return line
+    return correction
+
+
+@transaction.atomic
+def payroll_correction_decide(
+    *, actor: Any, correction: PayrollCorrection, approve: bool
+) -> PayrollCorrection:
+    """The second person's check of a correction above the threshold: approve (it waits for the next
+    roll) or reject. The person who registered it cannot approve it."""
+    correction = PayrollCorrection.objects.select_for_update().get(pk=correction.pk)
+    require(
+        actor,
+        "payroll.adjust_approve",
+        region_code=correction.county_code,
+        target=f"payroll.correction:{correction.pk}",
+    )
+    if correction.status != CorrectionStatus.AWAITING_APPROVAL:
+        raise ValidationError("该更正不在待复核状态")
+    if correction.created_by_id == getattr(actor, "pk", None):
+        raise ValidationError("登记更正的人员不能复核自己登记的更正，须由另一名工作人员复核")
+    correction.status = CorrectionStatus.PENDING if approve else CorrectionStatus.REJECTED
+    correction.approved_by = actor
+    correction.approved_at = timezone.now()
+    correction.save(update_fields=["status", "approved_by", "approved_at"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.DECISION,
+        target_type="payroll.correction",
+        target_id=correction.pk,
+        region_code=correction.county_code,
+        detail="复核同意发放更正" if approve else "驳回发放更正",
+        new={"status": correction.status, "amount": correction.amount},
+    )
+    return correction
 
 
 # ---------------------------------------------------------------- payee accounts (收款账户)
@@ -259,12 +440,15 @@ def payee_account_set(
     account_number: str,
     holder_name: str = "",
     valid_from: dt.date | None = None,
+    holder_reason: str = "",
 ) -> PayeeAccount:
-    """Register or change the account `person` is paid into. The current account (if any) is deactivated,
-    never deleted; the audit row holds masked values only. Out-of-region persons look missing (404)."""
+    """Register or change the account `person` is paid into. An account in the person's own name takes
+    effect at once (the current one is deactivated, never deleted); one held in another name (a guardian,
+    an agent: there is no record of them to match) needs a reason and waits, inactive and out of the
+    bank file, for a second person's approval (payee_account_decide). The audit row holds masked values
+    only. Out-of-region persons look missing (404)."""
     person = person_get_for_actor(actor=actor, person_id=person.pk)
-    if not selectors.can_set_payee_account(actor):
-        raise ValidationError("只有乡镇经办人员或县、市级民政干部可以登记收款账户")
+    require(actor, "payee.set", region_code=person.region_code, target=f"person:{person.pk}")
     bank_name = (bank_name or "").strip()
     if not bank_name:
         raise ValidationError("开户行不能为空")
@@ -274,7 +458,15 @@ def payee_account_set(
     if len(holder_name) > 64:
         raise ValidationError("户名不超过64个字")
     stored = account_number_fields(clean_account_number(account_number))
-    valid_from = valid_from or timezone.localdate()
+    valid_from = check_date_window(valid_from or timezone.localdate(), label="启用日期")
+    holder_reason = (holder_reason or "").strip()
+    own_name = holder_name == person.name
+    if not own_name and not holder_reason:
+        raise ValidationError(
+            "户名与领取人姓名不一致，须填写原因（如监护人、委托代理人代领），并经另一人复核"
+        )
+    if len(holder_reason) > 200:
+        raise ValidationError("原因不超过200个字")
     current = PayeeAccount.objects.select_for_update().filter(person=person, active=True).first()
     if (
         current is not None
@@ -283,23 +475,45 @@ def payee_account_set(
         and current.holder_name == holder_name
     ):
         raise ValidationError("与当前收款账户相同，未作变更")
-    if current is not None:
-        current.active = False
-        current.deactivated_at = timezone.now()
-        current.save(update_fields=["active", "deactivated_at"])
-    try:
-        with transaction.atomic():
-            account = PayeeAccount.objects.create(
-                person=person,
-                bank_name=bank_name,
-                **stored,
-                holder_name=holder_name,
-                valid_from=valid_from,
-                active=True,
-                created_by=actor,
-            )
-    except IntegrityError:
-        raise ValidationError("该人员的收款账户正在被他人修改，请刷新后重试") from None
+    if not own_name:
+        # Any earlier request still waiting is superseded by this one.
+        PayeeAccount.objects.filter(person=person, approval=PayeeApproval.PENDING).update(
+            approval=PayeeApproval.REJECTED, deactivated_at=timezone.now()
+        )
+        account = PayeeAccount.objects.create(
+            person=person,
+            bank_name=bank_name,
+            **stored,
+            holder_name=holder_name,
+            holder_reason=holder_reason[:200],
+            approval=PayeeApproval.PENDING,
+            valid_from=valid_from,
+            active=False,
+            created_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            event_type=AuditEvent.CREATE,
+            target_type="person.payee_account",
+            target_id=person.pk,
+            region_code=person.region_code,
+            detail="登记非本人户名收款账户，待复核",
+            new={**_payee_audit_values(account), "id": account.pk, "reason": holder_reason},
+        )
+        return account
+    account = _payee_activate(
+        person=person,
+        current=current,
+        build=lambda: PayeeAccount(
+            person=person,
+            bank_name=bank_name,
+            **stored,
+            holder_name=holder_name,
+            valid_from=valid_from,
+            active=True,
+            created_by=actor,
+        ),
+    )
     audit_record(
         actor=actor,
         event_type=AuditEvent.UPDATE if current is not None else AuditEvent.CREATE,
@@ -313,11 +527,68 @@ def payee_account_set(
     return account
 
 
+def _payee_activate(*, person: Person, current: PayeeAccount | None, build: Any) -> PayeeAccount:
+    """Deactivate `current` and save the account `build()` gives as the one active row."""
+    if current is not None:
+        current.active = False
+        current.deactivated_at = timezone.now()
+        current.save(update_fields=["active", "deactivated_at"])
+    account: PayeeAccount = build()
+    account.active = True
+    try:
+        with transaction.atomic():
+            account.save()
+    except IntegrityError:
+        raise ValidationError("该人员的收款账户正在被他人修改，请刷新后重试") from None
+    return account
+
+
+@transaction.atomic
+def payee_account_decide(*, actor: Any, person: Person, approve: bool) -> PayeeAccount:
+    """A second person approves (it becomes the active account) or rejects the person's account waiting
+    for approval. The person who registered it cannot decide on it."""
+    person = person_get_for_actor(actor=actor, person_id=person.pk)
+    require(actor, "payee.approve", region_code=person.region_code, target=f"person:{person.pk}")
+    pending = (
+        PayeeAccount.objects.select_for_update()
+        .filter(person=person, approval=PayeeApproval.PENDING)
+        .order_by("-id")
+        .first()
+    )
+    if pending is None:
+        raise ValidationError("该人员没有待复核的收款账户")
+    if pending.created_by_id == getattr(actor, "pk", None):
+        raise ValidationError("登记收款账户的人员不能复核自己登记的账户，须由另一名工作人员复核")
+    current = PayeeAccount.objects.select_for_update().filter(person=person, active=True).first()
+    pending.approval = PayeeApproval.APPROVED if approve else PayeeApproval.REJECTED
+    pending.approved_by = actor
+    pending.approved_at = timezone.now()
+    if approve:
+        pending = _payee_activate(person=person, current=current, build=lambda: pending)
+    else:
+        pending.deactivated_at = pending.approved_at
+        pending.save(update_fields=["approval", "approved_by", "approved_at", "deactivated_at"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.DECISION,
+        target_type="person.payee_account",
+        target_id=person.pk,
+        region_code=person.region_code,
+        detail="复核同意非本人户名收款账户" if approve else "驳回非本人户名收款账户",
+        old=_payee_audit_values(current) if approve and current is not None else None,
+        new={**_payee_audit_values(pending), "id": pending.pk, "approval": pending.approval},
+    )
+    return pending
+
+
 @transaction.atomic
 def payroll_bank_file_export(*, actor: Any, run: PayrollRun, fmt: str, ip: str = "") -> bankfile.BankFile:
     """The bank payment file (银行代发文件) of a frozen run: one audited bulk reveal of the full ID numbers
     and bank accounts of the actor's lines — exactly one audit row per export, holding no full value."""
+    # Role first (a refusal whatever the id), then scope: another county's roll looks missing (404).
+    require(actor, "payroll.bank_file", target=f"payroll:{run.pk}")
     run = selectors.payroll_run_get_for_actor(actor=actor, run_id=run.pk)
+    require(actor, "payroll.bank_file", region_code=run.county_code, target=f"payroll:{run.pk}")
     if run.status != PayrollStatus.FROZEN:
         raise ValidationError("发放名册审核冻结后才能导出银行代发文件")
     data = selectors.payroll_bank_file_rows(actor=actor, run=run)

@@ -10,5 +10,7 @@ urlpatterns = [
     path("<int:run_id>/adjust/", views.payroll_adjust, name="payroll-adjust"),
     path("<int:run_id>/bank.<str:fmt>", views.payroll_export, name="payroll-export"),
     path("<int:run_id>/summary.csv", views.payroll_summary_csv, name="payroll-summary"),
+    path("corrections/decide/", views.payroll_correction_decide, name="payroll-correction-decide"),
     path("payee/<int:person_id>/", views.payee_account_set, name="payee-account-set"),
+    path("payee/<int:person_id>/decide/", views.payee_account_decide, name="payee-account-decide"),
 ]
