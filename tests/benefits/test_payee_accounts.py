@@ -25,8 +25,8 @@ from minzheng.benefits.models import PayeeAccount
 from minzheng.benefits.services import (
     enrolment_create,
     payee_account_set,
-    payroll_freeze,
     payroll_bank_file_export,
+    payroll_freeze,
     payroll_generate,
 )
 from minzheng.core import crypto
