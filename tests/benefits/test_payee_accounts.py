@@ -82,8 +82,9 @@ def _frozen_run(county, month=MONTH):
     from minzheng.accounts.models import User
     from minzheng.regions.models import Region
 
-    checker = User.objects.create(
-        username=f"checker{county.pk}", role="county_officer", region=Region.objects.get(code="370811")
+    checker, _ = User.objects.get_or_create(
+        username=f"checker{county.pk}",
+        defaults={"role": "county_officer", "region": Region.objects.get(code="370811")},
     )
     return payroll_freeze(
         actor=checker, run=payroll_generate(actor=county, county_code="370811", month=month)
