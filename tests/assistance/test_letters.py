@@ -18,7 +18,7 @@ from minzheng.assistance.models import Decision
 from minzheng.core.models import DocumentNumberSequence, IssuedDocumentNumber
 from minzheng.core.pdf import printable
 from minzheng.core.services import document_number_issue
-from tests.conftest import TOWN_A, VILLAGE_A
+from tests.conftest import TOWN_A
 
 TODAY = timezone.localdate()
 
@@ -82,7 +82,7 @@ def _dibao(make_household, staff, wage=1200):
 
 def test_a_temporary_grant_letter_claims_no_verification_and_says_it_is_paid_once(make_household, staff):
     decision = _temporary(make_household, staff)
-    text = decision_letter_document(decision).text
+    text = decision_letter_document(decision).plain_text
     for step in ("核对", "入户调查", "民主评议", "公示"):
         assert step not in text
     assert "经审核" in text
@@ -94,7 +94,7 @@ def test_a_temporary_grant_letter_claims_no_verification_and_says_it_is_paid_onc
 
 def test_a_dibao_letter_names_exactly_the_steps_the_case_went_through(make_household, staff):
     decision = _dibao(make_household, staff)
-    text = decision_letter_document(decision).text
+    text = decision_letter_document(decision).plain_text
     # Home visit, village review and notice were recorded; no 核对 report was run for this case.
     assert "经入户调查、民主评议和公示" in text
     assert "家庭经济状况核对" not in text
@@ -105,11 +105,11 @@ def test_a_dibao_letter_names_exactly_the_steps_the_case_went_through(make_house
 def test_the_letter_carries_a_document_number_that_a_reprint_keeps(make_household, staff):
     first = _temporary(make_household, staff)
     year = timezone.localtime(first.decided_at).year
-    text = decision_letter_document(first).text
+    text = decision_letter_document(first).plain_text
     assert f"王邹办救〔{year}〕1号" in text
-    assert f"王邹办救〔{year}〕1号" in decision_letter_document(first).text  # reprint: same number
+    assert f"王邹办救〔{year}〕1号" in decision_letter_document(first).plain_text  # reprint: same number
     second = _temporary(make_household, staff)
-    assert f"王邹办救〔{year}〕2号" in decision_letter_document(second).text
+    assert f"王邹办救〔{year}〕2号" in decision_letter_document(second).plain_text
     assert IssuedDocumentNumber.objects.count() == 2
     assert DocumentNumberSequence.objects.get(office_code=TOWN_A, year=year).last_serial == 2
 
@@ -119,16 +119,22 @@ def test_a_county_decision_is_issued_by_the_county_bureau_with_its_own_sequence(
     county = _temporary(make_household, staff, amount=5000, approver="county")
     assert county.level == "county"
     year = timezone.localtime(county.decided_at).year
-    text = decision_letter_document(county).text
+    text = decision_letter_document(county).plain_text
     assert "任城区民政局" in text and f"任民救〔{year}〕1号" in text
-    assert f"王邹办救〔{year}〕1号" in decision_letter_document(town).text
+    assert f"王邹办救〔{year}〕1号" in decision_letter_document(town).plain_text
 
 
 def test_document_numbers_are_sequential_per_office_and_year(db):
     issue = document_number_issue
-    a = issue(actor=None, target="t:1", office_code="370811", office_name="任城区民政局", prefix="任民救", year=2026)
-    b = issue(actor=None, target="t:2", office_code="370811", office_name="任城区民政局", prefix="任民救", year=2026)
-    c = issue(actor=None, target="t:3", office_code="370811", office_name="任城区民政局", prefix="任民救", year=2027)
+    a = issue(
+        actor=None, target="t:1", office_code="370811", office_name="任城区民政局", prefix="任民救", year=2026
+    )
+    b = issue(
+        actor=None, target="t:2", office_code="370811", office_name="任城区民政局", prefix="任民救", year=2026
+    )
+    c = issue(
+        actor=None, target="t:3", office_code="370811", office_name="任城区民政局", prefix="任民救", year=2027
+    )
     again = issue(
         actor=None, target="t:1", office_code="370811", office_name="任城区民政局", prefix="任民救", year=2026
     )
@@ -137,7 +143,7 @@ def test_document_numbers_are_sequential_per_office_and_year(db):
 
 
 def test_the_letter_states_the_appeal_route_and_the_seal_position(make_household, staff):
-    text = decision_letter_document(_dibao(make_household, staff)).text
+    text = decision_letter_document(_dibao(make_household, staff)).plain_text
     assert "60日内向任城区人民政府申请行政复议" in text
     assert "6个月内依法向人民法院提起行政诉讼" in text
     assert "《中华人民共和国行政复议法》" in text and "《中华人民共和国行政诉讼法》" in text
@@ -148,19 +154,21 @@ def test_the_letter_states_the_appeal_route_and_the_seal_position(make_household
 
 def test_letter_dates_are_beijing_dates(make_household, staff):
     decision = _temporary(make_household, staff)
-    Decision.objects.filter(pk=decision.pk).update(decided_at=dt.datetime(2026, 11, 29, 20, 29, tzinfo=dt.UTC))
+    Decision.objects.filter(pk=decision.pk).update(
+        decided_at=dt.datetime(2026, 11, 29, 20, 29, tzinfo=dt.UTC)
+    )
     decision.refresh_from_db()
-    text = decision_letter_document(decision).text
+    text = decision_letter_document(decision).plain_text
     assert "审批日期：2026年11月30日" in text and "2026年11月29日" not in text
     assert "〔2026〕" in text
 
 
 def test_a_decision_against_the_verification_result_says_so(make_household, staff):
     decision = _temporary(make_household, staff)
-    assert "不一致" not in decision_letter_document(decision).text
+    assert "不一致" not in decision_letter_document(decision).plain_text
     decision.verification_override = True
     decision.override_reasons = "突发火灾，核对数据滞后"
-    text = decision_letter_document(decision).text
+    text = decision_letter_document(decision).plain_text
     assert "与家庭经济状况核对结论" in text and "不一致" in text and "突发火灾，核对数据滞后" in text
 
 
@@ -170,8 +178,10 @@ def test_a_review_letter_has_an_office_number_and_appeal_route(make_household, s
 
     enrolment = Enrolment.objects.get(source_id=str(decision.pk))
     review = svc.review_open(actor=staff["clerk"], enrolment=enrolment, due_date=TODAY)
-    review = svc.review_decide(actor=staff["approver"], review=review, outcome="continue", reasons="家庭情况无变化")
-    text = review_letter_document(review).text
+    review = svc.review_decide(
+        actor=staff["approver"], review=review, outcome="continue", reasons="家庭情况无变化"
+    )
+    text = review_letter_document(review).plain_text
     assert "王邹街道办事处" in text and "办救〔" in text and "行政复议" in text
 
 
@@ -185,6 +195,22 @@ def test_the_printed_letter_reads_as_chinese_with_its_minus_signs(make_household
     decision = _dibao(make_household, staff)
     pdf = tmp_path / "letter.pdf"
     pdf.write_bytes(decision_letter(decision))
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout  # noqa: S607
     assert "审批决定通知书" in text and "按月发放" in text
     assert re.search(r"\(719 - \d+(\.\d+)?\)", text.replace("\n", " "))
+
+
+def test_the_why_page_shows_labels_amounts_and_payment_form_not_codes(make_household, staff, client):
+    temporary = _temporary(make_household, staff)
+    client.force_login(staff["approver"])
+    page = client.get(f"/assistance/{temporary.application_id}/why/").content.decode()
+    body = re.sub(r"<[^>]+>", " ", page[page.index("<h1") :])
+    assert "一次性发放" in body and "/月" not in body and "按月" not in body
+    assert "审批权限" in body and "approval_level" not in body and "locality" not in body
+    assert "低保标准：719元/人·月" in body and "dibao.standard" not in body and ".0000" not in body
+    assert not re.search(r"\d{9}", body)  # the emergency's place by name
+    dibao = _dibao(make_household, staff)
+    page = client.get(f"/assistance/{dibao.application_id}/why/").content.decode()
+    body = re.sub(r"<[^>]+>", " ", page[page.index("<h1") :])
+    assert "按月发放" in body and "金融资产" in body and "financial_assets" not in body
+    assert "就业成本扣减比例：20%" in body

@@ -188,7 +188,9 @@ def region_name(code: str, *, full: bool = False) -> str:
 
 
 _REGION_CODE = re.compile(r"(?<!\d)(\d{6}|\d{9}|\d{12})(?!\d)")
-_VEHICLE_LIST = re.compile(r"（((?:car|truck|motorcycle|disability|farm)(?:、(?:car|truck|motorcycle|disability|farm))*)）")
+_VEHICLE_LIST = re.compile(
+    r"（((?:car|truck|motorcycle|disability|farm)(?:、(?:car|truck|motorcycle|disability|farm))*)）"
+)
 
 
 def humanise(text: str) -> str:
@@ -203,4 +205,6 @@ def humanise(text: str) -> str:
 
         names = dict(Region.objects.filter(code__in=codes).values_list("code", "full_name"))
         text = _REGION_CODE.sub(lambda m: names.get(m.group(1)) or m.group(1), text)
-    return _VEHICLE_LIST.sub(lambda m: "（" + "、".join(vehicle_label(k) for k in m.group(1).split("、")) + "）", text)
+    return _VEHICLE_LIST.sub(
+        lambda m: "（" + "、".join(vehicle_label(k) for k in m.group(1).split("、")) + "）", text
+    )

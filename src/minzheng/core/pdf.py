@@ -46,7 +46,7 @@ def printable(text: str) -> str:
 class ChineseDocument(FPDF):
     def __init__(self, title: str) -> None:
         super().__init__(format="A4")
-        self.texts: list[str] = [title]  # what the document says, in order (for tests and previews)
+        self.said: list[str] = [title]  # what the document says, in order (for tests and previews)
         self.add_font("noto", "", str(FONT))
         self.set_title(title)
         self.set_auto_page_break(auto=True, margin=20)
@@ -57,31 +57,31 @@ class ChineseDocument(FPDF):
         self.set_font("noto", size=12)
 
     def para(self, text: str, size: int = 12, height: float = 8, align: str = "L") -> None:
-        self.texts.append(text)
+        self.said.append(text)
         self.set_font("noto", size=size)
         self.multi_cell(0, height, printable(text), align=align, new_x="LMARGIN", new_y="NEXT")
         self.ln(1)
 
     def line_right(self, text: str, size: int = 12, height: float = 8) -> None:
-        self.texts.append(text)
+        self.said.append(text)
         self.set_font("noto", size=size)
         self.cell(0, height, printable(text), align="R", new_x="LMARGIN", new_y="NEXT")
 
     def line_center(self, text: str, size: int = 12, height: float = 8) -> None:
-        self.texts.append(text)
+        self.said.append(text)
         self.set_font("noto", size=size)
         self.cell(0, height, printable(text), align="C", new_x="LMARGIN", new_y="NEXT")
 
     def kv(self, rows: list[tuple[str, str]], key_width: float = 40) -> None:
         self.set_font("noto", size=11)
         for key, value in rows:
-            self.texts.append(f"{key}：{value}")
+            self.said.append(f"{key}：{value}")
             self.cell(key_width, 8, printable(key))
             self.multi_cell(0, 8, printable(value), new_x="LMARGIN", new_y="NEXT")
 
     def seal(self, office: str, date_text: str) -> None:
         """盖章处: the issuing office and the date at the bottom right, with room for the seal."""
-        self.texts += ["（盖章）", office, date_text]
+        self.said += ["（盖章）", office, date_text]
         self.ln(10)
         if self.get_y() > self.h - 60:
             self.add_page()
@@ -94,8 +94,8 @@ class ChineseDocument(FPDF):
         self.ln(4)
 
     @property
-    def text(self) -> str:
-        return "\n".join(self.texts)
+    def plain_text(self) -> str:
+        return "\n".join(self.said)
 
     def render(self) -> bytes:
         return bytes(self.output())
