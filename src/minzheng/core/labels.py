@@ -84,7 +84,10 @@ UNKNOWN = _("其他")
 
 
 def _lookup(table: dict[str, Promise], code: Any) -> str:
-    return str(table.get(str(code), UNKNOWN))
+    code = "" if code is None else str(code)
+    if code and not code.isascii():  # already a word (older stored reports), not a code
+        return code
+    return str(table.get(code, UNKNOWN))
 
 
 def relation_label(code: str) -> str:

@@ -35,9 +35,9 @@ def _disability(d: dict[str, Any] | None) -> str:
 def report_display(report: VerificationReport) -> dict[str, Any]:
     tests = [
         {
-            "label": test_label(t["test"]),
-            "verdict": t["verdict"],
-            "detail": humanise(t["detail"]),
+            "label": test_label(t.get("test", "")),
+            "verdict": t.get("verdict", ""),
+            "detail": humanise(t.get("detail", "")),
             "note": t.get("note", ""),
             "sources": t.get("sources", []),
         }
@@ -46,9 +46,9 @@ def report_display(report: VerificationReport) -> dict[str, Any]:
     members = []
     for m in report.members:
         row = {
-            "name": m["name"],
-            "id_number": m["id_number"],
-            "relation": relation_label(m["relation"]),
+            "name": m.get("name", ""),
+            "id_number": m.get("id_number", ""),
+            "relation": relation_label(m.get("relation", "")),
             "died": m.get("died", ""),
             "vehicles": len(m.get("vehicles", [])),
             "real_estate": len(m.get("real_estate", [])),
@@ -60,10 +60,10 @@ def report_display(report: VerificationReport) -> dict[str, Any]:
         members.append(row)
     comparisons = [
         {
-            "item": c["item"],
-            "declared": amount(c["declared"]),
-            "verified": amount(c["verified"]),
-            "under_declared": c["under_declared"],
+            "item": c.get("item", ""),
+            "declared": amount(c.get("declared", 0)),
+            "verified": amount(c.get("verified", 0)),
+            "under_declared": c.get("under_declared", False),
         }
         for c in report.declared_vs_verified
     ]
