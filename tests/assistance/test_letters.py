@@ -8,8 +8,10 @@ import datetime as dt
 import re
 import shutil
 import subprocess
+import threading
 
 import pytest
+from django.db import connection, connections
 from django.utils import timezone
 
 from minzheng.assistance import services as svc
@@ -214,3 +216,33 @@ def test_the_why_page_shows_labels_amounts_and_payment_form_not_codes(make_house
     body = re.sub(r"<[^>]+>", " ", page[page.index("<h1") :])
     assert "按月发放" in body and "金融资产" in body and "financial_assets" not in body
     assert "就业成本扣减比例：20%" in body
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+def test_simultaneous_letters_of_one_office_get_distinct_numbers(transactional_db):
+    serials: list[int] = []
+    barrier = threading.Barrier(4)
+
+    def issue(i: int) -> None:
+        try:
+            barrier.wait()
+            serials.append(
+                document_number_issue(
+                    actor=None,
+                    target=f"t:{i}",
+                    office_code="370811",
+                    office_name="任城区民政局",
+                    prefix="任民救",
+                    year=2026,
+                ).serial
+            )
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=issue, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(serials) == [1, 2, 3, 4]

@@ -117,13 +117,13 @@ def payment_text(decision: Decision) -> str:
     return f"给予临时救助金{yuan(decision.monthly_amount)}，{when}一次性发放。"
 
 
-def appeal_text(office: Office) -> str:
+def appeal_text(office: Office, *, what: str = "本决定") -> str:
     # 《行政复议法》(2023) 第二十条、第二十四条: 60 days; a township government's act goes to the county
     # government one level up, a county department's act to the government of its own level.
     # 《行政诉讼法》第四十六条: 6 months from knowing of the act.
     organ = f"{office.county_name}人民政府"
     return (
-        f"如对本决定不服，可以自收到本通知书之日起60日内向{organ}申请行政复议，"
+        f"如对{what}不服，可以自收到本通知书之日起60日内向{organ}申请行政复议，"
         "也可以自收到本通知书之日起6个月内依法向人民法院提起行政诉讼"
         "（依据《中华人民共和国行政复议法》《中华人民共和国行政诉讼法》）。"
     )
@@ -231,7 +231,7 @@ def _review_letter(review: Review, actor: Any) -> ChineseDocument:
         + (f"待遇发放至{cn_month(e.last_month)}。" if e.last_month else "")
     )
     doc.para("理由：" + humanise(review.reasons))
-    doc.para(appeal_text(office), size=11)
+    doc.para(appeal_text(office, what="本核查结论"), size=11)
     doc.para("对核查结论有异议的，也可以向乡镇（街道）社会救助窗口申请提级复审。", size=11)
     doc.seal(office.name, cn_date(decided_on))
     return doc
