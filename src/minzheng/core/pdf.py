@@ -4,35 +4,98 @@ subset to GB 2312 + ASCII (see fonts/COPYRIGHT-NotoSansCJK.txt)."""
 
 from __future__ import annotations
 
+import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 from fpdf import FPDF
 
 FONT = Path(__file__).parent / "fonts" / "NotoSansSC-GB2312.otf"
+# Characters outside GB 2312 that our texts use, and the glyph printed instead (fpdf drops a character
+# the font lacks, so "537 − 193.33" would print as "537 193.33").
+SUBSTITUTES = {
+    "\u2212": "-",  # minus sign
+    "\u2013": "-",  # en dash
+    "\u00a0": " ",
+    "\u3000": "  ",
+    "\u2022": "·",
+}
+
+
+@lru_cache(maxsize=1)
+def _glyphs() -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(str(FONT)).getBestCmap())
+
+
+def printable(text: str) -> str:
+    """`text` with every character the font can draw: known substitutes, then the NFKC form, else "?"
+    (visible, never silently missing)."""
+    glyphs = _glyphs()
+    out = []
+    for ch in text:
+        if ord(ch) in glyphs or ch in "\n\t":
+            out.append(ch)
+            continue
+        alt = SUBSTITUTES.get(ch) or unicodedata.normalize("NFKC", ch)
+        out.append(alt if alt and all(ord(c) in glyphs for c in alt) else "?")
+    return "".join(out)
 
 
 class ChineseDocument(FPDF):
     def __init__(self, title: str) -> None:
         super().__init__(format="A4")
+        self.said: list[str] = [title]  # what the document says, in order (for tests and previews)
         self.add_font("noto", "", str(FONT))
         self.set_title(title)
         self.set_auto_page_break(auto=True, margin=20)
         self.add_page()
         self.set_font("noto", size=18)
-        self.cell(0, 14, title, align="C", new_x="LMARGIN", new_y="NEXT")
+        self.cell(0, 14, printable(title), align="C", new_x="LMARGIN", new_y="NEXT")
         self.ln(4)
         self.set_font("noto", size=12)
 
-    def para(self, text: str, size: int = 12, height: float = 8) -> None:
+    def para(self, text: str, size: int = 12, height: float = 8, align: str = "L") -> None:
+        self.said.append(text)
         self.set_font("noto", size=size)
-        self.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, height, printable(text), align=align, new_x="LMARGIN", new_y="NEXT")
         self.ln(1)
 
-    def kv(self, rows: list[tuple[str, str]]) -> None:
+    def line_right(self, text: str, size: int = 12, height: float = 8) -> None:
+        self.said.append(text)
+        self.set_font("noto", size=size)
+        self.cell(0, height, printable(text), align="R", new_x="LMARGIN", new_y="NEXT")
+
+    def line_center(self, text: str, size: int = 12, height: float = 8) -> None:
+        self.said.append(text)
+        self.set_font("noto", size=size)
+        self.cell(0, height, printable(text), align="C", new_x="LMARGIN", new_y="NEXT")
+
+    def kv(self, rows: list[tuple[str, str]], key_width: float = 40) -> None:
         self.set_font("noto", size=11)
         for key, value in rows:
-            self.cell(40, 8, key)
-            self.multi_cell(0, 8, value, new_x="LMARGIN", new_y="NEXT")
+            self.said.append(f"{key}：{value}")
+            self.cell(key_width, 8, printable(key))
+            self.multi_cell(0, 8, printable(value), new_x="LMARGIN", new_y="NEXT")
+
+    def seal(self, office: str, date_text: str) -> None:
+        """盖章处: the issuing office and the date at the bottom right, with room for the seal."""
+        self.said += ["（盖章）", office, date_text]
+        self.ln(10)
+        if self.get_y() > self.h - 60:
+            self.add_page()
+        self.set_font("noto", size=10)
+        self.cell(0, 6, printable("（盖章）"), align="R", new_x="LMARGIN", new_y="NEXT")
+        self.ln(14)
+        self.set_font("noto", size=12)
+        self.cell(0, 8, printable(office), align="R", new_x="LMARGIN", new_y="NEXT")
+        self.cell(0, 8, printable(date_text), align="R", new_x="LMARGIN", new_y="NEXT")
+        self.ln(4)
+
+    @property
+    def plain_text(self) -> str:
+        return "\n".join(self.said)
 
     def render(self) -> bytes:
         return bytes(self.output())

@@ -30,6 +30,7 @@ class VerificationReport(models.Model):
     tests = models.JSONField("政策检验")
     declared_vs_verified = models.JSONField("申报与核对比较")
     missing_sources = models.JSONField("未报送的数据源", default=list)
+    warnings = models.JSONField("提示", default=list)  # e.g. the household is in none of the sources
     difficulty_index = models.PositiveSmallIntegerField("困难指数", null=True)
     difficulty_detail = models.JSONField("困难指数构成", default=dict)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

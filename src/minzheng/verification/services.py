@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from minzheng.accounts.models import Role
+from minzheng.accounts.permissions import require
 from minzheng.accounts.scoping import has_role, in_scope
 from minzheng.assistance import rules
 from minzheng.assistance.assess import assess_case, parse_case
@@ -57,6 +58,11 @@ TEST_SOURCES = {
     "vehicles": ("vehicles",),
     "residential_property": ("real_estate",),
     "business": ("businesses",),
+}
+TEKUN_TEST_SOURCES = {
+    "category": ("disability",),
+    "income": ("wages", "pensions", "unemployment"),
+    **{k: v for k, v in TEST_SOURCES.items() if k != "income"},
 }
 SOURCE_LABELS = {
     "deaths": "死亡（公安/卫健）",
@@ -300,37 +306,12 @@ def verification_run(*, actor: Any, application: Application, month: str | None 
                     "severe_illness": oop > medical_threshold,
                 }
             )
-    if not any(c["relation"] == "head" for c in case_members) and case_members:
-        case_members[0]["relation"] = "head"  # the head died: the next member stands in for the test
     on = last
-    case = {
-        "programme": "dibao",
-        "date": on.isoformat(),
-        "region": application.region_code[:12],
-        "hukou_type": application.hukou_type,
-        "members": case_members,
-        "assets": {
-            "financial": round(totals["financial"], 2),
-            "vehicles": vehicles,
-            "residential_properties": totals["residential"],
-            "business_capital": totals["business_capital"],
-        },
-    }
-    result = assess_case(parse_case(case)) if case_members else None
-    tests = []
-    for t in result.reasons if result else []:
-        needs = TEST_SOURCES.get(t.test, ())
-        gap = [s for s in needs if s in missing]
-        verdict = "需人工核实" if gap else ("符合" if t.passed else "不符合")
-        tests.append(
-            {
-                "test": t.test,
-                "verdict": verdict,
-                "detail": t.detail,
-                "sources": [SOURCE_LABELS[s] for s in needs],
-                "note": ("未报送：" + "、".join(SOURCE_LABELS[s] for s in gap)) if gap else "",
-            }
-        )
+    case = _case(application, case_members, vehicles, totals, on)
+    found_anywhere = any(rows for rows in data.values())
+    tests, warnings, rule_version = _policy_tests(
+        application=application, case=case, missing=missing, found_anywhere=found_anywhere
+    )
     declared = _declared_totals(application)
     comparison = []
     verified_income = totals["wages"] + totals["pensions"] + totals["unemployment"]
@@ -348,7 +329,9 @@ def verification_run(*, actor: Any, application: Application, month: str | None 
             }
         )
     deaths = [r for r in member_rows if r["died"]]
-    if missing or deaths or any(c["under_declared"] for c in comparison):
+    if warnings:  # a household no source knows is not "符合": someone must look (never a silent match)
+        conclusion = Conclusion.MANUAL
+    elif missing or deaths or any(c["under_declared"] for c in comparison):
         conclusion = (
             Conclusion.MANUAL if all(t["verdict"] != "不符合" for t in tests) else Conclusion.NO_MATCH
         )
@@ -374,13 +357,14 @@ def verification_run(*, actor: Any, application: Application, month: str | None 
         region_code=application.region_code,
         snapshot_month=snapshot.month,
         snapshot_sha=snapshot.manifest_sha256,
-        rule_version=result.rule_version if result else policy.version,
+        rule_version=rule_version or policy.version,
         conclusion=conclusion,
         members=member_rows,
         totals=totals,
         tests=tests,
         declared_vs_verified=comparison,
         missing_sources=[SOURCE_LABELS[s] for s in missing],
+        warnings=warnings,
         difficulty_index=index,
         difficulty_detail={"band": band_label, "points": points},
         created_by=actor,
@@ -398,6 +382,97 @@ def verification_run(*, actor: Any, application: Application, month: str | None 
     return report
 
 
+def _case(
+    application: Application,
+    case_members: list[dict[str, Any]],
+    vehicles: list[dict[str, Any]],
+    totals: dict[str, Any],
+    on: dt.date,
+) -> dict[str, Any]:
+    """The assess contract's case from the verified figures. 特困 is one person's entitlement: the
+    applicant is the member the rule tests (its "head"), with the self-care level and supporter situation
+    the family declared (no departmental source holds them)."""
+    members = [dict(c) for c in case_members]
+    programme = "tekun" if application.programme == "tekun" else "dibao"
+    if programme == "tekun":
+        applicant_id = application.applicant.id_number
+        declared = {
+            str(r.get("person_id")): r for r in application.declared.get("members", []) if isinstance(r, dict)
+        }
+        own = declared.get(str(application.applicant_id), {})
+        for c in members:
+            if c["id_number"] == applicant_id:
+                c["relation"] = "head"
+                c["self_care"] = own.get("self_care") or "full"
+                c["has_supporter"] = bool(own.get("has_supporter", True))
+                if c.get("disability_kind") is None and own.get("disability_kind"):
+                    c["disability_kind"] = own["disability_kind"]
+            elif c["relation"] == "head":
+                c["relation"] = "other"
+        if not any(c["relation"] == "head" for c in members):
+            members = []  # the applicant died: nothing to test, the report says so
+    elif not any(c["relation"] == "head" for c in members) and members:
+        members[0]["relation"] = "head"  # the head died: the next member stands in for the test
+    return {
+        "programme": programme,
+        "date": on.isoformat(),
+        "region": application.region_code[:12],
+        "hukou_type": application.hukou_type,
+        "members": members,
+        "assets": {
+            "financial": round(totals["financial"], 2),
+            "vehicles": vehicles,
+            "residential_properties": totals["residential"],
+            "business_capital": totals["business_capital"],
+        },
+    }
+
+
+def _policy_tests(
+    *, application: Application, case: dict[str, Any], missing: list[str], found_anywhere: bool
+) -> tuple[list[dict[str, Any]], list[str], str]:
+    """The programme's own tests on the verified figures (低保: income and assets; 特困: who, own income,
+    no able supporter, and the asset limits), each 符合 / 不符合 / 需人工核实, plus the report's warnings."""
+    warnings: list[str] = []
+    if not case["members"]:
+        return [], ["申请人已故或无在世成员，无法核对"], ""
+    parsed = parse_case(case)
+    result = assess_case(parsed)
+    reasons = list(result.reasons)
+    sources = TEST_SOURCES
+    if case["programme"] == "tekun":
+        # 特困人员认定办法: the property limits are the local ones; the policy tables carry the dibao asset
+        # figures only, so those apply to the applicant's household.
+        policy_set = policy_resolve(on=parsed.date, region_code=parsed.region, hukou_type=parsed.hukou_type)
+        p = rules.Policy(policy_set, policy_set.version)
+        reasons += rules.asset_tests(parsed, p("dibao.standard"), p)
+        sources = TEKUN_TEST_SOURCES
+    if not found_anywhere:
+        warnings.append(
+            "家庭成员在全部数据源中均未查到任何记录（收入0元可能只是没有数据），须人工核实身份和收入"
+        )
+    tests = []
+    for t in reasons:
+        needs = sources.get(t.test, ())
+        gap = [s for s in needs if s in missing]
+        verdict = "需人工核实" if gap else ("符合" if t.passed else "不符合")
+        note = ("未报送：" + "、".join(SOURCE_LABELS[s] for s in gap)) if gap else ""
+        if not found_anywhere and (needs or t.test in ("amount", "single_person_coverage")):
+            verdict, note = "需人工核实", (note + "；" if note else "") + "数据源中未查到该家庭"
+        if t.test == "supporter":
+            note = (note + "；" if note else "") + "依申报，数据源无此项，须入户核实"
+        tests.append(
+            {
+                "test": t.test,
+                "verdict": verdict,
+                "detail": t.detail,
+                "sources": [SOURCE_LABELS[s] for s in needs],
+                "note": note,
+            }
+        )
+    return tests, warnings, result.rule_version
+
+
 def _declared_totals(application: Application) -> dict[str, float]:
     rows = application.declared.get("members", [])
     income = sum(
@@ -405,3 +480,20 @@ def _declared_totals(application: Application) -> dict[str, float]:
         for r in rows
     )
     return {"income": income, "financial": _num(application.declared.get("assets", {}).get("financial"))}
+
+
+@transaction.atomic
+def verification_report_read(*, actor: Any, report: VerificationReport, what: str, ip: str = "") -> None:
+    """A read of a report (deposits, pensions, masked IDs of a whole family): the case's township roles
+    and above only, and every read is audited — the page as much as the PDF."""
+    target = f"verification_report:{report.pk}"
+    require(actor, "verification.read", region_code=report.region_code, target=target)
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.REVEAL,
+        target_type="verification_report",
+        target_id=report.pk,
+        region_code=report.region_code,
+        detail=what,
+        ip=ip,
+    )

@@ -9,11 +9,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from minzheng.accounts.signals import client_ip
 from minzheng.assistance.selectors import application_get_for_actor
-from minzheng.audit.models import AuditEvent
-from minzheng.audit.services import audit_record
 from minzheng.core.views import service_errors
 
 from . import selectors, services
+from .display import report_display
 from .pdf import report_pdf
 
 
@@ -35,23 +34,30 @@ def verify(request: HttpRequest, application_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def report(request: HttpRequest, report_id: int) -> HttpResponse:
-    r = selectors.report_get_for_actor(actor=request.user, report_id=report_id)
-    return render(request, "verification/report.html", {"report": r, "app": r.application})
+    r = selectors.report_get_for_actor(actor=request.user, report_id=report_id)  # out of scope: 404
+    with service_errors(request):
+        services.verification_report_read(
+            actor=request.user, report=r, what="查看核对报告（含存款、养老金等）", ip=client_ip(request)
+        )
+        response = render(
+            request,
+            "verification/report.html",
+            {"report": r, "app": r.application, "view": report_display(r)},
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+    return redirect("application-detail", r.application_id)
 
 
 @login_required
 @require_GET
 def report_print(request: HttpRequest, report_id: int) -> HttpResponse:
     r = selectors.report_get_for_actor(actor=request.user, report_id=report_id)
-    audit_record(
-        actor=request.user,
-        event_type=AuditEvent.REVEAL,
-        target_type="verification.pdf",
-        target_id=r.pk,
-        region_code=r.region_code,
-        detail="打印核对报告（含存款等余额）",
-        ip=client_ip(request),
-    )
-    response = HttpResponse(report_pdf(r), content_type="application/pdf")
-    response["Cache-Control"] = "no-store"
-    return response
+    with service_errors(request):
+        services.verification_report_read(
+            actor=request.user, report=r, what="打印核对报告（含存款等余额）", ip=client_ip(request)
+        )
+        response = HttpResponse(report_pdf(r), content_type="application/pdf")
+        response["Cache-Control"] = "no-store"
+        return response
+    return redirect("application-detail", r.application_id)

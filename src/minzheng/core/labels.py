@@ -1,0 +1,213 @@
+"""Display labels: what a person reads instead of an internal code (relation `head`, test `income_gap`,
+state `draft`, policy key `dibao.standard`, region `370811001`). Letters, the why page and the 核对 report
+use these; English pages get the English through gettext. Unknown codes fall back to a neutral word,
+never to the code itself."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+RELATIONS: dict[str, Promise] = {
+    "head": _("户主"),
+    "spouse": _("配偶"),
+    "child": _("子女"),
+    "parent": _("父母"),
+    "grandchild": _("孙子女"),
+    "other": _("其他亲属"),
+}
+
+# Rule reasons (assistance/rules.py) and the 核对 report's own checks.
+TESTS: dict[str, Promise] = {
+    "income": _("收入"),
+    "financial_assets": _("金融资产"),
+    "vehicles": _("机动车"),
+    "residential_property": _("住房"),
+    "business": _("工商登记"),
+    "amount": _("保障金额"),
+    "single_person_coverage": _("单人保"),
+    "category": _("特困人员条件"),
+    "supporter": _("法定赡养、抚养、扶养人"),
+    "locality": _("受理地"),
+    "approval_level": _("审批权限"),
+    "cap": _("单次救助上限"),
+    "age": _("年龄"),
+    "alive": _("到龄即享"),
+    "sources_found": _("数据源比对"),
+}
+
+# 困难指数 dimensions (verification/difficulty.py).
+DIMENSIONS: dict[str, Promise] = {
+    "income_gap": _("收入差距"),
+    "severe_disability": _("重残重病"),
+    "dependants": _("抚养赡养负担"),
+    "medical": _("医疗支出"),
+    "education": _("教育支出"),
+    "housing": _("无自有住房"),
+    "sudden": _("突发变故"),
+}
+
+EDUCATION: dict[str, Promise] = {
+    "primary": _("小学"),
+    "junior": _("初中"),
+    "senior": _("高中"),
+    "vocational": _("中职"),
+    "college": _("大专"),
+    "university": _("大学本科及以上"),
+}
+
+VEHICLES: dict[str, Promise] = {
+    "car": _("小汽车"),
+    "truck": _("货车"),
+    "motorcycle": _("摩托车"),
+    "disability": _("残疾人代步车"),
+    "farm": _("农用车"),
+}
+
+DISABILITY_KINDS: dict[str, Promise] = {
+    "visual": _("视力残疾"),
+    "hearing": _("听力残疾"),
+    "speech": _("言语残疾"),
+    "physical": _("肢体残疾"),
+    "intellectual": _("智力残疾"),
+    "mental": _("精神残疾"),
+    "multiple": _("多重残疾"),
+}
+
+UNKNOWN = _("其他")
+
+
+def _lookup(table: dict[str, Promise], code: Any) -> str:
+    code = "" if code is None else str(code)
+    if code and not code.isascii():  # already a word (older stored reports), not a code
+        return code
+    return str(table.get(code, UNKNOWN))
+
+
+def relation_label(code: str) -> str:
+    return _lookup(RELATIONS, code)
+
+
+def test_label(code: str) -> str:
+    return _lookup(TESTS, code)
+
+
+def dimension_label(code: str) -> str:
+    return _lookup(DIMENSIONS, code)
+
+
+def education_label(code: str) -> str:
+    return _lookup(EDUCATION, code)
+
+
+def vehicle_label(code: str) -> str:
+    return _lookup(VEHICLES, code)
+
+
+def disability_label(code: str) -> str:
+    return _lookup(DISABILITY_KINDS, code)
+
+
+def state_label(code: str) -> str:
+    from minzheng.assistance.models import State
+
+    try:
+        return gettext(State(code).label)
+    except ValueError:
+        return str(UNKNOWN)
+
+
+def number(value: Any) -> str:
+    """A figure as people write it: 537, 193.33, -12.5 — no trailing zeros, at most 2 decimals."""
+    try:
+        d = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not d.is_finite():
+        return str(value)
+    q = d.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if q == q.to_integral_value():
+        return str(int(q))
+    return format(q.normalize(), "f")
+
+
+def amount(value: Any, unit: str = "元") -> str:
+    """537.0000 → "537元"; 193.3333 → "193.33元"; the unit follows the figure as in Chinese text. A
+    ratio (unit 比例) reads as a percentage: 0.2000 → "20%"."""
+    if unit == "比例":
+        try:
+            return f"{number(Decimal(str(value)) * 100)}%"
+        except (InvalidOperation, ValueError):
+            return str(value)
+    return f"{number(value)}{gettext(unit) if unit else ''}"
+
+
+def policy_labels(keys: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """key → (label, unit) from the PolicyParameter rows (one query); a key without a label keeps a
+    neutral name rather than showing the key."""
+    from minzheng.policy.models import PolicyParameter
+
+    keys = list(keys)
+    found: dict[str, tuple[str, str]] = {}
+    rows = PolicyParameter.objects.filter(key__in=keys).order_by("key", "-effective_from")
+    for key, label, unit in rows.values_list("key", "label", "unit"):
+        if key not in found and label:
+            found[key] = (label, unit)
+    return {k: found.get(k, (gettext("政策参数"), "")) for k in keys}
+
+
+def policy_rows(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """The policy figures a decision used, as (label, "537元/月") rows."""
+    labels = policy_labels(values)
+    out = []
+    for key, value in values.items():
+        label, unit = labels[key]
+        out.append((label, amount(value, unit)))
+    return out
+
+
+def region_names(codes: Iterable[str]) -> dict[str, str]:
+    """code → name (one query)."""
+    from minzheng.regions.models import Region
+
+    codes = [c for c in set(codes) if c]
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def region_name(code: str, *, full: bool = False) -> str:
+    """A region's name (full: 济宁市任城区王邹街道…); an unknown code reads as 未知区划, never as digits."""
+    from minzheng.regions.models import Region
+
+    region = Region.objects.filter(code=code).only("name", "full_name").first()
+    if region is None:
+        return gettext("未知区划")
+    return (region.full_name or region.name) if full else region.name
+
+
+_REGION_CODE = re.compile(r"(?<!\d)(\d{6}|\d{9}|\d{12})(?!\d)")
+_VEHICLE_LIST = re.compile(
+    r"（((?:car|truck|motorcycle|disability|farm)(?:、(?:car|truck|motorcycle|disability|farm))*)）"
+)
+
+
+def humanise(text: str) -> str:
+    """A stored rule reason as a person reads it: region codes become names (急难发生地370811001001受理 →
+    急难发生地…王邹街道…受理) and vehicle kinds become words. Reasons are stored verbatim with the decision;
+    only their display changes."""
+    if not text:
+        return text
+    codes = {m.group(1) for m in _REGION_CODE.finditer(text)}
+    if codes:
+        from minzheng.regions.models import Region
+
+        names = dict(Region.objects.filter(code__in=codes).values_list("code", "full_name"))
+        text = _REGION_CODE.sub(lambda m: names.get(m.group(1)) or m.group(1), text)
+    return _VEHICLE_LIST.sub(
+        lambda m: "（" + "、".join(vehicle_label(k) for k in m.group(1).split("、")) + "）", text
+    )
