@@ -5,11 +5,13 @@ never died, the second factor skipped through the API, and off-site redirects af
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import F
 from django.test import Client, RequestFactory
@@ -308,3 +310,16 @@ def test_the_login_page_follows_next_only_within_this_site(db, make_user):
     assert off.status_code == 302 and "elsewhere" not in off["Location"]
     on = Client().post("/login/?next=/people/", {"username": "clerk", "password": PASSWORD})
     assert on["Location"] == "/people/"
+
+
+def test_a_password_reset_from_the_console_also_kills_the_users_tokens(db, make_user, monkeypatch):
+    make_user("township_clerk", TOWN_A, username="clerk", password=PASSWORD)
+    key = _token(Client(), "clerk").json()["token"]
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "Console-pass-789")
+    call_command("changepassword", "clerk", stdout=io.StringIO())
+    assert Client().get("/api/v1/auth/me", **_bearer(key)).status_code == 401
+    assert _login(Client(), "clerk", "Console-pass-789").status_code == 302
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "123")
+    with pytest.raises(CommandError):
+        call_command("changepassword", "clerk", stdout=io.StringIO())
+    assert _login(Client(), "clerk", "Console-pass-789").status_code == 302

@@ -16,6 +16,8 @@ DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 
 INSTALLED_APPS = [
+    # First, so its `changepassword` (through user_set_password: tokens die) replaces Django's.
+    "minzheng.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -26,7 +28,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "minzheng.core",
     "minzheng.regions",
-    "minzheng.accounts",
     "minzheng.audit",
     "minzheng.policy",
     "minzheng.people",
