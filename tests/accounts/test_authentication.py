@@ -323,3 +323,21 @@ def test_a_password_reset_from_the_console_also_kills_the_users_tokens(db, make_
     with pytest.raises(CommandError):
         call_command("changepassword", "clerk", stdout=io.StringIO())
     assert _login(Client(), "clerk", "Console-pass-789").status_code == 302
+
+
+def test_the_token_lists_cost_the_same_few_queries_however_many_tokens(
+    db, make_user, django_assert_max_num_queries
+):
+    admin = Client()
+    admin.force_login(make_user("sysadmin", "370800"))
+    owner = make_user("village_assistant", VILLAGE_A, username="xieli", password=PASSWORD)
+    mine = Client()
+    mine.force_login(owner)
+    for i in range(12):
+        make_user("township_clerk", TOWN_A, username=f"c{i}", password=PASSWORD)
+        _token(Client(), f"c{i}")
+        _token(Client(), "xieli")
+    with django_assert_max_num_queries(8):
+        assert admin.get("/account/tokens/all/").content.decode().count("c11") == 1
+    with django_assert_max_num_queries(8):
+        assert mine.get("/account/tokens/").content.decode().count("/revoke/") == 12
