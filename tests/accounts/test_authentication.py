@@ -34,8 +34,11 @@ PROXY = "10.0.0.1"
 TOKEN_URL = "/api/v1/auth/token"
 
 
-def _token(c: Client, username: str, password: str = PASSWORD, otp: str = "", **extra: Any) -> Any:
-    body = {"username": username, "password": password, **({"otp": otp} if otp else {})}
+def _token(
+    c: Client, username: str, password: str = PASSWORD, otp: str = "", name: str = "", **extra: Any
+) -> Any:
+    fields = {"name": name} if name else {}
+    body = {"username": username, "password": password, **({"otp": otp} if otp else {}), **fields}
     return c.post(TOKEN_URL, body, content_type="application/json", **extra)
 
 
@@ -203,11 +206,11 @@ def test_a_password_change_or_a_role_change_kills_every_token_of_the_user(db, ma
 
 def test_the_owner_sees_only_name_and_prefix_and_revokes_a_token(db, make_user):
     user = make_user("village_assistant", VILLAGE_A, username="xieli", password=PASSWORD)
-    key = _token(Client(), "xieli").json()["token"]
+    key = _token(Client(), "xieli", name="张三的手机").json()["token"]
     c = Client()
     c.force_login(user)
     page = c.get("/account/tokens/").content.decode()
-    assert key[:8] in page and key not in page and key[8:] not in page
+    assert key[:8] in page and "张三的手机" in page and key not in page and key[8:] not in page
     token = ApiToken.objects.get()
     assert c.post(f"/account/tokens/{token.pk}/revoke/").status_code == 302
     assert Client().get("/api/v1/auth/me", **_bearer(key)).status_code == 401

@@ -16,6 +16,7 @@ class TokenIn(Schema):
     username: str = Field(..., min_length=1, max_length=150)
     password: str = Field(..., min_length=1, max_length=128)
     otp: str = Field("", max_length=8, description="动态口令（需要动态口令的角色必填）")
+    name: str = Field("mobile", min_length=1, max_length=64, description="用途（如设备名），令牌列表中显示")
 
 
 class TokenOut(Schema):
@@ -33,7 +34,11 @@ class MeOut(Schema):
 def token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
     try:
         key = api_token_issue(
-            request=request, username=payload.username, password=payload.password, otp_token=payload.otp
+            request=request,
+            username=payload.username,
+            password=payload.password,
+            otp_token=payload.otp,
+            name=payload.name,
         )
     except ValidationError as e:
         if getattr(request, "axes_locked_out", False):
