@@ -11,5 +11,6 @@ urlpatterns = [
     path("monitoring/", include("minzheng.monitoring.urls")),
     path("policy/", include("minzheng.policy.urls")),
     path("exchange/", include("minzheng.exchange.urls")),
+    path("account/", include("minzheng.accounts.urls")),
     path("", include("minzheng.web.urls")),
 ]

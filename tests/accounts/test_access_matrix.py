@@ -13,6 +13,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from minzheng.accounts.models import ApiToken
+from minzheng.accounts.services import _api_token_create
 from minzheng.assistance import services as svc
 from minzheng.assistance.models import Application, Review
 from minzheng.benefits.models import Enrolment, PayrollRun
@@ -150,6 +152,9 @@ def other_township(make_household, make_user):
             file_name="2025-06.zip", region_code="370812", status="accepted", created_at=timezone.now()
         ).pk
     ]
+    for i in range(2):
+        _api_token_create(user=clerk_b, name=f"手机{i}", otp_verified=False, ip="")
+    ids["token_id"] = list(ApiToken.objects.filter(user=clerk_b).values_list("pk", flat=True))
     return ids
 
 

@@ -38,14 +38,21 @@ class User(AbstractUser):
 
 
 class ApiToken(models.Model):
-    """Bearer token for mobile clients; only the SHA-256 of the key is stored."""
+    """Bearer token for mobile clients; only the SHA-256 of the key is stored, and only its first
+    characters (`prefix`) are ever shown again. It works until `expires_at`, until revoked (by its owner, an
+    admin, or a password or role change), and only while the user is active."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField("令牌前缀", max_length=8, default="")
     name = models.CharField("用途", max_length=64, default="mobile")
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField("有效期至")
     last_used_at = models.DateTimeField(null=True, blank=True)
+    otp_verified = models.BooleanField("签发时已验证动态口令", default=False)
     revoked = models.BooleanField(default=False)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    revoked_reason = models.CharField("吊销原因", max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = "接口令牌"

@@ -12,11 +12,9 @@ from django.http import HttpRequest
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 
+from .network import client_ip
 
-def client_ip(request: HttpRequest | None) -> str:
-    if request is None:
-        return ""
-    return str(request.META.get("REMOTE_ADDR", ""))[:64]
+__all__ = ["client_ip"]  # kept importable from here for the views that already do
 
 
 @receiver(user_logged_in)

@@ -5,17 +5,33 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
+from minzheng.core.views import service_errors
 
-from .signals import client_ip
+from .network import client_ip
+from .permissions import can
+from .selectors import api_token_get_for_actor, api_tokens_for_admin, api_tokens_of_actor
+from .services import api_token_revoke
+
+
+def safe_next(request: HttpRequest, default: str = "home") -> str:
+    """The `next` to follow after a login step, only if it stays on this site (else `default`)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 @login_required
@@ -47,7 +63,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
                 detail="动态口令验证通过",
                 ip=client_ip(request),
             )
-            return redirect(request.GET.get("next") or "home")
+            return redirect(safe_next(request))
         audit_record(
             actor=user,
             event_type=AuditEvent.LOGIN_FAILED,
@@ -68,3 +84,38 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             "uri": pending.config_url if pending is not None else "",
         },
     )
+
+
+@login_required
+@require_GET
+def token_list(request: HttpRequest) -> HttpResponse:
+    """The user's own API tokens (name and prefix only: a key is shown once, when issued)."""
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"tokens": api_tokens_of_actor(actor=request.user)[:200], "admin_view": False, "now": timezone.now()},
+    )
+
+
+@login_required
+@require_GET
+def token_list_admin(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not can(user, "users.manage"):
+        raise Http404("页面不存在")
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"tokens": api_tokens_for_admin(actor=user)[:500], "admin_view": True, "now": timezone.now()},
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = api_token_get_for_actor(actor=request.user, token_id=token_id)
+    own = token.user_id == request.user.pk
+    with service_errors(request):
+        api_token_revoke(actor=request.user, token=token, ip=client_ip(request))
+        messages.success(request, _("令牌已吊销"))
+    return redirect("account-tokens" if own else "account-tokens-admin")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -15,6 +16,8 @@ DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 
 INSTALLED_APPS = [
+    # First, so its `changepassword` (through user_set_password: tokens die) replaces Django's.
+    "minzheng.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -25,7 +28,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "minzheng.core",
     "minzheng.regions",
-    "minzheng.accounts",
     "minzheng.audit",
     "minzheng.policy",
     "minzheng.people",
@@ -116,13 +118,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login lockout (MLPS-3): 5 failures lock the username+IP pair for 30 minutes.
+# Login throttling (MLPS-3), shared by the login page and the API token endpoint (accounts/lockout.py):
+# per account, exponential back-off after 5 failures (1, 2, 4 … minutes, at most 60); per client address,
+# 20 failures in 10 minutes across any accounts make that address wait. Failures are forgotten after a day.
+AXES_HANDLER = "minzheng.accounts.lockout.BackoffHandler"
+AXES_LOCKOUT_CALLABLE = "minzheng.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "minzheng.accounts.network.client_ip"
+AXES_LOCKOUT_PARAMETERS = ["username"]  # the address is throttled by BackoffHandler, across accounts
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # "no ip_address parameter": see the line above
+AXES_LOCK_OUT_AT_FAILURE = False  # the lock decision is BackoffHandler.is_locked
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "web/locked.html"
+AXES_COOLOFF_TIME = dt.timedelta(hours=24)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # refused attempts do not lengthen the wait
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # one row per failure: the per-address window counts them
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+MINZHENG_LOCKOUT_THRESHOLD = 5
+MINZHENG_LOCKOUT_BASE_MINUTES = 1
+MINZHENG_LOCKOUT_MAX_MINUTES = 60
+MINZHENG_IP_FAILURE_LIMIT = 20
+MINZHENG_IP_FAILURE_WINDOW_MINUTES = 10
+# Reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs); empty: REMOTE_ADDR is the client.
+MINZHENG_TRUSTED_PROXIES: list[str] = [
+    p.strip() for p in os.environ.get("MINZHENG_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+# API bearer tokens: lifetime in days (they also die with a password or role change, and can be revoked).
+MINZHENG_API_TOKEN_DAYS = 30
 
 # Second factor (TOTP) for every staff role above village assistant (MLPS-3 / issue 7).
 OTP_REQUIRED_ROLES = [
