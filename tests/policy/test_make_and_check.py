@@ -183,3 +183,10 @@ def test_every_step_is_audited_with_old_and_new(maker, checker):
     )
     assert withdrawn.old["restored"]["to"] == str(row.effective_from - dt.timedelta(days=1))
     assert withdrawn.new["restored"]["to"] is None and withdrawn.new["proposal"]["status"] == "withdrawn"
+
+
+def test_a_second_proposal_for_the_same_slot_and_date_is_refused_while_the_first_is_pending(maker):
+    propose(maker)
+    with pytest.raises(ValidationError, match="已有待复核或已批准的调整"):
+        propose(maker, value=770)
+    assert PolicyParameter.objects.filter(status=ParameterStatus.PROPOSED).count() == 1

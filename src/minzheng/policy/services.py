@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
@@ -207,9 +209,21 @@ def policy_parameter_propose(
 
 
 def _locked(proposal: PolicyParameter) -> PolicyParameter:
-    row = PolicyParameter.objects.select_for_update().filter(pk=proposal.pk).first()
+    """The row, locked. Its value is read as text: a row written around the services with a value the
+    decimal field cannot hold gets NaN (which no check lets through) so it can still be rejected."""
+    row = (
+        PolicyParameter.objects.select_for_update()
+        .defer("value")
+        .annotate(value_text=Cast("value", output_field=CharField()))
+        .filter(pk=proposal.pk)
+        .first()
+    )
     if row is None:
         raise ValidationError("该政策参数调整不存在")
+    try:
+        row.value = Decimal(str(row.value_text))
+    except InvalidOperation:
+        row.value = Decimal("NaN")
     return row
 
 

@@ -74,7 +74,7 @@ def propose(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    row = get_object_or_404(PolicyParameter, pk=pk)
+    row = get_object_or_404(PolicyParameter.objects.defer("value"), pk=pk)  # read safely by the service
     note = request.POST.get("note", "")
     with service_errors(request):
         if action == "approve":
