@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+import pytest
 from django.db import connection
 
 from minzheng.policy.models import ParameterStatus, PolicyParameter
@@ -118,19 +119,24 @@ def test_the_page_answers_in_a_bounded_number_of_queries(maker, checker, django_
         assert c.get("/policy/").status_code == 200
 
 
-def test_a_proposal_written_around_the_services_can_still_be_rejected_from_the_page(maker, checker):
+@pytest.mark.parametrize(
+    ("by_maker", "refusal"), [(True, "不能是NaN或无穷大"), (False, "提出人不明，不能批准")]
+)
+def test_a_proposal_written_around_the_services_can_still_be_rejected_from_the_page(
+    maker, checker, by_maker, refusal
+):
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO policy_policyparameter (key, label, value, unit, region_prefix, hukou_type,"
             " effective_from, source, dataset, status, note, created_at, created_by_id)"
             " VALUES ('dibao.standard', '低保标准', 'NaN', '元/人·月', '', 'urban', %s, '', '', 'proposed',"
             " '', '2026-01-01 00:00:00', %s)",
-            [days_ahead(30).isoformat(), maker.pk],
+            [days_ahead(30).isoformat(), maker.pk if by_maker else None],
         )
     pk = PolicyParameter.objects.values_list("pk", flat=True).get(status=ParameterStatus.PROPOSED)
     c = client_for(checker)
     refused = c.post(f"/policy/{pk}/approve/", follow=True)
-    assert refused.status_code == 200 and "不能是NaN或无穷大" in refused.content.decode()
+    assert refused.status_code == 200 and refusal in refused.content.decode()
     rejected = c.post(f"/policy/{pk}/reject/", {"note": "数值无法识别"}, follow=True)
     assert rejected.status_code == 200 and "已驳回该调整" in rejected.content.decode()
     assert PolicyParameter.objects.filter(pk=pk, status=ParameterStatus.REJECTED).exists()

@@ -126,8 +126,10 @@ def proposal_refusal(*, actor: Any, row: PolicyParameter, action: str, today: dt
         return "已生效的参数不能撤回或驳回，请以新的生效日期提出调整"
     if action == "withdraw":
         return "" if proposer is not None and proposer == actor.pk else "只有提出人可以撤回该调整"
-    if proposer is None or proposer == actor.pk:
+    if proposer == actor.pk:
         return "须由提出人以外的另一名市级民政干部复核"
+    if proposer is None and action == "approve":
+        return "提出人不明，不能批准；请驳回后重新提出"
     return ""
 
 
