@@ -1,9 +1,7 @@
 import datetime as dt
 from decimal import Decimal
 
-import pytest
-
-from minzheng.policy.models import PolicyParameter
+from minzheng.policy.models import ParameterStatus, PolicyParameter
 from minzheng.policy.selectors import policy_resolve
 
 
@@ -35,6 +33,7 @@ def test_a_county_specific_row_overrides_the_city_default_and_changes_the_versio
         hukou_type="rural",
         effective_from=dt.date(2023, 1, 1),
         source="测试：汶上县自定标准",
+        status=ParameterStatus.APPROVED,
     )
     local = policy_resolve(on=dt.date(2023, 5, 1), region_code="370830101201", hukou_type="rural")
     other = policy_resolve(on=dt.date(2023, 5, 1), region_code="370811101201", hukou_type="rural")
@@ -44,50 +43,18 @@ def test_a_county_specific_row_overrides_the_city_default_and_changes_the_versio
     assert other.version == base.version
 
 
-def test_a_city_officer_changes_a_standard_with_history_and_old_dates_keep_the_old_figure(db, make_user):
-    from django.core.exceptions import ValidationError
-    from django.test import Client
-
-    from minzheng.audit.models import AuditLog
-    from minzheng.policy.services import policy_parameter_change
-
-    clerk = make_user("township_clerk", "370811001")
-    with pytest.raises(ValidationError, match="市级"):
-        policy_parameter_change(
-            actor=clerk,
+def test_rows_that_are_not_approved_are_never_used(db):
+    on = dt.date(2023, 5, 1)
+    for status in (ParameterStatus.PROPOSED, ParameterStatus.WITHDRAWN, ParameterStatus.REJECTED):
+        PolicyParameter.objects.create(
             key="dibao.standard",
-            value=Decimal(760),
-            effective_from=dt.date(2026, 1, 1),
-            source="x",
-            hukou_type="urban",
+            value=900,
+            hukou_type="rural",
+            region_prefix="370830",
+            effective_from=dt.date(2023, 1, 1),
+            source="测试",
+            status=status,
         )
-    c = Client()
-    c.force_login(make_user("city_officer", "370800"))
-    c.post(
-        "/policy/change/",
-        {
-            "key": "dibao.standard",
-            "value": "760",
-            "effective_from": "2026-01-01",
-            "source": "济民发〔2025〕1号",
-            "hukou_type": "urban",
-        },
-    )
-    on = lambda d: policy_resolve(on=d, region_code="370811001001", hukou_type="urban").get("dibao.standard")  # noqa: E731
-    assert on(dt.date(2025, 12, 31)) == Decimal(719)
-    assert on(dt.date(2026, 1, 1)) == Decimal(760)
-    assert AuditLog.objects.filter(target_type="policy").count() == 1
-    page = c.get("/policy/").content.decode()
-    assert "济民发〔2025〕1号" in page and "历史" in page
-    bad = c.post(
-        "/policy/change/",
-        {
-            "key": "dibao.standard",
-            "value": "-1",
-            "effective_from": "2027-01-01",
-            "source": "x",
-            "hukou_type": "urban",
-        },
-        follow=True,
-    )
-    assert "不能为负数" in bad.content.decode()
+        assert policy_resolve(on=on, region_code="370830101201", hukou_type="rural").get(
+            "dibao.standard"
+        ) == Decimal(537)

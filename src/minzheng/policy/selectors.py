@@ -3,11 +3,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 
-from .models import PolicyParameter
+from minzheng.accounts.permissions import can
+from minzheng.regions.models import Region, RegionLevel
+
+from .models import LIVE_STATUSES, HukouScope, ParameterStatus, PolicyParameter
+from .specs import format_number, parameter_specs
 
 
 class PolicyMissing(LookupError):
@@ -58,9 +64,11 @@ def _prefixes(code: str) -> list[str]:
 
 
 def policy_resolve(*, on: dt.date, region_code: str, hukou_type: str) -> PolicySet:
-    """One query: all rows in force on `on` for the region's ancestors; the most specific row wins."""
+    """One query: all approved rows in force on `on` for the region's ancestors; the most specific row
+    wins. Proposed, withdrawn and rejected rows are never used."""
     rows = PolicyParameter.objects.filter(
         Q(effective_to__isnull=True) | Q(effective_to__gte=on),
+        status=ParameterStatus.APPROVED,
         effective_from__lte=on,
         region_prefix__in=_prefixes(region_code),
         hukou_type__in=["", hukou_type],
@@ -75,3 +83,183 @@ def policy_resolve(*, on: dt.date, region_code: str, hukou_type: str) -> PolicyS
         for k, (_, r) in best.items()
     }
     return PolicySet(on=on, region_code=region_code, hukou_type=hukou_type, values=values)
+
+
+# ---------------------------------------------------------------- editing: who may do what
+POLICY_REGION_LEVELS = (RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE)
+ACTION_PERMISSIONS = {"approve": "policy.approve", "reject": "policy.approve", "withdraw": "policy.propose"}
+
+
+def region_for_policy(code: str) -> Region | None:
+    """A region a policy row may be limited to: a county, township or village of the tree (the prefixes
+    `policy_resolve` matches). The city itself is the empty prefix."""
+    return Region.objects.filter(code=code, level__in=POLICY_REGION_LEVELS).first()
+
+
+def policy_counties() -> list[Region]:
+    return list(Region.objects.filter(level=RegionLevel.COUNTY).order_by("code"))
+
+
+def parameter_label(key: str) -> str:
+    label = (
+        PolicyParameter.objects.filter(key=key, status=ParameterStatus.APPROVED)
+        .order_by("-effective_from")
+        .values_list("label", flat=True)
+        .first()
+    )
+    return label or key
+
+
+def proposal_refusal(*, actor: Any, row: PolicyParameter, action: str, today: dt.date) -> str:
+    """Why `actor` may not approve / reject / withdraw `row` today ("" = may), apart from the permission
+    itself. One rule for the buttons shown and for the services."""
+    proposer = row.created_by_id
+    started = row.effective_from <= today
+    if action == "approve":
+        if row.status != ParameterStatus.PROPOSED:
+            return "只能批准待复核的调整"
+        if started:
+            return "生效日期已到，不能再批准；请驳回或撤回后以新的生效日期重新提出"
+    elif row.status not in LIVE_STATUSES:
+        return "该调整已撤回或驳回"
+    elif row.status == ParameterStatus.APPROVED and started:
+        return "已生效的参数不能撤回或驳回，请以新的生效日期提出调整"
+    if action == "withdraw":
+        return "" if proposer is not None and proposer == actor.pk else "只有提出人可以撤回该调整"
+    if proposer == actor.pk:
+        return "须由提出人以外的另一名市级民政干部复核"
+    if proposer is None and action == "approve":
+        return "提出人不明，不能批准；请驳回后重新提出"
+    return ""
+
+
+def proposal_actions(*, actor: Any, row: PolicyParameter, today: dt.date) -> tuple[str, ...]:
+    return tuple(
+        action
+        for action, permission in ACTION_PERMISSIONS.items()
+        if can(actor, permission) and not proposal_refusal(actor=actor, row=row, action=action, today=today)
+    )
+
+
+# ---------------------------------------------------------------- the /policy/ page
+@dataclass(frozen=True)
+class ParameterLine:
+    """One row as people read it: label, value with unit, region name, who proposed and who checked."""
+
+    pk: int
+    key: str
+    label: str
+    value: str
+    region: str
+    hukou: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+    source: str
+    state: str
+    state_label: str
+    proposer: str
+    decider: str
+    note: str
+    actions: tuple[str, ...]
+
+
+def _shown_value(text: str | None, unit: str) -> str:
+    """Read from the column as text, so that a value the decimal field cannot hold (written around the
+    services) shows as such instead of failing the page."""
+    try:
+        number = Decimal(str(text))
+    except (InvalidOperation, ValueError):
+        return "无法识别的数值"
+    if not number.is_finite():
+        return "无法识别的数值"
+    return f"{format_number(number)} {unit}".strip()
+
+
+# What a row is today, for people: approved rows by date, the others by their status.
+STATE_LABELS = {
+    "in_force": "现行",
+    "scheduled": "待生效",
+    "superseded": "历史",
+    ParameterStatus.PROPOSED: ParameterStatus.PROPOSED.label,
+    ParameterStatus.WITHDRAWN: ParameterStatus.WITHDRAWN.label,
+    ParameterStatus.REJECTED: ParameterStatus.REJECTED.label,
+    "unknown": "状态不明",
+}
+
+
+def _state(row: PolicyParameter, today: dt.date) -> str:
+    if row.status != ParameterStatus.APPROVED:
+        known = (ParameterStatus.PROPOSED, ParameterStatus.WITHDRAWN, ParameterStatus.REJECTED)
+        return row.status if row.status in known else "unknown"
+    if row.effective_from > today:
+        return "scheduled"
+    if row.effective_to is None or row.effective_to >= today:
+        return "in_force"
+    return "superseded"
+
+
+@dataclass(frozen=True)
+class PolicyPage:
+    in_force: list[ParameterLine]
+    pending: list[ParameterLine]
+    history: list[ParameterLine]
+    keys: list[tuple[str, str, str]]  # key, label, unit for the proposal form
+    counties: list[Region]
+    can_propose: bool
+
+
+def policy_page(*, actor: Any, today: dt.date) -> PolicyPage:
+    """Every row, in three lists: in force today; proposals and approved changes not yet in force (with
+    the actions the actor may take); the rest (superseded, withdrawn, rejected). Three queries."""
+    rows = list(
+        PolicyParameter.objects.select_related("created_by", "decided_by")
+        .defer("value")
+        .annotate(value_text=Cast("value", output_field=CharField()))
+        .order_by("key", "region_prefix", "hukou_type", "-effective_from", "-id")
+    )
+    codes = {r.region_prefix for r in rows if r.region_prefix}
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "full_name")) if codes else {}
+    hukou = dict(HukouScope.choices)
+    in_force: list[ParameterLine] = []
+    pending: list[ParameterLine] = []
+    history: list[ParameterLine] = []
+    for r in rows:
+        state = _state(r, today)
+        line = ParameterLine(
+            pk=r.pk,
+            key=r.key,
+            label=r.label or r.key,
+            value=_shown_value(getattr(r, "value_text", None), r.unit),
+            region=(names.get(r.region_prefix) or f"未知区划{r.region_prefix}")
+            if r.region_prefix
+            else "全市",
+            hukou=hukou.get(r.hukou_type, "城乡类别不明"),
+            effective_from=r.effective_from,
+            effective_to=r.effective_to,
+            source=r.source,
+            state=state,
+            state_label=STATE_LABELS[state],
+            proposer=str(r.created_by) if r.created_by else "",
+            decider=str(r.decided_by) if r.decided_by else "",
+            note=r.note,
+            actions=proposal_actions(actor=actor, row=r, today=today),
+        )
+        if state == "in_force":
+            in_force.append(line)
+        elif state in (ParameterStatus.PROPOSED, "scheduled"):
+            pending.append(line)
+        else:
+            history.append(line)
+    specs = parameter_specs()
+    labels: dict[str, str] = {}
+    for line in in_force:
+        labels.setdefault(line.key, line.label)
+    keys = [(k, labels[k], spec.unit) for k, spec in specs.items() if k in labels]
+    return PolicyPage(
+        in_force=in_force,
+        pending=pending,
+        history=history,
+        keys=keys,
+        counties=policy_counties(),
+        can_propose=can(actor, "policy.propose"),
+    )

@@ -2,37 +2,77 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import CharField
+from django.db.models.functions import Cast
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from .models import PolicyParameter
+from minzheng.accounts.permissions import require
+from minzheng.audit.models import AuditEvent
+from minzheng.audit.services import audit_record
+
+from . import selectors
+from .models import HukouScope, ParameterStatus, PolicyParameter
+from .specs import ParameterSpec, format_number, parameter_specs, value_problems
 
 DEFAULT_FIXTURE = Path(__file__).parent / "fixtures" / "policy_default.json"
+SOURCE_MAX = PolicyParameter._meta.get_field("source").max_length or 200
+# A change is entered ahead of time (a standard is set for the coming year), never decades ahead.
+YEARS_AHEAD = 3
+
+
+def _fixture_row_problems(n: int, row: dict[str, Any], specs: dict[str, ParameterSpec]) -> list[str]:
+    where = f"第{n}行（{row.get('key', '')}）"
+    spec = specs.get(row.get("key", ""))
+    if spec is None:
+        return [f"{where}：参数没有规格（parameter_specs.json）"]
+    problems = [f"{where}：{p}" for p in value_problems(spec, row.get("value"), label=row.get("label", ""))]
+    if row.get("unit", "") != spec.unit:
+        problems.append(f"{where}：单位“{row.get('unit', '')}”与规格“{spec.unit}”不符")
+    if row.get("hukou_type", "") not in HukouScope.values:
+        problems.append(f"{where}：城乡类别不正确")
+    if row.get("region_prefix", "") and not selectors.region_for_policy(row["region_prefix"]):
+        problems.append(f"{where}：区划{row['region_prefix']}不存在")
+    if not str(row.get("label", "")).strip() or not str(row.get("source", "")).strip():
+        problems.append(f"{where}：名称和依据不能为空")
+    start = parse_date(row.get("effective_from") or "")
+    end = parse_date(row["effective_to"]) if row.get("effective_to") else None
+    if start is None or (end is not None and end < start):
+        problems.append(f"{where}：起止日期不正确")
+    return problems
 
 
 @transaction.atomic
 def policy_load_fixture(*, path: Path = DEFAULT_FIXTURE) -> int:
-    """Load a versioned policy fixture; rows already present (same key/region/hukou/start) are kept."""
+    """Load a versioned policy fixture as approved rows (it is the published baseline); rows already
+    present (same key/region/hukou/start) are kept. A row outside its spec refuses the whole file."""
     data = json.loads(path.read_text(encoding="utf-8"))
+    specs = parameter_specs()
+    problems = [
+        p for n, row in enumerate(data["parameters"], 1) for p in _fixture_row_problems(n, row, specs)
+    ]
+    if problems:
+        raise ValidationError([f"政策参数文件{path.name}未载入：", *problems])
     created = 0
     for row in data["parameters"]:
-        start = parse_date(row["effective_from"])
-        end = parse_date(row["effective_to"]) if row.get("effective_to") else None
         _, was_created = PolicyParameter.objects.get_or_create(
             key=row["key"],
             region_prefix=row.get("region_prefix", ""),
             hukou_type=row.get("hukou_type", ""),
-            effective_from=start,
+            effective_from=parse_date(row["effective_from"]),
+            status=ParameterStatus.APPROVED,
             defaults={
-                "label": row.get("label", ""),
+                "label": row["label"],
                 "value": Decimal(str(row["value"])),
-                "unit": row.get("unit", ""),
-                "source": row.get("source", ""),
-                "effective_to": end,
+                "unit": row["unit"],
+                "source": row["source"],
+                "effective_to": parse_date(row["effective_to"]) if row.get("effective_to") else None,
                 "dataset": data["dataset"],
             },
         )
@@ -40,8 +80,74 @@ def policy_load_fixture(*, path: Path = DEFAULT_FIXTURE) -> int:
     return created
 
 
+def _latest_approved(key: str, region_prefix: str, hukou_type: str) -> PolicyParameter | None:
+    """The newest approved row of a slot, locked: the one a new row would close."""
+    return (
+        PolicyParameter.objects.select_for_update()
+        .filter(key=key, region_prefix=region_prefix, hukou_type=hukou_type, status=ParameterStatus.APPROVED)
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def _date_problems(effective_from: Any, latest: PolicyParameter | None, today: dt.date) -> list[str]:
+    if not isinstance(effective_from, dt.date):
+        return ["生效日期格式应为YYYY-MM-DD"]
+    limit = dt.date(today.year + YEARS_AHEAD, 12, 31)
+    if effective_from <= today:
+        # Decisions already taken used the figure in force; a change never reaches back over them.
+        return [f"生效日期须晚于今天（{today:%Y-%m-%d}），已过去的日期不能改动"]
+    if effective_from > limit:
+        return [f"生效日期不能晚于{limit:%Y-%m-%d}"]
+    if latest is not None and effective_from <= latest.effective_from:
+        return [f"生效日期须晚于现行（或已批准）标准的起始日期{latest.effective_from:%Y-%m-%d}"]
+    return []
+
+
+def _change_problems(
+    *,
+    key: str,
+    value: Any,
+    effective_from: Any,
+    source: str,
+    region_prefix: str,
+    hukou_type: str,
+    latest: PolicyParameter | None,
+    today: dt.date,
+) -> list[str]:
+    spec = parameter_specs().get(key)
+    if spec is None or not PolicyParameter.objects.filter(key=key, status=ParameterStatus.APPROVED).exists():
+        return [f"政策参数“{key}”不存在"]
+    problems = value_problems(spec, value, label=selectors.parameter_label(key))
+    if region_prefix and selectors.region_for_policy(region_prefix) is None:
+        problems.append("适用区划应为本市的县（市、区）、乡镇（街道）或村（社区），全市适用请选“全市”")
+    if hukou_type not in HukouScope.values:
+        problems.append("城乡类别应为城镇、农村或城乡通用")
+    if not source.strip():
+        problems.append("请填写调整依据（文件名称、文号）")
+    elif len(source.strip()) > SOURCE_MAX:
+        problems.append(f"依据不超过{SOURCE_MAX}个字")
+    return problems + _date_problems(effective_from, latest, today)
+
+
+def _audit_values(row: PolicyParameter | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {
+        "key": row.key,
+        "value": format_number(Decimal(row.value)),
+        "unit": row.unit,
+        "region": row.region_prefix,
+        "hukou_type": row.hukou_type,
+        "from": row.effective_from,
+        "to": row.effective_to,
+        "status": row.status,
+        "source": row.source,
+    }
+
+
 @transaction.atomic
-def policy_parameter_change(
+def policy_parameter_propose(
     *,
     actor: Any,
     key: str,
@@ -51,55 +157,209 @@ def policy_parameter_change(
     region_prefix: str = "",
     hukou_type: str = "",
 ) -> PolicyParameter:
-    """A new dated value (never an edit in place): the row in force is closed the day before, so every
-    past decision still finds the figure it used. City officers only; audited."""
-    from django.core.exceptions import ValidationError
-
-    from minzheng.accounts.scoping import has_role
-    from minzheng.audit.models import AuditEvent
-    from minzheng.audit.services import audit_record
-
-    if not has_role(actor, "city_officer"):
-        raise ValidationError("只有市级民政部门可以调整政策参数")
-    if not PolicyParameter.objects.filter(key=key).exists():
-        raise ValidationError(f"政策参数“{key}”不存在")
-    if value < 0:
-        raise ValidationError("参数值不能为负数")
-    if not source.strip():
-        raise ValidationError("请填写调整依据（文件名称、文号）")
-    if hukou_type not in ("", "urban", "rural"):
-        raise ValidationError("城乡类别不正确")
-    current = (
-        PolicyParameter.objects.select_for_update()
-        .filter(key=key, region_prefix=region_prefix, hukou_type=hukou_type, effective_to__isnull=True)
-        .order_by("-effective_from")
-        .first()
-    )
-    if current is not None:
-        if effective_from <= current.effective_from:
-            raise ValidationError(f"生效日期须晚于现行标准的起始日期{current.effective_from:%Y-%m-%d}")
-        current.effective_to = effective_from - dt.timedelta(days=1)
-        current.save(update_fields=["effective_to"])
-    template = current or PolicyParameter.objects.filter(key=key).first()
-    new = PolicyParameter.objects.create(
+    """Propose a new dated value (never an edit in place). It is not used anywhere until a second city
+    officer approves it; every problem with the entry is reported at once and nothing is saved."""
+    region_prefix = (region_prefix or "").strip()
+    require(actor, "policy.propose", target=f"policy:{key}")
+    latest = _latest_approved(key, region_prefix, hukou_type)
+    today = timezone.localdate()
+    problems = _change_problems(
         key=key,
-        label=template.label if template else key,
         value=value,
-        unit=template.unit if template else "",
+        effective_from=effective_from,
+        source=source,
         region_prefix=region_prefix,
         hukou_type=hukou_type,
-        effective_from=effective_from,
-        source=source[:200],
-        dataset="edited",
-        created_by=actor,
+        latest=latest,
+        today=today,
     )
+    if problems:
+        raise ValidationError(problems)
+    # A region of the tree, now also within the proposer's own region.
+    require(actor, "policy.propose", region_code=region_prefix or None, target=f"policy:{key}")
+    spec = parameter_specs()[key]
+    try:
+        with transaction.atomic():
+            row = PolicyParameter.objects.create(
+                key=key,
+                label=selectors.parameter_label(key),
+                value=value,
+                unit=spec.unit,
+                region_prefix=region_prefix,
+                hukou_type=hukou_type,
+                effective_from=effective_from,
+                source=source.strip(),
+                dataset="edited",
+                status=ParameterStatus.PROPOSED,
+                created_by=actor,
+            )
+    except IntegrityError:
+        raise ValidationError("同一参数、区划、城乡类别和生效日期已有待复核或已批准的调整") from None
     audit_record(
         actor=actor,
-        event_type=AuditEvent.UPDATE,
+        event_type=AuditEvent.CREATE,
         target_type="policy",
-        target_id=new.pk,
+        target_id=row.pk,
         region_code=region_prefix,
-        old={"value": str(current.value), "from": current.effective_from} if current else None,
-        new={"key": key, "value": str(value), "from": effective_from, "source": source},
+        detail=f"提出政策参数调整：{row.label}",
+        old=_audit_values(latest),
+        new=_audit_values(row),
     )
-    return new
+    return row
+
+
+def _locked(proposal: PolicyParameter) -> PolicyParameter:
+    """The row, locked. Its value is read as text: a row written around the services with a value the
+    decimal field cannot hold gets NaN (which no check lets through) so it can still be rejected."""
+    row = (
+        PolicyParameter.objects.select_for_update()
+        .defer("value")
+        .annotate(value_text=Cast("value", output_field=CharField()))
+        .filter(pk=proposal.pk)
+        .first()
+    )
+    if row is None:
+        raise ValidationError("该政策参数调整不存在")
+    try:
+        row.value = Decimal(str(row.value_text))
+    except InvalidOperation:
+        row.value = Decimal("NaN")
+    return row
+
+
+def _refuse_unless_allowed(actor: Any, row: PolicyParameter, action: str) -> None:
+    refusal = selectors.proposal_refusal(actor=actor, row=row, action=action, today=timezone.localdate())
+    if refusal:
+        raise ValidationError(refusal)
+
+
+@transaction.atomic
+def policy_proposal_approve(*, actor: Any, proposal: PolicyParameter) -> PolicyParameter:
+    """The check of make-and-check: another city officer approves; the approved row closes the row in
+    force the day before its start (remembering that row's old end, so a withdrawal restores it)."""
+    require(
+        actor, "policy.approve", region_code=proposal.region_prefix or None, target=f"policy:{proposal.pk}"
+    )
+    row = _locked(proposal)
+    _refuse_unless_allowed(actor, row, "approve")
+    latest = _latest_approved(row.key, row.region_prefix, row.hukou_type)
+    # Checked again: the spec, the region tree or the slot may have changed since it was proposed.
+    problems = _change_problems(
+        key=row.key,
+        value=Decimal(row.value),
+        effective_from=row.effective_from,
+        source=row.source,
+        region_prefix=row.region_prefix,
+        hukou_type=row.hukou_type,
+        latest=latest,
+        today=timezone.localdate(),
+    )
+    if problems:
+        raise ValidationError(problems)
+    old = _audit_values(row)
+    replaced_old = _audit_values(latest)
+    if latest is not None and (latest.effective_to is None or latest.effective_to >= row.effective_from):
+        row.replaced, row.replaced_until = latest, latest.effective_to
+        latest.effective_to = row.effective_from - dt.timedelta(days=1)
+        latest.save(update_fields=["effective_to"])
+    row.status = ParameterStatus.APPROVED
+    row.decided_by, row.decided_at = actor, timezone.now()
+    row.save(update_fields=["status", "decided_by", "decided_at", "replaced", "replaced_until"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.DECISION,
+        target_type="policy",
+        target_id=row.pk,
+        region_code=row.region_prefix,
+        detail=f"复核批准政策参数调整：{row.label}",
+        old={"proposal": old, "in_force": replaced_old},
+        new={"proposal": _audit_values(row), "in_force": _audit_values(latest)},
+    )
+    return row
+
+
+def _undo(
+    *, actor: Any, row: PolicyParameter, status: str, note: str, event: str, detail: str
+) -> PolicyParameter:
+    """Withdraw or reject: a proposal simply stops; an approved row (only before its effective date, and
+    only the newest of its slot) also gives the row it closed its old end date back."""
+    old = _audit_values(row)
+    restored = None
+    if row.status == ParameterStatus.APPROVED:
+        newer = PolicyParameter.objects.filter(
+            key=row.key,
+            region_prefix=row.region_prefix,
+            hukou_type=row.hukou_type,
+            status=ParameterStatus.APPROVED,
+            effective_from__gt=row.effective_from,
+        ).exists()
+        if newer:
+            raise ValidationError("其后还有同一参数的调整，请先撤回或驳回后面的调整")
+        if row.replaced_id:
+            restored = PolicyParameter.objects.select_for_update().get(pk=row.replaced_id)
+    restored_old = _audit_values(restored)
+    if restored is not None:
+        restored.effective_to = row.replaced_until
+        restored.save(update_fields=["effective_to"])
+    row.status = status
+    row.note = note
+    row.decided_by, row.decided_at = actor, timezone.now()
+    row.save(update_fields=["status", "note", "decided_by", "decided_at"])
+    audit_record(
+        actor=actor,
+        event_type=event,
+        target_type="policy",
+        target_id=row.pk,
+        region_code=row.region_prefix,
+        detail=f"{detail}：{row.label}",
+        old={"proposal": old, "restored": restored_old},
+        new={"proposal": _audit_values(row), "restored": _audit_values(restored), "note": note},
+    )
+    return row
+
+
+def _note(note: str, *, required: bool) -> str:
+    note = (note or "").strip()
+    if required and not note:
+        raise ValidationError("请填写驳回理由")
+    if len(note) > 200:
+        raise ValidationError("理由不超过200个字")
+    return note
+
+
+@transaction.atomic
+def policy_proposal_withdraw(*, actor: Any, proposal: PolicyParameter, note: str = "") -> PolicyParameter:
+    """The proposer takes back a wrong entry before its effective date (pending or already approved)."""
+    require(
+        actor, "policy.propose", region_code=proposal.region_prefix or None, target=f"policy:{proposal.pk}"
+    )
+    row = _locked(proposal)
+    _refuse_unless_allowed(actor, row, "withdraw")
+    note = _note(note, required=False)
+    return _undo(
+        actor=actor,
+        row=row,
+        status=ParameterStatus.WITHDRAWN,
+        note=note,
+        event=AuditEvent.UPDATE,
+        detail="撤回政策参数调整",
+    )
+
+
+@transaction.atomic
+def policy_proposal_reject(*, actor: Any, proposal: PolicyParameter, note: str) -> PolicyParameter:
+    """The checker refuses a proposal, or revokes an approved change before its effective date."""
+    require(
+        actor, "policy.approve", region_code=proposal.region_prefix or None, target=f"policy:{proposal.pk}"
+    )
+    row = _locked(proposal)
+    _refuse_unless_allowed(actor, row, "reject")
+    note = _note(note, required=True)
+    return _undo(
+        actor=actor,
+        row=row,
+        status=ParameterStatus.REJECTED,
+        note=note,
+        event=AuditEvent.DECISION,
+        detail="驳回政策参数调整",
+    )

@@ -4,5 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.parameters, name="policy-parameters"),
-    path("change/", views.change, name="policy-change"),
+    path("change/", views.propose, name="policy-propose"),
+    path("<int:pk>/<str:action>/", views.decide, name="policy-decide"),
+    path("regions/", views.region_options, name="policy-region-options"),
 ]

@@ -6,54 +6,86 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from minzheng.accounts.scoping import has_role
 from minzheng.core.views import service_errors
+from minzheng.regions.selectors import region_children_for_actor
 
+from . import services
 from .models import PolicyParameter
-from .services import policy_parameter_change
+from .selectors import policy_page
 
 
 @login_required
 @require_GET
 def parameters(request: HttpRequest) -> HttpResponse:
-    """Every policy figure with its history (in force and past), its source and who changed it."""
-    rows = PolicyParameter.objects.select_related("created_by").order_by(
-        "key", "region_prefix", "hukou_type", "-effective_from"
-    )
-    return render(
-        request,
-        "policy/parameters.html",
-        {
-            "rows": rows,
-            "today": timezone.localdate(),
-            "can_edit": has_role(request.user, "city_officer"),
-        },
-    )
+    """Every policy figure: in force, proposed or scheduled (with the actions the user may take), history."""
+    page = policy_page(actor=request.user, today=timezone.localdate())
+    return render(request, "policy/parameters.html", {"page": page})
+
+
+def _chosen_region(request: HttpRequest) -> str:
+    """The deepest region picked in the county → township → village cascade. A level left on “—” ends
+    the choice there, and a stale lower choice from another branch is ignored."""
+    chosen = ""
+    for code in request.POST.getlist("region_prefix") or request.GET.getlist("region_prefix"):
+        code = code.strip()
+        if not code or (chosen and not code.startswith(chosen)):
+            break
+        chosen = code
+    return chosen
+
+
+@login_required
+@require_GET
+def region_options(request: HttpRequest) -> HttpResponse:
+    """Options of the next level of the region cascade on the proposal form."""
+    code = _chosen_region(request)
+    regions = region_children_for_actor(actor=request.user, code=code) if code else []
+    return render(request, "web/_region_options.html", {"regions": regions})
 
 
 @login_required
 @require_POST
-def change(request: HttpRequest) -> HttpResponse:
+def propose(request: HttpRequest) -> HttpResponse:
     try:
-        value = Decimal(request.POST.get("value", ""))
-        start = dt.date.fromisoformat(request.POST.get("effective_from", ""))
+        value = Decimal(request.POST.get("value", "").strip().replace(",", ""))
+        start = dt.date.fromisoformat(request.POST.get("effective_from", "").strip())
     except (InvalidOperation, ValueError):
         messages.error(request, _("参数值应为数字，生效日期格式应为YYYY-MM-DD"))
         return redirect("policy-parameters")
     with service_errors(request):
-        policy_parameter_change(
+        services.policy_parameter_propose(
             actor=request.user,
             key=request.POST.get("key", ""),
             value=value,
             effective_from=start,
             source=request.POST.get("source", ""),
-            region_prefix=request.POST.get("region_prefix", ""),
+            region_prefix=_chosen_region(request),
             hukou_type=request.POST.get("hukou_type", ""),
         )
-        messages.success(request, _("已登记新的政策参数，自生效日期起用于试算、审批、发放和监测"))
+        messages.success(request, _("已提出调整，须由另一名市级民政干部复核批准后，自生效日期起使用"))
+    return redirect("policy-parameters")
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    row = get_object_or_404(PolicyParameter.objects.defer("value"), pk=pk)  # read safely by the service
+    note = request.POST.get("note", "")
+    with service_errors(request):
+        if action == "approve":
+            services.policy_proposal_approve(actor=request.user, proposal=row)
+            messages.success(request, _("已批准，自生效日期起用于试算、审批、发放和监测"))
+        elif action == "reject":
+            services.policy_proposal_reject(actor=request.user, proposal=row, note=note)
+            messages.success(request, _("已驳回该调整"))
+        elif action == "withdraw":
+            services.policy_proposal_withdraw(actor=request.user, proposal=row, note=note)
+            messages.success(request, _("已撤回该调整"))
+        else:
+            messages.error(request, _("不支持的操作"))
     return redirect("policy-parameters")
