@@ -43,3 +43,14 @@ def test_an_unknown_permission_name_is_an_error_not_a_refusal(make_user: Any) ->
 
 def test_every_permission_names_only_known_roles() -> None:
     assert all(roles and roles <= set(Role.values) for roles in PERMISSIONS.values())
+
+
+def test_a_denial_rolled_back_is_written_again_even_when_another_row_took_its_key(make_user: Any) -> None:
+    from minzheng.audit.services import audit_record
+
+    clerk = make_user(Role.TOWNSHIP_CLERK, TOWN_A)
+    with pytest.raises(Denied), transaction.atomic():
+        require(clerk, "payroll.bank_file", region_code=TOWN_A, target="payroll:2")
+    audit_record(actor=clerk, event_type=AuditEvent.UPDATE, target_type="other")  # may reuse the key
+    assert flush_denials() == 1
+    assert AuditLog.objects.filter(event_type=AuditEvent.DENIED, target_id="payroll:2").count() == 1

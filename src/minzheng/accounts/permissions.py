@@ -95,7 +95,7 @@ def _record(actor: Any, denial: Denied) -> None:
     if connection.in_atomic_block:
         if not hasattr(_pending, "rows"):
             _pending.rows = []
-        _pending.rows.append((entry, row.pk))
+        _pending.rows.append((entry, row.pk, row.hash))
 
 
 def flush_denials() -> int:
@@ -105,8 +105,9 @@ def flush_denials() -> int:
 
     kept = getattr(_pending, "rows", [])
     _pending.rows = []
-    present = set(AuditLog.objects.filter(pk__in=[pk for _, pk in kept]).values_list("pk", flat=True))
-    lost = [entry for entry, pk in kept if pk not in present]
+    # (pk, hash): on SQLite a rolled-back row's pk is reused by the next insert; its chain hash is not.
+    present = set(AuditLog.objects.filter(pk__in=[pk for _, pk, _ in kept]).values_list("pk", "hash"))
+    lost = [entry for entry, pk, digest in kept if (pk, digest) not in present]
     for entry in lost:
         _write(entry)
     return len(lost)
