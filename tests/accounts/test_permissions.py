@@ -5,11 +5,17 @@ from typing import Any
 import pytest
 from django.db import transaction
 
+from minzheng.accounts import permissions
 from minzheng.accounts.models import Role
 from minzheng.accounts.permissions import PERMISSIONS, Denied, can, flush_denials, require
 from minzheng.audit.models import AuditEvent, AuditLog
 
 from ..conftest import TOWN_A, TOWN_B
+
+
+@pytest.fixture(autouse=True)
+def _no_denials_from_earlier_tests() -> None:
+    permissions._pending.rows = []  # rows kept by an earlier test (rolled back with it) are not this test's
 
 
 def test_a_refused_permission_is_audited_as_denied_after_the_refused_transaction_rolls_back(
