@@ -18,4 +18,5 @@ urlpatterns = [
     path("households/<int:household_id>/", views.household_detail, name="household-detail"),
     path("regions/children/", views.region_children, name="region-children"),
     path("audit/", views.audit_log, name="audit-log"),
+    path("users/", views.user_list, name="user-list"),
 ]

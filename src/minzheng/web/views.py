@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
+from minzheng.accounts.permissions import Denied, require
 from minzheng.accounts.scoping import actor_prefix
 from minzheng.accounts.signals import client_ip
 from minzheng.audit.models import AuditEvent
@@ -24,6 +25,9 @@ from minzheng.people import selectors as people
 from minzheng.people.services import person_reveal_id_number
 from minzheng.regions.selectors import region_children_for_actor
 
+from . import selectors as web_selectors
+from .selectors import home_todos
+
 EXPORT_LIMIT = 50_000
 
 
@@ -34,13 +38,22 @@ def _user(request: HttpRequest) -> Any:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands on its own work: the to-do counts and first items of its lists (web.selectors)."""
+    todos = home_todos(actor=_user(request), on=timezone.localdate())
+    return render(request, "web/home.html", {"todos": todos})
+
+
+@login_required
+@require_GET
+def user_list(request: HttpRequest) -> HttpResponse:
+    """The system administrator's read-only list of accounts in its region."""
     user = _user(request)
-    scoped = people.person_search(actor=user)
-    return render(
-        request,
-        "web/home.html",
-        {"person_count": scoped.count(), "household_count": people.household_search(actor=user).count()},
-    )
+    try:
+        require(user, "users.manage", target="users")
+    except Denied as e:
+        return HttpResponseForbidden(e.messages[0])
+    page = Paginator(web_selectors.user_list(actor=user), 50).get_page(request.GET.get("page"))
+    return render(request, "web/users.html", {"page": page})
 
 
 @login_required
