@@ -48,6 +48,7 @@ def test_the_township_clerk_sees_its_steps_reviews_alerts_and_objections(town):
         "reviews": 1,
         "alerts": 1,
         "objections": 1,
+        "transfers": 0,
     }
     body = client_for(town["staff"]["clerk"]).get("/").content.decode()
     assert f"/assistance/{town['apps']['notice'].pk}/" in _section(body, "objections")

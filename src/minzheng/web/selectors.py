@@ -27,6 +27,7 @@ from minzheng.benefits.models import PayrollRun, PayrollStatus
 from minzheng.benefits.selectors import payroll_runs_for_actor
 from minzheng.monitoring.models import WorkStatus
 from minzheng.monitoring.selectors import alert_worklist
+from minzheng.people.selectors import transfer_requests_to_verify
 from minzheng.regions.models import Region
 
 LIST_LENGTH = 5
@@ -167,6 +168,24 @@ def _escalations(actor: Any, on: dt.date) -> Todo:
         count=qs.count(),
         url=reverse("reviews"),
         items=items,
+    )
+
+
+def _transfers(actor: Any, on: dt.date) -> Todo:
+    qs = transfer_requests_to_verify(actor=actor)
+    return Todo(
+        key="transfers",
+        title=str(_("迁入（转移）申请待核实")),
+        count=qs.count(),
+        url=reverse("home"),
+        items=[
+            Item(
+                label=f"{t.name} · {t.id_masked}",
+                url=reverse("home"),
+                note=str(_("迁入 %(place)s")) % {"place": t.to_region.full_name},
+            )
+            for t in qs[:LIST_LENGTH]
+        ],
     )
 
 
@@ -351,7 +370,7 @@ def _users(actor: Any, on: dt.date) -> Todo:
 
 HOME_TODOS: dict[str, tuple[Callable[[Any, dt.date], Todo], ...]] = {
     Role.VILLAGE_ASSISTANT: (_drafts, _village_review, _public_notice, _alerts),
-    Role.TOWNSHIP_CLERK: (_submitted, _verifying, _reviews, _alerts, _objections),
+    Role.TOWNSHIP_CLERK: (_submitted, _verifying, _reviews, _alerts, _objections, _transfers),
     Role.TOWNSHIP_APPROVER: (_notice_ended, _objections, _escalations),
     Role.COUNTY_OFFICER: (_escalations, _payroll_to_generate, _payroll_to_check, _reviews),
     Role.COUNTY_FINANCE: (_bank_files, _payroll_to_check),
