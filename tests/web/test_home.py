@@ -21,7 +21,7 @@ def _counts(user: Any) -> dict[str, int]:
 
 
 def _section(body: str, key: str) -> str:
-    match = re.search(rf'<section class="card todo" id="todo-{key}">(.*?)</section>', body, re.S)
+    match = re.search(rf'<section class="card todo[^"]*" id="todo-{key}">(.*?)</section>', body, re.S)
     assert match, f"no to-do {key} on the page"
     return match.group(1)
 
