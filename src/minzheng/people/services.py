@@ -378,14 +378,26 @@ def person_export_xlsx(*, actor: Any, q: str = "", region_code: str = "", ip: st
             p.get_sex_display(),
             p.birth_date.isoformat(),
             p.id_masked,
-            p.phone_masked,
             p.get_hukou_type_display(),
-            p.residence_region.full_name,
+            p.region_code,
             "是" if p.is_alive else "否",
+            p.residence_region.full_name,
+            p.phone_masked,
         ]
         for p in found
     ]
-    header = ["姓名", "性别", "出生日期", "身份证号", "联系电话", "户口性质", "居住地", "在世"]
+    # Columns as before (the region code for sorting and filtering), then the place's name and the phone.
+    header = [
+        "姓名",
+        "性别",
+        "出生日期",
+        "身份证号",
+        "户口性质",
+        "居住地区划代码",
+        "在世",
+        "居住地",
+        "联系电话",
+    ]
     content = xlsx_bytes(header, rows, title="人员")
     region = getattr(actor, "region", None)
     audit_record(
