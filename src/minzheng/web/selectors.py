@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import Cast, Substr
 from django.urls import reverse
@@ -291,41 +290,32 @@ def _bank_files(actor: Any, on: dt.date) -> Todo:
 
 
 def _policy_proposals(actor: Any, on: dt.date) -> Todo:
-    """Policy changes waiting for a second city officer. The proposal model is being introduced in the
-    policy app; until it exists this lists the figures changed at the desk in the last 30 days."""
-    model = next((m for m in apps.get_app_config("policy").get_models() if "Proposal" in m.__name__), None)
-    url = reverse("policy-parameters")
-    if model is not None:
-        names = {f.name for f in model._meta.get_fields()}
-        qs: QuerySet[Any] = model._default_manager.all()
-        if "status" in names:
-            qs = qs.filter(status__in=("pending", "proposed", "submitted"))
-        elif "approved_at" in names:
-            qs = qs.filter(approved_at__isnull=True)
-        for who in ("proposed_by", "created_by"):
-            if who in names:
-                qs = qs.exclude(**{who: actor})
-                break
-        return Todo(
-            key="policy",
-            title=str(_("政策参数调整待复核")),
-            count=qs.count(),
-            url=url,
-            items=[Item(label=str(p), url=url) for p in qs.order_by("-pk")[:LIST_LENGTH]],
-        )
+    """Policy changes waiting for a second city officer (make-and-check). The policy app is gaining a
+    `status` on its rows (proposed → approved); until then this lists the figures changed in 30 days."""
     from minzheng.policy.models import PolicyParameter
 
-    recent = PolicyParameter.objects.filter(created_at__date__gte=on - dt.timedelta(days=30)).exclude(
-        created_by__isnull=True
-    )
+    url = reverse("policy-parameters")
+    fields = {f.name for f in PolicyParameter._meta.get_fields()}
+    if "status" in fields:
+        qs = PolicyParameter.objects.filter(**{"status": "proposed"}).exclude(created_by=actor)
+        title = _("政策参数调整待复核")
+    else:
+        qs = PolicyParameter.objects.filter(created_at__date__gte=on - dt.timedelta(days=30)).exclude(
+            created_by__isnull=True
+        )
+        title = _("近30天调整的政策参数")
     return Todo(
         key="policy",
-        title=str(_("近30天调整的政策参数")),
-        count=recent.count(),
+        title=str(title),
+        count=qs.count(),
         url=url,
         items=[
-            Item(label=p.label or p.key, url=url, note=f"{p.value.normalize():f}{p.unit}")
-            for p in recent.order_by("-created_at")[:LIST_LENGTH]
+            Item(
+                label=p.label or p.key,
+                url=url,
+                note=f"{p.value.normalize():f}{p.unit} · {p.effective_from:%Y-%m-%d}",
+            )
+            for p in qs.order_by("-created_at")[:LIST_LENGTH]
         ],
     )
 
