@@ -19,6 +19,7 @@ R = Role
 PERMISSIONS: dict[str, frozenset[str]] = {
     # 社会救助 case work
     "assistance.intake": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK}),
+    "people.transfer": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK}),
     "assistance.process": frozenset({R.TOWNSHIP_CLERK}),
     "assistance.decide": frozenset({R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER}),
     "assistance.escalation_decide": frozenset({R.COUNTY_OFFICER}),

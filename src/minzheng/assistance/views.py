@@ -19,11 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from minzheng.benefits.models import Programme
 from minzheng.core.views import service_errors
 from minzheng.people import selectors as people
+from minzheng.people.models import Relation
 
 from . import selectors, services
 from .assess import assess
 from .letters import decision_letter, review_letter
 from .models import Application, Document, Outcome, ReviewOutcome, State
+from .rules import CHILD_LABELS
 
 MEMBER_FIELDS = ("monthly_wage", "monthly_pension", "other_income")
 
@@ -96,35 +98,106 @@ def worklist(request: HttpRequest) -> HttpResponse:
     )
 
 
+VEHICLE_KINDS = [
+    ("car", "小汽车"),
+    ("truck", "货车"),
+    ("motorcycle", "摩托车"),
+    ("disability", "残疾人代步车"),
+    ("farm", "农用车"),
+]
+DISABILITY_KINDS = [
+    ("visual", "视力"),
+    ("hearing", "听力"),
+    ("speech", "言语"),
+    ("physical", "肢体"),
+    ("intellectual", "智力"),
+    ("mental", "精神"),
+    ("multiple", "多重"),
+]
+BAD_MEMBER = "成员信息不正确（可能是页面已过期），请刷新页面后重新填写"
+
+
+def _member_values(post: Any, pid: int) -> dict[str, Any]:
+    """One member's row of the intake form as typed (empty on a fresh form; supporter ticked by default)."""
+    if post is None:
+        return {"has_supporter": True}
+    values: dict[str, Any] = {
+        f: post.get(f"{f}_{pid}", "")
+        for f in (*MEMBER_FIELDS, "disability_grade", "disability_kind", "self_care", "child_category")
+    }
+    for flag in ("employed", "severe_illness", "has_supporter"):
+        values[flag] = post.get(f"{flag}_{pid}") == "on"
+    return values
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_new(request: HttpRequest, household_id: int) -> HttpResponse:
+    """Intake form. Only the chosen programme's section is shown and posted; a refusal re-renders what
+    was typed; a tampered member id answers in Chinese (never a 500)."""
+    from minzheng.web.selectors import region_cascade
+
     household = people.household_get_for_actor(actor=request.user, household_id=household_id)
-    members = people.household_members(household=household)
-    if request.method == "POST":
-        with service_errors(request):
-            declared = _declared_from_post(request.POST)
-            programme = request.POST.get("programme", "")
-            amount = _int(request.POST, "amount_requested", "申请金额", default=0) or None
+    members = list(people.household_members(household=household))
+    post = request.POST if request.method == "POST" else None
+    if post is not None:
+        with service_errors(request, bad_input=BAD_MEMBER):
+            known = {str(m.person_id) for m in members}
+            chosen = post.getlist("member")
+            if not chosen or any(pid not in known for pid in chosen):
+                raise ValidationError(BAD_MEMBER)
+            head = next((m.person for m in members if m.relation == "head"), None)
+            if head is None:
+                raise ValidationError(_("该户没有户主，请先在户籍信息中登记户主"))
+            declared = _declared_from_post(post)
+            programme = post.get("programme", "")
+            temporary = programme == Programme.TEMPORARY
+            amount = _int(post, "amount_requested", "申请金额", default=0) or None if temporary else None
             app = services.application_create(
                 actor=request.user,
                 programme=programme,
                 household=household,
-                applicant=members.get(relation="head").person,
+                applicant=head,
                 declared=declared,
                 amount_requested=amount,
-                emergency_kind=request.POST.get("emergency_kind", ""),
-                emergency_description=request.POST.get("emergency_description", ""),
-                region_code=request.POST.get("region_code") or None,
-                care_mode=request.POST.get("care_mode", ""),
-                care_institution=request.POST.get("care_institution", ""),
+                emergency_kind=post.get("emergency_kind", "") if temporary else "",
+                emergency_description=post.get("emergency_description", "") if temporary else "",
+                region_code=(post.get("region_code") or None) if temporary else None,
+                care_mode=post.get("care_mode", "") if programme == Programme.TEKUN else "",
+                care_institution=post.get("care_institution", "") if programme == Programme.TEKUN else "",
             )
             messages.success(request, _("已登记申请，请登记核对授权书后提交受理"))
             return redirect("application-detail", app.pk)
+    form: Any = post or {}
     return render(
         request,
         "assistance/new.html",
-        {"household": household, "members": members, "programmes": Programme.choices[:3]},
+        {
+            "household": household,
+            "rows": [(m, _member_values(post, m.person_id)) for m in members],
+            "programmes": Programme.choices[:3],
+            "form": {
+                k: form.get(k, "")
+                for k in (
+                    "programme",
+                    "financial",
+                    "residential_properties",
+                    "business_capital",
+                    "care_mode",
+                    "care_institution",
+                    "emergency_kind",
+                    "amount_requested",
+                    "emergency_description",
+                )
+            },
+            "vehicles": post.getlist("vehicle_kind") if post is not None else [],
+            "programme": form.get("programme") or Programme.DIBAO,
+            "vehicle_kinds": VEHICLE_KINDS,
+            "disability_kinds": DISABILITY_KINDS,
+            "cascade": region_cascade(
+                actor=request.user, selected=form.get("region_code") or household.region_code
+            ),
+        },
     )
 
 
@@ -257,20 +330,117 @@ def application_letter(request: HttpRequest, application_id: int) -> HttpRespons
     return response
 
 
+TRIAL_ROWS = 6
+TRIAL_PROGRAMMES = ("dibao", "tekun", "temporary", "high_age", "child")
+
+
+def _trial_case(post: Any, region: str) -> dict[str, Any]:
+    """The trial form → the assess contract's input (assess.md); assess() validates every field."""
+    if not region:
+        raise ValidationError(_("请选择所在地（县、乡镇或村）"))
+    members = []
+    for i in range(1, TRIAL_ROWS + 1):
+        if not post.get(f"id_number_{i}", "").strip():
+            continue
+        grade = post.get(f"disability_grade_{i}", "")
+        members.append(
+            {
+                "id_number": post.get(f"id_number_{i}", "").strip(),
+                "relation": post.get(f"relation_{i}", ""),
+                "monthly_wage": post.get(f"monthly_wage_{i}", "").strip() or 0,
+                "employed": post.get(f"employed_{i}") == "on",
+                "monthly_pension": post.get(f"monthly_pension_{i}", "").strip() or 0,
+                "other_income": post.get(f"other_income_{i}", "").strip() or 0,
+                "disability_grade": int(grade) if grade in ("1", "2", "3", "4") else None,
+                "disability_kind": post.get(f"disability_kind_{i}") or None,
+                "severe_illness": post.get(f"severe_illness_{i}") == "on",
+                "self_care": post.get(f"self_care_{i}") or "full",
+                "child_category": post.get(f"child_category_{i}") or None,
+                "has_supporter": post.get(f"has_supporter_{i}") == "on",
+            }
+        )
+    homes = post.get("residential_properties", "").strip() or "0"
+    if not homes.isdigit():
+        raise ValidationError(_("住房套数应为非负整数"))
+    case: dict[str, Any] = {
+        "programme": post.get("programme", ""),
+        "date": post.get("date", "").strip() or timezone.localdate().isoformat(),
+        "region": region,
+        "hukou_type": post.get("hukou_type", ""),
+        "members": members,
+        "assets": {
+            "financial": post.get("financial", "").strip() or 0,
+            "vehicles": [{"kind": k, "value": 0} for k in post.getlist("vehicle_kind") if k],
+            "residential_properties": int(homes),
+            "business_capital": post.get("business_capital", "").strip() or 0,
+        },
+    }
+    if case["programme"] == "temporary":
+        case["amount_requested"] = post.get("amount_requested", "").strip() or None
+    return case
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def trial(request: HttpRequest) -> HttpResponse:
-    """救助试算 at the desk: the same assess() as the API and CLI, from a JSON case or the form."""
-    result, error, text = None, "", ""
-    if request.method == "POST":
-        text = request.POST.get("case", "")
+    """救助试算 at the desk: a form (programme, hukou, region, members with their income, assets) run
+    through the same assess() as the API and CLI; the result and every reason in Chinese. A JSON case in
+    `case` (the API's shape) is still accepted."""
+    from minzheng.web.selectors import cascade_value, region_cascade
+
+    result, error = None, ""
+    post = request.POST if request.method == "POST" else None
+    if post is not None:
         try:
-            result = assess(json.loads(text))
+            if "case" in post:
+                result = assess(json.loads(post["case"]))
+            else:
+                result = assess(_trial_case(post, cascade_value(post)))
         except json.JSONDecodeError:
             error = _("试算数据不是有效的JSON")
         except ValidationError as e:
             error = "；".join(e.messages)
-    return render(request, "assistance/trial.html", {"result": result, "error": error, "text": text})
+    form: Any = post or {}
+    rows = [
+        {
+            "i": i,
+            **{
+                f: form.get(f"{f}_{i}", "")
+                for f in (
+                    "id_number",
+                    "relation",
+                    *MEMBER_FIELDS,
+                    "disability_grade",
+                    "disability_kind",
+                    "self_care",
+                    "child_category",
+                )
+            },
+            **{f: form.get(f"{f}_{i}") == "on" for f in ("employed", "severe_illness")},
+            "has_supporter": form.get(f"has_supporter_{i}") == "on" if post is not None else True,
+            "relation": form.get(f"relation_{i}", "") or ("head" if i == 1 else "child"),
+        }
+        for i in range(1, TRIAL_ROWS + 1)
+    ]
+    return render(
+        request,
+        "assistance/trial.html",
+        {
+            "result": result,
+            "error": error,
+            "rows": rows,
+            "form": form,
+            "vehicles": post.getlist("vehicle_kind") if post is not None else [],
+            "programme": form.get("programme") or "dibao",
+            "vehicle_kinds": VEHICLE_KINDS,
+            "disability_kinds": DISABILITY_KINDS,
+            "programmes": [(v, label) for v, label in Programme.choices if v in TRIAL_PROGRAMMES],
+            "relations": Relation.choices,
+            "child_categories": CHILD_LABELS.items(),
+            "cascade": region_cascade(actor=request.user, selected=cascade_value(form)),
+            "date": form.get("date") or timezone.localdate().isoformat(),
+        },
+    )
 
 
 @login_required

@@ -53,6 +53,8 @@ class Person(models.Model):
     # Scope key: the residence village code (12 digits); region-scoped queries are prefix scans on it.
     region_code = models.CharField("管辖区划", max_length=15, db_index=True)
     phone_enc = models.TextField("联系电话（密文）", blank=True, default="")
+    # Keyed hash of the full phone number: search by phone without decrypting (like id_hash).
+    phone_hash = models.CharField("联系电话索引", max_length=64, blank=True, default="", db_index=True)
     is_alive = models.BooleanField("在世", default=True)
     death_date = models.DateField("死亡日期", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -141,3 +143,41 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}@{self.household_id} {self.relation}"
+
+
+class TransferStatus(models.TextChoices):
+    OPEN = "open", "待迁出地核实"
+    ACCEPTED = "accepted", "已办理迁入"
+    DECLINED = "declined", "不予迁入"
+
+
+class TransferRequest(models.Model):
+    """迁入（转移）申请: a desk could not register an ID number in its region (it may be registered
+    elsewhere). The requester never learns where; the region that holds the person (`from_region_code`,
+    empty when nobody holds it) sees the request. Holds the masked ID and its blind index, never the full
+    number."""
+
+    id_hash = models.CharField("身份证号索引", max_length=64, db_index=True)
+    id_masked = models.CharField("身份证号", max_length=18)
+    name = models.CharField("姓名", max_length=64)
+    to_region = models.ForeignKey(
+        "regions.Region", verbose_name="迁入地", on_delete=models.PROTECT, related_name="+"
+    )
+    to_region_code = models.CharField("迁入地代码", max_length=15, db_index=True)
+    from_region_code = models.CharField("迁出地代码", max_length=15, blank=True, default="", db_index=True)
+    note = models.CharField("说明", max_length=300, blank=True, default="")
+    status = models.CharField(
+        "状态", max_length=10, choices=TransferStatus.choices, default=TransferStatus.OPEN, db_index=True
+    )
+    requested_by = models.ForeignKey(
+        "accounts.User", verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "迁入（转移）申请"
+        verbose_name_plural = "迁入（转移）申请"
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.id_masked}）迁入申请"

@@ -12,7 +12,7 @@ from minzheng.accounts.scoping import scope
 from minzheng.core import crypto
 from minzheng.core.idnumber import normalize
 
-from .models import Household, Membership, Person
+from .models import Household, Membership, Person, TransferRequest, TransferStatus
 
 
 def person_search(*, actor: Any, q: str = "", region_code: str = "") -> QuerySet[Person]:
@@ -27,6 +27,10 @@ def person_search(*, actor: Any, q: str = "", region_code: str = "") -> QuerySet
         return qs.filter(id_hash=crypto.blind_index(value)).order_by("id")
     if len(value) == 4 and value[:3].isdigit():
         return qs.filter(id_tail=value).order_by("id")
+    phone = q.replace(" ", "").replace("-", "")
+    if phone.isdigit() and 7 <= len(phone) <= 12:
+        # The full number through its blind index (like the ID number); no partial phone search.
+        return qs.filter(phone_hash=crypto.blind_index(phone)).order_by("id")
     return qs.filter(name__contains=q).order_by("id")
 
 
@@ -75,3 +79,12 @@ def person_current_membership(*, person: Person) -> Membership | None:
 
 def person_membership_history(*, person: Person) -> QuerySet[Membership]:
     return Membership.objects.filter(person=person).select_related("household").order_by("-start_date")
+
+
+def transfer_requests_to_verify(*, actor: Any) -> QuerySet[TransferRequest]:
+    """迁入申请 made elsewhere for a person registered in the actor's region (open ones)."""
+    return scope(
+        TransferRequest.objects.filter(status=TransferStatus.OPEN).select_related("to_region"),
+        actor,
+        field="from_region_code",
+    ).order_by("requested_at", "id")

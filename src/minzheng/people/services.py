@@ -8,15 +8,17 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from minzheng.accounts.permissions import require
 from minzheng.accounts.scoping import in_scope
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core import crypto
 from minzheng.core.idnumber import parse_id_number
 from minzheng.core.masking import mask_id_number
+from minzheng.core.spreadsheet import xlsx_bytes
 from minzheng.regions.models import Region, RegionLevel
 
-from .models import Household, HukouType, Membership, Person, Relation
+from .models import Household, HukouType, Membership, Person, Relation, TransferRequest, TransferStatus
 
 
 def _village(code: str, *, label: str) -> Region:
@@ -31,6 +33,18 @@ def _village(code: str, *, label: str) -> Region:
 def _check_actor_region(actor: Any, region: Region) -> None:
     if actor is not None and not in_scope(actor, region.code):
         raise ValidationError(f"{region.full_name}不在您的管辖范围内")
+
+
+# One answer whether or not the number is held by another region, so a desk cannot probe the registry of
+# regions it does not serve; the clerk is routed to a transfer request instead.
+NOT_IN_THIS_REGION = "无法在本辖区登记该身份证号，如该人员户籍在外地，请提交迁入（转移）申请"
+HOUSEHOLD_NUMBER_TAKEN = "无法在本辖区使用该户编号，请核对户编号；如该户户籍在外地，请提交迁入（转移）申请"
+
+
+def _duplicate_id_message(actor: Any, holder_region: str, id_number: str) -> str:
+    if actor is None or in_scope(actor, holder_region):
+        return f"身份证号{mask_id_number(id_number)}已登记，不能重复录入，请在人员检索中查找该人员"
+    return NOT_IN_THIS_REGION
 
 
 def _clean_phone(phone: str) -> str:
@@ -72,9 +86,11 @@ def person_create(
         hukou_region = None
     residence = _village(residence_region_code or hukou_region_code, label="居住地")
     _check_actor_region(actor, residence)
+    phone = _clean_phone(phone)
     id_hash = crypto.blind_index(info.id_number)
-    if Person.objects.filter(id_hash=id_hash).exists():
-        raise ValidationError(f"身份证号{mask_id_number(info.id_number)}已登记，不能重复录入")
+    holder = Person.objects.filter(id_hash=id_hash).values_list("region_code", flat=True).first()
+    if holder is not None:
+        raise ValidationError(_duplicate_id_message(actor, holder, info.id_number))
     person = Person(
         id_number_enc=crypto.encrypt(info.id_number),
         id_hash=id_hash,
@@ -87,13 +103,14 @@ def person_create(
         hukou_code=hukou_region_code,
         residence_region=residence,
         region_code=residence.code,
-        phone_enc=crypto.encrypt(_clean_phone(phone)),
+        phone_enc=crypto.encrypt(phone),
+        phone_hash=crypto.blind_index(phone) if phone else "",
     )
     try:
         with transaction.atomic():
             person.save()
-    except IntegrityError:
-        raise ValidationError(f"身份证号{mask_id_number(info.id_number)}已登记，不能重复录入") from None
+    except IntegrityError:  # registered meanwhile, perhaps elsewhere: answer as for another region
+        raise ValidationError(NOT_IN_THIS_REGION) from None
     audit_record(
         actor=actor,
         event_type=AuditEvent.CREATE,
@@ -123,8 +140,11 @@ def household_create(
         raise ValidationError("户口性质须为城镇或农村")
     region = _village(region_code, label="家庭所在地")
     _check_actor_region(actor, region)
-    if Household.objects.filter(number=number).exists():
-        raise ValidationError(f"户编号{number}已存在")
+    holder = Household.objects.filter(number=number).values_list("region_code", flat=True).first()
+    if holder is not None:
+        if actor is None or in_scope(actor, holder):
+            raise ValidationError(f"户编号{number}已存在")
+        raise ValidationError(HOUSEHOLD_NUMBER_TAKEN)
     household = Household.objects.create(
         number=number, region=region, region_code=region.code, hukou_type=hukou_type, address=address
     )
@@ -247,12 +267,24 @@ def household_register(
     start_date: dt.date,
 ) -> Household:
     """One-window intake of a family not yet in the registry: all members with full ID validation, the
-    household and memberships in one transaction — any bad row saves nothing."""
+    household and memberships in one transaction — any bad row saves nothing. Every row is checked, and a
+    refusal names each bad row: a ValidationError keyed `row_<n>` (the member's `row`, else its place),
+    `number` for the household number, `__all__` for the family as a whole."""
     heads = [m for m in members if m.get("relation") == Relation.HEAD]
+    if not members:
+        raise ValidationError({"__all__": ["请至少填写一名家庭成员"]})
     if len(heads) != 1:
-        raise ValidationError("须有且只有一名户主")
+        raise ValidationError({"__all__": ["须有且只有一名户主"]})
+    errors: dict[str, list[str]] = {}
     created: list[tuple[Person, str]] = []
+    seen: dict[str, int] = {}
     for i, m in enumerate(members, start=1):
+        row = int(m.get("row") or i)
+        key = "".join((m.get("id_number") or "").split()).upper()
+        if key and key in seen:
+            errors[f"row_{row}"] = [f"第{row}位成员：身份证号与第{seen[key]}位成员重复"]
+            continue
+        seen[key] = row
         try:
             person = person_create(
                 actor=actor,
@@ -263,20 +295,117 @@ def household_register(
                 phone=m.get("phone", ""),
             )
         except ValidationError as e:
-            raise ValidationError(f"第{i}位成员：{e.messages[0]}") from None
+            errors[f"row_{row}"] = [f"第{row}位成员：{e.messages[0]}"]
+            continue
         created.append((person, m["relation"]))
+    if errors:
+        raise ValidationError(errors)
     head = next(p for p, rel in created if rel == Relation.HEAD)
-    household = household_create(
-        actor=actor,
-        number=number,
-        region_code=region_code,
-        hukou_type=hukou_type,
-        head=head,
-        start_date=start_date,
-    )
+    try:
+        household = household_create(
+            actor=actor,
+            number=number,
+            region_code=region_code,
+            hukou_type=hukou_type,
+            head=head,
+            start_date=start_date,
+        )
+    except ValidationError as e:
+        raise ValidationError({"number": e.messages}) from None
     for person, rel in created:
         if person != head:
             household_add_member(
                 actor=actor, household=household, person=person, relation=rel, start_date=start_date
             )
     return household
+
+
+@transaction.atomic
+def transfer_request_create(
+    *, actor: Any, id_number: str, name: str, to_region_code: str, note: str = ""
+) -> TransferRequest:
+    """迁入（转移）申请 for a person the desk could not register. The same answer whether or not the
+    number is held elsewhere; the holding region (if any) is recorded for it to act on, never shown here."""
+    info = parse_id_number(id_number)
+    name = (name or "").strip()
+    if not name or len(name) > 64:
+        raise ValidationError("姓名不能为空，且不超过64个字")
+    region = _village(to_region_code, label="迁入地")
+    require(actor, "people.transfer", region_code=region.code, target=f"region:{region.code}")
+    id_hash = crypto.blind_index(info.id_number)
+    holder = Person.objects.filter(id_hash=id_hash).values_list("region_code", flat=True).first() or ""
+    if holder and in_scope(actor, holder):
+        raise ValidationError("该人员已在本辖区登记，无需迁入，请检索该人员")
+    existing = TransferRequest.objects.filter(
+        id_hash=id_hash, to_region_code=region.code, status=TransferStatus.OPEN
+    ).first()
+    if existing is not None:
+        return existing
+    transfer = TransferRequest.objects.create(
+        id_hash=id_hash,
+        id_masked=mask_id_number(info.id_number),
+        name=name,
+        to_region=region,
+        to_region_code=region.code,
+        from_region_code=holder,
+        note=(note or "").strip()[:300],
+        requested_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="transfer_request",
+        target_id=transfer.pk,
+        region_code=region.code,
+        new={"id_number": transfer.id_masked, "name": name, "to": region.code},
+    )
+    return transfer
+
+
+EXPORT_LIMIT = 50_000
+
+
+@transaction.atomic
+def person_export_xlsx(*, actor: Any, q: str = "", region_code: str = "", ip: str = "") -> bytes:
+    """The actor's person search as an Excel file: masked IDs and phones, region names, every text cell
+    neutralised against formula injection (core.spreadsheet); one EXPORT audit row per file."""
+    from .selectors import person_search
+
+    found = person_search(actor=actor, q=q, region_code=region_code)[:EXPORT_LIMIT]
+    rows = [
+        [
+            p.name,
+            p.get_sex_display(),
+            p.birth_date.isoformat(),
+            p.id_masked,
+            p.get_hukou_type_display(),
+            p.region_code,
+            "是" if p.is_alive else "否",
+            p.residence_region.full_name,
+            p.phone_masked,
+        ]
+        for p in found
+    ]
+    # Columns as before (the region code for sorting and filtering), then the place's name and the phone.
+    header = [
+        "姓名",
+        "性别",
+        "出生日期",
+        "身份证号",
+        "户口性质",
+        "居住地区划代码",
+        "在世",
+        "居住地",
+        "联系电话",
+    ]
+    content = xlsx_bytes(header, rows, title="人员")
+    region = getattr(actor, "region", None)
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.EXPORT,
+        target_type="person.export",
+        region_code=region.code if region else "",
+        detail=f"导出人员{len(rows)}条",
+        ip=ip,
+    )
+    return content

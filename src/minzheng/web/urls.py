@@ -15,7 +15,9 @@ urlpatterns = [
     path("people/<int:person_id>/", views.person_detail, name="person-detail"),
     path("people/<int:person_id>/reveal/", views.person_reveal, name="person-reveal"),
     path("households/new/", views.household_new, name="household-new"),
+    path("people/transfer/", views.transfer_request_new, name="transfer-request-new"),
     path("households/<int:household_id>/", views.household_detail, name="household-detail"),
     path("regions/children/", views.region_children, name="region-children"),
     path("audit/", views.audit_log, name="audit-log"),
+    path("users/", views.user_list, name="user-list"),
 ]

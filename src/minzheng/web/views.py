@@ -2,29 +2,39 @@
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import Workbook
 
-from minzheng.accounts.scoping import actor_prefix
+from minzheng.accounts.permissions import Denied, require
+from minzheng.accounts.scoping import actor_prefix, scope
 from minzheng.accounts.signals import client_ip
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.selectors import audit_log_list
-from minzheng.audit.services import audit_record
 from minzheng.core.panels import person_panels
 from minzheng.core.views import service_errors
 from minzheng.people import selectors as people
-from minzheng.people.services import person_reveal_id_number
+from minzheng.people.models import Relation
+from minzheng.people.services import (
+    NOT_IN_THIS_REGION,
+    household_register,
+    person_export_xlsx,
+    person_reveal_id_number,
+    transfer_request_create,
+)
+from minzheng.regions.models import Region
 from minzheng.regions.selectors import region_children_for_actor
 
-EXPORT_LIMIT = 50_000
+from . import selectors as web_selectors
+from .selectors import home_todos
 
 
 def _user(request: HttpRequest) -> Any:
@@ -34,13 +44,22 @@ def _user(request: HttpRequest) -> Any:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands on its own work: the to-do counts and first items of its lists (web.selectors)."""
+    todos = home_todos(actor=_user(request), on=timezone.localdate())
+    return render(request, "web/home.html", {"todos": todos})
+
+
+@login_required
+@require_GET
+def user_list(request: HttpRequest) -> HttpResponse:
+    """The system administrator's read-only list of accounts in its region."""
     user = _user(request)
-    scoped = people.person_search(actor=user)
-    return render(
-        request,
-        "web/home.html",
-        {"person_count": scoped.count(), "household_count": people.household_search(actor=user).count()},
-    )
+    try:
+        require(user, "users.manage", target="users")
+    except Denied as e:
+        return HttpResponseForbidden(e.messages[0])
+    page = Paginator(web_selectors.user_list(actor=user), 50).get_page(request.GET.get("page"))
+    return render(request, "web/users.html", {"page": page})
 
 
 @login_required
@@ -59,43 +78,19 @@ def person_search_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def person_export(request: HttpRequest) -> HttpResponse:
-    """Excel export of the scoped search (masked IDs); every export is audit-logged."""
-    user = _user(request)
-    q = request.POST.get("q", "").strip()
-    qs = people.person_search(actor=user, q=q, region_code=request.POST.get("region", "").strip())[
-        :EXPORT_LIMIT
-    ]
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("人员")
-    ws.append(["姓名", "性别", "出生日期", "身份证号", "户口性质", "居住地区划", "在世"])
-    n = 0
-    for p in qs:
-        ws.append(
-            [
-                p.name,
-                p.get_sex_display(),
-                p.birth_date.isoformat(),
-                p.id_masked,
-                p.get_hukou_type_display(),
-                p.region_code,
-                "是" if p.is_alive else "否",
-            ]
-        )
-        n += 1
-    audit_record(
-        actor=user,
-        event_type=AuditEvent.EXPORT,
-        target_type="person.export",
-        region_code=user.region.code if user.region else "",
-        detail=f"导出人员{n}条",
+    """Excel export of the scoped search (masked IDs and phones, formula cells neutralised), downloaded as
+    a file; every export is audit-logged."""
+    content = person_export_xlsx(
+        actor=_user(request),
+        q=request.POST.get("q", "").strip(),
+        region_code=request.POST.get("region", "").strip(),
         ip=client_ip(request),
     )
-    buf = BytesIO()
-    wb.save(buf)
     response = HttpResponse(
-        buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="people-{timezone.localdate():%Y%m%d}.xlsx"'
+    response["Cache-Control"] = "no-store"
     return response
 
 
@@ -129,32 +124,48 @@ def person_reveal(request: HttpRequest, person_id: int) -> HttpResponse:
     return response
 
 
+MEMBER_ROWS = 6
+RELATIONS_OTHER = [(v, label) for v, label in Relation.choices if v != Relation.HEAD]
+
+
+def _member_rows(data: Any, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """The six member rows of the form as typed (so nothing is lost on a refusal), each with its error."""
+    return [
+        {
+            "i": i,
+            "name": data.get(f"name_{i}", ""),
+            "id_number": data.get(f"id_number_{i}", ""),
+            "relation": data.get(f"relation_{i}", ""),
+            "phone": data.get(f"phone_{i}", ""),
+            "errors": errors.get(f"row_{i}", []),
+            "transfer": any(NOT_IN_THIS_REGION in e for e in errors.get(f"row_{i}", [])),
+        }
+        for i in range(1, MEMBER_ROWS + 1)
+    ]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def household_new(request: HttpRequest) -> HttpResponse:
-    """一门受理: register a family on the spot (full ID validation), then apply from its household page."""
-    from django.contrib import messages
-    from django.shortcuts import redirect
-
-    from minzheng.accounts.scoping import scope
-    from minzheng.people.services import household_register
-    from minzheng.regions.models import Region
-
+    """一门受理: register a family on the spot (full ID validation), then apply from its household page.
+    A refusal re-renders every row as typed, with the error next to the row it concerns."""
     user = _user(request)
     villages = scope(Region.objects.filter(level="village"), user, field="code").order_by("code")[:500]
-    data = request.POST if request.method == "POST" else {}
+    data: Any = request.POST if request.method == "POST" else {}
+    errors: dict[str, list[str]] = {}
     if request.method == "POST":
         members = [
             {
+                "row": str(i),
                 "name": data.get(f"name_{i}", ""),
                 "id_number": data.get(f"id_number_{i}", ""),
                 "relation": data.get(f"relation_{i}", ""),
                 "phone": data.get(f"phone_{i}", ""),
             }
-            for i in range(1, 7)
+            for i in range(1, MEMBER_ROWS + 1)
             if data.get(f"id_number_{i}", "").strip() or data.get(f"name_{i}", "").strip()
         ]
-        with service_errors(request):
+        try:
             household = household_register(
                 actor=user,
                 number=data.get("number", ""),
@@ -163,17 +174,44 @@ def household_new(request: HttpRequest) -> HttpResponse:
                 members=members,
                 start_date=timezone.localdate(),
             )
-            messages.success(request, "已登记家庭，可以受理救助申请")
+        except ValidationError as e:
+            errors = e.message_dict if hasattr(e, "error_dict") else {"__all__": e.messages}
+            messages.error(request, "；".join(e.messages))
+        else:
+            messages.success(request, _("已登记家庭，可以受理救助申请"))
             return redirect("household-detail", household.pk)
     return render(
         request,
         "people/new_household.html",
         {
             "villages": villages,
-            "rows": range(1, 7),
+            "rows": _member_rows(data, errors),
+            "relations": RELATIONS_OTHER,
+            "errors": errors,
+            "form_errors": errors.get("__all__", []),
             "data": {k: data.get(k, "") for k in ("number", "region_code", "hukou_type")},
         },
+        status=400 if errors else 200,
     )
+
+
+@login_required
+@require_POST
+def transfer_request_new(request: HttpRequest) -> HttpResponse:
+    """迁入（转移）申请 from the family form's row that could not be registered here."""
+    user, post = _user(request), request.POST
+    row = post.get("transfer_row", "")
+    suffix = f"_{row}" if row.isdigit() else ""
+    with service_errors(request):
+        transfer_request_create(
+            actor=user,
+            id_number=post.get(f"id_number{suffix}", ""),
+            name=post.get(f"name{suffix}", ""),
+            to_region_code=post.get("region_code", ""),
+            note=post.get("note", ""),
+        )
+        messages.success(request, _("已提交迁入（转移）申请，由该人员原登记地核实后办理"))
+    return redirect("home")
 
 
 @login_required

@@ -1,0 +1,142 @@
+"""Each role lands on its own 首页: its to-do counts and lists, region-scoped, in a few queries."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from minzheng.audit.models import AuditEvent
+from minzheng.audit.services import audit_record
+from minzheng.web.selectors import home_todos
+from tests.web.conftest import client_for
+
+TODAY = timezone.localdate()
+
+
+def _counts(user: Any) -> dict[str, int]:
+    return {t.key: t.count for t in home_todos(actor=user, on=TODAY)}
+
+
+def _section(body: str, key: str) -> str:
+    match = re.search(rf'<section class="card todo[^"]*" id="todo-{key}">(.*?)</section>', body, re.S)
+    assert match, f"no to-do {key} on the page"
+    return match.group(1)
+
+
+def test_the_village_assistant_sees_its_drafts_cases_in_review_and_notice_and_its_alerts(town):
+    assert _counts(town["staff"]["village"]) == {
+        "drafts": 1,
+        "village_review": 1,
+        "public_notice": 2,  # the one in notice and the one whose notice has ended
+        "alerts": 1,
+    }
+    body = client_for(town["staff"]["village"]).get("/").content.decode()
+    draft = town["apps"]["draft"]
+    assert f"/assistance/{draft.pk}/" in _section(body, "drafts")
+    assert "/assistance/?state=draft" in _section(body, "drafts")
+    assert "/monitoring/?status=open" in _section(body, "alerts")
+    assert "管辖人口" not in body
+
+
+def test_the_township_clerk_sees_its_steps_reviews_alerts_and_objections(town):
+    assert _counts(town["staff"]["clerk"]) == {
+        "submitted": 1,
+        "verifying": 1,
+        "reviews": 1,
+        "alerts": 1,
+        "objections": 1,
+        "transfers": 0,
+    }
+    body = client_for(town["staff"]["clerk"]).get("/").content.decode()
+    assert f"/assistance/{town['apps']['notice'].pk}/" in _section(body, "objections")
+    assert f"/assistance/{town['apps']['submitted'].pk}/" in _section(body, "submitted")
+
+
+def test_a_clerk_of_another_county_sees_only_its_own_work(town):
+    counts = _counts(town["staff"]["far_clerk"])
+    assert counts["alerts"] == 1 and counts["submitted"] == 0 and counts["objections"] == 0
+
+
+def test_the_approver_sees_cases_whose_notice_has_ended_objections_and_escalations(town):
+    assert _counts(town["staff"]["approver"]) == {"to_decide": 1, "objections": 1, "escalations": 1}
+    body = client_for(town["staff"]["approver"]).get("/").content.decode()
+    section = _section(body, "to_decide")
+    assert f"/assistance/{town['apps']['ended'].pk}/" in section
+    assert f"/assistance/{town['apps']['notice'].pk}/" not in section  # its 7 days are still running
+
+
+def test_the_county_officer_sees_escalations_payroll_and_reviews(town, make_user):
+    assert _counts(town["staff"]["county"]) == {
+        "escalations": 1,
+        "payroll_generate": 0,  # this month's roll exists
+        "payroll_check": 0,  # it made the roll, so someone else must check it
+        "reviews": 1,
+    }
+    other = make_user("county_officer", "370811")
+    assert _counts(other)["payroll_check"] == 1
+    assert _counts(make_user("county_officer", "370812"))["payroll_generate"] == 1
+
+
+def test_county_finance_sees_the_roll_to_check_then_the_frozen_roll_for_the_bank_file(town, make_user):
+    from minzheng.benefits.models import PayrollRun
+    from minzheng.benefits.services import payroll_freeze
+
+    finance = town["staff"]["finance"]
+    assert _counts(finance) == {"bank_files": 0, "payroll_check": 1}
+    run = PayrollRun.objects.get(county_code="370811")
+    payroll_freeze(actor=make_user("county_officer", "370811"), run=run)
+    assert _counts(finance) == {"bank_files": 1, "payroll_check": 0}
+    assert f"/payroll/{run.pk}/" in _section(client_for(finance).get("/").content.decode(), "bank_files")
+    # Taking the bank file is recorded as this EXPORT row (benefits.services.payroll_bank_file_export).
+    audit_record(
+        actor=finance,
+        event_type=AuditEvent.EXPORT,
+        target_type="payroll.bank_file",
+        target_id=run.pk,
+        region_code=run.county_code,
+        detail="导出银行代发文件",
+    )
+    assert _counts(finance)["bank_files"] == 0
+
+
+def test_the_city_officer_sees_policy_changes_and_alerts_by_county(town):
+    counts = _counts(town["staff"]["city"])
+    assert counts["alerts_by_county"] == 2
+    body = client_for(town["staff"]["city"]).get("/").content.decode()
+    section = _section(body, "alerts_by_county")
+    assert "任城区" in section and "兖州区" in section
+    assert "todo-policy" in body
+
+
+def test_the_auditor_sees_recent_denials_and_reveals(town):
+    audit_record(
+        actor=town["staff"]["clerk"],
+        event_type=AuditEvent.DENIED,
+        target_type="payroll.freeze",
+        region_code="370811",
+        outcome="denied",
+        detail="拒绝：payroll.freeze",
+    )
+    counts = _counts(town["staff"]["auditor"])
+    assert counts["denials"] == 1 and "reveals" in counts
+    body = client_for(town["staff"]["auditor"]).get("/").content.decode()
+    assert "拒绝：payroll.freeze" in _section(body, "denials")
+
+
+def test_the_sysadmin_sees_the_accounts_and_only_it_may_open_the_list(town):
+    assert _counts(town["staff"]["admin"])["users"] == 9
+    assert client_for(town["staff"]["admin"]).get("/users/").status_code == 200
+    assert client_for(town["staff"]["clerk"]).get("/users/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "role", ["village", "clerk", "approver", "county", "finance", "city", "auditor", "admin"]
+)
+def test_every_home_page_is_rendered_in_a_few_queries(town, role, django_assert_max_num_queries):
+    c = client_for(town["staff"][role])
+    with django_assert_max_num_queries(20):
+        response = c.get("/")
+    assert response.status_code == 200
