@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -45,8 +46,12 @@ def _canonical(row: dict[str, Any]) -> str:
 
 def _key(purpose: bytes) -> bytes:
     """One secret outside the database (MINZHENG_AUDIT_KEY), a separate derived key per use."""
-    secret = str(settings.AUDIT_HMAC_KEY).encode()
-    return hmac.new(secret, b"minzheng-audit:" + purpose, hashlib.sha256).digest()
+    return _derive(str(settings.AUDIT_HMAC_KEY), purpose)
+
+
+@functools.lru_cache(maxsize=8)
+def _derive(secret: str, purpose: bytes) -> bytes:
+    return hmac.new(secret.encode(), b"minzheng-audit:" + purpose, hashlib.sha256).digest()
 
 
 def row_hash(prev_hash: str, row: dict[str, Any]) -> str:
