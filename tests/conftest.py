@@ -148,7 +148,7 @@ def pytest_configure(config: Any) -> None:
 def _sqlite_flush_lifts_the_audit_guard() -> None:
     """Transactional tests end with a flush, which on SQLite is DELETE FROM every table; the audit
     table's append-only trigger (audit migration 0008) is dropped around that DELETE and put back."""
-    from django.db.backends.sqlite3.operations import DatabaseOperations
+    from django.db.backends.sqlite3.base import DatabaseOperations  # base first: no import cycle
 
     from minzheng.audit.triggers import SQLITE_CREATE, SQLITE_DROP
 

@@ -22,7 +22,8 @@ def guard_lifted() -> Iterator[None]:
         if connection.vendor == "sqlite":
             for sql in SQLITE_DROP:
                 cur.execute(sql)
-        else:
+        else:  # deferred foreign-key checks of this transaction's inserts would block the ALTER
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cur.execute("ALTER TABLE audit_auditlog DISABLE TRIGGER audit_log_no_update")
     try:
         yield
@@ -32,7 +33,9 @@ def guard_lifted() -> Iterator[None]:
                 for sql in SQLITE_CREATE:
                     cur.execute(sql)
             else:
+                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cur.execute("ALTER TABLE audit_auditlog ENABLE TRIGGER audit_log_no_update")
+                cur.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def rehash_forward(hasher: Callable[[str, dict[str, Any]], str], *, start_seq: int | None = None) -> None:

@@ -172,7 +172,13 @@ _rekey = importlib.import_module("minzheng.audit.migrations.0007_keyed_chain").r
 
 
 class _Editor:
+    """The part of a schema editor the migration function uses."""
+
     connection = connection
+
+    def execute(self, sql: str) -> None:
+        with connection.cursor() as cur:
+            cur.execute(sql)
 
 
 def test_the_migration_re_keys_an_intact_unkeyed_chain_and_anchors_it(rows):

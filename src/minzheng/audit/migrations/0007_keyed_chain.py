@@ -38,13 +38,16 @@ def rekey(apps, schema_editor):  # type: ignore[no-untyped-def]
         )
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending trigger events may block
         schema_editor.execute("ALTER TABLE audit_auditlog DISABLE TRIGGER audit_log_no_update")
     for row in rows:
         digest = services.row_hash(prev, row)
         AuditLog.objects.filter(pk=row["pk"]).update(prev_hash=prev, hash=digest)
         prev = digest
     if vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         schema_editor.execute("ALTER TABLE audit_auditlog ENABLE TRIGGER audit_log_no_update")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
     AuditChainHead.objects.filter(id=1).update(seq=rows[-1]["seq"], hash=prev)
     if (start_seq, prev_start) != (1, services.GENESIS):
         services._anchor_write(services.PURGE, start_seq, prev_start)
