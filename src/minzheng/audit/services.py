@@ -92,7 +92,7 @@ def audit_record(
         "seq": head.seq + 1,
         "created_at": timezone.now(),
         "actor_id": real_actor.pk if real_actor else None,
-        "actor_name": real_actor.get_username() if real_actor else _clean(str(actor or ""), 150),
+        "actor_name": _clean(real_actor.get_username() if real_actor else str(actor or ""), 150),
         "actor_region": region.code if region else "",
         "event_type": event_type,
         "target_type": _clean(target_type, 64),
