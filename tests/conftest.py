@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import glob
 import itertools
@@ -7,7 +8,8 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -40,6 +42,16 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     cache.clear()
+
+
+_anchor_files = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _own_audit_anchor_file(settings: Any) -> None:
+    """Each test signs audit anchors into its own file: the database rolls back between tests, the
+    anchors of an earlier test would name rows that no longer exist."""
+    settings.AUDIT_ANCHOR_FILE = Path(settings.DATA_DIR) / f"audit-anchors-{next(_anchor_files)}.log"
 
 
 @pytest.fixture
@@ -112,6 +124,10 @@ def make_household(db: Any, make_person: Callable[..., Person]) -> Callable[...,
 
 
 # ---------------------------------------------------------------- PII scan over the whole suite (issue 7)
+# What is scanned: every URL requested (core.testing.RecordUrlsMiddleware), every log line, and, after
+# each test, every audit row, import-job and snapshot text field it left in the database and every file
+# name under MEDIA_ROOT and SNAPSHOT_DIR. All are checked for ID and card numbers; stored rows for mobile
+# numbers too (audit_record masks them; random hex file names would now and then look like one).
 class _LogSink(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         path = os.environ.get("MINZHENG_PII_SCAN_DIR")
@@ -126,27 +142,120 @@ def pytest_configure(config: Any) -> None:
     handler = _LogSink(level=logging.DEBUG)
     handler.addFilter(lambda r: True)
     logging.getLogger().addHandler(handler)
+    _sqlite_flush_lifts_the_audit_guard()
+
+
+def _sqlite_flush_lifts_the_audit_guard() -> None:
+    """Transactional tests end with a flush, which on SQLite is DELETE FROM every table; the audit
+    table's append-only trigger (audit migration 0008) is dropped around that DELETE and put back."""
+    from django.db.backends.sqlite3.base import DatabaseOperations  # base first: no import cycle
+
+    from minzheng.audit.triggers import SQLITE_CREATE, SQLITE_DROP
+
+    if getattr(DatabaseOperations.sql_flush, "_lifts_audit_guard", False):
+        return
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self: Any, style: Any, tables: Any, **kw: Any) -> list[str]:
+        statements = original(self, style, tables, **kw)
+        if "audit_auditlog" not in tables:
+            return statements
+        return [*SQLITE_DROP, *statements, *SQLITE_CREATE]
+
+    sql_flush._lifts_audit_guard = True  # type: ignore[attr-defined]
+    DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
+
+
+_scanned: set[str] = set()
+
+
+def _scan_write(kind: str, texts: list[str]) -> None:
+    folder = os.environ.get("MINZHENG_PII_SCAN_DIR")
+    fresh = [t.replace("\n", " ") for t in texts if t and t not in _scanned]
+    if not folder or not fresh:
+        return
+    _scanned.update(fresh)
+    with open(os.path.join(folder, f"{kind}-{os.getpid()}.txt"), "a", encoding="utf-8") as f:
+        f.write("".join(line + "\n" for line in fresh))
+
+
+def _strings(value: Any, key: Any = None) -> Iterator[str]:
+    from minzheng.core.pii import is_digest
+
+    if isinstance(value, str):
+        if not is_digest(key, value):
+            yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(k)
+            yield from _strings(v, k)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _strings(v)
+
+
+def _stored_texts() -> list[str]:
+    """The text of every audit row, import job and snapshot in the test's database."""
+    from minzheng.audit.models import AuditLog
+    from minzheng.exchange.models import ImportJob, Snapshot, SnapshotSource
+
+    texts: list[str] = []
+    fields = ("seq", "actor_name", "target_type", "target_id", "outcome", "detail", "old", "new", "ip")
+    for row in AuditLog.objects.values_list(*fields):
+        texts.append(f"audit #{row[0]}: " + " | ".join(s for v in row[1:] for s in _strings(v)))
+    for job in ImportJob.objects.values_list("pk", "file_name", "archive_path", "stage", "message", "error"):
+        texts.append(f"import job {job[0]}: " + " | ".join(job[1:]))
+    for snap in Snapshot.objects.values_list("pk", "path", "reason", "imported_via", "rejects_file"):
+        texts.append(f"snapshot {snap[0]}: " + " | ".join(snap[1:]))
+    for src in SnapshotSource.objects.values_list("pk", "file"):
+        texts.append(f"snapshot source {src[0]}: {src[1]}")
+    return texts
+
+
+def _stored_file_names() -> list[str]:
+    from django.conf import settings
+
+    names: list[str] = []
+    for root in {Path(settings.MEDIA_ROOT), Path(settings.SNAPSHOT_DIR)}:
+        for folder, dirs, files in os.walk(root):
+            names.extend(f"file {os.path.join(folder, name)}" for name in (*dirs, *files))
+    return names
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: Any) -> Iterator[None]:
+    """After the test body, before its database rolls back: record what it stored for the final scan."""
+    yield
+    from django.db import DatabaseError
+
+    _scan_write("files", _stored_file_names())
+    if "_django_db_helper" not in getattr(item, "fixturenames", ()):
+        return
+    with contextlib.suppress(DatabaseError):  # a test ending in a broken transaction has nothing to read
+        _scan_write("rows", _stored_texts())
 
 
 def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
-    """Every URL requested and every log line written during the suite: 0 ID numbers, 0 card numbers."""
+    """Every URL, log line, stored row and file name of the suite: 0 ID numbers, 0 card numbers."""
     if hasattr(session.config, "workerinput"):
         return
-    from minzheng.core.pii import find_card_numbers, find_id_numbers
+    from minzheng.core.pii import find_pii
 
     folder = os.environ.get("MINZHENG_PII_SCAN_DIR", "")
     leaks: list[str] = []
     scanned = 0
     for path in glob.glob(os.path.join(folder, "*.txt")):
+        phones = os.path.basename(path).startswith("rows-")
         with open(path, encoding="utf-8") as f:
             for line in f:
                 scanned += 1
-                if find_id_numbers(line) or find_card_numbers(line):
+                if find_pii(line, phones=phones):
                     leaks.append(f"{os.path.basename(path)}: {line.strip()[:200]}")
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.write_line(
-            f"PII scan: {scanned} URLs/log lines scanned, {len(leaks)} with an ID or card number"
+            f"PII scan: {scanned} URLs, log lines, audit/job rows and file names scanned, "
+            f"{len(leaks)} with an ID, card or phone number"
         )
     if leaks:
         for leak in leaks[:20]:

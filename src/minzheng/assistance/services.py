@@ -4,6 +4,8 @@ check, an optimistic-lock guard (`expected_version`) and an audit row in the sam
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,6 +20,7 @@ from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.benefits.models import Enrolment, Programme
 from minzheng.benefits.services import add_months, enrolment_create, enrolment_end, first_of_month
+from minzheng.core.pii import redact
 from minzheng.people.models import Household, Membership, Person
 from minzheng.policy.selectors import policy_resolve
 
@@ -306,11 +309,15 @@ def application_add_document(
         raise ValidationError("文件不能超过10MB")
     if (upload.size or 0) == 0:
         raise ValidationError("文件为空")
+    # A file named after the ID card it shows (身份证3708…0008.jpg) keeps no full ID: the page shows the
+    # name redacted and the file is stored under a random name (no ID in MEDIA_ROOT or a backup listing).
+    original_name = redact(PurePath(upload.name or "").name)[:200]
+    upload.name = f"{secrets.token_hex(16)}{PurePath(name).suffix}"
     doc = Document.objects.create(
         application=application,
         kind=kind,
         file=upload,
-        original_name=(upload.name or "")[:200],
+        original_name=original_name,
         uploaded_by=actor,
     )
     audit_record(

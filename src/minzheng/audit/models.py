@@ -24,8 +24,10 @@ class AuditEvent(models.TextChoices):
 class AuditLog(models.Model):
     """Append-only, hash-chained (RealmAuditLog shape: acting user, target, event type, old/new).
 
-    `hash` = SHA-256(prev_hash + canonical row); editing or deleting any row breaks the chain, which
-    `minzheng audit verify` detects. On PostgreSQL a trigger also refuses UPDATE/DELETE outright."""
+    `hash` = HMAC-SHA256(settings.AUDIT_HMAC_KEY, prev_hash + canonical row): the key lives outside the
+    database, so an edited row cannot be re-hashed forward. `minzheng audit verify` detects edits and
+    deletions, and, against the anchor file (services.audit_anchor), a wiped log or a reset head. A
+    trigger (PostgreSQL and SQLite) refuses UPDATE and DELETE outright, except the retention purge."""
 
     seq = models.BigIntegerField("序号", unique=True)
     created_at = models.DateTimeField("时间", db_index=True)
@@ -80,3 +82,13 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit head #{self.seq}"
+
+
+class AuditPurgeGrant(models.Model):
+    """A row here exists only inside `audit_purge`'s transaction: the SQLite trigger lets a DELETE of an
+    audit row older than 183 days through only while it exists (PostgreSQL uses a transaction setting)."""
+
+    granted_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"purge grant {self.granted_at:%Y-%m-%d %H:%M}"

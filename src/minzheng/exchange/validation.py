@@ -572,6 +572,9 @@ def mask_ids(ids: pa.Array) -> pa.Array:
     return pc.if_else(pc.less(n, 10), pc.binary_repeat("*", n), masked)
 
 
+_LONG_DIGITS = r"([0-9]{6})[0-9]{5,}([0-9]{3}[0-9Xx])"
+
+
 def _reasons(errors: list[_Err], idx: npt.NDArray[np.int64]) -> pa.Array:
     """Every reason of each rejected row (rows `idx`), joined by "；" — vectorised over rows."""
     parts: list[pa.Array] = []
@@ -583,6 +586,9 @@ def _reasons(errors: list[_Err], idx: npt.NDArray[np.int64]) -> pa.Array:
         if e.values is not None and "{v}" in e.reason:
             before, after = e.reason.split("{v}", 1)
             vals = e.values.take(take).fill_null("")
+            # An echoed value may be an ID or card number typed into the wrong column (an amount): the
+            # report, its page and the logs show it masked, like the ID column itself.
+            vals = pc.replace_substring_regex(vals, _LONG_DIGITS, r"\1********\2")
             text = pc.binary_join_element_wise(before, vals, after + "；", "")
         else:
             text = pa.scalar(e.reason + "；", pa.string())

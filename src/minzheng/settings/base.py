@@ -187,6 +187,11 @@ FIELD_ENCRYPTION_KEYS = [
 ]
 FIELD_HASH_KEY = os.environ.get("MINZHENG_HASH_KEY", "dev-only-hash-key")
 
+# Audit log (MLPS 8.1.4.3): the hash chain is an HMAC under a key kept outside the database, and its head
+# is signed daily into an append-only file outside the database (`minzheng audit anchor`, cron).
+AUDIT_HMAC_KEY = os.environ.get("MINZHENG_AUDIT_KEY", "dev-only-audit-key")
+AUDIT_ANCHOR_FILE = Path(os.environ.get("MINZHENG_AUDIT_ANCHOR_FILE", DATA_DIR / "audit-anchors.log"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -17,6 +17,7 @@ def _required(name: str) -> str:
 SECRET_KEY = _required("MINZHENG_SECRET_KEY")
 FIELD_ENCRYPTION_KEYS = _required("MINZHENG_FIELD_KEYS").split(",")
 FIELD_HASH_KEY = _required("MINZHENG_HASH_KEY")
+AUDIT_HMAC_KEY = _required("MINZHENG_AUDIT_KEY")  # the audit chain's key: never in the database
 ALLOWED_HOSTS = os.environ.get("MINZHENG_ALLOWED_HOSTS", "localhost").split(",")
 DEBUG = False
 DATABASES = {

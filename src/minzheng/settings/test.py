@@ -10,6 +10,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DATA_DIR = Path(tempfile.mkdtemp(prefix="minzheng-test-"))
 SNAPSHOT_DIR = DATA_DIR / "snapshots"
 MEDIA_ROOT = DATA_DIR / "media"
+AUDIT_ANCHOR_FILE = DATA_DIR / "audit-anchors.log"  # tests/conftest.py gives each test its own
 if str(DATABASES["default"]["ENGINE"]).endswith("sqlite3"):
     DATABASES["default"]["NAME"] = ":memory:"
     DATABASES["default"]["OPTIONS"] = {}

@@ -242,7 +242,7 @@ def _run_items(runs: list[PayrollRun]) -> list[Item]:
 
 def _payroll_to_check(actor: Any, on: dt.date) -> Todo:
     # Make-and-check: a draft roll is checked (frozen) by someone other than the one who generated it.
-    qs = payroll_runs_for_actor(actor=actor).filter(status=PayrollStatus.DRAFT).exclude(created_by=actor)
+    qs = payroll_runs_for_actor(actor=actor).filter(status=PayrollStatus.DRAFT).exclude(generated_by=actor)
     return Todo(
         key="payroll_check",
         title=str(_("发放名册待审核冻结")),
@@ -290,20 +290,12 @@ def _bank_files(actor: Any, on: dt.date) -> Todo:
 
 
 def _policy_proposals(actor: Any, on: dt.date) -> Todo:
-    """Policy changes waiting for a second city officer (make-and-check). The policy app is gaining a
-    `status` on its rows (proposed → approved); until then this lists the figures changed in 30 days."""
-    from minzheng.policy.models import PolicyParameter
+    """Policy changes waiting for a second city officer (make-and-check): proposed by someone else."""
+    from minzheng.policy.models import ParameterStatus, PolicyParameter
 
     url = reverse("policy-parameters")
-    fields = {f.name for f in PolicyParameter._meta.get_fields()}
-    if "status" in fields:
-        qs = PolicyParameter.objects.filter(**{"status": "proposed"}).exclude(created_by=actor)
-        title = _("政策参数调整待复核")
-    else:
-        qs = PolicyParameter.objects.filter(created_at__date__gte=on - dt.timedelta(days=30)).exclude(
-            created_by__isnull=True
-        )
-        title = _("近30天调整的政策参数")
+    qs = PolicyParameter.objects.filter(status=ParameterStatus.PROPOSED).exclude(created_by=actor)
+    title = _("政策参数调整待复核")
     return Todo(
         key="policy",
         title=str(title),
