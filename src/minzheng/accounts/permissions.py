@@ -39,6 +39,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # 政策参数: one city officer proposes, another approves
     "policy.propose": frozenset({R.CITY_OFFICER}),
     "policy.approve": frozenset({R.CITY_OFFICER}),
+    # 数据交换 snapshots
+    "exchange.import": frozenset({R.CITY_OFFICER}),
     # 审计日志
     "audit.read": frozenset({R.AUDITOR}),
     # 用户管理 (the admin never reads or changes the audit log)
