@@ -577,7 +577,7 @@ def test_a_renamed_executable_is_refused_and_the_file_name_is_redacted(make_hous
     doc = Document.objects.get()
     assert id_number not in doc.original_name and id_number not in doc.file.name
     assert not AuditLog.objects.filter(new__icontains=id_number).exists()
-    r = _client(staff["approver"]).get(f"/assistance/{app.pk}/documents/{doc.pk}/")
+    r = _client(staff["approver"]).get(f"/assistance/{app.pk}/document/?d={doc.pk}")
     assert r.status_code == 200 and r["Content-Type"] == "image/png"
     assert AuditLog.objects.filter(event_type="reveal", target_type="application.document").count() == 1
 
@@ -587,4 +587,4 @@ def test_another_townships_officer_cannot_open_a_document(make_household, staff,
     pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4", content_type="application/pdf")
     doc = svc.application_add_document(actor=staff["clerk"], application=app, kind="other", upload=pdf)
     other = _client(make_user("township_approver", "370812001"))
-    assert other.get(f"/assistance/{app.pk}/documents/{doc.pk}/").status_code == 404
+    assert other.get(f"/assistance/{app.pk}/document/?d={doc.pk}").status_code == 404

@@ -16,9 +16,8 @@ pytestmark = pytest.mark.e2e
 
 def _age(app_id: int) -> None:
     """The 7-day 公示 runs on the server's clock; a test cannot wait a week, so the notice is moved back."""
-    from tests.assistance.conftest import age_notice
-
     from minzheng.assistance.models import Application
+    from tests.assistance.conftest import age_notice
 
     age_notice(Application.objects.get(pk=app_id))
 

@@ -243,10 +243,3 @@ def second_approvals_pending(*, actor: Any) -> QuerySet[SecondApproval]:
         ),
         actor,
     )
-
-
-def second_approval_get_for_actor(*, actor: Any, approval_id: int) -> SecondApproval:
-    approval = scope(SecondApproval.objects.all(), actor).filter(pk=approval_id).first()
-    if approval is None:
-        raise Http404("未找到该待审批事项")
-    return approval

@@ -210,8 +210,11 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
 
 @login_required
 @require_GET
-def document_view(request: HttpRequest, application_id: int, document_id: int) -> FileResponse:
-    """An uploaded file, for those who may see the case (404 otherwise); every view is audited."""
+def document_view(request: HttpRequest, application_id: int) -> FileResponse:
+    """An uploaded file (?d=<document id>), for those who may see the case (404 otherwise); every view is
+    audited."""
+    raw = request.GET.get("d", "")
+    document_id = int(raw) if raw.isdigit() and len(raw) < 10 else 0
     doc = selectors.document_get_for_actor(
         actor=request.user, application_id=application_id, document_id=document_id
     )
@@ -451,9 +454,12 @@ def escalation_decide(request: HttpRequest, escalation_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_confirm(request: HttpRequest, approval_id: int) -> HttpResponse:
-    approval = selectors.second_approval_get_for_actor(actor=request.user, approval_id=approval_id)
+def review_confirm(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = selectors.review_get_for_actor(actor=request.user, review_id=review_id)
     with service_errors(request):
+        approval = review.second_approvals.filter(confirmed_by__isnull=True).first()
+        if approval is None:
+            raise ValidationError("该核查没有待第二人审批的调整金额")
         services.second_approval_confirm(actor=request.user, approval=approval)
         messages.success(request, _("已作为第二审批人确认调整金额"))
     return redirect("reviews")
