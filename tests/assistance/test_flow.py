@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from minzheng.assistance import services as svc
-from minzheng.assistance.models import Application, Decision, State
+from minzheng.assistance.models import Application, Decision, PublicNotice, SecondApproval, State
 from minzheng.audit.models import AuditLog
 from minzheng.benefits.models import Enrolment, PayrollLine
 from minzheng.benefits.services import payroll_adjust, payroll_freeze, payroll_generate
@@ -22,7 +22,9 @@ TODAY = timezone.localdate()
 @pytest.fixture
 def staff(make_user):
     return {
-        "clerk": make_user("township_clerk", TOWN_A),
+        "clerk": make_user("township_clerk", TOWN_A),  # intake
+        "verifier": make_user("township_clerk", TOWN_A),  # 核对 and home visit
+        "recorder": make_user("township_clerk", TOWN_A),  # 民主评议 recorded
         "approver": make_user("township_approver", TOWN_A),
         "county": make_user("county_officer", "370811"),
         "other_clerk": make_user("township_clerk", "370812001"),
@@ -36,18 +38,24 @@ def _declared(hh, wage=1200):
     return {"members": rows, "assets": {"financial": 1000, "vehicles": [], "residential_properties": 1}}
 
 
-def _through_notice(app, staff):
-    clerk = staff["clerk"]
+def _through_notice(app, staff, agreed=9):
+    """Intake by the clerk, 核对 by the verifier, 民主评议 by the recorder: three people, three steps."""
+    clerk, verifier = staff["clerk"], staff["verifier"]
     svc.application_sign_authorisation(actor=clerk, application=app, signed_on=TODAY)
     svc.application_submit(actor=clerk, application=app)
-    svc.application_start_verification(actor=clerk, application=app)
+    svc.application_start_verification(actor=verifier, application=app)
     svc.application_record_home_visit(
-        actor=clerk, application=app, visited_on=TODAY, visitors="王、李", findings="房屋简陋，家中无贵重物品"
+        actor=verifier,
+        application=app,
+        visited_on=TODAY,
+        visitors="王、李",
+        findings="房屋简陋，家中无贵重物品",
     )
-    svc.application_to_village_review(actor=clerk, application=app)
-    return svc.application_record_village_review(
-        actor=clerk, application=app, held_on=TODAY, participants=9, agreed=9
+    svc.application_to_village_review(actor=verifier, application=app)
+    svc.application_record_village_review(
+        actor=staff["recorder"], application=app, held_on=TODAY, participants=9, agreed=agreed
     )
+    return PublicNotice.objects.filter(application=app).first()
 
 
 @pytest.fixture
@@ -93,12 +101,17 @@ def test_the_public_notice_must_run_seven_days_before_a_decision(dibao_app, staf
     assert Decision.objects.count() == 0
 
 
-def test_the_clerk_who_took_the_case_cannot_approve_it(dibao_app, staff, make_user):
+def test_the_approver_who_proposed_an_override_cannot_confirm_it(dibao_app, staff):
     _through_notice(dibao_app, staff)
-    with pytest.raises(ValidationError, match="经办人不能审批"):
-        svc.application_decide(
-            actor=staff["clerk"], application=dibao_app, outcome="grant", on=TODAY + dt.timedelta(days=30)
-        )
+    proposal = SecondApproval.objects.create(
+        kind="decision",
+        application=dibao_app,
+        region_code=dibao_app.region_code,
+        payload={"outcome": "grant", "reasons": "", "override_reasons": "x", "version": dibao_app.version},
+        proposed_by=staff["approver"],
+    )
+    with pytest.raises(ValidationError, match="另一人"):
+        svc.second_approval_confirm(actor=staff["approver"], approval=proposal)
 
 
 def test_illegal_transitions_are_refused_with_a_clear_message(dibao_app, staff):

@@ -3,14 +3,13 @@ Chinese, the letter is a PDF, the payroll exports a bank file and every reveal/e
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.test import Client
 from django.utils import timezone
 
 from minzheng.assistance.models import Application, State
 from minzheng.audit.models import AuditLog
+from tests.assistance.conftest import age_notice
 from tests.conftest import TOWN_A
 
 TODAY = timezone.localdate()
@@ -28,6 +27,8 @@ def desk(make_household, make_user):
     return {
         "hh": hh,
         "clerk": _client(make_user("township_clerk", TOWN_A)),
+        "verifier": _client(make_user("township_clerk", TOWN_A)),
+        "recorder": _client(make_user("township_clerk", TOWN_A)),
         "approver": _client(make_user("township_approver", TOWN_A)),
         "county": _client(make_user("county_officer", "370811")),
         "county2": _client(make_user("county_officer", "370811")),
@@ -61,20 +62,14 @@ def test_a_dibao_case_runs_through_the_desk_to_a_frozen_payroll_and_bank_file(de
     c = desk["clerk"]
     _post(c, app, "authorise", signed_on=TODAY.isoformat())
     _post(c, app, "submit", version=0)
-    _post(c, app, "verify")
-    _post(c, app, "home_visit", visited_on=TODAY.isoformat(), visitors="张、王", findings="属实")
-    _post(c, app, "to_review")
-    _post(
-        c,
-        app,
-        "village_review",
-        held_on=(TODAY - dt.timedelta(days=10)).isoformat(),
-        participants="7",
-        agreed="7",
-        notice_start=(TODAY - dt.timedelta(days=9)).isoformat(),
-    )
+    v = desk["verifier"]
+    _post(v, app, "verify")
+    _post(v, app, "home_visit", visited_on=TODAY.isoformat(), visitors="张、王", findings="属实")
+    _post(v, app, "to_review")
+    _post(desk["recorder"], app, "village_review", held_on=TODAY.isoformat(), participants="7", agreed="7")
     app.refresh_from_db()
     assert app.state == State.PUBLIC_NOTICE
+    age_notice(app)
     page = _post(desk["approver"], app, "decide", outcome="grant", reasons="")
     assert "已作出审批决定" in page.content.decode()
     app.refresh_from_db()

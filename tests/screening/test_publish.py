@@ -165,15 +165,16 @@ def test_the_engine_and_the_verification_report_compute_the_same_difficulty_inde
             for m in hh.memberships.filter(end_date__isnull=True)
             if m.person.is_alive
         ]
+        intake = make_user("township_clerk", hh.region_code[:9])  # intake and 核对 by different people
         app = svc.application_create(
-            actor=clerk,
+            actor=intake,
             programme="dibao",
             household=hh,
             applicant=hh.memberships.get(relation="head", end_date__isnull=True).person,
             declared={"members": members},
         )
-        svc.application_sign_authorisation(actor=clerk, application=app, signed_on=timezone.localdate())
-        svc.application_submit(actor=clerk, application=app)
+        svc.application_sign_authorisation(actor=intake, application=app, signed_on=timezone.localdate())
+        svc.application_submit(actor=intake, application=app)
         svc.application_start_verification(actor=clerk, application=app)
         report = verification_run(actor=clerk, application=app, month=MONTH)
         assert report.difficulty_index == alert.difficulty_index, (

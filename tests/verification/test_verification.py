@@ -62,8 +62,9 @@ def _application(hh, make_user, declared_wage=0):
         {"person_id": m.person_id, "monthly_wage": declared_wage if m.relation == "head" else 0}
         for m in hh.memberships.filter(end_date__isnull=True)
     ]
+    intake = make_user("township_clerk", town)  # 经办与审核分离: intake and 核对 are different people
     app = svc.application_create(
-        actor=clerk,
+        actor=intake,
         programme="dibao",
         household=hh,
         applicant=head,
@@ -91,8 +92,8 @@ def test_a_household_is_verified_against_every_source_and_matches_an_independent
     app, clerk = _application(hh, make_user)
     with pytest.raises(ValidationError, match="核对授权书"):
         verification_run(actor=clerk, application=app)
-    svc.application_sign_authorisation(actor=clerk, application=app, signed_on=timezone.localdate())
-    svc.application_submit(actor=clerk, application=app)
+    svc.application_sign_authorisation(actor=app.created_by, application=app, signed_on=timezone.localdate())
+    svc.application_submit(actor=app.created_by, application=app)
     svc.application_start_verification(actor=clerk, application=app)
     before = AuditLog.objects.filter(event_type="reveal", target_type="verification").count()
     report = verification_run(actor=clerk, application=app)
@@ -121,8 +122,8 @@ def test_a_source_not_delivered_makes_its_tests_need_manual_checking(imported, m
     )
     hh = _household_with_income(imported)
     app, clerk = _application(hh, make_user)
-    svc.application_sign_authorisation(actor=clerk, application=app, signed_on=timezone.localdate())
-    svc.application_submit(actor=clerk, application=app)
+    svc.application_sign_authorisation(actor=app.created_by, application=app, signed_on=timezone.localdate())
+    svc.application_submit(actor=app.created_by, application=app)
     svc.application_start_verification(actor=clerk, application=app)
     report = verification_run(actor=clerk, application=app)
     fin = next(t for t in report.tests if t["test"] == "financial_assets")
@@ -133,8 +134,8 @@ def test_a_source_not_delivered_makes_its_tests_need_manual_checking(imported, m
 def test_verification_outside_the_clerks_township_is_refused(imported, make_user):
     hh = _household_with_income(imported)
     app, clerk = _application(hh, make_user)
-    svc.application_sign_authorisation(actor=clerk, application=app, signed_on=timezone.localdate())
-    svc.application_submit(actor=clerk, application=app)
+    svc.application_sign_authorisation(actor=app.created_by, application=app, signed_on=timezone.localdate())
+    svc.application_submit(actor=app.created_by, application=app)
     svc.application_start_verification(actor=clerk, application=app)
     other_town = "370812001" if not hh.region_code.startswith("370812001") else "370811001"
     with pytest.raises(ValidationError, match="本乡镇"):

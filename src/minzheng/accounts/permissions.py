@@ -23,6 +23,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "assistance.process": frozenset({R.TOWNSHIP_CLERK}),
     "assistance.decide": frozenset({R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER}),
     "assistance.escalation_decide": frozenset({R.COUNTY_OFFICER}),
+    "assistance.escalation_request": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER}),
+    "assistance.objection_resolve": frozenset({R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER}),
     # 核对 report (deposits, pensions): the case's township roles and above, never the village
     "verification.read": frozenset(
         {R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER, R.CITY_OFFICER, R.AUDITOR}

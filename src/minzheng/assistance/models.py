@@ -122,6 +122,8 @@ class VillageReview(models.Model):
     held_on = models.DateField("评议日期")
     participants = models.PositiveSmallIntegerField("参加人数")
     agreed = models.PositiveSmallIntegerField("同意人数")
+    # The outcome follows the votes (policy village_review.min_agree_ratio), never the recorder's wish.
+    passed = models.BooleanField("评议通过", default=True)
     notes = models.TextField("评议意见", blank=True, default="")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -147,13 +149,29 @@ class PublicNotice(models.Model):
         return f"公示 {self.start_date}—{self.end_date}"
 
 
+class ObjectionAction(models.TextChoices):
+    REVERIFY = "reverify", "异议成立，退回核对"
+    REFUSE = "refuse", "异议成立，不予批准"
+    REJECT = "reject", "异议不成立"
+
+
 class Objection(models.Model):
     notice = models.ForeignKey(PublicNotice, on_delete=models.PROTECT, related_name="objections")
     received_on = models.DateField("收到日期")
+    objector = models.CharField("异议人", max_length=100, blank=True, default="")
     content = models.TextField("异议内容")
     resolution = models.TextField("核实处理结果", blank=True, default="")
     upheld = models.BooleanField("异议成立", null=True, blank=True)
+    action = models.CharField(
+        "处理方式", max_length=10, choices=ObjectionAction.choices, blank=True, default=""
+    )
+    informed_on = models.DateField("告知异议人日期", null=True, blank=True)
+    informed_how = models.CharField("告知方式", max_length=100, blank=True, default="")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "公示异议"
@@ -185,6 +203,17 @@ class Decision(models.Model):
     decided_at = models.DateTimeField(auto_now_add=True)
     supersedes = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    # A decision against the 核对 conclusion takes effect only with reasons and a second approver.
+    verification_override = models.BooleanField("不采纳核对结论", default=False)
+    override_reasons = models.TextField("不采纳核对结论的理由", blank=True, default="")
+    second_approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="第二审批人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -220,6 +249,14 @@ class Review(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    second_approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="第二审批人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "定期核查"
@@ -228,6 +265,36 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"核查#{self.pk} {self.due_date}"
+
+
+class SecondApproval(models.Model):
+    """A decision proposed by one approver that takes effect only when a second approver confirms it: a
+    decision against the 核对 conclusion, or a manual review amount above the policy threshold."""
+
+    KINDS = [("decision", "审批决定"), ("review", "核查调整金额")]
+    kind = models.CharField("事项", max_length=10, choices=KINDS)
+    application = models.ForeignKey(
+        Application, null=True, blank=True, on_delete=models.PROTECT, related_name="second_approvals"
+    )
+    review = models.ForeignKey(
+        "Review", null=True, blank=True, on_delete=models.PROTECT, related_name="second_approvals"
+    )
+    region_code = models.CharField(max_length=15, db_index=True)
+    payload = models.JSONField("拟办内容")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "待第二人审批"
+        verbose_name_plural = "待第二人审批"
+        ordering = ["-proposed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"待第二人审批#{self.pk}"
 
 
 class Escalation(models.Model):

@@ -4,8 +4,7 @@ check, an optimistic-lock guard (`expected_version`) and an audit row in the sam
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-from pathlib import PurePath
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from minzheng.accounts.models import Role
+from minzheng.accounts.permissions import require
 from minzheng.accounts.scoping import has_role, in_scope
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
@@ -22,7 +22,8 @@ from minzheng.benefits.models import Enrolment, Programme
 from minzheng.benefits.services import add_months, enrolment_create, enrolment_end, first_of_month
 from minzheng.core.pii import redact
 from minzheng.people.models import Household, Membership, Person
-from minzheng.policy.selectors import policy_resolve
+from minzheng.policy.selectors import PolicyMissing, PolicySet, policy_resolve
+from minzheng.verification.models import Conclusion, VerificationReport
 
 from . import rules
 from .assess import assess_case, parse_case
@@ -33,11 +34,13 @@ from .models import (
     Escalation,
     HomeVisit,
     Objection,
+    ObjectionAction,
     Outcome,
     PublicNotice,
     Referral,
     Review,
     ReviewOutcome,
+    SecondApproval,
     State,
     Transition,
     VillageReview,
@@ -47,20 +50,36 @@ INTAKE_ROLES = (Role.VILLAGE_ASSISTANT, Role.TOWNSHIP_CLERK)
 CLERK_ROLES = (Role.TOWNSHIP_CLERK,)
 APPROVER_ROLES = (Role.TOWNSHIP_APPROVER, Role.COUNTY_OFFICER)
 MAX_UPLOAD = 10 * 1024 * 1024
-ALLOWED_UPLOADS = (".pdf", ".jpg", ".jpeg", ".png")
+# What a file really is, by its first bytes (the name and the browser's content type are the sender's word).
+MAGIC = {b"%PDF-": ".pdf", b"\xff\xd8\xff": ".jpg", b"\x89PNG": ".png"}
+EXTENSIONS = {".pdf": ".pdf", ".jpg": ".jpg", ".jpeg": ".jpg", ".png": ".png"}
 
-# Allowed transitions: (from, to) → roles. Temporary assistance skips notice (即时救助, seed 002).
-TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
-    (State.DRAFT, State.SUBMITTED): INTAKE_ROLES,
-    (State.SUBMITTED, State.VERIFYING): CLERK_ROLES,
-    (State.VERIFYING, State.VILLAGE_REVIEW): CLERK_ROLES,
-    (State.VILLAGE_REVIEW, State.PUBLIC_NOTICE): INTAKE_ROLES,
-    (State.PUBLIC_NOTICE, State.DECIDED): APPROVER_ROLES,
-    (State.SUBMITTED, State.DECIDED): APPROVER_ROLES,  # temporary assistance only
-    (State.DECIDED, State.ACTIVE): APPROVER_ROLES,
-    (State.DECIDED, State.CLOSED): APPROVER_ROLES,
-    (State.CLOSED, State.ACTIVE): (Role.COUNTY_OFFICER,),  # 提级复审 reverses a refusal
-    (State.ACTIVE, State.CLOSED): (Role.TOWNSHIP_APPROVER, Role.COUNTY_OFFICER),
+# Allowed transitions: (from, to) → the permission that takes them. Temporary assistance skips notice
+# (即时救助, seed 002).
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (State.DRAFT, State.SUBMITTED): "assistance.intake",
+    (State.SUBMITTED, State.VERIFYING): "assistance.process",
+    (State.VERIFYING, State.VILLAGE_REVIEW): "assistance.process",
+    (State.VILLAGE_REVIEW, State.PUBLIC_NOTICE): "assistance.intake",
+    (State.VILLAGE_REVIEW, State.VERIFYING): "assistance.process",  # failed vote → back to 核对
+    (State.VILLAGE_REVIEW, State.DECIDED): "assistance.decide",  # failed vote → refusal
+    (State.PUBLIC_NOTICE, State.VERIFYING): "assistance.objection_resolve",  # objection upheld
+    (State.PUBLIC_NOTICE, State.DECIDED): "assistance.decide",
+    (State.SUBMITTED, State.DECIDED): "assistance.decide",  # temporary assistance only
+    (State.DECIDED, State.ACTIVE): "assistance.decide",
+    (State.DECIDED, State.CLOSED): "assistance.decide",
+    (State.CLOSED, State.ACTIVE): "assistance.escalation_decide",  # 提级复审 reverses a refusal or stop
+    (State.ACTIVE, State.CLOSED): "assistance.decide",
+}
+
+# The make/check steps of one case: no person may take two of them (经办与审核分离).
+STEPS = {
+    "intake": "受理",
+    "verification": "核对与入户调查",
+    "village_review": "民主评议登记",
+    "decision": "审批",
+    "second_approval": "第二人审批",
+    "escalation": "提级复审",
 }
 
 
@@ -84,6 +103,76 @@ def _audit(actor: Any, application: Application, event_type: str, what: str, new
     )
 
 
+def _policy(*, on: dt.date, region_code: str, hukou_type: str) -> PolicySet:
+    """The policy in force on a date, or a Chinese refusal when none is (a mistyped year, before 2016)."""
+    policy = policy_resolve(on=on, region_code=region_code, hukou_type=hukou_type)
+    if not policy.values:
+        raise ValidationError(f"{on:%Y年%m月%d日}没有有效的救助政策，请检查日期")
+    return policy
+
+
+def _policy_value(policy: PolicySet, key: str) -> Decimal:
+    try:
+        return policy.get(key)
+    except PolicyMissing as e:
+        raise ValidationError(str(e)) from None
+
+
+def case_steps(application: Application) -> dict[int, set[str]]:
+    """Who took which make/check step of this case, from its records (transitions, home visit, 核对
+    reports, village review, decisions, second approvals): user id → steps."""
+    taken: dict[int, set[str]] = {}
+
+    def add(user_id: int | None, step: str) -> None:
+        if user_id is not None:
+            taken.setdefault(user_id, set()).add(step)
+
+    add(application.created_by_id, "intake")
+    by_target: dict[str, str] = {
+        State.SUBMITTED: "intake",
+        State.VERIFYING: "verification",
+        State.VILLAGE_REVIEW: "verification",
+        State.PUBLIC_NOTICE: "village_review",
+    }
+    for to_state, actor_id in application.transitions.values_list("to_state", "actor_id"):
+        if to_state in by_target:
+            add(actor_id, by_target[to_state])
+    add(
+        HomeVisit.objects.filter(application=application).values_list("recorded_by_id", flat=True).first(),
+        "verification",
+    )
+    for user_id in VerificationReport.objects.filter(application=application).values_list(
+        "created_by_id", flat=True
+    ):
+        add(user_id, "verification")
+    add(
+        VillageReview.objects.filter(application=application)
+        .values_list("recorded_by_id", flat=True)
+        .first(),
+        "village_review",
+    )
+    for decided_by, second, level in application.decisions.values_list(
+        "decided_by_id", "second_approver_id", "level"
+    ):
+        add(decided_by, "escalation" if level == "county" else "decision")
+        add(second, "second_approval")
+    for proposer in application.second_approvals.filter(confirmed_by__isnull=True).values_list(
+        "proposed_by_id", flat=True
+    ):
+        add(proposer, "decision")
+    return taken
+
+
+def _require_separate(actor: Any, application: Application, step: str) -> None:
+    """Refuse when `actor` already took another make/check step of this case."""
+    other = case_steps(application).get(getattr(actor, "pk", 0), set()) - {step}
+    if other:
+        done = "、".join(STEPS[s] for s in STEPS if s in other)
+        raise ValidationError(
+            f"您已办理本案的“{done}”环节，不能再办理“{STEPS[step]}”环节（经办与审核须由不同人员办理）"
+        )
+
+
 def _check_state(application: Application, to: str) -> None:
     if (application.state, to) not in TRANSITIONS:
         raise ValidationError(f"申请当前为“{State(application.state).label}”，不能转为“{State(to).label}”")
@@ -93,12 +182,12 @@ def _transition(
     *, actor: Any, application: Application, to: str, expected_version: int | None = None, note: str = ""
 ) -> Application:
     frm = application.state
-    roles = TRANSITIONS.get((frm, to))
-    if roles is None:
+    permission = TRANSITIONS.get((frm, to))
+    if permission is None:
         raise ValidationError(f"申请当前为“{State(frm).label}”，不能转为“{State(to).label}”")
     if (frm, to) == (State.SUBMITTED, State.DECIDED) and application.programme != Programme.TEMPORARY:
         raise ValidationError("低保、特困申请须经核对、民主评议和公示后才能审批")
-    _require(actor, roles, application.region_code, f"把申请转为“{State(to).label}”")
+    require(actor, permission, region_code=application.region_code, target=f"application:{application.pk}")
     version = application.version if expected_version is None else expected_version
     # Optimistic lock: exactly one concurrent caller can move the row from this version and state.
     updated = Application.objects.filter(pk=application.pk, version=version, state=frm).update(
@@ -203,7 +292,7 @@ def application_create(
             raise ValidationError("特困申请须选择供养方式：集中供养或分散供养")
         if care_mode == "centralised" and not care_institution.strip():
             raise ValidationError("集中供养须填写供养机构（敬老院、福利中心等）")
-    _require(actor, INTAKE_ROLES, region_code, "受理救助申请")
+    require(actor, "assistance.intake", region_code=region_code, target=f"household:{household.pk}")
     if not Membership.objects.filter(household=household, person=applicant, end_date__isnull=True).exists():
         raise ValidationError("申请人须为该户现有成员")
     if (
@@ -249,13 +338,27 @@ def application_create(
     return application
 
 
+# Declared facts stay editable until the decision (and for the county while a 提级复审 is pending).
+DECLARED_EDITABLE = (State.DRAFT, State.SUBMITTED, State.VERIFYING, State.VILLAGE_REVIEW, State.PUBLIC_NOTICE)
+
+
 @transaction.atomic
 def application_update_declared(
     *, actor: Any, application: Application, declared: dict[str, Any]
 ) -> Application:
-    _require(actor, INTAKE_ROLES, application.region_code, "修改申报信息")
-    if application.state not in (State.DRAFT, State.SUBMITTED, State.VERIFYING):
-        raise ValidationError("审批开始后不能修改申报信息")
+    """Correct the declared facts (e.g. 有赡养人) before the decision; the audit row keeps old → new. While a
+    提级复审 is pending, the county may correct them for its own decision."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    target = f"application:{application.pk}"
+    if application.state in DECLARED_EDITABLE:
+        require(actor, "assistance.intake", region_code=application.region_code, target=target)
+    elif (
+        application.state == State.CLOSED
+        and application.escalations.filter(county_decision__isnull=True).exists()
+    ):
+        require(actor, "assistance.escalation_decide", region_code=application.region_code, target=target)
+    else:
+        raise ValidationError("已作出审批决定，不能再修改申报信息")
     case = _case_dict(
         programme=application.programme,
         on=timezone.localdate(),
@@ -267,6 +370,8 @@ def application_update_declared(
     parse_case(case)
     old = application.declared
     application.declared = {"members": declared["members"], "assets": declared.get("assets") or {}}
+    if application.declared == old:
+        raise ValidationError("申报信息没有变化")
     application.save(update_fields=["declared"])
     audit_record(
         actor=actor,
@@ -284,7 +389,12 @@ def application_update_declared(
 def application_sign_authorisation(
     *, actor: Any, application: Application, signed_on: dt.date
 ) -> Application:
-    _require(actor, INTAKE_ROLES, application.region_code, "登记核对授权书")
+    require(
+        actor,
+        "assistance.intake",
+        region_code=application.region_code,
+        target=f"application:{application.pk}",
+    )
     if signed_on > timezone.localdate():
         raise ValidationError("授权书签署日期不能晚于今天")
     if signed_on < application.created_at.date() - dt.timedelta(days=90):
@@ -295,30 +405,44 @@ def application_sign_authorisation(
     return application
 
 
+def _real_extension(upload: UploadedFile) -> str:
+    """The file's type by its magic bytes; the name's extension must agree with it."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    real = next((ext for magic, ext in MAGIC.items() if head.startswith(magic)), None)
+    named = EXTENSIONS.get(
+        ("." + (upload.name or "").rsplit(".", 1)[-1].lower()) if "." in (upload.name or "") else ""
+    )
+    if real is None or named != real:
+        raise ValidationError("只能上传PDF、JPG或PNG文件（按文件内容识别，改扩展名无效）")
+    return real
+
+
 @transaction.atomic
 def application_add_document(
     *, actor: Any, application: Application, kind: str, upload: UploadedFile
 ) -> Document:
-    _require(actor, INTAKE_ROLES, application.region_code, "上传申请材料")
+    require(
+        actor,
+        "assistance.intake",
+        region_code=application.region_code,
+        target=f"application:{application.pk}",
+    )
     if kind not in dict(Document.KINDS):
         raise ValidationError("材料类型不正确")
-    name = (upload.name or "").lower()
-    if not name.endswith(ALLOWED_UPLOADS):
-        raise ValidationError("只能上传PDF、JPG或PNG文件")
     if (upload.size or 0) > MAX_UPLOAD:
         raise ValidationError("文件不能超过10MB")
     if (upload.size or 0) == 0:
         raise ValidationError("文件为空")
-    # A file named after the ID card it shows (身份证3708…0008.jpg) keeps no full ID: the page shows the
-    # name redacted and the file is stored under a random name (no ID in MEDIA_ROOT or a backup listing).
-    original_name = redact(PurePath(upload.name or "").name)[:200]
-    upload.name = f"{secrets.token_hex(16)}{PurePath(name).suffix}"
+    ext = _real_extension(upload)
+    # The stored name is ours (never the sender's, which may hold an ID number); the shown one is redacted.
+    # redact() leaves a number followed by "." alone (decimals), so the stem is redacted on its own.
+    stem, dot, suffix = (upload.name or "").rpartition(".")
+    original = (redact(stem) + dot + redact(suffix) if dot else redact(suffix))[:200]
+    upload.name = f"{kind}{ext}"
     doc = Document.objects.create(
-        application=application,
-        kind=kind,
-        file=upload,
-        original_name=original_name,
-        uploaded_by=actor,
+        application=application, kind=kind, file=upload, original_name=original, uploaded_by=actor
     )
     audit_record(
         actor=actor,
@@ -331,6 +455,20 @@ def application_add_document(
     return doc
 
 
+def document_open(*, actor: Any, document: Document) -> Any:
+    """Open an uploaded file for viewing: the caller already scoped the application; each view is audited."""
+    application = document.application
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.REVEAL,
+        target_type="application.document",
+        target_id=document.pk,
+        region_code=application.region_code,
+        new={"kind": document.kind},
+    )
+    return document.file.open("rb")
+
+
 @transaction.atomic
 def application_submit(
     *, actor: Any, application: Application, expected_version: int | None = None
@@ -338,10 +476,12 @@ def application_submit(
     _check_state(application, State.SUBMITTED)
     if application.programme != Programme.TEMPORARY and application.authorisation_signed_on is None:
         raise ValidationError("请先登记申请人家庭签署的核对授权书")
+    _require_separate(actor, application, "intake")
     application = _transition(
         actor=actor, application=application, to=State.SUBMITTED, expected_version=expected_version
     )
     Application.objects.filter(pk=application.pk).update(submitted_at=timezone.now())
+    application.refresh_from_db()
     return application
 
 
@@ -352,22 +492,38 @@ def application_start_verification(
     _check_state(application, State.VERIFYING)
     if application.authorisation_signed_on is None:
         raise ValidationError("没有核对授权书，不能开展家庭经济状况核对")
+    _require_separate(actor, application, "verification")
     return _transition(
         actor=actor, application=application, to=State.VERIFYING, expected_version=expected_version
     )
+
+
+def _not_before_case(application: Application, day: dt.date, label: str) -> None:
+    """A date typed for this case lies between its submission and today (the server's clock)."""
+    start = timezone.localdate(application.submitted_at) if application.submitted_at else None
+    start = start or timezone.localdate(application.created_at)
+    if day > timezone.localdate():
+        raise ValidationError(f"{label}不能晚于今天")
+    if day < start:
+        raise ValidationError(f"{label}不能早于受理日期{start:%Y年%m月%d日}")
 
 
 @transaction.atomic
 def application_record_home_visit(
     *, actor: Any, application: Application, visited_on: dt.date, visitors: str, findings: str
 ) -> HomeVisit:
-    _require(actor, INTAKE_ROLES, application.region_code, "登记入户调查")
+    require(
+        actor,
+        "assistance.intake",
+        region_code=application.region_code,
+        target=f"application:{application.pk}",
+    )
     if application.state != State.VERIFYING:
         raise ValidationError("入户调查应在核对阶段登记")
-    if visited_on > timezone.localdate():
-        raise ValidationError("入户日期不能晚于今天")
+    _not_before_case(application, visited_on, "入户日期")
     if not visitors.strip() or not findings.strip():
         raise ValidationError("请填写调查人员和调查情况")
+    _require_separate(actor, application, "verification")
     visit, _ = HomeVisit.objects.update_or_create(
         application=application,
         defaults={
@@ -388,9 +544,33 @@ def application_to_village_review(
     _check_state(application, State.VILLAGE_REVIEW)
     if not HomeVisit.objects.filter(application=application).exists():
         raise ValidationError("请先登记入户调查")
+    _require_separate(actor, application, "verification")
     return _transition(
         actor=actor, application=application, to=State.VILLAGE_REVIEW, expected_version=expected_version
     )
+
+
+@transaction.atomic
+def application_return_to_verification(
+    *, actor: Any, application: Application, reason: str, expected_version: int | None = None
+) -> Application:
+    """A failed 民主评议 goes back to 核对 (re-check, then a new vote)."""
+    if application.state != State.VILLAGE_REVIEW:
+        raise ValidationError("只有民主评议阶段的申请可以退回核对")
+    if not reason.strip():
+        raise ValidationError("请填写退回核对的理由")
+    return _transition(
+        actor=actor,
+        application=application,
+        to=State.VERIFYING,
+        expected_version=expected_version,
+        note=f"退回核对：{reason}",
+    )
+
+
+def village_review_passes(*, participants: int, agreed: int, ratio: Decimal) -> bool:
+    """民主评议 passes when those agreeing are more than `ratio` of those taking part (过半数 at 0.5)."""
+    return Decimal(agreed) > Decimal(participants) * ratio
 
 
 @transaction.atomic
@@ -402,36 +582,50 @@ def application_record_village_review(
     participants: int,
     agreed: int,
     notes: str = "",
-    notice_start: dt.date | None = None,
     expected_version: int | None = None,
-) -> PublicNotice:
-    """民主评议 recorded, then the 7-day public notice starts (policy dibao.public_notice_days)."""
+) -> VillageReview:
+    """民主评议 recorded. Its outcome follows the votes (policy village_review.min_agree_ratio): passed → the
+    public notice starts today by the server's clock and runs dibao.public_notice_days; failed → no notice,
+    the case goes to refusal or back to 核对."""
+    require(
+        actor,
+        "assistance.intake",
+        region_code=application.region_code,
+        target=f"application:{application.pk}",
+    )
     if application.state != State.VILLAGE_REVIEW:
         raise ValidationError("当前不在民主评议阶段")
     if participants <= 0 or agreed < 0 or agreed > participants:
         raise ValidationError("参加人数须大于0，同意人数不能超过参加人数")
-    if held_on > timezone.localdate():
-        raise ValidationError("评议日期不能晚于今天")
-    VillageReview.objects.update_or_create(
+    _not_before_case(application, held_on, "评议日期")
+    _require_separate(actor, application, "village_review")
+    today = timezone.localdate()
+    policy = _policy(on=today, region_code=application.region_code, hukou_type=application.hukou_type)
+    ratio = _policy_value(policy, "village_review.min_agree_ratio")
+    passed = village_review_passes(participants=participants, agreed=agreed, ratio=ratio)
+    review, _ = VillageReview.objects.update_or_create(
         application=application,
         defaults={
             "held_on": held_on,
             "participants": participants,
             "agreed": agreed,
+            "passed": passed,
             "notes": notes,
             "recorded_by": actor,
         },
     )
-    days = int(
-        policy_resolve(
-            on=held_on, region_code=application.region_code, hukou_type=application.hukou_type
-        ).get("dibao.public_notice_days")
+    _audit(
+        actor,
+        application,
+        AuditEvent.CREATE,
+        "application.village_review",
+        new={"participants": participants, "agreed": agreed, "passed": passed, "ratio": str(ratio)},
     )
-    start = notice_start or timezone.localdate()
-    if start < held_on or start > timezone.localdate():
-        raise ValidationError("公示开始日期应在评议日期之后、且不晚于今天")
-    notice, _ = PublicNotice.objects.update_or_create(
-        application=application, defaults={"start_date": start, "end_date": start + dt.timedelta(days=days)}
+    if not passed:
+        return review
+    days = int(_policy_value(policy, "dibao.public_notice_days"))
+    PublicNotice.objects.update_or_create(
+        application=application, defaults={"start_date": today, "end_date": today + dt.timedelta(days=days)}
     )
     _transition(
         actor=actor,
@@ -440,21 +634,36 @@ def application_record_village_review(
         expected_version=expected_version,
         note=f"民主评议{participants}人参加、{agreed}人同意；公示{days}天",
     )
-    return notice
+    return review
+
+
+def village_review_explanation(review: VillageReview, ratio: Decimal) -> str:
+    need = int(review.participants * ratio) + 1
+    return (
+        f"民主评议未通过：参加{review.participants}人、同意{review.agreed}人，"
+        f"同意人数须超过参加人数的{ratio:.0%}（至少{need}人）。不进入公示，可作出不予批准决定或退回核对。"
+    )
 
 
 @transaction.atomic
 def application_record_objection(
-    *, actor: Any, application: Application, received_on: dt.date, content: str
+    *, actor: Any, application: Application, received_on: dt.date, content: str, objector: str = ""
 ) -> Objection:
-    _require(actor, INTAKE_ROLES, application.region_code, "登记公示异议")
+    require(
+        actor,
+        "assistance.intake",
+        region_code=application.region_code,
+        target=f"application:{application.pk}",
+    )
     notice = PublicNotice.objects.filter(application=application).first()
     if notice is None or application.state != State.PUBLIC_NOTICE:
         raise ValidationError("该申请不在公示期")
+    if received_on < notice.start_date or received_on > timezone.localdate():
+        raise ValidationError("收到日期应在公示开始之后、且不晚于今天")
     if not content.strip():
         raise ValidationError("请填写异议内容")
     objection = Objection.objects.create(
-        notice=notice, received_on=received_on, content=content, recorded_by=actor
+        notice=notice, received_on=received_on, content=content, objector=objector[:100], recorded_by=actor
     )
     audit_record(
         actor=actor,
@@ -467,22 +676,70 @@ def application_record_objection(
 
 
 @transaction.atomic
-def objection_resolve(*, actor: Any, objection: Objection, upheld: bool, resolution: str) -> Objection:
+def objection_resolve(
+    *,
+    actor: Any,
+    objection: Objection,
+    action: str,
+    resolution: str,
+    informed_on: dt.date | None = None,
+    informed_how: str = "",
+) -> Objection:
+    """Investigate and settle a 公示 objection: upheld → back to 核对 (REVERIFY) or to refusal (REFUSE);
+    not upheld (REJECT) → with reasons, and the objector told how and when."""
+    objection = (
+        Objection.objects.select_for_update().select_related("notice__application").get(pk=objection.pk)
+    )
     application = objection.notice.application
-    _require(actor, INTAKE_ROLES + APPROVER_ROLES, application.region_code, "处理公示异议")
+    require(
+        actor,
+        "assistance.objection_resolve",
+        region_code=application.region_code,
+        target=f"objection:{objection.pk}",
+    )
+    if objection.upheld is not None:
+        raise ValidationError("该异议已处理")
+    if application.state != State.PUBLIC_NOTICE:
+        raise ValidationError("该申请不在公示期")
+    if action not in ObjectionAction.values:
+        raise ValidationError("请选择处理方式")
     if not resolution.strip():
         raise ValidationError("请填写核实处理结果")
-    objection.upheld = upheld
+    if informed_on is not None and (
+        informed_on < objection.received_on or informed_on > timezone.localdate()
+    ):
+        raise ValidationError("告知日期应在收到异议之后、且不晚于今天")
+    if action == ObjectionAction.REJECT and (informed_on is None or not informed_how.strip()):
+        raise ValidationError("异议不成立的，须告知异议人：请填写告知日期和告知方式")
+    objection.upheld = action != ObjectionAction.REJECT
+    objection.action = action
     objection.resolution = resolution
-    objection.save(update_fields=["upheld", "resolution"])
+    objection.informed_on = informed_on
+    objection.informed_how = informed_how[:100]
+    objection.resolved_by = actor
+    objection.resolved_at = timezone.now()
+    objection.save()
     audit_record(
         actor=actor,
         event_type=AuditEvent.UPDATE,
         target_type="application.objection",
         target_id=objection.pk,
         region_code=application.region_code,
-        new={"upheld": upheld},
+        old={"upheld": None},
+        new={
+            "upheld": objection.upheld,
+            "action": action,
+            "informed_on": informed_on,
+            "informed_how": informed_how,
+        },
     )
+    if action == ObjectionAction.REVERIFY:
+        _transition(
+            actor=actor,
+            application=application,
+            to=State.VERIFYING,
+            note=f"公示异议成立，退回核对：{resolution}",
+        )
     return objection
 
 
@@ -497,7 +754,60 @@ def application_assess(*, application: Application, on: dt.date | None = None) -
         declared=application.declared,
         amount_requested=application.amount_requested,
     )
-    return assess_case(parse_case(case))
+    try:
+        return assess_case(parse_case(case))
+    except PolicyMissing as e:
+        raise ValidationError(f"没有有效的救助政策：{e}") from None
+
+
+def latest_verification(application: Application) -> VerificationReport | None:
+    return VerificationReport.objects.filter(application=application).order_by("-created_at", "-id").first()
+
+
+def _against_verification(application: Application, outcome: str) -> VerificationReport | None:
+    """The 核对 report this outcome contradicts (grant over 不符合, refuse over 符合), if any."""
+    report = latest_verification(application)
+    if report is None:
+        return None
+    if outcome == Outcome.GRANT and report.conclusion == Conclusion.NO_MATCH:
+        return report
+    if outcome == Outcome.REFUSE and report.conclusion == Conclusion.MATCH:
+        return report
+    return None
+
+
+def _decision_gate(
+    *, actor: Any, application: Application, outcome: str, reasons: str, today: dt.date
+) -> str:
+    """Everything a decision must satisfy before it is taken; returns the level (township | county)."""
+    if outcome not in Outcome.values:
+        raise ValidationError("审批结果须为批准或不予批准")
+    require(
+        actor,
+        "assistance.decide",
+        region_code=application.region_code,
+        target=f"application:{application.pk}",
+    )
+    if application.programme != Programme.TEMPORARY:
+        review = VillageReview.objects.filter(application=application).first()
+        failed_vote = application.state == State.VILLAGE_REVIEW and review is not None and not review.passed
+        if failed_vote:
+            if outcome != Outcome.REFUSE:
+                raise ValidationError("民主评议未通过，不能批准；可作出不予批准决定或退回核对")
+        else:
+            notice = PublicNotice.objects.filter(application=application).first()
+            if application.state != State.PUBLIC_NOTICE or notice is None:
+                raise ValidationError("须经民主评议和公示后才能审批")
+            if today <= notice.end_date:
+                raise ValidationError(f"公示期至{notice.end_date:%Y年%m月%d日}，公示期满后才能审批")
+            objections = notice.objections.all()
+            if any(o.upheld is None for o in objections):
+                raise ValidationError("公示期间有未处理的异议，请先在“公示异议”中核实处理")
+            if outcome == Outcome.GRANT and any(o.action == ObjectionAction.REFUSE for o in objections):
+                raise ValidationError("公示异议经核实成立，不能批准")
+    if outcome == Outcome.REFUSE and not reasons.strip():
+        raise ValidationError("不予批准必须说明理由")
+    return "township"
 
 
 @transaction.atomic
@@ -509,22 +819,17 @@ def application_decide(
     reasons: str = "",
     expected_version: int | None = None,
     on: dt.date | None = None,
-) -> Decision:
-    """Approve or refuse. Township approves (seed 002 delegation) up to its level; the maker cannot approve;
-    a grant must pass the rules; a refusal must say why; the public notice must have ended clean."""
+    override: bool = False,
+    override_reasons: str = "",
+) -> Decision | SecondApproval:
+    """Approve or refuse. Township approves (seed 002 delegation) up to its level; no one who took another
+    step of the case may decide; a grant must pass the rules; a refusal must say why; the public notice must
+    have run its days on the server's clock with every objection settled. A decision against the 核对
+    conclusion needs `override` with reasons and is only proposed: it takes effect when a second approver
+    confirms it (`second_approval_confirm`)."""
     today = on or timezone.localdate()
-    if outcome not in Outcome.values:
-        raise ValidationError("审批结果须为批准或不予批准")
-    if application.created_by_id == getattr(actor, "pk", None):
-        raise ValidationError("经办人不能审批自己受理的申请（审批与经办分离）")
-    if application.programme != Programme.TEMPORARY:
-        notice = PublicNotice.objects.filter(application=application).first()
-        if application.state != State.PUBLIC_NOTICE or notice is None:
-            raise ValidationError("须经民主评议和公示后才能审批")
-        if today <= notice.end_date:
-            raise ValidationError(f"公示期至{notice.end_date:%Y年%m月%d日}，公示期满后才能审批")
-        if notice.objections.filter(upheld__isnull=True).exists():
-            raise ValidationError("公示期间有未处理的异议，请先核实处理")
+    _decision_gate(actor=actor, application=application, outcome=outcome, reasons=reasons, today=today)
+    _require_separate(actor, application, "decision")
     result = application_assess(application=application, on=today)
     level = result.approval_level if application.programme == Programme.TEMPORARY else "township"
     if level == "county" and not has_role(actor, Role.COUNTY_OFFICER):
@@ -532,8 +837,37 @@ def application_decide(
     if outcome == Outcome.GRANT and not result.eligible:
         failed = "；".join(t.detail for t in result.reasons if not t.passed)
         raise ValidationError(f"不符合条件，不能批准：{failed}")
-    if outcome == Outcome.REFUSE and not reasons.strip():
-        raise ValidationError("不予批准必须说明理由")
+    against = _against_verification(application, outcome)
+    if against is not None:
+        verdict = against.get_conclusion_display()
+        if not override or not override_reasons.strip():
+            raise ValidationError(
+                f"该决定与核对报告#{against.pk}的结论（{verdict}）不一致：须勾选“不采纳核对结论”并说明理由，"
+                "并由另一名审批人确认后生效"
+            )
+        if application.second_approvals.filter(confirmed_by__isnull=True).exists():
+            raise ValidationError("已有待第二人审批的决定")
+        proposal = SecondApproval.objects.create(
+            kind="decision",
+            application=application,
+            region_code=application.region_code,
+            payload={
+                "outcome": outcome,
+                "reasons": reasons,
+                "override_reasons": override_reasons,
+                "report": against.pk,
+                "version": application.version if expected_version is None else expected_version,
+            },
+            proposed_by=actor,
+        )
+        _audit(
+            actor,
+            application,
+            AuditEvent.CREATE,
+            "application.second_approval",
+            new={"outcome": outcome, "override": True, "report": against.pk},
+        )
+        return proposal
     _transition(actor=actor, application=application, to=State.DECIDED, expected_version=expected_version)
     return _record_decision(
         actor=actor,
@@ -543,6 +877,63 @@ def application_decide(
         result=result,
         level=level,
         today=today,
+    )
+
+
+@transaction.atomic
+def second_approval_confirm(
+    *, actor: Any, approval: SecondApproval, on: dt.date | None = None
+) -> Decision | Review:
+    """The second approver (another person holding the decide permission, who took no other step of the
+    case) confirms a proposed decision or review amount; only then does it take effect."""
+    approval = SecondApproval.objects.select_for_update().get(pk=approval.pk)
+    require(
+        actor, "assistance.decide", region_code=approval.region_code, target=f"second_approval:{approval.pk}"
+    )
+    if approval.confirmed_by_id is not None:
+        raise ValidationError("该事项已经第二人审批")
+    if approval.proposed_by_id == getattr(actor, "pk", None):
+        raise ValidationError("第二审批人须为另一人，拟办人不能自己确认")
+    approval.confirmed_by = actor
+    approval.confirmed_at = timezone.now()
+    approval.save(update_fields=["confirmed_by", "confirmed_at"])
+    p = approval.payload
+    if approval.kind == "review":
+        return _apply_review(
+            actor=approval.proposed_by,
+            review=Review.objects.select_for_update().get(pk=approval.review_id or 0),
+            outcome=p["outcome"],
+            reasons=p["reasons"],
+            new_amount=p["new_amount"],
+            today=on or timezone.localdate(),
+            second_approver=actor,
+        )
+    application = approval.application
+    if application is None:
+        raise ValidationError("待审批事项不完整")
+    application.refresh_from_db()
+    today = on or timezone.localdate()
+    proposer = approval.proposed_by
+    _decision_gate(
+        actor=proposer, application=application, outcome=p["outcome"], reasons=p["reasons"], today=today
+    )
+    _require_separate(actor, application, "second_approval")
+    result = application_assess(application=application, on=today)
+    if p["outcome"] == Outcome.GRANT and not result.eligible:
+        failed = "；".join(t.detail for t in result.reasons if not t.passed)
+        raise ValidationError(f"不符合条件，不能批准：{failed}")
+    _transition(actor=actor, application=application, to=State.DECIDED, expected_version=p["version"])
+    return _record_decision(
+        actor=proposer,
+        application=application,
+        outcome=p["outcome"],
+        reasons=p["reasons"],
+        result=result,
+        level="township",
+        today=today,
+        override_reasons=p["override_reasons"],
+        second_approver=actor,
+        state_actor=actor,
     )
 
 
@@ -557,6 +948,9 @@ def _record_decision(
     today: dt.date,
     supersedes: Decision | None = None,
     move_state: bool = True,
+    override_reasons: str = "",
+    second_approver: Any = None,
+    state_actor: Any = None,
 ) -> Decision:
     """Store the decision (rule version, inputs, result), audit it, enrol a grant, and — unless the caller
     already moved the state (提级复审) — close the application as active or closed."""
@@ -578,13 +972,23 @@ def _record_decision(
         reasons=(reasons.strip() + ("；" if reasons.strip() else "") + auto)[:4000],
         decided_by=actor,
         supersedes=supersedes,
+        verification_override=bool(override_reasons.strip()),
+        override_reasons=override_reasons.strip(),
+        second_approver=second_approver,
     )
     _audit(
-        actor,
+        state_actor or actor,
         application,
         AuditEvent.DECISION,
         "application",
-        new={"outcome": outcome, "amount": decision.monthly_amount, "rule_version": decision.rule_version},
+        new={
+            "outcome": outcome,
+            "amount": decision.monthly_amount,
+            "rule_version": decision.rule_version,
+            "override": decision.verification_override,
+            "decided_by": getattr(actor, "pk", None),
+            "second_approver": getattr(second_approver, "pk", None),
+        },
     )
     if granted:
         head = application.applicant
@@ -604,7 +1008,7 @@ def _record_decision(
         )
     if move_state:
         _transition(
-            actor=actor,
+            actor=state_actor or actor,
             application=application,
             to=State.ACTIVE if granted else State.CLOSED,
             note=f"批准，待遇自{first:%Y年%m月}起" if granted else "不予批准",
@@ -645,6 +1049,27 @@ def review_open(*, actor: Any, enrolment: Enrolment, due_date: dt.date, trigger:
     return review
 
 
+def enrolment_application(enrolment: Enrolment) -> Application | None:
+    """The application an enrolment was granted on, following review adjustments back to the decision."""
+    seen = 0
+    while enrolment is not None and seen < 50:
+        seen += 1
+        if enrolment.source_type == "decision":
+            decision = Decision.objects.filter(pk=enrolment.source_id).select_related("application").first()
+            return decision.application if decision else None
+        if enrolment.source_type != "review":
+            return None
+        review = Review.objects.filter(pk=enrolment.source_id).select_related("enrolment").first()
+        enrolment = review.enrolment if review else None  # type: ignore[assignment]
+    return None
+
+
+def _close_case(*, actor: Any, enrolment: Enrolment, note: str) -> None:
+    application = enrolment_application(enrolment)
+    if application is not None and application.state == State.ACTIVE:
+        _transition(actor=actor, application=application, to=State.CLOSED, note=note)
+
+
 @transaction.atomic
 def review_decide(
     *,
@@ -655,11 +1080,13 @@ def review_decide(
     new_amount: int | None = None,
     on: dt.date | None = None,
 ) -> Review:
-    """Outcome of a periodic review: continue, adjust amount, gradual exit (6 months, policy), or stop.
-    Stopping pays through this month; the new amount of an adjustment starts next month."""
+    """Outcome of a periodic review: continue, adjust amount, gradual exit (policy months), or stop.
+    Stopping pays through this month and closes the case; the new amount of an adjustment starts next month
+    and comes from the rules — a manual amount must lie within the programme's policy bounds and, above the
+    policy threshold, waits for a second approver."""
     review = Review.objects.select_for_update().get(pk=review.pk)
     enrolment = review.enrolment
-    _require(actor, APPROVER_ROLES, enrolment.region_code, "作出核查结论")
+    require(actor, "assistance.decide", region_code=enrolment.region_code, target=f"review:{review.pk}")
     if review.outcome:
         raise ValidationError("该核查已有结论，不能重复处理")
     if outcome not in ReviewOutcome.values:
@@ -670,13 +1097,77 @@ def review_decide(
     this_month = first_of_month(today)
     if enrolment.last_month is not None and enrolment.last_month < this_month:
         raise ValidationError("该待遇已终止，无需核查")
-    policy = policy_resolve(
+    if review.second_approvals.filter(confirmed_by__isnull=True).exists():
+        raise ValidationError("该核查已有待第二人审批的调整金额")
+    if outcome == ReviewOutcome.ADJUST:
+        policy = _review_policy(enrolment, today)
+        if new_amount is None:
+            new_amount = _rule_amount(enrolment, today)
+        else:
+            key = f"{enrolment.programme}.manual_amount_max"
+            cap = int(_policy_value(policy, key))
+            if not 1 <= new_amount <= cap:
+                raise ValidationError(
+                    f"手工调整金额须在1至{cap}元/月之间（政策参数：{policy.values[key].label}）"
+                )
+            above = int(_policy_value(policy, f"{enrolment.programme}.manual_amount_second_approval_above"))
+            if new_amount > above:
+                SecondApproval.objects.create(
+                    kind="review",
+                    review=review,
+                    region_code=review.region_code,
+                    payload={"outcome": outcome, "reasons": reasons, "new_amount": new_amount},
+                    proposed_by=actor,
+                )
+                audit_record(
+                    actor=actor,
+                    event_type=AuditEvent.CREATE,
+                    target_type="review.second_approval",
+                    target_id=review.pk,
+                    region_code=review.region_code,
+                    new={"new_amount": new_amount, "above": above},
+                )
+                return review
+    return _apply_review(
+        actor=actor, review=review, outcome=outcome, reasons=reasons, new_amount=new_amount, today=today
+    )
+
+
+def _review_policy(enrolment: Enrolment, today: dt.date) -> PolicySet:
+    return _policy(
         on=today,
         region_code=enrolment.region_code,
         hukou_type=(enrolment.household.hukou_type if enrolment.household else enrolment.person.hukou_type),
     )
+
+
+def _rule_amount(enrolment: Enrolment, today: dt.date) -> int:
+    """The amount the rules give today on the case's declared facts (the same assess as the decision)."""
+    application = enrolment_application(enrolment)
+    if application is None:
+        raise ValidationError("找不到该待遇的原申请，无法按规则计算金额，请填写调整后金额")
+    result = application_assess(application=application, on=today)
+    if not result.eligible:
+        raise ValidationError("按规则已不符合条件，请选择渐退或停止保障")
+    return result.monthly_amount
+
+
+def _apply_review(
+    *,
+    actor: Any,
+    review: Review,
+    outcome: str,
+    reasons: str,
+    new_amount: int | None,
+    today: dt.date,
+    second_approver: Any = None,
+) -> Review:
+    enrolment = review.enrolment
+    this_month = first_of_month(today)
+    policy = _review_policy(enrolment, today)
+    closer = second_approver or actor
     if outcome == ReviewOutcome.ADJUST:
-        if new_amount is None or new_amount <= 0:
+        if new_amount is None:
             raise ValidationError("调整金额须为正整数")
         enrolment_end(actor=actor, enrolment=enrolment, last_month=this_month, reason="核查调整金额")
         enrolment_create(
@@ -692,7 +1183,7 @@ def review_decide(
             rule_version=policy.version,
         )
     elif outcome == ReviewOutcome.GRADUAL_EXIT:
-        months = int(policy.get("dibao.gradual_exit_months"))
+        months = int(_policy_value(policy, "dibao.gradual_exit_months"))
         enrolment_end(
             actor=actor,
             enrolment=enrolment,
@@ -701,29 +1192,84 @@ def review_decide(
         )
     elif outcome == ReviewOutcome.STOP:
         enrolment_end(actor=actor, enrolment=enrolment, last_month=this_month, reason=reasons)
+        _close_case(actor=closer, enrolment=enrolment, note=f"核查停止保障：{reasons}"[:300])
     review.outcome = outcome
     review.new_amount = new_amount
     review.reasons = reasons
     review.inputs = {"policy": policy.as_record(), "rule_version": policy.version, "date": today.isoformat()}
     review.decided_by = actor
     review.decided_at = timezone.now()
+    review.second_approver = second_approver
     review.save()
     audit_record(
-        actor=actor,
+        actor=closer,
         event_type=AuditEvent.DECISION,
         target_type="review",
         target_id=review.pk,
         region_code=enrolment.region_code,
-        new={"outcome": outcome, "new_amount": new_amount},
+        new={
+            "outcome": outcome,
+            "new_amount": new_amount,
+            "second_approver": getattr(second_approver, "pk", None),
+        },
     )
     return review
 
 
 @transaction.atomic
+def applications_close_ended(*, actor: Any, on: dt.date | None = None) -> int:
+    """Close the cases in the actor's scope whose benefit has ended (a gradual exit run out, a temporary
+    payment made) or whose beneficiary has died (the enrolment ends with the month of death)."""
+    from minzheng.accounts.scoping import scope
+
+    today = on or timezone.localdate()
+    this_month = first_of_month(today)
+    closed = 0
+    for application in scope(Application.objects.filter(state=State.ACTIVE), actor).select_related(
+        "applicant"
+    ):
+        require(
+            actor,
+            "assistance.decide",
+            region_code=application.region_code,
+            target=f"application:{application.pk}",
+        )
+        enrolment = application_enrolment(application=application)
+        if enrolment is None:
+            continue
+        person = enrolment.person
+        if not person.is_alive:
+            died = person.death_date or today
+            if enrolment.last_month is None or enrolment.last_month > first_of_month(died):
+                enrolment_end(
+                    actor=actor,
+                    enrolment=enrolment,
+                    last_month=max(first_of_month(died), enrolment.first_month),
+                    reason="保障对象死亡",
+                )
+            _transition(actor=actor, application=application, to=State.CLOSED, note="保障对象死亡，终止保障")
+            closed += 1
+        elif enrolment.last_month is not None and enrolment.last_month < this_month:
+            _transition(
+                actor=actor,
+                application=application,
+                to=State.CLOSED,
+                note=f"待遇已于{enrolment.last_month:%Y年%m月}终止，办结",
+            )
+            closed += 1
+    return closed
+
+
+@transaction.atomic
 def escalation_request(*, actor: Any, application: Application, reason: str) -> Escalation:
-    """提级复审: a refused (or stopped) case goes to the county (seed 003)."""
-    _require(actor, (*INTAKE_ROLES, Role.TOWNSHIP_APPROVER), application.region_code, "申请提级复审")
-    if application.state != State.CLOSED:
+    """提级复审: every refused or stopped case may go to the county (seed 003)."""
+    require(
+        actor,
+        "assistance.escalation_request",
+        region_code=application.region_code,
+        target=f"application:{application.pk}",
+    )
+    if application.state != State.CLOSED or not application.decisions.exists():
         raise ValidationError("只有不予批准或已停保的申请可以提级复审")
     if not reason.strip():
         raise ValidationError("请填写申请复审的理由")
@@ -746,26 +1292,35 @@ def escalation_request(*, actor: Any, application: Application, reason: str) -> 
 def escalation_decide(
     *, actor: Any, escalation: Escalation, outcome: str, notes: str, on: dt.date | None = None
 ) -> Decision:
-    """The county decides with its own record; the outcome replaces the township's decision."""
+    """The county decides with its own record; the outcome replaces the township's decision (a refusal
+    reversed, or a stop reversed: payment starts again the month after)."""
     escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
     application = escalation.application
-    _require(actor, (Role.COUNTY_OFFICER,), application.region_code, "作出提级复审决定")
+    require(
+        actor,
+        "assistance.escalation_decide",
+        region_code=application.region_code,
+        target=f"escalation:{escalation.pk}",
+    )
     if escalation.county_decision_id:
         raise ValidationError("该提级复审已有决定")
+    if outcome not in Outcome.values:
+        raise ValidationError("复审结果须为改为批准或维持原决定")
     if not notes.strip():
         raise ValidationError("请填写县级复审意见")
+    _require_separate(actor, application, "escalation")
     today = on or timezone.localdate()
     result = application_assess(application=application, on=today)
     previous = application.decisions.first()
     if outcome == Outcome.GRANT:
         if not result.eligible:
             failed = "；".join(t.detail for t in result.reasons if not t.passed)
-            raise ValidationError(f"不符合条件，不能批准：{failed}")
+            raise ValidationError(f"不符合条件，不能批准：{failed}（如申报信息有误，请先更正申报信息）")
         _transition(actor=actor, application=application, to=State.ACTIVE, note="县级提级复审改为批准")
     decision = _record_decision(
         actor=actor,
         application=application,
-        outcome=Outcome.GRANT if outcome == Outcome.GRANT else Outcome.REFUSE,
+        outcome=outcome,
         reasons=notes,
         result=result,
         level="county",
@@ -828,3 +1383,11 @@ def referral_set_status(*, actor: Any, referral: Referral, status: str) -> Refer
         new={"status": status},
     )
     return referral
+
+
+def village_review_note(*, application: Application, review: VillageReview) -> str:
+    """The Chinese explanation of a failed 民主评议 shown on the case page."""
+    policy = _policy(
+        on=timezone.localdate(), region_code=application.region_code, hukou_type=application.hukou_type
+    )
+    return village_review_explanation(review, _policy_value(policy, "village_review.min_agree_ratio"))

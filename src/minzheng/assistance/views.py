@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import mimetypes
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,17 +26,26 @@ from minzheng.people.models import Relation
 from . import selectors, services
 from .assess import assess
 from .letters import decision_letter, review_letter
-from .models import Application, Document, Outcome, ReviewOutcome, State
+from .models import Application, Document, ObjectionAction, Outcome, ReviewOutcome, SecondApproval, State
 from .rules import CHILD_LABELS
 
 MEMBER_FIELDS = ("monthly_wage", "monthly_pension", "other_income")
 
 
+# Every typed date lies in a sane window: nothing before 1900, nothing more than a year ahead.
+EARLIEST = dt.date(1900, 1, 1)
+MAX_INT = 2_000_000_000  # fits every integer column; anything larger is a typo or an attack
+MAX_MONEY = 1_000_000_000.0
+
+
 def _date(post: Any, key: str, label: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(post.get(key, ""))
+        day = dt.date.fromisoformat((post.get(key) or "").strip())
     except ValueError:
         raise ValidationError(f"{label}格式不正确，应为YYYY-MM-DD") from None
+    if day < EARLIEST or day > timezone.localdate() + dt.timedelta(days=366):
+        raise ValidationError(f"{label}不合理（{day:%Y-%m-%d}），请检查")
+    return day
 
 
 def _int(post: Any, key: str, label: str, *, default: int | None = None) -> int:
@@ -42,9 +53,12 @@ def _int(post: Any, key: str, label: str, *, default: int | None = None) -> int:
     if raw == "" and default is not None:
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ValidationError(f"{label}应为整数") from None
+    if not 0 <= value <= MAX_INT:
+        raise ValidationError(f"{label}超出合理范围")
+    return value
 
 
 def _money(raw: str, label: str) -> float:
@@ -53,20 +67,39 @@ def _money(raw: str, label: str) -> float:
         value = float(raw)
     except ValueError:
         raise ValidationError(f"{label}应为数字") from None
+    if not math.isfinite(value):
+        raise ValidationError(f"{label}应为数字")
     if value < 0:
         raise ValidationError(f"{label}不能为负数")
+    if value > MAX_MONEY:
+        raise ValidationError(f"{label}超出合理范围")
     return value
 
 
+def _member_ids(post: Any) -> list[int]:
+    ids = []
+    for raw in post.getlist("member"):
+        try:
+            pid = int(raw)
+        except (TypeError, ValueError):
+            raise ValidationError("家庭成员编号不正确") from None
+        if not 0 < pid <= MAX_INT:
+            raise ValidationError("家庭成员编号不正确")
+        ids.append(pid)
+    return ids
+
+
 def _declared_from_post(post: Any) -> dict[str, Any]:
+    """The application form → declared facts. A checkbox is ticked only when the browser sends it: an
+    unticked 有赡养人 is absent from the POST and means False (it used to default to True)."""
     members = []
-    for pid in post.getlist("member"):
-        row: dict[str, Any] = {"person_id": int(pid)}
+    for pid in _member_ids(post):
+        row: dict[str, Any] = {"person_id": pid}
         for f in MEMBER_FIELDS:
             row[f] = _money(post.get(f"{f}_{pid}", ""), "收入")
         row["employed"] = post.get(f"employed_{pid}") == "on"
         row["severe_illness"] = post.get(f"severe_illness_{pid}") == "on"
-        row["has_supporter"] = post.get(f"has_supporter_{pid}", "on") == "on"
+        row["has_supporter"] = post.get(f"has_supporter_{pid}") == "on"
         grade = post.get(f"disability_grade_{pid}", "")
         row["disability_grade"] = int(grade) if grade in ("1", "2", "3", "4") else None
         row["disability_kind"] = post.get(f"disability_kind_{pid}") or None
@@ -201,6 +234,15 @@ def application_new(request: HttpRequest, household_id: int) -> HttpResponse:
     )
 
 
+def _declared_rows(app: Application) -> list[dict[str, Any]]:
+    """Declared facts per member with the member's name, for the correction form."""
+    from minzheng.people.models import Person
+
+    rows = [r for r in (app.declared.get("members") or []) if isinstance(r, dict)]
+    names = dict(Person.objects.filter(pk__in=[r.get("person_id") for r in rows]).values_list("pk", "name"))
+    return [{**r, "name": names.get(r.get("person_id") or 0, "")} for r in rows]
+
+
 @login_required
 @require_GET
 def application_detail(request: HttpRequest, application_id: int) -> HttpResponse:
@@ -210,6 +252,12 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
     except ValidationError as e:
         trial, messages_ = None, e.messages
         messages.warning(request, "；".join(messages_))
+    evidence = selectors.application_evidence(actor=request.user, application=app)
+    review = evidence["village_review"]
+    vote_note = ""
+    if review is not None and not review.passed and app.state == State.VILLAGE_REVIEW:
+        with service_errors(request):
+            vote_note = services.village_review_note(application=app, review=review)
     return render(
         request,
         "assistance/detail.html",
@@ -222,8 +270,33 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
             "today": timezone.localdate(),
             "notice": getattr(app, "public_notice", None),
             "visit": getattr(app, "home_visit", None),
+            "actions": selectors.application_actions(actor=request.user, application=app),
+            "history": selectors.application_history(application=app),
+            "evidence": evidence,
+            "vote_note": vote_note,
+            "objection_actions": ObjectionAction.choices,
+            "declared_rows": _declared_rows(app),
+            "assets": app.declared.get("assets") or {},
         },
     )
+
+
+@login_required
+@require_GET
+def document_view(request: HttpRequest, application_id: int) -> FileResponse:
+    """An uploaded file (?d=<document id>), for those who may see the case (404 otherwise); every view is
+    audited."""
+    raw = request.GET.get("d", "")
+    document_id = int(raw) if raw.isdigit() and len(raw) < 10 else 0
+    doc = selectors.document_get_for_actor(
+        actor=request.user, application_id=application_id, document_id=document_id
+    )
+    handle = services.document_open(actor=request.user, document=doc)
+    ext = "." + doc.file.name.rsplit(".", 1)[-1].lower() if "." in doc.file.name else ""
+    response = FileResponse(handle, content_type=mimetypes.types_map.get(ext, "application/octet-stream"))
+    response["Content-Disposition"] = f'inline; filename="document-{doc.pk}{ext}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _act(request: HttpRequest, app: Application, action: str) -> str:
@@ -243,6 +316,9 @@ def _act(request: HttpRequest, app: Application, action: str) -> str:
             actor=user, application=app, kind=post.get("kind", ""), upload=upload
         )
         return _("已上传材料")
+    if action == "declared":
+        services.application_update_declared(actor=user, application=app, declared=_declared_from_post(post))
+        return _("已更正申报信息")
     if action == "submit":
         services.application_submit(actor=user, application=app, expected_version=version)
         return _("已受理")
@@ -262,34 +338,65 @@ def _act(request: HttpRequest, app: Application, action: str) -> str:
         services.application_to_village_review(actor=user, application=app, expected_version=version)
         return _("已转民主评议")
     if action == "village_review":
-        services.application_record_village_review(
+        review = services.application_record_village_review(
             actor=user,
             application=app,
             held_on=_date(post, "held_on", "评议日期"),
             participants=_int(post, "participants", "参加人数"),
             agreed=_int(post, "agreed", "同意人数"),
             notes=post.get("notes", ""),
-            notice_start=_date(post, "notice_start", "公示开始日期"),
             expected_version=version,
         )
-        return _("已登记民主评议，开始公示")
+        if not review.passed:
+            return _("已登记民主评议：未通过，不进入公示")
+        return _("已登记民主评议，今天开始公示")
+    if action == "return_to_verification":
+        services.application_return_to_verification(
+            actor=user, application=app, reason=post.get("reason", ""), expected_version=version
+        )
+        return _("已退回核对")
     if action == "objection":
         services.application_record_objection(
             actor=user,
             application=app,
             received_on=_date(post, "received_on", "收到日期"),
             content=post.get("content", ""),
+            objector=post.get("objector", ""),
         )
         return _("已登记异议")
+    if action == "resolve_objection":
+        objection = selectors.objection_get_for_actor(
+            actor=user, application_id=app.pk, objection_id=_int(post, "objection", "异议编号")
+        )
+        informed = _date(post, "informed_on", "告知日期") if (post.get("informed_on") or "").strip() else None
+        services.objection_resolve(
+            actor=user,
+            objection=objection,
+            action=post.get("resolve_action", ""),
+            resolution=post.get("resolution", ""),
+            informed_on=informed,
+            informed_how=post.get("informed_how", ""),
+        )
+        return _("已处理异议")
     if action == "decide":
-        services.application_decide(
+        done = services.application_decide(
             actor=user,
             application=app,
             outcome=post.get("outcome", ""),
             reasons=post.get("reasons", ""),
             expected_version=version,
+            override=post.get("override") == "on",
+            override_reasons=post.get("override_reasons", ""),
         )
+        if isinstance(done, SecondApproval):
+            return _("已提交，待另一名审批人确认后生效")
         return _("已作出审批决定，可打印告知书")
+    if action == "confirm":
+        pending = app.second_approvals.filter(confirmed_by__isnull=True).first()
+        if pending is None:
+            raise ValidationError("没有待第二人审批的决定")
+        services.second_approval_confirm(actor=user, approval=pending)
+        return _("已作为第二审批人确认，决定生效，可打印告知书")
     if action == "escalate":
         services.escalation_request(actor=user, application=app, reason=post.get("reason", ""))
         return _("已提交县级提级复审")
@@ -455,6 +562,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
             "due": selectors.dibao_due_for_review(actor=request.user, on=today)[:200],
             "outcomes": ReviewOutcome.choices,
             "escalations": selectors.escalations_pending(actor=request.user),
+            "second_approvals": selectors.second_approvals_pending(actor=request.user),
             "refusal": Outcome.REFUSE,
         },
     )
@@ -511,4 +619,26 @@ def escalation_decide(request: HttpRequest, escalation_id: int) -> HttpResponse:
             notes=request.POST.get("notes", ""),
         )
         messages.success(request, _("已作出县级复审决定"))
+    return redirect("reviews")
+
+
+@login_required
+@require_POST
+def review_confirm(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = selectors.review_get_for_actor(actor=request.user, review_id=review_id)
+    with service_errors(request):
+        approval = review.second_approvals.filter(confirmed_by__isnull=True).first()
+        if approval is None:
+            raise ValidationError("该核查没有待第二人审批的调整金额")
+        services.second_approval_confirm(actor=request.user, approval=approval)
+        messages.success(request, _("已作为第二审批人确认调整金额"))
+    return redirect("reviews")
+
+
+@login_required
+@require_POST
+def close_ended(request: HttpRequest) -> HttpResponse:
+    with service_errors(request):
+        n = services.applications_close_ended(actor=request.user)
+        messages.success(request, _("已办结%(n)s件待遇已终止或对象死亡的个案") % {"n": n})
     return redirect("reviews")
