@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from minzheng.assistance import services as svc
 from minzheng.assistance.letters import decision_letter, decision_letter_document, review_letter_document
-from minzheng.assistance.models import Decision
+from minzheng.assistance.models import Decision, PublicNotice
 from minzheng.core.models import DocumentNumberSequence, IssuedDocumentNumber
 from minzheng.core.pdf import printable
 from minzheng.core.services import document_number_issue
@@ -28,6 +28,7 @@ TODAY = timezone.localdate()
 @pytest.fixture
 def staff(make_user):
     return {
+        "intake": make_user("township_clerk", TOWN_A),  # 受理 and 核对 are different people
         "clerk": make_user("township_clerk", TOWN_A),
         "approver": make_user("township_approver", TOWN_A),
         "county": make_user("county_officer", "370811"),
@@ -44,7 +45,7 @@ def _declared(hh, wage=0):
 def _temporary(make_household, staff, amount=1500, approver="approver"):
     hh = make_household(size=1)
     app = svc.application_create(
-        actor=staff["clerk"],
+        actor=staff["intake"],
         programme="temporary",
         household=hh,
         applicant=hh.memberships.get().person,
@@ -53,30 +54,31 @@ def _temporary(make_household, staff, amount=1500, approver="approver"):
         emergency_kind="urgent",
         emergency_description="火灾",
     )
-    svc.application_submit(actor=staff["clerk"], application=app)
+    svc.application_submit(actor=staff["intake"], application=app)
     return svc.application_decide(actor=staff[approver], application=app, outcome="grant")
 
 
 def _dibao(make_household, staff, wage=1200):
     hh = make_household(size=3)
+    intake, clerk = staff["intake"], staff["clerk"]
     app = svc.application_create(
-        actor=staff["clerk"],
+        actor=intake,
         programme="dibao",
         household=hh,
         applicant=hh.memberships.get(relation="head").person,
         declared=_declared(hh, wage=wage),
     )
-    clerk = staff["clerk"]
-    svc.application_sign_authorisation(actor=clerk, application=app, signed_on=TODAY)
-    svc.application_submit(actor=clerk, application=app)
+    svc.application_sign_authorisation(actor=intake, application=app, signed_on=TODAY)
+    svc.application_submit(actor=intake, application=app)
     svc.application_start_verification(actor=clerk, application=app)
     svc.application_record_home_visit(
         actor=clerk, application=app, visited_on=TODAY, visitors="王、李", findings="房屋简陋"
     )
     svc.application_to_village_review(actor=clerk, application=app)
-    notice = svc.application_record_village_review(
-        actor=clerk, application=app, held_on=TODAY, participants=9, agreed=9
+    svc.application_record_village_review(
+        actor=intake, application=app, held_on=TODAY, participants=9, agreed=9
     )
+    notice = PublicNotice.objects.get(application=app)
     return svc.application_decide(
         actor=staff["approver"], application=app, outcome="grant", on=notice.end_date + dt.timedelta(days=1)
     )

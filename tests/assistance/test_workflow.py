@@ -549,7 +549,7 @@ def test_a_tampered_member_id_answers_in_chinese(make_household, staff):
     c = _client(staff["clerk"])
     for member in ("abc", str(2**63), "-1"):
         r = c.post(f"/assistance/new/{hh.pk}/", {"programme": "dibao", "member": [member]})
-        assert r.status_code == 200 and "家庭成员编号不正确" in r.content.decode()
+        assert r.status_code == 200 and "成员信息不正确" in r.content.decode()
     r = c.post(
         f"/assistance/new/{hh.pk}/",
         {

@@ -25,8 +25,9 @@ CODES = re.compile(
 
 
 def _verify(app, clerk):
-    svc.application_sign_authorisation(actor=clerk, application=app, signed_on=timezone.localdate())
-    svc.application_submit(actor=clerk, application=app)
+    # 受理 by the clerk who took the case in; 核对 by another (经办与审核分离)
+    svc.application_sign_authorisation(actor=app.created_by, application=app, signed_on=timezone.localdate())
+    svc.application_submit(actor=app.created_by, application=app)
     svc.application_start_verification(actor=clerk, application=app)
     return verification_run(actor=clerk, application=app)
 
@@ -49,7 +50,7 @@ def test_a_tekun_case_is_verified_against_the_tekun_tests(imported, make_user):
     clerk = make_user("township_clerk", hh.region_code[:9])
     head = hh.memberships.get(relation="head", end_date__isnull=True).person
     app = svc.application_create(
-        actor=clerk,
+        actor=make_user("township_clerk", hh.region_code[:9]),
         programme="tekun",
         household=hh,
         applicant=head,

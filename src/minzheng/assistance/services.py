@@ -163,9 +163,17 @@ def case_steps(application: Application) -> dict[int, set[str]]:
     return taken
 
 
+# Steps of one stage may be taken by one person: the village assistant who takes an application in
+# also organises its 民主评议 (both collect what the household and the village say); checking (核对 and
+# the home visit), deciding, the second approval and 提级复审 are each someone else's.
+_STAGE = {"village_review": "intake"}
+
+
 def _require_separate(actor: Any, application: Application, step: str) -> None:
-    """Refuse when `actor` already took another make/check step of this case."""
-    other = case_steps(application).get(getattr(actor, "pk", 0), set()) - {step}
+    """Refuse when `actor` already took a make/check step of another stage of this case."""
+    stage = _STAGE.get(step, step)
+    taken = case_steps(application).get(getattr(actor, "pk", 0), set())
+    other = {s for s in taken if _STAGE.get(s, s) != stage}
     if other:
         done = "、".join(STEPS[s] for s in STEPS if s in other)
         raise ValidationError(
