@@ -69,6 +69,7 @@ from .validation import (
     mask_ids,
     parquet_columns,
     read_batches,
+    redact_parts,
     target_schema,
     validate_batch,
 )
@@ -471,10 +472,18 @@ def _actor_fields(actor: Any) -> tuple[Any, str]:
     return None, str(actor or "")[:150]
 
 
+def _scrub(result: ImportResult) -> None:
+    """Errors and warnings echo names and values from the delivered files (manifest entries, file names,
+    cells): ID and card numbers masked before they reach the database, the audit log or a page."""
+    result.errors = [redact_parts(e) for e in result.errors]
+    result.warnings = [redact_parts(w) for w in result.warnings]
+
+
 @transaction.atomic
 def _record_accepted(
-    *, actor: Any, result: ImportResult, rel_path: str, rejects_file: str, ip: str
+    *, actor: Any, result: ImportResult, rel_path: str, rejects_file: str, ip: str, job_id: int | None = None
 ) -> Snapshot:
+    _scrub(result)
     user, via = _actor_fields(actor)
     snapshot = Snapshot.objects.select_for_update().filter(manifest_sha256=result.manifest_sha256).first()
     snapshot = snapshot or Snapshot(manifest_sha256=result.manifest_sha256)
@@ -519,13 +528,18 @@ def _record_accepted(
         },
         ip=ip,
     )
+    result.snapshot = snapshot
+    _job_settle(job_id, result)
     return snapshot
 
 
 @transaction.atomic
-def _record_rejected(*, actor: Any, result: ImportResult, ip: str) -> Snapshot | None:
+def _record_rejected(
+    *, actor: Any, result: ImportResult, ip: str, job_id: int | None = None
+) -> Snapshot | None:
     """A rejected attempt: the Snapshot row (status rejected, reason) and the audit row; no files. An
     attempt without a readable manifest has no SHA-256 to key on and is audited only."""
+    _scrub(result)
     snapshot = None
     if result.manifest_sha256:
         snapshot = Snapshot.objects.select_for_update().filter(manifest_sha256=result.manifest_sha256).first()
@@ -553,11 +567,13 @@ def _record_rejected(*, actor: Any, result: ImportResult, ip: str) -> Snapshot |
         new={"month": result.month, "manifest_sha256": result.manifest_sha256, "errors": result.errors[:20]},
         ip=ip,
     )
+    result.snapshot = snapshot
+    _job_settle(job_id, result)
     return snapshot
 
 
 @transaction.atomic
-def _record_already(*, actor: Any, result: ImportResult, ip: str) -> None:
+def _record_already(*, actor: Any, result: ImportResult, ip: str, job_id: int | None = None) -> None:
     assert result.snapshot is not None  # noqa: S101
     audit_record(
         actor=actor,
@@ -568,6 +584,7 @@ def _record_already(*, actor: Any, result: ImportResult, ip: str) -> None:
         detail=result.message,
         ip=ip,
     )
+    _job_settle(job_id, result)
 
 
 @transaction.atomic
@@ -579,7 +596,7 @@ def _record_failed(*, actor: Any, source_dir: Path, error: Exception, ip: str) -
         target_type="exchange.snapshot",
         target_id=source_dir.name[:64],
         outcome="failed",
-        detail=f"快照{source_dir.name}导入中断，未保存任何数据：{error.__class__.__name__}: {error}",
+        detail=redact(f"快照{source_dir.name}导入中断，未保存任何数据：{error.__class__.__name__}: {error}"),
         ip=ip,
     )
 
@@ -593,21 +610,28 @@ def _no_progress(stage: str, fraction: float) -> None:
 
 
 def snapshot_import(
-    *, actor: Any, source_dir: Path, ip: str = "", progress: Progress | None = None
+    *, actor: Any, source_dir: Path, ip: str = "", progress: Progress | None = None, job_id: int | None = None
 ) -> ImportResult:
     """Validate the YYYY-MM folder `source_dir` and accept or reject it as a whole (module docstring).
 
     File work runs outside any transaction; the database is written in one transaction at the end
     (`_record_accepted` / `_record_rejected`, each with its audit row). Raises SnapshotBusyError when
     another import or purge is running. `progress(stage, fraction)`, when given, is told each step
-    (Chinese text, fraction of the whole import from 0 to 1); the background import job shows it."""
+    (Chinese text, fraction of the whole import from 0 to 1); the background import job shows it. With
+    `job_id`, that import job's outcome is written in the same transaction as the snapshot's, so a worker
+    killed after the commit leaves a job that says what the database holds."""
     t0 = time.perf_counter()
     root = _root()
     with _locked(root):
         recovered = _recover(root)
         try:
             result = _import(
-                actor=actor, source_dir=Path(source_dir), root=root, ip=ip, progress=progress or _no_progress
+                actor=actor,
+                source_dir=Path(source_dir),
+                root=root,
+                ip=ip,
+                progress=progress or _no_progress,
+                job_id=job_id,
             )
         except Exception as exc:
             with contextlib.suppress(Exception):  # the database itself may be what failed
@@ -618,9 +642,9 @@ def snapshot_import(
     return result
 
 
-def _reject(actor: Any, result: ImportResult, ip: str) -> ImportResult:
+def _reject(actor: Any, result: ImportResult, ip: str, job_id: int | None) -> ImportResult:
     result.status = SnapshotStatus.REJECTED
-    result.snapshot = _record_rejected(actor=actor, result=result, ip=ip)
+    result.snapshot = _record_rejected(actor=actor, result=result, ip=ip, job_id=job_id)
     return result
 
 
@@ -639,38 +663,40 @@ def _prepare_facts(staging: Path, month: str, warnings: list[str]) -> str | None
     return Path(done["path"]).name
 
 
-def _import(*, actor: Any, source_dir: Path, root: Path, ip: str, progress: Progress) -> ImportResult:
+def _import(
+    *, actor: Any, source_dir: Path, root: Path, ip: str, progress: Progress, job_id: int | None
+) -> ImportResult:
     folder = source_dir.name
     progress("校验清单", 0.0)
     result = ImportResult(status="", month=folder if MONTH_RE.fullmatch(folder) else "", manifest_sha256="")
     if not source_dir.is_dir():
         result.errors.append(f"快照目录{source_dir}不存在")
-        return _reject(actor, result, ip)
+        return _reject(actor, result, ip, job_id)
     try:
         raw = (source_dir / "manifest.json").read_bytes()
     except OSError:
         result.errors.append("缺少manifest.json或无法读取")
-        return _reject(actor, result, ip)
+        return _reject(actor, result, ip, job_id)
     result.manifest_sha256 = hashlib.sha256(raw).hexdigest()
     existing = Snapshot.objects.filter(manifest_sha256=result.manifest_sha256).first()
     if existing is not None and existing.status == SnapshotStatus.ACCEPTED:
         result.status = "already"
         result.month = existing.month
         result.snapshot = existing
-        _record_already(actor=actor, result=result, ip=ip)
+        _record_already(actor=actor, result=result, ip=ip, job_id=job_id)
         return result
 
     month, entries, errors = _manifest_entries(raw, folder)
     result.month = month or result.month
     result.errors.extend(errors)
     if errors:
-        return _reject(actor, result, ip)
+        return _reject(actor, result, ip, job_id)
     progress("核对文件的sha256与行数", 0.02)
     plans, errors = _plan(source_dir, entries, result.warnings)
     result.errors.extend(errors)
     result.missing = [s for s in SOURCES if s not in entries]
     if errors:
-        return _reject(actor, result, ip)
+        return _reject(actor, result, ip, job_id)
 
     ctx = Context(month)
     name = f"{month}-{result.manifest_sha256[:8]}"
@@ -699,7 +725,7 @@ def _import(*, actor: Any, source_dir: Path, root: Path, ip: str, progress: Prog
             rejects.close()
         if result.errors:
             result.sources = []
-            return _reject(actor, result, ip)
+            return _reject(actor, result, ip, job_id)
         progress("生成拒收报告", 0.6)
         result.rejects_preview = _write_rejects(con, rejects_tmp, staging / store.REJECTS_FILE)
         con.close()
@@ -750,9 +776,16 @@ def _import(*, actor: Any, source_dir: Path, root: Path, ip: str, progress: Prog
             rel_path=f"store/{name}",
             rejects_file=f"store/{name}/{store.REJECTS_FILE}",
             ip=ip,
+            job_id=job_id,
         )
     except BaseException:
-        _remove(target)  # never a store dir without its database row (a kill here: see _recover)
+        # Never a store dir without its database row (a kill here: see _recover); but never remove the
+        # files of a row that did commit (a signal arriving just after the COMMIT).
+        committed = True
+        with contextlib.suppress(Exception):
+            committed = Snapshot.objects.filter(path=f"store/{name}", status=SnapshotStatus.ACCEPTED).exists()
+        if not committed:
+            _remove(target)
         raise
     return result
 
@@ -843,6 +876,12 @@ def _clean_incoming(*, now: float | None = None) -> None:
             _remove(child)
 
 
+def _safe_file_name(name: str | None) -> str:
+    """The uploaded file's name for the page and the audit row, with ID and card numbers masked."""
+    base = Path(str(name or "snapshot.zip")).name or "snapshot.zip"
+    return redact_parts(base)[:255]
+
+
 def _save_upload(archive: File[Any], target: Path) -> None:
     """Move a disk-buffered upload into place (a rename on the same filesystem), or write a small
     in-memory one out."""
@@ -874,7 +913,7 @@ def import_job_create(*, actor: Any, archive: File[Any], ip: str = "") -> Import
     month = inspect_snapshot_zip(archive=archive, size=size)
     import_jobs_reap()
     _clean_incoming()
-    file_name = redact(Path(str(archive.name or "snapshot.zip")).name)[:255]  # shown and audited
+    file_name = _safe_file_name(archive.name)  # shown and audited; never part of a stored path
     rel = f"incoming/{secrets.token_hex(16)}.zip"
     target = _root() / rel
     _save_upload(archive, target)
@@ -925,7 +964,7 @@ def _job_progress(job_id: int, stage: str, fraction: float) -> None:
     """Stage and progress of a running job; only for the page, so a failed write never stops the import."""
     with contextlib.suppress(DatabaseError):
         ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.RUNNING).update(
-            stage=stage[:100], progress=round(min(max(fraction, 0.0), 1.0), 4)
+            stage=redact(stage)[:100], progress=round(min(max(fraction, 0.0), 1.0), 4)
         )
 
 
@@ -939,7 +978,9 @@ def _import_waiting(job: ImportJob, folder: Path) -> ImportResult:
 
     while True:
         try:
-            return snapshot_import(actor=actor, source_dir=folder, ip=job.ip, progress=progress)
+            return snapshot_import(
+                actor=actor, source_dir=folder, ip=job.ip, progress=progress, job_id=job.pk
+            )
         except SnapshotBusyError:
             if time.monotonic() >= deadline:
                 raise
@@ -1021,8 +1062,21 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
     return job
 
 
+def _job_settle(job_id: int | None, result: ImportResult) -> None:
+    """Inside the transaction that records the snapshot: the job's final state (a no-op without a job)."""
+    if job_id is not None:
+        _job_finish_id(job_id, _job_outcome(result))
+
+
 def _job_finish(job: ImportJob, outcome: dict[str, Any]) -> None:
-    ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.RUNNING).update(
+    _job_finish_id(job.pk, outcome)
+
+
+def _job_finish_id(job_id: int, outcome: dict[str, Any]) -> None:
+    for key in ("message", "error"):
+        if isinstance(outcome.get(key), str):
+            outcome = {**outcome, key: redact_parts(outcome[key])}
+    ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.RUNNING).update(
         stage=JOB_DONE,
         progress=1.0,
         finished_at=timezone.now(),
