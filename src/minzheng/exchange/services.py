@@ -55,7 +55,7 @@ from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core.pii import redact
 
-from . import jobs, store
+from . import jobs, pseudonym, store
 from .models import ACTIVE_JOB_STATUSES, ImportJob, ImportJobStatus, Snapshot, SnapshotSource, SnapshotStatus
 from .synth import SOURCES
 from .upload import extract_snapshot_zip, inspect_snapshot_zip, max_upload_bytes
@@ -159,7 +159,7 @@ def _root() -> Path:
 @contextlib.contextmanager
 def _locked(root: Path) -> Iterator[None]:
     """One import or purge at a time (flock: released by the kernel if the process is killed)."""
-    root.mkdir(parents=True, exist_ok=True)
+    store.private_dir(root)
     fd = os.open(root / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
@@ -335,7 +335,7 @@ def _stage_source(
     """Validate one file into staging/<source>.parquet (sorted by id_number) and append its rejected
     rows to the rejects writer; raises StructuralError when the file is unusable."""
     source, file = plan.source, plan.path.name
-    schema = target_schema(source)
+    schema = pseudonym.stored_schema(target_schema(source))
     result = SourceResult(source, plan.department, file, plan.sha256, plan.rows)
     unsorted = staging / f".{source}.unsorted.parquet"
     counts = FileCounts()
@@ -363,7 +363,7 @@ def _stage_source(
     # a scratch file read once by DuckDB: no compression or dictionary, which are slow to write
     writer = pq.ParquetWriter(
         str(unsorted),
-        schema.append(pa.field("_line", pa.int64())),
+        schema.append(pa.field("_masked", pa.string())).append(pa.field("_line", pa.int64())),
         compression="none",
         use_dictionary=False,
     )
@@ -371,7 +371,8 @@ def _stage_source(
         for batch, lines in read_batches(plan.path, source, counts, lambda *row: invalid.append(row)):
             res = validate_batch(batch, source, file, lines, ctx)
             if res.valid.num_rows:
-                writer.write_table(res.valid)
+                # the ID numbers leave here: only person keys (and masked IDs) reach any file
+                writer.write_table(pseudonym.pseudonymise_table(res.valid, schema))
                 valid_rows += res.valid.num_rows
             if res.rejects.num_rows:
                 rejects.write_table(res.rejects)
@@ -399,7 +400,7 @@ def _stage_source(
         if dup_keys.num_rows:
             con.register("dup_keys", dup_keys)
             dups = con.execute(
-                f"SELECT t._line AS line, t.id_number, k.n FROM read_parquet({src}) t "  # noqa: S608
+                f"SELECT t._line AS line, t._masked, k.n FROM read_parquet({src}) t "  # noqa: S608
                 f"JOIN dup_keys k USING ({keys}) ORDER BY line"
             ).to_arrow_table()
             con.unregister("dup_keys")
@@ -415,7 +416,7 @@ def _stage_source(
                         "source": pa.array([source] * dups.num_rows, pa.string()),
                         "file": pa.array([file] * dups.num_rows, pa.string()),
                         "line": dups["line"].cast(pa.int64()),
-                        "id_number": mask_ids(dups["id_number"].combine_chunks()),
+                        "id_number": dups["_masked"].combine_chunks(),
                         "reason": reason,
                     },
                     schema=REJECT_SCHEMA,
@@ -622,7 +623,8 @@ def snapshot_import(
     killed after the commit leaves a job that says what the database holds."""
     t0 = time.perf_counter()
     root = _root()
-    with _locked(root):
+    with store.private_files(), _locked(root):
+        store.private_dir(root / "store")  # written 755 by earlier versions
         recovered = _recover(root)
         try:
             result = _import(
@@ -834,6 +836,9 @@ FORBIDDEN = "只有市级民政部门人员可以查看和导入数据交换快�
 JOB_INTERRUPTED = "导入进程中断"
 JOB_NOT_STARTED = "导入进程未能启动"
 JOB_DONE = "完成"
+JOB_SCREENING = "本月筛查"  # the job page polls while the stage starts with it (ImportJob.is_active)
+JOB_SCREENING_WAIT = f"{JOB_SCREENING}：排队"
+JOB_SCREENING_FAILED = "导入完成；本月筛查未完成，可在动态监测页面重新运行"
 JOB_STALE_SECONDS = 10  # a job whose worker pid is gone is declared dead only after this
 JOB_START_SECONDS = 300  # a queued job that never got a worker pid (web process died before spawning)
 JOB_BUSY_POLL_SECONDS = 2.0
@@ -885,13 +890,15 @@ def _safe_file_name(name: str | None) -> str:
 def _save_upload(archive: File[Any], target: Path) -> None:
     """Move a disk-buffered upload into place (a rename on the same filesystem), or write a small
     in-memory one out."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    store.private_dir(_root())
+    store.private_dir(target.parent)
     temporary = getattr(archive, "temporary_file_path", None)
     if temporary is not None:
         file_move_safe(temporary(), str(target))
+        target.chmod(0o600)
         return
     archive.seek(0)
-    with target.open("xb") as out:
+    with store.private_files(), target.open("xb") as out:
         for chunk in archive.chunks():
             out.write(chunk)
 
@@ -1036,7 +1043,7 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
     try:
         _remove(work)
         archive = _root() / job.archive_path
-        with archive.open("rb") as f:
+        with store.private_files(), archive.open("rb") as f:
             folder = extract_snapshot_zip(archive=f, size=archive.stat().st_size, dest=work)
         _job_progress(job.pk, "校验导入", 0.1)
         outcome = _job_outcome(_import_waiting(job, folder))
@@ -1059,13 +1066,48 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
             _remove(path)
     _job_finish(job, outcome)
     job.refresh_from_db()
+    if job.status == ImportJobStatus.ACCEPTED and job.snapshot is not None and job.started_by is not None:
+        _job_screen(job, job.snapshot.month)
+        job.refresh_from_db()
     return job
 
 
 def _job_settle(job_id: int | None, result: ImportResult) -> None:
-    """Inside the transaction that records the snapshot: the job's final state (a no-op without a job)."""
+    """Inside the transaction that records the snapshot: the job's final state (a no-op without a job).
+    An accepted snapshot is followed by the month's screening in the same worker (_job_screen); the
+    job's stage says so until it is done."""
     if job_id is not None:
-        _job_finish_id(job_id, _job_outcome(result))
+        outcome = _job_outcome(result)
+        _job_finish_id(job_id, outcome)
+        if result.accepted:
+            ImportJob.objects.filter(pk=job_id).update(stage=JOB_SCREENING_WAIT, progress=0.0)
+
+
+def _job_screening_stage(job_id: int, stage: str, fraction: float) -> None:
+    with contextlib.suppress(DatabaseError):
+        ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.ACCEPTED).update(
+            stage=redact(stage)[:100], progress=round(min(max(fraction, 0.0), 1.0), 4)
+        )
+
+
+def _job_screen(job: ImportJob, month: str) -> None:
+    """After an accepted import: the month's screening (monitoring.services.screening_run) as the
+    uploading officer, its steps shown on the job page. A screening that fails leaves the import as it
+    is and says so on the page; it can be run again from the monitoring pages."""
+    from minzheng.monitoring.services import screening_run
+
+    def progress(stage: str, fraction: float) -> None:
+        _job_screening_stage(job.pk, f"{JOB_SCREENING}：{stage}", fraction)
+
+    try:
+        run = screening_run(actor=job.started_by, month=month, progress=progress)
+    except Exception as e:
+        logger.warning("import job %s: the screening of %s failed: %s", job.pk, month, type(e).__name__)
+        message = "；".join(e.messages) if isinstance(e, ValidationError) else type(e).__name__
+        _job_screening_stage(job.pk, f"{JOB_SCREENING_FAILED}：{message}", 1.0)
+        return
+    alerts = run.summary.get("alerts", 0) if isinstance(run.summary, dict) else 0
+    _job_screening_stage(job.pk, f"完成；{month}筛查已发布，预警{alerts:,}条", 1.0)
 
 
 def _job_finish(job: ImportJob, outcome: dict[str, Any]) -> None:
@@ -1132,4 +1174,8 @@ def import_jobs_reap() -> int:
         else:
             continue
         marked += _job_fail(job, reason)
+    # a worker that died during the screening after its import: the import stands, the page stops waiting
+    for job in ImportJob.objects.filter(status=ImportJobStatus.ACCEPTED, stage__startswith=JOB_SCREENING):
+        if job.pid is None or not jobs.process_alive(job.pid):
+            ImportJob.objects.filter(pk=job.pk, stage=job.stage).update(stage=JOB_SCREENING_FAILED)
     return marked
