@@ -16,6 +16,11 @@ Policy (also printed by ``minzheng exchange import``):
   kill at any point leaves the previous snapshot current; leftovers (staging dirs, a store dir whose
   database row never committed) are removed at the next import.
 * Idempotent — the manifest's SHA-256 identifies a snapshot: importing it again changes nothing ("已导入").
+* No plaintext ID at rest — ID numbers are validated, then replaced by person keys (pseudonym.py) before
+  any row is written; rejects.csv holds masked IDs; values echoed in reasons, errors and job progress
+  are redacted. An uploaded archive is saved under a random name, never its own.
+* Jobs — the background job's outcome is written in the transaction that records the snapshot, and an
+  accepted snapshot's month is then screened in the same worker (monitoring.services.screening_run).
 """
 
 from __future__ import annotations

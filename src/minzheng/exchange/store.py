@@ -2,8 +2,12 @@
 accepted"): ``SNAPSHOT_DIR/store/YYYY-MM-<sha8>/<source>.parquet`` plus the original ``manifest.json``,
 ``snapshot.json`` (what was accepted) and ``rejects.csv`` (every rejected row).
 
-Each source is sorted by id_number and written in row groups of ROW_GROUP_ROWS rows, so a point query
-by id_number reads one row group per person: DuckDB and pyarrow skip the rest by their min/max stats.
+No ID number is stored: the `id_number` column (and a spouse's) holds each person's pseudonymous key
+(pseudonym.py, from the registry's blind index); persons adds the blind index and the masked ID. Files
+are mode 600 in 700 directories (private_files); the volume must be encrypted (checks.py).
+
+Each source is sorted by that key and written in row groups of ROW_GROUP_ROWS rows, so a point query
+by key reads one row group per person: DuckDB and pyarrow skip the rest by their min/max stats.
 """
 
 from __future__ import annotations
