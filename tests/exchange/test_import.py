@@ -28,7 +28,7 @@ from django.core.management import CommandError, call_command
 
 from minzheng.audit.models import AuditLog
 from minzheng.core.idnumber import check_char
-from minzheng.exchange import services, store
+from minzheng.exchange import pseudonym, services, store
 from minzheng.exchange.models import ImportJob, ImportJobStatus, Snapshot, SnapshotSource, SnapshotStatus
 from minzheng.exchange.selectors import (
     snapshot_current,
@@ -146,7 +146,7 @@ def test_a_clean_parquet_snapshot_is_accepted_whole_sorted_by_id_number_and_audi
         row = snap.sources.get(source=source)
         assert row.department == department and row.rejected == 0
         stored = pq.read_table(store.open_source(where, source))
-        assert stored.schema.equals(schema)
+        assert stored.schema.equals(pseudonym.stored_schema(schema))
         assert stored.num_rows == row.rows == manifest(parquet_city)["sources"][source]["rows"]
         ids = stored["id_number"].to_pylist()
         assert ids == sorted(ids)
@@ -615,9 +615,9 @@ def test_kill_9_during_import_leaves_the_previous_snapshot_current_and_a_rerun_s
         "MINZHENG_DB": "sqlite",
     }
     cli = [sys.executable, "-m", "minzheng.cli"]
-    subprocess.run([*cli, "migrate", "-v", "0"], env=env, check=True, timeout=120)
+    subprocess.run([*cli, "migrate", "-v", "0"], env=env, check=True, timeout=300)
     subprocess.run(
-        [*cli, "exchange", "import", str(a)], env=env, check=True, timeout=120, capture_output=True
+        [*cli, "exchange", "import", str(a)], env=env, check=True, timeout=300, capture_output=True
     )
     root = data / "snapshots"
     sha_a = hashlib.sha256((a / "manifest.json").read_bytes()).hexdigest()
@@ -656,7 +656,7 @@ def test_kill_9_during_import_leaves_the_previous_snapshot_current_and_a_rerun_s
         assert store_dirs(root) <= {dir_a, dir_b}
 
     done = subprocess.run(
-        [*cli, "exchange", "import", str(b)], env=env, timeout=120, capture_output=True, text=True
+        [*cli, "exchange", "import", str(b)], env=env, timeout=300, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
     assert "已接收" in done.stdout
@@ -667,7 +667,7 @@ def test_kill_9_during_import_leaves_the_previous_snapshot_current_and_a_rerun_s
     assert all(store.is_complete(root / "store" / d) for d in (dir_a, dir_b))
 
     again = subprocess.run(
-        [*cli, "exchange", "import", str(b)], env=env, timeout=120, capture_output=True, text=True
+        [*cli, "exchange", "import", str(b)], env=env, timeout=300, capture_output=True, text=True
     )
     assert again.returncode == 0 and "已导入" in again.stdout
     assert _state(data) == (snaps, sources)

@@ -26,6 +26,7 @@ from minzheng.exchange.jobs import process_alive
 from minzheng.exchange.models import ImportJob, ImportJobStatus, Snapshot, SnapshotStatus
 from minzheng.exchange.services import import_job_run
 from minzheng.exchange.synth import generate_city
+from minzheng.monitoring.models import RunStatus, ScreeningRun
 from tests.exchange.test_import import MONTH, copy_city, store_dirs, zipped
 
 TINY = 300
@@ -132,7 +133,11 @@ def test_running_the_job_accepts_the_snapshot_links_it_and_removes_the_archive(
     snap = Snapshot.objects.get()
     assert job.status == ImportJobStatus.ACCEPTED and job.snapshot == snap
     assert snap.status == SnapshotStatus.ACCEPTED and snap.imported_by == officer
-    assert job.stage == "完成" and job.progress == 1.0 and job.error == ""
+    # the month's screening ran in the same job, after the import's commit
+    run = ScreeningRun.objects.get(month=MONTH)
+    assert run.status == RunStatus.PUBLISHED and run.started_by == officer
+    assert job.stage == f"完成；{MONTH}筛查已发布，预警{run.summary['alerts']:,}条"
+    assert job.progress == 1.0 and job.error == ""
     assert job.pid == os.getpid() and job.started_at and job.finished_at and job.finished_at >= job.started_at
     assert job.message.startswith(f"已接收：{MONTH}快照")
     assert not archive.exists() and job.archive_path == "" and incoming(snapshots) == []
@@ -164,7 +169,7 @@ def test_the_job_reports_each_step_while_it_runs(
     progress = [p for _status, _stage, p in seen]
     assert progress == sorted(progress) and progress[0] > 0 and progress[-1] < 1
     job.refresh_from_db()
-    assert job.stage == "完成" and job.progress == 1.0
+    assert job.stage.startswith("完成；") and job.progress == 1.0
 
 
 def test_a_rejected_snapshot_job_records_the_chinese_errors(
@@ -475,7 +480,8 @@ def test_an_upload_starts_a_real_detached_worker_that_imports_the_snapshot(
 
     log = data / "snapshots" / "incoming" / f"job-{job_id}.log"
     assert row["status"] == "accepted", (row, log.read_text(encoding="utf-8") if log.exists() else "")
-    assert row["snapshot_status"] == "accepted" and row["stage"] == "完成" and row["progress"] == 1.0
+    assert row["snapshot_status"] == "accepted" and row["progress"] == 1.0
+    assert row["stage"].startswith(("完成", "导入完成；本月筛查"))  # no policy here: screening fails
     assert row["pid"] and row["started_at"] and row["finished_at"] and row["archive_path"] == ""
     assert f"导入任务{job_id}（snapshot.zip）：已接收" in log.read_text(encoding="utf-8")
     assert sorted(p.name for p in (data / "snapshots" / "incoming").iterdir()) == [log.name]

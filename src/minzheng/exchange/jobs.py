@@ -46,9 +46,11 @@ def _worker_env() -> dict[str, str]:
 
 def start_worker(job_id: int) -> int | None:
     """Start the detached worker for job `job_id`; returns its pid. Output goes to incoming/job-<id>.log."""
-    folder = incoming_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    with worker_log(job_id).open("ab") as log:
+    from .store import private_dir, private_files
+
+    private_dir(Path(settings.SNAPSHOT_DIR))
+    private_dir(incoming_dir())
+    with private_files(), worker_log(job_id).open("ab") as log:
         proc = subprocess.Popen(  # noqa: S603 - fixed argv: this interpreter, our module, an integer
             worker_command(job_id),
             stdin=subprocess.DEVNULL,

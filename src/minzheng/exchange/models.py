@@ -127,7 +127,10 @@ class ImportJob(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status in ACTIVE_JOB_STATUSES
+        """Queued or running, or accepted with the month's screening still running (the page polls)."""
+        return self.status in ACTIVE_JOB_STATUSES or (
+            self.status == ImportJobStatus.ACCEPTED and self.stage.startswith("本月筛查")
+        )
 
     @property
     def message_lines(self) -> list[str]:

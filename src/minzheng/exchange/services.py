@@ -16,6 +16,11 @@ Policy (also printed by ``minzheng exchange import``):
   kill at any point leaves the previous snapshot current; leftovers (staging dirs, a store dir whose
   database row never committed) are removed at the next import.
 * Idempotent — the manifest's SHA-256 identifies a snapshot: importing it again changes nothing ("已导入").
+* No plaintext ID at rest — ID numbers are validated, then replaced by person keys (pseudonym.py) before
+  any row is written; rejects.csv holds masked IDs; values echoed in reasons, errors and job progress
+  are redacted. An uploaded archive is saved under a random name, never its own.
+* Jobs — the background job's outcome is written in the transaction that records the snapshot, and an
+  accepted snapshot's month is then screened in the same worker (monitoring.services.screening_run).
 """
 
 from __future__ import annotations
@@ -55,7 +60,7 @@ from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core.pii import redact
 
-from . import jobs, store
+from . import jobs, pseudonym, store
 from .models import ACTIVE_JOB_STATUSES, ImportJob, ImportJobStatus, Snapshot, SnapshotSource, SnapshotStatus
 from .synth import SOURCES
 from .upload import extract_snapshot_zip, inspect_snapshot_zip, max_upload_bytes
@@ -69,6 +74,7 @@ from .validation import (
     mask_ids,
     parquet_columns,
     read_batches,
+    redact_parts,
     target_schema,
     validate_batch,
 )
@@ -158,7 +164,7 @@ def _root() -> Path:
 @contextlib.contextmanager
 def _locked(root: Path) -> Iterator[None]:
     """One import or purge at a time (flock: released by the kernel if the process is killed)."""
-    root.mkdir(parents=True, exist_ok=True)
+    store.private_dir(root)
     fd = os.open(root / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
@@ -334,7 +340,7 @@ def _stage_source(
     """Validate one file into staging/<source>.parquet (sorted by id_number) and append its rejected
     rows to the rejects writer; raises StructuralError when the file is unusable."""
     source, file = plan.source, plan.path.name
-    schema = target_schema(source)
+    schema = pseudonym.stored_schema(target_schema(source))
     result = SourceResult(source, plan.department, file, plan.sha256, plan.rows)
     unsorted = staging / f".{source}.unsorted.parquet"
     counts = FileCounts()
@@ -362,7 +368,7 @@ def _stage_source(
     # a scratch file read once by DuckDB: no compression or dictionary, which are slow to write
     writer = pq.ParquetWriter(
         str(unsorted),
-        schema.append(pa.field("_line", pa.int64())),
+        schema.append(pa.field("_masked", pa.string())).append(pa.field("_line", pa.int64())),
         compression="none",
         use_dictionary=False,
     )
@@ -370,7 +376,8 @@ def _stage_source(
         for batch, lines in read_batches(plan.path, source, counts, lambda *row: invalid.append(row)):
             res = validate_batch(batch, source, file, lines, ctx)
             if res.valid.num_rows:
-                writer.write_table(res.valid)
+                # the ID numbers leave here: only person keys (and masked IDs) reach any file
+                writer.write_table(pseudonym.pseudonymise_table(res.valid, schema))
                 valid_rows += res.valid.num_rows
             if res.rejects.num_rows:
                 rejects.write_table(res.rejects)
@@ -398,7 +405,7 @@ def _stage_source(
         if dup_keys.num_rows:
             con.register("dup_keys", dup_keys)
             dups = con.execute(
-                f"SELECT t._line AS line, t.id_number, k.n FROM read_parquet({src}) t "  # noqa: S608
+                f"SELECT t._line AS line, t._masked, k.n FROM read_parquet({src}) t "  # noqa: S608
                 f"JOIN dup_keys k USING ({keys}) ORDER BY line"
             ).to_arrow_table()
             con.unregister("dup_keys")
@@ -414,7 +421,7 @@ def _stage_source(
                         "source": pa.array([source] * dups.num_rows, pa.string()),
                         "file": pa.array([file] * dups.num_rows, pa.string()),
                         "line": dups["line"].cast(pa.int64()),
-                        "id_number": mask_ids(dups["id_number"].combine_chunks()),
+                        "id_number": dups["_masked"].combine_chunks(),
                         "reason": reason,
                     },
                     schema=REJECT_SCHEMA,
@@ -471,10 +478,18 @@ def _actor_fields(actor: Any) -> tuple[Any, str]:
     return None, str(actor or "")[:150]
 
 
+def _scrub(result: ImportResult) -> None:
+    """Errors and warnings echo names and values from the delivered files (manifest entries, file names,
+    cells): ID and card numbers masked before they reach the database, the audit log or a page."""
+    result.errors = [redact_parts(e) for e in result.errors]
+    result.warnings = [redact_parts(w) for w in result.warnings]
+
+
 @transaction.atomic
 def _record_accepted(
-    *, actor: Any, result: ImportResult, rel_path: str, rejects_file: str, ip: str
+    *, actor: Any, result: ImportResult, rel_path: str, rejects_file: str, ip: str, job_id: int | None = None
 ) -> Snapshot:
+    _scrub(result)
     user, via = _actor_fields(actor)
     snapshot = Snapshot.objects.select_for_update().filter(manifest_sha256=result.manifest_sha256).first()
     snapshot = snapshot or Snapshot(manifest_sha256=result.manifest_sha256)
@@ -519,13 +534,18 @@ def _record_accepted(
         },
         ip=ip,
     )
+    result.snapshot = snapshot
+    _job_settle(job_id, result)
     return snapshot
 
 
 @transaction.atomic
-def _record_rejected(*, actor: Any, result: ImportResult, ip: str) -> Snapshot | None:
+def _record_rejected(
+    *, actor: Any, result: ImportResult, ip: str, job_id: int | None = None
+) -> Snapshot | None:
     """A rejected attempt: the Snapshot row (status rejected, reason) and the audit row; no files. An
     attempt without a readable manifest has no SHA-256 to key on and is audited only."""
+    _scrub(result)
     snapshot = None
     if result.manifest_sha256:
         snapshot = Snapshot.objects.select_for_update().filter(manifest_sha256=result.manifest_sha256).first()
@@ -553,11 +573,13 @@ def _record_rejected(*, actor: Any, result: ImportResult, ip: str) -> Snapshot |
         new={"month": result.month, "manifest_sha256": result.manifest_sha256, "errors": result.errors[:20]},
         ip=ip,
     )
+    result.snapshot = snapshot
+    _job_settle(job_id, result)
     return snapshot
 
 
 @transaction.atomic
-def _record_already(*, actor: Any, result: ImportResult, ip: str) -> None:
+def _record_already(*, actor: Any, result: ImportResult, ip: str, job_id: int | None = None) -> None:
     assert result.snapshot is not None  # noqa: S101
     audit_record(
         actor=actor,
@@ -568,6 +590,7 @@ def _record_already(*, actor: Any, result: ImportResult, ip: str) -> None:
         detail=result.message,
         ip=ip,
     )
+    _job_settle(job_id, result)
 
 
 @transaction.atomic
@@ -579,7 +602,7 @@ def _record_failed(*, actor: Any, source_dir: Path, error: Exception, ip: str) -
         target_type="exchange.snapshot",
         target_id=source_dir.name[:64],
         outcome="failed",
-        detail=f"快照{source_dir.name}导入中断，未保存任何数据：{error.__class__.__name__}: {error}",
+        detail=redact(f"快照{source_dir.name}导入中断，未保存任何数据：{error.__class__.__name__}: {error}"),
         ip=ip,
     )
 
@@ -593,21 +616,29 @@ def _no_progress(stage: str, fraction: float) -> None:
 
 
 def snapshot_import(
-    *, actor: Any, source_dir: Path, ip: str = "", progress: Progress | None = None
+    *, actor: Any, source_dir: Path, ip: str = "", progress: Progress | None = None, job_id: int | None = None
 ) -> ImportResult:
     """Validate the YYYY-MM folder `source_dir` and accept or reject it as a whole (module docstring).
 
     File work runs outside any transaction; the database is written in one transaction at the end
     (`_record_accepted` / `_record_rejected`, each with its audit row). Raises SnapshotBusyError when
     another import or purge is running. `progress(stage, fraction)`, when given, is told each step
-    (Chinese text, fraction of the whole import from 0 to 1); the background import job shows it."""
+    (Chinese text, fraction of the whole import from 0 to 1); the background import job shows it. With
+    `job_id`, that import job's outcome is written in the same transaction as the snapshot's, so a worker
+    killed after the commit leaves a job that says what the database holds."""
     t0 = time.perf_counter()
     root = _root()
-    with _locked(root):
+    with store.private_files(), _locked(root):
+        store.private_dir(root / "store")  # written 755 by earlier versions
         recovered = _recover(root)
         try:
             result = _import(
-                actor=actor, source_dir=Path(source_dir), root=root, ip=ip, progress=progress or _no_progress
+                actor=actor,
+                source_dir=Path(source_dir),
+                root=root,
+                ip=ip,
+                progress=progress or _no_progress,
+                job_id=job_id,
             )
         except Exception as exc:
             with contextlib.suppress(Exception):  # the database itself may be what failed
@@ -618,9 +649,9 @@ def snapshot_import(
     return result
 
 
-def _reject(actor: Any, result: ImportResult, ip: str) -> ImportResult:
+def _reject(actor: Any, result: ImportResult, ip: str, job_id: int | None) -> ImportResult:
     result.status = SnapshotStatus.REJECTED
-    result.snapshot = _record_rejected(actor=actor, result=result, ip=ip)
+    result.snapshot = _record_rejected(actor=actor, result=result, ip=ip, job_id=job_id)
     return result
 
 
@@ -639,38 +670,40 @@ def _prepare_facts(staging: Path, month: str, warnings: list[str]) -> str | None
     return Path(done["path"]).name
 
 
-def _import(*, actor: Any, source_dir: Path, root: Path, ip: str, progress: Progress) -> ImportResult:
+def _import(
+    *, actor: Any, source_dir: Path, root: Path, ip: str, progress: Progress, job_id: int | None
+) -> ImportResult:
     folder = source_dir.name
     progress("校验清单", 0.0)
     result = ImportResult(status="", month=folder if MONTH_RE.fullmatch(folder) else "", manifest_sha256="")
     if not source_dir.is_dir():
         result.errors.append(f"快照目录{source_dir}不存在")
-        return _reject(actor, result, ip)
+        return _reject(actor, result, ip, job_id)
     try:
         raw = (source_dir / "manifest.json").read_bytes()
     except OSError:
         result.errors.append("缺少manifest.json或无法读取")
-        return _reject(actor, result, ip)
+        return _reject(actor, result, ip, job_id)
     result.manifest_sha256 = hashlib.sha256(raw).hexdigest()
     existing = Snapshot.objects.filter(manifest_sha256=result.manifest_sha256).first()
     if existing is not None and existing.status == SnapshotStatus.ACCEPTED:
         result.status = "already"
         result.month = existing.month
         result.snapshot = existing
-        _record_already(actor=actor, result=result, ip=ip)
+        _record_already(actor=actor, result=result, ip=ip, job_id=job_id)
         return result
 
     month, entries, errors = _manifest_entries(raw, folder)
     result.month = month or result.month
     result.errors.extend(errors)
     if errors:
-        return _reject(actor, result, ip)
+        return _reject(actor, result, ip, job_id)
     progress("核对文件的sha256与行数", 0.02)
     plans, errors = _plan(source_dir, entries, result.warnings)
     result.errors.extend(errors)
     result.missing = [s for s in SOURCES if s not in entries]
     if errors:
-        return _reject(actor, result, ip)
+        return _reject(actor, result, ip, job_id)
 
     ctx = Context(month)
     name = f"{month}-{result.manifest_sha256[:8]}"
@@ -699,7 +732,7 @@ def _import(*, actor: Any, source_dir: Path, root: Path, ip: str, progress: Prog
             rejects.close()
         if result.errors:
             result.sources = []
-            return _reject(actor, result, ip)
+            return _reject(actor, result, ip, job_id)
         progress("生成拒收报告", 0.6)
         result.rejects_preview = _write_rejects(con, rejects_tmp, staging / store.REJECTS_FILE)
         con.close()
@@ -750,9 +783,16 @@ def _import(*, actor: Any, source_dir: Path, root: Path, ip: str, progress: Prog
             rel_path=f"store/{name}",
             rejects_file=f"store/{name}/{store.REJECTS_FILE}",
             ip=ip,
+            job_id=job_id,
         )
     except BaseException:
-        _remove(target)  # never a store dir without its database row (a kill here: see _recover)
+        # Never a store dir without its database row (a kill here: see _recover); but never remove the
+        # files of a row that did commit (a signal arriving just after the COMMIT).
+        committed = True
+        with contextlib.suppress(Exception):
+            committed = Snapshot.objects.filter(path=f"store/{name}", status=SnapshotStatus.ACCEPTED).exists()
+        if not committed:
+            _remove(target)
         raise
     return result
 
@@ -801,6 +841,9 @@ FORBIDDEN = "只有市级民政部门人员可以查看和导入数据交换快�
 JOB_INTERRUPTED = "导入进程中断"
 JOB_NOT_STARTED = "导入进程未能启动"
 JOB_DONE = "完成"
+JOB_SCREENING = "本月筛查"  # the job page polls while the stage starts with it (ImportJob.is_active)
+JOB_SCREENING_WAIT = f"{JOB_SCREENING}：排队"
+JOB_SCREENING_FAILED = "导入完成；本月筛查未完成，可在动态监测页面重新运行"
 JOB_STALE_SECONDS = 10  # a job whose worker pid is gone is declared dead only after this
 JOB_START_SECONDS = 300  # a queued job that never got a worker pid (web process died before spawning)
 JOB_BUSY_POLL_SECONDS = 2.0
@@ -843,16 +886,24 @@ def _clean_incoming(*, now: float | None = None) -> None:
             _remove(child)
 
 
+def _safe_file_name(name: str | None) -> str:
+    """The uploaded file's name for the page and the audit row, with ID and card numbers masked."""
+    base = Path(str(name or "snapshot.zip")).name or "snapshot.zip"
+    return redact_parts(base)[:255]
+
+
 def _save_upload(archive: File[Any], target: Path) -> None:
     """Move a disk-buffered upload into place (a rename on the same filesystem), or write a small
     in-memory one out."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    store.private_dir(_root())
+    store.private_dir(target.parent)
     temporary = getattr(archive, "temporary_file_path", None)
     if temporary is not None:
         file_move_safe(temporary(), str(target))
+        target.chmod(0o600)
         return
     archive.seek(0)
-    with target.open("xb") as out:
+    with store.private_files(), target.open("xb") as out:
         for chunk in archive.chunks():
             out.write(chunk)
 
@@ -874,7 +925,7 @@ def import_job_create(*, actor: Any, archive: File[Any], ip: str = "") -> Import
     month = inspect_snapshot_zip(archive=archive, size=size)
     import_jobs_reap()
     _clean_incoming()
-    file_name = redact(Path(str(archive.name or "snapshot.zip")).name)[:255]  # shown and audited
+    file_name = _safe_file_name(archive.name)  # shown and audited; never part of a stored path
     rel = f"incoming/{secrets.token_hex(16)}.zip"
     target = _root() / rel
     _save_upload(archive, target)
@@ -925,7 +976,7 @@ def _job_progress(job_id: int, stage: str, fraction: float) -> None:
     """Stage and progress of a running job; only for the page, so a failed write never stops the import."""
     with contextlib.suppress(DatabaseError):
         ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.RUNNING).update(
-            stage=stage[:100], progress=round(min(max(fraction, 0.0), 1.0), 4)
+            stage=redact(stage)[:100], progress=round(min(max(fraction, 0.0), 1.0), 4)
         )
 
 
@@ -939,7 +990,9 @@ def _import_waiting(job: ImportJob, folder: Path) -> ImportResult:
 
     while True:
         try:
-            return snapshot_import(actor=actor, source_dir=folder, ip=job.ip, progress=progress)
+            return snapshot_import(
+                actor=actor, source_dir=folder, ip=job.ip, progress=progress, job_id=job.pk
+            )
         except SnapshotBusyError:
             if time.monotonic() >= deadline:
                 raise
@@ -995,7 +1048,7 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
     try:
         _remove(work)
         archive = _root() / job.archive_path
-        with archive.open("rb") as f:
+        with store.private_files(), archive.open("rb") as f:
             folder = extract_snapshot_zip(archive=f, size=archive.stat().st_size, dest=work)
         _job_progress(job.pk, "校验导入", 0.1)
         outcome = _job_outcome(_import_waiting(job, folder))
@@ -1018,11 +1071,59 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
             _remove(path)
     _job_finish(job, outcome)
     job.refresh_from_db()
+    if job.status == ImportJobStatus.ACCEPTED and job.snapshot is not None and job.started_by is not None:
+        _job_screen(job, job.snapshot.month)
+        job.refresh_from_db()
     return job
 
 
+def _job_settle(job_id: int | None, result: ImportResult) -> None:
+    """Inside the transaction that records the snapshot: the job's final state (a no-op without a job).
+    An accepted snapshot is followed by the month's screening in the same worker (_job_screen); the
+    job's stage says so until it is done."""
+    if job_id is not None:
+        outcome = _job_outcome(result)
+        _job_finish_id(job_id, outcome)
+        if result.accepted:
+            ImportJob.objects.filter(pk=job_id).update(stage=JOB_SCREENING_WAIT, progress=0.0)
+
+
+def _job_screening_stage(job_id: int, stage: str, fraction: float) -> None:
+    with contextlib.suppress(DatabaseError):
+        ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.ACCEPTED).update(
+            stage=redact(stage)[:100], progress=round(min(max(fraction, 0.0), 1.0), 4)
+        )
+
+
+def _job_screen(job: ImportJob, month: str) -> None:
+    """After an accepted import: the month's screening (monitoring.services.screening_run) as the
+    uploading officer, its steps shown on the job page. A screening that fails leaves the import as it
+    is and says so on the page; it can be run again from the monitoring pages."""
+    from minzheng.monitoring.services import screening_run
+
+    def progress(stage: str, fraction: float) -> None:
+        _job_screening_stage(job.pk, f"{JOB_SCREENING}：{stage}", fraction)
+
+    try:
+        run = screening_run(actor=job.started_by, month=month, progress=progress)
+    except Exception as e:
+        logger.warning("import job %s: the screening of %s failed: %s", job.pk, month, type(e).__name__)
+        message = "；".join(e.messages) if isinstance(e, ValidationError) else type(e).__name__
+        _job_screening_stage(job.pk, f"{JOB_SCREENING_FAILED}：{message}", 1.0)
+        return
+    alerts = run.summary.get("alerts", 0) if isinstance(run.summary, dict) else 0
+    _job_screening_stage(job.pk, f"完成；{month}筛查已发布，预警{alerts:,}条", 1.0)
+
+
 def _job_finish(job: ImportJob, outcome: dict[str, Any]) -> None:
-    ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.RUNNING).update(
+    _job_finish_id(job.pk, outcome)
+
+
+def _job_finish_id(job_id: int, outcome: dict[str, Any]) -> None:
+    for key in ("message", "error"):
+        if isinstance(outcome.get(key), str):
+            outcome = {**outcome, key: redact_parts(outcome[key])}
+    ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.RUNNING).update(
         stage=JOB_DONE,
         progress=1.0,
         finished_at=timezone.now(),
@@ -1078,4 +1179,8 @@ def import_jobs_reap() -> int:
         else:
             continue
         marked += _job_fail(job, reason)
+    # a worker that died during the screening after its import: the import stands, the page stops waiting
+    for job in ImportJob.objects.filter(status=ImportJobStatus.ACCEPTED, stage__startswith=JOB_SCREENING):
+        if job.pid is None or not jobs.process_alive(job.pid):
+            ImportJob.objects.filter(pk=job.pk, stage=job.stage).update(stage=JOB_SCREENING_FAILED)
     return marked

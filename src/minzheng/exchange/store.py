@@ -2,15 +2,20 @@
 accepted"): ``SNAPSHOT_DIR/store/YYYY-MM-<sha8>/<source>.parquet`` plus the original ``manifest.json``,
 ``snapshot.json`` (what was accepted) and ``rejects.csv`` (every rejected row).
 
-Each source is sorted by id_number and written in row groups of ROW_GROUP_ROWS rows, so a point query
-by id_number reads one row group per person: DuckDB and pyarrow skip the rest by their min/max stats.
+No ID number is stored: the `id_number` column (and a spouse's) holds each person's pseudonymous key
+(pseudonym.py, from the registry's blind index); persons adds the blind index and the masked ID. Files
+are mode 600 in 700 directories (private_files); the volume must be encrypted (checks.py).
+
+Each source is sorted by that key and written in row groups of ROW_GROUP_ROWS rows, so a point query
+by key reads one row group per person: DuckDB and pyarrow skip the rest by their min/max stats.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +28,26 @@ ROW_GROUP_ROWS = 8_192
 SNAPSHOT_META = "snapshot.json"
 REJECTS_FILE = "rejects.csv"
 DUCKDB_MEMORY_LIMIT = "1GB"
+
+
+@contextlib.contextmanager
+def private_files() -> Iterator[None]:
+    """Files and directories created inside are readable by this user only (mode 600 / 700): the store,
+    the screening facts and alerts, uploads and job logs hold personal data. umask is per process, so
+    a concurrent writer in the same process is only ever made more restrictive."""
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def private_dir(path: Path) -> Path:
+    """Create `path` (and parents) if needed and make it mode 700, whoever created it earlier."""
+    with private_files():
+        path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o700)
+    return path
 
 
 def open_source(snapshot_path: Path, source: str) -> str | None:
@@ -58,8 +83,15 @@ def lookup_sources(
 ) -> dict[str, pa.Table]:
     """A household verification: the rows of each delivered source (all stored sources by default) for
     the given persons. One DuckDB point query per source that reads only the row groups whose
-    id_number range can hold them; sources not delivered that month are absent from the result."""
-    ids = sorted({str(i) for i in id_numbers})
+    id_number range can hold them; sources not delivered that month are absent from the result.
+
+    A pseudonymised store (exchange/pseudonym.py) is searched by the persons' keys; the rows come back
+    with the caller's ID numbers in `id_number` (in memory only)."""
+    from . import pseudonym
+
+    wanted = sorted({str(i) for i in id_numbers})
+    back = {pseudonym.key_of_id(i): i for i in wanted} if pseudonym.is_keyed(Path(snapshot_path)) else {}
+    ids = sorted(back) if back else wanted
     names = sources if sources is not None else sorted(p.stem for p in Path(snapshot_path).glob("*.parquet"))
     out: dict[str, pa.Table] = {}
     con = duckdb.connect(":memory:")
@@ -73,7 +105,13 @@ def lookup_sources(
                 continue
             marks = ", ".join("?" * len(ids))
             sql = f"SELECT * FROM read_parquet(?) WHERE id_number IN ({marks}) ORDER BY id_number"  # noqa: S608
-            out[source] = con.execute(sql, [path, *ids]).to_arrow_table()
+            table = con.execute(sql, [path, *ids]).to_arrow_table()
+            if back:
+                col = table.schema.get_field_index("id_number")
+                table = table.set_column(
+                    col, "id_number", pa.array([back[k] for k in table["id_number"].to_pylist()], pa.string())
+                )
+            out[source] = table
     finally:
         con.close()
     return out

@@ -2,7 +2,8 @@
 
 Refused: entries outside one YYYY-MM/ folder, absolute paths, "..", backslashes, symbolic links,
 encrypted entries, names other than manifest.json and <source>.parquet|csv, duplicates, more than
-MAX_ENTRIES entries, and archives over the size limits (checked on the declared sizes and again while
+MAX_ENTRIES entries, archives over the size limits or whose entries expand more than max_ratio() times
+(zip bombs; checked on the declared sizes and again while
 copying, so a lying header cannot inflate past them). A corrupt entry (CRC, truncated data) is refused
 too. inspect_snapshot_zip runs the checks that need only the central directory, at upload time, so the
 background import job (services.import_job_create) is created only for a usable archive."""
@@ -33,6 +34,19 @@ def max_upload_bytes() -> int:
 
 def max_unpacked_bytes() -> int:
     return int(getattr(settings, "SNAPSHOT_UPLOAD_MAX_UNPACKED_BYTES", 8 * 1024**3))
+
+
+def max_ratio() -> float:
+    """Largest uncompressed/compressed size ratio of an entry and of the whole archive. Parquet is already
+    compressed (ratio about 1) and CSV exports compress about 5–10×; a zip bomb reaches 1,000× and more."""
+    return float(getattr(settings, "SNAPSHOT_UPLOAD_MAX_RATIO", 100))
+
+
+def _ratio_error(name: str, unpacked: int, packed: int) -> ValidationError:
+    return ValidationError(
+        f"压缩包{name}的压缩比异常（解压后{unpacked:,}字节，压缩后{packed:,}字节，"
+        f"超过{max_ratio():g}倍），疑似压缩炸弹，已拒收"
+    )
 
 
 def _check_name(name: str) -> tuple[str, str] | None:
@@ -71,7 +85,7 @@ def _zip_plan(zf: zipfile.ZipFile) -> tuple[str, list[tuple[zipfile.ZipInfo, str
     plan: list[tuple[zipfile.ZipInfo, str]] = []
     months: set[str] = set()
     seen: set[str] = set()
-    declared = 0
+    declared = packed = 0
     for info in infos:
         parsed = _check_name(info.filename)
         if parsed is None:
@@ -86,6 +100,9 @@ def _zip_plan(zf: zipfile.ZipFile) -> tuple[str, list[tuple[zipfile.ZipInfo, str
         seen.add(name)
         months.add(month)
         declared += info.file_size
+        packed += info.compress_size
+        if info.file_size > max(info.compress_size, 1) * max_ratio() and info.file_size > 1 << 20:
+            raise _ratio_error(name, info.file_size, info.compress_size)
         plan.append((info, name))
     if len(months) != 1:
         raise ValidationError("压缩包应恰好包含一个YYYY-MM月份目录")
@@ -93,6 +110,8 @@ def _zip_plan(zf: zipfile.ZipFile) -> tuple[str, list[tuple[zipfile.ZipInfo, str
         raise ValidationError("压缩包中缺少manifest.json")
     if declared > max_unpacked_bytes():
         raise ValidationError(f"解压后过大（{declared:,}字节，上限{max_unpacked_bytes():,}字节）")
+    if declared > max(packed, 1) * max_ratio() and declared > 1 << 20:
+        raise _ratio_error("内容", declared, packed)
     return months.pop(), plan
 
 
@@ -120,6 +139,8 @@ def extract_snapshot_zip(*, archive: IO[bytes], size: int, dest: Path) -> Path:
                         total += len(block)
                         if written > info.file_size or total > max_unpacked_bytes():
                             raise ValidationError(f"压缩包内容与声明的大小不符：{name}")
+                        if written > (1 << 20) and written > max(info.compress_size, 1) * max_ratio():
+                            raise _ratio_error(name, written, info.compress_size)
                         out.write(block)
                 except (zipfile.BadZipFile, zlib.error, EOFError) as e:  # CRC, truncated or corrupt data
                     raise ValidationError(f"压缩包已损坏，无法解压：{name}") from e

@@ -32,6 +32,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from minzheng.core.pii import redact
+
 from .synth import SOURCES
 
 Mask = npt.NDArray[np.bool_]
@@ -572,7 +574,25 @@ def mask_ids(ids: pa.Array) -> pa.Array:
     return pc.if_else(pc.less(n, 10), pc.binary_repeat("*", n), masked)
 
 
-_LONG_DIGITS = r"([0-9]{6})[0-9]{5,}([0-9]{3}[0-9Xx])"
+def redact_parts(text: str) -> str:
+    """core.pii.redact on each dot-separated part: an ID written next to a dot ("<ID>.zip", "<ID>.00") is
+    masked too, whatever redact's own boundaries."""
+    return ".".join(redact(part) for part in text.split("."))
+
+
+def _redacted(values: pa.Array) -> pa.Array:
+    """Echoed values with ID and bank-card numbers masked (core.pii.redact); only values holding a run of
+    13+ digits can hold one, so the Python call is made for those alone."""
+    values = _strings(values)
+    suspect = np.asarray(
+        pc.match_substring_regex(values, r"[0-9]{13}").fill_null(False).to_numpy(zero_copy_only=False), bool
+    )
+    if not suspect.any():
+        return values
+    texts = values.to_pylist()
+    for i in np.flatnonzero(suspect):
+        texts[i] = redact_parts(texts[i])
+    return pa.array(texts, pa.string())
 
 
 def _reasons(errors: list[_Err], idx: npt.NDArray[np.int64]) -> pa.Array:
@@ -585,10 +605,7 @@ def _reasons(errors: list[_Err], idx: npt.NDArray[np.int64]) -> pa.Array:
             continue
         if e.values is not None and "{v}" in e.reason:
             before, after = e.reason.split("{v}", 1)
-            vals = e.values.take(take).fill_null("")
-            # An echoed value may be an ID or card number typed into the wrong column (an amount): the
-            # report, its page and the logs show it masked, like the ID column itself.
-            vals = pc.replace_substring_regex(vals, _LONG_DIGITS, r"\1********\2")
+            vals = _redacted(e.values.take(take).fill_null(""))
             text = pc.binary_join_element_wise(before, vals, after + "；", "")
         else:
             text = pa.scalar(e.reason + "；", pa.string())

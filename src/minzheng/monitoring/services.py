@@ -27,7 +27,9 @@ from minzheng.benefits.models import Enrolment
 from minzheng.benefits.services import add_months, enrolment_create, enrolment_end
 from minzheng.core import crypto
 from minzheng.core.masking import mask_id_number
+from minzheng.exchange.pseudonym import is_keyed, key_of_hash
 from minzheng.exchange.selectors import snapshot_current, snapshot_path
+from minzheng.exchange.store import private_dir, private_files
 from minzheng.people.models import Household, Person
 from minzheng.policy.selectors import PolicyMissing, policy_resolve
 from minzheng.regions.models import Region
@@ -61,16 +63,23 @@ def screening_policy(*, month: str) -> Policy:
     return Policy(month=month, standards=standards, params=params)
 
 
-def enrolments_export(*, path: Path) -> int:
-    """Who is enrolled (web database) → the engine's enrolment file. Decrypts only enrolled persons."""
+def enrolments_export(*, path: Path, keyed: bool = True) -> int:
+    """Who is enrolled (web database) → the engine's enrolment file. With `keyed` (a pseudonymised store,
+    exchange/pseudonym.py) each person is written as the person key of its blind index (Person.id_hash),
+    so nothing is decrypted and no ID number reaches the file; otherwise (a raw delivered snapshot, as in
+    the engine's tests) as the decrypted ID number."""
     rows = list(
         Enrolment.objects.values_list(
-            "person__id_number_enc", "household__number", "programme", "first_month", "last_month"
+            "person__id_hash" if keyed else "person__id_number_enc",
+            "household__number",
+            "programme",
+            "first_month",
+            "last_month",
         )
     )
     table = pa.table(
         {
-            "id_number": [crypto.decrypt(r[0]) for r in rows],
+            "id_number": [key_of_hash(r[0]) if keyed else crypto.decrypt(r[0]) for r in rows],
             "household_no": [r[1] or "" for r in rows],
             "programme": [r[2] for r in rows],
             "start_month": [f"{r[3]:%Y-%m}" for r in rows],
@@ -121,12 +130,11 @@ def screening_run(
         if progress is not None:
             progress(stage, fraction)
 
-    folder = screening_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_dir(screening_dir())
     try:
-        with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        with private_files(), tempfile.TemporaryDirectory(dir=folder) as tmp:
             enrol = Path(tmp) / "enrolments.parquet"
-            enrolments_export(path=enrol)
+            enrolments_export(path=enrol, keyed=is_keyed(Path(snapshot_dir)))
             summary = screen(
                 snapshot=Path(snapshot_dir),
                 enrolments=enrol,
@@ -137,9 +145,12 @@ def screening_run(
             )
         alerts_file = folder / f"alerts-{month}.parquet"
         if out is not None:
-            out.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(alerts_file, out / alerts_file.name)
-        _publish(actor=actor, run=run, alerts_file=alerts_file, summary=summary)
+            private_dir(out)
+            with private_files():
+                shutil.copyfile(alerts_file, out / alerts_file.name)
+        _publish(
+            actor=actor, run=run, alerts_file=alerts_file, summary=summary, snapshot_dir=Path(snapshot_dir)
+        )
     except (ScreeningError, OSError) as e:
         ScreeningRun.objects.filter(pk=run.pk).update(
             status=RunStatus.FAILED, error=str(e)[:2000], finished_at=timezone.now()
@@ -150,10 +161,12 @@ def screening_run(
 
 
 @transaction.atomic
-def _publish(*, actor: Any, run: ScreeningRun, alerts_file: Path, summary: dict[str, Any]) -> None:
+def _publish(
+    *, actor: Any, run: ScreeningRun, alerts_file: Path, summary: dict[str, Any], snapshot_dir: Path
+) -> None:
     table = pq.read_table(alerts_file)
     rows = table.to_pylist()
-    hashes = {r["id_number"]: crypto.blind_index(r["id_number"]) for r in rows}
+    hashes, masked = _alert_identities(snapshot_dir, {r["id_number"] for r in rows})
     persons = dict(Person.objects.filter(id_hash__in=set(hashes.values())).values_list("id_hash", "id"))
     households = dict(
         Household.objects.filter(
@@ -183,7 +196,7 @@ def _publish(*, actor: Any, run: ScreeningRun, alerts_file: Path, summary: dict[
                 programme=r.get("programme") or "",
                 action=(rule.action if rule else "")[:200],
                 id_hash=h,
-                id_masked=mask_id_number(r["id_number"]),
+                id_masked=masked[r["id_number"]],
                 household_no=r["household_no"] or "",
                 person_id=persons.get(h),
                 household_id=households.get(r["household_no"]),
@@ -217,6 +230,33 @@ def _publish(*, actor: Any, run: ScreeningRun, alerts_file: Path, summary: dict[
         target_id=run.pk,
         detail=f"{run.month}动态监测发布预警{len(objs)}条；到龄即享{granted['high_age_grant']}人",
     )
+
+
+def _alert_identities(snapshot_dir: Path, ids: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Blind index and masked ID of each person in the alerts. A pseudonymised store's alerts name person
+    keys: both come from the store's persons (id_hash, id_masked), else from the enrolled persons in the
+    database (an enrolled person missing from the register); a raw snapshot's alerts name ID numbers."""
+    if not is_keyed(snapshot_dir):
+        return {i: crypto.blind_index(i) for i in ids}, {i: mask_id_number(i) for i in ids}
+    hashes: dict[str, str] = {}
+    masked: dict[str, str] = {}
+    if ids:
+        persons = pq.read_table(
+            snapshot_dir / "persons.parquet",
+            columns=["id_number", "id_hash", "id_masked"],
+            filters=[("id_number", "in", sorted(ids))],
+        )
+        for key, h, m in zip(*(persons.column(c).to_pylist() for c in persons.column_names), strict=True):
+            hashes[key], masked[key] = h.hex(), m
+    missing = ids - hashes.keys()
+    if missing:
+        for person in Person.objects.filter(enrolments__isnull=False).distinct():
+            key = key_of_hash(person.id_hash)
+            if key in missing:
+                hashes[key], masked[key] = person.id_hash, person.id_masked
+    for key in ids - hashes.keys():  # neither registered nor enrolled: a key only
+        hashes[key], masked[key] = "", ""
+    return hashes, masked
 
 
 def _evidence(raw: Any) -> dict[str, Any]:

@@ -175,6 +175,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
 SNAPSHOT_DIR = DATA_DIR / "snapshots"
+# Declares that SNAPSHOT_DIR lies on an encrypted volume (exchange/checks.py warns at startup otherwise).
+SNAPSHOT_VOLUME_ENCRYPTED = os.environ.get("MINZHENG_SNAPSHOT_VOLUME_ENCRYPTED", "") == "1"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

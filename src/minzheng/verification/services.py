@@ -25,6 +25,7 @@ from minzheng.assistance.models import Application, State
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core.masking import mask_id_number
+from minzheng.exchange.pseudonym import key_of_id
 from minzheng.exchange.selectors import snapshot_current, snapshot_path
 from minzheng.exchange.store import open_source
 from minzheng.people.models import Membership
@@ -114,7 +115,8 @@ def _row_group_index(path: str, mtime_ns: int) -> tuple[pq.ParquetFile, list[str
 
 
 def read_persons(path: str, id_numbers: list[str]) -> pa.Table:
-    """Rows of one id-sorted source for a few persons: binary search over row-group statistics, then read
+    """Rows of one source sorted by person key (`id_numbers` are keys: exchange/pseudonym.py) for a few
+    persons: binary search over row-group statistics, then read
     only those row groups — interactive at city scale (bench/verify.py)."""
     pf, mins, maxs = _row_group_index(path, Path(path).stat().st_mtime_ns)
     # Rows are sorted by id_number, so both mins and maxs are sorted: the groups that can hold `i` are
@@ -129,7 +131,11 @@ def read_persons(path: str, id_numbers: list[str]) -> pa.Table:
 def collect(
     *, snapshot_dir: Any, month: str, id_numbers: list[str]
 ) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
-    """Every source's rows for these persons; the list of sources not delivered this month."""
+    """Every source's rows for these persons; the list of sources not delivered this month.
+
+    The store holds person keys, not ID numbers (exchange/pseudonym.py): the rows are found by each
+    person's key and handed back with the caller's ID number in `id_number`, in memory only."""
+    keys = {key_of_id(i): i for i in id_numbers}
     found: dict[str, list[dict[str, Any]]] = {}
     missing: list[str] = []
     for source in SOURCES:
@@ -138,7 +144,10 @@ def collect(
             missing.append(source)
             found[source] = []
             continue
-        found[source] = read_persons(path, id_numbers).to_pylist()
+        rows = read_persons(path, list(keys)).to_pylist()
+        for r in rows:
+            r["id_number"] = keys[r["id_number"]]
+        found[source] = rows
     return found, missing
 
 
