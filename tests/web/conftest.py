@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from minzheng.assistance import services as svc
+from minzheng.assistance.models import PublicNotice
 from minzheng.benefits.services import payroll_generate
 from minzheng.monitoring.models import Alert, RunStatus, ScreeningRun
 from tests.conftest import TOWN_A, VILLAGE_A, VILLAGE_B
@@ -65,8 +66,9 @@ def town(make_household: Any, make_user: Any) -> dict[str, Any]:
         "far_clerk": make_user("township_clerk", "370812001"),
     }
     clerk = staff["clerk"]
+    intake = make_user("township_clerk", TOWN_A)  # 受理 and 民主评议 by one clerk, 核对 by another
 
-    def new(village: str = VILLAGE_A, actor: Any = clerk) -> Any:
+    def new(village: str = VILLAGE_A, actor: Any = intake) -> Any:
         hh = make_household(village=village, size=2)
         return svc.application_create(
             actor=actor,
@@ -77,8 +79,8 @@ def town(make_household: Any, make_user: Any) -> dict[str, Any]:
         )
 
     def submit(app: Any) -> Any:
-        svc.application_sign_authorisation(actor=clerk, application=app, signed_on=TODAY)
-        svc.application_submit(actor=clerk, application=app)
+        svc.application_sign_authorisation(actor=intake, application=app, signed_on=TODAY)
+        svc.application_submit(actor=intake, application=app)
         return app
 
     def to_review(app: Any) -> Any:
@@ -93,8 +95,11 @@ def town(make_household: Any, make_user: Any) -> dict[str, Any]:
     def to_notice(app: Any, start: dt.date) -> Any:
         to_review(app)
         svc.application_record_village_review(
-            actor=clerk, application=app, held_on=start, participants=9, agreed=9, notice_start=start
+            actor=intake, application=app, held_on=TODAY, participants=9, agreed=9
         )
+        # The notice starts today by the server's clock; an older one is aged in the table.
+        days = PublicNotice.objects.get(application=app).end_date - TODAY
+        PublicNotice.objects.filter(application=app).update(start_date=start, end_date=start + days)
         return app
 
     apps = {

@@ -127,7 +127,7 @@ def test_the_auditor_sees_recent_denials_and_reveals(town):
 
 
 def test_the_sysadmin_sees_the_accounts_and_only_it_may_open_the_list(town):
-    assert _counts(town["staff"]["admin"])["users"] == 9
+    assert _counts(town["staff"]["admin"])["users"] == 10  # the nine staff and the second (intake) clerk
     assert client_for(town["staff"]["admin"]).get("/users/").status_code == 200
     assert client_for(town["staff"]["clerk"]).get("/users/").status_code == 403
 
