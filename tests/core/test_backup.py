@@ -8,6 +8,8 @@ import shutil
 import subprocess
 import sys
 
+from tests.screening.test_at_rest import scan
+
 QUERY = (
     "import json;from minzheng.people.models import Person;from minzheng.benefits.models import Enrolment;"
     "from minzheng.audit.services import audit_verify;from django.conf import settings;"
@@ -44,6 +46,9 @@ def test_a_backup_restores_to_a_system_that_answers_identically(tmp_path):
     assert setup.returncode == 0, setup.stderr
     before = json.loads(_run(env, "shell", "-c", QUERY).stdout.strip().splitlines()[-1])
     assert before["persons"] == 400 and before["audit_ok"] and before["snapshots"]
+    # The demo's generated departmental files (IDs in clear) never stay in the data directory.
+    assert not any("demo" in p for p in before["snapshots"])
+    assert scan(tmp_path / "data" / "snapshots")[0] == {}
     out = tmp_path / "backup"
     assert _run(env, "backup", "--out", str(out)).returncode == 0
     (tmp_path / "data" / "minzheng.sqlite3").unlink()

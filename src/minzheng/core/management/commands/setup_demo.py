@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from minzheng.accounts.demo import demo_users_create
@@ -47,12 +47,15 @@ class Command(BaseCommand):
             self.stdout.write("演示账号已存在（密码见首次运行时的输出；可用 minzheng changepassword 重置）")
 
     def _load_city(self, options: dict[str, Any]) -> None:
+        # The generated departmental files hold ID numbers in clear, as a department delivers them: they
+        # live in a private temporary folder only while imported, never in the data directory.
+        with tempfile.TemporaryDirectory(prefix="minzheng-demo-") as tmp:
+            self._generate_and_import(options, Path(tmp))
+
+    def _generate_and_import(self, options: dict[str, Any], out: Path) -> None:
         month = _previous_month(dt.date.today())  # noqa: DTZ011 - calendar month of the local office
-        out = Path(settings.SNAPSHOT_DIR) / "demo"
         summary = generate_city(persons=options["persons"], seed=options["seed"], out_dir=out, month=month)
-        self.stdout.write(
-            f"已生成演示城市快照 {out / month}：{summary.get('persons', options['persons'])} 人"
-        )
+        self.stdout.write(f"已生成演示城市快照：{summary.get('persons', options['persons'])} 人")
         imported = snapshot_import(actor=None, source_dir=out / month)
         self.stdout.write(imported.message)
         result = people_import_snapshot(snapshot=out / month)
