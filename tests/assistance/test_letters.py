@@ -248,3 +248,21 @@ def test_simultaneous_letters_of_one_office_get_distinct_numbers(transactional_d
     for t in threads:
         t.join()
     assert sorted(serials) == [1, 2, 3, 4]
+
+
+def test_the_case_page_shows_a_temporary_grant_as_paid_once_and_the_letter_number_has_its_issuer(
+    make_household, staff
+):
+    from django.test import Client
+
+    from minzheng.audit.models import AuditLog
+
+    decision = _temporary(make_household, staff)
+    c = Client()
+    c.force_login(staff["approver"])
+    page = c.get(f"/assistance/{decision.application_id}/").content.decode()
+    section = page.split('id="decision"')[1].split("</section>")[0]
+    assert "一次性发放" in section and "元/月" not in section
+    assert c.get(f"/assistance/{decision.application_id}/letter.pdf").status_code == 200
+    numbered = AuditLog.objects.filter(target_type__contains="document_number").order_by("-seq").first()
+    assert numbered is not None and numbered.actor_id == staff["approver"].pk

@@ -432,7 +432,7 @@ def application_letter(request: HttpRequest, application_id: int) -> HttpRespons
     if decision is None:
         messages.error(request, _("该申请尚未作出决定，没有告知书"))
         return redirect("application-detail", app.pk)
-    response = HttpResponse(decision_letter(decision), content_type="application/pdf")
+    response = HttpResponse(decision_letter(decision, actor=request.user), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="decision-{decision.pk}.pdf"'
     return response
 
@@ -604,7 +604,7 @@ def review_letter_pdf(request: HttpRequest, review_id: int) -> HttpResponse:
     if not review.outcome:
         messages.error(request, _("该核查尚无结论"))
         return redirect("reviews")
-    return HttpResponse(review_letter(review), content_type="application/pdf")
+    return HttpResponse(review_letter(review, actor=request.user), content_type="application/pdf")
 
 
 @login_required
