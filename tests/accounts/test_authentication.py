@@ -344,3 +344,28 @@ def test_the_token_lists_cost_the_same_few_queries_however_many_tokens(
         assert admin.get("/account/tokens/all/").content.decode().count("c11") == 1
     with django_assert_max_num_queries(8):
         assert mine.get("/account/tokens/").content.decode().count("/revoke/") == 12
+
+
+def test_a_user_changes_their_password_on_the_page_and_their_tokens_die(make_user):
+    from django.test import Client
+
+    from minzheng.accounts.models import ApiToken
+
+    user = make_user("township_clerk", "370811001", password="Old-pass-word-1")
+    ApiToken.objects.create(
+        user=user, key_hash="x" * 64, prefix="abcd1234", expires_at=timezone.now() + dt.timedelta(days=1)
+    )
+    c = Client()
+    c.force_login(user)
+    r = c.post("/account/password/", {"old": "wrong", "new": "N3w-pass-word!", "again": "N3w-pass-word!"})
+    assert "原密码不正确" in r.content.decode()
+    r = c.post("/account/password/", {"old": "Old-pass-word-1", "new": "N3w-pass-word!", "again": "other"})
+    assert "不一致" in r.content.decode()
+    r = c.post(
+        "/account/password/", {"old": "Old-pass-word-1", "new": "N3w-pass-word!", "again": "N3w-pass-word!"}
+    )
+    assert r.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("N3w-pass-word!")
+    assert not ApiToken.objects.filter(user=user, revoked=False).exists()
+    assert c.get("/").status_code == 200  # this session stays signed in
