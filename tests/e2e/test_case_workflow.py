@@ -215,3 +215,45 @@ def test_a_review_stops_a_benefit_and_the_county_reverses_it_on_escalation(
     page.goto(app_url)
     assert "保障中" in page.inner_text("#state")
     assert "已办结" in page.inner_text("#history")
+
+
+def test_a_temporary_grant_is_decided_at_once_and_its_letter_says_paid_once_with_no_steps_it_skipped(
+    clerk: Any, live_server: Any, browser_page: Any, tmp_path: Any
+) -> None:
+    import shutil
+    import subprocess
+
+    officers = _officers()
+    hh, _ = family("E2ETMP", [("冯建国", "head", dt.date(1968, 2, 2), "M", "51")])
+    base, page = live_server.url, browser_page
+
+    login(page, base, "clerk")
+    page.goto(f"{base}/assistance/new/{hh.pk}/")
+    page.select_option("#programme", "temporary")
+    page.select_option("select[name=emergency_kind]", "urgent")
+    page.fill("input[name=amount_requested]", "1500")
+    page.fill("textarea[name=emergency_description]", "房屋失火，生活用品全部损毁")
+    page.click("#create-application")
+    page.wait_for_selector("#do-submit")
+    page.click("#do-submit")
+    app_url = page.url
+
+    login(page, base, "approver")
+    page.goto(app_url)
+    page.check("#outcome-grant")
+    page.click("#do-decide")
+    page.wait_for_selector("#decision")
+    decision = page.inner_text("#decision")
+    assert "一次性发放" in decision and "元/月" not in decision
+    letter = page.context.request.get(base + page.get_attribute("#letter", "href"))
+    assert letter.ok and letter.body().startswith(b"%PDF")
+    assert officers["approver"].username == "approver"
+    if shutil.which("pdftotext"):  # CI installs poppler-utils; read the letter as a citizen would
+        pdf = tmp_path / "letter.pdf"
+        pdf.write_bytes(letter.body())
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout  # noqa: S607
+        flat = "".join(text.split())
+        assert "一次性发放" in flat and "按月发放" not in flat
+        for skipped in ("入户调查", "民主评议", "公示"):
+            assert skipped not in flat
+        assert "〔" in flat and "行政复议" in flat and "行政诉讼" in flat
