@@ -271,6 +271,10 @@ def _audit_filters(data: Any) -> tuple[dict[str, Any], list[str]]:
         except ValueError:
             filters[key] = None
             errors.append(f"{label}“{raw[:20]}”不是有效日期，请按YYYY-MM-DD填写")
+        # The log starts with the platform; year 1 or 9999 would overflow the Beijing-time bounds.
+        if filters[key] and not dt.date(2000, 1, 1) <= filters[key] <= dt.date(9000, 1, 1):
+            filters[key] = None
+            errors.append(f"{label}“{raw[:20]}”超出有效范围")
     if filters["date_from"] and filters["date_to"] and filters["date_from"] > filters["date_to"]:
         errors.append("起始日期不能晚于截止日期")
         filters["date_from"] = filters["date_to"] = None
