@@ -406,6 +406,16 @@ def test_a_grant_against_a_no_match_report_needs_reasons_and_a_second_approver(m
     age_notice(app)
     with pytest.raises(ValidationError, match="不采纳核对结论"):
         svc.application_decide(actor=staff["approver"], application=app, outcome="grant")
+    with pytest.raises(ValidationError, match="已被他人处理"):  # a stale page parks no proposal
+        svc.application_decide(
+            actor=staff["approver"],
+            application=app,
+            outcome="grant",
+            override=True,
+            override_reasons="工资为一次性补发",
+            expected_version=app.version - 1,
+        )
+    assert not SecondApproval.objects.exists()
     proposal = svc.application_decide(
         actor=staff["approver"],
         application=app,

@@ -202,3 +202,6 @@ def test_the_village_assistants_pages_fit_a_phone(
     assert page.evaluate(width) <= 390
     assert page.is_visible("#export-xlsx")
     _shot(page, "desk-mobile-search")
+    for path in ("/monitoring/", "/assistance/", "/policy/"):  # the worklists a village worker opens
+        page.goto(f"{live_server.url}{path}")
+        assert page.evaluate(width) <= 390, path

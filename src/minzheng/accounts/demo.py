@@ -67,6 +67,8 @@ def demo_users_create() -> list[tuple[str, str, str, str]]:
     plan = [
         ("cunxieli", Role.VILLAGE_ASSISTANT, _busiest_village(town.code).code, "村协理员"),
         ("xiangzhen", Role.TOWNSHIP_CLERK, town.code, "乡镇经办"),
+        # 受理 and 核对 are different people (经办与审核分离): the township's second clerk does the 核对
+        ("hedui", Role.TOWNSHIP_CLERK, town.code, "乡镇核对员"),
         ("xiangzhen2", Role.TOWNSHIP_CLERK, other_town.code, "乡镇经办（兖州）"),
         ("shenpi", Role.TOWNSHIP_APPROVER, town.code, "乡镇审批"),
         ("xianji", Role.COUNTY_OFFICER, "370811", "县级"),

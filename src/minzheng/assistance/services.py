@@ -855,6 +855,9 @@ def application_decide(
             )
         if application.second_approvals.filter(confirmed_by__isnull=True).exists():
             raise ValidationError("已有待第二人审批的决定")
+        if expected_version is not None and expected_version != application.version:
+            # A stale page would park a proposal that can never be confirmed: refuse it now.
+            raise ValidationError("该申请已被他人处理或已变更，请刷新后重试")
         proposal = SecondApproval.objects.create(
             kind="decision",
             application=application,
@@ -864,7 +867,7 @@ def application_decide(
                 "reasons": reasons,
                 "override_reasons": override_reasons,
                 "report": against.pk,
-                "version": application.version if expected_version is None else expected_version,
+                "version": application.version,
             },
             proposed_by=actor,
         )
