@@ -60,3 +60,9 @@ def test_a_denial_rolled_back_is_written_again_even_when_another_row_took_its_ke
     audit_record(actor=clerk, event_type=AuditEvent.UPDATE, target_type="other")  # may reuse the key
     assert flush_denials() == 1
     assert AuditLog.objects.filter(event_type=AuditEvent.DENIED, target_id="payroll:2").count() == 1
+
+
+def test_every_permission_has_a_chinese_label_for_the_people_who_read_the_log() -> None:
+    from minzheng.accounts.permissions import LABELS
+
+    assert set(LABELS) == set(PERMISSIONS)

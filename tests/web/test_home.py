@@ -118,12 +118,12 @@ def test_the_auditor_sees_recent_denials_and_reveals(town):
         target_type="payroll.freeze",
         region_code="370811",
         outcome="denied",
-        detail="拒绝：payroll.freeze",
+        detail="拒绝：审核冻结发放名册",
     )
     counts = _counts(town["staff"]["auditor"])
     assert counts["denials"] == 1 and "reveals" in counts
     body = client_for(town["staff"]["auditor"]).get("/").content.decode()
-    assert "拒绝：payroll.freeze" in _section(body, "denials")
+    assert "拒绝：审核冻结发放名册" in _section(body, "denials")
 
 
 def test_the_sysadmin_sees_the_accounts_and_only_it_may_open_the_list(town):

@@ -49,6 +49,31 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "users.manage": frozenset({R.SYSADMIN}),
 }
 
+# What a person reads for each permission (audit rows, the auditor's home, refusals).
+LABELS: dict[str, str] = {
+    "assistance.intake": "救助申请受理",
+    "people.transfer": "迁入（转移）申请",
+    "assistance.process": "救助申请经办（核对、入户调查）",
+    "assistance.decide": "救助审批",
+    "assistance.escalation_decide": "提级复审决定",
+    "assistance.escalation_request": "申请提级复审",
+    "assistance.objection_resolve": "公示异议处理",
+    "verification.read": "查看核对报告",
+    "payroll.view": "查看发放名册",
+    "payroll.generate": "生成发放名册",
+    "payroll.freeze": "审核冻结发放名册",
+    "payroll.adjust": "发放更正",
+    "payroll.bank_file": "下载银行代发文件",
+    "payroll.adjust_approve": "复核发放更正",
+    "payee.set": "登记收款账户",
+    "payee.approve": "复核他人名下收款账户",
+    "policy.propose": "提出政策参数调整",
+    "policy.approve": "复核政策参数调整",
+    "exchange.import": "导入数据交换快照",
+    "audit.read": "查阅审计日志",
+    "users.manage": "管理用户与令牌",
+}
+
 _pending = threading.local()
 
 

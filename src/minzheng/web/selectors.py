@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import Cast, Substr
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
@@ -326,7 +327,7 @@ def _audit(event: str, key: str, title: Any) -> Callable[[Any, dt.date], Todo]:
                 Item(
                     label=f"{e.actor_name or '—'} · {e.detail or e.target_type}",
                     url=_url("audit-log", event=event),
-                    note=f"{e.created_at:%m-%d %H:%M}",
+                    note=f"{timezone.localtime(e.created_at):%m-%d %H:%M}",  # Beijing time
                 )
                 for e in qs[:LIST_LENGTH]
             ],
