@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
 
@@ -51,7 +51,10 @@ def payroll_runs_for_actor(*, actor: Any) -> QuerySet[PayrollRun]:
     prefix = actor_prefix(actor)
     if prefix is None or not can(actor, "payroll.view"):
         return PayrollRun.objects.none()
-    qs = PayrollRun.objects.select_related("generated_by", "checked_by")
+    county_name = Region.objects.filter(code=OuterRef("county_code")).values("name")[:1]
+    qs = PayrollRun.objects.select_related("generated_by", "checked_by").annotate(
+        county_name=Subquery(county_name)  # the roll's county by name, in the same query
+    )
     if len(prefix) >= 6:
         return qs.filter(county_code=prefix[:6]).order_by("-month")
     return qs.filter(county_code__startswith=prefix).order_by("-month", "county_code")
