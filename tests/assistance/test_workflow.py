@@ -184,6 +184,8 @@ def test_an_objection_rejected_with_the_objector_informed_lets_the_decision_go_o
     )
     with pytest.raises(ValidationError, match="未处理的异议"):
         svc.application_decide(actor=staff["approver"], application=app, outcome="grant")
+    acts = sel.application_actions(actor=staff["approver"], application=app)
+    assert "resolve_objection" in acts and "decide" not in acts  # no control that would be refused
     with pytest.raises(ValidationError, match="告知"):
         svc.objection_resolve(
             actor=staff["approver"], objection=objection, action="reject", resolution="车已报废"

@@ -151,14 +151,16 @@ def application_actions(*, actor: Any, application: Application) -> set[str]:
     escalation_open = state == State.CLOSED and app.escalations.filter(county_decision__isnull=True).exists()
     if escalation_open and can(actor, "assistance.escalation_decide", region_code=region):
         acts.add("edit_declared")
-    if (
+    open_objections = (
         state == State.PUBLIC_NOTICE
-        and can(actor, "assistance.objection_resolve", region_code=region)
         and Objection.objects.filter(notice__application=app, upheld__isnull=True).exists()
-    ):
+    )
+    if open_objections and can(actor, "assistance.objection_resolve", region_code=region):
         acts.add("resolve_objection")
     if can(actor, "assistance.decide", region_code=region):
-        decidable = state == State.PUBLIC_NOTICE or (state == State.SUBMITTED and temporary) or failed_vote
+        # No decision is offered while an objection of the notice is still open (it would be refused).
+        notice_ready = state == State.PUBLIC_NOTICE and not open_objections
+        decidable = notice_ready or (state == State.SUBMITTED and temporary) or failed_vote
         if decidable and pending is None:
             acts.add("decide")
         if pending is not None and pending.proposed_by_id != getattr(actor, "pk", None):
