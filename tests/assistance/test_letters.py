@@ -266,3 +266,16 @@ def test_the_case_page_shows_a_temporary_grant_as_paid_once_and_the_letter_numbe
     assert c.get(f"/assistance/{decision.application_id}/letter.pdf").status_code == 200
     numbered = AuditLog.objects.filter(target_type__contains="document_number").order_by("-seq").first()
     assert numbered is not None and numbered.actor_id == staff["approver"].pk
+
+
+def test_a_review_decided_by_the_county_is_issued_by_the_county_bureau(make_household, staff):
+    decision = _dibao(make_household, staff)
+    from minzheng.benefits.models import Enrolment
+
+    enrolment = Enrolment.objects.get(source_id=str(decision.pk))
+    review = svc.review_open(actor=staff["clerk"], enrolment=enrolment, due_date=TODAY)
+    review = svc.review_decide(
+        actor=staff["county"], review=review, outcome="continue", reasons="家庭情况无变化"
+    )
+    text = review_letter_document(review).plain_text
+    assert "任城区民政局" in text and "王邹街道办事处" not in text

@@ -211,7 +211,10 @@ def review_letter_document(review: Review, *, actor: Any = None) -> ChineseDocum
 
 def _review_letter(review: Review, actor: Any) -> ChineseDocument:
     e = review.enrolment
-    office = issuing_office(region_code=review.region_code, level="township")
+    # The office that decided the review issues its letter: a county officer's stop is the county's.
+    decider_region = getattr(getattr(review.decided_by, "region", None), "code", "")
+    level = "county" if decider_region and len(decider_region) <= 6 else "township"
+    office = issuing_office(region_code=review.region_code, level=level)
     decided_on = beijing_date(review.decided_at or timezone.now())
     number = document_number_issue(
         actor=actor,
