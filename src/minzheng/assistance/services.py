@@ -445,9 +445,7 @@ def application_add_document(
         raise ValidationError("文件为空")
     ext = _real_extension(upload)
     # The stored name is ours (never the sender's, which may hold an ID number); the shown one is redacted.
-    # redact() leaves a number followed by "." alone (decimals), so the stem is redacted on its own.
-    stem, dot, suffix = (upload.name or "").rpartition(".")
-    original = (redact(stem) + dot + redact(suffix) if dot else redact(suffix))[:200]
+    original = redact(upload.name or "")[:200]
     upload.name = f"{kind}{ext}"
     doc = Document.objects.create(
         application=application, kind=kind, file=upload, original_name=original, uploaded_by=actor

@@ -74,7 +74,6 @@ from .validation import (
     mask_ids,
     parquet_columns,
     read_batches,
-    redact_parts,
     target_schema,
     validate_batch,
 )
@@ -481,8 +480,8 @@ def _actor_fields(actor: Any) -> tuple[Any, str]:
 def _scrub(result: ImportResult) -> None:
     """Errors and warnings echo names and values from the delivered files (manifest entries, file names,
     cells): ID and card numbers masked before they reach the database, the audit log or a page."""
-    result.errors = [redact_parts(e) for e in result.errors]
-    result.warnings = [redact_parts(w) for w in result.warnings]
+    result.errors = [redact(e) for e in result.errors]
+    result.warnings = [redact(w) for w in result.warnings]
 
 
 @transaction.atomic
@@ -889,7 +888,7 @@ def _clean_incoming(*, now: float | None = None) -> None:
 def _safe_file_name(name: str | None) -> str:
     """The uploaded file's name for the page and the audit row, with ID and card numbers masked."""
     base = Path(str(name or "snapshot.zip")).name or "snapshot.zip"
-    return redact_parts(base)[:255]
+    return redact(base)[:255]
 
 
 def _save_upload(archive: File[Any], target: Path) -> None:
@@ -1122,7 +1121,7 @@ def _job_finish(job: ImportJob, outcome: dict[str, Any]) -> None:
 def _job_finish_id(job_id: int, outcome: dict[str, Any]) -> None:
     for key in ("message", "error"):
         if isinstance(outcome.get(key), str):
-            outcome = {**outcome, key: redact_parts(outcome[key])}
+            outcome = {**outcome, key: redact(outcome[key])}
     ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.RUNNING).update(
         stage=JOB_DONE,
         progress=1.0,

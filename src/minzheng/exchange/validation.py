@@ -574,12 +574,6 @@ def mask_ids(ids: pa.Array) -> pa.Array:
     return pc.if_else(pc.less(n, 10), pc.binary_repeat("*", n), masked)
 
 
-def redact_parts(text: str) -> str:
-    """core.pii.redact on each dot-separated part: an ID written next to a dot ("<ID>.zip", "<ID>.00") is
-    masked too, whatever redact's own boundaries."""
-    return ".".join(redact(part) for part in text.split("."))
-
-
 def _redacted(values: pa.Array) -> pa.Array:
     """Echoed values with ID and bank-card numbers masked (core.pii.redact); only values holding a run of
     13+ digits can hold one, so the Python call is made for those alone."""
@@ -591,7 +585,7 @@ def _redacted(values: pa.Array) -> pa.Array:
         return values
     texts = values.to_pylist()
     for i in np.flatnonzero(suspect):
-        texts[i] = redact_parts(texts[i])
+        texts[i] = redact(texts[i])
     return pa.array(texts, pa.string())
 
 
