@@ -20,6 +20,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # 社会救助 case work
     "assistance.intake": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK}),
     "people.transfer": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK}),
+    "people.register_unidentified": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK, R.COUNTY_OFFICER}),
+    "people.merge": frozenset({R.TOWNSHIP_CLERK, R.COUNTY_OFFICER}),
+    "people.merge_approve": frozenset({R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER}),
     "assistance.process": frozenset({R.TOWNSHIP_CLERK}),
     "assistance.decide": frozenset({R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER}),
     "assistance.escalation_decide": frozenset({R.COUNTY_OFFICER}),
@@ -53,6 +56,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 LABELS: dict[str, str] = {
     "assistance.intake": "救助申请受理",
     "people.transfer": "迁入（转移）申请",
+    "people.register_unidentified": "登记无身份人员",
+    "people.merge": "提出无身份人员身份合并",
+    "people.merge_approve": "复核无身份人员身份合并",
     "assistance.process": "救助申请经办（核对、入户调查）",
     "assistance.decide": "救助审批",
     "assistance.escalation_decide": "提级复审决定",

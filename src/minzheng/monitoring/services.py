@@ -69,7 +69,8 @@ def enrolments_export(*, path: Path, keyed: bool = True) -> int:
     so nothing is decrypted and no ID number reaches the file; otherwise (a raw delivered snapshot, as in
     the engine's tests) as the decrypted ID number."""
     rows = list(
-        Enrolment.objects.values_list(
+        # Unidentified persons (no ID, a temporary number) are never in a snapshot nor screened.
+        Enrolment.objects.filter(person__id_hash__isnull=False).values_list(
             "person__id_hash" if keyed else "person__id_number_enc",
             "household__number",
             "programme",
@@ -250,10 +251,11 @@ def _alert_identities(snapshot_dir: Path, ids: set[str]) -> tuple[dict[str, str]
             hashes[key], masked[key] = h.hex(), m
     missing = ids - hashes.keys()
     if missing:
-        for person in Person.objects.filter(enrolments__isnull=False).distinct():
-            key = key_of_hash(person.id_hash)
+        for person in Person.objects.filter(enrolments__isnull=False, id_hash__isnull=False).distinct():
+            id_hash = person.id_hash or ""  # never empty here (filtered), typed optional for the unidentified
+            key = key_of_hash(id_hash)
             if key in missing:
-                hashes[key], masked[key] = person.id_hash, person.id_masked
+                hashes[key], masked[key] = id_hash, person.id_masked
     for key in ids - hashes.keys():  # neither registered nor enrolled: a key only
         hashes[key], masked[key] = "", ""
     return hashes, masked

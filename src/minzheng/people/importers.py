@@ -113,10 +113,10 @@ def people_import_snapshot(*, snapshot: Path, actor: Any = None, batch_size: int
     newly_dead = [
         p
         for p in Person.objects.filter(id_hash__in=list(died_on), is_alive=True)
-        if died_on[p.id_hash] >= p.birth_date
+        if died_on[p.id_hash or ""] >= p.birth_date
     ]
     for p in newly_dead:
-        p.is_alive, p.death_date = False, died_on[p.id_hash]
+        p.is_alive, p.death_date = False, died_on[p.id_hash or ""]
     Person.objects.bulk_update(newly_dead, ["is_alive", "death_date"], batch_size=batch_size)
     dead = len(newly_dead)
     summary = {

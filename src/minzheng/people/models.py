@@ -28,10 +28,17 @@ class Relation(models.TextChoices):
 
 class Person(models.Model):
     """A resident. The ID number and phone are encrypted at rest; `id_hash` (keyed HMAC) finds a person by
-    exact ID without decrypting anything. Birth date and sex are derived from the ID and cross-checked."""
+    exact ID without decrypting anything. Birth date and sex are derived from the ID and cross-checked.
 
-    id_number_enc = models.TextField("身份证号（密文）")
-    id_hash = models.CharField("身份证号索引", max_length=64, unique=True)
+    A person found without papers (a vagrant, a child not yet registered) is a Person too, so enrolments,
+    cases and audit rows can name them like anyone else: no ID (`id_hash` NULL) but a temporary number
+    (`temp_number`, issued by `unidentified_register`), with the rest in `UnidentifiedRecord`. Exactly one
+    of the two is set (constraint). Only identified persons are exported to the engine or screened."""
+
+    id_number_enc = models.TextField("身份证号（密文）", blank=True, default="")
+    # NULL (not "") for the unidentified: a unique column admits many NULLs.
+    id_hash = models.CharField("身份证号索引", max_length=64, unique=True, null=True, blank=True)
+    temp_number = models.CharField("临时编号", max_length=24, unique=True, null=True, blank=True)
     id_tail = models.CharField("身份证号后4位", max_length=4, default="")
     name = models.CharField("姓名", max_length=64, db_index=True)
     sex = models.CharField("性别", max_length=1, choices=Sex.choices)
@@ -72,18 +79,31 @@ class Person(models.Model):
                 condition=Q(death_date__isnull=True) | Q(death_date__gte=models.F("birth_date")),
                 name="person_death_after_birth",
             ),
+            models.CheckConstraint(
+                condition=Q(id_hash__isnull=False, temp_number__isnull=True)
+                | Q(id_hash__isnull=True, temp_number__isnull=False),
+                name="person_has_id_or_temp_number",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.id_masked}）"
 
     @property
+    def is_identified(self) -> bool:
+        return self.id_hash is not None
+
+    @property
     def id_number(self) -> str:
-        """Plain value. Call only through an audited reveal or a service that needs it."""
+        """Plain value ("" when unidentified). Only through an audited reveal or a service that needs it."""
         return crypto.decrypt(self.id_number_enc)
 
     @property
     def id_masked(self) -> str:
+        """The masked ID; for an unidentified person the temporary number (LS…, never ID-shaped), so every
+        list that shows a person's number still tells people apart."""
+        if self.temp_number and not self.id_hash:
+            return self.temp_number
         return mask_id_number(self.id_number)
 
     @property
@@ -181,3 +201,75 @@ class TransferRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.id_masked}）迁入申请"
+
+
+class UnidentifiedKind(models.TextChoices):
+    VAGRANT = "vagrant", "流浪乞讨人员"
+    CHILD = "child", "未登记户口儿童"
+    OTHER = "other", "其他身份不明人员"
+
+
+class UnidentifiedRecord(models.Model):
+    """无身份人员登记: what was known when a person without papers was found, and what became of the
+    record. The photo is stored under MEDIA_ROOT (never served statically) and read only through the
+    scoped, audited photo view. A merge is made by one officer (`people.merge`) and checked by another
+    (`people.merge_approve`); once merged the record and its Person are read-only and point to the
+    identified person, whose page lists them, so nothing of the history is lost."""
+
+    person = models.OneToOneField(
+        Person, verbose_name="人员", on_delete=models.PROTECT, related_name="unidentified_record"
+    )
+    kind = models.CharField("类别", max_length=12, choices=UnidentifiedKind.choices)
+    estimated_age = models.PositiveSmallIntegerField("估计年龄")
+    description = models.TextField("体貌特征")
+    found_on = models.DateField("发现日期", db_index=True)
+    found_place = models.CharField("发现地点", max_length=200)
+    found_by = models.ForeignKey(
+        "accounts.User", verbose_name="发现登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    photo = models.FileField("照片", upload_to="unidentified/%Y/%m/", blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Make: an officer names the identified person; check: another approves, then `merged_into` is set.
+    merge_target = models.ForeignKey(
+        Person,
+        verbose_name="拟合并至",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    merge_requested_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    merge_requested_at = models.DateTimeField(null=True, blank=True)
+    merge_note = models.CharField("合并依据", max_length=300, blank=True, default="")
+    merged_into = models.ForeignKey(
+        Person,
+        verbose_name="已合并至",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+    )
+    merged_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "无身份人员登记"
+        verbose_name_plural = "无身份人员登记"
+        ordering = ["-found_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | Q(merge_target__isnull=True),
+                name="unidentified_merged_has_no_pending_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.temp_number}"
+
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None

@@ -3,16 +3,17 @@ access checkpoint per object type: out-of-region answers exactly like a missing 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from minzheng.accounts.scoping import scope
 from minzheng.core import crypto
 from minzheng.core.idnumber import normalize
 
-from .models import Household, Membership, Person, TransferRequest, TransferStatus
+from .models import Household, Membership, Person, TransferRequest, TransferStatus, UnidentifiedRecord
 
 
 def person_search(*, actor: Any, q: str = "", region_code: str = "") -> QuerySet[Person]:
@@ -23,6 +24,13 @@ def person_search(*, actor: Any, q: str = "", region_code: str = "") -> QuerySet
     if not q:
         return qs.order_by("id")
     value = normalize(q)
+    if value.startswith("LS"):
+        # A temporary number finds its record and, once merged, the identified person too.
+        return (
+            qs.filter(Q(temp_number=value) | Q(merged_records__person__temp_number=value))
+            .distinct()
+            .order_by("id")
+        )
     if len(value) == 18:
         return qs.filter(id_hash=crypto.blind_index(value)).order_by("id")
     if len(value) == 4 and value[:3].isdigit():
@@ -35,11 +43,17 @@ def person_search(*, actor: Any, q: str = "", region_code: str = "") -> QuerySet
 
 
 def person_get_for_actor(*, actor: Any, person_id: int) -> Person:
-    person = (
-        scope(Person.objects.select_related("hukou_region", "residence_region"), actor)
-        .filter(pk=person_id)
-        .first()
-    )
+    """In the actor's region, or a temporary record merged into a person in the actor's region (the
+    identified person's history stays reachable wherever the person was found)."""
+    qs = Person.objects.select_related("hukou_region", "residence_region")
+    person = scope(qs, actor).filter(pk=person_id).first()
+    if (
+        person is None
+        and scope(
+            UnidentifiedRecord.objects.filter(person_id=person_id), actor, field="merged_into__region_code"
+        ).exists()
+    ):
+        person = qs.filter(pk=person_id).first()
     if person is None:
         raise Http404("未找到该人员")
     return person
@@ -88,3 +102,68 @@ def transfer_requests_to_verify(*, actor: Any) -> QuerySet[TransferRequest]:
         actor,
         field="from_region_code",
     ).order_by("requested_at", "id")
+
+
+UNIDENTIFIED_STATUSES = {"open": "待识别", "pending": "合并待复核", "merged": "已合并"}
+
+
+def unidentified_search(
+    *,
+    actor: Any,
+    q: str = "",
+    region_code: str = "",
+    found_from: dt.date | None = None,
+    found_to: dt.date | None = None,
+    status: str = "",
+) -> QuerySet[UnidentifiedRecord]:
+    """无身份人员 in the actor's region: by temporary number (or its start), words of the description, the
+    place or the self-reported name; by region, date found and status."""
+    qs = scope(
+        UnidentifiedRecord.objects.select_related("person", "person__residence_region", "merged_into"),
+        actor,
+        field="person__region_code",
+    )
+    q = "".join(ch for ch in (q or "") if ch.isprintable()).strip()[:64]
+    if q:
+        value = normalize(q)
+        if value.startswith("LS"):
+            qs = qs.filter(person__temp_number__startswith=value)
+        else:
+            qs = qs.filter(
+                Q(description__contains=q) | Q(found_place__contains=q) | Q(person__name__contains=q)
+            )
+    if region_code:
+        qs = qs.filter(person__region_code__startswith=region_code)
+    if found_from:
+        qs = qs.filter(found_on__gte=found_from)
+    if found_to:
+        qs = qs.filter(found_on__lte=found_to)
+    if status == "open":
+        qs = qs.filter(merged_into__isnull=True, merge_target__isnull=True)
+    elif status == "pending":
+        qs = qs.filter(merge_target__isnull=False)
+    elif status == "merged":
+        qs = qs.filter(merged_into__isnull=False)
+    return qs.order_by("-found_on", "-id")
+
+
+def unidentified_record_of(*, person: Person) -> UnidentifiedRecord | None:
+    """The temporary record of an unidentified (or merged) person, with who asked and who approved."""
+    if person.temp_number is None:
+        return None
+    return (
+        UnidentifiedRecord.objects.select_related(
+            "found_by", "merge_target", "merge_requested_by", "merged_into", "merged_by"
+        )
+        .filter(person=person)
+        .first()
+    )
+
+
+def merged_records_of(*, person: Person) -> QuerySet[UnidentifiedRecord]:
+    """The temporary records merged into an identified person: its history while unidentified."""
+    return (
+        UnidentifiedRecord.objects.filter(merged_into=person)
+        .select_related("person", "person__residence_region")
+        .order_by("found_on", "id")
+    )

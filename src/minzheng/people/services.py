@@ -6,7 +6,9 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from minzheng.accounts.permissions import require
 from minzheng.accounts.scoping import in_scope
@@ -18,7 +20,18 @@ from minzheng.core.masking import mask_id_number
 from minzheng.core.spreadsheet import xlsx_bytes
 from minzheng.regions.models import Region, RegionLevel
 
-from .models import Household, HukouType, Membership, Person, Relation, TransferRequest, TransferStatus
+from .models import (
+    Household,
+    HukouType,
+    Membership,
+    Person,
+    Relation,
+    Sex,
+    TransferRequest,
+    TransferStatus,
+    UnidentifiedKind,
+    UnidentifiedRecord,
+)
 
 
 def _village(code: str, *, label: str) -> Region:
@@ -173,6 +186,11 @@ def household_add_member(
         in_scope(actor, household.region_code) and in_scope(actor, person.region_code)
     ):
         raise ValidationError("该家庭或人员不在您的管辖范围内")
+    if not person.is_identified:
+        # Households feed verification and the engine, which work on ID numbers: merge first.
+        raise ValidationError(
+            f"{person.name}（{person.temp_number}）尚未识别身份，请先合并至已登记人员再加入家庭"
+        )
     if not person.is_alive:
         raise ValidationError(f"{person.name}已死亡，不能加入家庭")
     if start_date < person.birth_date:
@@ -209,8 +227,24 @@ def household_add_member(
     return membership
 
 
+def person_check_writable(*, person: Person) -> None:
+    """Refuse any change to a temporary record that was merged into an identified person (read-only now);
+    other lines call this before writing against a person."""
+    record = (
+        UnidentifiedRecord.objects.filter(person_id=person.pk, merged_into__isnull=False)
+        .select_related("merged_into")
+        .first()
+    )
+    if record is not None and record.merged_into is not None:
+        into = record.merged_into
+        raise ValidationError(
+            f"临时记录{person.temp_number}已合并至{into.name}（{into.id_masked}），不能再修改"
+        )
+
+
 @transaction.atomic
 def person_record_death(*, actor: Any, person: Person, death_date: dt.date) -> Person:
+    person_check_writable(person=person)
     if death_date < person.birth_date:
         raise ValidationError("死亡日期不能早于出生日期")
     if actor is not None and not in_scope(actor, person.region_code):
@@ -246,6 +280,8 @@ def _reveal(*, actor: Any, person: Person, field: str, label: str, ip: str) -> N
 
 @transaction.atomic
 def person_reveal_id_number(*, actor: Any, person: Person, ip: str = "") -> str:
+    if not person.is_identified:
+        raise ValidationError(f"{person.name}尚未识别身份，没有身份证号（临时编号{person.temp_number}）")
     _reveal(actor=actor, person=person, field="id_number", label="身份证号", ip=ip)
     return person.id_number
 
@@ -409,3 +445,317 @@ def person_export_xlsx(*, actor: Any, q: str = "", region_code: str = "", ip: st
         ip=ip,
     )
     return content
+
+
+# ------------------------------------------------------------------ 无身份人员 (persons found without an ID)
+
+PHOTO_MAX_BYTES = 5 * 1024 * 1024  # a phone photo; larger files are refused, not resized
+PHOTO_MAGIC = {b"\xff\xd8\xff": ".jpg", b"\x89PNG\r\n\x1a\n": ".png"}
+PHOTO_EXTENSIONS = {".jpg": ".jpg", ".jpeg": ".jpg", ".png": ".png"}
+UNKNOWN_NAME = "无名氏"
+
+
+def _photo_extension(upload: UploadedFile) -> str:
+    """JPG or PNG by content (magic bytes) and by name, at most 5 MB; anything else is refused."""
+    size = upload.size or 0
+    if size == 0:
+        raise ValidationError("照片文件为空")
+    if size > PHOTO_MAX_BYTES:
+        raise ValidationError("照片不能超过5MB")
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    real = next((ext for magic, ext in PHOTO_MAGIC.items() if head.startswith(magic)), None)
+    name = upload.name or ""
+    named = PHOTO_EXTENSIONS.get("." + name.rsplit(".", 1)[-1].lower() if "." in name else "")
+    if real is None or named != real:
+        raise ValidationError("照片只能是JPG或PNG图片（按文件内容识别，改扩展名无效）")
+    return real
+
+
+def _next_temp_number(*, county: str, on: dt.date) -> str:
+    """LS + county + issue date + sequence, with dashes so no run of digits ever looks like an ID number
+    (LS370811-261130-0007). Unique by constraint; the sequence is per county and day."""
+    prefix = f"LS{county}-{on:%y%m%d}-"
+    last = (
+        Person.objects.filter(temp_number__startswith=prefix)
+        .order_by("-temp_number")
+        .values_list("temp_number", flat=True)
+        .first()
+    )
+    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    if seq > 9999:
+        raise ValidationError("本县（市、区）当日临时编号已用尽，请明日再登记")
+    return f"{prefix}{seq:04d}"
+
+
+def _parse_age(raw: Any) -> int | None:
+    text = str(raw if raw is not None else "").strip()
+    if not text.isdigit() or len(text) > 3:
+        return None
+    age = int(text)
+    return age if age <= 120 else None
+
+
+@transaction.atomic
+def unidentified_register(
+    *,
+    actor: Any,
+    kind: str,
+    region_code: str,
+    found_on: dt.date | None,
+    found_place: str,
+    description: str,
+    sex: str,
+    estimated_age: Any,
+    name: str = "",
+    photo: UploadedFile | None = None,
+) -> UnidentifiedRecord:
+    """登记无身份人员: a temporary number is issued and a Person (no ID) created with its record. Every
+    field is checked before anything is written; a refusal names each bad field (ValidationError keyed by
+    field) and saves nothing, the photo included."""
+    errors: dict[str, list[str]] = {}
+    region = Region.objects.filter(code=(region_code or "").strip()).first()
+    if region is None or region.level != RegionLevel.VILLAGE:
+        errors["region_code"] = ["请选择发现地所在的村(社区)"]
+    else:
+        require(
+            actor, "people.register_unidentified", region_code=region.code, target=f"region:{region.code}"
+        )
+    if kind not in UnidentifiedKind.values:
+        errors["kind"] = ["请选择人员类别"]
+    if sex not in Sex.values:
+        errors["sex"] = ["请选择性别"]
+    age = _parse_age(estimated_age)
+    if age is None:
+        errors["estimated_age"] = ["估计年龄须为0至120之间的整数"]
+    elif kind == UnidentifiedKind.CHILD and age >= 18:
+        errors["estimated_age"] = ["未登记户口儿童的估计年龄应小于18岁"]
+    today = timezone.localdate()
+    if found_on is None:
+        errors["found_on"] = ["请填写发现日期"]
+    elif found_on > today:
+        errors["found_on"] = ["发现日期不能晚于今天"]
+    elif found_on.year < 1950:
+        errors["found_on"] = ["发现日期不正确"]
+    found_place = (found_place or "").strip()
+    if not found_place or len(found_place) > 200:
+        errors["found_place"] = ["请填写发现地点（不超过200字）"]
+    description = (description or "").strip()
+    if len(description) < 4 or len(description) > 1000:
+        errors["description"] = ["请填写体貌特征（身高、体型、衣着、口音、明显标记等，4至1000字）"]
+    name = (name or "").strip()
+    if len(name) > 64:
+        errors["name"] = ["自报姓名不超过64个字"]
+    ext = ""
+    if photo is not None:
+        try:
+            ext = _photo_extension(photo)
+        except ValidationError as e:
+            errors["photo"] = e.messages
+    if errors:
+        raise ValidationError(errors)
+    assert region is not None and found_on is not None and age is not None  # noqa: S101 (checked above)
+    temp_number = _next_temp_number(county=region.code[:6], on=today)
+    person = Person(
+        temp_number=temp_number,
+        name=name or UNKNOWN_NAME,
+        sex=sex,
+        birth_date=dt.date(max(found_on.year - age, 1), 1, 1),  # estimated: the year only
+        hukou_type="",  # unknown until identified
+        hukou_code="",
+        residence_region=region,
+        region_code=region.code,
+    )
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:  # the same number issued meanwhile by a concurrent registration
+        raise ValidationError("临时编号冲突，请重新提交") from None
+    if photo is not None:
+        photo.name = f"{temp_number}{ext}"  # ours, never the sender's file name
+    record = UnidentifiedRecord.objects.create(
+        person=person,
+        kind=kind,
+        estimated_age=age,
+        description=description,
+        found_on=found_on,
+        found_place=found_place,
+        found_by=actor,
+        photo=photo or "",
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="person",
+        target_id=person.pk,
+        region_code=region.code,
+        new={"temp_number": temp_number, "kind": kind, "region": region.code, "photo": bool(photo)},
+    )
+    return record
+
+
+def _merge_refusal(*, record: UnidentifiedRecord, target: Person) -> str | None:
+    """Why `record` cannot be merged into `target` (None if it can): checked when asked and again when
+    approved, since the target may have died or been merged meanwhile."""
+    if record.merged_into is not None:
+        into = record.merged_into
+        return f"临时记录{record.person.temp_number}已合并至{into.name}（{into.id_masked}），不能重复合并"
+    if target.pk == record.person_id:
+        return "不能合并至本记录自身"
+    if not target.is_identified:
+        other = UnidentifiedRecord.objects.filter(person_id=target.pk).first()
+        if other is not None and other.merged_into_id is not None:
+            return f"{target.name}（{target.temp_number}）是已合并的临时记录，不能作为合并对象"
+        return "只能合并至已登记身份证号的人员"
+    if not target.is_alive:
+        return f"{target.name}（{target.id_masked}）已故，不能合并"
+    return None
+
+
+def _merge_target_for(*, actor: Any, id_number: str, new_person: dict[str, str] | None) -> Person:
+    """The identified person named by ID number: an existing one in the actor's region, or a new one from
+    `new_person` (name, hukou type and region) when the number is not registered anywhere."""
+    info = parse_id_number(id_number)
+    found = Person.objects.filter(id_hash=crypto.blind_index(info.id_number)).first()
+    if found is not None:
+        if not in_scope(actor, found.region_code):
+            raise ValidationError(NOT_IN_THIS_REGION)
+        return found
+    if not new_person:
+        raise ValidationError(
+            f"身份证号{mask_id_number(info.id_number)}尚未登记，请填写姓名、户口性质和户籍地以新登记该人员"
+        )
+    return person_create(
+        actor=actor,
+        id_number=info.id_number,
+        name=new_person.get("name", ""),
+        hukou_type=new_person.get("hukou_type", ""),
+        hukou_region_code=new_person.get("hukou_region_code", ""),
+        residence_region_code=new_person.get("residence_region_code") or None,
+    )
+
+
+@transaction.atomic
+def unidentified_merge_request(
+    *,
+    actor: Any,
+    record: UnidentifiedRecord,
+    id_number: str,
+    note: str,
+    new_person: dict[str, str] | None = None,
+) -> UnidentifiedRecord:
+    """身份合并（提出）: the officer names the identified person by ID number (creating them if not yet
+    registered); another officer approves (`unidentified_merge_approve`)."""
+    record = UnidentifiedRecord.objects.select_for_update().select_related("person").get(pk=record.pk)
+    person = record.person
+    require(actor, "people.merge", region_code=person.region_code, target=f"person:{person.pk}")
+    if record.merged_into_id is None and record.merge_target_id is not None:
+        raise ValidationError("该记录已有待复核的合并申请，请等待复核或由复核人退回")
+    note = (note or "").strip()
+    if not note or len(note) > 300:
+        raise ValidationError("请填写合并依据（如亲属辨认、指纹或DNA比对、寻亲公告回复），不超过300字")
+    if record.merged_into_id is not None:  # before creating anyone
+        raise ValidationError(_merge_refusal(record=record, target=person) or "")
+    target = _merge_target_for(actor=actor, id_number=id_number, new_person=new_person)
+    refusal = _merge_refusal(record=record, target=target)
+    if refusal:
+        raise ValidationError(refusal)
+    record.merge_target = target
+    record.merge_requested_by = actor
+    record.merge_requested_at = timezone.now()
+    record.merge_note = note
+    record.save(update_fields=["merge_target", "merge_requested_by", "merge_requested_at", "merge_note"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="person.merge",
+        target_id=person.pk,
+        region_code=person.region_code,
+        detail=f"提出将临时记录{person.temp_number}合并至人员#{target.pk}",
+        new={"target": target.pk, "id_number": target.id_masked, "note": note},
+    )
+    return record
+
+
+@transaction.atomic
+def unidentified_merge_approve(*, actor: Any, record: UnidentifiedRecord) -> UnidentifiedRecord:
+    """身份合并（复核）: a second officer, never the one who asked, approves; the record is then read-only
+    and points to the identified person. Nothing is re-pointed or deleted: the record's enrolments, cases
+    and audit rows stay on it and are reached from the identified person's page."""
+    record = UnidentifiedRecord.objects.select_for_update().select_related("person").get(pk=record.pk)
+    person = record.person
+    require(actor, "people.merge_approve", region_code=person.region_code, target=f"person:{person.pk}")
+    if record.merged_into_id is not None:
+        raise ValidationError(_merge_refusal(record=record, target=person) or "")
+    if record.merge_target_id is None:
+        raise ValidationError("该记录没有待复核的合并申请")
+    if record.merge_requested_by_id == getattr(actor, "pk", None):
+        raise ValidationError("身份合并须由另一名工作人员复核，不能复核本人提出的申请")
+    target = Person.objects.select_for_update().get(pk=record.merge_target_id)
+    require(actor, "people.merge_approve", region_code=target.region_code, target=f"person:{target.pk}")
+    refusal = _merge_refusal(record=record, target=target)
+    if refusal:
+        raise ValidationError(refusal)
+    record.merged_into = target
+    record.merge_target = None
+    record.merged_by = actor
+    record.merged_at = timezone.now()
+    record.save(update_fields=["merged_into", "merge_target", "merged_by", "merged_at"])
+    for subject, detail in (
+        (person, f"临时记录{person.temp_number}已合并至人员#{target.pk}"),
+        (target, f"合并临时记录{person.temp_number}（人员#{person.pk}）"),
+    ):
+        audit_record(
+            actor=actor,
+            event_type=AuditEvent.UPDATE,
+            target_type="person.merge",
+            target_id=subject.pk,
+            region_code=subject.region_code,
+            detail=detail,
+            new={"merged_into": target.pk, "temp_number": person.temp_number},
+        )
+    return record
+
+
+@transaction.atomic
+def unidentified_merge_reject(*, actor: Any, record: UnidentifiedRecord, reason: str) -> UnidentifiedRecord:
+    """The checker sends a merge request back (wrong person, weak evidence); the record stays open."""
+    record = UnidentifiedRecord.objects.select_for_update().select_related("person").get(pk=record.pk)
+    person = record.person
+    require(actor, "people.merge_approve", region_code=person.region_code, target=f"person:{person.pk}")
+    if record.merge_target_id is None:
+        raise ValidationError("该记录没有待复核的合并申请")
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 300:
+        raise ValidationError("请填写退回理由（不超过300字）")
+    old = {"target": record.merge_target_id}
+    record.merge_target = None
+    record.merge_requested_by = None
+    record.merge_requested_at = None
+    record.save(update_fields=["merge_target", "merge_requested_by", "merge_requested_at"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="person.merge",
+        target_id=person.pk,
+        region_code=person.region_code,
+        detail=f"退回合并申请：{reason}",
+        old=old,
+    )
+    return record
+
+
+@transaction.atomic
+def unidentified_photo_open(*, actor: Any, record: UnidentifiedRecord, ip: str = "") -> Any:
+    """Open the photo for viewing: the caller already scoped the record; every view is one audit row."""
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.REVEAL,
+        target_type="person.photo",
+        target_id=record.person_id,
+        region_code=record.person.region_code,
+        detail="查看无身份人员照片",
+        ip=ip,
+    )
+    return record.photo.open("rb")
