@@ -197,15 +197,17 @@ def test_merging_into_a_deceased_person_is_refused_even_if_they_died_after_the_r
 def test_merging_into_itself_or_into_another_temporary_record_is_refused(
     register, patrol, approver, make_person
 ):
-    from minzheng.people.services import _merge_refusal
+    from minzheng.people.services import unidentified_merge_refusal
 
     first = register()
     second = register()
-    assert "只能合并至已登记身份证号" in (_merge_refusal(record=second, target=first.person) or "")
-    assert "本记录自身" in (_merge_refusal(record=second, target=second.person) or "")
+    assert "只能合并至已登记身份证号" in (
+        unidentified_merge_refusal(record=second, target=first.person) or ""
+    )
+    assert "本记录自身" in (unidentified_merge_refusal(record=second, target=second.person) or "")
     _request(first, patrol, make_person())
     unidentified_merge_approve(actor=approver, record=first)
-    assert "已合并的临时记录" in (_merge_refusal(record=second, target=first.person) or "")
+    assert "已合并的临时记录" in (unidentified_merge_refusal(record=second, target=first.person) or "")
 
 
 def test_merging_into_a_person_not_yet_registered_creates_them(register, patrol, approver):
@@ -272,3 +274,28 @@ def test_a_merged_record_found_elsewhere_is_reachable_from_the_identified_person
     unidentified_merge_request(actor=officer, record=record, id_number=target.id_number, note="DNA比对")
     unidentified_merge_approve(actor=make_user("county_officer", "370811"), record=record)
     assert person_get_for_actor(actor=home, person_id=record.person_id) == record.person
+
+
+def test_an_enrolled_unidentified_person_never_reaches_the_engines_enrolment_file(
+    register, make_person, tmp_path
+):
+    import pyarrow.parquet as pq
+
+    from minzheng.benefits.services import enrolment_create
+    from minzheng.monitoring.services import enrolments_export
+
+    record = register()
+    known = make_person()
+    for person in (record.person, known):
+        enrolment_create(
+            actor=None,
+            programme="temporary",
+            person=person,
+            household=None,
+            amount=300,
+            first_month=dt.date(2026, 1, 1),
+        )
+    for keyed in (True, False):
+        path = tmp_path / f"enrolments-{keyed}.parquet"
+        assert enrolments_export(path=path, keyed=keyed) == 1
+        assert len(pq.read_table(path).column("id_number").to_pylist()) == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -167,3 +168,24 @@ def merged_records_of(*, person: Person) -> QuerySet[UnidentifiedRecord]:
         .select_related("person", "person__residence_region")
         .order_by("found_on", "id")
     )
+
+
+def merge_target_preview(*, actor: Any, id_number: str) -> Person | None:
+    """The identified person an ID number names, for the merge confirmation: the person if registered in
+    the actor's region, None if not registered anywhere (the merge will register them); the same answer
+    as the registry's for a number held by another region, so nothing is learnt about other regions."""
+    from minzheng.core.idnumber import parse_id_number
+
+    from .services import NOT_IN_THIS_REGION
+
+    info = parse_id_number(id_number)
+    found = (
+        Person.objects.select_related("residence_region")
+        .filter(id_hash=crypto.blind_index(info.id_number))
+        .first()
+    )
+    if found is None:
+        return None
+    if not scope(Person.objects.filter(pk=found.pk), actor).exists():
+        raise ValidationError(NOT_IN_THIS_REGION)
+    return found

@@ -595,7 +595,7 @@ def unidentified_register(
     return record
 
 
-def _merge_refusal(*, record: UnidentifiedRecord, target: Person) -> str | None:
+def unidentified_merge_refusal(*, record: UnidentifiedRecord, target: Person) -> str | None:
     """Why `record` cannot be merged into `target` (None if it can): checked when asked and again when
     approved, since the target may have died or been merged meanwhile."""
     if record.merged_into is not None:
@@ -656,9 +656,9 @@ def unidentified_merge_request(
     if not note or len(note) > 300:
         raise ValidationError("请填写合并依据（如亲属辨认、指纹或DNA比对、寻亲公告回复），不超过300字")
     if record.merged_into_id is not None:  # before creating anyone
-        raise ValidationError(_merge_refusal(record=record, target=person) or "")
+        raise ValidationError(unidentified_merge_refusal(record=record, target=person) or "")
     target = _merge_target_for(actor=actor, id_number=id_number, new_person=new_person)
-    refusal = _merge_refusal(record=record, target=target)
+    refusal = unidentified_merge_refusal(record=record, target=target)
     if refusal:
         raise ValidationError(refusal)
     record.merge_target = target
@@ -687,14 +687,14 @@ def unidentified_merge_approve(*, actor: Any, record: UnidentifiedRecord) -> Uni
     person = record.person
     require(actor, "people.merge_approve", region_code=person.region_code, target=f"person:{person.pk}")
     if record.merged_into_id is not None:
-        raise ValidationError(_merge_refusal(record=record, target=person) or "")
+        raise ValidationError(unidentified_merge_refusal(record=record, target=person) or "")
     if record.merge_target_id is None:
         raise ValidationError("该记录没有待复核的合并申请")
     if record.merge_requested_by_id == getattr(actor, "pk", None):
         raise ValidationError("身份合并须由另一名工作人员复核，不能复核本人提出的申请")
     target = Person.objects.select_for_update().get(pk=record.merge_target_id)
     require(actor, "people.merge_approve", region_code=target.region_code, target=f"person:{target.pk}")
-    refusal = _merge_refusal(record=record, target=target)
+    refusal = unidentified_merge_refusal(record=record, target=target)
     if refusal:
         raise ValidationError(refusal)
     record.merged_into = target

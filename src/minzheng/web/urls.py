@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from minzheng.accounts.views import otp_verify
+from minzheng.people import views as people_views
 
 from . import views
 
@@ -14,6 +15,15 @@ urlpatterns = [
     path("people/export.xlsx", views.person_export, name="person-export"),
     path("people/<int:person_id>/", views.person_detail, name="person-detail"),
     path("people/<int:person_id>/reveal/", views.person_reveal, name="person-reveal"),
+    path("people/unidentified/", people_views.unidentified_list, name="unidentified-list"),
+    path("people/unidentified/new/", people_views.unidentified_new, name="unidentified-new"),
+    path("people/<int:person_id>/photo/", people_views.unidentified_photo, name="unidentified-photo"),
+    path("people/<int:person_id>/merge/", people_views.unidentified_merge, name="unidentified-merge"),
+    path(
+        "people/<int:person_id>/merge/decide/",
+        people_views.unidentified_merge_decide,
+        name="unidentified-merge-decide",
+    ),
     path("households/new/", views.household_new, name="household-new"),
     path("people/transfer/", views.transfer_request_new, name="transfer-request-new"),
     path("households/<int:household_id>/", views.household_detail, name="household-detail"),

@@ -32,6 +32,7 @@ from minzheng.people.services import (
     person_reveal_id_number,
     transfer_request_create,
 )
+from minzheng.people.views import person_page_context
 from minzheng.regions.models import Region
 from minzheng.regions.selectors import region_children_for_actor
 
@@ -113,6 +114,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "membership": membership,
             "history": people.person_membership_history(person=person),
             "panels": panels,
+            **person_page_context(actor=user, person=person),  # 无身份人员: temporary record, merges
         },
     )
 
@@ -122,6 +124,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 def person_reveal(request: HttpRequest, person_id: int) -> HttpResponse:
     user = _user(request)
     person = people.person_get_for_actor(actor=user, person_id=person_id)
+    if not person.is_identified:  # no ID to reveal (the service refuses); the page never offers it
+        return HttpResponse(_("该人员尚未识别身份，没有身份证号"), status=400)
     value = person_reveal_id_number(actor=user, person=person, ip=client_ip(request))
     response = render(request, "people/_revealed.html", {"value": value})
     response["Cache-Control"] = "no-store"
