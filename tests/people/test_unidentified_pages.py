@@ -105,7 +105,11 @@ def test_the_merge_flow_confirms_side_by_side_then_a_second_officer_approves(
         f"/people/{record.person_id}/merge/",
         {"step": "preview", "id_number": target.id_number, "note": "女儿到站辨认"},
     ).content.decode()
-    assert 'id="merge-compare"' in preview and target.id_masked in preview and record.person.temp_number in preview
+    assert (
+        'id="merge-compare"' in preview
+        and target.id_masked in preview
+        and record.person.temp_number in preview
+    )
     assert preview.count(target.id_number) == 1  # only the typed value carried in the hidden field
     record.refresh_from_db()
     assert record.merge_target is None  # nothing asked yet
@@ -144,3 +148,68 @@ def test_an_out_of_region_village_cannot_be_chosen_by_a_crafted_post(patrol):
     response = _client(patrol).post("/people/unidentified/new/", _form(region_code=VILLAGE_B))
     assert response.status_code == 400 and "管辖范围" in response.content.decode()
     assert not UnidentifiedRecord.objects.exists()
+
+
+# ------------------------------------------------------------------------------------------------- API
+
+
+def test_the_api_registers_reads_and_merges_with_make_and_check(patrol, make_user, make_person):
+    c = _client(patrol)
+    form = _form(estimated_age="60")
+    created = c.post("/api/v1/people/unidentified", {**form, "photo": photo()})
+    assert created.status_code == 200, created.content
+    out = created.json()
+    assert out["temp_number"].startswith("LS370811-") and out["status"] == "open" and out["has_photo"]
+    pid = out["person_id"]
+    assert c.get(f"/api/v1/people/unidentified/{pid}").json()["description"] == form["description"]
+    assert c.get(f"/api/v1/people/{pid}").json()["temp_number"] == out["temp_number"]
+    target = make_person(name="吴九")
+    asked = c.post(
+        f"/api/v1/people/unidentified/{pid}/merge",
+        {"id_number": target.id_number, "note": "指纹比对"},
+        content_type="application/json",
+    )
+    assert asked.json()["status"] == "pending"
+    own = c.post(
+        f"/api/v1/people/unidentified/{pid}/merge/decision",
+        {"approve": True},
+        content_type="application/json",
+    )
+    assert own.status_code == 400 and "只有" in own.json()["detail"]
+    checker = _client(make_user("township_approver", "370811001"))
+    done = checker.post(
+        f"/api/v1/people/unidentified/{pid}/merge/decision",
+        {"approve": True},
+        content_type="application/json",
+    ).json()
+    assert done["status"] == "merged" and done["merged_into_id"] == target.pk
+    assert done["merged_into_id_number"] == target.id_masked
+    twice = c.post(
+        f"/api/v1/people/unidentified/{pid}/merge",
+        {"id_number": target.id_number, "note": "再次"},
+        content_type="application/json",
+    )
+    assert twice.status_code == 400 and "不能重复合并" in twice.json()["detail"]
+
+
+def test_the_api_refuses_bad_input_in_chinese_and_saves_nothing(patrol):
+    c = _client(patrol)
+    bad = c.post("/api/v1/people/unidentified", {**_form(), "photo": photo("a.png", b"not an image")})
+    assert bad.status_code == 400 and "JPG或PNG" in bad.json()["detail"]
+    empty = c.post("/api/v1/people/unidentified", _form(description=" "))
+    assert empty.status_code == 400 and "体貌特征" in empty.json()["detail"]
+    assert not UnidentifiedRecord.objects.exists() and not Person.objects.exists()
+
+
+def test_the_api_answers_out_of_scope_records_like_missing_ones(register, make_user):
+    record = register()
+    outsider = _client(make_user("township_clerk", "370812001"))
+    for url in (f"/api/v1/people/unidentified/{record.person_id}", "/api/v1/people/unidentified/999999"):
+        assert outsider.get(url).status_code == 404
+    merge = outsider.post(
+        f"/api/v1/people/unidentified/{record.person_id}/merge",
+        {"id_number": "", "note": "x"},
+        content_type="application/json",
+    )
+    assert merge.status_code == 404
+    assert outsider.get(f"/api/v1/people/{record.person_id}").status_code == 404
