@@ -43,7 +43,8 @@ def test_the_register_form_works_on_a_390px_phone(worker: Any, live_server: Any,
     page.click("#register-unidentified")
     page.wait_for_selector("#error-description")
     assert page.evaluate(WIDTH) <= 390
-    assert page.input_value("#id_found_place") == "汽车站候车厅" and page.input_value("#id_estimated_age") == "50"
+    assert page.input_value("#id_found_place") == "汽车站候车厅"
+    assert page.input_value("#id_estimated_age") == "50"
     assert not UnidentifiedRecord.objects.exists()
     _shot(page, "unidentified-register-refused-mobile")
     page.fill("#id_description", "男，约170厘米，黑色棉衣，右脸有痣")
