@@ -10,6 +10,7 @@ from minzheng.regions.models import Region, RegionLevel
 
 from .models import Role, User
 from .services import user_create
+from .system import system_actor
 
 
 def _first(level: str, prefix: str) -> Region:
@@ -85,7 +86,12 @@ def demo_users_create() -> list[tuple[str, str, str, str]]:
             continue
         password = secrets.token_urlsafe(9)
         user_create(
-            actor=None, username=username, password=password, role=role, region_code=code, display_name=label
+            actor=system_actor(purpose="初始化演示账号"),
+            username=username,
+            password=password,
+            role=role,
+            region_code=code,
+            display_name=label,
         )
         created.append((username, password, label, Region.objects.get(code=code).full_name))
     return created
