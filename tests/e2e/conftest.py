@@ -81,6 +81,7 @@ def staff(username: str, role: str, region_code: str) -> Any:
         password=PASSWORD,
         role=role,
         region_code=region_code,
+        display_name=username,
     )
 
 

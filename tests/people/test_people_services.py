@@ -18,7 +18,12 @@ from tests.conftest import VILLAGE_A, new_id
 
 
 def _create(**kw):
-    args = {"actor": system_actor(purpose="测试数据"), "name": "李四", "hukou_type": "rural", "hukou_region_code": VILLAGE_A}
+    args = {
+        "actor": system_actor(purpose="测试数据"),
+        "name": "李四",
+        "hukou_type": "rural",
+        "hukou_region_code": VILLAGE_A,
+    }
     args.update(kw)
     return person_create(**args)
 

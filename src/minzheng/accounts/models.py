@@ -62,6 +62,7 @@ class User(AbstractUser):
         related_name="+",
     )
     display_name = models.CharField("姓名", max_length=64, blank=True, default="")
+    phone = models.CharField("联系电话", max_length=16, blank=True, default="")  # shown masked
 
     class Meta:
         verbose_name = "用户"

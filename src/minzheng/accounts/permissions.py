@@ -64,6 +64,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.read": frozenset({R.AUDITOR}),
     # 用户管理 (the admin never reads or changes the audit log); the system provisions from the console
     "users.manage": frozenset({R.SYSADMIN, SYSTEM}),
+    # accounts that read the audit log: from the console only, never by the admin
+    "users.manage_auditors": frozenset({SYSTEM}),
     # 我的待办: which cards of the home page each role gets
     "todo.drafts": frozenset({R.VILLAGE_ASSISTANT}),
     "todo.village_review": frozenset({R.VILLAGE_ASSISTANT}),
@@ -145,6 +147,7 @@ LABELS: dict[str, str] = {
     "exchange.import": "导入数据交换快照",
     "audit.read": "查阅审计日志",
     "users.manage": "管理用户与令牌",
+    "users.manage_auditors": "管理审计人员账号",
     "exchange.view": "查看数据交换快照",
     "exchange.upload": "上传数据交换快照",
     "people.import": "导入人口信息",

@@ -384,12 +384,6 @@ def home_todos(*, actor: Any, on: dt.date) -> list[Todo]:
     return [todo(actor, on) for permission, todo in HOME_TODOS if can(actor, permission)]
 
 
-def user_list(*, actor: Any) -> QuerySet[User]:
-    return scope(User.objects.select_related("region"), actor, field="region__code").order_by(
-        "role", "username"
-    )
-
-
 CASCADE_LEVELS = (
     ("county", 6, "place_county", _("县(市、区)")),
     ("township", 9, "place_township", _("乡镇(街道)")),
