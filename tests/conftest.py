@@ -16,6 +16,7 @@ import pytest
 from django.core.cache import cache
 
 from minzheng.accounts.models import User
+from minzheng.accounts.system import system_actor
 from minzheng.core.idnumber import make_id_number
 from minzheng.people.models import Household, Person
 from minzheng.people.services import household_add_member, household_create, person_create
@@ -88,7 +89,7 @@ def make_person(db: Any) -> Callable[..., Person]:
         **kw: Any,
     ) -> Person:
         return person_create(
-            actor=None,
+            actor=system_actor(purpose="测试数据"),
             id_number=new_id(village[:6], birth, sex),
             name=name,
             hukou_type=kw.pop("hukou_type", "urban"),
@@ -104,7 +105,7 @@ def make_household(db: Any, make_person: Callable[..., Person]) -> Callable[...,
     def make(village: str = VILLAGE_A, size: int = 3, hukou_type: str = "urban") -> Household:
         head = make_person(village=village, name="户主", hukou_type=hukou_type)
         hh = household_create(
-            actor=None,
+            actor=system_actor(purpose="测试数据"),
             number=f"H{next(_seq):08d}",
             region_code=village,
             hukou_type=hukou_type,
@@ -116,7 +117,11 @@ def make_household(db: Any, make_person: Callable[..., Person]) -> Callable[...,
                 village=village, birth=dt.date(2005, 1, 1 + i), name=f"成员{i}", hukou_type=hukou_type
             )
             household_add_member(
-                actor=None, household=hh, person=member, relation="child", start_date=dt.date(2010, 1, 1)
+                actor=system_actor(purpose="测试数据"),
+                household=hh,
+                person=member,
+                relation="child",
+                start_date=dt.date(2010, 1, 1),
             )
         return hh
 

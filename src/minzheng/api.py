@@ -13,6 +13,7 @@ from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 
 from minzheng.accounts.otp import otp_required
+from minzheng.accounts.permissions import Denied
 from minzheng.accounts.services import api_token_authenticate
 
 
@@ -68,6 +69,12 @@ def _input_error(request: HttpRequest, exc: InputError) -> HttpResponse:
         where = ".".join(str(x) for x in e.get("loc", ())[1:]) or "请求"
         parts.append(f"{where}{_REASONS.get(str(e.get('type')), '不正确')}")
     return api.create_response(request, {"detail": "输入有误：" + "；".join(parts)}, status=422)
+
+
+@api.exception_handler(Denied)
+def _denied(request: HttpRequest, exc: Denied) -> HttpResponse:
+    """A refusal by the permission matrix (already audited as DENIED): 403, not a 400 for bad input."""
+    return api.create_response(request, {"detail": "；".join(exc.messages)}, status=403)
 
 
 @api.exception_handler(ValidationError)

@@ -155,6 +155,7 @@ def other_township(make_household, make_user):
     for i in range(2):
         _api_token_create(user=clerk_b, name=f"手机{i}", otp_verified=False, ip="")
     ids["token_id"] = list(ApiToken.objects.filter(user=clerk_b).values_list("pk", flat=True))
+    ids["user_id"] = [clerk_b.pk]
     return ids
 
 

@@ -296,6 +296,7 @@ def test_the_otp_page_follows_next_only_within_this_site(db, make_user, settings
     for target, expected in (
         ("https://elsewhere.example/", "/"),
         ("//elsewhere.example/x", "/"),
+        ("/%5Celsewhere.example/x", "/"),  # /\elsewhere: browsers read the backslash as a slash
         ("/people/", "/people/"),
     ):
         c = Client()
@@ -307,10 +308,9 @@ def test_the_otp_page_follows_next_only_within_this_site(db, make_user, settings
 
 def test_the_login_page_follows_next_only_within_this_site(db, make_user):
     make_user("township_clerk", TOWN_A, username="clerk", password=PASSWORD)
-    off = Client().post(
-        "/login/?next=https://elsewhere.example/", {"username": "clerk", "password": PASSWORD}
-    )
-    assert off.status_code == 302 and "elsewhere" not in off["Location"]
+    for target in ("https://elsewhere.example/", "//elsewhere.example/x", "/%5Celsewhere.example/x"):
+        off = Client().post(f"/login/?next={target}", {"username": "clerk", "password": PASSWORD})
+        assert off.status_code == 302 and "elsewhere" not in off["Location"], target
     on = Client().post("/login/?next=/people/", {"username": "clerk", "password": PASSWORD})
     assert on["Location"] == "/people/"
 

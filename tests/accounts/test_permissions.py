@@ -7,7 +7,7 @@ from django.db import transaction
 
 from minzheng.accounts import permissions
 from minzheng.accounts.models import Role
-from minzheng.accounts.permissions import PERMISSIONS, Denied, can, flush_denials, require
+from minzheng.accounts.permissions import PERMISSIONS, SYSTEM, Denied, can, flush_denials, require
 from minzheng.audit.models import AuditEvent, AuditLog
 
 from ..conftest import TOWN_A, TOWN_B
@@ -47,8 +47,8 @@ def test_an_unknown_permission_name_is_an_error_not_a_refusal(make_user: Any) ->
         can(make_user(Role.SYSADMIN, "370800"), "payroll.typo")
 
 
-def test_every_permission_names_only_known_roles() -> None:
-    assert all(roles and roles <= set(Role.values) for roles in PERMISSIONS.values())
+def test_every_permission_names_only_known_roles_or_the_system() -> None:
+    assert all(roles and roles <= {*Role.values, SYSTEM} for roles in PERMISSIONS.values())
 
 
 def test_a_denial_rolled_back_is_written_again_even_when_another_row_took_its_key(make_user: Any) -> None:

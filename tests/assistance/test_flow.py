@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from minzheng.accounts.system import system_actor
 from minzheng.assistance import services as svc
 from minzheng.assistance.models import Application, Decision, PublicNotice, SecondApproval, State
 from minzheng.audit.models import AuditLog
@@ -326,7 +327,7 @@ def test_review_worklist_is_yearly_but_six_monthly_where_a_member_can_work(
     working = make_household(size=1)  # head born 1980: of working age
     elderly_head = make_person(birth=dt.date(1940, 1, 1), name="老人")
     elderly = household_create(
-        actor=None,
+        actor=system_actor(purpose="测试数据"),
         number="OLD1",
         region_code=VILLAGE_A,
         hukou_type="urban",
@@ -334,7 +335,7 @@ def test_review_worklist_is_yearly_but_six_monthly_where_a_member_can_work(
         start_date=dt.date(2000, 1, 1),
     )
     household_add_member(
-        actor=None,
+        actor=system_actor(purpose="测试数据"),
         household=elderly,
         person=make_person(birth=dt.date(1942, 1, 1)),
         relation="spouse",

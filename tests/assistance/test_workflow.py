@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from minzheng.accounts.system import system_actor
 from minzheng.assistance import selectors as sel
 from minzheng.assistance import services as svc
 from minzheng.assistance.models import (
@@ -288,7 +289,7 @@ def test_a_gradual_exit_closes_the_case_when_the_exit_ends_and_a_death_closes_it
         actor=staff["approver"], review=review, outcome="gradual_exit", reasons="就业", on=first
     )
     died = _granted(make_household(size=1), staff)
-    person_record_death(actor=None, person=died.applicant, death_date=TODAY)
+    person_record_death(actor=system_actor(purpose="测试数据"), person=died.applicant, death_date=TODAY)
     assert svc.applications_close_ended(actor=staff["approver"]) == 1
     exiting.refresh_from_db()
     died.refresh_from_db()

@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
+from minzheng.accounts.system import system_actor
 from minzheng.audit.models import AuditLog
 from minzheng.audit.services import audit_record, audit_verify
 from minzheng.core.idnumber import make_id_number
@@ -135,7 +136,7 @@ def test_an_id_typed_into_the_wages_amount_is_echoed_masked(
     wages[3][3] = f"{CARD}.00"  # line 4: a card number as an amount
     write_csv(folder / "wages.csv", wages)
     refresh_manifest(folder)
-    result = snapshot_import(actor="tester", source_dir=folder)
+    result = snapshot_import(actor=system_actor(purpose="测试数据"), source_dir=folder)
     reasons = {r for f, line, r in rejects_of(result) if f == "wages.csv"}
     assert len(reasons) == 2 and all(r.startswith("工资金额不是有效金额：") for r in reasons)
     assert {r[-4:] for r in reasons} == {pid[-4:], "128."}  # the value is echoed, masked

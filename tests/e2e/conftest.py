@@ -48,6 +48,7 @@ def city(transactional_db: Any) -> None:
 
 def family(number: str, members: list[tuple[str, str, dt.date, str, str]]) -> Any:
     """Register a household through the services: members are (name, relation, birth, sex, id seq)."""
+    from minzheng.accounts.system import system_actor
     from minzheng.core.idnumber import make_id_number
     from minzheng.people.services import household_register
 
@@ -56,7 +57,7 @@ def family(number: str, members: list[tuple[str, str, dt.date, str, str]]) -> An
         for name, rel, birth, sex, seq in members
     ]
     hh = household_register(
-        actor=None,
+        actor=system_actor(purpose="测试数据"),
         number=number,
         region_code="370811001001",
         hukou_type="urban",
@@ -72,8 +73,16 @@ PASSWORD = "Browser-pass-1"
 def staff(username: str, role: str, region_code: str) -> Any:
     """A user of the desk, created through the service, with the browser tests' password."""
     from minzheng.accounts.services import user_create
+    from minzheng.accounts.system import system_actor
 
-    return user_create(actor=None, username=username, password=PASSWORD, role=role, region_code=region_code)
+    return user_create(
+        actor=system_actor(purpose="测试数据"),
+        username=username,
+        password=PASSWORD,
+        role=role,
+        region_code=region_code,
+        display_name=username,
+    )
 
 
 @pytest.fixture

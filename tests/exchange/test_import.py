@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 import pytest
 from django.core.management import CommandError, call_command
 
+from minzheng.accounts.system import system_actor
 from minzheng.audit.models import AuditLog
 from minzheng.core.idnumber import check_char
 from minzheng.exchange import pseudonym, services, store
@@ -132,7 +133,7 @@ def staging_dirs(root: Path) -> list[str]:
 def test_a_clean_parquet_snapshot_is_accepted_whole_sorted_by_id_number_and_audited(
     db: Any, snapshots: Path, parquet_city: Path
 ) -> None:
-    result = snapshot_import(actor="tester", source_dir=parquet_city)
+    result = snapshot_import(actor=system_actor(purpose="测试数据"), source_dir=parquet_city)
 
     assert result.status == SnapshotStatus.ACCEPTED, result.errors
     assert result.rejected_rows == 0 and result.missing == []
@@ -166,7 +167,7 @@ def test_a_snapshot_whose_facts_cannot_be_prepared_is_still_accepted_with_a_warn
 
     monkeypatch.setattr(runner, "prepare", fail)
     monkeypatch.setattr(engine, "prepare", fail)
-    result = snapshot_import(actor="tester", source_dir=parquet_city)
+    result = snapshot_import(actor=system_actor(purpose="测试数据"), source_dir=parquet_city)
     assert result.status == SnapshotStatus.ACCEPTED, result.errors
     assert any("筛查事实预计算未完成（MemoryError）" in w for w in result.warnings)
     where = snapshot_path(snapshot=result.snapshot)
@@ -203,7 +204,7 @@ def test_planted_bad_csv_rows_are_rejected_with_file_line_and_chinese_reason_and
     write_csv(folder / "vehicles.csv", vehicles)
     refresh_manifest(folder)
 
-    result = snapshot_import(actor="tester", source_dir=folder)
+    result = snapshot_import(actor=system_actor(purpose="测试数据"), source_dir=folder)
 
     assert result.status == SnapshotStatus.ACCEPTED, result.errors
     dup = "身份证号重复：本数据源每人只能有一行，本文件中此人有2行，全部拒收"
@@ -261,7 +262,7 @@ def test_planted_bad_parquet_rows_are_rejected_with_their_record_number(
     edit("marriages", lambda rows: rows[0].update(spouse_id_number=rows[0]["id_number"]))
     refresh_manifest(folder)
 
-    result = snapshot_import(actor="tester", source_dir=folder)
+    result = snapshot_import(actor=system_actor(purpose="测试数据"), source_dir=folder)
 
     assert result.status == SnapshotStatus.ACCEPTED, result.errors
     dup = "身份证号重复：本数据源每人只能有一行，本文件中此人有2行，全部拒收"
@@ -284,7 +285,7 @@ def test_a_sha256_mismatch_rejects_the_whole_snapshot_and_stores_nothing(
     with (folder / "wages.parquet").open("ab") as f:
         f.write(b"tampered")
 
-    result = snapshot_import(actor="tester", source_dir=folder)
+    result = snapshot_import(actor=system_actor(purpose="测试数据"), source_dir=folder)
 
     assert result.status == SnapshotStatus.REJECTED
     assert result.errors == ["wages.parquet：sha256与清单不符（文件可能损坏或被改动）"]
@@ -327,7 +328,7 @@ def test_structurally_unusable_snapshots_are_rejected_whole(
         pq.write_table(t, folder / "tax.parquet")
         refresh_manifest(folder)
 
-    result = snapshot_import(actor="tester", source_dir=folder)
+    result = snapshot_import(actor=system_actor(purpose="测试数据"), source_dir=folder)
 
     assert result.status == SnapshotStatus.REJECTED
     assert any(reason in e for e in result.errors), result.errors
@@ -338,10 +339,10 @@ def test_structurally_unusable_snapshots_are_rejected_whole(
 def test_importing_the_same_manifest_twice_changes_nothing_and_says_already_imported(
     db: Any, snapshots: Path, parquet_city: Path
 ) -> None:
-    first = snapshot_import(actor="tester", source_dir=parquet_city)
+    first = snapshot_import(actor=system_actor(purpose="测试数据"), source_dir=parquet_city)
     dirs, sources = store_dirs(snapshots), SnapshotSource.objects.count()
 
-    again = snapshot_import(actor="tester", source_dir=parquet_city)
+    again = snapshot_import(actor=system_actor(purpose="测试数据"), source_dir=parquet_city)
 
     assert again.status == "already" and again.message.startswith("已导入")
     assert again.snapshot == first.snapshot
@@ -355,10 +356,13 @@ def test_a_rejected_manifest_can_be_imported_once_its_files_are_fixed(
 ) -> None:
     folder = copy_city(parquet_city, tmp_path)
     (folder / "deaths.parquet").write_bytes(b"broken in transfer")
-    assert snapshot_import(actor="tester", source_dir=folder).status == SnapshotStatus.REJECTED
+    assert (
+        snapshot_import(actor=system_actor(purpose="测试数据"), source_dir=folder).status
+        == SnapshotStatus.REJECTED
+    )
     shutil.copyfile(parquet_city / "deaths.parquet", folder / "deaths.parquet")
 
-    result = snapshot_import(actor="tester", source_dir=folder)
+    result = snapshot_import(actor=system_actor(purpose="测试数据"), source_dir=folder)
 
     assert result.status == SnapshotStatus.ACCEPTED
     assert Snapshot.objects.get().status == SnapshotStatus.ACCEPTED
@@ -368,14 +372,14 @@ def test_a_rejected_manifest_can_be_imported_once_its_files_are_fixed(
 def test_a_crash_in_the_final_rename_leaves_the_previous_snapshot_current_and_nothing_half_loaded(
     db: Any, snapshots: Path, parquet_city: Path, csv_city: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    previous = snapshot_import(actor="tester", source_dir=parquet_city).snapshot
+    previous = snapshot_import(actor=system_actor(purpose="测试数据"), source_dir=parquet_city).snapshot
 
     def crash(staging: Path, target: Path) -> None:
         raise OSError("disk gone")
 
     monkeypatch.setattr(services, "_publish", crash)
     with pytest.raises(OSError, match="disk gone"):
-        snapshot_import(actor="tester", source_dir=csv_city)
+        snapshot_import(actor=system_actor(purpose="测试数据"), source_dir=csv_city)
 
     assert snapshot_current(month=MONTH) == previous
     assert Snapshot.objects.count() == 1 and SnapshotSource.objects.exclude(snapshot=previous).count() == 0
@@ -388,7 +392,7 @@ def test_a_crash_in_the_final_rename_leaves_the_previous_snapshot_current_and_no
 def test_a_crash_in_the_database_insert_leaves_no_store_dir_and_no_rows(
     db: Any, snapshots: Path, parquet_city: Path, csv_city: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    previous = snapshot_import(actor="tester", source_dir=parquet_city).snapshot
+    previous = snapshot_import(actor=system_actor(purpose="测试数据"), source_dir=parquet_city).snapshot
     assert previous is not None
 
     def crash(**kwargs: Any) -> None:
@@ -396,7 +400,7 @@ def test_a_crash_in_the_database_insert_leaves_no_store_dir_and_no_rows(
 
     monkeypatch.setattr(services, "audit_record", crash)  # after the Snapshot and source inserts
     with pytest.raises(RuntimeError, match="database went away"):
-        snapshot_import(actor="tester", source_dir=csv_city)
+        snapshot_import(actor=system_actor(purpose="测试数据"), source_dir=csv_city)
 
     assert snapshot_current(month=MONTH) == previous
     assert list(Snapshot.objects.values_list("pk", flat=True)) == [previous.pk]
@@ -411,7 +415,7 @@ def test_leftovers_of_an_interrupted_import_are_removed_at_the_next_import(
     (snapshots / "store" / "2025-05-deadbeef").mkdir(parents=True)  # renamed, but never committed
     (snapshots / "store" / "2025-05-deadbeef" / "persons.parquet").write_bytes(b"half")
 
-    result = snapshot_import(actor="tester", source_dir=parquet_city)
+    result = snapshot_import(actor=system_actor(purpose="测试数据"), source_dir=parquet_city)
 
     assert sorted(result.recovered) == [".staging/2025-06-deadbeef-0000", "store/2025-05-deadbeef"]
     assert result.snapshot is not None
@@ -426,7 +430,7 @@ def test_sources_not_delivered_this_month_are_listed_as_missing(
     folder = copy_city(parquet_city, tmp_path)
     refresh_manifest(folder, drop=("vehicles", "securities"))
 
-    result = snapshot_import(actor="tester", source_dir=folder)
+    result = snapshot_import(actor=system_actor(purpose="测试数据"), source_dir=folder)
 
     assert result.status == SnapshotStatus.ACCEPTED and result.missing == ["vehicles", "securities"]
     status = {r["source"]: r for r in snapshot_source_status(month=MONTH)}
@@ -445,17 +449,21 @@ def test_purge_removes_snapshots_older_than_the_retention_but_never_the_latest(
     imported = []
     for month in ("2019-01", "2019-02"):
         generate_city(persons=300, seed=5, out_dir=tmp_path / "old", month=month)
-        imported.append(snapshot_import(actor="tester", source_dir=tmp_path / "old" / month).snapshot)
+        imported.append(
+            snapshot_import(
+                actor=system_actor(purpose="测试数据"), source_dir=tmp_path / "old" / month
+            ).snapshot
+        )
     old, latest = imported
     assert old is not None and latest is not None
 
-    assert snapshot_purge(actor="tester") == 1
+    assert snapshot_purge(actor=system_actor(purpose="测试数据")) == 1
 
     old.refresh_from_db()
     assert old.status == SnapshotStatus.PURGED
     assert not (snapshots / old.path).exists()
     assert snapshot_current() == latest and store.is_complete(snapshot_path(snapshot=latest))
-    assert snapshot_purge(actor="tester") == 0
+    assert snapshot_purge(actor=system_actor(purpose="测试数据")) == 0
 
 
 def test_the_command_prints_the_policy_the_sources_and_every_rejected_row(
@@ -566,7 +574,7 @@ def test_only_city_officers_may_see_or_upload_snapshots(
 def test_stored_sources_have_sorted_row_groups_so_a_household_lookup_reads_few_of_them(
     db: Any, snapshots: Path, big_cities: tuple[Path, Path]
 ) -> None:
-    result = snapshot_import(actor="tester", source_dir=big_cities[0])
+    result = snapshot_import(actor=system_actor(purpose="测试数据"), source_dir=big_cities[0])
     assert result.snapshot is not None
     where = snapshot_path(snapshot=result.snapshot)
     meta = pq.ParquetFile(store.open_source(where, "persons")).metadata

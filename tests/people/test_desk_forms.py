@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from openpyxl import load_workbook
 
+from minzheng.accounts.system import system_actor
 from minzheng.audit.models import AuditLog
 from minzheng.core.idnumber import make_id_number
 from minzheng.people.models import Household, Person, TransferRequest
@@ -90,7 +91,11 @@ def test_a_tampered_relation_or_region_answers_in_chinese_and_saves_nothing(make
 def test_an_id_registered_in_another_region_gets_the_same_answer_as_one_that_cannot_be_registered(make_user):
     elsewhere = make_id_number("370812", dt.date(1975, 5, 5), 77, "M")
     person_create(
-        actor=None, id_number=elsewhere, name="外县人", hukou_type="urban", hukou_region_code=VILLAGE_B
+        actor=system_actor(purpose="测试数据"),
+        id_number=elsewhere,
+        name="外县人",
+        hukou_type="urban",
+        hukou_region_code=VILLAGE_B,
     )
     clerk = make_user("township_clerk", TOWN_A)
     with pytest.raises(ValidationError) as err:
@@ -112,7 +117,11 @@ def test_the_household_number_of_another_region_is_not_confirmed(make_user, make
 def test_a_clerk_is_routed_to_a_transfer_request_which_the_holding_region_sees(make_user):
     elsewhere = make_id_number("370812", dt.date(1975, 5, 5), 78, "F")
     person_create(
-        actor=None, id_number=elsewhere, name="外县人", hukou_type="urban", hukou_region_code=VILLAGE_B
+        actor=system_actor(purpose="测试数据"),
+        id_number=elsewhere,
+        name="外县人",
+        hukou_type="urban",
+        hukou_region_code=VILLAGE_B,
     )
     clerk = make_user("township_clerk", TOWN_A)
     c = _client(clerk)

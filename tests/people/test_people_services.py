@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from minzheng.accounts.system import system_actor
 from minzheng.audit.models import AuditLog
 from minzheng.core import crypto
 from minzheng.core.idnumber import make_id_number
@@ -17,7 +18,12 @@ from tests.conftest import VILLAGE_A, new_id
 
 
 def _create(**kw):
-    args = {"actor": None, "name": "李四", "hukou_type": "rural", "hukou_region_code": VILLAGE_A}
+    args = {
+        "actor": system_actor(purpose="测试数据"),
+        "name": "李四",
+        "hukou_type": "rural",
+        "hukou_region_code": VILLAGE_A,
+    }
     args.update(kw)
     return person_create(**args)
 
@@ -67,7 +73,7 @@ def test_a_duplicate_id_number_is_refused(db):
 
 def test_a_household_cannot_have_a_second_head(db, make_person):
     hh = household_create(
-        actor=None,
+        actor=system_actor(purpose="测试数据"),
         number="H1",
         region_code=VILLAGE_A,
         hukou_type="urban",
@@ -76,7 +82,11 @@ def test_a_household_cannot_have_a_second_head(db, make_person):
     )
     with pytest.raises(ValidationError, match="已有户主"):
         household_add_member(
-            actor=None, household=hh, person=make_person(), relation="head", start_date=dt.date(2016, 1, 1)
+            actor=system_actor(purpose="测试数据"),
+            household=hh,
+            person=make_person(),
+            relation="head",
+            start_date=dt.date(2016, 1, 1),
         )
     assert Membership.objects.filter(household=hh).count() == 1
 
@@ -88,7 +98,11 @@ def test_moving_to_another_household_closes_the_old_membership_and_keeps_history
     b = make_household(size=1)
     mover = Membership.objects.get(household=a, relation="child").person
     household_add_member(
-        actor=None, household=b, person=mover, relation="spouse", start_date=dt.date(2020, 5, 1)
+        actor=system_actor(purpose="测试数据"),
+        household=b,
+        person=mover,
+        relation="spouse",
+        start_date=dt.date(2020, 5, 1),
     )
     history = list(Membership.objects.filter(person=mover).order_by("start_date"))
     assert [(m.household_id, m.end_date) for m in history] == [(a.pk, dt.date(2020, 5, 1)), (b.pk, None)]
@@ -98,15 +112,15 @@ def test_moving_to_another_household_closes_the_old_membership_and_keeps_history
 def test_a_death_before_birth_is_refused_and_a_real_death_is_recorded(db, make_person):
     p = make_person(birth=dt.date(1990, 1, 1))
     with pytest.raises(ValidationError, match="早于出生"):
-        person_record_death(actor=None, person=p, death_date=dt.date(1989, 1, 1))
-    person_record_death(actor=None, person=p, death_date=dt.date(2024, 2, 2))
+        person_record_death(actor=system_actor(purpose="测试数据"), person=p, death_date=dt.date(1989, 1, 1))
+    person_record_death(actor=system_actor(purpose="测试数据"), person=p, death_date=dt.date(2024, 2, 2))
     p.refresh_from_db()
     assert not p.is_alive and p.death_date == dt.date(2024, 2, 2)
 
 
 def test_household_numbers_are_unique(db, make_person):
     household_create(
-        actor=None,
+        actor=system_actor(purpose="测试数据"),
         number="H9",
         region_code=VILLAGE_A,
         hukou_type="urban",
@@ -115,7 +129,7 @@ def test_household_numbers_are_unique(db, make_person):
     )
     with pytest.raises(ValidationError, match="已存在"):
         household_create(
-            actor=None,
+            actor=system_actor(purpose="测试数据"),
             number="H9",
             region_code=VILLAGE_A,
             hukou_type="urban",

@@ -21,13 +21,15 @@ from minzheng.exchange.services import snapshot_import
 from minzheng.people.importers import people_import_snapshot
 from minzheng.benefits.importers import enrolments_import
 from minzheng.regions.services import regions_load
+from minzheng.accounts.system import system_actor
+system = system_actor(purpose='测试')
 from minzheng.policy.services import policy_load_fixture
 regions_load(); policy_load_fixture()
 out = Path(r'{{out}}')
 generate_city(persons=5000, seed=9, out_dir=out, month='{MONTH}')
-assert snapshot_import(actor=None, source_dir=out / '{MONTH}').accepted
-people_import_snapshot(snapshot=out / '{MONTH}')
-enrolments_import(path=out / 'enrolments.parquet')
+assert snapshot_import(actor=system, source_dir=out / '{MONTH}').accepted
+people_import_snapshot(snapshot=out / '{MONTH}', actor=system)
+enrolments_import(path=out / 'enrolments.parquet', actor=system)
 """
 STATE = (
     "import json;from minzheng.monitoring.models import Alert, ScreeningRun;"

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from minzheng.accounts.system import system_actor
 from minzheng.audit.models import AuditLog
 from minzheng.benefits.importers import enrolments_import
 from minzheng.benefits.models import Enrolment
@@ -40,8 +41,8 @@ def city(db, city_files, settings, tmp_path, make_user):
     settings.SNAPSHOT_DIR = tmp_path / "snapshots"
     officer = make_user("city_officer", "370800")
     assert snapshot_import(actor=officer, source_dir=city_files / MONTH).accepted
-    people_import_snapshot(snapshot=city_files / MONTH)
-    enrolments_import(path=city_files / "enrolments.parquet")
+    people_import_snapshot(snapshot=city_files / MONTH, actor=system_actor(purpose="测试数据"))
+    enrolments_import(path=city_files / "enrolments.parquet", actor=system_actor(purpose="测试数据"))
     return officer
 
 

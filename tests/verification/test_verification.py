@@ -13,6 +13,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from minzheng.accounts.system import system_actor
 from minzheng.assistance import services as svc
 from minzheng.audit.models import AuditLog
 from minzheng.exchange.services import snapshot_import
@@ -38,7 +39,7 @@ def imported(db, small_city, settings, tmp_path, make_user):
     city = make_user("city_officer", "370800")
     result = snapshot_import(actor=city, source_dir=small_city / MONTH)
     assert result.accepted, result.message
-    people_import_snapshot(snapshot=small_city / MONTH)
+    people_import_snapshot(snapshot=small_city / MONTH, actor=system_actor(purpose="测试数据"))
     return small_city / MONTH
 
 
@@ -138,7 +139,7 @@ def test_verification_outside_the_clerks_township_is_refused(imported, make_user
     svc.application_submit(actor=app.created_by, application=app)
     svc.application_start_verification(actor=clerk, application=app)
     other_town = "370812001" if not hh.region_code.startswith("370812001") else "370811001"
-    with pytest.raises(ValidationError, match="本乡镇"):
+    with pytest.raises(ValidationError, match="管辖范围"):
         verification_run(actor=make_user("township_clerk", other_town), application=app)
 
 

@@ -7,6 +7,8 @@ from ninja import Field, Router, Schema
 from minzheng.core.api_schemas import ErrorOut, with_errors
 
 from .lockout import lockout_message
+from .permissions import require
+from .selectors import users_for_admin
 from .services import api_token_issue
 
 router = Router(tags=["账号"])
@@ -57,3 +59,35 @@ def me(request: HttpRequest) -> dict[str, str]:
         "region_code": region.code if region else "",
         "region_name": region.full_name if region else "",
     }
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    role: str
+    role_name: str
+    region_code: str
+    region_name: str
+    active: bool
+
+
+@router.get(
+    "/users", response={**with_errors(list[UserOut]), 403: ErrorOut}, summary="账号列表（系统管理员）"
+)
+def users(request: HttpRequest, q: str = "", role: str = "", status: str = "") -> list[dict[str, object]]:
+    require(request.user, "users.manage", target="api:users")  # a refusal is a 403 and a DENIED row
+    found = users_for_admin(actor=request.user, q=q[:64], role=role, status=status)[:500]
+    return [
+        {
+            "id": u.pk,
+            "username": u.username,
+            "display_name": u.display_name,
+            "role": u.role,
+            "role_name": u.get_role_display(),
+            "region_code": u.region.code if u.region else "",
+            "region_name": u.region.full_name if u.region else "",
+            "active": u.is_active,
+        }
+        for u in found
+    ]

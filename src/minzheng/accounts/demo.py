@@ -10,6 +10,7 @@ from minzheng.regions.models import Region, RegionLevel
 
 from .models import Role, User
 from .services import user_create
+from .system import system_actor
 
 
 def _first(level: str, prefix: str) -> Region:
@@ -64,8 +65,9 @@ def demo_users_create() -> list[tuple[str, str, str, str]]:
     """Create missing demo users; return (username, password, role label, region) for new ones only."""
     town = _busiest_township("370811")
     other_town = _busiest_township("370812")
+    village = _busiest_village(town.code).code
     plan = [
-        ("cunxieli", Role.VILLAGE_ASSISTANT, _busiest_village(town.code).code, "村协理员"),
+        ("cunxieli", Role.VILLAGE_ASSISTANT, village, "村协理员"),
         ("xiangzhen", Role.TOWNSHIP_CLERK, town.code, "乡镇经办"),
         # 受理 and 核对 are different people (经办与审核分离): the township's second clerk does the 核对
         ("hedui", Role.TOWNSHIP_CLERK, town.code, "乡镇核对员"),
@@ -78,6 +80,17 @@ def demo_users_create() -> list[tuple[str, str, str, str]]:
         ("shiji2", Role.CITY_OFFICER, "370800", "市级（复核）"),
         ("shenji", Role.AUDITOR, "370800", "审计"),
         ("admin", Role.SYSADMIN, "370800", "系统管理员"),
+        # the new lines (issues 14–19): one account per role, in the same demo township and village
+        ("yanglao", Role.ELDERLY_OFFICER, "370811", "养老服务科"),
+        ("ertong", Role.CHILD_WELFARE_OFFICER, "370811", "儿童福利科"),
+        ("dudao", Role.CHILD_SUPERVISOR, town.code, "儿童督导员"),
+        ("ertongzhuren", Role.CHILD_DIRECTOR, village, "儿童主任"),
+        ("shehui", Role.SOCIAL_AFFAIRS_OFFICER, "370811", "社会事务科"),
+        ("shezu", Role.ORG_OFFICER, "370811", "社会组织管理"),
+        ("huli", Role.CARER, town.code, "护理员"),
+        ("wangge", Role.GRID_WORKER, _first(RegionLevel.GRID, "370811").code, "网格员"),
+        ("zhiyuan", Role.VOLUNTEER, village, "志愿者"),
+        ("tianbao", Role.ORG_FILER, "370811", "社会组织填报员"),
     ]
     created = []
     for username, role, code, label in plan:
@@ -85,7 +98,12 @@ def demo_users_create() -> list[tuple[str, str, str, str]]:
             continue
         password = secrets.token_urlsafe(9)
         user_create(
-            actor=None, username=username, password=password, role=role, region_code=code, display_name=label
+            actor=system_actor(purpose="初始化演示账号"),
+            username=username,
+            password=password,
+            role=role,
+            region_code=code,
+            display_name=label,
         )
         created.append((username, password, label, Region.objects.get(code=code).full_name))
     return created

@@ -13,6 +13,40 @@ class Role(models.TextChoices):
     CITY_OFFICER = "city_officer", "市级"
     AUDITOR = "auditor", "审计"
     SYSADMIN = "sysadmin", "系统管理员"
+    # The new lines (issues 14–19): county sections, township and village workers, outside people
+    ELDERLY_OFFICER = "elderly_officer", "养老服务科"
+    CHILD_WELFARE_OFFICER = "child_welfare_officer", "儿童福利科"
+    CHILD_SUPERVISOR = "child_supervisor", "儿童督导员"
+    CHILD_DIRECTOR = "child_director", "儿童主任"
+    SOCIAL_AFFAIRS_OFFICER = "social_affairs_officer", "社会事务科"
+    ORG_OFFICER = "org_officer", "社会组织管理"
+    CARER = "carer", "护理员"
+    GRID_WORKER = "grid_worker", "网格员"
+    VOLUNTEER = "volunteer", "志愿者"
+    ORG_FILER = "org_filer", "社会组织填报员"
+
+
+# The region level an account of each role is bound to (the user admin offers and accepts only these).
+ROLE_LEVEL: dict[str, str] = {
+    Role.VILLAGE_ASSISTANT: "village",
+    Role.TOWNSHIP_CLERK: "township",
+    Role.TOWNSHIP_APPROVER: "township",
+    Role.COUNTY_OFFICER: "county",
+    Role.COUNTY_FINANCE: "county",
+    Role.CITY_OFFICER: "city",
+    Role.AUDITOR: "city",
+    Role.SYSADMIN: "city",
+    Role.ELDERLY_OFFICER: "county",
+    Role.CHILD_WELFARE_OFFICER: "county",
+    Role.CHILD_SUPERVISOR: "township",
+    Role.CHILD_DIRECTOR: "village",
+    Role.SOCIAL_AFFAIRS_OFFICER: "county",
+    Role.ORG_OFFICER: "county",
+    Role.CARER: "township",
+    Role.GRID_WORKER: "grid",
+    Role.VOLUNTEER: "village",
+    Role.ORG_FILER: "county",  # its organisation's registering authority; org scope comes with issue 17
+}
 
 
 class User(AbstractUser):
@@ -28,6 +62,7 @@ class User(AbstractUser):
         related_name="+",
     )
     display_name = models.CharField("姓名", max_length=64, blank=True, default="")
+    phone = models.CharField("联系电话", max_length=16, blank=True, default="")  # shown masked
 
     class Meta:
         verbose_name = "用户"

@@ -1,6 +1,7 @@
 """The one region-scope mechanism. Every selector, list, search, export and API endpoint goes through
 `scope()` / `actor_prefix()`; nothing filters by region on its own. It fails closed: an anonymous or
-inactive user, a user with no region, or an unknown role gets the empty set."""
+inactive user, a user with no region, or an unknown role gets the empty set. The system actor
+(accounts.system) sees the whole city. Role checks are not here: ask `permissions.require/can`."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any, TypeVar
 from django.db.models import Model, QuerySet
 
 from .models import Role
+from .system import is_system
 
 M = TypeVar("M", bound=Model)
 
@@ -16,7 +18,9 @@ _KNOWN_ROLES = set(Role.values)
 
 
 def actor_prefix(actor: Any) -> str | None:
-    """The region-code prefix the actor may see, or None for nothing."""
+    """The region-code prefix the actor may see, or None for nothing ("" for the system: the whole city)."""
+    if is_system(actor):
+        return ""
     if (
         actor is None
         or not getattr(actor, "is_authenticated", False)
@@ -45,4 +49,5 @@ def in_scope(actor: Any, region_code: str) -> bool:
 
 
 def has_role(actor: Any, *roles: str) -> bool:
+    """Deprecated: only assistance still calls it until it moves onto the case engine; use `require/can`."""
     return actor_prefix(actor) is not None and getattr(actor, "role", "") in roles

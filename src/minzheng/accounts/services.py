@@ -18,12 +18,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
-from minzheng.regions.models import Region
+from minzheng.regions.models import Region, RegionLevel
 
-from .models import ApiToken, Role, User
+from .models import ROLE_LEVEL, ApiToken, Role, User
 from .network import client_ip
 from .otp import otp_required
-from .permissions import require
+from .permissions import require, roles_for
 
 
 def _hash(key: str) -> str:
@@ -150,18 +150,88 @@ def user_set_password(*, actor: Any, user: User, password: str) -> User:
     return user
 
 
+# ------------------------------------------------------------------ user administration (系统管理员)
+# Accounts whose role reads the audit log are not the admin's to create, change or reset: whoever knows
+# an auditor's password reads the log, and the admin must not (users.manage_auditors: the console only).
+USERNAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.-")
+
+
+def _region_for_role(role: str, region_code: str) -> Region:
+    if role not in Role.values:
+        raise ValidationError("请选择角色")
+    region = Region.objects.filter(code=(region_code or "").strip()).first()
+    if region is None:
+        raise ValidationError("请选择所属区划")
+    level = ROLE_LEVEL[role]
+    if region.level != level:
+        wanted, actual = RegionLevel(level).label, region.get_level_display()
+        raise ValidationError(f"{Role(role).label}须绑定到{wanted}一级，{region.name}是{actual}")
+    return region
+
+
+def _guard_admin(*, actor: Any, user: User | None, roles: tuple[str, ...], region: Region | None) -> None:
+    """The admin acts on accounts in their own subtree only (old and new region), never on their own
+    account, and never on an account that holds (or would hold) the audit log."""
+    target = f"user:{user.pk}" if user is not None else "user:new"
+    old_region = user.region.code if user is not None and user.region else None
+    codes: list[str | None] = [c for c in dict.fromkeys((old_region, region.code if region else None)) if c]
+    for code in codes or [None]:
+        require(actor, "users.manage", region_code=code, target=target)
+    if user is not None and user.pk is not None and user.pk == getattr(actor, "pk", None):
+        raise ValidationError("不能修改本人账号的角色、状态或凭据，请由另一名管理员办理")
+    if any(r in roles_for("audit.read") for r in roles if r):
+        require(actor, "users.manage_auditors", region_code=codes[0] if codes else None, target=target)
+
+
+def _clean_username(username: str) -> str:
+    username = (username or "").strip().lower()
+    if not 3 <= len(username) <= 32 or not set(username) <= USERNAME_CHARS:
+        raise ValidationError("用户名须为3至32位小写字母、数字或 _ . -")
+    return username
+
+
+def _clean_staff_phone(phone: str) -> str:
+    phone = (phone or "").strip().replace(" ", "").replace("-", "")
+    if phone and not (phone.isdigit() and 7 <= len(phone) <= 12):
+        raise ValidationError("联系电话格式不正确，应为7至12位数字")
+    return phone
+
+
+def _account_view(user: User) -> dict[str, Any]:
+    """What an audit row says about an account (the phone is masked by audit_record's redaction)."""
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "region": user.region.code if user.region else "",
+        "active": user.is_active,
+    }
+
+
 @transaction.atomic
 def user_create(
-    *, actor: Any, username: str, password: str, role: str, region_code: str, display_name: str = ""
+    *,
+    actor: Any,
+    username: str,
+    password: str,
+    role: str,
+    region_code: str,
+    display_name: str = "",
+    phone: str = "",
 ) -> User:
-    if role not in Role.values:
-        raise ValidationError(f"角色{role}不存在")
-    region = Region.objects.filter(code=region_code).first()
-    if region is None:
-        raise ValidationError(f"区划代码{region_code}不存在")
-    if User.objects.filter(username=username).exists():
+    """A new account bound to one region at its role's level, created by an admin over that region (or by
+    the system from the console and the demo set-up)."""
+    region = _region_for_role(role, region_code)
+    _guard_admin(actor=actor, user=None, roles=(role,), region=region)
+    username = _clean_username(username)
+    display_name = (display_name or "").strip()
+    if not display_name or len(display_name) > 64:
+        raise ValidationError("姓名不能为空，且不超过64个字")
+    phone = _clean_staff_phone(phone)
+    if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(f"用户名{username}已存在")
-    user = User(username=username, role=role, region=region, display_name=display_name)
+    user = User(username=username, role=role, region=region, display_name=display_name, phone=phone)
+    validate_password(password, user)
     user.set_password(password)
     user.save()
     audit_record(
@@ -170,19 +240,43 @@ def user_create(
         target_type="user",
         target_id=user.pk,
         region_code=region.code,
-        new={"username": username, "role": role, "region": region.code},
+        new=_account_view(user),
+        detail=f"新建账号{username}（{Role(role).label}）",
     )
     return user
 
 
+def user_invite(
+    *, actor: Any, username: str, role: str, region_code: str, display_name: str, phone: str = ""
+) -> tuple[User, str]:
+    """Create an account with a one-time password, returned once for the admin to hand over."""
+    password = _one_time_password()
+    user = user_create(
+        actor=actor,
+        username=username,
+        password=password,
+        role=role,
+        region_code=region_code,
+        display_name=display_name,
+        phone=phone,
+    )
+    return user, password
+
+
+def _one_time_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
 @transaction.atomic
 def user_change_role(*, actor: Any, user: User, role: str, region_code: str) -> User:
-    if role not in Role.values:
-        raise ValidationError(f"角色{role}不存在")
-    region = Region.objects.filter(code=region_code).first()
-    if region is None:
-        raise ValidationError(f"区划代码{region_code}不存在")
+    """Move an account to another role and/or region; every API token of the user dies with the old role."""
+    user = User.objects.select_for_update().select_related("region").get(pk=user.pk)
+    region = _region_for_role(role, region_code)
+    _guard_admin(actor=actor, user=user, roles=(user.role, role), region=region)
     old = {"role": user.role, "region": user.region.code if user.region else ""}
+    new = {"role": role, "region": region.code}
+    if old == new:
+        raise ValidationError("角色和所属区划没有变化")
     user.role = role
     user.region = region
     user.save(update_fields=["role", "region"])
@@ -194,7 +288,80 @@ def user_change_role(*, actor: Any, user: User, role: str, region_code: str) -> 
         target_id=user.pk,
         region_code=region.code,
         old=old,
-        new={"role": role, "region": region.code},
+        new=new,
         detail=f"角色变更，吊销接口令牌{revoked}个",
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, actor: Any, user: User, active: bool, reason: str = "") -> User:
+    """Deactivate (the account can no longer log in or use a token) or reactivate an account."""
+    user = User.objects.select_for_update().select_related("region").get(pk=user.pk)
+    _guard_admin(actor=actor, user=user, roles=(user.role,), region=None)
+    reason = (reason or "").strip()
+    if not active and not reason:
+        raise ValidationError("停用账号须说明理由")
+    if user.is_active == active:
+        raise ValidationError("该账号已是在用状态" if active else "该账号已停用")
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    revoked = 0 if active else _revoke_all(user=user, reason="账号停用")
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="user",
+        target_id=user.pk,
+        region_code=user.region.code if user.region else "",
+        old={"active": not active},
+        new={"active": active},
+        detail=("启用账号" if active else f"停用账号：{reason[:200]}，吊销接口令牌{revoked}个"),
+    )
+    return user
+
+
+@transaction.atomic
+def user_reset_password(*, actor: Any, user: User) -> str:
+    """Give the account a one-time password (returned once, never stored or logged in clear); the user's
+    sessions and API tokens end with the old one."""
+    user = User.objects.select_for_update().select_related("region").get(pk=user.pk)
+    _guard_admin(actor=actor, user=user, roles=(user.role,), region=None)
+    password = _one_time_password()
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    revoked = _revoke_all(user=user, reason="管理员重置密码")
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="user",
+        target_id=user.pk,
+        region_code=user.region.code if user.region else "",
+        old={"password": "旧密码"},
+        new={"password": "一次性密码（已当面交付）"},
+        detail=f"重置密码，吊销接口令牌{revoked}个",
+    )
+    return password
+
+
+@transaction.atomic
+def user_reset_totp(*, actor: Any, user: User) -> User:
+    """Remove the account's authenticator: at the next login the user enrols a new one (lost phone)."""
+    user = User.objects.select_for_update().select_related("region").get(pk=user.pk)
+    _guard_admin(actor=actor, user=user, roles=(user.role,), region=None)
+    devices = TOTPDevice.objects.filter(user=user)
+    count = devices.count()
+    if not count:
+        raise ValidationError("该账号没有绑定身份验证器")
+    devices.delete()
+    revoked = _revoke_all(user=user, reason="重置动态口令")
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="user",
+        target_id=user.pk,
+        region_code=user.region.code if user.region else "",
+        old={"totp_devices": count},
+        new={"totp_devices": 0},
+        detail=f"重置动态口令，吊销接口令牌{revoked}个",
     )
     return user

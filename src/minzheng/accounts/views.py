@@ -5,7 +5,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,12 +18,28 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
+from minzheng.core.masking import mask_phone
 from minzheng.core.views import service_errors
 
+from .models import Role
 from .network import client_ip
-from .permissions import can
-from .selectors import api_token_get_for_actor, api_tokens_for_admin, api_tokens_of_actor
-from .services import api_token_revoke
+from .permissions import Denied, can, require, roles_for
+from .selectors import (
+    api_token_get_for_actor,
+    api_tokens_for_admin,
+    api_tokens_of_actor,
+    user_get_for_admin,
+    user_has_totp,
+    users_for_admin,
+)
+from .services import (
+    api_token_revoke,
+    user_change_role,
+    user_invite,
+    user_reset_password,
+    user_reset_totp,
+    user_set_active,
+)
 
 
 def safe_next(request: HttpRequest, default: str = "home") -> str:
@@ -144,3 +161,147 @@ def password_change(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("密码已修改，原有接口令牌已全部吊销"))
             return redirect("home")
     return render(request, "accounts/password.html")
+
+
+# ------------------------------------------------------------------ user administration (系统管理员)
+def _admin(request: HttpRequest) -> Any:
+    """The acting admin; anyone else gets a 403 and a DENIED audit row."""
+    try:
+        require(request.user, "users.manage", target="users")
+    except Denied as denied:
+        raise PermissionDenied(denied.messages[0]) from None
+    return request.user
+
+
+def _chosen_region(request: HttpRequest, actor: Any) -> str:
+    """The region picked in the form: a grid code if typed, else the deepest level of the cascade, else
+    the admin's own region (for roles bound to the city)."""
+    from minzheng.web.selectors import cascade_value
+
+    grid = request.POST.get("grid_code", "").strip()
+    return grid or cascade_value(request.POST) or (actor.region.code if actor.region else "")
+
+
+def _role_choices() -> list[tuple[str, str]]:
+    """Roles the admin may grant: not those reading the audit log (those come from the console)."""
+    return [(v, label) for v, label in Role.choices if v not in roles_for("audit.read")]
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def user_list(request: HttpRequest) -> HttpResponse:
+    """Accounts in the admin's subtree, filtered by name, role, region and status."""
+    from minzheng.web.selectors import cascade_value, region_cascade
+
+    actor = _admin(request)
+    filters = {
+        "q": request.GET.get("q", "").strip()[:64],
+        "role": request.GET.get("role", ""),
+        "region": cascade_value(request.GET),
+        "status": request.GET.get("status", ""),
+    }
+    qs = users_for_admin(actor=actor, **filters)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/users.html",
+        {
+            "page": page,
+            "filters": filters,
+            "roles": Role.choices,
+            "cascade": region_cascade(actor=actor, selected=filters["region"], dom_prefix="filter"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_new(request: HttpRequest) -> HttpResponse:
+    """新建账号: the one-time password is shown on the answer page once and is never stored in clear."""
+    from minzheng.web.selectors import cascade_value, region_cascade
+
+    actor = _admin(request)
+    form = request.POST if request.method == "POST" else request.GET
+    if request.method == "POST":
+        with service_errors(request):
+            user, password = user_invite(
+                actor=actor,
+                username=form.get("username", ""),
+                display_name=form.get("display_name", ""),
+                role=form.get("role", ""),
+                region_code=_chosen_region(request, actor),
+                phone=form.get("phone", ""),
+            )
+            shown = {"account": user, "password": password, "new": True}
+            return _no_store(render(request, "accounts/user_password.html", shown))
+    return render(
+        request,
+        "accounts/user_new.html",
+        {
+            "form": form,
+            "roles": _role_choices(),
+            "cascade": region_cascade(actor=actor, selected=cascade_value(form), dom_prefix="user"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    from minzheng.web.selectors import region_cascade
+
+    actor = _admin(request)
+    account = user_get_for_admin(actor=actor, user_id=user_id)
+    region = account.region.code if account.region else ""
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "account": account,
+            "phone": mask_phone(account.phone),
+            "has_totp": user_has_totp(user=account),
+            "own": account.pk == actor.pk,
+            "roles": _role_choices(),
+            "cascade": region_cascade(actor=actor, selected=region, dom_prefix="user"),
+            "grid_code": region if account.region and account.region.level == "grid" else "",
+        },
+    )
+
+
+@login_required
+@require_POST
+def user_change(request: HttpRequest, user_id: int) -> HttpResponse:
+    """One POST endpoint per account for the admin's actions: role (and region), status, password, TOTP."""
+    actor = _admin(request)
+    account = user_get_for_admin(actor=actor, user_id=user_id)
+    action = request.POST.get("action", "")
+    with service_errors(request):
+        if action == "role":
+            user_change_role(
+                actor=actor,
+                user=account,
+                role=request.POST.get("role", ""),
+                region_code=_chosen_region(request, actor),
+            )
+            messages.success(request, _("角色和所属区划已变更，该用户的接口令牌已全部吊销"))
+        elif action in ("deactivate", "activate"):
+            user_set_active(
+                actor=actor, user=account, active=action == "activate", reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("账号已启用") if action == "activate" else _("账号已停用"))
+        elif action == "password":
+            password = user_reset_password(actor=actor, user=account)
+            shown = {"account": account, "password": password, "new": False}
+            return _no_store(render(request, "accounts/user_password.html", shown))
+        elif action == "totp":
+            user_reset_totp(actor=actor, user=account)
+            messages.success(request, _("动态口令已重置，该用户下次登录时重新绑定身份验证器"))
+        else:
+            raise ValidationError(_("未知的操作"))
+    return redirect("user-detail", account.pk)

@@ -10,6 +10,7 @@ from typing import Any
 import pyarrow.parquet as pq
 from django.db import transaction
 
+from minzheng.accounts.permissions import require
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core import crypto
@@ -19,7 +20,8 @@ from .models import Enrolment
 
 
 @transaction.atomic
-def enrolments_import(*, path: Path, actor: Any = None) -> int:
+def enrolments_import(*, path: Path, actor: Any) -> int:
+    require(actor, "enrolment.import", target=f"enrolments:{path.name}")
     rows = pq.read_table(path).to_pylist()
     persons = dict(
         Person.objects.filter(id_hash__in=[crypto.blind_index(r["id_number"]) for r in rows]).values_list(

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 
-from minzheng.accounts.models import Role
-from minzheng.accounts.scoping import has_role, scope
+from minzheng.accounts.permissions import can
+from minzheng.accounts.scoping import scope
 
 from . import store
 from .models import ImportJob, Snapshot, SnapshotStatus
@@ -94,7 +94,7 @@ def snapshot_is_complete(*, snapshot: Snapshot) -> bool:
 
 def import_jobs_for_actor(*, actor: Any) -> QuerySet[ImportJob]:
     """Import jobs the actor may see: city officers, within their region (empty for everyone else)."""
-    if not has_role(actor, Role.CITY_OFFICER):
+    if not can(actor, "exchange.view"):
         return ImportJob.objects.none()
     return scope(ImportJob.objects.select_related("started_by", "snapshot"), actor)
 

@@ -54,8 +54,8 @@ from django.core.files.move import file_move_safe
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from minzheng.accounts.models import Role
-from minzheng.accounts.scoping import has_role
+from minzheng.accounts.permissions import require
+from minzheng.accounts.system import system_actor
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core.pii import redact
@@ -625,6 +625,7 @@ def snapshot_import(
     (Chinese text, fraction of the whole import from 0 to 1); the background import job shows it. With
     `job_id`, that import job's outcome is written in the same transaction as the snapshot's, so a worker
     killed after the commit leaves a job that says what the database holds."""
+    require(actor, "exchange.import", target=f"snapshot:{Path(source_dir).name}")
     t0 = time.perf_counter()
     root = _root()
     with store.private_files(), _locked(root):
@@ -915,8 +916,7 @@ def import_job_create(*, actor: Any, archive: File[Any], ip: str = "") -> Import
     the size limit, and everything the zip's central directory shows (upload.inspect_snapshot_zip). The
     archive is saved as SNAPSHOT_DIR/incoming/<random>.zip; after the commit a detached worker process
     (jobs.start_worker) runs import_job_run."""
-    if not has_role(actor, Role.CITY_OFFICER):
-        raise ValidationError(FORBIDDEN)
+    require(actor, "exchange.upload", target="exchange.upload")
     size = int(archive.size or 0)
     if size > max_upload_bytes():
         raise ValidationError(f"上传文件过大（{size:,}字节，上限{max_upload_bytes():,}字节）")
@@ -981,7 +981,7 @@ def _job_progress(job_id: int, stage: str, fraction: float) -> None:
 
 def _import_waiting(job: ImportJob, folder: Path) -> ImportResult:
     """snapshot_import, waiting while another import or purge holds the store lock."""
-    actor: Any = job.started_by or f"导入任务{job.pk}"
+    actor: Any = job.started_by or system_actor(purpose=f"导入任务{job.pk}")
     deadline = time.monotonic() + _job_wait_seconds()
 
     def progress(stage: str, fraction: float) -> None:
@@ -1016,7 +1016,7 @@ def _job_outcome(result: ImportResult) -> dict[str, Any]:
 @transaction.atomic
 def _record_job_unpack_rejected(*, job: ImportJob, errors: list[str]) -> None:
     audit_record(
-        actor=job.started_by or f"导入任务{job.pk}",
+        actor=job.started_by or system_actor(purpose=f"导入任务{job.pk}"),
         event_type=AuditEvent.IMPORT,
         target_type="exchange.importjob",
         target_id=job.pk,
@@ -1104,7 +1104,9 @@ def _job_screen(job: ImportJob, month: str) -> None:
         _job_screening_stage(job.pk, f"{JOB_SCREENING}：{stage}", fraction)
 
     try:
-        run = screening_run(actor=job.started_by, month=month, progress=progress)
+        run = screening_run(
+            actor=job.started_by or system_actor(purpose=f"导入任务{job.pk}"), month=month, progress=progress
+        )
     except Exception as e:
         logger.warning("import job %s: the screening of %s failed: %s", job.pk, month, type(e).__name__)
         message = "；".join(e.messages) if isinstance(e, ValidationError) else type(e).__name__
@@ -1143,7 +1145,7 @@ def _job_fail(job: ImportJob, reason: str) -> bool:
         )
         if updated:
             audit_record(
-                actor="系统：导入任务检查",
+                actor=system_actor(purpose="导入任务检查"),
                 event_type=AuditEvent.IMPORT,
                 target_type="exchange.importjob",
                 target_id=job.pk,

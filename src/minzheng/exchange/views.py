@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from minzheng.accounts.scoping import has_role
+from minzheng.accounts.permissions import Denied, require
 from minzheng.accounts.signals import client_ip
 
 from . import selectors
@@ -28,8 +28,13 @@ def _user(request: HttpRequest) -> Any:
     return request.user
 
 
-def _allowed(request: HttpRequest) -> bool:
-    return has_role(_user(request), "city_officer")
+def _allowed(request: HttpRequest, permission: str = "exchange.view") -> bool:
+    """Whether the city page may open; a refusal is audited as DENIED."""
+    try:
+        require(_user(request), permission, target=request.path[:64])
+    except Denied:
+        return False
+    return True
 
 
 @login_required
@@ -87,7 +92,7 @@ def snapshot_detail(request: HttpRequest, snapshot_id: int) -> HttpResponse:
 def snapshot_upload(request: HttpRequest) -> HttpResponse:
     """Save the archive and queue its import; the import runs in a background worker, the browser goes
     straight to the job page (a city-scale import takes about a minute, longer than any proxy waits)."""
-    if not _allowed(request):
+    if not _allowed(request, "exchange.upload"):
         return HttpResponseForbidden(FORBIDDEN)
     archive = request.FILES.get("archive")
     if archive is None:

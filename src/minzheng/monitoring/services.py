@@ -19,8 +19,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from minzheng.accounts.models import Role
-from minzheng.accounts.scoping import has_role, in_scope
+from minzheng.accounts.permissions import require
+from minzheng.accounts.system import acting_user
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.benefits.models import Enrolment
@@ -111,8 +111,7 @@ def screening_run(
 ) -> ScreeningRun:
     """Run and publish one month. Not one transaction: the run row and its progress are visible while
     the engine works; the alerts appear all at once in `_publish`."""
-    if actor is not None and not has_role(actor, Role.CITY_OFFICER):
-        raise ValidationError("只有市级民政部门可以运行全市动态监测")
+    require(actor, "screening.run", target=f"screening:{month}")  # a city officer, or the scheduled job
     sha = ""
     if snapshot_dir is None:
         snapshot = snapshot_current(month=month)
@@ -124,7 +123,9 @@ def screening_run(
     ScreeningRun.objects.filter(month=month, status=RunStatus.RUNNING).update(
         status=RunStatus.FAILED, error="进程中断", finished_at=timezone.now()
     )
-    run = ScreeningRun.objects.create(month=month, engine=engine, snapshot_sha=sha, started_by=actor)
+    run = ScreeningRun.objects.create(
+        month=month, engine=engine, snapshot_sha=sha, started_by=acting_user(actor)
+    )
 
     def report(stage: str, fraction: float) -> None:
         ScreeningRun.objects.filter(pk=run.pk).update(stage=stage[:100], progress=round(fraction, 3))
@@ -363,13 +364,7 @@ def _apply_automatic(*, actor: Any, run: ScreeningRun) -> dict[str, int]:
 
 # ------------------------------------------------------------------ the worklist (跟踪 to closure)
 def _alert_for_actor(actor: Any, alert: Alert) -> None:
-    if not (
-        has_role(
-            actor, Role.TOWNSHIP_CLERK, Role.TOWNSHIP_APPROVER, Role.COUNTY_OFFICER, Role.VILLAGE_ASSISTANT
-        )
-        and in_scope(actor, alert.region_code)
-    ):
-        raise ValidationError("该预警不在您的管辖范围内")
+    require(actor, "alert.handle", region_code=alert.region_code, target=f"alert:{alert.pk}")
 
 
 def _open_review_for(*, actor: Any, alert: Alert) -> None:

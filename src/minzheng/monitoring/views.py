@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from minzheng.accounts.scoping import has_role
+from minzheng.accounts.permissions import can
 from minzheng.core.views import service_errors
 
 from . import selectors, services
@@ -29,7 +29,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "month": selectors.latest_published_month(),
             "statuses": WorkStatus.choices,
             "rules": sorted(services.RULES.values(), key=lambda r: r.code),
-            "runs": selectors.runs() if has_role(request.user, "city_officer") else [],
+            "runs": selectors.runs() if can(request.user, "screening.run") else [],
         },
     )
 

@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from minzheng.accounts.permissions import require
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core import crypto
@@ -35,7 +36,9 @@ def _as_date(value: Any) -> dt.date:
 
 
 @transaction.atomic
-def people_import_snapshot(*, snapshot: Path, actor: Any = None, batch_size: int = 2000) -> dict[str, int]:
+def people_import_snapshot(*, snapshot: Path, actor: Any, batch_size: int = 2000) -> dict[str, int]:
+    """Load the registry from a snapshot's persons file (demo and first set-up: `actor` is the system)."""
+    require(actor, "people.import", target=f"snapshot:{snapshot.name}")
     rows = _read(snapshot, "persons")
     if rows is None:
         raise ValidationError(f"快照{snapshot}中没有persons文件")

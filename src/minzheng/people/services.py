@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from minzheng.accounts.permissions import require
 from minzheng.accounts.scoping import in_scope
+from minzheng.accounts.system import require_actor
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core import crypto
@@ -44,7 +45,8 @@ def _village(code: str, *, label: str) -> Region:
 
 
 def _check_actor_region(actor: Any, region: Region) -> None:
-    if actor is not None and not in_scope(actor, region.code):
+    require_actor(actor)  # imports and scheduled work pass the system actor, whose scope is the city
+    if not in_scope(actor, region.code):
         raise ValidationError(f"{region.full_name}不在您的管辖范围内")
 
 
@@ -55,7 +57,7 @@ HOUSEHOLD_NUMBER_TAKEN = "无法在本辖区使用该户编号，请核对户编
 
 
 def _duplicate_id_message(actor: Any, holder_region: str, id_number: str) -> str:
-    if actor is None or in_scope(actor, holder_region):
+    if in_scope(actor, holder_region):
         return f"身份证号{mask_id_number(id_number)}已登记，不能重复录入，请在人员检索中查找该人员"
     return NOT_IN_THIS_REGION
 
@@ -155,7 +157,7 @@ def household_create(
     _check_actor_region(actor, region)
     holder = Household.objects.filter(number=number).values_list("region_code", flat=True).first()
     if holder is not None:
-        if actor is None or in_scope(actor, holder):
+        if in_scope(actor, holder):
             raise ValidationError(f"户编号{number}已存在")
         raise ValidationError(HOUSEHOLD_NUMBER_TAKEN)
     household = Household.objects.create(
@@ -182,9 +184,8 @@ def household_add_member(
     """Put `person` in `household` from `start_date`; a current membership elsewhere is closed (a move)."""
     if relation not in Relation.values:
         raise ValidationError("与户主关系不正确")
-    if actor is not None and not (
-        in_scope(actor, household.region_code) and in_scope(actor, person.region_code)
-    ):
+    require_actor(actor)
+    if not (in_scope(actor, household.region_code) and in_scope(actor, person.region_code)):
         raise ValidationError("该家庭或人员不在您的管辖范围内")
     if not person.is_identified:
         # Households feed verification and the engine, which work on ID numbers: merge first.
@@ -247,7 +248,8 @@ def person_record_death(*, actor: Any, person: Person, death_date: dt.date) -> P
     person_check_writable(person=person)
     if death_date < person.birth_date:
         raise ValidationError("死亡日期不能早于出生日期")
-    if actor is not None and not in_scope(actor, person.region_code):
+    require_actor(actor)
+    if not in_scope(actor, person.region_code):
         raise ValidationError("该人员不在您的管辖范围内")
     old = {"is_alive": person.is_alive, "death_date": person.death_date}
     person.is_alive = False

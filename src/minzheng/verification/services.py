@@ -16,9 +16,7 @@ import pyarrow.parquet as pq
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from minzheng.accounts.models import Role
 from minzheng.accounts.permissions import require
-from minzheng.accounts.scoping import has_role, in_scope
 from minzheng.assistance import rules
 from minzheng.assistance.assess import assess_case, parse_case
 from minzheng.assistance.models import Application, State
@@ -160,11 +158,9 @@ def _by_person(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
 
 @transaction.atomic
 def verification_run(*, actor: Any, application: Application, month: str | None = None) -> VerificationReport:
-    if not (
-        has_role(actor, Role.TOWNSHIP_CLERK, Role.TOWNSHIP_APPROVER, Role.COUNTY_OFFICER)
-        and in_scope(actor, application.region_code)
-    ):
-        raise ValidationError("只有本乡镇（街道）经办、审批人员或县级民政部门可以核对该家庭")
+    require(
+        actor, "verification.run", region_code=application.region_code, target=f"application:{application.pk}"
+    )
     if application.authorisation_signed_on is None:
         raise ValidationError("没有核对授权书，不能开展家庭经济状况核对")
     if application.state not in (State.VERIFYING, State.VILLAGE_REVIEW, State.PUBLIC_NOTICE, State.ACTIVE):

@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from minzheng.accounts.models import Role, User
+from minzheng.accounts.permissions import can
 from minzheng.accounts.scoping import actor_prefix, scope
 from minzheng.assistance import selectors as assistance
 from minzheng.assistance.models import Application, Objection, State
@@ -351,33 +352,36 @@ def _users(actor: Any, on: dt.date) -> Todo:
     )
 
 
-HOME_TODOS: dict[str, tuple[Callable[[Any, dt.date], Todo], ...]] = {
-    Role.VILLAGE_ASSISTANT: (_drafts, _village_review, _public_notice, _alerts),
-    Role.TOWNSHIP_CLERK: (_submitted, _verifying, _reviews, _alerts, _objections, _transfers),
-    Role.TOWNSHIP_APPROVER: (_notice_ended, _objections, _escalations),
-    Role.COUNTY_OFFICER: (_escalations, _payroll_to_generate, _payroll_to_check, _reviews),
-    Role.COUNTY_FINANCE: (_bank_files, _payroll_to_check),
-    Role.CITY_OFFICER: (_policy_proposals, _alerts_by_county),
-    Role.AUDITOR: (
-        _audit(AuditEvent.DENIED, "denials", _("近7天被拒绝的操作")),
-        _audit(AuditEvent.REVEAL, "reveals", _("近7天查看完整信息")),
-        _audit(AuditEvent.EXPORT, "exports", _("近7天数据导出")),
-    ),
-    Role.SYSADMIN: (_users,),
-}
+# Each card with the permission that shows it (who gets which card is the matrix's, not a role list here).
+HOME_TODOS: tuple[tuple[str, Callable[[Any, dt.date], Todo]], ...] = (
+    ("todo.drafts", _drafts),
+    ("todo.village_review", _village_review),
+    ("todo.public_notice", _public_notice),
+    ("todo.submitted", _submitted),
+    ("todo.verifying", _verifying),
+    ("todo.to_decide", _notice_ended),
+    ("todo.reviews", _reviews),
+    ("todo.alerts", _alerts),
+    ("todo.objections", _objections),
+    ("todo.transfers", _transfers),
+    ("todo.escalations", _escalations),
+    ("todo.payroll_generate", _payroll_to_generate),
+    ("todo.payroll_check", _payroll_to_check),
+    ("todo.bank_files", _bank_files),
+    ("todo.policy", _policy_proposals),
+    ("todo.alerts_by_county", _alerts_by_county),
+    ("audit.read", _audit(AuditEvent.DENIED, "denials", _("近7天被拒绝的操作"))),
+    ("audit.read", _audit(AuditEvent.REVEAL, "reveals", _("近7天查看完整信息"))),
+    ("audit.read", _audit(AuditEvent.EXPORT, "exports", _("近7天数据导出"))),
+    ("users.manage", _users),
+)
 
 
 def home_todos(*, actor: Any, on: dt.date) -> list[Todo]:
     """The actor's to-dos on `on`; nothing for an actor without a region or role (fails closed)."""
     if actor_prefix(actor) is None:
         return []
-    return [todo(actor, on) for todo in HOME_TODOS.get(actor.role, ())]
-
-
-def user_list(*, actor: Any) -> QuerySet[User]:
-    return scope(User.objects.select_related("region"), actor, field="region__code").order_by(
-        "role", "username"
-    )
+    return [todo(actor, on) for permission, todo in HOME_TODOS if can(actor, permission)]
 
 
 CASCADE_LEVELS = (

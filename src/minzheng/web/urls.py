@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from minzheng.accounts.views import otp_verify
 from minzheng.people import views as people_views
@@ -29,5 +29,5 @@ urlpatterns = [
     path("households/<int:household_id>/", views.household_detail, name="household-detail"),
     path("regions/children/", views.region_children, name="region-children"),
     path("audit/", views.audit_log, name="audit-log"),
-    path("users/", views.user_list, name="user-list"),
+    path("users/", include("minzheng.accounts.urls_users")),
 ]

@@ -36,7 +36,6 @@ from minzheng.people.views import person_page_context
 from minzheng.regions.models import Region
 from minzheng.regions.selectors import region_children_for_actor
 
-from . import selectors as web_selectors
 from .selectors import home_todos
 
 EXPORT_LIMIT = 50_000
@@ -52,19 +51,6 @@ def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own work: the to-do counts and first items of its lists (web.selectors)."""
     todos = home_todos(actor=_user(request), on=timezone.localdate())
     return render(request, "web/home.html", {"todos": todos})
-
-
-@login_required
-@require_GET
-def user_list(request: HttpRequest) -> HttpResponse:
-    """The system administrator's read-only list of accounts in its region."""
-    user = _user(request)
-    try:
-        require(user, "users.manage", target="users")
-    except Denied as e:
-        return HttpResponseForbidden(e.messages[0])
-    page = Paginator(web_selectors.user_list(actor=user), 50).get_page(request.GET.get("page"))
-    return render(request, "web/users.html", {"page": page})
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from minzheng.accounts.models import User
 from minzheng.accounts.services import user_set_password
+from minzheng.accounts.system import system_actor
 
 
 class Command(BaseCommand):
@@ -27,7 +28,11 @@ class Command(BaseCommand):
         if first != getpass.getpass("再次输入新密码："):
             raise CommandError("两次输入的密码不一致，密码未修改")
         try:
-            user_set_password(actor=None, user=user, password=first)
+            user_set_password(
+                actor=system_actor(purpose=f"命令行重置密码（{getpass.getuser()}）"),
+                user=user,
+                password=first,
+            )
         except ValidationError as e:
             raise CommandError("；".join(e.messages)) from e
         self.stdout.write(f"用户 {user.username} 的密码已修改，其接口令牌已全部吊销")

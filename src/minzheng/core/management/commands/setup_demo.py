@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from minzheng.accounts.demo import demo_users_create
+from minzheng.accounts.system import system_actor
 from minzheng.benefits.demo import demo_payee_accounts_create
 from minzheng.benefits.importers import enrolments_import
 from minzheng.exchange.services import snapshot_import
@@ -56,17 +57,20 @@ class Command(BaseCommand):
         month = _previous_month(dt.date.today())  # noqa: DTZ011 - calendar month of the local office
         summary = generate_city(persons=options["persons"], seed=options["seed"], out_dir=out, month=month)
         self.stdout.write(f"已生成演示城市快照：{summary.get('persons', options['persons'])} 人")
-        imported = snapshot_import(actor=None, source_dir=out / month)
+        system = system_actor(purpose="初始化演示环境")
+        imported = snapshot_import(actor=system, source_dir=out / month)
         self.stdout.write(imported.message)
-        result = people_import_snapshot(snapshot=out / month)
+        result = people_import_snapshot(snapshot=out / month, actor=system)
         self.stdout.write(f"已载入人员 {result['persons']} 人、家庭 {result['households']} 户")
-        self.stdout.write(f"已载入存量保障对象 {enrolments_import(path=out / 'enrolments.parquet')} 条")
+        self.stdout.write(
+            f"已载入存量保障对象 {enrolments_import(path=out / 'enrolments.parquet', actor=system)} 条"
+        )
         if imported.accepted:
-            run = screening_run(actor=None, month=month)
+            run = screening_run(actor=system, month=month)
             auto = run.summary.get("automatic", {})
             self.stdout.write(
                 f"已完成{month}动态监测：预警 {run.summary.get('alerts', 0)} 条，"
                 f"到龄即享 {auto.get('high_age_grant', 0)} 人"
             )
-        accounts = demo_payee_accounts_create(seed=options["seed"])
+        accounts = demo_payee_accounts_create(seed=options["seed"], actor=system)
         self.stdout.write(f"已为演示领取人登记收款账户 {accounts} 个")

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from minzheng.accounts.system import system_actor
 from minzheng.exchange.services import POLICY_TEXT, SnapshotBusyError, snapshot_import
 from minzheng.exchange.synth import SOURCES
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", default=None, help="记为导入人的用户名（默认记为命令行操作系统用户）")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor: Any = f"命令行：{getpass.getuser()}"
+        actor: Any = system_actor(purpose=f"命令行导入快照（{getpass.getuser()}）")
         if options["user"]:
             actor = get_user_model().objects.filter(username=options["user"]).first()
             if actor is None:

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from minzheng.accounts.system import system_actor
 from minzheng.exchange.services import SnapshotBusyError, snapshot_purge
 
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            count = snapshot_purge(actor=f"命令行：{getpass.getuser()}")
+            count = snapshot_purge(actor=system_actor(purpose=f"命令行清理快照（{getpass.getuser()}）"))
         except SnapshotBusyError as e:
             raise CommandError(str(e)) from e
         months = int(getattr(settings, "SNAPSHOT_RETENTION_MONTHS", 36))

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from minzheng.accounts.system import system_actor
 from minzheng.monitoring.services import screening_run
 
 
@@ -40,7 +41,7 @@ class Command(BaseCommand):
 
         try:
             run = screening_run(
-                actor=None,
+                actor=system_actor(purpose=f"{month}全市动态监测"),
                 month=month,
                 engine=options["engine"],
                 snapshot_dir=Path(options["snapshot"]) if options["snapshot"] else None,
