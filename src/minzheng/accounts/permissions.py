@@ -43,6 +43,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "policy.approve": frozenset({R.CITY_OFFICER}),
     # 数据交换 snapshots
     "exchange.import": frozenset({R.CITY_OFFICER}),
+    # 高龄津贴 and 儿童保障 rosters (the lines' own pages; children's records stay above the village)
+    "elderly.read": frozenset(
+        {
+            R.VILLAGE_ASSISTANT,
+            R.TOWNSHIP_CLERK,
+            R.TOWNSHIP_APPROVER,
+            R.COUNTY_OFFICER,
+            R.CITY_OFFICER,
+            R.AUDITOR,
+        }
+    ),
+    "children.read": frozenset(
+        {R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER, R.CITY_OFFICER, R.AUDITOR}
+    ),
     # 审计日志
     "audit.read": frozenset({R.AUDITOR}),
     # 用户管理 (the admin never reads or changes the audit log)
@@ -70,6 +84,8 @@ LABELS: dict[str, str] = {
     "policy.propose": "提出政策参数调整",
     "policy.approve": "复核政策参数调整",
     "exchange.import": "导入数据交换快照",
+    "elderly.read": "查看高龄津贴名册",
+    "children.read": "查看儿童保障名册",
     "audit.read": "查阅审计日志",
     "users.manage": "管理用户与令牌",
 }
