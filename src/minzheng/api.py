@@ -15,6 +15,7 @@ from ninja.security.session import SessionAuth
 from minzheng.accounts.otp import otp_required
 from minzheng.accounts.permissions import Denied
 from minzheng.accounts.services import api_token_authenticate
+from minzheng.programmes.registry import api_routes, load
 
 
 class TokenAuth(HttpBearer):
@@ -82,16 +83,22 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
     return api.create_response(request, {"detail": "；".join(exc.messages)}, status=400)
 
 
+def mount_programmes(target: NinjaAPI, routes: list[tuple[str, str]]) -> None:
+    """Each registered line's router at /api/v1/<prefix> (the registry's `api`, imported only here)."""
+    for prefix, path in routes:
+        target.add_router(f"/{prefix}", load(path))
+
+
 def _register() -> None:
     from minzheng.accounts.api import router as accounts_router
-    from minzheng.assistance.api import router as assistance_router
     from minzheng.people.api import router as people_router
     from minzheng.regions.api import router as regions_router
 
+    # The ground floor's routers; every programme line's comes from the registry.
     api.add_router("/auth", accounts_router)
     api.add_router("/regions", regions_router)
     api.add_router("/people", people_router)
-    api.add_router("/assistance", assistance_router)
+    mount_programmes(api, api_routes())
 
 
 _register()

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from minzheng.api import api
+from minzheng.programmes.registry import url_includes
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -12,5 +13,7 @@ urlpatterns = [
     path("policy/", include("minzheng.policy.urls")),
     path("exchange/", include("minzheng.exchange.urls")),
     path("account/", include("minzheng.accounts.urls")),
+    # every registered line's desk pages (elderly, children …), from the programme registry
+    *[path(f"{prefix}/", include(module)) for prefix, module in url_includes()],
     path("", include("minzheng.web.urls")),
 ]

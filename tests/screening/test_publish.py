@@ -1,6 +1,6 @@
 """The screening engine wired into the city: a month is screened over the imported snapshot and the
-registry's enrolments, published atomically, reaches township worklists, and 到龄即享 grants land on the
-payroll without an application."""
+registry's enrolments, published atomically and reaches township worklists (the automatic actions of the
+lines: tests/elderly, tests/children)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,10 @@ import pyarrow.parquet as pq
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
-from django.urls import reverse
 
 from minzheng.accounts.system import system_actor
 from minzheng.audit.models import AuditLog
 from minzheng.benefits.importers import enrolments_import
-from minzheng.benefits.models import Enrolment
-from minzheng.benefits.services import payroll_generate
 from minzheng.exchange.services import snapshot_import
 from minzheng.exchange.synth import generate_city
 from minzheng.monitoring import services as mon
@@ -44,46 +41,6 @@ def city(db, city_files, settings, tmp_path, make_user):
     people_import_snapshot(snapshot=city_files / MONTH, actor=system_actor(purpose="测试数据"))
     enrolments_import(path=city_files / "enrolments.parquet", actor=system_actor(purpose="测试数据"))
     return officer
-
-
-def _age_ins(city_files: Path) -> set[str]:
-    """Oracle: persons born in July 1945 (turning 80 in 2025-07), alive, not already in high_age."""
-    persons = pq.read_table(city_files / MONTH / "persons.parquet").to_pylist()
-    dead = set(pq.read_table(city_files / MONTH / "deaths.parquet")["id_number"].to_pylist())
-    enrolled = {
-        r["id_number"]
-        for r in pq.read_table(city_files / "enrolments.parquet").to_pylist()
-        if r["programme"] == "high_age"
-    }
-    return {
-        p["id_number"]
-        for p in persons
-        if p["birth_date"].year == 1945
-        and p["birth_date"].month == 7
-        and p["id_number"] not in dead
-        and p["id_number"] not in enrolled
-    }
-
-
-def test_a_month_is_screened_published_and_age_ins_are_granted_onto_the_payroll(city, city_files, make_user):
-    run = mon.screening_run(actor=city, month=MONTH)
-    assert run.status == RunStatus.PUBLISHED and run.progress == 1.0
-    assert Alert.objects.filter(run=run).count() == run.summary["alerts"] > 0
-    assert run.summary["facts"] == "prepared"  # the import prepared the month's facts
-    client = Client()
-    client.force_login(city)
-    runs_page = client.get(reverse("screening-runs")).content.decode()
-    assert "导入时预计算" in runs_page and "秒" in runs_page
-    expected = _age_ins(city_files)
-    granted = Enrolment.objects.filter(programme="high_age", source_type="screening")
-    assert {e.person.id_number for e in granted} == expected
-    assert all(e.monthly_amount == 50 and f"{e.first_month:%Y-%m}" == MONTH for e in granted)
-    assert AuditLog.objects.filter(target_type="enrolment.high_age").count() == len(expected)
-    if expected:
-        county = next(iter(granted)).region_code[:6]
-        officer = make_user("county_officer", county)
-        run_pay = payroll_generate(actor=officer, county_code=county, month=next(iter(granted)).first_month)
-        assert run_pay.lines.filter(enrolment__in=granted).exists()
 
 
 def test_a_township_worklist_holds_only_its_own_alerts_most_severe_first(city, make_user):

@@ -7,7 +7,10 @@ class AssistanceConfig(AppConfig):
 
     def ready(self) -> None:
         from minzheng.core.panels import PersonPanel, register_person_panel
+        from minzheng.programmes.registry import NavEntry, Programme, register_nav, register_programme
 
+        from .assess import trial
+        from .models import Programme as Code
         from .panels import applications_panel
 
         register_person_panel(
@@ -18,3 +21,31 @@ class AssistanceConfig(AppConfig):
                 order=20,
             )
         )
+        roles = ("assistance.intake", "assistance.process", "assistance.decide")
+        # code, short name, English, unit, frequency, policy keys read
+        lines = [
+            (Code.DIBAO, "低保", "Dibao (minimum living allowance)", "household", "monthly", ("dibao.",)),
+            (Code.TEKUN, "特困供养", "Tekun (extreme poverty support)", "person", "monthly", ("tekun.",)),
+            (Code.TEMPORARY, "临时救助", "Temporary assistance", "household", "once", ("temporary.",)),
+        ]
+        for order, (code, short, name_en, unit, frequency, prefixes) in enumerate(lines, start=1):
+            register_programme(
+                Programme(
+                    code=code.value,
+                    name=str(code.label),
+                    short_name=short,
+                    name_en=name_en,
+                    app_label=self.label,
+                    unit=unit,
+                    payable=True,
+                    frequency=frequency,
+                    trial=trial,
+                    policy_prefixes=prefixes,
+                    permissions=roles,
+                    api="minzheng.assistance.api:router",
+                    api_prefix="assistance",
+                    order=order * 10,
+                )
+            )
+        # The line's desk: the worklist of all three programmes.
+        register_nav(NavEntry("社会救助", "assistance-worklist", order=20))

@@ -1,10 +1,13 @@
 """Trial calculation (救助试算) per shared/docs/assess.md: parse and validate a case (Chinese messages),
 resolve the policy in force, run the shared rules. Used by the UI, `POST /api/v1/assistance/assess` and
-`minzheng assess CASE.json`."""
+`minzheng assess CASE.json`. `assess` dispatches through the programme registry, so every registered
+programme's trial calculation answers here; `parse_case` and `evaluate` are what a line's own trial
+function builds on."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -12,11 +15,12 @@ from django.core.exceptions import ValidationError
 
 from minzheng.core.idnumber import parse_id_number
 from minzheng.policy.selectors import PolicyMissing, policy_resolve
+from minzheng.programmes.registry import programme as registered
+from minzheng.programmes.registry import programmes, trial_fields
 from minzheng.regions.models import Region
 
 from . import rules
 
-PROGRAMMES = ("dibao", "tekun", "temporary", "high_age", "child")
 RELATIONS = ("head", "spouse", "child", "parent", "grandchild", "other")
 SELF_CARE = ("full", "partial", "none")
 DISABILITY_KINDS = ("visual", "hearing", "speech", "physical", "intellectual", "mental", "multiple")
@@ -79,12 +83,25 @@ def _member(raw: Any, i: int) -> rules.Member:
         ),
         severe_illness=_bool(raw.get("severe_illness"), f"{label}的重病标记", False),
         self_care=str(_choice(raw.get("self_care", "full") or "full", SELF_CARE, f"{label}的自理能力")),
-        child_category=_choice(
-            raw.get("child_category"), tuple(rules.CHILD_LABELS), f"{label}的儿童类别", optional=True
-        ),
         has_supporter=_bool(raw.get("has_supporter"), f"{label}的赡养人标记", True),
         name=str(raw.get("name") or ""),
+        extra=_programme_fields(raw, label),
     )
+
+
+def _programme_fields(raw: dict[str, Any], label: str) -> dict[str, str]:
+    """The per-member inputs registered by a programme (TrialField), validated against their choices."""
+    extra: dict[str, str] = {}
+    for _code, f in trial_fields():
+        value = _choice(raw.get(f.name), tuple(f.choices), f"{label}的{f.label}", optional=True)
+        if value is not None:
+            extra[f.name] = value
+    return extra
+
+
+def trial_codes() -> tuple[str, ...]:
+    """The codes of every registered programme with a trial calculation, in order."""
+    return tuple(p.code for p in programmes() if p.trial is not None)
 
 
 def parse_id_number_labelled(value: Any, label: str) -> Any:
@@ -99,7 +116,7 @@ def parse_id_number_labelled(value: Any, label: str) -> Any:
 def parse_case(data: Any) -> rules.Case:
     if not isinstance(data, dict):
         raise ValidationError("输入应为JSON对象")
-    programme = str(_choice(data.get("programme"), PROGRAMMES, "救助项目programme"))
+    programme = str(_choice(data.get("programme"), trial_codes(), "救助项目programme"))
     try:
         date = dt.date.fromisoformat(str(data.get("date")))
     except ValueError:
@@ -157,8 +174,6 @@ def parse_case(data: Any) -> rules.Case:
         requested = _money(data.get("amount_requested"), "申请金额")
         if requested <= 0:
             raise ValidationError("申请金额应大于0")
-    if programme == "child" and not any(m.child_category for m in members):
-        raise ValidationError("儿童保障试算须有成员填写儿童类别child_category")
     return rules.Case(
         programme=programme,
         date=date,
@@ -170,28 +185,56 @@ def parse_case(data: Any) -> rules.Case:
     )
 
 
-def assess_case(case: rules.Case) -> rules.Result:
-    # Temporary assistance thresholds are multiples of the local urban standard (policy.md).
-    hukou = "urban" if case.programme == "temporary" else case.hukou_type
-    policy_set = policy_resolve(on=case.date, region_code=case.region, hukou_type=hukou)
+def evaluate(
+    case: rules.Case, rule: Callable[[rules.Case, rules.Policy], rules.Result], *, hukou_type: str = ""
+) -> rules.Result:
+    """Run one programme's rule on a parsed case with the policy in force for its date, place and hukou
+    type (or `hukou_type`); the figures used travel with the result."""
+    policy_set = policy_resolve(
+        on=case.date, region_code=case.region, hukou_type=hukou_type or case.hukou_type
+    )
     p = rules.Policy(policy_set, policy_set.version)
     try:
-        if case.programme == "dibao":
-            result = rules.assess_dibao(case, p)
-        elif case.programme == "tekun":
-            result = rules.assess_tekun(case, p)
-        elif case.programme == "temporary":
-            result = rules.assess_temporary(case, p, p("dibao.standard"))
-        elif case.programme == "high_age":
-            result = rules.assess_high_age(case, p)
-        else:
-            result = rules.assess_child(case, p)
+        result = rule(case, p)
     except PolicyMissing as e:
         raise ValidationError(str(e)) from None
     result.inputs = dict(p.used)
     return result
 
 
-def assess(data: Any) -> dict[str, Any]:
-    """JSON in, JSON out (the contract). Raises ValidationError with a Chinese message on bad input."""
+def _temporary(case: rules.Case, p: rules.Policy) -> rules.Result:
+    return rules.assess_temporary(case, p, p("dibao.standard"))
+
+
+ASSESSORS: dict[str, Callable[[rules.Case, rules.Policy], rules.Result]] = {
+    "dibao": rules.assess_dibao,
+    "tekun": rules.assess_tekun,
+    "temporary": _temporary,
+}
+
+
+def assess_case(case: rules.Case) -> rules.Result:
+    """One of this line's programmes (dibao, tekun, temporary) on a parsed case."""
+    if case.programme not in ASSESSORS:
+        raise ValidationError(f"{registered(case.programme).name}不由社会救助试算")
+    # Temporary assistance thresholds are multiples of the local urban standard (policy.md).
+    return evaluate(
+        case, ASSESSORS[case.programme], hukou_type="urban" if case.programme == "temporary" else ""
+    )
+
+
+def trial(data: Any) -> dict[str, Any]:
+    """The trial function this line registers for dibao, tekun and temporary."""
     return assess_case(parse_case(data)).as_dict()
+
+
+def assess(data: Any) -> dict[str, Any]:
+    """JSON in, JSON out (the contract): the registered trial calculation of the case's programme. Raises
+    ValidationError with a Chinese message on bad input."""
+    if not isinstance(data, dict):
+        raise ValidationError("输入应为JSON对象")
+    code = str(_choice(data.get("programme"), trial_codes(), "救助项目programme"))
+    trial_fn = registered(code).trial
+    if trial_fn is None:  # trial_codes() lists only programmes with one
+        raise ValidationError(f"{registered(code).name}没有试算")
+    return trial_fn(data)

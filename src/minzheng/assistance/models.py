@@ -3,7 +3,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from minzheng.benefits.models import Programme
+from minzheng.programmes.registry import programme_name
+
+
+class Programme(models.TextChoices):
+    """The programmes this line registers (apps.py); the registry, not `choices`, checks stored codes."""
+
+    DIBAO = "dibao", "最低生活保障"
+    TEKUN = "tekun", "特困人员救助供养"
+    TEMPORARY = "temporary", "临时救助"
 
 
 class State(models.TextChoices):
@@ -21,7 +29,7 @@ class Application(models.Model):
     """One application at the one-window desk (一门受理、协同办理). State changes only through the
     services in services.py; `version` is the optimistic lock that stops a double decision."""
 
-    programme = models.CharField("救助项目", max_length=16, choices=Programme.choices)
+    programme = models.CharField("救助项目", max_length=16)
     state = models.CharField("状态", max_length=16, choices=State.choices, default=State.DRAFT, db_index=True)
     version = models.PositiveIntegerField(default=0)
     household = models.ForeignKey(
@@ -61,6 +69,9 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_programme_display()}申请#{self.pk}"
+
+    def get_programme_display(self) -> str:
+        return programme_name(self.programme)
 
 
 class Transition(models.Model):

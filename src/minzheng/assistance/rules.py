@@ -59,9 +59,10 @@ class Member:
     disability_kind: str | None = None
     severe_illness: bool = False
     self_care: str = "full"
-    child_category: str | None = None
     has_supporter: bool = True
     name: str = ""
+    # Inputs only another programme's rule reads, keyed by the name it registered (TrialField).
+    extra: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def severely_disabled(self) -> bool:
@@ -358,89 +359,6 @@ def assess_temporary(case: Case, p: Policy, urban_standard: Decimal) -> Result:
         per_capita_income=yuan(household_income(case, p)[1]),
         members_covered=len(case.members),
         approval_level=level,
-        rule_version=p.version,
-        reasons=tests,
-    )
-
-
-def high_age_tier(age: int, p: Policy) -> tuple[str, Decimal]:
-    start = int(p("high_age.start_age"))
-    if age >= 100:
-        return "tier100", p("high_age.tier100")
-    if age >= 90:
-        return "tier90", p("high_age.tier90")
-    if age >= start:
-        return "tier80", p("high_age.tier80")
-    return "", ZERO
-
-
-def assess_high_age(case: Case, p: Policy) -> Result:
-    """到龄即享 (seed 003): from the calendar month the oldest member turns 80; 90 and 100 move tiers."""
-    m = min(case.members, key=lambda x: x.id.birth_date)
-    age = age_in_month(m.id.birth_date, case.date)
-    tier, amount = high_age_tier(age, p)
-    start = int(p("high_age.start_age"))
-    eligible = bool(tier)
-    tests = [
-        Test(
-            "age",
-            eligible,
-            f"{case.date:%Y年%m月}年满{age}周岁，{'享受' if eligible else '未到'}高龄津贴"
-            + (
-                f"（{age // 10 * 10 if age < 100 else 100}岁档{fmt(amount)}元）"
-                if eligible
-                else f"（{start}周岁起）"
-            ),
-        ),
-        Test("alive", True, "到龄即享，无需申请"),
-    ]
-    return Result(
-        programme="high_age",
-        eligible=eligible,
-        monthly_amount=yuan(amount),
-        standard=yuan(amount),
-        per_capita_income=yuan(household_income(case, p)[1]) if case.members else 0,
-        members_covered=1 if eligible else 0,
-        approval_level="automatic",
-        rule_version=p.version,
-        reasons=tests,
-        extra={"age": age},
-    )
-
-
-CHILD_LABELS = {
-    "institutional_orphan": "机构孤儿",
-    "scattered_orphan": "社会散居孤儿",
-    "de_facto_unsupported": "事实无人抚养儿童",
-    "hiv_affected": "受艾滋病影响儿童",
-    "key_difficult": "重点困境儿童",
-    "guardianship_lacking": "监护缺失儿童",
-}
-
-
-def assess_child(case: Case, p: Policy) -> Result:
-    """Children's basic living allowance by category; ends in the month the child turns 18."""
-    m = next((x for x in case.members if x.child_category), None)
-    if m is None or m.child_category is None:
-        return Result(
-            "child", False, 0, 0, 0, 0, "county", p.version, [Test("category", False, "没有成员填写儿童类别")]
-        )
-    amount = p(f"child.{m.child_category}")
-    end_age = int(p("child.end_age"))
-    age = age_in_month(m.id.birth_date, case.date)
-    under = age < end_age
-    tests = [
-        Test("category", True, f"{CHILD_LABELS[m.child_category]}，保障标准{fmt(amount)}元/月"),
-        Test("age", under, f"{case.date:%Y年%m月}{'未满' if under else '已满'}{end_age}周岁（{age}岁）"),
-    ]
-    return Result(
-        programme="child",
-        eligible=under,
-        monthly_amount=yuan(amount) if under else 0,
-        standard=yuan(amount),
-        per_capita_income=yuan(household_income(case, p)[1]),
-        members_covered=1 if under else 0,
-        approval_level="county",
         rule_version=p.version,
         reasons=tests,
     )

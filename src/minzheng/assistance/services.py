@@ -18,7 +18,7 @@ from minzheng.accounts.permissions import require
 from minzheng.accounts.scoping import has_role, in_scope
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
-from minzheng.benefits.models import Enrolment, Programme
+from minzheng.benefits.models import Enrolment
 from minzheng.benefits.services import add_months, enrolment_create, enrolment_end, first_of_month
 from minzheng.core.pii import redact
 from minzheng.people.models import Household, Membership, Person
@@ -36,6 +36,7 @@ from .models import (
     Objection,
     ObjectionAction,
     Outcome,
+    Programme,
     PublicNotice,
     Referral,
     Review,

@@ -18,16 +18,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from minzheng.benefits.models import Programme
 from minzheng.core.views import service_errors
 from minzheng.people import selectors as people
 from minzheng.people.models import Relation
+from minzheng.programmes.registry import programmes as registered_programmes
+from minzheng.programmes.registry import trial_fields
 
 from . import selectors, services
-from .assess import assess
+from .assess import assess, trial_codes
 from .letters import decision_letter, review_letter
-from .models import Application, Document, ObjectionAction, Outcome, ReviewOutcome, SecondApproval, State
-from .rules import CHILD_LABELS
+from .models import (
+    Application,
+    Document,
+    ObjectionAction,
+    Outcome,
+    Programme,
+    ReviewOutcome,
+    SecondApproval,
+    State,
+)
 
 MEMBER_FIELDS = ("monthly_wage", "monthly_pension", "other_income")
 
@@ -156,7 +165,7 @@ def _member_values(post: Any, pid: int) -> dict[str, Any]:
         return {"has_supporter": True}
     values: dict[str, Any] = {
         f: post.get(f"{f}_{pid}", "")
-        for f in (*MEMBER_FIELDS, "disability_grade", "disability_kind", "self_care", "child_category")
+        for f in (*MEMBER_FIELDS, "disability_grade", "disability_kind", "self_care")
     }
     for flag in ("employed", "severe_illness", "has_supporter"):
         values[flag] = post.get(f"{flag}_{pid}") == "on"
@@ -438,7 +447,6 @@ def application_letter(request: HttpRequest, application_id: int) -> HttpRespons
 
 
 TRIAL_ROWS = 6
-TRIAL_PROGRAMMES = ("dibao", "tekun", "temporary", "high_age", "child")
 
 
 def _trial_case(post: Any, region: str) -> dict[str, Any]:
@@ -462,8 +470,9 @@ def _trial_case(post: Any, region: str) -> dict[str, Any]:
                 "disability_kind": post.get(f"disability_kind_{i}") or None,
                 "severe_illness": post.get(f"severe_illness_{i}") == "on",
                 "self_care": post.get(f"self_care_{i}") or "full",
-                "child_category": post.get(f"child_category_{i}") or None,
                 "has_supporter": post.get(f"has_supporter_{i}") == "on",
+                # the inputs a programme registered (TrialField), e.g. a child's category
+                **{f.name: post.get(f"{f.name}_{i}") or None for _code, f in trial_fields()},
             }
         )
     homes = post.get("residential_properties", "").strip() or "0"
@@ -520,9 +529,12 @@ def trial(request: HttpRequest) -> HttpResponse:
                     "disability_grade",
                     "disability_kind",
                     "self_care",
-                    "child_category",
                 )
             },
+            "fields": [
+                (code, f, list(f.choices.items()), form.get(f"{f.name}_{i}", ""))
+                for code, f in trial_fields()
+            ],
             **{f: form.get(f"{f}_{i}") == "on" for f in ("employed", "severe_illness")},
             "has_supporter": form.get(f"has_supporter_{i}") == "on" if post is not None else True,
             "relation": form.get(f"relation_{i}", "") or ("head" if i == 1 else "child"),
@@ -541,9 +553,9 @@ def trial(request: HttpRequest) -> HttpResponse:
             "programme": form.get("programme") or "dibao",
             "vehicle_kinds": VEHICLE_KINDS,
             "disability_kinds": DISABILITY_KINDS,
-            "programmes": [(v, label) for v, label in Programme.choices if v in TRIAL_PROGRAMMES],
+            "programmes": [(p.code, p.name) for p in registered_programmes() if p.code in trial_codes()],
             "relations": Relation.choices,
-            "child_categories": CHILD_LABELS.items(),
+            "programme_fields": trial_fields(),
             "cascade": region_cascade(actor=request.user, selected=cascade_value(form)),
             "date": form.get("date") or timezone.localdate().isoformat(),
         },

@@ -7,6 +7,7 @@ class BenefitsConfig(AppConfig):
 
     def ready(self) -> None:
         from minzheng.core.panels import PersonPanel, register_person_panel
+        from minzheng.programmes.registry import NavEntry, register_nav
 
         from .selectors import enrolment_panel_context, payee_panel_context
 
@@ -26,3 +27,4 @@ class BenefitsConfig(AppConfig):
                 order=15,
             )
         )
+        register_nav(NavEntry("资金发放", "payroll-list", "payroll.view", order=85))

@@ -5,22 +5,25 @@ from django.db import models
 from django.db.models import Q
 
 from minzheng.core import crypto
+from minzheng.programmes.registry import programme_name
 
 
-class Programme(models.TextChoices):
-    DIBAO = "dibao", "最低生活保障"
-    TEKUN = "tekun", "特困人员救助供养"
-    TEMPORARY = "temporary", "临时救助"
-    HIGH_AGE = "high_age", "高龄津贴"
-    CHILD = "child", "儿童基本生活保障"
+class ProgrammeNamed:
+    """`programme` holds a code of the programme registry (checked by the services that write it, not by
+    `choices`, so a new line needs no migration here); people read the registered name."""
+
+    programme: str
+
+    def get_programme_display(self) -> str:
+        return programme_name(self.programme)
 
 
-class Enrolment(models.Model):
+class Enrolment(ProgrammeNamed, models.Model):
     """Who gets what: the one table payroll, screening and the person page read (architecture.md).
     Only the owning programme's services write it. Months are stored as the first day of the month;
     payment covers first_month..last_month inclusive (last_month null = open)."""
 
-    programme = models.CharField("项目", max_length=16, choices=Programme.choices, db_index=True)
+    programme = models.CharField("项目", max_length=16, db_index=True)
     person = models.ForeignKey(
         "people.Person", verbose_name="领取人", on_delete=models.PROTECT, related_name="enrolments"
     )
@@ -115,7 +118,7 @@ class LineKind(models.TextChoices):
     RECOVERY = "recovery", "扣回不足结转追缴"
 
 
-class PayrollLine(models.Model):
+class PayrollLine(ProgrammeNamed, models.Model):
     """One payment line. `month` repeats the run's month so the database itself refuses paying a
     person the same programme twice for one month, whichever county roll the line sits in."""
 
@@ -123,7 +126,7 @@ class PayrollLine(models.Model):
     month = models.DateField("发放月")
     enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField("类型", max_length=12, choices=LineKind.choices, default=LineKind.REGULAR)
-    programme = models.CharField("项目", max_length=16, choices=Programme.choices)
+    programme = models.CharField("项目", max_length=16)
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     region_code = models.CharField("管辖区划", max_length=15, db_index=True)
     amount = models.IntegerField("金额（元）")
@@ -162,7 +165,7 @@ class CorrectionStatus(models.TextChoices):
     REJECTED = "rejected", "已驳回"
 
 
-class PayrollCorrection(models.Model):
+class PayrollCorrection(ProgrammeNamed, models.Model):
     """A correction to money already rolled (补发 > 0, 扣回 < 0) or a recovery (追缴) carried forward.
     Frozen rolls are never edited: a correction waits here until the next roll of its county is
     generated, which turns it into an adjustment line. A deduction larger than what the person is paid
@@ -176,7 +179,7 @@ class PayrollCorrection(models.Model):
     )
     enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
-    programme = models.CharField("项目", max_length=16, choices=Programme.choices)
+    programme = models.CharField("项目", max_length=16)
     region_code = models.CharField("管辖区划", max_length=15, db_index=True)
     county_code = models.CharField("县(市、区)", max_length=6, db_index=True)
     amount = models.IntegerField("金额（元）")

@@ -12,6 +12,7 @@ from minzheng.accounts.permissions import can
 from minzheng.accounts.scoping import actor_prefix, scope
 from minzheng.core import crypto
 from minzheng.people.models import Person
+from minzheng.programmes.registry import programme_name
 from minzheng.regions.models import Region, RegionLevel
 
 from .bankfile import NO_ACCOUNT_NOTE
@@ -25,7 +26,6 @@ from .models import (
     PayrollLine,
     PayrollRun,
     PayrollStatus,
-    Programme,
 )
 
 
@@ -127,10 +127,9 @@ def payroll_summary_by_township(*, actor: Any, run: PayrollRun) -> list[dict[str
         .order_by("township", "programme")
     )
     names = dict(Region.objects.filter(code__in={r["township"] for r in rows}).values_list("code", "name"))
-    labels = dict(Programme.choices)
     for r in rows:
         r["township_name"] = names.get(r["township"], r["township"])
-        r["programme_label"] = labels.get(r["programme"], r["programme"])
+        r["programme_label"] = programme_name(r["programme"])
     return rows
 
 
@@ -189,7 +188,6 @@ def payroll_bank_file_rows(*, actor: Any, run: PayrollRun) -> BankFileRows:
     gets no row), with the FULL ID number and bank account decrypted. One SQL query whatever the number of
     lines (the active account is a filtered LEFT JOIN: at most one per person). Call only from the audited
     services.payroll_bank_file_export."""
-    programmes = dict(Programme.choices)
     kinds = dict(LineKind.choices)
     qs = (
         scope(PayrollLine.objects.filter(run=run), actor)
@@ -234,7 +232,7 @@ def payroll_bank_file_rows(*, actor: Any, run: PayrollRun) -> BankFileRows:
         )
         p["net"] += amount
         for key, value in (
-            ("programmes", programmes.get(programme, programme)),
+            ("programmes", programme_name(programme)),
             ("kinds", kinds.get(kind, kind)),
         ):
             if value not in p[key]:

@@ -21,6 +21,8 @@ from minzheng.core.masking import mask_bank_account
 from minzheng.people.models import Household, Person
 from minzheng.people.selectors import person_get_for_actor
 from minzheng.policy.selectors import PolicyMissing, policy_resolve
+from minzheng.programmes.registry import programme as programme_get
+from minzheng.programmes.registry import programmes
 from minzheng.regions.models import Region, RegionLevel
 
 from . import bankfile, selectors
@@ -66,6 +68,7 @@ def enrolment_create(
 ) -> Enrolment:
     if amount < 0:
         raise ValidationError("发放金额不能为负数")
+    programme_get(programme)  # an unregistered code is refused in Chinese, before anything is written
     first = first_of_month(first_month)
     last = first_of_month(last_month) if last_month else None
     if last is not None and last < first:
@@ -187,6 +190,7 @@ def payroll_generate(*, actor: Any, county_code: str, month: dt.date) -> Payroll
     )
     if run.status == PayrollStatus.FROZEN:
         return run
+    _refuse_unregistered(county_code=county.code, month=month)
     _undo_draft(run)
     now = timezone.now()
     try:
@@ -219,6 +223,24 @@ def payroll_generate(*, actor: Any, county_code: str, month: dt.date) -> Payroll
         },
     )
     return run
+
+
+def _refuse_unregistered(*, county_code: str, month: dt.date) -> None:
+    """A roll pays only registered payable programmes: an enrolment under any other code (a line removed,
+    a row written behind the services' back) stops the roll instead of being paid or silently left out."""
+    payable = [p.code for p in programmes() if p.payable]
+    stray = (
+        Enrolment.objects.filter(
+            region_code__startswith=county_code, first_month__lte=month, monthly_amount__gt=0
+        )
+        .filter(Q(last_month__isnull=True) | Q(last_month__gte=month))
+        .exclude(programme__in=payable)
+        .count()
+    )
+    if stray:
+        raise ValidationError(
+            f"有{stray}条待遇的保障项目未登记或不发放资金，名册未生成；请联系系统管理员核查"
+        )
 
 
 def _undo_draft(run: PayrollRun) -> None:

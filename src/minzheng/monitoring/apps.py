@@ -7,6 +7,7 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from minzheng.core.panels import PersonPanel, register_person_panel
+        from minzheng.programmes.registry import NavEntry, register_nav
 
         from .panels import alerts_panel
 
@@ -15,3 +16,4 @@ class MonitoringConfig(AppConfig):
                 title="监测预警", template="monitoring/_person_panel.html", context=alerts_panel, order=30
             )
         )
+        register_nav(NavEntry("动态监测", "alert-worklist", order=50))

@@ -1,6 +1,6 @@
 """Monthly screening (政策找人): export what the web database knows (enrolments), run the set-based engine
-over the month's snapshot, publish the alerts atomically, and act on the automatic ones — 到龄即享
-high-age grants and tier changes, child benefits ending at 18 — with an audit record each."""
+over the month's snapshot, publish the alerts atomically, and run the automatic actions the programmes
+registered (programmes.registry) on their alerts, each audited by the services it writes through."""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ from minzheng.accounts.system import acting_user
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.benefits.models import Enrolment
-from minzheng.benefits.services import add_months, enrolment_create, enrolment_end
 from minzheng.core import crypto
 from minzheng.core.masking import mask_id_number
 from minzheng.exchange.pseudonym import is_keyed, key_of_hash
@@ -32,6 +31,7 @@ from minzheng.exchange.selectors import snapshot_current, snapshot_path
 from minzheng.exchange.store import private_dir, private_files
 from minzheng.people.models import Household, Person
 from minzheng.policy.selectors import PolicyMissing, policy_resolve
+from minzheng.programmes.registry import programmes
 from minzheng.regions.models import Region
 
 from .engine import rules as engine_rules
@@ -39,7 +39,11 @@ from .engine.runner import Policy, ScreeningError, screen
 from .models import Alert, RunStatus, ScreeningRun, WorkStatus
 
 SEVERITY_RANK = {severity: rank for rank, severity in enumerate(engine_rules.SEVERITIES)}
-RULES = {r.code: r for r in engine_rules.RULES}
+
+
+def screening_rules() -> list[engine_rules.Rule]:
+    """Every rule a run applies: the engine's core rules and each registered programme's."""
+    return engine_rules.rules()
 
 
 def screening_dir() -> Path:
@@ -59,7 +63,7 @@ def screening_policy(*, month: str) -> Policy:
     except PolicyMissing as e:
         raise ValidationError(str(e)) from None
     city = policy_resolve(on=on, region_code="370800", hukou_type="urban")
-    params = {k: float(city.get(k)) for k in engine_rules.DEFAULT_PARAMS if city.has(k)}
+    params = {k: float(city.get(k)) for k in engine_rules.param_keys() if city.has(k)}
     return Policy(month=month, standards=standards, params=params)
 
 
@@ -181,10 +185,11 @@ def _publish(
         .exclude(trend="resolved")
         .order_by("month")
     }
+    rules_by_code = engine_rules.RULES_BY_CODE
     objs = []
     for r in rows:
         h = hashes[r["id_number"]]
-        rule = RULES.get(r["rule"])
+        rule = rules_by_code.get(r["rule"])
         before = previous.get((r["rule"], h))
         keep = before is not None and r["status"] == "persisting" and before.work_status != WorkStatus.CLOSED
         objs.append(
@@ -230,7 +235,7 @@ def _publish(
         event_type=AuditEvent.CREATE,
         target_type="screening",
         target_id=run.pk,
-        detail=f"{run.month}动态监测发布预警{len(objs)}条；到龄即享{granted['high_age_grant']}人",
+        detail=f"{run.month}动态监测发布预警{len(objs)}条；{automatic_summary(granted)}",
     )
 
 
@@ -281,85 +286,36 @@ def _jsonable(value: Any) -> Any:
 
 
 def _apply_automatic(*, actor: Any, run: ScreeningRun) -> dict[str, int]:
-    """到龄即享 (seed 003): this month's age-ins get the high-age allowance with no application; 90 and
-    100 move tiers; a child turning 18 leaves the child programme this month."""
+    """The programmes' automatic actions (programmes.registry: 到龄即享 grants, tier changes, an end at
+    18 …), each on this run's new and persisting alerts of its rule. An action returns how many
+    enrolments it changed, or None to leave the alert open for an officer; handled alerts are closed."""
     month = dt.date.fromisoformat(run.month + "-01")
-    counts = {"high_age_grant": 0, "high_age_tier": 0, "child_end": 0, "not_in_registry": 0}
+    actions = [a for p in programmes() for a in p.automatic]
+    counts = {a.rule: 0 for a in actions} | {"not_in_registry": 0}
+    by_rule = {a.rule: a for a in actions}
     alerts = Alert.objects.filter(
-        run=run, trend__in=["new", "persisting"], rule__in=["high_age_grant", "high_age_tier", "child_end"]
-    ).select_related("person")
+        run=run, trend__in=["new", "persisting"], rule__in=list(by_rule)
+    ).select_related("person", "household")
     for alert in alerts:
-        person = alert.person
-        if person is None:
+        if alert.person is None:
             counts["not_in_registry"] += 1
             continue
-        policy = policy_resolve(on=month, region_code=person.region_code, hukou_type=person.hukou_type)
-        age = int(alert.evidence.get("年龄") or 0) or int(policy.get("high_age.start_age"))
-        if alert.rule == "high_age_grant":
-            if (
-                Enrolment.objects.filter(person=person, programme="high_age")
-                .exclude(last_month__lt=month)
-                .exists()
-            ):
-                continue
-            enrolment_create(
-                actor=actor,
-                programme="high_age",
-                person=person,
-                household=alert.household,
-                amount=int(policy.get("high_age.tier80")),
-                first_month=month,
-                tier="80–89岁",
-                source_type="screening",
-                source_id=run.pk,
-                rule_version=policy.version,
-            )
-            counts["high_age_grant"] += 1
-        elif alert.rule == "high_age_tier":
-            current = (
-                Enrolment.objects.filter(person=person, programme="high_age", first_month__lte=month)
-                .exclude(last_month__lt=month)
-                .first()
-            )
-            key, label = ("high_age.tier100", "100岁以上") if age >= 100 else ("high_age.tier90", "90–99岁")
-            amount = int(policy.get(key))
-            if current is None or current.monthly_amount == amount:
-                continue
-            if current.first_month < month:
-                enrolment_end(
-                    actor=actor, enrolment=current, last_month=add_months(month, -1), reason="高龄津贴调档"
-                )
-            else:
-                continue
-            enrolment_create(
-                actor=actor,
-                programme="high_age",
-                person=person,
-                household=current.household,
-                amount=amount,
-                first_month=month,
-                tier=label,
-                source_type="screening",
-                source_id=run.pk,
-                rule_version=policy.version,
-            )
-            counts["high_age_tier"] += 1
-        elif alert.rule == "child_end":
-            for current in Enrolment.objects.filter(person=person, programme="child").exclude(
-                last_month__lt=month
-            ):
-                if current.first_month < month:
-                    enrolment_end(
-                        actor=actor,
-                        enrolment=current,
-                        last_month=add_months(month, -1),
-                        reason="年满18周岁，儿童保障终止",
-                    )
-                    counts["child_end"] += 1
+        changed = by_rule[alert.rule].run(actor=actor, alert=alert, month=month, source_id=run.pk)
+        if changed is None:
+            continue
+        counts[alert.rule] += changed
         Alert.objects.filter(pk=alert.pk).update(
             work_status=WorkStatus.CLOSED, note="系统自动办理", handled_at=timezone.now()
         )
     return counts
+
+
+def automatic_summary(counts: dict[str, int]) -> str:
+    """The automatic actions of a run in words: "到龄即享自动纳入高龄津贴3人，…"."""
+    labels = {a.rule: a.label for p in programmes() for a in p.automatic}
+    return (
+        "，".join(f"{labels[rule]}{n}人" for rule, n in counts.items() if rule in labels) or "无自动办理事项"
+    )
 
 
 # ------------------------------------------------------------------ the worklist (跟踪 to closure)

@@ -28,7 +28,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "page": Paginator(qs, 50).get_page(request.GET.get("page")),
             "month": selectors.latest_published_month(),
             "statuses": WorkStatus.choices,
-            "rules": sorted(services.RULES.values(), key=lambda r: r.code),
+            "rules": sorted(services.screening_rules(), key=lambda r: r.code),
             "runs": selectors.runs() if can(request.user, "screening.run") else [],
         },
     )

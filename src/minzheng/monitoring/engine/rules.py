@@ -24,6 +24,8 @@ How to read a rule's SQL
     "the birthday this month makes the person KEY years old".
   * It returns `pid, hid, region_code, evidence` — evidence is a JSON object with Chinese labels.
   * A household-level rule reports the household's head (`rep_pid`).
+  * The rule list is the core rules here plus each registered programme's own (programmes.registry:
+    a line's `screening` callable); `person` has one `in_<code>` column per registered programme.
 
 Figures: dibao standard by the head's hukou type and county (policy.md: "urban or rural standard applies
 by the household's hukou type"); income of a person = wages of the month × (1 − employment deduction)
@@ -37,7 +39,15 @@ month's end (exchange.md). Money comparisons are exact (integers and decimals, n
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from minzheng.programmes.registry import Programme, programmes, registry_version
+from minzheng.programmes.screening import Rule, evidence, money
+
+__all__ = ["Rule", "evidence", "money"]  # re-exported: the engine's rules and the lines' share one shape
 
 # Policy figures the rules read, with the defaults of shared/docs/policy.md. Real runs pass the values in
 # force for the month (Policy.params); anything not passed falls back to these.
@@ -48,12 +58,6 @@ DEFAULT_PARAMS: dict[str, float] = {
     "dibao.business_capital_max": 100_000,  # no active business with registered capital above this
     "dibao.margin_factor": 1.5,  # 低保边缘: per-capita income ≤ 1.5 × standard
     "dibao.vehicle_new_months": 12,  # a vehicle registered within this many months is "new"
-    "high_age.start_age": 80,  # 到龄即享 (seed 003): granted in the month of the 80th birthday
-    "high_age.tier2_age": 90,  # tier change 80–89 → 90–99
-    "high_age.tier3_age": 100,  # tier change → 100+
-    "high_age.tier80": 50,  # monthly amounts per tier (policy.md), shown in the evidence
-    "high_age.tier90": 100,
-    "high_age.tier100": 300,
     "tekun.age_min": 60,  # 特困: aged 60+ with no one able to support
     "child.end_age": 18,  # child benefits end in the month the child turns 18 (policy.md)
     "monitoring.adult_age_min": 18,  # "another adult" for the tekun check: aged 18 .. tekun.age_min−1
@@ -103,20 +107,6 @@ def difficulty_band(index: int | None, params: dict[str, float] | None = None) -
 # most severe first: the worklist's order; the Chinese label the alert desk shows
 SEVERITY_LABELS = {"high": "高", "medium": "中", "low": "低"}
 SEVERITIES = tuple(SEVERITY_LABELS)
-PROGRAMME_NAMES = {"dibao": "低保", "tekun": "特困供养", "child": "儿童保障", "high_age": "高龄津贴"}
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    name: str  # Chinese name shown to officers
-    programme: str  # dibao | tekun | high_age | child | temporary | all
-    sources: tuple[str, ...]  # exchange sources the condition needs; absent → the rule is skipped
-    severity: str  # high | medium | low
-    action: str  # suggested action (Chinese)
-    sql: str  # DuckDB dialect; returns pid, hid, region_code, evidence
-    difficulty: bool = False  # attach the household's 困难指数
-    basis: str = ""  # where the rule comes from (seed / policy.md / issue)
 
 
 @dataclass(frozen=True)
@@ -207,17 +197,6 @@ def hid_of(col: str) -> str:
 def hh_no_of(col: str) -> str:
     """The household number text of a numeric hid (see hid_of)."""
     return f"lpad(CAST({col} // 18 AS VARCHAR), CAST({col} % 18 AS INTEGER), '0')"
-
-
-def evidence(**items: str) -> str:
-    """JSON evidence with Chinese labels: evidence(人均收入="expr", …) → CAST(to_json({…}) AS VARCHAR)."""
-    body = ", ".join(f"'{label}': {expr}" for label, expr in items.items())
-    return f"CAST(to_json({{{body}}}) AS VARCHAR)"
-
-
-def money(expr: str) -> str:
-    """A money figure for the evidence: rounded to fen, as a JSON number."""
-    return f"CAST(round({expr}, 2) AS DOUBLE)"
 
 
 # ----------------------------------------------------------------------------- shared stages
@@ -374,21 +353,23 @@ FROM src_enrolments
 WHERE start_month <= {{{{month}}}} AND (last_month IS NULL OR last_month >= {{{{month}}}})
 """
 
-# pfacts plus the programmes the person is enrolled in this month.
-PERSON_SQL = """
+
+def person_sql(codes: Sequence[str]) -> str:
+    """pfacts plus the programmes the person is enrolled in this month: one `in_<code>` per registered
+    programme (codes are checked identifiers, programmes.registry.CODE)."""
+    flags = "".join(f"\n         bool_or(programme = '{c}') AS in_{c}," for c in codes)
+    columns = "".join(f"\n       coalesce(e.in_{c}, false) AS in_{c}," for c in codes)
+    return f"""
 WITH enr AS (
-  SELECT pid,
-         bool_or(programme = 'dibao') AS in_dibao, bool_or(programme = 'tekun') AS in_tekun,
-         bool_or(programme = 'high_age') AS in_high_age, bool_or(programme = 'child') AS in_child,
+  SELECT pid,{flags}
          bool_or(programme = 'dibao' AND last_month IS NOT NULL) AS dibao_exit
   FROM enrol GROUP BY 1)
-SELECT p.*,
-       coalesce(e.in_dibao, false) AS in_dibao, coalesce(e.in_tekun, false) AS in_tekun,
-       coalesce(e.in_high_age, false) AS in_high_age, coalesce(e.in_child, false) AS in_child,
+SELECT p.*,{columns}
        coalesce(e.dibao_exit, false) AS dibao_exit
 FROM pfacts p
 LEFT JOIN enr e ON e.pid = p.pid
 """
+
 
 # Income of the month per person: wages × (1 − employment deduction) + pensions + unemployment benefit
 # (exchange.md; 就业成本扣减, seed 002).
@@ -518,17 +499,24 @@ FACTS: list[Stage] = [
         "家庭汇总（与政策无关部分）：在世人数、工资与其他收入、金融资产、车辆、住房、最高注册资本",
     ),
 ]
-STAGES: list[Stage] = [
-    Stage("enrol", ENROL_SQL, "本月在保的登记记录（起止月份覆盖本月）"),
-    # person stays uncompressed: age-in and death rules scan it whole, ~1.5× faster on plain columns
-    Stage("person", PERSON_SQL, "人员及本月在保项目", compress=False),
-    Stage("income", INCOME_SQL, "人员本月收入：工资（扣减就业成本）、养老金、失业金"),
-    Stage("vehicle", VEHICLE_SQL, "人员机动车数、新购车辆数"),
-    Stage("business", BUSINESS_SQL, "人员名下注册资本超限的在营企业"),
-    Stage("dibao_hh", DIBAO_HH_SQL, "低保家庭事实（仅含低保成员的家庭）及复核明细：新购车辆、最高注册资本"),
-    # hh stays uncompressed: written once, read by many rules; compressing it costs more than it saves
-    Stage("hh", HH_SQL, "家庭月度事实：在世人数、家庭收入与资产、低保标准、在保标志", view=True),
-]
+
+
+def _stages() -> list[Stage]:
+    return [
+        Stage("enrol", ENROL_SQL, "本月在保的登记记录（起止月份覆盖本月）"),
+        # person stays uncompressed: age-in and death rules scan it whole, ~1.5× faster on plain columns
+        Stage("person", person_sql([p.code for p in programmes()]), "人员及本月在保项目", compress=False),
+        Stage("income", INCOME_SQL, "人员本月收入：工资（扣减就业成本）、养老金、失业金"),
+        Stage("vehicle", VEHICLE_SQL, "人员机动车数、新购车辆数"),
+        Stage("business", BUSINESS_SQL, "人员名下注册资本超限的在营企业"),
+        Stage(
+            "dibao_hh", DIBAO_HH_SQL, "低保家庭事实（仅含低保成员的家庭）及复核明细：新购车辆、最高注册资本"
+        ),
+        # hh stays uncompressed: written once, read by many rules; compressing it costs more than it saves
+        Stage("hh", HH_SQL, "家庭月度事实：在世人数、家庭收入与资产、低保标准、在保标志", view=True),
+    ]
+
+
 DIFFICULTY_STAGE = Stage("difficulty", DIFFICULTY_FACTS_SQL, "困难指数所需的家庭事实（仅限相关预警家庭）")
 
 # ----------------------------------------------------------------------------- rules
@@ -543,8 +531,8 @@ _ASSET_TESTS = (
 _HH_SELECT = "SELECT rep_pid AS pid, hid, region AS region_code"
 
 
-def _died(prog: str) -> Rule:
-    label = PROGRAMME_NAMES[prog]
+def _died(programme: Programme) -> Rule:
+    prog, label = programme.code, programme.short_name or programme.name
     return Rule(
         code=f"died_{prog}",
         name=f"{label}对象死亡",
@@ -561,8 +549,8 @@ FROM person WHERE in_{prog} AND death_date <= {{{{month_end}}}}
     )
 
 
-def _paid_after_death(prog: str) -> Rule:
-    label = PROGRAMME_NAMES[prog]
+def _paid_after_death(programme: Programme) -> Rule:
+    prog, label = programme.code, programme.short_name or programme.name
     return Rule(
         code=f"paid_after_death_{prog}",
         name=f"死亡后仍在发放{label}",
@@ -595,9 +583,10 @@ WHERE {condition} AND h.n_alive > 0
 """
 
 
-RULES: list[Rule] = [
-    # 1 ─ beneficiary died → stop payment
-    *[_died(p) for p in ("dibao", "tekun", "child", "high_age")],
+# The core rules; `rules()` adds the death checks of every monthly-paid programme and each registered
+# programme's own rules (high-age grant and tiers, the end of child benefits … live in their lines).
+CORE_RULES: list[Rule] = [
+    # 1 ─ beneficiary died → stop payment: generated per programme, see rules()
     # 2 ─ re-verify every dibao household (定期核查)
     Rule(
         code="dibao_income",
@@ -828,51 +817,6 @@ WHERE d.income = t.max_income AND t.n_alive > 0
         basis="issue 6 rule 5: the main earner is the member with the highest income",
     ),
     Rule(
-        code="high_age_grant",
-        name="年满80周岁未享受高龄津贴（到龄即享）",
-        programme="high_age",
-        sources=("persons", "deaths"),
-        severity="medium",
-        action="免申即享：自动纳入高龄津贴发放",
-        sql=f"""
-SELECT pid, hid, region AS region_code,
-  {
-            evidence(
-                出生日期="CAST(birth_date AS VARCHAR)",
-                年龄="{{high_age.start_age}}",
-                月标准="{{high_age.tier80}}",
-            )
-        } AS evidence
-FROM person
-WHERE {{{{turning:high_age.start_age}}}} AND alive AND NOT in_high_age
-""",
-        basis="seed 003 到龄即享; policy.md: starts in the month the person turns 80",
-    ),
-    Rule(
-        code="high_age_tier",
-        name="高龄津贴调档（年满90/100周岁）",
-        programme="high_age",
-        sources=("persons", "deaths"),
-        severity="low",
-        action="按新档次标准调整高龄津贴",
-        sql=f"""
-SELECT pid, hid, region AS region_code,
-  {
-            evidence(
-                出生日期="CAST(birth_date AS VARCHAR)",
-                年龄="age",
-                新月标准=(
-                    "CASE WHEN age >= {{high_age.tier3_age}} THEN {{high_age.tier100}} "
-                    "ELSE {{high_age.tier90}} END"
-                ),
-            )
-        } AS evidence
-FROM person
-WHERE ({{{{turning:high_age.tier2_age}}}} OR {{{{turning:high_age.tier3_age}}}}) AND alive AND in_high_age
-""",
-        basis="policy.md high-age tiers 80–89 / 90–99 / ≥ 100",
-    ),
-    Rule(
         code="tekun_check",
         name="年满60周岁且家中无其他劳动年龄成年人（特困核查）",
         programme="tekun",
@@ -895,20 +839,6 @@ LEFT JOIN adults a ON a.hid = c.hid
 WHERE a.hid IS NULL
 """,
         basis="policy.md 特困: aged ≥ 60 with no legal supporter able to support",
-    ),
-    Rule(
-        code="child_end",
-        name="儿童保障对象年满18周岁",
-        programme="child",
-        sources=("persons",),
-        severity="medium",
-        action="本月起停发儿童保障金，评估是否转入其他救助",
-        sql=f"""
-SELECT pid, hid, region AS region_code,
-  {evidence(出生日期="CAST(birth_date AS VARCHAR)", 年龄="{{child.end_age}}")} AS evidence
-FROM person WHERE {{{{turning:child.end_age}}}} AND in_child
-""",
-        basis="policy.md: benefits end in the month a child turns 18",
     ),
     # 7 ─ inconsistencies between the register and the payroll
     Rule(
@@ -958,10 +888,71 @@ FROM person WHERE in_dibao AND in_tekun
 """,
         basis="issue 6 rule 7 (dibao and tekun at once)",
     ),
-    *[_paid_after_death(p) for p in ("dibao", "tekun", "child", "high_age")],
 ]
 
-RULES_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
+
+_cache: dict[str, Any] = {"version": -1}
+
+
+def _lines_loaded() -> None:
+    """The engine also runs as a plain library (a worker process, a province job): then the apps are set
+    up here, so their ready() registers the lines and the rules are those of the web application."""
+    from django.apps import apps
+
+    if not apps.ready and not apps.loading:
+        import os
+
+        import django
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minzheng.settings.dev")
+        django.setup()
+
+
+def _assembled() -> dict[str, Any]:
+    """The rule list and stages for the registry as it stands, rebuilt only when it changed."""
+    _lines_loaded()
+    if _cache["version"] != registry_version():
+        paid = [p for p in programmes() if p.monthly_payable]
+        rules = [
+            *[_died(p) for p in paid],
+            *CORE_RULES,
+            *[r for p in programmes() if p.screening is not None for r in p.screening()],
+            *[_paid_after_death(p) for p in paid],
+        ]
+        _cache.update(
+            version=registry_version(),
+            RULES=rules,
+            RULES_BY_CODE={r.code: r for r in rules},
+            STAGES=_stages(),
+        )
+    return _cache
+
+
+def rules() -> list[Rule]:
+    """Every rule of a run, in report order."""
+    return list(_assembled()["RULES"])
+
+
+_KEY = re.compile(r"\{\{\s*(?:turning:)?([A-Za-z0-9_]+\.[A-Za-z0-9_.]+)\s*\}\}")
+
+
+def param_keys() -> list[str]:
+    """The policy figures a run reads: the core figures (DEFAULT_PARAMS) and every key a registered
+    programme's rule names as a placeholder (those have no default: a missing one stops the run)."""
+    keys = dict.fromkeys(DEFAULT_PARAMS)
+    for rule in _assembled()["RULES"]:
+        keys.update(dict.fromkeys(_KEY.findall(rule.sql)))
+    return list(keys)
+
+
+def __getattr__(name: str) -> Any:
+    """RULES, RULES_BY_CODE and STAGES depend on the registry, filled by the apps' ready(): built when
+    first read (after start-up), not at import."""
+    if name in ("RULES", "RULES_BY_CODE", "STAGES"):
+        return _assembled()[name]
+    raise AttributeError(name)
+
+
 # The 困难指数 reads these; when one is missing the index is left empty (null) for the month.
 DIFFICULTY_SOURCES = (*INCOME, "real_estate", "disability", "medical", "education")
 

@@ -104,7 +104,7 @@ def policy_from_fixture(month: str, counties: Iterable[str], fixture: Path = FIX
             if value is not None:
                 standards.append((county, hukou, value))
     params = {}
-    for key in R.DEFAULT_PARAMS:
+    for key in R.param_keys():
         value = best(key, "", "")
         if value is not None:
             params[key] = value
@@ -192,13 +192,13 @@ def _file_columns(path: Path) -> list[str]:
         return [c.strip() for c in next(csv.reader(f), [])]
 
 
-_STAGE_NAMES = {stage.name for stage in (*R.FACTS, *R.STAGES)}
 _TABLE_REF = re.compile(r"\b(?:FROM|JOIN)\s+([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
 
 
 def reads(sql: str) -> set[str]:
     """The shared stages a rule's SQL reads (names after FROM / JOIN)."""
-    return {name for name in _TABLE_REF.findall(sql) if name in _STAGE_NAMES}
+    names = {stage.name for stage in (*R.FACTS, *R.STAGES)}  # STAGES: built from the registry when first read
+    return {name for name in _TABLE_REF.findall(sql) if name in names}
 
 
 def _quote(value: object) -> str:

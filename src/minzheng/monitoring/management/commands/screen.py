@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from minzheng.accounts.system import system_actor
-from minzheng.monitoring.services import screening_run
+from minzheng.monitoring.services import automatic_summary, screening_run
 
 
 def _previous_month() -> str:
@@ -58,9 +58,4 @@ class Command(BaseCommand):
         self.stdout.write(f"快照事实数据：{facts}")
         for rule, n in sorted((s.get("by_rule") or {}).items()):
             self.stdout.write(f"  {rule}: {n}")
-        auto = s.get("automatic", {})
-        self.stdout.write(
-            f"到龄即享自动纳入高龄津贴 {auto.get('high_age_grant', 0)} 人，"
-            f"调档 {auto.get('high_age_tier', 0)} 人，"
-            f"儿童保障到龄终止 {auto.get('child_end', 0)} 人"
-        )
+        self.stdout.write(automatic_summary(s.get("automatic", {})))

@@ -1,0 +1,199 @@
+"""The programme registry: the door every line (assistance, elderly, children …) comes in by.
+
+A line's `AppConfig.ready()` registers its programmes and navigation entries here; the platform below it
+(enrolment, payroll), the engines above (screening) and the web shell (navigation, API) read them from
+here, so nothing outside a line names it. Registering is cheap and imports nothing: trial functions are
+plain callables, screening rules and the API router are lazy (a callable, a "module:attr" path)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+
+from minzheng.core.panels import PersonPanel, register_person_panel
+
+if TYPE_CHECKING:
+    from .screening import Rule
+
+UNITS = ("person", "household")
+FREQUENCIES = ("monthly", "once")
+# A code is stored in enrolments and payroll lines (max_length 16) and names the engine's in_<code> column.
+CODE = re.compile(r"[a-z][a-z0-9_]{1,15}")
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One link of the top navigation. `permission` names a row of accounts.permissions.PERMISSIONS;
+    empty means every signed-in user (the ground-floor search and worklists)."""
+
+    label: str  # Chinese msgid; the template translates it
+    url_name: str
+    permission: str = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class AutomaticAction:
+    """What a screening run does by itself for one of the line's rules (到龄即享, an end at 18).
+    `run(actor=…, alert=…, month=date, source_id=run id)` acts on one new/persisting alert of `rule`
+    (its person is known) through the line's own services and returns how many enrolments it changed
+    (the alert is then closed as handled), or None to leave the alert open for an officer."""
+
+    rule: str
+    label: str  # Chinese, for the run's summary: "到龄即享自动纳入高龄津贴"
+    run: Callable[..., int | None]
+
+
+@dataclass(frozen=True)
+class TrialField:
+    """A per-member input of the trial calculation that only this programme reads (儿童类别): the desk
+    form shows it when the programme is chosen, the case parser validates it against `choices`."""
+
+    name: str
+    label: str
+    choices: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Programme:
+    code: str
+    name: str  # Chinese, what people read
+    name_en: str
+    app_label: str  # the owning app: only its services write this programme's enrolments
+    unit: str  # person | household
+    payable: bool
+    frequency: str  # monthly | once
+    # Trial calculation (救助试算): the assess.md case dict in, the result dict out; a ValidationError
+    # with a Chinese message on bad input.
+    trial: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    trial_fields: tuple[TrialField, ...] = ()
+    policy_prefixes: tuple[str, ...] = ()  # e.g. ("high_age.",): the policy keys it reads
+    screening: Callable[[], Sequence[Rule]] | None = None  # lazy: the engine calls it per run
+    automatic: tuple[AutomaticAction, ...] = ()
+    panels: tuple[PersonPanel, ...] = ()
+    nav: tuple[NavEntry, ...] = ()
+    urls: str = ""  # module of the line's desk pages, included at /<url_prefix>/
+    url_prefix: str = ""
+    api: str = ""  # "module:attr" of a django-ninja Router, mounted at /api/v1/<api_prefix>
+    api_prefix: str = ""
+    permissions: tuple[str, ...] = ()  # the named permissions that act on it
+    order: int = 100
+    short_name: str = ""  # where space is short: alert names and evidence ("低保对象死亡")
+
+    @property
+    def monthly_payable(self) -> bool:
+        return self.payable and self.frequency == "monthly"
+
+
+_PROGRAMMES: list[Programme] = []
+_NAV: list[NavEntry] = []
+_version = 0  # bumped on every registration, so derived caches (the engine's rules) can tell
+
+
+def register_programme(p: Programme) -> None:
+    """Called from the owning app's ready(). A duplicate code is kept (and refused by the system check
+    `programmes.E001`) rather than silently replacing the first."""
+    global _version
+    if p in _PROGRAMMES:
+        return
+    if not CODE.fullmatch(p.code):
+        raise ValueError(f"项目代码“{p.code}”应为2–16位小写字母、数字或下划线，以字母开头")
+    if p.unit not in UNITS or p.frequency not in FREQUENCIES:
+        raise ValueError(f"项目{p.code}：unit应为{UNITS}之一，frequency应为{FREQUENCIES}之一")
+    _PROGRAMMES.append(p)
+    _PROGRAMMES.sort(key=lambda x: (x.order, x.code))
+    for panel in p.panels:
+        register_person_panel(panel)
+    _version += 1
+
+
+def unregister_programme(code: str) -> None:
+    """For tests that register a programme of their own."""
+    global _version
+    _PROGRAMMES[:] = [p for p in _PROGRAMMES if p.code != code]
+    _version += 1
+
+
+def register_nav(entry: NavEntry) -> None:
+    """A navigation entry that is not a programme's (people search, audit log, screening …)."""
+    global _version
+    if entry not in _NAV:
+        _NAV.append(entry)
+        _version += 1
+
+
+def unregister_nav(entry: NavEntry) -> None:
+    global _version
+    if entry in _NAV:
+        _NAV.remove(entry)
+        _version += 1
+
+
+def registry_version() -> int:
+    return _version
+
+
+def programmes() -> list[Programme]:
+    """Every registered programme, in display order."""
+    return list(_PROGRAMMES)
+
+
+def programme(code: str) -> Programme:
+    """The programme of `code`; a ValidationError in Chinese for a code nobody registered."""
+    for p in _PROGRAMMES:
+        if p.code == code:
+            return p
+    raise ValidationError(f"未登记的保障项目“{code}”")
+
+
+def is_programme(code: str) -> bool:
+    return any(p.code == code for p in _PROGRAMMES)
+
+
+def programme_name(code: str) -> str:
+    """The Chinese name of a code; an unknown code reads as a neutral word, never as the code."""
+    for p in _PROGRAMMES:
+        if p.code == code:
+            return p.name
+    return "其他项目"
+
+
+def nav_entries() -> list[NavEntry]:
+    """The ground-floor entries and every programme's, in order (the template filters by permission)."""
+    entries = [*_NAV, *(e for p in _PROGRAMMES for e in p.nav)]
+    return sorted(entries, key=lambda e: e.order)
+
+
+def api_routes() -> list[tuple[str, str]]:
+    """(prefix, "module:attr") of every programme's API router, each router once (a line's programmes
+    may share one)."""
+    seen: dict[str, str] = {}
+    for p in _PROGRAMMES:
+        if p.api and p.api not in seen.values():
+            seen[p.api_prefix or p.code] = p.api
+    return list(seen.items())
+
+
+def url_includes() -> list[tuple[str, str]]:
+    """(prefix, urls module) of every line's desk pages, each module once."""
+    seen: dict[str, str] = {}
+    for p in _PROGRAMMES:
+        if p.urls and p.urls not in seen.values():
+            seen[p.url_prefix or p.code] = p.urls
+    return list(seen.items())
+
+
+def load(path: str) -> Any:
+    """Import "module:attr" lazily (API routers)."""
+    module, _, attr = path.partition(":")
+    return getattr(import_module(module), attr)
+
+
+def trial_fields() -> list[tuple[str, TrialField]]:
+    """(programme code, field) of every programme-specific trial input."""
+    return [(p.code, f) for p in _PROGRAMMES for f in p.trial_fields]
