@@ -236,9 +236,9 @@ def verification_run(*, actor: Any, application: Application, month: str | None 
             totals["pensions"] += pension
             totals["unemployment"] += unemp
             totals["medical"] += oop
+        # 家庭财产 includes what a member who died left to the household (assistance/eligibility.py)
         totals["financial"] += deposits + securities + insurance
-        if not died:  # homes owned by members alive at month end, joint owners counted once
-            home_ids.update(str(r["property_no"]) for r in homes)
+        home_ids.update(str(r["property_no"]) for r in homes)  # joint owners counted once
         totals["residential"] = len(home_ids)
         totals["business_capital"] = max(
             totals["business_capital"], *(_num(b["registered_capital"]) for b in biz), 0
@@ -312,7 +312,7 @@ def verification_run(*, actor: Any, application: Application, month: str | None 
                     "other_income": unemp,
                     "disability_grade": grade,
                     "disability_kind": dis["kind"] if dis else None,
-                    "severe_illness": oop > medical_threshold,
+                    "medical_oop": oop,  # the rule decides whether the bill makes a severe illness
                 }
             )
     on = last
@@ -453,8 +453,7 @@ def _policy_tests(
         # 特困人员认定办法: the property limits are the local ones; the policy tables carry the dibao asset
         # figures only, so those apply to the applicant's household.
         policy_set = policy_resolve(on=parsed.date, region_code=parsed.region, hukou_type=parsed.hukou_type)
-        p = rules.Policy(policy_set, policy_set.version)
-        reasons += rules.asset_tests(parsed, p("dibao.standard"), p)
+        reasons += rules.asset_tests(parsed, rules.Policy(policy_set, policy_set.version))
         sources = TEKUN_TEST_SOURCES
     if not found_anywhere:
         warnings.append(
