@@ -56,7 +56,7 @@ def dibao_sql(households: str, members: str, figures: str) -> str:
     `members` may be cut down to the members who could be covered alone (severe disability or illness,
     or a medical bill this month): only they enter 单人保.
 
-    Columns: hid, n_alive, income (counted household income), fin, n_veh, n_res, biz_cap, the figures
+    Columns: every column of `households`, income (counted household income), the figures
     used (std, rate, fin_months, homes_max, cap_max, single_factor, margin_factor), the tests income_ok,
     fin_ok, vehicles_ok, homes_ok, business_ok, assets_ok, full_ok (补差 for the whole household),
     single_applies (单人保 considered), n_alone, margin (低保边缘), covered, eligible, amount (exact) and
@@ -64,7 +64,7 @@ def dibao_sql(households: str, members: str, figures: str) -> str:
     return f"""
 WITH
 hf AS (
-  SELECT h.hid, h.n_alive, h.fin, h.n_veh, h.n_res, coalesce(h.biz_cap, 0) AS biz_cap,
+  SELECT h.*,
          f.{_f("dibao.standard")} AS std, f.{_f("dibao.employment_deduction_rate")} AS rate,
          f.{_f("dibao.financial_assets_months")} AS fin_months,
          f.{_f("dibao.residential_properties_max")} AS homes_max,
@@ -81,7 +81,7 @@ t AS (
     fin <= fin_months * std * n_alive AS fin_ok,
     n_veh = 0 AS vehicles_ok,
     n_res <= homes_max AS homes_ok,
-    biz_cap <= cap_max AS business_ok
+    coalesce(biz_cap, 0) <= cap_max AS business_ok
   FROM hf),
 u AS (
   SELECT t.*, fin_ok AND vehicles_ok AND homes_ok AND business_ok AS assets_ok FROM t),
