@@ -50,6 +50,15 @@ def counted_income(wage: str, other: str, rate: str) -> str:
     return f"({wage} * (1 - {rate}) + {other})"
 
 
+def severe_disability(grade: str, kind: str) -> str:
+    """Severely disabled (SQL expression): grade 1–2, or grade 3 intellectual/mental (policy.md 单人保
+    and 特困)."""
+    return (
+        f"(coalesce({grade} IN (1, 2), false) "
+        f"OR coalesce({grade} = 3 AND {kind} IN ('intellectual', 'mental'), false))"
+    )
+
+
 def dibao_sql(households: str, members: str, figures: str) -> str:
     """One row per household with a member alive: the tests, the verdict and the amount.
 
@@ -95,7 +104,8 @@ alone AS (  -- 单人保: severely disabled or ill members alive, each with own 
          sum(v.std - {counted_income("m.wage", "m.other_income", "v.rate")}) AS alone_amount
   FROM {members} m JOIN v ON v.hid = m.hid
   WHERE v.single_applies AND m.alive
-    AND (m.severe_disability OR m.severe_illness OR m.medical_oop > v.medical_threshold)
+    AND ({severe_disability("m.disability_grade", "m.disability_kind")} OR m.severe_illness
+         OR m.medical_oop > v.medical_threshold)
     AND {counted_income("m.wage", "m.other_income", "v.rate")} < v.std
   GROUP BY v.hid),
 w AS (
@@ -121,7 +131,8 @@ def tekun_sql(members: str, households: str, figures: str, applicants: str) -> s
     return f"""
 WITH
 a AS (
-  SELECT m.hid, m.pid, m.age, m.self_care, m.has_supporter, m.severe_disability,
+  SELECT m.hid, m.pid, m.age, m.self_care, m.has_supporter,
+         {severe_disability("m.disability_grade", "m.disability_kind")} AS severe_disability,
          {counted_income("m.wage", "m.other_income", f"f.{_f('dibao.employment_deduction_rate')}")}
            AS own_income,
          f.{_f("dibao.standard")} AS std, f.{_f("tekun.age_min")} AS age_min,

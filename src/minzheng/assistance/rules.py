@@ -72,12 +72,6 @@ class Member:
     name: str = ""
     medical_oop: Decimal = ZERO  # the month's medical out-of-pocket bill, when known (verification)
 
-    @property
-    def severely_disabled(self) -> bool:
-        """Grade 1–2, or grade 3 intellectual/mental (policy.md 单人保 and 特困)."""
-        g = self.disability_grade
-        return g in (1, 2) or (g == 3 and self.disability_kind in ("intellectual", "mental"))
-
 
 @dataclass(frozen=True)
 class Assets:

@@ -24,7 +24,8 @@ members     one row per member (the tekun rule tests one person; 单人保 tests
   alive         alive at the month's end
   age           age in whole years on the day assessed (the engine: the month's end)
   wage, other_income   as above, the person's own
-  severe_disability    disability grade 1–2, or grade 3 intellectual/mental
+  disability_grade     the most severe disability certificate's grade (1–4, NULL when none)
+  disability_kind      its kind (intellectual, mental, …; NULL when not known)
   severe_illness       a severe illness declared and certified
   medical_oop          medical out-of-pocket spending of the month (0 when not known)
   self_care            full | partial | none (the care standard of 特困)
@@ -59,7 +60,8 @@ MEMBER_COLUMNS: dict[str, str] = {
     "age": "INTEGER",
     "wage": MONEY,
     "other_income": MONEY,
-    "severe_disability": "BOOLEAN",
+    "disability_grade": "INTEGER",
+    "disability_kind": "VARCHAR",
     "severe_illness": "BOOLEAN",
     "medical_oop": MONEY,
     "self_care": "VARCHAR",

@@ -392,16 +392,17 @@ SELECT pid, CAST(count(*) AS INTEGER) AS n_veh,
 FROM vehicle_facts GROUP BY 1
 """
 
-# Members who could be covered alone (单人保: a grade 1–2 disability certificate or a medical bill this
+# Members who could be covered alone (单人保: a disability certificate of grade 1–3 or a medical bill this
 # month), alive or not (the rule tests), in the canonical member shape (programmes/household.py). The
-# exchange's disability source carries the grade only, so grade 3 intellectual/mental is not seen here.
+# engine's disability source columns carry the grade only (no kind), so the rule cannot see a grade 3
+# intellectual/mental disability here: the kind comes in as NULL.
 DIBAO_MEMBERS_SQL = f"""
-WITH c AS (SELECT pid FROM disability WHERE grade <= 2 UNION SELECT pid FROM medical WHERE oop > 0)
+WITH c AS (SELECT pid FROM disability WHERE grade <= 3 UNION SELECT pid FROM medical WHERE oop > 0)
 SELECT p.hid, p.pid, p.alive, CAST(p.age AS INTEGER) AS age,
        CAST(coalesce(i.wage, 0) AS {MONEY}) AS wage,
        CAST(coalesce(i.pension + i.unemp, 0) AS {MONEY}) AS other_income,
-       coalesce(d.grade <= 2, false) AS severe_disability, false AS severe_illness,
-       CAST(coalesce(md.oop, 0) AS {MONEY}) AS medical_oop, 'full' AS self_care,
+       CAST(d.grade AS INTEGER) AS disability_grade, CAST(NULL AS VARCHAR) AS disability_kind,
+       false AS severe_illness, CAST(coalesce(md.oop, 0) AS {MONEY}) AS medical_oop, 'full' AS self_care,
        CAST(NULL AS BOOLEAN) AS has_supporter
 FROM pfacts p
 JOIN c ON c.pid = p.pid
@@ -429,8 +430,9 @@ WITH m AS (SELECT * FROM pfacts WHERE hid IN (SELECT hid FROM tekun_applicants))
 SELECT m.hid, m.pid, m.alive, CAST(m.age AS INTEGER) AS age,
        CAST(coalesce(i.wage, 0) AS {MONEY}) AS wage,
        CAST(coalesce(i.pension + i.unemp, 0) AS {MONEY}) AS other_income,
-       coalesce(d.grade <= 2, false) AS severe_disability, false AS severe_illness,
-       CAST(0 AS {MONEY}) AS medical_oop, 'full' AS self_care, CAST(NULL AS BOOLEAN) AS has_supporter
+       CAST(d.grade AS INTEGER) AS disability_grade, CAST(NULL AS VARCHAR) AS disability_kind,
+       false AS severe_illness, CAST(0 AS {MONEY}) AS medical_oop, 'full' AS self_care,
+       CAST(NULL AS BOOLEAN) AS has_supporter
 FROM m
 LEFT JOIN {_of("income_facts", "m")} i ON i.pid = m.pid
 LEFT JOIN {_of("disability", "m")} d ON d.pid = m.pid
