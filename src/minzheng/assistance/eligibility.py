@@ -59,6 +59,9 @@ def severe_disability(grade: str, kind: str) -> str:
     )
 
 
+_own = counted_income("m.wage", "m.other_income", f"f.{_f('dibao.employment_deduction_rate')}")
+
+
 def dibao_sql(households: str, members: str, figures: str) -> str:
     """One row per household with a member alive: the tests, the verdict and the amount.
 
@@ -80,7 +83,6 @@ hf AS (
          f.{_f("dibao.business_capital_max")} AS cap_max,
          f.{_f("dibao.single_person_income_factor")} AS single_factor,
          f.{_f("dibao.margin_factor")} AS margin_factor,
-         f.{_f("monitoring.medical_threshold")} AS medical_threshold,
          {counted_income("h.wage", "h.other_income", f"f.{_f('dibao.employment_deduction_rate')}")} AS income
   FROM {households} h JOIN {figures} f ON f.fig_key = h.fig_key
   WHERE h.n_alive > 0),
@@ -100,14 +102,16 @@ v AS (
     NOT income_ok AND assets_ok AND income <= margin_factor * std * n_alive AS margin
   FROM u),
 alone AS (  -- 单人保: severely disabled or ill members alive, each with own counted income under the standard
-  SELECT v.hid, CAST(count(*) AS INTEGER) AS n_alone,
-         sum(v.std - {counted_income("m.wage", "m.other_income", "v.rate")}) AS alone_amount
-  FROM {members} m JOIN v ON v.hid = m.hid
-  WHERE v.single_applies AND m.alive
+  SELECT m.hid, CAST(count(*) AS INTEGER) AS n_alone,
+         sum(f.{_f("dibao.standard")} - {_own}) AS alone_amount
+  FROM {members} m
+  JOIN (SELECT hid, fig_key FROM {households} WHERE hid IN (SELECT hid FROM {members})) h ON h.hid = m.hid
+  JOIN {figures} f ON f.fig_key = h.fig_key
+  WHERE m.alive
     AND ({severe_disability("m.disability_grade", "m.disability_kind")} OR m.severe_illness
-         OR m.medical_oop > v.medical_threshold)
-    AND {counted_income("m.wage", "m.other_income", "v.rate")} < v.std
-  GROUP BY v.hid),
+         OR m.medical_oop > f.{_f("monitoring.medical_threshold")})
+    AND {_own} < f.{_f("dibao.standard")}
+  GROUP BY m.hid),
 w AS (
   SELECT v.*, coalesce(a.n_alone, 0) AS n_alone,
     CASE WHEN v.full_ok THEN v.std * v.n_alive - v.income
