@@ -30,6 +30,7 @@ from minzheng.exchange.selectors import snapshot_current, snapshot_path
 from minzheng.exchange.store import open_source
 from minzheng.people.models import Membership
 from minzheng.policy.selectors import policy_resolve
+from minzheng.programmes import desk
 
 from .difficulty import HouseholdFacts, difficulty_index
 from .models import Conclusion, VerificationReport
@@ -347,10 +348,15 @@ def verification_run(*, actor: Any, application: Application, month: str | None 
     else:
         conclusion = Conclusion.MATCH if all(t["verdict"] == "符合" for t in tests) else Conclusion.NO_MATCH
     policy = policy_resolve(on=on, region_code=application.region_code, hukou_type=application.hukou_type)
-    deduction = float(policy.get("dibao.employment_deduction_rate"))
+    # counted income as the programme rule counts it (assistance/eligibility.py, through the desk)
+    income = (
+        float(desk.counted_income(parse_case(case), policy.get("dibao.employment_deduction_rate")))
+        if case["members"]
+        else 0.0
+    )
     facts = HouseholdFacts(
         members=len(case_members) or 1,
-        income=totals["wages"] * (1 - deduction) + totals["pensions"] + totals["unemployment"],
+        income=income,
         standard=float(policy.get("dibao.standard")),
         severe=severe,
         dependants=dependants,
