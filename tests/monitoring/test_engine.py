@@ -186,11 +186,12 @@ def oracle(snapshot: Path, enrolments: Path, policy: Policy) -> dict[str, dict[s
             "n": len(living),
             "std": std,
             "income": sum((income(x) for x in living), Decimal(0)),
-            "fin": sum(fin[x] for x in living),
-            "cars": sum(len(cars[x]) for x in living),
-            "new_cars": sum(1 for x in living for d in cars[x] if d >= new_since),
-            "biz": sum(big_biz[x] for x in living),
-            "homes": len(set().union(*(homes[x] for x in living))) if living else 0,
+            # the household's property counts what a member who died left to it (家庭财产)
+            "fin": sum(fin[r["id_number"]] for r in members),
+            "cars": sum(len(cars[r["id_number"]]) for r in members),
+            "new_cars": sum(1 for r in members for d in cars[r["id_number"]] if d >= new_since),
+            "biz": sum(big_biz[r["id_number"]] for r in members),
+            "homes": len(set().union(*(homes[r["id_number"]] for r in members))),
             "dibao": any("dibao" in progs[r["id_number"]] for r in members),
             "tekun": any("tekun" in progs[r["id_number"]] for r in members),
             "exit": any(r["id_number"] in exit_ for r in members),
@@ -308,7 +309,7 @@ def oracle(snapshot: Path, enrolments: Path, policy: Policy) -> dict[str, dict[s
         if n == 0 or std is None:
             continue
         if h["dibao"]:
-            if not h["exit"] and inc > std * n:
+            if not h["exit"] and inc >= std * n:  # eligible only while per-capita income < standard
                 add("dibao_income", rep, hno)
             if h["fin"] > p("dibao.financial_assets_months") * std * n:
                 add("dibao_financial_assets", rep, hno)
@@ -472,7 +473,7 @@ def test_a_second_month_marks_changes_against_the_first(city: dict[str, Any], tm
     pq.write_table(
         pa.Table.from_pylist(cars, pq.read_schema(snap / "vehicles.parquet")), snap / "vehicles.parquet"
     )
-    policy = Policy(month="2025-08", standards=city["policy"].standards, params=city["policy"].params)
+    policy = Policy(month="2025-08", figures=city["policy"].figures, params=city["policy"].params)
     summary = screen(snapshot=snap, enrolments=city["enrolments"], policy=policy, out_dir=out)
     assert summary["previous"] == str(out / f"alerts-{MONTH}.parquet")
     status = {
@@ -578,6 +579,7 @@ def test_kill_9_while_publishing_keeps_the_previous_file(city: dict[str, Any], t
     script = textwrap.dedent(
         f"""
         import os, signal, pyarrow.parquet as pq
+        from decimal import Decimal
         from pathlib import Path
         from minzheng.monitoring.engine import runner, Policy
         calls = []
@@ -591,7 +593,7 @@ def test_kill_9_while_publishing_keeps_the_previous_file(city: dict[str, Any], t
         real_write = runner.write_atomic
         runner.write_atomic = lambda t, p, batch_rows=0: real_write(t, p, batch_rows=10)
         policy = Policy(
-            month={MONTH!r}, standards={city["policy"].standards!r}, params={city["policy"].params!r}
+            month={MONTH!r}, figures={city["policy"].figures!r}, params={city["policy"].params!r}
         )
         runner.screen(snapshot=Path({str(city["snapshot"])!r}), enrolments=Path({str(city["enrolments"])!r}),
                       policy=policy, out_dir=Path({str(out)!r}), previous=Path("/nonexistent"))
@@ -606,10 +608,10 @@ def test_kill_9_while_publishing_keeps_the_previous_file(city: dict[str, Any], t
 
 
 def test_bad_input_is_refused_with_a_chinese_message(city: dict[str, Any], tmp_path: Path) -> None:
-    bad = Policy(month="2025-13", standards=city["policy"].standards)
+    bad = Policy(month="2025-13", figures=city["policy"].figures)
     with pytest.raises(runner.ScreeningError, match="月份"):
         screen(snapshot=city["snapshot"], enrolments=city["enrolments"], policy=bad, out_dir=tmp_path)
-    empty = Policy(month=MONTH, standards=[])
+    empty = Policy(month=MONTH)
     with pytest.raises(runner.ScreeningError, match="低保标准"):
         screen(snapshot=city["snapshot"], enrolments=city["enrolments"], policy=empty, out_dir=tmp_path)
     with pytest.raises(runner.ScreeningError, match="引擎"):

@@ -85,6 +85,7 @@ def _member(raw: Any, i: int) -> rules.Member:
         self_care=str(_choice(raw.get("self_care", "full") or "full", SELF_CARE, f"{label}的自理能力")),
         has_supporter=_bool(raw.get("has_supporter"), f"{label}的赡养人标记", True),
         name=str(raw.get("name") or ""),
+        medical_oop=_money(raw.get("medical_oop"), f"{label}的本月医疗自付费用"),
         extra=_programme_fields(raw, label),
     )
 

@@ -1,17 +1,25 @@
-"""The one rules module for social-assistance eligibility and amounts (救助试算 and real decisions).
+"""Social-assistance eligibility and amounts at the desk (救助试算 and real decisions).
 
-Pure functions over a validated `Case` and the `PolicySet` in force: no database, no I/O, so the trial
-calculation (UI, API, CLI), the decision service and the tests all run exactly the same code.
-Figures come from policy tables (shared/docs/policy.md); every result carries the policy version."""
+Functions over a validated `Case` and the `PolicySet` in force, with no database: the trial calculation
+(UI, API, CLI), the decision service, the verification report and the tests all run exactly the same
+code. Dibao and tekun are evaluated by their one SQL definition (assistance/eligibility.py, the same
+the city screening runs) on the case's one-household table (programmes/desk.py); this module words the
+result. Figures come from policy tables (shared/docs/policy.md); every result carries the policy
+version."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from minzheng.core.idnumber import IdInfo
+from minzheng.policy.selectors import PolicyMissing
+from minzheng.programmes import desk
+
+from . import eligibility
 
 ZERO = Decimal(0)
 
@@ -59,16 +67,11 @@ class Member:
     disability_kind: str | None = None
     severe_illness: bool = False
     self_care: str = "full"
-    has_supporter: bool = True
+    has_supporter: bool | None = True  # None: not declared, inferred from the household (engine facts)
     name: str = ""
+    medical_oop: Decimal = ZERO  # the month's medical out-of-pocket bill, when known (verification)
     # Inputs only another programme's rule reads, keyed by the name it registered (TrialField).
     extra: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
-
-    @property
-    def severely_disabled(self) -> bool:
-        """Grade 1–2, or grade 3 intellectual/mental (policy.md 单人保 and 特困)."""
-        g = self.disability_grade
-        return g in (1, 2) or (g == 3 and self.disability_kind in ("intellectual", "mental"))
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,8 @@ class Result:
 
 
 class Policy:
-    """Read-only view of the figures a calculation needs (a PolicySet or any mapping of key → Decimal)."""
+    """Read-only view of the figures a calculation needs (a PolicySet or any mapping of key → Decimal).
+    A figure the policy tables do not hold is an error (PolicyMissing), never a default."""
 
     def __init__(self, values: Any, version: str) -> None:
         self._values = values
@@ -139,16 +143,17 @@ class Policy:
         self.used: dict[str, str] = {}
 
     def __call__(self, key: str) -> Decimal:
-        value = Decimal(self._values.get(key))
+        if isinstance(self._values, Mapping):
+            if key not in self._values:
+                raise PolicyMissing(f"缺少有效的政策参数“{key}”")
+            value = Decimal(self._values[key])
+        else:
+            value = Decimal(self._values.get(key))
         self.used[key] = str(value)
         return value
 
-
-# ---------------------------------------------------------------- income and assets (shared by dibao)
-def counted_income(m: Member, deduction_rate: Decimal) -> Decimal:
-    """Wage of an employed member counts net of the employment-cost deduction (就业成本扣减, seed 002)."""
-    wage = m.monthly_wage * (1 - deduction_rate) if m.employed else m.monthly_wage
-    return wage + m.monthly_pension + m.other_income
+    def figures(self, keys: tuple[str, ...]) -> dict[str, Decimal]:
+        return {key: self(key) for key in keys}
 
 
 def cmp(a: Decimal | int, b: Decimal | int, le: bool = True) -> str:
@@ -158,172 +163,168 @@ def cmp(a: Decimal | int, b: Decimal | int, le: bool = True) -> str:
     return "<" if a < b else "≥"
 
 
-def asset_tests(case: Case, standard: Decimal, p: Policy) -> list[Test]:
-    n = Decimal(len(case.members))
-    a = case.assets
-    months = p("dibao.financial_assets_months")
-    limit = months * standard
-    per_capita_fin = a.financial / n
-    cars = [v for v in a.vehicles if v.kind != "disability"]
-    max_homes = int(p("dibao.residential_properties_max"))
-    cap_max = p("dibao.business_capital_max")
+# ---------------------------------------------------------------- dibao and tekun: the one SQL definition
+# The tests and amounts below come from assistance/eligibility.py run on this case's household facts
+# (programmes/desk.py); this module only words the reasons for people.
+def household_income(case: Case, p: Policy) -> tuple[Decimal, Decimal]:
+    total = desk.counted_income(case, p("dibao.employment_deduction_rate"))
+    return total, total / Decimal(len(case.members))
+
+
+def _asset_tests(case: Case, r: dict[str, Any]) -> list[Test]:
+    n = Decimal(r["n_alive"])
+    per_capita_fin = Decimal(r["fin"]) / n
+    months, std = Decimal(r["fin_months"]), Decimal(r["std"])
+    limit = months * std
+    cars = [v for v in case.assets.vehicles if v.kind != "disability"]
+    homes, max_homes = int(r["n_res"]), int(r["homes_max"])
+    cap, cap_max = Decimal(r["biz_cap"]), Decimal(r["cap_max"])
     return [
         Test(
             "financial_assets",
-            per_capita_fin <= limit,
-            f"人均金融资产{fmt(per_capita_fin)}元 {'≤' if per_capita_fin <= limit else '>'} "
+            bool(r["fin_ok"]),
+            f"人均金融资产{fmt(per_capita_fin)}元 {'≤' if r['fin_ok'] else '>'} "
             f"{fmt(months)}个月标准{fmt(limit)}元",
         ),
         Test(
             "vehicles",
-            not cars,
+            bool(r["vehicles_ok"]),
             "无机动车（残疾人代步车除外）"
-            if not cars
+            if r["vehicles_ok"]
             else f"有机动车{len(cars)}辆（{'、'.join(v.kind for v in cars)}）",
         ),
         Test(
             "residential_property",
-            a.residential_properties <= max_homes,
-            f"住房{a.residential_properties}套 {cmp(a.residential_properties, max_homes)} {max_homes}套",
+            bool(r["homes_ok"]),
+            f"住房{homes}套 {'≤' if r['homes_ok'] else '>'} {max_homes}套",
         ),
         Test(
             "business",
-            a.business_capital <= cap_max,
-            f"工商注册资本{fmt(a.business_capital)}元 {cmp(a.business_capital, cap_max)} {fmt(cap_max)}元",
+            bool(r["business_ok"]),
+            f"工商注册资本{fmt(cap)}元 {'≤' if r['business_ok'] else '>'} {fmt(cap_max)}元",
         ),
     ]
 
 
-def household_income(case: Case, p: Policy) -> tuple[Decimal, Decimal]:
-    rate = p("dibao.employment_deduction_rate")
-    total = sum((counted_income(m, rate) for m in case.members), ZERO)
-    return total, total / Decimal(len(case.members))
+def asset_tests(case: Case, p: Policy) -> list[Test]:
+    """The dibao asset tests of the case's household (特困 applies the same local property limits)."""
+    (row,) = desk.dibao([case], [p.figures(eligibility.DIBAO_KEYS)])
+    return _asset_tests(case, row)
 
 
-# ---------------------------------------------------------------- programmes
-def assess_dibao(case: Case, p: Policy) -> Result:
-    standard = p("dibao.standard")
-    n = len(case.members)
-    total, pci = household_income(case, p)
-    income_ok = pci < standard
+def dibao_result(case: Case, r: dict[str, Any], version: str) -> Result:
+    """Today's Result (tests, reasons, amounts) from the case's row of eligibility.dibao_sql."""
+    n = int(r["n_alive"])
+    standard, total = Decimal(r["std"]), Decimal(r["income"])
+    pci = total / Decimal(n)
+    income_ok = bool(r["income_ok"])
+    rate = Decimal(r["rate"])
     tests = [
         Test(
             "income",
             income_ok,
             f"人均收入{fmt(pci)}元 {'<' if income_ok else '≥'} 标准{fmt(standard)}元"
-            + (
-                f"（已扣减就业成本{fmt(p('dibao.employment_deduction_rate') * 100)}%）"
-                if any(m.employed for m in case.members)
-                else ""
-            ),
+            + (f"（已扣减就业成本{fmt(rate * 100)}%）" if any(m.employed for m in case.members) else ""),
         ),
-        *asset_tests(case, standard, p),
+        *_asset_tests(case, r),
     ]
-    assets_ok = all(t.passed for t in tests[1:])
-    covered, amount = 0, ZERO
-    eligible = income_ok and assets_ok
-    if eligible:
-        covered = n
-        amount = standard * n - total  # (standard − per-capita income) × members, exact before rounding
-        tests.append(Test("amount", True, f"补差：({fmt(standard)} − {fmt(pci)}) × {n}人 = {yuan(amount)}元"))
-    elif assets_ok:
-        # 单人保: household over the line but under 1.5 × standard; severely disabled/ill members alone.
-        factor = p("dibao.single_person_income_factor")
-        if pci <= factor * standard:
-            rate = p("dibao.employment_deduction_rate")
-            alone = [m for m in case.members if (m.severely_disabled or m.severe_illness)]
-            for m in alone:
-                own = counted_income(m, rate)
-                if own < standard:
-                    covered += 1
-                    amount += standard - own
-            if covered:
-                eligible = True
-                tests.append(
-                    Test(
-                        "single_person_coverage",
-                        True,
-                        f"人均收入{fmt(pci)}元 ≤ {fmt(factor)}倍标准{fmt(factor * standard)}元，"
-                        f"重度残疾或重病成员{covered}人单人保，合计{yuan(amount)}元",
-                    )
+    eligible, covered, amount = bool(r["eligible"]), int(r["covered"]), int(r["monthly_amount"])
+    if r["full_ok"]:
+        tests.append(Test("amount", True, f"补差：({fmt(standard)} − {fmt(pci)}) × {n}人 = {amount}元"))
+    elif r["single_applies"]:
+        factor = Decimal(r["single_factor"])
+        if covered:
+            tests.append(
+                Test(
+                    "single_person_coverage",
+                    True,
+                    f"人均收入{fmt(pci)}元 ≤ {fmt(factor)}倍标准{fmt(factor * standard)}元，"
+                    f"重度残疾或重病成员{covered}人单人保，合计{amount}元",
                 )
-            else:
-                tests.append(
-                    Test("single_person_coverage", False, "家庭中无重度残疾或重病成员，不适用单人保")
-                )
+            )
+        else:
+            tests.append(Test("single_person_coverage", False, "家庭中无重度残疾或重病成员，不适用单人保"))
     return Result(
         programme="dibao",
         eligible=eligible,
-        monthly_amount=yuan(amount) if eligible else 0,
+        monthly_amount=amount if eligible else 0,
         standard=yuan(standard),
         per_capita_income=yuan(pci),
         members_covered=covered,
         approval_level="township",
-        rule_version=p.version,
+        rule_version=version,
         reasons=tests,
     )
+
+
+def assess_dibao(case: Case, p: Policy) -> Result:
+    (row,) = desk.dibao([case], [p.figures(eligibility.DIBAO_KEYS)])
+    return dibao_result(case, row, p.version)
 
 
 def _head(case: Case) -> Member:
     return next(m for m in case.members if m.relation == "head")
 
 
-def assess_tekun(case: Case, p: Policy) -> Result:
-    dibao_std = p("dibao.standard")
+CARE_LABELS = {"full": "全自理", "partial": "半护理", "none": "全护理"}
+
+
+def tekun_result(case: Case, r: dict[str, Any], version: str) -> Result:
+    """Today's Result of 特困 from the applicant's row of eligibility.tekun_sql."""
     m = _head(case)
-    age = age_on(m.id.birth_date, case.date)
-    age_min, minor_max = int(p("tekun.age_min")), int(p("tekun.minor_age_max"))
-    rate = p("dibao.employment_deduction_rate")
-    own = counted_income(m, rate)
-    who_ok = age >= age_min or age < minor_max or m.severely_disabled
+    age, age_min, minor_max = int(r["age"]), int(r["age_min"]), int(r["minor_max"])
+    dibao_std, own = Decimal(r["std"]), Decimal(r["own_income"])
     who = (
         f"年满{age_min}周岁（{age}岁）"
-        if age >= age_min
+        if r["aged"]
         else f"未满{minor_max}周岁（{age}岁）"
-        if age < minor_max
+        if r["minor"]
         else "重度残疾"
-        if m.severely_disabled
+        if r["severe_disability"]
         else f"{age}岁，既非老年人、未成年人，也非重度残疾人"
     )
+    supporter_ok = bool(r["supporter_ok"])
+    if r["supporter_inferred"]:
+        supporter = "家中无其他劳动年龄成员" if supporter_ok else "家中有其他劳动年龄成员，视为有法定义务人"
+    else:
+        supporter = "无法定赡养、抚养、扶养人或其无能力" if supporter_ok else "有法定义务人且有能力"
     tests = [
-        Test("category", who_ok, who),
+        Test("category", bool(r["category_ok"]), who),
         Test(
             "income",
-            own < dibao_std,
-            f"本人收入{fmt(own)}元 {'<' if own < dibao_std else '≥'} 低保标准{fmt(dibao_std)}元",
+            bool(r["income_ok"]),
+            f"本人收入{fmt(own)}元 {'<' if r['income_ok'] else '≥'} 低保标准{fmt(dibao_std)}元",
         ),
-        Test(
-            "supporter",
-            not m.has_supporter,
-            "无法定赡养、抚养、扶养人或其无能力" if not m.has_supporter else "有法定义务人且有能力",
-        ),
+        Test("supporter", supporter_ok, supporter),
     ]
-    eligible = all(t.passed for t in tests)
-    basic = p("tekun.basic_factor") * dibao_std
-    care = p(f"tekun.care.{m.self_care}")
-    amount = basic + care
-    care_label = {"full": "全自理", "partial": "半护理", "none": "全护理"}[m.self_care]
+    eligible = bool(r["eligible"])
+    basic, care, factor = Decimal(r["basic"]), Decimal(r["care"]), Decimal(r["basic_factor"])
     if eligible:
         tests.append(
             Test(
                 "amount",
                 True,
-                f"基本生活标准{fmt(p('tekun.basic_factor'))}×{fmt(dibao_std)}={fmt(basic)}元 + "
-                f"照料护理（{care_label}）{fmt(care)}元 = {yuan(amount)}元",
+                f"基本生活标准{fmt(factor)}×{fmt(dibao_std)}={fmt(basic)}元 + "
+                f"照料护理（{CARE_LABELS[m.self_care]}）{fmt(care)}元 = {int(r['monthly_amount'])}元",
             )
         )
     return Result(
         programme="tekun",
         eligible=eligible,
-        monthly_amount=yuan(amount) if eligible else 0,
+        monthly_amount=int(r["monthly_amount"]),
         standard=yuan(dibao_std),
         per_capita_income=yuan(own),
         members_covered=1 if eligible else 0,
         approval_level="township",
-        rule_version=p.version,
+        rule_version=version,
         reasons=tests,
         extra={"basic_living": yuan(basic), "care_standard": yuan(care)},
     )
+
+
+def assess_tekun(case: Case, p: Policy) -> Result:
+    (row,) = desk.tekun([case], [p.figures(eligibility.TEKUN_KEYS)])
+    return tekun_result(case, row, p.version)
 
 
 def assess_temporary(case: Case, p: Policy, urban_standard: Decimal) -> Result:

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from minzheng.accounts.permissions import require
 from minzheng.accounts.system import acting_user
+from minzheng.assistance.eligibility import FIGURE_KEYS
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.benefits.models import Enrolment
@@ -51,20 +52,22 @@ def screening_dir() -> Path:
 
 
 def screening_policy(*, month: str) -> Policy:
-    """The engine's Policy from the policy tables in force on the month's first day."""
+    """The engine's Policy from the policy tables in force on the month's first day: every figure of the
+    programme rules resolved for each county × hukou type (a missing one is an error), and the city's
+    figures for the other rules."""
     on = dt.date.fromisoformat(month + "-01")
     counties = list(Region.objects.filter(level="county").values_list("code", flat=True))
-    standards = []
+    figures = {}
     try:
         for county in counties:
             for hukou in ("urban", "rural"):
                 ps = policy_resolve(on=on, region_code=county, hukou_type=hukou)
-                standards.append((county, hukou, float(ps.get("dibao.standard"))))
+                figures[(county, hukou)] = {k: ps.get(k) for k in FIGURE_KEYS}
     except PolicyMissing as e:
         raise ValidationError(str(e)) from None
     city = policy_resolve(on=on, region_code="370800", hukou_type="urban")
-    params = {k: float(city.get(k)) for k in engine_rules.param_keys() if city.has(k)}
-    return Policy(month=month, standards=standards, params=params)
+    params = {k: v.value for k, v in city.values.items()}
+    return Policy(month=month, figures=figures, params=params)
 
 
 def enrolments_export(*, path: Path, keyed: bool = True) -> int:

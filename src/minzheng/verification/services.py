@@ -28,6 +28,7 @@ from minzheng.exchange.selectors import snapshot_current, snapshot_path
 from minzheng.exchange.store import open_source
 from minzheng.people.models import Membership
 from minzheng.policy.selectors import policy_resolve
+from minzheng.programmes import desk
 
 from .difficulty import HouseholdFacts, difficulty_index
 from .models import Conclusion, VerificationReport
@@ -232,9 +233,9 @@ def verification_run(*, actor: Any, application: Application, month: str | None 
             totals["pensions"] += pension
             totals["unemployment"] += unemp
             totals["medical"] += oop
+        # 家庭财产 includes what a member who died left to the household (assistance/eligibility.py)
         totals["financial"] += deposits + securities + insurance
-        if not died:  # homes owned by members alive at month end, joint owners counted once
-            home_ids.update(str(r["property_no"]) for r in homes)
+        home_ids.update(str(r["property_no"]) for r in homes)  # joint owners counted once
         totals["residential"] = len(home_ids)
         totals["business_capital"] = max(
             totals["business_capital"], *(_num(b["registered_capital"]) for b in biz), 0
@@ -308,7 +309,7 @@ def verification_run(*, actor: Any, application: Application, month: str | None 
                     "other_income": unemp,
                     "disability_grade": grade,
                     "disability_kind": dis["kind"] if dis else None,
-                    "severe_illness": oop > medical_threshold,
+                    "medical_oop": oop,  # the rule decides whether the bill makes a severe illness
                 }
             )
     on = last
@@ -343,10 +344,15 @@ def verification_run(*, actor: Any, application: Application, month: str | None 
     else:
         conclusion = Conclusion.MATCH if all(t["verdict"] == "符合" for t in tests) else Conclusion.NO_MATCH
     policy = policy_resolve(on=on, region_code=application.region_code, hukou_type=application.hukou_type)
-    deduction = float(policy.get("dibao.employment_deduction_rate"))
+    # counted income as the programme rule counts it (assistance/eligibility.py, through the desk)
+    income = (
+        float(desk.counted_income(parse_case(case), policy.get("dibao.employment_deduction_rate")))
+        if case["members"]
+        else 0.0
+    )
     facts = HouseholdFacts(
         members=len(case_members) or 1,
-        income=totals["wages"] * (1 - deduction) + totals["pensions"] + totals["unemployment"],
+        income=income,
         standard=float(policy.get("dibao.standard")),
         severe=severe,
         dependants=dependants,
@@ -449,8 +455,7 @@ def _policy_tests(
         # 特困人员认定办法: the property limits are the local ones; the policy tables carry the dibao asset
         # figures only, so those apply to the applicant's household.
         policy_set = policy_resolve(on=parsed.date, region_code=parsed.region, hukou_type=parsed.hukou_type)
-        p = rules.Policy(policy_set, policy_set.version)
-        reasons += rules.asset_tests(parsed, p("dibao.standard"), p)
+        reasons += rules.asset_tests(parsed, rules.Policy(policy_set, policy_set.version))
         sources = TEKUN_TEST_SOURCES
     if not found_anywhere:
         warnings.append(

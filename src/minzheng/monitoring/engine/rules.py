@@ -12,25 +12,31 @@ How to read a rule's SQL
       person     one row per population-register record: `pid` (the ID number as an integer), `hid`
                  (the household as an integer), region, age, death date, alive at month end, and the
                  programmes the person is enrolled in this month (from the fact pfacts + enrolments);
-      income, finance, vehicle, business, disability, medical, education, home
+      income, finance, vehicle, disability, medical, education, home
                  one row per person with that source's facts for the month (sums, counts, flags);
       dup        ID numbers registered more than once;
-      hh         one row per household: members alive at month end, the household's income and assets,
-                 the dibao standard of the head's county and hukou type, enrolment flags (from the
-                 prepared roll-up hfacts);
-      dibao_hh   the same for households with a dibao member, plus re-verification details.
-  * `{{name}}` is a policy figure for the month (Policy.params, defaults in DEFAULT_PARAMS) or a date of
-    the month ({{month}}, {{month_start}}, {{month_end}}, {{vehicle_new_since}}); `{{turning:KEY}}` is
-    "the birthday this month makes the person KEY years old".
+      figures    one row per county × hukou type: every figure of the programme rules, resolved for
+                 that county and hukou type on the month (built by the runner from Policy.figures);
+      hh         one row per household with a member alive: the dibao rule's result columns
+                 (assistance/eligibility.py over the prepared roll-up hfacts: income, assets, the tests,
+                 the verdict and amount by the figures of the head's county and hukou type) and the
+                 enrolment flags;
+      dibao_hh   the same for households with a dibao member, plus re-verification details;
+      tekun_elig the tekun rule's result for the persons the tekun check looks at.
+  * `{{name}}` is a city-wide policy figure for the month (Policy.params; a missing one is an error) or
+    a date of the month ({{month}}, {{month_start}}, {{month_end}}, {{vehicle_new_since}});
+    `{{turning:KEY}}` is "the birthday this month makes the person KEY years old".
   * It returns `pid, hid, region_code, evidence` — evidence is a JSON object with Chinese labels.
   * A household-level rule reports the household's head (`rep_pid`).
   * The rule list is the core rules here plus each registered programme's own (programmes.registry:
     a line's `screening` callable); `person` has one `in_<code>` column per registered programme.
 
-Figures: dibao standard by the head's hukou type and county (policy.md: "urban or rural standard applies
-by the household's hukou type"); income of a person = wages of the month × (1 − employment deduction)
-+ pensions + unemployment benefit active in the month; household figures sum the members alive at the
-month's end (exchange.md). Money comparisons are exact (integers and decimals, never floats).
+Eligibility is not written here: the dibao and tekun tests and amounts are assistance/eligibility.py, the
+same SQL the desk runs on one household; the rules below read its result columns. Figures are those of
+the head's county and hukou type (policy.md: "urban or rural standard applies by the household's hukou
+type"); income of a person = wages of the month × (1 − employment deduction) + pensions + unemployment
+benefit active in the month, of the members alive at the month's end; the household's property counts
+what a member who died left to it (exchange.md). Money comparisons are exact (never floats).
 """
 
 # The SQL here is assembled from this module's own text; the only outside values (policy figures, dates)
@@ -40,63 +46,46 @@ month's end (exchange.md). Money comparisons are exact (integers and decimals, n
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from minzheng.assistance import eligibility as E
+from minzheng.programmes.household import FIG_KEY
 from minzheng.programmes.registry import Programme, programmes, registry_version
 from minzheng.programmes.screening import Rule, evidence, money
 
 __all__ = ["Rule", "evidence", "money"]  # re-exported: the engine's rules and the lines' share one shape
 
-# Policy figures the rules read, with the defaults of shared/docs/policy.md. Real runs pass the values in
-# force for the month (Policy.params); anything not passed falls back to these.
-DEFAULT_PARAMS: dict[str, float] = {
-    "dibao.employment_deduction_rate": 0.2,  # 就业成本扣减 20 % of wages (seed 002 names it; default)
-    "dibao.financial_assets_months": 24,  # deposits+securities+insurance per capita ≤ 24 × standard
-    "dibao.residential_properties_max": 1,  # at most one home
-    "dibao.business_capital_max": 100_000,  # no active business with registered capital above this
-    "dibao.margin_factor": 1.5,  # 低保边缘: per-capita income ≤ 1.5 × standard
-    "dibao.vehicle_new_months": 12,  # a vehicle registered within this many months is "new"
-    "tekun.age_min": 60,  # 特困: aged 60+ with no one able to support
-    "child.end_age": 18,  # child benefits end in the month the child turns 18 (policy.md)
-    "monitoring.adult_age_min": 18,  # "another adult" for the tekun check: aged 18 .. tekun.age_min−1
-    "monitoring.medical_threshold": 5000,  # 支出型: medical out-of-pocket in the month above this
-}
-
 # 困难指数 (difficulty index, 0–100), the method of docs/difficulty-index.md, shared with the per-household
 # calculation of the verification report (verification/difficulty.py): seven dimensions, each scaled to
-# 0..1, times its weight; the weights sum to 100 and the total is rounded half up. Weights and bands are
-# policy data (difficulty.w.*, difficulty.band.*; these are the defaults). Computed for the households of
-# discovery, margin and hardship alerts; "members" are the members alive at the month's end.
+# 0..1, times its weight (policy data: difficulty.w.<dimension>, summing to 100); the total is rounded
+# half up and banded by difficulty.band.special / .relative. Computed for the households of discovery,
+# margin and hardship alerts; "members" are the members alive at the month's end.
 DIFFICULTY: dict[str, dict[str, float]] = {
-    "weights": {
-        "income_gap": 35,  # (standard − per-capita income) / standard, clipped to 0..1
-        "severe_disability": 15,  # members with disability grade 1–2 or a large medical bill, / 2
-        "dependants": 15,  # members under 18, aged 60+ or enrolled students (each once) / members
-        "medical": 15,  # the month's medical out-of-pocket / (standard × members), ≤ 1
-        "education": 5,  # 1 senior/vocational/college/university student, 0.5 only compulsory school
-        "housing": 5,  # 1 when the household owns no residential property
-        "sudden": 10,  # a death, an unemployment start or a new grade 1–2 disability this month
+    "weights": {  # the dimensions; their weights are the policy figures difficulty.w.<name>
+        "income_gap": 1,  # (standard − per-capita income) / standard, clipped to 0..1
+        "severe_disability": 1,  # members with disability grade 1–2 or a large medical bill, / 2
+        "dependants": 1,  # members under 18, aged 60+ or enrolled students (each once) / members
+        "medical": 1,  # the month's medical out-of-pocket / (standard × members), ≤ 1
+        "education": 1,  # 1 senior/vocational/college/university student, 0.5 only compulsory school
+        "housing": 1,  # 1 when the household owns no residential property
+        "sudden": 1,  # a death, an unemployment start or a new grade 1–2 disability this month
     },
-    # lower bounds: ≥ special 特别困难, ≥ relative 比较困难, otherwise 一般
-    "bands": {"special": 70, "relative": 50},
     "scale": {
         "severe_members_full": 2,  # this many severely disabled/ill members score the full weight
         "compulsory_only": 0.5,  # education score when the only students are in compulsory school
     },
 }
-DEFAULT_PARAMS.update({f"difficulty.w.{k}": v for k, v in DIFFICULTY["weights"].items()})
-DEFAULT_PARAMS.update({f"difficulty.band.{k}": v for k, v in DIFFICULTY["bands"].items()})
 COMPULSORY_LEVELS = ("primary", "junior")
 COSTLY_LEVELS = ("senior", "vocational", "college", "university")
 
 
-def difficulty_band(index: int | None, params: dict[str, float] | None = None) -> str | None:
-    """The band label of a difficulty index (policy difficulty.band.*, defaults in DIFFICULTY)."""
+def difficulty_band(index: int | None, params: Mapping[str, Any]) -> str | None:
+    """The band label of a difficulty index (policy difficulty.band.special / .relative)."""
     if index is None:
         return None
-    p = {**DEFAULT_PARAMS, **(params or {})}
+    p = params
     if index >= p["difficulty.band.special"]:
         return "特别困难"
     if index >= p["difficulty.band.relative"]:
@@ -261,7 +250,7 @@ VEHICLE_FACTS_SQL = f"""
 SELECT {_P} AS pid, registered_date FROM src_vehicles WHERE vehicle_kind <> 'disability'
 """
 
-# Active businesses, one row each (the capital limit is a policy figure, applied by the business stage).
+# Active businesses, one row each (the capital limit is a policy figure, applied by the dibao rule).
 BUSINESS_FACTS_SQL = f"""
 SELECT {_P} AS pid, registered_capital FROM src_businesses WHERE status = 'active'
 """
@@ -292,16 +281,16 @@ HOME_SQL = f"SELECT DISTINCT {_P} AS pid, property_no FROM src_real_estate WHERE
 # ID numbers registered more than once in the population register (rule 7).
 DUP_SQL = "SELECT pid FROM pfacts GROUP BY pid HAVING count(*) > 1"
 
-# The household roll-up of the facts (hfacts), policy-free: members alive at the month's end, their wages
-# and other income, financial assets, vehicles, distinct homes, the largest capital of an active business,
-# and the representative — the head, else the smallest ID (non-heads get 4·10^18 added to their key so
-# that one min() finds the head first). Figures of members dead by the month's end count zero.
+# The household roll-up of the facts (hfacts), policy-free, in the canonical household shape of
+# programmes/household.py: members alive at the month's end and their wages and other income; the
+# household's property — financial assets, vehicles, distinct homes, the largest capital of an active
+# business — of every member, including what a member who died left to the household (家庭财产); and the
+# representative — the head, else the smallest ID (non-heads get 4·10^18 added to their key so that one
+# min() finds the head first).
 _REP_KEY = "CASE WHEN p.is_head THEN p.pid ELSE p.pid + 4000000000000000000 END"
 _REP_PID = (
     "CASE WHEN a.rep_key >= 4000000000000000000 THEN a.rep_key - 4000000000000000000 ELSE a.rep_key END"
 )
-# the standard is joined on the head's county and hukou type, carried as one integer
-STD_KEY = "CAST(TRY_CAST(left({region}, 6) AS INTEGER) * 2 + CASE WHEN {urban} THEN 1 ELSE 0 END AS INTEGER)"
 
 
 def _of(table: str, members: str) -> str:
@@ -316,15 +305,14 @@ def _alive(expr: str, name: str) -> str:
 
 HFACTS_SQL = f"""
 WITH
-res AS (  -- distinct homes owned by members alive at month end (joint owners count one home)
+res AS (  -- distinct homes owned by members (joint owners count one home)
   SELECT p.hid, CAST(count(DISTINCT r.property_no) AS INTEGER) AS n_res
   FROM home r JOIN pfacts p ON p.pid = r.pid
-  WHERE p.alive GROUP BY p.hid),
+  GROUP BY p.hid),
 m AS (
   SELECT p.hid, {_REP_KEY} AS rep_key, p.region, p.urban, p.alive,
     {_alive("i.wage", "wage")}, {_alive("i.pension + i.unemp", "other_income")},
-    {_alive("f.fin", "fin")}, {_alive("v.n_veh", "n_veh")},
-    CASE WHEN p.alive THEN b.biz_cap END AS biz_cap
+    coalesce(f.fin, 0) AS fin, coalesce(v.n_veh, 0) AS n_veh, b.biz_cap
   FROM pfacts p
   LEFT JOIN income_facts i ON i.pid = p.pid
   LEFT JOIN finance f ON f.pid = p.pid
@@ -341,7 +329,7 @@ a AS (
   FROM m GROUP BY hid)
 SELECT a.hid, a.n_alive, {_REP_PID} AS rep_pid, a.region, a.urban, a.wage, a.other_income, a.fin,
        a.n_veh, coalesce(r.n_res, 0) AS n_res, a.biz_cap,
-       {STD_KEY.format(region="a.region", urban="a.urban")} AS std_key
+       {FIG_KEY.format(region="a.region", urban="a.urban")} AS fig_key
 FROM a LEFT JOIN res r ON r.hid = a.hid
 """
 
@@ -375,7 +363,8 @@ LEFT JOIN enr e ON e.pid = p.pid
 # (exchange.md; 就业成本扣减, seed 002).
 INCOME_SQL = f"""
 SELECT pid, unemp, unemp_new,
-       CAST(wage * (1 - {{{{dibao.employment_deduction_rate}}}}) + pension + unemp AS {MONEY}) AS income
+       CAST({E.counted_income("wage", "pension + unemp", "{{dibao.employment_deduction_rate}}")} AS {MONEY})
+         AS income
 FROM income_facts
 """
 
@@ -387,59 +376,90 @@ SELECT pid, CAST(count(*) AS INTEGER) AS n_veh,
 FROM vehicle_facts GROUP BY 1
 """
 
-BUSINESS_SQL = """
-SELECT pid, CAST(count(*) AS INTEGER) AS n_biz, max(registered_capital) AS biz_cap
-FROM business_facts WHERE registered_capital > {{dibao.business_capital_max}}
-GROUP BY 1
+# Members who could be covered alone (单人保: a disability certificate of grade 1–3 or a medical bill this
+# month), alive or not (the rule tests), in the canonical member shape (programmes/household.py). The
+# engine's disability source columns carry the grade only (no kind), so the rule cannot see a grade 3
+# intellectual/mental disability here: the kind comes in as NULL.
+DIBAO_MEMBERS_SQL = f"""
+WITH c AS (SELECT pid FROM disability WHERE grade <= 3 UNION SELECT pid FROM medical WHERE oop > 0)
+SELECT p.hid, p.pid, p.alive, CAST(p.age AS INTEGER) AS age,
+       CAST(coalesce(i.wage, 0) AS {MONEY}) AS wage,
+       CAST(coalesce(i.pension + i.unemp, 0) AS {MONEY}) AS other_income,
+       CAST(d.grade AS INTEGER) AS disability_grade, CAST(NULL AS VARCHAR) AS disability_kind,
+       false AS severe_illness, CAST(coalesce(md.oop, 0) AS {MONEY}) AS medical_oop, 'full' AS self_care,
+       CAST(NULL AS BOOLEAN) AS has_supporter
+FROM pfacts p
+JOIN c ON c.pid = p.pid
+LEFT JOIN {_of("income_facts", "c")} i ON i.pid = p.pid
+LEFT JOIN {_of("disability", "c")} d ON d.pid = p.pid
+LEFT JOIN {_of("medical", "c")} md ON md.pid = p.pid
 """
+
+# The persons the tekun rule is evaluated for: those the tekun check looks at (turning tekun.age_min this
+# month, alive, not in tekun: `to_check`). A full evaluation (the parity test) takes every person alive.
+TEKUN_APPLICANTS_SQL = """
+SELECT hid, pid, birth_date, region, ({{turning:tekun.age_min}} AND NOT in_tekun) AS to_check
+FROM person
+WHERE alive AND {{turning:tekun.age_min}} AND NOT in_tekun
+"""
+TEKUN_APPLICANTS_ALL_SQL = TEKUN_APPLICANTS_SQL.replace(
+    "WHERE alive AND {{turning:tekun.age_min}} AND NOT in_tekun", "WHERE alive"
+)
+
+# Every member of the applicants' households, in the canonical member shape. The snapshot knows neither
+# self-care (taken as full self-care, the lowest care standard, until assessed) nor the legal supporters
+# (NULL: the rule infers them from the household).
+TEKUN_MEMBERS_SQL = f"""
+WITH m AS (SELECT * FROM pfacts WHERE hid IN (SELECT hid FROM tekun_applicants))
+SELECT m.hid, m.pid, m.alive, CAST(m.age AS INTEGER) AS age,
+       CAST(coalesce(i.wage, 0) AS {MONEY}) AS wage,
+       CAST(coalesce(i.pension + i.unemp, 0) AS {MONEY}) AS other_income,
+       CAST(d.grade AS INTEGER) AS disability_grade, CAST(NULL AS VARCHAR) AS disability_kind,
+       false AS severe_illness, CAST(0 AS {MONEY}) AS medical_oop, 'full' AS self_care,
+       CAST(NULL AS BOOLEAN) AS has_supporter
+FROM m
+LEFT JOIN {_of("income_facts", "m")} i ON i.pid = m.pid
+LEFT JOIN {_of("disability", "m")} d ON d.pid = m.pid
+"""
+
+TEKUN_ELIG_SQL = E.tekun_sql("tekun_members", "hfacts", "figures", "tekun_applicants")
 
 
 def month_households_sql(*, dibao_only: bool) -> str:
-    """The households of the month: the prepared roll-up (hfacts) with the month's figures — income
-    after the employment deduction (a rate applied to a sum of integers, so exactly the sum of each
-    member's deducted wage), the largest capital of a business over the limit, the dibao standard of the
-    head's county and hukou type, and whether a member is in dibao / tekun (渐退期: dibao_exit).
+    """The households of the month with a member alive: the dibao rule's result columns
+    (assistance/eligibility.py over the prepared roll-up hfacts, by the figures of the head's county and
+    hukou type) and whether a member is in dibao / tekun (渐退期: dibao_exit).
     `dibao_only`: only households with a dibao member, plus re-verification details from their members
-    alive at the month's end (vehicles registered in the new-vehicle window and the latest registration,
-    businesses over the capital limit) — the whole caseload re-verified without touching the city."""
+    (vehicles registered in the new-vehicle window and the latest registration) — the whole caseload
+    re-verified without touching the city."""
     if dibao_only:
+        households = "(SELECT * FROM hfacts WHERE hid IN (SELECT hid FROM dh))"
         ctes = f"""
 dh AS (SELECT DISTINCT hid FROM person WHERE in_dibao),
-p AS (  -- one pass over the register for every member of those households
-  SELECT pid, hid, alive, in_dibao, in_tekun, dibao_exit FROM person WHERE hid IN (SELECT hid FROM dh)),
+dp AS (  -- one pass over the register for every member of those households
+  SELECT pid, hid, in_dibao, in_tekun, dibao_exit FROM person WHERE hid IN (SELECT hid FROM dh)),
 e AS (
   SELECT hid, bool_or(in_dibao) AS in_dibao, bool_or(in_tekun) AS in_tekun, bool_or(dibao_exit) AS dibao_exit
-  FROM p GROUP BY hid),
-m AS (SELECT pid, hid FROM p WHERE alive),
-v AS (
-  SELECT m.hid, CAST(sum(v.n_veh_new) AS INTEGER) AS n_veh_new, max(v.veh_last) AS veh_last
-  FROM m JOIN {_of("vehicle", "m")} v ON v.pid = m.pid GROUP BY m.hid),
-b AS (
-  SELECT m.hid, CAST(sum(b.n_biz) AS INTEGER) AS n_biz
-  FROM m JOIN {_of("business", "m")} b ON b.pid = m.pid GROUP BY m.hid)"""
-        source = "(SELECT * FROM hfacts WHERE hid IN (SELECT hid FROM dh)) a JOIN e ON e.hid = a.hid"
-        details = """,
-       coalesce(v.n_veh_new, 0) AS n_veh_new, v.veh_last, coalesce(b.n_biz, 0) AS n_biz"""
-        joins = "LEFT JOIN v ON v.hid = a.hid LEFT JOIN b ON b.hid = a.hid"
+  FROM dp GROUP BY hid),
+dv AS (
+  SELECT dp.hid, CAST(sum(v.n_veh_new) AS INTEGER) AS n_veh_new, max(v.veh_last) AS veh_last
+  FROM dp JOIN {_of("vehicle", "dp")} v ON v.pid = dp.pid GROUP BY dp.hid)"""
+        details = ", coalesce(dv.n_veh_new, 0) AS n_veh_new, dv.veh_last"
+        joins = "JOIN e ON e.hid = d.hid LEFT JOIN dv ON dv.hid = d.hid"
     else:
+        households = "hfacts"
         ctes = """
 e AS (
   SELECT hid, bool_or(in_dibao) AS in_dibao, bool_or(in_tekun) AS in_tekun, bool_or(dibao_exit) AS dibao_exit
   FROM person WHERE in_dibao OR in_tekun GROUP BY hid)"""
-        source = "hfacts a LEFT JOIN e ON e.hid = a.hid"
-        details, joins = "", ""
+        details = ""
+        joins = "LEFT JOIN e ON e.hid = d.hid"
     return f"""
 WITH{ctes}
-SELECT a.hid, a.n_alive, a.rep_pid, a.region, a.urban,
-       coalesce(e.in_dibao, false) AS in_dibao, coalesce(e.in_tekun, false) AS in_tekun,
-       coalesce(e.dibao_exit, false) AS dibao_exit,
-       CAST(a.wage * (1 - {{{{dibao.employment_deduction_rate}}}}) + a.other_income AS {MONEY}) AS income,
-       a.fin, a.n_veh, a.n_res,
-       CASE WHEN a.biz_cap > {{{{dibao.business_capital_max}}}} THEN a.biz_cap END AS biz_cap,
-       s.standard AS std{details}
-FROM {source}
+SELECT d.*, coalesce(e.in_dibao, false) AS in_dibao, coalesce(e.in_tekun, false) AS in_tekun,
+       coalesce(e.dibao_exit, false) AS dibao_exit{details}
+FROM ({E.dibao_sql(households, "dibao_members", "figures")}) d
 {joins}
-LEFT JOIN standards s ON s.std_key = a.std_key
 """
 
 
@@ -461,10 +481,10 @@ m AS (
   LEFT JOIN {_of("disability", "p")} ds ON ds.pid = p.pid
   LEFT JOIN {_of("medical", "p")} md ON md.pid = p.pid
   LEFT JOIN {_of("education", "p")} ed ON ed.pid = p.pid),
-res AS (  -- distinct homes owned by members alive at month end
+res AS (  -- distinct homes owned by members (the household's property, as in hfacts)
   SELECT p.hid, CAST(count(DISTINCT r.property_no) AS INTEGER) AS n_res
   FROM {_of("home", "p")} r JOIN p ON p.pid = r.pid
-  WHERE p.alive GROUP BY p.hid),
+  GROUP BY p.hid),
 agg AS (
   SELECT m.hid,
     CAST(count(*) FILTER (WHERE alive AND (grade <= 2 OR oop > {{{{monitoring.medical_threshold}}}}))
@@ -508,12 +528,13 @@ def _stages() -> list[Stage]:
         Stage("person", person_sql([p.code for p in programmes()]), "人员及本月在保项目", compress=False),
         Stage("income", INCOME_SQL, "人员本月收入：工资（扣减就业成本）、养老金、失业金"),
         Stage("vehicle", VEHICLE_SQL, "人员机动车数、新购车辆数"),
-        Stage("business", BUSINESS_SQL, "人员名下注册资本超限的在营企业"),
-        Stage(
-            "dibao_hh", DIBAO_HH_SQL, "低保家庭事实（仅含低保成员的家庭）及复核明细：新购车辆、最高注册资本"
-        ),
+        Stage("dibao_members", DIBAO_MEMBERS_SQL, "可单人保的成员（重度残疾或本月有医疗自付）"),
+        Stage("dibao_hh", DIBAO_HH_SQL, "低保家庭的低保认定结果（仅含低保成员的家庭）及复核明细：新购车辆"),
         # hh stays uncompressed: written once, read by many rules; compressing it costs more than it saves
-        Stage("hh", HH_SQL, "家庭月度事实：在世人数、家庭收入与资产、低保标准、在保标志", view=True),
+        Stage("hh", HH_SQL, "家庭低保认定结果：收入、资产、各项条件、金额与在保标志", view=True),
+        Stage("tekun_applicants", TEKUN_APPLICANTS_SQL, "特困核查对象：本月年满60周岁、未享受特困"),
+        Stage("tekun_members", TEKUN_MEMBERS_SQL, "特困核查对象家庭的全部成员"),
+        Stage("tekun_elig", TEKUN_ELIG_SQL, "特困认定结果（核查对象）", compress=False),
     ]
 
 
@@ -524,10 +545,6 @@ DIFFICULTY_STAGE = Stage("difficulty", DIFFICULTY_FACTS_SQL, "困难指数所需
 INCOME = ("persons", "deaths", "wages", "pensions", "unemployment")
 ASSETS = ("deposits", "securities", "insurance", "vehicles", "real_estate", "businesses")
 _PER_CAPITA = "CAST(income AS DOUBLE) / n_alive"
-_ASSET_TESTS = (
-    "fin <= {{dibao.financial_assets_months}} * std * n_alive AND n_veh = 0 "
-    "AND n_res <= {{dibao.residential_properties_max}} AND biz_cap IS NULL"
-)
 _HH_SELECT = "SELECT rep_pid AS pid, hid, region AS region_code"
 
 
@@ -603,10 +620,10 @@ CORE_RULES: list[Rule] = [
                 在世人数="n_alive",
                 人均收入=money(_PER_CAPITA),
                 低保标准=money("std"),
-                就业成本扣减比例="{{dibao.employment_deduction_rate}}",
+                就业成本扣减比例="CAST(rate AS DOUBLE)",
             )
         } AS evidence
-{_DIBAO_HH} AND NOT dibao_exit AND income > std * n_alive
+{_DIBAO_HH} AND NOT dibao_exit AND NOT income_ok
 """,
         basis="policy.md: eligible when per-capita income < standard; 就业成本扣减 and 渐退期 (seed 002)",
     ),
@@ -623,11 +640,11 @@ CORE_RULES: list[Rule] = [
             evidence(
                 金融资产合计=money("fin"),
                 人均金融资产=_FIN_PER_CAPITA,
-                人均上限=money("{{dibao.financial_assets_months}} * std"),
+                人均上限=money("fin_months * std"),
                 在世人数="n_alive",
             )
         } AS evidence
-{_DIBAO_HH} AND fin > {{{{dibao.financial_assets_months}}}} * std * n_alive
+{_DIBAO_HH} AND NOT fin_ok
 """,
         basis="policy.md asset test: financial assets per capita ≤ 24 × standard",
     ),
@@ -641,7 +658,7 @@ CORE_RULES: list[Rule] = [
         sql=f"""
 {_HH_SELECT},
   {evidence(新登记车辆数="n_veh_new", 机动车数="n_veh", 最近登记日期="CAST(veh_last AS VARCHAR)")} AS evidence
-{_DIBAO_HH} AND n_veh_new > 0
+{_DIBAO_HH} AND NOT vehicles_ok AND n_veh_new > 0
 """,
         basis="policy.md asset test: no motor vehicle except a disability mobility vehicle",
     ),
@@ -655,7 +672,7 @@ CORE_RULES: list[Rule] = [
         sql=f"""
 {_HH_SELECT},
   {evidence(机动车数="n_veh", 最近登记日期="CAST(veh_last AS VARCHAR)")} AS evidence
-{_DIBAO_HH} AND n_veh > 0 AND n_veh_new = 0
+{_DIBAO_HH} AND NOT vehicles_ok AND n_veh_new = 0
 """,
         basis="policy.md asset test (vehicles registered earlier than the new-vehicle window)",
     ),
@@ -668,8 +685,8 @@ CORE_RULES: list[Rule] = [
         action="核查不动产登记，超出住房上限的停保",
         sql=f"""
 {_HH_SELECT},
-  {evidence(住房套数="n_res", 上限="{{dibao.residential_properties_max}}")} AS evidence
-{_DIBAO_HH} AND n_res > {{{{dibao.residential_properties_max}}}}
+  {evidence(住房套数="n_res", 上限="CAST(homes_max AS INTEGER)")} AS evidence
+{_DIBAO_HH} AND NOT homes_ok
 """,
         basis="policy.md asset test: at most 1 residential property",
     ),
@@ -682,8 +699,8 @@ CORE_RULES: list[Rule] = [
         action="核查工商登记与经营收入",
         sql=f"""
 {_HH_SELECT},
-  {evidence(企业数="n_biz", 最高注册资本="biz_cap", 上限="{{dibao.business_capital_max}}")} AS evidence
-{_DIBAO_HH} AND n_biz > 0
+  {evidence(最高注册资本="biz_cap", 上限="CAST(cap_max AS BIGINT)")} AS evidence
+{_DIBAO_HH} AND NOT business_ok
 """,
         basis="policy.md asset test: no active business with registered capital > 100,000",
     ),
@@ -708,7 +725,7 @@ CORE_RULES: list[Rule] = [
             )
         } AS evidence
 {_UNENROLLED_HH}
-  AND income < std * n_alive AND {_ASSET_TESTS}
+  AND full_ok
 """,
         basis="seed 002 政策找人; policy.md eligibility (income below standard, asset tests pass)",
     ),
@@ -727,12 +744,12 @@ CORE_RULES: list[Rule] = [
             evidence(
                 人均收入=money(_PER_CAPITA),
                 低保标准=money("std"),
-                边缘上限=money("{{dibao.margin_factor}} * std"),
+                边缘上限=money("margin_factor * std"),
                 在世人数="n_alive",
             )
         } AS evidence
 {_UNENROLLED_HH}
-  AND income >= std * n_alive AND income <= {{{{dibao.margin_factor}}}} * std * n_alive AND {_ASSET_TESTS}
+  AND margin
 """,
         basis="policy.md 低保边缘: not dibao/tekun, per-capita income ≤ 1.5 × standard, asset tests pass",
     ),
@@ -824,19 +841,13 @@ WHERE d.income = t.max_income AND t.n_alive > 0
         severity="medium",
         action="上门核查收入与赡养人情况，符合条件的纳入特困供养",
         sql=f"""
-WITH c AS (
-  SELECT pid, hid, region, birth_date FROM person
-  WHERE {{{{turning:tekun.age_min}}}} AND alive AND NOT in_tekun),
-adults AS (  -- households of c with another member alive and aged 18 .. age_min − 1
-  SELECT DISTINCT o.hid FROM person o
-  WHERE o.hid IN (SELECT hid FROM c) AND o.alive
-    AND o.age BETWEEN {{{{monitoring.adult_age_min}}}} AND {{{{tekun.age_min}}}} - 1)
 SELECT c.pid, c.hid, c.region AS region_code,
   {evidence(出生日期="CAST(c.birth_date AS VARCHAR)", 年龄="{{tekun.age_min}}", 家庭在世人数="h.n_alive")}
     AS evidence
-FROM c JOIN hfacts h ON h.hid = c.hid
-LEFT JOIN adults a ON a.hid = c.hid
-WHERE a.hid IS NULL
+FROM tekun_applicants c
+JOIN tekun_elig t ON t.hid = c.hid AND t.pid = c.pid
+JOIN hfacts h ON h.hid = c.hid
+WHERE c.to_check AND t.category_ok AND t.supporter_ok
 """,
         basis="policy.md 特困: aged ≥ 60 with no legal supporter able to support",
     ),
@@ -937,9 +948,9 @@ _KEY = re.compile(r"\{\{\s*(?:turning:)?([A-Za-z0-9_]+\.[A-Za-z0-9_.]+)\s*\}\}")
 
 
 def param_keys() -> list[str]:
-    """The policy figures a run reads: the core figures (DEFAULT_PARAMS) and every key a registered
-    programme's rule names as a placeholder (those have no default: a missing one stops the run)."""
-    keys = dict.fromkeys(DEFAULT_PARAMS)
+    """The city-wide policy figures the rules name as placeholders (none has a default: a missing one
+    stops the run)."""
+    keys: dict[str, None] = {}
     for rule in _assembled()["RULES"]:
         keys.update(dict.fromkeys(_KEY.findall(rule.sql)))
     return list(keys)

@@ -26,12 +26,16 @@ import shutil
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+from minzheng.assistance.eligibility import FIGURE_KEYS
+from minzheng.programmes.household import FIGURE, fig_key, figure_column
 
 from . import rules as R
 
@@ -60,24 +64,35 @@ class ScreeningError(ValueError):
 
 @dataclass
 class Policy:
-    """Everything the rules read, for one month."""
+    """Everything the rules read, for one month: the programme rules' figures per county × hukou type
+    (`figures`, every key of eligibility.FIGURE_KEYS) and the city-wide figures of the other rules
+    (`params`). A figure that is not there is an error, never a default."""
 
     month: str  # "YYYY-MM"
-    standards: list[tuple[str, str, float]]  # (county6, hukou_type, dibao standard)
-    params: dict[str, float] = field(default_factory=dict)  # overrides of rules.DEFAULT_PARAMS
+    figures: dict[tuple[str, str], dict[str, Decimal]] = field(default_factory=dict)  # (county6, hukou)
+    params: dict[str, Decimal] = field(default_factory=dict)
+
+    def figure(self, key: str) -> Decimal:
+        """A city-wide figure, exact (what the SQL receives)."""
+        if key in self.params:
+            return Decimal(str(self.params[key]))
+        raise ScreeningError(f"缺少政策参数“{key}”，请在政策参数中补充后再运行")
 
     def param(self, key: str) -> float:
-        if key in self.params:
-            return float(self.params[key])
-        if key in R.DEFAULT_PARAMS:
-            return float(R.DEFAULT_PARAMS[key])
-        raise ScreeningError(f"缺少政策参数“{key}”")
+        """A city-wide figure as a number for Python callers (test tooling, ages)."""
+        return float(self.figure(key))
+
+    @property
+    def standards(self) -> list[tuple[str, str, float]]:
+        """(county6, hukou_type, dibao standard) of every county × hukou type."""
+        return [(c, h, float(f["dibao.standard"])) for (c, h), f in sorted(self.figures.items())]
 
 
 def policy_from_fixture(month: str, counties: Iterable[str], fixture: Path = FIXTURE) -> Policy:
     """The policy of `month` from the default policy fixture (the same rows the policy tables load):
-    the dibao standard per county × hukou type and every DEFAULT_PARAMS key the fixture defines; for each
-    key the row in force on the month's first day with the most specific region prefix wins."""
+    every figure of the programme rules per county × hukou type and every city-wide figure the fixture
+    defines; for each key the row in force on the month's first day with the most specific region prefix
+    (then hukou type) wins. A programme figure missing for a county is an error."""
     _check_month(month)
     on = f"{month}-01"
     rows = [
@@ -86,7 +101,7 @@ def policy_from_fixture(month: str, counties: Iterable[str], fixture: Path = FIX
         if r["effective_from"] <= on and (r["effective_to"] is None or r["effective_to"] >= on)
     ]
 
-    def best(key: str, county: str, hukou: str) -> float | None:
+    def best(key: str, county: str, hukou: str) -> Decimal | None:
         cands = [
             r
             for r in rows
@@ -95,20 +110,24 @@ def policy_from_fixture(month: str, counties: Iterable[str], fixture: Path = FIX
         if not cands:
             return None
         top = max(cands, key=lambda r: (len(r["region_prefix"]), bool(r["hukou_type"]), r["effective_from"]))
-        return float(top["value"])
+        return Decimal(str(top["value"]))
 
-    standards = []
+    figures: dict[tuple[str, str], dict[str, Decimal]] = {}
     for county in sorted(set(counties)):
         for hukou in ("urban", "rural"):
-            value = best("dibao.standard", county, hukou)
-            if value is not None:
-                standards.append((county, hukou, value))
+            row: dict[str, Decimal] = {}
+            for key in FIGURE_KEYS:
+                value = best(key, county, hukou)
+                if value is None:
+                    raise ScreeningError(f"{month}在区划{county}（{hukou}）没有有效的政策参数“{key}”")
+                row[key] = value
+            figures[(county, hukou)] = row
     params = {}
-    for key in R.param_keys():
+    for key in sorted({r["key"] for r in rows}):
         value = best(key, "", "")
         if value is not None:
             params[key] = value
-    return Policy(month=month, standards=standards, params=params)
+    return Policy(month=month, figures=figures, params=params)
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -128,11 +147,12 @@ def previous_month(month: str) -> str:
     return f"{y:04d}-{m:02d}"
 
 
-def _literal(value: float) -> str:
+def _literal(value: Decimal | float) -> str:
     """A policy figure as an exact SQL numeric literal (DECIMAL in both engines, never a float)."""
-    if float(value).is_integer():
-        return str(int(value))
-    return repr(float(value))
+    d = Decimal(str(value))
+    if d == d.to_integral_value():
+        return str(int(d))
+    return format(d.normalize(), "f")
 
 
 def _date(y: int, m: int, d: int) -> str:
@@ -143,7 +163,6 @@ def render(sql: str, policy: Policy) -> str:
     """Fills {{…}} placeholders with the month's dates and policy figures."""
     y, m = (int(x) for x in policy.month.split("-"))
     last = calendar.monthrange(y, m)[1]
-    vy, vm = _shift_month(policy.month, 1 - int(policy.param("dibao.vehicle_new_months")))
     fixed = {
         "month": f"'{policy.month}'",
         "month_start": _date(y, m, 1),
@@ -151,7 +170,6 @@ def render(sql: str, policy: Policy) -> str:
         "month_end_mmdd": str(m * 100 + last),
         "year": str(y),
         "month_number": str(m),
-        "vehicle_new_since": _date(vy, vm, 1),
     }
 
     def sub(match: re.Match[str]) -> str:
@@ -162,9 +180,26 @@ def render(sql: str, policy: Policy) -> str:
             return f"(birth_date BETWEEN {_date(by, m, 1)} AND {_date(by, m, calendar.monthrange(by, m)[1])})"
         if name in fixed:
             return fixed[name]
-        return _literal(policy.param(name))
+        if name == "vehicle_new_since":
+            vy, vm = _shift_month(policy.month, 1 - int(policy.figure("dibao.vehicle_new_months")))
+            return _date(vy, vm, 1)
+        return _literal(policy.figure(name))
 
     return _PLACEHOLDER.sub(sub, sql)
+
+
+def _figures_sql(policy: Policy) -> str:
+    """The figures table: one row per county × hukou type (fig_key), one exact DECIMAL column per figure."""
+    cols = ", ".join(figure_column(k) for k in FIGURE_KEYS)
+    rows = ", ".join(
+        "("
+        + ", ".join(
+            [str(fig_key(county, hukou))] + [f"CAST({_literal(row[k])} AS {FIGURE})" for k in FIGURE_KEYS]
+        )
+        + ")"
+        for (county, hukou), row in sorted(policy.figures.items())
+    )
+    return f"SELECT * FROM (VALUES {rows}) AS f(fig_key, {cols})"
 
 
 def peak_rss_mb(pid: int | None = None) -> float:
@@ -526,7 +561,7 @@ def _render_fact(sql: str, month: str) -> str:
     extra = set(_PLACEHOLDER.findall(sql)) - _FACT_PLACEHOLDERS
     if extra:
         raise ScreeningError(f"快照事实不得引用政策参数：{'、'.join(sorted(extra))}")
-    return render(sql, Policy(month=month, standards=[]))
+    return render(sql, Policy(month=month))
 
 
 def _register_sources(eng: _DuckDB | _Spark, snapshot: Path) -> set[str]:
@@ -603,19 +638,30 @@ def screen(
     threads: int | None = None,
     memory_limit: str | None = None,
     use_prepared: bool = True,
+    full_eligibility: bool = False,
+    export: tuple[str, ...] = (),
 ) -> dict:
     """Runs every rule, writes out_dir/alerts-<month>.parquet atomically and returns a summary
     {"alerts", "by_rule", "by_status", "skipped", "seconds", "engine", "peak_rss_mb", "output"}.
 
     `previous` defaults to out_dir/alerts-<previous month>.parquet when that file exists. The snapshot's
-    facts are read from its prepared facts-<month>/ when valid (and `use_prepared`), else built here."""
+    facts are read from its prepared facts-<month>/ when valid (and `use_prepared`), else built here.
+    `full_eligibility` evaluates the tekun rule for every person alive, not only those the tekun check
+    looks at; `export` names shared tables to write as out_dir/<name>-<month>.parquet (DuckDB only)."""
     t_all = time.perf_counter()
     _check_month(policy.month)
-    if not policy.standards:
-        raise ScreeningError("政策缺少低保标准（standards 为空）")
-    for county, hukou, value in policy.standards:
-        if not re.fullmatch(r"\d{6}", str(county)) or hukou not in ("urban", "rural") or not float(value) > 0:
-            raise ScreeningError(f"低保标准条目无效：{county} {hukou} {value}")
+    if not policy.figures:
+        raise ScreeningError("政策缺少低保标准（figures 为空）")
+    for (county, hukou), row in policy.figures.items():
+        if not re.fullmatch(r"\d{6}", str(county)) or hukou not in ("urban", "rural"):
+            raise ScreeningError(f"政策参数的区划或户口性质无效：{county} {hukou}")
+        missing = [k for k in FIGURE_KEYS if k not in row]
+        if missing:
+            raise ScreeningError(f"区划{county}（{hukou}）缺少政策参数：{'、'.join(missing)}")
+        for key in FIGURE_KEYS:
+            value = Decimal(str(row[key]))
+            if not value.is_finite() or value < 0 or (key == "dibao.standard" and not value > 0):
+                raise ScreeningError(f"政策参数无效：{county} {hukou} {key}={value}")
     snapshot, enrolments, out_dir = Path(snapshot), Path(enrolments), Path(out_dir)
     if not snapshot.is_dir():
         raise ScreeningError(f"数据快照目录不存在：{snapshot}")
@@ -652,18 +698,7 @@ def screen(
             eng.register_file("src_previous", Path(previous), PREVIOUS_COLUMNS)
         else:
             eng.register_empty("src_previous", PREVIOUS_COLUMNS)
-        std_rows = ", ".join(
-            f"('{county}', '{hukou}', CAST({_literal(value)} AS DECIMAL(12,2)))"
-            for county, hukou, value in policy.standards
-        )
-        std_key = R.STD_KEY.format(region="county6", urban="hukou_type = 'urban'")
-        eng.materialise(
-            "standards",
-            q(
-                f"SELECT county6, hukou_type, standard, {std_key} AS std_key "
-                f"FROM (VALUES {std_rows}) AS s(county6, hukou_type, standard)"
-            ),
-        )
+        eng.materialise("figures", q(_figures_sql(policy)))
 
         # -- shared stages, each rule run as soon as the stages it reads exist (while they are still hot
         # in memory: the household stage is the largest and may push earlier tables to disk)
@@ -682,7 +717,8 @@ def screen(
             else:
                 eng.register_parquet(st.name, prepared / f"{st.name}.parquet")
                 built.add(st.name)
-        plan += [(st, q(st.sql)) for st in R.STAGES]
+        full = {"tekun_applicants": R.TEKUN_APPLICANTS_ALL_SQL} if full_eligibility else {}
+        plan += [(st, q(full.get(st.name, st.sql))) for st in R.STAGES]
         seconds["register"] = time.perf_counter() - t0
         steps = len(plan) + len(R.RULES) + 1
         done = 0
@@ -717,6 +753,13 @@ def screen(
                 report(rule.code, done / steps)
         if pending:
             raise ScreeningError(f"规则读取了不存在的共享表：{', '.join(rule.code for _, rule in pending)}")
+        # a household whose county has no figures would silently drop out of every programme rule
+        uncovered = eng.scalar(
+            "SELECT min(region) FROM hfacts WHERE n_alive > 0 AND fig_key IS NOT NULL "
+            "AND fig_key NOT IN (SELECT fig_key FROM figures)"
+        )
+        if uncovered is not None:
+            raise ScreeningError(f"区划{str(uncovered)[:6]}没有本月有效的政策参数，无法认定其家庭")
         ran.sort(key=lambda item: R.RULES.index(item[0]))
 
         # -- assembly: all results in one table; 困难指数 facts for the households of discovery, margin
@@ -745,6 +788,10 @@ def screen(
             q(f"SELECT * FROM ({_status_sql(list(skipped))}) a ORDER BY rule, id_number, status")
         )
         table = table.select(ALERT_SCHEMA.names).cast(ALERT_SCHEMA)
+        for name in export:
+            if not isinstance(eng, _DuckDB):
+                raise ScreeningError("只有 DuckDB 引擎可以导出共享表")
+            eng.export(name, out_dir / f"{name}-{policy.month}.parquet")
         seconds["assemble"] = time.perf_counter() - t0 - seconds.get("stage:difficulty", 0.0)
         t0 = time.perf_counter()
         write_atomic(table, target)
