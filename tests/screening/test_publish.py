@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from minzheng.accounts.system import system_actor
-from minzheng.audit.models import AuditLog
 from minzheng.benefits.importers import enrolments_import
 from minzheng.exchange.services import snapshot_import
 from minzheng.exchange.synth import generate_city
