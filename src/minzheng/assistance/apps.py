@@ -8,6 +8,7 @@ class AssistanceConfig(AppConfig):
     def ready(self) -> None:
         from minzheng.core.panels import PersonPanel, register_person_panel
 
+        from . import workflow  # noqa: F401  registers the dibao, tekun and temporary case workflows
         from .panels import applications_panel
 
         register_person_panel(

@@ -270,7 +270,8 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
             "today": timezone.localdate(),
             "notice": getattr(app, "public_notice", None),
             "visit": getattr(app, "home_visit", None),
-            "actions": selectors.application_actions(actor=request.user, application=app),
+            # What the page offers comes from the case engine's one selector, never template conditions.
+            "actions": selectors.application_case_actions(actor=request.user, application=app),
             "history": selectors.application_history(application=app),
             "evidence": evidence,
             "vote_note": vote_note,
