@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minzheng.benefits.models import Programme
+from minzheng.casework.selectors import cases_due
 from minzheng.core.views import service_errors
 from minzheng.people import selectors as people
 from minzheng.people.models import Relation
@@ -566,6 +567,23 @@ def reviews(request: HttpRequest) -> HttpResponse:
             "second_approvals": selectors.second_approvals_pending(actor=request.user),
             "refusal": Outcome.REFUSE,
         },
+    )
+
+
+DUE_SOON_DAYS = 5  # how far ahead the deadlines page looks (a display window, not a policy figure)
+
+
+@login_required
+@require_GET
+def deadlines(request: HttpRequest) -> HttpResponse:
+    """办理时限: the cases in the clerk's region whose regulatory deadline has passed (flagged) or falls
+    within the next days, across every programme's workflow."""
+    today = timezone.localdate()
+    due = cases_due(actor=request.user, on=today, within_days=DUE_SOON_DAYS)
+    return render(
+        request,
+        "assistance/deadlines.html",
+        {"due": due, "overdue": sum(1 for d in due if d.deadline.overdue), "within": DUE_SOON_DAYS},
     )
 
 

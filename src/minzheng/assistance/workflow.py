@@ -260,6 +260,10 @@ def _scope(app: Application) -> tuple[str, str]:
     return app.region_code, app.hukou_type
 
 
+def _describe(app: Application) -> str:
+    return f"{app.get_programme_display()}申请#{app.pk} {app.applicant.name}"
+
+
 def _url(app: Application) -> str:
     return reverse("application-detail", args=[app.pk])
 
@@ -297,8 +301,9 @@ def _workflow(
         records=records,
         noun="申请",
         policy_scope=_scope,
-        queryset=lambda: Application.objects.filter(programme=code),
+        queryset=lambda: Application.objects.filter(programme=code).select_related("applicant"),
         url=_url,
+        describe=_describe,
     )
 
 

@@ -265,6 +265,14 @@ class DueCase:
     def url(self) -> str:
         return self.workflow.url(self.case) if self.workflow.url is not None else ""
 
+    @property
+    def title(self) -> str:
+        return self.workflow.describe(self.case)
+
+    @property
+    def state_label(self) -> str:
+        return self.workflow.state_label(self.case.state)
+
 
 def cases_due(*, actor: Any, on: dt.date | None = None, within_days: int = 0) -> list[DueCase]:
     """Cases in the actor's region whose deadline has passed (or falls within `within_days`), across every

@@ -87,6 +87,7 @@ class Workflow:
     # The cases of this workflow among the model's rows (several programmes may share one model).
     queryset: Callable[[], Any] | None = None
     url: Callable[[Any], str] | None = None  # the case page
+    describe: Callable[[Any], str] = field(default=str)  # how a person names one case in a list
 
     def __post_init__(self) -> None:
         codes = {s for s, _ in self.states}
