@@ -32,6 +32,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "assistance.escalation_decide": frozenset({R.COUNTY_OFFICER}),
     "assistance.escalation_request": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER}),
     "assistance.objection_resolve": frozenset({R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER}),
+    "assistance.decide_county": frozenset({R.COUNTY_OFFICER}),
+    "assistance.refer": frozenset(
+        {R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER}
+    ),
+    "assistance.review_open": frozenset({R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER}),
     # 核对 report (deposits, pensions): the case's township roles and above, never the village
     "verification.read": frozenset(
         {R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER, R.CITY_OFFICER, R.AUDITOR}
@@ -153,6 +158,9 @@ LABELS: dict[str, str] = {
     "assistance.escalation_decide": "提级复审决定",
     "assistance.escalation_request": "申请提级复审",
     "assistance.objection_resolve": "公示异议处理",
+    "assistance.decide_county": "县级审批（超过乡镇审批权限的救助）",
+    "assistance.refer": "跟踪转介",
+    "assistance.review_open": "发起定期核查",
     "verification.read": "查看核对报告",
     "payroll.view": "查看发放名册",
     "payroll.generate": "生成发放名册",

@@ -9,6 +9,7 @@ class AssistanceConfig(AppConfig):
         from minzheng.core.panels import PersonPanel, register_person_panel
         from minzheng.programmes.registry import NavEntry, Programme, register_nav, register_programme
 
+        from . import workflow  # noqa: F401  registers the dibao, tekun and temporary case workflows
         from .assess import trial
         from .models import Programme as Code
         from .panels import applications_panel

@@ -74,21 +74,6 @@ class Application(models.Model):
         return programme_name(self.programme)
 
 
-class Transition(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="transitions")
-    from_state = models.CharField(max_length=16)
-    to_state = models.CharField(max_length=16)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.CharField(max_length=300, blank=True, default="")
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_state}→{self.to_state}"
-
-
 class Document(models.Model):
     KINDS = [
         ("id_card", "身份证、户口簿"),

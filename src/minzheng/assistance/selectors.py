@@ -10,9 +10,11 @@ from minzheng.accounts.permissions import can
 from minzheng.accounts.scoping import scope
 from minzheng.benefits.models import Enrolment
 from minzheng.benefits.services import add_months
+from minzheng.casework.selectors import CaseActions, case_actions, case_history
 from minzheng.people.models import Membership
 
-from .models import Application, Escalation, Objection, Review, SecondApproval, State
+from .models import Application, Escalation, Objection, Review, SecondApproval
+from .workflow import application_workflow
 
 
 def application_list(*, actor: Any, state: str = "", programme: str = "") -> QuerySet[Application]:
@@ -105,95 +107,20 @@ def dibao_due_for_review(*, actor: Any, on: dt.date) -> QuerySet[Enrolment]:
     )
 
 
-# Which make/check step each case action is (经办与审核分离): a person who took another step does not see it.
-ACTION_STEP = {
-    "submit": "intake",
-    "verify": "verification",
-    "home_visit": "verification",
-    "to_review": "verification",
-    "village_review": "village_review",
-    "decide": "decision",
-    "confirm": "second_approval",
-}
+def application_case_actions(*, actor: Any, application: Application) -> CaseActions:
+    """The case page's controls, reasons and deadlines: casework's one selector on this programme's
+    workflow (see workflow.py)."""
+    return case_actions(actor=actor, case=application, workflow=application_workflow(application))
 
 
 def application_actions(*, actor: Any, application: Application) -> set[str]:
-    """The actions `actor` may take on this case now — the one source for the case page's controls."""
-    from . import services
-
-    app, state, region = application, application.state, application.region_code
-    temporary = app.programme == "temporary"
-    review = getattr(app, "village_review", None) if state == State.VILLAGE_REVIEW else None
-    failed_vote = review is not None and not review.passed
-    pending = app.second_approvals.filter(confirmed_by__isnull=True).first()
-    acts: set[str] = set()
-    if can(actor, "assistance.intake", region_code=region):
-        acts.add("upload")
-        if state == State.DRAFT:
-            acts |= {"authorise", "submit"}
-        if state == State.VERIFYING:
-            acts.add("home_visit")
-        if state == State.VILLAGE_REVIEW:
-            acts.add("village_review")
-        if state == State.PUBLIC_NOTICE:
-            acts.add("objection")
-        if state in services.DECLARED_EDITABLE:
-            acts.add("edit_declared")
-    if can(actor, "assistance.process", region_code=region):
-        if state == State.SUBMITTED and not temporary:
-            acts.add("verify")
-        if state in (State.VERIFYING, State.VILLAGE_REVIEW):
-            acts.add("verification_run")
-        if state == State.VERIFYING:
-            acts.add("to_review")
-        if failed_vote:
-            acts.add("return_to_verification")
-    escalation_open = state == State.CLOSED and app.escalations.filter(county_decision__isnull=True).exists()
-    if escalation_open and can(actor, "assistance.escalation_decide", region_code=region):
-        acts.add("edit_declared")
-    open_objections = (
-        state == State.PUBLIC_NOTICE
-        and Objection.objects.filter(notice__application=app, upheld__isnull=True).exists()
-    )
-    if open_objections and can(actor, "assistance.objection_resolve", region_code=region):
-        acts.add("resolve_objection")
-    if can(actor, "assistance.decide", region_code=region):
-        # No decision is offered while an objection of the notice is still open (it would be refused).
-        notice_ready = state == State.PUBLIC_NOTICE and not open_objections
-        decidable = notice_ready or (state == State.SUBMITTED and temporary) or failed_vote
-        if decidable and pending is None:
-            acts.add("decide")
-        if pending is not None and pending.proposed_by_id != getattr(actor, "pk", None):
-            acts.add("confirm")
-    if (
-        can(actor, "assistance.escalation_request", region_code=region)
-        and state == State.CLOSED
-        and not escalation_open
-        and app.decisions.exists()
-    ):
-        acts.add("escalate")
-    if state != State.DRAFT and (
-        can(actor, "assistance.intake", region_code=region)
-        or can(actor, "assistance.decide", region_code=region)
-    ):
-        acts.add("refer")
-    taken = services.case_steps(app).get(getattr(actor, "pk", 0), set())
-    return {a for a in acts if a not in ACTION_STEP or not (taken - {ACTION_STEP[a]})}
+    """The codes of the actions `actor` may take on this case now."""
+    return set(application_case_actions(actor=actor, application=application).codes)
 
 
 def application_history(*, application: Application) -> list[dict[str, Any]]:
     """The case's transitions with the states' Chinese names (never `draft → submitted`)."""
-    label = dict(State.choices)
-    return [
-        {
-            "at": t.at,
-            "from": label.get(t.from_state, t.from_state),
-            "to": label.get(t.to_state, t.to_state),
-            "actor": t.actor,
-            "note": t.note,
-        }
-        for t in application.transitions.select_related("actor")
-    ]
+    return case_history(workflow=application_workflow(application), case=application)
 
 
 def application_evidence(*, actor: Any, application: Application) -> dict[str, Any]:

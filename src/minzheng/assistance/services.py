@@ -10,16 +10,17 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from minzheng.accounts.models import Role
-from minzheng.accounts.permissions import require
-from minzheng.accounts.scoping import has_role, in_scope
+from minzheng.accounts.permissions import Denied, require
+from minzheng.accounts.scoping import in_scope
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.benefits.models import Enrolment
 from minzheng.benefits.services import add_months, enrolment_create, enrolment_end, first_of_month
+from minzheng.casework import selectors as casework
+from minzheng.casework.selectors import step_due
+from minzheng.casework.services import case_require_separate, case_transition
 from minzheng.core.pii import redact
 from minzheng.people.models import Household, Membership, Person
 from minzheng.policy.selectors import PolicyMissing, PolicySet, policy_resolve
@@ -43,53 +44,14 @@ from .models import (
     ReviewOutcome,
     SecondApproval,
     State,
-    Transition,
     VillageReview,
 )
+from .workflow import DECLARED_EDITABLE, application_workflow
 
-INTAKE_ROLES = (Role.VILLAGE_ASSISTANT, Role.TOWNSHIP_CLERK)
-CLERK_ROLES = (Role.TOWNSHIP_CLERK,)
-APPROVER_ROLES = (Role.TOWNSHIP_APPROVER, Role.COUNTY_OFFICER)
 MAX_UPLOAD = 10 * 1024 * 1024
 # What a file really is, by its first bytes (the name and the browser's content type are the sender's word).
 MAGIC = {b"%PDF-": ".pdf", b"\xff\xd8\xff": ".jpg", b"\x89PNG": ".png"}
 EXTENSIONS = {".pdf": ".pdf", ".jpg": ".jpg", ".jpeg": ".jpg", ".png": ".png"}
-
-# Allowed transitions: (from, to) → the permission that takes them. Temporary assistance skips notice
-# (即时救助, seed 002).
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (State.DRAFT, State.SUBMITTED): "assistance.intake",
-    (State.SUBMITTED, State.VERIFYING): "assistance.process",
-    (State.VERIFYING, State.VILLAGE_REVIEW): "assistance.process",
-    (State.VILLAGE_REVIEW, State.PUBLIC_NOTICE): "assistance.intake",
-    (State.VILLAGE_REVIEW, State.VERIFYING): "assistance.process",  # failed vote → back to 核对
-    (State.VILLAGE_REVIEW, State.DECIDED): "assistance.decide",  # failed vote → refusal
-    (State.PUBLIC_NOTICE, State.VERIFYING): "assistance.objection_resolve",  # objection upheld
-    (State.PUBLIC_NOTICE, State.DECIDED): "assistance.decide",
-    (State.SUBMITTED, State.DECIDED): "assistance.decide",  # temporary assistance only
-    (State.DECIDED, State.ACTIVE): "assistance.decide",
-    (State.DECIDED, State.CLOSED): "assistance.decide",
-    (State.CLOSED, State.ACTIVE): "assistance.escalation_decide",  # 提级复审 reverses a refusal or stop
-    (State.ACTIVE, State.CLOSED): "assistance.decide",
-}
-
-# The make/check steps of one case: no person may take two of them (经办与审核分离).
-STEPS = {
-    "intake": "受理",
-    "verification": "核对与入户调查",
-    "village_review": "民主评议登记",
-    "decision": "审批",
-    "second_approval": "第二人审批",
-    "escalation": "提级复审",
-}
-
-
-def _require(actor: Any, roles: tuple[str, ...], region_code: str, what: str) -> None:
-    if not has_role(actor, *roles):
-        labels = "、".join(Role(r).label for r in roles)
-        raise ValidationError(f"只有{labels}可以{what}")
-    if not in_scope(actor, region_code):
-        raise ValidationError("该申请不在您的管辖范围内")
 
 
 def _audit(actor: Any, application: Application, event_type: str, what: str, new: Any = None) -> None:
@@ -120,104 +82,37 @@ def _policy_value(policy: PolicySet, key: str) -> Decimal:
 
 
 def case_steps(application: Application) -> dict[int, set[str]]:
-    """Who took which make/check step of this case, from its records (transitions, home visit, 核对
-    reports, village review, decisions, second approvals): user id → steps."""
-    taken: dict[int, set[str]] = {}
-
-    def add(user_id: int | None, step: str) -> None:
-        if user_id is not None:
-            taken.setdefault(user_id, set()).add(step)
-
-    add(application.created_by_id, "intake")
-    by_target: dict[str, str] = {
-        State.SUBMITTED: "intake",
-        State.VERIFYING: "verification",
-        State.VILLAGE_REVIEW: "verification",
-        State.PUBLIC_NOTICE: "village_review",
-    }
-    for to_state, actor_id in application.transitions.values_list("to_state", "actor_id"):
-        if to_state in by_target:
-            add(actor_id, by_target[to_state])
-    add(
-        HomeVisit.objects.filter(application=application).values_list("recorded_by_id", flat=True).first(),
-        "verification",
-    )
-    for user_id in VerificationReport.objects.filter(application=application).values_list(
-        "created_by_id", flat=True
-    ):
-        add(user_id, "verification")
-    add(
-        VillageReview.objects.filter(application=application)
-        .values_list("recorded_by_id", flat=True)
-        .first(),
-        "village_review",
-    )
-    for decided_by, second, level in application.decisions.values_list(
-        "decided_by_id", "second_approver_id", "level"
-    ):
-        add(decided_by, "escalation" if level == "county" else "decision")
-        add(second, "second_approval")
-    for proposer in application.second_approvals.filter(confirmed_by__isnull=True).values_list(
-        "proposed_by_id", flat=True
-    ):
-        add(proposer, "decision")
-    return taken
-
-
-# Steps of one stage may be taken by one person: the village assistant who takes an application in
-# also organises its 民主评议 (both collect what the household and the village say); checking (核对 and
-# the home visit), deciding, the second approval and 提级复审 are each someone else's.
-_STAGE = {"village_review": "intake"}
+    """Who took which make/check step of this case (its transitions and records): user id → steps."""
+    return casework.case_steps(workflow=application_workflow(application), case=application)
 
 
 def _require_separate(actor: Any, application: Application, step: str) -> None:
     """Refuse when `actor` already took a make/check step of another stage of this case."""
-    stage = _STAGE.get(step, step)
-    taken = case_steps(application).get(getattr(actor, "pk", 0), set())
-    other = {s for s in taken if _STAGE.get(s, s) != stage}
-    if other:
-        done = "、".join(STEPS[s] for s in STEPS if s in other)
-        raise ValidationError(
-            f"您已办理本案的“{done}”环节，不能再办理“{STEPS[step]}”环节（经办与审核须由不同人员办理）"
-        )
+    case_require_separate(
+        workflow=application_workflow(application), case=application, actor=actor, step=step
+    )
 
 
 def _check_state(application: Application, to: str) -> None:
-    if (application.state, to) not in TRANSITIONS:
-        raise ValidationError(f"申请当前为“{State(application.state).label}”，不能转为“{State(to).label}”")
+    workflow = application_workflow(application)
+    if workflow.transition(application.state, to) is None:
+        raise ValidationError(
+            f"申请当前为“{workflow.state_label(application.state)}”，不能转为“{workflow.state_label(to)}”"
+        )
 
 
 def _transition(
     *, actor: Any, application: Application, to: str, expected_version: int | None = None, note: str = ""
 ) -> Application:
-    frm = application.state
-    permission = TRANSITIONS.get((frm, to))
-    if permission is None:
-        raise ValidationError(f"申请当前为“{State(frm).label}”，不能转为“{State(to).label}”")
-    if (frm, to) == (State.SUBMITTED, State.DECIDED) and application.programme != Programme.TEMPORARY:
-        raise ValidationError("低保、特困申请须经核对、民主评议和公示后才能审批")
-    require(actor, permission, region_code=application.region_code, target=f"application:{application.pk}")
-    version = application.version if expected_version is None else expected_version
-    # Optimistic lock: exactly one concurrent caller can move the row from this version and state.
-    updated = Application.objects.filter(pk=application.pk, version=version, state=frm).update(
-        state=to, version=F("version") + 1
-    )
-    if updated != 1:
-        raise ValidationError("该申请已被他人处理或已变更，请刷新后重试")
-    application.refresh_from_db()
-    Transition.objects.create(
-        application=application, from_state=frm, to_state=to, actor=actor, note=note[:300]
-    )
-    audit_record(
+    """One step along the programme's workflow (casework checks, requires, locks, records, audits)."""
+    return case_transition(
         actor=actor,
-        event_type=AuditEvent.UPDATE,
-        target_type="application.state",
-        target_id=application.pk,
-        region_code=application.region_code,
-        old={"state": frm},
-        new={"state": to, "note": note},
+        workflow=application_workflow(application),
+        case=application,
+        to=to,
+        expected_version=expected_version,
+        note=note,
     )
-    return application
 
 
 # ------------------------------------------------------------------ intake
@@ -345,10 +240,6 @@ def application_create(
         new={"programme": programme, "household": household.pk},
     )
     return application
-
-
-# Declared facts stay editable until the decision (and for the county while a 提级复审 is pending).
-DECLARED_EDITABLE = (State.DRAFT, State.SUBMITTED, State.VERIFYING, State.VILLAGE_REVIEW, State.PUBLIC_NOTICE)
 
 
 @transaction.atomic
@@ -630,9 +521,13 @@ def application_record_village_review(
     )
     if not passed:
         return review
-    days = int(_policy_value(policy, "dibao.public_notice_days"))
+    # The 公示 period is the workflow's step deadline (policy dibao.public_notice_days on the day it starts).
+    end = step_due(
+        workflow=application_workflow(application), step="public_notice", start=today, case=application
+    )
+    days = (end - today).days
     PublicNotice.objects.update_or_create(
-        application=application, defaults={"start_date": today, "end_date": today + dt.timedelta(days=days)}
+        application=application, defaults={"start_date": today, "end_date": end}
     )
     _transition(
         actor=actor,
@@ -839,8 +734,16 @@ def application_decide(
     _require_separate(actor, application, "decision")
     result = application_assess(application=application, on=today)
     level = result.approval_level if application.programme == Programme.TEMPORARY else "township"
-    if level == "county" and not has_role(actor, Role.COUNTY_OFFICER):
-        raise ValidationError("该临时救助金额超过乡镇审批权限，须报县级审批")
+    if level == "county":
+        try:
+            require(
+                actor,
+                "assistance.decide_county",
+                region_code=application.region_code,
+                target=f"application:{application.pk}",
+            )
+        except Denied:  # audited as DENIED; the clerk reads why
+            raise ValidationError("该临时救助金额超过乡镇审批权限，须报县级审批") from None
     if outcome == Outcome.GRANT and not result.eligible:
         failed = "；".join(t.detail for t in result.reasons if not t.passed)
         raise ValidationError(f"不符合条件，不能批准：{failed}")
@@ -1041,7 +944,9 @@ def application_enrolment(*, application: Application) -> Enrolment | None:
 # ------------------------------------------------------------------ after the grant
 @transaction.atomic
 def review_open(*, actor: Any, enrolment: Enrolment, due_date: dt.date, trigger: str = "periodic") -> Review:
-    _require(actor, CLERK_ROLES + APPROVER_ROLES, enrolment.region_code, "发起核查")
+    require(
+        actor, "assistance.review_open", region_code=enrolment.region_code, target=f"enrolment:{enrolment.pk}"
+    )
     existing = Review.objects.filter(enrolment=enrolment, outcome="").first()
     if existing:
         return existing
@@ -1354,7 +1259,9 @@ def escalation_decide(
 
 @transaction.atomic
 def referral_create(*, actor: Any, application: Application, target: str, note: str = "") -> Referral:
-    _require(actor, INTAKE_ROLES + APPROVER_ROLES, application.region_code, "转介")
+    require(
+        actor, "assistance.refer", region_code=application.region_code, target=f"application:{application.pk}"
+    )
     if not target.strip():
         raise ValidationError("请填写转介去向")
     ref = Referral.objects.create(
@@ -1377,7 +1284,7 @@ def referral_create(*, actor: Any, application: Application, target: str, note: 
 
 @transaction.atomic
 def referral_set_status(*, actor: Any, referral: Referral, status: str) -> Referral:
-    _require(actor, INTAKE_ROLES + APPROVER_ROLES, referral.region_code, "更新转介状态")
+    require(actor, "assistance.refer", region_code=referral.region_code, target=f"referral:{referral.pk}")
     if status not in dict(Referral.STATUSES):
         raise ValidationError("转介状态不正确")
     old = referral.status

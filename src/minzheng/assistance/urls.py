@@ -12,6 +12,7 @@ urlpatterns = [
     # The document is chosen by ?d=<id> so the route carries the one application id that scoping checks.
     path("<int:application_id>/document/", views.document_view, name="application-document"),
     path("<int:application_id>/<slug:action>/", views.application_action, name="application-action"),
+    path("deadlines/", views.deadlines, name="case-deadlines"),
     path("reviews/", views.reviews, name="reviews"),
     path("reviews/open/<int:enrolment_id>/", views.review_open, name="review-open"),
     path("reviews/<int:review_id>/decide/", views.review_decide, name="review-decide"),

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from minzheng.casework.selectors import cases_due
 from minzheng.core.views import service_errors
 from minzheng.people import selectors as people
 from minzheng.people.models import Relation
@@ -279,7 +280,8 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
             "today": timezone.localdate(),
             "notice": getattr(app, "public_notice", None),
             "visit": getattr(app, "home_visit", None),
-            "actions": selectors.application_actions(actor=request.user, application=app),
+            # What the page offers comes from the case engine's one selector, never template conditions.
+            "actions": selectors.application_case_actions(actor=request.user, application=app),
             "history": selectors.application_history(application=app),
             "evidence": evidence,
             "vote_note": vote_note,
@@ -577,6 +579,23 @@ def reviews(request: HttpRequest) -> HttpResponse:
             "second_approvals": selectors.second_approvals_pending(actor=request.user),
             "refusal": Outcome.REFUSE,
         },
+    )
+
+
+DUE_SOON_DAYS = 5  # how far ahead the deadlines page looks (a display window, not a policy figure)
+
+
+@login_required
+@require_GET
+def deadlines(request: HttpRequest) -> HttpResponse:
+    """办理时限: the cases in the clerk's region whose regulatory deadline has passed (flagged) or falls
+    within the next days, across every programme's workflow."""
+    today = timezone.localdate()
+    due = cases_due(actor=request.user, on=today, within_days=DUE_SOON_DAYS)
+    return render(
+        request,
+        "assistance/deadlines.html",
+        {"due": due, "overdue": sum(1 for d in due if d.deadline.overdue), "within": DUE_SOON_DAYS},
     )
 
 

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "minzheng.audit",
     "minzheng.policy",
     "minzheng.people",
+    "minzheng.casework",
     "minzheng.exchange",
     "minzheng.programmes",
     "minzheng.benefits",
