@@ -62,11 +62,29 @@ def severe_disability(grade: str, kind: str) -> str:
 _own = counted_income("m.wage", "m.other_income", f"f.{_f('dibao.employment_deduction_rate')}")
 
 
-def dibao_sql(households: str, members: str, figures: str) -> str:
-    """One row per household with a member alive: the tests, the verdict and the amount.
+def dibao_alone_sql(households: str, members: str, figures: str) -> str:
+    """单人保 candidates per household: members alive who are severely disabled or ill (a declared severe
+    illness or a medical bill this month above monitoring.medical_threshold), each with own counted income
+    under the standard — n_alone and alone_amount (the sum of their gaps to the standard).
 
-    `members` may be cut down to the members who could be covered alone (severe disability or illness,
-    or a medical bill this month): only they enter 单人保.
+    `members` may be cut down to the members who could be covered alone (a disability certificate or a
+    medical bill): only they can qualify."""
+    return f"""
+SELECT m.hid, CAST(count(*) AS INTEGER) AS n_alone, sum(f.{_f("dibao.standard")} - {_own}) AS alone_amount
+FROM {members} m
+JOIN {households} h ON h.hid = m.hid
+JOIN {figures} f ON f.fig_key = h.fig_key
+WHERE m.alive
+  AND ({severe_disability("m.disability_grade", "m.disability_kind")} OR m.severe_illness
+       OR m.medical_oop > f.{_f("monitoring.medical_threshold")})
+  AND {_own} < f.{_f("dibao.standard")}
+GROUP BY m.hid
+"""
+
+
+def dibao_sql(households: str, alone: str, figures: str) -> str:
+    """One row per household with a member alive: the tests, the verdict and the amount. `alone` is the
+    household's 单人保 candidates (dibao_alone_sql).
 
     Columns: every column of `households`, income (counted household income), the figures
     used (std, rate, fin_months, homes_max, cap_max, single_factor, margin_factor), the tests income_ok,
@@ -101,17 +119,6 @@ v AS (
     NOT income_ok AND assets_ok AND income <= single_factor * std * n_alive AS single_applies,
     NOT income_ok AND assets_ok AND income <= margin_factor * std * n_alive AS margin
   FROM u),
-alone AS (  -- 单人保: severely disabled or ill members alive, each with own counted income under the standard
-  SELECT m.hid, CAST(count(*) AS INTEGER) AS n_alone,
-         sum(f.{_f("dibao.standard")} - {_own}) AS alone_amount
-  FROM {members} m
-  JOIN (SELECT hid, fig_key FROM {households} WHERE hid IN (SELECT hid FROM {members})) h ON h.hid = m.hid
-  JOIN {figures} f ON f.fig_key = h.fig_key
-  WHERE m.alive
-    AND ({severe_disability("m.disability_grade", "m.disability_kind")} OR m.severe_illness
-         OR m.medical_oop > f.{_f("monitoring.medical_threshold")})
-    AND {_own} < f.{_f("dibao.standard")}
-  GROUP BY m.hid),
 w AS (
   SELECT v.*, coalesce(a.n_alone, 0) AS n_alone,
     CASE WHEN v.full_ok THEN v.std * v.n_alive - v.income
@@ -119,7 +126,7 @@ w AS (
          ELSE 0 END AS amount,
     CASE WHEN v.full_ok THEN v.n_alive WHEN v.single_applies THEN coalesce(a.n_alone, 0) ELSE 0 END
       AS covered
-  FROM v LEFT JOIN alone a ON a.hid = v.hid)
+  FROM v LEFT JOIN {alone} a ON a.hid = v.hid)
 SELECT w.*, covered > 0 AS eligible, CAST(round(amount, 0) AS BIGINT) AS monthly_amount FROM w
 """
 

@@ -128,7 +128,8 @@ def dibao(cases: Sequence[Case], figures: Sequence[Figures]) -> list[dict[str, A
     """The dibao result row of each case (same order), from `eligibility.dibao_sql`."""
     hh, mem = facts(cases)
     rows = _run(
-        E.dibao_sql("households", "members", "figures") + " ORDER BY hid",
+        E.dibao_sql("households", f"({E.dibao_alone_sql('households', 'members', 'figures')})", "figures")
+        + " ORDER BY hid",
         {"households": hh, "members": mem, "figures": figures_table(E.DIBAO_KEYS, figures)},
     )
     return rows

@@ -377,22 +377,21 @@ FROM vehicle_facts GROUP BY 1
 """
 
 # Members who could be covered alone (单人保: a disability certificate of grade 1–3 or a medical bill this
-# month), alive or not (the rule tests), in the canonical member shape (programmes/household.py). The
-# engine's disability source columns carry the grade only (no kind), so the rule cannot see a grade 3
-# intellectual/mental disability here: the kind comes in as NULL.
+# month), alive or not (the rule tests), in the canonical member shape (programmes/household.py); a fact
+# of the month, prepared with the snapshot. The engine's disability source columns carry the grade only
+# (no kind), so the rule cannot see a grade 3 intellectual/mental disability here: the kind is NULL.
 DIBAO_MEMBERS_SQL = f"""
-WITH c AS (SELECT pid FROM disability WHERE grade <= 3 UNION SELECT pid FROM medical WHERE oop > 0)
+WITH d AS (SELECT pid, grade FROM disability WHERE grade <= 3),
+md AS (SELECT pid, oop FROM medical WHERE oop > 0),
+c AS (SELECT coalesce(d.pid, md.pid) AS pid, d.grade, md.oop FROM d FULL JOIN md ON md.pid = d.pid)
 SELECT p.hid, p.pid, p.alive, CAST(p.age AS INTEGER) AS age,
        CAST(coalesce(i.wage, 0) AS {MONEY}) AS wage,
        CAST(coalesce(i.pension + i.unemp, 0) AS {MONEY}) AS other_income,
-       CAST(d.grade AS INTEGER) AS disability_grade, CAST(NULL AS VARCHAR) AS disability_kind,
-       false AS severe_illness, CAST(coalesce(md.oop, 0) AS {MONEY}) AS medical_oop, 'full' AS self_care,
+       CAST(c.grade AS INTEGER) AS disability_grade, CAST(NULL AS VARCHAR) AS disability_kind,
+       false AS severe_illness, CAST(coalesce(c.oop, 0) AS {MONEY}) AS medical_oop, 'full' AS self_care,
        CAST(NULL AS BOOLEAN) AS has_supporter
-FROM pfacts p
-JOIN c ON c.pid = p.pid
-LEFT JOIN {_of("income_facts", "c")} i ON i.pid = p.pid
-LEFT JOIN {_of("disability", "c")} d ON d.pid = p.pid
-LEFT JOIN {_of("medical", "c")} md ON md.pid = p.pid
+FROM c JOIN pfacts p ON p.pid = c.pid
+LEFT JOIN income_facts i ON i.pid = c.pid
 """
 
 # The persons the tekun rule is evaluated for: those the tekun check looks at (turning tekun.age_min this
@@ -458,7 +457,7 @@ e AS (
 WITH{ctes}
 SELECT d.*, coalesce(e.in_dibao, false) AS in_dibao, coalesce(e.in_tekun, false) AS in_tekun,
        coalesce(e.dibao_exit, false) AS dibao_exit{details}
-FROM ({E.dibao_sql(households, "dibao_members", "figures")}) d
+FROM ({E.dibao_sql(households, "dibao_alone", "figures")}) d
 {joins}
 """
 
@@ -513,6 +512,7 @@ FACTS: list[Stage] = [
     Stage("education", EDUCATION_SQL, "在读学生"),
     Stage("home", HOME_SQL, "人员名下住宅", load=True),
     Stage("dup", DUP_SQL, "重复登记的身份证号"),
+    Stage("dibao_members", DIBAO_MEMBERS_SQL, "可能单人保的成员：有残疾证或本月有医疗自付"),
     Stage(
         "hfacts",
         HFACTS_SQL,
@@ -528,7 +528,11 @@ def _stages() -> list[Stage]:
         Stage("person", person_sql([p.code for p in programmes()]), "人员及本月在保项目", compress=False),
         Stage("income", INCOME_SQL, "人员本月收入：工资（扣减就业成本）、养老金、失业金"),
         Stage("vehicle", VEHICLE_SQL, "人员机动车数、新购车辆数"),
-        Stage("dibao_members", DIBAO_MEMBERS_SQL, "可单人保的成员（重度残疾或本月有医疗自付）"),
+        Stage(
+            "dibao_alone",
+            E.dibao_alone_sql("hfacts", "dibao_members", "figures"),
+            "单人保：家庭中重度残疾或重病、本人收入低于标准的成员及差额",
+        ),
         Stage("dibao_hh", DIBAO_HH_SQL, "低保家庭的低保认定结果（仅含低保成员的家庭）及复核明细：新购车辆"),
         # hh stays uncompressed: written once, read by many rules; compressing it costs more than it saves
         Stage("hh", HH_SQL, "家庭低保认定结果：收入、资产、各项条件、金额与在保标志", view=True),
