@@ -151,3 +151,66 @@ def test_no_role_is_named_in_the_assistance_code():
         if re.search(r"\bRole\.|has_role|\.role\b|['\"](" + roles + r")['\"]", text):
             found.append(path.name)
     assert found == []
+
+
+BUTTONS = {
+    "authorise": 'id="do-authorise"',
+    "submit": 'id="do-submit"',
+    "verify": 'id="do-verify"',
+    "verification_run": 'id="do-check"',
+    "home_visit": 'id="do-visit"',
+    "to_review": 'id="do-to-review"',
+    "village_review": 'id="do-village-review"',
+    "return_to_verification": 'id="do-return"',
+    "objection": 'id="do-objection"',
+    "resolve_objection": 'class="do-resolve"',
+    "decide": 'id="do-decide"',
+    "confirm": 'id="do-confirm"',
+    "escalate": 'id="do-escalate"',
+    "edit_declared": 'id="do-declared"',
+    "letter": 'id="letter"',
+}
+
+
+def _buttons_match_the_selector(app, people):
+    for who, user in people.items():
+        app.refresh_from_db()
+        codes = sel.application_actions(actor=user, application=app)
+        page = _client(user).get(f"/assistance/{app.pk}/").content.decode()
+        shown = {code for code, marker in BUTTONS.items() if marker in page}
+        assert shown == codes & set(BUTTONS), (app.state, who)
+
+
+def test_the_case_page_shows_exactly_the_controls_case_actions_returns(make_household, staff):
+    from tests.assistance.conftest import age_notice
+
+    app = _dibao(make_household(size=2), staff)
+    _buttons_match_the_selector(app, staff)
+    svc.application_sign_authorisation(actor=staff["clerk"], application=app, signed_on=TODAY)
+    svc.application_submit(actor=staff["clerk"], application=app)
+    _buttons_match_the_selector(app, staff)
+    svc.application_start_verification(actor=staff["verifier"], application=app)
+    _buttons_match_the_selector(app, staff)
+    svc.application_record_home_visit(
+        actor=staff["verifier"], application=app, visited_on=TODAY, visitors="王", findings="属实"
+    )
+    svc.application_to_village_review(actor=staff["verifier"], application=app)
+    _buttons_match_the_selector(app, staff)
+    svc.application_record_village_review(
+        actor=staff["recorder"], application=app, held_on=TODAY, participants=9, agreed=9
+    )
+    svc.application_record_objection(actor=staff["clerk"], application=app, received_on=TODAY, content="有车")
+    _buttons_match_the_selector(app, staff)
+    age_notice(app)
+    objection = app.public_notice.objections.get()
+    svc.objection_resolve(
+        actor=staff["approver"],
+        objection=objection,
+        action="reject",
+        resolution="车已报废",
+        informed_on=TODAY,
+        informed_how="电话",
+    )
+    _buttons_match_the_selector(app, staff)
+    svc.application_decide(actor=staff["approver"], application=app, outcome="refuse", reasons="收入超标")
+    _buttons_match_the_selector(app, staff)

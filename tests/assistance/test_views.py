@@ -140,3 +140,11 @@ def test_other_townships_cannot_see_the_application(desk, make_user):
     assert other.get(f"/assistance/{app.pk}/").status_code == 404
     assert other.post(f"/assistance/{app.pk}/submit/").status_code == 404
     assert other.get(f"/assistance/{app.pk}/letter.pdf").status_code == 404
+
+
+def test_the_worklist_names_the_place_of_each_application_never_its_code(desk):
+    app = _new_application(desk)
+    page = desk["clerk"].get("/assistance/").content.decode()
+    row = page.split('id="applications"')[1].split("</table>")[0]
+    assert f"/assistance/{app.pk}/" in row
+    assert app.region_code not in row and "社区" in row

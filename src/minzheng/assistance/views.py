@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minzheng.casework.selectors import cases_due
+from minzheng.core.labels import region_names
 from minzheng.core.views import service_errors
 from minzheng.people import selectors as people
 from minzheng.people.models import Relation
@@ -134,10 +135,13 @@ def worklist(request: HttpRequest) -> HttpResponse:
         actor=request.user, state=request.GET.get("state", ""), programme=request.GET.get("programme", "")
     )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    # People read the place by name, never its code (one query for the page).
+    names = region_names(a.region_code for a in page)
+    rows = [(a, names.get(a.region_code) or _("未知区划")) for a in page]
     return render(
         request,
         "assistance/worklist.html",
-        {"page": page, "states": State.choices, "programmes": Programme.choices[:3]},
+        {"page": page, "rows": rows, "states": State.choices, "programmes": Programme.choices[:3]},
     )
 
 
