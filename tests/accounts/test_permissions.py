@@ -66,3 +66,11 @@ def test_every_permission_has_a_chinese_label_for_the_people_who_read_the_log() 
     from minzheng.accounts.permissions import LABELS
 
     assert set(LABELS) == set(PERMISSIONS)
+
+
+def test_the_roles_that_need_a_second_factor_in_production_exist_and_cover_the_child_case_workers() -> None:
+    from minzheng.settings import base
+
+    required = set(base.OTP_REQUIRED_ROLES)
+    assert required <= set(Role.values)  # a typo would silently exempt a role
+    assert {Role.SYSADMIN, Role.AUDITOR} | set(PERMISSIONS["child.case_read"]) <= required
