@@ -66,3 +66,23 @@ def test_every_permission_has_a_chinese_label_for_the_people_who_read_the_log() 
     from minzheng.accounts.permissions import LABELS
 
     assert set(LABELS) == set(PERMISSIONS)
+
+
+def test_the_roles_that_need_a_second_factor_in_production_exist_and_cover_the_child_case_workers() -> None:
+    from minzheng.settings import base
+
+    required = set(base.OTP_REQUIRED_ROLES)
+    assert required <= set(Role.values)  # a typo would silently exempt a role
+    assert {Role.SYSADMIN, Role.AUDITOR} | set(PERMISSIONS["child.case_read"]) <= required
+
+
+def test_a_refused_page_is_a_403_and_leaves_a_denied_row(make_user: Any) -> None:
+    from django.test import Client
+
+    county = make_user(Role.COUNTY_OFFICER, "370811")
+    c = Client()
+    c.force_login(county)
+    assert c.get("/exchange/").status_code == 403
+    assert c.get("/monitoring/").status_code == 200 and not c.get("/monitoring/").context["runs"]
+    row = AuditLog.objects.get(event_type=AuditEvent.DENIED, actor=county)
+    assert (row.target_type, row.target_id, row.outcome) == ("exchange.view", "/exchange/", "denied")

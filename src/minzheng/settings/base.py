@@ -158,6 +158,13 @@ OTP_REQUIRED_ROLES = [
     "city_officer",
     "auditor",
     "sysadmin",
+    # the new lines' township and county staff; child case files are the most sensitive data held
+    "elderly_officer",
+    "child_welfare_officer",
+    "child_supervisor",
+    "child_director",
+    "social_affairs_officer",
+    "org_officer",
 ]
 OTP_TOTP_ISSUER = "minzheng 民政"
 
