@@ -47,7 +47,6 @@ LOAD = [
     "stage:person",
     "stage:income",
     "stage:vehicle",
-    "stage:business",
 ]
 COMPARABLE = {
     "Q1": {
@@ -67,13 +66,13 @@ COMPARABLE = {
             "dibao_business",
             "died_dibao",
         ],
-        "facts": ["stage:dibao_hh"],
+        "facts": ["stage:dibao_alone", "stage:dibao_hh"],
         "load": LOAD,
     },
     "Q3": {
         "label": "proactive discovery (政策找人)",
         "rules": ["discovery_dibao"],
-        "facts": ["stage:hh"],
+        "facts": ["stage:dibao_alone", "stage:hh"],
         "load": LOAD,
     },
 }

@@ -62,7 +62,7 @@ def severe_disability(grade: str, kind: str) -> str:
 _own = counted_income("m.wage", "m.other_income", f"f.{_f('dibao.employment_deduction_rate')}")
 
 
-def dibao_alone_sql(households: str, members: str, figures: str) -> str:
+def dibao_alone_sql(members: str, figures: str) -> str:
     """单人保 candidates per household: members alive who are severely disabled or ill (a declared severe
     illness or a medical bill this month above monitoring.medical_threshold), each with own counted income
     under the standard — n_alone and alone_amount (the sum of their gaps to the standard).
@@ -72,8 +72,7 @@ def dibao_alone_sql(households: str, members: str, figures: str) -> str:
     return f"""
 SELECT m.hid, CAST(count(*) AS INTEGER) AS n_alone, sum(f.{_f("dibao.standard")} - {_own}) AS alone_amount
 FROM {members} m
-JOIN {households} h ON h.hid = m.hid
-JOIN {figures} f ON f.fig_key = h.fig_key
+JOIN {figures} f ON f.fig_key = m.fig_key
 WHERE m.alive
   AND ({severe_disability("m.disability_grade", "m.disability_kind")} OR m.severe_illness
        OR m.medical_oop > f.{_f("monitoring.medical_threshold")})
@@ -131,7 +130,7 @@ SELECT w.*, covered > 0 AS eligible, CAST(round(amount, 0) AS BIGINT) AS monthly
 """
 
 
-def tekun_sql(members: str, households: str, figures: str, applicants: str) -> str:
+def tekun_sql(members: str, figures: str, applicants: str) -> str:
     """One row per applicant alive (`applicants`: a relation of (hid, pid)): the tests of 特困 and the
     support amount. `members` must hold every member of the applicants' households (the supporter test
     looks at them).
@@ -154,8 +153,7 @@ a AS (
                           ELSE f.{_f("tekun.care.full")} END AS care
   FROM {members} m
   JOIN (SELECT DISTINCT hid, pid FROM {applicants}) c ON c.hid = m.hid AND c.pid = m.pid
-  JOIN {households} h ON h.hid = m.hid
-  JOIN {figures} f ON f.fig_key = h.fig_key
+  JOIN {figures} f ON f.fig_key = m.fig_key
   WHERE m.alive),
 o AS (  -- another member alive and of working age: taken as a supporter able to support
   SELECT a.hid, a.pid, true AS able

@@ -66,6 +66,7 @@ def facts(cases: Sequence[Case]) -> tuple[pa.Table, pa.Table]:
                 {
                     "hid": hid,
                     "pid": pid,
+                    "fig_key": hid,
                     "alive": True,
                     "age": _age(m.id.birth_date, case.date),
                     "wage": _money(m_wage),
@@ -128,7 +129,7 @@ def dibao(cases: Sequence[Case], figures: Sequence[Figures]) -> list[dict[str, A
     """The dibao result row of each case (same order), from `eligibility.dibao_sql`."""
     hh, mem = facts(cases)
     rows = _run(
-        E.dibao_sql("households", f"({E.dibao_alone_sql('households', 'members', 'figures')})", "figures")
+        E.dibao_sql("households", f"({E.dibao_alone_sql('members', 'figures')})", "figures")
         + " ORDER BY hid",
         {"households": hh, "members": mem, "figures": figures_table(E.DIBAO_KEYS, figures)},
     )
@@ -146,7 +147,7 @@ def tekun(cases: Sequence[Case], figures: Sequence[Figures]) -> list[dict[str, A
         {"hid": pa.array([h["hid"] for h in heads], pa.int64()), "pid": [h["pid"] for h in heads]}
     )
     return _run(
-        E.tekun_sql("members", "households", "figures", "applicants") + " ORDER BY hid",
+        E.tekun_sql("members", "figures", "applicants") + " ORDER BY hid",
         {
             "households": hh,
             "members": mem,

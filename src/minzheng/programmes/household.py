@@ -21,6 +21,7 @@ households  one row per household:
 
 members     one row per member (the tekun rule tests one person; 单人保 tests members one by one):
   hid, pid      household and person keys
+  fig_key       the household's fig_key, repeated on each member (joins the figures without the household)
   alive         alive at the month's end
   age           age in whole years on the day assessed (the engine: the month's end)
   wage, other_income   as above, the person's own
@@ -56,6 +57,7 @@ HOUSEHOLD_COLUMNS: dict[str, str] = {
 MEMBER_COLUMNS: dict[str, str] = {
     "hid": "BIGINT",
     "pid": "BIGINT",
+    "fig_key": "INTEGER",
     "alive": "BOOLEAN",
     "age": "INTEGER",
     "wage": MONEY,

@@ -384,13 +384,14 @@ DIBAO_MEMBERS_SQL = f"""
 WITH d AS (SELECT pid, grade FROM disability WHERE grade <= 3),
 md AS (SELECT pid, oop FROM medical WHERE oop > 0),
 c AS (SELECT coalesce(d.pid, md.pid) AS pid, d.grade, md.oop FROM d FULL JOIN md ON md.pid = d.pid)
-SELECT p.hid, p.pid, p.alive, CAST(p.age AS INTEGER) AS age,
+SELECT p.hid, p.pid, h.fig_key, p.alive, CAST(p.age AS INTEGER) AS age,
        CAST(coalesce(i.wage, 0) AS {MONEY}) AS wage,
        CAST(coalesce(i.pension + i.unemp, 0) AS {MONEY}) AS other_income,
        CAST(c.grade AS INTEGER) AS disability_grade, CAST(NULL AS VARCHAR) AS disability_kind,
        false AS severe_illness, CAST(coalesce(c.oop, 0) AS {MONEY}) AS medical_oop, 'full' AS self_care,
        CAST(NULL AS BOOLEAN) AS has_supporter
 FROM c JOIN pfacts p ON p.pid = c.pid
+JOIN hfacts h ON h.hid = p.hid
 LEFT JOIN income_facts i ON i.pid = c.pid
 """
 
@@ -410,18 +411,19 @@ TEKUN_APPLICANTS_ALL_SQL = TEKUN_APPLICANTS_SQL.replace(
 # (NULL: the rule infers them from the household).
 TEKUN_MEMBERS_SQL = f"""
 WITH m AS (SELECT * FROM pfacts WHERE hid IN (SELECT hid FROM tekun_applicants))
-SELECT m.hid, m.pid, m.alive, CAST(m.age AS INTEGER) AS age,
+SELECT m.hid, m.pid, h.fig_key, m.alive, CAST(m.age AS INTEGER) AS age,
        CAST(coalesce(i.wage, 0) AS {MONEY}) AS wage,
        CAST(coalesce(i.pension + i.unemp, 0) AS {MONEY}) AS other_income,
        CAST(d.grade AS INTEGER) AS disability_grade, CAST(NULL AS VARCHAR) AS disability_kind,
        false AS severe_illness, CAST(0 AS {MONEY}) AS medical_oop, 'full' AS self_care,
        CAST(NULL AS BOOLEAN) AS has_supporter
 FROM m
+JOIN (SELECT hid, fig_key FROM hfacts WHERE hid IN (SELECT hid FROM m)) h ON h.hid = m.hid
 LEFT JOIN {_of("income_facts", "m")} i ON i.pid = m.pid
 LEFT JOIN {_of("disability", "m")} d ON d.pid = m.pid
 """
 
-TEKUN_ELIG_SQL = E.tekun_sql("tekun_members", "hfacts", "figures", "tekun_applicants")
+TEKUN_ELIG_SQL = E.tekun_sql("tekun_members", "figures", "tekun_applicants")
 
 
 def month_households_sql(*, dibao_only: bool) -> str:
@@ -512,12 +514,12 @@ FACTS: list[Stage] = [
     Stage("education", EDUCATION_SQL, "在读学生"),
     Stage("home", HOME_SQL, "人员名下住宅", load=True),
     Stage("dup", DUP_SQL, "重复登记的身份证号"),
-    Stage("dibao_members", DIBAO_MEMBERS_SQL, "可能单人保的成员：有残疾证或本月有医疗自付"),
     Stage(
         "hfacts",
         HFACTS_SQL,
         "家庭汇总（与政策无关部分）：在世人数、工资与其他收入、金融资产、车辆、住房、最高注册资本",
     ),
+    Stage("dibao_members", DIBAO_MEMBERS_SQL, "可能单人保的成员：有残疾证或本月有医疗自付"),
 ]
 
 
@@ -530,7 +532,7 @@ def _stages() -> list[Stage]:
         Stage("vehicle", VEHICLE_SQL, "人员机动车数、新购车辆数"),
         Stage(
             "dibao_alone",
-            E.dibao_alone_sql("hfacts", "dibao_members", "figures"),
+            E.dibao_alone_sql("dibao_members", "figures"),
             "单人保：家庭中重度残疾或重病、本人收入低于标准的成员及差额",
         ),
         Stage("dibao_hh", DIBAO_HH_SQL, "低保家庭的低保认定结果（仅含低保成员的家庭）及复核明细：新购车辆"),
