@@ -169,6 +169,9 @@ def test_the_person_who_took_the_case_in_may_not_decide_it(tiny, people, make_us
     assert any("您已办理本案的“受理”环节" in a.reason for a in actions.unavailable)
     with pytest.raises(ValidationError, match="经办与审核须由不同人员办理"):
         case_transition(actor=both, workflow=wf, case=case, to="granted")
+    flush_denials()  # the refusal is audited like a missing permission
+    denied = AuditLog.objects.get(event_type=AuditEvent.DENIED, actor_id=both.pk)
+    assert denied.target_type == "assistance.decide" and denied.target_id == f"case:{case.pk}"
     case_transition(actor=people["approver"], workflow=wf, case=case, to="granted")
 
 
