@@ -53,7 +53,6 @@ def case_transition(
     to: str,
     expected_version: int | None = None,
     note: str = "",
-    check_separation: bool = True,
 ) -> Any:
     """Move `case` (any model with state, version and region_code) to `to` along `workflow`."""
     frm = case.state
@@ -64,7 +63,7 @@ def case_transition(
         )
     target = f"{case._meta.model_name}:{case.pk}"
     require(actor, transition.permission, region_code=case.region_code, target=target)
-    if transition.step and transition.check and check_separation:
+    if transition.step and transition.check:
         case_require_separate(
             workflow=workflow, case=case, actor=actor, step=transition.step, permission=transition.permission
         )
