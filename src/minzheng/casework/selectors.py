@@ -105,15 +105,20 @@ class DeadlineStatus:
     kind: str  # limit | period
     start: dt.date
     due: dt.date | None
-    overdue: bool
+    passed: bool  # the due day is behind us
     error: str = ""
+
+    @property
+    def overdue(self) -> bool:
+        """A time limit missed (a period that has run its course is not late: its next step is due)."""
+        return self.passed and self.kind == "limit"
 
     @property
     def message(self) -> str:
         if self.error or self.due is None:
             return self.error
         if self.kind == "period":
-            if self.overdue:
+            if self.passed:
                 return f"{self.label}已于{self.due:%Y年%m月%d日}届满，待办理下一环节"
             return f"{self.label}至{self.due:%Y年%m月%d日}"
         if self.overdue:
