@@ -61,6 +61,7 @@ def _tiny(deadline: Deadline = LIMIT) -> Workflow:
             Action("accept", "受理", "assistance.intake", states=("new",), step="intake"),
             Action("grant", "批准", "assistance.decide", states=("open",), step="decision"),
             Action("refuse", "不予批准", "assistance.decide", states=("open",), step="decision"),
+            Action("print", "打印", "", states=("granted", "refused")),  # anyone who may see the case
         ),
     )
 
@@ -103,7 +104,8 @@ def test_a_made_up_programme_with_two_steps_runs_on_the_casework_services_alone(
     assert history[0]["note"] == "材料齐全" and history[0]["step"] == "受理"
     rows = AuditLog.objects.filter(target_type="case.state", target_id=str(case.pk)).order_by("seq")
     assert [r.new["state"] for r in rows] == ["open", "granted"]
-    assert case_actions(actor=people["approver"], case=case).codes == frozenset()
+    assert case_actions(actor=people["approver"], case=case).codes == {"print"}
+    assert case_actions(actor=people["other_town"], case=case).codes == frozenset()
 
 
 def test_a_transition_the_workflow_does_not_have_is_refused_in_chinese_and_changes_nothing(tiny, people):
