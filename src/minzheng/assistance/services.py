@@ -86,10 +86,25 @@ def case_steps(application: Application) -> dict[int, set[str]]:
     return casework.case_steps(workflow=application_workflow(application), case=application)
 
 
+# The permission each make/check step is taken under (for the DENIED row of a separation refusal).
+STEP_PERMISSION = {
+    "intake": "assistance.intake",
+    "verification": "assistance.process",
+    "village_review": "assistance.intake",
+    "decision": "assistance.decide",
+    "second_approval": "assistance.decide",
+    "escalation": "assistance.escalation_decide",
+}
+
+
 def _require_separate(actor: Any, application: Application, step: str) -> None:
-    """Refuse when `actor` already took a make/check step of another stage of this case."""
+    """Refuse when `actor` already took a make/check step of another stage of this case (audited)."""
     case_require_separate(
-        workflow=application_workflow(application), case=application, actor=actor, step=step
+        workflow=application_workflow(application),
+        case=application,
+        actor=actor,
+        step=step,
+        permission=STEP_PERMISSION[step],
     )
 
 

@@ -217,7 +217,6 @@ FULL_ACTIONS = (
         states=(S.PUBLIC_NOTICE, S.VILLAGE_REVIEW),
         step="decision",
         guard=_decide_guard,
-        # Before the vote fails the decision is simply not this step's business: no reason shown.
         explain=True,
     ),
 )

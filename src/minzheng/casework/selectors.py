@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from minzheng.accounts.permissions import can
-from minzheng.accounts.scoping import scope
+from minzheng.accounts.scoping import in_scope, scope
 from minzheng.policy.selectors import PolicyMissing, policy_resolve
 
 from .models import CaseEvent
@@ -105,15 +105,20 @@ class DeadlineStatus:
     kind: str  # limit | period
     start: dt.date
     due: dt.date | None
-    overdue: bool
+    passed: bool  # the due day is behind us
     error: str = ""
+
+    @property
+    def overdue(self) -> bool:
+        """A time limit missed (a period that has run its course is not late: its next step is due)."""
+        return self.passed and self.kind == "limit"
 
     @property
     def message(self) -> str:
         if self.error or self.due is None:
             return self.error
         if self.kind == "period":
-            if self.overdue:
+            if self.passed:
                 return f"{self.label}已于{self.due:%Y年%m月%d日}届满，待办理下一环节"
             return f"{self.label}至{self.due:%Y年%m月%d日}"
         if self.overdue:
@@ -220,6 +225,8 @@ def case_actions(
             continue
         if action.permission and not can(actor, action.permission, region_code=case.region_code):
             continue
+        if not action.permission and not in_scope(actor, case.region_code):
+            continue  # an action anyone may take is still only for those who may see the case
         reason = action.guard(actor, case) if action.guard is not None else ""
         if not reason and action.step:
             if taken is None:
@@ -241,6 +248,7 @@ def case_actions(
 
 def case_history(*, workflow: Workflow, case: Any) -> list[dict[str, Any]]:
     """The case's transitions with the states' Chinese names (never `draft → submitted`)."""
+    steps = {s.code: s.label for s in workflow.steps}
     return [
         {
             "at": e.at,
@@ -248,7 +256,7 @@ def case_history(*, workflow: Workflow, case: Any) -> list[dict[str, Any]]:
             "to": workflow.state_label(e.to_state),
             "actor": e.actor,
             "note": e.note,
-            "step": workflow.step(e.step).label if e.step else "",
+            "step": steps.get(e.step, ""),
         }
         for e in _events(workflow, case)
     ]

@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from minzheng.accounts.permissions import require
+from minzheng.accounts.permissions import Denied, require
+from minzheng.accounts.permissions import _record as record_denial  # kept across the refused rollback
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 
@@ -21,13 +22,26 @@ from .workflow import Workflow, workflow_for
 STALE = "已被他人处理或已变更，请刷新后重试"
 
 
-def case_require_separate(*, workflow: Workflow, case: Any, actor: Any, step: str) -> None:
-    """Refuse when `actor` already took a make/check step of another stage of this case."""
+def case_require_separate(
+    *, workflow: Workflow, case: Any, actor: Any, step: str, permission: str = ""
+) -> None:
+    """Refuse when `actor` already took a make/check step of another stage of this case. Given the
+    permission the step was asked under, the refusal is audited as DENIED like any other."""
     reason = separation_refusal(
         workflow=workflow, step=step, taken=case_steps(workflow=workflow, case=case), actor=actor
     )
-    if reason:
+    if not reason:
+        return
+    if not permission:
         raise ValidationError(reason)
+    denial = Denied(
+        reason,
+        permission=permission,
+        region_code=case.region_code,
+        target=f"{case._meta.model_name}:{case.pk}",
+    )
+    record_denial(actor, denial)
+    raise denial
 
 
 @transaction.atomic
@@ -39,7 +53,6 @@ def case_transition(
     to: str,
     expected_version: int | None = None,
     note: str = "",
-    check_separation: bool = True,
 ) -> Any:
     """Move `case` (any model with state, version and region_code) to `to` along `workflow`."""
     frm = case.state
@@ -50,8 +63,10 @@ def case_transition(
         )
     target = f"{case._meta.model_name}:{case.pk}"
     require(actor, transition.permission, region_code=case.region_code, target=target)
-    if transition.step and transition.check and check_separation:
-        case_require_separate(workflow=workflow, case=case, actor=actor, step=transition.step)
+    if transition.step and transition.check:
+        case_require_separate(
+            workflow=workflow, case=case, actor=actor, step=transition.step, permission=transition.permission
+        )
     version = case.version if expected_version is None else expected_version
     # Optimistic lock: exactly one concurrent caller can move the row from this version and state.
     updated = (
