@@ -299,3 +299,15 @@ def test_an_enrolled_unidentified_person_never_reaches_the_engines_enrolment_fil
         path = tmp_path / f"enrolments-{keyed}.parquet"
         assert enrolments_export(path=path, keyed=keyed) == 1
         assert len(pq.read_table(path).column("id_number").to_pylist()) == 1
+
+
+def test_a_number_taken_by_a_concurrent_registration_is_skipped_not_refused(register, monkeypatch):
+    from minzheng.people import services
+
+    first = register()
+    taken = first.person.temp_number
+    issued = iter([taken, taken.replace("-0001", "-0002")])
+    monkeypatch.setattr(services, "_next_temp_number", lambda **kw: next(issued))
+    second = register()
+    assert second.person.temp_number.endswith("-0002")
+    assert Person.objects.filter(temp_number__isnull=False).count() == 2

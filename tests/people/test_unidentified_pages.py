@@ -213,3 +213,18 @@ def test_the_api_answers_out_of_scope_records_like_missing_ones(register, make_u
     )
     assert merge.status_code == 404
     assert outsider.get(f"/api/v1/people/{record.person_id}").status_code == 404
+
+
+def test_an_out_of_range_person_id_is_a_404_not_a_500(patrol):
+    c = _client(patrol)
+    huge = 2**70
+    assert c.post(f"/api/v1/people/{huge}/reveal").status_code == 404
+    assert c.get(f"/api/v1/people/unidentified/{huge}").status_code == 404
+    assert c.get(f"/people/{huge}/").status_code == 404
+
+
+def test_a_nul_in_a_multipart_api_field_is_refused_as_json(patrol):
+    response = _client(patrol).post("/api/v1/people/unidentified", {**_form(), "name": "a\x00b"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json" and "NUL" in response.json()["detail"]
+    assert not UnidentifiedRecord.objects.exists()

@@ -33,20 +33,18 @@ class RejectNulMiddleware:
         body = request.body if request.method in ("POST", "PUT", "PATCH") and not multipart else b""
         in_query = any("\x00" in v for _, values in request.GET.lists() for v in values)
         if in_query or "\x00" in request.path or b"\x00" in body or b"\\u0000" in body.lower():
-            return (
-                JsonResponse({"detail": "输入包含非法字符（NUL）"}, status=400)
-                if request.path.startswith("/api/")
-                else HttpResponse(
-                    "输入包含非法字符（NUL）", status=400, content_type="text/plain; charset=utf-8"
-                )
-            )
+            return self._refuse(request)
         if request.method == "POST" and any(
             "\x00" in v for values in request.POST.lists() for v in values[1]
         ):
-            return HttpResponse(
-                "输入包含非法字符（NUL）", status=400, content_type="text/plain; charset=utf-8"
-            )
+            return self._refuse(request)  # a multipart text field (files may hold NUL bytes)
         return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):  # the API answers JSON, as documented
+            return JsonResponse({"detail": "输入包含非法字符（NUL）"}, status=400)
+        return HttpResponse("输入包含非法字符（NUL）", status=400, content_type="text/plain; charset=utf-8")
 
 
 class SecurityHeadersMiddleware:

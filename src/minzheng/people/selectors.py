@@ -48,13 +48,11 @@ def person_get_for_actor(*, actor: Any, person_id: int) -> Person:
     identified person's history stays reachable wherever the person was found)."""
     qs = Person.objects.select_related("hukou_region", "residence_region")
     person = scope(qs, actor).filter(pk=person_id).first()
-    if (
-        person is None
-        and scope(
-            UnidentifiedRecord.objects.filter(person_id=person_id), actor, field="merged_into__region_code"
-        ).exists()
-    ):
-        person = qs.filter(pk=person_id).first()
+    if person is None:
+        # By pk (whose lookup answers nothing for an out-of-range id instead of overflowing).
+        merged = UnidentifiedRecord.objects.filter(merged_into__isnull=False)
+        merged_here = scope(merged, actor, field="merged_into__region_code")
+        person = qs.filter(pk=person_id, unidentified_record__in=merged_here).first()
     if person is None:
         raise Http404("未找到该人员")
     return person

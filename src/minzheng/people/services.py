@@ -558,9 +558,7 @@ def unidentified_register(
     if errors:
         raise ValidationError(errors)
     assert region is not None and found_on is not None and age is not None  # noqa: S101 (checked above)
-    temp_number = _next_temp_number(county=region.code[:6], on=today)
     person = Person(
-        temp_number=temp_number,
         name=name or UNKNOWN_NAME,
         sex=sex,
         birth_date=dt.date(max(found_on.year - age, 1), 1, 1),  # estimated: the year only
@@ -569,11 +567,17 @@ def unidentified_register(
         residence_region=region,
         region_code=region.code,
     )
-    try:
-        with transaction.atomic():
-            person.save()
-    except IntegrityError:  # the same number issued meanwhile by a concurrent registration
-        raise ValidationError("临时编号冲突，请重新提交") from None
+    for _attempt in range(3):  # a concurrent registration may take the same number first: take the next
+        temp_number = _next_temp_number(county=region.code[:6], on=today)
+        person.pk, person.temp_number = None, temp_number
+        try:
+            with transaction.atomic():
+                person.save()
+            break
+        except IntegrityError:
+            continue
+    else:
+        raise ValidationError("临时编号冲突，请重新提交")
     if photo is not None:
         photo.name = f"{temp_number}{ext}"  # ours, never the sender's file name
     record = UnidentifiedRecord.objects.create(
