@@ -57,4 +57,7 @@ def test_the_register_form_works_on_a_390px_phone(worker: Any, live_server: Any,
     _shot(page, "unidentified-person-mobile")
     with page.expect_popup() as popup:
         page.click("#photo-link")
-    assert popup.value.evaluate("document.images.length") == 1
+    photo_page = popup.value
+    photo_page.wait_for_load_state()  # the popup starts as about:blank under load
+    photo_page.wait_for_selector("img")
+    assert photo_page.evaluate("document.images.length") == 1
