@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from minzheng.accounts.system import system_actor
 from minzheng.audit.models import AuditLog
 from minzheng.core.pii import find_pii
 from minzheng.people.models import Person, UnidentifiedRecord
@@ -181,13 +182,13 @@ def test_merging_into_a_deceased_person_is_refused_even_if_they_died_after_the_r
     register, patrol, approver, make_person
 ):
     dead = make_person(name="已故者")
-    person_record_death(actor=None, person=dead, death_date=dt.date(2020, 1, 1))
+    person_record_death(actor=system_actor(purpose="测试数据"), person=dead, death_date=dt.date(2020, 1, 1))
     with pytest.raises(ValidationError, match="已故，不能合并"):
         _request(register(), patrol, dead)
     record = register()
     target = make_person(name="后亡者")
     _request(record, patrol, target)
-    person_record_death(actor=None, person=target, death_date=dt.date(2021, 1, 1))
+    person_record_death(actor=system_actor(purpose="测试数据"), person=target, death_date=dt.date(2021, 1, 1))
     with pytest.raises(ValidationError, match="已故，不能合并"):
         unidentified_merge_approve(actor=approver, record=record)
     record.refresh_from_db()
@@ -288,7 +289,7 @@ def test_an_enrolled_unidentified_person_never_reaches_the_engines_enrolment_fil
     known = make_person()
     for person in (record.person, known):
         enrolment_create(
-            actor=None,
+            actor=system_actor(purpose="测试数据"),
             programme="temporary",
             person=person,
             household=None,

@@ -175,7 +175,7 @@ def test_the_api_registers_reads_and_merges_with_make_and_check(patrol, make_use
         {"approve": True},
         content_type="application/json",
     )
-    assert own.status_code == 400 and "只有" in own.json()["detail"]
+    assert own.status_code == 403 and "只有" in own.json()["detail"]
     checker = _client(make_user("township_approver", "370811001"))
     done = checker.post(
         f"/api/v1/people/unidentified/{pid}/merge/decision",
