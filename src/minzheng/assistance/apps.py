@@ -6,9 +6,13 @@ class AssistanceConfig(AppConfig):
     verbose_name = "社会救助"
 
     def ready(self) -> None:
+        from minzheng.core.labels import register_states
         from minzheng.core.panels import PersonPanel, register_person_panel
 
+        from .models import State
         from .panels import applications_panel
+
+        register_states(State.choices)
 
         register_person_panel(
             PersonPanel(
