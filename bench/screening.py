@@ -351,7 +351,7 @@ def main() -> None:
     if a.worker:
         return engine_worker(a)
 
-    from minzheng.exchange.synth import generate_city
+    from minzheng.demo.synth import generate_city
 
     work = Path(a.workdir or tempfile.mkdtemp(prefix="minzheng-screening-"))
     city = work / f"city-{a.persons}"

@@ -17,9 +17,9 @@ from django.utils import timezone
 from minzheng.audit.models import AuditLog
 from minzheng.core.idnumber import make_id_number
 from minzheng.core.pii import find_id_numbers
+from minzheng.demo.synth import generate_city
 from minzheng.exchange import services
 from minzheng.exchange.models import ImportJob, ImportJobStatus, Snapshot, SnapshotStatus
-from minzheng.exchange.synth import generate_city
 from tests.exchange.test_import import (
     MONTH,
     copy_city,

@@ -28,7 +28,9 @@ from django.core.management import CommandError, call_command
 
 from minzheng.audit.models import AuditLog
 from minzheng.core.idnumber import check_char
+from minzheng.demo.synth import generate_city
 from minzheng.exchange import pseudonym, services, store
+from minzheng.exchange.contract import SOURCES
 from minzheng.exchange.models import ImportJob, ImportJobStatus, Snapshot, SnapshotSource, SnapshotStatus
 from minzheng.exchange.selectors import (
     snapshot_current,
@@ -37,7 +39,6 @@ from minzheng.exchange.selectors import (
     snapshot_source_status,
 )
 from minzheng.exchange.services import snapshot_import, snapshot_purge
-from minzheng.exchange.synth import SOURCES, generate_city
 from minzheng.monitoring import engine
 from minzheng.monitoring.engine import runner
 
@@ -142,7 +143,7 @@ def test_a_clean_parquet_snapshot_is_accepted_whole_sorted_by_id_number_and_audi
     where = snapshot_path(snapshot=snap)
     assert where == snapshots / "store" / f"{MONTH}-{snap.manifest_sha256[:8]}"
     assert store.is_complete(where)
-    for source, (department, schema) in SOURCES.items():
+    for source, department, schema in ((s.name, s.department, s.schema) for s in SOURCES.values()):
         row = snap.sources.get(source=source)
         assert row.department == department and row.rejected == 0
         stored = pq.read_table(store.open_source(where, source))

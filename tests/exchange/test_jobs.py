@@ -21,11 +21,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from minzheng.audit.models import AuditLog
+from minzheng.demo.synth import generate_city
 from minzheng.exchange import services
 from minzheng.exchange.jobs import process_alive
 from minzheng.exchange.models import ImportJob, ImportJobStatus, Snapshot, SnapshotStatus
 from minzheng.exchange.services import import_job_run
-from minzheng.exchange.synth import generate_city
 from minzheng.monitoring.models import RunStatus, ScreeningRun
 from tests.exchange.test_import import MONTH, copy_city, store_dirs, zipped
 

@@ -18,8 +18,8 @@ from minzheng.audit.models import AuditLog
 from minzheng.benefits.importers import enrolments_import
 from minzheng.benefits.models import Enrolment
 from minzheng.benefits.services import payroll_generate
+from minzheng.demo.synth import generate_city
 from minzheng.exchange.services import snapshot_import
-from minzheng.exchange.synth import generate_city
 from minzheng.monitoring import services as mon
 from minzheng.monitoring.models import Alert, RunStatus, ScreeningRun
 from minzheng.people.importers import people_import_snapshot

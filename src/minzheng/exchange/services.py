@@ -61,8 +61,8 @@ from minzheng.audit.services import audit_record
 from minzheng.core.pii import redact
 
 from . import jobs, pseudonym, store
+from .contract import SOURCES
 from .models import ACTIVE_JOB_STATUSES, ImportJob, ImportJobStatus, Snapshot, SnapshotSource, SnapshotStatus
-from .synth import SOURCES
 from .upload import extract_snapshot_zip, inspect_snapshot_zip, max_upload_bytes
 from .validation import (
     REJECT_SCHEMA,
@@ -271,7 +271,7 @@ def _plan(source_dir: Path, entries: dict[str, Any], warnings: list[str]) -> tup
             warnings.append(f"清单中的数据源{name}不在交换格式中，已忽略")
     if "persons" not in entries:
         errors.append("缺少人口库（persons），无法使用本快照")
-    for source, (department, schema) in SOURCES.items():
+    for source, department, schema in ((s.name, s.department, s.schema) for s in SOURCES.values()):
         entry = entries.get(source)
         if entry is None:
             continue

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "minzheng.verification",
     "minzheng.monitoring",
     "minzheng.web",
+    "minzheng.demo",  # demo city and its commands (setup_demo, demo_city); nothing imports it
 ]
 
 MIDDLEWARE = [

@@ -6,10 +6,9 @@ import secrets
 
 from django.db import transaction
 
+from minzheng.accounts.models import Role, User
+from minzheng.accounts.services import user_create
 from minzheng.regions.models import Region, RegionLevel
-
-from .models import Role, User
-from .services import user_create
 
 
 def _first(level: str, prefix: str) -> Region:
