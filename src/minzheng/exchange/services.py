@@ -19,8 +19,10 @@ Policy (also printed by ``minzheng exchange import``):
 * No plaintext ID at rest — ID numbers are validated, then replaced by person keys (pseudonym.py) before
   any row is written; rejects.csv holds masked IDs; values echoed in reasons, errors and job progress
   are redacted. An uploaded archive is saved under a random name, never its own.
+* Followers — once an accepted snapshot is committed, the apps registered in hooks.py follow it
+  (monitoring prepares the month's screening facts); exchange imports none of them.
 * Jobs — the background job's outcome is written in the transaction that records the snapshot, and an
-  accepted snapshot's month is then screened in the same worker (monitoring.services.screening_run).
+  uploaded snapshot's followers (monitoring screens the month) then run in the same worker.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core.pii import redact
 
-from . import jobs, pseudonym, store
+from . import hooks, jobs, pseudonym, store
 from .contract import SOURCES
 from .models import ACTIVE_JOB_STATUSES, ImportJob, ImportJobStatus, Snapshot, SnapshotSource, SnapshotStatus
 from .upload import extract_snapshot_zip, inspect_snapshot_zip, max_upload_bytes
@@ -643,6 +645,21 @@ def snapshot_import(
             with contextlib.suppress(Exception):  # the database itself may be what failed
                 _record_failed(actor=actor, source_dir=Path(source_dir), error=exc, ip=ip)
             raise
+        if result.accepted and result.snapshot is not None:
+            # Committed: the apps that follow an import (monitoring's facts) run under the store lock,
+            # so no purge removes the snapshot while they read it.
+            # An upload's job is finished by now: its page shows these steps as the follow-up's.
+            def step(stage: str, fraction: float) -> None:
+                if job_id is not None:
+                    _job_screening_stage(job_id, f"{JOB_SCREENING}：{stage}", 0.0)
+                elif progress is not None:
+                    progress(stage, 0.99 + 0.01 * fraction)
+
+            event = hooks.AcceptedSnapshot(
+                month=result.month, path=root / result.snapshot.path, actor=actor, progress=step
+            )
+            hooks.snapshot_accepted(event)
+            result.warnings.extend(event.warnings)
     result.recovered = recovered
     result.seconds = round(time.perf_counter() - t0, 2)
     return result
@@ -652,21 +669,6 @@ def _reject(actor: Any, result: ImportResult, ip: str, job_id: int | None) -> Im
     result.status = SnapshotStatus.REJECTED
     result.snapshot = _record_rejected(actor=actor, result=result, ip=ip, job_id=job_id)
     return result
-
-
-def _prepare_facts(staging: Path, month: str, warnings: list[str]) -> str | None:
-    """The month's screening facts (monitoring.engine.prepare), built once here so that every screening
-    of this snapshot reads them. They only save time: when they cannot be built the import still
-    succeeds, with a warning, and the screening builds them in its run."""
-    from minzheng.monitoring.engine import prepare
-
-    try:
-        # 2 GB: the preparation of 8.3 M persons peaks at 2.2 GB (bench/RESULTS.md), inside the 3 GB budget
-        done = prepare(snapshot=staging, month=month, memory_limit="2GB")
-    except Exception as e:  # any failure here only costs the screening time
-        warnings.append(f"筛查事实预计算未完成（{type(e).__name__}），筛查时将现场计算")
-        return None
-    return Path(done["path"]).name
 
 
 def _import(
@@ -737,8 +739,6 @@ def _import(
         con.close()
         _remove(staging / ".duckdb")
         shutil.copyfile(source_dir / "manifest.json", staging / "manifest.json")
-        progress("预计算筛查事实", 0.65)
-        facts = _prepare_facts(staging, month, result.warnings)
         meta = {
             "month": month,
             "manifest_sha256": result.manifest_sha256,
@@ -759,7 +759,6 @@ def _import(
             },
             "missing": result.missing,
             "warnings": result.warnings,
-            "screening_facts": facts,
         }
         (staging / store.SNAPSHOT_META).write_text(
             json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
@@ -1095,23 +1094,23 @@ def _job_screening_stage(job_id: int, stage: str, fraction: float) -> None:
 
 
 def _job_screen(job: ImportJob, month: str) -> None:
-    """After an accepted import: the month's screening (monitoring.services.screening_run) as the
-    uploading officer, its steps shown on the job page. A screening that fails leaves the import as it
-    is and says so on the page; it can be run again from the monitoring pages."""
-    from minzheng.monitoring.services import screening_run
+    """After an accepted import: what the apps following an upload do (monitoring screens the month, as
+    the uploading officer), their steps shown on the job page. A failure leaves the import as it is and
+    says so on the page; the screening can be run again from the monitoring pages."""
 
     def progress(stage: str, fraction: float) -> None:
         _job_screening_stage(job.pk, f"{JOB_SCREENING}：{stage}", fraction)
 
     try:
-        run = screening_run(actor=job.started_by, month=month, progress=progress)
+        lines = hooks.upload_accepted(
+            hooks.UploadAccepted(month=month, actor=job.started_by, progress=progress)
+        )
     except Exception as e:
         logger.warning("import job %s: the screening of %s failed: %s", job.pk, month, type(e).__name__)
         message = "；".join(e.messages) if isinstance(e, ValidationError) else type(e).__name__
         _job_screening_stage(job.pk, f"{JOB_SCREENING_FAILED}：{message}", 1.0)
         return
-    alerts = run.summary.get("alerts", 0) if isinstance(run.summary, dict) else 0
-    _job_screening_stage(job.pk, f"完成；{month}筛查已发布，预警{alerts:,}条", 1.0)
+    _job_screening_stage(job.pk, "；".join(["完成", *lines]), 1.0)
 
 
 def _job_finish(job: ImportJob, outcome: dict[str, Any]) -> None:
