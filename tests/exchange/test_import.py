@@ -29,7 +29,7 @@ from django.core.management import CommandError, call_command
 from minzheng.audit.models import AuditLog
 from minzheng.core.idnumber import check_char
 from minzheng.demo.synth import generate_city
-from minzheng.exchange import pseudonym, services, store
+from minzheng.exchange import importing, pseudonym, services, store
 from minzheng.exchange.contract import SOURCES
 from minzheng.exchange.models import ImportJob, ImportJobStatus, Snapshot, SnapshotSource, SnapshotStatus
 from minzheng.exchange.selectors import (
@@ -372,7 +372,7 @@ def test_a_crash_in_the_final_rename_leaves_the_previous_snapshot_current_and_no
     def crash(staging: Path, target: Path) -> None:
         raise OSError("disk gone")
 
-    monkeypatch.setattr(services, "_publish", crash)
+    monkeypatch.setattr(importing, "_publish", crash)
     with pytest.raises(OSError, match="disk gone"):
         snapshot_import(actor="tester", source_dir=csv_city)
 
@@ -393,7 +393,7 @@ def test_a_crash_in_the_database_insert_leaves_no_store_dir_and_no_rows(
     def crash(**kwargs: Any) -> None:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "audit_record", crash)  # after the Snapshot and source inserts
+    monkeypatch.setattr(importing, "audit_record", crash)  # after the Snapshot and source inserts
     with pytest.raises(RuntimeError, match="database went away"):
         snapshot_import(actor="tester", source_dir=csv_city)
 

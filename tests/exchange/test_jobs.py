@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from minzheng.audit.models import AuditLog
 from minzheng.demo.synth import generate_city
-from minzheng.exchange import services
+from minzheng.exchange import jobs, services
 from minzheng.exchange.jobs import process_alive
 from minzheng.exchange.models import ImportJob, ImportJobStatus, Snapshot, SnapshotStatus
 from minzheng.exchange.services import import_job_run
@@ -152,14 +152,14 @@ def test_the_job_reports_each_step_while_it_runs(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     seen: list[tuple[str, str, float]] = []
-    real = services._job_progress
+    real = jobs._job_progress
 
     def record(job_id: int, stage: str, fraction: float) -> None:
         real(job_id, stage, fraction)
         row = ImportJob.objects.get(pk=job_id)
         seen.append((row.status, row.stage, row.progress))
 
-    monkeypatch.setattr(services, "_job_progress", record)
+    monkeypatch.setattr(jobs, "_job_progress", record)
     import_job_run(job_id=job.pk)
 
     stages = [stage for _status, stage, _progress in seen]
@@ -226,7 +226,7 @@ def test_an_import_that_breaks_off_is_recorded_as_failed_and_its_files_removed(
     def broken(**kwargs: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(services, "snapshot_import", broken)
+    monkeypatch.setattr(jobs, "snapshot_import", broken)
     import_job_run(job_id=job.pk)
 
     job.refresh_from_db()
@@ -251,8 +251,8 @@ def test_a_worker_waits_while_another_import_holds_the_store_lock(
             raise services.SnapshotBusyError("另一个快照导入或清理正在进行，请稍后再试")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "snapshot_import", busy_once)
-    monkeypatch.setattr(services, "JOB_BUSY_POLL_SECONDS", 0.01)
+    monkeypatch.setattr(jobs, "snapshot_import", busy_once)
+    monkeypatch.setattr(jobs, "JOB_BUSY_POLL_SECONDS", 0.01)
     import_job_run(job_id=job.pk)
 
     job.refresh_from_db()
