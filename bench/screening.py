@@ -1,7 +1,7 @@
 """Monthly population screening (issue 6) against the reference implementations of
 shared/bench/anchor_limit.py, on the same synthetic city.
 
-Generates the city with exchange.synth.generate_city, builds the month's policy from the default policy
+Generates the city with demo.synth.generate_city, builds the month's policy from the default policy
 fixture, runs the project's full monthly screening (monitoring.engine.screen: load, shared facts, every
 rule, difficulty index, status, atomic publish) in its own subprocess — so its peak RSS is its own — and
 then anchor_limit.py on the same snapshot (`--exchange SNAP --enrolments FILE --month YYYY-MM`, numpy,
@@ -350,7 +350,7 @@ def main() -> None:
     if a.worker:
         return engine_worker(a)
 
-    from minzheng.exchange.synth import generate_city
+    from minzheng.demo.synth import generate_city
 
     work = Path(a.workdir or tempfile.mkdtemp(prefix="minzheng-screening-"))
     city = work / f"city-{a.persons}"

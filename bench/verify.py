@@ -62,9 +62,9 @@ def run(a: argparse.Namespace, work: Path) -> None:
     import pyarrow.parquet as pq
 
     from minzheng.accounts.models import User
+    from minzheng.demo.synth import generate_city
     from minzheng.exchange.selectors import snapshot_current, snapshot_path
     from minzheng.exchange.services import snapshot_import
-    from minzheng.exchange.synth import generate_city
     from minzheng.regions.models import Region
     from minzheng.regions.services import regions_load
     from minzheng.verification.services import SOURCES, collect

@@ -18,8 +18,8 @@ from minzheng.accounts.permissions import Denied
 from minzheng.accounts.services import _api_token_create, user_change_role, user_create, user_reset_password
 from minzheng.accounts.system import system_actor
 from minzheng.audit.models import AuditEvent, AuditLog
-from minzheng.audit.selectors import audit_log_list
 from minzheng.regions.models import Region
+from minzheng.web.selectors import audit_log_list
 from tests.conftest import TOWN_A, TOWN_B, VILLAGE_A
 
 PASSWORD = "Right-pass-123"
@@ -279,7 +279,7 @@ def test_the_user_list_filters_and_costs_the_same_few_queries_however_many_accou
 
 
 def test_every_role_has_a_region_level_and_a_demo_user_in_a_region_of_that_level(db: Any) -> None:
-    from minzheng.accounts.demo import demo_users_create
+    from minzheng.demo.users import demo_users_create
 
     assert set(ROLE_LEVEL) == set(Role.values)
     created = demo_users_create()

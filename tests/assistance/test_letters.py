@@ -17,9 +17,9 @@ from django.utils import timezone
 from minzheng.assistance import services as svc
 from minzheng.assistance.letters import decision_letter, decision_letter_document, review_letter_document
 from minzheng.assistance.models import Decision, PublicNotice
+from minzheng.assistance.numbering import document_number_issue
 from minzheng.core.models import DocumentNumberSequence, IssuedDocumentNumber
 from minzheng.core.pdf import printable
-from minzheng.core.services import document_number_issue
 from tests.conftest import TOWN_A
 
 TODAY = timezone.localdate()

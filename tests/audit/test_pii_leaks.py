@@ -17,9 +17,9 @@ from minzheng.audit.models import AuditLog
 from minzheng.audit.services import audit_record, audit_verify
 from minzheng.core.idnumber import make_id_number
 from minzheng.core.pii import find_id_numbers, find_pii, redact
+from minzheng.demo.synth import generate_city
 from minzheng.exchange.models import ImportJob
 from minzheng.exchange.services import snapshot_import
-from minzheng.exchange.synth import generate_city
 from tests.assistance.test_views import _new_application, desk  # noqa: F401 (fixture)
 from tests.conftest import new_id
 from tests.exchange.conftest import no_worker, snapshots  # noqa: F401 (fixtures)

@@ -20,7 +20,6 @@ from openpyxl import load_workbook
 from minzheng.audit.models import AuditLog
 from minzheng.benefits import selectors
 from minzheng.benefits.bankfile import BANK_HEADER, NO_ACCOUNT_NOTE
-from minzheng.benefits.demo import demo_payee_accounts_create
 from minzheng.benefits.models import PayeeAccount
 from minzheng.benefits.services import (
     enrolment_create,
@@ -31,6 +30,7 @@ from minzheng.benefits.services import (
 )
 from minzheng.core import crypto
 from minzheng.core.pii import luhn_ok
+from minzheng.demo.payees import demo_payee_accounts_create
 from tests.conftest import TOWN_A, TOWN_B
 
 MONTH = dt.date(2025, 3, 1)

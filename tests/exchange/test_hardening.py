@@ -17,9 +17,9 @@ from django.utils import timezone
 from minzheng.audit.models import AuditLog
 from minzheng.core.idnumber import make_id_number
 from minzheng.core.pii import find_id_numbers
-from minzheng.exchange import services
+from minzheng.demo.synth import generate_city
+from minzheng.exchange import jobs, services
 from minzheng.exchange.models import ImportJob, ImportJobStatus, Snapshot, SnapshotStatus
-from minzheng.exchange.synth import generate_city
 from tests.exchange.test_import import (
     MONTH,
     copy_city,
@@ -127,19 +127,19 @@ def test_a_worker_stopped_right_after_its_commit_leaves_the_job_accepted_not_fai
     upload(officer_client, zipped(small_csv_city), django_capture_on_commit_callbacks)
     job = ImportJob.objects.get()
     if how == "killed":  # kill -9 after the commit: nothing after it runs, the reaper finds a dead pid
-        monkeypatch.setattr(services, "_job_finish", lambda job, outcome: None)
+        monkeypatch.setattr(jobs, "_job_finish", lambda job, outcome: None)
         services.import_job_run(job_id=job.pk)
         long_ago = timezone.now() - dt.timedelta(minutes=5)
         ImportJob.objects.filter(pk=job.pk).update(pid=exited_pid(), created_at=long_ago)
         services.import_jobs_reap()
     else:  # SIGTERM (SystemExit) arriving just after the commit
-        real = services._import_waiting
+        real = jobs._import_waiting
 
         def import_then_stop(*args: Any) -> Any:
             real(*args)
             raise SystemExit(143)
 
-        monkeypatch.setattr(services, "_import_waiting", import_then_stop)
+        monkeypatch.setattr(jobs, "_import_waiting", import_then_stop)
         with pytest.raises(SystemExit):
             services.import_job_run(job_id=job.pk)
 

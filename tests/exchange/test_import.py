@@ -29,7 +29,9 @@ from django.core.management import CommandError, call_command
 from minzheng.accounts.system import system_actor
 from minzheng.audit.models import AuditLog
 from minzheng.core.idnumber import check_char
-from minzheng.exchange import pseudonym, services, store
+from minzheng.demo.synth import generate_city
+from minzheng.exchange import importing, pseudonym, services, store
+from minzheng.exchange.contract import SOURCES
 from minzheng.exchange.models import ImportJob, ImportJobStatus, Snapshot, SnapshotSource, SnapshotStatus
 from minzheng.exchange.selectors import (
     snapshot_current,
@@ -38,7 +40,6 @@ from minzheng.exchange.selectors import (
     snapshot_source_status,
 )
 from minzheng.exchange.services import snapshot_import, snapshot_purge
-from minzheng.exchange.synth import SOURCES, generate_city
 from minzheng.monitoring import engine
 from minzheng.monitoring.engine import runner
 
@@ -143,7 +144,7 @@ def test_a_clean_parquet_snapshot_is_accepted_whole_sorted_by_id_number_and_audi
     where = snapshot_path(snapshot=snap)
     assert where == snapshots / "store" / f"{MONTH}-{snap.manifest_sha256[:8]}"
     assert store.is_complete(where)
-    for source, (department, schema) in SOURCES.items():
+    for source, department, schema in ((s.name, s.department, s.schema) for s in SOURCES.values()):
         row = snap.sources.get(source=source)
         assert row.department == department and row.rejected == 0
         stored = pq.read_table(store.open_source(where, source))
@@ -154,9 +155,8 @@ def test_a_clean_parquet_snapshot_is_accepted_whole_sorted_by_id_number_and_audi
     log = AuditLog.objects.filter(event_type="import").first()
     assert log is not None and log.outcome == "ok" and log.target_id == str(snap.pk)
     assert staging_dirs(snapshots) == []
-    # the month's screening facts are prepared with the store, for the copy as stored
+    # monitoring, following the import (exchange/hooks.py), prepared the month's facts for the stored copy
     assert runner.facts_ready(where, MONTH) == where / f"facts-{MONTH}"
-    assert store.read_meta(where)["screening_facts"] == f"facts-{MONTH}"  # type: ignore[index]
 
 
 def test_a_snapshot_whose_facts_cannot_be_prepared_is_still_accepted_with_a_warning(
@@ -172,7 +172,6 @@ def test_a_snapshot_whose_facts_cannot_be_prepared_is_still_accepted_with_a_warn
     assert any("筛查事实预计算未完成（MemoryError）" in w for w in result.warnings)
     where = snapshot_path(snapshot=result.snapshot)
     assert store.is_complete(where) and runner.facts_ready(where, MONTH) is None
-    assert store.read_meta(where)["screening_facts"] is None  # type: ignore[index]
 
 
 def test_planted_bad_csv_rows_are_rejected_with_file_line_and_chinese_reason_and_the_rest_accepted(
@@ -377,7 +376,7 @@ def test_a_crash_in_the_final_rename_leaves_the_previous_snapshot_current_and_no
     def crash(staging: Path, target: Path) -> None:
         raise OSError("disk gone")
 
-    monkeypatch.setattr(services, "_publish", crash)
+    monkeypatch.setattr(importing, "_publish", crash)
     with pytest.raises(OSError, match="disk gone"):
         snapshot_import(actor=system_actor(purpose="测试数据"), source_dir=csv_city)
 
@@ -398,7 +397,7 @@ def test_a_crash_in_the_database_insert_leaves_no_store_dir_and_no_rows(
     def crash(**kwargs: Any) -> None:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "audit_record", crash)  # after the Snapshot and source inserts
+    monkeypatch.setattr(importing, "audit_record", crash)  # after the Snapshot and source inserts
     with pytest.raises(RuntimeError, match="database went away"):
         snapshot_import(actor=system_actor(purpose="测试数据"), source_dir=csv_city)
 

@@ -16,8 +16,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from minzheng.exchange import synth
-from minzheng.exchange.synth import generate_city
+from minzheng.demo import synth
+from minzheng.demo.synth import generate_city
 
 MONTH = "2025-06"
 MONTH_END = dt.date(2025, 6, 30)

@@ -23,10 +23,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from minzheng.exchange.synth import generate_city
+from minzheng.demo.planted import plant_cases
+from minzheng.demo.synth import generate_city
 from minzheng.monitoring.engine import Policy, policy_from_fixture, runner, screen
 from minzheng.monitoring.engine import rules as R
-from minzheng.monitoring.engine.planted import plant_cases
 from minzheng.monitoring.engine.rules import COMPULSORY_LEVELS, COSTLY_LEVELS, RULES
 
 MONTH = "2025-07"

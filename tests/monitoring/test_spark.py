@@ -15,9 +15,9 @@ import pytest
 pytest.importorskip("pyspark")
 pytest.importorskip("sqlglot")
 
-from minzheng.exchange.synth import generate_city
+from minzheng.demo.planted import plant_cases
+from minzheng.demo.synth import generate_city
 from minzheng.monitoring.engine import policy_from_fixture, prepare, screen
-from minzheng.monitoring.engine.planted import plant_cases
 
 pytestmark = pytest.mark.spark
 MONTH = "2025-07"

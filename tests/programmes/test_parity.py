@@ -25,7 +25,7 @@ from minzheng.assistance import rules
 from minzheng.core.idnumber import parse_id_number
 
 # the generator moves to minzheng.demo later: imported in this one place
-from minzheng.exchange.synth import generate_city
+from minzheng.demo.synth import generate_city
 from minzheng.monitoring.engine import Policy, policy_from_fixture, screen
 from minzheng.monitoring.engine import rules as R
 from minzheng.programmes import desk

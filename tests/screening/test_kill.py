@@ -16,7 +16,7 @@ import pytest
 MONTH = "2025-07"
 SETUP = f"""
 from pathlib import Path
-from minzheng.exchange.synth import generate_city
+from minzheng.demo.synth import generate_city
 from minzheng.exchange.services import snapshot_import
 from minzheng.people.importers import people_import_snapshot
 from minzheng.benefits.importers import enrolments_import

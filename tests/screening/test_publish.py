@@ -15,8 +15,8 @@ from django.test import Client
 
 from minzheng.accounts.system import system_actor
 from minzheng.benefits.importers import enrolments_import
+from minzheng.demo.synth import generate_city
 from minzheng.exchange.services import snapshot_import
-from minzheng.exchange.synth import generate_city
 from minzheng.monitoring import services as mon
 from minzheng.monitoring.models import Alert, RunStatus, ScreeningRun
 from minzheng.people.importers import people_import_snapshot

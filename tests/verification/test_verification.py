@@ -16,8 +16,8 @@ from django.utils import timezone
 from minzheng.accounts.system import system_actor
 from minzheng.assistance import services as svc
 from minzheng.audit.models import AuditLog
+from minzheng.demo.synth import generate_city
 from minzheng.exchange.services import snapshot_import
-from minzheng.exchange.synth import generate_city
 from minzheng.people.importers import people_import_snapshot
 from minzheng.people.models import Household
 from minzheng.verification.pdf import report_pdf

@@ -6,13 +6,17 @@ class AssistanceConfig(AppConfig):
     verbose_name = "社会救助"
 
     def ready(self) -> None:
+        from minzheng.core.labels import register_states
         from minzheng.core.panels import PersonPanel, register_person_panel
         from minzheng.programmes.registry import NavEntry, Programme, register_nav, register_programme
 
         from . import workflow  # noqa: F401  registers the dibao, tekun and temporary case workflows
         from .assess import trial
         from .models import Programme as Code
+        from .models import State
         from .panels import applications_panel
+
+        register_states(State.choices)
 
         register_person_panel(
             PersonPanel(

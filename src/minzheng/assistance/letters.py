@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone, translation
 
+from minzheng.assistance.numbering import document_number_issue
 from minzheng.core.labels import amount as yuan
 from minzheng.core.labels import humanise, region_name
 from minzheng.core.pdf import ChineseDocument
-from minzheng.core.services import document_number_issue
 from minzheng.regions.models import Region
 
 from .models import Decision, Escalation, HomeVisit, Programme, PublicNotice, Review, VillageReview

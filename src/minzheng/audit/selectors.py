@@ -1,52 +1,19 @@
+"""Reads of the audit log that need no actor: the changes of one entry and the names of its regions. The
+log itself is read, permission- and region-scoped, by the desk (web/selectors.py audit_log_list)."""
+
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
-
-from minzheng.accounts.permissions import can
-from minzheng.accounts.scoping import actor_prefix
 from minzheng.regions.models import Region
 
 from .models import AuditLog
 
 BEIJING = ZoneInfo("Asia/Shanghai")
-
-
-def audit_log_list(
-    *,
-    actor: Any,
-    event_type: str = "",
-    target: str = "",
-    user: str = "",
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-) -> QuerySet[AuditLog]:
-    """The auditor reads the log of the subtree (permission audit.read); the system admin may not read it.
-    Dates are calendar days in Beijing time, both ends included."""
-    prefix = actor_prefix(actor)
-    if prefix is None or not can(actor, "audit.read"):
-        return AuditLog.objects.none()
-    qs = AuditLog.objects.filter(actor_region__startswith=prefix) | AuditLog.objects.filter(
-        region_code__startswith=prefix
-    )
-    if event_type:
-        qs = qs.filter(event_type=event_type)
-    if target:
-        qs = qs.filter(target_id=target)
-    if user:
-        qs = qs.filter(actor_name=user)
-    if date_from:
-        qs = qs.filter(created_at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=BEIJING))
-    if date_to:
-        end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=BEIJING)
-        qs = qs.filter(created_at__lt=end)
-    return qs.order_by("-seq")
 
 
 @dataclass(frozen=True)

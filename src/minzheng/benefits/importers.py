@@ -1,4 +1,4 @@
-"""Existing enrolments of the demo city (exchange/synth.py's enrolments.parquet) → the enrolment table.
+"""Existing enrolments of the demo city (demo/synth.py's enrolments.parquet) → the enrolment table.
 Dibao is household-level (paid to the head, members counted); other programmes are per person."""
 
 from __future__ import annotations

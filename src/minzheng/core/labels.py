@@ -1,12 +1,16 @@
 """Display labels: what a person reads instead of an internal code (relation `head`, test `income_gap`,
 state `draft`, policy key `dibao.standard`, region `370811001`). Letters, the why page and the 核对 report
 use these; English pages get the English through gettext. Unknown codes fall back to a neutral word,
-never to the code itself."""
+never to the code itself.
+
+Core sits below the apps whose codes it names (states, regions, policy keys), so it does not import
+them: each app registers its lookup in its AppConfig.ready() (register_states, register_region_names,
+register_policy_labels)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -82,6 +86,34 @@ DISABILITY_KINDS: dict[str, Promise] = {
 
 UNKNOWN = _("其他")
 
+# Filled by the apps above core in their ready(): workflow states (code → Chinese name), and lookups of
+# region names (code → (name, full name)) and policy parameter labels (key → (label, unit)); a lookup
+# returns only what it found, in one query.
+RegionLookup = Callable[[Iterable[str]], dict[str, tuple[str, str]]]
+PolicyLookup = Callable[[Iterable[str]], dict[str, tuple[str, str]]]
+STATES: dict[str, str] = {}
+_lookups: dict[str, Callable[[Iterable[str]], dict[str, tuple[str, str]]]] = {}
+
+
+def register_states(choices: Iterable[tuple[str, Any]]) -> None:
+    """Adds a workflow's states, as Django choices (value, Chinese label)."""
+    STATES.update((str(value), str(label)) for value, label in choices)
+
+
+def register_region_names(lookup: RegionLookup) -> None:
+    _lookups["region"] = lookup
+
+
+def register_policy_labels(lookup: PolicyLookup) -> None:
+    _lookups["policy"] = lookup
+
+
+def _found(kind: str, codes: Iterable[str]) -> dict[str, tuple[str, str]]:
+    lookup = _lookups.get(kind)
+    if lookup is None:
+        raise LookupError(f"no {kind} labels registered (is its app installed?)")
+    return lookup(codes)
+
 
 def _lookup(table: dict[str, Promise], code: Any) -> str:
     code = "" if code is None else str(code)
@@ -115,12 +147,8 @@ def disability_label(code: str) -> str:
 
 
 def state_label(code: str) -> str:
-    from minzheng.assistance.models import State
-
-    try:
-        return gettext(State(code).label)
-    except ValueError:
-        return str(UNKNOWN)
+    label = STATES.get("" if code is None else str(code))
+    return gettext(label) if label is not None else str(UNKNOWN)
 
 
 def number(value: Any) -> str:
@@ -151,14 +179,8 @@ def amount(value: Any, unit: str = "元") -> str:
 def policy_labels(keys: Iterable[str]) -> dict[str, tuple[str, str]]:
     """key → (label, unit) from the PolicyParameter rows (one query); a key without a label keeps a
     neutral name rather than showing the key."""
-    from minzheng.policy.models import PolicyParameter
-
     keys = list(keys)
-    found: dict[str, tuple[str, str]] = {}
-    rows = PolicyParameter.objects.filter(key__in=keys).order_by("key", "-effective_from")
-    for key, label, unit in rows.values_list("key", "label", "unit"):
-        if key not in found and label:
-            found[key] = (label, unit)
+    found = _found("policy", keys)
     return {k: found.get(k, (gettext("政策参数"), "")) for k in keys}
 
 
@@ -174,20 +196,17 @@ def policy_rows(values: dict[str, Any]) -> list[tuple[str, str]]:
 
 def region_names(codes: Iterable[str]) -> dict[str, str]:
     """code → name (one query)."""
-    from minzheng.regions.models import Region
-
     codes = [c for c in set(codes) if c]
-    return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    return {code: name for code, (name, _full) in _found("region", codes).items()} if codes else {}
 
 
 def region_name(code: str, *, full: bool = False) -> str:
     """A region's name (full: 济宁市任城区王邹街道…); an unknown code reads as 未知区划, never as digits."""
-    from minzheng.regions.models import Region
-
-    region = Region.objects.filter(code=code).only("name", "full_name").first()
-    if region is None:
+    found = _found("region", [code]).get(code) if code else None
+    if found is None:
         return gettext("未知区划")
-    return (region.full_name or region.name) if full else region.name
+    name, full_name = found
+    return (full_name or name) if full else name
 
 
 _REGION_CODE = re.compile(r"(?<!\d)(\d{6}|\d{9}|\d{12})(?!\d)")
@@ -204,9 +223,7 @@ def humanise(text: str) -> str:
         return text
     codes = {m.group(1) for m in _REGION_CODE.finditer(text)}
     if codes:
-        from minzheng.regions.models import Region
-
-        names = dict(Region.objects.filter(code__in=codes).values_list("code", "full_name"))
+        names = {code: full for code, (_name, full) in _found("region", codes).items()}
         text = _REGION_CODE.sub(lambda m: names.get(m.group(1)) or m.group(1), text)
     return _VEHICLE_LIST.sub(
         lambda m: "（" + "、".join(vehicle_label(k) for k in m.group(1).split("、")) + "）", text

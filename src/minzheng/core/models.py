@@ -5,7 +5,7 @@ from django.db import models
 
 class DocumentNumberSequence(models.Model):
     """The running number (文号) of one issuing office in one year: 任民救〔2026〕15号. Incremented only under
-    select_for_update (core.services.document_number_issue), so two letters never share a number."""
+    select_for_update (assistance.numbering.document_number_issue), so two letters never share a number."""
 
     office_code = models.CharField("发文机关区划", max_length=15)
     year = models.PositiveSmallIntegerField("年度")

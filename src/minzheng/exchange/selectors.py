@@ -15,8 +15,8 @@ from minzheng.accounts.permissions import can
 from minzheng.accounts.scoping import scope
 
 from . import store
+from .contract import SOURCES
 from .models import ImportJob, Snapshot, SnapshotStatus
-from .synth import SOURCES
 
 
 def snapshot_current(*, month: str | None = None) -> Snapshot | None:
@@ -40,7 +40,7 @@ def snapshot_source_status(*, month: str) -> list[dict[str, Any]]:
     current = snapshot_current(month=month)
     delivered = {s.source: s for s in current.sources.all()} if current else {}
     out: list[dict[str, Any]] = []
-    for source, (department, _schema) in SOURCES.items():
+    for source, department in ((s.name, s.department) for s in SOURCES.values()):
         got = delivered.get(source)
         out.append(
             {

@@ -20,7 +20,7 @@ from typing import IO
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from .synth import SOURCES
+from .contract import SOURCES
 
 MAX_ENTRIES = 64
 ALLOWED_NAMES = {"manifest.json"} | {f"{s}.{ext}" for s in SOURCES for ext in ("parquet", "csv")}

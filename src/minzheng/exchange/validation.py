@@ -5,15 +5,8 @@ and every rejected row is reported with file, line and a Chinese reason.
 Line numbers: for CSV the physical line in the file (the header is line 1, the first record line 2); for
 Parquet the 1-based record number. No Django here: services.py orchestrates and writes the database.
 
-Per-source rules (exchange.md leaves "one row per person" to the importer; decided here):
-* one row per person (``key = ("id_number",)``): persons, deaths, pensions (one scheme per person),
-  housing_fund (one account), disability (one certificate), education (one current enrolment);
-* one row per natural key: wages (person, month, employer), unemployment (person, start date),
-  real_estate (person, property), businesses (person, credit code), tax (person, year), medical
-  (person, month), marriages (the same event registered twice);
-* several rows per person, no key: vehicles, deposits, securities, insurance (one row per vehicle,
-  account or policy, and the exchange format carries no vehicle, account or policy number).
-Every row of a duplicated key is rejected (none of them can be preferred over the others).
+The columns, their checks and each source's duplicate key come from contract.py; every row of a
+duplicated key is rejected (none of them can be preferred over the others).
 """
 
 from __future__ import annotations
@@ -34,7 +27,7 @@ import pyarrow.parquet as pq
 
 from minzheng.core.pii import redact
 
-from .synth import SOURCES
+from .contract import SOURCES, Col, Source
 
 Mask = npt.NDArray[np.bool_]
 BATCH_ROWS = 262_144
@@ -58,186 +51,15 @@ class StructuralError(Exception):
     count): the whole snapshot is rejected."""
 
 
-# ----------------------------------------------------------------------------- column specifications
-@dataclass(frozen=True)
-class Col:
-    name: str
-    kind: str  # id | str | enum | date | money | number | int | month | bool | digits
-    label: str
-    values: tuple[str, ...] = ()  # enum values
-    lo: int = 0  # int range
-    hi: int | None = None  # None: the snapshot's year (tax year)
-    not_after_month: bool = True  # dates: not after the snapshot month's last day
-    width: int = 0  # digits: exact length
-
-
-@dataclass(frozen=True)
-class SourceSpec:
-    columns: tuple[Col, ...]
-    key: tuple[str, ...] = ()  # duplicate key; () = several rows per person allowed
-    key_label: str = ""
-
-    @property
-    def one_per_person(self) -> bool:
-        return self.key == ("id_number",)
-
-
-_ID = Col("id_number", "id", "身份证号")
-
-SPECS: dict[str, SourceSpec] = {
-    "persons": SourceSpec(
-        (
-            _ID,
-            Col("name", "str", "姓名"),
-            Col("sex", "enum", "性别", ("M", "F")),
-            Col("birth_date", "date", "出生日期"),
-            Col("hukou_type", "enum", "户口类型", ("urban", "rural")),
-            Col("hukou_region", "digits", "户籍区划", width=12),
-            Col("household_no", "str", "户号"),
-            Col(
-                "relation", "enum", "与户主关系", ("head", "spouse", "child", "parent", "grandchild", "other")
-            ),
-        ),
-        ("id_number",),
-        "身份证号",
-    ),
-    "deaths": SourceSpec((_ID, Col("death_date", "date", "死亡日期")), ("id_number",), "身份证号"),
-    "marriages": SourceSpec(
-        (
-            _ID,
-            Col("spouse_id_number", "id", "配偶身份证号"),
-            Col("event", "enum", "婚姻登记类型", ("marriage", "divorce")),
-            Col("date", "date", "登记日期"),
-        ),
-        ("id_number", "spouse_id_number", "event", "date"),
-        "同一婚姻登记",
-    ),
-    "wages": SourceSpec(
-        (
-            _ID,
-            Col("month", "month", "工资月份"),
-            Col("employer_code", "str", "用人单位代码"),
-            Col("amount", "money", "工资金额"),
-        ),
-        ("id_number", "month", "employer_code"),
-        "同一人同月同一单位的工资",
-    ),
-    "pensions": SourceSpec(
-        (
-            _ID,
-            Col("scheme", "enum", "养老保险类型", ("employee", "resident")),
-            Col("monthly_amount", "money", "养老金月额"),
-        ),
-        ("id_number",),
-        "身份证号",
-    ),
-    "unemployment": SourceSpec(
-        (
-            _ID,
-            Col("start_date", "date", "开始日期"),
-            Col("end_date", "date", "结束日期", not_after_month=False),
-            Col("monthly_amount", "money", "失业金月额"),
-        ),
-        ("id_number", "start_date"),
-        "同一人同一开始日期的失业金",
-    ),
-    "housing_fund": SourceSpec(
-        (_ID, Col("monthly_contribution", "money", "公积金月缴额"), Col("balance", "money", "公积金余额")),
-        ("id_number",),
-        "身份证号",
-    ),
-    "vehicles": SourceSpec(
-        (
-            _ID,
-            Col("vehicle_kind", "enum", "车辆类型", ("car", "truck", "motorcycle", "disability", "farm")),
-            Col("value", "money", "车辆价值"),
-            Col("registered_date", "date", "登记日期"),
-        )
-    ),
-    "real_estate": SourceSpec(
-        (
-            _ID,
-            Col("property_no", "str", "不动产权证号"),
-            Col("use", "enum", "用途", ("residential", "commercial", "other")),
-            Col("area_m2", "number", "面积"),
-            Col("registered_date", "date", "登记日期"),
-        ),
-        ("id_number", "property_no"),
-        "同一人同一不动产权证",
-    ),
-    "businesses": SourceSpec(
-        (
-            _ID,
-            Col("credit_code", "str", "统一社会信用代码"),
-            Col("role", "enum", "身份", ("legal_rep", "shareholder", "sole_trader")),
-            Col("registered_capital", "money", "注册资本"),
-            Col("status", "enum", "经营状态", ("active", "closed")),
-        ),
-        ("id_number", "credit_code"),
-        "同一人同一市场主体",
-    ),
-    "tax": SourceSpec(
-        (_ID, Col("year", "int", "纳税年度", lo=1990), Col("declared_income", "money", "申报收入")),
-        ("id_number", "year"),
-        "同一人同一年度的纳税申报",
-    ),
-    "deposits": SourceSpec(
-        (
-            _ID,
-            Col("bank_code", "str", "银行代码"),
-            Col("balance", "money", "存款余额"),
-            Col("as_of", "date", "余额日期"),
-        )
-    ),
-    "securities": SourceSpec(
-        (_ID, Col("market_value", "money", "证券市值"), Col("as_of", "date", "市值日期")),
-    ),
-    "insurance": SourceSpec(
-        (_ID, Col("policy_kind", "str", "保单类型"), Col("cash_value", "money", "现金价值")),
-    ),
-    "disability": SourceSpec(
-        (
-            _ID,
-            Col("grade", "int", "残疾等级", lo=1, hi=4),
-            Col(
-                "kind",
-                "enum",
-                "残疾类别",
-                ("visual", "hearing", "speech", "physical", "intellectual", "mental", "multiple"),
-            ),
-            Col("issued_date", "date", "发证日期"),
-        ),
-        ("id_number",),
-        "身份证号",
-    ),
-    "medical": SourceSpec(
-        (_ID, Col("month", "month", "就医月份"), Col("out_of_pocket", "money", "个人自付金额")),
-        ("id_number", "month"),
-        "同一人同月的医保自付",
-    ),
-    "education": SourceSpec(
-        (
-            _ID,
-            Col(
-                "level",
-                "enum",
-                "学段",
-                ("primary", "junior", "senior", "vocational", "college", "university"),
-            ),
-            Col("enrolled", "bool", "在读"),
-        ),
-        ("id_number",),
-        "身份证号",
-    ),
-}
-assert set(SPECS) == set(SOURCES), "every exchange source needs a validation spec"  # noqa: S101
-for _name, (_dept, _schema) in SOURCES.items():
-    assert [c.name for c in SPECS[_name].columns] == _schema.names, _name  # noqa: S101
+# Validation reads each source's columns and key from the contract; it rejects a blank value, so every
+# snapshot column must be a required one.
+SPECS: dict[str, Source] = SOURCES
+assert all(c.required for s in SOURCES.values() for c in s.columns)  # noqa: S101
 
 
 def target_schema(source: str) -> pa.Schema:
-    """The stored schema of a source: the synthetic generator's SOURCES schema (exchange.md table)."""
-    return SOURCES[source][1]
+    """The stored schema of a source (contract.py, the exchange.md table)."""
+    return SOURCES[source].schema
 
 
 # ----------------------------------------------------------------------------- context and errors

@@ -7,9 +7,14 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from minzheng.core.panels import PersonPanel, register_person_panel
+        from minzheng.exchange.hooks import on_snapshot_accepted, on_upload_accepted
         from minzheng.programmes.registry import NavEntry, register_nav
 
+        from .hooks import facts_prepare, month_screen
         from .panels import alerts_panel
+
+        on_snapshot_accepted(facts_prepare)
+        on_upload_accepted(month_screen)
 
         register_person_panel(
             PersonPanel(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -263,3 +264,13 @@ def policy_page(*, actor: Any, today: dt.date) -> PolicyPage:
         counties=policy_counties(),
         can_propose=can(actor, "policy.propose"),
     )
+
+
+def parameter_labels(keys: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """key → (label, unit) of the keys that have a label, in one query (core.labels reads it)."""
+    found: dict[str, tuple[str, str]] = {}
+    rows = PolicyParameter.objects.filter(key__in=list(keys)).order_by("key", "-effective_from")
+    for key, label, unit in rows.values_list("key", "label", "unit"):
+        if key not in found and label:
+            found[key] = (label, unit)
+    return found

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from minzheng.accounts.scoping import actor_prefix
@@ -20,3 +22,9 @@ def region_children_for_actor(*, actor: object, code: str | None) -> QuerySet[Re
     if code:
         return qs.filter(parent__code=code).order_by("code")
     return qs.filter(prefix=prefix).order_by("code")
+
+
+def region_labels(codes: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """code → (name, full name) of the known codes, in one query (core.labels reads it)."""
+    rows = Region.objects.filter(code__in=list(codes)).values_list("code", "name", "full_name")
+    return {code: (name, full_name) for code, name, full_name in rows}

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "minzheng.verification",
     "minzheng.monitoring",
     "minzheng.web",
+    "minzheng.demo",  # demo city and its commands (setup_demo, demo_city); nothing imports it
 ]
 
 MIDDLEWARE = [

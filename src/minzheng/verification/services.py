@@ -23,6 +23,7 @@ from minzheng.assistance.models import Application, State
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core.masking import mask_id_number
+from minzheng.exchange import contract
 from minzheng.exchange.pseudonym import key_of_id
 from minzheng.exchange.selectors import snapshot_current, snapshot_path
 from minzheng.exchange.store import open_source
@@ -33,55 +34,23 @@ from minzheng.programmes import desk
 from .difficulty import HouseholdFacts, difficulty_index
 from .models import Conclusion, VerificationReport
 
-SOURCES = (
-    "deaths",
-    "marriages",
-    "wages",
-    "pensions",
-    "unemployment",
-    "housing_fund",
-    "vehicles",
-    "real_estate",
-    "businesses",
-    "tax",
-    "deposits",
-    "securities",
-    "insurance",
-    "disability",
-    "medical",
-    "education",
-)
+# Every exchange source but the population base (the household's members come from the people table);
+# the sources, their groups and their labels are the exchange contract's (exchange/contract.py).
+SOURCES = tuple(name for name in contract.SOURCES if name != contract.POPULATION)
 # Which policy test depends on which sources: a missing source makes that test 需人工核实.
 TEST_SOURCES = {
-    "income": ("wages", "pensions", "unemployment"),
-    "financial_assets": ("deposits", "securities", "insurance"),
+    "income": contract.INCOME_SOURCES,
+    "financial_assets": contract.ASSET_SOURCES,
     "vehicles": ("vehicles",),
     "residential_property": ("real_estate",),
     "business": ("businesses",),
 }
 TEKUN_TEST_SOURCES = {
     "category": ("disability",),
-    "income": ("wages", "pensions", "unemployment"),
+    "income": contract.INCOME_SOURCES,
     **{k: v for k, v in TEST_SOURCES.items() if k != "income"},
 }
-SOURCE_LABELS = {
-    "deaths": "死亡（公安/卫健）",
-    "marriages": "婚姻（民政）",
-    "wages": "工资（人社/税务）",
-    "pensions": "养老金（人社）",
-    "unemployment": "失业金（人社）",
-    "housing_fund": "公积金",
-    "vehicles": "车辆（公安交管）",
-    "real_estate": "不动产（自然资源/住建）",
-    "businesses": "工商登记（市场监管）",
-    "tax": "纳税（税务）",
-    "deposits": "存款（银行）",
-    "securities": "证券",
-    "insurance": "保险",
-    "disability": "残疾（残联）",
-    "medical": "医疗自付（医保）",
-    "education": "在校（教育）",
-}
+SOURCE_LABELS = {name: contract.SOURCES[name].display for name in SOURCES}
 COSTLY_LEVELS = {"senior", "vocational", "college", "university"}
 
 

@@ -18,7 +18,7 @@ from minzheng.accounts.permissions import Denied, require
 from minzheng.accounts.scoping import scope
 from minzheng.accounts.signals import client_ip
 from minzheng.audit.models import AuditEvent
-from minzheng.audit.selectors import audit_changes, audit_log_list, audit_region_names
+from minzheng.audit.selectors import audit_changes, audit_region_names
 from minzheng.audit.services import audit_record
 from minzheng.core.panels import person_panels
 from minzheng.core.spreadsheet import xlsx_bytes
@@ -36,7 +36,7 @@ from minzheng.people.views import person_page_context
 from minzheng.regions.models import Region
 from minzheng.regions.selectors import region_children_for_actor
 
-from .selectors import home_todos
+from .selectors import audit_log_list, home_todos
 
 EXPORT_LIMIT = 50_000
 

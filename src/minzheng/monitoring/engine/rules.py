@@ -51,6 +51,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from minzheng.assistance import eligibility as E
+from minzheng.exchange import contract
 from minzheng.programmes.household import FIG_KEY
 from minzheng.programmes.registry import Programme, programmes, registry_version
 from minzheng.programmes.screening import Rule, evidence, money
@@ -111,48 +112,32 @@ class Stage:
 
 
 # ----------------------------------------------------------------------------- sources
-# Columns read from each exchange source (exchange.md) and their SQL types; a source that was not
-# delivered is replaced by an empty table of these columns so the shared stages still build.
+# Columns the engine reads from each exchange source; their SQL types come from the exchange contract
+# (exchange/contract.py). A source that was not delivered is replaced by an empty table of these columns
+# so the shared stages still build.
+_READS: dict[str, tuple[str, ...]] = {
+    "persons": ("id_number", "birth_date", "hukou_type", "hukou_region", "household_no", "relation"),
+    "deaths": ("id_number", "death_date"),
+    "wages": ("id_number", "month", "amount"),
+    "pensions": ("id_number", "monthly_amount"),
+    "unemployment": ("id_number", "start_date", "end_date", "monthly_amount"),
+    "vehicles": ("id_number", "vehicle_kind", "registered_date"),
+    "real_estate": ("id_number", "property_no", "use"),
+    "businesses": ("id_number", "registered_capital", "status"),
+    "deposits": ("id_number", "balance"),
+    "securities": ("id_number", "market_value"),
+    "insurance": ("id_number", "cash_value"),
+    "disability": ("id_number", "grade", "issued_date"),
+    "medical": ("id_number", "month", "out_of_pocket"),
+    "education": ("id_number", "level", "enrolled"),
+}
 SOURCE_COLUMNS: dict[str, dict[str, str]] = {
-    "persons": {
-        "id_number": "VARCHAR",
-        "birth_date": "DATE",
-        "hukou_type": "VARCHAR",
-        "hukou_region": "VARCHAR",
-        "household_no": "VARCHAR",
-        "relation": "VARCHAR",
-    },
-    "deaths": {"id_number": "VARCHAR", "death_date": "DATE"},
-    "wages": {"id_number": "VARCHAR", "month": "VARCHAR", "amount": "BIGINT"},
-    "pensions": {"id_number": "VARCHAR", "monthly_amount": "BIGINT"},
-    "unemployment": {
-        "id_number": "VARCHAR",
-        "start_date": "DATE",
-        "end_date": "DATE",
-        "monthly_amount": "BIGINT",
-    },
-    "vehicles": {"id_number": "VARCHAR", "vehicle_kind": "VARCHAR", "registered_date": "DATE"},
-    "real_estate": {"id_number": "VARCHAR", "property_no": "VARCHAR", "use": "VARCHAR"},
-    "businesses": {
-        "id_number": "VARCHAR",
-        "registered_capital": "BIGINT",
-        "status": "VARCHAR",
-    },
-    "deposits": {"id_number": "VARCHAR", "balance": "BIGINT"},
-    "securities": {"id_number": "VARCHAR", "market_value": "BIGINT"},
-    "insurance": {"id_number": "VARCHAR", "cash_value": "BIGINT"},
-    "disability": {"id_number": "VARCHAR", "grade": "INTEGER", "issued_date": "DATE"},
-    "medical": {"id_number": "VARCHAR", "month": "VARCHAR", "out_of_pocket": "DECIMAL(18,2)"},
-    "education": {"id_number": "VARCHAR", "level": "VARCHAR", "enrolled": "BOOLEAN"},
+    name: contract.SOURCES[name].sql_columns(cols) for name, cols in _READS.items()
 }
 # The enrolments file (who is paid what): last_month is optional — set for households in 渐退期.
-ENROLMENT_COLUMNS: dict[str, str] = {
-    "id_number": "VARCHAR",
-    "household_no": "VARCHAR",
-    "programme": "VARCHAR",
-    "start_month": "VARCHAR",
-    "last_month": "VARCHAR",
-}
+ENROLMENT_COLUMNS: dict[str, str] = contract.ENROLMENTS.sql_columns(
+    ("id_number", "household_no", "programme", "start_month", "last_month")
+)
 
 
 def pid_of(col: str) -> str:

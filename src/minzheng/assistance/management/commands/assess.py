@@ -1,15 +1,32 @@
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
 
 from minzheng.assistance.assess import assess
-from minzheng.core.bootstrap import ensure_reference_data
+from minzheng.policy.models import PolicyParameter
+from minzheng.policy.services import policy_load_fixture
+from minzheng.regions.models import Region
+from minzheng.regions.services import regions_load
+
+
+def ensure_reference_data() -> None:
+    """The region tree and policy tables, created on first use so that `minzheng assess` works on a fresh
+    checkout without a separate set-up step."""
+    if PolicyParameter._meta.db_table not in connection.introspection.table_names():
+        call_command("migrate", verbosity=0, interactive=False, stdout=io.StringIO())
+    if not Region.objects.exists():
+        regions_load()
+    if not PolicyParameter.objects.exists():
+        policy_load_fixture()
 
 
 class Command(BaseCommand):

@@ -14,8 +14,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from minzheng.accounts.system import system_actor
+from minzheng.exchange.contract import SOURCES
 from minzheng.exchange.services import POLICY_TEXT, SnapshotBusyError, snapshot_import
-from minzheng.exchange.synth import SOURCES
 
 MAX_REJECT_LINES = 50
 
@@ -56,7 +56,7 @@ class Command(BaseCommand):
         for s in result.sources:
             w(f"{s.source:<14}{s.department:<10}{s.file:<22}{s.rows:>14,}{s.rejected:>12,}")
         if result.missing:
-            w("本月未交付的数据源：" + "、".join(f"{m}（{SOURCES[m][0]}）" for m in result.missing))
+            w("本月未交付的数据源：" + "、".join(f"{m}（{SOURCES[m].department}）" for m in result.missing))
         else:
             w("全部17项数据源均已交付")
         if result.rejected_rows:

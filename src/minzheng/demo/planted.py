@@ -2,7 +2,7 @@
 what it should (and stays silent where it should).
 
 `plant_cases` appends new households — each built for one rule — to a snapshot written by
-`exchange.synth.generate_city`, and returns the ID numbers each rule must report (key = rule code) and
+`demo.synth.generate_city`, and returns the ID numbers each rule must report (key = rule code) and
 must not report (key = "not:" + rule code). The background city is left as it is. Test tooling: small
 data only (a few dozen rows, plain Python).
 """
@@ -22,9 +22,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from minzheng.core.idnumber import make_id_number
-from minzheng.exchange.synth import SOURCES
-
-from .runner import Policy, policy_from_fixture
+from minzheng.exchange.contract import SOURCES
+from minzheng.monitoring.engine.runner import Policy, policy_from_fixture
 
 
 class _Planter:
@@ -324,7 +323,7 @@ class _Planter:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else None
         for name, rows in self.rows.items():
             path = self.snapshot / f"{name}.parquet"
-            schema = SOURCES[name][1]
+            schema = SOURCES[name].schema
             table = pa.concat_tables([pq.read_table(path).cast(schema), pa.Table.from_pylist(rows, schema)])
             pq.write_table(table, path)
             if manifest is not None:

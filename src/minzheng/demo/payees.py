@@ -12,10 +12,9 @@ from django.db.models import Min
 
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
+from minzheng.benefits.models import Enrolment, PayeeAccount
+from minzheng.benefits.services import account_number_fields
 from minzheng.people.models import Person
-
-from .models import Enrolment, PayeeAccount
-from .services import account_number_fields
 
 DEMO_BANKS = (
     "中国农业银行济宁分行",

@@ -6,11 +6,10 @@ import secrets
 
 from django.db import transaction
 
+from minzheng.accounts.models import Role, User
+from minzheng.accounts.services import user_create
+from minzheng.accounts.system import system_actor
 from minzheng.regions.models import Region, RegionLevel
-
-from .models import Role, User
-from .services import user_create
-from .system import system_actor
 
 
 def _first(level: str, prefix: str) -> Region:

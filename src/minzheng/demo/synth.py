@@ -1,8 +1,9 @@
 """Synthetic 济宁市 (Jining) city written as one monthly data-exchange snapshot.
 
-Output follows shared/docs/exchange.md: ``out_dir/<month>/<source>.parquet|csv`` for the 17 sources plus
-``manifest.json``, and ``out_dir/enrolments.parquet`` (who is already enrolled in dibao / tekun /
-high-age / child benefits), so screening rules have realistic people to find.
+Output follows the exchange contract (exchange/contract.py, shared/docs/exchange.md):
+``out_dir/<month>/<source>.parquet|csv`` for the 17 sources plus ``manifest.json``, and
+``out_dir/enrolments.parquet`` (who is already enrolled in dibao / tekun / high-age / child benefits),
+so screening rules have realistic people to find.
 
 Everything is vectorised with numpy/pyarrow and generated in chunks of whole households (~1 M persons),
 each chunk written straight to one writer per source, so 8.3 M persons fit in well under 3 GB. A seed
@@ -34,6 +35,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from minzheng.exchange.contract import ENROLMENTS, SOURCES
+
 Arr = npt.NDArray[Any]
 
 FULL_CITY = 8_300_000  # registered population (seed 004: 163万 aged 60+ = 19.5 % of hukou population)
@@ -44,153 +47,8 @@ URBAN_STD, RURAL_STD = 719, 537  # dibao standard from 2021 (policy.md, seed 002
 # Enrolled caseload for the whole city (seed 002: 16.3万 dibao persons, 3.6万 tekun); scaled by N / 8.3 M.
 DIBAO_PERSONS, TEKUN_PERSONS = 163_000, 36_000
 
-SOURCES: dict[str, tuple[str, pa.Schema]] = {
-    "persons": (
-        "公安",
-        pa.schema(
-            [
-                ("id_number", pa.string()),
-                ("name", pa.string()),
-                ("sex", pa.string()),
-                ("birth_date", pa.date32()),
-                ("hukou_type", pa.string()),
-                ("hukou_region", pa.string()),
-                ("household_no", pa.string()),
-                ("relation", pa.string()),
-            ]
-        ),
-    ),
-    "deaths": ("公安/卫健", pa.schema([("id_number", pa.string()), ("death_date", pa.date32())])),
-    "marriages": (
-        "民政",
-        pa.schema(
-            [
-                ("id_number", pa.string()),
-                ("spouse_id_number", pa.string()),
-                ("event", pa.string()),
-                ("date", pa.date32()),
-            ]
-        ),
-    ),
-    "wages": (
-        "人社/税务",
-        pa.schema(
-            [
-                ("id_number", pa.string()),
-                ("month", pa.string()),
-                ("employer_code", pa.string()),
-                ("amount", pa.int64()),
-            ]
-        ),
-    ),
-    "pensions": (
-        "人社",
-        pa.schema([("id_number", pa.string()), ("scheme", pa.string()), ("monthly_amount", pa.int64())]),
-    ),
-    "unemployment": (
-        "人社",
-        pa.schema(
-            [
-                ("id_number", pa.string()),
-                ("start_date", pa.date32()),
-                ("end_date", pa.date32()),
-                ("monthly_amount", pa.int64()),
-            ]
-        ),
-    ),
-    "housing_fund": (
-        "住房公积金",
-        pa.schema(
-            [("id_number", pa.string()), ("monthly_contribution", pa.int64()), ("balance", pa.int64())]
-        ),
-    ),
-    "vehicles": (
-        "公安交管",
-        pa.schema(
-            [
-                ("id_number", pa.string()),
-                ("vehicle_kind", pa.string()),
-                ("value", pa.int64()),
-                ("registered_date", pa.date32()),
-            ]
-        ),
-    ),
-    "real_estate": (
-        "自然资源/住建",
-        pa.schema(
-            [
-                ("id_number", pa.string()),
-                ("property_no", pa.string()),
-                ("use", pa.string()),
-                ("area_m2", pa.float64()),
-                ("registered_date", pa.date32()),
-            ]
-        ),
-    ),
-    "businesses": (
-        "市场监管",
-        pa.schema(
-            [
-                ("id_number", pa.string()),
-                ("credit_code", pa.string()),
-                ("role", pa.string()),
-                ("registered_capital", pa.int64()),
-                ("status", pa.string()),
-            ]
-        ),
-    ),
-    "tax": (
-        "税务",
-        pa.schema([("id_number", pa.string()), ("year", pa.int32()), ("declared_income", pa.int64())]),
-    ),
-    "deposits": (
-        "银行",
-        pa.schema(
-            [
-                ("id_number", pa.string()),
-                ("bank_code", pa.string()),
-                ("balance", pa.int64()),
-                ("as_of", pa.date32()),
-            ]
-        ),
-    ),
-    "securities": (
-        "证券",
-        pa.schema([("id_number", pa.string()), ("market_value", pa.int64()), ("as_of", pa.date32())]),
-    ),
-    "insurance": (
-        "保险",
-        pa.schema([("id_number", pa.string()), ("policy_kind", pa.string()), ("cash_value", pa.int64())]),
-    ),
-    "disability": (
-        "残联",
-        pa.schema(
-            [
-                ("id_number", pa.string()),
-                ("grade", pa.int8()),
-                ("kind", pa.string()),
-                ("issued_date", pa.date32()),
-            ]
-        ),
-    ),
-    "medical": (
-        "医保",
-        pa.schema([("id_number", pa.string()), ("month", pa.string()), ("out_of_pocket", pa.float64())]),
-    ),
-    "education": (
-        "教育",
-        pa.schema([("id_number", pa.string()), ("level", pa.string()), ("enrolled", pa.bool_())]),
-    ),
-}
-ENROLMENT_SCHEMA = pa.schema(
-    [
-        ("id_number", pa.string()),
-        ("household_no", pa.string()),
-        ("programme", pa.string()),
-        ("start_month", pa.string()),
-        ("monthly_amount", pa.int64()),
-    ]
-)
+# The files written are the exchange contract's; the enrolments file carries no 渐退期 month (last_month).
+ENROLMENT_SCHEMA = pa.schema([(c.name, c.type) for c in ENROLMENTS.columns if c.name != "last_month"])
 PROGRAMMES = ["dibao", "tekun", "high_age", "child"]
 
 RELATIONS = ["head", "spouse", "child", "parent", "grandchild", "other"]
@@ -599,7 +457,7 @@ def _chunk(city: _City, rng: np.random.Generator, n: int) -> _Chunk:
             "household_no": hno,
             "relation": _labels(RELATIONS, rel),
         },
-        schema=SOURCES["persons"][1],
+        schema=SOURCES["persons"].schema,
     )
 
     def rows(idx: Arr) -> pa.Array:
@@ -1030,7 +888,7 @@ def _chunk(city: _City, rng: np.random.Generator, n: int) -> _Chunk:
         "medical": medical,
         "education": education,
     }
-    tables = {k: t.cast(SOURCES[k][1]) for k, t in tables.items()}
+    tables = {k: t.cast(SOURCES[k].schema) for k, t in tables.items()}
     return _Chunk(
         tables=tables,
         enrolments=enrol,
@@ -1108,7 +966,7 @@ def generate_city(*, persons: int, seed: int, out_dir: Path, month: str, fmt: st
     seeds = np.random.SeedSequence(seed).spawn(math.ceil(persons / CHUNK_PERSONS) + 1)
     city = _make_city(month, np.random.default_rng(seeds[0]))
     ext = "parquet" if fmt == "parquet" else "csv"
-    sinks = {name: _Sink(tmp / f"{name}.{ext}", schema, fmt) for name, (_, schema) in SOURCES.items()}
+    sinks = {name: _Sink(tmp / f"{name}.{ext}", spec.schema, fmt) for name, spec in SOURCES.items()}
     enrol_tmp = out_dir / ".enrolments.parquet.tmp"
     enrol_sink = _Sink(enrol_tmp, ENROLMENT_SCHEMA, "parquet")
     enrol_counts = dict.fromkeys(PROGRAMMES, 0)
@@ -1141,7 +999,7 @@ def generate_city(*, persons: int, seed: int, out_dir: Path, month: str, fmt: st
         "month": month,
         "sources": {
             name: {
-                "department": SOURCES[name][0],
+                "department": SOURCES[name].department,
                 "rows": sink.rows,
                 "sha256": _sha256(sink.path),
                 "file": sink.path.name,

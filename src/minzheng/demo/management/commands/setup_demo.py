@@ -7,12 +7,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from minzheng.accounts.demo import demo_users_create
 from minzheng.accounts.system import system_actor
-from minzheng.benefits.demo import demo_payee_accounts_create
 from minzheng.benefits.importers import enrolments_import
+from minzheng.demo.payees import demo_payee_accounts_create
+from minzheng.demo.synth import generate_city
+from minzheng.demo.users import demo_users_create
 from minzheng.exchange.services import snapshot_import
-from minzheng.exchange.synth import generate_city
 from minzheng.monitoring.services import screening_run
 from minzheng.people.importers import people_import_snapshot
 from minzheng.people.models import Person

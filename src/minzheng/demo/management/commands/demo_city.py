@@ -5,7 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from minzheng.exchange.synth import SOURCES, generate_city
+from minzheng.demo.synth import generate_city
+from minzheng.exchange.contract import SOURCES
 
 MAX_PERSONS = 20_000_000
 
@@ -66,7 +67,7 @@ class Command(BaseCommand):
         )
         w("各数据源行数：")
         for name, rows in summary["rows"].items():
-            w(f"  {name:<13} {SOURCES[name][0]:<8} {rows:>12,}")
+            w(f"  {name:<13} {SOURCES[name].department:<8} {rows:>12,}")
         e = summary["enrolments"]
         w(f"在保名单：{summary['enrolments_file']}")
         w(

@@ -1,4 +1,5 @@
-"""Writes of the core app: document numbers (文号) for the letters the platform issues."""
+"""Document numbers (文号) for the letters the platform issues (letters.py): one sequence per office and
+year, kept in core's tables; numbering is audited, so it lives here rather than in core, below audit."""
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ from django.db import IntegrityError, transaction
 
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
-
-from .models import DocumentNumberSequence, IssuedDocumentNumber
+from minzheng.core.models import DocumentNumberSequence, IssuedDocumentNumber
 
 
 @transaction.atomic
