@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from minzheng.accounts.system import system_actor
 from minzheng.demo.synth import generate_city
 from minzheng.exchange import hooks
 from minzheng.exchange.selectors import snapshot_path
@@ -63,13 +64,14 @@ def test_an_accepted_snapshot_triggers_monitorings_preparation_of_the_months_fac
         prepare(event)
 
     monkeypatch.setattr(hooks, "_snapshot_followers", [spy])
-    result = snapshot_import(actor="tester", source_dir=city)
+    result = snapshot_import(actor=system_actor(purpose="测试数据"), source_dir=city)
     assert result.accepted, result.errors
     where = snapshot_path(snapshot=result.snapshot)
     assert [(e.month, e.path) for e in seen] == [(MONTH, where)]
     assert runner.facts_ready(where, MONTH) == where / f"facts-{MONTH}"
 
-    again = snapshot_import(actor="tester", source_dir=city)  # already imported: nothing follows
+    # already imported: nothing follows
+    again = snapshot_import(actor=system_actor(purpose="测试数据"), source_dir=city)
     assert again.status == "already" and len(seen) == 1
 
 
@@ -77,7 +79,7 @@ def test_without_a_follower_the_import_stands_and_no_facts_are_prepared(
     db: Any, snapshots: Path, city: Path, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setattr(hooks, "_snapshot_followers", [])
-    result = snapshot_import(actor="tester", source_dir=city)
+    result = snapshot_import(actor=system_actor(purpose="测试数据"), source_dir=city)
     assert result.accepted, result.errors
     assert runner.facts_ready(snapshot_path(snapshot=result.snapshot), MONTH) is None
 
@@ -89,6 +91,6 @@ def test_a_follower_that_fails_leaves_the_snapshot_accepted_with_a_warning(
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(hooks, "_snapshot_followers", [broken])
-    result = snapshot_import(actor="tester", source_dir=city)
+    result = snapshot_import(actor=system_actor(purpose="测试数据"), source_dir=city)
     assert result.accepted and result.snapshot is not None
     assert any("导入后续处理未完成（RuntimeError）" in w for w in result.warnings)
