@@ -21,14 +21,13 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from minzheng.assistance import rules
+from minzheng.assistance import desk, rules
 from minzheng.core.idnumber import parse_id_number
 
 # the generator moves to minzheng.demo later: imported in this one place
 from minzheng.demo.synth import generate_city
 from minzheng.monitoring.engine import Policy, policy_from_fixture, screen
 from minzheng.monitoring.engine import rules as R
-from minzheng.programmes import desk
 
 MONTH = "2025-07"
 PERSONS = 29_000  # about 10,300 households

@@ -12,17 +12,14 @@ import datetime as dt
 import threading
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-from minzheng.assistance import eligibility as E
+from minzheng.programmes.household import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, Case, figure_column
 
-from .household import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, figure_column
-
-if TYPE_CHECKING:
-    from minzheng.assistance.rules import Case
+from . import eligibility as E
 
 Figures = dict[str, Decimal]
 _Q = Decimal("0.0001")

@@ -2,7 +2,7 @@
 
 Each rule is one query over the canonical household facts (`programmes/household.py`) and a figures
 table (one row per county × hukou type, one column per policy figure). The desk runs it on a
-one-household table built from a `Case` (`programmes/desk.py`: 试算, `minzheng assess`, the decision,
+one-household table built from a `Case` (`assistance/desk.py`: 试算, `minzheng assess`, the decision,
 the verification report); the screening engine runs it set-based over the month's snapshot as a stage,
 in DuckDB and, transpiled by sqlglot, in Spark. Money is exact DECIMAL arithmetic in both: the golden
 cases of shared/docs/assess.md are exact to the fen.

@@ -3,7 +3,7 @@
 Functions over a validated `Case` and the `PolicySet` in force, with no database: the trial calculation
 (UI, API, CLI), the decision service, the verification report and the tests all run exactly the same
 code. Dibao and tekun are evaluated by their one SQL definition (assistance/eligibility.py, the same
-the city screening runs) on the case's one-household table (programmes/desk.py); this module words the
+the city screening runs) on the case's one-household table (assistance/desk.py); this module words the
 result. Figures come from policy tables (shared/docs/policy.md); every result carries the policy
 version."""
 
@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from minzheng.core.idnumber import IdInfo
 from minzheng.policy.selectors import PolicyMissing
-from minzheng.programmes import desk
+from minzheng.programmes.household import Assets, Case, Member, Vehicle
 
-from . import eligibility
+from . import desk, eligibility
+
+__all__ = ["Assets", "Case", "Member", "Vehicle"]  # the household shape lives with the platform
 
 ZERO = Decimal(0)
 
@@ -47,50 +48,6 @@ def age_on(birth: dt.date, on: dt.date) -> int:
 def age_in_month(birth: dt.date, on: dt.date) -> int:
     """Age reached by the end of `on`'s calendar month: a tier starts in the month of the birthday."""
     return age_on(birth, month_end(on))
-
-
-@dataclass(frozen=True)
-class Vehicle:
-    kind: str
-    value: Decimal
-
-
-@dataclass(frozen=True)
-class Member:
-    id: IdInfo
-    relation: str
-    monthly_wage: Decimal = ZERO
-    employed: bool = False
-    monthly_pension: Decimal = ZERO
-    other_income: Decimal = ZERO
-    disability_grade: int | None = None
-    disability_kind: str | None = None
-    severe_illness: bool = False
-    self_care: str = "full"
-    has_supporter: bool | None = True  # None: not declared, inferred from the household (engine facts)
-    name: str = ""
-    medical_oop: Decimal = ZERO  # the month's medical out-of-pocket bill, when known (verification)
-    # Inputs only another programme's rule reads, keyed by the name it registered (TrialField).
-    extra: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
-
-
-@dataclass(frozen=True)
-class Assets:
-    financial: Decimal = ZERO
-    vehicles: tuple[Vehicle, ...] = ()
-    residential_properties: int = 0
-    business_capital: Decimal = ZERO
-
-
-@dataclass(frozen=True)
-class Case:
-    programme: str
-    date: dt.date
-    region: str
-    hukou_type: str
-    members: tuple[Member, ...]
-    assets: Assets = field(default_factory=Assets)
-    amount_requested: Decimal | None = None
 
 
 @dataclass
@@ -165,7 +122,7 @@ def cmp(a: Decimal | int, b: Decimal | int, le: bool = True) -> str:
 
 # ---------------------------------------------------------------- dibao and tekun: the one SQL definition
 # The tests and amounts below come from assistance/eligibility.py run on this case's household facts
-# (programmes/desk.py); this module only words the reasons for people.
+# (assistance/desk.py); this module only words the reasons for people.
 def household_income(case: Case, p: Policy) -> tuple[Decimal, Decimal]:
     total = desk.counted_income(case, p("dibao.employment_deduction_rate"))
     return total, total / Decimal(len(case.members))

@@ -103,6 +103,9 @@ def transfer_requests_to_verify(*, actor: Any) -> QuerySet[TransferRequest]:
     ).order_by("requested_at", "id")
 
 
+# Refused registration of someone whose hukou lies elsewhere (search and the household form say it alike).
+NOT_IN_THIS_REGION = "无法在本辖区登记该身份证号，如该人员户籍在外地，请提交迁入（转移）申请"
+
 UNIDENTIFIED_STATUSES = {"open": "待识别", "pending": "合并待复核", "merged": "已合并"}
 
 
@@ -173,8 +176,6 @@ def merge_target_preview(*, actor: Any, id_number: str) -> Person | None:
     the actor's region, None if not registered anywhere (the merge will register them); the same answer
     as the registry's for a number held by another region, so nothing is learnt about other regions."""
     from minzheng.core.idnumber import parse_id_number
-
-    from .services import NOT_IN_THIS_REGION
 
     info = parse_id_number(id_number)
     found = (

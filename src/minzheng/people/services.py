@@ -33,6 +33,7 @@ from .models import (
     UnidentifiedKind,
     UnidentifiedRecord,
 )
+from .selectors import NOT_IN_THIS_REGION, person_search
 
 
 def _village(code: str, *, label: str) -> Region:
@@ -52,7 +53,6 @@ def _check_actor_region(actor: Any, region: Region) -> None:
 
 # One answer whether or not the number is held by another region, so a desk cannot probe the registry of
 # regions it does not serve; the clerk is routed to a transfer request instead.
-NOT_IN_THIS_REGION = "无法在本辖区登记该身份证号，如该人员户籍在外地，请提交迁入（转移）申请"
 HOUSEHOLD_NUMBER_TAKEN = "无法在本辖区使用该户编号，请核对户编号；如该户户籍在外地，请提交迁入（转移）申请"
 
 
@@ -407,7 +407,6 @@ EXPORT_LIMIT = 50_000
 def person_export_xlsx(*, actor: Any, q: str = "", region_code: str = "", ip: str = "") -> bytes:
     """The actor's person search as an Excel file: masked IDs and phones, region names, every text cell
     neutralised against formula injection (core.spreadsheet); one EXPORT audit row per file."""
-    from .selectors import person_search
 
     found = person_search(actor=actor, q=q, region_code=region_code)[:EXPORT_LIMIT]
     rows = [

@@ -1,7 +1,7 @@
 """The canonical household facts: the one shape both paths give the programme rules.
 
 A programme's eligibility and amount are written once, as SQL over three relations (see
-`assistance/eligibility.py`); the desk fills them for one household from a `Case` (`programmes/desk.py`),
+`assistance/eligibility.py`); the desk fills them for one household from a `Case` (e.g. `assistance/desk.py`),
 the screening engine set-based for the whole city from the month's snapshot (`monitoring/engine`).
 
 households  one row per household:
@@ -38,6 +38,14 @@ figures     one row per fig_key with one column per policy figure (`figure_colum
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from minzheng.core.idnumber import IdInfo
+
+ZERO = Decimal(0)
 
 MONEY = "DECIMAL(18,4)"  # exact yuan amounts to 1/10,000 yuan (wage × (1 − rate) stays exact)
 FIGURE = "DECIMAL(18,4)"
@@ -86,3 +94,49 @@ def figure_column(key: str) -> str:
 
 def create_sql(name: str, columns: dict[str, str]) -> str:
     return f"CREATE TABLE {name} ({', '.join(f'{c} {t}' for c, t in columns.items())})"
+
+
+# The household as the desk takes it in (试算, an application, a verification report): validated input, no
+# database. Every line's trial calculation reads this shape.
+@dataclass(frozen=True)
+class Vehicle:
+    kind: str
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class Member:
+    id: IdInfo
+    relation: str
+    monthly_wage: Decimal = ZERO
+    employed: bool = False
+    monthly_pension: Decimal = ZERO
+    other_income: Decimal = ZERO
+    disability_grade: int | None = None
+    disability_kind: str | None = None
+    severe_illness: bool = False
+    self_care: str = "full"
+    has_supporter: bool | None = True  # None: not declared, inferred from the household (engine facts)
+    name: str = ""
+    medical_oop: Decimal = ZERO  # the month's medical out-of-pocket bill, when known (verification)
+    # Inputs only another programme's rule reads, keyed by the name it registered (TrialField).
+    extra: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Assets:
+    financial: Decimal = ZERO
+    vehicles: tuple[Vehicle, ...] = ()
+    residential_properties: int = 0
+    business_capital: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class Case:
+    programme: str
+    date: dt.date
+    region: str
+    hukou_type: str
+    members: tuple[Member, ...]
+    assets: Assets = field(default_factory=Assets)
+    amount_requested: Decimal | None = None

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from minzheng.accounts.permissions import require
-from minzheng.assistance import rules
+from minzheng.assistance import desk, rules
 from minzheng.assistance.assess import assess_case, parse_case
 from minzheng.assistance.models import Application, State
 from minzheng.audit.models import AuditEvent
@@ -29,7 +29,6 @@ from minzheng.exchange.selectors import snapshot_current, snapshot_path
 from minzheng.exchange.store import open_source
 from minzheng.people.models import Membership
 from minzheng.policy.selectors import policy_resolve
-from minzheng.programmes import desk
 
 from .difficulty import HouseholdFacts, difficulty_index
 from .models import Conclusion, VerificationReport
