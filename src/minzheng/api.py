@@ -90,9 +90,9 @@ def mount_programmes(target: NinjaAPI, routes: list[tuple[str, str]]) -> None:
 
 
 def _register() -> None:
+    from minzheng.accounts.api import regions_router
     from minzheng.accounts.api import router as accounts_router
     from minzheng.people.api import router as people_router
-    from minzheng.regions.api import router as regions_router
 
     # The ground floor's routers; every programme line's comes from the registry.
     api.add_router("/auth", accounts_router)

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from minzheng.core.api_schemas import ErrorOut, with_errors
+from minzheng.regions.models import Region
 
 from .lockout import lockout_message
 from .permissions import require
+from .regions import region_children_for_actor
 from .selectors import users_for_admin
 from .services import api_token_issue
 
@@ -91,3 +94,19 @@ def users(request: HttpRequest, q: str = "", role: str = "", status: str = "") -
         }
         for u in found
     ]
+
+
+# /api/v1/regions: the cascade picker, answered inside the caller's scope (hence here, beside the scope).
+regions_router = Router(tags=["行政区划"])
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    level: str
+    is_urban: bool
+
+
+@regions_router.get("/children", response=with_errors(list[RegionOut]), summary="下级区划（级联选择）")
+def region_children(request: HttpRequest, code: str = "") -> QuerySet[Region]:
+    return region_children_for_actor(actor=request.user, code=code or None)

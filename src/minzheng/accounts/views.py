@@ -176,7 +176,7 @@ def _admin(request: HttpRequest) -> Any:
 def _chosen_region(request: HttpRequest, actor: Any) -> str:
     """The region picked in the form: a grid code if typed, else the deepest level of the cascade, else
     the admin's own region (for roles bound to the city)."""
-    from minzheng.web.selectors import cascade_value
+    from .regions import cascade_value
 
     grid = request.POST.get("grid_code", "").strip()
     return grid or cascade_value(request.POST) or (actor.region.code if actor.region else "")
@@ -196,7 +196,7 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 @require_GET
 def user_list(request: HttpRequest) -> HttpResponse:
     """Accounts in the admin's subtree, filtered by name, role, region and status."""
-    from minzheng.web.selectors import cascade_value, region_cascade
+    from .regions import cascade_value, region_cascade
 
     actor = _admin(request)
     filters = {
@@ -223,7 +223,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def user_new(request: HttpRequest) -> HttpResponse:
     """新建账号: the one-time password is shown on the answer page once and is never stored in clear."""
-    from minzheng.web.selectors import cascade_value, region_cascade
+    from .regions import cascade_value, region_cascade
 
     actor = _admin(request)
     form = request.POST if request.method == "POST" else request.GET
@@ -254,7 +254,7 @@ def user_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
-    from minzheng.web.selectors import region_cascade
+    from .regions import region_cascade
 
     actor = _admin(request)
     account = user_get_for_admin(actor=actor, user_id=user_id)

@@ -182,7 +182,7 @@ def _member_values(post: Any, pid: int) -> dict[str, Any]:
 def application_new(request: HttpRequest, household_id: int) -> HttpResponse:
     """Intake form. Only the chosen programme's section is shown and posted; a refusal re-renders what
     was typed; a tampered member id answers in Chinese (never a 500)."""
-    from minzheng.web.selectors import region_cascade
+    from minzheng.accounts.regions import region_cascade
 
     household = people.household_get_for_actor(actor=request.user, household_id=household_id)
     members = list(people.household_members(household=household))
@@ -508,7 +508,7 @@ def trial(request: HttpRequest) -> HttpResponse:
     """救助试算 at the desk: a form (programme, hukou, region, members with their income, assets) run
     through the same assess() as the API and CLI; the result and every reason in Chinese. A JSON case in
     `case` (the API's shape) is still accepted."""
-    from minzheng.web.selectors import cascade_value, region_cascade
+    from minzheng.accounts.regions import cascade_value, region_cascade
 
     result, error = None, ""
     post = request.POST if request.method == "POST" else None

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from minzheng.accounts.regions import region_children_for_actor
 from minzheng.core.views import service_errors
-from minzheng.regions.selectors import region_children_for_actor
 
 from . import services
 from .models import PolicyParameter

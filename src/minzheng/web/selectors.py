@@ -384,58 +384,6 @@ def home_todos(*, actor: Any, on: dt.date) -> list[Todo]:
     return [todo(actor, on) for permission, todo in HOME_TODOS if can(actor, permission)]
 
 
-CASCADE_LEVELS = (
-    ("county", 6, "place_county", _("县(市、区)")),
-    ("township", 9, "place_township", _("乡镇(街道)")),
-    ("village", 12, "region_code", _("村(社区)")),
-)
-
-
-def region_cascade(*, actor: Any, selected: str = "", dom_prefix: str = "place") -> list[dict[str, Any]]:
-    """The county → township → village picker inside the actor's scope (a township clerk's county and
-    township are fixed, its villages to choose), pre-selected on `selected`; three queries."""
-    prefix = actor_prefix(actor)
-    if prefix is None:
-        return []
-    selected = selected if selected.isdigit() else ""
-    levels: list[dict[str, Any]] = []
-    parent = ""
-    for i, (level, length, name, label) in enumerate(CASCADE_LEVELS):
-        qs = Region.objects.filter(level=level)
-        qs = qs.filter(code__startswith=prefix) if len(prefix) <= length else qs.filter(code=prefix[:length])
-        if i and not parent:
-            options: list[Region] = []
-        else:
-            options = list(qs.filter(parent__code=parent).order_by("code") if parent else qs.order_by("code"))
-        codes = {r.code for r in options}
-        chosen = selected[:length] if selected[:length] in codes else ""
-        if not chosen and len(options) == 1:
-            chosen = options[0].code  # above the actor's own level there is nothing to choose
-        nxt = CASCADE_LEVELS[i + 1][0] if i + 1 < len(CASCADE_LEVELS) else ""
-        levels.append(
-            {
-                "level": level,
-                "name": name,
-                "label": str(label),
-                "options": options,
-                "selected": chosen,
-                "id": f"{dom_prefix}-{level}",
-                "next_id": f"{dom_prefix}-{nxt}" if nxt else "",
-            }
-        )
-        parent = chosen
-    return levels
-
-
-def cascade_value(post: Any) -> str:
-    """The deepest level chosen in a region cascade (a village, else its township, else its county)."""
-    for _level, _length, name, _label in reversed(CASCADE_LEVELS):
-        value = (post.get(name) or "").strip()
-        if value:
-            return str(value)
-    return ""
-
-
 # ----------------------------------------------------------------------------- the audit log page
 # Read here, above accounts, so that audit (which accounts writes to) does not import permissions.
 def audit_log_list(

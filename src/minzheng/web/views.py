@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minzheng.accounts.permissions import Denied, require
+from minzheng.accounts.regions import region_children_for_actor
 from minzheng.accounts.scoping import scope
 from minzheng.accounts.signals import client_ip
 from minzheng.audit.models import AuditEvent
@@ -34,7 +35,6 @@ from minzheng.people.services import (
 )
 from minzheng.people.views import person_page_context
 from minzheng.regions.models import Region
-from minzheng.regions.selectors import region_children_for_actor
 
 from .selectors import audit_log_list, home_todos
 
