@@ -21,8 +21,7 @@ def child_roster(*, actor: Any, month: dt.date) -> QuerySet[Enrolment]:
     )
 
 
-def child_panel(*, actor: Any, person: Person) -> dict[str, Any]:
-    """The person's child-allowance enrolments (current first)."""
-    return {
-        "enrolments": [e for e in enrolments_for_person(actor=actor, person=person) if e.programme == CODE]
-    }
+def child_panel(*, actor: Any, person: Person) -> dict[str, Any] | None:
+    """The person's child-allowance enrolments (current first); None (no panel) when there are none."""
+    enrolments = [e for e in enrolments_for_person(actor=actor, person=person) if e.programme == CODE]
+    return {"enrolments": enrolments} if enrolments else None

@@ -11,7 +11,8 @@ from typing import Any
 class PersonPanel:
     title: str
     template: str
-    context: Callable[..., dict[str, Any]]  # (actor=..., person=...) -> template context
+    # (actor=..., person=...) -> template context, or None when the panel does not concern the person
+    context: Callable[..., dict[str, Any] | None]
     order: int = 100
 
 
@@ -26,3 +27,14 @@ def register_person_panel(panel: PersonPanel) -> None:
 
 def person_panels() -> list[PersonPanel]:
     return list(_PANELS)
+
+
+def person_panel_contexts(*, actor: Any, person: Any) -> list[tuple[PersonPanel, dict[str, Any]]]:
+    """The panels of the person page with their contexts, leaving out those that do not concern the
+    person (a child's page has no high-age panel)."""
+    shown = []
+    for panel in person_panels():
+        ctx = panel.context(actor=actor, person=person)
+        if ctx is not None:
+            shown.append((panel, ctx))
+    return shown

@@ -24,9 +24,9 @@ def high_age_roster(*, actor: Any, month: dt.date) -> QuerySet[Enrolment]:
     )
 
 
-def high_age_panel(*, actor: Any, person: Person, on: dt.date | None = None) -> dict[str, Any]:
+def high_age_panel(*, actor: Any, person: Person, on: dt.date | None = None) -> dict[str, Any] | None:
     """The person's allowance: age this month, the tier that age earns under the policy in force, and
-    the enrolments (current first)."""
+    the enrolments (current first); None (no panel) for someone neither enrolled nor of age."""
     on = on or timezone.localdate()
     enrolments = [e for e in enrolments_for_person(actor=actor, person=person) if e.programme == CODE]
     age = age_in_month(person.birth_date, on)
@@ -35,4 +35,6 @@ def high_age_panel(*, actor: Any, person: Person, on: dt.date | None = None) -> 
         tier, amount = high_age_tier(age, Policy(ps, ps.version))
     except PolicyMissing:
         tier, amount = "", None
+    if not enrolments and not tier:
+        return None
     return {"age": age, "tier": tier, "amount": amount, "enrolments": enrolments}

@@ -21,7 +21,7 @@ from minzheng.accounts.signals import client_ip
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.selectors import audit_changes, audit_region_names
 from minzheng.audit.services import audit_record
-from minzheng.core.panels import person_panels
+from minzheng.core.panels import person_panel_contexts
 from minzheng.core.spreadsheet import xlsx_bytes
 from minzheng.core.views import service_errors
 from minzheng.people import selectors as people
@@ -91,7 +91,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     user = _user(request)
     person = people.person_get_for_actor(actor=user, person_id=person_id)
     membership = people.person_current_membership(person=person)
-    panels = [(panel, panel.context(actor=user, person=person)) for panel in person_panels()]
+    panels = person_panel_contexts(actor=user, person=person)
     return render(
         request,
         "people/person.html",
