@@ -14,6 +14,7 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
+from minzheng.accounts.system import system_actor
 from minzheng.assistance import services as svc
 from minzheng.assistance.letters import decision_letter, decision_letter_document, review_letter_document
 from minzheng.assistance.models import Decision, PublicNotice
@@ -33,6 +34,9 @@ def staff(make_user):
         "approver": make_user("township_approver", TOWN_A),
         "county": make_user("county_officer", "370811"),
     }
+
+
+PRINTER = system_actor(purpose="打印决定书（测试）")
 
 
 def _declared(hh, wage=0):
@@ -86,7 +90,7 @@ def _dibao(make_household, staff, wage=1200):
 
 def test_a_temporary_grant_letter_claims_no_verification_and_says_it_is_paid_once(make_household, staff):
     decision = _temporary(make_household, staff)
-    text = decision_letter_document(decision).plain_text
+    text = decision_letter_document(decision, actor=PRINTER).plain_text
     for step in ("核对", "入户调查", "民主评议", "公示"):
         assert step not in text
     assert "经审核" in text
@@ -99,7 +103,7 @@ def test_a_temporary_grant_letter_claims_no_verification_and_says_it_is_paid_onc
 
 def test_a_dibao_letter_names_exactly_the_steps_the_case_went_through(make_household, staff):
     decision = _dibao(make_household, staff)
-    text = decision_letter_document(decision).plain_text
+    text = decision_letter_document(decision, actor=PRINTER).plain_text
     # Home visit, village review and notice were recorded; no 核对 report was run for this case.
     assert "经入户调查、民主评议和公示" in text
     assert "家庭经济状况核对" not in text
@@ -110,11 +114,13 @@ def test_a_dibao_letter_names_exactly_the_steps_the_case_went_through(make_house
 def test_the_letter_carries_a_document_number_that_a_reprint_keeps(make_household, staff):
     first = _temporary(make_household, staff)
     year = timezone.localtime(first.decided_at).year
-    text = decision_letter_document(first).plain_text
+    text = decision_letter_document(first, actor=PRINTER).plain_text
     assert f"王邹办救〔{year}〕1号" in text
-    assert f"王邹办救〔{year}〕1号" in decision_letter_document(first).plain_text  # reprint: same number
+    assert (
+        f"王邹办救〔{year}〕1号" in decision_letter_document(first, actor=PRINTER).plain_text
+    )  # reprint: same number
     second = _temporary(make_household, staff)
-    assert f"王邹办救〔{year}〕2号" in decision_letter_document(second).plain_text
+    assert f"王邹办救〔{year}〕2号" in decision_letter_document(second, actor=PRINTER).plain_text
     assert IssuedDocumentNumber.objects.count() == 2
     assert DocumentNumberSequence.objects.get(office_code=TOWN_A, year=year).last_serial == 2
 
@@ -124,9 +130,9 @@ def test_a_county_decision_is_issued_by_the_county_bureau_with_its_own_sequence(
     county = _temporary(make_household, staff, amount=5000, approver="county")
     assert county.level == "county"
     year = timezone.localtime(county.decided_at).year
-    text = decision_letter_document(county).plain_text
+    text = decision_letter_document(county, actor=PRINTER).plain_text
     assert "任城区民政局" in text and f"任民救〔{year}〕1号" in text
-    assert f"王邹办救〔{year}〕1号" in decision_letter_document(town).plain_text
+    assert f"王邹办救〔{year}〕1号" in decision_letter_document(town, actor=PRINTER).plain_text
 
 
 def test_document_numbers_are_sequential_per_office_and_year(db):
@@ -148,7 +154,7 @@ def test_document_numbers_are_sequential_per_office_and_year(db):
 
 
 def test_the_letter_states_the_appeal_route_and_the_seal_position(make_household, staff):
-    text = decision_letter_document(_dibao(make_household, staff)).plain_text
+    text = decision_letter_document(_dibao(make_household, staff), actor=PRINTER).plain_text
     assert "60日内向任城区人民政府申请行政复议" in text
     assert "6个月内依法向人民法院提起行政诉讼" in text
     assert "《中华人民共和国行政复议法》" in text and "《中华人民共和国行政诉讼法》" in text
@@ -163,17 +169,17 @@ def test_letter_dates_are_beijing_dates(make_household, staff):
         decided_at=dt.datetime(2026, 11, 29, 20, 29, tzinfo=dt.UTC)
     )
     decision.refresh_from_db()
-    text = decision_letter_document(decision).plain_text
+    text = decision_letter_document(decision, actor=PRINTER).plain_text
     assert "审批日期：2026年11月30日" in text and "2026年11月29日" not in text
     assert "〔2026〕" in text
 
 
 def test_a_decision_against_the_verification_result_says_so(make_household, staff):
     decision = _temporary(make_household, staff)
-    assert "不一致" not in decision_letter_document(decision).plain_text
+    assert "不一致" not in decision_letter_document(decision, actor=PRINTER).plain_text
     decision.verification_override = True
     decision.override_reasons = "突发火灾，核对数据滞后"
-    text = decision_letter_document(decision).plain_text
+    text = decision_letter_document(decision, actor=PRINTER).plain_text
     assert "与家庭经济状况核对结论" in text and "不一致" in text and "突发火灾，核对数据滞后" in text
 
 
@@ -186,7 +192,7 @@ def test_a_review_letter_has_an_office_number_and_appeal_route(make_household, s
     review = svc.review_decide(
         actor=staff["approver"], review=review, outcome="continue", reasons="家庭情况无变化"
     )
-    text = review_letter_document(review).plain_text
+    text = review_letter_document(review, actor=PRINTER).plain_text
     assert "王邹街道办事处" in text and "办救〔" in text and "行政复议" in text
 
 
@@ -199,7 +205,7 @@ def test_a_minus_sign_is_printed_not_dropped():
 def test_the_printed_letter_reads_as_chinese_with_its_minus_signs(make_household, staff, tmp_path):
     decision = _dibao(make_household, staff)
     pdf = tmp_path / "letter.pdf"
-    pdf.write_bytes(decision_letter(decision))
+    pdf.write_bytes(decision_letter(decision, actor=PRINTER))
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout  # noqa: S607
     assert "审批决定通知书" in text and "按月发放" in text
     assert re.search(r"\(719 - \d+(\.\d+)?\)", text.replace("\n", " "))
@@ -279,5 +285,5 @@ def test_a_review_decided_by_the_county_is_issued_by_the_county_bureau(make_hous
     review = svc.review_decide(
         actor=staff["county"], review=review, outcome="continue", reasons="家庭情况无变化"
     )
-    text = review_letter_document(review).plain_text
+    text = review_letter_document(review, actor=PRINTER).plain_text
     assert "任城区民政局" in text and "王邹街道办事处" not in text

@@ -141,11 +141,11 @@ def _override_text(decision: Decision) -> str:
     )
 
 
-def decision_letter(decision: Decision, *, actor: Any = None) -> bytes:
+def decision_letter(decision: Decision, *, actor: Any) -> bytes:
     return decision_letter_document(decision, actor=actor).render()
 
 
-def decision_letter_document(decision: Decision, *, actor: Any = None) -> ChineseDocument:
+def decision_letter_document(decision: Decision, *, actor: Any) -> ChineseDocument:
     with translation.override("zh-hans"):
         return _decision_letter(decision, actor)
 
@@ -199,11 +199,11 @@ def _decision_letter(decision: Decision, actor: Any) -> ChineseDocument:
     return doc
 
 
-def review_letter(review: Review, *, actor: Any = None) -> bytes:
+def review_letter(review: Review, *, actor: Any) -> bytes:
     return review_letter_document(review, actor=actor).render()
 
 
-def review_letter_document(review: Review, *, actor: Any = None) -> ChineseDocument:
+def review_letter_document(review: Review, *, actor: Any) -> ChineseDocument:
     with translation.override("zh-hans"):
         return _review_letter(review, actor)
 
