@@ -109,6 +109,31 @@ def _revoke_all(*, user: User, reason: str) -> int:
     )
 
 
+def _account_changed(
+    *,
+    actor: Any,
+    user: User,
+    what: str,
+    revoke: bool = True,
+    event_type: str = AuditEvent.UPDATE,
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+) -> None:
+    """A change to an account: its live tokens die with it (unless `revoke` is off) and one audit row
+    says what changed and how many tokens went, in the caller's transaction."""
+    revoked = _revoke_all(user=user, reason=what.split("：")[0]) if revoke else 0
+    audit_record(
+        actor=actor,
+        event_type=event_type,
+        target_type="user",
+        target_id=user.pk,
+        region_code=user.region.code if user.region else "",
+        old=old,
+        new=new,
+        detail=f"{what}，吊销接口令牌{revoked}个" if revoke else what,
+    )
+
+
 @transaction.atomic
 def api_token_revoke(*, actor: Any, token: ApiToken, ip: str = "") -> ApiToken:
     """The owner revokes their own token; anyone else needs users.manage over the owner's region."""
@@ -138,15 +163,7 @@ def user_set_password(*, actor: Any, user: User, password: str) -> User:
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    revoked = _revoke_all(user=user, reason="修改密码")
-    audit_record(
-        actor=actor,
-        event_type=AuditEvent.UPDATE,
-        target_type="user",
-        target_id=user.pk,
-        region_code=user.region.code if user.region else "",
-        detail=f"修改密码，吊销接口令牌{revoked}个",
-    )
+    _account_changed(actor=actor, user=user, what="修改密码")
     return user
 
 
@@ -280,16 +297,8 @@ def user_change_role(*, actor: Any, user: User, role: str, region_code: str) -> 
     user.role = role
     user.region = region
     user.save(update_fields=["role", "region"])
-    revoked = _revoke_all(user=user, reason="角色变更")
-    audit_record(
-        actor=actor,
-        event_type=AuditEvent.ROLE_CHANGE,
-        target_type="user",
-        target_id=user.pk,
-        region_code=region.code,
-        old=old,
-        new=new,
-        detail=f"角色变更，吊销接口令牌{revoked}个",
+    _account_changed(
+        actor=actor, user=user, what="角色变更", event_type=AuditEvent.ROLE_CHANGE, old=old, new=new
     )
     return user
 
@@ -306,16 +315,13 @@ def user_set_active(*, actor: Any, user: User, active: bool, reason: str = "") -
         raise ValidationError("该账号已是在用状态" if active else "该账号已停用")
     user.is_active = active
     user.save(update_fields=["is_active"])
-    revoked = 0 if active else _revoke_all(user=user, reason="账号停用")
-    audit_record(
+    _account_changed(
         actor=actor,
-        event_type=AuditEvent.UPDATE,
-        target_type="user",
-        target_id=user.pk,
-        region_code=user.region.code if user.region else "",
+        user=user,
+        what="启用账号" if active else f"账号停用：{reason[:200]}",
+        revoke=not active,
         old={"active": not active},
         new={"active": active},
-        detail=("启用账号" if active else f"停用账号：{reason[:200]}，吊销接口令牌{revoked}个"),
     )
     return user
 
@@ -329,16 +335,12 @@ def user_reset_password(*, actor: Any, user: User) -> str:
     password = _one_time_password()
     user.set_password(password)
     user.save(update_fields=["password"])
-    revoked = _revoke_all(user=user, reason="管理员重置密码")
-    audit_record(
+    _account_changed(
         actor=actor,
-        event_type=AuditEvent.UPDATE,
-        target_type="user",
-        target_id=user.pk,
-        region_code=user.region.code if user.region else "",
+        user=user,
+        what="管理员重置密码",
         old={"password": "旧密码"},
         new={"password": "一次性密码（已当面交付）"},
-        detail=f"重置密码，吊销接口令牌{revoked}个",
     )
     return password
 
@@ -353,15 +355,7 @@ def user_reset_totp(*, actor: Any, user: User) -> User:
     if not count:
         raise ValidationError("该账号没有绑定身份验证器")
     devices.delete()
-    revoked = _revoke_all(user=user, reason="重置动态口令")
-    audit_record(
-        actor=actor,
-        event_type=AuditEvent.UPDATE,
-        target_type="user",
-        target_id=user.pk,
-        region_code=user.region.code if user.region else "",
-        old={"totp_devices": count},
-        new={"totp_devices": 0},
-        detail=f"重置动态口令，吊销接口令牌{revoked}个",
+    _account_changed(
+        actor=actor, user=user, what="重置动态口令", old={"totp_devices": count}, new={"totp_devices": 0}
     )
     return user
