@@ -48,6 +48,16 @@ def _clear_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_denials_carried_over() -> None:
+    """A refusal left pending by one test (its transaction rolled back, no request flushed it) would be
+    written by the next test's flush, naming a user that test never had (a foreign-key error on
+    PostgreSQL)."""
+    from minzheng.accounts import permissions
+
+    permissions._pending.rows = []
+
+
+@pytest.fixture(autouse=True)
 def _site_language() -> Iterator[None]:
     """Each test starts in the site's language: a request with the English cookie leaves the thread's
     language switched (LocaleMiddleware activates it and nothing switches it back), and a later test in

@@ -287,7 +287,7 @@ def _one_time_password() -> str:
 @transaction.atomic
 def user_change_role(*, actor: Any, user: User, role: str, region_code: str) -> User:
     """Move an account to another role and/or region; every API token of the user dies with the old role."""
-    user = User.objects.select_for_update().select_related("region").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("region").get(pk=user.pk)
     region = _region_for_role(role, region_code)
     _guard_admin(actor=actor, user=user, roles=(user.role, role), region=region)
     old = {"role": user.role, "region": user.region.code if user.region else ""}
@@ -306,7 +306,7 @@ def user_change_role(*, actor: Any, user: User, role: str, region_code: str) -> 
 @transaction.atomic
 def user_set_active(*, actor: Any, user: User, active: bool, reason: str = "") -> User:
     """Deactivate (the account can no longer log in or use a token) or reactivate an account."""
-    user = User.objects.select_for_update().select_related("region").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("region").get(pk=user.pk)
     _guard_admin(actor=actor, user=user, roles=(user.role,), region=None)
     reason = (reason or "").strip()
     if not active and not reason:
@@ -330,7 +330,7 @@ def user_set_active(*, actor: Any, user: User, active: bool, reason: str = "") -
 def user_reset_password(*, actor: Any, user: User) -> str:
     """Give the account a one-time password (returned once, never stored or logged in clear); the user's
     sessions and API tokens end with the old one."""
-    user = User.objects.select_for_update().select_related("region").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("region").get(pk=user.pk)
     _guard_admin(actor=actor, user=user, roles=(user.role,), region=None)
     password = _one_time_password()
     user.set_password(password)
@@ -348,7 +348,7 @@ def user_reset_password(*, actor: Any, user: User) -> str:
 @transaction.atomic
 def user_reset_totp(*, actor: Any, user: User) -> User:
     """Remove the account's authenticator: at the next login the user enrols a new one (lost phone)."""
-    user = User.objects.select_for_update().select_related("region").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("region").get(pk=user.pk)
     _guard_admin(actor=actor, user=user, roles=(user.role,), region=None)
     devices = TOTPDevice.objects.filter(user=user)
     count = devices.count()

@@ -53,4 +53,4 @@ class AssistanceConfig(AppConfig):
                 )
             )
         # The line's desk: the worklist of all three programmes.
-        register_nav(NavEntry("社会救助", "assistance-worklist", order=20))
+        register_nav(NavEntry("社会救助", "assistance-worklist", "assistance.read", order=20))

@@ -6,8 +6,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from minzheng.accounts.permissions import can
-from minzheng.accounts.scoping import scope
+from minzheng.accounts.permissions import can, scoped
 from minzheng.benefits.models import Enrolment
 from minzheng.benefits.services import add_months
 from minzheng.casework.selectors import CaseActions, case_actions, case_history
@@ -16,9 +15,11 @@ from minzheng.people.models import Membership
 from .models import Application, Escalation, Objection, Review, SecondApproval
 from .workflow import application_workflow
 
+READ = "assistance.read"  # the permission every read of this module is scoped under
+
 
 def application_list(*, actor: Any, state: str = "", programme: str = "") -> QuerySet[Application]:
-    qs = scope(Application.objects.select_related("household", "applicant"), actor)
+    qs = scoped(READ, Application.objects.select_related("household", "applicant"), actor)
     if state:
         qs = qs.filter(state=state)
     if programme:
@@ -28,7 +29,8 @@ def application_list(*, actor: Any, state: str = "", programme: str = "") -> Que
 
 def application_get_for_actor(*, actor: Any, application_id: int) -> Application:
     app = (
-        scope(
+        scoped(
+            READ,
             Application.objects.select_related("household", "household__region", "applicant", "created_by"),
             actor,
         )
@@ -41,14 +43,14 @@ def application_get_for_actor(*, actor: Any, application_id: int) -> Application
 
 
 def reviews_due(*, actor: Any, on: dt.date) -> QuerySet[Review]:
-    return scope(
-        Review.objects.filter(outcome="", due_date__lte=on).select_related("enrolment__person"), actor
+    return scoped(
+        READ, Review.objects.filter(outcome="", due_date__lte=on).select_related("enrolment__person"), actor
     )
 
 
 def review_get_for_actor(*, actor: Any, review_id: int) -> Review:
     review = (
-        scope(Review.objects.select_related("enrolment", "enrolment__person"), actor)
+        scoped(READ, Review.objects.select_related("enrolment", "enrolment__person"), actor)
         .filter(pk=review_id)
         .first()
     )
@@ -58,11 +60,15 @@ def review_get_for_actor(*, actor: Any, review_id: int) -> Review:
 
 
 def escalations_pending(*, actor: Any) -> QuerySet[Escalation]:
-    return scope(Escalation.objects.filter(county_decision__isnull=True).select_related("application"), actor)
+    return scoped(
+        READ, Escalation.objects.filter(county_decision__isnull=True).select_related("application"), actor
+    )
 
 
 def escalation_get_for_actor(*, actor: Any, escalation_id: int) -> Escalation:
-    esc = scope(Escalation.objects.select_related("application"), actor).filter(pk=escalation_id).first()
+    esc = (
+        scoped(READ, Escalation.objects.select_related("application"), actor).filter(pk=escalation_id).first()
+    )
     if esc is None:
         raise Http404("未找到该提级复审")
     return esc
@@ -90,7 +96,7 @@ def dibao_due_for_review(*, actor: Any, on: dt.date) -> QuerySet[Enrolment]:
     )
     reviewed_after = Review.objects.filter(enrolment=OuterRef("pk")).exclude(outcome="")
     return (
-        scope(Enrolment.objects.filter(programme="dibao"), actor)
+        scoped(READ, Enrolment.objects.filter(programme="dibao"), actor)
         .filter(Q(last_month__isnull=True) | Q(last_month__gte=on.replace(day=1)))
         .annotate(
             can_work=Exists(working),
@@ -166,7 +172,8 @@ def objection_get_for_actor(*, actor: Any, application_id: int, objection_id: in
 
 
 def second_approvals_pending(*, actor: Any) -> QuerySet[SecondApproval]:
-    return scope(
+    return scoped(
+        READ,
         SecondApproval.objects.filter(confirmed_by__isnull=True, kind="review").select_related(
             "review__enrolment__person", "proposed_by"
         ),

@@ -21,4 +21,4 @@ class MonitoringConfig(AppConfig):
                 title="监测预警", template="monitoring/_person_panel.html", context=alerts_panel, order=30
             )
         )
-        register_nav(NavEntry("动态监测", "alert-worklist", order=50))
+        register_nav(NavEntry("动态监测", "alert-worklist", "alert.read", order=50))

@@ -5,9 +5,11 @@ from typing import Any
 from django.db.models import F, QuerySet
 from django.http import Http404
 
-from minzheng.accounts.scoping import scope
+from minzheng.accounts.permissions import scoped
 
 from .models import Alert, RunStatus, ScreeningRun
+
+READ = "alert.read"  # the permission every read of this module is scoped under
 
 
 def latest_published_month() -> str | None:
@@ -23,7 +25,7 @@ def alert_worklist(
     month = month or latest_published_month()
     if month is None:
         return Alert.objects.none()
-    qs = scope(Alert.objects.filter(month=month, run__status=RunStatus.PUBLISHED), actor).exclude(
+    qs = scoped(READ, Alert.objects.filter(month=month, run__status=RunStatus.PUBLISHED), actor).exclude(
         trend="resolved"
     )
     if status:
@@ -34,7 +36,9 @@ def alert_worklist(
 
 
 def alert_get_for_actor(*, actor: Any, alert_id: int) -> Alert:
-    alert = scope(Alert.objects.select_related("person", "household"), actor).filter(pk=alert_id).first()
+    alert = (
+        scoped(READ, Alert.objects.select_related("person", "household"), actor).filter(pk=alert_id).first()
+    )
     if alert is None:
         raise Http404("未找到该预警")
     return alert

@@ -10,15 +10,17 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from minzheng.accounts.scoping import scope
+from minzheng.accounts.permissions import scoped
 from minzheng.core import crypto
 from minzheng.core.idnumber import normalize
 
 from .models import Household, Membership, Person, TransferRequest, TransferStatus, UnidentifiedRecord
 
+READ = "people.read"  # the permission every read of this module is scoped under
+
 
 def person_search(*, actor: Any, q: str = "", region_code: str = "") -> QuerySet[Person]:
-    qs = scope(Person.objects.all(), actor).select_related("residence_region")
+    qs = scoped(READ, Person.objects.all(), actor).select_related("residence_region")
     q = "".join(ch for ch in (q or "") if ch.isprintable()).strip()
     if region_code:
         qs = qs.filter(region_code__startswith=region_code)
@@ -47,11 +49,11 @@ def person_get_for_actor(*, actor: Any, person_id: int) -> Person:
     """In the actor's region, or a temporary record merged into a person in the actor's region (the
     identified person's history stays reachable wherever the person was found)."""
     qs = Person.objects.select_related("hukou_region", "residence_region")
-    person = scope(qs, actor).filter(pk=person_id).first()
+    person = scoped(READ, qs, actor).filter(pk=person_id).first()
     if person is None:
         # By pk (whose lookup answers nothing for an out-of-range id instead of overflowing).
         merged = UnidentifiedRecord.objects.filter(merged_into__isnull=False)
-        merged_here = scope(merged, actor, field="merged_into__region_code")
+        merged_here = scoped(READ, merged, actor, field="merged_into__region_code")
         person = qs.filter(pk=person_id, unidentified_record__in=merged_here).first()
     if person is None:
         raise Http404("未找到该人员")
@@ -59,14 +61,16 @@ def person_get_for_actor(*, actor: Any, person_id: int) -> Person:
 
 
 def household_get_for_actor(*, actor: Any, household_id: int) -> Household:
-    household = scope(Household.objects.select_related("region"), actor).filter(pk=household_id).first()
+    household = (
+        scoped(READ, Household.objects.select_related("region"), actor).filter(pk=household_id).first()
+    )
     if household is None:
         raise Http404("未找到该家庭")
     return household
 
 
 def household_search(*, actor: Any, q: str = "") -> QuerySet[Household]:
-    qs = scope(Household.objects.select_related("region"), actor)
+    qs = scoped(READ, Household.objects.select_related("region"), actor)
     if q:
         qs = qs.filter(number__startswith=q.strip())
     return qs.order_by("id")
@@ -96,7 +100,8 @@ def person_membership_history(*, person: Person) -> QuerySet[Membership]:
 
 def transfer_requests_to_verify(*, actor: Any) -> QuerySet[TransferRequest]:
     """迁入申请 made elsewhere for a person registered in the actor's region (open ones)."""
-    return scope(
+    return scoped(
+        READ,
         TransferRequest.objects.filter(status=TransferStatus.OPEN).select_related("to_region"),
         actor,
         field="from_region_code",
@@ -120,7 +125,8 @@ def unidentified_search(
 ) -> QuerySet[UnidentifiedRecord]:
     """无身份人员 in the actor's region: by temporary number (or its start), words of the description, the
     place or the self-reported name; by region, date found and status."""
-    qs = scope(
+    qs = scoped(
+        READ,
         UnidentifiedRecord.objects.select_related("person", "person__residence_region", "merged_into"),
         actor,
         field="person__region_code",
@@ -185,6 +191,6 @@ def merge_target_preview(*, actor: Any, id_number: str) -> Person | None:
     )
     if found is None:
         return None
-    if not scope(Person.objects.filter(pk=found.pk), actor).exists():
+    if not scoped(READ, Person.objects.filter(pk=found.pk), actor).exists():
         raise ValidationError(NOT_IN_THIS_REGION)
     return found

@@ -12,7 +12,7 @@ class ProgrammesConfig(AppConfig):
         # The ground floor's entries: plain links, not programmes. The floors above register their own.
         for entry in (
             NavEntry("首页", "home", order=0),
-            NavEntry("人员检索", "person-search", order=10),
+            NavEntry("人员检索", "person-search", "people.read", order=10),
             NavEntry("政策参数", "policy-parameters", order=70),
             NavEntry("数据交换", "exchange-snapshots", "exchange.import", order=80),
             NavEntry("审计日志", "audit-log", "audit.read", order=95),
