@@ -11,7 +11,7 @@ from django.utils import timezone
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.web.selectors import home_todos
-from tests.web.conftest import client_for
+from tests.web.conftest import client_for, declared
 
 TODAY = timezone.localdate()
 
@@ -61,7 +61,13 @@ def test_a_clerk_of_another_county_sees_only_its_own_work(town):
 
 
 def test_the_approver_sees_cases_whose_notice_has_ended_objections_and_escalations(town):
-    assert _counts(town["staff"]["approver"]) == {"to_decide": 1, "objections": 1, "escalations": 1}
+    assert _counts(town["staff"]["approver"]) == {
+        "to_decide": 1,
+        "submitted_to_decide": 0,
+        "merges": 0,
+        "objections": 1,
+        "escalations": 1,
+    }
     body = client_for(town["staff"]["approver"]).get("/").content.decode()
     section = _section(body, "to_decide")
     assert f"/assistance/{town['apps']['ended'].pk}/" in section
@@ -74,6 +80,7 @@ def test_the_county_officer_sees_escalations_payroll_and_reviews(town, make_user
         "payroll_generate": 0,  # this month's roll exists
         "payroll_check": 0,  # it made the roll, so someone else must check it
         "reviews": 1,
+        "merges": 0,
     }
     other = make_user("county_officer", "370811")
     assert _counts(other)["payroll_check"] == 1
@@ -140,3 +147,28 @@ def test_every_home_page_is_rendered_in_a_few_queries(town, role, django_assert_
     with django_assert_max_num_queries(20):
         response = c.get("/")
     assert response.status_code == 200
+
+
+def test_a_temporary_case_taken_in_waits_for_the_approver_not_for_a_verification(town, make_household):
+    from minzheng.assistance import services as svc
+    from tests.conftest import VILLAGE_A
+
+    hh = make_household(village=VILLAGE_A, size=1)
+    clerk = town["staff"]["clerk"]
+    app = svc.application_create(
+        actor=clerk,
+        programme="temporary",
+        household=hh,
+        applicant=hh.memberships.get().person,
+        declared=declared(hh),
+        region_code=VILLAGE_A,
+        amount_requested=1500,
+        emergency_kind="urgent",
+        emergency_description="火灾",
+    )
+    svc.application_submit(actor=clerk, application=app)
+    assert _counts(clerk)["submitted"] == 1  # the dibao case of the town only: 临时救助 has no 核对
+    approver = town["staff"]["approver"]
+    assert _counts(approver)["submitted_to_decide"] == 1
+    body = client_for(approver).get("/").content.decode()
+    assert f"/assistance/{app.pk}/" in _section(body, "submitted_to_decide")

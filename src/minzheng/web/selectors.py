@@ -26,9 +26,10 @@ from minzheng.audit.models import AuditEvent, AuditLog
 from minzheng.audit.selectors import BEIJING
 from minzheng.benefits.models import PayrollRun, PayrollStatus
 from minzheng.benefits.selectors import payroll_runs_for_actor
+from minzheng.casework.workflow import workflows
 from minzheng.monitoring.models import WorkStatus
 from minzheng.monitoring.selectors import alert_worklist
-from minzheng.people.selectors import transfer_requests_to_verify
+from minzheng.people.selectors import transfer_requests_to_verify, unidentified_search
 from minzheng.regions.models import Region
 
 LIST_LENGTH = 5
@@ -67,8 +68,18 @@ def _app_items(qs: QuerySet[Application], note: Callable[[Application], str] | N
     ]
 
 
-def _applications(actor: Any, key: str, title: Any, *states: str) -> Todo:
+def _offering(action: str, state: str) -> list[str]:
+    """The programmes whose case workflow offers `action` in `state` (临时救助 is decided straight after
+    受理; dibao and tekun go to 核对 first): the to-do cards follow the workflows, not programme names."""
+    return [wf.code for wf in workflows() if any(a.code == action and state in a.states for a in wf.actions)]
+
+
+def _applications(
+    actor: Any, key: str, title: Any, *states: str, programmes: list[str] | None = None
+) -> Todo:
     qs = scope(Application.objects.filter(state__in=states), actor).order_by("-created_at")
+    if programmes is not None:
+        qs = qs.filter(programme__in=programmes)
     return Todo(
         key=key,
         title=str(title),
@@ -91,7 +102,35 @@ def _public_notice(actor: Any, on: dt.date) -> Todo:
 
 
 def _submitted(actor: Any, on: dt.date) -> Todo:
-    return _applications(actor, "submitted", _("已受理，待开始核对"), State.SUBMITTED)
+    verify = _offering("verify", State.SUBMITTED)
+    return _applications(actor, "submitted", _("已受理，待开始核对"), State.SUBMITTED, programmes=verify)
+
+
+def _submitted_to_decide(actor: Any, on: dt.date) -> Todo:
+    decide = _offering("decide", State.SUBMITTED)
+    return _applications(
+        actor, "submitted_to_decide", _("已受理，待审批"), State.SUBMITTED, programmes=decide
+    )
+
+
+def _merges(actor: Any, on: dt.date) -> Todo:
+    qs = unidentified_search(actor=actor, status="pending")
+    return Todo(
+        key="merges",
+        title=str(_("身份合并待复核")),
+        count=qs.count(),
+        url=_url("unidentified-list", status="pending"),
+        items=[
+            Item(
+                label=f"{r.person.temp_number} · {r.person.name or _('姓名不详')}",
+                url=reverse("unidentified-merge-decide", args=[r.person_id]),
+                note=str(_("申请于 %(date)s")) % {"date": f"{r.merge_requested_at:%Y-%m-%d}"}
+                if r.merge_requested_at
+                else "",
+            )
+            for r in qs[:LIST_LENGTH]
+        ],
+    )
 
 
 def _verifying(actor: Any, on: dt.date) -> Todo:
@@ -360,6 +399,8 @@ HOME_TODOS: tuple[tuple[str, Callable[[Any, dt.date], Todo]], ...] = (
     ("todo.submitted", _submitted),
     ("todo.verifying", _verifying),
     ("todo.to_decide", _notice_ended),
+    ("todo.to_decide", _submitted_to_decide),
+    ("people.merge_approve", _merges),
     ("todo.reviews", _reviews),
     ("todo.alerts", _alerts),
     ("todo.objections", _objections),
