@@ -254,3 +254,49 @@ def test_a_code_that_cannot_name_an_engine_column_is_refused_at_registration() -
     )
     with pytest.raises(ValueError, match="项目代码"):
         register_programme(bad)
+
+
+def _fake_todo(actor: Any, on: dt.date) -> Any:
+    from minzheng.core.todos import Item, Todo
+
+    return Todo("fake_cases", "测试个案待跟进", 1, "/", [Item("个案一", "/")])
+
+
+def test_a_line_without_a_programme_brings_its_navigation_to_dos_and_rules(make_user) -> None:
+    from minzheng.programmes.registry import Line, line_todos, lines, register_line, unregister_line
+    from minzheng.web.selectors import home_todos
+
+    nav = NavEntry("测试个案", "home", "people.read", order=99)
+    rule = Rule(
+        code="fake_case_overdue",
+        name="测试个案逾期",
+        programme="",
+        sources=("persons",),
+        severity="low",
+        action="核查",
+        sql="SELECT pid, hid, region AS region_code, " + evidence(说明="'测试'") + " AS evidence "
+        "FROM person WHERE FALSE",
+    )
+    register_line(
+        Line(
+            code="fake_cases",
+            name="测试个案",
+            app_label="tests",
+            nav=(nav,),
+            todos=(("people.read", _fake_todo),),
+            screening=lambda: [rule],
+        )
+    )
+    try:
+        assert any(x.code == "fake_cases" for x in lines())
+        assert nav in nav_entries()
+        assert any(f is _fake_todo for _, f in line_todos())
+        assert "fake_case_overdue" in {r.code for r in R.rules()}
+        clerk = make_user("township_clerk", TOWN_A)
+        assert "fake_cases" in [t.key for t in home_todos(actor=clerk, on=dt.date(2026, 11, 1))]
+        nobody = make_user("carer", TOWN_A)
+        assert "fake_cases" not in [t.key for t in home_todos(actor=nobody, on=dt.date(2026, 11, 1))]
+    finally:
+        unregister_line("fake_cases")
+    assert "fake_case_overdue" not in {r.code for r in R.rules()}
+    assert not any(f is _fake_todo for _, f in line_todos())

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.checks import Error, register
 from django.urls import NoReverseMatch, reverse
 
-from .registry import nav_entries, programmes
+from .registry import lines, nav_entries, programmes
 
 
 @register()
@@ -31,4 +31,8 @@ def registry_consistent(app_configs: Any = None, **kwargs: Any) -> list[Error]:
         for perm in p.permissions:
             if perm not in PERMISSIONS:
                 errors.append(Error(f"保障项目{p.code}使用未定义的权限“{perm}”", id="programmes.E003"))
+    for x in lines():
+        for perm in (*x.permissions, *(p for p, _ in x.todos)):
+            if perm not in PERMISSIONS:
+                errors.append(Error(f"业务线{x.code}使用未定义的权限“{perm}”", id="programmes.E003"))
     return errors

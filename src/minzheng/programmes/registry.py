@@ -18,7 +18,13 @@ from django.core.exceptions import ValidationError
 from minzheng.core.panels import PersonPanel, register_person_panel
 
 if TYPE_CHECKING:
+    import datetime as dt
+
+    from minzheng.core.todos import Todo
+
     from .screening import Rule
+
+    TodoSource = Callable[[Any, dt.date], Todo]
 
 UNITS = ("person", "household")
 FREQUENCIES = ("monthly", "once")
@@ -90,7 +96,29 @@ class Programme:
         return self.payable and self.frequency == "monthly"
 
 
+@dataclass(frozen=True)
+class Line:
+    """A line's pages that are not a payable programme's: registries, cases, facilities, orders … (visits
+    of special elders, minor-protection cases, 12349 orders). Same door as `Programme` for desk pages,
+    API, navigation, person panels and the 首页 to-dos; it has no enrolments and no payroll."""
+
+    code: str
+    name: str  # Chinese
+    app_label: str
+    urls: str = ""
+    url_prefix: str = ""
+    api: str = ""
+    api_prefix: str = ""
+    nav: tuple[NavEntry, ...] = ()
+    panels: tuple[PersonPanel, ...] = ()
+    # (permission, function(actor, on) -> Todo): the home page shows each to an actor who holds it
+    todos: tuple[tuple[str, TodoSource], ...] = ()
+    permissions: tuple[str, ...] = ()
+    screening: Callable[[], Sequence[Rule]] | None = None  # rules that are not about enrolment in a programme
+
+
 _PROGRAMMES: list[Programme] = []
+_LINES: list[Line] = []
 _NAV: list[NavEntry] = []
 _version = 0  # bumped on every registration, so derived caches (the engine's rules) can tell
 
@@ -110,6 +138,35 @@ def register_programme(p: Programme) -> None:
     for panel in p.panels:
         register_person_panel(panel)
     _version += 1
+
+
+def register_line(line: Line) -> None:
+    """Called from the owning app's ready(); a second registration of the same line is ignored."""
+    global _version
+    if line in _LINES:
+        return
+    if any(x.code == line.code for x in _LINES) or not CODE.fullmatch(line.code):
+        raise ValueError(f"业务线代码“{line.code}”重复或不合规（2–16位小写字母、数字或下划线）")
+    _LINES.append(line)
+    for panel in line.panels:
+        register_person_panel(panel)
+    _version += 1
+
+
+def unregister_line(code: str) -> None:
+    """For tests that register a line of their own."""
+    global _version
+    _LINES[:] = [x for x in _LINES if x.code != code]
+    _version += 1
+
+
+def lines() -> list[Line]:
+    return list(_LINES)
+
+
+def line_todos() -> list[tuple[str, TodoSource]]:
+    """Every line's and programme-free to-dos, in registration order."""
+    return [t for line in _LINES for t in line.todos]
 
 
 def unregister_programme(code: str) -> None:
@@ -165,7 +222,7 @@ def programme_name(code: str) -> str:
 
 def nav_entries() -> list[NavEntry]:
     """The ground-floor entries and every programme's, in order (the template filters by permission)."""
-    entries = [*_NAV, *(e for p in _PROGRAMMES for e in p.nav)]
+    entries = [*_NAV, *(e for p in _PROGRAMMES for e in p.nav), *(e for x in _LINES for e in x.nav)]
     return sorted(entries, key=lambda e: e.order)
 
 
@@ -173,7 +230,8 @@ def api_routes() -> list[tuple[str, str]]:
     """(prefix, "module:attr") of every programme's API router, each router once (a line's programmes
     may share one)."""
     seen: dict[str, str] = {}
-    for p in _PROGRAMMES:
+    doors: list[Programme | Line] = [*_PROGRAMMES, *_LINES]
+    for p in doors:
         if p.api and p.api not in seen.values():
             seen[p.api_prefix or p.code] = p.api
     return list(seen.items())
@@ -182,7 +240,8 @@ def api_routes() -> list[tuple[str, str]]:
 def url_includes() -> list[tuple[str, str]]:
     """(prefix, urls module) of every line's desk pages, each module once."""
     seen: dict[str, str] = {}
-    for p in _PROGRAMMES:
+    doors: list[Programme | Line] = [*_PROGRAMMES, *_LINES]
+    for p in doors:
         if p.urls and p.urls not in seen.values():
             seen[p.url_prefix or p.code] = p.urls
     return list(seen.items())

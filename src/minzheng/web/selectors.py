@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
@@ -27,29 +26,14 @@ from minzheng.audit.selectors import BEIJING
 from minzheng.benefits.models import PayrollRun, PayrollStatus
 from minzheng.benefits.selectors import payroll_runs_for_actor
 from minzheng.casework.workflow import workflows
+from minzheng.core.todos import Item, Todo
 from minzheng.monitoring.models import WorkStatus
 from minzheng.monitoring.selectors import alert_worklist
 from minzheng.people.selectors import transfer_requests_to_verify, unidentified_search
+from minzheng.programmes.registry import line_todos
 from minzheng.regions.models import Region
 
 LIST_LENGTH = 5
-
-
-@dataclass
-class Item:
-    label: str
-    url: str
-    note: str = ""
-
-
-@dataclass
-class Todo:
-    key: str
-    title: str
-    count: int
-    url: str
-    items: list[Item] = field(default_factory=list)
-    empty: str = ""
 
 
 def _url(name: str, *args: Any, **query: str) -> str:
@@ -422,7 +406,8 @@ def home_todos(*, actor: Any, on: dt.date) -> list[Todo]:
     """The actor's to-dos on `on`; nothing for an actor without a region or role (fails closed)."""
     if actor_prefix(actor) is None:
         return []
-    return [todo(actor, on) for permission, todo in HOME_TODOS if can(actor, permission)]
+    table = (*HOME_TODOS, *line_todos())
+    return [todo(actor, on) for permission, todo in table if can(actor, permission)]
 
 
 # ----------------------------------------------------------------------------- the audit log page

@@ -53,7 +53,7 @@ from typing import Any
 from minzheng.assistance import eligibility as E
 from minzheng.exchange import contract
 from minzheng.programmes.household import FIG_KEY
-from minzheng.programmes.registry import Programme, programmes, registry_version
+from minzheng.programmes.registry import Programme, lines, programmes, registry_version
 from minzheng.programmes.screening import Rule, evidence, money
 
 __all__ = ["Rule", "evidence", "money"]  # re-exported: the engine's rules and the lines' share one shape
@@ -919,6 +919,7 @@ def _assembled() -> dict[str, Any]:
             *[_died(p) for p in paid],
             *CORE_RULES,
             *[r for p in programmes() if p.screening is not None for r in p.screening()],
+            *[r for x in lines() if x.screening is not None for r in x.screening()],
             *[_paid_after_death(p) for p in paid],
         ]
         _cache.update(
