@@ -119,6 +119,9 @@ class Household(models.Model):
     region_code = models.CharField("管辖区划", max_length=15, db_index=True)
     hukou_type = models.CharField("户口性质", max_length=8, choices=HukouType.choices)
     address = models.CharField("住址", max_length=200, blank=True, default="")
+    # WGS-84, where the address has been located: home services dispatch carers within a radius of it.
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
