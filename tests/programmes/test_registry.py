@@ -300,3 +300,25 @@ def test_a_line_without_a_programme_brings_its_navigation_to_dos_and_rules(make_
         unregister_line("fake_cases")
     assert "fake_case_overdue" not in {r.code for r in R.rules()}
     assert not any(f is _fake_todo for _, f in line_todos())
+
+
+def test_a_lines_trial_calculation_is_answered_by_the_one_assess_entry(db) -> None:
+    from minzheng.programmes.registry import Line, Trial, register_line, unregister_line
+
+    def score(data: dict[str, Any]) -> dict[str, Any]:
+        return {"programme": "fake_score", "eligible": True, "monthly_amount": 0, "total": data["a"] * 2}
+
+    register_line(
+        Line(
+            code="fake_score",
+            name="测试评估",
+            app_label="tests",
+            trials=(Trial("fake_score", "测试评估", score),),
+        )
+    )
+    try:
+        assert assess({"programme": "fake_score", "a": 21})["total"] == 42
+    finally:
+        unregister_line("fake_score")
+    with pytest.raises(ValidationError, match="programme"):
+        assess({"programme": "fake_score", "a": 21})

@@ -16,7 +16,9 @@ from django.core.exceptions import ValidationError
 from minzheng.core.idnumber import parse_id_number
 from minzheng.policy.selectors import PolicyMissing, policy_resolve
 from minzheng.programmes.registry import programme as registered
-from minzheng.programmes.registry import programmes, trial_fields
+from minzheng.programmes.registry import trial as registered_trial
+from minzheng.programmes.registry import trial_fields
+from minzheng.programmes.registry import trials as registered_trials
 from minzheng.regions.models import Region
 
 from . import rules
@@ -101,8 +103,8 @@ def _programme_fields(raw: dict[str, Any], label: str) -> dict[str, str]:
 
 
 def trial_codes() -> tuple[str, ...]:
-    """The codes of every registered programme with a trial calculation, in order."""
-    return tuple(p.code for p in programmes() if p.trial is not None)
+    """The codes of every registered trial calculation (programmes' and lines'), in order."""
+    return tuple(t.code for t in registered_trials())
 
 
 def parse_id_number_labelled(value: Any, label: str) -> Any:
@@ -235,7 +237,4 @@ def assess(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValidationError("输入应为JSON对象")
     code = str(_choice(data.get("programme"), trial_codes(), "救助项目programme"))
-    trial_fn = registered(code).trial
-    if trial_fn is None:  # trial_codes() lists only programmes with one
-        raise ValidationError(f"{registered(code).name}没有试算")
-    return trial_fn(data)
+    return registered_trial(code).run(data)

@@ -97,6 +97,16 @@ class Programme:
 
 
 @dataclass(frozen=True)
+class Trial:
+    """A trial calculation that is not a payable programme's (an assessment, a cost share): the CLI,
+    the API and the trial page dispatch to it by `code` like to a programme's."""
+
+    code: str
+    name: str  # Chinese
+    run: Callable[[dict[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class Line:
     """A line's pages that are not a payable programme's: registries, cases, facilities, orders … (visits
     of special elders, minor-protection cases, 12349 orders). Same door as `Programme` for desk pages,
@@ -115,6 +125,7 @@ class Line:
     todos: tuple[tuple[str, TodoSource], ...] = ()
     permissions: tuple[str, ...] = ()
     screening: Callable[[], Sequence[Rule]] | None = None  # rules that are not about enrolment in a programme
+    trials: tuple[Trial, ...] = ()
 
 
 _PROGRAMMES: list[Programme] = []
@@ -167,6 +178,21 @@ def lines() -> list[Line]:
 def line_todos() -> list[tuple[str, TodoSource]]:
     """Every line's and programme-free to-dos, in registration order."""
     return [t for line in _LINES for t in line.todos]
+
+
+def trials() -> list[Trial]:
+    """Every trial calculation: each programme's that has one, then each line's, in order."""
+    found = [Trial(p.code, p.name, p.trial) for p in _PROGRAMMES if p.trial is not None]
+    return [*found, *(t for x in _LINES for t in x.trials)]
+
+
+def trial(code: str) -> Trial:
+    """The trial calculation of `code`; a ValidationError in Chinese naming the ones there are."""
+    for t in trials():
+        if t.code == code:
+            return t
+    names = "、".join(t.code for t in trials())
+    raise ValidationError(f"试算项目programme应为{names}之一")
 
 
 def unregister_programme(code: str) -> None:
