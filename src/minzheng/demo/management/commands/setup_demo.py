@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from minzheng.accounts.system import system_actor
 from minzheng.benefits.importers import enrolments_import
+from minzheng.demo.lines import seed_lines
 from minzheng.demo.payees import demo_payee_accounts_create
 from minzheng.demo.synth import generate_city
 from minzheng.demo.users import demo_users_create
@@ -35,10 +36,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(f"行政区划：新增 {regions_load()} 条")
         self.stdout.write(f"政策参数：新增 {policy_load_fixture()} 条")
-        if Person.objects.exists():
-            self.stdout.write(f"演示城市已载入（{Person.objects.count()} 人），跳过")
-        else:
+        fresh = not Person.objects.exists()
+        if fresh:
             self._load_city(options)
+        else:
+            self.stdout.write(f"演示城市已载入（{Person.objects.count()} 人），跳过")
         created = demo_users_create()
         if created:
             self.stdout.write("演示账号（密码只显示这一次，请妥善保存）：")
@@ -46,6 +48,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {label:<10} 用户名 {username:<12} 密码 {password}   {region}")
         else:
             self.stdout.write("演示账号已存在（密码见首次运行时的输出；可用 minzheng changepassword 重置）")
+        if fresh:  # the lines' demo data, once, on the city just loaded and with its accounts
+            for line in seed_lines(actor=system_actor(purpose="初始化演示环境"), seed=options["seed"]):
+                self.stdout.write(line)
 
     def _load_city(self, options: dict[str, Any]) -> None:
         # The generated departmental files hold ID numbers in clear, as a department delivers them: they
