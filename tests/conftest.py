@@ -101,6 +101,26 @@ def new_id(county: str = "370811", birth: dt.date = dt.date(1980, 1, 1), sex: st
     return make_id_number(county, birth, next(_seq) % 500, sex)
 
 
+def verified(application: Any, actor: Any, conclusion: str = "manual") -> Any:
+    """A finished 核对 of `application` (the report the online check writes). The check itself needs a
+    departmental snapshot and is tested in tests/verification; flows that only pass through it use this."""
+    from minzheng.verification.models import VerificationReport
+
+    return VerificationReport.objects.create(
+        application=application,
+        region_code=application.region_code,
+        snapshot_month="2025-06",
+        snapshot_sha="0" * 64,
+        rule_version="test",
+        conclusion=conclusion,
+        members=[],
+        totals={},
+        tests=[],
+        declared_vs_verified=[],
+        created_by=actor,
+    )
+
+
 @pytest.fixture
 def make_person(db: Any) -> Callable[..., Person]:
     def make(

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as InputError
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
@@ -16,6 +16,9 @@ from minzheng.accounts.otp import otp_required
 from minzheng.accounts.permissions import Denied
 from minzheng.accounts.services import api_token_authenticate
 from minzheng.programmes.registry import api_routes, load
+
+CSRF_REFUSED = "跨站请求校验失败：请从本系统网页提交，或改用API令牌（Authorization: Bearer）"
+NOT_SIGNED_IN = "未登录：请在请求头提供API令牌（Authorization: Bearer …）或先登录网页"
 
 
 class TokenAuth(HttpBearer):
@@ -31,6 +34,18 @@ class TokenAuth(HttpBearer):
 class VerifiedSessionAuth(SessionAuth):
     """The browser session, but for a role that needs a second factor only once the session passed it: the
     OTP middleware lets /api/ through (it answers JSON, not a redirect), so the check is made here."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # No session cookie: not a browser session, so no CSRF question — the caller is simply not
+        # signed in (401 in Chinese below), rather than told "CSRF check Failed" in English.
+        if not request.COOKIES.get(self.param_name):
+            return None
+        try:
+            return super()._get_key(request)
+        except HttpError:
+            raise HttpError(
+                403, "跨站请求校验失败：请从本系统网页提交，或改用API令牌（Authorization: Bearer）"
+            ) from None
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
@@ -76,6 +91,15 @@ def _input_error(request: HttpRequest, exc: InputError) -> HttpResponse:
 def _denied(request: HttpRequest, exc: Denied) -> HttpResponse:
     """A refusal by the permission matrix (already audited as DENIED): 403, not a 400 for bad input."""
     return api.create_response(request, {"detail": "；".join(exc.messages)}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def _not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": "未登录：请在请求头提供API令牌（Authorization: Bearer …）或先登录网页"},
+        status=401,
+    )
 
 
 @api.exception_handler(ValidationError)

@@ -15,7 +15,7 @@ from minzheng.assistance.models import Application, Decision, PublicNotice, Seco
 from minzheng.audit.models import AuditLog
 from minzheng.benefits.models import Enrolment, PayrollLine
 from minzheng.benefits.services import payroll_adjust, payroll_freeze, payroll_generate
-from tests.conftest import TOWN_A, VILLAGE_A, VILLAGE_B
+from tests.conftest import TOWN_A, VILLAGE_A, VILLAGE_B, verified
 
 TODAY = timezone.localdate()
 
@@ -52,6 +52,7 @@ def _through_notice(app, staff, agreed=9):
         visitors="王、李",
         findings="房屋简陋，家中无贵重物品",
     )
+    verified(app, verifier)
     svc.application_to_village_review(actor=verifier, application=app)
     svc.application_record_village_review(
         actor=staff["recorder"], application=app, held_on=TODAY, participants=9, agreed=agreed
@@ -120,6 +121,7 @@ def test_illegal_transitions_are_refused_with_a_clear_message(dibao_app, staff):
         svc.application_submit(actor=staff["clerk"], application=dibao_app)
     svc.application_sign_authorisation(actor=staff["clerk"], application=dibao_app, signed_on=TODAY)
     with pytest.raises(ValidationError, match="不能转为"):
+        verified(dibao_app, staff["clerk"])
         svc.application_to_village_review(actor=staff["clerk"], application=dibao_app)
     with pytest.raises(ValidationError, match="须经民主评议和公示"):
         svc.application_decide(actor=staff["approver"], application=dibao_app, outcome="grant")

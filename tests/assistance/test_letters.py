@@ -21,7 +21,7 @@ from minzheng.assistance.models import Decision, PublicNotice
 from minzheng.assistance.numbering import document_number_issue
 from minzheng.core.models import DocumentNumberSequence, IssuedDocumentNumber
 from minzheng.core.pdf import printable
-from tests.conftest import TOWN_A
+from tests.conftest import TOWN_A, verified
 
 TODAY = timezone.localdate()
 
@@ -78,6 +78,7 @@ def _dibao(make_household, staff, wage=1200):
     svc.application_record_home_visit(
         actor=clerk, application=app, visited_on=TODAY, visitors="王、李", findings="房屋简陋"
     )
+    verified(app, clerk)
     svc.application_to_village_review(actor=clerk, application=app)
     svc.application_record_village_review(
         actor=intake, application=app, held_on=TODAY, participants=9, agreed=9
@@ -104,9 +105,8 @@ def test_a_temporary_grant_letter_claims_no_verification_and_says_it_is_paid_onc
 def test_a_dibao_letter_names_exactly_the_steps_the_case_went_through(make_household, staff):
     decision = _dibao(make_household, staff)
     text = decision_letter_document(decision, actor=PRINTER).plain_text
-    # Home visit, village review and notice were recorded; no 核对 report was run for this case.
-    assert "经入户调查、民主评议和公示" in text
-    assert "家庭经济状况核对" not in text
+    # 核对, home visit, village review and notice were each recorded, and the letter names them in order.
+    assert "经家庭经济状况核对、入户调查、民主评议和公示" in text
     assert "按月发放" in text and "一次性发放" not in text
     assert "月保障金额1197元" in text and "保障人数3人" in text
 

@@ -23,7 +23,7 @@ from minzheng.casework.models import CaseEvent
 from minzheng.casework.selectors import add_working_days
 from minzheng.policy.selectors import policy_resolve
 from tests.assistance.test_workflow import _client, _dibao, _to_notice
-from tests.conftest import TOWN_A, TOWN_B, VILLAGE_A
+from tests.conftest import TOWN_A, TOWN_B, VILLAGE_A, verified
 
 TODAY = timezone.localdate()
 
@@ -194,6 +194,7 @@ def test_the_case_page_shows_exactly_the_controls_case_actions_returns(make_hous
     svc.application_record_home_visit(
         actor=staff["verifier"], application=app, visited_on=TODAY, visitors="王", findings="属实"
     )
+    verified(app, staff["verifier"])
     svc.application_to_village_review(actor=staff["verifier"], application=app)
     _buttons_match_the_selector(app, staff)
     svc.application_record_village_review(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from minzheng.assistance.models import Application, State
 from minzheng.audit.models import AuditLog
 from tests.assistance.conftest import age_notice
-from tests.conftest import TOWN_A
+from tests.conftest import TOWN_A, verified
 
 TODAY = timezone.localdate()
 
@@ -65,6 +65,10 @@ def test_a_dibao_case_runs_through_the_desk_to_a_frozen_payroll_and_bank_file(de
     v = desk["verifier"]
     _post(v, app, "verify")
     _post(v, app, "home_visit", visited_on=TODAY.isoformat(), visitors="张、王", findings="属实")
+    assert "尚无核对报告" in _post(v, app, "to_review").content.decode()  # no 民主评议 before the 核对
+    app.refresh_from_db()
+    assert app.state == State.VERIFYING
+    verified(app, app.created_by)
     _post(v, app, "to_review")
     _post(desk["recorder"], app, "village_review", held_on=TODAY.isoformat(), participants="7", agreed="7")
     app.refresh_from_db()

@@ -28,7 +28,7 @@ from minzheng.assistance.models import (
 from minzheng.audit.models import AuditLog
 from minzheng.benefits.models import Enrolment
 from tests.assistance.conftest import age_notice
-from tests.conftest import TOWN_A, VILLAGE_A
+from tests.conftest import TOWN_A, VILLAGE_A, verified
 
 TODAY = timezone.localdate()
 
@@ -78,6 +78,7 @@ def _to_village_review(app, staff):
     svc.application_record_home_visit(
         actor=staff["verifier"], application=app, visited_on=TODAY, visitors="王、李", findings="属实"
     )
+    verified(app, staff["verifier"])
     svc.application_to_village_review(actor=staff["verifier"], application=app)
 
 
@@ -510,6 +511,7 @@ def test_no_one_takes_two_make_and_check_steps_of_a_case(make_household, staff):
     svc.application_record_home_visit(
         actor=staff["verifier"], application=app, visited_on=TODAY, visitors="王", findings="属实"
     )
+    verified(app, staff["verifier"])
     svc.application_to_village_review(actor=staff["verifier"], application=app)
     with pytest.raises(ValidationError, match="核对与入户调查"):
         svc.application_record_village_review(

@@ -98,3 +98,19 @@ def login(page: Any, base: str, username: str, password: str = PASSWORD) -> None
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/")
+
+
+@pytest.fixture
+def snapshot(city: None, settings: Any, tmp_path: Any) -> None:
+    """This month's departmental data, imported, so that the online 核对 has something to check against."""
+    from django.utils import timezone
+
+    from minzheng.accounts.system import system_actor
+    from minzheng.demo.synth import generate_city
+    from minzheng.exchange.services import snapshot_import
+
+    month = f"{timezone.localdate():%Y-%m}"
+    settings.SNAPSHOT_DIR = tmp_path / "snapshots"
+    generate_city(persons=300, seed=5, out_dir=tmp_path / "city", month=month)
+    result = snapshot_import(actor=system_actor(purpose="测试数据"), source_dir=tmp_path / "city" / month)
+    assert result.accepted, result.message

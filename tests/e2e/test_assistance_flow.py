@@ -22,7 +22,7 @@ def _age_notice(app_url: str) -> None:
 
 
 def test_a_dibao_household_goes_from_application_to_first_payment_in_the_browser(
-    clerk: Any, live_server: Any, browser_page: Any
+    clerk: Any, snapshot: None, live_server: Any, browser_page: Any
 ) -> None:
     from django.utils import timezone
 
@@ -62,6 +62,10 @@ def test_a_dibao_household_goes_from_application_to_first_payment_in_the_browser
     page.fill("input[name=visitors]", "张明、李华")
     page.fill("textarea[name=findings]", "住房为自有平房，家中无贵重物品，与申报一致")
     page.click("#do-visit")
+    assert page.locator("#do-to-review").count() == 0  # no 民主评议 before the 核对 report
+    page.click("#do-check")
+    page.goto(app_url)
+    assert page.locator("#verification-verdict").count() == 1
     page.click("#do-to-review")
     login(page, base, "recorder")  # the village review: neither the intake clerk nor the verifier
     page.goto(app_url)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import verified
 from tests.e2e.conftest import family, login, staff
 
 pytestmark = pytest.mark.e2e
@@ -36,7 +37,7 @@ def _app_id(url: str) -> int:
 
 
 def test_a_tekun_case_goes_from_intake_to_the_decision_letter_step_by_step(
-    clerk: Any, live_server: Any, browser_page: Any
+    clerk: Any, snapshot: None, live_server: Any, browser_page: Any
 ) -> None:
     _officers()
     hh, _ = family("E2E0101", [("孙秀兰", "head", dt.date(1950, 3, 4), "F", "41")])
@@ -64,6 +65,8 @@ def test_a_tekun_case_goes_from_intake_to_the_decision_letter_step_by_step(
     page.fill("input[name=visitors]", "张明、李华")
     page.fill("textarea[name=findings]", "独居，无子女，与申报一致")
     page.click("#do-visit")
+    page.click("#do-check")
+    page.goto(app_url)
     page.click("#do-to-review")
     assert "民主评议" in page.inner_text("#state")
 
@@ -122,6 +125,7 @@ def test_a_public_notice_objection_is_raised_investigated_and_resolved(
     svc.application_record_home_visit(
         actor=officers["verifier"], application=app, visited_on=today, visitors="张", findings="属实"
     )
+    verified(app, officers["verifier"])
     svc.application_to_village_review(actor=officers["verifier"], application=app)
     svc.application_record_village_review(
         actor=officers["recorder"], application=app, held_on=today, participants=7, agreed=7
@@ -176,6 +180,7 @@ def test_a_review_stops_a_benefit_and_the_county_reverses_it_on_escalation(
     svc.application_record_home_visit(
         actor=officers["verifier"], application=app, visited_on=today, visitors="张", findings="属实"
     )
+    verified(app, officers["verifier"])
     svc.application_to_village_review(actor=officers["verifier"], application=app)
     svc.application_record_village_review(
         actor=officers["recorder"], application=app, held_on=today, participants=7, agreed=7

@@ -13,7 +13,7 @@ from minzheng.assistance import services as svc
 from minzheng.assistance.models import PublicNotice
 from minzheng.benefits.services import payroll_generate
 from minzheng.monitoring.models import Alert, RunStatus, ScreeningRun
-from tests.conftest import TOWN_A, VILLAGE_A, VILLAGE_B
+from tests.conftest import TOWN_A, VILLAGE_A, VILLAGE_B, verified
 
 TODAY = timezone.localdate()
 
@@ -89,6 +89,7 @@ def town(make_household: Any, make_user: Any) -> dict[str, Any]:
         svc.application_record_home_visit(
             actor=clerk, application=app, visited_on=TODAY, visitors="王、李", findings="家中无贵重物品"
         )
+        verified(app, clerk)
         svc.application_to_village_review(actor=clerk, application=app)
         return app
 

@@ -81,6 +81,7 @@ def test_the_county_officer_sees_escalations_payroll_and_reviews(town, make_user
         "payroll_check": 0,  # it made the roll, so someone else must check it
         "reviews": 1,
         "merges": 0,
+        "temporary_county": 0,
     }
     other = make_user("county_officer", "370811")
     assert _counts(other)["payroll_check"] == 1
@@ -172,3 +173,34 @@ def test_a_temporary_case_taken_in_waits_for_the_approver_not_for_a_verification
     assert _counts(approver)["submitted_to_decide"] == 1
     body = client_for(approver).get("/").content.decode()
     assert f"/assistance/{app.pk}/" in _section(body, "submitted_to_decide")
+
+
+def test_a_temporary_case_above_the_township_limit_is_not_offered_to_its_approver_and_reaches_the_county(
+    town, make_household
+):
+    from minzheng.assistance import services as svc
+    from minzheng.assistance.selectors import application_case_actions
+    from tests.conftest import VILLAGE_A
+
+    hh = make_household(village=VILLAGE_A, size=1)
+    clerk = town["staff"]["clerk"]
+    app = svc.application_create(
+        actor=clerk,
+        programme="temporary",
+        household=hh,
+        applicant=hh.memberships.get().person,
+        declared=declared(hh),
+        region_code=VILLAGE_A,
+        amount_requested=50_000,  # far above the township's multiple of the standard
+        emergency_kind="urgent",
+        emergency_description="重病住院",
+    )
+    svc.application_submit(actor=clerk, application=app)
+    assert svc.application_assess(application=app).approval_level == "county"
+    approver = town["staff"]["approver"]
+    actions = application_case_actions(actor=approver, application=app)
+    decide = next(a for a in actions.actions if a.code == "decide")
+    assert "decide" not in actions and "县级" in decide.reason
+    county = town["staff"]["county"]
+    assert _counts(county)["temporary_county"] == 1
+    assert "decide" in application_case_actions(actor=county, application=app)

@@ -457,6 +457,9 @@ def application_to_village_review(
     _check_state(application, State.VILLAGE_REVIEW)
     if not HomeVisit.objects.filter(application=application).exists():
         raise ValidationError("请先登记入户调查")
+    if latest_verification(application) is None:
+        # 民主评议 weighs the family's verified means: without a 核对 report there is nothing to weigh.
+        raise ValidationError("请先完成家庭经济状况核对（出具核对报告）后再提交民主评议")
     _require_separate(actor, application, "verification")
     return _transition(
         actor=actor, application=application, to=State.VILLAGE_REVIEW, expected_version=expected_version

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from minzheng.accounts.permissions import can
 from minzheng.casework.workflow import Action, Deadline, Step, Transition, Workflow, workflow_register
 
 from .models import (
@@ -95,6 +96,13 @@ def _decide_guard(actor: Any, app: Application) -> str:
         return "公示期间有未处理的异议，请先核实处理"
     if app.state == S.VILLAGE_REVIEW and not failed_vote(app):
         return "须经民主评议和公示后才能审批"
+    if app.programme == "temporary" and not can(
+        actor, "assistance.decide_county", region_code=app.region_code
+    ):
+        from .services import application_assess  # the case's own trial: services import this module
+
+        if application_assess(application=app).approval_level == "county":
+            return "金额超过乡镇审批权限，须报县级审批"
     return ""
 
 
@@ -112,6 +120,14 @@ def _escalate_guard(actor: Any, app: Application) -> str:
         return "已有待县级复审的申请"
     if not Decision.objects.filter(application=app).exists():
         return "只有不予批准或已停保的申请可以提级复审"
+    return ""
+
+
+def _to_review_guard(actor: Any, app: Application) -> str:
+    if not HomeVisit.objects.filter(application=app).exists():
+        return "请先登记入户调查"
+    if not app.verifications.exists():
+        return "尚无核对报告，请先在线核对"
     return ""
 
 
@@ -185,7 +201,14 @@ FULL_ACTIONS = (
     ),
     Action("verification_run", "在线核对", "assistance.process", states=(S.VERIFYING, S.VILLAGE_REVIEW)),
     Action("home_visit", "入户调查", "assistance.intake", states=(S.VERIFYING,), step="verification"),
-    Action("to_review", "转民主评议", "assistance.process", states=(S.VERIFYING,), step="verification"),
+    Action(
+        "to_review",
+        "转民主评议",
+        "assistance.process",
+        states=(S.VERIFYING,),
+        step="verification",
+        guard=_to_review_guard,
+    ),
     Action(
         "village_review",
         "民主评议与公示",

@@ -97,6 +97,18 @@ def _submitted_to_decide(actor: Any, on: dt.date) -> Todo:
     )
 
 
+def _temporary_for_county(actor: Any, on: dt.date) -> Todo:
+    """临时救助 above the township's authority come to the county: the county officer sees every one taken
+    in and not yet decided in the county (the case page says which need the county)."""
+    return _applications(
+        actor,
+        "temporary_county",
+        _("临时救助已受理，待审批（含超过乡镇权限的）"),
+        State.SUBMITTED,
+        programmes=["temporary"],
+    )
+
+
 def _merges(actor: Any, on: dt.date) -> Todo:
     qs = unidentified_search(actor=actor, status="pending")
     return Todo(
@@ -384,6 +396,7 @@ HOME_TODOS: tuple[tuple[str, Callable[[Any, dt.date], Todo]], ...] = (
     ("todo.verifying", _verifying),
     ("todo.to_decide", _notice_ended),
     ("todo.to_decide", _submitted_to_decide),
+    ("todo.temporary_county", _temporary_for_county),
     ("people.merge_approve", _merges),
     ("todo.reviews", _reviews),
     ("todo.alerts", _alerts),
