@@ -32,8 +32,8 @@ from minzheng.monitoring.engine import rules as R
 MONTH = "2025-07"
 PERSONS = 29_000  # about 10,300 households
 SAMPLE = 10_000
-# The engine's source contract: what the desk may take from the generator's files. The disability kind
-# is not in it yet (so grade 3 intellectual/mental is unseen by both paths until it is).
+# The engine's source contract: what the desk may take from the generator's files (the disability kind
+# is in it: a grade 3 intellectual/mental disability is severe for 单人保 and tekun in both paths).
 DISABILITY_KIND = "kind" in R.SOURCE_COLUMNS["disability"]
 
 Case = rules.Case
@@ -252,6 +252,14 @@ def test_desk_and_engine_agree_on_every_dibao_and_tekun_verdict_and_amount_and_m
     assert sum(r["margin"] for r in d_dibao.values()) > 20
     assert sum(r["eligible"] for r in d_tekun.values()) > 10
     assert any(r["eligible"] and not r["income_ok"] for r in d_dibao.values())
+    # the engine sees the disability kind: a grade 3 intellectual/mental disability is a tekun category
+    grade3 = [
+        (h, idn)
+        for h in sample
+        for idn, m in zip(households[h]["ids"], households[h]["members"], strict=True)
+        if m.disability_grade == 3 and m.disability_kind in ("intellectual", "mental")
+    ]
+    assert grade3 and all(before_engine[1][k]["category_ok"] for k in grade3)
 
     # one county raises its standard and tightens its financial-assets limit: both paths move, alike
     county = max(
