@@ -12,12 +12,14 @@ from minzheng.programmes.screening import Rule, evidence
 
 from .rules import high_age_sql
 
-# Every person alive with their tier this month; `turned` = the birthday this month reached the tier's age.
+# The persons alive whose birthday is this month, with their tier; `turned` = the birthday reached the
+# tier's age (only they can be proposed: the cut keeps the rule to a twelfth of the city).
 _TIERS = f"""(
-  SELECT t.*, month(t.birth_date) = {{{{month_number}}}} AND t.age = t.tier_age AS turned
+  SELECT t.*, t.age = t.tier_age AS turned
   FROM ({
     high_age_sql(
-        f"(SELECT *, {FIG_KEY.format(region='region', urban='urban')} AS fig_key FROM person WHERE alive)",
+        f"(SELECT *, {FIG_KEY.format(region='region', urban='urban')} AS fig_key FROM person "
+        "WHERE alive AND month(birth_date) = {{month_number}})",
         "figures",
     )
 }) t)"""
