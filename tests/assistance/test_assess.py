@@ -16,6 +16,10 @@ from minzheng.assistance.assess import assess
 from tests.conftest import TOWN_A
 
 CASES = json.loads((Path(__file__).parent / "golden" / "assess_cases.json").read_text(encoding="utf-8"))
+# assess-lines.md `tekun`: self-care from the six daily activities (adl_unable)
+ADL_CASES = json.loads(
+    (Path(__file__).parent / "golden" / "tekun_adl_cases.json").read_text(encoding="utf-8")
+)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
@@ -25,6 +29,25 @@ def test_golden_case(db, case):
         assert result[key] == value, (key, result)
     assert result["rule_version"]
     assert all({"test", "passed", "detail"} <= set(r) for r in result["reasons"])
+
+
+@pytest.mark.parametrize("case", ADL_CASES, ids=[c["name"] for c in ADL_CASES])
+def test_tekun_takes_self_care_from_the_six_daily_activities(db, case):
+    result = assess(case["input"])
+    for key, value in case["expect"].items():
+        assert result[key] == value, (key, result)
+
+
+@pytest.mark.parametrize(
+    ("adl", "message"),
+    [(["eating", "flying"], "flying"), ("eating", "列表"), ([1], "列表")],
+)
+def test_an_unknown_daily_activity_is_refused_in_chinese(db, adl, message):
+    case = json.loads(json.dumps(ADL_CASES[0]["input"]))
+    case["members"][0]["adl_unable"] = adl
+    with pytest.raises(ValidationError) as err:
+        assess(case)
+    assert message in "".join(err.value.messages)
 
 
 def test_the_result_explains_every_test_in_chinese_with_figures(db):

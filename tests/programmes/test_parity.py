@@ -1,6 +1,6 @@
 """One rule, two paths: the screening engine over a synthetic city and the desk on each household's
-`Case` agree on every dibao and tekun verdict and amount — and move together when a county's figures
-change (issue 13, item 3).
+`Case` agree on every dibao and tekun verdict and amount, and on every high-age grant and tier change
+with its amount — and move together when a county's figures change (issue 13, item 3).
 
 The desk's cases are built here from the generator's files, person by person, as a clerk would enter
 them; nothing is read from the engine's tables but its results."""
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 import random
 from collections import defaultdict
 from decimal import Decimal
@@ -26,14 +27,15 @@ from minzheng.core.idnumber import parse_id_number
 
 # the generator moves to minzheng.demo later: imported in this one place
 from minzheng.demo.synth import generate_city
+from minzheng.elderly.rules import high_age_tier
 from minzheng.monitoring.engine import Policy, policy_from_fixture, screen
 from minzheng.monitoring.engine import rules as R
 
 MONTH = "2025-07"
 PERSONS = 29_000  # about 10,300 households
 SAMPLE = 10_000
-# The engine's source contract: what the desk may take from the generator's files. The disability kind
-# is not in it yet (so grade 3 intellectual/mental is unseen by both paths until it is).
+# The engine's source contract: what the desk may take from the generator's files (the disability kind
+# is in it: a grade 3 intellectual/mental disability is severe for 单人保 and tekun in both paths).
 DISABILITY_KIND = "kind" in R.SOURCE_COLUMNS["disability"]
 
 Case = rules.Case
@@ -233,6 +235,53 @@ def assert_agree(engine: tuple[dict, dict], desk_: tuple[dict, dict], sample: li
     assert not diff, f"{len(diff)} tekun disagreements, e.g. {diff[:3]}"
 
 
+HIGH_AGE_RULES = ("high_age_grant", "high_age_tier")
+
+
+def high_age_desk(city: dict[str, Any], ids: set[str], policy: Policy) -> dict[str, tuple[str, Decimal]]:
+    """What the desk's tier rule (`high_age_tier`, each person with their own county × hukou figures)
+    says the month's screening must propose for the persons `ids`: a grant for one who turned the first
+    tier's age this month and is not enrolled, a tier change for an enrolled one who turned a higher
+    tier's age — with the new monthly amount."""
+    snap, end = city["snapshot"], _month_end()
+    dead = {
+        r["id_number"] for r in pq.read_table(snap / "deaths.parquet").to_pylist() if r["death_date"] <= end
+    }
+    enrolled = {
+        r["id_number"]
+        for r in pq.read_table(city["enrolments"]).to_pylist()
+        if r["programme"] == "high_age"
+        and r["start_month"] <= MONTH
+        and (r.get("last_month") is None or r["last_month"] >= MONTH)
+    }
+    out: dict[str, tuple[str, Decimal]] = {}
+    for r in pq.read_table(snap / "persons.parquet").to_pylist():
+        idn, birth = r["id_number"], r["birth_date"]
+        if idn not in ids or idn in dead or birth.month != end.month or end.year - birth.year < 60:
+            continue
+        p = rules.Policy(policy.figures[(r["hukou_region"][:6], r["hukou_type"])], "parity")
+        age = rules.age_in_month(birth, end)
+        tier, amount = high_age_tier(age, p)
+        if not tier or high_age_tier(age - 1, p)[0] == tier:
+            continue  # no tier, or not reached this month
+        if tier == "tier80" and idn not in enrolled:
+            out[idn] = ("high_age_grant", amount)
+        elif tier != "tier80" and idn in enrolled:
+            out[idn] = ("high_age_tier", amount)
+    return out
+
+
+def high_age_engine(out: Path, ids: set[str]) -> dict[str, tuple[str, Decimal]]:
+    """The engine's high-age alerts of the month for the persons `ids`: rule and new monthly amount."""
+    table = pq.read_table(out / f"alerts-{MONTH}.parquet").to_pylist()
+    result = {}
+    for a in table:
+        if a["rule"] in HIGH_AGE_RULES and a["id_number"] in ids and a["status"] != "resolved":
+            ev = json.loads(a["evidence"])
+            result[a["id_number"]] = (a["rule"], Decimal(str(ev.get("月标准", ev.get("新月标准")))))
+    return result
+
+
 # ----------------------------------------------------------------------------- the tests
 def test_desk_and_engine_agree_on_every_dibao_and_tekun_verdict_and_amount_and_move_together(
     city: dict[str, Any], tmp_path: Path
@@ -252,17 +301,51 @@ def test_desk_and_engine_agree_on_every_dibao_and_tekun_verdict_and_amount_and_m
     assert sum(r["margin"] for r in d_dibao.values()) > 20
     assert sum(r["eligible"] for r in d_tekun.values()) > 10
     assert any(r["eligible"] and not r["income_ok"] for r in d_dibao.values())
+    # the engine sees the disability kind: a grade 3 intellectual/mental disability is a tekun category
+    grade3 = [
+        (h, idn)
+        for h in sample
+        for idn, m in zip(households[h]["ids"], households[h]["members"], strict=True)
+        if m.disability_grade == 3 and m.disability_kind in ("intellectual", "mental")
+    ]
+    assert grade3 and all(before_engine[1][k]["category_ok"] for k in grade3)
+    # high age: the engine proposes exactly the desk's grants and tier changes, at the desk's amounts
+    ids = {idn for h in sample for idn in households[h]["ids"]}
+    ha_before = high_age_desk(city, ids, policy)
+    assert high_age_engine(tmp_path / "before", ids) == ha_before
+    assert any(rule == "high_age_grant" for rule, _ in ha_before.values())
 
     # one county raises its standard and tightens its financial-assets limit: both paths move, alike
     county = max(
         {h["county"] for h in households.values()},
         key=lambda c: sum(1 for h in sample if households[h]["county"] == c),
     )
+    # and the county of a person granted high-age this month raises its high-age amounts (the engine
+    # reads them per county × hukou type, as the desk does)
+    own_county = {
+        r["id_number"]: r["hukou_region"][:6]
+        for r in pq.read_table(city["snapshot"] / "persons.parquet").to_pylist()
+    }
+    ha_county = own_county[min(i for i, (rule, _) in ha_before.items() if rule == "high_age_grant")]
     figures = {
         k: (
-            {**f, "dibao.standard": f["dibao.standard"] + 150, "dibao.financial_assets_months": Decimal(3)}
-            if k[0] == county
-            else f
+            {
+                **f,
+                **(
+                    {"dibao.standard": f["dibao.standard"] + 150, "dibao.financial_assets_months": Decimal(3)}
+                    if k[0] == county
+                    else {}
+                ),
+                **(
+                    {
+                        "high_age.tier80": f["high_age.tier80"] + 20,
+                        "high_age.tier90": f["high_age.tier90"] + 30,
+                        "high_age.tier100": f["high_age.tier100"] + 40,
+                    }
+                    if k[0] == ha_county
+                    else {}
+                ),
+            }
         )
         for k, f in policy.figures.items()
     }
@@ -277,6 +360,12 @@ def test_desk_and_engine_agree_on_every_dibao_and_tekun_verdict_and_amount_and_m
     assert moved and fin_moved, "the county's new figures changed no verdict"
     others = [h for h in sample if households[h]["county"] != county]
     assert all(after_engine[0][h] == before_engine[0][h] for h in others)
+
+    ha_after = high_age_desk(city, ids, changed)
+    assert high_age_engine(tmp_path / "after", ids) == ha_after
+    moved_ha = {i for i in ha_after if ha_after[i] != ha_before[i]}
+    assert moved_ha, "the county's high-age amounts moved no alert"
+    assert {own_county[i] for i in moved_ha} == {ha_county}
 
 
 def test_the_one_household_desk_path_gives_the_batch_verdicts(city: dict[str, Any]) -> None:

@@ -84,12 +84,26 @@ def _member(raw: Any, i: int) -> rules.Member:
             raw.get("disability_kind"), DISABILITY_KINDS, f"{label}的残疾类别", optional=True
         ),
         severe_illness=_bool(raw.get("severe_illness"), f"{label}的重病标记", False),
-        self_care=str(_choice(raw.get("self_care", "full") or "full", SELF_CARE, f"{label}的自理能力")),
+        self_care=_self_care(raw, label),
         has_supporter=_bool(raw.get("has_supporter"), f"{label}的赡养人标记", True),
         name=str(raw.get("name") or ""),
         medical_oop=_money(raw.get("medical_oop"), f"{label}的本月医疗自付费用"),
         extra=_programme_fields(raw, label),
     )
+
+
+def _self_care(raw: dict[str, Any], label: str) -> str:
+    """`self_care`, or — deciding when given — `adl_unable`: the daily activities the member cannot do."""
+    unable = raw.get("adl_unable")
+    if unable is None:
+        return str(_choice(raw.get("self_care", "full") or "full", SELF_CARE, f"{label}的自理能力"))
+    if not isinstance(unable, list) or not all(isinstance(x, str) for x in unable):
+        raise ValidationError(f"{label}的不能自理的日常活动应为列表")
+    unknown = [x for x in unable if x not in rules.ADL_LABELS]
+    if unknown:
+        names = "、".join(rules.ADL_LABELS.values())
+        raise ValidationError(f"{label}的日常活动“{unknown[0]}”无法识别，应为：{names}")
+    return rules.self_care_from_adl(unable)
 
 
 def _programme_fields(raw: dict[str, Any], label: str) -> dict[str, str]:

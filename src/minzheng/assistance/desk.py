@@ -1,5 +1,6 @@
 """The desk path: one household (or a batch of them) from `Case`s into the canonical household facts,
-evaluated by the programme's one SQL definition (`assistance/eligibility.py`) in an in-memory DuckDB.
+evaluated by the programme's one SQL definition (`assistance/eligibility.py`) in an in-memory DuckDB
+(the plumbing every line shares is `programmes/desk.py`).
 
 Exact arithmetic: money enters as DECIMAL(18,4) (amounts are quantised to 1/10,000 yuan, half up) and
 figures as DECIMAL, so the rule's comparisons and amounts are exact to the fen like the golden cases.
@@ -9,40 +10,20 @@ caller), so a batch may mix counties."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
-from minzheng.programmes.household import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, Case, figure_column
+from minzheng.programmes.desk import Figures, figures_table, run
+from minzheng.programmes.desk import money as _money
+from minzheng.programmes.desk import table as _table
+from minzheng.programmes.household import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, Case
 
 from . import eligibility as E
 
-Figures = dict[str, Decimal]
-_Q = Decimal("0.0001")
-_local = threading.local()
-
-
-def _money(x: Decimal | int | None) -> Decimal:
-    return Decimal(x or 0).quantize(_Q, rounding=ROUND_HALF_UP)
-
-
-def _type(sql_type: str) -> pa.DataType:
-    if sql_type.startswith("DECIMAL"):
-        p, s = (int(x) for x in sql_type[8:-1].split(","))
-        return pa.decimal128(p, s)
-    return {"BIGINT": pa.int64(), "INTEGER": pa.int32(), "BOOLEAN": pa.bool_(), "VARCHAR": pa.string()}[
-        sql_type
-    ]
-
-
-def _table(columns: dict[str, str], rows: list[dict[str, Any]]) -> pa.Table:
-    return pa.table(
-        {c: pa.array([r[c] for r in rows], type=_type(t)) for c, t in columns.items()},
-    )
+__all__ = ["Figures", "counted_income", "dibao", "facts", "figures_table", "tekun"]
 
 
 def _age(birth: dt.date, on: dt.date) -> int:
@@ -93,39 +74,10 @@ def facts(cases: Sequence[Case]) -> tuple[pa.Table, pa.Table]:
     return _table(HOUSEHOLD_COLUMNS, households), _table(MEMBER_COLUMNS, members)
 
 
-def figures_table(keys: Sequence[str], figures: Sequence[Figures]) -> pa.Table:
-    cols: dict[str, pa.Array] = {"fig_key": pa.array(range(len(figures)), type=pa.int32())}
-    for key in keys:
-        values = [f[key] for f in figures]
-        scale = max([0, *(-int(v.as_tuple().exponent) for v in values)])
-        cols[figure_column(key)] = pa.array(values, type=pa.decimal128(18 + scale, scale))
-    return pa.table(cols)
-
-
-def _connection() -> duckdb.DuckDBPyConnection:
-    con = getattr(_local, "con", None)
-    if con is None:
-        con = duckdb.connect(":memory:", config={"threads": 1})
-        _local.con = con
-    return con
-
-
-def _run(sql: str, tables: dict[str, pa.Table]) -> list[dict[str, Any]]:
-    con = _connection().cursor()
-    try:
-        for name, table in tables.items():
-            con.register(name, table)
-        rel = con.execute(sql)
-        names = [d[0] for d in rel.description]
-        return [dict(zip(names, row, strict=True)) for row in rel.fetchall()]
-    finally:
-        con.close()
-
-
 def dibao(cases: Sequence[Case], figures: Sequence[Figures]) -> list[dict[str, Any]]:
     """The dibao result row of each case (same order), from `eligibility.dibao_sql`."""
     hh, mem = facts(cases)
-    rows = _run(
+    rows = run(
         E.dibao_sql("households", f"({E.dibao_alone_sql('members', 'figures')})", "figures")
         + " ORDER BY hid",
         {"households": hh, "members": mem, "figures": figures_table(E.DIBAO_KEYS, figures)},
@@ -143,7 +95,7 @@ def tekun(cases: Sequence[Case], figures: Sequence[Figures]) -> list[dict[str, A
     applicants = pa.table(
         {"hid": pa.array([h["hid"] for h in heads], pa.int64()), "pid": [h["pid"] for h in heads]}
     )
-    return _run(
+    return run(
         E.tekun_sql("members", "figures", "applicants") + " ORDER BY hid",
         {
             "households": hh,
@@ -158,10 +110,5 @@ def counted_income(case: Case, rate: Decimal) -> Decimal:
     """The household's counted income (the figure shown by programmes that do not test it)."""
     hh, _ = facts([case])
     expr = E.counted_income("wage", "other_income", "$rate")
-    con = _connection().cursor()
-    try:
-        con.register("households", hh)
-        row = con.execute(f"SELECT {expr} FROM households", {"rate": rate}).fetchone()  # noqa: S608
-    finally:
-        con.close()
-    return Decimal(row[0]) if row else Decimal(0)
+    (row,) = run(f"SELECT {expr} AS income FROM households", {"households": hh}, {"rate": rate})  # noqa: S608
+    return Decimal(row["income"])

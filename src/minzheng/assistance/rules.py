@@ -10,7 +10,7 @@ version."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -224,6 +224,23 @@ def _head(case: Case) -> Member:
 
 
 CARE_LABELS = {"full": "全自理", "partial": "半护理", "none": "全护理"}
+# The six daily activities of the self-care assessment (《特困人员认定办法》民发〔2021〕43号 第十一条:
+# 自主吃饭、自主穿衣、自主上下床、自主如厕、室内行走、自主洗澡), in Chinese for people.
+ADL_LABELS = {
+    "eating": "吃饭",
+    "dressing": "穿衣",
+    "bed_transfer": "上下床",
+    "toileting": "如厕",
+    "indoor_walking": "室内行走",
+    "bathing": "洗澡",
+}
+
+
+def self_care_from_adl(unable: Collection[str]) -> str:
+    """The self-care level from the daily activities a person cannot do (same article): none of the six →
+    full self-care (全自理), 1–3 → partial (半护理), 4–6 → none (全护理)."""
+    n = len(set(unable))
+    return "full" if n == 0 else "partial" if n <= 3 else "none"
 
 
 def tekun_result(case: Case, r: dict[str, Any], version: str) -> Result:
@@ -275,7 +292,7 @@ def tekun_result(case: Case, r: dict[str, Any], version: str) -> Result:
         approval_level="township",
         rule_version=version,
         reasons=tests,
-        extra={"basic_living": yuan(basic), "care_standard": yuan(care)},
+        extra={"basic_living": yuan(basic), "care_standard": yuan(care), "self_care": m.self_care},
     )
 
 

@@ -1,16 +1,29 @@
-"""The screening rules of 高龄津贴, run by the monthly screening over the snapshot (set-based SQL over
-the engine's `person` table: `in_high_age` is this month's enrolment; see docs/adding-a-line.md)."""
+"""The screening rules of 高龄津贴, run by the monthly screening over the snapshot: the one tier rule
+(`rules.high_age_sql`) over the engine's `person` table, each person with the figures of their own
+county × hukou type (`in_high_age` is this month's enrolment; see docs/adding-a-line.md)."""
 
-# SQL text assembled from this module's own constants; policy figures are rendered by the engine.
+# SQL text assembled from this module's own constants and rules.high_age_sql.
 # ruff: noqa: S608
 
 from __future__ import annotations
 
+from minzheng.programmes.household import FIG_KEY
 from minzheng.programmes.screening import Rule, evidence
 
-_GRANT_EVIDENCE = evidence(
-    出生日期="CAST(birth_date AS VARCHAR)", 年龄="{{high_age.start_age}}", 月标准="{{high_age.tier80}}"
-)
+from .rules import high_age_sql
+
+# The persons alive whose birthday is this month, with their tier; `turned` = the birthday reached the
+# tier's age (only they can be proposed: the cut keeps the rule to a twelfth of the city).
+_TIERS = f"""(
+  SELECT t.*, t.age = t.tier_age AS turned
+  FROM ({
+    high_age_sql(
+        f"(SELECT *, {FIG_KEY.format(region='region', urban='urban')} AS fig_key FROM person "
+        "WHERE alive AND month(birth_date) = {{month_number}})",
+        "figures",
+    )
+}) t)"""
+_EVIDENCE = evidence(出生日期="CAST(x.birth_date AS VARCHAR)", 年龄="x.age", 月标准="x.amount")
 
 
 def rules() -> list[Rule]:
@@ -23,10 +36,9 @@ def rules() -> list[Rule]:
             severity="medium",
             action="免申即享：自动纳入高龄津贴发放",
             sql=f"""
-SELECT pid, hid, region AS region_code,
-  {_GRANT_EVIDENCE} AS evidence
-FROM person
-WHERE {{{{turning:high_age.start_age}}}} AND alive AND NOT in_high_age
+SELECT x.pid, x.hid, x.region AS region_code, {_EVIDENCE} AS evidence
+FROM {_TIERS} x
+WHERE x.turned AND x.tier = 'tier80' AND NOT x.in_high_age
 """,
             basis="seed 003 到龄即享; policy.md: starts in the month the person turns 80",
         ),
@@ -38,19 +50,10 @@ WHERE {{{{turning:high_age.start_age}}}} AND alive AND NOT in_high_age
             severity="low",
             action="按新档次标准调整高龄津贴",
             sql=f"""
-SELECT pid, hid, region AS region_code,
-  {
-                evidence(
-                    出生日期="CAST(birth_date AS VARCHAR)",
-                    年龄="age",
-                    新月标准=(
-                        "CASE WHEN age >= {{high_age.tier3_age}} THEN {{high_age.tier100}} "
-                        "ELSE {{high_age.tier90}} END"
-                    ),
-                )
-            } AS evidence
-FROM person
-WHERE ({{{{turning:high_age.tier2_age}}}} OR {{{{turning:high_age.tier3_age}}}}) AND alive AND in_high_age
+SELECT x.pid, x.hid, x.region AS region_code,
+  {evidence(出生日期="CAST(x.birth_date AS VARCHAR)", 年龄="x.age", 新月标准="x.amount")} AS evidence
+FROM {_TIERS} x
+WHERE x.turned AND x.tier IN ('tier90', 'tier100') AND x.in_high_age
 """,
             basis="policy.md high-age tiers 80–89 / 90–99 / ≥ 100",
         ),

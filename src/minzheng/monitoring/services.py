@@ -62,7 +62,8 @@ def screening_policy(*, month: str) -> Policy:
         for county in counties:
             for hukou in ("urban", "rural"):
                 ps = policy_resolve(on=on, region_code=county, hukou_type=hukou)
-                figures[(county, hukou)] = {k: ps.get(k) for k in FIGURE_KEYS}
+                # every figure in force, per county × hukou type (the engine checks the ones its SQL reads)
+                figures[(county, hukou)] = {k: ps.get(k) for k in (*FIGURE_KEYS, *ps.values)}
     except PolicyMissing as e:
         raise ValidationError(str(e)) from None
     city = policy_resolve(on=on, region_code="370800", hukou_type="urban")

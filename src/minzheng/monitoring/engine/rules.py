@@ -127,7 +127,7 @@ _READS: dict[str, tuple[str, ...]] = {
     "deposits": ("id_number", "balance"),
     "securities": ("id_number", "market_value"),
     "insurance": ("id_number", "cash_value"),
-    "disability": ("id_number", "grade", "issued_date"),
+    "disability": ("id_number", "grade", "kind", "issued_date"),
     "medical": ("id_number", "month", "out_of_pocket"),
     "education": ("id_number", "level", "enrolled"),
 }
@@ -240,10 +240,11 @@ BUSINESS_FACTS_SQL = f"""
 SELECT {_P} AS pid, registered_capital FROM src_businesses WHERE status = 'active'
 """
 
-# Disability certificates issued by the month's end: the most severe grade (1 is most severe) and
-# whether a grade 1–2 certificate was issued this month.
+# Disability certificates issued by the month's end: the most severe grade (1 is most severe), its kind
+# (a grade 3 intellectual/mental disability is severe) and whether a grade 1–2 certificate was issued
+# this month.
 DISABILITY_SQL = f"""
-SELECT {_P} AS pid, CAST(min(grade) AS SMALLINT) AS grade,
+SELECT {_P} AS pid, CAST(min(grade) AS SMALLINT) AS grade, arg_min(kind, grade) AS kind,
        bool_or(grade <= 2 AND issued_date >= {{{{month_start}}}}) AS severe_new
 FROM src_disability WHERE issued_date <= {{{{month_end}}}} GROUP BY 1
 """
@@ -363,16 +364,15 @@ FROM vehicle_facts GROUP BY 1
 
 # Members who could be covered alone (单人保: a disability certificate of grade 1–3 or a medical bill this
 # month), alive or not (the rule tests), in the canonical member shape (programmes/household.py); a fact
-# of the month, prepared with the snapshot. The engine's disability source columns carry the grade only
-# (no kind), so the rule cannot see a grade 3 intellectual/mental disability here: the kind is NULL.
+# of the month, prepared with the snapshot.
 DIBAO_MEMBERS_SQL = f"""
-WITH d AS (SELECT pid, grade FROM disability WHERE grade <= 3),
+WITH d AS (SELECT pid, grade, kind FROM disability WHERE grade <= 3),
 md AS (SELECT pid, oop FROM medical WHERE oop > 0),
-c AS (SELECT coalesce(d.pid, md.pid) AS pid, d.grade, md.oop FROM d FULL JOIN md ON md.pid = d.pid)
+c AS (SELECT coalesce(d.pid, md.pid) AS pid, d.grade, d.kind, md.oop FROM d FULL JOIN md ON md.pid = d.pid)
 SELECT p.hid, p.pid, h.fig_key, p.alive, CAST(p.age AS INTEGER) AS age,
        CAST(coalesce(i.wage, 0) AS {MONEY}) AS wage,
        CAST(coalesce(i.pension + i.unemp, 0) AS {MONEY}) AS other_income,
-       CAST(c.grade AS INTEGER) AS disability_grade, CAST(NULL AS VARCHAR) AS disability_kind,
+       CAST(c.grade AS INTEGER) AS disability_grade, CAST(c.kind AS VARCHAR) AS disability_kind,
        false AS severe_illness, CAST(coalesce(c.oop, 0) AS {MONEY}) AS medical_oop, 'full' AS self_care,
        CAST(NULL AS BOOLEAN) AS has_supporter
 FROM c JOIN pfacts p ON p.pid = c.pid
@@ -399,7 +399,7 @@ WITH m AS (SELECT * FROM pfacts WHERE hid IN (SELECT hid FROM tekun_applicants))
 SELECT m.hid, m.pid, h.fig_key, m.alive, CAST(m.age AS INTEGER) AS age,
        CAST(coalesce(i.wage, 0) AS {MONEY}) AS wage,
        CAST(coalesce(i.pension + i.unemp, 0) AS {MONEY}) AS other_income,
-       CAST(d.grade AS INTEGER) AS disability_grade, CAST(NULL AS VARCHAR) AS disability_kind,
+       CAST(d.grade AS INTEGER) AS disability_grade, CAST(d.kind AS VARCHAR) AS disability_kind,
        false AS severe_illness, CAST(0 AS {MONEY}) AS medical_oop, 'full' AS self_care,
        CAST(NULL AS BOOLEAN) AS has_supporter
 FROM m

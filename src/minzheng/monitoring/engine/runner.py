@@ -62,6 +62,21 @@ class ScreeningError(ValueError):
     pass
 
 
+_FIGURE_COLUMN = re.compile(r"\bf_([a-z0-9]\w*?__\w+)\b")
+
+
+def figure_keys() -> tuple[str, ...]:
+    """Every figure the month's SQL reads from the figures table, per county × hukou type: the programme
+    rules' (eligibility.FIGURE_KEYS) and every figure column (`figure_column`) a rule or stage names, e.g.
+    the high-age tiers of elderly/screening.py."""
+    named = {
+        m.replace("__", ".")
+        for sql in (*(st.sql for st in (*R.FACTS, *R.STAGES)), *(rule.sql for rule in R.RULES))
+        for m in _FIGURE_COLUMN.findall(sql)
+    }
+    return tuple(dict.fromkeys([*FIGURE_KEYS, *sorted(named)]))
+
+
 @dataclass
 class Policy:
     """Everything the rules read, for one month: the programme rules' figures per county × hukou type
@@ -116,11 +131,12 @@ def policy_from_fixture(month: str, counties: Iterable[str], fixture: Path = FIX
     for county in sorted(set(counties)):
         for hukou in ("urban", "rural"):
             row: dict[str, Decimal] = {}
-            for key in FIGURE_KEYS:
+            for key in sorted({r["key"] for r in rows} | set(FIGURE_KEYS)):
                 value = best(key, county, hukou)
-                if value is None:
+                if value is None and key in FIGURE_KEYS:
                     raise ScreeningError(f"{month}在区划{county}（{hukou}）没有有效的政策参数“{key}”")
-                row[key] = value
+                if value is not None:
+                    row[key] = value
             figures[(county, hukou)] = row
     params = {}
     for key in sorted({r["key"] for r in rows}):
@@ -188,14 +204,12 @@ def render(sql: str, policy: Policy) -> str:
     return _PLACEHOLDER.sub(sub, sql)
 
 
-def _figures_sql(policy: Policy) -> str:
+def _figures_sql(policy: Policy, keys: tuple[str, ...]) -> str:
     """The figures table: one row per county × hukou type (fig_key), one exact DECIMAL column per figure."""
-    cols = ", ".join(figure_column(k) for k in FIGURE_KEYS)
+    cols = ", ".join(figure_column(k) for k in keys)
     rows = ", ".join(
         "("
-        + ", ".join(
-            [str(fig_key(county, hukou))] + [f"CAST({_literal(row[k])} AS {FIGURE})" for k in FIGURE_KEYS]
-        )
+        + ", ".join([str(fig_key(county, hukou))] + [f"CAST({_literal(row[k])} AS {FIGURE})" for k in keys])
         + ")"
         for (county, hukou), row in sorted(policy.figures.items())
     )
@@ -652,13 +666,14 @@ def screen(
     _check_month(policy.month)
     if not policy.figures:
         raise ScreeningError("政策缺少低保标准（figures 为空）")
+    keys = figure_keys()
     for (county, hukou), row in policy.figures.items():
         if not re.fullmatch(r"\d{6}", str(county)) or hukou not in ("urban", "rural"):
             raise ScreeningError(f"政策参数的区划或户口性质无效：{county} {hukou}")
-        missing = [k for k in FIGURE_KEYS if k not in row]
+        missing = [k for k in keys if k not in row]
         if missing:
             raise ScreeningError(f"区划{county}（{hukou}）缺少政策参数：{'、'.join(missing)}")
-        for key in FIGURE_KEYS:
+        for key in keys:
             value = Decimal(str(row[key]))
             if not value.is_finite() or value < 0 or (key == "dibao.standard" and not value > 0):
                 raise ScreeningError(f"政策参数无效：{county} {hukou} {key}={value}")
@@ -698,7 +713,7 @@ def screen(
             eng.register_file("src_previous", Path(previous), PREVIOUS_COLUMNS)
         else:
             eng.register_empty("src_previous", PREVIOUS_COLUMNS)
-        eng.materialise("figures", q(_figures_sql(policy)))
+        eng.materialise("figures", q(_figures_sql(policy, keys)))
 
         # -- shared stages, each rule run as soon as the stages it reads exist (while they are still hot
         # in memory: the household stage is the largest and may push earlier tables to disk)
