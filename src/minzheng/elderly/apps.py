@@ -7,9 +7,17 @@ class ElderlyConfig(AppConfig):
 
     def ready(self) -> None:
         from minzheng.core.panels import PersonPanel
-        from minzheng.programmes.registry import AutomaticAction, NavEntry, Programme, register_programme
+        from minzheng.programmes.registry import (
+            AutomaticAction,
+            Line,
+            NavEntry,
+            Programme,
+            Trial,
+            register_line,
+            register_programme,
+        )
 
-        from . import rules, screening, selectors, services
+        from . import capability, care_trial, rules, screening, selectors, services
 
         register_programme(
             Programme(
@@ -42,5 +50,17 @@ class ElderlyConfig(AppConfig):
                 api_prefix="elderly",
                 permissions=("elderly.read",),
                 order=40,
+            )
+        )
+        # The elder registry, capability assessments and care shares: not one programme's pages.
+        register_line(
+            Line(
+                code="elderly",
+                name="老年人",
+                app_label=self.label,
+                trials=(
+                    Trial(capability.CODE, "老年人能力评估", capability.trial),
+                    Trial(care_trial.CODE, "失能老人照护费用分担", care_trial.trial),
+                ),
             )
         )
