@@ -90,3 +90,16 @@ def test_the_clerk_cannot_decide_and_a_second_application_is_refused(make_user, 
         subsidy_decide(actor=clerk, application=app)
     with pytest.raises(ValidationError, match="待审批"):
         subsidy_apply(actor=clerk, person=elder)
+
+
+def test_the_registry_lists_eligible_elders_not_yet_granted_by_the_same_rule(make_user, make_elder):
+    from minzheng.elderly.selectors import elder_registry
+
+    clerk, officer = make_user("township_clerk", TOWN_A), make_user("elderly_officer", "370811")
+    eligible, granted, not_poor = make_elder(86), make_elder(87), make_elder(88)
+    young_dibao = make_elder(65)
+    for p in (eligible, granted, young_dibao):
+        _enrol(p)
+    subsidy_decide(actor=officer, application=subsidy_apply(actor=clerk, person=granted))
+    assert list(elder_registry(actor=clerk, candidates=True)) == [eligible]
+    assert not_poor not in elder_registry(actor=clerk, candidates=True)

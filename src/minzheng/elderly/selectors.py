@@ -32,6 +32,7 @@ from .models import (
 )
 from .rules import CODE, high_age_tier
 from .subsidy import CODE as SUBSIDY
+from .subsidy import subsidy_facts
 
 
 def high_age_roster(*, actor: Any, month: dt.date) -> QuerySet[Enrolment]:
@@ -92,6 +93,7 @@ def elder_registry(
     living_situation: str = "",
     capability_level: str = "",
     overdue: bool = False,
+    candidates: bool = False,
 ) -> QuerySet[Person]:
     """Every living resident aged 60+ in the actor's scope with their profile and whether they hold the
     high-age allowance or the elderly subsidy this month: one SQL statement (joins and EXISTS), filtered
@@ -117,6 +119,8 @@ def elder_registry(
     active = Enrolment.objects.filter(person=OuterRef("pk"), first_month__lte=month).filter(
         Q(last_month__isnull=True) | Q(last_month__gte=month)
     )
+    if candidates:
+        qs = qs.filter(_subsidy_candidates(actor, qs, on)).exclude(Exists(active.filter(programme=SUBSIDY)))
     return (
         qs.select_related("elder_profile", "residence_region")
         .annotate(
@@ -125,6 +129,20 @@ def elder_registry(
         )
         .order_by("region_code", "birth_date", "pk")
     )
+
+
+def _subsidy_candidates(actor: Any, qs: QuerySet[Person], on: dt.date) -> Q:
+    """Who the subsidy rule (subsidy.subsidy_facts, the one definition) finds eligible, with the policy of
+    the actor's region for each hukou type: set-based, as subqueries."""
+    region = getattr(getattr(actor, "region", None), "code", "") or "37"
+    found = Q(pk__in=[])
+    for hukou in ("urban", "rural"):
+        ps = policy_resolve(on=on, region_code=region, hukou_type=hukou)
+        eligible = subsidy_facts(qs.filter(hukou_type=hukou), Policy(ps, ps.version), on).filter(
+            sub_eligible=True
+        )
+        found |= Q(pk__in=eligible.values("pk"))
+    return found
 
 
 def _year_before(on: dt.date) -> dt.date:

@@ -35,7 +35,7 @@ from .models import (
 from .rules import CODE, TIER_LABELS, high_age_tier
 from .shares import IDENTITIES, care_share
 from .subsidy import CODE as SUBSIDY
-from .subsidy import IDENTITY_PROGRAMMES, subsidy_eligibility
+from .subsidy import subsidy_decision
 
 
 def _current(person: Any, month: dt.date) -> Enrolment | None:
@@ -229,16 +229,6 @@ def assessment_detail_read(
     return assessment
 
 
-def subsidy_identity(person: Person, month: dt.date) -> str:
-    """特困 before 低保: the identity from the person's enrolments active in `month`."""
-    active = set(
-        Enrolment.objects.filter(person=person, programme__in=IDENTITY_PROGRAMMES, first_month__lte=month)
-        .exclude(last_month__lt=month)
-        .values_list("programme", flat=True)
-    )
-    return next((code for code in IDENTITY_PROGRAMMES if code in active), "none")
-
-
 @transaction.atomic
 def subsidy_apply(*, actor: Any, person: Person, note: str = "") -> SubsidyApplication:
     """受理 (township clerk): one open application per elder."""
@@ -276,9 +266,9 @@ def _current_subsidy(person: Person, month: dt.date) -> Enrolment | None:
 def subsidy_decide(
     *, actor: Any, application: SubsidyApplication, on: dt.date | None = None
 ) -> SubsidyApplication:
-    """审批 (elderly officer, not the clerk who applied): evaluate `subsidy_eligibility` on the facts of
-    `on` (identity from enrolments, age, the profile's level), store the version, inputs and reasons,
-    and, when eligible, enrol from the month of the decision through benefits."""
+    """审批 (elderly officer, not the clerk who applied): evaluate the one SQL rule (subsidy_decision) on
+    the facts of `on` (identity from enrolments, age, the profile's level), store the version, inputs and
+    reasons, and, when eligible, enrol from the month of the decision through benefits."""
     app = SubsidyApplication.objects.select_for_update().get(pk=application.pk)
     person = app.person
     require(actor, "elderly.subsidy_decide", region_code=app.region_code, target=f"elder_subsidy:{app.pk}")
@@ -290,15 +280,12 @@ def subsidy_decide(
     month = first_of_month(on)
     ps = policy_resolve(on=on, region_code=person.region_code, hukou_type=person.hukou_type)
     p = Policy(ps, ps.version)
-    profile = ElderProfile.objects.filter(person=person).first()
-    level = profile.capability_level if profile else None
-    identity = subsidy_identity(person, month)
-    age = age_in_month(person.birth_date, on)
-    decision = subsidy_eligibility(p, identity=identity, age=age, level=level)
+    decision = subsidy_decision(person, p, on)
     app.status = SubsidyStatus.GRANTED if decision.eligible else SubsidyStatus.REFUSED
     app.decided_by = actor
     app.decided_at = timezone.now()
-    app.identity, app.age, app.capability_level = identity, age, level
+    app.identity, app.capability_level = decision.identity, decision.level
+    app.age = age_in_month(person.birth_date, on)
     app.amount = decision.amount
     app.rule_version = ps.version
     app.inputs = dict(p.used)
@@ -311,11 +298,7 @@ def subsidy_decide(
             household=None,
             amount=decision.amount,
             first_month=month,
-            tier=(
-                f"失能{level}级"
-                if level is not None and level >= int(p("elder_subsidy.min_level"))
-                else "高龄"
-            ),
+            tier=decision.tier,
             source_type="elderly.subsidy",
             source_id=app.pk,
             rule_version=ps.version,

@@ -41,6 +41,7 @@ def _filters(query: Any) -> dict[str, Any]:
         "living_situation": query.get("living_situation", ""),
         "capability_level": query.get("capability_level", ""),
         "overdue": query.get("overdue", "") == "1",
+        "candidates": query.get("candidates", "") == "1",
     }
 
 
