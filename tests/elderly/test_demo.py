@@ -11,7 +11,7 @@ from django.core.management import call_command
 from minzheng.elderly.models import CapabilityAssessment, ElderProfile, SubsidyApplication
 
 
-def test_setup_demo_seeds_situations_assessments_and_subsidy_decisions(db: Any, settings: Any, tmp_path: Path):
+def test_setup_demo_seeds_situations_assessments_and_subsidies(db: Any, settings: Any, tmp_path: Path):
     settings.SNAPSHOT_DIR = tmp_path / "snapshots"
     out = io.StringIO()
     call_command("setup_demo", persons=600, seed=3, stdout=out)
