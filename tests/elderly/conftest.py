@@ -1,3 +1,68 @@
-"""The synthetic city of the screening tests (6,000 persons, July 2025), imported and ready to screen."""
+"""The synthetic city of the screening tests (6,000 persons, July 2025), imported and ready to screen;
+and the elderly line's own fixtures: a full-score capability object and an elder of a given age."""
+
+import copy
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.utils import timezone
 
 from tests.screening.test_publish import MONTH, city, city_files  # noqa: F401
+
+FULL: dict[str, Any] = {
+    "self_care": {
+        "eating": 4,
+        "grooming": 4,
+        "bathing": 4,
+        "dressing_upper": 4,
+        "dressing_lower": 4,
+        "urination": 4,
+        "defecation": 4,
+        "toileting": 4,
+    },
+    "mobility": {"bed_transfer": 4, "chair_transfer": 4, "walking": 4, "stairs": 3},
+    "mental": {
+        "time_orientation": 4,
+        "space_orientation": 4,
+        "person_orientation": 4,
+        "memory": 4,
+        "comprehension": 4,
+        "expression": 4,
+        "aggression": 1,
+        "depression": 1,
+        "consciousness": 2,
+    },
+    "perception": {"vision": 2, "hearing": 2, "daily_affairs": 4, "transport": 3, "social": 4},
+    "coma": False,
+    "diagnosis": False,
+    "risk_events_30d": {},
+}
+
+
+@pytest.fixture
+def capability() -> Callable[..., dict[str, Any]]:
+    """A capability object scoring `total` (points taken off from the first items on)."""
+
+    def make(total: int = 90, **flags: Any) -> dict[str, Any]:
+        c = copy.deepcopy(FULL)
+        drop = 90 - total
+        for part in ("self_care", "mobility", "mental", "perception"):
+            for k in c[part]:
+                d = min(drop, c[part][k])
+                c[part][k] -= d
+                drop -= d
+        c.update(flags)
+        return c
+
+    return make
+
+
+@pytest.fixture
+def make_elder(make_person: Callable[..., Any]) -> Callable[..., Any]:
+    def make(age: int = 75, **kw: Any) -> Any:
+        today = timezone.localdate()
+        return make_person(birth=dt.date(today.year - age, 1, 1), **kw)
+
+    return make

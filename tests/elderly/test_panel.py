@@ -16,7 +16,7 @@ def test_the_high_age_panel_stays_off_the_page_of_a_young_person(make_person, ma
     young = make_person(birth=dt.date(1990, 5, 1))
     assert high_age_panel(actor=clerk, person=young) is None
     titles = [panel.title for panel, _ in person_panel_contexts(actor=clerk, person=young)]
-    assert "高龄津贴" not in titles and "儿童基本生活保障" not in titles
+    assert "老年人" not in titles and "儿童基本生活保障" not in titles
 
 
 def test_the_high_age_panel_shows_the_tier_a_person_of_85_earns(make_person, make_user):
@@ -26,4 +26,4 @@ def test_the_high_age_panel_shows_the_tier_a_person_of_85_earns(make_person, mak
     ctx = high_age_panel(actor=clerk, person=old)
     assert ctx is not None and ctx["tier"] == "tier80" and ctx["age"] == 85
     titles = [panel.title for panel, _ in person_panel_contexts(actor=clerk, person=old)]
-    assert "高龄津贴" in titles
+    assert "老年人" in titles

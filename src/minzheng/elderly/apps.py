@@ -3,13 +3,21 @@ from django.apps import AppConfig
 
 class ElderlyConfig(AppConfig):
     name = "minzheng.elderly"
-    verbose_name = "高龄津贴"
+    verbose_name = "老年人"
 
     def ready(self) -> None:
         from minzheng.core.panels import PersonPanel
-        from minzheng.programmes.registry import AutomaticAction, NavEntry, Programme, register_programme
+        from minzheng.programmes.registry import (
+            AutomaticAction,
+            Line,
+            NavEntry,
+            Programme,
+            Trial,
+            register_line,
+            register_programme,
+        )
 
-        from . import rules, screening, selectors, services
+        from . import capability, care_trial, rules, screening, selectors, services, subsidy
 
         register_programme(
             Programme(
@@ -28,10 +36,11 @@ class ElderlyConfig(AppConfig):
                     AutomaticAction("high_age_tier", "高龄津贴自动调档", services.high_age_tier_change),
                 ),
                 panels=(
+                    # One 老年人 panel: age, situation, level and overdue flag, the allowance folded in.
                     PersonPanel(
-                        title="高龄津贴",
+                        title="老年人",
                         template="elderly/_person_panel.html",
-                        context=selectors.high_age_panel,
+                        context=selectors.elderly_panel,
                         order=12,
                     ),
                 ),
@@ -42,5 +51,39 @@ class ElderlyConfig(AppConfig):
                 api_prefix="elderly",
                 permissions=("elderly.read",),
                 order=40,
+            )
+        )
+        # 经济困难高龄、失能老年人补贴 (财社〔2014〕113号): applied for, decided, paid monthly by payroll.
+        register_programme(
+            Programme(
+                code=subsidy.CODE,
+                name="经济困难高龄失能老年人补贴",
+                short_name="老年人补贴",
+                name_en="Subsidy for economically difficult high-age and disabled elders",
+                app_label=self.label,
+                unit="person",
+                payable=True,
+                frequency="monthly",
+                policy_prefixes=("elder_subsidy.",),
+                permissions=("elderly.subsidy_decide",),
+                order=41,
+            )
+        )
+        # The elder registry, capability assessments and care shares: not one programme's pages.
+        register_line(
+            Line(
+                code="elderly",
+                name="老年人",
+                app_label=self.label,
+                nav=(NavEntry("老年人", "elderly-registry", "elderly.registry_read", order=24),),
+                todos=(
+                    ("elderly.assess", selectors.overdue_todo),
+                    ("elderly.subsidy_decide", selectors.subsidy_todo),
+                ),
+                permissions=("elderly.registry_read", "elderly.assess", "elderly.subsidy_decide"),
+                trials=(
+                    Trial(capability.CODE, "老年人能力评估", capability.trial),
+                    Trial(care_trial.CODE, "失能老人照护费用分担", care_trial.trial),
+                ),
             )
         )

@@ -1,26 +1,321 @@
-"""The 高龄津贴 roster page: thin, read through the selector, behind `elderly.read`."""
+"""The elderly line's desk pages (thin; reads through selectors, writes through services): the elder
+registry (老年人数据库), the elder's page, the capability assessment form with a 试算 preview, subsidy
+applications and decisions, care costs, and the high-age roster."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from minzheng.accounts.network import client_ip
 from minzheng.accounts.permissions import Denied, require
+from minzheng.accounts.regions import cascade_value, region_cascade
 
-from .selectors import high_age_roster
+from . import capability, selectors, services
+from .models import CapabilityLevel, LivingSituation, SubsidyStatus
+from .shares import IDENTITIES
+
+
+def _forbidden(request: HttpRequest, permission: str, target: str) -> HttpResponse | None:
+    try:
+        require(request.user, permission, target=target)
+    except Denied as e:
+        return HttpResponseForbidden(e.messages[0])
+    return None
+
+
+def _filters(query: Any) -> dict[str, Any]:
+    return {
+        "region_code": cascade_value(query),
+        "age_band": query.get("age_band", ""),
+        "living_situation": query.get("living_situation", ""),
+        "capability_level": query.get("capability_level", ""),
+        "overdue": query.get("overdue", "") == "1",
+        "candidates": query.get("candidates", "") == "1",
+    }
+
+
+@login_required
+@require_GET
+def registry(request: HttpRequest) -> HttpResponse:
+    if (refused := _forbidden(request, "elderly.registry_read", "elderly:registry")) is not None:
+        return refused
+    filters = _filters(request.GET)
+    today = timezone.localdate()
+    page = Paginator(selectors.elder_registry(actor=request.user, on=today, **filters), 50).get_page(
+        request.GET.get("page")
+    )
+    one_year_ago = selectors._year_before(today)
+    return render(
+        request,
+        "elderly/registry.html",
+        {
+            "page": page,
+            "filters": filters,
+            "today": today,
+            "one_year_ago": one_year_ago,
+            "cascade": region_cascade(
+                actor=request.user, selected=filters["region_code"], dom_prefix="filter"
+            ),
+            "age_bands": [(k, v[2]) for k, v in selectors.AGE_BANDS.items()],
+            "situations": LivingSituation.choices,
+            "levels": CapabilityLevel.choices,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def registry_export(request: HttpRequest) -> HttpResponse:
+    try:
+        content = services.elder_registry_export_xlsx(
+            actor=request.user, filters=_filters(request.POST), ip=client_ip(request)
+        )
+    except Denied as e:
+        return HttpResponseForbidden(e.messages[0])
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="elders-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response
 
 
 @login_required
 @require_GET
 def roster(request: HttpRequest) -> HttpResponse:
-    try:
-        require(request.user, "elderly.read", target="elderly:roster")
-    except Denied as e:
-        return HttpResponseForbidden(e.messages[0])
+    if (refused := _forbidden(request, "elderly.read", "elderly:roster")) is not None:
+        return refused
     month = timezone.localdate().replace(day=1)
-    page = Paginator(high_age_roster(actor=request.user, month=month), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.high_age_roster(actor=request.user, month=month), 50).get_page(
+        request.GET.get("page")
+    )
     return render(request, "elderly/roster.html", {"page": page, "month": month})
+
+
+@login_required
+@require_GET
+def elder_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.elder_for_actor(actor=request.user, person_id=pk)
+    return render(
+        request,
+        "elderly/detail.html",
+        {
+            "person": person,
+            "panel": selectors.elderly_panel(actor=request.user, person=person),
+            "assessments": selectors.assessments_for(actor=request.user, person=person)[:20],
+            "applications": selectors.subsidy_applications(actor=request.user).filter(person=person)[:20],
+            "actions": selectors.elder_actions(actor=request.user, person=person),
+            "situations": LivingSituation.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def situation(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.elder_for_actor(actor=request.user, person_id=pk, permission="elderly.visit_record")
+    nearby = {"yes": True, "no": False}.get(request.POST.get("children_nearby", ""))
+    try:
+        services.elder_situation_set(
+            actor=request.user,
+            person=person,
+            living_situation=request.POST.get("living_situation", ""),
+            children_nearby=nearby,
+        )
+        messages.success(request, _("已登记居住状况"))
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+    return redirect("elderly-detail", pk=person.pk)
+
+
+def _capability_from_post(post: Any) -> dict[str, Any]:
+    """The form's fields as the contract's `capability` object (bad values left for the parser)."""
+
+    def number(name: str) -> Any:
+        raw = (post.get(name) or "").strip()
+        return int(raw) if raw.lstrip("-").isdigit() else raw or None
+
+    data: dict[str, Any] = {
+        part: {code: number(code) for code, _n, _h in rows if post.get(code, "") != ""}
+        for part, rows in capability.PARTS.items()
+    }
+    data["coma"] = post.get("coma") == "on"
+    data["diagnosis"] = post.get("diagnosis") == "on"
+    data["risk_events_30d"] = {k: number(f"risk_{k}") or 0 for k in capability.RISK_EVENTS}
+    return data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assess(request: HttpRequest, pk: int) -> HttpResponse:
+    """能力评估 form (usable at 390 px at the elder's home): 试算 previews, 保存 records."""
+    person = selectors.elder_for_actor(actor=request.user, person_id=pk, permission="elderly.assess")
+    if (refused := _forbidden(request, "elderly.assess", f"elder:{person.pk}")) is not None:
+        return refused
+    preview = None
+    error = ""
+    values: dict[str, Any] = {}
+    today = timezone.localdate()
+    if request.method == "POST":
+        data = _capability_from_post(request.POST)
+        values = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        try:
+            parsed = capability.parse_capability(data)
+            preview = capability.grade(parsed)
+            if request.POST.get("action") == "save":
+                second = selectors.second_assessors(actor=request.user, person=person).filter(
+                    pk=request.POST.get("second_assessor") or 0
+                )
+                try:
+                    on = dt.date.fromisoformat(request.POST.get("assessed_on", ""))
+                except ValueError:
+                    raise ValidationError(_("请填写评估日期")) from None
+                a = services.assessment_record(
+                    actor=request.user,
+                    person=person,
+                    second_assessor=second.first(),
+                    capability=data,
+                    assessed_on=on,
+                )
+                messages.success(request, _("已保存能力评估"))
+                return redirect("elderly-assessment", pk=a.pk)
+        except ValidationError as e:
+            error = "；".join(e.messages)
+    parts = [
+        {
+            "code": part,
+            "name": capability.PART_NAMES[part],
+            "items": [
+                {"code": code, "name": name, "range": range(hi, -1, -1), "value": values.get(code, "")}
+                for code, name, hi in rows
+            ],
+        }
+        for part, rows in capability.PARTS.items()
+    ]
+    return render(
+        request,
+        "elderly/assess.html",
+        {
+            "person": person,
+            "parts": parts,
+            "risks": [(k, v, values.get(f"risk_{k}", "0")) for k, v in capability.RISK_EVENTS.items()],
+            "values": values,
+            "preview": preview,
+            "error": error,
+            "assessors": selectors.second_assessors(actor=request.user, person=person),
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_GET
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The item scores of one assessment (health record): every view is audited."""
+    a = selectors.assessment_for_actor(actor=request.user, pk=pk)
+    services.assessment_detail_read(actor=request.user, assessment=a, ip=client_ip(request))
+    return render(request, "elderly/assessment.html", {"a": a, "parts": selectors.item_rows(a)})
+
+
+@login_required
+@require_POST
+def subsidy_apply_view(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.elder_for_actor(actor=request.user, person_id=pk, permission="elderly.assess")
+    try:
+        app = services.subsidy_apply(actor=request.user, person=person, note=request.POST.get("note", ""))
+        messages.success(request, _("已受理老年人补贴申请，待养老服务科审批"))
+        return redirect("elderly-subsidy", pk=app.pk)
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+    return redirect("elderly-detail", pk=person.pk)
+
+
+@login_required
+@require_GET
+def subsidies(request: HttpRequest) -> HttpResponse:
+    if (refused := _forbidden(request, "elderly.registry_read", "elderly:subsidies")) is not None:
+        return refused
+    status = request.GET.get("status", "")
+    page = Paginator(selectors.subsidy_applications(actor=request.user, status=status), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "elderly/subsidies.html", {"page": page, "status": status, "statuses": SubsidyStatus.choices}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def subsidy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    app = selectors.subsidy_application_for_actor(actor=request.user, pk=pk)
+    if request.method == "POST":
+        try:
+            app = services.subsidy_decide(actor=request.user, application=app)
+            messages.success(request, _("已作出审批决定"))
+        except ValidationError as e:
+            messages.error(request, "；".join(e.messages))
+        return redirect("elderly-subsidy", pk=app.pk)
+    return render(
+        request,
+        "elderly/subsidy.html",
+        {"app": app, "actions": selectors.subsidy_actions(actor=request.user, application=app)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def care_costs_view(request: HttpRequest) -> HttpResponse:
+    """峡山 institutional care shares and 任城 centralised care costs: recorded and listed."""
+    if (refused := _forbidden(request, "elderly.registry_read", "elderly:care")) is not None:
+        return refused
+    if request.method == "POST":
+        try:
+            person = selectors.elder_for_actor(
+                actor=request.user,
+                person_id=int(request.POST.get("person") or 0),
+                permission="elderly.registry_read",
+            )
+            if request.POST.get("kind") == "central":
+                services.central_care_cost_record(
+                    actor=request.user,
+                    person=person,
+                    year=_int(request.POST.get("year")),
+                    annual_cost=_int(request.POST.get("annual_cost")),
+                    dibao_paid=_int(request.POST.get("dibao_paid")),
+                )
+            else:
+                services.care_share_record(
+                    actor=request.user,
+                    person=person,
+                    institution=request.POST.get("institution", ""),
+                    identity=request.POST.get("identity", ""),
+                    monthly_fee=_int(request.POST.get("monthly_fee")),
+                    from_month=timezone.localdate(),
+                )
+            messages.success(request, _("已登记"))
+        except ValidationError as e:
+            messages.error(request, "；".join(e.messages))
+        return redirect("elderly-care-costs")
+    return render(
+        request,
+        "elderly/care_costs.html",
+        {**selectors.care_costs(actor=request.user), "identities": IDENTITIES},
+    )
+
+
+def _int(raw: Any) -> int:
+    text = str(raw or "").strip()
+    if not text.lstrip("-").isdigit():
+        raise ValidationError(_("请填写整数金额或年度"))
+    return int(text)
