@@ -25,10 +25,10 @@ COUNTY = "370811"
 def seed(*, actor: Any, seed: int) -> str:
     officer = User.objects.filter(username="yanglao").first()
     carer = User.objects.filter(username="huli").first()
-    if officer is None or carer is None or Facility.objects.exists():
+    if officer is None or carer is None or carer.region is None or Facility.objects.exists():
         return "养老设施：缺少演示账号或已有数据，跳过"
     rng = random.Random(seed)  # noqa: S311 - demo data
-    town = carer.region
+    town: Region = carer.region
     towns = list(Region.objects.filter(level="township", code__startswith=COUNTY).order_by("code")[:4])
     today = timezone.localdate()
     specs = [
@@ -77,7 +77,7 @@ def seed(*, actor: Any, seed: int) -> str:
                 actor=officer,
                 facility=home,
                 person=p,
-                identity="tekun" if p.is_tekun else "other",  # type: ignore[attr-defined]
+                identity="tekun" if getattr(p, "is_tekun", False) else "other",
                 monthly_fee=1800 + 200 * (i % 4),
                 admitted_on=today - dt.timedelta(days=30 + 20 * i),
                 room=f"{101 + i // 2}-{1 + i % 2}",
