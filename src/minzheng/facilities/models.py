@@ -301,3 +301,25 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return f"检查记录#{self.pk}"
+
+
+class CareWorker(models.Model):
+    """A care worker (养老护理员) of a facility: training hours, certificate and the 孔孟之乡敬老使者 award,
+    whose yearly stipend is policy data (facilities.carer_award_stipend)."""
+
+    facility = models.ForeignKey(
+        Facility, verbose_name="机构", on_delete=models.PROTECT, related_name="workers"
+    )
+    region_code = models.CharField("区划", max_length=15, db_index=True)
+    name = models.CharField("姓名", max_length=30)
+    training_hours = models.PositiveIntegerField("培训学时", default=0)
+    certificate = models.CharField("职业技能等级证书", max_length=50, blank=True, default="")
+    award_year = models.PositiveSmallIntegerField("获评敬老使者年度", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "养老护理员"
+        verbose_name_plural = "养老护理员"
+        ordering = ["facility_id", "pk"]
+
+    def __str__(self) -> str:
+        return f"养老护理员#{self.pk}"

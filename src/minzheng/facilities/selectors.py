@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from minzheng.accounts.permissions import can, scoped
 from minzheng.benefits.models import Enrolment
@@ -25,6 +26,7 @@ from .models import (
     INSTITUTIONS,
     Adaptation,
     AdaptationState,
+    CareWorker,
     Draw,
     Facility,
     Grant,
@@ -407,7 +409,9 @@ def outings_todo(actor: Any, on: dt.date) -> Todo:
         Item(o.residency.person.name, reverse("facilities-resident", args=[o.residency_id]), o.reason)
         for o in qs[:5]
     ]
-    return Todo("facilities.outings", "待审批外出申请", qs.count(), reverse("facilities-list"), items, "无")
+    return Todo(
+        "facilities.outings", _("待审批外出申请"), qs.count(), reverse("facilities-list"), items, _("无")
+    )
 
 
 def rectification_todo(actor: Any, on: dt.date) -> Todo:
@@ -417,7 +421,12 @@ def rectification_todo(actor: Any, on: dt.date) -> Todo:
         for i in qs[:5]
     ]
     return Todo(
-        "facilities.overdue", "逾期未整改的检查发现", qs.count(), reverse("facilities-draws"), items, "无"
+        "facilities.overdue",
+        _("逾期未整改的检查发现"),
+        qs.count(),
+        reverse("facilities-draws"),
+        items,
+        _("无"),
     )
 
 
@@ -435,3 +444,29 @@ def elder_by_id_number(*, actor: Any, id_number: str) -> Any:
     if len(value) != 18:
         return None
     return scope(Person.objects.filter(id_hash=crypto.blind_index(value)), actor).first()
+
+
+def care_workers_for_actor(
+    *, actor: Any, facility_id: int | None = None
+) -> list[tuple[CareWorker, int | None]]:
+    """Care workers with the award stipend (元/年) the policy of their award year gives, or None."""
+    qs = scoped(READ, CareWorker.objects.select_related("facility"), actor)
+    if facility_id:
+        qs = qs.filter(facility_id=facility_id)
+    rows: list[tuple[CareWorker, int | None]] = []
+    cache: dict[tuple[int, str], int | None] = {}
+    for w in qs.order_by("facility_id", "pk")[:500]:
+        stipend = None
+        if w.award_year:
+            key = (w.award_year, w.region_code[:6])
+            if key not in cache:
+                try:
+                    ps = policy_resolve(
+                        on=dt.date(w.award_year, 12, 31), region_code=w.region_code, hukou_type=""
+                    )
+                    cache[key] = int(ps.get("facilities.carer_award_stipend"))
+                except PolicyMissing:
+                    cache[key] = None
+            stipend = cache[key]
+        rows.append((w, stipend))
+    return rows

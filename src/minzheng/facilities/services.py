@@ -28,6 +28,7 @@ from .models import (
     AdaptationState,
     CareKind,
     CareRecord,
+    CareWorker,
     Draw,
     Facility,
     Grant,
@@ -610,3 +611,52 @@ def inspection_rectified(*, actor: Any, inspection: Inspection, on: dt.date) -> 
         detail="整改完成",
     )
     return i
+
+
+# ------------------------------------------------------------------------------------------ care workers
+@transaction.atomic
+def care_worker_create(
+    *, actor: Any, facility: Facility, name: str, training_hours: int = 0, certificate: str = ""
+) -> CareWorker:
+    require(actor, MANAGE, region_code=facility.region_code, target=f"facilities:{facility.pk}")
+    if not name.strip():
+        raise ValidationError("请填写护理员姓名")
+    if training_hours < 0:
+        raise ValidationError("培训学时不能为负")
+    w = CareWorker.objects.create(
+        facility=facility,
+        region_code=facility.region_code,
+        name=name.strip()[:30],
+        training_hours=training_hours,
+        certificate=certificate.strip()[:50],
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="facilities.care_worker",
+        target_id=w.pk,
+        region_code=w.region_code,
+        detail="登记养老护理员",
+    )
+    return w
+
+
+@transaction.atomic
+def care_worker_award(*, actor: Any, worker: CareWorker, year: int) -> CareWorker:
+    """评选孔孟之乡敬老使者: the stipend it carries is read from policy when listed, not stored."""
+    w = CareWorker.objects.select_for_update().get(pk=worker.pk)
+    require(actor, MANAGE, region_code=w.region_code, target=f"facilities:care_worker:{w.pk}")
+    if not 2000 <= year <= 2100:
+        raise ValidationError("请填写年度")
+    _figure("facilities.carer_award_stipend", on=dt.date(year, 12, 31), region_code=w.region_code)
+    w.award_year = year
+    w.save(update_fields=["award_year"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.DECISION,
+        target_type="facilities.care_worker",
+        target_id=w.pk,
+        region_code=w.region_code,
+        detail=f"{year}年获评孔孟之乡敬老使者",
+    )
+    return w

@@ -12,6 +12,8 @@ urlpatterns = [
         "resident/<int:residency_id>/<str:action>/", views.resident_action, name="facilities-resident-action"
     ),
     path("outing/<int:outing_id>/<str:action>/", views.outing_action, name="facilities-outing-action"),
+    path("workers/", views.workers, name="facilities-workers"),
+    path("workers/<int:worker_id>/award/", views.worker_award, name="facilities-worker-award"),
     path("figures/", views.figures, name="facilities-figures"),
     path("grants/", views.grants, name="facilities-grants"),
     path("grants/<int:grant_id>/advance/", views.grant_advance_view, name="facilities-grant-advance"),

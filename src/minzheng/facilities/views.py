@@ -593,3 +593,53 @@ def inspection(request: HttpRequest, inspection_id: int) -> HttpResponse:
             "today": timezone.localdate(),
         },
     )
+
+
+# ------------------------------------------------------------------------------------------ care workers
+@login_required
+@require_http_methods(["GET", "POST"])
+def workers(request: HttpRequest) -> HttpResponse:
+    if denied := _guard(request, "facilities.read", "facilities:workers"):
+        return denied
+    if request.method == "POST":
+        p = request.POST
+
+        def run() -> None:
+            f = sel.facility_get(actor=request.user, facility_id=_int(p.get("facility"), "机构") or 0)
+            svc.care_worker_create(
+                actor=request.user,
+                facility=f,
+                name=p.get("name", ""),
+                training_hours=_int(p.get("training_hours"), "培训学时", required=False) or 0,
+                certificate=p.get("certificate", ""),
+            )
+
+        return _post(request, run, "已登记护理员", "/facilities/workers/")
+    rows = sel.care_workers_for_actor(actor=request.user)
+    return render(
+        request,
+        "facilities/workers.html",
+        {
+            "rows": rows,
+            "total_hours": sum(w.training_hours for w, _s in rows),
+            "facilities": sel.facilities_for_actor(actor=request.user)[:500],
+            "can_manage": can(request.user, "elderly.facility_manage"),
+            "year": timezone.localdate().year,
+        },
+    )
+
+
+@login_required
+@require_POST
+def worker_award(request: HttpRequest, worker_id: int) -> HttpResponse:
+    w = next((w for w, _s in sel.care_workers_for_actor(actor=request.user) if w.pk == worker_id), None)
+    if w is None:
+        raise Http404
+    return _post(
+        request,
+        lambda: svc.care_worker_award(
+            actor=request.user, worker=w, year=_int(request.POST.get("year"), "年度") or 0
+        ),
+        "已登记获评",
+        "/facilities/workers/",
+    )

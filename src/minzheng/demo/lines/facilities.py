@@ -112,6 +112,16 @@ def seed(*, actor: Any, seed: int) -> str:
     svc.grant_advance(actor=officer, grant=grant, note="面积、设施符合标准")
     for p in elders[:3]:
         svc.adaptation_apply(actor=officer, person=p, year=today.year, items="卫生间扶手、防滑地面、坐便椅")
+    for i, name in enumerate(["孔秀英", "颜玉梅", "曾凡荣"]):
+        w = svc.care_worker_create(
+            actor=officer,
+            facility=home,
+            name=name,
+            training_hours=40 * (i + 1),
+            certificate="养老护理员四级/中级工",
+        )
+        if i == 0:
+            svc.care_worker_award(actor=officer, worker=w, year=today.year - 1)
     for i, name in enumerate(["张明", "刘芳", "陈刚", "赵丽", "孙伟"]):
         Inspector.objects.create(
             name=name, unit="任城区民政局" if i < 3 else "任城区消防救援大队", region_code=COUNTY
