@@ -67,3 +67,19 @@ def test_an_outsider_cannot_admit_through_a_forged_post(
         {"id_number": person.id_number, "identity": "tekun", "monthly_fee": "1", "capability_level": "2"},
     )
     assert not Residency.objects.exists()
+
+
+def test_the_api_lists_only_the_actors_facilities(
+    client: Any, make_user: Callable[..., Any], home: Facility
+) -> None:
+    from minzheng.facilities.services import facility_create
+
+    other = make_user("elderly_officer", TOWN_B[:6])
+    facility_create(
+        actor=other, name="兖州养老院", kind="nursing_home", operator="甲", address="乙", region_code=TOWN_B
+    )
+    client.force_login(make_user("city_officer", "370800"))
+    assert {f["name"] for f in client.get("/api/v1/facilities/").json()} == {home.name, "兖州养老院"}
+    client.force_login(make_user("elderly_officer", TOWN_A[:6]))
+    rows = client.get("/api/v1/facilities/").json()
+    assert [(f["name"], f["kind_name"]) for f in rows] == [(home.name, "敬老院")]
