@@ -141,3 +141,18 @@ def test_the_resident_page_works_for_a_carer_at_phone_width_markup(
     client.force_login(carer)
     page = client.get(f"/facilities/resident/{r.pk}/").content.decode()
     assert 'id="record-form"' in page and 'id="outing-form"' in page and "办理出院" not in page
+
+
+def test_the_facility_page_lists_the_fee_shares_of_the_month_asked_for(
+    client: Any, officer: Any, home: Facility, admit: Callable[..., Residency]
+) -> None:
+    admit(fee=2000)  # admitted 2025-01-10
+    client.force_login(officer)
+    assert (
+        "王大爷" in client.get(f"/facilities/{home.pk}/?month=2025-02").content.decode().split('id="fees"')[1]
+    )
+    assert (
+        "王大爷"
+        not in client.get(f"/facilities/{home.pk}/?month=2024-12").content.decode().split('id="fees"')[1]
+    )
+    assert client.get(f"/facilities/{home.pk}/?month=garbage").status_code == 200
