@@ -3,6 +3,7 @@ saved; out of scope → 404."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
@@ -226,10 +227,8 @@ def facility_detail(request: HttpRequest, facility_id: int) -> HttpResponse:
         return denied
     f = sel.facility_get(actor=request.user, facility_id=facility_id)
     month = timezone.localdate().replace(day=1)
-    try:  # ?month=YYYY-MM lists another month's fee shares; anything else shows this month's
+    with contextlib.suppress(ValueError):  # ?month=YYYY-MM: another month's fee shares; else this month's
         month = dt.date.fromisoformat(f"{request.GET.get('month', '')}-01")
-    except ValueError:
-        pass
     return render(
         request,
         "facilities/detail.html",
