@@ -156,6 +156,61 @@ def other_township(make_household, make_user):
         _api_token_create(user=clerk_b, name=f"手机{i}", otp_verified=False, ip="")
     ids["token_id"] = list(ApiToken.objects.filter(user=clerk_b).values_list("pk", flat=True))
     ids["user_id"] = [clerk_b.pk]
+    # 养老设施 (facilities): a home of that county with a resident, an outing, a grant, an adaptation, a
+    # care worker and a 双随机 draw
+    from minzheng.facilities import services as fac
+    from minzheng.facilities.models import Inspector
+
+    elderly_b = make_user("elderly_officer", "370812")
+    carer_b = make_user("carer", "370812001")
+    home_b = fac.facility_create(
+        actor=elderly_b,
+        name="兖州敬老院",
+        kind="tekun_home",
+        operator="甲",
+        address="乙",
+        region_code="370812001",
+        beds_total=10,
+        beds_nursing=5,
+    )
+    stay_b = fac.residency_admit(
+        actor=elderly_b,
+        facility=home_b,
+        person=head,
+        identity="other",
+        monthly_fee=1000,
+        admitted_on=dt.date(2025, 1, 1),
+        capability_level=2,
+    )
+    for name in ("甲", "乙"):
+        Inspector.objects.create(name=name, unit="兖州区民政局", region_code="370812")
+    draw_b = fac.draw_make(actor=elderly_b, region_code="370812", count=1, seed=1)
+    ids["facility_id"] = [home_b.pk]
+    ids["residency_id"] = [stay_b.pk]
+    ids["outing_id"] = [
+        fac.outing_request(
+            actor=carer_b,
+            residency=stay_b,
+            reason="探亲",
+            leave_on=dt.date(2025, 2, 1),
+            return_by=dt.date(2025, 2, 2),
+        ).pk
+    ]
+    ids["grant_id"] = [
+        fac.grant_apply(
+            actor=elderly_b,
+            facility=home_b,
+            kind="nursing_beds",
+            year=2025,
+            area_m2=100,
+            rural=True,
+            amount=1,
+        ).pk
+    ]
+    ids["adaptation_id"] = [fac.adaptation_apply(actor=elderly_b, person=head, year=2025, items="扶手").pk]
+    ids["draw_id"] = [draw_b.pk]
+    ids["inspection_id"] = [draw_b.inspections.get().pk]
+    ids["worker_id"] = [fac.care_worker_create(actor=elderly_b, facility=home_b, name="丙").pk]
     return ids
 
 

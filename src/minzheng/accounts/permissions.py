@@ -133,6 +133,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "elderly.order_serve": frozenset({R.CARER}),
     "elderly.facility_manage": frozenset({R.ELDERLY_OFFICER}),
     "elderly.settle": frozenset({R.ELDERLY_OFFICER, R.COUNTY_FINANCE}),
+    # 养老机构 (issue 14 part 4): the registry and residents; carers keep the residents' care records
+    "facilities.read": frozenset({R.ELDERLY_OFFICER, R.TOWNSHIP_CLERK, R.CITY_OFFICER, R.AUDITOR, R.CARER}),
+    "facilities.care_record": frozenset({R.CARER, R.ELDERLY_OFFICER}),
+    "facilities.grant_pay": frozenset({R.COUNTY_FINANCE}),
     # 儿童福利和未成年人保护 (issue 15): case files only for the assigned worker and supervisors
     "child.registry_read": frozenset({R.CHILD_WELFARE_OFFICER, R.CHILD_SUPERVISOR, R.CHILD_DIRECTOR}),
     "child.category_decide": frozenset({R.CHILD_WELFARE_OFFICER, R.TOWNSHIP_APPROVER}),
@@ -234,6 +238,9 @@ LABELS: dict[str, str] = {
     "elderly.order_serve": "居家服务签到签退",
     "elderly.facility_manage": "养老机构管理",
     "elderly.settle": "居家服务结算",
+    "facilities.read": "查看养老机构",
+    "facilities.care_record": "登记院内照护记录",
+    "facilities.grant_pay": "养老项目补助拨付",
     "child.registry_read": "查看儿童档案",
     "child.category_decide": "儿童保障类别认定",
     "child.monthly_check": "儿童月度核查",

@@ -1,0 +1,24 @@
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from minzheng.accounts.models import User
+from minzheng.accounts.system import system_actor
+from minzheng.demo.lines.facilities import seed
+from minzheng.demo.users import demo_users_create
+from minzheng.facilities.models import Facility, Inspection, Residency
+
+
+def test_the_demo_seeds_facilities_residents_and_a_draw_through_the_services(
+    db: Any, make_person: Callable[..., Any]
+) -> None:
+    demo_users_create()
+    town = User.objects.get(username="huli").region
+    village = town.children.order_by("code").first()
+    for i in range(3):
+        make_person(village=village.code, birth=dt.date(1935 + i, 1, 1), name=f"老人{i}")
+    line = seed(actor=system_actor(purpose="初始化演示环境"), seed=7)
+    assert "3名入住老人" in line
+    assert Facility.objects.count() == 8
+    assert Residency.objects.filter(discharged_on__isnull=True).count() == 3
+    assert Inspection.objects.exclude(finding="").count() == 1
