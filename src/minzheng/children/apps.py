@@ -15,7 +15,13 @@ class ChildrenConfig(AppConfig):
             register_programme,
         )
 
-        from . import rules, screening, selectors, services
+        from . import (
+            rules,
+            screening,
+            selectors,
+            services,
+            workflow,  # noqa: F401  registers the category case workflow
+        )
 
         register_programme(
             Programme(

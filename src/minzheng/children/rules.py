@@ -137,3 +137,13 @@ def trial(data: dict[str, Any]) -> dict[str, Any]:
     if not derived and not any(m.extra.get(CATEGORY) for m in case.members):
         raise ValidationError("儿童保障试算须有成员填写儿童类别child_category或父母情形parents")
     return evaluate(case, lambda c, p: assess_child(c, p, derived)).as_dict()
+
+
+# Where the money comes from: the guardianship-lacking fund is a charity fund (seed 001, 罗庄), every
+# other category the budget. The enrolment's `tier` is the category, so payroll totals separate them.
+FUNDING = {"guardianship_lacking": "charity"}
+FUNDING_LABELS = {"budget": "财政资金", "charity": "慈善基金"}
+
+
+def funding_of(category: str) -> str:
+    return FUNDING.get(category, "budget")
