@@ -149,3 +149,46 @@ def check_completion(*, actor: Any, month: dt.date) -> list[dict[str, Any]]:
 
 
 CHECK_LABELS = {f: str(getattr(MonthlyCheck._meta.get_field(f), "verbose_name", f)) for f in CHECK_ITEMS}
+
+
+def child_for_intake(*, actor: Any, id_number: str) -> Person | None:
+    """The child with this ID number among the people the actor may see (None when not found)."""
+    from minzheng.people.selectors import person_search
+
+    value = (id_number or "").strip().upper()
+    if len(value) != 18:
+        return None
+    return person_search(actor=actor, q=value).first()
+
+
+def intake_choices() -> dict[str, Any]:
+    """The choices of the intake form: the ten situations and the declared categories (names, not codes)."""
+    from .rules import SITUATIONS
+
+    declared = {
+        k: v
+        for k, v in CHILD_LABELS.items()
+        if k in ("hiv_affected", "key_difficult", "guardianship_lacking")
+    }
+    return {"situations": SITUATIONS, "declared": declared}
+
+
+def decision_letter(*, actor: Any, case: CategoryCase) -> dict[str, Any] | None:
+    """The decision letter's content: the issuing township government, 文号, the child (masked ID), the
+    category and amount or the reason for refusal, the why, the appeal route and the seal position."""
+    from minzheng.assistance.letters import appeal_text, cn_date, issuing_office
+
+    decision = getattr(case, "decision", None)
+    if decision is None:
+        return None
+    office = issuing_office(region_code=case.region_code, level="township")
+    return {
+        "case": case,
+        "decision": decision,
+        "office": office,
+        "decided_on": cn_date(decision.decided_on),
+        "first_month": decision.enrolment.first_month if decision.enrolment else None,
+        "category_label": CHILD_LABELS.get(decision.category, ""),
+        "funding_label": FUNDING_LABELS.get(decision.funding, ""),
+        "appeal": appeal_text(office),
+    }
