@@ -62,6 +62,8 @@ def seed(*, actor: Any, seed: int) -> str:
     if len(users) < 3:
         return "儿童福利：缺少演示账号，未生成"
     clerk, approver, director = users["xiangzhen"], users["shenpi"], users["ertongzhuren"]
+    if director.region is None:
+        return "儿童福利：儿童主任未绑定区划，未生成"
     rng = random.Random(seed)  # noqa: S311  demo data, not secrets
     today = timezone.localdate()
     young = Person.objects.filter(
