@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from minzheng.assistance.assess import evaluate, parse_case
-from minzheng.assistance.rules import Case, Policy, Result, Test, age_on, fmt, household_income, yuan
+from minzheng.assistance.rules import Case, Policy, Result, Test, age_in_month, fmt, household_income, yuan
 
 CODE = "child"
 CATEGORY = "child_category"  # the member input this programme registers (TrialField)
@@ -87,7 +87,8 @@ def assess_child(case: Case, p: Policy, parents: Parents | None = None) -> Resul
     category = m.extra[CATEGORY]
     amount = p(f"child.{category}")
     end_age = int(p("child.end_age"))
-    age = age_on(m.id.birth_date, case.date)
+    # Aged 18 or more on the date, or turning 18 in its month (benefits end in the month a child turns 18).
+    age = age_in_month(m.id.birth_date, case.date)
     under = age < end_age
     tests = []
     if i in parents:
@@ -97,7 +98,7 @@ def assess_child(case: Case, p: Policy, parents: Parents | None = None) -> Resul
         tests.append(Test("parents", True, f"父母情形：{said}{where}，认定为{CHILD_LABELS[category]}"))
     tests += [
         Test("category", True, f"{CHILD_LABELS[category]}，保障标准{fmt(amount)}元/月"),
-        Test("age", under, f"{case.date:%Y年%m月%d日}{'未满' if under else '已满'}{end_age}周岁（{age}岁）"),
+        Test("age", under, f"{case.date:%Y年%m月}{'未满' if under else '已满'}{end_age}周岁（{age}岁）"),
     ]
     result = Result(
         programme=CODE,
