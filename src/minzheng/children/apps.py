@@ -73,6 +73,7 @@ class ChildrenConfig(AppConfig):
                     ("child.monthly_check", todos.missing_checks),
                     ("child.category_intake", todos.cases_to_verify),
                     ("child.category_decide", todos.cases_to_decide),
+                    ("child.category_intake", todos.referrals_due),
                 ),
                 permissions=("child.monthly_check", "child.category_intake", "child.category_decide"),
             )

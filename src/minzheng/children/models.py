@@ -119,3 +119,32 @@ class MonthlyCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.month:%Y-%m}"
+
+
+class Referral(models.TextChoices):
+    DIBAO = "dibao", "转入最低生活保障"
+    TEKUN = "tekun", "转入特困人员救助供养"
+    EMPLOYMENT = "employment", "转介就业服务"
+    EDUCATION = "education", "继续就学（资助）"
+    NONE = "none", "无需转介"
+
+
+class TransitionReferral(models.Model):
+    """At 18 the allowance ends; where the young adult was referred next (dibao, tekun, employment)."""
+
+    enrolment = models.OneToOneField(
+        "benefits.Enrolment", on_delete=models.PROTECT, related_name="+", verbose_name="儿童保障待遇"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    region_code = models.CharField("管辖区划", max_length=15, db_index=True)
+    referred_to = models.CharField("转介去向", max_length=16, choices=Referral.choices)
+    note = models.CharField("说明", max_length=300, blank=True, default="")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "到龄转介"
+        verbose_name_plural = "到龄转介"
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.get_referred_to_display()}"

@@ -192,3 +192,20 @@ def decision_letter(*, actor: Any, case: CategoryCase) -> dict[str, Any] | None:
         "funding_label": FUNDING_LABELS.get(decision.funding, ""),
         "appeal": appeal_text(office),
     }
+
+
+def referrals_due(*, actor: Any) -> QuerySet[Enrolment]:
+    """Child allowances that ended at 18 with no transition referral recorded yet (one query)."""
+    from .models import TransitionReferral
+
+    referred = TransitionReferral.objects.filter(enrolment=OuterRef("pk"))
+    return (
+        scoped(
+            "child.category_intake",
+            Enrolment.objects.filter(programme=CODE, last_month__isnull=False, end_reason__contains="18周岁"),
+            actor,
+        )
+        .exclude(Exists(referred))
+        .select_related("person")
+        .order_by("last_month", "pk")
+    )

@@ -20,7 +20,15 @@ from minzheng.casework.services import case_require_separate, case_transition
 from minzheng.people.models import Person
 from minzheng.regions.models import Region
 
-from .models import CaseState, CategoryCase, CategoryDecision, MonthlyCheck, ParentSituation
+from .models import (
+    CaseState,
+    CategoryCase,
+    CategoryDecision,
+    MonthlyCheck,
+    ParentSituation,
+    Referral,
+    TransitionReferral,
+)
 from .rules import CHILD_LABELS, CODE, SITUATIONS, funding_of, trial
 
 CHECK_ITEMS = ("seen", "living_ok", "schooling_ok", "health_ok", "guardian_ok", "situation_unchanged")
@@ -259,3 +267,36 @@ def monthly_check_record(
         new={"month": f"{month:%Y-%m}", **{k: bool(items.get(k)) for k in CHECK_ITEMS}},
     )
     return check
+
+
+@transaction.atomic
+def transition_referral_record(
+    *, actor: Any, enrolment: Enrolment, referred_to: str, note: str = ""
+) -> TransitionReferral:
+    """Record where a child whose allowance ended at 18 was referred (one per ended enrolment)."""
+    require(
+        actor, "child.category_intake", region_code=enrolment.region_code, target=f"enrolment:{enrolment.pk}"
+    )
+    if enrolment.programme != CODE or enrolment.last_month is None:
+        raise ValidationError("只有已终止的儿童保障待遇才能登记到龄转介")
+    if referred_to not in Referral.values:
+        raise ValidationError("请选择转介去向")
+    if TransitionReferral.objects.filter(enrolment=enrolment).exists():
+        raise ValidationError("该儿童已登记到龄转介")
+    referral = TransitionReferral.objects.create(
+        enrolment=enrolment,
+        person=enrolment.person,
+        region_code=enrolment.region_code,
+        referred_to=referred_to,
+        note=note[:300],
+        recorded_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="children.transition_referral",
+        target_id=referral.pk,
+        region_code=referral.region_code,
+        new={"referred_to": referred_to},
+    )
+    return referral

@@ -49,3 +49,17 @@ def cases_to_verify(actor: Any, on: dt.date) -> Todo:
 
 def cases_to_decide(actor: Any, on: dt.date) -> Todo:
     return _cases(actor, CaseState.VERIFIED, "child_to_decide", _("儿童类别认定待认定"))
+
+
+def referrals_due(actor: Any, on: dt.date) -> Todo:
+    qs = sel.referrals_due(actor=actor)
+    return Todo(
+        key="child_referrals",
+        title=_("儿童保障到龄待转介"),
+        count=qs.count(),
+        url=reverse("children-roster"),
+        items=[
+            Item(label=e.person.name, url=reverse("person-detail", args=[e.person_id]))
+            for e in qs[:LIST_LENGTH]
+        ],
+    )
