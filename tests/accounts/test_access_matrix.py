@@ -21,6 +21,7 @@ from minzheng.benefits.models import Enrolment, PayrollRun
 from minzheng.benefits.services import payroll_generate
 from minzheng.exchange.models import ImportJob, Snapshot
 from minzheng.monitoring.models import Alert, ScreeningRun
+from minzheng.people.models import Person
 from minzheng.verification.models import VerificationReport
 from tests.conftest import TOWN_A
 
@@ -211,6 +212,19 @@ def other_township(make_household, make_user):
     ids["draw_id"] = [draw_b.pk]
     ids["inspection_id"] = [draw_b.inspections.get().pk]
     ids["worker_id"] = [fac.care_worker_create(actor=elderly_b, facility=home_b, name="丙").pk]
+    # 儿童福利: a decided category case of that county (its page, letter and actions).
+    from minzheng.children import services as child_svc
+
+    child_case = child_svc.category_case_intake(
+        actor=clerk_b,
+        child=Person.objects.get(pk=ids["person_id"][1]),
+        father={"situation": "none"},
+        mother={"situation": "none"},
+        declared_category="key_difficult",
+    )
+    child_svc.category_case_verify(actor=clerk_b, case=child_case)
+    child_svc.category_case_decide(actor=approver_b, case=child_case)
+    ids["case_id"] = [child_case.pk]
     return ids
 
 

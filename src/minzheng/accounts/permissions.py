@@ -140,6 +140,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # 儿童福利和未成年人保护 (issue 15): case files only for the assigned worker and supervisors
     "child.registry_read": frozenset({R.CHILD_WELFARE_OFFICER, R.CHILD_SUPERVISOR, R.CHILD_DIRECTOR}),
     "child.category_decide": frozenset({R.CHILD_WELFARE_OFFICER, R.TOWNSHIP_APPROVER}),
+    "child.category_intake": frozenset({R.TOWNSHIP_CLERK, R.CHILD_WELFARE_OFFICER}),
     "child.monthly_check": frozenset({R.CHILD_DIRECTOR}),
     "child.case_report": frozenset({R.CHILD_DIRECTOR, R.CHILD_SUPERVISOR, R.CHILD_WELFARE_OFFICER}),
     "child.case_read": frozenset({R.CHILD_DIRECTOR, R.CHILD_SUPERVISOR, R.CHILD_WELFARE_OFFICER}),
@@ -243,6 +244,7 @@ LABELS: dict[str, str] = {
     "facilities.grant_pay": "养老项目补助拨付",
     "child.registry_read": "查看儿童档案",
     "child.category_decide": "儿童保障类别认定",
+    "child.category_intake": "受理儿童保障类别认定申请",
     "child.monthly_check": "儿童月度核查",
     "child.case_report": "登记未成年人保护报告",
     "child.case_read": "查阅未成年人保护个案",

@@ -15,6 +15,10 @@ from .rules import CODE, trial
 router = Router(tags=["儿童保障"])
 
 
-@router.post("/assess", response=with_errors(AssessOut), summary="儿童保障试算")
+class ChildAssessOut(AssessOut):
+    child_category: str | None = None  # assess-lines.md `child`: the category decided (None: none)
+
+
+@router.post("/assess", response=with_errors(ChildAssessOut), summary="儿童保障试算")
 def assess_endpoint(request: HttpRequest, payload: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
     return trial({**payload, "programme": CODE})

@@ -9,13 +9,22 @@ class ChildrenConfig(AppConfig):
         from minzheng.core.panels import PersonPanel
         from minzheng.programmes.registry import (
             AutomaticAction,
+            Line,
             NavEntry,
             Programme,
             TrialField,
+            register_line,
             register_programme,
         )
 
-        from . import rules, screening, selectors, services
+        from . import (
+            rules,
+            screening,
+            selectors,
+            services,
+            todos,
+            workflow,  # noqa: F401  registers the category case workflow
+        )
 
         register_programme(
             Programme(
@@ -39,7 +48,11 @@ class ChildrenConfig(AppConfig):
                         order=13,
                     ),
                 ),
-                nav=(NavEntry("儿童基本生活保障", "children-roster", "children.read", order=27),),
+                nav=(
+                    NavEntry("儿童基本生活保障", "children-roster", "children.read", order=27),
+                    NavEntry("儿童类别认定", "children-cases", "children.read", order=28),
+                    NavEntry("儿童月度核查", "children-checks", "child.monthly_check", order=28),
+                ),
                 urls="minzheng.children.urls",
                 url_prefix="children",
                 api="minzheng.children.api:router",
@@ -47,5 +60,21 @@ class ChildrenConfig(AppConfig):
                 permissions=("children.read",),
                 order=50,
                 short_name="儿童保障",
+            )
+        )
+        # The child welfare desk that is not the allowance itself: the monthly check and the category
+        # cases on each role's 首页 (pages are the programme's, under /children/).
+        register_line(
+            Line(
+                code="child_care",
+                name="儿童福利",
+                app_label=self.label,
+                todos=(
+                    ("child.monthly_check", todos.missing_checks),
+                    ("child.category_intake", todos.cases_to_verify),
+                    ("child.category_decide", todos.cases_to_decide),
+                    ("child.category_intake", todos.referrals_due),
+                ),
+                permissions=("child.monthly_check", "child.category_intake", "child.category_decide"),
             )
         )

@@ -1,0 +1,24 @@
+"""The children demo seeds decided and waiting category cases and part of the month's checks through
+the line's services, once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from minzheng.benefits.models import Enrolment
+from minzheng.children.models import CategoryCase, MonthlyCheck
+from minzheng.demo.lines.children import seed
+from tests.conftest import TOWN_A, VILLAGE_A
+
+
+def test_the_demo_decides_children_and_leaves_two_waiting(make_user, make_person):
+    make_user("township_clerk", TOWN_A, username="xiangzhen")
+    make_user("township_approver", TOWN_A, username="shenpi")
+    make_user("child_director", VILLAGE_A, username="ertongzhuren")
+    for i in range(8):
+        make_person(birth=dt.date(2014, 3, 1 + i), name=f"演示儿童{i}", hukou_type="rural")
+    assert "6件类别认定已决定" in seed(actor=None, seed=7)
+    assert CategoryCase.objects.filter(state__in=["submitted", "verified"]).count() == 2
+    assert Enrolment.objects.filter(programme="child").count() == 5
+    assert MonthlyCheck.objects.exists()
+    assert "已存在" in seed(actor=None, seed=7)

@@ -1,0 +1,108 @@
+"""The child director's monthly check of every beneficiary: one a month, on a 390 px page; the month's
+completion rate by township in a fixed number of queries; the unchecked as a to-do and a worklist."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from minzheng.accounts.permissions import Denied
+from minzheng.benefits.services import enrolment_create
+from minzheng.children import services as svc
+from minzheng.children.models import MonthlyCheck
+from minzheng.children.selectors import check_completion
+from minzheng.children.todos import missing_checks
+from tests.conftest import VILLAGE_A
+
+MONTH = timezone.localdate().replace(day=1)
+
+
+@pytest.fixture
+def beneficiaries(make_person):
+    out = []
+    for i in range(3):
+        p = make_person(birth=dt.date(2014, 1, 1 + i), name=f"儿童{i}")
+        enrolment_create(
+            actor=None,
+            programme="child",
+            person=p,
+            household=None,
+            amount=1540,
+            first_month=MONTH,
+            tier="scattered_orphan",
+        )
+        out.append(p)
+    return out
+
+
+def test_a_check_is_recorded_once_a_month_and_counted_in_the_townships_rate(make_user, beneficiaries):
+    director = make_user("child_director", VILLAGE_A)
+    svc.monthly_check_record(actor=director, person=beneficiaries[0], month=MONTH, items={"seen": True})
+    with pytest.raises(ValidationError, match="已登记过该儿童的核查"):
+        svc.monthly_check_record(actor=director, person=beneficiaries[0], month=MONTH, items={})
+    rows = check_completion(actor=make_user("child_welfare_officer", "370811"), month=MONTH)
+    assert [(r["township"], r["total"], r["checked"], r["rate"]) for r in rows] == [("370811001", 3, 1, 33.3)]
+
+
+def test_the_completion_rate_takes_a_fixed_number_of_queries(
+    make_user, beneficiaries, make_person, django_assert_max_num_queries
+):
+    officer = make_user("child_welfare_officer", "370811")
+    for i in range(5):
+        p = make_person(village="370811002001", birth=dt.date(2013, 2, 1 + i), name=f"乙{i}")
+        enrolment_create(
+            actor=None, programme="child", person=p, household=None, amount=1078, first_month=MONTH
+        )
+    with django_assert_max_num_queries(3):
+        rows = check_completion(actor=officer, month=MONTH)
+    assert sum(r["total"] for r in rows) == 8
+
+
+def test_a_child_not_on_the_roster_cannot_be_checked_and_others_may_not_check(
+    make_user, make_person, beneficiaries
+):
+    director = make_user("child_director", VILLAGE_A)
+    with pytest.raises(ValidationError, match="不在儿童保障名册"):
+        svc.monthly_check_record(actor=director, person=make_person(name="路人"), month=MONTH, items={})
+    with pytest.raises(Denied):
+        svc.monthly_check_record(
+            actor=make_user("township_clerk", "370811001"), person=beneficiaries[0], month=MONTH, items={}
+        )
+    assert not MonthlyCheck.objects.exists()
+
+
+def test_the_unchecked_are_the_directors_to_do_and_leave_it_once_checked(make_user, beneficiaries):
+    director = make_user("child_director", VILLAGE_A)
+    assert missing_checks(director, timezone.localdate()).count == 3
+    svc.monthly_check_record(actor=director, person=beneficiaries[1], month=MONTH, items={"seen": True})
+    todo = missing_checks(director, timezone.localdate())
+    assert todo.count == 2 and beneficiaries[1].name not in [i.label for i in todo.items]
+
+
+def test_the_director_checks_a_child_on_the_worklist_page(
+    make_user, beneficiaries, django_assert_max_num_queries
+):
+    c = Client()
+    c.force_login(make_user("child_director", VILLAGE_A))
+    with django_assert_max_num_queries(12):
+        page = c.get(reverse("children-checks")).content.decode()
+    assert "儿童0" in page and "去核查" in page
+    r = c.post(
+        reverse("children-check", args=[beneficiaries[0].pk]), {"seen": "1", "living_ok": "1", "note": "正常"}
+    )
+    assert r.status_code == 302
+    check = MonthlyCheck.objects.get(person=beneficiaries[0])
+    assert check.seen and check.living_ok and not check.schooling_ok
+    again = c.post(reverse("children-check", args=[beneficiaries[0].pk]), {"seen": "1"})
+    assert again.status_code == 400 and "已登记过" in again.content.decode()
+
+
+def test_a_director_elsewhere_sees_no_child_here(make_user, beneficiaries):
+    c = Client()
+    c.force_login(make_user("child_director", "370812001001"))
+    assert c.get(reverse("children-check", args=[beneficiaries[0].pk])).status_code == 404

@@ -1,0 +1,83 @@
+"""Browser run of the children line: a township clerk takes in a de-facto unsupported child from the
+parents' situations, an approver decides, and the child is on the month's payroll; the village child
+director enters a monthly check on a 390 px phone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from tests.e2e.conftest import family, login, staff
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_clerk_takes_in_a_de_facto_unsupported_child_who_is_paid_and_checked(
+    city: None, live_server: Any, browser_page: Any
+) -> None:
+    staff("clerk", "township_clerk", "370811001")
+    staff("approver", "township_approver", "370811001")
+    staff("county", "county_officer", "370811")
+    staff("director", "child_director", "370811001001")
+    hh, rows = family(
+        "E2E1501",
+        [
+            ("王秀英", "head", dt.date(1950, 2, 3), "F", "61"),
+            ("王小宝", "grandchild", dt.date(2015, 6, 7), "M", "62"),
+        ],
+    )
+    child_id = rows[1]["id_number"]
+    base = live_server.url
+    page = browser_page
+
+    login(page, base, "clerk")
+    page.goto(f"{base}/children/cases/new/")
+    page.fill("input[name=id_number]", child_id)
+    page.fill("input[name=guardian_name]", "王秀英")
+    for prefix, situation, kind, issuer in (
+        ("father", "imprisoned", "刑事判决书", "济宁市中级人民法院"),
+        ("mother", "lost_contact", "查找不到证明", "任城区公安分局"),
+    ):
+        page.select_option(f"select[name={prefix}_situation]", situation)
+        page.fill(f"input[name={prefix}_evidence_kind]", kind)
+        page.fill(f"input[name={prefix}_evidence_number]", f"{prefix}-2024-1")
+        page.fill(f"input[name={prefix}_evidence_date]", "2024-03-01")
+        page.fill(f"input[name={prefix}_evidence_issuer]", issuer)
+    page.click("#child-intake button[type=submit]")
+    page.wait_for_selector("#case-state")
+    assert "已受理" in page.inner_text("#case-state")
+    page.click("#action-verify")
+    page.wait_for_selector("text=已核实")
+    case_url = page.url
+
+    login(page, base, "approver")
+    page.goto(case_url)
+    page.click("#action-decide")
+    page.wait_for_selector("#child-decision")
+    assert "事实无人抚养儿童" in page.inner_text("#child-decision")
+    assert "服刑在押、失联" in page.inner_text("#child-why")
+
+    login(page, base, "county")
+    month = timezone.localdate().replace(day=1)
+    page.goto(f"{base}/payroll/")
+    page.select_option("#county", "370811")
+    page.fill("input[name=month]", f"{month:%Y-%m}")
+    page.click("#do-generate")
+    page.wait_for_selector("#lines")
+    assert "王小宝" in page.inner_text("#lines")
+
+    page.set_viewport_size({"width": 390, "height": 800})
+    login(page, base, "director")
+    page.goto(f"{base}/children/checks/")
+    page.click("text=去核查")
+    page.check("input[name=seen]")
+    page.check("input[name=living_ok]")
+    page.fill("textarea[name=note]", "见到本人，生活正常")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.click("#child-check button[type=submit]")
+    page.wait_for_selector("text=本月已核查")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert hh.pk
