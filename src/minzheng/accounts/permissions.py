@@ -142,6 +142,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "child.case_supervise": frozenset({R.CHILD_SUPERVISOR, R.CHILD_WELFARE_OFFICER}),
     "child.adoption": frozenset({R.CHILD_WELFARE_OFFICER}),
     "disability.subsidy_decide": frozenset({R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER}),
+    "disability.intake": frozenset({R.TOWNSHIP_CLERK}),
+    "disability.read": _CASEWORK | {R.CITY_OFFICER, R.AUDITOR},
     # 社会事务 (issue 16)
     "vagrant.intake": frozenset({R.SOCIAL_AFFAIRS_OFFICER}),
     "vagrant.tracing": frozenset({R.SOCIAL_AFFAIRS_OFFICER}),
@@ -241,6 +243,8 @@ LABELS: dict[str, str] = {
     "child.case_supervise": "督导未成年人保护个案",
     "child.adoption": "收养登记",
     "disability.subsidy_decide": "残疾人两项补贴审批",
+    "disability.intake": "残疾人两项补贴受理",
+    "disability.read": "查看残疾人两项补贴",
     "vagrant.intake": "流浪乞讨人员救助登记",
     "vagrant.tracing": "寻亲",
     "vagrant.visit_record": "登记走访（244台账）",

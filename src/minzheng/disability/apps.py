@@ -1,0 +1,58 @@
+from django.apps import AppConfig
+
+
+class DisabilityConfig(AppConfig):
+    name = "minzheng.disability"
+    verbose_name = "残疾人两项补贴"
+
+    def ready(self) -> None:
+        from minzheng.programmes.registry import (
+            Line,
+            Programme,
+            Trial,
+            register_line,
+            register_programme,
+        )
+
+        from . import rules
+
+        # Two payable monthly programmes (an enrolment and a payroll line each); one decision grants both.
+        common = {
+            "app_label": self.label,
+            "unit": "person",
+            "payable": True,
+            "frequency": "monthly",
+            "policy_prefixes": ("disability.",),
+            "permissions": ("disability.read", "disability.intake", "disability.subsidy_decide"),
+        }
+        register_programme(
+            Programme(
+                code=rules.LIVING,
+                name="困难残疾人生活补贴",
+                name_en="Living subsidy for disabled people in hardship",
+                short_name="残疾人生活补贴",
+                order=60,
+                **common,  # type: ignore[arg-type]
+            )
+        )
+        register_programme(
+            Programme(
+                code=rules.CARE,
+                name="重度残疾人护理补贴",
+                name_en="Care subsidy for severely disabled people",
+                short_name="残疾人护理补贴",
+                order=61,
+                **common,  # type: ignore[arg-type]
+            )
+        )
+        register_line(
+            Line(
+                code="disability",
+                name="残疾人两项补贴",
+                app_label=self.label,
+                permissions=("disability.read",),
+                api="minzheng.disability.api:router",
+                api_prefix="disability",
+                trials=(Trial(rules.TRIAL, "残疾人两项补贴", rules.trial),),
+            )
+        )
