@@ -7,6 +7,7 @@ class DisabilityConfig(AppConfig):
 
     def ready(self) -> None:
         from minzheng.programmes.registry import (
+            AutomaticAction,
             Line,
             Programme,
             Trial,
@@ -14,7 +15,7 @@ class DisabilityConfig(AppConfig):
             register_programme,
         )
 
-        from . import rules
+        from . import rules, screening, services
 
         # Two payable monthly programmes (an enrolment and a payroll line each); one decision grants both.
         common = {
@@ -32,6 +33,15 @@ class DisabilityConfig(AppConfig):
                 name_en="Living subsidy for disabled people in hardship",
                 short_name="残疾人生活补贴",
                 order=60,
+                screening=screening.rules,
+                automatic=(
+                    AutomaticAction(
+                        "died_dis_living", "残疾人生活补贴死亡自动停发", services.subsidy_stop_on_death
+                    ),
+                    AutomaticAction(
+                        "dis_tekun", "纳入特困自动停发残疾人两项补贴", services.subsidy_stop_on_tekun
+                    ),
+                ),
                 **common,  # type: ignore[arg-type]
             )
         )
@@ -42,6 +52,11 @@ class DisabilityConfig(AppConfig):
                 name_en="Care subsidy for severely disabled people",
                 short_name="残疾人护理补贴",
                 order=61,
+                automatic=(
+                    AutomaticAction(
+                        "died_dis_care", "残疾人护理补贴死亡自动停发", services.subsidy_stop_on_death
+                    ),
+                ),
                 **common,  # type: ignore[arg-type]
             )
         )

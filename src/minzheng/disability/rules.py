@@ -103,8 +103,13 @@ def assess_subsidy(case: Case, p: Policy, status: desk.Status) -> Result:
     return result
 
 
-def trial(data: dict[str, Any]) -> dict[str, Any]:
-    """The registered trial calculation: assess-lines.md `disability_subsidy` case in, result out."""
+def evaluate_case(data: dict[str, Any]) -> Result:
+    """The result with the policy figures it used (`inputs`): what a decision keeps."""
     case = parse_case(data)
     status = status_of(data)
-    return evaluate(case, lambda c, p: assess_subsidy(c, p, status)).as_dict()
+    return evaluate(case, lambda c, p: assess_subsidy(c, p, status))
+
+
+def trial(data: dict[str, Any]) -> dict[str, Any]:
+    """The registered trial calculation: assess-lines.md `disability_subsidy` case in, result out."""
+    return evaluate_case(data).as_dict()

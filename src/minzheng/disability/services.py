@@ -1,0 +1,225 @@
+"""The writes of the two subsidies: intake (township clerk), decision (township approver or county
+officer) onto enrolments, and the automatic stops a screening run triggers (death, tekun). Enrolments go
+through the benefits services (audited there); every other write is audited here, in the same
+transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from minzheng.accounts.permissions import require
+from minzheng.audit.models import AuditEvent
+from minzheng.audit.services import audit_record
+from minzheng.benefits.models import Enrolment
+from minzheng.benefits.services import add_months, enrolment_create, enrolment_end, first_of_month
+from minzheng.people.models import Household, Person
+
+from .models import Kind, Status, SubsidyApplication
+from .rules import CARE, LIVING, TRIAL, evaluate_case
+
+PROGRAMMES = (LIVING, CARE)
+
+
+def _household_of(person: Person) -> Household | None:
+    from minzheng.people.models import Membership
+
+    m = Membership.objects.filter(person=person, end_date__isnull=True).select_related("household").first()
+    return m.household if m else None
+
+
+@transaction.atomic
+def application_intake(
+    *,
+    actor: Any,
+    person: Person,
+    certificate_no: str,
+    grade: int,
+    kind: str,
+    issued_on: dt.date,
+    household_dibao: bool = False,
+    tekun: bool = False,
+    work_injury_care: bool = False,
+) -> SubsidyApplication:
+    """受理: the township clerk records the certificate (number, grade, kind, date) and the facts the rule
+    reads."""
+    require(actor, "disability.intake", region_code=person.region_code, target=f"person:{person.pk}")
+    cert = (certificate_no or "").strip().upper()
+    if not (18 <= len(cert) <= 24) or not cert[:-1].isdigit():
+        raise ValidationError("残疾人证号格式不正确（应为身份证号加残疾类别、等级代码，共20位）")
+    if person.is_identified and not cert.startswith(person.id_number):
+        raise ValidationError("残疾人证号与申请人身份证号不一致")
+    if grade not in (1, 2, 3, 4):
+        raise ValidationError("残疾等级应为一至四级")
+    if kind not in Kind.values:
+        raise ValidationError("残疾类别无效")
+    if issued_on > timezone.localdate():
+        raise ValidationError("发证日期不能晚于今天")
+    if not person.is_alive:
+        raise ValidationError("申请人已死亡，不能受理")
+    if SubsidyApplication.objects.filter(person=person, status=Status.SUBMITTED).exists():
+        raise ValidationError("该申请人已有待审批的两项补贴申请")
+    app = SubsidyApplication.objects.create(
+        person=person,
+        household=_household_of(person),
+        region_code=person.region_code,
+        certificate_no=cert,
+        grade=grade,
+        kind=kind,
+        issued_on=issued_on,
+        household_dibao=household_dibao,
+        tekun=tekun,
+        work_injury_care=work_injury_care,
+        intake_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="disability.application",
+        target_id=app.pk,
+        region_code=app.region_code,
+        detail=f"受理残疾人两项补贴申请（{app.get_kind_display()}{app.get_grade_display()}）",
+    )
+    return app
+
+
+def trial_input(app: SubsidyApplication, on: dt.date) -> dict[str, Any]:
+    """The application as the trial calculation's case (assess-lines.md `disability_subsidy`)."""
+    return {
+        "programme": TRIAL,
+        "date": on.isoformat(),
+        "region": app.region_code,
+        "hukou_type": app.person.hukou_type,
+        "household_dibao": app.household_dibao,
+        "members": [
+            {
+                "id_number": app.person.id_number,
+                "relation": "head",
+                "disability_grade": app.grade,
+                "disability_kind": app.kind,
+                "tekun": app.tekun,
+                "work_injury_care": app.work_injury_care,
+            }
+        ],
+    }
+
+
+def _letter_no(app: SubsidyApplication, on: dt.date) -> str:
+    n = SubsidyApplication.objects.filter(
+        region_code__startswith=app.region_code[:6], decided_at__year=on.year
+    )
+    return f"{app.region_code[:6]}残补〔{on.year}〕{n.exclude(letter_no='').count() + 1}号"
+
+
+@transaction.atomic
+def application_decide(*, actor: Any, application: SubsidyApplication, note: str = "") -> SubsidyApplication:
+    """审批: run the one rule on the application's facts for this month; approve what it grants (one or
+    both subsidies, enrolled from this month) or refuse, keeping rule version, inputs and result."""
+    app = SubsidyApplication.objects.select_for_update().select_related("person").get(pk=application.pk)
+    require(
+        actor,
+        "disability.subsidy_decide",
+        region_code=app.region_code,
+        target=f"disability.application:{app.pk}",
+    )
+    if app.status != Status.SUBMITTED:
+        raise ValidationError("该申请已审批，不能重复审批")
+    if app.intake_by_id == actor.pk:
+        raise ValidationError("受理人与审批人不能为同一人（经办与审核分离）")
+    today = timezone.localdate()
+    month = first_of_month(today)
+    evaluated = evaluate_case(trial_input(app, today))
+    result = evaluated.as_dict()
+    app.result = result
+    app.inputs = {
+        "残疾等级": app.get_grade_display(),
+        "残疾类别": app.get_kind_display(),
+        "家庭享受低保": app.household_dibao,
+        "特困供养人员": app.tekun,
+        "享受工伤保险生活护理费": app.work_injury_care,
+        "政策参数": dict(evaluated.inputs),
+    }
+    app.rule_version = result["rule_version"]
+    app.living_amount = result["living_subsidy"]
+    app.care_amount = result["care_subsidy"]
+    app.status = Status.APPROVED if result["eligible"] else Status.REJECTED
+    app.decided_by = actor
+    app.decided_at = timezone.now()
+    app.first_month = month if result["eligible"] else None
+    app.note = note[:200]
+    app.letter_no = _letter_no(app, today)
+    app.save()
+    for code, amount in ((LIVING, app.living_amount), (CARE, app.care_amount)):
+        if amount:
+            enrolment_create(
+                actor=actor,
+                programme=code,
+                person=app.person,
+                household=app.household,
+                amount=amount,
+                first_month=month,
+                tier=app.get_grade_display(),
+                source_type="disability.application",
+                source_id=app.pk,
+                rule_version=app.rule_version,
+            )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="disability.application",
+        target_id=app.pk,
+        region_code=app.region_code,
+        detail=f"审批残疾人两项补贴：{app.get_status_display()}，生活补贴{app.living_amount}元、护理补贴{app.care_amount}元",
+    )
+    return app
+
+
+def _current(person: Any, code: str, month: dt.date) -> list[Enrolment]:
+    return list(Enrolment.objects.filter(person=person, programme=code).exclude(last_month__lt=month))
+
+
+def _stop(
+    *, actor: Any, person: Any, codes: tuple[str, ...], last: dt.date, reason: str, month: dt.date
+) -> int:
+    changed = 0
+    for code in codes:
+        for e in _current(person, code, month):
+            enrolment_end(actor=actor, enrolment=e, last_month=max(last, e.first_month), reason=reason)
+            changed += 1
+    return changed
+
+
+@transaction.atomic
+def subsidy_stop_on_death(*, actor: Any, alert: Any, month: dt.date, source_id: Any) -> int | None:
+    """The alerts `died_dis_living` / `died_dis_care`: paid up to the month of death, stopped from the
+    month after (policy.md). None when nothing is paid any more."""
+    code = alert.rule.removeprefix("died_")
+    raw = (alert.evidence or {}).get("死亡日期")
+    died = dt.date.fromisoformat(str(raw)[:10]) if raw else month
+    changed = _stop(
+        actor=actor,
+        person=alert.person,
+        codes=(code,),
+        last=first_of_month(died),
+        reason="死亡停发",
+        month=month,
+    )
+    return changed or None
+
+
+@transaction.atomic
+def subsidy_stop_on_tekun(*, actor: Any, alert: Any, month: dt.date, source_id: Any) -> int | None:
+    """The alert `dis_tekun`: tekun support includes both, so both stop from this month."""
+    changed = _stop(
+        actor=actor,
+        person=alert.person,
+        codes=PROGRAMMES,
+        last=add_months(month, -1),
+        reason="纳入特困供养，停发两项补贴",
+        month=month,
+    )
+    return changed or None
