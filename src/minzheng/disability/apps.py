@@ -9,6 +9,7 @@ class DisabilityConfig(AppConfig):
         from minzheng.programmes.registry import (
             AutomaticAction,
             Line,
+            NavEntry,
             Programme,
             Trial,
             register_line,
@@ -66,6 +67,9 @@ class DisabilityConfig(AppConfig):
                 name="残疾人两项补贴",
                 app_label=self.label,
                 permissions=("disability.read",),
+                urls="minzheng.disability.urls",
+                url_prefix="disability",
+                nav=(NavEntry("残疾人两项补贴", "disability-list", "disability.read", order=29),),
                 api="minzheng.disability.api:router",
                 api_prefix="disability",
                 trials=(Trial(rules.TRIAL, "残疾人两项补贴", rules.trial),),

@@ -13,6 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from minzheng.accounts.permissions import require
+from minzheng.accounts.scoping import actor_prefix
+from minzheng.assistance.letters import Office, issuing_office
+from minzheng.assistance.numbering import document_number_issue
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.benefits.models import Enrolment
@@ -108,11 +111,22 @@ def trial_input(app: SubsidyApplication, on: dt.date) -> dict[str, Any]:
     }
 
 
-def _letter_no(app: SubsidyApplication, on: dt.date) -> str:
-    n = SubsidyApplication.objects.filter(
-        region_code__startswith=app.region_code[:6], decided_at__year=on.year
-    )
-    return f"{app.region_code[:6]}残补〔{on.year}〕{n.exclude(letter_no='').count() + 1}号"
+def decision_office(actor: Any, app: SubsidyApplication) -> Office:
+    """The issuing authority: the county bureau when a county officer decides, else the township."""
+    prefix = actor_prefix(actor) or ""
+    return issuing_office(region_code=app.region_code, level="county" if len(prefix) <= 6 else "township")
+
+
+def _letter_no(actor: Any, app: SubsidyApplication, on: dt.date) -> str:
+    office = decision_office(actor, app)
+    return document_number_issue(
+        actor=actor,
+        target=f"disability.application:{app.pk}",
+        office_code=office.code,
+        office_name=office.name,
+        prefix=office.prefix.replace("救", "残补"),
+        year=on.year,
+    ).number
 
 
 @transaction.atomic
@@ -151,7 +165,7 @@ def application_decide(*, actor: Any, application: SubsidyApplication, note: str
     app.decided_at = timezone.now()
     app.first_month = month if result["eligible"] else None
     app.note = note[:200]
-    app.letter_no = _letter_no(app, today)
+    app.letter_no = _letter_no(actor, app, today)
     app.save()
     for code, amount in ((LIVING, app.living_amount), (CARE, app.care_amount)):
         if amount:
