@@ -52,7 +52,7 @@ def application_intake(
     reads."""
     require(actor, "disability.intake", region_code=person.region_code, target=f"person:{person.pk}")
     cert = (certificate_no or "").strip().upper()
-    if not (18 <= len(cert) <= 24) or not cert[:-1].isdigit():
+    if not (19 <= len(cert) <= 24) or not cert[:17].isdigit() or not cert[18:].isdigit():
         raise ValidationError("残疾人证号格式不正确（应为身份证号加残疾类别、等级代码，共20位）")
     if person.is_identified and not cert.startswith(person.id_number):
         raise ValidationError("残疾人证号与申请人身份证号不一致")
