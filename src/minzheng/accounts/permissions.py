@@ -144,6 +144,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "disability.subsidy_decide": frozenset({R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER}),
     "disability.intake": frozenset({R.TOWNSHIP_CLERK}),
     "disability.read": _CASEWORK | {R.CITY_OFFICER, R.AUDITOR},
+    "disability.rehab": _CASEWORK,
     # 社会事务 (issue 16)
     "vagrant.intake": frozenset({R.SOCIAL_AFFAIRS_OFFICER}),
     "vagrant.tracing": frozenset({R.SOCIAL_AFFAIRS_OFFICER}),
@@ -245,6 +246,7 @@ LABELS: dict[str, str] = {
     "disability.subsidy_decide": "残疾人两项补贴审批",
     "disability.intake": "残疾人两项补贴受理",
     "disability.read": "查看残疾人两项补贴",
+    "disability.rehab": "社区康复与辅具租借",
     "vagrant.intake": "流浪乞讨人员救助登记",
     "vagrant.tracing": "寻亲",
     "vagrant.visit_record": "登记走访（244台账）",

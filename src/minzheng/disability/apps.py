@@ -16,7 +16,7 @@ class DisabilityConfig(AppConfig):
             register_programme,
         )
 
-        from . import rules, screening, services
+        from . import rules, screening, selectors, services
 
         # Two payable monthly programmes (an enrolment and a payroll line each); one decision grants both.
         common = {
@@ -66,7 +66,8 @@ class DisabilityConfig(AppConfig):
                 code="disability",
                 name="残疾人两项补贴",
                 app_label=self.label,
-                permissions=("disability.read",),
+                permissions=("disability.read", "disability.rehab"),
+                todos=(("disability.rehab", selectors.overdue_todo),),
                 urls="minzheng.disability.urls",
                 url_prefix="disability",
                 nav=(NavEntry("残疾人两项补贴", "disability-list", "disability.read", order=29),),

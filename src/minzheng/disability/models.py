@@ -81,3 +81,109 @@ class SubsidyApplication(models.Model):
     def certificate_masked(self) -> str:
         c = self.certificate_no
         return c[:6] + "*" * max(len(c) - 10, 0) + c[-4:] if len(c) > 10 else "****"
+
+
+class RehabSite(models.Model):
+    """社区康复站 for people with mental disorders (seed 002: 精神障碍社区康复服务)."""
+
+    name = models.CharField("名称", max_length=100)
+    region_code = models.CharField("所在区划", max_length=15, db_index=True)
+    capacity = models.PositiveIntegerField("服务容量（人）")
+
+    class Meta:
+        verbose_name = "社区康复站"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RehabEnrolment(models.Model):
+    site = models.ForeignKey(
+        RehabSite, verbose_name="康复站", on_delete=models.PROTECT, related_name="enrolments"
+    )
+    person = models.ForeignKey(
+        "people.Person", verbose_name="服务对象", on_delete=models.PROTECT, related_name="+"
+    )
+    region_code = models.CharField("管辖区划", max_length=15, db_index=True)
+    start_date = models.DateField("入站日期")
+    end_date = models.DateField("离站日期", null=True, blank=True)
+    end_reason = models.CharField("离站原因", max_length=100, blank=True, default="")
+
+    class Meta:
+        verbose_name = "康复服务对象"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "person"],
+                condition=models.Q(end_date__isnull=True),
+                name="dis_rehab_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site} · {self.person}"
+
+
+class Attendance(models.Model):
+    class Mark(models.TextChoices):
+        PRESENT = "present", "到站"
+        LEAVE = "leave", "请假"
+        ABSENT = "absent", "缺勤"
+
+    enrolment = models.ForeignKey(
+        RehabEnrolment, verbose_name="服务对象", on_delete=models.CASCADE, related_name="days"
+    )
+    day = models.DateField("日期")
+    mark = models.CharField("出勤", max_length=8, choices=Mark.choices)
+
+    class Meta:
+        verbose_name = "康复出勤"
+        constraints = [models.UniqueConstraint(fields=["enrolment", "day"], name="dis_attendance_one_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.get_mark_display()}"
+
+
+class DeviceType(models.Model):
+    """辅具目录: an assistive device that is lent out (wheelchair, walker, nursing bed …)."""
+
+    name = models.CharField("辅具名称", max_length=60, unique=True)
+    loan_days = models.PositiveIntegerField("租借期限（天）")
+
+    class Meta:
+        verbose_name = "辅具目录"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeviceStock(models.Model):
+    site = models.ForeignKey(RehabSite, verbose_name="服务点", on_delete=models.PROTECT, related_name="stock")
+    device = models.ForeignKey(DeviceType, verbose_name="辅具", on_delete=models.PROTECT, related_name="+")
+    on_hand = models.PositiveIntegerField("在库数量", default=0)
+
+    class Meta:
+        verbose_name = "辅具库存"
+        constraints = [models.UniqueConstraint(fields=["site", "device"], name="dis_stock_one_row")]
+
+    def __str__(self) -> str:
+        return f"{self.site} · {self.device}"
+
+
+class DeviceLoan(models.Model):
+    stock = models.ForeignKey(
+        DeviceStock, verbose_name="库存", on_delete=models.PROTECT, related_name="loans"
+    )
+    person = models.ForeignKey(
+        "people.Person", verbose_name="借用人", on_delete=models.PROTECT, related_name="+"
+    )
+    region_code = models.CharField("管辖区划", max_length=15, db_index=True)
+    lent_on = models.DateField("借出日期")
+    due_on = models.DateField("应还日期")
+    returned_on = models.DateField("归还日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "辅具租借"
+        indexes = [models.Index(fields=["region_code", "returned_on", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.stock} → {self.person}"

@@ -79,3 +79,35 @@ def letter_context(*, app: SubsidyApplication) -> dict[str, Any]:
         "appeal": appeal_text(office),
         "decided": cn_date(decided) if decided else "",
     }
+
+
+def overdue_loans(*, actor: Any, on: Any) -> QuerySet[Any]:
+    """Devices not returned by their due date, in the actor's region, longest overdue first."""
+    from .models import DeviceLoan
+
+    qs = DeviceLoan.objects.select_related("person", "stock__device", "stock__site")
+    return (
+        scoped("disability.rehab", qs, actor)
+        .filter(returned_on__isnull=True, due_on__lt=on)
+        .order_by("due_on")
+    )
+
+
+def overdue_todo(actor: Any, on: Any) -> Any:
+    """首页待办: assistive devices overdue for return."""
+    from django.urls import reverse
+
+    from minzheng.core.todos import Item, Todo
+
+    qs = overdue_loans(actor=actor, on=on)
+    items = [
+        Item(
+            f"{x.person.name} · {x.stock.device.name}",
+            reverse("disability-list"),
+            f"应还 {x.due_on:%Y-%m-%d}",
+        )
+        for x in qs[:5]
+    ]
+    return Todo(
+        "disability_overdue", "辅具逾期未还", qs.count(), reverse("disability-list"), items, "无逾期辅具"
+    )

@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from minzheng.accounts.permissions import require
@@ -22,7 +22,16 @@ from minzheng.benefits.models import Enrolment
 from minzheng.benefits.services import add_months, enrolment_create, enrolment_end, first_of_month
 from minzheng.people.models import Household, Person
 
-from .models import Kind, Status, SubsidyApplication
+from .models import (
+    Attendance,
+    DeviceLoan,
+    DeviceStock,
+    Kind,
+    RehabEnrolment,
+    RehabSite,
+    Status,
+    SubsidyApplication,
+)
 from .rules import CARE, LIVING, TRIAL, evaluate_case
 
 PROGRAMMES = (LIVING, CARE)
@@ -237,3 +246,117 @@ def subsidy_stop_on_tekun(*, actor: Any, alert: Any, month: dt.date, source_id: 
         month=month,
     )
     return changed or None
+
+
+# ---------------------------------------------------------------- community rehabilitation, device rental
+def _audit(
+    actor: Any, kind: str, pk: Any, region_code: str, detail: str, event: str = AuditEvent.CREATE
+) -> None:
+    audit_record(
+        actor=actor,
+        event_type=event,
+        target_type=f"disability.{kind}",
+        target_id=pk,
+        region_code=region_code,
+        detail=detail,
+    )
+
+
+@transaction.atomic
+def rehab_enrol(*, actor: Any, site: RehabSite, person: Person, start_date: dt.date) -> RehabEnrolment:
+    """入站: within the site's capacity, once at a time."""
+    require(
+        actor, "disability.rehab", region_code=site.region_code, target=f"disability.rehab_site:{site.pk}"
+    )
+    site = RehabSite.objects.select_for_update().get(pk=site.pk)
+    if site.enrolments.filter(end_date__isnull=True).count() >= site.capacity:
+        raise ValidationError("康复站已满员")
+    if site.enrolments.filter(person=person, end_date__isnull=True).exists():
+        raise ValidationError("该服务对象已在本站")
+    e = RehabEnrolment.objects.create(
+        site=site, person=person, region_code=site.region_code, start_date=start_date
+    )
+    _audit(actor, "rehab_enrolment", e.pk, e.region_code, f"{site.name}入站")
+    return e
+
+
+@transaction.atomic
+def rehab_attendance_mark(*, actor: Any, enrolment: RehabEnrolment, day: dt.date, mark: str) -> Attendance:
+    """出勤/请假 of one day (a second mark the same day replaces the first)."""
+    require(
+        actor,
+        "disability.rehab",
+        region_code=enrolment.region_code,
+        target=f"disability.rehab:{enrolment.pk}",
+    )
+    if mark not in Attendance.Mark.values:
+        raise ValidationError("出勤标记无效")
+    if day < enrolment.start_date or (enrolment.end_date and day > enrolment.end_date):
+        raise ValidationError("日期不在该对象的在站期间")
+    a, _ = Attendance.objects.update_or_create(enrolment=enrolment, day=day, defaults={"mark": mark})
+    _audit(actor, "attendance", enrolment.pk, enrolment.region_code, f"{day}：{a.get_mark_display()}")
+    return a
+
+
+@transaction.atomic
+def rehab_leave(*, actor: Any, enrolment: RehabEnrolment, end_date: dt.date, reason: str) -> RehabEnrolment:
+    """离站."""
+    require(
+        actor,
+        "disability.rehab",
+        region_code=enrolment.region_code,
+        target=f"disability.rehab:{enrolment.pk}",
+    )
+    if end_date < enrolment.start_date:
+        raise ValidationError("离站日期不能早于入站日期")
+    enrolment.end_date, enrolment.end_reason = end_date, reason[:100]
+    enrolment.save(update_fields=["end_date", "end_reason"])
+    _audit(
+        actor,
+        "rehab_enrolment",
+        enrolment.pk,
+        enrolment.region_code,
+        f"离站：{reason[:50]}",
+        AuditEvent.UPDATE,
+    )
+    return enrolment
+
+
+@transaction.atomic
+def device_lend(*, actor: Any, stock: DeviceStock, person: Person, lent_on: dt.date) -> DeviceLoan:
+    """借出: one off the site's stock, due after the device's loan period."""
+    require(
+        actor, "disability.rehab", region_code=stock.site.region_code, target=f"disability.stock:{stock.pk}"
+    )
+    stock = DeviceStock.objects.select_for_update().select_related("device", "site").get(pk=stock.pk)
+    if stock.on_hand < 1:
+        raise ValidationError(f"{stock.site.name}的{stock.device.name}已无库存")
+    stock.on_hand -= 1
+    stock.save(update_fields=["on_hand"])
+    loan = DeviceLoan.objects.create(
+        stock=stock,
+        person=person,
+        region_code=person.region_code,
+        lent_on=lent_on,
+        due_on=lent_on + dt.timedelta(days=stock.device.loan_days),
+    )
+    _audit(actor, "device_loan", loan.pk, loan.region_code, f"借出{stock.device.name}")
+    return loan
+
+
+@transaction.atomic
+def device_return(*, actor: Any, loan: DeviceLoan, returned_on: dt.date) -> DeviceLoan:
+    """归还: back into the stock it came from."""
+    loan = DeviceLoan.objects.select_for_update().select_related("stock").get(pk=loan.pk)
+    require(
+        actor, "disability.rehab", region_code=loan.region_code, target=f"disability.device_loan:{loan.pk}"
+    )
+    if loan.returned_on is not None:
+        raise ValidationError("该辅具已归还")
+    if returned_on < loan.lent_on:
+        raise ValidationError("归还日期不能早于借出日期")
+    loan.returned_on = returned_on
+    loan.save(update_fields=["returned_on"])
+    DeviceStock.objects.filter(pk=loan.stock_id).update(on_hand=models.F("on_hand") + 1)
+    _audit(actor, "device_loan", loan.pk, loan.region_code, "辅具归还", AuditEvent.UPDATE)
+    return loan

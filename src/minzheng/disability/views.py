@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minzheng.accounts.permissions import Denied, require
@@ -79,7 +80,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as e:
             messages.error(request, e.messages[0])
         else:
-            messages.success(request, "已受理")
+            messages.success(request, gettext("已受理"))
             return redirect("disability-detail", pk=app.pk)
     return render(request, "disability/new.html", {"kinds": Kind.choices, "form": form})
 
