@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "minzheng.elderly",
     "minzheng.facilities",
     "minzheng.children",
+    "minzheng.disability",
     "minzheng.verification",
     "minzheng.monitoring",
     "minzheng.web",
