@@ -132,6 +132,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "elderly.order_serve": frozenset({R.CARER}),
     "elderly.facility_manage": frozenset({R.ELDERLY_OFFICER}),
     "elderly.settle": frozenset({R.ELDERLY_OFFICER, R.COUNTY_FINANCE}),
+    "visits.assign": frozenset({R.TOWNSHIP_CLERK}),
     # 儿童福利和未成年人保护 (issue 15): case files only for the assigned worker and supervisors
     "child.registry_read": frozenset({R.CHILD_WELFARE_OFFICER, R.CHILD_SUPERVISOR, R.CHILD_DIRECTOR}),
     "child.category_decide": frozenset({R.CHILD_WELFARE_OFFICER, R.TOWNSHIP_APPROVER}),
@@ -232,6 +233,7 @@ LABELS: dict[str, str] = {
     "elderly.order_serve": "居家服务签到签退",
     "elderly.facility_manage": "养老机构管理",
     "elderly.settle": "居家服务结算",
+    "visits.assign": "指派探访关爱人员",
     "child.registry_read": "查看儿童档案",
     "child.category_decide": "儿童保障类别认定",
     "child.monthly_check": "儿童月度核查",
