@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from minzheng.accounts.system import system_actor
 from minzheng.demo.lines.visits import seed
 from minzheng.visits import selectors as sel
@@ -21,4 +23,4 @@ def test_the_demo_makes_special_elders_assigns_them_and_records_visits_and_pairs
     assert VisitorAssignment.objects.filter(visitor=cadre).count() == 9
     assert Visit.objects.filter(visitor=cadre).exists()
     assert Pair.objects.count() == 6
-    assert sel.pairs_silent(actor=cadre, on=dt.date.today()).count() == 1
+    assert sel.pairs_silent(actor=cadre, on=timezone.localdate()).count() == 1
