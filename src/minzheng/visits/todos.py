@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from minzheng.core.todos import Item, Todo
 
@@ -29,17 +30,19 @@ def unassigned(actor: Any, on: dt.date) -> Todo:
     qs = sel.unassigned(actor=actor, on=on)
     return Todo(
         "visits_unassigned",
-        "特殊困难老年人未指派探访人员",
+        _("特殊困难老年人未指派探访人员"),
         qs.count(),
         reverse("visits-assign"),
         _items(qs),
-        "均已指派",
+        _("均已指派"),
     )
 
 
 def my_month(actor: Any, on: dt.date) -> Todo:
     qs = sel.my_month(actor=actor, month=on).filter(visited_on__isnull=True)  # type: ignore[misc]
-    return Todo("visits_mine", "本月待探访", qs.count(), reverse("visits-mine"), _items(qs), "本月探访已完成")
+    return Todo(
+        "visits_mine", _("本月待探访"), qs.count(), reverse("visits-mine"), _items(qs), _("本月探访已完成")
+    )
 
 
 def missing(actor: Any, on: dt.date) -> Todo:
@@ -47,11 +50,11 @@ def missing(actor: Any, on: dt.date) -> Todo:
     qs = sel.not_visited(actor=actor, month=on)
     return Todo(
         "visits_missing",
-        "本月尚未探访的特殊困难老年人",
+        _("本月尚未探访的特殊困难老年人"),
         qs.count(),
         reverse("visits-rate"),
         _items(qs),
-        "本月已全部探访",
+        _("本月已全部探访"),
     )
 
 
@@ -66,7 +69,12 @@ def raised(actor: Any, on: dt.date) -> Todo:
         for r in qs[:FIRST]
     ]
     return Todo(
-        "visits_raised", "探访发现的风险与转介", qs.count(), reverse("visits-raises"), items, "无待处理事项"
+        "visits_raised",
+        _("探访发现的风险与转介"),
+        qs.count(),
+        reverse("visits-raises"),
+        items,
+        _("无待处理事项"),
     )
 
 
@@ -75,9 +83,9 @@ def silent_pairs(actor: Any, on: dt.date) -> Todo:
     items = [Item(label=p.elder.name, url=reverse("visits-pairs"), note=p.helper_name) for p in qs[:FIRST]]
     return Todo(
         "visits_silent",
-        "相约黎明结对多日未报平安",
+        _("相约黎明结对多日未报平安"),
         qs.count(),
         reverse("visits-pairs"),
         items,
-        "结对均按时报平安",
+        _("结对均按时报平安"),
     )
