@@ -233,3 +233,27 @@ def test_the_person_page_shows_the_visits_panel(make_elder, clerk):
     c.force_login(clerk)
     body = c.get(f"/people/{elder.pk}/").content.decode()
     assert "探访关爱" in body and "腿脚不便" in body
+
+
+def test_the_clerk_assigns_a_whole_village_from_the_page_and_others_are_refused(make_elder, make_user, clerk):
+    make_elder(name="甲")
+    cadre = make_user("village_assistant", VILLAGE_A)
+    c = Client()
+    c.force_login(clerk)
+    assert "甲" in c.get("/visits/assign/").content.decode()
+    r = c.post("/visits/assign/", {"village": VILLAGE_A, "kind": "village_cadre", "visitor": cadre.pk})
+    assert r.status_code == 302 and VisitorAssignment.objects.get().visitor == cadre
+    c.force_login(cadre)
+    assert c.get("/visits/assign/").status_code == 403
+    assert c.get("/visits/rate/").status_code == 403
+
+
+def test_the_morning_tap_on_the_pairs_page_records_a_checkin(make_elder, make_user):
+    cadre = make_user("village_assistant", VILLAGE_A)
+    elder = make_elder()
+    svc.pair_create(actor=cadre, elder=elder, frequency="daily", helper_name="邻居刘")
+    c = Client()
+    c.force_login(cadre)
+    assert "邻居刘" in c.get("/visits/pairs/").content.decode()
+    assert c.post(f"/visits/elder/{elder.pk}/checkin/", {"safe": "1"}).status_code == 302
+    assert "今日已报平安" in c.get("/visits/pairs/").content.decode()
