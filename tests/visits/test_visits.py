@@ -56,7 +56,7 @@ def test_bulk_assignment_by_village_gives_every_unassigned_special_elder_the_vis
     elders = [make_elder(name=f"老人{i}") for i in range(3)]
     volunteer = make_user("volunteer", VILLAGE_A)
     assert (
-        svc.visitor_assign_village(actor=clerk, village_code=VILLAGE_A, kind="volunteer", visitor=volunteer)
+        svc.visitor_assign_village(actor=clerk, village_code=VILLAGE_A, kind="helper", visitor=volunteer)
         == 3
     )
     assert set(VisitorAssignment.objects.filter(visitor=volunteer).values_list("elder_id", flat=True)) == {
@@ -73,7 +73,7 @@ def test_a_social_worker_without_an_account_is_a_name_and_a_masked_phone(make_el
     assert "13912345678" not in a.visitor_phone_enc
     with pytest.raises(ValidationError, match="须选择系统账号"):
         svc.visitor_assign(
-            actor=clerk, elder=elder, kind="volunteer", visitor_name="张三", visitor_phone="1391"
+            actor=clerk, elder=elder, kind="helper", visitor_name="张三", visitor_phone="1391"
         )
 
 

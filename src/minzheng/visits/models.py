@@ -13,8 +13,8 @@ from minzheng.core.masking import mask_phone
 
 class VisitorKind(models.TextChoices):
     VILLAGE_CADRE = "village_cadre", "村干部"
-    VOLUNTEER = "volunteer", "志愿者"
-    GRID_WORKER = "grid_worker", "网格员"
+    VOLUNTEER = "helper", "志愿者"
+    GRID_WORKER = "grid", "网格员"
     SOCIAL_WORKER = "social_worker", "社会工作者"
 
 

@@ -97,7 +97,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('region_code', models.CharField(db_index=True, max_length=15, verbose_name='管辖区划')),
-                ('kind', models.CharField(choices=[('village_cadre', '村干部'), ('volunteer', '志愿者'), ('grid_worker', '网格员'), ('social_worker', '社会工作者')], max_length=16, verbose_name='探访人员类型')),
+                ('kind', models.CharField(choices=[('village_cadre', '村干部'), ('helper', '志愿者'), ('grid', '网格员'), ('social_worker', '社会工作者')], max_length=16, verbose_name='探访人员类型')),
                 ('visitor_name', models.CharField(blank=True, default='', max_length=64, verbose_name='探访人员姓名')),
                 ('visitor_phone_enc', models.TextField(blank=True, default='', verbose_name='探访人员电话（密文）')),
                 ('assigned_at', models.DateTimeField(auto_now=True, verbose_name='指派时间')),
