@@ -62,7 +62,9 @@ def test_api_search_by_id_number_uses_the_body_and_stays_in_scope(make_household
 def test_an_unsigned_call_is_told_in_chinese_to_sign_in_not_about_csrf(db) -> None:
     from django.test import Client
 
-    response = Client().post("/api/v1/assistance/assess", data={"programme": "dibao"}, content_type="application/json")
+    response = Client().post(
+        "/api/v1/assistance/assess", data={"programme": "dibao"}, content_type="application/json"
+    )
     assert response.status_code == 401
     assert "未登录" in response.json()["detail"]
 
@@ -75,6 +77,8 @@ def test_a_browser_post_without_the_csrf_token_is_refused_in_chinese(make_user) 
     user = make_user("township_clerk", TOWN_A)
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
-    response = client.post("/api/v1/assistance/assess", data={"programme": "dibao"}, content_type="application/json")
+    response = client.post(
+        "/api/v1/assistance/assess", data={"programme": "dibao"}, content_type="application/json"
+    )
     assert response.status_code == 403
     assert "跨站请求校验失败" in response.json()["detail"]

@@ -137,6 +137,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "facilities.read": frozenset({R.ELDERLY_OFFICER, R.TOWNSHIP_CLERK, R.CITY_OFFICER, R.AUDITOR, R.CARER}),
     "facilities.care_record": frozenset({R.CARER, R.ELDERLY_OFFICER}),
     "facilities.grant_pay": frozenset({R.COUNTY_FINANCE}),
+    "visits.assign": frozenset({R.TOWNSHIP_CLERK}),
     # 儿童福利和未成年人保护 (issue 15): case files only for the assigned worker and supervisors
     "child.registry_read": frozenset({R.CHILD_WELFARE_OFFICER, R.CHILD_SUPERVISOR, R.CHILD_DIRECTOR}),
     "child.category_decide": frozenset({R.CHILD_WELFARE_OFFICER, R.TOWNSHIP_APPROVER}),
@@ -245,6 +246,7 @@ LABELS: dict[str, str] = {
     "facilities.read": "查看养老机构",
     "facilities.care_record": "登记院内照护记录",
     "facilities.grant_pay": "养老项目补助拨付",
+    "visits.assign": "指派探访关爱人员",
     "child.registry_read": "查看儿童档案",
     "child.category_decide": "儿童保障类别认定",
     "child.category_intake": "受理儿童保障类别认定申请",

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "minzheng.assistance",
     "minzheng.elderly",
     "minzheng.facilities",
+    "minzheng.visits",
     "minzheng.children",
     "minzheng.disability",
     "minzheng.verification",
