@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "minzheng.benefits",
     "minzheng.assistance",
     "minzheng.elderly",
+    "minzheng.homecare",
     "minzheng.children",
     "minzheng.verification",
     "minzheng.monitoring",
