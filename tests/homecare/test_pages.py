@@ -89,3 +89,18 @@ def test_a_village_assistant_is_refused_the_desk_pages(make_user: Any) -> None:
         "/homecare/my/",
     ):
         assert c.get(url).status_code == 403, url
+
+
+def test_a_missing_carer_or_provider_in_a_form_gets_a_chinese_message_not_a_500(
+    clerk: Any, officer: Any, take: Any, provider: Any
+) -> None:
+    order = take()
+    c = Client()
+    c.force_login(clerk)
+    r = c.post(f"/homecare/orders/{order.pk}/dispatch/", {"carer": "987654"}, follow=True)
+    assert r.status_code == 200 and "请选择护理员" in r.content.decode()
+    c.force_login(officer)
+    r = c.post("/homecare/settlements/", {"provider": "987654", "month": "2026-01"}, follow=True)
+    assert r.status_code == 200 and "请选择服务商" in r.content.decode()
+    r = c.post("/homecare/settlements/", {"provider": provider.pk, "month": "bad"}, follow=True)
+    assert r.status_code == 200 and "请选择服务商和结算月" in r.content.decode()

@@ -26,7 +26,7 @@ def bounding_box(lat: float, lon: float, km: float) -> dict[str, Decimal]:
     }
 
 
-def within(qs: QuerySet, lat: float, lon: float, km: float) -> QuerySet:  # type: ignore[type-arg]
+def within(qs: QuerySet, lat: float, lon: float, km: float) -> QuerySet:
     """Rows of `qs` (with latitude/longitude) within `km` of the point, annotated `distance_km`, nearest
     first."""
     lat0 = Value(math.radians(lat), output_field=FloatField())

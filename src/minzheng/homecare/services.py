@@ -231,7 +231,7 @@ def order_dispatch(*, actor: Any, order: Order, carer: Carer) -> Order:
         state=OrderState.DISPATCHED,
         carer=carer,
         provider=carer.provider,
-        distance_km=Decimal(match.distance_km).quantize(CENT),
+        distance_km=Decimal(str(getattr(match, "distance_km"))).quantize(CENT),  # noqa: B009 (annotated)
         dispatched_at=timezone.now(),
     )
     _log(

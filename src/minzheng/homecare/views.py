@@ -141,7 +141,9 @@ def order_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     p = request.POST
     with service_errors(request, bad_input=_("请选择护理员")):
         if action == "dispatch":
-            carer = Carer.objects.get(pk=int(p["carer"]))
+            carer = Carer.objects.filter(pk=int(p["carer"])).first()
+            if carer is None:
+                raise ValidationError(_("请选择护理员"))
             services.order_dispatch(actor=request.user, order=order, carer=carer)
             messages.success(request, _("已派单"))
         elif action == "check_in":
@@ -201,7 +203,9 @@ def settlement_list(request: HttpRequest) -> HttpResponse:
     providers = selectors.providers(actor=request.user)
     if request.method == "POST":
         with service_errors(request, bad_input=_("请选择服务商和结算月")):
-            provider = providers.get(pk=int(request.POST["provider"]))
+            provider = providers.filter(pk=int(request.POST["provider"])).first()
+            if provider is None:
+                raise ValidationError(_("请选择服务商"))
             month = dt.date.fromisoformat(request.POST["month"] + "-01")
             s = services.settlement_make(actor=request.user, provider=provider, month=month)
             messages.success(request, _("结算单已生成，待另一人复核"))
