@@ -3,7 +3,6 @@ county's clerk gets exactly the answer a missing id gets, on every route and ver
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.test import Client
