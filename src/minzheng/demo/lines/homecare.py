@@ -58,6 +58,8 @@ def seed(*, actor: Any, seed: int) -> str:
     if len(users) < 4:
         return "12349居家服务：缺少演示账号，跳过"
     officer, clerk, huli, finance = users["yanglao"], users["xiangzhen"], users["huli"], users["caiwu"]
+    if clerk.region is None:
+        return "12349居家服务：演示乡镇经办没有所属区划，跳过"
     town = clerk.region.code
     rng = random.Random(seed)  # noqa: S311 (demo data, not a secret)
     # Coordinates for the township's households that have none: within about 2.5 km of the centre.
