@@ -20,4 +20,7 @@ def test_setup_demo_shows_the_12349_line_with_orders_in_several_states_a_settlem
     states = set(Order.objects.values_list("state", flat=True))
     assert {"taken", "dispatched", "serving", "served", "confirmed"} <= states
     assert Settlement.objects.filter(state="checked").exists()
-    assert Alarm.objects.filter(state="open", repeats=1).exists() and Alarm.objects.filter(state="closed").exists()
+    assert (
+        Alarm.objects.filter(state="open", repeats=1).exists()
+        and Alarm.objects.filter(state="closed").exists()
+    )

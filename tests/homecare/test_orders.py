@@ -97,3 +97,11 @@ def test_another_townships_clerk_cannot_take_an_order_for_the_elder(make_user: A
             actor=other, person=elder, item_code="JJ01", quantity=Decimal(1), scheduled_at=elder.created_at
         )
     assert Order.objects.count() == 0
+
+
+def test_loading_the_catalogue_again_adds_nothing_and_a_flushed_table_is_refilled(db: Any) -> None:
+    from minzheng.accounts.system import system_actor
+
+    assert services.catalogue_load(actor=system_actor(purpose="测试")) == 0
+    ServiceItem.objects.all().delete()
+    assert services.catalogue_load(actor=system_actor(purpose="测试")) == 28

@@ -51,7 +51,9 @@ def test_the_carer_checks_in_and_out_on_his_own_page_and_another_carer_gets_404(
     c = Client()
     c.force_login(carer.user)
     assert f"/homecare/my/{order.pk}/" in c.get("/homecare/my/").content.decode()
-    assert "签到" in c.get(f"/homecare/my/{order.pk}/").content.decode()
+    own = c.get(f"/homecare/my/{order.pk}/")
+    assert "签到" in own.content.decode() and "geolocation=(self)" in own["Permissions-Policy"]
+    assert "geolocation=()" in c.get("/homecare/my/")["Permissions-Policy"]
     c.post(f"/homecare/orders/{order.pk}/check_in/", {"latitude": str(HOME[0]), "longitude": str(HOME[1])})
     c.post(f"/homecare/orders/{order.pk}/check_out/", {"latitude": "", "longitude": "", "note": "定位被拒绝"})
     assert Order.objects.get().state == OrderState.SERVED

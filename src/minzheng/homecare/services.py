@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import secrets
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -61,6 +63,33 @@ def _coordinate(value: Any, *, name: str, low: float, high: float) -> Decimal:
     if not (low <= number <= high):
         raise ValidationError(f"{name}超出范围")
     return number
+
+
+# ---------------------------------------------------------------- catalogue
+CATALOGUE = Path(__file__).resolve().parent / "fixtures" / "service_items.json"
+
+
+@transaction.atomic
+def catalogue_load(*, actor: Any, path: Path = CATALOGUE) -> int:
+    """Load the published catalogue (migration 0002 loads it on a new database; a test database flushed by
+    a transactional test, or a new price list, loads it here). Rows already present are kept."""
+    added = 0
+    for row in json.loads(path.read_text(encoding="utf-8"))["items"]:
+        _, created = ServiceItem.objects.get_or_create(
+            code=row["code"],
+            region_prefix=row["region_prefix"],
+            effective_from=row["effective_from"],
+            defaults=row,
+        )
+        added += created
+    if added:
+        audit_record(
+            actor=actor,
+            event_type="homecare.catalogue_load",
+            target_type="homecare_item",
+            detail=f"载入居家服务项目价格{added}条（{path.name}）",
+        )
+    return added
 
 
 # ---------------------------------------------------------------- providers and carers

@@ -190,7 +190,10 @@ def my_order(request: HttpRequest, pk: int) -> HttpResponse:
         require(request.user, CARER, target=f"homecare_order:{pk}")
     except Denied as e:
         return HttpResponseForbidden(e.messages[0])
-    return render(request, "homecare/my_order.html", _order_context(request, pk))
+    response = render(request, "homecare/my_order.html", _order_context(request, pk))
+    # The site denies geolocation everywhere; the carer's check-in page alone may ask for it (same origin).
+    response["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(self)"
+    return response
 
 
 @login_required

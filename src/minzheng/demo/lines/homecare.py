@@ -61,6 +61,7 @@ def seed(*, actor: Any, seed: int) -> str:
     if clerk.region is None:
         return "12349居家服务：演示乡镇经办没有所属区划，跳过"
     town = clerk.region.code
+    services.catalogue_load(actor=actor)
     rng = random.Random(seed)  # noqa: S311 (demo data, not a secret)
     # Coordinates for the township's households that have none: within about 2.5 km of the centre.
     Household.objects.filter(region_code__startswith=town, latitude__isnull=True).update(
