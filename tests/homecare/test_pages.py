@@ -106,3 +106,17 @@ def test_a_missing_carer_or_provider_in_a_form_gets_a_chinese_message_not_a_500(
     assert r.status_code == 200 and "请选择服务商" in r.content.decode()
     r = c.post("/homecare/settlements/", {"provider": provider.pk, "month": "bad"}, follow=True)
     assert r.status_code == 200 and "请选择服务商和结算月" in r.content.decode()
+
+
+def test_the_order_list_exports_to_excel_with_masked_ids_and_the_export_is_audited(
+    clerk: Any, take: Any, elder: Any
+) -> None:
+    from minzheng.audit.models import AuditLog
+
+    take()
+    c = Client()
+    c.force_login(clerk)
+    r = c.get("/homecare/orders/xlsx/", {"state": "taken"})
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    assert elder.id_number.encode() not in r.content
+    assert AuditLog.objects.filter(event_type="homecare.order_export").count() == 1

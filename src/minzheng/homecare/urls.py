@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.order_list, name="homecare-orders"),
     path("orders/new/", views.order_new, name="homecare-order-new"),
+    path("orders/xlsx/", views.order_export, name="homecare-orders-xlsx"),
     path("orders/<int:pk>/", views.order_detail, name="homecare-order"),
     path("orders/<int:pk>/<slug:action>/", views.order_act, name="homecare-order-act"),
     path("my/", views.my_orders, name="homecare-my"),
