@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "minzheng.elderly",
     "minzheng.facilities",
     "minzheng.visits",
+    "minzheng.homecare",
     "minzheng.children",
     "minzheng.disability",
     "minzheng.verification",

@@ -1,0 +1,228 @@
+"""Reads of the 12349 line: region-scoped (out of scope reads as missing); the actions each page offers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from minzheng.accounts.permissions import can, scoped
+from minzheng.core.todos import Item, Todo
+
+from . import geo
+from .models import Alarm, AlarmState, Carer, Order, OrderState, Provider, ServiceItem, Settlement
+from .services import radius_km
+
+OPERATOR = "elderly.order_take"
+CARER = "elderly.order_serve"
+SETTLE = "elderly.settle"
+
+
+@dataclass(frozen=True)
+class Action:
+    code: str
+    label: str
+
+
+def catalogue(*, on: dt.date, region_code: str = "") -> list[ServiceItem]:
+    """The items in force on `on` (one row per code, the most specific region and latest date)."""
+    rows = ServiceItem.objects.filter(effective_from__lte=on).exclude(effective_to__lt=on).order_by("code")
+    best: dict[str, ServiceItem] = {}
+    for r in rows:
+        if region_code.startswith(r.region_prefix):
+            cur = best.get(r.code)
+            if cur is None or (len(r.region_prefix), r.effective_from) > (
+                len(cur.region_prefix),
+                cur.effective_from,
+            ):
+                best[r.code] = r
+    return list(best.values())
+
+
+def _orders() -> QuerySet[Order]:
+    return Order.objects.select_related("person", "item", "carer", "provider", "household")
+
+
+def order_list(*, actor: Any, state: str = "", month: str = "") -> QuerySet[Order]:
+    qs = scoped(OPERATOR, _orders(), actor) | scoped(SETTLE, _orders(), actor)
+    if state in OrderState.values:
+        qs = qs.filter(state=state)
+    if month:
+        try:
+            start = dt.date.fromisoformat(month + "-01")
+        except ValueError:
+            return qs.none()
+        qs = qs.filter(
+            scheduled_at__date__gte=start,
+            scheduled_at__date__lt=(start + dt.timedelta(days=32)).replace(day=1),
+        )
+    return qs.order_by("-scheduled_at", "-pk")
+
+
+def order_get(*, actor: Any, pk: int) -> Order:
+    """An operator's (or settlement officer's) order in scope, or the carer's own; anything else 404."""
+    order = (scoped(OPERATOR, _orders(), actor) | scoped(SETTLE, _orders(), actor)).filter(pk=pk).first()
+    if order is None and can(actor, CARER):
+        order = _orders().filter(pk=pk, carer__user_id=actor.pk).first()
+    if order is None:
+        raise Http404("订单不存在")
+    return order
+
+
+def carer_orders(*, actor: Any) -> QuerySet[Order]:
+    if not can(actor, CARER):
+        return Order.objects.none()
+    return (
+        _orders()
+        .filter(
+            carer__user_id=actor.pk, state__in=(OrderState.DISPATCHED, OrderState.SERVING, OrderState.SERVED)
+        )
+        .order_by("scheduled_at", "pk")
+    )
+
+
+def order_actions(*, actor: Any, order: Order) -> list[Action]:
+    """What this actor may do to this order now: the pages show exactly these."""
+    out: list[Action] = []
+    own = can(actor, CARER) and order.carer is not None and order.carer.user_id == actor.pk
+    operator = can(actor, OPERATOR, region_code=order.region_code)
+    if operator and order.state in (OrderState.TAKEN, OrderState.DISPATCHED):
+        out.append(Action("dispatch", "派单" if order.state == OrderState.TAKEN else "改派"))
+    if own and order.state == OrderState.DISPATCHED:
+        out.append(Action("check_in", "签到"))
+    if own and order.state == OrderState.SERVING:
+        out.append(Action("check_out", "签退"))
+    if order.state == OrderState.SERVED and (own or operator):
+        out.append(Action("confirm", "确认完成"))
+    if operator and order.state in (OrderState.TAKEN, OrderState.DISPATCHED):
+        out.append(Action("cancel", "取消订单"))
+    return out
+
+
+def dispatch_candidates(*, order: Order) -> QuerySet[Carer]:
+    """Active carers within the service radius of the elder's household, nearest first (bounding box,
+    then haversine, in SQL)."""
+    hh = order.household
+    if hh.latitude is None or hh.longitude is None:
+        return Carer.objects.none()
+    km = radius_km(on=timezone.localdate(order.scheduled_at), region_code=order.region_code)
+    qs = Carer.objects.filter(active=True, provider__active=True).select_related("provider")
+    return geo.within(qs, float(hh.latitude), float(hh.longitude), km)
+
+
+def providers(*, actor: Any) -> QuerySet[Provider]:
+    return (
+        scoped(SETTLE, Provider.objects.all(), actor) | scoped(OPERATOR, Provider.objects.all(), actor)
+    ).order_by("name")
+
+
+def settlement_list(*, actor: Any) -> QuerySet[Settlement]:
+    return scoped(
+        SETTLE, Settlement.objects.select_related("provider", "made_by", "checked_by"), actor
+    ).order_by("-month", "provider__name")
+
+
+def settlement_get(*, actor: Any, pk: int) -> Settlement:
+    s = settlement_list(actor=actor).filter(pk=pk).first()
+    if s is None:
+        raise Http404("结算单不存在")
+    return s
+
+
+def settlement_actions(*, actor: Any, settlement: Settlement) -> list[Action]:
+    if (
+        settlement.state == Settlement.MADE
+        and can(actor, SETTLE, region_code=settlement.region_code)
+        and settlement.made_by_id != actor.pk
+    ):
+        return [Action("check", "复核通过")]
+    return []
+
+
+def settlement_lines(*, settlement: Settlement) -> QuerySet[Any]:
+    return settlement.lines.select_related("order", "order__item", "person").order_by(
+        "person_id", "order__check_out_at"
+    )
+
+
+def alarm_list(*, actor: Any, state: str = "") -> QuerySet[Alarm]:
+    qs = scoped(OPERATOR, Alarm.objects.select_related("device", "person"), actor)
+    if state in AlarmState.values:
+        qs = qs.filter(state=state)
+    elif state != "all":
+        qs = qs.exclude(state=AlarmState.CLOSED)
+    return qs.order_by("state", "-last_at")
+
+
+def alarm_get(*, actor: Any, pk: int) -> Alarm:
+    a = scoped(OPERATOR, Alarm.objects.select_related("device", "person"), actor).filter(pk=pk).first()
+    if a is None:
+        raise Http404("报警不存在")
+    return a
+
+
+def alarm_actions(*, actor: Any, alarm: Alarm) -> list[Action]:
+    if not can(actor, OPERATOR, region_code=alarm.region_code):
+        return []
+    if alarm.state == AlarmState.OPEN:
+        return [Action("acknowledge", "响应"), Action("close", "处置完毕并关闭")]
+    if alarm.state == AlarmState.ACKNOWLEDGED:
+        return [Action("close", "处置完毕并关闭")]
+    return []
+
+
+def state_counts(*, actor: Any) -> dict[str, int]:
+    rows = order_list(actor=actor).order_by().values("state").annotate(n=Count("pk"))
+    return {r["state"]: r["n"] for r in rows}
+
+
+# ---------------------------------------------------------------- 首页 to-dos
+def todo_orders(actor: Any, on: dt.date) -> Todo:
+    qs = scoped(OPERATOR, _orders(), actor).filter(state__in=(OrderState.TAKEN, OrderState.SERVED))
+    first = list(qs.order_by("scheduled_at")[:5])
+    return Todo(
+        key="homecare_orders",
+        title="12349待派单、待确认订单",
+        count=qs.count(),
+        url="/homecare/",
+        items=[
+            Item(f"{o.person.name} {o.item.name}", f"/homecare/orders/{o.pk}/", o.get_state_display())
+            for o in first
+        ],
+    )
+
+
+def todo_alarms(actor: Any, on: dt.date) -> Todo:
+    qs = alarm_list(actor=actor)
+    first = list(qs[:5])
+    return Todo(
+        key="homecare_alarms",
+        title="未处置的居家报警",
+        count=qs.count(),
+        url="/homecare/alarms/",
+        items=[
+            Item(
+                f"{a.get_kind_display()} {a.device.place}", f"/homecare/alarms/{a.pk}/", a.get_state_display()
+            )
+            for a in first
+        ],
+    )
+
+
+def todo_carer(actor: Any, on: dt.date) -> Todo:
+    qs = carer_orders(actor=actor)
+    first = list(qs[:5])
+    return Todo(
+        key="homecare_my_orders",
+        title="我的上门服务",
+        count=qs.count(),
+        url="/homecare/my/",
+        items=[
+            Item(f"{o.person.name} {o.item.name}", f"/homecare/my/{o.pk}/", o.get_state_display())
+            for o in first
+        ],
+    )

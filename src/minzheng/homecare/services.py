@@ -1,0 +1,658 @@
+"""All writes of the 12349 line: keyword-only, typed, atomic, audited in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Sum, Window
+from django.utils import timezone
+
+from minzheng.accounts.permissions import can, require
+from minzheng.audit.services import audit_record
+from minzheng.benefits.models import Enrolment
+from minzheng.elderly.models import ElderProfile
+from minzheng.elderly.shares import home_free_hours
+from minzheng.people.models import Person
+from minzheng.people.selectors import person_current_membership
+from minzheng.policy.selectors import policy_resolve
+
+from .geo import haversine_km
+from .models import (
+    Alarm,
+    AlarmKind,
+    AlarmState,
+    Carer,
+    Device,
+    DeviceKind,
+    Order,
+    OrderState,
+    Provider,
+    ServiceItem,
+    Settlement,
+    SettlementLine,
+)
+
+CENT = Decimal("0.01")
+# The first characters of a device key, shown on the device list so a technician can tell keys apart.
+KEY_PREFIX_LEN = 8
+
+
+def _q(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def radius_km(*, on: dt.date, region_code: str) -> float:
+    return float(
+        policy_resolve(on=on, region_code=region_code, hukou_type="").get("homecare.service_radius_km")
+    )
+
+
+def _coordinate(value: Any, *, name: str, low: float, high: float) -> Decimal:
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+    except Exception:
+        raise ValidationError(f"{name}格式不正确") from None
+    if not (low <= number <= high):
+        raise ValidationError(f"{name}超出范围")
+    return number
+
+
+# ---------------------------------------------------------------- catalogue
+CATALOGUE = Path(__file__).resolve().parent / "fixtures" / "service_items.json"
+
+
+@transaction.atomic
+def catalogue_load(*, actor: Any, path: Path = CATALOGUE) -> int:
+    """Load the published catalogue (migration 0002 loads it on a new database; a test database flushed by
+    a transactional test, or a new price list, loads it here). Rows already present are kept."""
+    added = 0
+    for row in json.loads(path.read_text(encoding="utf-8"))["items"]:
+        _, created = ServiceItem.objects.get_or_create(
+            code=row["code"],
+            region_prefix=row["region_prefix"],
+            effective_from=row["effective_from"],
+            defaults=row,
+        )
+        added += created
+    if added:
+        audit_record(
+            actor=actor,
+            event_type="homecare.catalogue_load",
+            target_type="homecare_item",
+            detail=f"载入居家服务项目价格{added}条（{path.name}）",
+        )
+    return added
+
+
+# ---------------------------------------------------------------- providers and carers
+@transaction.atomic
+def provider_create(
+    *,
+    actor: Any,
+    name: str,
+    region_code: str,
+    latitude: Any,
+    longitude: Any,
+    address: str = "",
+    credit_code: str = "",
+) -> Provider:
+    require(actor, "elderly.facility_manage", region_code=region_code, target="homecare:provider")
+    if not name.strip():
+        raise ValidationError("请填写服务商名称")
+    provider = Provider.objects.create(
+        name=name.strip(),
+        region_code=region_code,
+        address=address,
+        credit_code=credit_code,
+        latitude=_coordinate(latitude, name="纬度", low=-90, high=90),
+        longitude=_coordinate(longitude, name="经度", low=-180, high=180),
+    )
+    audit_record(
+        actor=actor,
+        event_type="homecare.provider_create",
+        target_type="homecare_provider",
+        target_id=provider.pk,
+        region_code=region_code,
+        detail=f"登记居家服务商：{provider.name}",
+    )
+    return provider
+
+
+@transaction.atomic
+def carer_create(
+    *,
+    actor: Any,
+    provider: Provider,
+    user: Any,
+    name: str,
+    certificate: str,
+    certificate_no: str,
+    latitude: Any,
+    longitude: Any,
+    region_code: str = "",
+    certificate_valid_to: dt.date | None = None,
+) -> Carer:
+    require(
+        actor,
+        "elderly.facility_manage",
+        region_code=provider.region_code,
+        target=f"homecare:provider:{provider.pk}",
+    )
+    if not can(user, "elderly.order_serve"):
+        raise ValidationError("该账号不是护理员账号，不能登记为护理员")
+    if not certificate.strip() or not certificate_no.strip():
+        raise ValidationError("请填写护理员资格证书及编号")
+    carer = Carer.objects.create(
+        provider=provider,
+        user=user,
+        name=name.strip(),
+        region_code=region_code or provider.region_code,
+        certificate=certificate.strip(),
+        certificate_no=certificate_no.strip(),
+        certificate_valid_to=certificate_valid_to,
+        latitude=_coordinate(latitude, name="纬度", low=-90, high=90),
+        longitude=_coordinate(longitude, name="经度", low=-180, high=180),
+    )
+    audit_record(
+        actor=actor,
+        event_type="homecare.carer_create",
+        target_type="homecare_carer",
+        target_id=carer.pk,
+        region_code=carer.region_code,
+        detail=f"登记护理员：{carer.name}（{provider.name}）",
+    )
+    return carer
+
+
+# ---------------------------------------------------------------- orders
+def item_on(*, code: str, on: dt.date, region_code: str) -> ServiceItem:
+    """The catalogue row in force on `on` for the region (the most specific region wins)."""
+    rows = ServiceItem.objects.filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gte=on), code=code, effective_from__lte=on
+    )
+    best = [r for r in rows if region_code.startswith(r.region_prefix)]
+    if not best:
+        raise ValidationError("该服务项目在预约日期没有公布的价格")
+    return max(best, key=lambda r: (len(r.region_prefix), r.effective_from))
+
+
+def _log(actor: Any, order: Order, event: str, detail: str) -> None:
+    audit_record(
+        actor=actor,
+        event_type=f"homecare.order_{event}",
+        target_type="homecare_order",
+        target_id=order.pk,
+        region_code=order.region_code,
+        detail=f"{order.number}：{detail}",
+    )
+
+
+def _move(order: Order, expected: str, **changes: Any) -> Order:
+    """Optimistic lock: the order moves only from the state the page showed."""
+    n = Order.objects.filter(pk=order.pk, state=expected, version=order.version).update(
+        version=F("version") + 1, **changes
+    )
+    if n != 1:
+        raise ValidationError("订单状态已变化，请刷新后重试")
+    order.refresh_from_db()
+    return order
+
+
+@transaction.atomic
+def order_take(
+    *,
+    actor: Any,
+    person: Person,
+    item_code: str,
+    quantity: Decimal,
+    scheduled_at: dt.datetime,
+    caller: str = "",
+    note: str = "",
+) -> Order:
+    require(actor, "elderly.order_take", region_code=person.region_code, target=f"person:{person.pk}")
+    membership = person_current_membership(person=person)
+    if membership is None:
+        raise ValidationError("该老人没有在册家庭户，无法上门服务")
+    household = membership.household
+    if quantity is None or not quantity.is_finite() or quantity <= 0 or quantity > 12:
+        raise ValidationError("数量应大于0且不超过12")
+    if scheduled_at < timezone.now() - dt.timedelta(days=1):
+        raise ValidationError("预约时间不能早于昨天")
+    item = item_on(code=item_code, on=timezone.localdate(scheduled_at), region_code=household.region_code)
+    order = Order.objects.create(
+        number=f"T{secrets.token_hex(6)}",  # replaced by the readable number below, once the id is known
+        person=person,
+        household=household,
+        region_code=household.region_code,
+        item=item,
+        quantity=quantity,
+        scheduled_at=scheduled_at,
+        caller=caller.strip()[:32],
+        note=note.strip()[:200],
+        taken_by=actor,
+        confirm_code=f"{secrets.randbelow(10000):04d}",
+    )
+    order.number = f"12349-{timezone.localdate():%Y%m%d}-{order.pk:05d}"
+    order.save(update_fields=["number"])
+    _log(actor, order, "take", f"受理{item.name}×{quantity}{item.unit}")
+    return order
+
+
+@transaction.atomic
+def order_dispatch(*, actor: Any, order: Order, carer: Carer) -> Order:
+    from .selectors import dispatch_candidates
+
+    require(actor, "elderly.order_take", region_code=order.region_code, target=f"homecare_order:{order.pk}")
+    match = next((c for c in dispatch_candidates(order=order) if c.pk == carer.pk), None)
+    if match is None:
+        raise ValidationError("该护理员不在服务半径内或不在岗，不能派单")
+    order = _move(
+        order,
+        order.state if order.state in (OrderState.TAKEN, OrderState.DISPATCHED) else "__none__",
+        state=OrderState.DISPATCHED,
+        carer=carer,
+        provider=carer.provider,
+        distance_km=Decimal(str(getattr(match, "distance_km"))).quantize(CENT),  # noqa: B009 (annotated)
+        dispatched_at=timezone.now(),
+    )
+    _log(
+        actor, order, "dispatch", f"派单给{carer.provider.name}护理员{carer.name}（{order.distance_km}公里）"
+    )
+    return order
+
+
+def _carer_of(actor: Any, order: Order) -> None:
+    require(actor, "elderly.order_serve", target=f"homecare_order:{order.pk}")
+    if order.carer is None or order.carer.user_id != actor.pk:
+        raise ValidationError("这不是派给您的订单")
+
+
+def _position(lat: Any, lon: Any) -> tuple[Decimal | None, Decimal | None]:
+    if lat in (None, "") or lon in (None, ""):
+        return None, None
+    return _coordinate(lat, name="纬度", low=-90, high=90), _coordinate(lon, name="经度", low=-180, high=180)
+
+
+def _where(order: Order, lat: Decimal | None, lon: Decimal | None, note: str) -> str:
+    if lat is None or lon is None:
+        return f"未取得定位（{note or '未说明'}）"
+    hh = order.household
+    if hh.latitude is None or hh.longitude is None:
+        return "已定位"
+    km = haversine_km(float(lat), float(lon), float(hh.latitude), float(hh.longitude))
+    return f"距老人住址{km:.2f}公里"
+
+
+@transaction.atomic
+def order_check_in(
+    *, actor: Any, order: Order, latitude: Any = None, longitude: Any = None, note: str = ""
+) -> Order:
+    _carer_of(actor, order)
+    lat, lon = _position(latitude, longitude)
+    if lat is None and not note.strip():
+        raise ValidationError("未能取得定位，请填写签到说明（如：手机定位被拒绝）")
+    order = _move(
+        order,
+        OrderState.DISPATCHED,
+        state=OrderState.SERVING,
+        check_in_at=timezone.now(),
+        check_in_lat=lat,
+        check_in_lon=lon,
+        check_in_note=note.strip()[:100],
+    )
+    _log(actor, order, "check_in", "签到，" + _where(order, lat, lon, note))
+    return order
+
+
+@transaction.atomic
+def order_check_out(
+    *, actor: Any, order: Order, latitude: Any = None, longitude: Any = None, note: str = ""
+) -> Order:
+    _carer_of(actor, order)
+    lat, lon = _position(latitude, longitude)
+    if lat is None and not note.strip():
+        raise ValidationError("未能取得定位，请填写签退说明（如：手机定位被拒绝）")
+    order = _move(
+        order,
+        OrderState.SERVING,
+        state=OrderState.SERVED,
+        check_out_at=timezone.now(),
+        check_out_lat=lat,
+        check_out_lon=lon,
+        check_out_note=note.strip()[:100],
+    )
+    _log(actor, order, "check_out", "签退，" + _where(order, lat, lon, note))
+    return order
+
+
+@transaction.atomic
+def order_confirm(*, actor: Any, order: Order, code: str = "") -> Order:
+    """The elder or family confirms: the carer enters the code they read out, or the hotline records the
+    confirmation it took by phone (回访确认)."""
+    if can(actor, "elderly.order_serve"):
+        _carer_of(actor, order)
+        if not code.strip() or not secrets.compare_digest(code.strip(), order.confirm_code):
+            raise ValidationError("确认码不正确，请向老人或家属核对")
+        how = "老人或家属报确认码"
+    else:
+        require(
+            actor, "elderly.order_take", region_code=order.region_code, target=f"homecare_order:{order.pk}"
+        )
+        how = "话务员电话回访确认"
+    order = _move(
+        order, OrderState.SERVED, state=OrderState.CONFIRMED, confirmed_at=timezone.now(), confirmed_how=how
+    )
+    _log(actor, order, "confirm", how)
+    return order
+
+
+@transaction.atomic
+def order_cancel(*, actor: Any, order: Order, reason: str) -> Order:
+    require(actor, "elderly.order_take", region_code=order.region_code, target=f"homecare_order:{order.pk}")
+    if not reason.strip():
+        raise ValidationError("请填写取消原因")
+    if order.state not in (OrderState.TAKEN, OrderState.DISPATCHED):
+        raise ValidationError("服务已开始的订单不能取消")
+    order = _move(order, order.state, state=OrderState.CANCELLED, cancel_reason=reason.strip()[:200])
+    _log(actor, order, "cancel", f"取消：{reason.strip()[:50]}")
+    return order
+
+
+# ---------------------------------------------------------------- monthly settlement
+@transaction.atomic
+def settlement_make(*, actor: Any, provider: Provider, month: dt.date) -> Settlement:
+    """Price every confirmed order of the provider served in the month and split it: the elder's free hours
+    of the month (elderly.shares.home_free_hours, less what other providers' settlements used) pay for the
+    first hours in the order they were served; the rest is the elder's own part."""
+    require(
+        actor, "elderly.settle", region_code=provider.region_code, target=f"homecare_provider:{provider.pk}"
+    )
+    month = month.replace(day=1)
+    nxt = (month + dt.timedelta(days=32)).replace(day=1)
+    if nxt > timezone.localdate():
+        raise ValidationError("当月尚未结束，不能结算")
+    if Settlement.objects.filter(provider=provider, month=month).exists():
+        raise ValidationError("该服务商本月已结算")
+    orders = list(
+        Order.objects.filter(
+            provider=provider,
+            state=OrderState.CONFIRMED,
+            check_out_at__date__gte=month,
+            check_out_at__date__lt=nxt,
+        )
+        .select_related("item", "household", "person")
+        .annotate(
+            cum_hours=Window(
+                Sum(F("item__hours_per_unit") * F("quantity")),
+                partition_by=[F("person_id")],
+                order_by=[F("check_out_at").asc(), F("pk").asc()],
+            )
+        )
+        .order_by("person_id", "check_out_at", "pk")
+    )
+    if not orders:
+        raise ValidationError("该服务商本月没有已完成的订单")
+    persons = {o.person_id for o in orders}
+    households = {o.household_id for o in orders}
+    month_end = nxt - dt.timedelta(days=1)
+    enrol = Enrolment.objects.filter(
+        Q(person_id__in=persons) | Q(household_id__in=households),
+        Q(last_month__isnull=True) | Q(last_month__gte=month),
+        programme__in=("tekun", "dibao"),
+        first_month__lte=month_end,
+    ).values_list("programme", "person_id", "household_id")
+    tekun_p, dibao_p, dibao_h = set(), set(), set()
+    for programme, pid, hid in enrol:
+        if programme == "tekun":
+            tekun_p.add(pid)
+        else:
+            dibao_p.add(pid)
+            if hid:
+                dibao_h.add(hid)
+    levels = dict(
+        ElderProfile.objects.filter(person_id__in=persons).values_list("person_id", "capability_level")
+    )
+    used_elsewhere = dict(
+        SettlementLine.objects.filter(person_id__in=persons, settlement__month=month)
+        .values("person_id")
+        .annotate(n=Sum("free_used"))
+        .values_list("person_id", "n")
+    )
+    policies: dict[tuple[str, str], Any] = {}
+    settlement = Settlement.objects.create(
+        provider=provider, month=month, region_code=provider.region_code, made_by=actor
+    )
+    lines = []
+    for o in orders:
+        if o.person_id in tekun_p:
+            identity = "tekun"
+        elif o.person_id in dibao_p or o.household_id in dibao_h:
+            identity = "dibao"
+        else:
+            identity = "other"
+        level = levels.get(o.person_id)
+        key = (o.region_code[:6], o.person.hukou_type)
+        if key not in policies:
+            policies[key] = policy_resolve(
+                on=month, region_code=o.region_code, hukou_type=o.person.hukou_type
+            )
+        free = Decimal(
+            home_free_hours(policies[key].get, identity=identity, level=level) if level is not None else 0
+        ) - Decimal(used_elsewhere.get(o.person_id) or 0)
+        free = max(free, Decimal(0))
+        hours = o.service_hours
+        before = Decimal(o.cum_hours) - hours
+        free_used = min(max(free - before, Decimal(0)), hours)
+        amount = _q(o.item.price * o.quantity)
+        government = _q(amount * free_used / hours) if hours else Decimal(0)
+        lines.append(
+            SettlementLine(
+                settlement=settlement,
+                order=o,
+                person_id=o.person_id,
+                identity=identity,
+                capability_level=level,
+                free_hours=free,
+                hours=hours,
+                free_used=free_used,
+                amount=amount,
+                government=government,
+                personal=amount - government,
+            )
+        )
+    SettlementLine.objects.bulk_create(lines)
+    settlement.orders = len(lines)
+    settlement.total = sum((x.amount for x in lines), Decimal(0))
+    settlement.government = sum((x.government for x in lines), Decimal(0))
+    settlement.personal = settlement.total - settlement.government
+    settlement.save(update_fields=["orders", "total", "government", "personal"])
+    audit_record(
+        actor=actor,
+        event_type="homecare.settlement_make",
+        target_type="homecare_settlement",
+        target_id=settlement.pk,
+        region_code=settlement.region_code,
+        detail=f"{provider.name} {month:%Y-%m} 结算：{len(lines)}单，合计{settlement.total}元，"
+        f"政府{settlement.government}元",
+    )
+    return settlement
+
+
+@transaction.atomic
+def settlement_check(*, actor: Any, settlement: Settlement) -> Settlement:
+    require(
+        actor,
+        "elderly.settle",
+        region_code=settlement.region_code,
+        target=f"homecare_settlement:{settlement.pk}",
+    )
+    if settlement.made_by_id == actor.pk:
+        raise ValidationError("制表人和复核人不能是同一人")
+    n = Settlement.objects.filter(pk=settlement.pk, state=Settlement.MADE).update(
+        state=Settlement.CHECKED, checked_by=actor, checked_at=timezone.now()
+    )
+    if n != 1:
+        raise ValidationError("该结算单已复核")
+    settlement.refresh_from_db()
+    audit_record(
+        actor=actor,
+        event_type="homecare.settlement_check",
+        target_type="homecare_settlement",
+        target_id=settlement.pk,
+        region_code=settlement.region_code,
+        detail=f"复核通过：合计{settlement.total}元",
+    )
+    return settlement
+
+
+# ---------------------------------------------------------------- devices and alarms
+def device_key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def device_register(
+    *, actor: Any, kind: str, serial: str, place: str, region_code: str, person: Person | None = None
+) -> tuple[Device, str]:
+    """Register a device and issue its key (returned once, stored only as SHA-256)."""
+    require(actor, "elderly.facility_manage", region_code=region_code, target="homecare:device")
+    if kind not in DeviceKind.values:
+        raise ValidationError("设备类型不正确")
+    if not serial.strip() or not place.strip():
+        raise ValidationError("请填写设备序列号和安装位置")
+    if person is not None and not person.region_code.startswith(region_code):
+        raise ValidationError("老人不在该设备的管辖区划内")
+    key = "dev_" + secrets.token_urlsafe(32)
+    try:
+        with transaction.atomic():
+            device = Device.objects.create(
+                kind=kind,
+                serial=serial.strip(),
+                place=place.strip(),
+                region_code=region_code,
+                person=person,
+                key_hash=device_key_hash(key),
+                key_prefix=key[:KEY_PREFIX_LEN],
+                registered_by=actor,
+            )
+    except IntegrityError:
+        raise ValidationError("该设备序列号已登记") from None
+    audit_record(
+        actor=actor,
+        event_type="homecare.device_register",
+        target_type="homecare_device",
+        target_id=device.pk,
+        region_code=region_code,
+        detail=f"登记报警设备{device.get_kind_display()}（{device.place}），密钥{device.key_prefix}…",
+    )
+    return device, key
+
+
+def device_authenticate(*, key: str) -> Device | None:
+    if not key:
+        return None
+    return Device.objects.filter(key_hash=device_key_hash(key), active=True).first()
+
+
+@transaction.atomic
+def alarm_receive(*, device: Device, kind: str, at: dt.datetime | None = None) -> tuple[Alarm, bool]:
+    """One report from a device. A repeat of an unclosed alarm of the same kind only counts on it
+    (deduplication); returns (alarm, created)."""
+    from minzheng.accounts.system import system_actor
+
+    if kind not in AlarmKind.values:
+        raise ValidationError("报警类型不正确")
+    now = timezone.now()
+    at = min(at or now, now)
+    Device.objects.filter(pk=device.pk).update(last_seen_at=now)
+    existing = (
+        Alarm.objects.select_for_update()
+        .filter(device=device, kind=kind)
+        .exclude(state=AlarmState.CLOSED)
+        .first()
+    )
+    if existing is not None:
+        Alarm.objects.filter(pk=existing.pk).update(
+            repeats=F("repeats") + 1, last_at=max(at, existing.last_at)
+        )
+        existing.refresh_from_db()
+        return existing, False
+    alarm = Alarm.objects.create(
+        device=device,
+        kind=kind,
+        region_code=device.region_code,
+        person=device.person,
+        first_at=at,
+        last_at=at,
+    )
+    audit_record(
+        actor=system_actor(purpose=f"报警设备{device.key_prefix}上报"),
+        event_type="homecare.alarm_receive",
+        target_type="homecare_alarm",
+        target_id=alarm.pk,
+        region_code=alarm.region_code,
+        detail=f"{alarm.get_kind_display()}：{device.place}",
+    )
+    return alarm, True
+
+
+@transaction.atomic
+def alarm_acknowledge(*, actor: Any, alarm: Alarm, note: str = "") -> Alarm:
+    require(actor, "elderly.order_take", region_code=alarm.region_code, target=f"homecare_alarm:{alarm.pk}")
+    n = Alarm.objects.filter(pk=alarm.pk, state=AlarmState.OPEN).update(
+        state=AlarmState.ACKNOWLEDGED,
+        acknowledged_by=actor,
+        acknowledged_at=timezone.now(),
+        note=note.strip()[:300],
+    )
+    if n != 1:
+        raise ValidationError("该报警已有人响应")
+    alarm.refresh_from_db()
+    audit_record(
+        actor=actor,
+        event_type="homecare.alarm_acknowledge",
+        target_type="homecare_alarm",
+        target_id=alarm.pk,
+        region_code=alarm.region_code,
+        detail="响应报警",
+    )
+    return alarm
+
+
+@transaction.atomic
+def alarm_close(*, actor: Any, alarm: Alarm, note: str) -> Alarm:
+    require(actor, "elderly.order_take", region_code=alarm.region_code, target=f"homecare_alarm:{alarm.pk}")
+    if not note.strip():
+        raise ValidationError("关闭报警须填写处置说明")
+    n = (
+        Alarm.objects.filter(pk=alarm.pk)
+        .exclude(state=AlarmState.CLOSED)
+        .update(
+            state=AlarmState.CLOSED,
+            closed_by=actor,
+            closed_at=timezone.now(),
+            note=note.strip()[:300],
+            acknowledged_by=alarm.acknowledged_by or actor,
+            acknowledged_at=alarm.acknowledged_at or timezone.now(),
+        )
+    )
+    if n != 1:
+        raise ValidationError("该报警已关闭")
+    alarm.refresh_from_db()
+    audit_record(
+        actor=actor,
+        event_type="homecare.alarm_close",
+        target_type="homecare_alarm",
+        target_id=alarm.pk,
+        region_code=alarm.region_code,
+        detail=f"关闭报警：{note.strip()[:60]}",
+    )
+    return alarm

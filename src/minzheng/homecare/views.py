@@ -1,0 +1,377 @@
+"""Desk pages of the 12349 line (thin: permission, selector, service, template)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from minzheng.accounts.permissions import Denied, can, require
+from minzheng.audit.services import audit_record
+from minzheng.core.spreadsheet import xlsx_bytes
+from minzheng.core.views import service_errors
+from minzheng.people.selectors import person_get_for_actor, person_search
+
+from . import selectors, services
+from .models import Carer, OrderState
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        raise ValueError(text) from None
+
+
+OPERATOR, CARER, SETTLE = selectors.OPERATOR, selectors.CARER, selectors.SETTLE
+
+
+def _guard(request: HttpRequest, *perms: str, target: str) -> HttpResponse | None:
+    if any(can(request.user, p) for p in perms):
+        return None
+    try:
+        require(request.user, perms[0], target=target)
+    except Denied as e:
+        return HttpResponseForbidden(e.messages[0])
+    return None
+
+
+@login_required
+@require_GET
+def order_list(request: HttpRequest) -> HttpResponse:
+    if (refused := _guard(request, OPERATOR, SETTLE, target="homecare:orders")) is not None:
+        return refused
+    state, month = request.GET.get("state", ""), request.GET.get("month", "")
+    page = Paginator(selectors.order_list(actor=request.user, state=state, month=month), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "homecare/orders.html",
+        {
+            "page": page,
+            "states": OrderState.choices,
+            "state": state,
+            "month": month,
+            "can_take": can(request.user, OPERATOR),
+        },
+    )
+
+
+@login_required
+@require_GET
+def order_export(request: HttpRequest) -> HttpResponse:
+    """The filtered order list as Excel: masked ID numbers, audited."""
+    if (refused := _guard(request, OPERATOR, SETTLE, target="homecare:orders_export")) is not None:
+        return refused
+    qs = selectors.order_list(
+        actor=request.user, state=request.GET.get("state", ""), month=request.GET.get("month", "")
+    )
+    header = ["工单号", "老人", "身份证号", "服务项目", "数量", "预约时间", "服务商", "护理员", "状态"]
+    rows = [
+        [
+            o.number,
+            o.person.name,
+            o.person.id_masked,
+            o.item.name,
+            f"{o.quantity}{o.item.unit}",
+            timezone.localtime(o.scheduled_at).strftime("%Y-%m-%d %H:%M"),
+            o.provider.name if o.provider else "",
+            o.carer.name if o.carer else "",
+            o.get_state_display(),
+        ]
+        for o in qs[:5000]
+    ]
+    audit_record(
+        actor=request.user,
+        event_type="homecare.order_export",
+        target_type="homecare_order",
+        detail=f"导出居家服务订单{len(rows)}行（证件号已脱敏）",
+    )
+    response = HttpResponse(
+        xlsx_bytes(header, rows, title="居家服务订单"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="homecare-orders-{timezone.localdate():%Y%m%d}.xlsx"'
+    )
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_new(request: HttpRequest) -> HttpResponse:
+    try:
+        require(request.user, OPERATOR, target="homecare:order_new")
+    except Denied as e:
+        return HttpResponseForbidden(e.messages[0])
+    q = request.GET.get("q", "").strip()
+    found = list(person_search(actor=request.user, q=q)[:20]) if q else []
+    person = None
+    if request.GET.get("person") or request.POST.get("person"):
+        try:
+            person = person_get_for_actor(
+                actor=request.user, person_id=int(request.GET.get("person") or request.POST["person"])
+            )
+        except (ValueError, Http404):
+            messages.error(request, _("请先查找并选择老人"))
+    if request.method == "POST" and person is not None:
+        with service_errors(request, bad_input=_("请填写服务项目、数量和预约时间")):
+            when = dt.datetime.fromisoformat(request.POST["scheduled_at"])
+            order = services.order_take(
+                actor=request.user,
+                person=person,
+                item_code=request.POST["item"],
+                quantity=_decimal(request.POST["quantity"]),
+                scheduled_at=timezone.make_aware(when) if timezone.is_naive(when) else when,
+                caller=request.POST.get("caller", ""),
+                note=request.POST.get("note", ""),
+            )
+            messages.success(request, _("订单已受理"))
+            return redirect("homecare-order", order.pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "homecare/order_new.html",
+        {
+            "q": q,
+            "found": found,
+            "person": person,
+            "items": selectors.catalogue(on=today, region_code=person.region_code if person else ""),
+            "default_time": (timezone.localtime() + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:00"),
+        },
+    )
+
+
+def _order_context(request: HttpRequest, pk: int) -> dict:
+    order = selectors.order_get(actor=request.user, pk=pk)
+    actions = selectors.order_actions(actor=request.user, order=order)
+    codes = {a.code for a in actions}
+    candidates = list(selectors.dispatch_candidates(order=order)[:20]) if "dispatch" in codes else []
+    return {"order": order, "actions": actions, "codes": codes, "candidates": candidates}
+
+
+@login_required
+@require_GET
+def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ctx = _order_context(request, pk)
+    if can(request.user, CARER) and not can(request.user, OPERATOR):
+        return redirect("homecare-my-order", pk)
+    return render(request, "homecare/order.html", ctx)
+
+
+@login_required
+@require_POST
+def order_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    order = selectors.order_get(actor=request.user, pk=pk)
+    codes = {a.code for a in selectors.order_actions(actor=request.user, order=order)}
+    back = "homecare-my-order" if can(request.user, CARER) else "homecare-order"
+    if action not in codes:
+        messages.error(request, _("当前状态下不能办理此事项"))
+        return redirect(back, pk)
+    p = request.POST
+    with service_errors(request, bad_input=_("请选择护理员")):
+        if action == "dispatch":
+            carer = Carer.objects.filter(pk=int(p["carer"])).first()
+            if carer is None:
+                raise ValidationError(_("请选择护理员"))
+            services.order_dispatch(actor=request.user, order=order, carer=carer)
+            messages.success(request, _("已派单"))
+        elif action == "check_in":
+            services.order_check_in(
+                actor=request.user,
+                order=order,
+                latitude=p.get("latitude"),
+                longitude=p.get("longitude"),
+                note=p.get("note", ""),
+            )
+            messages.success(request, _("已签到"))
+        elif action == "check_out":
+            services.order_check_out(
+                actor=request.user,
+                order=order,
+                latitude=p.get("latitude"),
+                longitude=p.get("longitude"),
+                note=p.get("note", ""),
+            )
+            messages.success(request, _("已签退，请老人或家属确认"))
+        elif action == "confirm":
+            services.order_confirm(actor=request.user, order=order, code=p.get("code", ""))
+            messages.success(request, _("服务已确认完成"))
+        elif action == "cancel":
+            services.order_cancel(actor=request.user, order=order, reason=p.get("reason", ""))
+            messages.success(request, _("订单已取消"))
+    return redirect(back, pk)
+
+
+@login_required
+@require_GET
+def my_orders(request: HttpRequest) -> HttpResponse:
+    try:
+        require(request.user, CARER, target="homecare:my")
+    except Denied as e:
+        return HttpResponseForbidden(e.messages[0])
+    return render(request, "homecare/my_orders.html", {"orders": selectors.carer_orders(actor=request.user)})
+
+
+@login_required
+@require_GET
+def my_order(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        require(request.user, CARER, target=f"homecare_order:{pk}")
+    except Denied as e:
+        return HttpResponseForbidden(e.messages[0])
+    response = render(request, "homecare/my_order.html", _order_context(request, pk))
+    # The site denies geolocation everywhere; the carer's check-in page alone may ask for it (same origin).
+    response["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(self)"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settlement_list(request: HttpRequest) -> HttpResponse:
+    try:
+        require(request.user, SETTLE, target="homecare:settlements")
+    except Denied as e:
+        return HttpResponseForbidden(e.messages[0])
+    providers = selectors.providers(actor=request.user)
+    if request.method == "POST":
+        with service_errors(request, bad_input=_("请选择服务商和结算月")):
+            provider = providers.filter(pk=int(request.POST["provider"])).first()
+            if provider is None:
+                raise ValidationError(_("请选择服务商"))
+            month = dt.date.fromisoformat(request.POST["month"] + "-01")
+            s = services.settlement_make(actor=request.user, provider=provider, month=month)
+            messages.success(request, _("结算单已生成，待另一人复核"))
+            return redirect("homecare-settlement", s.pk)
+    last = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    page = Paginator(selectors.settlement_list(actor=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "homecare/settlements.html", {"page": page, "providers": providers, "last": last})
+
+
+@login_required
+@require_GET
+def settlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    s = selectors.settlement_get(actor=request.user, pk=pk)
+    return render(
+        request,
+        "homecare/settlement.html",
+        {
+            "s": s,
+            "lines": selectors.settlement_lines(settlement=s),
+            "actions": selectors.settlement_actions(actor=request.user, settlement=s),
+        },
+    )
+
+
+@login_required
+@require_POST
+def settlement_check(request: HttpRequest, pk: int) -> HttpResponse:
+    s = selectors.settlement_get(actor=request.user, pk=pk)
+    with service_errors(request):
+        services.settlement_check(actor=request.user, settlement=s)
+        messages.success(request, _("结算单已复核"))
+    return redirect("homecare-settlement", pk)
+
+
+IDENTITY = {"tekun": "特困人员", "dibao": "低保对象", "poor": "低收入对象", "other": "其他老年人"}
+
+
+@login_required
+@require_GET
+def settlement_export(request: HttpRequest, pk: int) -> HttpResponse:
+    s = selectors.settlement_get(actor=request.user, pk=pk)
+    header = [
+        "工单号",
+        "老人",
+        "身份证号",
+        "身份",
+        "服务项目",
+        "数量",
+        "服务时长",
+        "使用免费时数",
+        "服务费",
+        "政府支付",
+        "个人支付",
+    ]
+    rows = [
+        [
+            x.order.number,
+            x.person.name,
+            x.person.id_masked,
+            IDENTITY.get(x.identity, ""),
+            x.order.item.name,
+            f"{x.order.quantity}{x.order.item.unit}",
+            x.hours,
+            x.free_used,
+            x.amount,
+            x.government,
+            x.personal,
+        ]
+        for x in selectors.settlement_lines(settlement=s)
+    ]
+    audit_record(
+        actor=request.user,
+        event_type="homecare.settlement_export",
+        target_type="homecare_settlement",
+        target_id=s.pk,
+        region_code=s.region_code,
+        detail=f"导出结算明细{len(rows)}行（证件号已脱敏）",
+    )
+    response = HttpResponse(
+        xlsx_bytes(header, rows, title="结算明细"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="homecare-settlement-{s.pk}-{s.month:%Y%m}.xlsx"'
+    return response
+
+
+@login_required
+@require_GET
+def alarm_list(request: HttpRequest) -> HttpResponse:
+    try:
+        require(request.user, OPERATOR, target="homecare:alarms")
+    except Denied as e:
+        return HttpResponseForbidden(e.messages[0])
+    state = request.GET.get("state", "")
+    page = Paginator(selectors.alarm_list(actor=request.user, state=state), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "homecare/alarms.html", {"page": page, "state": state})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def alarm_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    alarm = selectors.alarm_get(actor=request.user, pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        codes = {a.code for a in selectors.alarm_actions(actor=request.user, alarm=alarm)}
+        if action not in codes:
+            messages.error(request, _("当前状态下不能办理此事项"))
+        else:
+            try:
+                if action == "acknowledge":
+                    services.alarm_acknowledge(
+                        actor=request.user, alarm=alarm, note=request.POST.get("note", "")
+                    )
+                else:
+                    services.alarm_close(actor=request.user, alarm=alarm, note=request.POST.get("note", ""))
+                messages.success(request, _("已处理"))
+            except ValidationError as e:
+                messages.error(request, "；".join(e.messages))
+        return redirect("homecare-alarm", pk)
+    return render(
+        request,
+        "homecare/alarm.html",
+        {"alarm": alarm, "actions": selectors.alarm_actions(actor=request.user, alarm=alarm)},
+    )
