@@ -27,7 +27,7 @@ def seed(*, actor: Any, seed: int) -> str:
         for u in get_user_model().objects.filter(username__in=["xiangzhen", "cunxieli", "zhiyuan"])
     }
     clerk, cadre, volunteer = users.get("xiangzhen"), users.get("cunxieli"), users.get("zhiyuan")
-    if clerk is None or cadre is None:
+    if clerk is None or cadre is None or clerk.region is None or cadre.region is None:
         return "探访关爱：缺少演示账号，未生成"
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
     today = timezone.localdate()
