@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "minzheng.assistance",
     "minzheng.elderly",
     "minzheng.children",
+    "minzheng.protection",
     "minzheng.verification",
     "minzheng.monitoring",
     "minzheng.web",
