@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from minzheng.casework.workflow import Action, Deadline, Step, Transition, Workflow, workflow_register
 
-from .models import Adoption, ProtectionCase
+from .models import ADOPTION_STATES, PROTECTION_STATES, Adoption, ProtectionCase
 
 OPEN = ("reported", "assessed", "conferenced", "planned", "following")
 
@@ -27,15 +27,7 @@ PROTECTION = Workflow(
     code="protection",
     label="未成年人保护个案",
     model=ProtectionCase,
-    states=(
-        ("new", "新登记"),
-        ("reported", "待风险评估"),
-        ("assessed", "待个案会商"),
-        ("conferenced", "待制定方案"),
-        ("planned", "方案落实中"),
-        ("following", "跟踪回访中"),
-        ("closed", "已结案"),
-    ),
+    states=PROTECTION_STATES,
     initial="new",
     steps=(
         Step("report", "接报", separate=False),
@@ -101,15 +93,7 @@ ADOPTION = Workflow(
     code="adoption",
     label="收养登记",
     model=Adoption,
-    states=(
-        ("new", "新登记"),
-        ("applied", "待评估"),
-        ("assessed", "待登记"),
-        ("registered", "待发证"),
-        ("certified", "待归档"),
-        ("archived", "已归档"),
-        ("refused", "不予登记"),
-    ),
+    states=ADOPTION_STATES,
     initial="new",
     steps=(
         Step("apply", "受理", separate=False),
