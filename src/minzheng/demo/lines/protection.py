@@ -22,6 +22,8 @@ def seed(*, actor: Any, seed: int) -> str:
         return "未成年人保护：缺少演示账号，跳过"
     director, supervisor, officer = users["ertongzhuren"], users["dudao"], users["ertong"]
     today = timezone.localdate()
+    if director.region is None:
+        return "未成年人保护：演示儿童主任无所在村，跳过"
     village = director.region.code
     kids = list(
         Person.objects.filter(
@@ -101,7 +103,7 @@ def seed(*, actor: Any, seed: int) -> str:
     )
     adopted = 0
     for i, person in enumerate(infants):
-        child = services.adoptable_child_add(
+        placeable = services.adoptable_child_add(
             actor=officer,
             person_id=person.pk,
             institution="任城区儿童福利院",
@@ -110,7 +112,7 @@ def seed(*, actor: Any, seed: int) -> str:
         if i == 0:
             a = services.adoption_apply(
                 actor=officer,
-                child_id=child.pk,
+                child_id=placeable.pk,
                 adopters="王刚、刘芳",
                 adopter_address="任城区古槐街道某小区",
                 applied_on=today,
