@@ -144,3 +144,42 @@ def test_a_follow_up_restarts_the_follow_up_clock(team, reported):
 def test_protection_cases_never_appear_in_the_shared_region_scoped_due_list(team, make_user, reported):
     later = TODAY + dt.timedelta(days=30)
     assert not [d for d in cases_due(actor=team["supervisor"], on=later) if d.workflow.code == "protection"]
+
+
+def test_the_report_page_takes_a_report_about_an_unknown_child_found_in_a_chosen_village(team):
+    from django.test import Client
+
+    from minzheng.protection.models import ProtectionCase
+
+    c = Client()
+    c.force_login(team["director"])
+    assert "发现地" in c.get("/protection/report/").content.decode()
+    r = c.post(
+        "/protection/report/",
+        {
+            "source": "mandatory",
+            "reported_on": TODAY.isoformat(),
+            "summary": "村委会强制报告：发现一名无人看护的幼童",
+            "child_known": "no",
+            "region_code": VILLAGE_A,
+            "found_place": "村口小卖部",
+            "description": "约五岁，女孩，红色上衣",
+            "sex": "F",
+            "estimated_age": "5",
+        },
+    )
+    case = ProtectionCase.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/protection/{case.pk}/"
+    assert case.child.temp_number and case.region_code == VILLAGE_A
+
+
+def test_a_bad_report_on_the_page_says_why_and_saves_nothing(team):
+    from django.test import Client
+
+    from minzheng.protection.models import ProtectionCase
+
+    c = Client()
+    c.force_login(team["director"])
+    r = c.post("/protection/report/", {"source": "", "summary": "", "child_id": "abc"})
+    assert r.status_code == 200 and "请选择报告来源" in r.content.decode()
+    assert not ProtectionCase.objects.exists()

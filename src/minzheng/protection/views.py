@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from minzheng.accounts.permissions import Denied, can, require
+from minzheng.accounts.regions import cascade_value, region_cascade
 
 from . import selectors, services
 from .models import Duty, MeasureKind, MeasureStatus, Source
@@ -68,7 +69,7 @@ def report(request: HttpRequest) -> HttpResponse:
         unknown = None
         if p.get("child_known") == "no":
             unknown = {
-                "region_code": p.get("region_code", ""),
+                "region_code": cascade_value(p),
                 "found_on": _date(p.get("reported_on")),
                 "found_place": p.get("found_place", ""),
                 "description": p.get("description", ""),
@@ -92,7 +93,12 @@ def report(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "已登记报告，请在期限内完成风险评估")
             return redirect("protection-case", pk=case.pk)
-    return render(request, "protection/report.html", {"sources": Source.choices, "post": request.POST})
+    cascade = region_cascade(actor=request.user, selected=cascade_value(request.POST))
+    return render(
+        request,
+        "protection/report.html",
+        {"sources": Source.choices, "post": request.POST, "cascade": cascade},
+    )
 
 
 @login_required
