@@ -183,3 +183,25 @@ def test_a_bad_report_on_the_page_says_why_and_saves_nothing(team):
     r = c.post("/protection/report/", {"source": "", "summary": "", "child_id": "abc"})
     assert r.status_code == 200 and "请选择报告来源" in r.content.decode()
     assert not ProtectionCase.objects.exists()
+
+
+def test_the_report_page_finds_a_known_child_by_the_full_id_number(team, child):
+    from django.test import Client
+
+    from minzheng.core import crypto
+    from minzheng.protection.models import ProtectionCase
+
+    c = Client()
+    c.force_login(team["director"])
+    r = c.post(
+        "/protection/report/",
+        {
+            "source": "hospital",
+            "reported_on": TODAY.isoformat(),
+            "summary": "医院接诊发现旧伤",
+            "child_known": "yes",
+            "child_id_number": crypto.decrypt(child.id_number_enc),
+        },
+    )
+    assert r.status_code == 302
+    assert ProtectionCase.objects.get().child == child

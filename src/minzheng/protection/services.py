@@ -16,6 +16,7 @@ from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.casework.services import case_transition
 from minzheng.core import crypto
+from minzheng.core.idnumber import normalize
 from minzheng.people.models import Person, UnidentifiedKind
 from minzheng.people.services import unidentified_register
 
@@ -94,6 +95,7 @@ def case_report(
     summary: str,
     reported_on: dt.date | None,
     child_id: int | None = None,
+    child_id_number: str = "",
     unknown_child: dict[str, Any] | None = None,
     reporter_name: str = "",
     reporter_phone: str = "",
@@ -112,6 +114,10 @@ def case_report(
     if reporter_phone and len(phone) not in (7, 8, 11, 12):
         errors["reporter_phone"] = ["报告人电话格式不正确"]
     child: Person | None = None
+    if child_id_number and not child_id:
+        # Found by the ID's keyed hash (the full number is never stored or searched in clear).
+        found = Person.objects.filter(id_hash=crypto.blind_index(normalize(child_id_number))).first()
+        child_id = found.pk if found else -1
     if child_id:
         child = Person.objects.filter(pk=child_id).first()
         if child is None or not can(actor, "child.case_report", region_code=child.region_code):

@@ -83,7 +83,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 source=p.get("source", ""),
                 summary=p.get("summary", ""),
                 reported_on=_date(p.get("reported_on")),
-                child_id=_int(p.get("child_id")) if unknown is None else None,
+                child_id_number=p.get("child_id_number", "") if unknown is None else "",
                 unknown_child=unknown,
                 reporter_name=p.get("reporter_name", ""),
                 reporter_phone=p.get("reporter_phone", ""),
