@@ -37,7 +37,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # 社会救助 case work
     "assistance.intake": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK}),
     "people.transfer": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK}),
-    "people.register_unidentified": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK, R.COUNTY_OFFICER}),
+    "people.register_unidentified": frozenset(
+        {R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK, R.COUNTY_OFFICER, R.CHILD_DIRECTOR, R.CHILD_SUPERVISOR}
+    ),
     "people.merge": frozenset({R.TOWNSHIP_CLERK, R.COUNTY_OFFICER}),
     "people.merge_approve": frozenset({R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER}),
     "assistance.process": frozenset({R.TOWNSHIP_CLERK}),
@@ -148,6 +150,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "child.case_handle": frozenset({R.CHILD_SUPERVISOR, R.CHILD_WELFARE_OFFICER}),
     "child.case_supervise": frozenset({R.CHILD_SUPERVISOR, R.CHILD_WELFARE_OFFICER}),
     "child.adoption": frozenset({R.CHILD_WELFARE_OFFICER}),
+    "child.case_assign": frozenset({R.CHILD_WELFARE_OFFICER}),
     "disability.subsidy_decide": frozenset({R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER}),
     "disability.intake": frozenset({R.TOWNSHIP_CLERK}),
     "disability.read": _CASEWORK | {R.CITY_OFFICER, R.AUDITOR},
@@ -256,6 +259,7 @@ LABELS: dict[str, str] = {
     "child.case_handle": "办理未成年人保护个案",
     "child.case_supervise": "督导未成年人保护个案",
     "child.adoption": "收养登记",
+    "child.case_assign": "分派未成年人保护个案",
     "disability.subsidy_decide": "残疾人两项补贴审批",
     "disability.intake": "残疾人两项补贴受理",
     "disability.read": "查看残疾人两项补贴",

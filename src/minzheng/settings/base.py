@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "minzheng.homecare",
     "minzheng.children",
     "minzheng.disability",
+    "minzheng.protection",
     "minzheng.verification",
     "minzheng.monitoring",
     "minzheng.web",

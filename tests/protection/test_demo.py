@@ -1,0 +1,30 @@
+"""The line's demo module seeds cases in several states and an adoption through the line's services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from minzheng.accounts.models import Role
+from minzheng.accounts.system import system_actor
+from minzheng.demo.lines import protection as demo
+from minzheng.protection.models import Adoption, ProtectionCase
+from minzheng.protection.selectors import protection_todo
+from tests.conftest import TOWN_A, VILLAGE_A
+
+
+def test_the_demo_seeds_cases_in_several_states_one_overdue_and_a_certified_adoption(make_user, make_person):
+    director = make_user(Role.CHILD_DIRECTOR, VILLAGE_A, username="ertongzhuren")
+    make_user(Role.CHILD_SUPERVISOR, TOWN_A, username="dudao")
+    make_user(Role.CHILD_WELFARE_OFFICER, VILLAGE_A[:6], username="ertong")
+    today = timezone.localdate()
+    for i in range(7):
+        make_person(village=VILLAGE_A, birth=dt.date(today.year - 8, 1, 1 + i), name=f"儿童{i}")
+    make_person(village=VILLAGE_A, birth=dt.date(today.year - 2, 3, 1), name="幼儿")
+    line = demo.seed(actor=system_actor(purpose="测试"), seed=7)
+    assert "5件个案" in line
+    states = sorted(ProtectionCase.objects.values_list("state", flat=True))
+    assert states == sorted(["closed", "following", "planned", "assessed", "reported"])
+    assert Adoption.objects.get().state == "certified"
+    assert protection_todo(director, today).count == 1
