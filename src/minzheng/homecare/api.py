@@ -16,6 +16,8 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import APIKeyHeader
 
+from minzheng.core.api_schemas import with_errors
+
 from . import services
 
 
@@ -41,7 +43,7 @@ class AlarmOut(Schema):
 router = Router(tags=["居家服务"])
 
 
-@router.post("/alarms", auth=DeviceKey(), response=AlarmOut)
+@router.post("/alarms", auth=DeviceKey(), response=with_errors(AlarmOut))
 def alarm_post(request: HttpRequest, data: AlarmIn) -> dict[str, Any]:
     try:
         alarm, created = services.alarm_receive(device=request.auth, kind=data.kind, at=data.at)  # type: ignore[attr-defined]

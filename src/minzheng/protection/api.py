@@ -5,13 +5,36 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Schema
 from ninja.errors import HttpError
+
+from minzheng.core.api_schemas import with_errors
 
 from . import selectors, services
 from .workflow import PROTECTION
 
 router = Router(tags=["未成年人保护"])
+
+
+class CaseBrief(Schema):
+    id: int
+    state: str
+    reported_on: str
+    source: str
+    risk_level: str
+
+
+class MeasureOut(Schema):
+    kind: str
+    status: str
+    detail: str
+
+
+class CaseOut(CaseBrief):
+    child: str
+    summary: str
+    reporter_phone: str
+    measures: list[MeasureOut]
 
 
 def _brief(c: Any) -> dict[str, Any]:
@@ -24,12 +47,12 @@ def _brief(c: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/cases", summary="我可查阅的未成年人保护个案")
+@router.get("/cases", response=with_errors(list[CaseBrief]), summary="我可查阅的未成年人保护个案")
 def cases(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
     return [_brief(c) for c in selectors.case_list(actor=request.user, q=q[:30])[:100]]
 
 
-@router.get("/cases/{case_id}", summary="未成年人保护个案")
+@router.get("/cases/{case_id}", response=with_errors(CaseOut), summary="未成年人保护个案")
 def case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     try:
         c = services.case_view(actor=request.user, case_id=case_id)

@@ -72,6 +72,7 @@ def seed(*, actor: Any, seed: int) -> str:
         birth_date__gt=today.replace(year=today.year - 17),
     ).order_by("pk")[: len(PLANS)]
     decided = 0
+    waiting = []
     for n, (child, (father, mother, declared)) in enumerate(zip(young, PLANS, strict=False)):
         case = svc.category_case_intake(
             actor=clerk,
@@ -82,7 +83,8 @@ def seed(*, actor: Any, seed: int) -> str:
             guardian_name=rng.choice(["祖母", "祖父", "外祖母", "叔叔", "姑姑"]),
         )
         if n >= len(PLANS) - 2:
-            continue  # two wait: one to verify, one to decide
+            waiting.append(case)  # two wait: one to verify, one to decide
+            continue
         svc.category_case_verify(actor=clerk, case=case)
         if svc.category_case_decide(actor=approver, case=case, on=today).approved and n % 2 == 0:
             svc.monthly_check_record(
@@ -93,5 +95,6 @@ def seed(*, actor: Any, seed: int) -> str:
                 note="见到儿童本人，生活学习正常",
             )
         decided += 1
-    svc.category_case_verify(actor=clerk, case=CategoryCase.objects.order_by("-pk")[1])
-    return f"儿童福利：{decided}件类别认定已决定，2件在办；本月核查部分完成"
+    if waiting:
+        svc.category_case_verify(actor=clerk, case=waiting[0])
+    return f"儿童福利：{decided}件类别认定已决定，{len(waiting)}件在办；本月核查部分完成"
