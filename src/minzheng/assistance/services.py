@@ -27,7 +27,7 @@ from minzheng.policy.selectors import PolicyMissing, PolicySet, policy_resolve
 from minzheng.verification.models import Conclusion, VerificationReport
 
 from . import rules
-from .assess import assess_case, parse_case
+from .assess import parse_case
 from .models import (
     Application,
     Decision,
@@ -46,6 +46,7 @@ from .models import (
     State,
     VillageReview,
 )
+from .trial import _case_dict, application_assess
 from .workflow import DECLARED_EDITABLE, application_workflow
 
 MAX_UPLOAD = 10 * 1024 * 1024
@@ -131,54 +132,6 @@ def _transition(
 
 
 # ------------------------------------------------------------------ intake
-def _case_dict(
-    *,
-    programme: str,
-    on: dt.date,
-    household: Household,
-    region_code: str,
-    declared: dict[str, Any],
-    amount_requested: int | None,
-) -> dict[str, Any]:
-    """Declared facts + registry members → the assess contract's input (one shape for trial and decision)."""
-    members = {
-        m.person_id: m
-        for m in Membership.objects.filter(household=household, end_date__isnull=True).select_related(
-            "person"
-        )
-    }
-    rows = declared.get("members") or []
-    if not isinstance(rows, list) or not rows:
-        raise ValidationError("请至少申报一名家庭成员")
-    out_members = []
-    for row in rows:
-        if not isinstance(row, dict):
-            raise ValidationError("家庭成员申报格式不正确")
-        try:
-            pid = int(row.get("person_id", 0))
-        except (TypeError, ValueError):
-            raise ValidationError("家庭成员编号不正确") from None
-        membership = members.get(pid)
-        if membership is None:
-            raise ValidationError("申报的成员不是该户现有成员")
-        if not membership.person.is_alive:
-            raise ValidationError(f"{membership.person.name}已死亡，不能作为保障成员")
-        item = {k: v for k, v in row.items() if k != "person_id"}
-        item.update(
-            id_number=membership.person.id_number, relation=membership.relation, name=membership.person.name
-        )
-        out_members.append(item)
-    return {
-        "programme": programme,
-        "date": on.isoformat(),
-        "region": region_code[:12],
-        "hukou_type": household.hukou_type,
-        "members": out_members,
-        "assets": declared.get("assets") or {},
-        "amount_requested": amount_requested,
-    }
-
-
 @transaction.atomic
 def application_create(
     *,
@@ -664,22 +617,6 @@ def objection_resolve(
 
 
 # ------------------------------------------------------------------ decision
-def application_assess(*, application: Application, on: dt.date | None = None) -> rules.Result:
-    """The trial calculation on this application's declared facts — the same rules the decision uses."""
-    case = _case_dict(
-        programme=application.programme,
-        on=on or timezone.localdate(),
-        household=application.household,
-        region_code=application.region_code,
-        declared=application.declared,
-        amount_requested=application.amount_requested,
-    )
-    try:
-        return assess_case(parse_case(case))
-    except PolicyMissing as e:
-        raise ValidationError(f"没有有效的救助政策：{e}") from None
-
-
 def latest_verification(application: Application) -> VerificationReport | None:
     return VerificationReport.objects.filter(application=application).order_by("-created_at", "-id").first()
 

@@ -21,6 +21,7 @@ from .models import (
     State,
     VillageReview,
 )
+from .trial import application_assess
 
 S = State
 # Declared facts stay editable until the decision (and for the county while a 提级复审 is pending).
@@ -96,13 +97,14 @@ def _decide_guard(actor: Any, app: Application) -> str:
         return "公示期间有未处理的异议，请先核实处理"
     if app.state == S.VILLAGE_REVIEW and not failed_vote(app):
         return "须经民主评议和公示后才能审批"
-    if app.programme == "temporary" and not can(
-        actor, "assistance.decide_county", region_code=app.region_code
+    # 临时救助 above the township's multiple of the standard is the county's (the case's own trial).
+    township_only = not can(actor, "assistance.decide_county", region_code=app.region_code)
+    if (
+        app.programme == "temporary"
+        and township_only
+        and application_assess(application=app).approval_level == "county"
     ):
-        from .services import application_assess  # the case's own trial: services import this module
-
-        if application_assess(application=app).approval_level == "county":
-            return "金额超过乡镇审批权限，须报县级审批"
+        return "金额超过乡镇审批权限，须报县级审批"
     return ""
 
 

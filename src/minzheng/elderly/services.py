@@ -54,14 +54,18 @@ def high_age_grant(*, actor: Any, alert: Any, month: dt.date, source_id: Any) ->
     if Enrolment.objects.filter(person=person, programme=CODE).exclude(last_month__lt=month).exists():
         return None
     policy = policy_resolve(on=month, region_code=person.region_code, hukou_type=person.hukou_type)
+    # The tier of the person's age this month, by the one rule (a person first seen at 92 starts at 90–99).
+    tier, amount = high_age_tier(age_in_month(person.birth_date, month), Policy(policy, policy.version))
+    if not tier:
+        return None
     enrolment_create(
         actor=actor,
         programme=CODE,
         person=person,
         household=alert.household,
-        amount=int(policy.get("high_age.tier80")),
+        amount=int(amount),
         first_month=month,
-        tier=TIER_LABELS["tier80"],
+        tier=TIER_LABELS[tier],
         source_type="screening",
         source_id=source_id,
         rule_version=policy.version,

@@ -4,11 +4,14 @@ has them natively), so no carer is ever loaded to be measured in Python."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from decimal import Decimal
 
 from django.db.models import F, FloatField, QuerySet, Value
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+
+from minzheng.policy.selectors import policy_resolve
 
 EARTH_KM = 6371.0088
 KM_PER_DEGREE = 111.195
@@ -51,3 +54,9 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
     )
     return 2 * EARTH_KM * math.asin(math.sqrt(a))
+
+
+def radius_km(*, on: dt.date, region_code: str) -> float:
+    return float(
+        policy_resolve(on=on, region_code=region_code, hukou_type="").get("homecare.service_radius_km")
+    )

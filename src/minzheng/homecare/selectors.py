@@ -14,8 +14,8 @@ from minzheng.accounts.permissions import can, scoped
 from minzheng.core.todos import Item, Todo
 
 from . import geo
+from .geo import radius_km
 from .models import Alarm, AlarmState, Carer, Order, OrderState, Provider, ServiceItem, Settlement
-from .services import radius_km
 
 OPERATOR = "elderly.order_take"
 CARER = "elderly.order_serve"

@@ -39,6 +39,7 @@ from .models import (
     Settlement,
     SettlementLine,
 )
+from .selectors import dispatch_candidates
 
 CENT = Decimal("0.01")
 # The first characters of a device key, shown on the device list so a technician can tell keys apart.
@@ -47,12 +48,6 @@ KEY_PREFIX_LEN = 8
 
 def _q(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def radius_km(*, on: dt.date, region_code: str) -> float:
-    return float(
-        policy_resolve(on=on, region_code=region_code, hukou_type="").get("homecare.service_radius_km")
-    )
 
 
 def _coordinate(value: Any, *, name: str, low: float, high: float) -> Decimal:
@@ -248,7 +243,6 @@ def order_take(
 
 @transaction.atomic
 def order_dispatch(*, actor: Any, order: Order, carer: Carer) -> Order:
-    from .selectors import dispatch_candidates
 
     require(actor, "elderly.order_take", region_code=order.region_code, target=f"homecare_order:{order.pk}")
     match = next((c for c in dispatch_candidates(order=order) if c.pk == carer.pk), None)
