@@ -25,7 +25,7 @@ def test_the_operator_finds_the_elder_takes_an_order_and_dispatches_it_from_the_
     assert r.status_code == 302 and r["Location"] == f"/homecare/orders/{order.pk}/"
     page = c.get(r["Location"]).content.decode()
     assert carer.name in page and "派单" in page
-    c.post(f"/homecare/orders/{order.pk}/dispatch/", {"carer": carer.pk})
+    c.post(f"/homecare/orders/{order.pk}/dispatch/", {"carer_id": carer.pk})
     assert Order.objects.get().state == OrderState.DISPATCHED
 
 
@@ -99,7 +99,7 @@ def test_a_missing_carer_or_provider_in_a_form_gets_a_chinese_message_not_a_500(
     order = take()
     c = Client()
     c.force_login(clerk)
-    r = c.post(f"/homecare/orders/{order.pk}/dispatch/", {"carer": "987654"}, follow=True)
+    r = c.post(f"/homecare/orders/{order.pk}/dispatch/", {"carer_id": "987654"}, follow=True)
     assert r.status_code == 200 and "请选择护理员" in r.content.decode()
     c.force_login(officer)
     r = c.post("/homecare/settlements/", {"provider": "987654", "month": "2026-01"}, follow=True)

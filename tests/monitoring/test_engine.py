@@ -28,6 +28,7 @@ from minzheng.demo.synth import generate_city
 from minzheng.monitoring.engine import Policy, policy_from_fixture, runner, screen
 from minzheng.monitoring.engine import rules as R
 from minzheng.monitoring.engine.rules import COMPULSORY_LEVELS, COSTLY_LEVELS, RULES
+from minzheng.programmes.registry import programmes as registered_programmes
 
 MONTH = "2025-07"
 PERSONS = 3000
@@ -165,6 +166,8 @@ def oracle(snapshot: Path, enrolments: Path, policy: Policy) -> dict[str, dict[s
         if r["programme"] == "dibao" and r.get("last_month") is not None:
             exit_.add(r["id_number"])
 
+    # Every monthly benefit stops at death: the registry says which programmes are paid monthly.
+    paid_monthly = [x.code for x in registered_programmes() if x.monthly_payable]
     persons = rows("persons")
     registered: dict[str, int] = defaultdict(int)
     for r in persons:
@@ -259,7 +262,7 @@ def oracle(snapshot: Path, enrolments: Path, policy: Policy) -> dict[str, dict[s
 
     for r in persons:
         pid, hno, birth = r["id_number"], r["household_no"], r["birth_date"]
-        for prog in ("dibao", "tekun", "child", "high_age"):
+        for prog in paid_monthly:
             if prog in progs[pid] and pid in death:
                 if death[pid] <= me:
                     add(f"died_{prog}", r, hno)
@@ -297,6 +300,23 @@ def oracle(snapshot: Path, enrolments: Path, policy: Policy) -> dict[str, dict[s
                 add("tekun_check", r, hno)
         if turning(birth, p("child.end_age")) and "child" in progs[pid]:
             add("child_end", r, hno)
+        # 残疾人两项补贴 (国发〔2015〕52号): living = grade 1–4 in a dibao household, care = grade 1–2;
+        # neither for tekun; a death is the engine's died_ rule.
+        living_on, care_on = "dis_living" in progs[pid], "dis_care" in progs[pid]
+        if (living_on or care_on) and alive(pid):
+            in_tekun, h_dibao, g = "tekun" in progs[pid], hh[hno]["dibao"], grade.get(pid)
+            living_ok = g is not None and g <= 4 and h_dibao and not in_tekun
+            care_ok = g is not None and g <= 2 and not in_tekun
+            if in_tekun:
+                add("dis_tekun", r, hno)
+            elif living_on and not h_dibao:
+                add("dis_left_dibao", r, hno)
+            if not in_tekun and (
+                care_on != care_ok
+                or (living_on and h_dibao and not living_ok)
+                or (not living_on and living_ok)
+            ):
+                add("dis_redecide", r, hno)
         if registered[pid] > 1:
             add("duplicate_person", r, hno)
         if any(count[(pid, prog)] > 1 for prog in progs[pid]):

@@ -56,8 +56,7 @@ def test_bulk_assignment_by_village_gives_every_unassigned_special_elder_the_vis
     elders = [make_elder(name=f"老人{i}") for i in range(3)]
     volunteer = make_user("volunteer", VILLAGE_A)
     assert (
-        svc.visitor_assign_village(actor=clerk, village_code=VILLAGE_A, kind="helper", visitor=volunteer)
-        == 3
+        svc.visitor_assign_village(actor=clerk, village_code=VILLAGE_A, kind="helper", visitor=volunteer) == 3
     )
     assert set(VisitorAssignment.objects.filter(visitor=volunteer).values_list("elder_id", flat=True)) == {
         e.pk for e in elders
@@ -72,9 +71,7 @@ def test_a_social_worker_without_an_account_is_a_name_and_a_masked_phone(make_el
     assert a.display_name == "李社工" and a.phone_masked == "139****5678"
     assert "13912345678" not in a.visitor_phone_enc
     with pytest.raises(ValidationError, match="须选择系统账号"):
-        svc.visitor_assign(
-            actor=clerk, elder=elder, kind="helper", visitor_name="张三", visitor_phone="1391"
-        )
+        svc.visitor_assign(actor=clerk, elder=elder, kind="helper", visitor_name="张三", visitor_phone="1391")
 
 
 def test_only_the_assigned_visitor_or_township_staff_may_record_a_visit(make_elder, make_user, clerk):

@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from minzheng.core.idnumber import make_id_number
 from minzheng.exchange.contract import SOURCES
 from minzheng.monitoring.engine.runner import Policy, policy_from_fixture
+from minzheng.programmes.registry import programmes
 
 
 class _Planter:
@@ -47,6 +48,13 @@ class _Planter:
         self.expect: dict[str, list[str]] = defaultdict(list)
         self.serial = 0
         self.seq = 499
+        # The monthly programmes of the lines registered since dibao/tekun/high-age/child were planted by
+        # hand: each gets the engine's died_/paid_after_death_ cases.
+        self.other_payable = [
+            p.code
+            for p in programmes()
+            if p.monthly_payable and p.code not in ("dibao", "tekun", "high_age", "child")
+        ]
 
     # ---------------------------------------------------------------- building blocks
     def born(self, age: int, this_month: bool = False) -> dt.date:
@@ -189,6 +197,11 @@ class _Planter:
         self.enrolled(child, hno, "child")
         self.died(child)
         e["died_child"].append(child)
+        for prog in self.other_payable:  # every other line's monthly programme: the engine's own rules
+            hno, (pid,) = self.household([70])
+            self.enrolled(pid, hno, prog)
+            self.died(pid)
+            e[f"died_{prog}"].append(pid)
 
         # 2 — dibao re-verification (a household is reported by its head)
         hno, ids = self.dibao_household()
@@ -309,13 +322,30 @@ class _Planter:
         self.enrolled(pid, hno, "tekun")
         e["dibao_and_tekun"].append(pid)
         before = self.start - dt.timedelta(days=40)
-        for prog, age in (("dibao", 55), ("tekun", 70), ("high_age", 90), ("child", 10)):
+        ages = {"dibao": 55, "tekun": 70, "high_age": 90, "child": 10} | dict.fromkeys(self.other_payable, 70)
+        for prog, age in ages.items():
             hno, ids = self.household([age] if prog != "child" else [40, age])
             pid = ids[-1]
             self.enrolled(pid, hno, prog)
             self.died(pid, before)
             e[f"paid_after_death_{prog}"].append(pid)
             e[f"died_{prog}"].append(pid)
+
+        # 8 — disability subsidies' dynamic adjustment (when the disability line is registered)
+        if {"dis_living", "dis_care"} <= set(self.other_payable):
+            hno, (pid,) = self.household([50])
+            self.disability(pid, 1, long_ago)
+            self.enrolled(pid, hno, "dis_care")
+            self.enrolled(pid, hno, "tekun")
+            e["dis_tekun"].append(pid)
+            hno, (pid,) = self.household([45])
+            self.disability(pid, 3, long_ago)
+            self.enrolled(pid, hno, "dis_living")  # the household has no dibao
+            e["dis_left_dibao"].append(pid)
+            hno, (pid,) = self.household([40])
+            self.disability(pid, 3, long_ago)
+            self.enrolled(pid, hno, "dis_care")  # grade 3 no longer carries the care subsidy
+            e["dis_redecide"].append(pid)
 
     # ---------------------------------------------------------------- writing
     def write(self, enrolments: Path) -> None:

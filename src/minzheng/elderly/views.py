@@ -283,7 +283,7 @@ def care_costs_view(request: HttpRequest) -> HttpResponse:
         try:
             person = selectors.elder_for_actor(
                 actor=request.user,
-                person_id=int(request.POST.get("person") or 0),
+                person_id=_int(request.POST.get("person") or 0, _("请选择老年人")),
                 permission="elderly.registry_read",
             )
             if request.POST.get("kind") == "central":
@@ -314,8 +314,8 @@ def care_costs_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _int(raw: Any) -> int:
+def _int(raw: Any, message: Any = None) -> int:
     text = str(raw or "").strip()
-    if not text.lstrip("-").isdigit():
-        raise ValidationError(_("请填写整数金额或年度"))
+    if not text.lstrip("-").isdigit() or len(text) > 12:
+        raise ValidationError(message or _("请填写整数金额或年度"))
     return int(text)

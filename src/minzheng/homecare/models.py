@@ -62,7 +62,10 @@ class Carer(models.Model):
         Provider, verbose_name="服务商", on_delete=models.PROTECT, related_name="carers"
     )
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name="护理员账号", on_delete=models.PROTECT, related_name="carer"
+        settings.AUTH_USER_MODEL,
+        verbose_name="护理员账号",
+        on_delete=models.PROTECT,
+        related_name="homecare_carer",
     )
     name = models.CharField("姓名", max_length=64)
     region_code = models.CharField("服务区划", max_length=15, db_index=True)

@@ -44,7 +44,7 @@ def catalogue(*, on: dt.date, region_code: str = "") -> list[ServiceItem]:
 
 
 def _orders() -> QuerySet[Order]:
-    return Order.objects.select_related("person", "item", "carer", "provider", "household")
+    return Order.objects.select_related("person", "item", "carer__provider", "provider", "household")
 
 
 def order_list(*, actor: Any, state: str = "", month: str = "") -> QuerySet[Order]:

@@ -181,7 +181,7 @@ def order_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     p = request.POST
     with service_errors(request, bad_input=_("请选择护理员")):
         if action == "dispatch":
-            carer = Carer.objects.filter(pk=int(p["carer"])).first()
+            carer = Carer.objects.filter(pk=int(p["carer_id"])).first()
             if carer is None:
                 raise ValidationError(_("请选择护理员"))
             services.order_dispatch(actor=request.user, order=order, carer=carer)

@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ('latitude', models.DecimalField(db_index=True, decimal_places=6, max_digits=9, verbose_name='纬度')),
                 ('longitude', models.DecimalField(db_index=True, decimal_places=6, max_digits=9, verbose_name='经度')),
                 ('active', models.BooleanField(default=True, verbose_name='在岗')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='carer', to=settings.AUTH_USER_MODEL, verbose_name='护理员账号')),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='homecare_carer', to=settings.AUTH_USER_MODEL, verbose_name='护理员账号')),
                 ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='carers', to='homecare.provider', verbose_name='服务商')),
             ],
             options={
