@@ -66,7 +66,7 @@ COMPARABLE = {
             "dibao_business",
             "died_dibao",
         ],
-        "facts": ["stage:dibao_alone", "stage:dibao_hh"],
+        "facts": ["stage:dibao_hh"],
         "load": LOAD,
     },
     "Q3": {

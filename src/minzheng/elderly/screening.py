@@ -12,17 +12,19 @@ from minzheng.programmes.screening import Rule, evidence
 
 from .rules import high_age_sql
 
-# The persons alive whose birthday is this month, with their tier; `turned` = the birthday reached the
-# tier's age (only they can be proposed: the cut keeps the rule to a twelfth of the city).
-_TIERS = f"""(
-  SELECT t.*, t.age = t.tier_age AS turned
-  FROM ({
-    high_age_sql(
-        f"(SELECT *, {FIG_KEY.format(region='region', urban='urban')} AS fig_key FROM person "
-        "WHERE alive AND month(birth_date) = {{month_number}})",
-        "figures",
+
+def _tiers(where: str, ages: str) -> str:
+    """The persons alive of `where` who turn one of `ages` (policy keys) this month in some county — a
+    range prefilter on birth_date — with their own county's tier; `turned` = the birthday reached that
+    county's tier age. Only the columns the rules show are carried."""
+    persons = (
+        f"(SELECT pid, hid, region, birth_date, age, in_high_age, "
+        f"{FIG_KEY.format(region='region', urban='urban')} AS fig_key FROM person "
+        f"WHERE alive AND {where} AND {{{{turning_any:{ages}}}}})"
     )
-}) t)"""
+    return f"(SELECT t.*, t.age = t.tier_age AS turned FROM ({high_age_sql(persons, 'figures')}) t)"
+
+
 _EVIDENCE = evidence(出生日期="CAST(x.birth_date AS VARCHAR)", 年龄="x.age", 月标准="x.amount")
 
 
@@ -37,8 +39,8 @@ def rules() -> list[Rule]:
             action="免申即享：自动纳入高龄津贴发放",
             sql=f"""
 SELECT x.pid, x.hid, x.region AS region_code, {_EVIDENCE} AS evidence
-FROM {_TIERS} x
-WHERE x.turned AND x.tier = 'tier80' AND NOT x.in_high_age
+FROM {_tiers("NOT in_high_age", "high_age.start_age")} x
+WHERE x.turned AND x.tier = 'tier80'
 """,
             basis="seed 003 到龄即享; policy.md: starts in the month the person turns 80",
         ),
@@ -52,8 +54,8 @@ WHERE x.turned AND x.tier = 'tier80' AND NOT x.in_high_age
             sql=f"""
 SELECT x.pid, x.hid, x.region AS region_code,
   {evidence(出生日期="CAST(x.birth_date AS VARCHAR)", 年龄="x.age", 新月标准="x.amount")} AS evidence
-FROM {_TIERS} x
-WHERE x.turned AND x.tier IN ('tier90', 'tier100') AND x.in_high_age
+FROM {_tiers("in_high_age", "high_age.tier2_age|high_age.tier3_age")} x
+WHERE x.turned AND x.tier IN ('tier90', 'tier100')
 """,
             basis="policy.md high-age tiers 80–89 / 90–99 / ≥ 100",
         ),

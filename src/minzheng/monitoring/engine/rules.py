@@ -429,7 +429,10 @@ e AS (
   FROM dp GROUP BY hid),
 dv AS (
   SELECT dp.hid, CAST(sum(v.n_veh_new) AS INTEGER) AS n_veh_new, max(v.veh_last) AS veh_last
-  FROM dp JOIN {_of("vehicle", "dp")} v ON v.pid = dp.pid GROUP BY dp.hid)"""
+  FROM dp JOIN {_of("vehicle", "dp")} v ON v.pid = dp.pid GROUP BY dp.hid),
+da AS (  -- 单人保 of these households only: the caseload's re-verification never touches the city
+  {E.dibao_alone_sql("(SELECT * FROM dibao_members WHERE hid IN (SELECT hid FROM dh))", "figures")})"""
+        alone = "da"
         details = ", coalesce(dv.n_veh_new, 0) AS n_veh_new, dv.veh_last"
         joins = "JOIN e ON e.hid = d.hid LEFT JOIN dv ON dv.hid = d.hid"
     else:
@@ -440,11 +443,12 @@ e AS (
   FROM person WHERE in_dibao OR in_tekun GROUP BY hid)"""
         details = ""
         joins = "LEFT JOIN e ON e.hid = d.hid"
+        alone = "dibao_alone"
     return f"""
 WITH{ctes}
 SELECT d.*, coalesce(e.in_dibao, false) AS in_dibao, coalesce(e.in_tekun, false) AS in_tekun,
        coalesce(e.dibao_exit, false) AS dibao_exit{details}
-FROM ({E.dibao_sql(households, "dibao_alone", "figures")}) d
+FROM ({E.dibao_sql(households, alone, "figures")}) d
 {joins}
 """
 

@@ -54,7 +54,7 @@ ALERT_SCHEMA = pa.schema(
     ]
 )
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_.:]+)\s*\}\}")
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_.:|]+)\s*\}\}")
 FIXTURE = Path(__file__).resolve().parents[2] / "policy" / "fixtures" / "policy_default.json"
 
 
@@ -192,8 +192,15 @@ def render(sql: str, policy: Policy) -> str:
         name = match.group(1)
         if name.startswith("turning:"):
             age = int(policy.param(name.split(":", 1)[1]))
-            by = y - age
-            return f"(birth_date BETWEEN {_date(by, m, 1)} AND {_date(by, m, calendar.monthrange(by, m)[1])})"
+            return _born_in_month(y - age, m)
+        if name.startswith("turning_any:"):
+            # Born this month at any of these ages in any county (the ages are per county × hukou): a
+            # cheap range prefilter before a rule joins each person to their own county's figures.
+            keys = name.split(":", 1)[1].split("|")
+            ages = sorted({int(row[k]) for row in policy.figures.values() for k in keys})
+            if not ages:
+                raise ScreeningError(f"{policy.month}没有政策参数{'、'.join(keys)}")
+            return "(" + " OR ".join(_born_in_month(y - a, m) for a in ages) + ")"
         if name in fixed:
             return fixed[name]
         if name == "vehicle_new_since":
@@ -202,6 +209,11 @@ def render(sql: str, policy: Policy) -> str:
         return _literal(policy.figure(name))
 
     return _PLACEHOLDER.sub(sub, sql)
+
+
+def _born_in_month(year: int, month: int) -> str:
+    last = calendar.monthrange(year, month)[1]
+    return f"(birth_date BETWEEN {_date(year, month, 1)} AND {_date(year, month, last)})"
 
 
 def _figures_sql(policy: Policy, keys: tuple[str, ...]) -> str:
