@@ -20,6 +20,7 @@ from minzheng.children.todos import missing_checks
 from tests.conftest import VILLAGE_A
 
 MONTH = timezone.localdate().replace(day=1)
+ALL = dict.fromkeys(svc.CHECK_ITEMS, True)
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def beneficiaries(make_person):
 
 def test_a_check_is_recorded_once_a_month_and_counted_in_the_townships_rate(make_user, beneficiaries):
     director = make_user("child_director", VILLAGE_A)
-    svc.monthly_check_record(actor=director, person=beneficiaries[0], month=MONTH, items={"seen": True})
+    svc.monthly_check_record(actor=director, person=beneficiaries[0], month=MONTH, items=ALL)
     with pytest.raises(ValidationError, match="已登记过该儿童的核查"):
         svc.monthly_check_record(actor=director, person=beneficiaries[0], month=MONTH, items={})
     rows = check_completion(actor=make_user("child_welfare_officer", "370811"), month=MONTH)
@@ -79,7 +80,7 @@ def test_a_child_not_on_the_roster_cannot_be_checked_and_others_may_not_check(
 def test_the_unchecked_are_the_directors_to_do_and_leave_it_once_checked(make_user, beneficiaries):
     director = make_user("child_director", VILLAGE_A)
     assert missing_checks(director, timezone.localdate()).count == 3
-    svc.monthly_check_record(actor=director, person=beneficiaries[1], month=MONTH, items={"seen": True})
+    svc.monthly_check_record(actor=director, person=beneficiaries[1], month=MONTH, items=ALL)
     todo = missing_checks(director, timezone.localdate())
     assert todo.count == 2 and beneficiaries[1].name not in [i.label for i in todo.items]
 
@@ -93,13 +94,24 @@ def test_the_director_checks_a_child_on_the_worklist_page(
         page = c.get(reverse("children-checks")).content.decode()
     assert "儿童0" in page and "去核查" in page
     r = c.post(
-        reverse("children-check", args=[beneficiaries[0].pk]), {"seen": "1", "living_ok": "1", "note": "正常"}
+        reverse("children-check", args=[beneficiaries[0].pk]),
+        {"seen": "1", "living_ok": "1", "note": "寄宿学校，周末回家"},
     )
     assert r.status_code == 302
     check = MonthlyCheck.objects.get(person=beneficiaries[0])
     assert check.seen and check.living_ok and not check.schooling_ok
-    again = c.post(reverse("children-check", args=[beneficiaries[0].pk]), {"seen": "1"})
+    again = c.post(
+        reverse("children-check", args=[beneficiaries[0].pk]), {"seen": "1", "note": "再次核查情况"}
+    )
     assert again.status_code == 400 and "已登记过" in again.content.decode()
+
+
+def test_an_empty_check_is_refused_and_the_real_check_can_still_be_made(make_user, beneficiaries):
+    director = make_user("child_director", VILLAGE_A)
+    with pytest.raises(ValidationError, match="说明"):
+        svc.monthly_check_record(actor=director, person=beneficiaries[0], month=MONTH, items={})
+    assert not MonthlyCheck.objects.filter(person=beneficiaries[0]).exists()
+    svc.monthly_check_record(actor=director, person=beneficiaries[0], month=MONTH, items=ALL)
 
 
 def test_a_director_elsewhere_sees_no_child_here(make_user, beneficiaries):

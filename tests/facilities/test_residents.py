@@ -156,3 +156,20 @@ def test_the_facility_page_lists_the_fee_shares_of_the_month_asked_for(
         not in client.get(f"/facilities/{home.pk}/?month=2024-12").content.decode().split('id="fees"')[1]
     )
     assert client.get(f"/facilities/{home.pk}/?month=garbage").status_code == 200
+
+
+def test_a_child_cannot_be_admitted_to_a_care_home(
+    officer: Any, home: Facility, make_person: Callable[..., Any]
+) -> None:
+    child = make_person(village=VILLAGE_A, birth=dt.date(2016, 4, 13))
+    with pytest.raises(ValidationError, match="不能入住养老机构"):
+        residency_admit(
+            actor=officer,
+            facility=home,
+            person=child,
+            identity="dibao",
+            monthly_fee=1600,
+            admitted_on=dt.date(2025, 1, 1),
+            capability_level=3,
+        )
+    assert not Residency.objects.filter(person=child).exists()

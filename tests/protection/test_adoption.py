@@ -101,3 +101,12 @@ def test_the_adoption_pages_show_the_application_and_its_actions(officer, applic
     assert r.status_code == 302
     application.refresh_from_db()
     assert application.state == "assessed"
+
+
+def test_only_a_living_minor_can_be_registered_as_adoptable(officer, make_person):
+    grown = make_person(village=VILLAGE_A, birth=dt.date(1957, 3, 1), name="成年人")
+    with pytest.raises(ValidationError, match="不能登记为可送养儿童"):
+        services.adoptable_child_add(
+            actor=officer, person_id=grown.pk, institution="任城区儿童福利院", since=dt.date(2024, 1, 1)
+        )
+    assert not AdoptableChild.objects.filter(person=grown).exists()

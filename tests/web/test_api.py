@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.test import Client
 
 from tests.conftest import TOWN_A
@@ -82,3 +84,58 @@ def test_a_browser_post_without_the_csrf_token_is_refused_in_chinese(make_user) 
     )
     assert response.status_code == 403
     assert "跨站请求校验失败" in response.json()["detail"]
+
+
+def test_the_assess_api_passes_a_lines_own_outputs_through_and_a_line_endpoint_refuses_another_programme(
+    make_user,
+) -> None:
+    from django.test import Client
+
+    from tests.conftest import TOWN_A, new_id
+
+    client = Client()
+    client.force_login(make_user("township_clerk", TOWN_A))
+    items = {
+        "self_care": dict.fromkeys(
+            (
+                "eating",
+                "grooming",
+                "bathing",
+                "dressing_upper",
+                "dressing_lower",
+                "urination",
+                "defecation",
+                "toileting",
+            ),
+            4,
+        ),
+        "mobility": {"bed_transfer": 4, "chair_transfer": 4, "walking": 4, "stairs": 3},
+        "mental": {
+            "time_orientation": 4,
+            "space_orientation": 4,
+            "person_orientation": 4,
+            "memory": 4,
+            "comprehension": 4,
+            "expression": 4,
+            "aggression": 1,
+            "depression": 1,
+            "consciousness": 2,
+        },
+        "perception": {"vision": 2, "hearing": 2, "daily_affairs": 4, "transport": 3, "social": 4},
+        "coma": False,
+        "diagnosis": False,
+        "risk_events_30d": {"fall": 0, "choking": 0, "self_harm": 0, "wandering": 0, "other": 0},
+    }
+    case = {
+        "programme": "elderly_capability",
+        "date": "2026-11-01",
+        "region": "370811001001",
+        "hukou_type": "urban",
+        "members": [{"id_number": new_id(birth=dt.date(1945, 1, 1)), "relation": "head"}],
+        "capability": items,
+    }
+    body = client.post("/api/v1/assistance/assess", data=case, content_type="application/json").json()
+    assert "total" in body, body
+    assert (body["total"], body["level"], body["level_name"]) == (90, 0, "能力完好")
+    refused = client.post("/api/v1/elderly/assess", data=case, content_type="application/json")
+    assert refused.status_code == 400 and "只试算高龄津贴" in refused.json()["detail"]

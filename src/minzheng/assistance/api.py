@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Body, Router, Schema
+from pydantic import BaseModel, ConfigDict
 
 from minzheng.core.api_schemas import with_errors
 
@@ -18,14 +19,19 @@ class ReasonOut(Schema):
     detail: str
 
 
-class AssessOut(Schema):
+class AssessOut(BaseModel):
+    """The common output of every trial (assess.md, assess-lines.md); a programme's own outputs (scores
+    and level of an assessment, the two subsidies, a cost share) are passed through as they are."""
+
+    model_config = ConfigDict(extra="allow")
+
     programme: str
     eligible: bool
     monthly_amount: int
-    standard: int
-    per_capita_income: int
-    members_covered: int
-    approval_level: str
+    standard: int = 0
+    per_capita_income: int = 0
+    members_covered: int = 0
+    approval_level: str = ""
     rule_version: str
     reasons: list[ReasonOut]
 

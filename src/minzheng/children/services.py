@@ -250,6 +250,10 @@ def monthly_check_record(
     unknown = set(items) - set(CHECK_ITEMS)
     if unknown:
         raise ValidationError("核查项目无效")
+    # A check records what the director found: an item not ticked is a finding that must be explained
+    # (an empty form is not a check and would block the real one for the month).
+    if not all(items.get(k) for k in CHECK_ITEMS) and len(note.strip()) < 4:
+        raise ValidationError("有未勾选的核查项目（如未见到儿童本人），请在说明中写明情况（至少4个字）")
     check = MonthlyCheck.objects.create(
         person=person,
         month=month,

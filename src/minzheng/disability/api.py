@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Body, Router
 
@@ -23,4 +24,10 @@ class SubsidyOut(AssessOut):
 
 @router.post("/assess", response=with_errors(SubsidyOut), summary="残疾人两项补贴试算")
 def assess_endpoint(request: HttpRequest, payload: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
+    asked = payload.get("programme")
+    if asked not in (None, "", TRIAL):
+        # This endpoint answers one programme; never another's case under its name.
+        raise ValidationError(
+            f"本接口只试算残疾人两项补贴（{TRIAL}）；其他项目请使用 /api/v1/assistance/assess"
+        )
     return trial({**payload, "programme": TRIAL})

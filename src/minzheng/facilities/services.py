@@ -13,9 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from minzheng.accounts.permissions import require
+from minzheng.assistance.rules import age_in_month
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.elderly.models import ElderProfile
+from minzheng.elderly.selectors import ELDER_AGE
 from minzheng.elderly.shares import IDENTITIES, LEVEL_NAMES
 from minzheng.people.models import Person
 from minzheng.policy.selectors import PolicyMissing, policy_resolve
@@ -87,6 +89,8 @@ def facility_create(
         raise ValidationError("请选择设施所在的乡镇（街道）或村（社区）")
     if beds_total < 0 or beds_nursing < 0 or beds_nursing > beds_total:
         raise ValidationError("护理型床位不能多于床位总数，床位数不能为负")
+    if beds_total > 100_000 or (area_m2 is not None and not 0 < area_m2 <= 10_000_000):
+        raise ValidationError("床位数或建筑面积超出合理范围")
     if not 0 <= star_rating <= 5:
         raise ValidationError("星级应为0–5")
     if filed_on and valid_to and valid_to < filed_on:
@@ -149,6 +153,9 @@ def residency_admit(
         raise ValidationError("月照护费不能为负")
     if Residency.objects.filter(person=person, discharged_on__isnull=True).exists():
         raise ValidationError(f"{person.name}已在院，不能重复入住")
+    if not person.is_alive or age_in_month(person.birth_date, admitted_on) < ELDER_AGE:
+        # 《养老机构管理办法》: a care home takes in elders (60 or more); a child goes to child welfare.
+        raise ValidationError(f"{person.name}未满{ELDER_AGE}周岁，不能入住养老机构")
     capacity = facility.beds_total
     if Residency.objects.filter(facility=facility, discharged_on__isnull=True).count() >= capacity:
         raise ValidationError(f"{facility.name}床位已满（{capacity}张）")

@@ -54,9 +54,12 @@ def _int(value: Any, label: str, *, required: bool = True) -> int | None:
             raise ValidationError(f"请填写{label}")
         return None
     try:
-        return int(text)
+        number = int(text)
     except ValueError:
         raise ValidationError(f"{label}应为整数") from None
+    if not 0 <= number <= 1_000_000_000:  # no count, area or amount here is negative or beyond a billion
+        raise ValidationError(f"{label}应为0至10亿之间的整数")
+    return number
 
 
 def _day(value: Any, label: str) -> dt.date:

@@ -370,9 +370,9 @@ def settlement_make(*, actor: Any, provider: Provider, month: dt.date) -> Settle
         actor, "elderly.settle", region_code=provider.region_code, target=f"homecare_provider:{provider.pk}"
     )
     month = month.replace(day=1)
-    nxt = (month + dt.timedelta(days=32)).replace(day=1)
-    if nxt > timezone.localdate():
+    if month >= timezone.localdate().replace(day=1):  # also the far future (no overflow past 9999-12)
         raise ValidationError("当月尚未结束，不能结算")
+    nxt = (month + dt.timedelta(days=32)).replace(day=1)
     if Settlement.objects.filter(provider=provider, month=month).exists():
         raise ValidationError("该服务商本月已结算")
     orders = list(

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from minzheng.accounts.permissions import can, require
+from minzheng.assistance.rules import age_in_month
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.casework.services import case_transition
@@ -19,6 +20,7 @@ from minzheng.core import crypto
 from minzheng.core.idnumber import normalize
 from minzheng.people.models import Person, UnidentifiedKind
 from minzheng.people.services import unidentified_register
+from minzheng.policy.selectors import policy_resolve
 
 from . import rules
 from .models import (
@@ -301,6 +303,15 @@ def adoptable_child_add(
         raise ValidationError("请填写送养机构和认定日期")
     if AdoptableChild.objects.filter(person=person).exists():
         raise ValidationError("该儿童已登记为可送养儿童")
+    # 《民法典》第一千零九十三条: only a minor may be adopted (the age from the policy tables).
+    today = timezone.localdate()
+    adult_at = int(
+        policy_resolve(on=today, region_code=person.region_code, hukou_type=person.hukou_type).get(
+            "child.end_age"
+        )
+    )
+    if not person.is_alive or age_in_month(person.birth_date, today) >= adult_at:
+        raise ValidationError(f"{person.name}不是未满{adult_at}周岁的在世儿童，不能登记为可送养儿童")
     child = AdoptableChild.objects.create(
         person=person, region_code=person.region_code, institution=institution.strip()[:100], since=since
     )
