@@ -105,3 +105,17 @@ def test_loading_the_catalogue_again_adds_nothing_and_a_flushed_table_is_refille
     assert services.catalogue_load(actor=system_actor(purpose="测试")) == 0
     ServiceItem.objects.all().delete()
     assert services.catalogue_load(actor=system_actor(purpose="测试")) == 28
+
+
+def test_a_position_of_zero_zero_is_no_position_and_needs_a_note(
+    take: Any, make_carer: Any, clerk: Any
+) -> None:
+    carer = make_carer()
+    order = services.order_dispatch(actor=clerk, order=take(), carer=carer)
+    with pytest.raises(ValidationError, match="签到说明"):
+        services.order_check_in(actor=carer.user, order=order, latitude="0", longitude="0")
+    assert Order.objects.get(pk=order.pk).state == OrderState.DISPATCHED
+    done = services.order_check_in(
+        actor=carer.user, order=order, latitude="0", longitude="0", note="定位失败"
+    )
+    assert done.state == OrderState.SERVING and done.check_in_lat is None

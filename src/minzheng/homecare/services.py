@@ -285,46 +285,52 @@ def _where(order: Order, lat: Decimal | None, lon: Decimal | None, note: str) ->
     return f"距老人住址{km:.2f}公里"
 
 
+# A phone that cannot fix its position reports 0,0 (the Gulf of Guinea): no position, as when refused.
+_NO_FIX = (Decimal(0), Decimal(0))
+
+
+def _clock(actor: Any, order: Order, *, step: str, latitude: Any, longitude: Any, note: str) -> Order:
+    """签到 (check_in: dispatched → serving) or 签退 (check_out: serving → served), with the browser's
+    position, or without one and a note saying why."""
+    _carer_of(actor, order)
+    lat, lon = _position(latitude, longitude)
+    if (lat, lon) == _NO_FIX:
+        lat = lon = None
+    label = {"check_in": "签到", "check_out": "签退"}[step]
+    if lat is None and not note.strip():
+        raise ValidationError(f"未能取得定位，请填写{label}说明（如：手机定位被拒绝）")
+    frm, to = (
+        (OrderState.DISPATCHED, OrderState.SERVING)
+        if step == "check_in"
+        else (OrderState.SERVING, OrderState.SERVED)
+    )
+    order = _move(
+        order,
+        frm,
+        state=to,
+        **{
+            f"{step}_at": timezone.now(),
+            f"{step}_lat": lat,
+            f"{step}_lon": lon,
+            f"{step}_note": note.strip()[:100],
+        },
+    )
+    _log(actor, order, step, f"{label}，" + _where(order, lat, lon, note))
+    return order
+
+
 @transaction.atomic
 def order_check_in(
     *, actor: Any, order: Order, latitude: Any = None, longitude: Any = None, note: str = ""
 ) -> Order:
-    _carer_of(actor, order)
-    lat, lon = _position(latitude, longitude)
-    if lat is None and not note.strip():
-        raise ValidationError("未能取得定位，请填写签到说明（如：手机定位被拒绝）")
-    order = _move(
-        order,
-        OrderState.DISPATCHED,
-        state=OrderState.SERVING,
-        check_in_at=timezone.now(),
-        check_in_lat=lat,
-        check_in_lon=lon,
-        check_in_note=note.strip()[:100],
-    )
-    _log(actor, order, "check_in", "签到，" + _where(order, lat, lon, note))
-    return order
+    return _clock(actor, order, step="check_in", latitude=latitude, longitude=longitude, note=note)
 
 
 @transaction.atomic
 def order_check_out(
     *, actor: Any, order: Order, latitude: Any = None, longitude: Any = None, note: str = ""
 ) -> Order:
-    _carer_of(actor, order)
-    lat, lon = _position(latitude, longitude)
-    if lat is None and not note.strip():
-        raise ValidationError("未能取得定位，请填写签退说明（如：手机定位被拒绝）")
-    order = _move(
-        order,
-        OrderState.SERVING,
-        state=OrderState.SERVED,
-        check_out_at=timezone.now(),
-        check_out_lat=lat,
-        check_out_lon=lon,
-        check_out_note=note.strip()[:100],
-    )
-    _log(actor, order, "check_out", "签退，" + _where(order, lat, lon, note))
-    return order
+    return _clock(actor, order, step="check_out", latitude=latitude, longitude=longitude, note=note)
 
 
 @transaction.atomic
