@@ -58,6 +58,18 @@ def _figure(key: str, *, on: dt.date, region_code: str, hukou_type: str = "") ->
 
 
 # ------------------------------------------------------------------------------------------ registry
+def _audit(actor: Any, event: str, kind: str, target_id: Any, region_code: str, detail: str = "") -> None:
+    """One audit row of this line, in the caller's transaction."""
+    audit_record(
+        actor=actor,
+        event_type=event,
+        target_type=f"facilities.{kind}",
+        target_id=target_id,
+        region_code=region_code,
+        detail=detail,
+    )
+
+
 @transaction.atomic
 def facility_create(
     *,
@@ -242,13 +254,13 @@ def care_record_add(*, actor: Any, residency: Residency, kind: str, content: str
     if residency.discharged_on:
         raise ValidationError("该老人已出院，不能再登记照护记录")
     rec = CareRecord.objects.create(residency=residency, kind=kind, content=content, recorded_by=actor)
-    audit_record(
-        actor=actor,
-        event_type=AuditEvent.CREATE,
-        target_type="facilities.care_record",
-        target_id=rec.pk,
-        region_code=residency.region_code,
-        detail=f"登记{rec.get_kind_display()}",
+    _audit(
+        actor,
+        AuditEvent.CREATE,
+        "care_record",
+        rec.pk,
+        residency.region_code,
+        f"登记{rec.get_kind_display()}",
     )
     return rec
 
@@ -258,13 +270,13 @@ def care_records_reveal(*, actor: Any, residency: Residency) -> list[CareRecord]
     """The resident's care, medication and health records: a health record, so each reading is audited."""
     require(actor, CARE, region_code=residency.region_code, target=f"facilities:residency:{residency.pk}")
     records = list(residency.records.select_related("recorded_by")[:200])
-    audit_record(
-        actor=actor,
-        event_type=AuditEvent.REVEAL,
-        target_type="facilities.care_records",
-        target_id=residency.pk,
-        region_code=residency.region_code,
-        detail=f"查看入住老人照护与健康记录{len(records)}条",
+    _audit(
+        actor,
+        AuditEvent.REVEAL,
+        "care_records",
+        residency.pk,
+        residency.region_code,
+        f"查看入住老人照护与健康记录{len(records)}条",
     )
     return records
 
@@ -296,14 +308,7 @@ def outing_request(
         return_by=return_by,
         requested_by=actor,
     )
-    audit_record(
-        actor=actor,
-        event_type=AuditEvent.CREATE,
-        target_type="facilities.outing",
-        target_id=o.pk,
-        region_code=residency.region_code,
-        detail="外出申请",
-    )
+    _audit(actor, AuditEvent.CREATE, "outing", o.pk, residency.region_code, "外出申请")
     return o
 
 
@@ -319,14 +324,7 @@ def outing_decide(*, actor: Any, outing: Outing, approve: bool) -> Outing:
     o.state = OutingState.APPROVED if approve else OutingState.REFUSED
     o.decided_by = actor
     o.save(update_fields=["state", "decided_by"])
-    audit_record(
-        actor=actor,
-        event_type=AuditEvent.DECISION,
-        target_type="facilities.outing",
-        target_id=o.pk,
-        region_code=o.residency.region_code,
-        detail=o.get_state_display(),
-    )
+    _audit(actor, AuditEvent.DECISION, "outing", o.pk, o.residency.region_code, o.get_state_display())
     return o
 
 
@@ -340,14 +338,7 @@ def outing_return(*, actor: Any, outing: Outing, on: dt.date) -> Outing:
         raise ValidationError("返院日期不能早于外出日期")
     o.state, o.returned_on = OutingState.RETURNED, on
     o.save(update_fields=["state", "returned_on"])
-    audit_record(
-        actor=actor,
-        event_type=AuditEvent.UPDATE,
-        target_type="facilities.outing",
-        target_id=o.pk,
-        region_code=o.residency.region_code,
-        detail="登记返院",
-    )
+    _audit(actor, AuditEvent.UPDATE, "outing", o.pk, o.residency.region_code, "登记返院")
     return o
 
 
@@ -396,14 +387,7 @@ def grant_apply(
         amount=amount,
         applied_by=actor,
     )
-    audit_record(
-        actor=actor,
-        event_type=AuditEvent.CREATE,
-        target_type="facilities.grant",
-        target_id=g.pk,
-        region_code=g.region_code,
-        detail=f"{g.get_kind_display()}申请{amount}元",
-    )
+    _audit(actor, AuditEvent.CREATE, "grant", g.pk, g.region_code, f"{g.get_kind_display()}申请{amount}元")
     return g
 
 
@@ -459,14 +443,7 @@ def adaptation_apply(*, actor: Any, person: Person, year: int, items: str) -> Ad
     a = Adaptation.objects.create(
         person=person, region_code=person.region_code, year=year, items=items.strip()
     )
-    audit_record(
-        actor=actor,
-        event_type=AuditEvent.CREATE,
-        target_type="facilities.adaptation",
-        target_id=a.pk,
-        region_code=a.region_code,
-        detail="适老化改造申请",
-    )
+    _audit(actor, AuditEvent.CREATE, "adaptation", a.pk, a.region_code, "适老化改造申请")
     return a
 
 
@@ -609,14 +586,7 @@ def inspection_rectified(*, actor: Any, inspection: Inspection, on: dt.date) -> 
         raise ValidationError("已登记整改完成")
     i.rectified_on = on
     i.save(update_fields=["rectified_on"])
-    audit_record(
-        actor=actor,
-        event_type=AuditEvent.UPDATE,
-        target_type="facilities.inspection",
-        target_id=i.pk,
-        region_code=i.region_code,
-        detail="整改完成",
-    )
+    _audit(actor, AuditEvent.UPDATE, "inspection", i.pk, i.region_code, "整改完成")
     return i
 
 
@@ -637,14 +607,7 @@ def care_worker_create(
         training_hours=training_hours,
         certificate=certificate.strip()[:50],
     )
-    audit_record(
-        actor=actor,
-        event_type=AuditEvent.CREATE,
-        target_type="facilities.care_worker",
-        target_id=w.pk,
-        region_code=w.region_code,
-        detail="登记养老护理员",
-    )
+    _audit(actor, AuditEvent.CREATE, "care_worker", w.pk, w.region_code, "登记养老护理员")
     return w
 
 
@@ -658,12 +621,5 @@ def care_worker_award(*, actor: Any, worker: CareWorker, year: int) -> CareWorke
     _figure("facilities.carer_award_stipend", on=dt.date(year, 12, 31), region_code=w.region_code)
     w.award_year = year
     w.save(update_fields=["award_year"])
-    audit_record(
-        actor=actor,
-        event_type=AuditEvent.DECISION,
-        target_type="facilities.care_worker",
-        target_id=w.pk,
-        region_code=w.region_code,
-        detail=f"{year}年获评孔孟之乡敬老使者",
-    )
+    _audit(actor, AuditEvent.DECISION, "care_worker", w.pk, w.region_code, f"{year}年获评孔孟之乡敬老使者")
     return w
