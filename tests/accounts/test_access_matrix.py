@@ -62,7 +62,7 @@ def _fill(route: str, values: dict[str, Any]) -> str:
 
 
 @pytest.fixture
-def other_township(make_household, make_user):
+def other_township(make_household, make_person, make_user):
     """Records in 兖州区 (another county entirely) plus their ids by URL parameter name."""
     clerk_b = make_user("township_clerk", "370812001")
     approver_b = make_user("township_approver", "370812001")
@@ -174,10 +174,11 @@ def other_township(make_household, make_user):
         beds_total=10,
         beds_nursing=5,
     )
+    elder_b = make_person(village="370812001001", birth=dt.date(1940, 5, 1), name="兖州老人")
     stay_b = fac.residency_admit(
         actor=elderly_b,
         facility=home_b,
-        person=head,
+        person=elder_b,
         identity="other",
         monthly_fee=1000,
         admitted_on=dt.date(2025, 1, 1),

@@ -91,6 +91,8 @@ def test_a_refusal_is_decided_with_its_reasons_and_enrols_nothing(make_person, m
     [
         ("certificate_no", "123", "残疾人证号格式"),
         ("issued_on", "明天", "发证日期"),
+        ("issued_on", "0001-01-01", "发证日期应在"),
+        ("issued_on", "9999-12-31", "发证日期应在"),
         ("id_number", "110101199003077777", "未找到"),
         ("kind", "nonsense", "残疾类别"),
     ],

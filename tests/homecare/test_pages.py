@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.test import Client
+from django.utils import timezone
 
 from minzheng.homecare.models import Order, OrderState
 
@@ -15,11 +17,12 @@ def test_the_operator_finds_the_elder_takes_an_order_and_dispatches_it_from_the_
     carer = make_carer()
     c = Client()
     c.force_login(clerk)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
     found = c.get("/homecare/orders/new/", {"q": elder.name}).content.decode()
     assert elder.id_masked in found and elder.id_number not in found
     r = c.post(
         f"/homecare/orders/new/?person={elder.pk}",
-        {"person": elder.pk, "item": "JJ03", "quantity": "1", "scheduled_at": "2031-01-01T09:00"},
+        {"person": elder.pk, "item": "JJ03", "quantity": "1", "scheduled_at": f"{tomorrow:%Y-%m-%d}T09:00"},
     )
     order = Order.objects.get()
     assert r.status_code == 302 and r["Location"] == f"/homecare/orders/{order.pk}/"

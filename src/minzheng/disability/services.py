@@ -20,6 +20,7 @@ from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.benefits.models import Enrolment
 from minzheng.benefits.services import add_months, enrolment_create, enrolment_end, first_of_month
+from minzheng.core.dates import plausible_date
 from minzheng.people.models import Household, Person
 
 from .models import (
@@ -69,8 +70,9 @@ def application_intake(
         raise ValidationError("残疾等级应为一至四级")
     if kind not in Kind.values:
         raise ValidationError("残疾类别无效")
-    if issued_on > timezone.localdate():
-        raise ValidationError("发证日期不能晚于今天")
+    plausible_date(issued_on, "发证日期")
+    if issued_on < person.birth_date:
+        raise ValidationError("发证日期不能早于申请人出生日期")
     if not person.is_alive:
         raise ValidationError("申请人已死亡，不能受理")
     if SubsidyApplication.objects.filter(person=person, status=Status.SUBMITTED).exists():

@@ -16,6 +16,7 @@ from minzheng.accounts.permissions import require
 from minzheng.assistance.rules import age_in_month
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
+from minzheng.core.dates import plausible_date
 from minzheng.elderly.models import ElderProfile
 from minzheng.elderly.selectors import ELDER_AGE
 from minzheng.elderly.shares import IDENTITIES, LEVEL_NAMES
@@ -296,6 +297,8 @@ def outing_request(
         raise ValidationError("该老人已出院")
     if not reason.strip():
         raise ValidationError("请填写外出事由")
+    plausible_date(leave_on, "外出日期", future_days=90)
+    plausible_date(return_by, "预计返院日期", future_days=366)
     if return_by < leave_on:
         raise ValidationError("预计返院日期不能早于外出日期")
     if residency.outings.filter(state__in=(OutingState.REQUESTED, OutingState.APPROVED)).exists():
@@ -555,6 +558,8 @@ def inspection_record(
         raise ValidationError("有问题的检查须写明整改期限")
     if not fire_safe and not finding:
         raise ValidationError("消防安全不合格须写明检查发现")
+    if rectify_by:
+        plausible_date(rectify_by, "整改期限", future_days=366)
     if rectify_by and rectify_by < timezone.localdate():
         raise ValidationError("整改期限不能早于今天")
     i.finding, i.fire_safe, i.rectify_by, i.credit_mark = (

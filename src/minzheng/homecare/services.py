@@ -18,6 +18,7 @@ from django.utils import timezone
 from minzheng.accounts.permissions import can, require
 from minzheng.audit.services import audit_record
 from minzheng.benefits.models import Enrolment
+from minzheng.core.dates import plausible_date
 from minzheng.elderly.models import ElderProfile
 from minzheng.elderly.shares import home_free_hours
 from minzheng.people.models import Person
@@ -221,6 +222,7 @@ def order_take(
         raise ValidationError("数量应大于0且不超过12")
     if scheduled_at < timezone.now() - dt.timedelta(days=1):
         raise ValidationError("预约时间不能早于昨天")
+    plausible_date(timezone.localdate(scheduled_at), "预约时间", future_days=90)
     item = item_on(code=item_code, on=timezone.localdate(scheduled_at), region_code=household.region_code)
     order = Order.objects.create(
         number=f"T{secrets.token_hex(6)}",  # replaced by the readable number below, once the id is known

@@ -112,6 +112,8 @@ def case_report(
         errors["summary"] = ["请填写报告内容（4至2000字）"]
     if reported_on is None or reported_on > timezone.localdate():
         errors["reported_on"] = ["请填写报告日期（不能晚于今天）"]
+    elif reported_on < timezone.localdate().replace(year=timezone.localdate().year - 18):
+        errors["reported_on"] = ["报告日期不能早于18年前（未成年人保护个案）"]
     phone = "".join(ch for ch in (reporter_phone or "") if ch.isdigit())
     if reporter_phone and len(phone) not in (7, 8, 11, 12):
         errors["reporter_phone"] = ["报告人电话格式不正确"]
