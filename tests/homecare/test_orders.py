@@ -44,10 +44,7 @@ def test_an_order_is_taken_dispatched_checked_in_and_out_and_confirmed_with_the_
     assert order.state == OrderState.CONFIRMED
     assert order.confirmed_how == "老人或家属报确认码"
     assert order.check_in_lat == Decimal("35.414100") and order.check_out_lat is None
-    assert (
-        AuditLog.objects.filter(event_type__startswith="homecare.order_", target_id=str(order.pk)).count()
-        == 5
-    )
+    assert AuditLog.objects.filter(target_type="homecare_order", target_id=str(order.pk)).count() == 5
 
 
 def test_a_carer_cannot_check_in_an_order_dispatched_to_another_carer(

@@ -122,4 +122,4 @@ def test_the_order_list_exports_to_excel_with_masked_ids_and_the_export_is_audit
     r = c.get("/homecare/orders/xlsx/", {"state": "taken"})
     assert r.status_code == 200 and r.content[:2] == b"PK"
     assert elder.id_number.encode() not in r.content
-    assert AuditLog.objects.filter(event_type="homecare.order_export").count() == 1
+    assert AuditLog.objects.filter(event_type="export", target_type="homecare_order").count() == 1

@@ -89,7 +89,7 @@ def test_the_settlement_export_is_an_excel_file_with_masked_ids_and_is_audited(
     r = client.get(f"/homecare/settlements/{s.pk}/xlsx/")
     assert r.status_code == 200 and r.content[:2] == b"PK"
     assert elder.id_number.encode() not in r.content
-    assert AuditLog.objects.filter(event_type="homecare.settlement_export").count() == 1
+    assert AuditLog.objects.filter(event_type="export", target_type="homecare_settlement").count() == 1
     page = client.get(f"/homecare/settlements/{s.pk}/")
     assert "复核通过" not in page.content.decode()  # the maker is not offered the check
     assert Decimal(str(s.total)) > 0

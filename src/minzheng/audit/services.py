@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from minzheng.core.pii import redact, redact_value
 
-from .models import AuditChainHead, AuditLog, AuditPurgeGrant
+from .models import AuditChainHead, AuditEvent, AuditLog, AuditPurgeGrant
 
 GENESIS = "0" * 64
 _HASHED = (
@@ -85,6 +85,9 @@ def audit_record(
 ) -> AuditLog:
     """Append one audit row in the caller's transaction. Every string stored (the values inside old/new
     included) passes through `redact`, so no caller can put a full ID, card or phone number here."""
+    if event_type not in AuditEvent.values:
+        # The log is read by event (登录、新增、审批决定 …): a line's own action goes in target_type/detail.
+        raise ValueError(f"audit event_type must be one of AuditEvent, not {event_type!r}")
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
     real_actor = actor if getattr(actor, "is_authenticated", False) else None
     region = getattr(real_actor, "region", None) if real_actor else None

@@ -16,6 +16,7 @@ from django.db.models import F, Q, Sum, Window
 from django.utils import timezone
 
 from minzheng.accounts.permissions import can, require
+from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.benefits.models import Enrolment
 from minzheng.core.dates import plausible_date
@@ -81,7 +82,7 @@ def catalogue_load(*, actor: Any, path: Path = CATALOGUE) -> int:
     if added:
         audit_record(
             actor=actor,
-            event_type="homecare.catalogue_load",
+            event_type=AuditEvent.IMPORT,
             target_type="homecare_item",
             detail=f"载入居家服务项目价格{added}条（{path.name}）",
         )
@@ -113,7 +114,7 @@ def provider_create(
     )
     audit_record(
         actor=actor,
-        event_type="homecare.provider_create",
+        event_type=AuditEvent.CREATE,
         target_type="homecare_provider",
         target_id=provider.pk,
         region_code=region_code,
@@ -159,7 +160,7 @@ def carer_create(
     )
     audit_record(
         actor=actor,
-        event_type="homecare.carer_create",
+        event_type=AuditEvent.CREATE,
         target_type="homecare_carer",
         target_id=carer.pk,
         region_code=carer.region_code,
@@ -183,7 +184,7 @@ def item_on(*, code: str, on: dt.date, region_code: str) -> ServiceItem:
 def _log(actor: Any, order: Order, event: str, detail: str) -> None:
     audit_record(
         actor=actor,
-        event_type=f"homecare.order_{event}",
+        event_type=AuditEvent.CREATE if event == "take" else AuditEvent.UPDATE,
         target_type="homecare_order",
         target_id=order.pk,
         region_code=order.region_code,
@@ -478,7 +479,7 @@ def settlement_make(*, actor: Any, provider: Provider, month: dt.date) -> Settle
     settlement.save(update_fields=["orders", "total", "government", "personal"])
     audit_record(
         actor=actor,
-        event_type="homecare.settlement_make",
+        event_type=AuditEvent.CREATE,
         target_type="homecare_settlement",
         target_id=settlement.pk,
         region_code=settlement.region_code,
@@ -506,7 +507,7 @@ def settlement_check(*, actor: Any, settlement: Settlement) -> Settlement:
     settlement.refresh_from_db()
     audit_record(
         actor=actor,
-        event_type="homecare.settlement_check",
+        event_type=AuditEvent.DECISION,
         target_type="homecare_settlement",
         target_id=settlement.pk,
         region_code=settlement.region_code,
@@ -549,7 +550,7 @@ def device_register(
         raise ValidationError("该设备序列号已登记") from None
     audit_record(
         actor=actor,
-        event_type="homecare.device_register",
+        event_type=AuditEvent.CREATE,
         target_type="homecare_device",
         target_id=device.pk,
         region_code=region_code,
@@ -597,7 +598,7 @@ def alarm_receive(*, device: Device, kind: str, at: dt.datetime | None = None) -
     )
     audit_record(
         actor=system_actor(purpose=f"报警设备{device.key_prefix}上报"),
-        event_type="homecare.alarm_receive",
+        event_type=AuditEvent.CREATE,
         target_type="homecare_alarm",
         target_id=alarm.pk,
         region_code=alarm.region_code,
@@ -620,7 +621,7 @@ def alarm_acknowledge(*, actor: Any, alarm: Alarm, note: str = "") -> Alarm:
     alarm.refresh_from_db()
     audit_record(
         actor=actor,
-        event_type="homecare.alarm_acknowledge",
+        event_type=AuditEvent.UPDATE,
         target_type="homecare_alarm",
         target_id=alarm.pk,
         region_code=alarm.region_code,
@@ -651,7 +652,7 @@ def alarm_close(*, actor: Any, alarm: Alarm, note: str) -> Alarm:
     alarm.refresh_from_db()
     audit_record(
         actor=actor,
-        event_type="homecare.alarm_close",
+        event_type=AuditEvent.UPDATE,
         target_type="homecare_alarm",
         target_id=alarm.pk,
         region_code=alarm.region_code,

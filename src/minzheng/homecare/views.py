@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minzheng.accounts.permissions import Denied, can, require
+from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core.spreadsheet import xlsx_bytes
 from minzheng.core.views import service_errors
@@ -93,7 +94,7 @@ def order_export(request: HttpRequest) -> HttpResponse:
     ]
     audit_record(
         actor=request.user,
-        event_type="homecare.order_export",
+        event_type=AuditEvent.EXPORT,
         target_type="homecare_order",
         detail=f"导出居家服务订单{len(rows)}行（证件号已脱敏）",
     )
@@ -321,7 +322,7 @@ def settlement_export(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     audit_record(
         actor=request.user,
-        event_type="homecare.settlement_export",
+        event_type=AuditEvent.EXPORT,
         target_type="homecare_settlement",
         target_id=s.pk,
         region_code=s.region_code,
