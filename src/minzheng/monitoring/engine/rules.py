@@ -235,6 +235,12 @@ VEHICLE_FACTS_SQL = f"""
 SELECT {_P} AS pid, registered_date FROM src_vehicles WHERE vehicle_kind <> 'disability'
 """
 
+# The same vehicles keyed by household (one row per household record of the owner): the dibao caseload's
+# re-verification reads its households' vehicles without a pass over the whole register.
+HVEHICLE_FACTS_SQL = """
+SELECT p.hid, v.registered_date FROM vehicle_facts v JOIN pfacts p ON p.pid = v.pid
+"""
+
 # Active businesses, one row each (the capital limit is a policy figure, applied by the dibao rule).
 BUSINESS_FACTS_SQL = f"""
 SELECT {_P} AS pid, registered_capital FROM src_businesses WHERE status = 'active'
@@ -421,15 +427,14 @@ def month_households_sql(*, dibao_only: bool) -> str:
     if dibao_only:
         households = "(SELECT * FROM hfacts WHERE hid IN (SELECT hid FROM dh))"
         ctes = f"""
-dh AS (SELECT DISTINCT hid FROM person WHERE in_dibao),
-dp AS (  -- one pass over the register for every member of those households
-  SELECT pid, hid, in_dibao, in_tekun, dibao_exit FROM person WHERE hid IN (SELECT hid FROM dh)),
-e AS (
+e AS (  -- the caseload's households from the enrolled members alone: no pass over the whole register
   SELECT hid, bool_or(in_dibao) AS in_dibao, bool_or(in_tekun) AS in_tekun, bool_or(dibao_exit) AS dibao_exit
-  FROM dp GROUP BY hid),
-dv AS (
-  SELECT dp.hid, CAST(sum(v.n_veh_new) AS INTEGER) AS n_veh_new, max(v.veh_last) AS veh_last
-  FROM dp JOIN {_of("vehicle", "dp")} v ON v.pid = dp.pid GROUP BY dp.hid),
+  FROM person WHERE in_dibao OR in_tekun OR dibao_exit GROUP BY hid HAVING bool_or(in_dibao)),
+dh AS (SELECT hid FROM e),
+dv AS (  -- vehicles of every member, alive or not, from the household-keyed vehicle fact
+  SELECT hid, max(registered_date) AS veh_last,
+         CAST(count(*) FILTER (WHERE registered_date >= {{{{vehicle_new_since}}}}) AS INTEGER) AS n_veh_new
+  FROM hvehicle_facts WHERE hid IN (SELECT hid FROM dh) GROUP BY hid),
 da AS (  -- 单人保 of these households only: the caseload's re-verification never touches the city
   {E.dibao_alone_sql("(SELECT * FROM dibao_members WHERE hid IN (SELECT hid FROM dh))", "figures")})"""
         alone = "da"
@@ -497,6 +502,7 @@ FACTS: list[Stage] = [
     Stage("income_facts", INCOME_FACTS_SQL, "人员本月收入构成：工资、养老金、失业金", load=True),
     Stage("finance", FINANCE_SQL, "人员金融资产：存款、证券、保险现金价值", load=True),
     Stage("vehicle_facts", VEHICLE_FACTS_SQL, "机动车（不含残疾人代步车）"),
+    Stage("hvehicle_facts", HVEHICLE_FACTS_SQL, "机动车（按户）：所有人所在户、登记日期"),
     Stage("business_facts", BUSINESS_FACTS_SQL, "在营企业及注册资本"),
     Stage("disability", DISABILITY_SQL, "人员残疾等级与本月新发重度残疾证"),
     Stage("medical", MEDICAL_SQL, "人员本月医疗自付费用"),
