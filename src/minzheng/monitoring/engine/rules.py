@@ -530,7 +530,13 @@ def _stages() -> list[Stage]:
             E.dibao_alone_sql("dibao_members", "figures"),
             "单人保：家庭中重度残疾或重病、本人收入低于标准的成员及差额",
         ),
-        Stage("dibao_hh", DIBAO_HH_SQL, "低保家庭的低保认定结果（仅含低保成员的家庭）及复核明细：新购车辆"),
+        # dibao_hh is small (the caseload): a checkpoint to bit-pack it costs more than the memory it saves
+        Stage(
+            "dibao_hh",
+            DIBAO_HH_SQL,
+            "低保家庭的低保认定结果（仅含低保成员的家庭）及复核明细：新购车辆",
+            compress=False,
+        ),
         # hh stays uncompressed: written once, read by many rules; compressing it costs more than it saves
         Stage("hh", HH_SQL, "家庭低保认定结果：收入、资产、各项条件、金额与在保标志", view=True),
         Stage("tekun_applicants", TEKUN_APPLICANTS_SQL, "特困核查对象：本月年满60周岁、未享受特困"),
