@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 import textwrap
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -730,3 +730,46 @@ def test_prepare_refuses_a_missing_snapshot_or_a_bad_month(tmp_path: Path) -> No
     with pytest.raises(runner.ScreeningError, match="月份格式"):
         runner.prepare(snapshot=tmp_path, month="2025-13")
     assert list(tmp_path.iterdir()) == []
+
+
+# ----------------------------------------------------------------------------- county figures
+COUNTY_FIGURES = {
+    # figure → the rule whose alerts in the county it moves, and the county's new value
+    "monitoring.medical_threshold": ("hardship_medical", Decimal(10**8)),
+    "tekun.age_min": ("tekun_check", Decimal(61)),
+    "dibao.vehicle_new_months": ("dibao_new_vehicle", Decimal(0)),
+}
+
+
+def test_a_countys_figures_move_the_engine_for_that_county_only(city: dict[str, Any], tmp_path: Path) -> None:
+    """Every figure the rules read is the person's or household's own county's: the medical threshold, the
+    tekun age, the new-vehicle window and the employment deduction used to be read at city level."""
+    before = city["alerts"].to_pylist()
+
+    def county(row: dict[str, Any]) -> str:
+        return str(row["region_code"])[:6]
+
+    hits = Counter(county(r) for r in before if r["rule"] in {rule for rule, _ in COUNTY_FIGURES.values()})
+    chosen = hits.most_common(1)[0][0]
+    policy = city["policy"]
+    figures = {k: dict(f) for k, f in policy.figures.items()}
+    for (c, _hukou), row in figures.items():
+        if c == chosen:
+            row.update({key: value for key, (_rule, value) in COUNTY_FIGURES.items()})
+            row["dibao.employment_deduction_rate"] = Decimal("0.9")
+    moved = Policy(month=policy.month, figures=figures, params=policy.params)
+    screen(snapshot=city["snapshot"], enrolments=city["enrolments"], policy=moved, out_dir=tmp_path)
+    after = pq.read_table(tmp_path / f"alerts-{MONTH}.parquet").to_pylist()
+
+    def keyed(rows: list[dict[str, Any]], inside: bool) -> set[tuple[str, str, str]]:
+        return {(r["rule"], r["id_number"], r["evidence"]) for r in rows if (county(r) == chosen) == inside}
+
+    assert keyed(after, inside=False) == keyed(before, inside=False)
+    moved_rules = []
+    for rule, _value in COUNTY_FIGURES.values():
+        was = {r["id_number"] for r in before if r["rule"] == rule and county(r) == chosen}
+        now = {r["id_number"] for r in after if r["rule"] == rule and county(r) == chosen}
+        if was:
+            assert now != was, f"{rule} did not move in {chosen} under the county's own figure"
+            moved_rules.append(rule)
+    assert len(moved_rules) >= 2, moved_rules

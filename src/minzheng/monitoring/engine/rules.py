@@ -23,9 +23,13 @@ How to read a rule's SQL
                  enrolment flags;
       dibao_hh   the same for households with a dibao member, plus re-verification details;
       tekun_elig the tekun rule's result for the persons the tekun check looks at.
-  * `{{name}}` is a city-wide policy figure for the month (Policy.params; a missing one is an error) or
-    a date of the month ({{month}}, {{month_start}}, {{month_end}}, {{vehicle_new_since}});
-    `{{turning:KEY}}` is "the birthday this month makes the person KEY years old".
+  * A figure a rule compares with is the person's or household's own county × hukou type's: a column
+    `f_<key>` of the `figures` table joined by fig_key (`_figures_of`), never the city's.
+  * `{{month}}`, `{{month_start}}`, `{{month_end}}`, `{{year}}`, `{{month_number}}`, `{{month_index}}` are
+    dates of the month; `{{turning_any:K1|K2}}` is a birth-date prefilter (the birthday this month makes
+    the person the K1 or K2 age of some county), refined by each person's own county (`_turned`).
+    `{{name}}` / `{{turning:KEY}}` (a city-wide figure, Policy.params) remain only where a line has not
+    moved to its county's figure yet.
   * It returns `pid, hid, region_code, evidence` — evidence is a JSON object with Chinese labels.
   * A household-level rule reports the household's head (`rep_pid`).
   * The rule list is the core rules here plus each registered programme's own (programmes.registry:
@@ -291,6 +295,22 @@ def _of(table: str, members: str) -> str:
     return f"(SELECT * FROM {table} WHERE pid IN (SELECT pid FROM {members}))"
 
 
+def _figures_of(alias: str) -> str:
+    """A join to the figures of the person `alias`'s own county × hukou type (aliased `fg`): every
+    figure a rule reads is resolved per county, never the city's."""
+    return (
+        f"JOIN figures fg ON fg.fig_key = {FIG_KEY.format(region=f'{alias}.region', urban=f'{alias}.urban')}"
+    )
+
+
+def _turned(birth_date: str, age: str) -> str:
+    """The birthday this month makes the person `age` (an SQL expression: a county's figure) years old."""
+    return (
+        f"(year({birth_date}) = {{{{year}}}} - CAST({age} AS INTEGER) "
+        f"AND month({birth_date}) = {{{{month_number}}}})"
+    )
+
+
 def _alive(expr: str, name: str) -> str:
     return f"CASE WHEN p.alive THEN coalesce({expr}, 0) ELSE 0 END AS {name}"
 
@@ -353,20 +373,17 @@ LEFT JOIN enr e ON e.pid = p.pid
 
 # Income of the month per person: wages × (1 − employment deduction) + pensions + unemployment benefit
 # (exchange.md; 就业成本扣减, seed 002).
-INCOME_SQL = f"""
-SELECT pid, unemp, unemp_new,
-       CAST({E.counted_income("wage", "pension + unemp", "{{dibao.employment_deduction_rate}}")} AS {MONEY})
-         AS income
-FROM income_facts
+INCOME_SQL = """
+SELECT pid, unemp, unemp_new, wage, pension + unemp AS other FROM income_facts
 """
 
-# "new" vehicle = registered in the last dibao.vehicle_new_months months.
-VEHICLE_SQL = """
-SELECT pid, CAST(count(*) AS INTEGER) AS n_veh,
-       CAST(count(*) FILTER (WHERE registered_date >= {{vehicle_new_since}}) AS INTEGER) AS n_veh_new,
-       max(registered_date) AS veh_last
-FROM vehicle_facts GROUP BY 1
-"""
+
+def _counted(i: str) -> str:
+    """A person's counted income from the income stage row `i`, by the deduction of the county joined
+    as `fg` (_figures_of)."""
+    counted = E.counted_income(f"{i}.wage", f"{i}.other", "fg.f_dibao__employment_deduction_rate")
+    return f"CAST({counted} AS {MONEY})"
+
 
 # Members who could be covered alone (单人保: a disability certificate of grade 1–3 or a medical bill this
 # month), alive or not (the rule tests), in the canonical member shape (programmes/household.py); a fact
@@ -388,14 +405,17 @@ LEFT JOIN income_facts i ON i.pid = c.pid
 
 # The persons the tekun rule is evaluated for: those the tekun check looks at (turning tekun.age_min this
 # month, alive, not in tekun: `to_check`). A full evaluation (the parity test) takes every person alive.
-TEKUN_APPLICANTS_SQL = """
-SELECT hid, pid, birth_date, region, ({{turning:tekun.age_min}} AND NOT in_tekun) AS to_check
-FROM person
-WHERE alive AND {{turning:tekun.age_min}} AND NOT in_tekun
-"""
-TEKUN_APPLICANTS_ALL_SQL = TEKUN_APPLICANTS_SQL.replace(
-    "WHERE alive AND {{turning:tekun.age_min}} AND NOT in_tekun", "WHERE alive"
+_TEKUN_CHECK_EVIDENCE = evidence(
+    出生日期="CAST(c.birth_date AS VARCHAR)", 年龄="CAST(c.age_min AS INTEGER)", 家庭在世人数="h.n_alive"
 )
+_TEKUN_WHERE = "WHERE p.alive AND {{turning_any:tekun.age_min}} AND NOT p.in_tekun"
+TEKUN_APPLICANTS_SQL = f"""
+SELECT p.hid, p.pid, p.birth_date, p.region, fg.f_tekun__age_min AS age_min,
+       ({_turned("p.birth_date", "fg.f_tekun__age_min")} AND NOT p.in_tekun) AS to_check
+FROM person p {_figures_of("p")}
+{_TEKUN_WHERE}
+"""
+TEKUN_APPLICANTS_ALL_SQL = TEKUN_APPLICANTS_SQL.replace(_TEKUN_WHERE, "WHERE p.alive")
 
 # Every member of the applicants' households, in the canonical member shape. The snapshot knows neither
 # self-care (taken as full self-care, the lowest care standard, until assessed) nor the legal supporters
@@ -431,29 +451,33 @@ e AS (  -- the caseload's households from the enrolled members alone: no pass ov
   SELECT hid, bool_or(in_dibao) AS in_dibao, bool_or(in_tekun) AS in_tekun, bool_or(dibao_exit) AS dibao_exit
   FROM person WHERE in_dibao OR in_tekun OR dibao_exit GROUP BY hid HAVING bool_or(in_dibao)),
 dh AS (SELECT hid FROM e),
-dv AS (  -- vehicles of every member, alive or not, from the household-keyed vehicle fact
-  SELECT hid, max(registered_date) AS veh_last,
-         CAST(count(*) FILTER (WHERE registered_date >= {{{{vehicle_new_since}}}}) AS INTEGER) AS n_veh_new
-  FROM hvehicle_facts WHERE hid IN (SELECT hid FROM dh) GROUP BY hid),
+dvr AS (  -- vehicles of every member, alive or not, from the household-keyed vehicle fact
+  SELECT hid, registered_date FROM hvehicle_facts WHERE hid IN (SELECT hid FROM dh)),
 da AS (  -- 单人保 of these households only: the caseload's re-verification never touches the city
-  {E.dibao_alone_sql("(SELECT * FROM dibao_members WHERE hid IN (SELECT hid FROM dh))", "figures")})"""
-        alone = "da"
+  {E.dibao_alone_sql("(SELECT * FROM dibao_members WHERE hid IN (SELECT hid FROM dh))", "figures")}),
+d AS ({E.dibao_sql(households, "da", "figures")}),
+dv AS (  -- "new" = registered in the last dibao.vehicle_new_months months of the household's county
+  SELECT r.hid, max(r.registered_date) AS veh_last,
+    CAST(count(*) FILTER (WHERE year(r.registered_date) * 12 + month(r.registered_date)
+      > {{{{month_index}}}} - CAST(fg.f_dibao__vehicle_new_months AS INTEGER)) AS INTEGER) AS n_veh_new
+  FROM dvr r JOIN d ON d.hid = r.hid JOIN figures fg ON fg.fig_key = d.fig_key
+  GROUP BY r.hid)"""
+        source = "d"
         details = ", coalesce(dv.n_veh_new, 0) AS n_veh_new, dv.veh_last"
         joins = "JOIN e ON e.hid = d.hid LEFT JOIN dv ON dv.hid = d.hid"
     else:
-        households = "hfacts"
         ctes = """
 e AS (
   SELECT hid, bool_or(in_dibao) AS in_dibao, bool_or(in_tekun) AS in_tekun, bool_or(dibao_exit) AS dibao_exit
   FROM person WHERE in_dibao OR in_tekun GROUP BY hid)"""
+        source = f"({E.dibao_sql('hfacts', 'dibao_alone', 'figures')})"
         details = ""
         joins = "LEFT JOIN e ON e.hid = d.hid"
-        alone = "dibao_alone"
     return f"""
 WITH{ctes}
 SELECT d.*, coalesce(e.in_dibao, false) AS in_dibao, coalesce(e.in_tekun, false) AS in_tekun,
        coalesce(e.dibao_exit, false) AS dibao_exit{details}
-FROM ({E.dibao_sql(households, alone, "figures")}) d
+FROM {source} d
 {joins}
 """
 
@@ -468,10 +492,12 @@ WITH
 p AS (SELECT * FROM person WHERE hid IN (SELECT hid FROM difficulty_target)),
 m AS (
   SELECT p.hid, p.alive, p.age, p.death_date, coalesce(i.unemp_new, false) AS unemp_new,
+         fg.f_monitoring__medical_threshold AS medical_threshold, fg.f_child__end_age AS child_end_age,
+         fg.f_tekun__age_min AS elder_age,
          ds.grade, coalesce(ds.severe_new, false) AS severe_new, coalesce(md.oop, 0) AS oop,
          coalesce(ed.student, false) AS student, coalesce(ed.costly_student, false) AS costly_student,
          coalesce(ed.compulsory_student, false) AS compulsory_student
-  FROM p
+  FROM p {_figures_of("p")}
   LEFT JOIN {_of("income", "p")} i ON i.pid = p.pid
   LEFT JOIN {_of("disability", "p")} ds ON ds.pid = p.pid
   LEFT JOIN {_of("medical", "p")} md ON md.pid = p.pid
@@ -482,11 +508,9 @@ res AS (  -- distinct homes owned by members (the household's property, as in hf
   GROUP BY p.hid),
 agg AS (
   SELECT m.hid,
-    CAST(count(*) FILTER (WHERE alive AND (grade <= 2 OR oop > {{{{monitoring.medical_threshold}}}}))
-      AS INTEGER) AS n_severe,
-    CAST(count(*) FILTER (
-      WHERE alive AND (age < {{{{child.end_age}}}} OR age >= {{{{tekun.age_min}}}} OR student)
-    ) AS INTEGER) AS n_dependants,
+    CAST(count(*) FILTER (WHERE alive AND (grade <= 2 OR oop > medical_threshold)) AS INTEGER) AS n_severe,
+    CAST(count(*) FILTER (WHERE alive AND (age < child_end_age OR age >= elder_age OR student))
+      AS INTEGER) AS n_dependants,
     coalesce(bool_or(alive AND costly_student), false) AS costly_students,
     coalesce(bool_or(alive AND compulsory_student), false) AS compulsory_students,
     CAST(coalesce(sum(oop), 0) AS DECIMAL(18,2)) AS oop,
@@ -524,7 +548,6 @@ def _stages() -> list[Stage]:
         # person stays uncompressed: age-in and death rules scan it whole, ~1.5× faster on plain columns
         Stage("person", person_sql([p.code for p in programmes()]), "人员及本月在保项目", compress=False),
         Stage("income", INCOME_SQL, "人员本月收入：工资（扣减就业成本）、养老金、失业金"),
-        Stage("vehicle", VEHICLE_SQL, "人员机动车数、新购车辆数"),
         Stage(
             "dibao_alone",
             E.dibao_alone_sql("dibao_members", "figures"),
@@ -602,7 +625,7 @@ def _hardship_sql(facts: str, condition: str, evidence_sql: str) -> str:
     household with someone still alive at the month's end."""
     return f"""
 SELECT p.pid, p.hid, p.region AS region_code, {evidence_sql} AS evidence
-FROM {facts} x JOIN person p ON p.pid = x.pid JOIN hfacts h ON h.hid = p.hid
+FROM {facts} x JOIN person p ON p.pid = x.pid {_figures_of("p")} JOIN hfacts h ON h.hid = p.hid
 WHERE {condition} AND h.n_alive > 0
 """
 
@@ -771,8 +794,8 @@ CORE_RULES: list[Rule] = [
         difficulty=True,
         sql=_hardship_sql(
             "medical",
-            "x.oop > {{monitoring.medical_threshold}}",
-            evidence(本月医疗自付=money("x.oop"), 阈值="{{monitoring.medical_threshold}}"),
+            "x.oop > fg.f_monitoring__medical_threshold",
+            evidence(本月医疗自付=money("x.oop"), 阈值=money("fg.f_monitoring__medical_threshold")),
         ),
         basis="policy.md 临时救助 支出型 (medical expenses); threshold is a policy figure",
     ),
@@ -811,21 +834,23 @@ CORE_RULES: list[Rule] = [
         action="上门慰问，给予急难型临时救助并评估低保资格",
         difficulty=True,
         sql=f"""
-WITH dead AS (SELECT pid, hid, region, death_date FROM person
+WITH dead AS (SELECT pid, hid, region, urban, death_date FROM person
               WHERE death_date BETWEEN {{{{month_start}}}} AND {{{{month_end}}}}),
 d AS (  -- members who died this month with an income of their own
-  SELECT p.pid, p.hid, p.region, p.death_date, i.income
-  FROM dead p JOIN {_of("income", "dead")} i ON i.pid = p.pid
-  WHERE i.income > 0),
+  SELECT p.pid, p.hid, p.region, p.death_date, {_counted("i")} AS income
+  FROM dead p JOIN {_of("income", "dead")} i ON i.pid = p.pid {_figures_of("p")}
+  WHERE {_counted("i")} > 0),
 mem AS (  -- members of those households alive at the month's start
-  SELECT pid, hid, alive FROM person
+  SELECT pid, hid, alive, region, urban FROM person
   WHERE hid IN (SELECT hid FROM d) AND (death_date IS NULL OR death_date >= {{{{month_start}}}})),
+mi AS (
+  SELECT p.hid, p.alive, {_counted("i")} AS income
+  FROM mem p LEFT JOIN {_of("income", "mem")} i ON i.pid = p.pid {_figures_of("p")}),
 top AS (  -- the highest income among them; members and income left at the month's end
-  SELECT p.hid, max(i.income) AS max_income,
-         CAST(count(*) FILTER (WHERE p.alive) AS INTEGER) AS n_alive,
-         sum(CASE WHEN p.alive THEN coalesce(i.income, 0) ELSE 0 END) AS income
-  FROM mem p LEFT JOIN {_of("income", "mem")} i ON i.pid = p.pid
-  GROUP BY p.hid)
+  SELECT hid, max(income) AS max_income,
+         CAST(count(*) FILTER (WHERE alive) AS INTEGER) AS n_alive,
+         sum(CASE WHEN alive THEN coalesce(income, 0) ELSE 0 END) AS income
+  FROM mi GROUP BY hid)
 SELECT d.pid, d.hid, d.region AS region_code,
   {
             evidence(
@@ -849,8 +874,13 @@ WHERE d.income = t.max_income AND t.n_alive > 0
         action="上门核查收入与赡养人情况，符合条件的纳入特困供养",
         sql=f"""
 SELECT c.pid, c.hid, c.region AS region_code,
-  {evidence(出生日期="CAST(c.birth_date AS VARCHAR)", 年龄="{{tekun.age_min}}", 家庭在世人数="h.n_alive")}
-    AS evidence
+  {
+            evidence(
+                出生日期="CAST(c.birth_date AS VARCHAR)",
+                年龄="CAST(c.age_min AS INTEGER)",
+                家庭在世人数="h.n_alive",
+            )
+        } AS evidence
 FROM tekun_applicants c
 JOIN tekun_elig t ON t.hid = c.hid AND t.pid = c.pid
 JOIN hfacts h ON h.hid = c.hid

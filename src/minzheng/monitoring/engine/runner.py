@@ -71,7 +71,10 @@ def figure_keys() -> tuple[str, ...]:
     the high-age tiers of elderly/screening.py."""
     named = {
         m.replace("__", ".")
-        for sql in (*(st.sql for st in (*R.FACTS, *R.STAGES)), *(rule.sql for rule in R.RULES))
+        for sql in (
+            *(st.sql for st in (*R.FACTS, *R.STAGES, R.DIFFICULTY_STAGE)),
+            *(rule.sql for rule in R.RULES),
+        )
         for m in _FIGURE_COLUMN.findall(sql)
     }
     return tuple(dict.fromkeys([*FIGURE_KEYS, *sorted(named)]))
@@ -186,6 +189,7 @@ def render(sql: str, policy: Policy) -> str:
         "month_end_mmdd": str(m * 100 + last),
         "year": str(y),
         "month_number": str(m),
+        "month_index": str(y * 12 + m),  # months since year 0: window tests by a county's figure
     }
 
     def sub(match: re.Match[str]) -> str:
@@ -203,9 +207,6 @@ def render(sql: str, policy: Policy) -> str:
             return "(" + " OR ".join(_born_in_month(y - a, m) for a in ages) + ")"
         if name in fixed:
             return fixed[name]
-        if name == "vehicle_new_since":
-            vy, vm = _shift_month(policy.month, 1 - int(policy.figure("dibao.vehicle_new_months")))
-            return _date(vy, vm, 1)
         return _literal(policy.figure(name))
 
     return _PLACEHOLDER.sub(sub, sql)
