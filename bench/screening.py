@@ -46,7 +46,6 @@ LOAD = [
     "stage:enrol",
     "stage:person",
     "stage:income",
-    "stage:vehicle",
 ]
 COMPARABLE = {
     "Q1": {
