@@ -239,10 +239,12 @@ VEHICLE_FACTS_SQL = f"""
 SELECT {_P} AS pid, registered_date FROM src_vehicles WHERE vehicle_kind <> 'disability'
 """
 
-# The same vehicles keyed by household (one row per household record of the owner): the dibao caseload's
-# re-verification reads its households' vehicles without a pass over the whole register.
+# The same vehicles keyed by household (one row per household record of the owner) with the household's
+# figures key: the dibao caseload's re-verification reads its households' vehicles, each against its own
+# county's new-vehicle window, without a pass over the whole register.
 HVEHICLE_FACTS_SQL = """
-SELECT p.hid, v.registered_date FROM vehicle_facts v JOIN pfacts p ON p.pid = v.pid
+SELECT p.hid, h.fig_key, v.registered_date
+FROM vehicle_facts v JOIN pfacts p ON p.pid = v.pid JOIN hfacts h ON h.hid = p.hid
 """
 
 # Active businesses, one row each (the capital limit is a policy figure, applied by the dibao rule).
@@ -451,18 +453,16 @@ e AS (  -- the caseload's households from the enrolled members alone: no pass ov
   SELECT hid, bool_or(in_dibao) AS in_dibao, bool_or(in_tekun) AS in_tekun, bool_or(dibao_exit) AS dibao_exit
   FROM person WHERE in_dibao OR in_tekun OR dibao_exit GROUP BY hid HAVING bool_or(in_dibao)),
 dh AS (SELECT hid FROM e),
-dvr AS (  -- vehicles of every member, alive or not, from the household-keyed vehicle fact
-  SELECT hid, registered_date FROM hvehicle_facts WHERE hid IN (SELECT hid FROM dh)),
-da AS (  -- 单人保 of these households only: the caseload's re-verification never touches the city
-  {E.dibao_alone_sql("(SELECT * FROM dibao_members WHERE hid IN (SELECT hid FROM dh))", "figures")}),
-d AS ({E.dibao_sql(households, "da", "figures")}),
-dv AS (  -- "new" = registered in the last dibao.vehicle_new_months months of the household's county
-  SELECT r.hid, max(r.registered_date) AS veh_last,
-    CAST(count(*) FILTER (WHERE year(r.registered_date) * 12 + month(r.registered_date)
+dv AS (  -- vehicles of every member, alive or not; "new" = registered in the last
+        -- dibao.vehicle_new_months months of the household's county
+  SELECT v.hid, max(v.registered_date) AS veh_last,
+    CAST(count(*) FILTER (WHERE year(v.registered_date) * 12 + month(v.registered_date)
       > {{{{month_index}}}} - CAST(fg.f_dibao__vehicle_new_months AS INTEGER)) AS INTEGER) AS n_veh_new
-  FROM dvr r JOIN d ON d.hid = r.hid JOIN figures fg ON fg.fig_key = d.fig_key
-  GROUP BY r.hid)"""
-        source = "d"
+  FROM hvehicle_facts v JOIN figures fg ON fg.fig_key = v.fig_key
+  WHERE v.hid IN (SELECT hid FROM dh) GROUP BY v.hid),
+da AS (  -- 单人保 of these households only: the caseload's re-verification never touches the city
+  {E.dibao_alone_sql("(SELECT * FROM dibao_members WHERE hid IN (SELECT hid FROM dh))", "figures")})"""
+        source = f"({E.dibao_sql(households, 'da', 'figures')})"
         details = ", coalesce(dv.n_veh_new, 0) AS n_veh_new, dv.veh_last"
         joins = "JOIN e ON e.hid = d.hid LEFT JOIN dv ON dv.hid = d.hid"
     else:
@@ -526,7 +526,6 @@ FACTS: list[Stage] = [
     Stage("income_facts", INCOME_FACTS_SQL, "人员本月收入构成：工资、养老金、失业金", load=True),
     Stage("finance", FINANCE_SQL, "人员金融资产：存款、证券、保险现金价值", load=True),
     Stage("vehicle_facts", VEHICLE_FACTS_SQL, "机动车（不含残疾人代步车）"),
-    Stage("hvehicle_facts", HVEHICLE_FACTS_SQL, "机动车（按户）：所有人所在户、登记日期"),
     Stage("business_facts", BUSINESS_FACTS_SQL, "在营企业及注册资本"),
     Stage("disability", DISABILITY_SQL, "人员残疾等级与本月新发重度残疾证"),
     Stage("medical", MEDICAL_SQL, "人员本月医疗自付费用"),
@@ -538,6 +537,7 @@ FACTS: list[Stage] = [
         HFACTS_SQL,
         "家庭汇总（与政策无关部分）：在世人数、工资与其他收入、金融资产、车辆、住房、最高注册资本",
     ),
+    Stage("hvehicle_facts", HVEHICLE_FACTS_SQL, "机动车（按户）：所有人所在户及其政策区划、登记日期"),
     Stage("dibao_members", DIBAO_MEMBERS_SQL, "可能单人保的成员：有残疾证或本月有医疗自付"),
 ]
 
