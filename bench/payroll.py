@@ -1,8 +1,11 @@
-"""Monthly payroll for N beneficiaries on PostgreSQL: the project's set-based generation (one INSERT …
-SELECT per county) side by side with a per-record ORM loop (how record-oriented platforms compute a
-payroll) over the same data, in the same run. Prints the ratio; updates bench/RESULTS.md.
+"""Monthly payroll for N beneficiaries of every registered monthly programme (assistance, high-age, elder
+subsidy, children, the two disability subsidies …) on PostgreSQL: the project's set-based generation (one
+INSERT … SELECT per county) side by side with a per-record ORM loop (how record-oriented platforms compute a
+payroll) over the same data, in the same run. Prints the table (lines per programme, the ratio); the lead
+copies it into bench/RESULTS.md.
 
-    .venv/bin/python bench/payroll.py --beneficiaries 200000 [--orm-sample 20000]
+    .venv/bin/python bench/payroll.py --beneficiaries 200000 [--orm-sample 20000]   # city size, quiet box
+    .venv/bin/python bench/payroll.py --beneficiaries 20000 --orm-sample 2000        # smoke run, < 1 min
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import re
 import sys
 import time
 from pathlib import Path
@@ -24,10 +26,11 @@ from _pg import postgres  # noqa: E402
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--beneficiaries", type=int, default=200_000)
+    ap.add_argument("--beneficiaries", "--households", type=int, default=200_000)
     ap.add_argument("--orm-sample", type=int, default=20_000, help="records the ORM loop runs (extrapolated)")
+    ap.add_argument("--port", type=int, default=55437, help="port of the throw-away PostgreSQL server")
     a = ap.parse_args()
-    with postgres() as env:
+    with postgres(port=a.port) as env:
         os.environ.update(env)
         os.environ.update(MINZHENG_DB="postgres", DJANGO_SETTINGS_MODULE="minzheng.settings.test")
         os.environ.setdefault("PGDATABASE", "postgres")
@@ -52,7 +55,7 @@ def run(a: argparse.Namespace) -> None:
 
 def measure(a: argparse.Namespace, connection) -> None:  # type: ignore[no-untyped-def]
     import numpy as np
-    from django.db.models import Count
+    from django.db.models import Count, Sum
 
     from minzheng.accounts.models import User
     from minzheng.benefits.models import Enrolment, PayrollLine, PayrollRun
@@ -167,14 +170,16 @@ def measure(a: argparse.Namespace, connection) -> None:  # type: ignore[no-untyp
     set_sample = set(sample_lines.values_list("enrolment_id", flat=True))
     assert set_sample == orm_paid and len(orm_paid) == orm_lines, (len(set_sample), orm_lines)
     ratio = orm_s / set_s
-    by_programme = ", ".join(
-        f"{row['programme']} {row['n']:,}"
+    names = {p.code: p.name for p in registered()}
+    by_programme = "".join(
+        f"| {names.get(row['programme'], row['programme'])} | {row['n']:,} | {row['total']:,} 元 |\n"
         for row in PayrollLine.objects.filter(run__in=runs)
         .values("programme")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), total=Sum("amount"))
         .order_by("programme")
     )
-    table = (
+    print(f"setup {setup_s:.1f}s; programmes: {', '.join(codes)}")
+    print(
         "| beneficiaries | lines paid | set-based (11 counties) "
         f"| per-record ORM (extrapolated from {len(sample):,}) "
         f"| ratio |\n|---|---|---|---|---|\n"
@@ -182,25 +187,7 @@ def measure(a: argparse.Namespace, connection) -> None:  # type: ignore[no-untyp
         f"| {orm_s:.1f} s ({orm_sample_s:.1f} s measured) "
         f"| **{ratio:.0f}×** |\n"
     )
-    print(f"setup {setup_s:.1f}s")
-    print(table)
-    section = (
-        "## Payroll (issue 4)\n\n`bench/payroll.py --beneficiaries "
-        f"{n}` on PostgreSQL, {dt.datetime.now(dt.UTC):%Y-%m-%d}, 2-core box; same data, same run.\n\n"
-        + table
-        + f"\nLines by programme: {by_programme}.\n\n"
-        "The set-based payroll is one `INSERT … SELECT` per county (active in the month, alive, amount > 0); "
-        "the baseline loads each enrolment and person and inserts one line per record. Target ≥ 50×.\n"
-    )
-    write_section("Payroll (issue 4)", section)
-
-
-def write_section(title: str, body: str) -> None:
-    path = ROOT / "bench" / "RESULTS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
-    pattern = re.compile(rf"## {re.escape(title)}\n.*?(?=\n## |\Z)", re.S)
-    text = pattern.sub(body.rstrip() + "\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + body
-    path.write_text(text, encoding="utf-8")
+    print("| programme | lines | amount |\n|---|---|---|\n" + by_programme)
 
 
 if __name__ == "__main__":

@@ -79,3 +79,44 @@ def test_intake_decision_payroll_and_a_death_stops_it(
     page.click("#do-generate")
     page.wait_for_selector("#lines")
     assert "孟残疾" not in page.inner_text("#lines")
+
+
+def test_a_device_loan_falls_overdue_shows_on_the_home_card_and_is_returned_on_a_phone(
+    city: None, live_server: Any, browser_page: Any
+) -> None:
+    from django.utils import timezone
+
+    from minzheng.disability import services
+    from minzheng.disability.models import DeviceLoan, DeviceStock
+
+    clerk = staff("clerk", "township_clerk", "370811001")
+    _, rows = family("E2E0902", [("邹借用", "head", dt.date(1962, 8, 9), "M", "52")])
+    id_number = rows[0]["id_number"]
+    site = services.rehab_site_create(actor=clerk, name="王邹康复站", region_code="370811001001", capacity=10)
+    walker = services.device_type_create(actor=clerk, name="助行器", loan_days=30)
+    services.device_stock_add(actor=clerk, site=site, device=walker, quantity=2)
+    stock = DeviceStock.objects.get()
+    lent = timezone.localdate() - dt.timedelta(days=45)
+
+    base, page = live_server.url, browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, base, "clerk")
+    page.goto(f"{base}/disability/devices/")
+    page.select_option("#lend-form select[name=stock_id]", str(stock.pk))
+    page.fill("#lend-form input[name=id_number]", id_number)
+    page.fill("#lend-form input[name=lent_on]", lent.isoformat())
+    page.click("#lend-form button")
+    page.wait_for_selector("text=已借出")
+    loans = page.inner_text("#device-loans")
+    assert "邹借用" in loans and "逾期未还" in loans and id_number not in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+
+    page.goto(f"{base}/")
+    assert "辅具逾期未还" in page.content()
+    page.goto(f"{base}/disability/devices/overdue/")
+    assert "邹借用" in page.inner_text("#device-loans")
+    page.click("#device-loans button")
+    page.wait_for_selector("text=已归还入库")
+    assert "邹借用" not in page.inner_text("#device-loans")
+    loan = DeviceLoan.objects.get()
+    assert loan.returned_on == timezone.localdate() and DeviceStock.objects.get().on_hand == 2

@@ -23,10 +23,14 @@ def test_a_protection_case_runs_from_report_to_closure_and_stays_hidden_from_the
 
     from minzheng.protection.models import ProtectionCase
 
-    staff("zhuren", "child_director", VILLAGE)
+    director = staff("zhuren", "child_director", VILLAGE)
     staff("zhuren2", "child_director", VILLAGE)
     supervisor = staff("dudao", "child_supervisor", "370811001")
-    staff("kezhang", "child_welfare_officer", "370811")
+    officer = staff("kezhang", "child_welfare_officer", "370811")
+    # The case log names people as people read them (姓名（角色）), never by their login.
+    for user, name in ((director, "孙主任"), (supervisor, "周督导"), (officer, "吴科长")):
+        user.display_name = name
+        user.save(update_fields=["display_name"])
     _, rows = family(
         "E2EP001",
         [
@@ -49,7 +53,8 @@ def test_a_protection_case_runs_from_report_to_closure_and_stays_hidden_from_the
     page.wait_for_selector("#case-state")
     case_url = page.url
     assert "待风险评估" in page.inner_text("#case-state")
-    assert "风险评估期限" in page.inner_text("#deadlines")
+    deadlines = page.inner_text("#deadlines")
+    assert "风险评估期限：应于" in deadlines and "个案办结期限：应于" in deadlines
     assert "13800001111" not in page.content()
     case = ProtectionCase.objects.get()
 
@@ -91,6 +96,11 @@ def test_a_protection_case_runs_from_report_to_closure_and_stays_hidden_from_the
     page.wait_for_selector("text=已结案")
     case.refresh_from_db()
     assert case.state == "closed"
+    history = page.inner_text("#history")
+    for text in ("孙主任（儿童主任）", "周督导（儿童督导员）", "吴科长（儿童福利科）", "风险评估", "结案"):
+        assert text in history, text
+    for login_name in ("zhuren", "dudao", "kezhang"):
+        assert login_name not in history
 
     login(page, base, "zhuren2")
     response = page.goto(case_url)

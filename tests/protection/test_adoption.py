@@ -12,11 +12,16 @@ from django.test import Client
 from django.utils import timezone
 
 from minzheng.accounts.models import Role
+from minzheng.core.idnumber import make_id_number
 from minzheng.protection import services
 from minzheng.protection.models import AdoptableChild
 from tests.conftest import TOWN_B, VILLAGE_A
 
 ALL = ["motive", "health", "income", "housing", "record", "family"]
+ADOPTER_IDS = [
+    make_id_number("370811", dt.date(1988, 4, 12), 31, "M"),
+    make_id_number("370811", dt.date(1990, 9, 3), 32, "F"),
+]
 
 
 @pytest.fixture
@@ -34,6 +39,7 @@ def application(officer, make_person) -> Any:
         actor=officer,
         child_id=child.pk,
         adopters="王刚、刘芳",
+        adopter_id_numbers=ADOPTER_IDS,
         adopter_address="任城区某小区",
         applied_on=timezone.localdate(),
     )

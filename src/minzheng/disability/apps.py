@@ -70,7 +70,10 @@ class DisabilityConfig(AppConfig):
                 todos=(("disability.rehab", selectors.overdue_todo),),
                 urls="minzheng.disability.urls",
                 url_prefix="disability",
-                nav=(NavEntry("残疾人两项补贴", "disability-list", "disability.read", order=29),),
+                nav=(
+                    NavEntry("残疾人两项补贴", "disability-list", "disability.read", order=29),
+                    NavEntry("康复与辅具", "disability-rehab", "disability.rehab", order=30),
+                ),
                 api="minzheng.disability.api:router",
                 api_prefix="disability",
                 trials=(Trial(rules.TRIAL, "残疾人两项补贴", rules.trial),),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -187,3 +189,8 @@ class DeviceLoan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stock} → {self.person}"
+
+    def state_label(self, on: Any) -> str:
+        if self.returned_on is not None:
+            return "已归还"
+        return "逾期未还" if self.due_on < on else "借用中"

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from minzheng.accounts.permissions import require
+from minzheng.accounts.permissions import can, require
 from minzheng.accounts.scoping import actor_prefix
 from minzheng.assistance.letters import Office, issuing_office
 from minzheng.assistance.numbering import document_number_issue
@@ -27,6 +27,7 @@ from .models import (
     Attendance,
     DeviceLoan,
     DeviceStock,
+    DeviceType,
     Kind,
     RehabEnrolment,
     RehabSite,
@@ -36,6 +37,7 @@ from .models import (
 from .rules import CARE, LIVING, TRIAL, evaluate_case
 
 PROGRAMMES = (LIVING, CARE)
+EXPORT_LIMIT = 20_000  # rows in one Excel export (a county's loans fit many times over)
 
 
 def _household_of(person: Person) -> Household | None:
@@ -264,12 +266,20 @@ def _audit(
     )
 
 
+def _serves(actor: Any, person: Person) -> None:
+    """A person outside the actor's region reads as not found (never who they are)."""
+    if not person.is_alive or not can(actor, "disability.rehab", region_code=person.region_code):
+        raise ValidationError("未找到该人员，或不在您的管辖范围内")
+
+
 @transaction.atomic
 def rehab_enrol(*, actor: Any, site: RehabSite, person: Person, start_date: dt.date) -> RehabEnrolment:
     """入站: within the site's capacity, once at a time."""
     require(
         actor, "disability.rehab", region_code=site.region_code, target=f"disability.rehab_site:{site.pk}"
     )
+    _serves(actor, person)
+    plausible_date(start_date, "入站日期", future_days=31)
     site = RehabSite.objects.select_for_update().get(pk=site.pk)
     if site.enrolments.filter(end_date__isnull=True).count() >= site.capacity:
         raise ValidationError("康复站已满员")
@@ -293,6 +303,7 @@ def rehab_attendance_mark(*, actor: Any, enrolment: RehabEnrolment, day: dt.date
     )
     if mark not in Attendance.Mark.values:
         raise ValidationError("出勤标记无效")
+    plausible_date(day, "出勤日期")
     if day < enrolment.start_date or (enrolment.end_date and day > enrolment.end_date):
         raise ValidationError("日期不在该对象的在站期间")
     a, _ = Attendance.objects.update_or_create(enrolment=enrolment, day=day, defaults={"mark": mark})
@@ -309,8 +320,13 @@ def rehab_leave(*, actor: Any, enrolment: RehabEnrolment, end_date: dt.date, rea
         region_code=enrolment.region_code,
         target=f"disability.rehab:{enrolment.pk}",
     )
+    if enrolment.end_date is not None:
+        raise ValidationError("该服务对象已离站")
+    plausible_date(end_date, "离站日期")
     if end_date < enrolment.start_date:
         raise ValidationError("离站日期不能早于入站日期")
+    if not (reason or "").strip():
+        raise ValidationError("请填写离站原因")
     enrolment.end_date, enrolment.end_reason = end_date, reason[:100]
     enrolment.save(update_fields=["end_date", "end_reason"])
     _audit(
@@ -330,6 +346,8 @@ def device_lend(*, actor: Any, stock: DeviceStock, person: Person, lent_on: dt.d
     require(
         actor, "disability.rehab", region_code=stock.site.region_code, target=f"disability.stock:{stock.pk}"
     )
+    _serves(actor, person)
+    plausible_date(lent_on, "借出日期")
     stock = DeviceStock.objects.select_for_update().select_related("device", "site").get(pk=stock.pk)
     if stock.on_hand < 1:
         raise ValidationError(f"{stock.site.name}的{stock.device.name}已无库存")
@@ -355,6 +373,7 @@ def device_return(*, actor: Any, loan: DeviceLoan, returned_on: dt.date) -> Devi
     )
     if loan.returned_on is not None:
         raise ValidationError("该辅具已归还")
+    plausible_date(returned_on, "归还日期")
     if returned_on < loan.lent_on:
         raise ValidationError("归还日期不能早于借出日期")
     loan.returned_on = returned_on
@@ -362,3 +381,104 @@ def device_return(*, actor: Any, loan: DeviceLoan, returned_on: dt.date) -> Devi
     DeviceStock.objects.filter(pk=loan.stock_id).update(on_hand=models.F("on_hand") + 1)
     _audit(actor, "device_loan", loan.pk, loan.region_code, "辅具归还", AuditEvent.UPDATE)
     return loan
+
+
+# ---------------------------------------------------------------- the desk's set-up: sites, catalogue, stock
+@transaction.atomic
+def rehab_site_create(*, actor: Any, name: str, region_code: str, capacity: int) -> RehabSite:
+    """A 精神障碍社区康复站 (also the service point that keeps assistive devices), in the actor's region."""
+    require(actor, "disability.rehab", region_code=region_code or "-", target="disability.rehab_site:new")
+    name = (name or "").strip()
+    if not 2 <= len(name) <= 100:
+        raise ValidationError("请填写康复站名称（2至100字）")
+    if len(region_code) < 9:
+        raise ValidationError("请选择康复站所在的乡镇（街道）或村（社区）")
+    if not 1 <= capacity <= 1000:
+        raise ValidationError("服务容量应为1至1000人")
+    if RehabSite.objects.filter(name=name, region_code=region_code).exists():
+        raise ValidationError("该地已有同名康复站")
+    site = RehabSite.objects.create(name=name, region_code=region_code, capacity=capacity)
+    _audit(actor, "rehab_site", site.pk, region_code, f"新建康复站{name}（容量{capacity}人）")
+    return site
+
+
+@transaction.atomic
+def device_type_create(*, actor: Any, name: str, loan_days: int) -> DeviceType:
+    """辅具目录: one device kind lent across the city, with its loan period."""
+    require(actor, "disability.rehab", target="disability.device_type:new")
+    name = (name or "").strip()
+    if not 2 <= len(name) <= 60:
+        raise ValidationError("请填写辅具名称（2至60字）")
+    if not 1 <= loan_days <= 3650:
+        raise ValidationError("租借期限应为1至3650天")
+    if DeviceType.objects.filter(name=name).exists():
+        raise ValidationError("辅具目录中已有该辅具")
+    device = DeviceType.objects.create(name=name, loan_days=loan_days)
+    _audit(actor, "device_type", device.pk, "", f"辅具目录新增{name}（租借期限{loan_days}天）")
+    return device
+
+
+@transaction.atomic
+def device_stock_add(*, actor: Any, site: RehabSite, device: DeviceType, quantity: int) -> DeviceStock:
+    """入库: `quantity` more of a device at a site's store."""
+    require(
+        actor, "disability.rehab", region_code=site.region_code, target=f"disability.rehab_site:{site.pk}"
+    )
+    if not 1 <= quantity <= 1000:
+        raise ValidationError("入库数量应为1至1000")
+    stock, _ = DeviceStock.objects.select_for_update().get_or_create(site=site, device=device)
+    DeviceStock.objects.filter(pk=stock.pk).update(on_hand=models.F("on_hand") + quantity)
+    stock.refresh_from_db()
+    _audit(actor, "device_stock", stock.pk, site.region_code, f"{site.name}入库{device.name}{quantity}件")
+    return stock
+
+
+LOAN_EXPORT_HEADER = (
+    "借用人",
+    "身份证号",
+    "所在地",
+    "辅具",
+    "服务点",
+    "借出日期",
+    "应还日期",
+    "归还日期",
+    "状态",
+)
+
+
+def device_loans_export_xlsx(*, actor: Any, on: dt.date, overdue_only: bool, ip: str = "") -> bytes:
+    """The loans list (or the overdue list) as an Excel file: masked IDs, names not codes; one audited
+    EXPORT row (formula-looking names come out as text through core.spreadsheet)."""
+    from minzheng.core.labels import region_names
+    from minzheng.core.spreadsheet import xlsx_bytes
+
+    from .selectors import device_loans  # selectors read models only; imported at call time
+
+    require(actor, "disability.rehab", target="disability:loans_export")
+    loans = list(device_loans(actor=actor, on=on, overdue_only=overdue_only)[:EXPORT_LIMIT])
+    names = region_names(x.region_code for x in loans)
+    rows = [
+        [
+            x.person.name,
+            x.person.id_masked,
+            names.get(x.region_code, "未知区划"),
+            x.stock.device.name,
+            x.stock.site.name,
+            x.lent_on.isoformat(),
+            x.due_on.isoformat(),
+            x.returned_on.isoformat() if x.returned_on else "",
+            x.state_label(on),
+        ]
+        for x in loans
+    ]
+    content = xlsx_bytes(LOAN_EXPORT_HEADER, rows, title="辅具租借")
+    region = getattr(actor, "region", None)
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.EXPORT,
+        target_type="disability.device_loan",
+        region_code=region.code if region else "",
+        detail=f"导出辅具{'逾期' if overdue_only else '租借'}记录{len(rows)}条",
+        ip=ip,
+    )
+    return content

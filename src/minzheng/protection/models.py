@@ -204,6 +204,9 @@ class Adoption(models.Model):
         AdoptableChild, verbose_name="被收养人", on_delete=models.PROTECT, related_name="+"
     )
     adopters = models.CharField("收养人", max_length=100)
+    # The adopters' 身份证号: the full numbers only encrypted; the certificate and pages show the masks.
+    adopter_ids_enc = models.TextField("收养人身份证号（密文）", blank=True, default="")
+    adopter_ids_masked = models.CharField("收养人身份证号（脱敏）", max_length=60, blank=True, default="")
     adopter_address = models.CharField("收养人住址", max_length=200)
     applied_on = models.DateField("申请日期")
     assessment_answers = models.JSONField("评估项", default=dict)

@@ -16,8 +16,10 @@ from minzheng.assistance.rules import age_in_month
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.casework.services import case_transition
+from minzheng.casework.workflow import Workflow
 from minzheng.core import crypto
-from minzheng.core.idnumber import normalize
+from minzheng.core.idnumber import is_valid_id_number, normalize
+from minzheng.core.masking import mask_id_number
 from minzheng.people.models import Person, UnidentifiedKind
 from minzheng.people.services import unidentified_register
 from minzheng.policy.selectors import policy_resolve
@@ -79,6 +81,18 @@ def case_view(*, actor: Any, case_id: Any) -> ProtectionCase:
 def _readable(actor: Any, case: ProtectionCase) -> None:
     if not case_readable(actor, case):
         raise ValidationError(NOT_FOUND)
+
+
+def _step(*, actor: Any, workflow: Workflow, case: Any, to: str, note: str, **fields: Any) -> Any:
+    """One step of either workflow (a protection case or an adoption): the checked, audited transition,
+    then what the step records on the case row itself, in the caller's transaction. (Protection services
+    check first that the actor may read the case: `_readable`.)"""
+    case_transition(actor=actor, workflow=workflow, case=case, to=to, note=note)
+    if fields:
+        type(case).objects.filter(pk=case.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(case, name, value)
+    return case
 
 
 def _duty_of(actor: Any, region_code: str) -> str:
@@ -186,8 +200,16 @@ def case_assign(*, actor: Any, case: ProtectionCase, user_id: int, duty: str) ->
 def case_assess(*, actor: Any, case: ProtectionCase, answers: list[str], note: str = "") -> RiskAssessment:
     _readable(actor, case)
     chosen, score, level = rules.risk_score(answers, on=timezone.localdate(), region_code=case.region_code)
-    case_transition(actor=actor, workflow=PROTECTION, case=case, to="assessed", note=f"风险评分{score}")
-    ra = RiskAssessment.objects.create(
+    _step(
+        actor=actor,
+        workflow=PROTECTION,
+        case=case,
+        to="assessed",
+        note=f"风险评分{score}",
+        risk_score=score,
+        risk_level=level,
+    )
+    return RiskAssessment.objects.create(
         case=case,
         answers=chosen,
         score=score,
@@ -195,9 +217,6 @@ def case_assess(*, actor: Any, case: ProtectionCase, answers: list[str], note: s
         note=(note or "").strip()[:2000],
         assessed_by=actor,
     )
-    ProtectionCase.objects.filter(pk=case.pk).update(risk_score=score, risk_level=level)
-    case.risk_score, case.risk_level = score, level
-    return ra
 
 
 @transaction.atomic
@@ -215,7 +234,7 @@ def case_conference(
     if errors:
         raise ValidationError(errors)
     assert held_on is not None  # noqa: S101 (checked above)
-    case_transition(actor=actor, workflow=PROTECTION, case=case, to="conferenced", note="个案会商")
+    _step(actor=actor, workflow=PROTECTION, case=case, to="conferenced", note="个案会商")
     return Conference.objects.create(
         case=case,
         held_on=held_on,
@@ -236,7 +255,7 @@ def case_plan(*, actor: Any, case: ProtectionCase, measures: list[tuple[str, str
         raise ValidationError("保护措施不正确")
     if any(not d or len(d) > 300 for _, d in rows):
         raise ValidationError("请填写每项措施的内容（不超过300字）")
-    case_transition(actor=actor, workflow=PROTECTION, case=case, to="planned", note="制定保护方案")
+    _step(actor=actor, workflow=PROTECTION, case=case, to="planned", note="制定保护方案")
     return [Measure.objects.create(case=case, kind=k, detail=d, updated_by=actor) for k, d in rows]
 
 
@@ -273,7 +292,7 @@ def case_follow_up(*, actor: Any, case: ProtectionCase, visited_on: dt.date | No
         raise ValidationError({"visited_on": ["请填写回访日期（不能晚于今天）"]})
     if len((note or "").strip()) < 2:
         raise ValidationError({"note": ["请填写回访情况"]})
-    case_transition(actor=actor, workflow=PROTECTION, case=case, to="following", note="跟踪回访")
+    _step(actor=actor, workflow=PROTECTION, case=case, to="following", note="跟踪回访")
     return FollowUp.objects.create(
         case=case, visited_on=visited_on, note=note.strip()[:2000], recorded_by=actor
     )
@@ -286,18 +305,26 @@ def case_close(*, actor: Any, case: ProtectionCase, note: str) -> ProtectionCase
         raise ValidationError("尚有未完成的保护措施，不能结案")
     if len((note or "").strip()) < 2:
         raise ValidationError({"note": ["请填写结案意见"]})
-    case_transition(actor=actor, workflow=PROTECTION, case=case, to="closed", note="结案")
-    ProtectionCase.objects.filter(pk=case.pk).update(closure_note=note.strip()[:2000])
-    case.closure_note = note.strip()[:2000]
-    return case
+    return _step(
+        actor=actor,
+        workflow=PROTECTION,
+        case=case,
+        to="closed",
+        note="结案",
+        closure_note=note.strip()[:2000],
+    )
 
 
 # ---------------------------------------------------------------- adoption
 @transaction.atomic
 def adoptable_child_add(
-    *, actor: Any, person_id: int, institution: str, since: dt.date | None
+    *, actor: Any, institution: str, since: dt.date | None, person_id: int = 0, id_number: str = ""
 ) -> AdoptableChild:
-    person = Person.objects.filter(pk=person_id).first()
+    """The child by record or, at the desk, by 身份证号 (found by its keyed hash, never searched in clear)."""
+    if id_number and not person_id:
+        found = Person.objects.filter(id_hash=crypto.blind_index(normalize(id_number))).first()
+        person_id = found.pk if found else 0
+    person = Person.objects.filter(pk=person_id).first() if person_id else None
     if person is None or not can(actor, "child.adoption", region_code=person.region_code):
         raise ValidationError("未找到该儿童，或不在您的管辖范围内")
     require(actor, "child.adoption", region_code=person.region_code, target=f"person:{person.pk}")
@@ -329,14 +356,27 @@ def adoptable_child_add(
 
 @transaction.atomic
 def adoption_apply(
-    *, actor: Any, child_id: int, adopters: str, adopter_address: str, applied_on: dt.date | None
+    *,
+    actor: Any,
+    child_id: int,
+    adopters: str,
+    adopter_id_numbers: list[str],
+    adopter_address: str,
+    applied_on: dt.date | None,
 ) -> Adoption:
+    """受理: the adopters by name and 身份证号 (one or two; stored encrypted, shown masked on the page and the
+    certificate, never in an audit row)."""
     child = AdoptableChild.objects.filter(pk=child_id, placed=False).first()
     if child is None or not can(actor, "child.adoption", region_code=child.region_code):
         raise ValidationError("未找到该可送养儿童")
     errors: dict[str, list[str]] = {}
     if len((adopters or "").strip()) < 2:
         errors["adopters"] = ["请填写收养人姓名"]
+    ids = [normalize(x) for x in adopter_id_numbers if (x or "").strip()]
+    if not 1 <= len(ids) <= 2 or not all(is_valid_id_number(x) for x in ids):
+        errors["adopter_id_numbers"] = ["请填写收养人（一至二人）的有效18位身份证号"]
+    elif len(set(ids)) != len(ids):
+        errors["adopter_id_numbers"] = ["两位收养人的身份证号不能相同"]
     if len((adopter_address or "").strip()) < 4:
         errors["adopter_address"] = ["请填写收养人住址"]
     if applied_on is None or applied_on > timezone.localdate():
@@ -351,6 +391,8 @@ def adoption_apply(
         region_code=child.region_code,
         child=child,
         adopters=adopters.strip()[:100],
+        adopter_ids_enc=crypto.encrypt("、".join(ids)),
+        adopter_ids_masked="、".join(mask_id_number(x) for x in ids),
         adopter_address=adopter_address.strip()[:200],
         applied_on=applied_on,
         opened_by=actor,
@@ -377,21 +419,17 @@ def adoption_assess(
     chosen, score, passed = rules.adopter_score(
         answers, on=timezone.localdate(), region_code=adoption.region_code
     )
-    case_transition(
+    return _step(
         actor=actor,
         workflow=ADOPTION,
         case=adoption,
         to="assessed" if passed else "refused",
         note=f"评估得分{score}" + ("" if passed else "，未达到适宜收养分数线"),
-    )
-    Adoption.objects.filter(pk=adoption.pk).update(
         assessment_answers=chosen,
         assessment_score=score,
         home_visit_on=home_visit_on,
         home_visit_note=home_visit_note.strip()[:2000],
     )
-    adoption.refresh_from_db()
-    return adoption
 
 
 def _number(prefix: str, adoption: Adoption, on: dt.date) -> str:
@@ -404,31 +442,38 @@ def adoption_register(*, actor: Any, adoption: Adoption, refuse: bool = False, n
     if refuse:
         if len((note or "").strip()) < 2:
             raise ValidationError({"note": ["请填写不予登记的理由"]})
-        return case_transition(actor=actor, workflow=ADOPTION, case=adoption, to="refused", note=note.strip())
-    case_transition(actor=actor, workflow=ADOPTION, case=adoption, to="registered", note="办理收养登记")
-    Adoption.objects.filter(pk=adoption.pk).update(
-        registration_number=_number("SYDJ", adoption, today), registered_on=today
-    )
+        return _step(actor=actor, workflow=ADOPTION, case=adoption, to="refused", note=note.strip())
     AdoptableChild.objects.filter(pk=adoption.child_id).update(placed=True)
-    adoption.refresh_from_db()
-    return adoption
+    return _step(
+        actor=actor,
+        workflow=ADOPTION,
+        case=adoption,
+        to="registered",
+        note="办理收养登记",
+        registration_number=_number("SYDJ", adoption, today),
+        registered_on=today,
+    )
 
 
 @transaction.atomic
 def adoption_certify(*, actor: Any, adoption: Adoption) -> Adoption:
-    case_transition(actor=actor, workflow=ADOPTION, case=adoption, to="certified", note="发放收养登记证")
-    Adoption.objects.filter(pk=adoption.pk).update(
-        certificate_number=_number("SYZ", adoption, adoption.registered_on or timezone.localdate())
+    return _step(
+        actor=actor,
+        workflow=ADOPTION,
+        case=adoption,
+        to="certified",
+        note="发放收养登记证",
+        certificate_number=_number("SYZ", adoption, adoption.registered_on or timezone.localdate()),
     )
-    adoption.refresh_from_db()
-    return adoption
 
 
 @transaction.atomic
 def adoption_archive(*, actor: Any, adoption: Adoption) -> Adoption:
-    case_transition(actor=actor, workflow=ADOPTION, case=adoption, to="archived", note="归档")
-    Adoption.objects.filter(pk=adoption.pk).update(
-        archive_number=_number("SYDA", adoption, timezone.localdate())
+    return _step(
+        actor=actor,
+        workflow=ADOPTION,
+        case=adoption,
+        to="archived",
+        note="归档",
+        archive_number=_number("SYDA", adoption, timezone.localdate()),
     )
-    adoption.refresh_from_db()
-    return adoption

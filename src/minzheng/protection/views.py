@@ -3,7 +3,6 @@ to its assigned workers, every read audited); anything else reads as missing (40
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -17,23 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from minzheng.accounts.permissions import Denied, can, require
 from minzheng.accounts.regions import cascade_value, region_cascade
+from minzheng.core.inputs import form_date, form_int
 
 from . import selectors, services
 from .models import Duty, MeasureKind, MeasureStatus, Source
 from .rules import ADOPTER_ITEMS, RISK_ITEMS
 from .workflow import PROTECTION
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
-
-
-def _int(value: str | None) -> int | None:
-    text = (value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 12 else None
 
 
 def _errors(request: HttpRequest, e: ValidationError) -> None:
@@ -66,23 +54,31 @@ def report(request: HttpRequest) -> HttpResponse:
         return HttpResponseForbidden(e.messages[0])
     if request.method == "POST":
         p = request.POST
-        unknown = None
-        if p.get("child_known") == "no":
-            unknown = {
-                "region_code": cascade_value(p),
-                "found_on": _date(p.get("reported_on")),
-                "found_place": p.get("found_place", ""),
-                "description": p.get("description", ""),
-                "sex": p.get("sex", ""),
-                "estimated_age": p.get("estimated_age", ""),
-                "name": p.get("child_name", ""),
-            }
+        # A malformed date is said alongside whatever else is wrong (the service names a missing one).
+        bad_date: list[str] = []
         try:
+            reported_on = form_date(p.get("reported_on"), "报告日期", required=False, past_years=18)
+        except ValidationError as e:
+            reported_on, bad_date = None, e.messages
+        try:
+            if bad_date:
+                raise ValidationError(bad_date)
+            unknown = None
+            if p.get("child_known") == "no":
+                unknown = {
+                    "region_code": cascade_value(p),
+                    "found_on": reported_on,
+                    "found_place": p.get("found_place", ""),
+                    "description": p.get("description", ""),
+                    "sex": p.get("sex", ""),
+                    "estimated_age": p.get("estimated_age", ""),
+                    "name": p.get("child_name", ""),
+                }
             case = services.case_report(
                 actor=request.user,
                 source=p.get("source", ""),
                 summary=p.get("summary", ""),
-                reported_on=_date(p.get("reported_on")),
+                reported_on=reported_on,
                 child_id_number=p.get("child_id_number", "") if unknown is None else "",
                 unknown_child=unknown,
                 reporter_name=p.get("reporter_name", ""),
@@ -128,7 +124,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
         measure_kinds=MeasureKind.choices,
         measure_statuses=MeasureStatus.choices,
         duties=Duty.choices,
-        assignable=selectors.assignable_users(case=c) if "assign" in ctx["actions"] else [],
+        assignable=selectors.assignable_choices(case=c) if "assign" in ctx["actions"] else [],
     )
     return render(request, "protection/case.html", ctx)
 
@@ -139,7 +135,7 @@ def _measures(request: HttpRequest) -> list[tuple[str, str]]:
 
 CASE_ACTIONS: dict[str, Callable[[HttpRequest, Any], Any]] = {
     "assign": lambda r, c: services.case_assign(
-        actor=r.user, case=c, user_id=_int(r.POST.get("user_id")) or 0, duty=r.POST.get("duty", "")
+        actor=r.user, case=c, user_id=form_int(r.POST.get("user_id"), "人员"), duty=r.POST.get("duty", "")
     ),
     "assess": lambda r, c: services.case_assess(
         actor=r.user, case=c, answers=r.POST.getlist("item"), note=r.POST.get("note", "")
@@ -147,35 +143,47 @@ CASE_ACTIONS: dict[str, Callable[[HttpRequest, Any], Any]] = {
     "conference": lambda r, c: services.case_conference(
         actor=r.user,
         case=c,
-        held_on=_date(r.POST.get("held_on")),
+        held_on=form_date(r.POST.get("held_on"), "会商日期"),
         participants=r.POST.get("participants", ""),
         decisions=r.POST.get("decisions", ""),
     ),
     "plan": lambda r, c: services.case_plan(actor=r.user, case=c, measures=_measures(r)),
     "measure": lambda r, c: services.measure_update(
-        actor=r.user, case=c, measure_id=_int(r.POST.get("measure_id")) or 0, status=r.POST.get("status", "")
+        actor=r.user,
+        case=c,
+        measure_id=form_int(r.POST.get("measure_id"), "措施"),
+        status=r.POST.get("status", ""),
     ),
     "followup": lambda r, c: services.case_follow_up(
-        actor=r.user, case=c, visited_on=_date(r.POST.get("visited_on")), note=r.POST.get("note", "")
+        actor=r.user,
+        case=c,
+        visited_on=form_date(r.POST.get("visited_on"), "回访日期"),
+        note=r.POST.get("note", ""),
     ),
     "close": lambda r, c: services.case_close(actor=r.user, case=c, note=r.POST.get("note", "")),
 }
 
 
-@login_required
-@require_POST
-def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    c = _case_or_404(request, pk)
-    run = CASE_ACTIONS.get(action)
+def _act(
+    request: HttpRequest, obj: Any, run: Callable[[HttpRequest, Any], Any] | None, page: str
+) -> HttpResponse:
+    """One step of either workflow: an unknown step is missing (404); a refusal or bad input is a Chinese
+    message and changes nothing; then back to the case's page."""
     if run is None:
         raise Http404
     try:
-        run(request, c)
+        run(request, obj)
     except ValidationError as e:
         _errors(request, e)
     else:
         messages.success(request, "已保存")
-    return redirect("protection-case", pk=c.pk)
+    return redirect(page, pk=obj.pk)
+
+
+@login_required
+@require_POST
+def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    return _act(request, _case_or_404(request, pk), CASE_ACTIONS.get(action), "protection-case")
 
 
 # ---------------------------------------------------------------- adoption
@@ -195,10 +203,14 @@ def adoptions(request: HttpRequest) -> HttpResponse:
         try:
             a = services.adoption_apply(
                 actor=request.user,
-                child_id=_int(request.POST.get("child_id")) or 0,
+                child_id=form_int(request.POST.get("child_id"), "可送养儿童"),
                 adopters=request.POST.get("adopters", ""),
+                adopter_id_numbers=[
+                    request.POST.get("adopter_id_1", ""),
+                    request.POST.get("adopter_id_2", ""),
+                ],
                 adopter_address=request.POST.get("adopter_address", ""),
-                applied_on=_date(request.POST.get("applied_on")),
+                applied_on=form_date(request.POST.get("applied_on"), "申请日期"),
             )
         except ValidationError as e:
             _errors(request, e)
@@ -220,9 +232,9 @@ def adoptable(request: HttpRequest) -> HttpResponse:
         try:
             services.adoptable_child_add(
                 actor=request.user,
-                person_id=_int(request.POST.get("person_id")) or 0,
+                id_number=request.POST.get("id_number", "").strip()[:20],
                 institution=request.POST.get("institution", ""),
-                since=_date(request.POST.get("since")),
+                since=form_date(request.POST.get("since"), "可送养认定日期"),
             )
         except ValidationError as e:
             _errors(request, e)
@@ -263,7 +275,7 @@ ADOPTION_ACTIONS: dict[str, Callable[[HttpRequest, Any], Any]] = {
         actor=r.user,
         adoption=a,
         answers=r.POST.getlist("item"),
-        home_visit_on=_date(r.POST.get("home_visit_on")),
+        home_visit_on=form_date(r.POST.get("home_visit_on"), "家访日期"),
         home_visit_note=r.POST.get("home_visit_note", ""),
     ),
     "register": lambda r, a: services.adoption_register(actor=r.user, adoption=a),
@@ -279,13 +291,6 @@ ADOPTION_ACTIONS: dict[str, Callable[[HttpRequest, Any], Any]] = {
 @require_POST
 def adoption_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     a = _adoption_or_404(request, pk)
-    run = ADOPTION_ACTIONS.get(action)
-    if run is None or not can(request.user, "child.adoption", region_code=a.region_code):
+    if not can(request.user, "child.adoption", region_code=a.region_code):
         raise Http404
-    try:
-        run(request, a)
-    except ValidationError as e:
-        _errors(request, e)
-    else:
-        messages.success(request, "已保存")
-    return redirect("protection-adoption", pk=a.pk)
+    return _act(request, a, ADOPTION_ACTIONS.get(action), "protection-adoption")

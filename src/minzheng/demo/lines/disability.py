@@ -9,6 +9,7 @@ import random
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from minzheng.benefits.models import Enrolment
 from minzheng.disability import services
@@ -57,4 +58,55 @@ def seed(*, actor: Any, seed: int) -> str:
             approved += app.status == "approved"
             refused += app.status == "rejected"
     waiting = len(chosen) - approved - refused
-    return f"残疾人两项补贴：受理{len(chosen)}件，批准{approved}件，不予批准{refused}件，待审批{waiting}件"
+    rehab = _rehab_and_devices(clerk=clerk, people=[p for p in people if p not in chosen], rng=rng)
+    subsidies = f"受理{len(chosen)}件，批准{approved}件，不予批准{refused}件，待审批{waiting}件"
+    return f"残疾人两项补贴：{subsidies}；{rehab}"
+
+
+DEVICES = (("轮椅", 180), ("助行器", 90), ("护理床", 365), ("坐便椅", 90))
+
+
+def _rehab_and_devices(*, clerk: Any, people: list[Person], rng: random.Random) -> str:
+    """A community rehabilitation site in the clerk's township with a fortnight of attendance, and its
+    store of assistive devices: loans out, one returned, one overdue (the 首页 card has something)."""
+    today = timezone.localdate()
+    adults = [p for p in people if p.birth_date.year < 2006]
+    if len(adults) < 10:
+        return "康复与辅具：人员不足，未生成"
+    village = adults[0].region_code
+    site = services.rehab_site_create(
+        actor=clerk, name=f"{clerk.region.name}精神障碍社区康复站", region_code=village, capacity=12
+    )
+    start = today - dt.timedelta(days=20)
+    enrolled = [
+        services.rehab_enrol(actor=clerk, site=site, person=p, start_date=start)
+        for p in adults[:6]
+        if p.region_code.startswith(clerk.region.prefix)
+    ]
+    marks = ("present", "present", "present", "leave", "absent")
+    for back in range(14, 0, -1):
+        day = today - dt.timedelta(days=back)
+        if day.weekday() < 5:
+            for e in enrolled:
+                services.rehab_attendance_mark(actor=clerk, enrolment=e, day=day, mark=rng.choice(marks))
+    stock = []
+    for name, days in DEVICES:
+        device = services.device_type_create(actor=clerk, name=name, loan_days=days)
+        stock.append(
+            services.device_stock_add(actor=clerk, site=site, device=device, quantity=rng.randint(3, 6))
+        )
+    borrowers = adults[6:10]
+    loans = [
+        services.device_lend(
+            actor=clerk, stock=stock[i % len(stock)], person=p, lent_on=today - dt.timedelta(days=30)
+        )
+        for i, p in enumerate(borrowers[:3])
+    ]
+    # One lent long ago and never brought back: on the overdue list.
+    loans.append(
+        services.device_lend(
+            actor=clerk, stock=stock[1], person=borrowers[3], lent_on=today - dt.timedelta(days=120)
+        )
+    )
+    services.device_return(actor=clerk, loan=loans[0], returned_on=today - dt.timedelta(days=2))
+    return f"康复站1个（在站{len(enrolled)}人），辅具目录{len(DEVICES)}种，借出{len(loans)}件（1件逾期）"

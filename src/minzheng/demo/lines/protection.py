@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.casework.models import CaseEvent
+from minzheng.core.idnumber import make_id_number
 from minzheng.people.models import Person
 from minzheng.protection import services
 
@@ -114,6 +115,11 @@ def seed(*, actor: Any, seed: int) -> str:
                 actor=officer,
                 child_id=placeable.pk,
                 adopters="王刚、刘芳",
+                # Demo adopters' numbers, made like every demo ID (valid check digit, 任城区 born 1988/1990).
+                adopter_id_numbers=[
+                    make_id_number("370811", dt.date(1988, 4, 12), 431, "M"),
+                    make_id_number("370811", dt.date(1990, 9, 3), 432, "F"),
+                ],
                 adopter_address="任城区古槐街道某小区",
                 applied_on=today,
             )
