@@ -4,7 +4,6 @@ applications and decisions, care costs, and the high-age roster."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from minzheng.accounts.network import client_ip
 from minzheng.accounts.permissions import Denied, require
 from minzheng.accounts.regions import cascade_value, region_cascade
+from minzheng.core.inputs import form_date, form_int
 
 from . import capability, selectors, services
 from .models import CapabilityLevel, LivingSituation, SubsidyStatus
@@ -177,10 +177,7 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
                 second = selectors.second_assessors(actor=request.user, person=person).filter(
                     pk=request.POST.get("second_assessor") or 0
                 )
-                try:
-                    on = dt.date.fromisoformat(request.POST.get("assessed_on", ""))
-                except ValueError:
-                    raise ValidationError(_("请填写评估日期")) from None
+                on = form_date(request.POST.get("assessed_on"), "评估日期")
                 a = services.assessment_record(
                     actor=request.user,
                     person=person,
@@ -269,7 +266,11 @@ def subsidy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "elderly/subsidy.html",
-        {"app": app, "actions": selectors.subsidy_actions(actor=request.user, application=app)},
+        {
+            "app": app,
+            "actions": selectors.subsidy_actions(actor=request.user, application=app),
+            "why": selectors.subsidy_why(application=app),
+        },
     )
 
 
@@ -281,18 +282,16 @@ def care_costs_view(request: HttpRequest) -> HttpResponse:
         return refused
     if request.method == "POST":
         try:
-            person = selectors.elder_for_actor(
-                actor=request.user,
-                person_id=_int(request.POST.get("person") or 0, _("请选择老年人")),
-                permission="elderly.registry_read",
+            person = selectors.elder_by_id_number(
+                actor=request.user, id_number=request.POST.get("id_number", "")
             )
             if request.POST.get("kind") == "central":
                 services.central_care_cost_record(
                     actor=request.user,
                     person=person,
-                    year=_int(request.POST.get("year")),
-                    annual_cost=_int(request.POST.get("annual_cost")),
-                    dibao_paid=_int(request.POST.get("dibao_paid")),
+                    year=form_int(request.POST.get("year"), "年度", lo=2000, hi=2100),
+                    annual_cost=form_int(request.POST.get("annual_cost"), "年度照护成本"),
+                    dibao_paid=form_int(request.POST.get("dibao_paid"), "低保金承担"),
                 )
             else:
                 services.care_share_record(
@@ -300,7 +299,7 @@ def care_costs_view(request: HttpRequest) -> HttpResponse:
                     person=person,
                     institution=request.POST.get("institution", ""),
                     identity=request.POST.get("identity", ""),
-                    monthly_fee=_int(request.POST.get("monthly_fee")),
+                    monthly_fee=form_int(request.POST.get("monthly_fee"), "月照护费"),
                     from_month=timezone.localdate(),
                 )
             messages.success(request, _("已登记"))
@@ -312,10 +311,3 @@ def care_costs_view(request: HttpRequest) -> HttpResponse:
         "elderly/care_costs.html",
         {**selectors.care_costs(actor=request.user), "identities": IDENTITIES},
     )
-
-
-def _int(raw: Any, message: Any = None) -> int:
-    text = str(raw or "").strip()
-    if not text.lstrip("-").isdigit() or len(text) > 12:
-        raise ValidationError(message or _("请填写整数金额或年度"))
-    return int(text)
