@@ -360,3 +360,35 @@ def subsidy_why(*, application: SubsidyApplication) -> dict[str, Any]:
         _rank, label, unit, source = best.get(key, (None, "政策参数", "", ""))
         figures.append({"label": label, "value": labels.amount(app.inputs[key], unit), "source": source})
     return {"facts": facts, "figures": figures, "version": app.rule_version}
+
+
+def trial_result_rows(result: dict[str, Any]) -> dict[str, Any]:
+    """A trial's answer for people: the verdict, the figures with their units, the reasons."""
+    from minzheng.core import labels
+
+    extra = result.get("extra") or {}
+    rows: list[tuple[str, str]] = []
+    if "total" in result or "total" in extra:
+        r = {**extra, **result}
+        rows.append(("总分", f"{r.get('total')}分"))
+        names = capability.PART_NAMES
+        for part, score in (r.get("scores") or {}).items():
+            rows.append((names.get(part, "分项"), f"{score}分"))
+        if r.get("preliminary_level") is not None:
+            rows.append(("初步等级", f"{capability.LEVEL_NAMES.get(r['preliminary_level'], '')}"))
+        if r.get("level") is not None:
+            rows.append(("最终等级", f"{capability.LEVEL_NAMES.get(r['level'], '')}（{r['level']}级）"))
+    else:
+        r = {**result, **extra}
+        if "government_share" in r:
+            rows.append(("政府承担（每月）", labels.amount(r["government_share"])))
+            rows.append(("个人承担（每月）", labels.amount(r["self_share"])))
+        if "free_hours" in r:
+            rows.append(("免费居家照护时数（每月）", f"{labels.number(r['free_hours'])}小时"))
+    reasons = [x.get("detail", "") for x in result.get("reasons") or []]
+    return {
+        "eligible": bool(result.get("eligible")),
+        "rows": rows,
+        "reasons": reasons,
+        "version": result.get("rule_version", ""),
+    }

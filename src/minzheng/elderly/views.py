@@ -23,7 +23,7 @@ from minzheng.core.inputs import form_date, form_int
 
 from . import capability, selectors, services
 from .models import CapabilityLevel, LivingSituation, SubsidyStatus
-from .shares import IDENTITIES
+from .shares import IDENTITIES, MODES
 
 
 def _forbidden(request: HttpRequest, permission: str, target: str) -> HttpResponse | None:
@@ -156,6 +156,21 @@ def _capability_from_post(post: Any) -> dict[str, Any]:
     return data
 
 
+def _parts(values: Any) -> list[dict[str, Any]]:
+    """The 26 items by part, each with its score range (highest first) and the value typed."""
+    return [
+        {
+            "code": part,
+            "name": capability.PART_NAMES[part],
+            "items": [
+                {"code": code, "name": name, "range": range(hi, -1, -1), "value": values.get(code, "")}
+                for code, name, hi in rows
+            ],
+        }
+        for part, rows in capability.PARTS.items()
+    ]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def assess(request: HttpRequest, pk: int) -> HttpResponse:
@@ -189,17 +204,7 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("elderly-assessment", pk=a.pk)
         except ValidationError as e:
             error = "；".join(e.messages)
-    parts = [
-        {
-            "code": part,
-            "name": capability.PART_NAMES[part],
-            "items": [
-                {"code": code, "name": name, "range": range(hi, -1, -1), "value": values.get(code, "")}
-                for code, name, hi in rows
-            ],
-        }
-        for part, rows in capability.PARTS.items()
-    ]
+    parts = _parts(values)
     return render(
         request,
         "elderly/assess.html",
@@ -310,4 +315,69 @@ def care_costs_view(request: HttpRequest) -> HttpResponse:
         request,
         "elderly/care_costs.html",
         {**selectors.care_costs(actor=request.user), "identities": IDENTITIES},
+    )
+
+
+TRIALS = {capability.CODE: "老年人能力评估", "disabled_elder_care": "失能老人照护费用分担"}
+
+
+def _trial_case(post: Any) -> dict[str, Any]:
+    """The form as the assess-lines.md contract's case (the same dict the API and CLI take)."""
+    code = post.get("programme", "")
+    data: dict[str, Any] = {
+        "programme": code,
+        "date": form_date(post.get("date"), "试算日期", future_days=366, past_years=10).isoformat(),
+        "region": cascade_value(post) or "",
+        "hukou_type": post.get("hukou_type", ""),
+        "members": [{"id_number": (post.get("id_number") or "").strip(), "relation": "head"}],
+    }
+    if code == capability.CODE:
+        data["capability"] = _capability_from_post(post)
+    else:
+        data["identity"] = post.get("identity", "")
+        data["capability_level"] = form_int(post.get("capability_level"), "能力等级", hi=4)
+        data["mode"] = post.get("mode", "")
+        if data["mode"] == "institution":
+            data["monthly_fee"] = form_int(post.get("monthly_fee"), "月照护费")
+    return data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trial(request: HttpRequest) -> HttpResponse:
+    """养老试算 at the desk: the capability assessment's 26 items and the Xiashan care shares (identity,
+    level, setting) run through the same registered trials as the API and CLI (assistance.assess)."""
+    from minzheng.assistance.assess import assess as run_trial
+
+    if (refused := _forbidden(request, "elderly.assess", "elderly:trial")) is not None:
+        return refused
+    post = request.POST if request.method == "POST" else None
+    result: dict[str, Any] | None = None
+    error = ""
+    code = (post or request.GET).get("programme", capability.CODE)
+    code = code if code in TRIALS else capability.CODE
+    if post is not None:
+        try:
+            result = run_trial(_trial_case(post))
+        except ValidationError as e:
+            error = "；".join(e.messages)
+    values: Any = post or {}
+    return render(
+        request,
+        "elderly/trial.html",
+        {
+            "code": code,
+            "trials": TRIALS,
+            "result": result,
+            "shown": selectors.trial_result_rows(result) if result else None,
+            "error": error,
+            "values": values,
+            "parts": _parts(values),
+            "risks": [(k, v, values.get(f"risk_{k}", "0")) for k, v in capability.RISK_EVENTS.items()],
+            "identities": IDENTITIES,
+            "modes": MODES,
+            "levels": CapabilityLevel.choices,
+            "cascade": region_cascade(actor=request.user, selected=cascade_value(values), dom_prefix="trial"),
+            "date": values.get("date") or timezone.localdate().isoformat(),
+        },
     )
