@@ -55,8 +55,9 @@ def run(a: argparse.Namespace) -> None:
     django.setup()
     from django.conf import settings
     from django.db import connection
-    from django.test.utils import get_runner
+    from django.test.utils import get_runner, setup_test_environment
 
+    setup_test_environment()  # the test client's host, as the suite has it
     runner = get_runner(settings)(verbosity=0, interactive=False)
     old = runner.setup_databases()
     try:
