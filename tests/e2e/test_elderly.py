@@ -1,6 +1,7 @@
 """Browser run of the elderly line: the township clerk assesses an 85-year-old dibao elder at home (390 px
 wide, 试算 then save with a second assessor) and takes the subsidy application; the elderly officer
-grants it and sees why; the county officer generates the month's payroll and the subsidy is on it."""
+grants it and sees why; the county officer generates the month's payroll with the subsidy on it and
+county finance checks and freezes it."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ def test_an_assessed_dibao_elder_is_granted_the_subsidy_and_paid_on_the_months_r
     staff("clerk2", "township_clerk", "370811001")
     staff("yanglao", "elderly_officer", "370811")
     staff("county", "county_officer", "370811")
+    staff("finance", "county_finance", "370811")
     hh, _ = family("E2E1401", [("孟老太", "head", dt.date(1940, 3, 4), "F", "42")])
     elder = hh.memberships.get(relation="head").person
     month = timezone.localdate().replace(day=1)
@@ -75,3 +77,14 @@ def test_an_assessed_dibao_elder_is_granted_the_subsidy_and_paid_on_the_months_r
     page.click("#do-generate")
     page.wait_for_selector("#lines")
     assert "经济困难高龄失能老年人补贴" in page.content()
+    assert "孟老太" in page.inner_text("#lines")
+    assert "待审核" in page.inner_text("#run-status")
+    run_url = page.url
+
+    # make-and-check: county finance (not the maker) checks and freezes the roll with the subsidy on it
+    login(page, base, "finance")
+    page.goto(run_url)
+    page.click("#do-freeze")
+    page.wait_for_selector("#run-status:has-text('已审核冻结')")
+    assert "孟老太" in page.inner_text("#lines")
+    assert "finance" in page.inner_text("#checked-by")

@@ -20,6 +20,7 @@ PAGES = (
     "elderly-roster",
     "elderly-subsidies",
     "elderly-care-costs",
+    "elderly-trial",
 )
 
 

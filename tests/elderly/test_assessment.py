@@ -127,3 +127,37 @@ def test_an_assessment_of_another_township_reads_as_missing(client, make_user, m
     )
     client.force_login(make_user("township_clerk", TOWN_B))
     assert client.get(reverse("elderly-assessment", args=[a.pk])).status_code == 404
+
+
+def test_the_county_officer_finds_a_second_assessor_for_an_elder_of_a_township_without_a_clerk(
+    client, make_user, make_elder, capability
+):
+    officer = make_user("elderly_officer", "370811")
+    neighbour = make_user("township_clerk", "370811002")
+    make_user("township_clerk", TOWN_B)  # another county: never offered
+    elder = make_elder(82)  # lives in 370811001001, where no clerk works
+    client.force_login(officer)
+    page = client.get(f"/elderly/{elder.pk}/assess/").content.decode()
+    assert f'<option value="{neighbour.pk}"' in page
+    a = assessment_record(
+        actor=officer,
+        person=elder,
+        second_assessor=neighbour,
+        capability=capability(),
+        assessed_on=timezone.localdate(),
+    )
+    assert a.second_assessor == neighbour
+
+
+def test_a_second_assessor_from_another_county_is_refused(make_user, make_elder, capability):
+    officer = make_user("elderly_officer", "370811")
+    stranger = make_user("township_clerk", TOWN_B)
+    with pytest.raises(ValidationError):
+        assessment_record(
+            actor=officer,
+            person=make_elder(),
+            second_assessor=stranger,
+            capability=capability(),
+            assessed_on=timezone.localdate(),
+        )
+    assert not CapabilityAssessment.objects.exists()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
@@ -15,6 +16,8 @@ from minzheng.accounts.permissions import can, scoped
 from minzheng.assistance.rules import Policy, age_in_month
 from minzheng.benefits.models import Enrolment
 from minzheng.benefits.selectors import active_enrolments, enrolments_for_person
+from minzheng.core import crypto
+from minzheng.core.idnumber import normalize
 from minzheng.core.todos import Item, Todo
 from minzheng.people.models import Person
 from minzheng.policy.selectors import PolicyMissing, policy_resolve
@@ -168,6 +171,17 @@ def elder_for_actor(*, actor: Any, person_id: int, permission: str = "elderly.re
     return person
 
 
+def elder_by_id_number(*, actor: Any, id_number: str, permission: str = "elderly.registry_read") -> Person:
+    """An elder typed in by 身份证号 (the desk never asks for an internal number): looked up through the
+    blind index, inside the actor's scope; anything else is a Chinese message, not a 404 page."""
+    value = normalize(id_number or "")
+    qs = scoped(permission, Person.objects.filter(is_alive=True), actor).select_related("elder_profile")
+    person = qs.filter(id_hash=crypto.blind_index(value)).first() if len(value) == 18 else None
+    if person is None or age_in_month(person.birth_date, timezone.localdate()) < ELDER_AGE:
+        raise ValidationError("未找到该身份证号的老年人（须年满60周岁、在本辖区内）")
+    return person
+
+
 def assessments_for(*, actor: Any, person: Person) -> QuerySet[CapabilityAssessment]:
     return scoped(
         "elderly.registry_read", CapabilityAssessment.objects.filter(person=person), actor
@@ -292,14 +306,89 @@ def subsidy_todo(actor: Any, on: dt.date) -> Todo:
 
 
 def second_assessors(*, actor: Any, person: Person) -> QuerySet[Any]:
-    """Colleagues who may assess this elder (hold elderly.assess with the elder's place in scope)."""
+    """Colleagues who may co-sign this elder's assessment: active holders of elderly.assess whose post
+    covers the elder's place (the township's clerks, the county's elderly officer) or lies in the elder's
+    county (a clerk of a neighbouring township: the county officer assessing an elder of a township
+    without a second clerk still finds a colleague). Those covering the place come first."""
+    from django.db.models import Case, IntegerField, Value, When
+
     from minzheng.accounts.models import User
     from minzheng.accounts.permissions import roles_for
 
     code = person.region_code
     prefixes = [code[:n] for n in (2, 4, 6, 9, 12) if len(code) >= n]
+    covering = Q(region__code__in=prefixes)
     return (
-        User.objects.filter(is_active=True, role__in=roles_for("elderly.assess"), region__code__in=prefixes)
+        User.objects.filter(is_active=True, role__in=roles_for("elderly.assess"))
+        .filter(covering | Q(region__code__startswith=code[:6]))
         .exclude(pk=actor.pk)
-        .order_by("username")
+        .annotate(covers=Case(When(covering, then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .order_by("covers", "display_name", "username")
     )
+
+
+def subsidy_why(*, application: SubsidyApplication) -> dict[str, Any]:
+    """The decision's facts and the policy figures it used, for people: Chinese labels, formatted values
+    (元, 岁, 级) and, for each figure, the regulation its policy row cites (one query)."""
+    from minzheng.core import labels
+    from minzheng.policy.models import ParameterStatus, PolicyParameter
+
+    app = application
+    on = timezone.localtime(app.decided_at).date() if app.decided_at else app.applied_on
+    level = app.capability_level
+    facts = [
+        ("困难身份", app.get_identity_display() if app.identity else "—"),
+        ("年龄", "—" if app.age is None else f"{app.age}岁"),
+        ("能力等级", "未评估" if level is None else f"{capability.LEVEL_NAMES[level]}（{level}级）"),
+        ("月补贴金额", labels.amount(app.amount)),
+    ]
+    keys = list(app.inputs or {})
+    rows = (
+        PolicyParameter.objects.filter(key__in=keys, status=ParameterStatus.APPROVED, effective_from__lte=on)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+        .values_list("key", "label", "unit", "source", "region_prefix", "effective_from")
+    )
+    best: dict[str, tuple[Any, ...]] = {}
+    for key, label, unit, source, prefix, start in rows:
+        if not app.region_code.startswith(prefix):
+            continue
+        rank = (len(prefix), start)
+        if key not in best or rank > best[key][0]:
+            best[key] = (rank, label, unit, source)
+    figures = []
+    for key in keys:
+        _rank, label, unit, source = best.get(key, (None, "政策参数", "", ""))
+        figures.append({"label": label, "value": labels.amount(app.inputs[key], unit), "source": source})
+    return {"facts": facts, "figures": figures, "version": app.rule_version}
+
+
+def trial_result_rows(result: dict[str, Any]) -> dict[str, Any]:
+    """A trial's answer for people: the verdict, the figures with their units, the reasons."""
+    from minzheng.core import labels
+
+    extra = result.get("extra") or {}
+    rows: list[tuple[str, str]] = []
+    if "total" in result or "total" in extra:
+        r = {**extra, **result}
+        rows.append(("总分", f"{r.get('total')}分"))
+        names = capability.PART_NAMES
+        for part, score in (r.get("scores") or {}).items():
+            rows.append((names.get(part, "分项"), f"{score}分"))
+        if r.get("preliminary_level") is not None:
+            rows.append(("初步等级", f"{capability.LEVEL_NAMES.get(r['preliminary_level'], '')}"))
+        if r.get("level") is not None:
+            rows.append(("最终等级", f"{capability.LEVEL_NAMES.get(r['level'], '')}（{r['level']}级）"))
+    else:
+        r = {**result, **extra}
+        if "government_share" in r:
+            rows.append(("政府承担（每月）", labels.amount(r["government_share"])))
+            rows.append(("个人承担（每月）", labels.amount(r["self_share"])))
+        if "free_hours" in r:
+            rows.append(("免费居家照护时数（每月）", f"{labels.number(r['free_hours'])}小时"))
+    reasons = [x.get("detail", "") for x in result.get("reasons") or []]
+    return {
+        "eligible": bool(result.get("eligible")),
+        "rows": rows,
+        "reasons": reasons,
+        "version": result.get("rule_version", ""),
+    }

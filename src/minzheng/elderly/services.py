@@ -33,6 +33,7 @@ from .models import (
     SubsidyStatus,
 )
 from .rules import CODE, TIER_LABELS, high_age_tier
+from .selectors import second_assessors
 from .shares import IDENTITIES, care_share
 from .subsidy import CODE as SUBSIDY
 from .subsidy import subsidy_decision
@@ -173,7 +174,8 @@ def assessment_record(
     require(actor, "elderly.assess", region_code=person.region_code, target=f"elder:{person.pk}")
     if second_assessor is None or second_assessor.pk == actor.pk:
         raise ValidationError("能力评估须由两名不同的评估员共同完成，请选择第二评估员")
-    require(second_assessor, "elderly.assess", region_code=person.region_code, target=f"elder:{person.pk}")
+    if not second_assessors(actor=actor, person=person).filter(pk=second_assessor.pk).exists():
+        raise ValidationError("第二评估员须为本县（市、区）持有老年人能力评估权限的在岗工作人员")
     today = timezone.localdate()
     if assessed_on > today or assessed_on < today - dt.timedelta(days=366):
         raise ValidationError("评估日期不能晚于今天，也不能早于一年前")

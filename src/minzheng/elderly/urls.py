@@ -14,4 +14,5 @@ urlpatterns = [
     path("subsidies/", views.subsidies, name="elderly-subsidies"),
     path("subsidies/<int:pk>/", views.subsidy_detail, name="elderly-subsidy"),
     path("care-costs/", views.care_costs_view, name="elderly-care-costs"),
+    path("trial/", views.trial, name="elderly-trial"),
 ]

@@ -4,7 +4,6 @@ applications and decisions, care costs, and the high-age roster."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -20,10 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from minzheng.accounts.network import client_ip
 from minzheng.accounts.permissions import Denied, require
 from minzheng.accounts.regions import cascade_value, region_cascade
+from minzheng.core.inputs import form_date, form_int
 
 from . import capability, selectors, services
 from .models import CapabilityLevel, LivingSituation, SubsidyStatus
-from .shares import IDENTITIES
+from .shares import IDENTITIES, MODES
 
 
 def _forbidden(request: HttpRequest, permission: str, target: str) -> HttpResponse | None:
@@ -156,6 +156,21 @@ def _capability_from_post(post: Any) -> dict[str, Any]:
     return data
 
 
+def _parts(values: Any) -> list[dict[str, Any]]:
+    """The 26 items by part, each with its score range (highest first) and the value typed."""
+    return [
+        {
+            "code": part,
+            "name": capability.PART_NAMES[part],
+            "items": [
+                {"code": code, "name": name, "range": range(hi, -1, -1), "value": values.get(code, "")}
+                for code, name, hi in rows
+            ],
+        }
+        for part, rows in capability.PARTS.items()
+    ]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def assess(request: HttpRequest, pk: int) -> HttpResponse:
@@ -177,10 +192,7 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
                 second = selectors.second_assessors(actor=request.user, person=person).filter(
                     pk=request.POST.get("second_assessor") or 0
                 )
-                try:
-                    on = dt.date.fromisoformat(request.POST.get("assessed_on", ""))
-                except ValueError:
-                    raise ValidationError(_("请填写评估日期")) from None
+                on = form_date(request.POST.get("assessed_on"), "评估日期")
                 a = services.assessment_record(
                     actor=request.user,
                     person=person,
@@ -192,17 +204,7 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("elderly-assessment", pk=a.pk)
         except ValidationError as e:
             error = "；".join(e.messages)
-    parts = [
-        {
-            "code": part,
-            "name": capability.PART_NAMES[part],
-            "items": [
-                {"code": code, "name": name, "range": range(hi, -1, -1), "value": values.get(code, "")}
-                for code, name, hi in rows
-            ],
-        }
-        for part, rows in capability.PARTS.items()
-    ]
+    parts = _parts(values)
     return render(
         request,
         "elderly/assess.html",
@@ -269,7 +271,11 @@ def subsidy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "elderly/subsidy.html",
-        {"app": app, "actions": selectors.subsidy_actions(actor=request.user, application=app)},
+        {
+            "app": app,
+            "actions": selectors.subsidy_actions(actor=request.user, application=app),
+            "why": selectors.subsidy_why(application=app),
+        },
     )
 
 
@@ -281,18 +287,16 @@ def care_costs_view(request: HttpRequest) -> HttpResponse:
         return refused
     if request.method == "POST":
         try:
-            person = selectors.elder_for_actor(
-                actor=request.user,
-                person_id=_int(request.POST.get("person") or 0, _("请选择老年人")),
-                permission="elderly.registry_read",
+            person = selectors.elder_by_id_number(
+                actor=request.user, id_number=request.POST.get("id_number", "")
             )
             if request.POST.get("kind") == "central":
                 services.central_care_cost_record(
                     actor=request.user,
                     person=person,
-                    year=_int(request.POST.get("year")),
-                    annual_cost=_int(request.POST.get("annual_cost")),
-                    dibao_paid=_int(request.POST.get("dibao_paid")),
+                    year=form_int(request.POST.get("year"), "年度", lo=2000, hi=2100),
+                    annual_cost=form_int(request.POST.get("annual_cost"), "年度照护成本"),
+                    dibao_paid=form_int(request.POST.get("dibao_paid"), "低保金承担"),
                 )
             else:
                 services.care_share_record(
@@ -300,7 +304,7 @@ def care_costs_view(request: HttpRequest) -> HttpResponse:
                     person=person,
                     institution=request.POST.get("institution", ""),
                     identity=request.POST.get("identity", ""),
-                    monthly_fee=_int(request.POST.get("monthly_fee")),
+                    monthly_fee=form_int(request.POST.get("monthly_fee"), "月照护费"),
                     from_month=timezone.localdate(),
                 )
             messages.success(request, _("已登记"))
@@ -314,8 +318,66 @@ def care_costs_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _int(raw: Any, message: Any = None) -> int:
-    text = str(raw or "").strip()
-    if not text.lstrip("-").isdigit() or len(text) > 12:
-        raise ValidationError(message or _("请填写整数金额或年度"))
-    return int(text)
+TRIALS = {capability.CODE: "老年人能力评估", "disabled_elder_care": "失能老人照护费用分担"}
+
+
+def _trial_case(post: Any) -> dict[str, Any]:
+    """The form as the assess-lines.md contract's case (the same dict the API and CLI take)."""
+    code = post.get("programme", "")
+    data: dict[str, Any] = {
+        "programme": code,
+        "date": form_date(post.get("date"), "试算日期", future_days=366, past_years=10).isoformat(),
+        "region": cascade_value(post) or "",
+        "hukou_type": post.get("hukou_type", ""),
+        "members": [{"id_number": (post.get("id_number") or "").strip(), "relation": "head"}],
+    }
+    if code == capability.CODE:
+        data["capability"] = _capability_from_post(post)
+    else:
+        data["identity"] = post.get("identity", "")
+        data["capability_level"] = form_int(post.get("capability_level"), "能力等级", hi=4)
+        data["mode"] = post.get("mode", "")
+        if data["mode"] == "institution":
+            data["monthly_fee"] = form_int(post.get("monthly_fee"), "月照护费")
+    return data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trial(request: HttpRequest) -> HttpResponse:
+    """养老试算 at the desk: the capability assessment's 26 items and the Xiashan care shares (identity,
+    level, setting) run through the same registered trials as the API and CLI (assistance.assess)."""
+    from minzheng.assistance.assess import assess as run_trial
+
+    if (refused := _forbidden(request, "elderly.assess", "elderly:trial")) is not None:
+        return refused
+    post = request.POST if request.method == "POST" else None
+    result: dict[str, Any] | None = None
+    error = ""
+    code = (post or request.GET).get("programme", capability.CODE)
+    code = code if code in TRIALS else capability.CODE
+    if post is not None:
+        try:
+            result = run_trial(_trial_case(post))
+        except ValidationError as e:
+            error = "；".join(e.messages)
+    values: Any = post or {}
+    return render(
+        request,
+        "elderly/trial.html",
+        {
+            "code": code,
+            "trials": TRIALS,
+            "result": result,
+            "shown": selectors.trial_result_rows(result) if result else None,
+            "error": error,
+            "values": values,
+            "parts": _parts(values),
+            "risks": [(k, v, values.get(f"risk_{k}", "0")) for k, v in capability.RISK_EVENTS.items()],
+            "identities": IDENTITIES,
+            "modes": MODES,
+            "levels": CapabilityLevel.choices,
+            "cascade": region_cascade(actor=request.user, selected=cascade_value(values), dom_prefix="trial"),
+            "date": values.get("date") or timezone.localdate().isoformat(),
+        },
+    )

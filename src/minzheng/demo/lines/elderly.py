@@ -14,10 +14,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from minzheng.accounts.models import User
-from minzheng.benefits.models import Enrolment
+from minzheng.benefits.models import Enrolment, PayrollLine
+from minzheng.benefits.services import payroll_freeze, payroll_generate
 from minzheng.elderly import services
 from minzheng.elderly.capability import PARTS
 from minzheng.elderly.models import LivingSituation
+from minzheng.elderly.subsidy import CODE as SUBSIDY
 from minzheng.people.models import Person
 
 SITUATIONS = [s.value for s in LivingSituation]
@@ -25,9 +27,10 @@ SITUATIONS = [s.value for s in LivingSituation]
 WEIGHTS = [12, 20, 10, 3, 55]
 
 
-def _capability(rng: random.Random) -> dict[str, Any]:
-    """A believable spread: most elders near full scores, some markedly less able."""
-    loss = rng.choice([0, 0, 0, 0.1, 0.2, 0.35, 0.5, 0.7, 0.9])
+def _capability(rng: random.Random, *, disabled: bool = False) -> dict[str, Any]:
+    """A believable spread: most elders near full scores, some markedly less able (`disabled`: a dibao
+    elder the village reported, mostly markedly less able)."""
+    loss = rng.choice([0.5, 0.7, 0.9] if disabled else [0, 0, 0, 0.1, 0.2, 0.35, 0.5, 0.7, 0.9])
     data: dict[str, Any] = {
         part: {code: max(0, hi - (hi if rng.random() < loss else 0)) for code, _n, hi in rows}
         for part, rows in PARTS.items()
@@ -36,6 +39,22 @@ def _capability(rng: random.Random) -> dict[str, Any]:
     data["coma"] = False
     data["risk_events_30d"] = {"fall": rng.choice([0, 0, 0, 1, 2])}
     return data
+
+
+def _payroll(*, county_code: str, month: dt.date) -> str:
+    """The county officer (xianji) generates the month's roll, the county finance officer (caiwu) checks
+    and freezes it: the subsidies just granted are paid on it (make-and-check, two people)."""
+    maker = User.objects.filter(username="xianji").first()
+    checker = User.objects.filter(username="caiwu").first()
+    if maker is None or checker is None:
+        return "缺少县级或财务演示账号，未生成发放名册"
+    try:
+        run = payroll_generate(actor=maker, county_code=county_code, month=month)
+        payroll_freeze(actor=checker, run=run)
+    except ValidationError as e:
+        return f"发放名册未生成：{'；'.join(e.messages)}"
+    lines = PayrollLine.objects.filter(run=run, programme=SUBSIDY).count()
+    return f"{month:%Y年%m月}发放名册已生成并审核（其中老年人补贴{lines}人）"
 
 
 def seed(*, actor: Any, seed: int) -> str:
@@ -72,14 +91,32 @@ def seed(*, actor: Any, seed: int) -> str:
         )
         assessed += 1
     month = today.replace(day=1)
+    # assessment → subsidy granted → on the month's payroll: the town's dibao/tekun elders (not only the
+    # first 400) are assessed, applied for by the clerk and decided by the elderly officer
     poor = (
-        Enrolment.objects.filter(person__in=elders, programme__in=("dibao", "tekun"), first_month__lte=month)
+        Enrolment.objects.filter(
+            person__region_code__startswith=clerk.region.code,
+            person__is_alive=True,
+            person__birth_date__lte=born_by,
+            programme__in=("dibao", "tekun"),
+            first_month__lte=month,
+        )
         .exclude(last_month__lt=month)
+        .order_by("person_id")
         .values_list("person_id", flat=True)
         .distinct()
     )
-    for p in Person.objects.filter(pk__in=list(poor)[:12]):
+    for p in Person.objects.filter(pk__in=list(poor[:12])).order_by("pk"):
         try:
+            if not hasattr(p, "elder_profile") or p.elder_profile.capability_level is None:
+                services.assessment_record(
+                    actor=clerk,
+                    person=p,
+                    second_assessor=second,
+                    capability=_capability(rng, disabled=True),
+                    assessed_on=today - dt.timedelta(days=rng.randint(0, 20)),
+                )
+                assessed += 1
             app = services.subsidy_apply(actor=clerk, person=p, note="演示：村里上报")
             app = services.subsidy_decide(actor=officer, application=app)
         except ValidationError:
@@ -88,5 +125,6 @@ def seed(*, actor: Any, seed: int) -> str:
     if elders:
         with contextlib.suppress(ValidationError):
             services.subsidy_apply(actor=clerk, person=elders[-1], note="演示：待审批")
-    done = f"登记居住状况{situations}人，能力评估{assessed}人，补贴批准{granted}人"
+    paid = _payroll(county_code=clerk.region.code[:6], month=month)
+    done = f"登记居住状况{situations}人，能力评估{assessed}人，补贴批准{granted}人，{paid}"
     return f"老年人：{len(elders)}名老年人，{done}"
