@@ -156,3 +156,27 @@ def test_the_desk_files_an_organisation_and_a_project_through_the_forms(officer)
         "/charity/orgs/", {"name": "甲", "credit_code": "91370800MA3C1234X5", "registered_on": "2012-05-01"}
     )
     assert "统一社会信用代码" in r.content.decode() and r.status_code == 200
+
+
+def test_the_desk_links_beneficiaries_of_the_registry_by_id_number_and_refuses_unknown_ones(
+    officer, project, make_person
+):
+    import datetime as dt
+
+    from minzheng.charity.models import Spending
+
+    give(officer, project, "1000")
+    kid = make_person(name="李小红", birth=dt.date(2014, 5, 1))
+    stranger = make_person(village="370812001001", name="外县儿童", birth=dt.date(2014, 6, 1))
+    c = _client(officer)
+    form = {"purpose": "助学", "amount": "100", "spent_on": str(project.starts_on), "beneficiary_count": "2"}
+    r = c.post(
+        f"/charity/{project.pk}/spend/",
+        {**form, "beneficiary_id_numbers": f"{kid.id_number}\n{stranger.id_number}"},
+        follow=True,
+    )
+    html = r.content.decode()
+    assert "第2行的身份证号不在人员库或不在您的管辖范围内" in html and stranger.id_number not in html
+    assert not Spending.objects.exists()
+    c.post(f"/charity/{project.pk}/spend/", {**form, "beneficiary_id_numbers": kid.id_number.lower() + "\n"})
+    assert list(Spending.objects.get().beneficiaries.values_list("pk", flat=True)) == [kid.pk]

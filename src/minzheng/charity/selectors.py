@@ -137,6 +137,32 @@ def persons_in_scope(*, actor: Any, ids: list[int]) -> QuerySet[Person]:
     return scoped("charity.manage", Person.objects.filter(pk__in=ids), actor)
 
 
+def person_ids_by_id_numbers(*, actor: Any, text: str) -> list[int]:
+    """The registry's persons named by ID numbers typed one a line (through the blind index, in the actor's
+    scope); a number not found is refused naming its line, never echoing the number."""
+    from django.core.exceptions import ValidationError
+
+    from minzheng.core import crypto
+    from minzheng.core.idnumber import normalize
+
+    wanted: list[tuple[int, str]] = []
+    for n, line in enumerate((text or "").splitlines(), start=1):
+        value = normalize(line.strip())
+        if value:
+            wanted.append((n, crypto.blind_index(value)))
+    if len(wanted) > 500:
+        raise ValidationError("一次最多关联500名受益人")
+    found = dict(
+        scoped(
+            "charity.manage", Person.objects.filter(id_hash__in=[h for _, h in wanted]), actor
+        ).values_list("id_hash", "pk")
+    )
+    missing = [str(n) for n, h in wanted if h not in found]
+    if missing:
+        raise ValidationError(f"第{'、'.join(missing)}行的身份证号不在人员库或不在您的管辖范围内")
+    return [found[h] for _, h in wanted]
+
+
 def central_care_rows(*, actor: Any, year: int) -> list[dict[str, Any]]:
     """Elderly's centralised-care costs of the year in the actor's scope: the charity top-up per elder."""
     from minzheng.elderly.models import CentralCareCost

@@ -158,7 +158,9 @@ def spend(request: HttpRequest, pk: int) -> HttpResponse:
             spent_on=form_date(p.get("spent_on"), "支出日期"),
             donation_id=form_int(p.get("donation"), "定向捐赠", required=False),
             beneficiary_count=form_int(p.get("beneficiary_count") or "0", "受益人数", hi=10_000_000),
-            beneficiary_ids=[form_int(v, "受益人") for v in p.getlist("beneficiary") if v.strip()],
+            beneficiary_ids=selectors.person_ids_by_id_numbers(
+                actor=request.user, text=p.get("beneficiary_id_numbers", "")
+            ),
         )
     except ValidationError as e:
         _errors(request, e)
