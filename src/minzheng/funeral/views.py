@@ -300,7 +300,7 @@ def burials(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         p = request.POST
         try:
-            person = person_get_for_actor(
+            deceased = person_get_for_actor(
                 actor=request.user, person_id=form_int(p.get("person"), "逝者", hi=2**62)
             )
             plot = None
