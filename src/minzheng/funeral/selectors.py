@@ -107,7 +107,7 @@ def case_stops(case: FuneralCase) -> list[BenefitStop]:
 def case_page(*, actor: Any, case: FuneralCase) -> dict[str, Any]:
     stops = case_stops(case)
     today = timezone.localdate()
-    homes = scoped(PERMISSION, Facility.objects.filter(kind=FacilityKind.FUNERAL_HOME), actor)
+    homes = funeral_homes_for(case.region_code)
     from .services import urn_price_range
 
     try:
@@ -247,6 +247,22 @@ def redecide_todo(actor: Any, on: dt.date) -> Todo:
 
 
 # ---------------------------------------------------------------- facilities and the eco-burial rate
+def _serving(region_code: str) -> Q:
+    """Facilities that serve a place: those of its county (a township's dead go to the county's funeral
+    home and cemeteries) and the city's own."""
+    return Q(region_code__startswith=region_code[:6]) | Q(region_code=region_code[:4])
+
+
+def funeral_homes_for(region_code: str) -> QuerySet[Facility]:
+    return Facility.objects.filter(_serving(region_code), kind=FacilityKind.FUNERAL_HOME).order_by(
+        "name", "pk"
+    )
+
+
+def funeral_home_for(*, case: FuneralCase, pk: int) -> Facility | None:
+    return funeral_homes_for(case.region_code).filter(pk=pk).first()
+
+
 def facility_list(*, actor: Any, kind: str = "", level: str = "") -> QuerySet[Facility]:
     qs = scoped(PERMISSION, Facility.objects.all(), actor).annotate(
         n_plots=Count("plots"), n_used=Count("plots", filter=Q(plots__status="used"))
@@ -267,14 +283,15 @@ def plot_list(*, facility: Facility, status: str = "") -> QuerySet[Plot]:
     return qs.filter(status=status) if status else qs
 
 
-def plot_get(*, actor: Any, pk: int) -> Plot | None:
-    return scoped(PERMISSION, Plot.objects.select_related("cemetery"), actor).filter(pk=pk).first()
+def plot_get(*, person: Any, pk: int) -> Plot | None:
+    return free_plots(person=person).filter(pk=pk).first()
 
 
-def free_plots(*, actor: Any) -> QuerySet[Plot]:
+def free_plots(*, person: Any) -> QuerySet[Plot]:
+    """Free plots of the cemeteries serving the deceased's place."""
     return (
-        scoped(PERMISSION, Plot.objects.select_related("cemetery"), actor)
-        .filter(status="free")
+        Plot.objects.select_related("cemetery")
+        .filter(_serving(person.region_code), status="free")
         .order_by("cemetery__name", "number")
     )
 

@@ -15,7 +15,6 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from minzheng.accounts.permissions import can, require
-from minzheng.accounts.scoping import in_scope
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.benefits.models import Enrolment, PayrollLine, PayrollStatus
@@ -136,6 +135,11 @@ def funeral_cremation_record(
     _require(actor, case.region_code, f"funeral_case:{case.pk}")
     if funeral_home.kind != FacilityKind.FUNERAL_HOME:
         raise ValidationError("请选择一家殡仪馆")
+    if not (
+        funeral_home.region_code.startswith(case.region_code[:6])
+        or funeral_home.region_code == case.region_code[:4]
+    ):
+        raise ValidationError("请选择逝者所在县（市、区）或市级的殡仪馆")
     plausible_date(cremated_on, "火化日期")
     if cremated_on < case.death_date:
         raise ValidationError("火化日期不能早于死亡日期")
@@ -424,8 +428,8 @@ def burial_record(
         raise ValidationError(f"{person.name}已有安葬记录")
     if plot is not None:
         plot = Plot.objects.select_for_update().get(pk=plot.pk)
-        if not in_scope(actor, plot.region_code):
-            raise ValidationError("该墓位不在您的管辖范围内")
+        if plot.region_code[:6] != person.region_code[:6] and plot.region_code != person.region_code[:4]:
+            raise ValidationError("该墓位所在公墓不服务逝者所在地")
         if plot.status == PlotStatus.USED:
             raise ValidationError(f"墓位{plot.number}已安葬，请另选墓位")
         form = plot.form

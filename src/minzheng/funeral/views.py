@@ -149,9 +149,7 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action not in selectors.case_actions(actor=request.user, case=c, workflow=FUNERAL):
             raise ValidationError("当前环节不能办理该事项，请刷新后重试")
         if action == "cremation":
-            home = selectors.facility_get(
-                actor=request.user, pk=form_int(p.get("funeral_home"), "殡仪馆", hi=2**62)
-            )
+            home = selectors.funeral_home_for(case=c, pk=form_int(p.get("funeral_home"), "殡仪馆", hi=2**62))
             if home is None:
                 raise ValidationError("请选择殡仪馆")
             services.funeral_cremation_record(
@@ -305,7 +303,7 @@ def burials(request: HttpRequest) -> HttpResponse:
             )
             plot = None
             if (p.get("plot") or "").strip():
-                plot = selectors.plot_get(actor=request.user, pk=form_int(p.get("plot"), "墓位", hi=2**62))
+                plot = selectors.plot_get(person=deceased, pk=form_int(p.get("plot"), "墓位", hi=2**62))
                 if plot is None:
                     raise ValidationError("未找到该墓位")
             services.burial_record(
@@ -341,7 +339,7 @@ def burials(request: HttpRequest) -> HttpResponse:
             "person": person,
             "q": q,
             "found": found,
-            "plots": selectors.free_plots(actor=request.user)[:300] if person else [],
+            "plots": selectors.free_plots(person=person)[:300] if person else [],
             "post": request.POST,
         },
     )
