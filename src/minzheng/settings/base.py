@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "minzheng.disability",
     "minzheng.protection",
     "minzheng.charity",
+    "minzheng.funeral",
     "minzheng.verification",
     "minzheng.monitoring",
     "minzheng.web",

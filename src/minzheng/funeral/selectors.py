@@ -1,0 +1,366 @@
+"""Reads of the funeral line, region-scoped under `funeral.handle` (out of scope reads as missing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Substr
+from django.urls import reverse
+from django.utils import timezone
+
+from minzheng.accounts.permissions import can, scoped
+from minzheng.casework.selectors import case_actions, case_history
+from minzheng.core.todos import Item, Todo
+from minzheng.policy.selectors import PolicyMissing, policy_resolve
+from minzheng.regions.models import Region
+
+from .models import (
+    OPEN_STATES,
+    BenefitStop,
+    Burial,
+    Facility,
+    FacilityKind,
+    FacilityLevel,
+    FuneralCase,
+    Plot,
+    StopAction,
+)
+from .workflow import FUNERAL, PERMISSION, STEPS
+
+
+def readable_cases(actor: Any) -> QuerySet[FuneralCase]:
+    return scoped(PERMISSION, FuneralCase.objects.all(), actor)
+
+
+def case_get(*, actor: Any, pk: int) -> FuneralCase | None:
+    return readable_cases(actor).select_related("person", "funeral_home").filter(pk=pk).first()
+
+
+def case_list(*, actor: Any, q: str = "", state: str = "") -> QuerySet[FuneralCase]:
+    qs = readable_cases(actor).select_related("person")
+    if q:
+        qs = qs.filter(Q(person__name__contains=q) | Q(certificate_number=q))
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-id")
+
+
+@dataclass(frozen=True)
+class StepStatus:
+    code: str
+    label: str
+    status: str  # 已办结 / 办理中 / 未开始
+    done: bool
+    current: bool
+    bring: str
+    detail: str
+
+
+def _detail(case: FuneralCase, code: str) -> str:
+    if code == "certificate":
+        return f"死亡证明编号{case.certificate_number}，{case.death_date:%Y年%m月%d日}于{case.death_place}"
+    if code == "cremation" and case.cremated_on and case.funeral_home:
+        return f"{case.funeral_home.name}，{case.cremated_on:%Y年%m月%d日}"
+    if code == "hukou" and case.hukou_notice_on:
+        return f"{case.hukou_notice_on:%Y年%m月%d日}出具告知单"
+    if code == "subsidy" and case.urn_price is not None:
+        if case.urn_free:
+            return f"骨灰盒{case.urn_price}元免费提供，免除基本殡葬服务费"
+        return f"骨灰盒{case.urn_price}元，不属于免费对象"
+    if code == "stop" and case.stopped_on:
+        return f"{case.stopped_on:%Y年%m月%d日}停发"
+    if code == "notices" and case.notices_on:
+        return f"{case.notices_on:%Y年%m月%d日}出具"
+    return ""
+
+
+def case_steps(case: FuneralCase) -> list[StepStatus]:
+    """Each step with its own status, read from the case's state (the order of the workflow)."""
+    order = [s for s, _ in FUNERAL.states]
+    at = order.index(case.state)
+    out = []
+    for code, label, frm, to, bring in STEPS:
+        done = order.index(to) <= at
+        current = case.state == frm
+        out.append(
+            StepStatus(
+                code=code,
+                label=label,
+                status="已办结" if done else ("办理中" if current else "未开始"),
+                done=done,
+                current=current,
+                bring=bring,
+                detail=_detail(case, code) if done else "",
+            )
+        )
+    return out
+
+
+def case_stops(case: FuneralCase) -> list[BenefitStop]:
+    return list(case.stops.order_by("programme", "pk"))
+
+
+def case_page(*, actor: Any, case: FuneralCase) -> dict[str, Any]:
+    stops = case_stops(case)
+    today = timezone.localdate()
+    homes = funeral_homes_for(case.region_code)
+    from .services import urn_price_range
+
+    try:
+        urn_range: tuple[int, int] | None = urn_price_range(region_code=case.region_code, on=case.death_date)
+    except ValidationError:  # a missing figure is shown where the subsidy is decided
+        urn_range = None
+    return {
+        "case": case,
+        "state_label": FUNERAL.state_label(case.state),
+        "steps": case_steps(case),
+        "actions": case_actions(actor=actor, case=case, workflow=FUNERAL, on=today),
+        "history": case_history(workflow=FUNERAL, case=case),
+        "stops": stops,
+        "overpayment": sum(s.overpayment for s in stops),
+        "homes": homes,
+        "urn_range": urn_range,
+    }
+
+
+def authority(region_code: str) -> str:
+    """The issuing authority as people read it: the county's civil-affairs bureau."""
+    county = Region.objects.filter(code=region_code[:6]).first()
+    return f"{county.name}民政局" if county else "民政局"
+
+
+def letter_number(case: FuneralCase, kind: str) -> str:
+    marks = {"receipt": "殡回", "hukou": "殡户", "medical": "殡医", "pension": "殡养"}
+    year = (case.opened_at or timezone.now()).year
+    return f"{authority(case.region_code).removesuffix('民政局')}民{marks[kind]}〔{year}〕{case.pk}号"
+
+
+# ---------------------------------------------------------------- person panel
+def funeral_panel(*, actor: Any, person: Any) -> dict[str, Any] | None:
+    """The person's 身后一件事 and burial, or the way to open one; nothing for those without the line."""
+    if not can(actor, PERMISSION, region_code=person.region_code):
+        return None
+    case = readable_cases(actor).filter(person=person).first()
+    burial = (
+        scoped(PERMISSION, Burial.objects.select_related("plot__cemetery"), actor)
+        .filter(person=person)
+        .first()
+    )
+    return {
+        "person_id": person.pk,
+        "funeral_case": case,
+        "state_label": FUNERAL.state_label(case.state) if case else "",
+        "burial": burial,
+    }
+
+
+# ---------------------------------------------------------------- to-dos (O(1) queries per card)
+def _step_days(actor: Any, on: dt.date) -> int | None:
+    region = getattr(getattr(actor, "region", None), "code", "") or ""
+    try:
+        return int(policy_resolve(on=on, region_code=region, hukou_type="").get("funeral.step_days"))
+    except PolicyMissing:
+        return None
+
+
+def overdue_cases(*, actor: Any, on: dt.date) -> QuerySet[FuneralCase]:
+    days = _step_days(actor, on)
+    if days is None:
+        return FuneralCase.objects.none()
+    cutoff = on - dt.timedelta(days=days)
+    return (
+        readable_cases(actor).filter(state__in=OPEN_STATES, state_since__lt=cutoff).select_related("person")
+    )
+
+
+def open_todo(actor: Any, on: dt.date) -> Todo:
+    qs = (
+        readable_cases(actor)
+        .filter(state__in=OPEN_STATES)
+        .select_related("person")
+        .order_by("state_since", "pk")
+    )
+    return Todo(
+        key="funeral-open",
+        title="身后一件事在办",
+        count=qs.count(),
+        url=reverse("funeral-cases") + "?open=1",
+        items=[
+            Item(
+                label=c.person.name,
+                url=reverse("funeral-case", args=[c.pk]),
+                note=FUNERAL.state_label(c.state),
+            )
+            for c in qs[:5]
+        ],
+        empty="无在办事项",
+    )
+
+
+def overdue_todo(actor: Any, on: dt.date) -> Todo:
+    qs = overdue_cases(actor=actor, on=on).order_by("state_since", "pk")
+    return Todo(
+        key="funeral-overdue",
+        title="身后一件事环节超期",
+        count=qs.count(),
+        url=reverse("funeral-cases") + "?overdue=1",
+        items=[
+            Item(
+                label=c.person.name,
+                url=reverse("funeral-case", args=[c.pk]),
+                note=f"{FUNERAL.state_label(c.state)}，自{c.state_since:%m月%d日}起未办理下一环节",
+            )
+            for c in qs[:5]
+        ],
+        empty="无超期环节",
+    )
+
+
+def redecide_stops(actor: Any) -> QuerySet[BenefitStop]:
+    """Household benefits a death left open for re-decision, until the household's enrolment changes."""
+    return scoped(PERMISSION, BenefitStop.objects.all(), actor).filter(
+        action=StopAction.REDECIDE, enrolment__last_month__isnull=True
+    )
+
+
+def redecide_todo(actor: Any, on: dt.date) -> Todo:
+    qs = redecide_stops(actor).select_related("case__person").order_by("pk")
+    return Todo(
+        key="funeral-redecide",
+        title="家庭成员死亡待重新核定待遇",
+        count=qs.count(),
+        url=reverse("funeral-cases") + "?redecide=1",
+        items=[
+            Item(
+                label=s.case.person.name,
+                url=reverse("funeral-case", args=[s.case_id]),
+                note=f"{s.get_programme_display()}：家庭仍有在世成员，请重新核定",
+            )
+            for s in qs[:5]
+        ],
+        empty="无待重新核定",
+    )
+
+
+# ---------------------------------------------------------------- facilities and the eco-burial rate
+def _serving(region_code: str) -> Q:
+    """Facilities that serve a place: those of its county (a township's dead go to the county's funeral
+    home and cemeteries) and the city's own."""
+    return Q(region_code__startswith=region_code[:6]) | Q(region_code=region_code[:4])
+
+
+def funeral_homes_for(region_code: str) -> QuerySet[Facility]:
+    return Facility.objects.filter(_serving(region_code), kind=FacilityKind.FUNERAL_HOME).order_by(
+        "name", "pk"
+    )
+
+
+def funeral_home_for(*, case: FuneralCase, pk: int) -> Facility | None:
+    return funeral_homes_for(case.region_code).filter(pk=pk).first()
+
+
+def facility_list(*, actor: Any, kind: str = "", level: str = "") -> QuerySet[Facility]:
+    qs = scoped(PERMISSION, Facility.objects.all(), actor).annotate(
+        n_plots=Count("plots"), n_used=Count("plots", filter=Q(plots__status="used"))
+    )
+    if kind in FacilityKind.values:
+        qs = qs.filter(kind=kind)
+    if level in FacilityLevel.values:
+        qs = qs.filter(level=level)
+    return qs.order_by("region_code", "name", "pk")
+
+
+def facility_get(*, actor: Any, pk: int) -> Facility | None:
+    return scoped(PERMISSION, Facility.objects.all(), actor).filter(pk=pk).first()
+
+
+def plot_list(*, facility: Facility, status: str = "") -> QuerySet[Plot]:
+    qs = facility.plots.all()
+    return qs.filter(status=status) if status else qs
+
+
+def plot_get(*, person: Any, pk: int) -> Plot | None:
+    return free_plots(person=person).filter(pk=pk).first()
+
+
+def free_plots(*, person: Any) -> QuerySet[Plot]:
+    """Free plots of the cemeteries serving the deceased's place."""
+    return (
+        Plot.objects.select_related("cemetery")
+        .filter(_serving(person.region_code), status="free")
+        .order_by("cemetery__name", "number")
+    )
+
+
+def burial_list(*, actor: Any) -> QuerySet[Burial]:
+    return scoped(PERMISSION, Burial.objects.select_related("person", "plot__cemetery"), actor).order_by(
+        "-buried_on", "-pk"
+    )
+
+
+@dataclass(frozen=True)
+class EcoRate:
+    county_code: str
+    county: str
+    year: int
+    total: int
+    eco: int
+    rate: float
+    target: float | None
+
+    @property
+    def met(self) -> bool:
+        return self.target is not None and self.rate >= self.target
+
+
+def eco_burial_rates(*, actor: Any, year: int | None = None) -> list[EcoRate]:
+    """节地生态安葬率 by county and year: one grouped query over the burials in the actor's scope."""
+    qs = scoped(PERMISSION, Burial.objects.all(), actor)
+    if year is not None:
+        qs = qs.filter(buried_on__year=year)
+    rows = list(
+        qs.annotate(county=Substr("region_code", 1, 6))
+        .values("county", "buried_on__year")
+        .annotate(total=Count("pk"), n_eco=Count("pk", filter=Q(eco=True)))
+        .order_by("county", "buried_on__year")
+    )
+    names = dict(Region.objects.filter(code__in={r["county"] for r in rows}).values_list("code", "name"))
+    out = []
+    for r in rows:
+        y = r["buried_on__year"]
+        try:
+            target: float | None = float(
+                policy_resolve(on=dt.date(y, 12, 31), region_code=r["county"], hukou_type="").get(
+                    "funeral.eco_burial_target"
+                )
+            )
+        except PolicyMissing:
+            target = None
+        out.append(
+            EcoRate(
+                county_code=r["county"],
+                county=names.get(r["county"], ""),
+                year=y,
+                total=r["total"],
+                eco=r["n_eco"],
+                rate=r["n_eco"] / r["total"] if r["total"] else 0.0,
+                target=target,
+            )
+        )
+    return out
+
+
+def village_cemeteries(*, actor: Any) -> int:
+    return (
+        scoped(PERMISSION, Facility.objects.all(), actor)
+        .filter(kind=FacilityKind.PUBLIC_CEMETERY, level=FacilityLevel.VILLAGE)
+        .count()
+    )
+
+
+def overpayment_total(case: FuneralCase) -> int:
+    return int(case.stops.aggregate(s=Sum("overpayment"))["s"] or 0)

@@ -1,0 +1,484 @@
+"""Writes of the funeral line. Each step of a 身后一件事 case records its facts and moves the case along
+its workflow (`casework.services.case_transition`) in one transaction. The stop of every benefit is one
+service over the one enrolment table (`benefits_stop_on_death`): it ends each enrolment through
+`benefits.services.enrolment_end` with the month of death as the last month paid and counts what was paid
+for the months after."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
+
+from minzheng.accounts.permissions import can, require
+from minzheng.audit.models import AuditEvent
+from minzheng.audit.services import audit_record
+from minzheng.benefits.models import Enrolment, PayrollLine, PayrollStatus
+from minzheng.benefits.services import enrolment_end, first_of_month
+from minzheng.casework.services import case_transition
+from minzheng.core import crypto
+from minzheng.core.dates import plausible_date
+from minzheng.people.models import Membership, Person
+from minzheng.people.services import person_check_writable, person_record_death
+from minzheng.policy.selectors import PolicyMissing, policy_resolve
+from minzheng.programmes.registry import programme as programme_get
+
+from .models import (
+    ECO_FORMS,
+    NO_PLOT_FORMS,
+    BenefitStop,
+    Burial,
+    BurialForm,
+    Facility,
+    FacilityKind,
+    FacilityLevel,
+    FuneralCase,
+    Plot,
+    PlotStatus,
+    PlotType,
+    StopAction,
+)
+from .workflow import FUNERAL, PERMISSION
+
+# The programmes whose members get the free urn and free basic funeral services (seed 000: 城乡低保和特困
+# 供养人员骨灰盒免费提供): read from the enrolment table at the month of death, never typed.
+FREE_URN_PROGRAMMES = ("tekun", "dibao")
+
+
+def _require(actor: Any, region_code: str, target: str) -> None:
+    require(actor, PERMISSION, region_code=region_code, target=target)
+
+
+def _text(value: str, label: str, max_length: int) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError(f"请填写{label}")
+    if len(text) > max_length:
+        raise ValidationError(f"{label}不能超过{max_length}个字")
+    return text
+
+
+def _move(*, actor: Any, case: FuneralCase, to: str, note: str = "") -> FuneralCase:
+    case = case_transition(actor=actor, workflow=FUNERAL, case=case, to=to, note=note)
+    FuneralCase.objects.filter(pk=case.pk).update(state_since=timezone.localdate())
+    case.refresh_from_db()
+    return case
+
+
+def _policy(case_region: str, on: dt.date) -> Any:
+    return policy_resolve(on=on, region_code=case_region, hukou_type="")
+
+
+# ---------------------------------------------------------------- 1. the one application
+@transaction.atomic
+def funeral_case_open(
+    *,
+    actor: Any,
+    person: Person,
+    death_date: dt.date,
+    death_place: str,
+    certificate_number: str,
+    family_name: str,
+    family_relation: str,
+    family_phone: str = "",
+) -> FuneralCase:
+    """One form after a death: the death is recorded on the person (`person_record_death`) and the case
+    opens with its first step (死亡证明) done."""
+    _require(actor, person.region_code, f"person:{person.pk}")
+    person_check_writable(person=person)
+    plausible_date(death_date, "死亡日期")
+    if death_date < person.birth_date:
+        raise ValidationError("死亡日期不能早于出生日期")
+    if person.death_date is not None and person.death_date != death_date:
+        raise ValidationError(
+            f"{person.name}已登记于{person.death_date:%Y年%m月%d日}死亡，与填写的死亡日期不一致，请先核实"
+        )
+    if FuneralCase.objects.filter(person=person).exists():
+        raise ValidationError(f"{person.name}的身后一件事已受理，请勿重复申请")
+    phone = "".join(ch for ch in (family_phone or "") if ch.isdigit())
+    if family_phone.strip() and not 7 <= len(phone) <= 12:
+        raise ValidationError("家属联系电话应为7至12位数字")
+    case = FuneralCase.objects.create(
+        state="new",
+        state_since=timezone.localdate(),
+        region_code=person.region_code,
+        person=person,
+        family_name=_text(family_name, "家属姓名", 64),
+        family_relation=_text(family_relation, "与逝者关系", 16),
+        family_phone_enc=crypto.encrypt(phone) if phone else "",
+        death_date=death_date,
+        death_place=_text(death_place, "死亡地点", 100),
+        certificate_number=_text(certificate_number, "死亡证明编号", 32),
+        opened_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="funeral_case",
+        target_id=case.pk,
+        region_code=case.region_code,
+        new={"person": person.pk, "death_date": death_date, "certificate": case.certificate_number},
+    )
+    if person.is_alive:
+        person_record_death(actor=actor, person=person, death_date=death_date)
+    return _move(actor=actor, case=case, to="certified", note=f"死亡证明{case.certificate_number}")
+
+
+@transaction.atomic
+def funeral_cremation_record(
+    *, actor: Any, case: FuneralCase, funeral_home: Facility, cremated_on: dt.date
+) -> FuneralCase:
+    _require(actor, case.region_code, f"funeral_case:{case.pk}")
+    if funeral_home.kind != FacilityKind.FUNERAL_HOME:
+        raise ValidationError("请选择一家殡仪馆")
+    if not (
+        funeral_home.region_code.startswith(case.region_code[:6])
+        or funeral_home.region_code == case.region_code[:4]
+    ):
+        raise ValidationError("请选择逝者所在县（市、区）或市级的殡仪馆")
+    plausible_date(cremated_on, "火化日期")
+    if cremated_on < case.death_date:
+        raise ValidationError("火化日期不能早于死亡日期")
+    FuneralCase.objects.filter(pk=case.pk).update(funeral_home=funeral_home, cremated_on=cremated_on)
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="funeral_case.cremation",
+        target_id=case.pk,
+        region_code=case.region_code,
+        new={"funeral_home": funeral_home.name, "cremated_on": cremated_on},
+    )
+    return _move(
+        actor=actor, case=case, to="cremated", note=f"{funeral_home.name}，{cremated_on:%Y-%m-%d}火化"
+    )
+
+
+@transaction.atomic
+def funeral_hukou_notice(*, actor: Any, case: FuneralCase) -> FuneralCase:
+    """The 户口注销告知单 for the police station is issued (printable from the case)."""
+    _require(actor, case.region_code, f"funeral_case:{case.pk}")
+    today = timezone.localdate()
+    FuneralCase.objects.filter(pk=case.pk).update(hukou_notice_on=today)
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="funeral_case.hukou",
+        target_id=case.pk,
+        region_code=case.region_code,
+        new={"hukou_notice_on": today},
+    )
+    return _move(actor=actor, case=case, to="hukou", note="出具户口注销告知单")
+
+
+def subsidy_basis(*, person: Person, death_date: dt.date) -> str:
+    """The programme (tekun before dibao) that entitles the deceased to the free urn, read from the
+    enrolment table for the month of death: the person's own enrolment, or their household's."""
+    month = first_of_month(death_date)
+    households = Membership.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=month), person=person, start_date__lte=death_date
+    ).values("household_id")
+    found = set(
+        Enrolment.objects.filter(
+            Q(person=person) | Q(household_id__in=households),
+            Q(last_month__isnull=True) | Q(last_month__gte=month),
+            programme__in=FREE_URN_PROGRAMMES,
+            first_month__lte=month,
+        ).values_list("programme", flat=True)
+    )
+    return next((p for p in FREE_URN_PROGRAMMES if p in found), "")
+
+
+def urn_price_range(*, region_code: str, on: dt.date) -> tuple[int, int]:
+    policy = _policy(region_code, on)
+    try:
+        return int(policy.get("funeral.urn_price_min")), int(policy.get("funeral.urn_price_max"))
+    except PolicyMissing as e:
+        raise ValidationError(f"缺少骨灰盒限价的政策参数：{e}") from None
+
+
+@transaction.atomic
+def funeral_subsidy_decide(*, actor: Any, case: FuneralCase, urn_price: int) -> FuneralCase:
+    """丧葬补助: the urn's price must lie within the policy's caps; a dibao or tekun member gets the urn
+    and the basic funeral services free, decided from the enrolment table."""
+    _require(actor, case.region_code, f"funeral_case:{case.pk}")
+    low, high = urn_price_range(region_code=case.region_code, on=case.death_date)
+    if isinstance(urn_price, bool) or not low <= urn_price <= high:
+        raise ValidationError(f"骨灰盒价格应在{low}元至{high}元之间（骨灰盒标准定价）")
+    basis = subsidy_basis(person=case.person, death_date=case.death_date)
+    FuneralCase.objects.filter(pk=case.pk).update(
+        urn_price=urn_price, subsidy_basis=basis, urn_free=bool(basis), basic_services_free=bool(basis)
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.DECISION,
+        target_type="funeral_case.subsidy",
+        target_id=case.pk,
+        region_code=case.region_code,
+        new={"urn_price": urn_price, "basis": basis, "free": bool(basis)},
+    )
+    note = (
+        f"{programme_get(basis).name}对象，免费提供骨灰盒并免除基本殡葬服务费" if basis else "不符合免费条件"
+    )
+    return _move(actor=actor, case=case, to="subsidised", note=note)
+
+
+# ---------------------------------------------------------------- 2. every benefit stops in one place
+def _others_alive(enrolment: Enrolment, person: Person) -> bool:
+    if enrolment.household_id is None:
+        return False
+    return (
+        Membership.objects.filter(household_id=enrolment.household_id, end_date__isnull=True)
+        .exclude(person=person)
+        .filter(person__is_alive=True)
+        .exists()
+    )
+
+
+@transaction.atomic
+def benefits_stop_on_death(*, actor: Any, case: FuneralCase) -> list[BenefitStop]:
+    """Every enrolment of the deceased still open after the month of death, in every programme, ends
+    with the month of death as its last month paid (payment stops the month after). A household benefit
+    where others live on is not ended but flagged for re-decision (the assistance line's 定期核查 is opened
+    when the actor may open one). What frozen rolls paid for the months after death is the overpayment."""
+    person, month = case.person, first_of_month(case.death_date)
+    households = Membership.objects.filter(person=person, end_date__isnull=True).values("household_id")
+    enrolments = list(
+        Enrolment.objects.filter(Q(person=person) | Q(household_id__in=households))
+        .filter(Q(last_month__isnull=True) | Q(last_month__gt=month))
+        .order_by("programme", "pk")
+    )
+    paid = {
+        row["enrolment_id"]: row
+        for row in PayrollLine.objects.filter(
+            enrolment_id__in=[e.pk for e in enrolments], run__status=PayrollStatus.FROZEN
+        )
+        .values("enrolment_id")
+        .annotate(
+            last=Max("month", filter=Q(kind="regular")),
+            over=Sum("amount", filter=Q(month__gt=month)),
+            months=Count("month", filter=Q(month__gt=month, kind="regular")),
+        )
+    }
+    stops = []
+    for e in enrolments:
+        row = paid.get(e.pk, {})
+        household = programme_get(e.programme).unit == "household"
+        if household and _others_alive(e, person):
+            action, end, over, months = StopAction.REDECIDE, None, 0, 0
+            if can(actor, "assistance.review_open", region_code=e.region_code) and e.programme in (
+                "dibao",
+                "tekun",
+            ):
+                from minzheng.assistance.services import review_open
+
+                review_open(actor=actor, enrolment=e, due_date=timezone.localdate(), trigger="funeral:death")
+        else:
+            end = max(month, e.first_month)
+            enrolment_end(
+                actor=actor, enrolment=e, last_month=end, reason=f"保障对象死亡（身后一件事#{case.pk}）"
+            )
+            action, over, months = StopAction.ENDED, max(int(row.get("over") or 0), 0), row.get("months") or 0
+        stops.append(
+            BenefitStop.objects.create(
+                case=case,
+                enrolment=e,
+                programme=e.programme,
+                region_code=e.region_code,
+                action=action,
+                last_paid_month=row.get("last"),
+                end_month=end,
+                overpaid_months=months,
+                overpayment=over,
+            )
+        )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.DECISION,
+        target_type="funeral_case.stop",
+        target_id=case.pk,
+        region_code=case.region_code,
+        new={
+            "ended": sum(1 for s in stops if s.action == StopAction.ENDED),
+            "redecide": sum(1 for s in stops if s.action == StopAction.REDECIDE),
+            "overpayment": sum(s.overpayment for s in stops),
+        },
+    )
+    return stops
+
+
+@transaction.atomic
+def funeral_benefits_stop(*, actor: Any, case: FuneralCase) -> FuneralCase:
+    _require(actor, case.region_code, f"funeral_case:{case.pk}")
+    stops = benefits_stop_on_death(actor=actor, case=case)
+    FuneralCase.objects.filter(pk=case.pk).update(stopped_on=timezone.localdate())
+    over = sum(s.overpayment for s in stops)
+    note = f"停发{sum(1 for s in stops if s.action == StopAction.ENDED)}项待遇" + (
+        f"，死亡后多发{over}元待追回" if over else ""
+    )
+    return _move(actor=actor, case=case, to="stopped", note=note)
+
+
+@transaction.atomic
+def funeral_notices_issue(*, actor: Any, case: FuneralCase) -> FuneralCase:
+    """The medical-insurance and pension settlement notices are issued; the case is done."""
+    _require(actor, case.region_code, f"funeral_case:{case.pk}")
+    today = timezone.localdate()
+    FuneralCase.objects.filter(pk=case.pk).update(notices_on=today)
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="funeral_case.notices",
+        target_id=case.pk,
+        region_code=case.region_code,
+        new={"notices_on": today},
+    )
+    return _move(actor=actor, case=case, to="closed", note="出具医保、养老保险清算告知书，办结")
+
+
+# ---------------------------------------------------------------- 3. facilities, plots, burials
+@transaction.atomic
+def facility_create(
+    *,
+    actor: Any,
+    name: str,
+    kind: str,
+    level: str,
+    region_code: str,
+    address: str = "",
+    operator: str = "",
+    opened_on: dt.date | None = None,
+) -> Facility:
+    _require(actor, region_code, "funeral_facility:new")
+    if kind not in FacilityKind.values:
+        raise ValidationError("请选择设施类型")
+    if level not in FacilityLevel.values:
+        raise ValidationError("请选择设施层级")
+    if opened_on is not None:
+        plausible_date(opened_on, "建成投用日期")
+    facility = Facility.objects.create(
+        name=_text(name, "名称", 100),
+        kind=kind,
+        level=level,
+        region_code=region_code,
+        address=(address or "").strip()[:200],
+        operator=(operator or "").strip()[:100],
+        opened_on=opened_on,
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="funeral_facility",
+        target_id=facility.pk,
+        region_code=region_code,
+        new={"name": facility.name, "kind": kind, "level": level},
+    )
+    return facility
+
+
+@transaction.atomic
+def plots_create(
+    *, actor: Any, cemetery: Facility, prefix: str, count: int, plot_type: str, form: str
+) -> int:
+    """Lay out `count` plots numbered `prefix`-001… in a cemetery (one bulk insert)."""
+    _require(actor, cemetery.region_code, f"funeral_facility:{cemetery.pk}")
+    if cemetery.kind == FacilityKind.FUNERAL_HOME:
+        raise ValidationError("殡仪馆不设墓位")
+    if plot_type not in PlotType.values or form not in BurialForm.values or form in NO_PLOT_FORMS:
+        raise ValidationError("请选择墓位性质和安葬方式")
+    if cemetery.kind == FacilityKind.PUBLIC_CEMETERY and plot_type != PlotType.PUBLIC:
+        raise ValidationError("公益性公墓只能设公益性墓位")
+    if not 1 <= count <= 500:
+        raise ValidationError("一次可新增1至500个墓位")
+    prefix = _text(prefix, "墓区编号", 20)
+    start = cemetery.plots.filter(number__startswith=f"{prefix}-").count()
+    numbers = [f"{prefix}-{start + i:03d}" for i in range(1, count + 1)]
+    if cemetery.plots.filter(number__in=numbers).exists():
+        raise ValidationError("墓位编号与已有墓位重复，请换一个墓区编号")
+    Plot.objects.bulk_create(
+        Plot(cemetery=cemetery, number=n, plot_type=plot_type, form=form, region_code=cemetery.region_code)
+        for n in numbers
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="funeral_plot",
+        target_id=cemetery.pk,
+        region_code=cemetery.region_code,
+        new={"count": count, "prefix": prefix, "type": plot_type, "form": form},
+    )
+    return count
+
+
+@transaction.atomic
+def burial_record(
+    *, actor: Any, person: Person, buried_on: dt.date, plot: Plot | None = None, form: str = ""
+) -> Burial:
+    """A burial in a plot (its form decides eco or not) or, for a sea burial, without one."""
+    _require(actor, person.region_code, f"person:{person.pk}")
+    if person.is_alive:
+        raise ValidationError(f"{person.name}尚未登记死亡，不能登记安葬")
+    plausible_date(buried_on, "安葬日期")
+    if person.death_date and buried_on < person.death_date:
+        raise ValidationError("安葬日期不能早于死亡日期")
+    if Burial.objects.filter(person=person).exists():
+        raise ValidationError(f"{person.name}已有安葬记录")
+    if plot is not None:
+        plot = Plot.objects.select_for_update().get(pk=plot.pk)
+        if plot.region_code[:6] != person.region_code[:6] and plot.region_code != person.region_code[:4]:
+            raise ValidationError("该墓位所在公墓不服务逝者所在地")
+        if plot.status == PlotStatus.USED:
+            raise ValidationError(f"墓位{plot.number}已安葬，请另选墓位")
+        form = plot.form
+        Plot.objects.filter(pk=plot.pk).update(status=PlotStatus.USED)
+    elif form not in NO_PLOT_FORMS:
+        raise ValidationError("请选择墓位（海葬无需墓位）")
+    burial = Burial.objects.create(
+        person=person,
+        plot=plot,
+        form=form,
+        eco=form in ECO_FORMS,
+        buried_on=buried_on,
+        region_code=person.region_code,
+        recorded_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="funeral_burial",
+        target_id=burial.pk,
+        region_code=person.region_code,
+        new={"person": person.pk, "plot": plot.pk if plot else None, "form": form, "eco": burial.eco},
+    )
+    return burial
+
+
+def cases_export(*, actor: Any, cases: list[FuneralCase]) -> bytes:
+    """The filtered case list as Excel (masked ID numbers; formula-looking names neutralised), audited."""
+    from minzheng.core.spreadsheet import xlsx_bytes
+
+    require(actor, PERMISSION, target="funeral:export")
+    header = ["编号", "逝者", "身份证号", "死亡日期", "家属", "联系电话", "当前环节", "受理日期"]
+    rows = [
+        [
+            c.pk,
+            c.person.name,
+            c.person.id_masked,
+            c.death_date.isoformat(),
+            c.family_name,
+            c.family_phone_masked,
+            FUNERAL.state_label(c.state),
+            timezone.localtime(c.opened_at).strftime("%Y-%m-%d"),
+        ]
+        for c in cases
+    ]
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.EXPORT,
+        target_type="funeral_case",
+        detail=f"导出身后一件事{len(rows)}件（证件号、电话已脱敏）",
+    )
+    return xlsx_bytes(header, rows, title="身后一件事")

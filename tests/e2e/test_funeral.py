@@ -1,0 +1,85 @@
+"""Browser run of 身后一件事: a tekun elder with the high-age allowance dies; the township clerk finds him,
+fills the one form, records cremation, the hukou notice and the subsidy (free urn, from the enrolment
+table), stops every benefit (both programmes, with the overpayment of the months paid after death) and
+prints the family's receipt at phone width."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import family, login, staff
+
+pytestmark = pytest.mark.e2e
+
+MONTHS = [dt.date(2026, m, 1) for m in (7, 8, 9, 10)]
+
+
+def test_a_death_stops_every_benefit_in_one_form_and_the_family_gets_a_receipt(
+    city: None, live_server: Any, browser_page: Any
+) -> None:
+    from minzheng.benefits.models import Enrolment
+    from minzheng.benefits.services import enrolment_create, payroll_freeze, payroll_generate
+    from minzheng.funeral.models import FuneralCase
+    from minzheng.funeral.services import facility_create
+
+    staff("xzclerk", "township_clerk", "370811001")
+    officer = staff("shehui", "social_affairs_officer", "370811")
+    maker = staff("xj1", "county_officer", "370811")
+    checker = staff("xj2", "county_officer", "370811")
+    hh, _rows = family("E2EF001", [("孔繁德", "head", dt.date(1938, 4, 2), "M", "41")])
+    elder = hh.memberships.get().person
+    for code, amount in (("tekun", 900), ("high_age", 100)):
+        enrolment_create(
+            actor=None, programme=code, person=elder, household=None, amount=amount, first_month=MONTHS[0]
+        )
+    for month in MONTHS:  # rolls frozen before anyone knew of the death
+        payroll_freeze(actor=checker, run=payroll_generate(actor=maker, county_code="370811", month=month))
+    facility_create(
+        actor=officer, name="任城区殡仪馆", kind="funeral_home", level="county", region_code="370811"
+    )
+
+    base, page = live_server.url, browser_page
+    login(page, base, "xzclerk")
+    page.goto(f"{base}/funeral/new/?q=孔繁德")
+    page.click("#funeral-found a")
+    page.fill("input[name=death_date]", "2026-08-10")
+    page.fill("input[name=death_place]", "家中")
+    page.fill("input[name=certificate_number]", "J3708112026001")
+    page.fill("input[name=family_name]", "孔令军")
+    page.fill("input[name=family_relation]", "儿子")
+    page.fill("input[name=family_phone]", "13900001234")
+    page.click("#funeral-open button")
+    page.wait_for_selector("#funeral-state")
+    assert "已登记死亡" in page.inner_text("#funeral-state")
+    assert "13900001234" not in page.content()
+
+    page.select_option("#funeral-cremation select[name=funeral_home]", label="任城区殡仪馆")
+    page.fill("#funeral-cremation input[name=cremated_on]", "2026-08-12")
+    page.click("#funeral-cremation button")
+    page.click("#funeral-hukou button")
+    page.fill("#funeral-subsidy input[name=urn_price]", "3000")  # above the cap: refused, nothing changes
+    page.click("#funeral-subsidy button")
+    assert "100元至2700元" in page.content()
+    page.fill("#funeral-subsidy input[name=urn_price]", "800")
+    page.click("#funeral-subsidy button")
+    assert "免费提供" in page.inner_text("#funeral-steps")
+    page.click("#funeral-stop button")
+    stops = page.inner_text("#funeral-stops")
+    assert "特困人员救助供养" in stops and "高龄津贴" in stops
+    assert "1800" in stops and "200" in stops and "2026年10月" in stops
+    assert "2000" in page.inner_text("#funeral-overpayment")
+    assert not Enrolment.objects.filter(person=elder, last_month__isnull=True).exists()
+    page.click("#funeral-notices button")
+    assert "已办结" in page.inner_text("#funeral-state")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.click("#funeral-receipt")
+    page.wait_for_selector("#receipt-steps")
+    receipt = page.inner_text("body")
+    for text in ("身后一件事办理回执", "孔令军", "遗体接运与火化", "任城区殡仪馆", "需携带材料", "2000"):
+        assert text in receipt, text
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    assert FuneralCase.objects.get().state == "closed"

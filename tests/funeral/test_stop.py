@@ -1,0 +1,111 @@
+"""Every benefit stops in one place: one service over the one enrolment table ends every open enrolment
+of the deceased with the month of death as the last month paid, and counts what frozen rolls paid for
+the months after death, per programme. A household benefit where others live on is flagged instead."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from minzheng.assistance.models import Review
+from minzheng.benefits.models import Enrolment
+from minzheng.funeral import selectors, services
+from minzheng.funeral.models import BenefitStop
+
+from .conftest import DEATH, MONTHS, enrol, open_case, through_subsidy
+
+AUGUST = dt.date(2026, 8, 1)
+
+
+def _stop(clerk, person, home):
+    case = through_subsidy(clerk, open_case(clerk, person), home)
+    return services.funeral_benefits_stop(actor=clerk, case=case)
+
+
+def test_a_tekun_elder_with_high_age_allowance_has_both_ended_with_the_overpayment_per_programme(
+    clerk, elder, home, paid
+):
+    paid()
+    case = _stop(clerk, elder, home)
+    stops = {s.programme: s for s in BenefitStop.objects.filter(case=case)}
+    assert set(stops) == {"tekun", "high_age"}
+    for code, monthly in (("tekun", 900), ("high_age", 100)):
+        s = stops[code]
+        assert s.action == "ended" and s.end_month == AUGUST
+        assert s.last_paid_month == MONTHS[-1]
+        assert (s.overpaid_months, s.overpayment) == (2, 2 * monthly)
+        assert Enrolment.objects.get(pk=s.enrolment_id).last_month == AUGUST
+    assert case.state == "stopped" and selectors.overpayment_total(case) == 2000
+
+
+def test_every_registered_monthly_programme_is_found_in_the_one_table(clerk, make_person, home):
+    person = make_person(birth=dt.date(1950, 1, 1), name="多项待遇")
+    for code in ("elder_subsidy", "dis_living", "dis_care"):
+        enrol(person, code, 80)
+    case = _stop(clerk, person, home)
+    assert sorted(case.stops.values_list("programme", flat=True)) == [
+        "dis_care",
+        "dis_living",
+        "elder_subsidy",
+    ]
+    assert not Enrolment.objects.filter(person=person, last_month__isnull=True).exists()
+
+
+def test_without_payments_after_death_there_is_no_overpayment(clerk, elder, home):
+    case = _stop(clerk, elder, home)
+    assert [(s.overpayment, s.last_paid_month) for s in case.stops.all()] == [(0, None), (0, None)]
+
+
+def test_an_enrolment_already_ended_before_the_death_is_left_alone(clerk, elder, home):
+    from minzheng.benefits.services import enrolment_end
+
+    high_age = Enrolment.objects.get(person=elder, programme="high_age")
+    enrolment_end(actor=clerk, enrolment=high_age, last_month=MONTHS[0], reason="迁出")
+    case = _stop(clerk, elder, home)
+    assert list(case.stops.values_list("programme", flat=True)) == ["tekun"]
+    high_age.refresh_from_db()
+    assert high_age.last_month == MONTHS[0] and high_age.end_reason == "迁出"
+
+
+def test_a_dibao_household_where_others_live_on_is_flagged_for_re_decision_not_ended(
+    clerk, make_household, home
+):
+    hh = make_household(size=2)
+    head = hh.memberships.get(relation="head").person
+    dibao = enrol(head, "dibao", 1200, household=hh)
+    case = _stop(clerk, head, home)
+    stop = case.stops.get()
+    assert stop.action == "redecide" and stop.end_month is None and stop.overpayment == 0
+    dibao.refresh_from_db()
+    assert dibao.last_month is None
+    # the assistance line's re-decision (定期核查) is opened, and the township sees a to-do
+    assert Review.objects.filter(enrolment=dibao, outcome="").exists()
+    todo = selectors.redecide_todo(clerk, DEATH)
+    assert todo.count == 1 and "最低生活保障" in todo.items[0].note
+
+
+def test_the_re_decision_to_do_goes_once_the_household_benefit_is_changed(clerk, make_household, home):
+    from minzheng.benefits.services import enrolment_end
+
+    hh = make_household(size=2)
+    head = hh.memberships.get(relation="head").person
+    dibao = enrol(head, "dibao", 1200, household=hh)
+    _stop(clerk, head, home)
+    enrolment_end(actor=clerk, enrolment=dibao, last_month=AUGUST, reason="重新核定")
+    assert selectors.redecide_todo(clerk, DEATH).count == 0
+
+
+def test_a_dibao_household_whose_only_member_died_is_ended(clerk, make_household, home):
+    hh = make_household(size=1)
+    head = hh.memberships.get().person
+    enrol(head, "dibao", 700, household=hh)
+    case = _stop(clerk, head, home)
+    assert case.stops.get().action == "ended"
+
+
+def test_the_stop_is_audited_with_its_counts_and_no_personal_numbers(clerk, elder, home, paid):
+    from minzheng.audit.models import AuditLog
+
+    paid()
+    case = _stop(clerk, elder, home)
+    row = AuditLog.objects.get(target_type="funeral_case.stop", target_id=str(case.pk))
+    assert row.new == {"ended": 2, "redecide": 0, "overpayment": 2000}
