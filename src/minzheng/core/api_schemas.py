@@ -12,4 +12,4 @@ class ErrorOut(Schema):
 
 
 def with_errors(ok: Any) -> dict[int, Any]:
-    return {200: ok, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+    return {200: ok, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from minzheng.accounts.permissions import require
+from minzheng.core.api_schemas import with_errors
 
 from .selectors import facilities_for_actor
 
@@ -26,7 +27,7 @@ class FacilityOut(Schema):
     status_name: str
 
 
-@router.get("/", response=list[FacilityOut])
+@router.get("/", response=with_errors(list[FacilityOut]))
 def list_facilities(request: HttpRequest, kind: str = "", status: str = "") -> list[dict[str, Any]]:
     require(request.user, "facilities.read", target="api:facilities")
     qs = facilities_for_actor(actor=request.user, kind=kind, status=status)[:500]
