@@ -160,7 +160,7 @@ def tracing_candidates(*, tracing: Tracing) -> list[Candidate]:
         qs = qs.filter(Q(name=name) | similar)
         qs = qs.annotate(
             s_name=Case(
-                When(name=name, then=Value(50)),
+                When(name=name, then=Value(60)),
                 When(similar, then=Value(25)),
                 default=Value(0),
                 output_field=IntegerField(),
@@ -189,14 +189,14 @@ def tracing_candidates(*, tracing: Tracing) -> list[Candidate]:
         ledger=Exists(on_ledger),
     )
     qs = qs.annotate(
-        s_ledger=Case(When(ledger=True, then=Value(15)), default=Value(0), output_field=IntegerField()),
+        s_ledger=Case(When(ledger=True, then=Value(10)), default=Value(0), output_field=IntegerField()),
     )
     qs = qs.annotate(score=score + F("s_hint") + F("s_clue") + F("s_ledger"))
     hint_names = {r.code: r.name for r in Region.objects.filter(code__in=hints)}
     out = []
     for p in qs.order_by("-score", "pk")[:MAX_CANDIDATES]:
         reasons = []
-        if p.s_name == 50:
+        if p.s_name == 60:
             reasons.append(f"姓名与自报姓名“{name}”一致")
         elif p.s_name:
             reasons.append(f"与自报姓名“{name}”同姓且名字相近")

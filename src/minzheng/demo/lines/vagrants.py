@@ -87,7 +87,7 @@ def seed(*, actor: Any, seed: int) -> str:
         found_place="济宁火车站广场",
         description="身高约168厘米，偏瘦，穿深蓝色棉袄，说话含糊，左手腕有旧疤",
         sex=match.sex,
-        estimated_age=age + rng.choice([-2, 1, 3]),
+        estimated_age=age + rng.choice([-1, 1, 2]),
         name=match.name,
     )
     services.tracing_open(
