@@ -19,7 +19,9 @@ def test_the_demo_seeds_stays_a_tracing_match_ledgers_and_patrols(make_user, mak
     officer = make_user(Role.SOCIAL_AFFAIRS_OFFICER, VILLAGE_A[:6], username="shehui")
     village = make_user(Role.VILLAGE_ASSISTANT, VILLAGE_A, username="cunxieli")
     for i in range(14):
-        make_person(village=VILLAGE_A, birth=dt.date(1950 + i, 3, 1), sex="M" if i % 2 else "F", name=f"居民{i}号")
+        make_person(
+            village=VILLAGE_A, birth=dt.date(1950 + i, 3, 1), sex="M" if i % 2 else "F", name=f"居民{i}号"
+        )
     line = demo.seed(actor=system_actor(purpose="测试"), seed=7)
     assert "寻亲1件" in line
     assert Stay.objects.count() == 6
