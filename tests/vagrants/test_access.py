@@ -110,3 +110,36 @@ def test_the_intake_lookup_api_answers_masked_and_audits_without_the_number(staf
         "/api/v1/vagrants/lookup", {"station": station.pk, "id_number": "x"}, content_type="application/json"
     )
     assert other.status_code == 404
+
+
+def test_the_stays_list_stays_within_a_query_budget(staff, unknown_intake, django_assert_max_num_queries):
+    for i in range(8):
+        unknown_intake(name=f"无名{i}")
+    c = _client(staff["officer"])
+    c.get("/vagrants/")
+    with django_assert_max_num_queries(12):
+        r = c.get("/vagrants/")
+    assert r.content.decode().count("/vagrants/stay/") >= 8
+
+
+def test_the_person_page_shows_the_persons_stays_and_ledger_entries(staff, station, make_person):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    person = make_person(name="孙六")
+    today = timezone.localdate()
+    stay = services.stay_intake(
+        actor=staff["officer"],
+        station=station,
+        found_by="police",
+        found_place="汽车站",
+        found_at=timezone.make_aware(dt.datetime.combine(today, dt.time(8, 0))),
+        intake_on=today,
+        id_number=person.id_number,
+    )
+    services.stay_exit(actor=staff["officer"], stay=stay, kind="escorted", on=today)
+    html = _client(staff["officer"]).get(f"/people/{person.pk}/").content.decode()
+    assert f"救助记录#{stay.pk}" in html and "返乡流浪乞讨人员" in html
+    village_html = _client(staff["village"]).get(f"/people/{person.pk}/").content.decode()
+    assert f"救助记录#{stay.pk}" not in village_html and "返乡流浪乞讨人员" in village_html
