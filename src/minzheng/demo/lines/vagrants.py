@@ -24,9 +24,9 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
 
 def seed(*, actor: Any, seed: int) -> str:
     users = {u.username: u for u in User.objects.filter(username__in=("shehui", "cunxieli", "wangge"))}
-    if "shehui" not in users or users["shehui"].region is None:
+    officer = users.get("shehui")
+    if officer is None or officer.region is None:
         return "流浪救助：缺少演示账号，跳过"
-    officer = users["shehui"]
     county = officer.region.code[:6]
     if Station.objects.filter(region_code=county).exists():
         return "流浪救助：已有演示数据，跳过"
