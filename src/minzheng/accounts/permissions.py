@@ -38,9 +38,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "assistance.intake": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK}),
     "people.transfer": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK}),
     "people.register_unidentified": frozenset(
-        {R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK, R.COUNTY_OFFICER, R.CHILD_DIRECTOR, R.CHILD_SUPERVISOR}
+        {
+            R.VILLAGE_ASSISTANT,
+            R.TOWNSHIP_CLERK,
+            R.COUNTY_OFFICER,
+            R.CHILD_DIRECTOR,
+            R.CHILD_SUPERVISOR,
+            R.SOCIAL_AFFAIRS_OFFICER,  # the rescue station registers vagrants without papers
+        }
     ),
-    "people.merge": frozenset({R.TOWNSHIP_CLERK, R.COUNTY_OFFICER}),
+    "people.merge": frozenset({R.TOWNSHIP_CLERK, R.COUNTY_OFFICER, R.SOCIAL_AFFAIRS_OFFICER}),
     "people.merge_approve": frozenset({R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER}),
     "assistance.process": frozenset({R.TOWNSHIP_CLERK}),
     "assistance.decide": frozenset({R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER}),

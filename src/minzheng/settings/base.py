@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "minzheng.protection",
     "minzheng.charity",
     "minzheng.funeral",
+    "minzheng.vagrants",
     "minzheng.verification",
     "minzheng.monitoring",
     "minzheng.web",
