@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "minzheng.children",
     "minzheng.disability",
     "minzheng.protection",
+    "minzheng.marriage",
     "minzheng.verification",
     "minzheng.monitoring",
     "minzheng.web",
