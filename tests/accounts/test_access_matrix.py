@@ -263,12 +263,46 @@ def other_township(make_household, make_person, make_user):
         party_a={"name": groom.name, "id_number": groom.id_number},
         party_b={"name": bride.name, "id_number": bride.id_number},
     )
-    ids["office_id"] = [office_b.pk]
+    ids["registry_office_id"] = [office_b.pk]
     ids["appointment_id"] = [wedding.pk, split.pk]
     ids["registration_id"] = [registration_b.pk]
     ids["divorce_id"] = [marriage.divorce_apply(actor=shehui_b, appointment=split).pk]
-    ids["change_id"] = list(registration_b.household_changes.values_list("pk", flat=True))
-    assert ids["change_id"]
+    ids["household_change_id"] = list(registration_b.household_changes.values_list("pk", flat=True))
+    assert ids["household_change_id"]
+    # 地名 (place names): a standard name of that county and an application pending review
+    from minzheng.placenames import services as placenames
+    from minzheng.placenames.models import PlaceName
+
+    namer = make_user("social_affairs_officer", "370812")
+    road = placenames.application_submit(
+        actor=shehui_b,
+        kind="naming",
+        proposed_name="兖州大道",
+        pinyin="Yǎnzhōu Dàdào",
+        category="road",
+        region_code="370812001",
+        reason="以区名命名的主干道",
+        applicant_unit="兖州区自然资源局",
+    )
+    placenames.application_review(actor=namer, application=road, note="同意")
+    placenames.application_decide(
+        actor=make_user("social_affairs_officer", "370812"),
+        application=road,
+        approve=True,
+        decision_no="兖政字〔2026〕1号",
+    )
+    pending = placenames.application_submit(
+        actor=shehui_b,
+        kind="naming",
+        proposed_name="兖州新苑",
+        pinyin="Yǎnzhōu Xīnyuàn",
+        category="residential",
+        region_code="370812001",
+        reason="新建居民区",
+        applicant_unit="兖州区自然资源局",
+    )
+    ids["place_id"] = list(PlaceName.objects.values_list("pk", flat=True))
+    ids["naming_id"] = [road.pk, pending.pk]
     return ids
 
 

@@ -9,6 +9,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
+from minzheng.core.api_schemas import with_errors
+
 from . import selectors
 from .services import day_capacity
 
@@ -39,7 +41,7 @@ class AppointmentOut(Schema):
     status: str
 
 
-@router.get("/offices", response=list[OfficeOut])
+@router.get("/offices", response=with_errors(list[OfficeOut]), summary="我辖区的婚姻登记机关及未来一周名额")
 def offices(request: HttpRequest) -> list[dict[str, Any]]:
     today = timezone.localdate()
     out = []
@@ -55,7 +57,7 @@ def offices(request: HttpRequest) -> list[dict[str, Any]]:
     return out
 
 
-@router.get("/appointments", response=list[AppointmentOut])
+@router.get("/appointments", response=with_errors(list[AppointmentOut]), summary="我辖区的婚姻登记预约")
 def appointments(request: HttpRequest, on: dt.date | None = None) -> list[dict[str, Any]]:
     qs = selectors.appointments(actor=request.user, on=on)[:200]
     return [

@@ -12,7 +12,7 @@ urlpatterns = [
         name="marriage-appointment-act",
     ),
     path("offices/", views.offices, name="marriage-offices"),
-    path("offices/<int:office_id>/", views.office, name="marriage-office"),
+    path("offices/<int:registry_office_id>/", views.office, name="marriage-office"),
     path("registrations/", views.registrations, name="marriage-registrations"),
     path("registrations/<int:registration_id>/", views.registration, name="marriage-registration"),
     path("divorces/", views.divorces, name="marriage-divorces"),
@@ -20,7 +20,7 @@ urlpatterns = [
     path("statistics/", views.statistics, name="marriage-statistics"),
     path("household-changes/", views.household_changes, name="marriage-household-changes"),
     path(
-        "household-changes/<int:change_id>/apply/",
+        "household-changes/<int:household_change_id>/apply/",
         views.household_change_apply,
         name="marriage-household-change-apply",
     ),

@@ -49,13 +49,13 @@ def appointments(request: HttpRequest) -> HttpResponse:
         return refused
     try:
         on = form_date(request.GET.get("on"), "预约日期", required=False, future_days=services.BOOKING_DAYS)
-        office_id = form_int(request.GET.get("office"), "登记机关", required=False)
+        registry_office_id = form_int(request.GET.get("office"), "登记机关", required=False)
     except ValidationError as e:
         _errors(request, e)
-        on, office_id = None, None
+        on, registry_office_id = None, None
     status = request.GET.get("status", "")
     status = status if status in AppointmentStatus.values else ""
-    qs = selectors.appointments(actor=request.user, office_id=office_id, on=on, status=status)
+    qs = selectors.appointments(actor=request.user, office_id=registry_office_id, on=on, status=status)
     return render(
         request,
         "marriage/appointments.html",
@@ -64,7 +64,7 @@ def appointments(request: HttpRequest) -> HttpResponse:
             "offices": selectors.offices(actor=request.user),
             "statuses": AppointmentStatus.choices,
             "on": on,
-            "office_id": office_id,
+            "office_id": registry_office_id,
             "status": status,
         },
     )
@@ -79,9 +79,9 @@ def book(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         p = request.POST
         try:
-            office_id = form_int(p.get("office"), "登记机关")
+            registry_office_id = form_int(p.get("office"), "登记机关")
             date = form_date(p.get("date"), "预约日期", future_days=services.BOOKING_DAYS)
-            office = selectors.office_get(actor=request.user, office_id=office_id)
+            office = selectors.office_get(actor=request.user, office_id=registry_office_id)
             appt = services.appointment_book(
                 actor=request.user,
                 office=office,
@@ -158,8 +158,8 @@ def offices(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def office(request: HttpRequest, office_id: int) -> HttpResponse:
-    item = selectors.office_get(actor=request.user, office_id=office_id)
+def office(request: HttpRequest, registry_office_id: int) -> HttpResponse:
+    item = selectors.office_get(actor=request.user, office_id=registry_office_id)
     today = timezone.localdate()
     if request.method == "POST":
         p = request.POST
@@ -187,7 +187,7 @@ def office(request: HttpRequest, office_id: int) -> HttpResponse:
                 messages.error(request, "不支持的操作")
         except ValidationError as e:
             _errors(request, e)
-        return redirect("marriage-office", office_id=item.pk)
+        return redirect("marriage-office", registry_office_id=item.pk)
     context = selectors.office_page(actor=request.user, office=item, on=today)
     context["grades"] = Grade.choices
     return render(request, "marriage/office.html", context)
@@ -307,8 +307,8 @@ def household_changes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def household_change_apply(request: HttpRequest, change_id: int) -> HttpResponse:
-    change = selectors.household_change_get(actor=request.user, change_id=change_id)
+def household_change_apply(request: HttpRequest, household_change_id: int) -> HttpResponse:
+    change = selectors.household_change_get(actor=request.user, change_id=household_change_id)
     try:
         services.household_change_apply(actor=request.user, change=change)
         messages.success(request, "家庭成员变更已办理")

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "minzheng.disability",
     "minzheng.protection",
     "minzheng.marriage",
+    "minzheng.placenames",
     "minzheng.verification",
     "minzheng.monitoring",
     "minzheng.web",
