@@ -671,12 +671,13 @@ def divorces_sweep(*, actor: Any, on: dt.date) -> dict[str, int]:
     """Daily: applications past their cooling-off wait for both parties; past the window they lapse."""
     require(actor, PERMISSION, target="marriage:divorces")
     mine = scope(DivorceApplication.objects.all(), actor)
-    awaiting = mine.filter(status=DivorceStatus.COOLING, cooling_ends__lt=on).update(
-        status=DivorceStatus.AWAITING
-    )
+    # Lapse first: an application past both periods is withdrawn, never counted as awaiting.
     lapsed = mine.filter(
         status__in=[DivorceStatus.COOLING, DivorceStatus.AWAITING], register_by__lt=on
     ).update(status=DivorceStatus.LAPSED, closed_on=on)
+    awaiting = mine.filter(status=DivorceStatus.COOLING, cooling_ends__lt=on).update(
+        status=DivorceStatus.AWAITING
+    )
     if awaiting or lapsed:
         audit_record(
             actor=actor,

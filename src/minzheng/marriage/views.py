@@ -234,10 +234,17 @@ def registration(request: HttpRequest, registration_id: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
 def divorces(request: HttpRequest) -> HttpResponse:
     if (refused := _allowed(request)) is not None:
         return refused
+    if request.method == "POST":
+        try:
+            done = services.divorces_sweep(actor=request.user, on=timezone.localdate())
+        except ValidationError as e:
+            _errors(request, e)
+        else:
+            messages.success(request, f"日终处理完成：{done['awaiting']}件待申领，{done['lapsed']}件视为撤回")
+        return redirect("marriage-divorces")
     status = request.GET.get("status", "")
     status = status if status in DivorceStatus.values else ""
     qs = selectors.divorces(actor=request.user, status=status)
