@@ -22,6 +22,7 @@ from minzheng.benefits.services import payroll_generate
 from minzheng.exchange.models import ImportJob, Snapshot
 from minzheng.monitoring.models import Alert, ScreeningRun
 from minzheng.people.models import Person
+from minzheng.people.services import household_create
 from minzheng.verification.models import VerificationReport
 from tests.conftest import TOWN_A
 
@@ -226,6 +227,82 @@ def other_township(make_household, make_person, make_user):
     child_svc.category_case_verify(actor=clerk_b, case=child_case)
     child_svc.category_case_decide(actor=approver_b, case=child_case)
     ids["case_id"] = [child_case.pk]
+    # 婚姻登记 (marriage): an office of that county, a booking, a marriage with its household change, a
+    # divorce application in its cooling-off period
+    from minzheng.accounts.system import system_actor
+    from minzheng.marriage import services as marriage
+
+    shehui_b = make_user("social_affairs_officer", "370812")
+    office_b = marriage.office_create(
+        actor=shehui_b, name="兖州区婚姻登记处", region_code="370812", address="兖州区", quotas=[5] * 7
+    )
+    groom = Person.objects.get(pk=ids["person_id"][0])
+    bride = make_person(village="370812001001", birth=dt.date(1985, 1, 1), sex="F", name="兖州新娘")
+    household_create(
+        actor=system_actor(purpose="测试数据"),
+        number="HMARRIAGE1",
+        region_code="370812001001",
+        hukou_type="urban",
+        head=bride,
+        start_date=dt.date(2010, 1, 1),
+    )
+    wedding = marriage.appointment_book(
+        actor=shehui_b,
+        office=office_b,
+        date=timezone.localdate(),
+        kind="marriage",
+        party_a={"name": groom.name, "id_number": groom.id_number},
+        party_b={"name": bride.name, "id_number": bride.id_number},
+    )
+    registration_b = marriage.marriage_register(actor=shehui_b, appointment=wedding)
+    split = marriage.appointment_book(
+        actor=shehui_b,
+        office=office_b,
+        date=timezone.localdate(),
+        kind="divorce",
+        party_a={"name": groom.name, "id_number": groom.id_number},
+        party_b={"name": bride.name, "id_number": bride.id_number},
+    )
+    ids["registry_office_id"] = [office_b.pk]
+    ids["appointment_id"] = [wedding.pk, split.pk]
+    ids["registration_id"] = [registration_b.pk]
+    ids["divorce_id"] = [marriage.divorce_apply(actor=shehui_b, appointment=split).pk]
+    ids["household_change_id"] = list(registration_b.household_changes.values_list("pk", flat=True))
+    assert ids["household_change_id"]
+    # 地名 (place names): a standard name of that county and an application pending review
+    from minzheng.placenames import services as placenames
+    from minzheng.placenames.models import PlaceName
+
+    namer = make_user("social_affairs_officer", "370812")
+    road = placenames.application_submit(
+        actor=shehui_b,
+        kind="naming",
+        proposed_name="兖州大道",
+        pinyin="Yǎnzhōu Dàdào",
+        category="road",
+        region_code="370812001",
+        reason="以区名命名的主干道",
+        applicant_unit="兖州区自然资源局",
+    )
+    placenames.application_review(actor=namer, application=road, note="同意")
+    placenames.application_decide(
+        actor=make_user("social_affairs_officer", "370812"),
+        application=road,
+        approve=True,
+        decision_no="兖政字〔2026〕1号",
+    )
+    pending = placenames.application_submit(
+        actor=shehui_b,
+        kind="naming",
+        proposed_name="兖州新苑",
+        pinyin="Yǎnzhōu Xīnyuàn",
+        category="residential",
+        region_code="370812001",
+        reason="新建居民区",
+        applicant_unit="兖州区自然资源局",
+    )
+    ids["place_id"] = list(PlaceName.objects.values_list("pk", flat=True))
+    ids["naming_id"] = [road.pk, pending.pk]
     return ids
 
 

@@ -169,6 +169,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "marriage.register": frozenset({R.SOCIAL_AFFAIRS_OFFICER}),
     "funeral.handle": frozenset({R.SOCIAL_AFFAIRS_OFFICER, R.TOWNSHIP_CLERK}),
     "placename.manage": frozenset({R.SOCIAL_AFFAIRS_OFFICER}),
+    "placename.read": frozenset(set(R.values) - {R.SYSADMIN}),  # the gazetteer: every staff role
     # 社会组织、慈善、志愿服务 (issue 17): a filer files for its own organisation only
     "org.registry_manage": frozenset({R.ORG_OFFICER}),
     "org.filing_submit": frozenset({R.ORG_FILER}),
@@ -277,6 +278,7 @@ LABELS: dict[str, str] = {
     "marriage.register": "婚姻登记",
     "funeral.handle": "办理身后一件事",
     "placename.manage": "地名管理",
+    "placename.read": "查询地名",
     "org.registry_manage": "社会组织登记管理",
     "org.filing_submit": "填报社会组织年报",
     "org.filing_review": "审核社会组织年报",

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "minzheng.charity",
     "minzheng.funeral",
     "minzheng.vagrants",
+    "minzheng.marriage",
+    "minzheng.placenames",
     "minzheng.verification",
     "minzheng.monitoring",
     "minzheng.web",

@@ -1,0 +1,234 @@
+"""Reads of 婚姻登记, each scoped to the actor's region under `marriage.register` (out of scope = missing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractMonth
+from django.http import Http404
+from django.urls import reverse
+
+from minzheng.accounts.permissions import can, scoped
+from minzheng.core.todos import Item, Todo
+
+from .models import (
+    WEEKDAYS,
+    Appointment,
+    AppointmentStatus,
+    DivorceApplication,
+    DivorceStatus,
+    HouseholdChange,
+    Registration,
+    RegistrationKind,
+    RegistryOffice,
+)
+from .services import day_capacity
+
+READ = "marriage.register"
+
+
+def offices(*, actor: Any) -> QuerySet[RegistryOffice]:
+    return scoped(READ, RegistryOffice.objects.filter(active=True), actor)
+
+
+def office_get(*, actor: Any, office_id: int) -> RegistryOffice:
+    office = scoped(READ, RegistryOffice.objects.all(), actor).filter(pk=office_id).first()
+    if office is None:
+        raise Http404("未找到该婚姻登记机关")
+    return office
+
+
+def office_page(*, actor: Any, office: RegistryOffice, on: dt.date) -> dict[str, Any]:
+    quotas = {q.weekday: q.slots for q in office.quotas.all()}
+    days: list[dict[str, Any]] = []
+    for i in range(14):
+        day = on + dt.timedelta(days=i)
+        cap = day_capacity(office=office, date=day)
+        days.append({"date": day, "weekday": WEEKDAYS[day.weekday()], "capacity": cap, "slots": cap.slots})
+    booked = dict(
+        Appointment.objects.filter(
+            office=office,
+            date__gte=on,
+            date__lt=on + dt.timedelta(days=14),
+            status__in=["booked", "attended"],
+        )
+        .values_list("date")
+        .annotate(n=Count("id"))
+    )
+    for d in days:
+        d["booked"] = booked.get(d["date"], 0)
+        d["free"] = max(d["slots"] - d["booked"], 0)
+    return {
+        "office": office,
+        "quotas": [(WEEKDAYS[i], quotas.get(i, 0)) for i in range(7)],
+        "days": days,
+        "today": appointments(actor=actor, office_id=office.pk, on=on),
+    }
+
+
+def appointments(
+    *, actor: Any, office_id: int | None = None, on: dt.date | None = None, status: str = ""
+) -> QuerySet[Appointment]:
+    qs = scoped(READ, Appointment.objects.select_related("office", "party_a", "party_b"), actor)
+    if office_id:
+        qs = qs.filter(office_id=office_id)
+    if on:
+        qs = qs.filter(date=on)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("date", "office_id", "slot")
+
+
+def appointment_get(*, actor: Any, appointment_id: int) -> Appointment:
+    found = appointments(actor=actor).filter(pk=appointment_id).first()
+    if found is None:
+        raise Http404("未找到该预约")
+    return found
+
+
+def appointment_actions(*, actor: Any, appointment: Appointment, on: dt.date) -> list[tuple[str, str]]:
+    """The buttons the appointment page offers (the template never decides)."""
+    if appointment.status != AppointmentStatus.BOOKED or not can(
+        actor, READ, region_code=appointment.region_code
+    ):
+        return []
+    actions = [("cancel", "取消预约")]
+    if appointment.date == on:
+        actions.insert(
+            0, ("register", "办理结婚登记") if appointment.kind == "marriage" else ("divorce", "受理离婚申请")
+        )
+    return actions
+
+
+def registrations(*, actor: Any, kind: str = "", q: str = "") -> QuerySet[Registration]:
+    qs = scoped(READ, Registration.objects.select_related("office", "party_a", "party_b"), actor)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if q:
+        qs = qs.filter(Q(certificate_no=q) | Q(party_a__name=q) | Q(party_b__name=q))
+    return qs
+
+
+def registration_get(*, actor: Any, registration_id: int) -> Registration:
+    found = registrations(actor=actor).filter(pk=registration_id).first()
+    if found is None:
+        raise Http404("未找到该登记")
+    return found
+
+
+def divorces(*, actor: Any, status: str = "") -> QuerySet[DivorceApplication]:
+    qs = scoped(READ, DivorceApplication.objects.select_related("office", "party_a", "party_b"), actor)
+    return qs.filter(status=status) if status else qs
+
+
+def divorce_get(*, actor: Any, divorce_id: int) -> DivorceApplication:
+    found = divorces(actor=actor).filter(pk=divorce_id).first()
+    if found is None:
+        raise Http404("未找到该离婚登记申请")
+    return found
+
+
+def divorce_actions(*, actor: Any, application: DivorceApplication, on: dt.date) -> list[tuple[str, str]]:
+    if application.status not in (DivorceStatus.COOLING, DivorceStatus.AWAITING):
+        return []
+    if on <= application.cooling_ends:
+        return [
+            ("withdraw_a", f"{application.party_a.name}撤回"),
+            ("withdraw_b", f"{application.party_b.name}撤回"),
+        ]
+    if on <= application.register_by:
+        return [("register", "双方到场，办理离婚登记")]
+    return []
+
+
+def household_changes(*, actor: Any) -> QuerySet[HouseholdChange]:
+    qs = HouseholdChange.objects.select_related("person", "household", "registration")
+    return scoped("people.transfer", qs, actor).filter(status="pending")
+
+
+def statistics(*, actor: Any, year: int) -> dict[str, Any]:
+    """Registrations per month and kind in the actor's scope (one query)."""
+    rows = (
+        registrations(actor=actor)
+        .filter(registered_on__year=year)
+        .annotate(month=ExtractMonth("registered_on"))
+        .values("month", "kind")
+        .annotate(n=Count("id"))
+    )
+    table = {m: {k: 0 for k in RegistrationKind.values} for m in range(1, 13)}
+    for r in rows:
+        table[r["month"]][r["kind"]] = r["n"]
+    months = [{"month": m, **{k: table[m][k] for k in RegistrationKind.values}} for m in range(1, 13)]
+    totals = {k: sum(row[k] for row in months) for k in RegistrationKind.values}
+    return {"year": year, "months": months, "totals": totals}
+
+
+# ---------------------------------------------------------------- 首页 to-dos (two queries each)
+def todo_today(actor: Any, on: dt.date) -> Todo:
+    qs = appointments(actor=actor, on=on, status=AppointmentStatus.BOOKED)
+    return Todo(
+        key="marriage-today",
+        title="今日婚姻登记预约",
+        count=qs.count(),
+        url=reverse("marriage-appointments") + f"?on={on.isoformat()}",
+        items=[
+            Item(
+                label=f"{a.party_a.name}、{a.party_b.name}",
+                url=reverse("marriage-appointment", args=[a.pk]),
+                note=f"{a.office.name}第{a.slot}号 {a.get_kind_display()}",
+            )
+            for a in qs[:5]
+        ],
+        empty="今日无预约",
+    )
+
+
+def todo_cooling(actor: Any, on: dt.date) -> Todo:
+    """Applications whose cooling-off ends within a week, or that wait for both parties to come."""
+    qs = (
+        divorces(actor=actor)
+        .filter(
+            Q(status=DivorceStatus.COOLING, cooling_ends__lte=on + dt.timedelta(days=7))
+            | Q(status=DivorceStatus.AWAITING)
+        )
+        .order_by("cooling_ends")
+    )
+    return Todo(
+        key="marriage-cooling",
+        title="离婚冷静期届满",
+        count=qs.count(),
+        url=reverse("marriage-divorces"),
+        items=[
+            Item(
+                label=f"{d.party_a.name}、{d.party_b.name}",
+                url=reverse("marriage-divorce", args=[d.pk]),
+                note=f"冷静期至{d.cooling_ends:%m月%d日}，申领至{d.register_by:%m月%d日}",
+            )
+            for d in qs[:5]
+        ],
+        empty="无冷静期届满的申请",
+    )
+
+
+def todo_household(actor: Any, on: dt.date) -> Todo:
+    qs = household_changes(actor=actor)
+    return Todo(
+        key="marriage-household",
+        title="婚姻登记引起的家庭成员变更",
+        count=qs.count(),
+        url=reverse("marriage-household-changes"),
+        items=[
+            Item(label=c.person.name, url=reverse("marriage-household-changes"), note=c.get_kind_display())
+            for c in qs[:5]
+        ],
+        empty="无待办变更",
+    )
+
+
+def household_change_get(*, actor: Any, change_id: int) -> HouseholdChange:
+    found = household_changes(actor=actor).filter(pk=change_id).first()
+    if found is None:
+        raise Http404("未找到该变更")
+    return found

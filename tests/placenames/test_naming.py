@@ -1,0 +1,148 @@
+"""The gazetteer: naming and renaming go 申请 → 审核 → 批准/驳回 with a 文号 and separated duties; the
+reserve feeds new names; every staff role searches, read-only, in its own region."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from minzheng.accounts.models import Role
+from minzheng.placenames import services
+from minzheng.placenames.models import NamingApplication, PlaceName
+from tests.conftest import TOWN_A, TOWN_B, VILLAGE_A
+
+
+def _approved(officers, app, no="任政字〔2026〕12号"):
+    services.application_review(actor=officers["reviewer"], application=app, note="名称规范，无重名")
+    return services.application_decide(
+        actor=officers["approver"], application=app, approve=True, decision_no=no
+    )
+
+
+def test_a_naming_is_applied_reviewed_and_approved_with_its_document_number(officers, naming):
+    app = naming(latitude=Decimal("35.41"), longitude=Decimal("116.58"))
+    _approved(officers, app)
+    place = PlaceName.objects.get(name="崇文路")
+    assert place.status == "standard" and place.approval_no == "任政字〔2026〕12号"
+    assert place.pinyin == "Chóngwén Lù" and place.latitude == Decimal("35.410000")
+
+
+def test_the_applicant_does_not_review_and_the_reviewer_does_not_approve(officers, naming):
+    app = naming()
+    with pytest.raises(ValidationError, match="不能审核"):
+        services.application_review(actor=officers["clerk"], application=app, note="同意")
+    services.application_review(actor=officers["reviewer"], application=app, note="同意")
+    with pytest.raises(ValidationError, match="不能批准"):
+        services.application_decide(
+            actor=officers["reviewer"], application=app, approve=True, decision_no="任政字〔2026〕1号"
+        )
+
+
+def test_a_rejection_needs_a_reason_and_creates_no_name(officers, naming):
+    app = naming()
+    services.application_review(actor=officers["reviewer"], application=app, note="报批")
+    with pytest.raises(ValidationError, match="理由"):
+        services.application_decide(
+            actor=officers["approver"], application=app, approve=False, decision_no="任政字〔2026〕2号"
+        )
+    services.application_decide(
+        actor=officers["approver"],
+        application=app,
+        approve=False,
+        decision_no="任政字〔2026〕2号",
+        note="与规划不符",
+    )
+    assert NamingApplication.objects.get().status == "rejected"
+    assert not PlaceName.objects.exists()
+
+
+def test_a_renaming_keeps_the_former_name_in_the_history(officers, naming):
+    _approved(officers, naming())
+    place = PlaceName.objects.get()
+    app = naming(name="文华路", pinyin="Wénhuá Lù", kind="renaming", place=place)
+    _approved(officers, app, no="任政字〔2026〕30号")
+    place.refresh_from_db()
+    assert place.name == "文华路" and place.former_names == "崇文路"
+    assert "由“崇文路”更名（任政字〔2026〕30号）" in place.history
+
+
+def test_a_duplicate_name_in_the_county_and_bad_pinyin_or_coordinates_are_refused(officers, naming):
+    _approved(officers, naming())
+    with pytest.raises(ValidationError, match="不得重名"):
+        naming()
+    with pytest.raises(ValidationError, match="汉语拼音"):
+        naming(name="新华路", pinyin="新华路")
+    with pytest.raises(ValidationError, match="坐标"):
+        naming(name="新华路", pinyin="Xīnhuá Lù", latitude=Decimal(0), longitude=Decimal(0))
+    assert NamingApplication.objects.count() == 1
+
+
+def test_a_name_from_the_reserve_becomes_standard_when_approved(officers, naming):
+    services.reserve_add(
+        actor=officers["clerk"], name="明德街", pinyin="Míngdé Jiē", category="road", region_code=TOWN_A
+    )
+    _approved(officers, naming(name="明德街", pinyin="Míngdé Jiē"))
+    assert PlaceName.objects.get(name="明德街").status == "standard"
+    assert PlaceName.objects.count() == 1
+
+
+def test_every_staff_role_searches_the_gazetteer_of_its_region_read_only(officers, naming, make_user):
+    _approved(officers, naming())
+    village = make_user(Role.GRID_WORKER, TOWN_A)
+    other = make_user(Role.TOWNSHIP_CLERK, TOWN_B)
+    place = PlaceName.objects.get()
+    c = Client()
+    c.force_login(village)
+    page = c.get("/placenames/", {"q": "崇文"}).content.decode()
+    assert "崇文路" in page and "命名更名申请" not in page
+    assert c.get(f"/placenames/{place.pk}/").status_code == 200
+    assert c.get("/placenames/applications/").status_code == 403
+    c.force_login(other)
+    assert "崇文路" not in c.get("/placenames/").content.decode()
+    assert c.get(f"/placenames/{place.pk}/").status_code == 404
+    c.force_login(make_user(Role.VILLAGE_ASSISTANT, VILLAGE_A))
+    assert c.get(f"/placenames/{place.pk}/").status_code == 404  # a township road is outside the village
+
+
+def test_the_desk_takes_an_application_through_to_approval(officers, client):
+    form = {
+        "place_county": TOWN_A[:6],
+        "place_township": TOWN_A,
+        "category": "residential",
+        "proposed_name": "翰林苑",
+        "pinyin": "Hànlín Yuàn",
+        "reason": "取翰墨书香之意",
+        "applicant_unit": "任城区某置业公司",
+    }
+    client.force_login(officers["clerk"])
+    bad = client.post("/placenames/applications/", {**form, "latitude": "abc", "longitude": "116.5"})
+    assert bad.status_code == 200 and "纬度" in bad.content.decode()
+    assert not NamingApplication.objects.exists()
+    assert client.post("/placenames/applications/", form).status_code == 302
+    app = NamingApplication.objects.get()
+    assert app.region_code == TOWN_A
+    page = client.get(f"/placenames/applications/{app.pk}/").content.decode()
+    assert "act-review" not in page  # the applicant is offered no review
+    client.force_login(officers["reviewer"])
+    client.post(f"/placenames/applications/{app.pk}/", {"action": "review", "note": "同意报批"})
+    client.force_login(officers["approver"])
+    client.post(
+        f"/placenames/applications/{app.pk}/",
+        {"action": "approve", "decision_no": "任政字〔2026〕40号", "note": ""},
+    )
+    assert PlaceName.objects.get().name == "翰林苑"
+
+
+def test_the_demo_seeds_standard_names_the_reserve_and_a_pending_application(make_user):
+    from minzheng.accounts.system import system_actor
+    from minzheng.demo.lines import placenames as demo
+
+    make_user(Role.SOCIAL_AFFAIRS_OFFICER, TOWN_A[:6], username="shehui")
+    line = demo.seed(actor=system_actor(purpose="测试"), seed=1)
+    assert "4条标准地名" in line
+    assert PlaceName.objects.filter(status="standard").exclude(approval_no="").count() == 4
+    assert PlaceName.objects.filter(status="reserve").count() == 3
+    assert NamingApplication.objects.get().status == "applied"
