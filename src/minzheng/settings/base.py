@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "minzheng.children",
     "minzheng.disability",
     "minzheng.protection",
+    "minzheng.orgs",
     "minzheng.verification",
     "minzheng.monitoring",
     "minzheng.web",
