@@ -295,6 +295,23 @@ def org_case_decide(
     return case
 
 
+@transaction.atomic
+def org_reachability(*, actor: Any, org: Organisation, reachable: bool, note: str = "") -> Organisation:
+    """Record that the organisation could (not) be reached at its registered address or contacts."""
+    require(actor, "org.registry_manage", region_code=org.region_code, target=f"organisation:{org.pk}")
+    Organisation.objects.filter(pk=org.pk).update(unreachable=not reachable)
+    org.unreachable = not reachable
+    _audit(
+        actor,
+        AuditEvent.UPDATE,
+        org,
+        org.region_code,
+        detail=(note or "").strip()[:200],
+        new={"unreachable": org.unreachable},
+    )
+    return org
+
+
 # ---------------------------------------------------------------- filer binding
 @transaction.atomic
 def filer_bind(*, actor: Any, user: User, org: Organisation) -> OrgFiler:
