@@ -123,7 +123,7 @@ def test_the_report_rate_by_county_counts_filed_over_owing_organisations(
     yz_filer = make_user(Role.ORG_FILER, "370812")
     services.filer_bind(actor=outsider, user=yz_filer, org=yz)
     _file(yz_filer)
-    city = make_user(Role.ORG_OFFICER, "3708")
+    city = make_user(Role.ORG_OFFICER, "370800")
     rates = {r["county"]: r for r in selectors.report_rate(actor=city, year=LAST)}
     assert (rates["370811"]["due"], rates["370811"]["done"], rates["370811"]["rate"]) == (
         3,

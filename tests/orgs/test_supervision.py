@@ -47,7 +47,7 @@ def test_the_grade_follows_the_policy_thresholds(officer, make_org, scores, grad
 
 
 def test_a_changed_threshold_in_the_policy_table_changes_the_grade(officer, make_org):
-    PolicyParameter.objects.filter(key="orgs.grade.a5").update(value=Decimal("950"))
+    PolicyParameter.objects.filter(key="orgs.grade.a5").update(value=Decimal("960"))
     ev = services.evaluation_record(
         actor=officer, org=make_org(), scores=_scores(60, 380, 380, 130), evaluated_on=TODAY
     )

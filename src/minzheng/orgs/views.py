@@ -450,7 +450,11 @@ def mine_year(request: HttpRequest, year: int) -> HttpResponse:
             return redirect("orgs-mine")
     if existing is not None and existing.state not in ("draft", "returned"):
         return redirect("orgs-report", pk=existing.pk)
-    return render(request, "orgs/mine_form.html", {"org": org, "year": year, "r": existing, "post": p})
+    values = {
+        k: p.get(k, "") if request.method == "POST" else (getattr(existing, k) if existing else "")
+        for k in services.REPORT_FIELDS
+    }
+    return render(request, "orgs/mine_form.html", {"org": org, "year": year, "r": existing, "v": values})
 
 
 # ---------------------------------------------------------------- evaluation and inspections

@@ -219,7 +219,7 @@ def seed(*, actor: Any, seed: int) -> str:
         Region.objects.filter(level=RegionLevel.TOWNSHIP, code__startswith=home.code).order_by("code").first()
     )
     for i, name in enumerate(["中华国学文化研究总会", "全球华人慈善联合会", "国际养生协会济宁分会"]):
-        case = services.illegal_open(
+        illegal = services.illegal_open(
             actor=shezu,
             region_code=town.code if town else home.code,
             name=name,
@@ -229,7 +229,7 @@ def seed(*, actor: Any, seed: int) -> str:
         if i == 0:
             services.illegal_close(
                 actor=shezu,
-                case=case,
+                case=illegal,
                 banned=True,
                 decision_no=f"任民取〔{today.year}〕1号",
                 closed_on=today - dt.timedelta(days=10),
