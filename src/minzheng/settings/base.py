@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "minzheng.vagrants",
     "minzheng.marriage",
     "minzheng.placenames",
+    "minzheng.orgs",
     "minzheng.verification",
     "minzheng.monitoring",
     "minzheng.web",
