@@ -55,7 +55,7 @@ def test_a_missing_child_or_evidence_gets_a_chinese_message_and_writes_nothing(m
     r = c.post(
         reverse("children-case-new"), {**FORM, "id_number": child.id_number, "father_evidence_date": "昨天"}
     )
-    assert r.status_code == 400 and "出具日期“昨天”无效" in r.content.decode()
+    assert r.status_code == 400 and "出具日期格式应为年-月-日" in r.content.decode()
     assert not CategoryCase.objects.exists()
 
 
