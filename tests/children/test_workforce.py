@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from minzheng.accounts.permissions import Denied
 from minzheng.children import services as svc
@@ -18,6 +19,7 @@ from minzheng.regions.models import Region
 from tests.conftest import TOWN_A, VILLAGE_A, VILLAGE_B
 
 APPOINTED = dt.date(2024, 3, 1)
+TODAY = timezone.localdate().isoformat()
 
 
 @pytest.fixture
@@ -71,7 +73,7 @@ def test_villages_without_a_serving_director_are_listed(officer, make_user):
     assert all(r.code.startswith(TOWN_A[:6]) for r in after["uncovered"])
 
 
-def test_the_allowance_is_read_from_policy_and_never_made_up():
+def test_the_allowance_is_read_from_policy_and_never_made_up(db):
     shown = worker_allowances(region_code=VILLAGE_A, on=dt.date(2025, 7, 1))
     # No policy row sets a director allowance for this county: it says so rather than show a figure.
     assert set(shown) == {"supervisor", "director"}
@@ -91,12 +93,12 @@ def test_a_childrens_home_is_in_a_village_and_its_director_logs_activities(offic
     c.force_login(director)
     r = c.post(
         reverse("children-home", args=[home.pk]),
-        {"held_on": "2025-07-01", "title": "课业辅导", "participants": "12"},
+        {"held_on": TODAY, "title": "课业辅导", "participants": "12"},
     )
     assert r.status_code == 302 and HomeActivity.objects.get().participants == 12
     r = c.post(
         reverse("children-home", args=[home.pk]),
-        {"held_on": "2025-07-01", "title": "辅导", "participants": "abc"},
+        {"held_on": TODAY, "title": "辅导", "participants": "abc"},
     )
     assert r.status_code == 400 and "参加儿童人数" in r.content.decode()
     elsewhere = Client()

@@ -147,12 +147,14 @@ def _files_and_workforce(*, director: Any, young: list[Person], rng: random.Rand
         )
         svc.file_director_assign(actor=director, file=f, director=director)
         answers = {code: rng.random() > 0.2 for code, _, _ in GUARDIANSHIP_ITEMS}
+        assessed_on = today - dt.timedelta(days=20 + 10 * n)
         svc.guardianship_assess(
             actor=director,
             file=f,
             answers=answers,
-            assessed_on=today - dt.timedelta(days=20 + n),
-            follow_up_on=today + dt.timedelta(days=160 - 30 * n),
+            assessed_on=assessed_on,
+            # Later children's follow-ups fall due already: the director's to-do has something in it.
+            follow_up_on=assessed_on + dt.timedelta(days=200 - 25 * n),
             note="监护人年迈，需加强关爱帮扶",
         )
         svc.file_visit_record(
