@@ -123,3 +123,33 @@ def test_a_parents_death_in_the_registry_is_a_re_decision_to_do_for_the_township
     again = CategoryCase.objects.get(previous=due[0].case)
     assert again.parents.get(parent="mother").situation == "dead"
     assert not redecisions_due(actor=clerk).exists()
+
+
+def test_the_clerk_records_the_change_on_the_case_page_and_lands_on_the_re_decision(staff, child):
+    clerk, approver = staff
+    first = decided(
+        clerk, approver, child, parent("imprisoned"), parent("lost_contact"), on=dt.date(2025, 1, 5)
+    )
+    c = Client()
+    c.force_login(clerk)
+    assert "登记父母情形变化" in c.get(reverse("children-case", args=[first.pk])).content.decode()
+    form = {
+        "parent": "father",
+        "new_situation": "none",
+        "new_evidence_kind": "刑满释放证明书",
+        "new_evidence_number": "SF-1",
+        "new_evidence_date": "2025-06-01",
+        "new_evidence_issuer": "济宁监狱",
+    }
+    bad = c.post(
+        reverse("children-case-change", args=[first.pk]), {**form, "new_evidence_date": "9999-01-01"}
+    )
+    assert bad.status_code == 400 and "出具日期" in bad.content.decode()
+    assert not ParentChange.objects.exists()
+    r = c.post(reverse("children-case-change", args=[first.pk]), form)
+    again = CategoryCase.objects.get(previous=first)
+    assert r.status_code == 302 and r["Location"] == reverse("children-case", args=[again.pk])
+    page = c.get(reverse("children-case", args=[again.pk])).content.decode()
+    assert "重新认定" in page
+    # The old case offers no second change while the re-decision is open.
+    assert "登记父母情形变化" not in c.get(reverse("children-case", args=[first.pk])).content.decode()
