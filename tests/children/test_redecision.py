@@ -152,4 +152,5 @@ def test_the_clerk_records_the_change_on_the_case_page_and_lands_on_the_re_decis
     page = c.get(reverse("children-case", args=[again.pk])).content.decode()
     assert "重新认定" in page
     # The old case offers no second change while the re-decision is open.
-    assert "登记父母情形变化" not in c.get(reverse("children-case", args=[first.pk])).content.decode()
+    old_page = c.get(reverse("children-case", args=[first.pk])).content.decode()
+    assert 'id="action-change"' not in old_page and "已有更新的认定申请" in old_page
