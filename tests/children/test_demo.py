@@ -22,3 +22,25 @@ def test_the_demo_decides_children_and_leaves_two_waiting(make_user, make_person
     assert Enrolment.objects.filter(programme="child").count() == 5
     assert MonthlyCheck.objects.exists()
     assert "已存在" in seed(actor=None, seed=7)
+
+
+def test_the_demo_opens_files_appoints_the_workforce_and_a_childrens_home(make_user, make_person):
+    from minzheng.children.models import ChildFile, ChildrenHome, ChildWorker, GuardianshipAssessment
+
+    make_user("township_clerk", TOWN_A, username="xiangzhen")
+    make_user("township_approver", TOWN_A, username="shenpi")
+    make_user("child_director", VILLAGE_A, username="ertongzhuren")
+    make_user("child_welfare_officer", TOWN_A[:6], username="ertong")
+    make_user("child_supervisor", TOWN_A, username="dudao")
+    for i in range(8):
+        make_person(birth=dt.date(2014, 3, 1 + i), name=f"演示儿童{i}", hukou_type="rural")
+    out = seed(actor=None, seed=7)
+    assert "份儿童档案" in out
+    decided = Enrolment.objects.filter(programme="child").values_list("person_id", flat=True)
+    assert set(decided) <= set(
+        ChildFile.objects.filter(in_difficulty=True).values_list("person_id", flat=True)
+    )
+    assert ChildFile.objects.filter(left_behind=True).exists()
+    assert GuardianshipAssessment.objects.count() == ChildFile.objects.count()
+    assert sorted(ChildWorker.objects.values_list("position", flat=True)) == ["director", "supervisor"]
+    assert ChildrenHome.objects.get().activities.count() == 3

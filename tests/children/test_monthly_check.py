@@ -118,3 +118,31 @@ def test_a_director_elsewhere_sees_no_child_here(make_user, beneficiaries):
     c = Client()
     c.force_login(make_user("child_director", "370812001001"))
     assert c.get(reverse("children-check", args=[beneficiaries[0].pk])).status_code == 404
+
+
+def test_the_missing_checks_to_do_and_list_cost_the_same_for_three_children_or_thirty(
+    make_user, beneficiaries, make_person
+):
+    director = make_user("child_director", VILLAGE_A)
+    c = Client()
+    c.force_login(director)
+    c.get(reverse("children-checks"))
+
+    def cost() -> tuple[int, int]:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as todo_q:
+            todo = missing_checks(director, timezone.localdate())
+        with CaptureQueriesContext(connection) as page_q:
+            assert c.get(reverse("children-checks")).status_code == 200
+        assert todo.count >= 3
+        return len(todo_q), len(page_q)
+
+    small = cost()
+    for i in range(27):
+        p = make_person(birth=dt.date(2013, 3, 1 + i % 27), name=f"丙{i}")
+        enrolment_create(
+            actor=None, programme="child", person=p, household=None, amount=1078, first_month=MONTH
+        )
+    assert cost() == small

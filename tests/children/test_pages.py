@@ -40,6 +40,9 @@ def test_a_clerk_takes_in_and_an_approver_decides_a_de_facto_unsupported_child(m
     assert "事实无人抚养儿童" in page and "父母情形：死亡、失联" in page and "打印决定书" in page
     letter = approver.get(reverse("children-case-letter", args=[case.pk])).content.decode()
     assert "民儿认〔" in letter and "人民政府" in letter and "行政复议" in letter and "盖章" in letter
+    # A clean print page: no navigation or account bar; the appeal names both bodies and both limits.
+    assert "<nav" not in letter and "退出" not in letter and "@media print" in letter
+    assert "60日内" in letter and "6个月内" in letter and "人民法院提起行政诉讼" in letter
     assert child.id_number not in letter
 
 
@@ -55,7 +58,7 @@ def test_a_missing_child_or_evidence_gets_a_chinese_message_and_writes_nothing(m
     r = c.post(
         reverse("children-case-new"), {**FORM, "id_number": child.id_number, "father_evidence_date": "昨天"}
     )
-    assert r.status_code == 400 and "出具日期“昨天”无效" in r.content.decode()
+    assert r.status_code == 400 and "出具日期格式应为年-月-日" in r.content.decode()
     assert not CategoryCase.objects.exists()
 
 

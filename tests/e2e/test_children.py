@@ -81,3 +81,77 @@ def test_a_clerk_takes_in_a_de_facto_unsupported_child_who_is_paid_and_checked(
     page.wait_for_selector("text=本月已核查")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert hh.pk
+
+
+def test_the_director_opens_a_childs_file_on_a_phone_assesses_the_guardian_and_checks_the_month(
+    city: None, live_server: Any, browser_page: Any
+) -> None:
+    from minzheng.children import services as svc
+    from minzheng.people.models import Person
+
+    clerk = staff("clerk2", "township_clerk", "370811001")
+    approver = staff("approver2", "township_approver", "370811001")
+    staff("director2", "child_director", "370811001001")
+    family(
+        "E2E1502",
+        [
+            ("李桂兰", "head", dt.date(1952, 4, 5), "F", "71"),
+            ("李小雨", "grandchild", dt.date(2016, 8, 9), "F", "72"),
+        ],
+    )
+    child = Person.objects.get(name="李小雨")
+    case = svc.category_case_intake(
+        actor=clerk,
+        child=child,
+        father={"situation": "dead", **EVIDENCE},
+        mother={"situation": "imprisoned", **EVIDENCE},
+        guardian_name="李桂兰",
+    )
+    svc.category_case_verify(actor=clerk, case=case)
+    svc.category_case_decide(actor=approver, case=case)
+    base = live_server.url
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 800})
+    login(page, base, "director2")
+
+    page.goto(f"{base}/children/files/")
+    page.click("#child-unfiled button[type=submit]")
+    page.wait_for_selector("#file-guardian")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.click("#file-edit")
+    page.fill("input[name=school_name]", "唐口街道中心小学")
+    page.fill("input[name=school_grade]", "三年级")
+    page.select_option("select[name=school_status]", "enrolled")
+    page.select_option("select[name=guardian_relation]", "grandparent")
+    page.fill("input[name=guardian_name]", "李桂兰")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.click("#file-form button[type=submit]")
+    page.wait_for_selector("#file-school")
+    assert "唐口街道中心小学" in page.inner_text("#file-school")
+
+    page.click("#file-assess")
+    for code in ("lives_with", "guardian_health", "income", "housing", "schooling", "daily_care", "safety"):
+        page.check(f"input[name={code}]")
+    page.fill("input[name=follow_up_on]", (timezone.localdate() + dt.timedelta(days=180)).isoformat())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.click("#assess-form button[type=submit]")
+    page.wait_for_selector("#file-assessment")
+    assert "有监护能力" in page.inner_text("#file-assessment") and "90" in page.inner_text("#file-assessment")
+
+    page.goto(f"{base}/children/checks/")
+    page.click("text=去核查")
+    for name in ("seen", "living_ok", "schooling_ok", "health_ok", "guardian_ok", "situation_unchanged"):
+        page.check(f"input[name={name}]")
+    page.click("#child-check button[type=submit]")
+    page.wait_for_selector("text=本月已核查")
+    page.goto(f"{base}/children/files/{child.pk}/")
+    assert "月度核查" in page.inner_text("#file-checks")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+EVIDENCE = {
+    "evidence_kind": "证明",
+    "evidence_number": "E2E-1",
+    "evidence_date": dt.date(2024, 3, 1),
+    "evidence_issuer": "任城区人民法院",
+}

@@ -52,6 +52,8 @@ class ChildrenConfig(AppConfig):
                     NavEntry("儿童基本生活保障", "children-roster", "children.read", order=27),
                     NavEntry("儿童类别认定", "children-cases", "children.read", order=28),
                     NavEntry("儿童月度核查", "children-checks", "child.monthly_check", order=28),
+                    NavEntry("儿童档案", "children-files", "child.registry_read", order=28),
+                    NavEntry("儿童工作队伍", "children-workforce", "child.workforce", order=28),
                 ),
                 urls="minzheng.children.urls",
                 url_prefix="children",
@@ -74,7 +76,16 @@ class ChildrenConfig(AppConfig):
                     ("child.category_intake", todos.cases_to_verify),
                     ("child.category_decide", todos.cases_to_decide),
                     ("child.category_intake", todos.referrals_due),
+                    ("child.category_intake", todos.redecisions_due),
+                    ("child.file_edit", todos.follow_ups_due),
                 ),
-                permissions=("child.monthly_check", "child.category_intake", "child.category_decide"),
+                permissions=(
+                    "child.monthly_check",
+                    "child.category_intake",
+                    "child.category_decide",
+                    "child.registry_read",
+                    "child.file_edit",
+                    "child.workforce",
+                ),
             )
         )

@@ -148,3 +148,32 @@ FUNDING_LABELS = {"budget": "财政资金", "charity": "慈善基金"}
 
 def funding_of(category: str) -> str:
     return FUNDING.get(category, "budget")
+
+
+# 监护能力评估 (民发〔2019〕34号): the checklist as data (code, what the assessor confirms, points; 100 in
+# all). The result comes from the score by the policy thresholds child.guardianship_full_min and
+# child.guardianship_partial_min on the assessment date.
+GUARDIANSHIP_ITEMS: tuple[tuple[str, str, int], ...] = (
+    ("lives_with", "监护人与儿童共同生活", 20),
+    ("guardian_health", "监护人身体健康，具备照料能力", 15),
+    ("income", "家庭有稳定收入，能保障儿童基本生活", 15),
+    ("housing", "住房安全，儿童有学习和休息的地方", 10),
+    ("schooling", "能保障儿童按时入学、完成义务教育", 10),
+    ("daily_care", "能照料儿童饮食起居、及时就医", 10),
+    ("safety", "无家庭暴力、虐待、忽视", 10),
+    ("contact", "与儿童及在外父母保持联系沟通", 5),
+    ("conduct", "监护人无违法犯罪和不良嗜好", 5),
+)
+
+
+def guardianship_result(answers: dict[str, bool], p: Policy) -> tuple[int, str]:
+    """The checklist's score and result (full / partial / none) under the day's thresholds."""
+    unknown = set(answers) - {code for code, _, _ in GUARDIANSHIP_ITEMS}
+    if unknown:
+        raise ValidationError("监护能力评估项目无效")
+    score = sum(points for code, _, points in GUARDIANSHIP_ITEMS if answers.get(code))
+    full_min = int(p("child.guardianship_full_min"))
+    partial_min = int(p("child.guardianship_partial_min"))
+    if score >= full_min:
+        return score, "full"
+    return score, "partial" if score >= partial_min else "none"

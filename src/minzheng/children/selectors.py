@@ -176,7 +176,7 @@ def intake_choices() -> dict[str, Any]:
 def decision_letter(*, actor: Any, case: CategoryCase) -> dict[str, Any] | None:
     """The decision letter's content: the issuing township government, 文号, the child (masked ID), the
     category and amount or the reason for refusal, the why, the appeal route and the seal position."""
-    from minzheng.assistance.letters import appeal_text, cn_date, issuing_office
+    from minzheng.assistance.letters import cn_date, issuing_office
 
     decision = getattr(case, "decision", None)
     if decision is None:
@@ -190,7 +190,11 @@ def decision_letter(*, actor: Any, case: CategoryCase) -> dict[str, Any] | None:
         "first_month": decision.enrolment.first_month if decision.enrolment else None,
         "category_label": CHILD_LABELS.get(decision.category, ""),
         "funding_label": FUNDING_LABELS.get(decision.funding, ""),
-        "appeal": appeal_text(office),
+        "appeal": (
+            f"如对本决定不服，可以自收到本决定书之日起60日内向{office.county_name}人民政府申请行政复议，"
+            f"也可以自收到本决定书之日起6个月内向{office.county_name}人民法院提起行政诉讼"
+            "（依据《中华人民共和国行政复议法》第二十条、《中华人民共和国行政诉讼法》第四十六条）。"
+        ),
     }
 
 
@@ -208,4 +212,304 @@ def referrals_due(*, actor: Any) -> QuerySet[Enrolment]:
         .exclude(Exists(referred))
         .select_related("person")
         .order_by("last_month", "pk")
+    )
+
+
+# ---------------------------------------------------------------- one child, one file (一人一档)
+FILE_KINDS = {"difficulty": "困境儿童", "left_behind": "农村留守儿童"}
+
+
+def child_files(*, actor: Any, kind: str = "", q: str = "") -> QuerySet[Any]:
+    """The files in the actor's region (the director's village, the supervisor's township …), one query."""
+    from .models import ChildFile
+
+    qs = scoped("child.registry_read", ChildFile.objects.select_related("person", "director"), actor)
+    if kind == "difficulty":
+        qs = qs.filter(in_difficulty=True)
+    elif kind == "left_behind":
+        qs = qs.filter(left_behind=True)
+    if q.strip():
+        qs = qs.filter(person__name__contains=q.strip())
+    return qs.order_by("region_code", "person__name", "pk")
+
+
+def unfiled_beneficiaries(*, actor: Any, month: dt.date) -> QuerySet[Enrolment]:
+    """Children on this month's allowance with no file yet (every child in difficulty has one)."""
+    from .models import ChildFile
+
+    filed = ChildFile.objects.filter(person=OuterRef("person"))
+    return (
+        _beneficiaries(actor=actor, month=month, permission="child.registry_read")
+        .exclude(Exists(filed))
+        .select_related("person")
+        .order_by("region_code", "person__name", "pk")
+    )
+
+
+def child_file_get(*, actor: Any, person_id: int, reveal_health: bool = False) -> Any:
+    """One child's file in scope (404 like missing). A child's file is sensitive: every read is audited,
+    and the health record is a separate, audited reveal."""
+    from .models import ChildFile
+
+    file = (
+        scoped(
+            "child.registry_read", ChildFile.objects.select_related("person", "guardian", "director"), actor
+        )
+        .filter(person_id=person_id)
+        .first()
+    )
+    if file is None:
+        raise Http404("没有这条记录")
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.REVEAL,
+        target_type="children.child_file",
+        target_id=file.pk,
+        region_code=file.region_code,
+        detail="查阅儿童健康状况" if reveal_health else "查阅儿童档案",
+    )
+    return file
+
+
+def child_file_page(*, actor: Any, file: Any, reveal_health: bool = False) -> dict[str, Any]:
+    """Everything on the file: guardian (contact masked), the latest guardianship assessment and its
+    history, school, health (only when revealed), the monthly checks and other visits, support received
+    (the person's enrolments, the category decisions with their funding, the parents' changes) and the
+    1+1+2+N pairing; plus what the actor may do."""
+    from minzheng.accounts.permissions import can
+
+    from .models import CategoryDecision, GuardianshipResult, ParentChange
+    from .rules import GUARDIANSHIP_ITEMS
+
+    assessments = list(file.assessments.select_related("assessed_by"))
+    decisions = list(
+        CategoryDecision.objects.filter(case__child_id=file.person_id).order_by("-decided_on", "-pk")
+    )
+    return {
+        "file": file,
+        "child": file.person,
+        "guardian_phone": file.guardian.phone_masked if file.guardian else "",
+        "assessment": assessments[0] if assessments else None,
+        "assessments": assessments,
+        "items": GUARDIANSHIP_ITEMS,
+        "results": dict(GuardianshipResult.choices),
+        "checks": list(MonthlyCheck.objects.filter(person_id=file.person_id).order_by("-month")[:24]),
+        "check_labels": CHECK_LABELS,
+        "visits": list(file.visits.select_related("visited_by")[:50]),
+        "enrolments": list(enrolments_for_person(actor=actor, person=file.person)),
+        "decisions": [
+            {
+                "d": d,
+                "category": CHILD_LABELS.get(d.category, ""),
+                "funding": FUNDING_LABELS.get(d.funding, ""),
+            }
+            for d in decisions
+        ],
+        "changes": list(ParentChange.objects.filter(child_id=file.person_id)[:20]),
+        "health_shown": reveal_health,
+        "can_edit": can(actor, "child.file_edit", region_code=file.region_code),
+    }
+
+
+def file_choices() -> dict[str, Any]:
+    from .models import GuardianRelation, SchoolStatus, VisitKind
+    from .rules import GUARDIANSHIP_ITEMS
+
+    return {
+        "relations": GuardianRelation.choices,
+        "school_statuses": SchoolStatus.choices,
+        "visit_kinds": VisitKind.choices,
+        "items": GUARDIANSHIP_ITEMS,
+    }
+
+
+def file_directors(*, file: Any) -> QuerySet[Any]:
+    """The serving child directors of the file's village (the pairing's choice)."""
+    from .models import ChildWorker, Position
+
+    return ChildWorker.objects.filter(
+        position=Position.DIRECTOR,
+        left_on__isnull=True,
+        region_code=file.region_code[:12],
+    ).select_related("user")
+
+
+def person_for_file(*, actor: Any, id_number: str) -> Person | None:
+    """A child or guardian by ID number among the people the actor may see."""
+    return child_for_intake(actor=actor, id_number=id_number)
+
+
+# ---------------------------------------------------------------- re-decision
+def redecisions_due(*, actor: Any) -> QuerySet[Any]:
+    """Registry-side re-decision check (the data contract carries no judicial source and no parent–child
+    link): a parent the current decision records as alive whose death the people registry now holds,
+    for a child still on the allowance and with no case open. One query."""
+    from .models import CaseState, CategoryDecision, ParentSituation
+
+    newer = CategoryDecision.objects.filter(
+        case__child=OuterRef("case__child"), decided_on__gt=OuterRef("case__decision__decided_on")
+    )
+    open_case = CategoryCase.objects.filter(
+        child=OuterRef("case__child"), state__in=(CaseState.SUBMITTED, CaseState.VERIFIED)
+    )
+    paid = Enrolment.objects.filter(person=OuterRef("case__child"), programme=CODE, last_month__isnull=True)
+    return (
+        scoped(
+            "child.category_intake",
+            ParentSituation.objects.filter(
+                case__decision__approved=True, parent_person__is_alive=False
+            ).exclude(situation="dead"),
+            actor,
+            field="case__region_code",
+        )
+        .filter(Exists(paid))
+        .exclude(Exists(newer))
+        .exclude(Exists(open_case))
+        .select_related("case__child", "parent_person")
+        .order_by("case__region_code", "pk")
+    )
+
+
+def redecision_situation_get(*, actor: Any, situation_id: int) -> Any:
+    s = redecisions_due(actor=actor).filter(pk=situation_id).first()
+    if s is None:
+        raise Http404("没有这条记录")
+    return s
+
+
+def parent_change_choices(*, case: CategoryCase) -> dict[str, Any]:
+    from .rules import SITUATIONS
+
+    return {"parents": list(case.parents.all()), "situations": SITUATIONS}
+
+
+# ---------------------------------------------------------------- workforce and 儿童之家
+ALLOWANCE_KEYS = {"supervisor": "child.supervisor_allowance", "director": "child.director_allowance"}
+
+
+def workforce(*, actor: Any) -> QuerySet[Any]:
+    from .models import ChildWorker
+
+    return scoped("child.workforce", ChildWorker.objects.select_related("user"), actor).order_by(
+        "position", "region_code", "pk"
+    )
+
+
+def worker_get(*, actor: Any, worker_id: int) -> Any:
+    w = workforce(actor=actor).filter(pk=worker_id).first()
+    if w is None:
+        raise Http404("没有这条记录")
+    return w
+
+
+def worker_allowances(*, region_code: str, on: dt.date) -> dict[str, str]:
+    """The monthly allowance of each position where the county has set one as policy (seed 004: only some
+    counties pay one); "未设定" where no policy row exists — never a made-up figure."""
+    from minzheng.policy.selectors import policy_resolve
+
+    ps = policy_resolve(on=on, region_code=region_code, hukou_type="rural")
+    return {
+        position: (f"{ps.get(key)}元/月" if ps.has(key) else "未设定")
+        for position, key in ALLOWANCE_KEYS.items()
+    }
+
+
+def director_coverage(*, actor: Any) -> dict[str, Any]:
+    """Villages in the actor's region without a serving child director (two queries)."""
+    from minzheng.accounts.scoping import scope
+    from minzheng.regions.models import Region
+
+    from .models import ChildWorker, Position
+
+    served = ChildWorker.objects.filter(
+        position=Position.DIRECTOR, left_on__isnull=True, region_code=OuterRef("code")
+    )
+    villages = (
+        scope(Region.objects.filter(level="village"), actor, field="code")
+        if _can_workforce(actor)
+        else (Region.objects.none())
+    )
+    total = villages.count()
+    uncovered = villages.exclude(Exists(served)).order_by("code")
+    return {"total": total, "uncovered": uncovered}
+
+
+def _can_workforce(actor: Any) -> bool:
+    from minzheng.accounts.permissions import can
+
+    return can(actor, "child.workforce")
+
+
+def children_homes(*, actor: Any) -> QuerySet[Any]:
+    """The homes in the actor's region with their activity count (one query)."""
+    from .models import ChildrenHome
+
+    qs = ChildrenHome.objects.annotate(n_activities=Count("activities"))
+    permission = "child.workforce" if _can_workforce(actor) else "child.file_edit"
+    return scoped(permission, qs, actor).order_by("region_code", "pk")
+
+
+def children_home_get(*, actor: Any, home_id: int) -> Any:
+    home = children_homes(actor=actor).filter(pk=home_id).first()
+    if home is None:
+        raise Http404("没有这条记录")
+    return home
+
+
+def person_by_id_number(
+    *, actor: Any, id_number: str, permission: str = "child.registry_read"
+) -> Person | None:
+    """A child or guardian by full ID number among the people of the actor's region (blind index)."""
+    from minzheng.core import crypto
+
+    value = (id_number or "").strip().upper()
+    if len(value) != 18:
+        return None
+    return scoped(permission, Person.objects.all(), actor).filter(id_hash=crypto.blind_index(value)).first()
+
+
+def person_in_scope(*, actor: Any, person_id: int, permission: str = "child.file_edit") -> Person:
+    p = scoped(permission, Person.objects.all(), actor).filter(pk=person_id).first()
+    if p is None:
+        raise Http404("没有这条记录")
+    return p
+
+
+def worker_candidates(*, actor: Any) -> QuerySet[Any]:
+    """Supervisor and director accounts in the actor's region not yet on the workforce roll."""
+    from django.contrib.auth import get_user_model
+
+    from minzheng.accounts.permissions import roles_for
+
+    from .models import ChildWorker
+
+    on_roll = ChildWorker.objects.filter(user=OuterRef("pk"))
+    return (
+        scoped(
+            "child.workforce",
+            get_user_model().objects.filter(
+                role__in=roles_for("child.monthly_check") | roles_for("child.case_supervise")
+            ),
+            actor,
+            field="region__code",
+        )
+        .exclude(Exists(on_roll))
+        .filter(is_active=True, region__level__in=("township", "village"))
+        .select_related("region")
+        .order_by("region__code", "username")
+    )
+
+
+def follow_ups_due(*, actor: Any, on: dt.date) -> QuerySet[Any]:
+    """Files whose latest assessment's follow-up date is on or before `on` (one query)."""
+    from django.db.models import Subquery
+
+    from .models import ChildFile, GuardianshipAssessment
+
+    latest = GuardianshipAssessment.objects.filter(file=OuterRef("pk")).order_by("-assessed_on", "-pk")
+    return (
+        scoped("child.file_edit", ChildFile.objects.select_related("person"), actor)
+        .annotate(follow_up=Subquery(latest.values("follow_up_on")[:1]))
+        .filter(follow_up__lte=on)
+        .order_by("follow_up", "pk")
     )

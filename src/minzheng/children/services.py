@@ -24,12 +24,31 @@ from .models import (
     CaseState,
     CategoryCase,
     CategoryDecision,
+    ChildFile,
+    ChildrenHome,
+    ChildWorker,
+    FileVisit,
+    GuardianRelation,
+    GuardianshipAssessment,
+    HomeActivity,
     MonthlyCheck,
+    ParentChange,
     ParentSituation,
+    Position,
     Referral,
+    SchoolStatus,
     TransitionReferral,
+    VisitKind,
 )
-from .rules import CHILD_LABELS, CODE, SITUATIONS, funding_of, trial
+from .rules import (
+    CHILD_LABELS,
+    CODE,
+    SITUATIONS,
+    category_from_parents,
+    funding_of,
+    guardianship_result,
+    trial,
+)
 
 CHECK_ITEMS = ("seen", "living_ok", "schooling_ok", "health_ok", "guardian_ok", "situation_unchanged")
 EVIDENCE_FIELDS = ("evidence_kind", "evidence_number", "evidence_date", "evidence_issuer")
@@ -53,24 +72,32 @@ def child_allowance_end(*, actor: Any, alert: Any, month: dt.date, source_id: An
     return ended
 
 
-def _parent(raw: dict[str, Any], parent: str) -> dict[str, Any]:
+def _parent(raw: dict[str, Any], parent: str, *, change: bool = False) -> dict[str, Any]:
     """One parent's situation with its evidence, validated: any situation but `none` needs the document
     that proves it (kind, number, date, issuing body)."""
     who = "父亲" if parent == "father" else "母亲"
     situation = raw.get("situation")
     if situation not in SITUATIONS:
         raise ValidationError(f"请选择{who}的情形")
-    out: dict[str, Any] = {"parent": parent, "situation": situation}
+    out: dict[str, Any] = {
+        "parent": parent,
+        "situation": situation,
+        "parent_person": raw.get("parent_person"),
+    }
+    if out["parent_person"] is not None and not isinstance(out["parent_person"], Person):
+        raise ValidationError(f"{who}的人员信息无效")
     for f in EVIDENCE_FIELDS:
         out[f] = raw.get(f) or ("" if f != "evidence_date" else None)
-    if situation != "none":
+    # A change back to `none` (released, found, certificate revoked) is a fact that needs its document too.
+    if situation != "none" or change:
         missing = [
             label
             for f, label in zip(EVIDENCE_FIELDS, ("材料名称", "编号", "出具日期", "出具机关"), strict=True)
             if not out[f]
         ]
         if missing:
-            raise ValidationError(f"{who}“{SITUATIONS[situation]}”须登记证明材料的{'、'.join(missing)}")
+            said = "情形变化" if change else f"“{SITUATIONS[situation]}”"
+            raise ValidationError(f"{who}{said}须登记证明材料的{'、'.join(missing)}")
         if not isinstance(out["evidence_date"], dt.date):
             raise ValidationError(f"{who}证明材料的出具日期无效")
         if out["evidence_date"] > timezone.localdate():
@@ -88,8 +115,10 @@ def category_case_intake(
     in_institution: bool = False,
     declared_category: str = "",
     guardian_name: str = "",
+    previous: CategoryCase | None = None,
 ) -> CategoryCase:
-    """受理: the township clerk records the child, each parent's situation and its evidence."""
+    """受理: the township clerk records the child, each parent's situation and its evidence (a
+    re-decision names the case whose decision it replaces)."""
     require(actor, "child.category_intake", region_code=child.region_code, target=f"person:{child.pk}")
     if declared_category and declared_category not in CHILD_LABELS:
         raise ValidationError("申报类别无效")
@@ -103,6 +132,7 @@ def category_case_intake(
         declared_category=declared_category,
         in_institution=in_institution,
         guardian_name=guardian_name[:64],
+        previous=previous,
         created_by=actor,
     )
     for p in parents:
@@ -199,6 +229,7 @@ def category_case_decide(*, actor: Any, case: CategoryCase, on: dt.date | None =
             )
     except IntegrityError:
         raise ValidationError("文号已被占用，请重试") from None
+    _end_previous(actor=actor, case=case, month=first_of_month(on))
     if approved:
         decision.enrolment = enrolment_create(
             actor=actor,
@@ -228,6 +259,23 @@ def category_case_decide(*, actor: Any, case: CategoryCase, on: dt.date | None =
         },
     )
     return decision
+
+
+def _end_previous(*, actor: Any, case: CategoryCase, month: dt.date) -> None:
+    """A re-decision replaces the earlier decision: its allowance ends the month before (the new one, if
+    any, starts this month)."""
+    if case.previous_id is None:
+        return
+    prior = CategoryDecision.objects.filter(case_id=case.previous_id).select_related("enrolment").first()
+    current = prior.enrolment if prior else None
+    if current is None or (current.last_month is not None and current.last_month < month):
+        return
+    enrolment_end(
+        actor=actor,
+        enrolment=current,
+        last_month=max(add_months(month, -1), current.first_month),
+        reason="父母情形变化，重新认定",
+    )
 
 
 @transaction.atomic
@@ -304,3 +352,426 @@ def transition_referral_record(
         new={"referred_to": referred_to},
     )
     return referral
+
+
+# ------------------------------------------------------- re-decision (a parent's situation changed)
+def current_case(child: Person) -> CategoryCase | None:
+    """The child's latest decided case (the one a change re-decides)."""
+    return (
+        CategoryCase.objects.filter(child=child, decision__isnull=False)
+        .order_by("-decision__decided_on", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def parent_change_record(
+    *,
+    actor: Any,
+    child: Person,
+    parent: str,
+    situation: str,
+    evidence: dict[str, Any],
+) -> ParentChange:
+    """Evidence that a parent's situation changed (released from prison, found, disability certificate
+    revoked …). The category is re-decided by the same rule (rules.category_from_parents): when it
+    changes, a re-decision case is opened for the township (受理 → 核实 → 认定 as any case)."""
+    require(actor, "child.category_intake", region_code=child.region_code, target=f"person:{child.pk}")
+    if parent not in ("father", "mother"):
+        raise ValidationError("请选择父亲或母亲")
+    case = current_case(child)
+    if case is None:
+        raise ValidationError("该儿童没有已作出的类别认定，请直接受理认定申请")
+    if CategoryCase.objects.filter(child=child, state__in=(CaseState.SUBMITTED, CaseState.VERIFIED)).exists():
+        raise ValidationError("该儿童已有正在办理的类别认定申请")
+    recorded = {p.parent: p for p in case.parents.all()}
+    if parent not in recorded:
+        raise ValidationError("原认定没有该父/母的情形记录")
+    old = recorded[parent].situation
+    checked = _parent({"situation": situation, **evidence}, parent, change=True)
+    if situation == old:
+        raise ValidationError(f"情形与原认定相同（{SITUATIONS[old]}），无需重新认定")
+    before = tuple(recorded[k].situation for k in ("father", "mother"))
+    after = tuple(situation if k == parent else recorded[k].situation for k in ("father", "mother"))
+    redecision = None
+    if category_from_parents(before, case.in_institution) != category_from_parents(
+        after, case.in_institution
+    ):
+        redecision = category_case_intake(
+            actor=actor,
+            child=child,
+            **{
+                k: (
+                    checked
+                    if k == parent
+                    else {
+                        "situation": recorded[k].situation,
+                        "parent_person": recorded[k].parent_person,
+                        **{f: getattr(recorded[k], f) for f in EVIDENCE_FIELDS},
+                    }
+                )
+                for k in ("father", "mother")
+            },
+            in_institution=case.in_institution,
+            # A declared category stands only while the parents make none.
+            declared_category=""
+            if category_from_parents(after, case.in_institution)
+            else case.declared_category,
+            guardian_name=case.guardian_name,
+            previous=case,
+        )
+    change = ParentChange.objects.create(
+        child=child,
+        region_code=child.region_code,
+        case=case,
+        parent=parent,
+        old_situation=old,
+        new_situation=situation,
+        redecision=redecision,
+        recorded_by=actor,
+        **{f: checked[f] for f in EVIDENCE_FIELDS},
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="children.parent_change",
+        target_id=change.pk,
+        region_code=change.region_code,
+        old={"situation": old},
+        new={"situation": situation, "redecision": redecision.pk if redecision else None},
+    )
+    return change
+
+
+@transaction.atomic
+def parent_death_redecide(*, actor: Any, situation: ParentSituation) -> ParentChange:
+    """A parent recorded alive in the decision died in the people registry: record it (the registry's
+    death as the evidence) and re-decide."""
+    parent_person = situation.parent_person
+    if parent_person is None or parent_person.is_alive or situation.situation == "dead":
+        raise ValidationError("人员库中没有该父/母的死亡记录")
+    return parent_change_record(
+        actor=actor,
+        child=situation.case.child,
+        parent=situation.parent,
+        situation="dead",
+        evidence={
+            "evidence_kind": "人员库死亡登记",
+            "evidence_number": f"人员库{parent_person.pk}",
+            "evidence_date": parent_person.death_date or timezone.localdate(),
+            "evidence_issuer": "公安/卫健（数据共享）",
+        },
+    )
+
+
+# ---------------------------------------------------------------- one child, one file (一人一档)
+FILE_TEXT = {
+    "guardian_name": 64,
+    "school_name": 100,
+    "school_grade": 20,
+    "lead_unit": 100,
+    "social_worker": 64,
+    "youth_volunteer": 64,
+    "others": 300,
+}
+FILE_CHOICES = {"guardian_relation": GuardianRelation, "school_status": SchoolStatus}
+
+
+def _label(field: str) -> str:
+    return str(getattr(ChildFile._meta.get_field(field), "verbose_name", field))
+
+
+@transaction.atomic
+def child_file_open(*, actor: Any, person: Person, left_behind: bool, in_difficulty: bool) -> ChildFile:
+    """建档: a file for a child in difficulty or a rural left-behind child (one per child)."""
+    require(actor, "child.file_edit", region_code=person.region_code, target=f"person:{person.pk}")
+    today = timezone.localdate()
+    if person.birth_date <= today.replace(year=today.year - 18) or not person.is_alive:
+        raise ValidationError("只能为未满18周岁的在世儿童建档")
+    if not (left_behind or in_difficulty):
+        raise ValidationError("请选择建档类别：困境儿童或农村留守儿童")
+    if left_behind and person.hukou_type != "rural":
+        raise ValidationError("农村留守儿童须为农业户口")
+    if ChildFile.objects.filter(person=person).exists():
+        raise ValidationError("该儿童已建档")
+    file = ChildFile.objects.create(
+        person=person,
+        region_code=person.region_code,
+        left_behind=left_behind,
+        in_difficulty=in_difficulty,
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="children.child_file",
+        target_id=file.pk,
+        region_code=file.region_code,
+        new={"left_behind": left_behind, "in_difficulty": in_difficulty},
+    )
+    return file
+
+
+@transaction.atomic
+def child_file_update(
+    *, actor: Any, file: ChildFile, values: dict[str, Any], guardian: Person | None = None
+) -> ChildFile:
+    """The director's edit of the file: guardian, school, health, the 1+1+2+N pairing. The health text is
+    sensitive: the audit row says it changed, never what it says."""
+    require(actor, "child.file_edit", region_code=file.region_code, target=f"child_file:{file.pk}")
+    changed: dict[str, Any] = {}
+    for f, n in FILE_TEXT.items():
+        if f in values:
+            v = str(values[f] or "").strip()
+            if len(v) > n:
+                raise ValidationError(f"{_label(f)}不能超过{n}个字")
+            if v != getattr(file, f):
+                changed[f] = v
+    for f, choices in FILE_CHOICES.items():
+        if f in values:
+            v = values[f] or ""
+            if v and v not in choices.values:
+                raise ValidationError(f"{_label(f)}无效")
+            if v != getattr(file, f):
+                changed[f] = v
+    for f in ("left_behind", "in_difficulty"):
+        if f in values and bool(values[f]) != getattr(file, f):
+            changed[f] = bool(values[f])
+    if "health_conditions" in values:
+        v = str(values["health_conditions"] or "").strip()[:1000]
+        if v != file.health_conditions:
+            changed["health_conditions"] = v
+    if guardian is not None and guardian.pk != file.guardian_id:
+        if guardian.pk == file.person_id:
+            raise ValidationError("监护人不能是儿童本人")
+        changed["guardian"] = guardian
+        changed.setdefault("guardian_name", guardian.name)
+    if not (changed.get("left_behind", file.left_behind) or changed.get("in_difficulty", file.in_difficulty)):
+        raise ValidationError("档案须至少属于困境儿童或农村留守儿童之一")
+    for f, v in changed.items():
+        setattr(file, f, v)
+    if changed:
+        file.save()
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="children.child_file",
+        target_id=file.pk,
+        region_code=file.region_code,
+        new={
+            f: ("（已更新）" if f == "health_conditions" else getattr(v, "pk", v)) for f, v in changed.items()
+        },
+    )
+    return file
+
+
+@transaction.atomic
+def file_director_assign(*, actor: Any, file: ChildFile, director: Any) -> ChildFile:
+    """The child director of the file's village (the one of 1+1+2+N the platform knows as an account)."""
+    require(actor, "child.file_edit", region_code=file.region_code, target=f"child_file:{file.pk}")
+    worker = ChildWorker.objects.filter(
+        user=director, position=Position.DIRECTOR, left_on__isnull=True
+    ).first()
+    if worker is None or not file.region_code.startswith(worker.region_code):
+        raise ValidationError("请选择该儿童所在村（居）在任的儿童主任")
+    file.director = director
+    file.save(update_fields=["director", "updated_at"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="children.child_file",
+        target_id=file.pk,
+        region_code=file.region_code,
+        new={"director": director.pk},
+    )
+    return file
+
+
+@transaction.atomic
+def guardianship_assess(
+    *,
+    actor: Any,
+    file: ChildFile,
+    answers: dict[str, bool],
+    assessed_on: dt.date,
+    follow_up_on: dt.date,
+    note: str = "",
+) -> GuardianshipAssessment:
+    """监护能力评估: the checklist's score, the result by the day's thresholds, a follow-up date (history
+    kept: a new assessment never overwrites the last)."""
+    from minzheng.assistance.rules import Policy
+    from minzheng.core.dates import plausible_date
+    from minzheng.policy.selectors import policy_resolve
+
+    require(actor, "child.file_edit", region_code=file.region_code, target=f"child_file:{file.pk}")
+    plausible_date(assessed_on, "评估日期", past_years=1)
+    if not assessed_on < follow_up_on <= assessed_on + dt.timedelta(days=366):
+        raise ValidationError("复评日期应在评估日期之后一年以内")
+    ps = policy_resolve(on=assessed_on, region_code=file.region_code, hukou_type=file.person.hukou_type)
+    p = Policy(ps, ps.version)
+    score, result = guardianship_result(answers, p)
+    if result != "full" and len(note.strip()) < 4:
+        raise ValidationError("未达到“有监护能力”的，请在评估意见中写明情况和帮扶措施（至少4个字）")
+    a = GuardianshipAssessment.objects.create(
+        file=file,
+        assessed_on=assessed_on,
+        answers={k: bool(v) for k, v in answers.items()},
+        score=score,
+        result=result,
+        rule_version=p.version,
+        follow_up_on=follow_up_on,
+        note=note.strip()[:300],
+        assessed_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="children.guardianship_assessment",
+        target_id=a.pk,
+        region_code=file.region_code,
+        new={"score": score, "result": result, "follow_up_on": follow_up_on.isoformat()},
+    )
+    return a
+
+
+@transaction.atomic
+def file_visit_record(*, actor: Any, file: ChildFile, visited_on: dt.date, kind: str, note: str) -> FileVisit:
+    from minzheng.core.dates import plausible_date
+
+    require(actor, "child.file_edit", region_code=file.region_code, target=f"child_file:{file.pk}")
+    plausible_date(visited_on, "走访日期", past_years=1)
+    if kind not in VisitKind.values:
+        raise ValidationError("请选择走访方式")
+    if len(note.strip()) < 4:
+        raise ValidationError("请写明走访情况（至少4个字）")
+    v = FileVisit.objects.create(
+        file=file, visited_on=visited_on, kind=kind, note=note.strip()[:300], visited_by=actor
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="children.file_visit",
+        target_id=v.pk,
+        region_code=file.region_code,
+        new={"visited_on": visited_on.isoformat(), "kind": kind},
+    )
+    return v
+
+
+# ---------------------------------------------------------------- workforce and 儿童之家
+POSITION_LEVEL = {Position.SUPERVISOR: "township", Position.DIRECTOR: "village"}
+
+
+@transaction.atomic
+def child_worker_appoint(
+    *, actor: Any, user: Any, position: str, appointed_on: dt.date, training_hours: int = 0
+) -> ChildWorker:
+    """聘任: a supervisor bound to their township, a director to their village (the account's region)."""
+    from minzheng.core.dates import plausible_date
+
+    if position not in Position.values:
+        raise ValidationError("请选择岗位")
+    region = getattr(user, "region", None)
+    if region is None or region.level != POSITION_LEVEL[Position(position)]:
+        level = "乡镇（街道）" if position == Position.SUPERVISOR else "村（居）"
+        raise ValidationError(f"{Position(position).label}的账号须绑定到{level}")
+    require(actor, "child.workforce", region_code=region.code, target=f"user:{user.pk}")
+    plausible_date(appointed_on, "聘任日期")
+    if not 0 <= training_hours <= 10000:
+        raise ValidationError("培训学时应在0至10000之间")
+    if ChildWorker.objects.filter(user=user).exists():
+        raise ValidationError("该账号已登记在儿童工作队伍中")
+    w = ChildWorker.objects.create(
+        user=user,
+        position=position,
+        region_code=region.code,
+        appointed_on=appointed_on,
+        training_hours=training_hours,
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="children.child_worker",
+        target_id=w.pk,
+        region_code=w.region_code,
+        new={"position": position, "appointed_on": appointed_on.isoformat()},
+    )
+    return w
+
+
+@transaction.atomic
+def child_worker_training_add(*, actor: Any, worker: ChildWorker, hours: int) -> ChildWorker:
+    require(actor, "child.workforce", region_code=worker.region_code, target=f"child_worker:{worker.pk}")
+    if not 1 <= hours <= 200:
+        raise ValidationError("本次培训学时应在1至200之间")
+    old = worker.training_hours
+    worker.training_hours = old + hours
+    worker.save(update_fields=["training_hours"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="children.child_worker",
+        target_id=worker.pk,
+        region_code=worker.region_code,
+        old={"training_hours": old},
+        new={"training_hours": worker.training_hours},
+    )
+    return worker
+
+
+@transaction.atomic
+def children_home_create(
+    *, actor: Any, name: str, region_code: str, address: str, opened_on: dt.date
+) -> ChildrenHome:
+    from minzheng.core.dates import plausible_date
+
+    region = Region.objects.filter(code=region_code).first()
+    if region is None or region.level != "village":
+        raise ValidationError("儿童之家须设在村（居）")
+    require(actor, "child.workforce", region_code=region_code, target=f"region:{region_code}")
+    name, address = name.strip(), address.strip()
+    if not name or not address:
+        raise ValidationError("请填写儿童之家名称和地址")
+    plausible_date(opened_on, "建成日期")
+    home = ChildrenHome.objects.create(
+        name=name[:100], region_code=region_code, address=address[:200], opened_on=opened_on, created_by=actor
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="children.children_home",
+        target_id=home.pk,
+        region_code=region_code,
+        new={"name": home.name},
+    )
+    return home
+
+
+@transaction.atomic
+def home_activity_record(
+    *, actor: Any, home: ChildrenHome, held_on: dt.date, title: str, participants: int
+) -> HomeActivity:
+    from minzheng.accounts.permissions import can
+    from minzheng.core.dates import plausible_date
+
+    # The village's child director logs the activities; the officers may too.
+    if not can(actor, "child.file_edit", region_code=home.region_code):
+        require(actor, "child.workforce", region_code=home.region_code, target=f"children_home:{home.pk}")
+    plausible_date(held_on, "活动日期", past_years=1)
+    title = title.strip()
+    if not title:
+        raise ValidationError("请填写活动内容")
+    if not 0 < participants <= 1000:
+        raise ValidationError("参加儿童人数应在1至1000之间")
+    act = HomeActivity.objects.create(
+        home=home, held_on=held_on, title=title[:100], participants=participants, recorded_by=actor
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="children.home_activity",
+        target_id=act.pk,
+        region_code=home.region_code,
+        new={"held_on": held_on.isoformat(), "participants": participants},
+    )
+    return act

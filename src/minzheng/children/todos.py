@@ -63,3 +63,33 @@ def referrals_due(actor: Any, on: dt.date) -> Todo:
             for e in qs[:LIST_LENGTH]
         ],
     )
+
+
+def redecisions_due(actor: Any, on: dt.date) -> Todo:
+    """Parents the registry now records as dead while the decision says otherwise (re-decision due)."""
+    qs = sel.redecisions_due(actor=actor)
+    return Todo(
+        key="child_redecisions",
+        title=_("父母情形变化待重新认定"),
+        count=qs.count(),
+        url=reverse("children-redecisions"),
+        items=[
+            Item(label=s.case.child.name, url=reverse("children-case", args=[s.case_id]))
+            for s in qs[:LIST_LENGTH]
+        ],
+    )
+
+
+def follow_ups_due(actor: Any, on: dt.date) -> Todo:
+    """Files whose latest guardianship assessment's follow-up date has come."""
+    qs = sel.follow_ups_due(actor=actor, on=on)
+    return Todo(
+        key="child_follow_ups",
+        title=_("监护能力评估到期待复评"),
+        count=qs.count(),
+        url=reverse("children-files"),
+        items=[
+            Item(label=f.person.name, url=reverse("children-file", args=[f.person_id]))
+            for f in qs[:LIST_LENGTH]
+        ],
+    )

@@ -10,16 +10,20 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minzheng.accounts.permissions import Denied, can, require
+from minzheng.accounts.regions import cascade_value, region_cascade
+from minzheng.core.inputs import form_date, form_int
+from minzheng.regions.selectors import region_labels
 
 from . import selectors as sel
 from . import services as svc
-from .models import CaseState
+from .models import CaseState, Position
 
 PARENT_FIELDS = ("situation", *svc.EVIDENCE_FIELDS)
 
@@ -71,12 +75,7 @@ def cases(request: HttpRequest) -> HttpResponse:
 
 def _parent_post(post: Any, prefix: str) -> dict[str, Any]:
     out: dict[str, Any] = {f: (post.get(f"{prefix}_{f}") or "").strip() for f in PARENT_FIELDS}
-    raw = out["evidence_date"]
-    if raw:
-        try:
-            out["evidence_date"] = dt.date.fromisoformat(raw)
-        except ValueError:
-            raise ValidationError(f"出具日期“{raw}”无效，格式应为YYYY-MM-DD") from None
+    out["evidence_date"] = form_date(out["evidence_date"], "出具日期", required=False)
     return out
 
 
@@ -210,4 +209,392 @@ def check_rate(request: HttpRequest) -> HttpResponse:
         request,
         "children/check_rate.html",
         {"rows": sel.check_completion(actor=request.user, month=month), "month": month},
+    )
+
+
+# ---------------------------------------------------------------- one child, one file (一人一档)
+def _guarded(request: HttpRequest, permission: str, target: str) -> HttpResponse | None:
+    try:
+        require(request.user, permission, target=target)
+    except Denied as e:
+        return _forbidden(e)
+    return None
+
+
+@login_required
+@require_GET
+def files(request: HttpRequest) -> HttpResponse:
+    if (refused := _guarded(request, "child.registry_read", "children:files")) is not None:
+        return refused
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in sel.FILE_KINDS else ""
+    q = request.GET.get("q", "")[:32]
+    page = Paginator(sel.child_files(actor=request.user, kind=kind, q=q), 30).get_page(
+        request.GET.get("page")
+    )
+    unfiled = sel.unfiled_beneficiaries(actor=request.user, month=_this_month())
+    return render(
+        request,
+        "children/files.html",
+        {
+            "page": page,
+            "kind": kind,
+            "q": q,
+            "kinds": sel.FILE_KINDS,
+            "unfiled": list(unfiled[:20]),
+            "unfiled_count": unfiled.count(),
+            "can_edit": can(request.user, "child.file_edit"),
+            "error": "",
+        },
+    )
+
+
+@login_required
+@require_POST
+def file_open(request: HttpRequest) -> HttpResponse:
+    if (refused := _guarded(request, "child.file_edit", "children:file_open")) is not None:
+        return refused
+    try:
+        raw_id = request.POST.get("person_id", "")
+        if raw_id:
+            person = sel.person_in_scope(actor=request.user, person_id=form_int(raw_id, "儿童"))
+        else:
+            found = sel.person_by_id_number(actor=request.user, id_number=request.POST.get("id_number", ""))
+            if found is None:
+                raise ValidationError("在您的辖区内没有找到该身份证号的儿童")
+            person = found
+        svc.child_file_open(
+            actor=request.user,
+            person=person,
+            left_behind=request.POST.get("left_behind") == "1",
+            in_difficulty=request.POST.get("in_difficulty") == "1",
+        )
+    except Denied as e:
+        return _forbidden(e)
+    except ValidationError as e:
+        ctx = {
+            "page": Paginator(sel.child_files(actor=request.user), 30).get_page(1),
+            "kinds": sel.FILE_KINDS,
+            "unfiled": [],
+            "unfiled_count": 0,
+            "can_edit": True,
+            "error": e.messages[0],
+        }
+        return render(request, "children/files.html", ctx, status=400)
+    return redirect("children-file", person.pk)
+
+
+@login_required
+@require_GET
+def file_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    reveal = request.GET.get("health") == "1"
+    file = sel.child_file_get(actor=request.user, person_id=person_id, reveal_health=reveal)
+    ctx = sel.child_file_page(actor=request.user, file=file, reveal_health=reveal)
+    return render(request, "children/file.html", ctx)
+
+
+@login_required
+@require_GET
+def file_print(request: HttpRequest, person_id: int) -> HttpResponse:
+    file = sel.child_file_get(actor=request.user, person_id=person_id, reveal_health=True)
+    ctx = sel.child_file_page(actor=request.user, file=file, reveal_health=True)
+    return render(request, "children/file_print.html", ctx)
+
+
+FILE_FIELDS = (*svc.FILE_TEXT, *svc.FILE_CHOICES, "health_conditions")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def file_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    file = sel.child_file_get(actor=request.user, person_id=person_id, reveal_health=True)
+    error = ""
+    if request.method == "POST":
+        try:
+            guardian = None
+            gid = request.POST.get("guardian_id_number", "").strip()
+            if gid:
+                guardian = sel.person_by_id_number(actor=request.user, id_number=gid)
+                if guardian is None:
+                    raise ValidationError("在您的辖区内没有找到该身份证号的监护人，请先登记人员信息")
+            values: dict[str, Any] = {f: request.POST.get(f, "") for f in FILE_FIELDS}
+            values["left_behind"] = request.POST.get("left_behind") == "1"
+            values["in_difficulty"] = request.POST.get("in_difficulty") == "1"
+            svc.child_file_update(actor=request.user, file=file, values=values, guardian=guardian)
+            director_id = request.POST.get("director", "")
+            if director_id and form_int(director_id, "儿童主任") != file.director_id:
+                w = sel.file_directors(file=file).filter(user_id=form_int(director_id, "儿童主任")).first()
+                if w is None:
+                    raise ValidationError("请选择该儿童所在村（居）在任的儿童主任")
+                svc.file_director_assign(actor=request.user, file=file, director=w.user)
+            return redirect("children-file", person_id)
+        except Denied as e:
+            return _forbidden(e)
+        except ValidationError as e:
+            error = e.messages[0]
+    return render(
+        request,
+        "children/file_edit.html",
+        {
+            "file": file,
+            "child": file.person,
+            "directors": sel.file_directors(file=file),
+            "error": error,
+            **sel.file_choices(),
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def file_assess(request: HttpRequest, person_id: int) -> HttpResponse:
+    file = sel.child_file_get(actor=request.user, person_id=person_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            a = svc.guardianship_assess(
+                actor=request.user,
+                file=file,
+                answers={code: request.POST.get(code) == "1" for code, _, _ in sel.file_choices()["items"]},
+                assessed_on=form_date(request.POST.get("assessed_on"), "评估日期", past_years=1),
+                follow_up_on=form_date(request.POST.get("follow_up_on"), "复评日期", future_days=366),
+                note=request.POST.get("note", ""),
+            )
+            return redirect(reverse("children-file", args=[person_id]) + f"#assessment-{a.pk}")
+        except Denied as e:
+            return _forbidden(e)
+        except ValidationError as e:
+            error = e.messages[0]
+    return render(
+        request,
+        "children/file_assess.html",
+        {
+            "file": file,
+            "child": file.person,
+            "today": timezone.localdate(),
+            "error": error,
+            **sel.file_choices(),
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def file_visit(request: HttpRequest, person_id: int) -> HttpResponse:
+    file = sel.child_file_get(actor=request.user, person_id=person_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            svc.file_visit_record(
+                actor=request.user,
+                file=file,
+                visited_on=form_date(request.POST.get("visited_on"), "走访日期", past_years=1),
+                kind=request.POST.get("kind", ""),
+                note=request.POST.get("note", ""),
+            )
+            return redirect("children-file", person_id)
+        except Denied as e:
+            return _forbidden(e)
+        except ValidationError as e:
+            error = e.messages[0]
+    return render(
+        request,
+        "children/file_visit.html",
+        {
+            "file": file,
+            "child": file.person,
+            "today": timezone.localdate(),
+            "error": error,
+            **sel.file_choices(),
+        },
+        status=400 if error else 200,
+    )
+
+
+# ---------------------------------------------------------------- re-decision
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_change(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A parent's situation changed: record the evidence; a changed category opens a re-decision case."""
+    case = sel.category_case_get(actor=request.user, case_id=case_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            evidence = _parent_post(request.POST, "new")
+            change = svc.parent_change_record(
+                actor=request.user,
+                child=case.child,
+                parent=request.POST.get("parent", ""),
+                situation=evidence.pop("situation"),
+                evidence=evidence,
+            )
+            if change.redecision_id:
+                return redirect("children-case", change.redecision_id)
+            return redirect("children-case", case.pk)
+        except Denied as e:
+            return _forbidden(e)
+        except ValidationError as e:
+            error = e.messages[0]
+    return render(
+        request,
+        "children/case_change.html",
+        {"case": case, "error": error, **sel.parent_change_choices(case=case)},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_GET
+def redecisions(request: HttpRequest) -> HttpResponse:
+    if (refused := _guarded(request, "child.category_intake", "children:redecisions")) is not None:
+        return refused
+    page = Paginator(sel.redecisions_due(actor=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "children/redecisions.html", {"page": page})
+
+
+@login_required
+@require_POST
+def redecision_open(request: HttpRequest, case_id: int) -> HttpResponse:
+    parent = request.POST.get("parent", "")
+    situation = sel.redecisions_due(actor=request.user).filter(case_id=case_id, parent=parent).first()
+    if situation is None:
+        raise Http404("没有这条记录")
+    try:
+        change = svc.parent_death_redecide(actor=request.user, situation=situation)
+    except Denied as e:
+        return _forbidden(e)
+    except ValidationError as e:
+        return HttpResponse(e.messages[0], status=400)
+    return redirect("children-case", change.redecision_id or case_id)
+
+
+# ---------------------------------------------------------------- workforce and 儿童之家
+@login_required
+@require_http_methods(["GET", "POST"])
+def workforce(request: HttpRequest) -> HttpResponse:
+    if (refused := _guarded(request, "child.workforce", "children:workforce")) is not None:
+        return refused
+    error = ""
+    if request.method == "POST":
+        try:
+            uid = form_int(request.POST.get("user"), "账号")
+            user = sel.worker_candidates(actor=request.user).filter(pk=uid).first()
+            if user is None:
+                raise ValidationError("请选择辖区内尚未登记的儿童督导员或儿童主任账号")
+            svc.child_worker_appoint(
+                actor=request.user,
+                user=user,
+                position=request.POST.get("position", ""),
+                appointed_on=form_date(request.POST.get("appointed_on"), "聘任日期"),
+                training_hours=form_int(request.POST.get("training_hours") or "0", "培训学时", hi=10000),
+            )
+            return redirect("children-workforce")
+        except Denied as e:
+            return _forbidden(e)
+        except ValidationError as e:
+            error = e.messages[0]
+    region = getattr(request.user, "region", None)
+    allowances = sel.worker_allowances(region_code=region.code if region else "", on=timezone.localdate())
+    page = Paginator(sel.workforce(actor=request.user), 50).get_page(request.GET.get("page"))
+    coverage = sel.director_coverage(actor=request.user)
+    return render(
+        request,
+        "children/workforce.html",
+        {
+            "page": page,
+            "allowances": allowances,
+            "coverage_total": coverage["total"],
+            "uncovered": list(coverage["uncovered"][:100]),
+            "uncovered_count": coverage["uncovered"].count(),
+            "candidates": sel.worker_candidates(actor=request.user),
+            "positions": Position.choices,
+            "today": timezone.localdate(),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def worker_training(request: HttpRequest, worker_id: int) -> HttpResponse:
+    worker = sel.worker_get(actor=request.user, worker_id=worker_id)
+    try:
+        svc.child_worker_training_add(
+            actor=request.user, worker=worker, hours=form_int(request.POST.get("hours"), "培训学时", hi=200)
+        )
+    except Denied as e:
+        return _forbidden(e)
+    except ValidationError as e:
+        return HttpResponse(e.messages[0], status=400)
+    return redirect("children-workforce")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def homes(request: HttpRequest) -> HttpResponse:
+    if not (can(request.user, "child.workforce") or can(request.user, "child.file_edit")):
+        return _guarded(request, "child.workforce", "children:homes") or HttpResponseForbidden()
+    error = ""
+    if request.method == "POST":
+        try:
+            svc.children_home_create(
+                actor=request.user,
+                name=request.POST.get("name", ""),
+                region_code=cascade_value(request.POST)[:15],
+                address=request.POST.get("address", ""),
+                opened_on=form_date(request.POST.get("opened_on"), "建成日期"),
+            )
+            return redirect("children-homes")
+        except Denied as e:
+            return _forbidden(e)
+        except ValidationError as e:
+            error = e.messages[0]
+    page = Paginator(sel.children_homes(actor=request.user), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "children/homes.html",
+        {
+            "page": page,
+            "labels": region_labels(h.region_code for h in page),
+            "can_create": can(request.user, "child.workforce"),
+            "cascade": region_cascade(actor=request.user, selected=cascade_value(request.POST)),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def home_detail(request: HttpRequest, facility_id: int) -> HttpResponse:
+    home = sel.children_home_get(actor=request.user, home_id=facility_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            svc.home_activity_record(
+                actor=request.user,
+                home=home,
+                held_on=form_date(request.POST.get("held_on"), "活动日期", past_years=1),
+                title=request.POST.get("title", ""),
+                participants=form_int(request.POST.get("participants"), "参加儿童人数", hi=1000),
+            )
+            return redirect("children-home", home.pk)
+        except Denied as e:
+            return _forbidden(e)
+        except ValidationError as e:
+            error = e.messages[0]
+    return render(
+        request,
+        "children/home.html",
+        {
+            "home": home,
+            "place": region_labels([home.region_code]).get(home.region_code, ("", ""))[0],
+            "activities": list(home.activities.all()[:100]),
+            "today": timezone.localdate(),
+            "error": error,
+        },
+        status=400 if error else 200,
     )

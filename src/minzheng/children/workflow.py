@@ -28,6 +28,12 @@ def _letter_guard(actor: Any, case: CategoryCase) -> str:
     return "" if CategoryDecision.objects.filter(case=case).exists() else "尚未作出决定"
 
 
+def _change_guard(actor: Any, case: CategoryCase) -> str:
+    # Only the latest decided case of the child is re-decided, and never while another case is open.
+    later = CategoryCase.objects.filter(child_id=case.child_id, pk__gt=case.pk).exists()
+    return "已有更新的认定申请" if later else ""
+
+
 CHILD = workflow_register(
     Workflow(
         code="child",
@@ -50,6 +56,13 @@ CHILD = workflow_register(
             Action("decide", "作出认定", "child.category_decide", states=(S.VERIFIED,), step="decision"),
             Action(
                 "letter", "打印决定书", "children.read", states=(S.APPROVED, S.REJECTED), guard=_letter_guard
+            ),
+            Action(
+                "change",
+                "登记父母情形变化",
+                "child.category_intake",
+                states=(S.APPROVED,),
+                guard=_change_guard,
             ),
         ),
         records=records,

@@ -97,4 +97,87 @@ def seed(*, actor: Any, seed: int) -> str:
         decided += 1
     if waiting:
         svc.category_case_verify(actor=clerk, case=waiting[0])
-    return f"儿童福利：{decided}件类别认定已决定，{len(waiting)}件在办；本月核查部分完成"
+    files = _files_and_workforce(director=director, young=list(young), rng=rng, today=today)
+    return f"儿童福利：{decided}件类别认定已决定，{len(waiting)}件在办；本月核查部分完成；{files}"
+
+
+def _files_and_workforce(*, director: Any, young: list[Person], rng: random.Random, today: dt.date) -> str:
+    """The director and the supervisor on the workforce roll, a file for each decided child and a
+    left-behind child (guardian, school, an assessment, a visit, the 1+1+2+N pairing), a children's home
+    with its activities."""
+    from minzheng.children.rules import GUARDIANSHIP_ITEMS
+
+    users = {
+        u.username: u
+        for u in get_user_model().objects.select_related("region").filter(username__in=["dudao", "ertong"])
+    }
+    officer, supervisor = users.get("ertong"), users.get("dudao")
+    if officer is None:
+        return "未找到儿童福利科账号，未生成档案与队伍"
+    appointed = today.replace(year=today.year - 2, day=1)
+    svc.child_worker_appoint(
+        actor=officer, user=director, position="director", appointed_on=appointed, training_hours=24
+    )
+    if supervisor is not None and supervisor.region is not None and supervisor.region.level == "township":
+        svc.child_worker_appoint(
+            actor=officer, user=supervisor, position="supervisor", appointed_on=appointed, training_hours=40
+        )
+    schools = ["中心小学", "实验小学", "第二中学"]
+    n_files = 0
+    for n, child in enumerate(young):
+        decided = CategoryCase.objects.filter(child=child, decision__approved=True).exists()
+        left_behind = child.hukou_type == "rural" and not decided
+        if not (decided or left_behind):
+            continue
+        f = svc.child_file_open(actor=director, person=child, left_behind=left_behind, in_difficulty=decided)
+        svc.child_file_update(
+            actor=director,
+            file=f,
+            values={
+                "guardian_name": rng.choice(["祖母", "祖父", "外祖母"]),
+                "guardian_relation": "grandparent",
+                "school_name": rng.choice(schools),
+                "school_grade": f"{1 + n % 6}年级",
+                "school_status": "enrolled",
+                "lead_unit": "县民政局儿童福利科",
+                "social_worker": rng.choice(["李敏", "王磊", "赵静"]),
+                "youth_volunteer": rng.choice(["张悦", "刘洋", "陈晨"]),
+                "others": "包村干部、班主任",
+            },
+        )
+        svc.file_director_assign(actor=director, file=f, director=director)
+        answers = {code: rng.random() > 0.2 for code, _, _ in GUARDIANSHIP_ITEMS}
+        assessed_on = today - dt.timedelta(days=20 + 10 * n)
+        svc.guardianship_assess(
+            actor=director,
+            file=f,
+            answers=answers,
+            assessed_on=assessed_on,
+            # Later children's follow-ups fall due already: the director's to-do has something in it.
+            follow_up_on=assessed_on + dt.timedelta(days=200 - 25 * n),
+            note="监护人年迈，需加强关爱帮扶",
+        )
+        svc.file_visit_record(
+            actor=director,
+            file=f,
+            visited_on=today - dt.timedelta(days=n),
+            kind="home",
+            note="入户走访，生活学习正常",
+        )
+        n_files += 1
+    home = svc.children_home_create(
+        actor=officer,
+        name=f"{director.region.name}儿童之家",
+        region_code=director.region.code,
+        address=f"{director.region.name}村委会院内",
+        opened_on=today.replace(year=today.year - 3, month=6, day=1),
+    )
+    for k, title in enumerate(["暑期课业辅导", "安全自护教育", "亲情视频连线"]):
+        svc.home_activity_record(
+            actor=director,
+            home=home,
+            held_on=today - dt.timedelta(days=7 * (k + 1)),
+            title=title,
+            participants=8 + k * 3,
+        )
+    return f"{n_files}份儿童档案、儿童之家1处"
