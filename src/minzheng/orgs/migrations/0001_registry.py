@@ -151,7 +151,7 @@ class Migration(migrations.Migration):
                 ('bound_at', models.DateTimeField(auto_now_add=True)),
                 ('bound_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('org', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='filers', to='orgs.organisation')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='org_filer', to=settings.AUTH_USER_MODEL)),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='filer_binding', to=settings.AUTH_USER_MODEL)),
             ],
             options={
                 'verbose_name': '社会组织填报账号',
