@@ -77,7 +77,9 @@ class Organisation(models.Model):
 class OrgFiler(models.Model):
     """The one organisation a 社会组织填报员 login files for: every filer page reads through it."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="filer_binding")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="filer_binding"
+    )
     org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="filers")
     bound_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     bound_at = models.DateTimeField(auto_now_add=True)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .household import FIG_KEY
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -29,3 +31,21 @@ def evidence(**items: str) -> str:
 def money(expr: str) -> str:
     """A money figure for the evidence: rounded to fen, as a JSON number."""
     return f"CAST(round({expr}, 2) AS DOUBLE)"
+
+
+def figures_of(alias: str) -> str:
+    """A join to the figures of the person `alias`'s own county × hukou type (aliased `fg`; columns
+    `fg.f_<key with __ for .>`): every figure a rule compares with is resolved per county, never the
+    city's."""
+    key = FIG_KEY.format(region=f"{alias}.region", urban=f"{alias}.urban")
+    return f"JOIN figures fg ON fg.fig_key = {key}"
+
+
+def turned(birth_date: str, age: str) -> str:
+    """The birthday this month makes the person `age` (an SQL expression, e.g. a county's figure) years
+    old. Pair it with the `{{turning_any:KEY}}` birth-date prefilter so the engine reads only the persons
+    born this month at some county's age."""
+    return (
+        f"(year({birth_date}) = {{{{year}}}} - CAST({age} AS INTEGER) "
+        f"AND month({birth_date}) = {{{{month_number}}}})"
+    )

@@ -24,10 +24,10 @@ How to read a rule's SQL
       dibao_hh   the same for households with a dibao member, plus re-verification details;
       tekun_elig the tekun rule's result for the persons the tekun check looks at.
   * A figure a rule compares with is the person's or household's own county × hukou type's: a column
-    `f_<key>` of the `figures` table joined by fig_key (`_figures_of`), never the city's.
+    `f_<key>` of the `figures` table joined by fig_key (`figures_of`), never the city's.
   * `{{month}}`, `{{month_start}}`, `{{month_end}}`, `{{year}}`, `{{month_number}}`, `{{month_index}}` are
     dates of the month; `{{turning_any:K1|K2}}` is a birth-date prefilter (the birthday this month makes
-    the person the K1 or K2 age of some county), refined by each person's own county (`_turned`).
+    the person the K1 or K2 age of some county), refined by each person's own county (`turned`).
     `{{name}}` / `{{turning:KEY}}` (a city-wide figure, Policy.params) remain only where a line has not
     moved to its county's figure yet.
   * It returns `pid, hid, region_code, evidence` — evidence is a JSON object with Chinese labels.
@@ -58,7 +58,7 @@ from minzheng.assistance import eligibility as E
 from minzheng.exchange import contract
 from minzheng.programmes.household import FIG_KEY
 from minzheng.programmes.registry import Programme, lines, programmes, registry_version
-from minzheng.programmes.screening import Rule, evidence, money
+from minzheng.programmes.screening import Rule, evidence, figures_of, money, turned
 
 __all__ = ["Rule", "evidence", "money"]  # re-exported: the engine's rules and the lines' share one shape
 
@@ -297,22 +297,6 @@ def _of(table: str, members: str) -> str:
     return f"(SELECT * FROM {table} WHERE pid IN (SELECT pid FROM {members}))"
 
 
-def _figures_of(alias: str) -> str:
-    """A join to the figures of the person `alias`'s own county × hukou type (aliased `fg`): every
-    figure a rule reads is resolved per county, never the city's."""
-    return (
-        f"JOIN figures fg ON fg.fig_key = {FIG_KEY.format(region=f'{alias}.region', urban=f'{alias}.urban')}"
-    )
-
-
-def _turned(birth_date: str, age: str) -> str:
-    """The birthday this month makes the person `age` (an SQL expression: a county's figure) years old."""
-    return (
-        f"(year({birth_date}) = {{{{year}}}} - CAST({age} AS INTEGER) "
-        f"AND month({birth_date}) = {{{{month_number}}}})"
-    )
-
-
 def _alive(expr: str, name: str) -> str:
     return f"CASE WHEN p.alive THEN coalesce({expr}, 0) ELSE 0 END AS {name}"
 
@@ -413,8 +397,8 @@ _TEKUN_CHECK_EVIDENCE = evidence(
 _TEKUN_WHERE = "WHERE p.alive AND {{turning_any:tekun.age_min}} AND NOT p.in_tekun"
 TEKUN_APPLICANTS_SQL = f"""
 SELECT p.hid, p.pid, p.birth_date, p.region, fg.f_tekun__age_min AS age_min,
-       ({_turned("p.birth_date", "fg.f_tekun__age_min")} AND NOT p.in_tekun) AS to_check
-FROM person p {_figures_of("p")}
+       ({turned("p.birth_date", "fg.f_tekun__age_min")} AND NOT p.in_tekun) AS to_check
+FROM person p {figures_of("p")}
 {_TEKUN_WHERE}
 """
 TEKUN_APPLICANTS_ALL_SQL = TEKUN_APPLICANTS_SQL.replace(_TEKUN_WHERE, "WHERE p.alive")
@@ -497,7 +481,7 @@ m AS (
          ds.grade, coalesce(ds.severe_new, false) AS severe_new, coalesce(md.oop, 0) AS oop,
          coalesce(ed.student, false) AS student, coalesce(ed.costly_student, false) AS costly_student,
          coalesce(ed.compulsory_student, false) AS compulsory_student
-  FROM p {_figures_of("p")}
+  FROM p {figures_of("p")}
   LEFT JOIN {_of("income", "p")} i ON i.pid = p.pid
   LEFT JOIN {_of("disability", "p")} ds ON ds.pid = p.pid
   LEFT JOIN {_of("medical", "p")} md ON md.pid = p.pid
@@ -625,7 +609,7 @@ def _hardship_sql(facts: str, condition: str, evidence_sql: str) -> str:
     household with someone still alive at the month's end."""
     return f"""
 SELECT p.pid, p.hid, p.region AS region_code, {evidence_sql} AS evidence
-FROM {facts} x JOIN person p ON p.pid = x.pid {_figures_of("p")} JOIN hfacts h ON h.hid = p.hid
+FROM {facts} x JOIN person p ON p.pid = x.pid {figures_of("p")} JOIN hfacts h ON h.hid = p.hid
 WHERE {condition} AND h.n_alive > 0
 """
 
@@ -838,14 +822,14 @@ WITH dead AS (SELECT pid, hid, region, urban, death_date FROM person
               WHERE death_date BETWEEN {{{{month_start}}}} AND {{{{month_end}}}}),
 d AS (  -- members who died this month with an income of their own
   SELECT p.pid, p.hid, p.region, p.death_date, {_counted("i")} AS income
-  FROM dead p JOIN {_of("income", "dead")} i ON i.pid = p.pid {_figures_of("p")}
+  FROM dead p JOIN {_of("income", "dead")} i ON i.pid = p.pid {figures_of("p")}
   WHERE {_counted("i")} > 0),
 mem AS (  -- members of those households alive at the month's start
   SELECT pid, hid, alive, region, urban FROM person
   WHERE hid IN (SELECT hid FROM d) AND (death_date IS NULL OR death_date >= {{{{month_start}}}})),
 mi AS (
   SELECT p.hid, p.alive, {_counted("i")} AS income
-  FROM mem p LEFT JOIN {_of("income", "mem")} i ON i.pid = p.pid {_figures_of("p")}),
+  FROM mem p LEFT JOIN {_of("income", "mem")} i ON i.pid = p.pid {figures_of("p")}),
 top AS (  -- the highest income among them; members and income left at the month's end
   SELECT hid, max(income) AS max_income,
          CAST(count(*) FILTER (WHERE alive) AS INTEGER) AS n_alive,
