@@ -209,7 +209,7 @@ def test_the_visit_form_posts_on_a_phone_and_bad_input_shows_a_message(make_elde
     c = Client()
     c.force_login(cadre)
     bad = c.post(f"/visits/elder/{elder.pk}/", {"visited_on": "x", "mode": "home"})
-    assert bad.status_code == 400 and "请填写正确的日期" in bad.content.decode()
+    assert bad.status_code == 400 and "探访日期格式应为年-月-日" in bad.content.decode()
     ok = c.post(
         f"/visits/elder/{elder.pk}/",
         {

@@ -18,20 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from minzheng.accounts.permissions import Denied, can, require
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
+from minzheng.core.inputs import form_decimal
 from minzheng.core.spreadsheet import xlsx_bytes
 from minzheng.core.views import service_errors
 from minzheng.people.selectors import person_get_for_actor, person_search
 
 from . import selectors, services
 from .models import Carer, OrderState
-
-
-def _decimal(text: str) -> Decimal:
-    try:
-        return Decimal(text)
-    except ArithmeticError:
-        raise ValueError(text) from None
-
 
 OPERATOR, CARER, SETTLE = selectors.OPERATOR, selectors.CARER, selectors.SETTLE
 
@@ -132,7 +125,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 person=person,
                 item_code=request.POST["item"],
-                quantity=_decimal(request.POST["quantity"]),
+                quantity=form_decimal(request.POST.get("quantity"), "数量", hi=Decimal(12)),
                 scheduled_at=timezone.make_aware(when) if timezone.is_naive(when) else when,
                 caller=request.POST.get("caller", ""),
                 note=request.POST.get("note", ""),

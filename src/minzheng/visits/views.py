@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from minzheng.accounts.permissions import Denied, can, require
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
+from minzheng.core.inputs import form_date
 from minzheng.core.spreadsheet import xlsx_bytes
 from minzheng.people.models import Person
 
@@ -106,7 +107,7 @@ def elder(request: HttpRequest, person_id: int) -> HttpResponse:
             svc.visit_record(
                 actor=request.user,
                 elder=person,
-                visited_on=_date(request.POST.get("visited_on", "")),
+                visited_on=form_date(request.POST.get("visited_on"), "探访日期"),
                 mode=request.POST.get("mode", ""),
                 health=request.POST.get("health", ""),
                 safety=request.POST.get("safety", ""),
@@ -130,13 +131,6 @@ def elder(request: HttpRequest, person_id: int) -> HttpResponse:
             else reverse("visits-elder", args=[person.pk])
         )
     return render(request, "visits/elder.html", _form_context(request, person))
-
-
-def _date(raw: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError as e:
-        raise ValidationError("请填写正确的日期") from e
 
 
 @login_required
