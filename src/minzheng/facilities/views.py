@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +23,7 @@ from minzheng.accounts.regions import cascade_value, region_cascade
 from minzheng.accounts.signals import client_ip
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
+from minzheng.core.inputs import form_date, form_decimal, form_int
 from minzheng.core.spreadsheet import xlsx_bytes
 from minzheng.elderly.shares import IDENTITIES, LEVEL_NAMES
 from minzheng.policy.selectors import PolicyMissing
@@ -47,48 +48,21 @@ EXPORT_HEADER = [
 ]
 
 
-def _int(value: Any, label: str, *, required: bool = True) -> int | None:
-    text = str(value or "").strip()
-    if not text:
-        if required:
-            raise ValidationError(f"请填写{label}")
-        return None
-    try:
-        number = int(text)
-    except ValueError:
-        raise ValidationError(f"{label}应为整数") from None
-    if not 0 <= number <= 1_000_000_000:  # no count, area or amount here is negative or beyond a billion
-        raise ValidationError(f"{label}应为0至10亿之间的整数")
-    return number
+# Dates are read for their format here; each service checks its own window (a licence valid for years, an
+# outing or a rectification ahead, an admission not in the future), so the form allows a century ahead.
+_AHEAD = 36_500
+
+
+def _date(value: Any, label: str) -> dt.date | None:
+    return form_date(value, label, required=False, future_days=_AHEAD)
 
 
 def _day(value: Any, label: str) -> dt.date:
-    found = _date(value, label)
-    if found is None:
-        raise ValidationError(f"请填写{label}")
-    return found
+    return form_date(value, label, future_days=_AHEAD)
 
 
-def _date(value: Any, label: str, *, required: bool = True) -> dt.date | None:
-    text = str(value or "").strip()
-    if not text:
-        if required:
-            raise ValidationError(f"请填写{label}")
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(f"{label}格式应为年-月-日") from None
-
-
-def _dec(value: Any, label: str) -> Decimal | None:
-    text = str(value or "").strip()
-    if not text:
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise ValidationError(f"{label}应为数字") from None
+def _coordinate(value: Any, label: str) -> Decimal | None:
+    return form_decimal(value, label, required=False, places=8, lo=Decimal(-180), hi=Decimal(180))
 
 
 def _guard(request: HttpRequest, permission: str, target: str) -> HttpResponse | None:
@@ -196,15 +170,15 @@ def facility_new(request: HttpRequest) -> HttpResponse:
                 operator=p.get("operator", ""),
                 address=p.get("address", ""),
                 region_code=cascade_value(p),
-                beds_total=_int(p.get("beds_total"), "床位总数") or 0,
-                beds_nursing=_int(p.get("beds_nursing"), "护理型床位") or 0,
+                beds_total=form_int(p.get("beds_total"), "床位总数") or 0,
+                beds_nursing=form_int(p.get("beds_nursing"), "护理型床位") or 0,
                 status=p.get("status", ""),
-                star_rating=_int(p.get("star_rating"), "星级", required=False) or 0,
-                filed_on=_date(p.get("filed_on"), "备案/许可日期", required=False),
-                valid_to=_date(p.get("valid_to"), "有效期至", required=False),
-                area_m2=_int(p.get("area_m2"), "面积", required=False),
-                latitude=_dec(p.get("latitude"), "纬度"),
-                longitude=_dec(p.get("longitude"), "经度"),
+                star_rating=form_int(p.get("star_rating"), "星级", required=False) or 0,
+                filed_on=_date(p.get("filed_on"), "备案/许可日期"),
+                valid_to=_date(p.get("valid_to"), "有效期至"),
+                area_m2=form_int(p.get("area_m2"), "面积", required=False),
+                latitude=_coordinate(p.get("latitude"), "纬度"),
+                longitude=_coordinate(p.get("longitude"), "经度"),
             )
         except ValidationError as e:
             messages.error(request, "；".join(e.messages))
@@ -259,13 +233,13 @@ def admit(request: HttpRequest, facility_id: int) -> HttpResponse:
         person = sel.elder_by_id_number(actor=request.user, id_number=p.get("id_number", ""))
         if person is None:
             raise ValidationError("未找到该身份证号的人员（须为本辖区已登记人员）")
-        level = _int(p.get("capability_level"), "能力等级", required=False)
+        level = form_int(p.get("capability_level"), "能力等级", required=False)
         svc.residency_admit(
             actor=request.user,
             facility=f,
             person=person,
             identity=p.get("identity", ""),
-            monthly_fee=_int(p.get("monthly_fee"), "月照护费") or 0,
+            monthly_fee=form_int(p.get("monthly_fee"), "月照护费") or 0,
             admitted_on=_day(p.get("admitted_on"), "入住日期") or timezone.localdate(),
             room=p.get("room", ""),
             capability_level=level,
@@ -409,16 +383,16 @@ def grants(request: HttpRequest) -> HttpResponse:
         p = request.POST
 
         def run() -> None:
-            fid = _int(p.get("facility"), "设施")
+            fid = form_int(p.get("facility"), "设施")
             f = sel.facility_get(actor=request.user, facility_id=fid or 0)
             svc.grant_apply(
                 actor=request.user,
                 facility=f,
                 kind=p.get("kind", ""),
-                year=_int(p.get("year"), "年度") or 0,
-                area_m2=_int(p.get("area_m2"), "面积") or 0,
+                year=form_int(p.get("year"), "年度") or 0,
+                area_m2=form_int(p.get("area_m2"), "面积") or 0,
                 rural=p.get("rural") == "1",
-                amount=_int(p.get("amount"), "申请金额", required=False) or 0,
+                amount=form_int(p.get("amount"), "申请金额", required=False) or 0,
             )
 
         return _post(request, run, "已提交补助申请", f"/facilities/grants/?year={year}")
@@ -474,7 +448,7 @@ def adaptations(request: HttpRequest) -> HttpResponse:
             svc.adaptation_apply(
                 actor=request.user,
                 person=person,
-                year=_int(p.get("year"), "年度") or 0,
+                year=form_int(p.get("year"), "年度") or 0,
                 items=p.get("items", ""),
             )
 
@@ -507,7 +481,7 @@ def adaptation_advance_view(request: HttpRequest, adaptation_id: int) -> HttpRes
         lambda: svc.adaptation_advance(
             actor=request.user,
             adaptation=a,
-            amount=_int(request.POST.get("amount"), "改造费用", required=False),
+            amount=form_int(request.POST.get("amount"), "改造费用", required=False),
         ),
         "已办理",
         f"/facilities/adaptations/?year={a.year}",
@@ -528,7 +502,7 @@ def draws(request: HttpRequest) -> HttpResponse:
             holder["d"] = svc.draw_make(
                 actor=request.user,
                 region_code=region,
-                count=_int(request.POST.get("count"), "抽取机构数") or 0,
+                count=form_int(request.POST.get("count"), "抽取机构数") or 0,
             )
 
         resp = _post(request, run, "已完成双随机抽取", "/facilities/supervision/")
@@ -583,7 +557,7 @@ def inspection(request: HttpRequest, inspection_id: int) -> HttpResponse:
                 inspection=i,
                 finding=p.get("finding", ""),
                 fire_safe=p.get("fire_safe") == "1",
-                rectify_by=_date(p.get("rectify_by"), "整改期限", required=False),
+                rectify_by=_date(p.get("rectify_by"), "整改期限"),
                 credit_mark=p.get("credit_mark", ""),
             ),
             "已登记检查结果",
@@ -611,12 +585,12 @@ def workers(request: HttpRequest) -> HttpResponse:
         p = request.POST
 
         def run() -> None:
-            f = sel.facility_get(actor=request.user, facility_id=_int(p.get("facility"), "机构") or 0)
+            f = sel.facility_get(actor=request.user, facility_id=form_int(p.get("facility"), "机构") or 0)
             svc.care_worker_create(
                 actor=request.user,
                 facility=f,
                 name=p.get("name", ""),
-                training_hours=_int(p.get("training_hours"), "培训学时", required=False) or 0,
+                training_hours=form_int(p.get("training_hours"), "培训学时", required=False) or 0,
                 certificate=p.get("certificate", ""),
             )
 
@@ -644,7 +618,7 @@ def worker_award(request: HttpRequest, worker_id: int) -> HttpResponse:
     return _post(
         request,
         lambda: svc.care_worker_award(
-            actor=request.user, worker=w, year=_int(request.POST.get("year"), "年度") or 0
+            actor=request.user, worker=w, year=form_int(request.POST.get("year"), "年度") or 0
         ),
         "已登记获评",
         "/facilities/workers/",
