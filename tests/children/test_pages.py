@@ -41,7 +41,7 @@ def test_a_clerk_takes_in_and_an_approver_decides_a_de_facto_unsupported_child(m
     letter = approver.get(reverse("children-case-letter", args=[case.pk])).content.decode()
     assert "民儿认〔" in letter and "人民政府" in letter and "行政复议" in letter and "盖章" in letter
     # A clean print page: no navigation or account bar; the appeal names both bodies and both limits.
-    assert "<nav" not in letter and "退出" not in letter and "@media print" in letter
+    assert "<nav" not in letter and "退出" not in letter and "css/document.css" in letter
     assert "60日内" in letter and "6个月内" in letter and "人民法院提起行政诉讼" in letter
     assert child.id_number not in letter
 

@@ -157,7 +157,7 @@ def test_the_family_receipt_lists_every_step_with_its_status_and_what_to_bring(c
     ):
         assert text in html, text
     assert "特困人员救助供养" in html and "高龄津贴" in html and "2000" in html
-    assert "任城区民政局" in html and "（盖章）" in html and "行政复议" in html and "@media print" in html
+    assert "任城区民政局" in html and "（盖章）" in html and "行政复议" in html and "css/document.css" in html
 
 
 def test_the_settlement_notices_print_once_the_case_is_closed(clerk, elder, home):

@@ -190,7 +190,8 @@ def test_the_certificate_names_the_authority_the_decision_number_and_the_appeal_
     org = make_org()
     html = _client(officer).get(f"/orgs/{org.pk}/certificate/").content.decode()
     assert "社会团体法人登记证书" in html and org.credit_code in html
-    assert "民政局" in html and "济任民社登〔2025〕" in html and "行政复议" in html and "@media print" in html
+    assert "民政局" in html and "济任民社登〔2025〕" in html and "行政复议" in html
+    assert "css/document.css" in html
 
 
 def test_the_desk_registers_an_organisation_through_its_pages(officer):

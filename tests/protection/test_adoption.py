@@ -58,7 +58,7 @@ def test_an_adoption_runs_from_application_to_archive_with_a_printable_certifica
     c = Client()
     c.force_login(officer)
     page = c.get(f"/protection/adoption/{a.pk}/certificate/").content.decode()
-    for text in ("收养登记证", a.certificate_number, "任城区民政局", "盖章", "行政复议", "@media print"):
+    for text in ("收养登记证", a.certificate_number, "任城区民政局", "盖章", "行政复议", "css/document.css"):
         assert text in page
     a = services.adoption_archive(actor=officer, adoption=a)
     assert a.state == "archived" and a.archive_number

@@ -142,7 +142,7 @@ def test_the_certificate_names_everyone_by_masked_id_with_its_number_authority_a
         a.registration_number,
         "任城区民政局",
         'id="seal"',
-        "@media print",
+        "css/document.css",
     ):
         assert text in page, text
     for full in (HUSBAND, WIFE, person.id_number):

@@ -108,7 +108,7 @@ def test_the_notice_is_printable_and_carries_no_id_number(unknown_intake, staff,
     client.force_login(staff["officer"])
     html = client.get(f"/vagrants/tracing/{tracing.pk}/notice/").content.decode()
     assert tracing.notice_no in html and "救助寻字" in html
-    assert "@media print" in html and "盖章" in html and "行政复议" in html
+    assert "css/document.css" in html and "盖章" in html and "行政复议" in html
     assert stay.person.temp_number in html
     client.force_login(staff["other"])
     assert client.get(f"/vagrants/tracing/{tracing.pk}/notice/").status_code == 404

@@ -50,3 +50,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var select = document.querySelector("select[data-programme-switch]");
   if (select) { minzhengProgramme(select); }
 });
+// 打印 buttons inside the desk pages (letters shown within the layout).
+document.addEventListener("click", function (e) {
+  if (e.target.closest && e.target.closest("[data-print]")) { e.preventDefault(); window.print(); }
+});
