@@ -366,18 +366,13 @@ def file_assess(request: HttpRequest, person_id: int) -> HttpResponse:
             return _forbidden(e)
         except ValidationError as e:
             error = e.messages[0]
-    return render(
-        request,
-        "children/file_assess.html",
-        {
-            "file": file,
-            "child": file.person,
-            "today": timezone.localdate(),
-            "error": error,
-            **sel.file_choices(),
-        },
-        status=400 if error else 200,
-    )
+    return _file_form(request, "children/file_assess.html", file, error)
+
+
+def _file_form(request: HttpRequest, template: str, file: Any, error: str) -> HttpResponse:
+    """A form on the child's file (assessment, visit): blank, or again with the error (400)."""
+    context = {"file": file, "child": file.person, "today": timezone.localdate(), "error": error}
+    return render(request, template, {**context, **sel.file_choices()}, status=400 if error else 200)
 
 
 @login_required
@@ -399,18 +394,7 @@ def file_visit(request: HttpRequest, person_id: int) -> HttpResponse:
             return _forbidden(e)
         except ValidationError as e:
             error = e.messages[0]
-    return render(
-        request,
-        "children/file_visit.html",
-        {
-            "file": file,
-            "child": file.person,
-            "today": timezone.localdate(),
-            "error": error,
-            **sel.file_choices(),
-        },
-        status=400 if error else 200,
-    )
+    return _file_form(request, "children/file_visit.html", file, error)
 
 
 # ---------------------------------------------------------------- re-decision
