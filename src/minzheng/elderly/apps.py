@@ -81,6 +81,7 @@ class ElderlyConfig(AppConfig):
                     ("elderly.subsidy_decide", selectors.subsidy_todo),
                 ),
                 permissions=("elderly.registry_read", "elderly.assess", "elderly.subsidy_decide"),
+                on_death="minzheng.elderly.services:elder_close_on_death",
                 trials=(
                     Trial(capability.CODE, "老年人能力评估", capability.trial),
                     Trial(care_trial.CODE, "失能老人照护费用分担", care_trial.trial),

@@ -49,6 +49,8 @@ class ElderProfile(models.Model):
         "能力等级", choices=CapabilityLevel.choices, null=True, blank=True, db_index=True
     )
     capability_assessed_on = models.DateField("能力评估日期", null=True, blank=True)
+    # Set by the death hook: the file is closed, no assessment falls due, nothing is applied for.
+    died_on = models.DateField("死亡日期（档案关闭）", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

@@ -158,7 +158,10 @@ def _year_before(on: dt.date) -> dt.date:
 def assessment_overdue(profile: ElderProfile | None, on: dt.date) -> bool:
     """An assessment older than a year is due again (GB/T 42195-2022: yearly)."""
     return bool(
-        profile and profile.capability_assessed_on and profile.capability_assessed_on < _year_before(on)
+        profile
+        and profile.died_on is None  # a closed file falls due for nothing
+        and profile.capability_assessed_on
+        and profile.capability_assessed_on < _year_before(on)
     )
 
 

@@ -21,6 +21,7 @@ from minzheng.benefits.services import add_months, enrolment_create, enrolment_e
 from minzheng.core.spreadsheet import xlsx_bytes
 from minzheng.people.models import Person
 from minzheng.policy.selectors import policy_resolve
+from minzheng.programmes.registry import DeathEffect
 
 from . import capability as cap
 from .models import (
@@ -463,3 +464,32 @@ def elder_registry_export_xlsx(*, actor: Any, filters: dict[str, Any], ip: str =
         ip=ip,
     )
     return content
+
+
+@transaction.atomic
+def elder_close_on_death(*, actor: Any, person: Person, died_on: dt.date) -> list[DeathEffect]:
+    """The elder died: the profile is closed (no further capability assessment falls due) and a pending
+    subsidy application is closed unheard. Registered as the line's death hook; a closed file is left."""
+    effects = []
+    n = ElderProfile.objects.filter(person=person, died_on__isnull=True).update(died_on=died_on)
+    if n:
+        effects.append(DeathEffect("老年人", "老年人档案", "已标记死亡，不再安排能力评估"))
+    pending = SubsidyApplication.objects.filter(person=person, status=SubsidyStatus.APPLIED)
+    m = pending.update(
+        status=SubsidyStatus.REFUSED,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        reasons=[f"申请人已于{died_on:%Y-%m-%d}死亡，终止办理"],
+    )
+    if m:
+        effects.append(DeathEffect("老年人", f"老年人补贴申请{m}件", "申请人死亡，终止办理"))
+    if effects:
+        audit_record(
+            actor=actor,
+            event_type=AuditEvent.UPDATE,
+            target_type="elderly.death",
+            target_id=person.pk,
+            region_code=person.region_code,
+            new={"died_on": died_on, "profile": n, "applications": m},
+        )
+    return effects

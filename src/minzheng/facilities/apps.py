@@ -25,5 +25,6 @@ class FacilitiesConfig(AppConfig):
                     ("elderly.facility_manage", selectors.rectification_todo),
                 ),
                 permissions=("facilities.read", "facilities.care_record", "elderly.facility_manage"),
+                on_death="minzheng.facilities.services:stays_end_on_death",
             )
         )

@@ -22,6 +22,7 @@ from minzheng.elderly.selectors import ELDER_AGE
 from minzheng.elderly.shares import IDENTITIES, LEVEL_NAMES
 from minzheng.people.models import Person
 from minzheng.policy.selectors import PolicyMissing, policy_resolve
+from minzheng.programmes.registry import DeathEffect
 from minzheng.regions.models import Region
 
 from .models import (
@@ -240,6 +241,28 @@ def residency_discharge(*, actor: Any, residency: Residency, on: dt.date, reason
         new={"discharged_on": on, "reason": r.discharge_reason},
     )
     return r
+
+
+@transaction.atomic
+def stays_end_on_death(*, actor: Any, person: Person, died_on: dt.date) -> list[DeathEffect]:
+    """The resident died: the open stay is discharged on the death date with reason 死亡 (a bed frees,
+    graded care and the monthly fee end). Registered as the line's death hook; a closed stay is left."""
+    effects = []
+    for r in Residency.objects.select_for_update().filter(person=person, discharged_on__isnull=True):
+        r.discharged_on, r.discharge_reason = max(died_on, r.admitted_on), "死亡"
+        r.save(update_fields=["discharged_on", "discharge_reason"])
+        audit_record(
+            actor=actor,
+            event_type=AuditEvent.UPDATE,
+            target_type="facilities.residency",
+            target_id=r.pk,
+            region_code=r.region_code,
+            detail="死亡出院",
+            new={"discharged_on": r.discharged_on, "reason": "死亡"},
+        )
+        name = r.facility.name
+        effects.append(DeathEffect("养老机构", f"{name}入住", f"{r.discharged_on:%Y-%m-%d}因死亡办理出院"))
+    return effects
 
 
 @transaction.atomic

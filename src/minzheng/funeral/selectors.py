@@ -16,6 +16,7 @@ from minzheng.accounts.permissions import can, scoped
 from minzheng.casework.selectors import case_actions, case_history
 from minzheng.core.todos import Item, Todo
 from minzheng.policy.selectors import PolicyMissing, policy_resolve
+from minzheng.programmes.services import death_effects_recorded
 from minzheng.regions.models import Region
 
 from .models import (
@@ -121,6 +122,7 @@ def case_page(*, actor: Any, case: FuneralCase) -> dict[str, Any]:
         "actions": case_actions(actor=actor, case=case, workflow=FUNERAL, on=today),
         "history": case_history(workflow=FUNERAL, case=case),
         "stops": stops,
+        "services": death_effects_recorded(person=case.person),  # what the lines' death hooks stopped
         "overpayment": sum(s.overpayment for s in stops),
         "homes": homes,
         "urn_range": urn_range,

@@ -26,6 +26,7 @@ from minzheng.people.models import Membership, Person
 from minzheng.people.services import person_check_writable, person_record_death
 from minzheng.policy.selectors import PolicyMissing, policy_resolve
 from minzheng.programmes.registry import programme as programme_get
+from minzheng.programmes.services import death_effects_apply
 
 from .models import (
     ECO_FORMS,
@@ -314,10 +315,14 @@ def benefits_stop_on_death(*, actor: Any, case: FuneralCase) -> list[BenefitStop
 def funeral_benefits_stop(*, actor: Any, case: FuneralCase) -> FuneralCase:
     _require(actor, case.region_code, f"funeral_case:{case.pk}")
     stops = benefits_stop_on_death(actor=actor, case=case)
+    # Every line's services stop too (12349 orders, visits, care-home stays, 244 ledger): one registry call.
+    services = death_effects_apply(actor=actor, person=case.person, died_on=case.death_date)
     FuneralCase.objects.filter(pk=case.pk).update(stopped_on=timezone.localdate())
     over = sum(s.overpayment for s in stops)
-    note = f"停发{sum(1 for s in stops if s.action == StopAction.ENDED)}项待遇" + (
-        f"，死亡后多发{over}元待追回" if over else ""
+    note = (
+        f"停发{sum(1 for s in stops if s.action == StopAction.ENDED)}项待遇"
+        + (f"，终止{len(services)}项服务" if services else "")
+        + (f"，死亡后多发{over}元待追回" if over else "")
     )
     return _move(actor=actor, case=case, to="stopped", note=note)
 

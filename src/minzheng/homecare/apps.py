@@ -30,5 +30,6 @@ class HomecareConfig(AppConfig):
                     ("elderly.order_serve", selectors.todo_carer),
                 ),
                 permissions=("elderly.order_take", "elderly.order_serve", "elderly.settle"),
+                on_death="minzheng.homecare.services:orders_stop_on_death",
             )
         )

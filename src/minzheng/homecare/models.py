@@ -91,6 +91,7 @@ class OrderState(models.TextChoices):
     SERVED = "served", "待确认"
     CONFIRMED = "confirmed", "已完成"
     CANCELLED = "cancelled", "已取消"
+    TERMINATED = "terminated", "已终止"  # the elder died (programmes.services.death_effects_apply)
 
 
 class Order(models.Model):
@@ -139,6 +140,7 @@ class Order(models.Model):
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
     confirmed_how = models.CharField("确认方式", max_length=32, blank=True, default="")
     cancel_reason = models.CharField("取消原因", max_length=200, blank=True, default="")
+    ended_at = models.DateTimeField("终止时间", null=True, blank=True)  # when a death ended an open order
     version = models.PositiveIntegerField(default=0)
 
     class Meta:

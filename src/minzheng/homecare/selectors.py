@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -73,16 +73,19 @@ def order_get(*, actor: Any, pk: int) -> Order:
     return order
 
 
-def carer_orders(*, actor: Any) -> QuerySet[Order]:
+# A carer still sees an order a death ended (已终止) for a week, so they know not to go.
+ENDED_SHOWN = dt.timedelta(days=7)
+CARER_OPEN = (OrderState.DISPATCHED, OrderState.SERVING, OrderState.SERVED)
+
+
+def carer_orders(*, actor: Any, ended: bool = True) -> QuerySet[Order]:
+    """The carer's orders to serve, and (`ended`) those a death ended in the last week."""
     if not can(actor, CARER):
         return Order.objects.none()
-    return (
-        _orders()
-        .filter(
-            carer__user_id=actor.pk, state__in=(OrderState.DISPATCHED, OrderState.SERVING, OrderState.SERVED)
-        )
-        .order_by("scheduled_at", "pk")
-    )
+    shown = Q(state__in=CARER_OPEN)
+    if ended:
+        shown |= Q(state=OrderState.TERMINATED, ended_at__gte=timezone.now() - ENDED_SHOWN)
+    return _orders().filter(shown, carer__user_id=actor.pk).order_by("scheduled_at", "pk")
 
 
 def order_actions(*, actor: Any, order: Order) -> list[Action]:
@@ -214,7 +217,7 @@ def todo_alarms(actor: Any, on: dt.date) -> Todo:
 
 
 def todo_carer(actor: Any, on: dt.date) -> Todo:
-    qs = carer_orders(actor=actor)
+    qs = carer_orders(actor=actor, ended=False)
     first = list(qs[:5])
     return Todo(
         key="homecare_my_orders",

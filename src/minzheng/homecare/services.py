@@ -25,6 +25,7 @@ from minzheng.elderly.shares import home_free_hours
 from minzheng.people.models import Person
 from minzheng.people.selectors import person_current_membership
 from minzheng.policy.selectors import policy_resolve
+from minzheng.programmes.registry import DeathEffect
 
 from .geo import haversine_km
 from .models import (
@@ -367,6 +368,32 @@ def order_cancel(*, actor: Any, order: Order, reason: str) -> Order:
     order = _move(order, order.state, state=OrderState.CANCELLED, cancel_reason=reason.strip()[:200])
     _log(actor, order, "cancel", f"取消：{reason.strip()[:50]}")
     return order
+
+
+# Orders a death ends: not yet served (受理、派单) or in service (服务中). A served order waiting for
+# confirmation was delivered before the death and is still settled.
+OPEN_ON_DEATH = (OrderState.TAKEN, OrderState.DISPATCHED, OrderState.SERVING)
+
+
+@transaction.atomic
+def orders_stop_on_death(*, actor: Any, person: Person, died_on: dt.date) -> list[DeathEffect]:
+    """The elder died: every open order ends as 已终止 with reason 服务对象死亡 (and stays on the carer's
+    list for a few days as such). Registered as the line's death hook; an order already ended is left."""
+    reason = f"服务对象死亡（{died_on:%Y-%m-%d}）"
+    effects = []
+    orders = Order.objects.select_for_update().filter(person=person, state__in=OPEN_ON_DEATH)
+    for order in orders.select_related("item", "carer").order_by("pk"):  # one elder's few orders
+        order = _move(
+            order, order.state, state=OrderState.TERMINATED, cancel_reason=reason, ended_at=timezone.now()
+        )
+        _log(actor, order, "terminate", f"终止：{reason}")
+        told = f"，护理员{order.carer.name}的工单已更新" if order.carer else ""
+        effects.append(
+            DeathEffect(
+                "居家服务", f"12349工单{order.number}（{order.item.name}）", f"已终止：{reason}{told}"
+            )
+        )
+    return effects
 
 
 # ---------------------------------------------------------------- monthly settlement

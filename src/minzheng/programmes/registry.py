@@ -66,6 +66,23 @@ class TrialField:
 
 
 @dataclass(frozen=True)
+class DeathEffect:
+    """One service a death stopped: `line` is the line's Chinese name (居家服务), `what` the thing
+    (12349工单 12349-20261130-00012), `text` the sentence people read (已终止，原因：服务对象死亡)."""
+
+    line: str
+    what: str
+    text: str
+
+
+# A line's death hook: `(*, actor, person, died_on) -> list[DeathEffect]`, or its "module:attr" path (so
+# registering imports nothing). It stops only what is still open (a second call returns []), writes
+# through the line's own models and audits; it does not check the line's permissions: the death was
+# recorded by an officer allowed to record it, and its consequences follow from the fact.
+DeathHook = Callable[..., list[DeathEffect]] | str
+
+
+@dataclass(frozen=True)
 class Programme:
     code: str
     name: str  # Chinese, what people read
@@ -90,6 +107,7 @@ class Programme:
     permissions: tuple[str, ...] = ()  # the named permissions that act on it
     order: int = 100
     short_name: str = ""  # where space is short: alert names and evidence ("低保对象死亡")
+    on_death: DeathHook = ""  # what the programme stops when its person dies (see death_effects_apply)
 
     @property
     def monthly_payable(self) -> bool:
@@ -126,6 +144,7 @@ class Line:
     permissions: tuple[str, ...] = ()
     screening: Callable[[], Sequence[Rule]] | None = None  # rules that are not about enrolment in a programme
     trials: tuple[Trial, ...] = ()
+    on_death: DeathHook = ""  # what the line stops when its person dies (see death_effects_apply)
 
 
 _PROGRAMMES: list[Programme] = []
@@ -277,6 +296,14 @@ def load(path: str) -> Any:
     """Import "module:attr" lazily (API routers)."""
     module, _, attr = path.partition(":")
     return getattr(import_module(module), attr)
+
+
+def death_hooks() -> list[tuple[str, Callable[..., list[DeathEffect]]]]:
+    """(line or programme name, hook) of every registered death hook, programmes first."""
+    doors: list[Programme | Line] = [*_PROGRAMMES, *_LINES]
+    return [
+        (d.name, load(d.on_death) if isinstance(d.on_death, str) else d.on_death) for d in doors if d.on_death
+    ]
 
 
 def trial_fields() -> list[tuple[str, TrialField]]:

@@ -38,5 +38,6 @@ class VagrantsConfig(AppConfig):
                     ("vagrant.visit_record", selectors.visits_todo),
                 ),
                 permissions=("vagrant.intake", "vagrant.tracing", "vagrant.visit_record"),
+                on_death="minzheng.vagrants.services:ledger_close_on_death",
             )
         )

@@ -21,6 +21,7 @@ from minzheng.core.dates import plausible_date
 from minzheng.core.idnumber import normalize
 from minzheng.people.models import Person, UnidentifiedKind, UnidentifiedRecord
 from minzheng.people.services import unidentified_merge_request, unidentified_register
+from minzheng.programmes.registry import DeathEffect
 from minzheng.regions.models import Region, RegionLevel
 
 from .models import (
@@ -359,6 +360,20 @@ def ledger_add(
     )
     _audit(actor, AuditEvent.CREATE, "ledger", entry.pk, code, new={"kind": kind, "risk": risk})
     return entry
+
+
+@transaction.atomic
+def ledger_close_on_death(*, actor: Any, person: Person, died_on: dt.date) -> list[DeathEffect]:
+    """The death hook: the person's open 244 entries leave the ledger (no more visits fall due)."""
+    entries = list(LedgerEntry.objects.select_for_update().filter(person=person, active=True))
+    LedgerEntry.objects.filter(pk__in=[e.pk for e in entries]).update(active=False)
+    for e in entries:
+        _audit(
+            actor, AuditEvent.UPDATE, "ledger", e.pk, e.region_code, new={"active": False, "died_on": died_on}
+        )
+    return [
+        DeathEffect("流浪救助", f"244台账（{e.get_kind_display()}）", "已销账：本人死亡") for e in entries
+    ]
 
 
 @transaction.atomic

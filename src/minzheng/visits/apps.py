@@ -38,5 +38,6 @@ class VisitsConfig(AppConfig):
                     ("elderly.registry_read", todos.missing),
                 ),
                 permissions=("elderly.visit_record", "elderly.registry_read", "visits.assign"),
+                on_death="minzheng.visits.services:visits_stop_on_death",
             )
         )

@@ -40,6 +40,8 @@ class VisitorAssignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="指派人"
     )
     assigned_at = models.DateTimeField("指派时间", auto_now=True)
+    ended_on = models.DateField("结束日期", null=True, blank=True)  # the elder died: no more visits
+    end_reason = models.CharField("结束原因", max_length=100, blank=True, default="")
 
     class Meta:
         verbose_name = "探访人员指派"

@@ -20,6 +20,7 @@ from minzheng.audit.services import audit_record
 from minzheng.core import crypto
 from minzheng.elderly.models import SPECIAL_SITUATIONS, ElderProfile, LivingSituation
 from minzheng.people.models import Person
+from minzheng.programmes.registry import DeathEffect
 
 from .models import (
     CheckIn,
@@ -380,3 +381,38 @@ def living_situation_set(*, actor: Any, person: Person, situation: str, on: dt.d
         new={"living_situation": situation},
     )
     return profile
+
+
+@transaction.atomic
+def visits_stop_on_death(*, actor: Any, person: Person, died_on: dt.date) -> list[DeathEffect]:
+    """The elder died: the visitor's assignment ends (the monthly schedule already counts only the
+    living), the 相约黎明 pair ends and open alerts and referrals are closed. Registered as the line's
+    death hook; what is already ended is left."""
+    reason = f"老年人死亡（{died_on:%Y-%m-%d}）"
+    effects = []
+    assignment = (
+        VisitorAssignment.objects.select_for_update().filter(elder=person, ended_on__isnull=True).first()
+    )
+    if assignment is not None:
+        assignment.ended_on, assignment.end_reason = died_on, reason
+        assignment.save(update_fields=["ended_on", "end_reason"])
+        effects.append(
+            DeathEffect("探访关爱", f"探访人员{assignment.display_name}的月探访", f"已结束：{reason}")
+        )
+    for pair in Pair.objects.select_for_update().filter(elder=person, ended_on__isnull=True):
+        Pair.objects.filter(pk=pair.pk).update(ended_on=max(died_on, pair.started_on))
+        effects.append(DeathEffect("探访关爱", f"相约黎明结对（{pair.helper_name}）", f"已解除：{reason}"))
+    raised = Raise.objects.filter(elder=person, status__in=(RaiseStatus.OPEN, RaiseStatus.ACCEPTED))
+    n = raised.update(status=RaiseStatus.CLOSED, handled_by=actor)
+    if n:
+        effects.append(DeathEffect("探访关爱", f"探访预警与转介{n}项", f"已办结：{reason}"))
+    if effects:
+        audit_record(
+            actor=actor,
+            event_type=AuditEvent.UPDATE,
+            target_type="visits.death",
+            target_id=person.pk,
+            region_code=person.region_code,
+            detail=f"{reason}，终止{len(effects)}项",
+        )
+    return effects
