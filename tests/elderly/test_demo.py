@@ -11,14 +11,47 @@ from django.core.management import call_command
 from minzheng.elderly.models import CapabilityAssessment, ElderProfile, SubsidyApplication
 
 
-def test_setup_demo_seeds_situations_assessments_and_subsidies(db: Any, settings: Any, tmp_path: Path):
+def test_the_demo_township_has_an_eligible_elder_the_clerk_applies_for_and_the_officer_decides(
+    db: Any, settings: Any, tmp_path: Path
+):
+    """The walk found no eligible elder in the demo township: now xiangzhen finds one in the registry's
+    candidates, applies through the page, yanglao (another person) decides, and xianji's next roll pays it."""
+    from django.test import Client
+    from django.utils import timezone
+
+    from minzheng.accounts.models import User
+    from minzheng.benefits.models import PayrollLine
+    from minzheng.benefits.services import add_months, payroll_generate
+    from minzheng.elderly.selectors import elder_registry, subsidy_actions
+
     settings.SNAPSHOT_DIR = tmp_path / "snapshots"
     out = io.StringIO()
     call_command("setup_demo", persons=600, seed=3, stdout=out)
     assert "老年人：" in out.getvalue()
     assert ElderProfile.objects.exclude(living_situation="").exists()
     assert CapabilityAssessment.objects.exists()
-    assert SubsidyApplication.objects.exists()
+    clerk, officer = User.objects.get(username="xiangzhen"), User.objects.get(username="yanglao")
+    candidates = elder_registry(actor=clerk, candidates=True)
+    elder = candidates.first()
+    assert elder is not None and elder.region_code.startswith(clerk.region.code), out.getvalue()
+
+    c = Client()
+    c.force_login(clerk)
+    c.post(f"/elderly/{elder.pk}/subsidy/", {"note": "走访发现"})
+    app = SubsidyApplication.objects.get(person=elder, status="applied")
+    assert app.applied_by == clerk and not subsidy_actions(actor=clerk, application=app)["decide"]
+    c.force_login(officer)
+    assert subsidy_actions(actor=officer, application=app)["decide"]
+    c.post(f"/elderly/subsidies/{app.pk}/")
+    app.refresh_from_db()
+    assert app.status == "granted" and app.decided_by == officer and app.amount > 0
+
+    month = add_months(timezone.localdate().replace(day=1), 1)
+    run = payroll_generate(
+        actor=User.objects.get(username="xianji"), county_code=clerk.region.code[:6], month=month
+    )
+    line = PayrollLine.objects.get(run=run, person=elder, programme="elder_subsidy")
+    assert line.amount == app.amount
 
 
 def test_the_demo_subsidies_are_on_the_months_payroll_made_by_the_county_and_checked_by_finance(
@@ -56,10 +89,11 @@ def test_the_demo_subsidies_are_on_the_months_payroll_made_by_the_county_and_che
             first_month=first_of_month(today).replace(year=today.year - 1),
         )
     line = seed(actor=system_actor(purpose="测试数据"), seed=3)
+    # one granted and paid, the other left eligible for a walker to apply for
     granted = SubsidyApplication.objects.filter(status="granted")
-    assert granted.count() == 2, line
+    assert granted.count() == 1, line
     run = PayrollRun.objects.get(county_code="370811", status=PayrollStatus.FROZEN)
     assert (run.generated_by.username, run.checked_by.username) == ("xianji", "caiwu")
     lines = PayrollLine.objects.filter(run=run, programme="elder_subsidy")
     assert set(lines.values_list("person_id", flat=True)) == set(granted.values_list("person_id", flat=True))
-    assert "老年人补贴2人" in line
+    assert "老年人补贴1人" in line and "符合条件待申请1人" in line

@@ -8,19 +8,23 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import random
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from minzheng.accounts.models import User
+from minzheng.accounts.system import system_actor
 from minzheng.benefits.models import Enrolment, PayrollLine
-from minzheng.benefits.services import payroll_freeze, payroll_generate
+from minzheng.benefits.services import enrolment_create, payroll_freeze, payroll_generate
 from minzheng.elderly import services
 from minzheng.elderly.capability import PARTS
-from minzheng.elderly.models import LivingSituation
+from minzheng.elderly.models import ElderProfile, LivingSituation
+from minzheng.elderly.selectors import elder_registry
 from minzheng.elderly.subsidy import CODE as SUBSIDY
 from minzheng.people.models import Person
+from minzheng.policy.selectors import policy_resolve
 
 SITUATIONS = [s.value for s in LivingSituation]
 # share of elders by situation (with family the most common)
@@ -57,6 +61,41 @@ def _payroll(*, county_code: str, month: dt.date) -> str:
     return f"{month:%Y年%m月}发放名册已生成并审核（其中老年人补贴{lines}人）"
 
 
+# The demo township's elders on tekun support: at least this many, so that the subsidy has someone to
+# grant, someone waiting for the officer and someone a walker can apply for (a demo size, not a figure).
+POOR_ELDERS = 8
+
+
+def _poor_elders(
+    town: str, *, born_by: dt.date, month: dt.date, today: dt.date, rng: random.Random
+) -> list[Person]:
+    """The township's dibao/tekun elders. The 10,000-person demo city is too sparse for one township to
+    hold enough of them (the demo township had none), so the oldest elders there are carried over as
+    existing tekun caseload (存量特困供养人员, as `enrolments_import` loads them) at the county's basic
+    standard for the month — policy figures, never typed in."""
+    active = Enrolment.objects.filter(programme__in=("dibao", "tekun"), first_month__lte=month).exclude(
+        last_month__lt=month
+    )
+    people = Person.objects.filter(region_code__startswith=town, is_alive=True, birth_date__lte=born_by)
+    found = list(people.filter(pk__in=active.values("person_id")).order_by("pk")[:12])
+    system = system_actor(purpose="初始化演示环境：存量特困供养人员")
+    for p in people.exclude(pk__in=active.values("person_id")).order_by("birth_date", "pk")[
+        : max(POOR_ELDERS - len(found), 0)
+    ]:
+        ps = policy_resolve(on=month, region_code=p.region_code, hukou_type=p.hukou_type)
+        amount = int(
+            (Decimal(str(ps.get("dibao.standard"))) * Decimal(str(ps.get("tekun.basic_factor")))).quantize(
+                Decimal(1)
+            )
+        )
+        first = (month - dt.timedelta(days=rng.randint(40, 700))).replace(day=1)
+        enrolment_create(
+            actor=system, programme="tekun", person=p, household=None, amount=amount, first_month=first
+        )
+        found.append(p)
+    return found
+
+
 def seed(*, actor: Any, seed: int) -> str:
     rng = random.Random(seed)  # noqa: S311 — demo data, reproducible by seed
     clerk = User.objects.filter(username="xiangzhen").select_related("region").first()
@@ -91,40 +130,43 @@ def seed(*, actor: Any, seed: int) -> str:
         )
         assessed += 1
     month = today.replace(day=1)
-    # assessment → subsidy granted → on the month's payroll: the town's dibao/tekun elders (not only the
-    # first 400) are assessed, applied for by the clerk and decided by the elderly officer
-    poor = (
-        Enrolment.objects.filter(
-            person__region_code__startswith=clerk.region.code,
-            person__is_alive=True,
-            person__birth_date__lte=born_by,
-            programme__in=("dibao", "tekun"),
-            first_month__lte=month,
-        )
-        .exclude(last_month__lt=month)
-        .order_by("person_id")
-        .values_list("person_id", flat=True)
-        .distinct()
+    # assessment → subsidy granted → on the month's payroll, and work left for a walker: the clerk
+    # (xiangzhen) takes in, the elderly officer (yanglao) decides — never the same person.
+    poor = _poor_elders(clerk.region.code, born_by=born_by, month=month, today=today, rng=rng)
+    for p in poor:
+        profile = ElderProfile.objects.filter(person=p).first()
+        if profile is None or profile.capability_level is None:
+            services.assessment_record(
+                actor=clerk,
+                person=p,
+                second_assessor=second,
+                capability=_capability(rng, disabled=True),
+                assessed_on=today - dt.timedelta(days=rng.randint(0, 20)),
+            )
+            assessed += 1
+    eligible = list(
+        elder_registry(actor=clerk, on=today, candidates=True).filter(pk__in=[p.pk for p in poor])
     )
-    for p in Person.objects.filter(pk__in=list(poor[:12])).order_by("pk"):
+    # Work left for a walker: the last one or two stay eligible and unapplied (xiangzhen applies), one
+    # before them waits for yanglao's decision; the others are granted and paid on this month's roll.
+    n = len(eligible)
+    keep = 2 if n >= 4 else min(n, 1)
+    wait = 1 if n - keep >= 2 else 0
+    for p in eligible[: n - keep - wait]:
         try:
-            if not hasattr(p, "elder_profile") or p.elder_profile.capability_level is None:
-                services.assessment_record(
-                    actor=clerk,
-                    person=p,
-                    second_assessor=second,
-                    capability=_capability(rng, disabled=True),
-                    assessed_on=today - dt.timedelta(days=rng.randint(0, 20)),
-                )
-                assessed += 1
             app = services.subsidy_apply(actor=clerk, person=p, note="演示：村里上报")
             app = services.subsidy_decide(actor=officer, application=app)
         except ValidationError:
             continue
         granted += app.status == "granted"
-    if elders:
+    pending = 0
+    for p in eligible[n - keep - wait : n - keep]:
         with contextlib.suppress(ValidationError):
-            services.subsidy_apply(actor=clerk, person=elders[-1], note="演示：待审批")
+            services.subsidy_apply(actor=clerk, person=p, note="演示：待养老服务科审批")
+            pending += 1
     paid = _payroll(county_code=clerk.region.code[:6], month=month)
-    done = f"登记居住状况{situations}人，能力评估{assessed}人，补贴批准{granted}人，{paid}"
+    done = (
+        f"登记居住状况{situations}人，能力评估{assessed}人，补贴批准{granted}人、待审批{pending}人、"
+        f"符合条件待申请{keep}人，{paid}"
+    )
     return f"老年人：{len(elders)}名老年人，{done}"
