@@ -42,6 +42,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=20, help="timed runs per query (p95 over these)")
     ap.add_argument("--carers", type=int, default=3000)
     ap.add_argument("--port", type=int, default=55440)
+    ap.add_argument("--explain", action="store_true", help="print the visit-rate statement's plan")
     a = ap.parse_args()
     with postgres(port=a.port) as env:
         os.environ.update(env)
@@ -280,6 +281,8 @@ def carers(a: argparse.Namespace) -> list[Any]:
 
 
 def measure(a: argparse.Namespace, connection: Any) -> None:
+    from django.db.models import Count, Exists, OuterRef, Q
+    from django.db.models.functions import Substr
     from django.test import Client
     from django.utils import timezone
 
@@ -289,7 +292,8 @@ def measure(a: argparse.Namespace, connection: Any) -> None:
     from minzheng.people.models import Household
     from minzheng.policy.services import policy_load_fixture
     from minzheng.regions.models import Region
-    from minzheng.visits.selectors import visit_rate
+    from minzheng.visits.models import Visit
+    from minzheng.visits.selectors import month_bounds, rate_rows, readable_elders, visit_rate
 
     policy_load_fixture()
     today = timezone.localdate()
@@ -316,6 +320,18 @@ def measure(a: argparse.Namespace, connection: Any) -> None:
         report = visit_rate(actor=city, month=today.replace(day=1))
         assert report.total > 0
 
+    def rate_exists() -> None:
+        """The report as it was before (a correlated EXISTS per elder), in the same run for comparison."""
+        start, end = month_bounds(today)
+        seen = Exists(Visit.objects.filter(elder_id=OuterRef("person_id"), visited_on__range=(start, end)))
+        rows = list(
+            readable_elders(actor=city, on=end)
+            .annotate(town=Substr("region_code", 1, 9), seen=seen)
+            .values("town")
+            .annotate(total=Count("pk"), visited=Count("pk", filter=Q(seen=True)))
+        )
+        assert rows
+
     k = iter(range(10**9))
 
     def dispatch() -> None:
@@ -337,9 +353,12 @@ def measure(a: argparse.Namespace, connection: Any) -> None:
         ("elder registry page (county, 80–89岁, 独居, page 3)", _p95(registry, a.repeat)),
         ("elder registry page (county, unfiltered, page 2)", _p95(registry_plain, a.repeat)),
         ("monthly visit-rate report (city)", _p95(rate, a.repeat)),
+        ("the same report as before: an EXISTS per elder", _p95(rate_exists, a.repeat)),
         ("12349 dispatch search (carers within 3 km)", _p95(dispatch, a.repeat)),
     ]
     base = results[0][1]
+    if a.explain:  # the plan of the visit-rate statement, as the database ran it
+        print(rate_rows(actor=city, month=today.replace(day=1)).explain(analyze=True, buffers=True), "\n")
     print(
         f"elders {a.elders:,}, special {facts['special']:,}, visits {facts['visits']:,}, "
         f"carers {a.carers:,}; load {facts['setup_s']:.1f} s (COPY); {a.repeat} runs each\n"
