@@ -46,7 +46,7 @@ def special_elders(*, on: dt.date) -> QuerySet[ElderProfile]:
     )
 
 
-def _visited_in(start: dt.date, end: dt.date) -> QuerySet[Visit]:
+def _visited_in(start: dt.date, end: dt.date) -> QuerySet[Visit, Any]:
     """The elders visited in [start, end], as an uncorrelated subquery: the database reads the month's
     visits once (index visit_day_elder, index-only) into a hash and probes it per elder, instead of one
     correlated EXISTS lookup per elder (16× a COUNT(*) at 200 k elders, bench/RESULTS.md)."""
