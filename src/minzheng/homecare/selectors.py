@@ -15,7 +15,17 @@ from minzheng.core.todos import Item, Todo
 
 from . import geo
 from .geo import radius_km
-from .models import Alarm, AlarmState, Carer, Order, OrderState, Provider, ServiceItem, Settlement
+from .models import (
+    Alarm,
+    AlarmState,
+    Carer,
+    Device,
+    Order,
+    OrderState,
+    Provider,
+    ServiceItem,
+    Settlement,
+)
 
 OPERATOR = "elderly.order_take"
 CARER = "elderly.order_serve"
@@ -229,3 +239,26 @@ def todo_carer(actor: Any, on: dt.date) -> Todo:
             for o in first
         ],
     )
+
+
+# ---------------------------------------------------------------- devices (care homes and homes)
+MANAGE = "elderly.facility_manage"
+
+
+def device_list(*, actor: Any) -> QuerySet[Device]:
+    return scoped(MANAGE, Device.objects.select_related("person"), actor).order_by(
+        "-active", "region_code", "pk"
+    )
+
+
+def device_get(*, actor: Any, pk: int) -> Device:
+    d = scoped(MANAGE, Device.objects.all(), actor).filter(pk=pk).first()
+    if d is None:
+        raise Http404("设备不存在")
+    return d
+
+
+def device_actions(*, actor: Any, device: Device) -> list[Action]:
+    if device.active and can(actor, MANAGE, region_code=device.region_code):
+        return [Action("revoke", "停用密钥")]
+    return []

@@ -586,6 +586,32 @@ def device_register(
     return device, key
 
 
+@transaction.atomic
+def device_revoke(*, actor: Any, device: Device, reason: str) -> Device:
+    """Revoke a device's key (lost, replaced, the elder moved): its alarms are refused from now on."""
+    require(
+        actor,
+        "elderly.facility_manage",
+        region_code=device.region_code,
+        target=f"homecare:device:{device.pk}",
+    )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("请填写停用原因")
+    if Device.objects.filter(pk=device.pk, active=True).update(active=False) != 1:
+        raise ValidationError("该设备已停用")
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="homecare_device",
+        target_id=device.pk,
+        region_code=device.region_code,
+        detail=f"停用报警设备密钥{device.key_prefix}…：{reason[:100]}",
+    )
+    device.refresh_from_db()
+    return device
+
+
 def device_authenticate(*, key: str) -> Device | None:
     if not key:
         return None

@@ -16,4 +16,6 @@ urlpatterns = [
     path("settlements/<int:pk>/xlsx/", views.settlement_export, name="homecare-settlement-xlsx"),
     path("alarms/", views.alarm_list, name="homecare-alarms"),
     path("alarms/<int:pk>/", views.alarm_detail, name="homecare-alarm"),
+    path("devices/", views.device_list, name="homecare-devices"),
+    path("devices/<int:pk>/revoke/", views.device_revoke, name="homecare-device-revoke"),
 ]

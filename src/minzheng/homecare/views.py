@@ -24,7 +24,7 @@ from minzheng.core.views import service_errors
 from minzheng.people.selectors import person_get_for_actor, person_search
 
 from . import selectors, services
-from .models import Carer, OrderState
+from .models import Carer, DeviceKind, OrderState
 
 OPERATOR, CARER, SETTLE = selectors.OPERATOR, selectors.CARER, selectors.SETTLE
 
@@ -369,3 +369,53 @@ def alarm_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "homecare/alarm.html",
         {"alarm": alarm, "actions": selectors.alarm_actions(actor=request.user, alarm=alarm)},
     )
+
+
+# ---------------------------------------------------------------- alarm devices: issue and revoke keys
+@login_required
+@require_http_methods(["GET", "POST"])
+def device_list(request: HttpRequest) -> HttpResponse:
+    """The devices in scope; POST registers one and shows its key on this answer only (never stored,
+    never in a URL: only its SHA-256 and a prefix are kept)."""
+    try:
+        require(request.user, selectors.MANAGE, target="homecare:devices")
+    except Denied as e:
+        return HttpResponseForbidden(e.messages[0])
+    issued = None
+    if request.method == "POST":
+        region = getattr(getattr(request.user, "region", None), "code", "") or ""
+        try:
+            device, key = services.device_register(
+                actor=request.user,
+                kind=request.POST.get("kind", ""),
+                serial=request.POST.get("serial", ""),
+                place=request.POST.get("place", ""),
+                region_code=request.POST.get("region_code", "").strip() or region,
+            )
+            issued = {"device": device, "key": key}
+        except ValidationError as e:
+            messages.error(request, "；".join(e.messages))
+    page = Paginator(selectors.device_list(actor=request.user), 50).get_page(request.GET.get("page"))
+    revocable = {d.pk for d in page if selectors.device_actions(actor=request.user, device=d)}
+    response = render(
+        request,
+        "homecare/devices.html",
+        {"page": page, "issued": issued, "kinds": DeviceKind.choices, "revocable": revocable},
+    )
+    response["Cache-Control"] = "no-store"  # the key is on this page once
+    return response
+
+
+@login_required
+@require_POST
+def device_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    device = selectors.device_get(actor=request.user, pk=pk)
+    if "revoke" not in {a.code for a in selectors.device_actions(actor=request.user, device=device)}:
+        messages.error(request, _("当前状态下不能办理此事项"))
+        return redirect("homecare-devices")
+    try:
+        services.device_revoke(actor=request.user, device=device, reason=request.POST.get("reason", ""))
+        messages.success(request, _("已停用该设备密钥"))
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+    return redirect("homecare-devices")
