@@ -40,7 +40,13 @@ def test_every_homecare_route_answers_another_countys_ids_exactly_like_missing_o
         actor=officer, kind="call_button", serial="CB-9", place="卧室", region_code=elder.region_code
     )
     alarm, _ = services.alarm_receive(device=device, kind="call")
-    ids = {"orders": order.pk, "alarms": alarm.pk, "my": order.pk, "devices": device.pk}
+    ids = {
+        "orders": order.pk,
+        "alarms": alarm.pk,
+        "my": order.pk,
+        "devices": device.pk,
+        "providers": provider.pk,
+    }
     outsider = make_user("township_clerk", "370812001")
     c = Client()
     c.force_login(outsider)

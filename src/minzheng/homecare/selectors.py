@@ -262,3 +262,37 @@ def device_actions(*, actor: Any, device: Device) -> list[Action]:
     if device.active and can(actor, MANAGE, region_code=device.region_code):
         return [Action("revoke", "停用密钥")]
     return []
+
+
+# ---------------------------------------------------------------- providers and carers
+def provider_list(*, actor: Any) -> QuerySet[Provider]:
+    return providers(actor=actor).annotate(carer_count=Count("carers"))
+
+
+def provider_get(*, actor: Any, pk: int) -> Provider:
+    p = providers(actor=actor).filter(pk=pk).first()
+    if p is None:
+        raise Http404("服务商不存在")
+    return p
+
+
+def provider_carers(*, provider: Provider) -> QuerySet[Carer]:
+    return provider.carers.select_related("user").order_by("-active", "name", "pk")
+
+
+def may_manage(*, actor: Any, region_code: str) -> bool:
+    return can(actor, MANAGE, region_code=region_code)
+
+
+def carer_accounts(*, actor: Any) -> list[Any]:
+    """Carer accounts in the actor's scope not yet registered as a carer (for the add-carer form)."""
+    from minzheng.accounts.models import User
+    from minzheng.accounts.permissions import roles_for
+
+    qs = scoped(
+        MANAGE,
+        User.objects.filter(role__in=roles_for(CARER), homecare_carer__isnull=True, is_active=True),
+        actor,
+        field="region__code",
+    )
+    return list(qs.order_by("username")[:200])

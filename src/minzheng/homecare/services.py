@@ -16,6 +16,7 @@ from django.db.models import F, Q, Sum, Window
 from django.utils import timezone
 
 from minzheng.accounts.permissions import can, require
+from minzheng.accounts.scoping import in_scope
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.benefits.models import Enrolment
@@ -171,6 +172,92 @@ def carer_create(
 
 
 # ---------------------------------------------------------------- orders
+@transaction.atomic
+def provider_update(
+    *,
+    actor: Any,
+    provider: Provider,
+    name: str,
+    address: str,
+    credit_code: str,
+    latitude: Any,
+    longitude: Any,
+    active: bool,
+) -> Provider:
+    """Edit a provider (its place is the centre the dispatch radius is measured from for its carers'
+    defaults); deactivating it takes its carers out of dispatch."""
+    require(
+        actor,
+        "elderly.facility_manage",
+        region_code=provider.region_code,
+        target=f"homecare:provider:{provider.pk}",
+    )
+    if not name.strip():
+        raise ValidationError("请填写服务商名称")
+    old = {"name": provider.name, "active": provider.active}
+    provider.name, provider.address, provider.credit_code = (
+        name.strip()[:100],
+        address.strip()[:200],
+        credit_code.strip()[:18],
+    )
+    provider.latitude = _coordinate(latitude, name="纬度", low=-90, high=90)
+    provider.longitude = _coordinate(longitude, name="经度", low=-180, high=180)
+    provider.active = active
+    provider.save()
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="homecare_provider",
+        target_id=provider.pk,
+        region_code=provider.region_code,
+        old=old,
+        new={"name": provider.name, "active": active},
+    )
+    return provider
+
+
+@transaction.atomic
+def carer_update(
+    *,
+    actor: Any,
+    carer: Carer,
+    certificate: str,
+    certificate_no: str,
+    certificate_valid_to: dt.date | None,
+    region_code: str,
+    latitude: Any,
+    longitude: Any,
+    active: bool,
+) -> Carer:
+    """Edit a carer's certificate and service area (region and home position: dispatch measures the
+    radius from it); an inactive carer is no longer proposed for dispatch."""
+    require(
+        actor,
+        "elderly.facility_manage",
+        region_code=carer.provider.region_code,
+        target=f"homecare:carer:{carer.pk}",
+    )
+    if not certificate.strip() or not certificate_no.strip():
+        raise ValidationError("请填写护理员资格证书及编号")
+    region_code = region_code.strip() or carer.region_code
+    if not region_code.isdigit() or not in_scope(actor, region_code):
+        raise ValidationError("服务区划不在您的管辖范围内")
+    carer.certificate, carer.certificate_no = certificate.strip()[:64], certificate_no.strip()[:32]
+    carer.certificate_valid_to, carer.region_code, carer.active = certificate_valid_to, region_code, active
+    carer.latitude = _coordinate(latitude, name="纬度", low=-90, high=90)
+    carer.longitude = _coordinate(longitude, name="经度", low=-180, high=180)
+    carer.save()
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="homecare_carer",
+        target_id=carer.pk,
+        region_code=carer.region_code,
+        new={"certificate_valid_to": certificate_valid_to, "region_code": region_code, "active": active},
+    )
+    return carer
+
+
 def item_on(*, code: str, on: dt.date, region_code: str) -> ServiceItem:
     """The catalogue row in force on `on` for the region (the most specific region wins)."""
     rows = ServiceItem.objects.filter(

@@ -17,5 +17,7 @@ urlpatterns = [
     path("alarms/", views.alarm_list, name="homecare-alarms"),
     path("alarms/<int:pk>/", views.alarm_detail, name="homecare-alarm"),
     path("devices/", views.device_list, name="homecare-devices"),
+    path("providers/", views.provider_list, name="homecare-providers"),
+    path("providers/<int:pk>/", views.provider_detail, name="homecare-provider"),
     path("devices/<int:pk>/revoke/", views.device_revoke, name="homecare-device-revoke"),
 ]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from minzheng.accounts.permissions import Denied, can, require
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
-from minzheng.core.inputs import form_decimal
+from minzheng.core.inputs import form_date, form_decimal, form_int
 from minzheng.core.spreadsheet import xlsx_bytes
 from minzheng.core.views import service_errors
 from minzheng.people.selectors import person_get_for_actor, person_search
@@ -419,3 +419,117 @@ def device_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as e:
         messages.error(request, "；".join(e.messages))
     return redirect("homecare-devices")
+
+
+# ---------------------------------------------------------------- providers and carers
+def _manage_guard(request: HttpRequest, target: str) -> HttpResponse | None:
+    try:
+        require(request.user, selectors.MANAGE, target=target)
+    except Denied as e:
+        return HttpResponseForbidden(e.messages[0])
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def provider_list(request: HttpRequest) -> HttpResponse:
+    if (refused := _manage_guard(request, "homecare:providers")) is not None:
+        return refused
+    if request.method == "POST":
+        region = getattr(getattr(request.user, "region", None), "code", "") or ""
+        with service_errors(request):
+            p = services.provider_create(
+                actor=request.user,
+                name=request.POST.get("name", ""),
+                region_code=request.POST.get("region_code", "").strip() or region,
+                latitude=request.POST.get("latitude", ""),
+                longitude=request.POST.get("longitude", ""),
+                address=request.POST.get("address", ""),
+                credit_code=request.POST.get("credit_code", ""),
+            )
+            messages.success(request, _("已登记服务商"))
+            return redirect("homecare-provider", pk=p.pk)
+    page = Paginator(selectors.provider_list(actor=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "homecare/providers.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One provider: edit it, its carers (certificate, validity, service area, on duty), add a carer."""
+    provider = selectors.provider_get(actor=request.user, pk=pk)
+    if not selectors.may_manage(actor=request.user, region_code=provider.region_code):
+        raise Http404  # the settlement desk reads providers on its statements, not here
+    if request.method == "POST":
+        what, post = request.POST.get("what", ""), request.POST
+        with service_errors(request):
+            if what == "provider":
+                services.provider_update(
+                    actor=request.user,
+                    provider=provider,
+                    name=post.get("name", ""),
+                    address=post.get("address", ""),
+                    credit_code=post.get("credit_code", ""),
+                    latitude=post.get("latitude", ""),
+                    longitude=post.get("longitude", ""),
+                    active=post.get("active") == "1",
+                )
+            elif what == "carer":
+                carer = (
+                    selectors.provider_carers(provider=provider)
+                    .filter(pk=form_int(post.get("carer"), "护理员"))
+                    .first()
+                )
+                if carer is None:
+                    raise Http404
+                services.carer_update(
+                    actor=request.user,
+                    carer=carer,
+                    certificate=post.get("certificate", ""),
+                    certificate_no=post.get("certificate_no", ""),
+                    certificate_valid_to=form_date(
+                        post.get("certificate_valid_to"), "证书有效期至", required=False, future_days=3650
+                    ),
+                    region_code=post.get("region_code", ""),
+                    latitude=post.get("latitude", ""),
+                    longitude=post.get("longitude", ""),
+                    active=post.get("active") == "1",
+                )
+            elif what == "new_carer":
+                account = next(
+                    (
+                        u
+                        for u in selectors.carer_accounts(actor=request.user)
+                        if str(u.pk) == post.get("user")
+                    ),
+                    None,
+                )
+                if account is None:
+                    raise ValidationError(_("请选择一个尚未登记的护理员账号"))
+                services.carer_create(
+                    actor=request.user,
+                    provider=provider,
+                    user=account,
+                    name=post.get("name", "") or account.display_name or str(account),
+                    certificate=post.get("certificate", ""),
+                    certificate_no=post.get("certificate_no", ""),
+                    certificate_valid_to=form_date(
+                        post.get("certificate_valid_to"), "证书有效期至", required=False, future_days=3650
+                    ),
+                    latitude=post.get("latitude", ""),
+                    longitude=post.get("longitude", ""),
+                    region_code=post.get("region_code", "").strip(),
+                )
+            else:
+                raise ValidationError(_("未知的操作"))
+            messages.success(request, _("已保存"))
+            return redirect("homecare-provider", pk=provider.pk)
+    return render(
+        request,
+        "homecare/provider.html",
+        {
+            "provider": provider,
+            "carers": selectors.provider_carers(provider=provider),
+            "accounts": selectors.carer_accounts(actor=request.user),
+        },
+    )
