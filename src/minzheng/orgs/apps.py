@@ -25,6 +25,7 @@ class OrgsConfig(AppConfig):
                     NavEntry("社会组织年报", "orgs-mine", "org.filing_submit", order=61),
                 ),
                 todos=(
+                    ("org.filing_submit", selectors.filer_todo),
                     ("org.filing_review", selectors.reports_todo),
                     ("org.inspect", selectors.rectifications_todo),
                     ("org.registry_manage", selectors.zombies_todo),

@@ -117,7 +117,7 @@ def filer_candidates(org: Organisation) -> QuerySet[User]:
     """Filer logins of the organisation's county that may be bound to it."""
     return User.objects.filter(
         role__in=roles_for("org.filing_submit"), is_active=True, region__code=org.region_code[:6]
-    ).order_by("username")
+    ).order_by("display_name", "pk")
 
 
 def authority(org: Organisation) -> str:
@@ -237,13 +237,21 @@ def non_filers(*, actor: Any, year: int) -> QuerySet[Organisation]:
     )
 
 
+def filer_years(org: Organisation, on: dt.date) -> list[int]:
+    """The years (newest first, at most five back) an organisation owes a report for: registered by the
+    year's end and not ended before it, as `_required` says for the population."""
+    start = org.registered_on.year if org.registered_on else on.year
+    return [
+        y
+        for y in range(on.year - 1, max(start, on.year - 5) - 1, -1)
+        if org.ended_on is None or org.ended_on > dt.date(y, 12, 31)
+    ]
+
+
 def filer_reports(*, org: Organisation) -> dict[str, Any]:
     """A filer's page: its reports and the years it may still file."""
-    this_year = timezone.localdate().year
     have = {r.year: r for r in org.reports.order_by("-year")}
-    start = org.registered_on.year if org.registered_on else this_year
-    years = [y for y in range(this_year - 1, max(start, this_year - 5) - 1, -1)]
-    return {"org": org, "rows": [(y, have.get(y)) for y in years]}
+    return {"org": org, "rows": [(y, have.get(y)) for y in filer_years(org, timezone.localdate())]}
 
 
 # ---------------------------------------------------------------- inspections
@@ -440,6 +448,26 @@ def rectifications_todo(actor: Any, on: dt.date) -> Todo:
             for i in qs[:5]
         ],
         empty="无超期整改",
+    )
+
+
+def filer_todo(actor: Any, on: dt.date) -> Todo:
+    """The filer's own organisation's reports not yet filed (none, a draft or a returned one): one query
+    for the binding and one for the years already filed."""
+    from .services import filer_org
+
+    org = filer_org(actor)
+    years: list[int] = []
+    if org is not None:
+        filed = set(org.reports.filter(state__in=FILED).values_list("year", flat=True))
+        years = [y for y in filer_years(org, on) if y not in filed]
+    return Todo(
+        key="orgs-mine",
+        title="本组织年度报告待报送",
+        count=len(years),
+        url=reverse("orgs-mine"),
+        items=[Item(label=f"{y}年度报告", url=reverse("orgs-mine-year", args=[y])) for y in years[:5]],
+        empty="年度报告均已报送" if org is not None else "账号尚未绑定社会组织",
     )
 
 

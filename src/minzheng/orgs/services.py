@@ -20,9 +20,9 @@ from minzheng.audit.services import audit_record
 from minzheng.casework.services import case_transition
 from minzheng.core import crypto
 from minzheng.core.dates import plausible_date
+from minzheng.core.draw import draw_pairs
 from minzheng.core.idnumber import is_valid_id_number, normalize
 from minzheng.core.masking import mask_id_number
-from minzheng.facilities.services import draw_pairs
 from minzheng.regions.models import Region
 
 from . import rules
@@ -463,7 +463,7 @@ def inspection_draw(
     *, actor: Any, region_code: str, year: int, size: int, seed: int | None = None
 ) -> InspectionDraw:
     """双随机: a reproducible draw of active organisations × two inspectors each, by the shared pure
-    `facilities.services.draw_pairs` over pools in a stable order (by id); the seed is kept and published,
+    `core.draw.draw_pairs` over pools in a stable order (by id); the seed is kept and published,
     so anyone can redo the draw."""
     require(actor, "org.inspect", region_code=region_code, target="inspectiondraw:new")
     if not 2000 <= year <= timezone.localdate().year:
