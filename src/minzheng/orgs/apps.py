@@ -26,7 +26,9 @@ class OrgsConfig(AppConfig):
                 ),
                 todos=(
                     ("org.filing_submit", selectors.filer_todo),
+                    ("org.filing_submit", selectors.campaigns_todo),
                     ("org.filing_review", selectors.reports_todo),
+                    ("org.filing_review", selectors.campaign_review_todo),
                     ("org.inspect", selectors.rectifications_todo),
                     ("org.registry_manage", selectors.zombies_todo),
                 ),
