@@ -97,7 +97,7 @@ def test_the_lists_hold_only_the_actors_county_and_cost_a_fixed_number_of_querie
     assert len(api) == 4 and all(p["money_in"] == "50.00" for p in api)
 
 
-@pytest.mark.parametrize("amount", ["abc", "NaN", str(2**63), "-5", "1.234"])
+@pytest.mark.parametrize("amount", ["abc", "NaN", str(2**63), "-5", "1.234", "1e3"])
 def test_bad_amounts_get_a_chinese_message_and_change_nothing(officer, project, amount):
     c = _client(officer)
     r = c.post(
@@ -180,3 +180,10 @@ def test_the_desk_links_beneficiaries_of_the_registry_by_id_number_and_refuses_u
     assert not Spending.objects.exists()
     c.post(f"/charity/{project.pk}/spend/", {**form, "beneficiary_id_numbers": kid.id_number.lower() + "\n"})
     assert list(Spending.objects.get().beneficiaries.values_list("pk", flat=True)) == [kid.pk]
+
+
+def test_a_get_on_the_central_care_form_answers_in_chinese_not_with_a_405(officer):
+    r = _client(officer).get("/charity/central-care/", follow=True)
+    assert r.status_code == 200
+    assert r.redirect_chain[-1][0] == "/charity/"
+    assert "补足集中照护成本" in r.content.decode()

@@ -28,6 +28,12 @@ def test_an_amount_that_is_not_yuan_and_fen_is_refused(typed):
         form_decimal(typed, "补贴金额")
 
 
+@pytest.mark.parametrize("typed", ["1e3", "1E3", "5e-1", "0x10", "1_000", "1.2.3"])
+def test_an_amount_written_with_an_exponent_or_other_notation_is_refused_naming_the_field(typed):
+    with pytest.raises(ValidationError, match="补贴金额应为数字"):
+        form_decimal(typed, "补贴金额")
+
+
 def test_an_amount_keeps_its_fen_and_reads_thousands_separators():
     assert form_decimal("1,234.5", "补贴金额") == Decimal("1234.50")
 

@@ -98,3 +98,80 @@ def test_a_project_files_receives_donations_spends_and_its_public_page_adds_up(
     body = page.inner_text("main")
     assert "王建国" not in body and "王**" in body and "匿名" in body
     assert page.locator("[data-print]").count() == 1
+
+
+def test_the_childrens_payroll_check_draws_on_the_guardianship_fund_and_the_draw_shows_on_its_page(
+    city: None, live_server: Any, browser_page: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from minzheng.benefits.services import enrolment_create, payroll_generate
+    from minzheng.charity import services
+    from minzheng.charity.models import Spending
+    from minzheng.people.services import person_create
+
+    shezu = staff("shezu", "org_officer", "370811")
+    xianji = staff("xianji", "county_officer", "370811")
+    staff("caiwu", "county_finance", "370811")
+    month = timezone.localdate().replace(day=1)
+    org = services.org_create(
+        actor=shezu,
+        name="罗庄区慈善总会",
+        credit_code=_credit_code(),
+        registered_on=dt.date(2010, 5, 1),
+        region_code="370811",
+    )
+    fund = services.project_file(
+        actor=shezu,
+        org=org,
+        kind="fund",
+        fund_code="guardianship_lacking",
+        name="监护缺失儿童慈善基金",
+        purpose="监护缺失儿童基本生活费",
+        starts_on=dt.date(month.year - 1, 1, 1),
+    )
+    services.donation_record(
+        actor=shezu,
+        project=fund,
+        donor_kind="org",
+        donor_name="市慈善总会",
+        amount=Decimal(5000),
+        received_on=dt.date(month.year - 1, 1, 15),
+    )
+    from minzheng.accounts.system import system_actor
+    from minzheng.core.idnumber import make_id_number
+
+    for i, name in enumerate(("王小雨", "李小川")):
+        kid = person_create(
+            actor=system_actor(purpose="测试数据"),
+            name=name,
+            id_number=make_id_number("370811", dt.date(2016, 3, i + 1), 40 + i, "F"),
+            hukou_type="rural",
+            hukou_region_code="370811001001",
+        )
+        enrolment_create(
+            actor=xianji,
+            programme="child",
+            person=kid,
+            household=None,
+            amount=500,
+            first_month=month,
+            tier="guardianship_lacking",
+        )
+    run = payroll_generate(actor=xianji, county_code="370811", month=month)
+    base, page = live_server.url, browser_page
+
+    login(page, base, "caiwu")
+    page.goto(f"{base}/payroll/{run.pk}/")
+    page.click("#do-freeze")
+    page.wait_for_selector(".messages")
+    assert "发放名册已审核冻结" in page.inner_text(".messages")
+    assert Spending.objects.get(project=fund).amount == Decimal("1000.00")
+
+    login(page, base, "shezu")
+    page.goto(f"{base}/charity/{fund.pk}/")
+    rows = page.inner_text("#charity-spendings")
+    assert "儿童基本生活保障（监护缺失儿童）" in rows and "1000.00" in rows and "儿童福利" in rows
+    assert page.inner_text("#balance") == "4000.00"

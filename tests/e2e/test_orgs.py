@@ -137,3 +137,89 @@ def test_an_annual_report_is_filed_returned_resubmitted_and_approved_then_evalua
     page.click("#rectified-form button")
     page.wait_for_selector("text=已整改")
     assert Inspection.objects.get().state == "rectified"
+
+
+def test_a_campaign_result_is_filed_by_the_organisation_on_a_phone_and_approved_by_the_bureau(
+    city: None, live_server: Any, browser_page: Any
+) -> None:
+    from django.utils import timezone
+
+    from minzheng.core.idnumber import make_id_number
+    from minzheng.orgs import services
+    from minzheng.orgs.creditcode import check_char
+    from minzheng.orgs.models import CampaignResult, Organisation
+
+    shezu = staff("shezu", "org_officer", "370811")
+    tianbao = staff("tianbao", "org_filer", "370811")
+    today = timezone.localdate()
+    case = services.org_apply(
+        actor=shezu,
+        region_code=TOWN,
+        name="任城区餐饮行业协会",
+        kind="group",
+        authority_level="county",
+        supervisor="任城区商务局",
+        legal_rep_name="郑德明",
+        legal_rep_id=make_id_number("370811", dt.date(1968, 2, 2), 6, "M"),
+        address="任城区太白楼路9号",
+        registered_capital=Decimal(30000),
+        party_org="own",
+        applied_on=today,
+        documents=["application", "supervisor", "premises", "capital", "people", "charter"],
+    )
+    first17 = "51370811MJE000002"
+    services.org_case_decide(
+        actor=shezu,
+        case=case,
+        approve=True,
+        decision_no="济任民社登〔2021〕8号",
+        decided_on=today,
+        credit_code=first17 + check_char(first17),
+    )
+    Organisation.objects.filter(pk=case.org_id).update(registered_on=dt.date(today.year - 4, 4, 1))
+    services.filer_bind(actor=shezu, user=tianbao, org=case.org)
+    base, page = live_server.url, browser_page
+
+    # The bureau publishes the campaign.
+    login(page, base, "shezu")
+    page.goto(f"{base}/orgs/campaigns/")
+    page.fill("#campaign-form input[name=title]", "减费让利专项行动")
+    page.select_option("#campaign-form select[name=kind]", "fee_reduction")
+    page.fill("#campaign-form input[name=ends_on]", (today + dt.timedelta(days=30)).isoformat())
+    page.click("#campaign-form button")
+    page.wait_for_selector("#campaign-totals")
+    assert page.inner_text("#due") == "1"
+
+    # The organisation, on a phone, sees the to-do and files its result; no page scrolls sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, base, "tianbao")
+    assert "专项行动结果待报送" in page.inner_text("main")
+    wide = "document.documentElement.scrollWidth > document.documentElement.clientWidth + 1"
+    assert not page.evaluate(wide)
+    page.goto(f"{base}/orgs/mine/")
+    assert not page.evaluate(wide)
+    page.click("#my-campaigns a")
+    assert not page.evaluate(wide)
+    page.fill("input[name=beneficiaries]", "120")
+    page.fill("input[name=amount]", "1e3")
+    page.fill("textarea[name=summary]", "为会员餐饮企业减免会费，免费开展食品安全培训")
+    page.click("#file-result")
+    page.wait_for_selector(".messages")
+    assert "减免或投入金额应为数字" in page.inner_text("main")
+    page.fill("input[name=amount]", "18600")
+    page.click("#file-result")
+    page.wait_for_selector("#my-campaigns")
+    assert "已报送待审核" in page.inner_text("#my-campaigns")
+    page.goto(f"{base}/orgs/mine/{today.year - 1}/")
+    assert not page.evaluate(wide)
+
+    # The bureau approves it; the totals add it up.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, base, "shezu")
+    assert "专项行动结果待审核" in page.inner_text("main")
+    page.goto(f"{base}/orgs/campaigns/")
+    page.click("#campaigns a")
+    page.click("#results button >> text=通过")
+    page.wait_for_selector("#campaign-totals")
+    assert page.inner_text("#amount") == "18600.00" and page.inner_text("#beneficiaries") == "120"
+    assert CampaignResult.objects.get().state == "approved"

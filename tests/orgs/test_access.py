@@ -4,7 +4,9 @@ the list's queries are bounded and its export is masked and formula-safe."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -42,7 +44,21 @@ def records(officer, officer2, filer, make_org):
     illegal = services.illegal_open(
         actor=officer, region_code=TOWN_A, name="某非法组织", found_on=TODAY, summary="线索四字以上"
     )
+    campaign = services.campaign_create(
+        actor=officer,
+        region_code="370811",
+        kind="fee_reduction",
+        title="减费让利专项行动",
+        target_kind="",
+        starts_on=TODAY - dt.timedelta(days=1),
+        ends_on=TODAY + dt.timedelta(days=30),
+    )
+    result = services.campaign_result_file(
+        actor=filer, campaign=campaign, beneficiaries=10, amount=Decimal("500"), summary="减免会费十户"
+    )
     return {
+        "campaign": campaign.pk,
+        "result": result.pk,
         "org": org.pk,
         "case": org.cases.get().pk,
         "report": report.pk,
@@ -71,6 +87,10 @@ ROUTES = [
     ("post", "/orgs/inspections/{inspection}/record/"),
     ("post", "/orgs/illegal/{illegal}/ban/"),
     ("get", "/api/v1/orgs/organisations/{org}"),
+    ("get", "/orgs/campaigns/{campaign}/"),
+    ("get", "/orgs/campaigns/{campaign}/?export=xlsx"),
+    ("post", "/orgs/campaigns/results/{result}/approve/"),
+    ("post", "/orgs/campaigns/results/{result}/return/"),
 ]
 
 
@@ -94,6 +114,7 @@ def test_staff_without_org_permissions_are_refused_and_records_read_as_missing(r
         "/orgs/zombies/",
         "/orgs/targets/",
         "/orgs/illegal/",
+        "/orgs/campaigns/",
     ):
         assert c.get(url).status_code == 403, url
     for verb, route in ROUTES:

@@ -29,3 +29,7 @@ def test_the_demo_seeds_a_believable_registry_with_reports_inspections_and_a_bou
     assert selectors.rectifications_todo(shezu, today).count == 1
     assert selectors.zombies_todo(shezu, today).count >= 1
     assert selectors.reports_todo(shezu, today).count >= 1
+    # The campaign: some organisations filed, tianbao's has still to (its 首页 shows both to-dos).
+    assert selectors.filer_todo(tianbao, today).count >= 1
+    assert selectors.campaigns_todo(tianbao, today).count == 1
+    assert selectors.campaign_review_todo(shezu, today).count >= 1

@@ -88,6 +88,8 @@ def test_the_filer_files_through_the_pages_and_bad_figures_are_refused(filer):
     assert f"/orgs/mine/{LAST}/" in c.get("/orgs/mine/").content.decode()
     r = c.post(f"/orgs/mine/{LAST}/", {"income": "NaN", "spending": "1", "staff": "1", "activities": "1"})
     assert "本年收入应为数字" in r.content.decode() and not AnnualReport.objects.exists()
+    r = c.post(f"/orgs/mine/{LAST}/", {"income": "1e3", "spending": "1", "staff": "1", "activities": "1"})
+    assert "本年收入应为数字" in r.content.decode() and not AnnualReport.objects.exists()
     r = c.post(
         f"/orgs/mine/{LAST}/",
         {
@@ -157,3 +159,47 @@ def test_the_home_page_shows_the_reports_waiting_for_review(filer, officer):
     _file(filer)
     html = _client(officer).get("/").content.decode()
     assert "社会组织年报待审核" in html and "任城区老年协会" in html
+
+
+def test_the_filers_home_page_lists_its_unfiled_years_until_they_are_filed(filer):
+    # Registered three years ago: last year and the two before it are owed; a draft is still owed.
+    _file(filer, year=LAST, submit=False)
+    html = _client(filer).get("/").content.decode()
+    assert "本组织年度报告待报送" in html
+    assert f"{LAST}年度报告" in html and f"{LAST - 2}年度报告" in html
+    for year in (LAST, LAST - 1, LAST - 2):
+        _file(filer, year=year)
+    html = _client(filer).get("/").content.decode()
+    assert "本组织年度报告待报送" in html and f"{LAST}年度报告" not in html
+
+
+def test_the_filers_to_do_costs_two_queries_and_an_unbound_filer_is_told_to_ask(
+    filer, make_user, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(2):
+        todo = selectors.filer_todo(filer, timezone.localdate())
+    assert todo.count == 3
+    lonely = make_user(Role.ORG_FILER, "370811")
+    assert selectors.filer_todo(lonely, timezone.localdate()).count == 0
+    assert "尚未绑定" in selectors.filer_todo(lonely, timezone.localdate()).empty
+
+
+def test_the_inspection_draw_and_the_organisation_page_show_names_not_usernames(officer, make_user, make_org):
+    org = make_org()
+    inspector = make_user(Role.ORG_OFFICER, "370811")
+    inspector.display_name = "孙检查"
+    inspector.save(update_fields=["display_name"])
+    officer.display_name = "周科长"
+    officer.save(update_fields=["display_name"])
+    login = make_user(Role.ORG_FILER, "370811")
+    login.display_name = "钱填报"
+    login.save(update_fields=["display_name"])
+    services.filer_bind(actor=officer, user=login, org=org)
+    draw = services.inspection_draw(actor=officer, region_code="370811", year=LAST, size=1)
+    c = _client(officer)
+    page = c.get(f"/orgs/inspections/draw/{draw.pk}/").content.decode()
+    names = {u.display_name for u in draw.items.get().inspectors.all()}
+    assert names and all(n in page for n in names)
+    assert officer.username not in page and inspector.username not in page
+    detail = c.get(f"/orgs/{org.pk}/").content.decode()
+    assert "钱填报" in detail and login.username not in detail

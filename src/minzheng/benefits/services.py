@@ -27,6 +27,7 @@ from minzheng.regions.models import Region, RegionLevel
 
 from . import bankfile, selectors
 from .dates import check_date_window
+from .funding import payroll_funding_draw
 from .models import (
     CorrectionKind,
     CorrectionStatus,
@@ -315,6 +316,9 @@ def payroll_freeze(*, actor: Any, run: PayrollRun) -> PayrollRun:
     )
     if negative.exists():
         raise ValidationError("名册中有人员本月实发金额为负数，请重新生成名册")
+    # The sources that fund a programme (a charity fund) draw their share now; one short of money refuses
+    # the check and, with this transaction, draws nothing.
+    payroll_funding_draw(actor=actor, run=run)
     run.status = PayrollStatus.FROZEN
     run.frozen_at = timezone.now()
     run.checked_by = actor

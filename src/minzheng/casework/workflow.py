@@ -128,6 +128,51 @@ class Workflow:
         return str(self.model._meta.label_lower)
 
 
+# The compact table of `workflow_table`: a step is (code, label) or (code, label, Deadline); a transition is
+# (from, to, permission, step); an action is (code, label, permission, states).
+StepRow = tuple[str, str] | tuple[str, str, Deadline]
+TransitionRow = tuple[str, str, str, str]
+ActionRow = tuple[str, str, str, tuple[str, ...]]
+
+
+def workflow_table(
+    *,
+    code: str,
+    label: str,
+    model: Any,
+    states: tuple[tuple[str, str], ...],
+    steps: Iterable[StepRow],
+    transitions: Iterable[TransitionRow],
+    actions: Iterable[ActionRow],
+    noun: str,
+    url_name: str,
+    describe: str,
+    initial: str = "new",
+) -> Workflow:
+    """A line's workflow from a compact table, for the lines whose worker takes the steps of a case in a
+    row (no make/check separation between steps) and which keep their own overdue lists (not in the
+    shared `cases_due`): the case page is the URL `url_name` of the case's pk, a case is named
+    "`describe`#pk" in lists."""
+    from django.urls import reverse
+
+    return Workflow(
+        code=code,
+        label=label,
+        model=model,
+        states=states,
+        initial=initial,
+        steps=tuple(
+            Step(row[0], row[1], separate=False, deadline=row[2] if len(row) > 2 else None) for row in steps
+        ),
+        transitions=tuple(Transition(frm, to, perm, step=step) for frm, to, perm, step in transitions),
+        actions=tuple(Action(c, lab, perm, states=st) for c, lab, perm, st in actions),
+        noun=noun,
+        queryset=lambda: model.objects.none(),
+        url=lambda case: reverse(url_name, args=[case.pk]),
+        describe=lambda case: f"{describe}#{case.pk}",
+    )
+
+
 _REGISTRY: dict[str, Workflow] = {}
 
 

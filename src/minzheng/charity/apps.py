@@ -6,10 +6,15 @@ class CharityConfig(AppConfig):
     verbose_name = "慈善与福彩公益金"
 
     def ready(self) -> None:
+        from minzheng.benefits.funding import register_payroll_funding
         from minzheng.programmes.registry import Line, NavEntry, register_line
 
-        from . import selectors
+        from . import selectors, services
+        from .rules import PAYROLL_FUNDS
 
+        # The funds pay their share of a programme's payroll when the roll is checked (benefits calls us).
+        for programme, _tier in PAYROLL_FUNDS:
+            register_payroll_funding(programme, services.payroll_fund_draw)
         register_line(
             Line(
                 code="charity",

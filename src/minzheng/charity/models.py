@@ -94,6 +94,7 @@ class Project(models.Model):
 
 # The lines that draw on a fund (Spending.source_line), as people read them.
 SOURCE_LINES = {
+    "child": "儿童福利（监护缺失儿童基本生活费）",
     "children": "儿童福利（监护缺失儿童基本生活费）",
     "guardianship_lacking": "儿童福利（监护缺失儿童基本生活费）",
     "elderly": "养老服务（低保失能老人集中照护）",

@@ -15,6 +15,15 @@ FUNDS = {
     "jishijiu": "“济时救”救助基金",
 }
 
+# The payroll lines a fund pays: (programme code, enrolment tier, i.e. the child's category) → fund code. The
+# share of those lines the fund pays is the dated policy key `charity.share.<fund code>` of the county.
+PAYROLL_FUNDS = {("child", "guardianship_lacking"): "guardianship_lacking"}
+PAYROLL_FUND_LABELS = {("child", "guardianship_lacking"): "儿童基本生活保障（监护缺失儿童）"}
+
+
+def share_key(fund_code: str) -> str:
+    return f"charity.share.{fund_code}"
+
 
 def credit_check_char(first17: str) -> str:
     total = sum(CREDIT_ALPHABET.index(c) * w for c, w in zip(first17, CREDIT_WEIGHTS, strict=True))

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from minzheng.accounts.permissions import scoped
+from minzheng.benefits.funding import fund_claims
 from minzheng.core.todos import Item, Todo
 from minzheng.people.models import Person
 from minzheng.policy.selectors import policy_resolve
@@ -163,12 +164,10 @@ def person_ids_by_id_numbers(*, actor: Any, text: str) -> list[int]:
     return [found[h] for _, h in wanted]
 
 
-def central_care_rows(*, actor: Any, year: int) -> list[dict[str, Any]]:
-    """Elderly's centralised-care costs of the year in the actor's scope: the charity top-up per elder."""
-    from minzheng.elderly.models import CentralCareCost
-
-    qs = scoped("charity.manage", CentralCareCost.objects.filter(year=year, charity_paid__gt=0), actor)
-    return [dict(r) for r in qs.values("person_id", "charity_paid")]
+def central_care_rows(*, actor: Any, year: int) -> list[tuple[int, Decimal]]:
+    """The central-care top-up per elder of the year in the actor's scope: the claims registered on the
+    fund by the line that keeps the costs (elderly), read through `benefits.funding`."""
+    return fund_claims(fund_code="central_care", actor=actor, year=year, permission="charity.manage")
 
 
 def fund_balance(*, fund_code: str) -> Decimal | None:

@@ -11,14 +11,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from minzheng.accounts.permissions import require
 from minzheng.accounts.system import require_actor
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
+from minzheng.benefits.models import PayrollLine, PayrollRun
 from minzheng.core.dates import plausible_date
 from minzheng.people.models import Person
+from minzheng.policy.selectors import PolicyMissing, policy_resolve
+from minzheng.regions.models import Region
 
 from . import selectors
 from .models import (
@@ -34,7 +38,7 @@ from .models import (
     ProjectKind,
     Spending,
 )
-from .rules import FUNDS, credit_code_clean
+from .rules import FUNDS, PAYROLL_FUND_LABELS, PAYROLL_FUNDS, credit_code_clean, share_key
 
 MAX_AMOUNT = Decimal("1000000000")
 
@@ -372,6 +376,7 @@ def fund_draw(
     source_line: str = "",
     beneficiary_count: int = 0,
     beneficiary_ids: list[int] | None = None,
+    purpose: str = "",
 ) -> Spending:
     """Another line draws on a charity fund: recorded here as a spending of the fund (the source of that
     line's money), refused in Chinese beyond the fund's free balance. The caller has already checked its
@@ -394,7 +399,7 @@ def fund_draw(
     return _spend(
         actor=actor,
         project=project,
-        purpose=f"{month:%Y年%m月}{FUNDS.get(fund_code, project.name)}支出",
+        purpose=(purpose or f"{month:%Y年%m月}{FUNDS.get(fund_code, project.name)}支出")[:100],
         amount=amount,
         spent_on=max(month, project.starts_on),
         donation=None,
@@ -407,12 +412,56 @@ def fund_draw(
 
 
 @transaction.atomic
+def payroll_fund_draw(*, actor: Any, run: PayrollRun, lines: QuerySet[PayrollLine]) -> list[Spending]:
+    """The payroll hook (`benefits.funding`): when a county's roll is checked, each fund pays its policy
+    share of the lines it funds (the guardianship-lacking children's allowance), once per roll, the
+    children linked as beneficiaries. A fund not open or short of money refuses the check in Chinese."""
+    drawn = []
+    for (programme, tier), fund_code in PAYROLL_FUNDS.items():
+        mine = lines.filter(programme=programme, enrolment__tier=tier)
+        total = mine.aggregate(t=Sum("amount"))["t"] or 0
+        if total <= 0:
+            continue
+        label = PAYROLL_FUND_LABELS[(programme, tier)]
+        try:
+            share = policy_resolve(on=run.month, region_code=run.county_code, hukou_type="").get(
+                share_key(fund_code)
+            )
+        except PolicyMissing as e:
+            raise ValidationError(f"{label}由慈善基金支付的比例未设定（{e}），名册未审核") from None
+        amount = (Decimal(total) * Decimal(share)).quantize(Decimal("0.01"))
+        if amount <= 0:
+            continue
+        county = Region.objects.filter(code=run.county_code).values_list("name", flat=True).first() or ""
+        try:
+            drawn.append(
+                fund_draw(
+                    fund_code=fund_code,
+                    month=run.month,
+                    amount=amount,
+                    actor=actor,
+                    reference=f"payroll:{run.pk}:{fund_code}",
+                    source_line=programme,
+                    beneficiary_ids=sorted(set(mine.values_list("person_id", flat=True))),
+                    purpose=f"{run.month:%Y年%m月}{county}发放名册：{label}",
+                )
+            )
+        except ValidationError as e:
+            raise ValidationError(
+                f"{run.month:%Y年%m月}名册中{label}{amount}元由{FUNDS[fund_code]}支付：{e.messages[0]}；"
+                "名册未审核，请先为基金筹集资金"
+            ) from None
+    return drawn
+
+
+@transaction.atomic
 def central_care_draw(*, actor: Any, year: int) -> Spending:
-    """The charity top-up of central care for dibao disabled elders (elderly's CentralCareCost rows of
-    the year in the actor's scope) drawn on the central-care fund, the elders linked as beneficiaries."""
+    """The charity top-up of central care for dibao disabled elders (the claims the elderly line registers
+    with `benefits.funding`, in the actor's scope) drawn on the central-care fund, the elders linked as
+    beneficiaries."""
     require(actor, "charity.manage", target=f"central_care:{year}")
     rows = selectors.central_care_rows(actor=actor, year=year)
-    total = sum((Decimal(r["charity_paid"]) for r in rows), Decimal(0))
+    total = sum((amount for _, amount in rows), Decimal(0))
     if not rows or total <= 0:
         raise ValidationError(f"{year}年度没有需慈善基金补足的集中照护成本")
     prefix = getattr(getattr(actor, "region", None), "code", "")
@@ -423,7 +472,7 @@ def central_care_draw(*, actor: Any, year: int) -> Spending:
         actor=actor,
         reference=f"central_care:{prefix}:{year}",
         source_line="elderly",
-        beneficiary_ids=[r["person_id"] for r in rows],
+        beneficiary_ids=[person_id for person_id, _ in rows],
     )
 
 

@@ -33,6 +33,17 @@ def _errors(request: HttpRequest, e: ValidationError) -> None:
         messages.error(request, m)
 
 
+def _act(request: HttpRequest, write: Callable[[], Any], ok: str) -> bool:
+    """Run one write of a form: its Chinese refusals become messages (nothing written), else `ok`."""
+    try:
+        write()
+    except ValidationError as e:
+        _errors(request, e)
+        return False
+    messages.success(request, ok)
+    return True
+
+
 def _desk(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Signed in and holding charity.manage (refusal audited), else 403 in Chinese."""
 
@@ -127,8 +138,9 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
 def donate(request: HttpRequest, pk: int) -> HttpResponse:
     proj = selectors.project_get(actor=request.user, pk=pk)
     p = request.POST
-    try:
-        services.donation_record(
+    _act(
+        request,
+        lambda: services.donation_record(
             actor=request.user,
             project=proj,
             donor_kind=p.get("donor_kind", ""),
@@ -136,11 +148,9 @@ def donate(request: HttpRequest, pk: int) -> HttpResponse:
             amount=form_decimal(p.get("amount"), "捐赠金额"),
             received_on=form_date(p.get("received_on"), "捐赠日期"),
             restricted_purpose=p.get("restricted_purpose", ""),
-        )
-    except ValidationError as e:
-        _errors(request, e)
-    else:
-        messages.success(request, "捐赠已登记")
+        ),
+        "捐赠已登记",
+    )
     return redirect("charity-project", proj.pk)
 
 
@@ -149,8 +159,9 @@ def donate(request: HttpRequest, pk: int) -> HttpResponse:
 def spend(request: HttpRequest, pk: int) -> HttpResponse:
     proj = selectors.project_get(actor=request.user, pk=pk)
     p = request.POST
-    try:
-        services.spending_record(
+    _act(
+        request,
+        lambda: services.spending_record(
             actor=request.user,
             project=proj,
             purpose=p.get("purpose", ""),
@@ -161,11 +172,9 @@ def spend(request: HttpRequest, pk: int) -> HttpResponse:
             beneficiary_ids=selectors.person_ids_by_id_numbers(
                 actor=request.user, text=p.get("beneficiary_id_numbers", "")
             ),
-        )
-    except ValidationError as e:
-        _errors(request, e)
-    else:
-        messages.success(request, "支出已登记")
+        ),
+        "支出已登记",
+    )
     return redirect("charity-project", proj.pk)
 
 
@@ -201,8 +210,9 @@ def org(request: HttpRequest, pk: int) -> HttpResponse:
     o = selectors.org_get(actor=request.user, pk=pk)
     if request.method == "POST":
         p = request.POST
-        try:
-            services.org_qualify(
+        _act(
+            request,
+            lambda: services.org_qualify(
                 actor=request.user,
                 org=o,
                 fundraising_from=form_date(
@@ -211,11 +221,9 @@ def org(request: HttpRequest, pk: int) -> HttpResponse:
                 fundraising_until=form_date(
                     p.get("fundraising_until"), "公开募捐资格截止日期", required=False, future_days=3660
                 ),
-            )
-        except ValidationError as e:
-            _errors(request, e)
-        else:
-            messages.success(request, "公开募捐资格已登记")
+            ),
+            "公开募捐资格已登记",
+        )
         return redirect("charity-org", o.pk)
     projects = selectors.project_list(actor=request.user).filter(org=o)[:100]
     return render(
@@ -226,8 +234,11 @@ def org(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @_desk
-@require_POST
 def central_care(request: HttpRequest) -> HttpResponse:
+    """The form lives on the project list; a GET (a bookmark, a reload) goes back there, not to a 405."""
+    if request.method != "POST":
+        messages.info(request, "请在“慈善项目”页面选择年度后补足集中照护成本")
+        return redirect("charity-projects")
     try:
         spending = services.central_care_draw(
             actor=request.user, year=form_int(request.POST.get("year"), "年度", lo=2000, hi=2100)
@@ -296,19 +307,18 @@ def lottery_plan(request: HttpRequest, pk: int) -> HttpResponse:
 def lottery_fund(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.lottery_plan_get(actor=request.user, pk=pk)
     p = request.POST
-    try:
-        services.lottery_project_fund(
+    _act(
+        request,
+        lambda: services.lottery_project_fund(
             actor=request.user,
             plan=plan,
             use=p.get("use", ""),
             name=p.get("name", ""),
             grantee=p.get("grantee", ""),
             amount=form_decimal(p.get("amount"), "资助金额"),
-        )
-    except ValidationError as e:
-        _errors(request, e)
-    else:
-        messages.success(request, "资助项目已登记")
+        ),
+        "资助项目已登记",
+    )
     return redirect("charity-lottery-plan", plan.pk)
 
 
@@ -317,18 +327,17 @@ def lottery_fund(request: HttpRequest, pk: int) -> HttpResponse:
 def lottery_accept(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.lottery_project_get(actor=request.user, pk=pk)
     p = request.POST
-    try:
-        services.lottery_project_accept(
+    _act(
+        request,
+        lambda: services.lottery_project_accept(
             actor=request.user,
             project=project,
             passed=p.get("result") == Acceptance.PASSED,
             on=form_date(p.get("on"), "验收日期"),
             note=p.get("note", ""),
-        )
-    except ValidationError as e:
-        _errors(request, e)
-    else:
-        messages.success(request, "验收结果已登记")
+        ),
+        "验收结果已登记",
+    )
     return redirect("charity-lottery-plan", project.plan_id)
 
 

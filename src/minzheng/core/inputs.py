@@ -5,6 +5,7 @@ the field. Views of every line use these instead of their own `_int`/`_date` par
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, overload
 
@@ -15,6 +16,10 @@ from .dates import plausible_date
 # No count, area or amount the office types is negative or beyond a billion; the bound keeps 2⁶³ out of the
 # database (PostgreSQL integer columns overflow, SQLite silently stores a float).
 MAX_NUMBER = 1_000_000_000
+
+# Digits with at most one decimal point, as a clerk types an amount: no exponent ("1e3" is not 1000 to a
+# reader of the form), no "NaN", no "Infinity".
+_PLAIN_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 def _text(value: Any) -> str:
@@ -82,12 +87,12 @@ def form_decimal(
         if required:
             raise ValidationError(f"请填写{label}")
         return None
+    if not _PLAIN_DECIMAL.fullmatch(text):
+        raise ValidationError(f"{label}应为数字（如1234.50）")
     try:
         number = Decimal(text)
     except InvalidOperation:
         raise ValidationError(f"{label}应为数字") from None
-    if not number.is_finite():
-        raise ValidationError(f"{label}应为数字")
     if not lo <= number <= hi:
         raise ValidationError(f"{label}应在{lo}至{hi}之间")
     if number != number.quantize(Decimal(1).scaleb(-places)):

@@ -69,6 +69,10 @@ class ElderlyConfig(AppConfig):
                 order=41,
             )
         )
+        # Central care's charity top-up is a claim on the charity fund: charity reads it, not our models.
+        from minzheng.benefits.funding import register_fund_claim
+
+        register_fund_claim("central_care", selectors.central_care_claims)
         # The elder registry, capability assessments and care shares: not one programme's pages.
         register_line(
             Line(

@@ -4,6 +4,7 @@ costs, the person-page panel and the 首页 to-dos; the high-age roster."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -258,6 +259,15 @@ def care_costs(*, actor: Any) -> dict[str, Any]:
             cost=Sum("annual_cost"), dibao=Sum("dibao_paid"), charity=Sum("charity_paid"), n=Count("pk")
         ),
     }
+
+
+def central_care_claims(*, actor: Any, year: int, permission: str) -> list[tuple[int, Decimal]]:
+    """The charity top-up of 任城 centralised care per elder for `year` (the fund's claim, registered in
+    `benefits.funding`), in the actor's scope under the fund's permission."""
+    qs = scoped(permission, CentralCareCost.objects.filter(year=year, charity_paid__gt=0), actor)
+    return [
+        (pk, Decimal(paid)) for pk, paid in qs.order_by("person_id").values_list("person_id", "charity_paid")
+    ]
 
 
 def elderly_panel(*, actor: Any, person: Person, on: dt.date | None = None) -> dict[str, Any] | None:

@@ -17,6 +17,7 @@ from minzheng.assistance.rules import age_in_month
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core.dates import plausible_date
+from minzheng.core.draw import draw_pairs
 from minzheng.elderly.models import ElderProfile
 from minzheng.elderly.selectors import ELDER_AGE
 from minzheng.elderly.shares import IDENTITIES, LEVEL_NAMES
@@ -509,16 +510,6 @@ def adaptation_advance(*, actor: Any, adaptation: Adaptation, amount: int | None
 
 
 # ------------------------------------------------------------------------------------------ supervision
-def draw_pairs(
-    seed: int, facility_ids: list[int], inspector_ids: list[int], count: int
-) -> list[tuple[int, list[int]]]:
-    """The draw itself, a pure function of the seed and the two ordered pools: `count` facilities, two
-    inspectors each. Anyone holding the published seed and pools gets the same list."""
-    rng = random.Random(seed)  # noqa: S311 - reproducibility is the point; the seed is published
-    chosen = rng.sample(facility_ids, min(count, len(facility_ids)))
-    return [(f, sorted(rng.sample(inspector_ids, 2))) for f in chosen]
-
-
 @transaction.atomic
 def draw_make(*, actor: Any, region_code: str, count: int, seed: int | None = None) -> Draw:
     require(actor, MANAGE, region_code=region_code, target="facilities:draw")

@@ -25,7 +25,10 @@ class OrgsConfig(AppConfig):
                     NavEntry("社会组织年报", "orgs-mine", "org.filing_submit", order=61),
                 ),
                 todos=(
+                    ("org.filing_submit", selectors.filer_todo),
+                    ("org.filing_submit", selectors.campaigns_todo),
                     ("org.filing_review", selectors.reports_todo),
+                    ("org.filing_review", selectors.campaign_review_todo),
                     ("org.inspect", selectors.rectifications_todo),
                     ("org.registry_manage", selectors.zombies_todo),
                 ),

@@ -305,3 +305,73 @@ class IllegalCase(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# ---------------------------------------------------------------- campaigns (减费让利 and other tasks)
+class CampaignKind(models.TextChoices):
+    FEE_REDUCTION = "fee_reduction", "减费让利"
+    RURAL = "rural", "助力乡村振兴"
+    PUBLIC_SERVICE = "public_service", "公益服务行动"
+    OTHER = "other", "其他专项行动"
+
+
+class Campaign(models.Model):
+    """A task the bureau sets the organisations of a region (one type, or every type) for a period; each
+    targeted organisation files its result (`CampaignResult`) through its own login."""
+
+    region_code = models.CharField("面向区划", max_length=15, db_index=True)
+    kind = models.CharField("行动类别", max_length=16, choices=CampaignKind.choices)
+    title = models.CharField("行动名称", max_length=100)
+    target_kind = models.CharField(
+        "面向组织类型", max_length=12, choices=Kind.choices, blank=True, default=""
+    )  # "" = every type
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("截止日期")
+    requirement = models.TextField("工作要求", blank=True, default="")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "社会组织专项行动"
+        verbose_name_plural = "社会组织专项行动"
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ResultState(models.TextChoices):
+    SUBMITTED = "submitted", "已报送待审核"
+    APPROVED = "approved", "审核通过"
+    RETURNED = "returned", "已退回"
+
+
+class CampaignResult(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="results")
+    org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="campaign_results")
+    region_code = models.CharField("区划", max_length=15, db_index=True)
+    state = models.CharField(
+        "状态", max_length=10, choices=ResultState.choices, default=ResultState.SUBMITTED
+    )
+    beneficiaries = models.PositiveIntegerField("惠及人次（户次）", default=0)
+    amount = models.DecimalField("减免或投入金额（元）", max_digits=14, decimal_places=2, default=0)
+    summary = models.TextField("开展情况")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField("报送时间")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    return_reason = models.TextField("退回原因", blank=True, default="")
+
+    class Meta:
+        verbose_name = "专项行动结果"
+        verbose_name_plural = "专项行动结果"
+        ordering = ["campaign", "org__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "org"], name="orgs_campaign_result_once"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="orgs_campaign_amount_nonneg"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org.name}：{self.campaign.title}"

@@ -9,7 +9,17 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +34,8 @@ from minzheng.regions.models import Region, RegionLevel
 from . import rules
 from .models import (
     AnnualReport,
+    Campaign,
+    CampaignResult,
     CaseKind,
     Evaluation,
     IllegalCase,
@@ -35,6 +47,7 @@ from .models import (
     OrgCase,
     PartyOrg,
     ReportState,
+    ResultState,
     Status,
 )
 from .workflow import flow
@@ -117,7 +130,7 @@ def filer_candidates(org: Organisation) -> QuerySet[User]:
     """Filer logins of the organisation's county that may be bound to it."""
     return User.objects.filter(
         role__in=roles_for("org.filing_submit"), is_active=True, region__code=org.region_code[:6]
-    ).order_by("username")
+    ).order_by("display_name", "pk")
 
 
 def authority(org: Organisation) -> str:
@@ -237,13 +250,21 @@ def non_filers(*, actor: Any, year: int) -> QuerySet[Organisation]:
     )
 
 
+def filer_years(org: Organisation, on: dt.date) -> list[int]:
+    """The years (newest first, at most five back) an organisation owes a report for: registered by the
+    year's end and not ended before it, as `_required` says for the population."""
+    start = org.registered_on.year if org.registered_on else on.year
+    return [
+        y
+        for y in range(on.year - 1, max(start, on.year - 5) - 1, -1)
+        if org.ended_on is None or org.ended_on > dt.date(y, 12, 31)
+    ]
+
+
 def filer_reports(*, org: Organisation) -> dict[str, Any]:
     """A filer's page: its reports and the years it may still file."""
-    this_year = timezone.localdate().year
     have = {r.year: r for r in org.reports.order_by("-year")}
-    start = org.registered_on.year if org.registered_on else this_year
-    years = [y for y in range(this_year - 1, max(start, this_year - 5) - 1, -1)]
-    return {"org": org, "rows": [(y, have.get(y)) for y in years]}
+    return {"org": org, "rows": [(y, have.get(y)) for y in filer_years(org, timezone.localdate())]}
 
 
 # ---------------------------------------------------------------- inspections
@@ -408,6 +429,128 @@ def targets(*, actor: Any, on: dt.date) -> dict[str, Any]:
     }
 
 
+# ---------------------------------------------------------------- campaigns (减费让利 and other tasks)
+RESULT_FILED = (ResultState.SUBMITTED, ResultState.APPROVED)
+
+
+def _prefixes(code: str) -> list[str]:
+    return [code[:n] for n in (2, 4, 6, 9, 12) if n <= len(code)]
+
+
+def campaigns(actor: Any) -> QuerySet[Campaign]:
+    """The campaigns of the actor's region, each with its results' totals (one query)."""
+    approved = Q(results__state=ResultState.APPROVED)
+    return (
+        scoped(READ, Campaign.objects.all(), actor)
+        .annotate(
+            filed=Count("results", filter=Q(results__state__in=RESULT_FILED)),
+            approved=Count("results", filter=approved),
+            amount=Sum("results__amount", filter=approved),
+            beneficiaries=Sum("results__beneficiaries", filter=approved),
+        )
+        .order_by("-starts_on", "-id")
+    )
+
+
+def campaign_get(*, actor: Any, pk: int) -> Campaign | None:
+    return campaigns(actor).filter(pk=pk).first()
+
+
+def campaign_targets(campaign: Campaign) -> QuerySet[Organisation]:
+    """The organisations a campaign is set for: active, in its region, of its type (or any)."""
+    qs = Organisation.objects.filter(status=Status.ACTIVE, region_code__startswith=campaign.region_code)
+    return qs.filter(kind=campaign.target_kind) if campaign.target_kind else qs
+
+
+def result_actions(actor: Any, result: CampaignResult) -> list[str]:
+    if result.state == ResultState.SUBMITTED and can(
+        actor, "org.filing_review", region_code=result.region_code
+    ):
+        return ["approve", "return"]
+    return []
+
+
+def campaign_results(*, actor: Any, campaign: Campaign) -> QuerySet[CampaignResult]:
+    return scoped("org.filing_review", campaign.results.select_related("org"), actor).order_by(
+        "state", "org__name", "pk"
+    )
+
+
+def campaign_result_get(*, actor: Any, pk: int) -> CampaignResult | None:
+    return (
+        scoped("org.filing_review", CampaignResult.objects.select_related("campaign", "org"), actor)
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def campaign_page(*, actor: Any, campaign: Campaign) -> dict[str, Any]:
+    """Totals set-based: targets and filers per county (one grouped query), the results' sums by state
+    (one aggregate), the results with what the actor may do, the first non-filers."""
+    filed = Exists(
+        CampaignResult.objects.filter(campaign=campaign, org=OuterRef("pk"), state__in=RESULT_FILED)
+    )
+    targets = scoped(READ, campaign_targets(campaign), actor).annotate(filed=filed)
+    rows = list(
+        targets.annotate(county=Substr("region_code", 1, 6))
+        .values("county")
+        .annotate(due=Count("pk"), done=Count("pk", filter=Q(filed=True)))
+        .order_by("county")
+    )
+    names = region_names({r["county"] for r in rows})
+    for r in rows:
+        r["name"] = names.get(r["county"], "")
+        r["rate"] = (
+            (Decimal(r["done"]) * 100 / r["due"]).quantize(Decimal("0.01")) if r["due"] else Decimal(0)
+        )
+    results = list(campaign_results(actor=actor, campaign=campaign)[:500])
+    return {
+        "campaign": campaign,
+        "by_county": rows,
+        "due": sum(r["due"] for r in rows),
+        "done": sum(r["done"] for r in rows),
+        "results": [(r, result_actions(actor, r)) for r in results],
+        "non_filers": targets.filter(filed=False).order_by("region_code", "name")[:100],
+        "region_name": region_names({campaign.region_code}).get(campaign.region_code, ""),
+    }
+
+
+def filer_campaigns(*, org: Organisation) -> QuerySet[Campaign]:
+    """The campaigns set for the filer's organisation, each with its own result's state and id."""
+    if org.status != Status.ACTIVE:
+        return Campaign.objects.none()
+    own = CampaignResult.objects.filter(campaign=OuterRef("pk"), org=org)
+    return Campaign.objects.filter(
+        region_code__in=_prefixes(org.region_code), target_kind__in=["", org.kind]
+    ).annotate(result_state=Subquery(own.values("state")[:1]), result_id=Subquery(own.values("pk")[:1]))
+
+
+def filer_campaign_rows(*, org: Organisation, on: dt.date) -> list[tuple[Campaign, str]]:
+    """The filer's page: each campaign set for it (newest first) with its own state as people read it."""
+    rows = []
+    for c in filer_campaigns(org=org).order_by("-ends_on", "-pk")[:30]:
+        if c.result_state:  # type: ignore[attr-defined]
+            label = str(ResultState(c.result_state).label)  # type: ignore[attr-defined]
+        else:
+            label = "未报送（已截止）" if c.ends_on < on else "未报送"
+        rows.append((c, label))
+    return rows
+
+
+def filer_campaigns_open(*, org: Organisation, on: dt.date) -> QuerySet[Campaign]:
+    """Open campaigns the organisation has not yet filed for (nothing, or a returned result)."""
+    return (
+        filer_campaigns(org=org)
+        .filter(starts_on__lte=on, ends_on__gte=on)
+        .filter(Q(result_state__isnull=True) | Q(result_state=ResultState.RETURNED))
+        .order_by("ends_on", "pk")
+    )
+
+
+def campaign_filer_get(*, org: Organisation, pk: int) -> Campaign | None:
+    return filer_campaigns(org=org).filter(pk=pk).first()
+
+
 # ---------------------------------------------------------------- 首页 to-dos (two queries per card)
 def reports_todo(actor: Any, on: dt.date) -> Todo:
     qs = to_review(actor)
@@ -440,6 +583,68 @@ def rectifications_todo(actor: Any, on: dt.date) -> Todo:
             for i in qs[:5]
         ],
         empty="无超期整改",
+    )
+
+
+def filer_todo(actor: Any, on: dt.date) -> Todo:
+    """The filer's own organisation's reports not yet filed (none, a draft or a returned one): one query
+    for the binding and one for the years already filed."""
+    from .services import filer_org
+
+    org = filer_org(actor)
+    years: list[int] = []
+    if org is not None:
+        filed = set(org.reports.filter(state__in=FILED).values_list("year", flat=True))
+        years = [y for y in filer_years(org, on) if y not in filed]
+    return Todo(
+        key="orgs-mine",
+        title="本组织年度报告待报送",
+        count=len(years),
+        url=reverse("orgs-mine"),
+        items=[Item(label=f"{y}年度报告", url=reverse("orgs-mine-year", args=[y])) for y in years[:5]],
+        empty="年度报告均已报送" if org is not None else "账号尚未绑定社会组织",
+    )
+
+
+def campaigns_todo(actor: Any, on: dt.date) -> Todo:
+    """Open campaigns the filer's organisation has still to report on (binding, count, first five)."""
+    from .services import filer_org
+
+    org = filer_org(actor)
+    qs = filer_campaigns_open(org=org, on=on) if org is not None else Campaign.objects.none()
+    return Todo(
+        key="orgs-campaigns-mine",
+        title="专项行动结果待报送",
+        count=qs.count(),
+        url=reverse("orgs-mine"),
+        items=[
+            Item(
+                label=c.title,
+                url=reverse("orgs-mine-campaign", args=[c.pk]),
+                note=f"截止{c.ends_on:%Y-%m-%d}",
+            )
+            for c in qs[:5]
+        ],
+        empty="无待报送的专项行动",
+    )
+
+
+def campaign_review_todo(actor: Any, on: dt.date) -> Todo:
+    qs = scoped(
+        "org.filing_review",
+        CampaignResult.objects.filter(state=ResultState.SUBMITTED).select_related("org", "campaign"),
+        actor,
+    ).order_by("filed_at", "pk")
+    return Todo(
+        key="orgs-campaign-review",
+        title="专项行动结果待审核",
+        count=qs.count(),
+        url=reverse("orgs-campaigns"),
+        items=[
+            Item(label=r.org.name, url=reverse("orgs-campaign", args=[r.campaign_id]), note=r.campaign.title)
+            for r in qs[:5]
+        ],
+        empty="无待审核结果",
     )
 
 

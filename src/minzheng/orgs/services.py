@@ -20,9 +20,9 @@ from minzheng.audit.services import audit_record
 from minzheng.casework.services import case_transition
 from minzheng.core import crypto
 from minzheng.core.dates import plausible_date
+from minzheng.core.draw import draw_pairs
 from minzheng.core.idnumber import is_valid_id_number, normalize
 from minzheng.core.masking import mask_id_number
-from minzheng.facilities.services import draw_pairs
 from minzheng.regions.models import Region
 
 from . import rules
@@ -31,6 +31,9 @@ from .models import (
     KIND_CODE,
     AnnualReport,
     AuthorityLevel,
+    Campaign,
+    CampaignKind,
+    CampaignResult,
     CaseKind,
     Evaluation,
     IllegalCase,
@@ -47,6 +50,7 @@ from .models import (
     Penalty,
     PenaltyKind,
     ReportState,
+    ResultState,
     Status,
 )
 from .workflow import FLOWS, flow
@@ -463,7 +467,7 @@ def inspection_draw(
     *, actor: Any, region_code: str, year: int, size: int, seed: int | None = None
 ) -> InspectionDraw:
     """双随机: a reproducible draw of active organisations × two inspectors each, by the shared pure
-    `facilities.services.draw_pairs` over pools in a stable order (by id); the seed is kept and published,
+    `core.draw.draw_pairs` over pools in a stable order (by id); the seed is kept and published,
     so anyone can redo the draw."""
     require(actor, "org.inspect", region_code=region_code, target="inspectiondraw:new")
     if not 2000 <= year <= timezone.localdate().year:
@@ -616,3 +620,123 @@ def illegal_close(
     case.save()
     _audit(actor, AuditEvent.DECISION, case, case.region_code, new={"state": case.state})
     return case
+
+
+# ---------------------------------------------------------------- campaigns (减费让利 and other tasks)
+@transaction.atomic
+def campaign_create(
+    *,
+    actor: Any,
+    region_code: str,
+    kind: str,
+    title: str,
+    target_kind: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    requirement: str = "",
+) -> Campaign:
+    """The bureau sets a task for the organisations of a region (of one type, or "" for every type)."""
+    require(actor, "org.registry_manage", region_code=region_code, target="campaign:new")
+    if kind not in CampaignKind.values:
+        raise ValidationError("请选择行动类别")
+    if target_kind and target_kind not in Kind.values:
+        raise ValidationError("面向组织类型不正确")
+    plausible_date(starts_on, "开始日期", future_days=366)
+    plausible_date(ends_on, "截止日期", future_days=366 * 2)
+    if ends_on < starts_on:
+        raise ValidationError("截止日期不能早于开始日期")
+    campaign = Campaign.objects.create(
+        region_code=region_code,
+        kind=kind,
+        title=_text(title, "行动名称", lo=2, hi=100),
+        target_kind=target_kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        requirement=_text(requirement, "工作要求", lo=0, hi=2000),
+        created_by=actor,
+    )
+    _audit(
+        actor,
+        AuditEvent.CREATE,
+        campaign,
+        region_code,
+        new={"kind": kind, "target_kind": target_kind, "from": str(starts_on), "to": str(ends_on)},
+    )
+    return campaign
+
+
+def campaign_targets_org(campaign: Campaign, org: Organisation) -> bool:
+    """Whether the campaign is set for this organisation (region, type, active)."""
+    return (
+        org.status == Status.ACTIVE
+        and org.region_code.startswith(campaign.region_code)
+        and campaign.target_kind in ("", org.kind)
+    )
+
+
+@transaction.atomic
+def campaign_result_file(
+    *, actor: Any, campaign: Campaign, beneficiaries: int, amount: Decimal, summary: str
+) -> CampaignResult:
+    """A filer reports its own organisation's result, within the campaign's period (a returned result is
+    filed again); the bureau then reviews it."""
+    require(actor, "org.filing_submit", target=f"campaign:{campaign.pk}")
+    org = filer_org(actor)
+    if org is None:
+        raise ValidationError("您的账号尚未绑定社会组织，请联系登记管理机关")
+    if not campaign_targets_org(campaign, org):
+        raise ValidationError(NOT_FOUND)
+    today = timezone.localdate()
+    if not campaign.starts_on <= today <= campaign.ends_on:
+        raise ValidationError(
+            f"该行动的报送期为{campaign.starts_on:%Y-%m-%d}至{campaign.ends_on:%Y-%m-%d}，当前不在报送期内"
+        )
+    if amount < 0 or beneficiaries < 0:
+        raise ValidationError("金额和人次不能为负数")
+    summary = _text(summary, "开展情况", lo=4, hi=4000)
+    result = CampaignResult.objects.select_for_update().filter(campaign=campaign, org=org).first()
+    if result is not None and result.state != ResultState.RETURNED:
+        raise ValidationError(f"本组织的结果当前为“{result.get_state_display()}”，不能重复报送")
+    result = result or CampaignResult(campaign=campaign, org=org, region_code=org.region_code)
+    result.state, result.beneficiaries, result.amount, result.summary = (
+        ResultState.SUBMITTED,
+        beneficiaries,
+        amount,
+        summary,
+    )
+    result.filed_by, result.filed_at, result.return_reason = actor, timezone.now(), ""
+    result.save()
+    _audit(
+        actor,
+        AuditEvent.UPDATE,
+        result,
+        org.region_code,
+        detail="报送专项行动结果",
+        new={"campaign": campaign.pk, "beneficiaries": beneficiaries, "amount": str(amount)},
+    )
+    return result
+
+
+@transaction.atomic
+def campaign_result_review(
+    *, actor: Any, result: CampaignResult, approve: bool, reason: str = ""
+) -> CampaignResult:
+    require(actor, "org.filing_review", region_code=result.region_code, target=f"campaignresult:{result.pk}")
+    result = CampaignResult.objects.select_for_update().get(pk=result.pk)
+    if result.state != ResultState.SUBMITTED:
+        raise ValidationError(f"该结果当前为“{result.get_state_display()}”，不能审核")
+    reason = (reason or "").strip()[:2000]
+    if not approve and len(reason) < 4:
+        raise ValidationError("退回须写明原因（至少4字）")
+    result.state = ResultState.APPROVED if approve else ResultState.RETURNED
+    result.return_reason = "" if approve else reason
+    result.reviewed_by, result.reviewed_at = actor, timezone.now()
+    result.save(update_fields=["state", "return_reason", "reviewed_by", "reviewed_at"])
+    _audit(
+        actor,
+        AuditEvent.DECISION,
+        result,
+        result.region_code,
+        new={"decision": "通过" if approve else "退回", "reason": reason},
+    )
+    return result

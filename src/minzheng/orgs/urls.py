@@ -23,4 +23,10 @@ urlpatterns = [
     path("illegal/", views.illegal, name="orgs-illegal"),
     path("illegal/<int:pk>/<str:action>/", views.illegal_act, name="orgs-illegal-act"),
     path("targets/", views.targets, name="orgs-targets"),
+    path("campaigns/", views.campaigns, name="orgs-campaigns"),
+    path("campaigns/<int:pk>/", views.campaign, name="orgs-campaign"),
+    path(
+        "campaigns/results/<int:pk>/<str:action>/", views.campaign_result_act, name="orgs-campaign-result-act"
+    ),
+    path("mine/campaigns/<int:pk>/", views.mine_campaign, name="orgs-mine-campaign"),
 ]

@@ -29,12 +29,14 @@ from minzheng.core.spreadsheet import xlsx_bytes
 from . import rules, selectors, services
 from .models import (
     AuthorityLevel,
+    CampaignKind,
     CaseKind,
     IllegalState,
     Kind,
     LegalBasis,
     PartyOrg,
     PenaltyKind,
+    ResultState,
     Status,
 )
 
@@ -419,7 +421,9 @@ def mine(request: HttpRequest) -> HttpResponse:
     org = _filer(request)
     if isinstance(org, HttpResponse):
         return org
-    return render(request, "orgs/mine.html", selectors.filer_reports(org=org))
+    ctx = selectors.filer_reports(org=org)
+    ctx["campaigns"] = selectors.filer_campaign_rows(org=org, on=timezone.localdate())
+    return render(request, "orgs/mine.html", ctx)
 
 
 @login_required
@@ -616,4 +620,143 @@ def targets(request: HttpRequest) -> HttpResponse:
         return refused
     return render(
         request, "orgs/targets.html", selectors.targets(actor=request.user, on=timezone.localdate())
+    )
+
+
+# ---------------------------------------------------------------- campaigns (减费让利 and other tasks)
+RESULT_HEADER = [
+    "社会组织",
+    "统一社会信用代码",
+    "状态",
+    "惠及人次（户次）",
+    "减免或投入金额（元）",
+    "开展情况",
+]
+
+
+@login_required
+def campaigns(request: HttpRequest) -> HttpResponse:
+    if (refused := _gate(request, selectors.READ, "orgs:campaigns")) is not None:
+        return refused
+    p = request.POST
+    if request.method == "POST":
+        created: list[Any] = []
+        if _run(
+            request,
+            lambda: created.append(
+                services.campaign_create(
+                    actor=request.user,
+                    region_code=cascade_value(p) or _own_region(request),
+                    kind=p.get("kind", ""),
+                    title=p.get("title", ""),
+                    target_kind=p.get("target_kind", ""),
+                    starts_on=form_date(p.get("starts_on"), "开始日期", future_days=366),
+                    ends_on=form_date(p.get("ends_on"), "截止日期", future_days=366 * 2),
+                    requirement=p.get("requirement", ""),
+                )
+            ),
+            "专项行动已发布",
+        ):
+            return redirect("orgs-campaign", pk=created[0].pk)
+    page = Paginator(selectors.campaigns(request.user), 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "orgs/campaigns.html",
+        {
+            "page": page,
+            "kinds": CampaignKind.choices,
+            "org_kinds": Kind.choices,
+            "form": p,
+            "today": timezone.localdate(),
+            "cascade": region_cascade(actor=request.user, selected=cascade_value(p)),
+        },
+    )
+
+
+def _own_region(request: HttpRequest) -> str:
+    region = getattr(request.user, "region", None)
+    return str(region.code) if region else ""
+
+
+@login_required
+@require_GET
+def campaign(request: HttpRequest, pk: int) -> HttpResponse:
+    c = _found(selectors.campaign_get(actor=request.user, pk=pk))
+    if request.GET.get("export") == "xlsx":
+        results = selectors.campaign_results(actor=request.user, campaign=c)
+        cells = [
+            [r.org.name, r.org.credit_code, r.get_state_display(), r.beneficiaries, r.amount, r.summary]
+            for r in results
+        ]
+        user: Any = request.user
+        audit_record(
+            actor=user,
+            event_type=AuditEvent.EXPORT,
+            target_type="orgs.campaign",
+            target_id=c.pk,
+            region_code=c.region_code,
+            detail=f"导出专项行动结果{len(cells)}条",
+            ip=client_ip(request),
+        )
+        response = HttpResponse(
+            xlsx_bytes(RESULT_HEADER, cells, title="专项行动结果"),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="campaign-{c.pk}.xlsx"'
+        return response
+    return render(request, "orgs/campaign.html", selectors.campaign_page(actor=request.user, campaign=c))
+
+
+@login_required
+@require_POST
+def campaign_result_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    r = _found(selectors.campaign_result_get(actor=request.user, pk=pk))
+    if action not in selectors.result_actions(request.user, r):
+        raise Http404
+    approve = action == "approve"
+    reason = request.POST.get("reason", "")
+    _run(
+        request,
+        lambda: services.campaign_result_review(actor=request.user, result=r, approve=approve, reason=reason),
+        "已通过" if approve else "已退回",
+    )
+    return redirect("orgs-campaign", pk=r.campaign_id)
+
+
+@login_required
+def mine_campaign(request: HttpRequest, pk: int) -> HttpResponse:
+    org = _filer(request)
+    if isinstance(org, HttpResponse):
+        return org
+    c = _found(selectors.campaign_filer_get(org=org, pk=pk))
+    result = org.campaign_results.filter(campaign=c).first()
+    p = request.POST
+    if request.method == "POST" and _run(
+        request,
+        lambda: services.campaign_result_file(
+            actor=request.user,
+            campaign=c,
+            beneficiaries=form_int(p.get("beneficiaries"), "惠及人次", hi=10_000_000),
+            amount=form_decimal(p.get("amount"), "减免或投入金额"),
+            summary=p.get("summary", ""),
+        ),
+        "已报送，等待登记管理机关审核",
+    ):
+        return redirect("orgs-mine")
+    editable = result is None or result.state == ResultState.RETURNED
+    today = timezone.localdate()
+    values = {
+        k: p.get(k, "") if request.method == "POST" else (getattr(result, k) if result else "")
+        for k in ("beneficiaries", "amount", "summary")
+    }
+    return render(
+        request,
+        "orgs/mine_campaign.html",
+        {
+            "org": org,
+            "c": c,
+            "r": result,
+            "v": values,
+            "open": editable and c.starts_on <= today <= c.ends_on,
+        },
     )

@@ -250,7 +250,44 @@ def seed(*, actor: Any, seed: int) -> str:
         applied_on=today - dt.timedelta(days=3),
         documents=["application", "supervisor", "premises", "people", "charter"],
     )
+    # A 减费让利 campaign of the home county: a few organisations filed (some approved); tianbao's
+    # organisation has still to file (the filer's 首页 to-do), and a closed campaign of last year.
+    campaign = services.campaign_create(
+        actor=shezu,
+        region_code=home.code,
+        kind="fee_reduction",
+        title=f"{today.year}年社会组织减费让利专项行动",
+        target_kind="",
+        starts_on=today - dt.timedelta(days=20),
+        ends_on=today + dt.timedelta(days=40),
+        requirement="行业协会商会减免或降低会费、培训费等收费，公益性服务机构为困难群众减免服务费用",
+    )
+    services.campaign_create(
+        actor=shezu,
+        region_code=home.code,
+        kind="public_service",
+        title=f"{today.year - 1}年社会组织公益服务进社区行动",
+        target_kind=Kind.SERVICE,
+        starts_on=dt.date(today.year - 1, 5, 1),
+        ends_on=dt.date(today.year - 1, 10, 31),
+    )
+    campaign_filed = 0
+    for org, officer in home_orgs[:6]:
+        if org.pk == own.pk or org.status != "active":
+            continue
+        services.filer_bind(actor=officer, user=tianbao, org=org)  # filed by each organisation in turn
+        result = services.campaign_result_file(
+            actor=tianbao,
+            campaign=campaign,
+            beneficiaries=rng.randint(20, 400),
+            amount=Decimal(rng.choice([3000, 8500, 12000, 26800])),
+            summary="为会员单位减免会费，降低培训收费标准，为困难群众免费提供咨询服务",
+        )
+        campaign_filed += 1
+        if campaign_filed % 2:
+            services.campaign_result_review(actor=shezu, result=result, approve=True)
+    services.filer_bind(actor=own_officer, user=tianbao, org=own)
     return (
         f"社会组织：{len(made)}家，上年度年报已报{filed}家（通过{approved}家），"
-        f"填报账号tianbao绑定“{own.name}”"
+        f"减费让利专项行动已报送{campaign_filed}家，填报账号tianbao绑定“{own.name}”"
     )
