@@ -298,8 +298,11 @@ def monthly_check_record(
     unknown = set(items) - set(CHECK_ITEMS)
     if unknown:
         raise ValidationError("核查项目无效")
-    # A check records what the director found: an item not ticked is a finding that must be explained
-    # (an empty form is not a check and would block the real one for the month).
+    # A check records what the director found: nothing ticked is not a check (it would count as done in
+    # the township's rate and block the real one for the month), whatever the note says; an item not
+    # ticked is a finding that must be explained.
+    if not any(items.get(k) for k in CHECK_ITEMS):
+        raise ValidationError("未勾选任何核查项目，不能作为本月核查提交：请见到儿童后逐项核查并勾选")
     if not all(items.get(k) for k in CHECK_ITEMS) and len(note.strip()) < 4:
         raise ValidationError("有未勾选的核查项目（如未见到儿童本人），请在说明中写明情况（至少4个字）")
     check = MonthlyCheck.objects.create(

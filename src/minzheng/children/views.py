@@ -175,13 +175,14 @@ def check_record(request: HttpRequest, person_id: int) -> HttpResponse:
     month = _this_month()
     person = sel.check_person_get(actor=request.user, person_id=person_id, month=month)
     error = ""
+    items = {k: request.POST.get(k) == "1" for k in svc.CHECK_ITEMS}
     if request.method == "POST":
         try:
             svc.monthly_check_record(
                 actor=request.user,
                 person=person,
                 month=month,
-                items={k: request.POST.get(k) == "1" for k in svc.CHECK_ITEMS},
+                items=items,
                 note=request.POST.get("note", "").strip(),
             )
             return redirect("children-checks")
@@ -192,7 +193,14 @@ def check_record(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(
         request,
         "children/check.html",
-        {"person": person, "month": month, "labels": sel.CHECK_LABELS, "error": error},
+        {
+            "person": person,
+            "month": month,
+            "labels": sel.CHECK_LABELS,
+            "ticked": [k for k, v in items.items() if v],
+            "note": request.POST.get("note", ""),
+            "error": error,
+        },
         status=400 if error else 200,
     )
 
