@@ -62,6 +62,18 @@ def category_case_get(*, actor: Any, case_id: int) -> CategoryCase:
     return case
 
 
+def guardian_name(case: CategoryCase) -> str:
+    """The child's guardian as everyone reads it (case page, decision letter, the file): the child's file
+    (一人一档) once there is one, it is where the guardian is kept up to date; before the file exists, the
+    guardian declared at intake (which the file starts from when it is opened)."""
+    from .models import ChildFile
+
+    on_file = (
+        ChildFile.objects.filter(person_id=case.child_id).values_list("guardian_name", flat=True).first()
+    )
+    return on_file if on_file is not None else case.guardian_name
+
+
 def category_case_page(*, actor: Any, case: CategoryCase) -> dict[str, Any]:
     """What the case page shows: the parents and their evidence, the decision and its why, the actions."""
     from .workflow import CHILD
@@ -69,6 +81,7 @@ def category_case_page(*, actor: Any, case: CategoryCase) -> dict[str, Any]:
     decision = getattr(case, "decision", None)
     return {
         "case": case,
+        "guardian": guardian_name(case),
         "parents": list(case.parents.all()),
         "decision": decision,
         "category_label": CHILD_LABELS.get(decision.category, "") if decision else "",
@@ -184,6 +197,7 @@ def decision_letter(*, actor: Any, case: CategoryCase) -> dict[str, Any] | None:
     office = issuing_office(region_code=case.region_code, level="township")
     return {
         "case": case,
+        "guardian": guardian_name(case),
         "decision": decision,
         "office": office,
         "decided_on": cn_date(decision.decided_on),

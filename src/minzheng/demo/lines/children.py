@@ -25,6 +25,7 @@ PLANS = [
     ({"situation": "missing"}, {"situation": "imprisoned"}, ""),
     ({"situation": "none"}, {"situation": "none"}, "guardianship_lacking"),
 ]
+GUARDIANS = ["王秀兰", "李桂英", "张玉珍", "刘建国", "陈凤英"]
 EVIDENCE = {
     "dead": ("死亡证明", "医院"),
     "missing": ("宣告失踪判决书", "人民法院"),
@@ -80,7 +81,7 @@ def seed(*, actor: Any, seed: int) -> str:
             father=_with_evidence(father, rng, n),
             mother=_with_evidence(mother, rng, n + 1),
             declared_category=declared,
-            guardian_name=rng.choice(["祖母", "祖父", "外祖母", "叔叔", "姑姑"]),
+            guardian_name=rng.choice(GUARDIANS),
         )
         if n >= len(PLANS) - 2:
             waiting.append(case)  # two wait: one to verify, one to decide
@@ -133,8 +134,9 @@ def _files_and_workforce(*, director: Any, young: list[Person], rng: random.Rand
         svc.child_file_update(
             actor=director,
             file=f,
+            # A decided child's file already names the guardian declared at intake (one record).
             values={
-                "guardian_name": rng.choice(["祖母", "祖父", "外祖母"]),
+                **({} if f.guardian_name else {"guardian_name": rng.choice(GUARDIANS)}),
                 "guardian_relation": "grandparent",
                 "school_name": rng.choice(schools),
                 "school_grade": f"{1 + n % 6}年级",
