@@ -17,8 +17,12 @@ def test_the_demo_decides_children_and_leaves_two_waiting(make_user, make_person
     make_user("child_director", VILLAGE_A, username="ertongzhuren")
     for i in range(8):
         make_person(birth=dt.date(2014, 3, 1 + i), name=f"演示儿童{i}", hukou_type="rural")
-    assert "6件类别认定已决定" in seed(actor=None, seed=7)
-    assert CategoryCase.objects.filter(state__in=["submitted", "verified"]).count() == 2
+    make_person(birth=dt.date(1985, 3, 1), name="演示父亲", sex="M")
+    out = seed(actor=None, seed=7)
+    assert "6件类别认定已决定" in out and "重新认定1件在办、1件待发起" in out
+    # the two waiting and a re-decision (a mother's disability certificate revoked)
+    assert CategoryCase.objects.filter(state__in=["submitted", "verified"]).count() == 3
+    assert CategoryCase.objects.filter(previous__isnull=False).count() == 1
     assert Enrolment.objects.filter(programme="child").count() == 5
     assert MonthlyCheck.objects.exists()
     assert "已存在" in seed(actor=None, seed=7)
@@ -44,3 +48,21 @@ def test_the_demo_opens_files_appoints_the_workforce_and_a_childrens_home(make_u
     assert GuardianshipAssessment.objects.count() == ChildFile.objects.count()
     assert sorted(ChildWorker.objects.values_list("position", flat=True)) == ["director", "supervisor"]
     assert ChildrenHome.objects.get().activities.count() == 3
+
+
+def test_the_demo_names_each_decided_childs_guardian_alike_on_the_case_and_the_file(make_user, make_person):
+    from minzheng.children.models import ChildFile
+    from minzheng.children.selectors import guardian_name
+
+    make_user("township_clerk", TOWN_A, username="xiangzhen")
+    make_user("township_approver", TOWN_A, username="shenpi")
+    make_user("child_director", VILLAGE_A, username="ertongzhuren")
+    make_user("child_welfare_officer", TOWN_A[:6], username="ertong")
+    for i in range(8):
+        make_person(birth=dt.date(2014, 3, 1 + i), name=f"演示儿童{i}", hukou_type="rural")
+    seed(actor=None, seed=7)
+    files = {f.person_id: f.guardian_name for f in ChildFile.objects.all()}
+    decided = CategoryCase.objects.filter(decision__approved=True, child_id__in=files)
+    assert decided.exists()
+    for case in decided:
+        assert guardian_name(case) == case.guardian_name == files[case.child_id] != ""

@@ -108,8 +108,10 @@ def test_the_director_checks_a_child_on_the_worklist_page(
 
 def test_an_empty_check_is_refused_and_the_real_check_can_still_be_made(make_user, beneficiaries):
     director = make_user("child_director", VILLAGE_A)
-    with pytest.raises(ValidationError, match="说明"):
+    with pytest.raises(ValidationError, match="未勾选任何核查项目"):
         svc.monthly_check_record(actor=director, person=beneficiaries[0], month=MONTH, items={})
+    with pytest.raises(ValidationError, match="说明"):
+        svc.monthly_check_record(actor=director, person=beneficiaries[0], month=MONTH, items={"seen": True})
     assert not MonthlyCheck.objects.filter(person=beneficiaries[0]).exists()
     svc.monthly_check_record(actor=director, person=beneficiaries[0], month=MONTH, items=ALL)
 
@@ -146,3 +148,32 @@ def test_the_missing_checks_to_do_and_list_cost_the_same_for_three_children_or_t
             actor=None, programme="child", person=p, household=None, amount=1078, first_month=MONTH
         )
     assert cost() == small
+
+
+def test_a_check_with_nothing_ticked_is_refused_even_with_a_note_and_counts_for_nothing(
+    make_user, beneficiaries
+):
+    director = make_user("child_director", VILLAGE_A)
+    with pytest.raises(ValidationError, match="未勾选任何核查项目"):
+        svc.monthly_check_record(
+            actor=director, person=beneficiaries[0], month=MONTH, items={}, note="本月电话联系，未入户"
+        )
+    rows = check_completion(actor=make_user("child_welfare_officer", "370811"), month=MONTH)
+    assert [(r["checked"], r["rate"]) for r in rows] == [(0, 0.0)]
+    assert missing_checks(director, timezone.localdate()).count == 3
+
+
+def test_the_check_page_refuses_an_empty_check_and_keeps_what_was_entered(make_user, beneficiaries):
+    c = Client()
+    c.force_login(make_user("child_director", VILLAGE_A))
+    r = c.post(reverse("children-check", args=[beneficiaries[0].pk]), {"note": "电话联系，孩子在外婆家"})
+    page = r.content.decode()
+    assert r.status_code == 400 and "未勾选任何核查项目" in page and "电话联系，孩子在外婆家" in page
+    r = c.post(
+        reverse("children-check", args=[beneficiaries[0].pk]), {"seen": "1", "health_ok": "1", "note": "感冒"}
+    )
+    page = r.content.decode()
+    assert r.status_code == 400 and "至少4个字" in page
+    assert 'name="seen" value="1" checked' in page and 'name="health_ok" value="1" checked' in page
+    assert 'name="living_ok" value="1" checked' not in page
+    assert not MonthlyCheck.objects.exists()

@@ -91,7 +91,7 @@ def test_a_child_director_may_report_but_not_assess(team, reported):
 def test_the_whole_flow_runs_to_closure_only_once_every_measure_is_done(team, reported):
     case = _through_plan(team, reported)
     services.case_follow_up(actor=team["officer"], case=case, visited_on=TODAY, note="孩子情绪稳定")
-    services.case_follow_up(actor=team["officer"], case=case, visited_on=TODAY, note="已返校")
+    services.case_follow_up(actor=team["officer"], case=case, visited_on=TODAY, note="孩子已经返校")
     with pytest.raises(ValidationError, match="尚有未完成的保护措施"):
         services.case_close(actor=team["officer"], case=case, note="结案")
     for m in case.measures.all():
@@ -135,7 +135,7 @@ def test_a_follow_up_restarts_the_follow_up_clock(team, reported):
     assert any(
         d.label == "跟踪回访期限" and d.overdue for d in case_deadlines(workflow=PROTECTION, case=case)
     )
-    services.case_follow_up(actor=team["officer"], case=case, visited_on=TODAY, note="回访")
+    services.case_follow_up(actor=team["officer"], case=case, visited_on=TODAY, note="回访见到儿童本人")
     assert not any(
         d.label == "跟踪回访期限" and d.overdue for d in case_deadlines(workflow=PROTECTION, case=case)
     )
@@ -205,3 +205,17 @@ def test_the_report_page_finds_a_known_child_by_the_full_id_number(team, child):
     )
     assert r.status_code == 302
     assert ProtectionCase.objects.get().child == child
+
+
+def test_an_untouched_risk_form_and_an_empty_follow_up_are_refused_and_change_nothing(team, reported):
+    with pytest.raises(ValidationError, match="未勾选任何风险因素"):
+        services.case_assess(actor=team["officer"], case=reported, answers=[], note="")
+    reported.refresh_from_db()
+    assert reported.state == "reported" and not reported.assessments.exists()
+    ra = services.case_assess(
+        actor=team["officer"], case=reported, answers=[], note="入户核实，伤情系意外摔伤"
+    )
+    assert ra.score == 0
+    with pytest.raises(ValidationError, match="回访情况"):
+        services.case_follow_up(actor=team["officer"], case=reported, visited_on=TODAY, note="回访")
+    assert not reported.followups.exists()

@@ -28,3 +28,19 @@ def test_the_demo_seeds_cases_in_several_states_one_overdue_and_a_certified_adop
     assert states == sorted(["closed", "following", "planned", "assessed", "reported"])
     assert Adoption.objects.get().state == "certified"
     assert protection_todo(director, today).count == 1
+
+
+def test_a_village_with_few_children_takes_the_townships_and_the_supervisor_has_every_case(
+    make_user, make_person
+):
+    make_user(Role.CHILD_DIRECTOR, VILLAGE_A, username="ertongzhuren")
+    supervisor = make_user(Role.CHILD_SUPERVISOR, TOWN_A, username="dudao")
+    make_user(Role.CHILD_WELFARE_OFFICER, VILLAGE_A[:6], username="ertong")
+    today = timezone.localdate()
+    for i in range(2):
+        make_person(village=VILLAGE_A, birth=dt.date(today.year - 8, 1, 1 + i), name=f"本村儿童{i}")
+    for i in range(4):
+        make_person(village=TOWN_A + "002", birth=dt.date(today.year - 9, 2, 1 + i), name=f"邻村儿童{i}")
+    assert "5件个案" in demo.seed(actor=system_actor(purpose="测试"), seed=7)
+    assert ProtectionCase.objects.filter(assignments__user=supervisor).distinct().count() == 5
+    assert protection_todo(supervisor, today).count == 1

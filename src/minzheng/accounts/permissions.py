@@ -44,6 +44,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             R.COUNTY_OFFICER,
             R.CHILD_DIRECTOR,
             R.CHILD_SUPERVISOR,
+            R.CHILD_WELFARE_OFFICER,  # files a protection report for a child without papers
             R.SOCIAL_AFFAIRS_OFFICER,  # the rescue station registers vagrants without papers
         }
     ),

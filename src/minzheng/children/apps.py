@@ -73,6 +73,7 @@ class ChildrenConfig(AppConfig):
                 app_label=self.label,
                 todos=(
                     ("child.monthly_check", todos.missing_checks),
+                    ("child.workforce", todos.check_findings),
                     ("child.category_intake", todos.cases_to_verify),
                     ("child.category_decide", todos.cases_to_decide),
                     ("child.category_intake", todos.referrals_due),

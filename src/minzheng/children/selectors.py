@@ -62,6 +62,18 @@ def category_case_get(*, actor: Any, case_id: int) -> CategoryCase:
     return case
 
 
+def guardian_name(case: CategoryCase) -> str:
+    """The child's guardian as everyone reads it (case page, decision letter, the file): the child's file
+    (一人一档) once there is one, it is where the guardian is kept up to date; before the file exists, the
+    guardian declared at intake (which the file starts from when it is opened)."""
+    from .models import ChildFile
+
+    on_file = (
+        ChildFile.objects.filter(person_id=case.child_id).values_list("guardian_name", flat=True).first()
+    )
+    return on_file if on_file is not None else case.guardian_name
+
+
 def category_case_page(*, actor: Any, case: CategoryCase) -> dict[str, Any]:
     """What the case page shows: the parents and their evidence, the decision and its why, the actions."""
     from .workflow import CHILD
@@ -69,6 +81,7 @@ def category_case_page(*, actor: Any, case: CategoryCase) -> dict[str, Any]:
     decision = getattr(case, "decision", None)
     return {
         "case": case,
+        "guardian": guardian_name(case),
         "parents": list(case.parents.all()),
         "decision": decision,
         "category_label": CHILD_LABELS.get(decision.category, "") if decision else "",
@@ -122,6 +135,29 @@ def check_person_get(*, actor: Any, person_id: int, month: dt.date) -> Person:
     if e is None:
         raise Http404("没有这条记录")
     return e.person
+
+
+def check_findings(*, actor: Any, month: dt.date) -> QuerySet[MonthlyCheck]:
+    """The month's checks that found something (an item not ticked): what the township supervisor reviews
+    with the directors (one query; the items' labels through CHECK_LABELS)."""
+    from django.db.models import Q
+
+    problem = Q()
+    for k in CHECK_LABELS:
+        problem |= Q(**{k: False})
+    return (
+        scoped("children.read", MonthlyCheck.objects.filter(month=month), actor)
+        .filter(problem)
+        .select_related("person", "checked_by")
+        .order_by("region_code", "person__name", "pk")
+    )
+
+
+def finding_rows(checks: Any) -> list[dict[str, Any]]:
+    """Each check with the items it did not tick, as people read them."""
+    return [
+        {"check": c, "missing": [v for k, v in CHECK_LABELS.items() if not getattr(c, k)]} for c in checks
+    ]
 
 
 def check_completion(*, actor: Any, month: dt.date) -> list[dict[str, Any]]:
@@ -184,6 +220,7 @@ def decision_letter(*, actor: Any, case: CategoryCase) -> dict[str, Any] | None:
     office = issuing_office(region_code=case.region_code, level="township")
     return {
         "case": case,
+        "guardian": guardian_name(case),
         "decision": decision,
         "office": office,
         "decided_on": cn_date(decision.decided_on),
@@ -340,7 +377,7 @@ def person_for_file(*, actor: Any, id_number: str) -> Person | None:
 
 
 # ---------------------------------------------------------------- re-decision
-def redecisions_due(*, actor: Any) -> QuerySet[Any]:
+def redecisions_due(*, actor: Any, permission: str = "child.category_intake") -> QuerySet[Any]:
     """Registry-side re-decision check (the data contract carries no judicial source and no parent–child
     link): a parent the current decision records as alive whose death the people registry now holds,
     for a child still on the allowance and with no case open. One query."""
@@ -355,7 +392,7 @@ def redecisions_due(*, actor: Any) -> QuerySet[Any]:
     paid = Enrolment.objects.filter(person=OuterRef("case__child"), programme=CODE, last_month__isnull=True)
     return (
         scoped(
-            "child.category_intake",
+            permission,
             ParentSituation.objects.filter(
                 case__decision__approved=True, parent_person__is_alive=False
             ).exclude(situation="dead"),
@@ -513,3 +550,181 @@ def follow_ups_due(*, actor: Any, on: dt.date) -> QuerySet[Any]:
         .filter(follow_up__lte=on)
         .order_by("follow_up", "pk")
     )
+
+
+# ---------------------------------------------------------------- the lists as data (API and Excel)
+class ChildList:
+    """One of the line's lists as rows people read (names, masked IDs, labels; never codes), read under
+    the same permission and scope as its page: the API pages through it, the Excel export takes it whole
+    (up to EXPORT_LIMIT rows)."""
+
+    def __init__(
+        self,
+        *,
+        permission: str,
+        title: str,
+        columns: tuple[tuple[str, str], ...],
+        query: Any,
+        row: Any,
+        region: Any = lambda x: x.region_code,
+    ) -> None:
+        self.permission, self.title, self.columns = permission, title, columns
+        self._query, self._row, self._region = query, row, region
+
+    def rows(
+        self, *, actor: Any, on: dt.date, offset: int = 0, limit: int = 100
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """(how many in all, the rows from offset): three queries whatever the length."""
+        qs = self._query(actor, on)
+        items = list(qs[offset : offset + limit])
+        names = {c: n for c, (n, _f) in region_labels(self._region(x) for x in items).items()}
+        return qs.count(), [self._row(x, names) for x in items]
+
+
+def _place(names: dict[str, str], code: str) -> str:
+    return names.get(code, "") or "未知区划"
+
+
+def _file_row(f: Any, names: dict[str, str]) -> dict[str, Any]:
+    kinds = [
+        label
+        for k, label in (("in_difficulty", "困境儿童"), ("left_behind", "农村留守儿童"))
+        if getattr(f, k)
+    ]
+    return {
+        "person_id": f.person_id,
+        "name": f.person.name,
+        "id_number": f.person.id_masked,
+        "region": _place(names, f.region_code),
+        "kinds": "、".join(kinds),
+        "guardian": f.guardian_name,
+        "guardian_relation": f.get_guardian_relation_display() if f.guardian_relation else "",
+        "school": f.school_name,
+        "director": f.director.display_name if f.director else "",
+    }
+
+
+def _check_row(e: Any, names: dict[str, str]) -> dict[str, Any]:
+    return {
+        "person_id": e.person_id,
+        "name": e.person.name,
+        "id_number": e.person.id_masked,
+        "region": _place(names, e.region_code),
+        "checked": "已核查" if e.checked else "未核查",
+    }
+
+
+def _worker_row(w: Any, names: dict[str, str]) -> dict[str, Any]:
+    return {
+        "id": w.pk,
+        "name": w.user.display_name or "（未登记姓名）",
+        "position": w.get_position_display(),
+        "region": _place(names, w.region_code),
+        "appointed_on": w.appointed_on.isoformat(),
+        "training_hours": w.training_hours,
+        "serving": "离任" if w.left_on else "在任",
+    }
+
+
+def _home_row(h: Any, names: dict[str, str]) -> dict[str, Any]:
+    return {
+        "id": h.pk,
+        "name": h.name,
+        "region": _place(names, h.region_code),
+        "address": h.address,
+        "opened_on": h.opened_on.isoformat(),
+        "activities": h.n_activities,
+    }
+
+
+def _redecision_row(s: Any, names: dict[str, str]) -> dict[str, Any]:
+    return {
+        "case_id": s.case_id,
+        "name": s.case.child.name,
+        "id_number": s.case.child.id_masked,
+        "region": _place(names, s.case.region_code),
+        "parent": s.get_parent_display(),
+        "recorded_situation": s.get_situation_display(),
+        "death_date": s.parent_person.death_date.isoformat() if s.parent_person.death_date else "",
+    }
+
+
+LISTS: dict[str, ChildList] = {
+    "files": ChildList(
+        permission="child.registry_read",
+        title="儿童档案",
+        columns=(
+            ("name", "姓名"),
+            ("id_number", "身份证号"),
+            ("region", "村(社区)"),
+            ("kinds", "类别"),
+            ("guardian", "监护人"),
+            ("guardian_relation", "与儿童关系"),
+            ("school", "学校"),
+            ("director", "儿童主任"),
+        ),
+        query=lambda actor, on: child_files(actor=actor),
+        row=_file_row,
+    ),
+    "checks": ChildList(
+        permission="child.monthly_check",
+        title="儿童月度核查",
+        columns=(
+            ("name", "姓名"),
+            ("id_number", "身份证号"),
+            ("region", "村(社区)"),
+            ("checked", "本月核查"),
+        ),
+        query=lambda actor, on: check_worklist(actor=actor, month=on.replace(day=1)),
+        row=_check_row,
+    ),
+    "workforce": ChildList(
+        permission="child.workforce",
+        title="儿童工作队伍",
+        columns=(
+            ("name", "姓名"),
+            ("position", "岗位"),
+            ("region", "服务区划"),
+            ("appointed_on", "聘任日期"),
+            ("training_hours", "累计培训学时"),
+            ("serving", "在任情况"),
+        ),
+        query=lambda actor, on: workforce(actor=actor),
+        row=_worker_row,
+    ),
+    "homes": ChildList(
+        permission="child.file_edit",
+        title="儿童之家",
+        columns=(
+            ("name", "名称"),
+            ("region", "所在村(社区)"),
+            ("address", "地址"),
+            ("opened_on", "建成日期"),
+            ("activities", "活动次数"),
+        ),
+        query=lambda actor, on: children_homes(actor=actor),
+        row=_home_row,
+    ),
+    "redecisions": ChildList(
+        permission="children.read",
+        title="父母情形变化待重新认定",
+        columns=(
+            ("name", "儿童"),
+            ("id_number", "身份证号"),
+            ("region", "受理地"),
+            ("parent", "父/母"),
+            ("recorded_situation", "原认定情形"),
+            ("death_date", "人员库死亡日期"),
+        ),
+        query=lambda actor, on: redecisions_due(actor=actor, permission="children.read"),
+        row=_redecision_row,
+        region=lambda s: s.case.region_code,
+    ),
+}
+
+
+def child_list(which: str) -> ChildList:
+    found = LISTS.get(which)
+    if found is None:
+        raise Http404("没有这个名单")
+    return found

@@ -126,12 +126,28 @@ def category_case_intake(
     if CategoryCase.objects.filter(child=child, state__in=open_states).exists():
         raise ValidationError("该儿童已有正在办理的类别认定申请")
     parents = [_parent(father, "father"), _parent(mother, "mother")]
+    guardian_name = (guardian_name or "").strip()[:64]
+    file = ChildFile.objects.filter(person=child).first()
+    if file is not None and guardian_name and guardian_name != file.guardian_name:
+        # The guardian is kept in one place, the child's file: a guardian declared at intake updates it.
+        audit_record(
+            actor=actor,
+            event_type=AuditEvent.UPDATE,
+            target_type="children.child_file",
+            target_id=file.pk,
+            region_code=file.region_code,
+            old={"guardian_name": file.guardian_name},
+            new={"guardian_name": guardian_name},
+            detail="类别认定受理时申报的监护人",
+        )
+        file.guardian_name = guardian_name
+        file.save(update_fields=["guardian_name", "updated_at"])
     case = CategoryCase.objects.create(
         region_code=child.region_code,
         child=child,
         declared_category=declared_category,
         in_institution=in_institution,
-        guardian_name=guardian_name[:64],
+        guardian_name=guardian_name or (file.guardian_name if file is not None else ""),
         previous=previous,
         created_by=actor,
     )
@@ -298,8 +314,11 @@ def monthly_check_record(
     unknown = set(items) - set(CHECK_ITEMS)
     if unknown:
         raise ValidationError("核查项目无效")
-    # A check records what the director found: an item not ticked is a finding that must be explained
-    # (an empty form is not a check and would block the real one for the month).
+    # A check records what the director found: nothing ticked is not a check (it would count as done in
+    # the township's rate and block the real one for the month), whatever the note says; an item not
+    # ticked is a finding that must be explained.
+    if not any(items.get(k) for k in CHECK_ITEMS):
+        raise ValidationError("未勾选任何核查项目，不能作为本月核查提交：请见到儿童后逐项核查并勾选")
     if not all(items.get(k) for k in CHECK_ITEMS) and len(note.strip()) < 4:
         raise ValidationError("有未勾选的核查项目（如未见到儿童本人），请在说明中写明情况（至少4个字）")
     check = MonthlyCheck.objects.create(
@@ -417,7 +436,10 @@ def parent_change_record(
             declared_category=""
             if category_from_parents(after, case.in_institution)
             else case.declared_category,
-            guardian_name=case.guardian_name,
+            guardian_name=ChildFile.objects.filter(person=child)
+            .values_list("guardian_name", flat=True)
+            .first()
+            or case.guardian_name,
             previous=case,
         )
     change = ParentChange.objects.create(
@@ -494,11 +516,20 @@ def child_file_open(*, actor: Any, person: Person, left_behind: bool, in_difficu
         raise ValidationError("农村留守儿童须为农业户口")
     if ChildFile.objects.filter(person=person).exists():
         raise ValidationError("该儿童已建档")
+    # The file takes over the guardian declared in the child's latest category case: from now on the
+    # file is the one record of the guardian (the case page and the decision letter read it).
+    declared = (
+        CategoryCase.objects.filter(child=person)
+        .order_by("-pk")
+        .values_list("guardian_name", flat=True)
+        .first()
+    )
     file = ChildFile.objects.create(
         person=person,
         region_code=person.region_code,
         left_behind=left_behind,
         in_difficulty=in_difficulty,
+        guardian_name=declared or "",
         created_by=actor,
     )
     audit_record(

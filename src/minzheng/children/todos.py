@@ -32,6 +32,22 @@ def missing_checks(actor: Any, on: dt.date) -> Todo:
     )
 
 
+def check_findings(actor: Any, on: dt.date) -> Todo:
+    """The township supervisor's review: this month's checks that found something (an item not ticked)."""
+    qs = sel.check_findings(actor=actor, month=on.replace(day=1))
+    return Todo(
+        key="child_check_findings",
+        title=_("本月儿童核查发现问题待督导"),
+        count=qs.count(),
+        url=reverse("children-check-rate"),
+        items=[
+            Item(label=c.person.name, url=reverse("person-detail", args=[c.person_id]))
+            for c in qs[:LIST_LENGTH]
+        ],
+        empty=_("本月核查未发现问题"),
+    )
+
+
 def _cases(actor: Any, state: str, key: str, title: str) -> Todo:
     qs = sel.category_cases(actor=actor, state=state)
     return Todo(

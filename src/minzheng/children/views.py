@@ -175,13 +175,14 @@ def check_record(request: HttpRequest, person_id: int) -> HttpResponse:
     month = _this_month()
     person = sel.check_person_get(actor=request.user, person_id=person_id, month=month)
     error = ""
+    items = {k: request.POST.get(k) == "1" for k in svc.CHECK_ITEMS}
     if request.method == "POST":
         try:
             svc.monthly_check_record(
                 actor=request.user,
                 person=person,
                 month=month,
-                items={k: request.POST.get(k) == "1" for k in svc.CHECK_ITEMS},
+                items=items,
                 note=request.POST.get("note", "").strip(),
             )
             return redirect("children-checks")
@@ -192,7 +193,14 @@ def check_record(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(
         request,
         "children/check.html",
-        {"person": person, "month": month, "labels": sel.CHECK_LABELS, "error": error},
+        {
+            "person": person,
+            "month": month,
+            "labels": sel.CHECK_LABELS,
+            "ticked": [k for k, v in items.items() if v],
+            "note": request.POST.get("note", ""),
+            "error": error,
+        },
         status=400 if error else 200,
     )
 
@@ -205,10 +213,19 @@ def check_rate(request: HttpRequest) -> HttpResponse:
     except Denied as e:
         return _forbidden(e)
     month = _this_month()
+    findings = Paginator(sel.check_findings(actor=request.user, month=month), 30).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "children/check_rate.html",
-        {"rows": sel.check_completion(actor=request.user, month=month), "month": month},
+        {
+            "rows": sel.check_completion(actor=request.user, month=month),
+            "month": month,
+            "page": findings,
+            "findings": sel.finding_rows(findings),
+            "may_read_people": can(request.user, "people.read"),
+        },
     )
 
 
@@ -432,10 +449,14 @@ def case_change(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def redecisions(request: HttpRequest) -> HttpResponse:
-    if (refused := _guarded(request, "child.category_intake", "children:redecisions")) is not None:
+    # Read by everyone who reads the allowance (the township supervisor looks at them); opened by the
+    # township clerk and the county's child-welfare officer.
+    if (refused := _guarded(request, "children.read", "children:redecisions")) is not None:
         return refused
-    page = Paginator(sel.redecisions_due(actor=request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "children/redecisions.html", {"page": page})
+    due = sel.redecisions_due(actor=request.user, permission="children.read")
+    page = Paginator(due, 30).get_page(request.GET.get("page"))
+    may_open = can(request.user, "child.category_intake")
+    return render(request, "children/redecisions.html", {"page": page, "may_open": may_open})
 
 
 @login_required

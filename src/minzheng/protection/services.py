@@ -200,6 +200,11 @@ def case_assign(*, actor: Any, case: ProtectionCase, user_id: int, duty: str) ->
 def case_assess(*, actor: Any, case: ProtectionCase, answers: list[str], note: str = "") -> RiskAssessment:
     _readable(actor, case)
     chosen, score, level = rules.risk_score(answers, on=timezone.localdate(), region_code=case.region_code)
+    # Nothing ticked and nothing said is an untouched form, not an assessment that found no risk.
+    if not any(chosen.values()) and len((note or "").strip()) < 4:
+        raise ValidationError(
+            {"note": ["未勾选任何风险因素：如评估确无风险，请在评估意见中写明依据（至少4个字）"]}
+        )
     _step(
         actor=actor,
         workflow=PROTECTION,
@@ -290,8 +295,9 @@ def case_follow_up(*, actor: Any, case: ProtectionCase, visited_on: dt.date | No
     _readable(actor, case)
     if visited_on is None or visited_on > timezone.localdate():
         raise ValidationError({"visited_on": ["请填写回访日期（不能晚于今天）"]})
-    if len((note or "").strip()) < 2:
-        raise ValidationError({"note": ["请填写回访情况"]})
+    # A follow-up says what was found (the child seen, the measures' progress), not just that it happened.
+    if len((note or "").strip()) < 4:
+        raise ValidationError({"note": ["请填写回访情况（儿童现状、措施落实情况，至少4个字）"]})
     _step(actor=actor, workflow=PROTECTION, case=case, to="following", note="跟踪回访")
     return FollowUp.objects.create(
         case=case, visited_on=visited_on, note=note.strip()[:2000], recorded_by=actor

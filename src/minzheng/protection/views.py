@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from minzheng.accounts.permissions import Denied, can, require
 from minzheng.accounts.regions import cascade_value, region_cascade
 from minzheng.core.inputs import form_date, form_int
+from minzheng.people.models import Sex
 
 from . import selectors, services
 from .models import Duty, MeasureKind, MeasureStatus, Source
@@ -93,7 +94,7 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "protection/report.html",
-        {"sources": Source.choices, "post": request.POST, "cascade": cascade},
+        {"sources": Source.choices, "sexes": Sex.choices, "post": request.POST, "cascade": cascade},
     )
 
 

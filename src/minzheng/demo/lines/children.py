@@ -9,6 +9,7 @@ import random
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from minzheng.children import services as svc
@@ -25,6 +26,7 @@ PLANS = [
     ({"situation": "missing"}, {"situation": "imprisoned"}, ""),
     ({"situation": "none"}, {"situation": "none"}, "guardianship_lacking"),
 ]
+GUARDIANS = ["王秀兰", "李桂英", "张玉珍", "刘建国", "陈凤英"]
 EVIDENCE = {
     "dead": ("死亡证明", "医院"),
     "missing": ("宣告失踪判决书", "人民法院"),
@@ -66,39 +68,96 @@ def seed(*, actor: Any, seed: int) -> str:
         return "儿童福利：儿童主任未绑定区划，未生成"
     rng = random.Random(seed)  # noqa: S311  demo data, not secrets
     today = timezone.localdate()
-    young = Person.objects.filter(
-        region_code__startswith=director.region.prefix,
-        is_alive=True,
-        birth_date__gt=today.replace(year=today.year - 17),
-    ).order_by("pk")[: len(PLANS)]
+    # The director's village first; a small city has too few children there, the rest of the township
+    # makes up the plan (the township supervisor's lists then have more than one village in them).
+    village = director.region.code
+    town = village[:9]
+    young = sorted(
+        Person.objects.filter(
+            region_code__startswith=town,
+            is_alive=True,
+            birth_date__gt=today.replace(year=today.year - 17),
+        ).order_by("pk")[:200],
+        key=lambda p: (p.region_code != village, p.pk),
+    )[: len(PLANS)]
+    # A father for the registry's death (below): of working age and on no other line's roll, so the
+    # other lines' demo data is untouched.
+    adults = list(
+        Person.objects.filter(
+            region_code__startswith=town,
+            is_alive=True,
+            sex="M",
+            birth_date__lt=today.replace(year=today.year - 30),
+            birth_date__gt=today.replace(year=today.year - 50),
+            enrolments__isnull=True,
+        ).order_by("-pk")[:1]
+    )
     decided = 0
     waiting = []
     for n, (child, (father, mother, declared)) in enumerate(zip(young, PLANS, strict=False)):
+        linked = {"parent_person": adults[0]} if n == 1 and adults else {}
         case = svc.category_case_intake(
             actor=clerk,
             child=child,
-            father=_with_evidence(father, rng, n),
+            father={**_with_evidence(father, rng, n), **linked},
             mother=_with_evidence(mother, rng, n + 1),
             declared_category=declared,
-            guardian_name=rng.choice(["祖母", "祖父", "外祖母", "叔叔", "姑姑"]),
+            guardian_name=rng.choice(GUARDIANS),
         )
         if n >= len(PLANS) - 2:
             waiting.append(case)  # two wait: one to verify, one to decide
             continue
         svc.category_case_verify(actor=clerk, case=case)
-        if svc.category_case_decide(actor=approver, case=case, on=today).approved and n % 2 == 0:
+        approved = svc.category_case_decide(actor=approver, case=case, on=today).approved
+        if approved and n % 2 == 0 and child.region_code == director.region.code:
+            # One check found something: the township supervisor has it to review with the director.
+            found = n == 2
             svc.monthly_check_record(
                 actor=director,
                 person=child,
                 month=today,
-                items=dict.fromkeys(svc.CHECK_ITEMS, True),
-                note="见到儿童本人，生活学习正常",
+                items={k: not (found and k == "schooling_ok") for k in svc.CHECK_ITEMS},
+                note="本月旷课5天，已联系班主任和监护人" if found else "见到儿童本人，生活学习正常",
             )
         decided += 1
     if waiting:
         svc.category_case_verify(actor=clerk, case=waiting[0])
+    redecided = _redecisions(clerk=clerk, young=young, adults=adults, today=today)
     files = _files_and_workforce(director=director, young=list(young), rng=rng, today=today)
-    return f"儿童福利：{decided}件类别认定已决定，{len(waiting)}件在办；本月核查部分完成；{files}"
+    return (
+        f"儿童福利：{decided}件类别认定已决定，{len(waiting)}件在办；本月核查部分完成；{redecided}；{files}"
+    )
+
+
+def _redecisions(*, clerk: Any, young: list[Person], adults: list[Person], today: dt.date) -> str:
+    """Two re-decisions: a mother's disability certificate revoked (a re-decision case opened for the
+    township), and a father recorded as imprisoned whose death the people registry now holds (on the
+    re-decision list, for the clerk to open and the supervisor to look at)."""
+    from minzheng.people.services import person_record_death
+
+    opened = 0
+    if len(young) > 2:
+        try:
+            svc.parent_change_record(
+                actor=clerk,
+                child=young[2],
+                parent="mother",
+                situation="none",
+                evidence={
+                    "evidence_kind": "残疾人证注销证明",
+                    "evidence_number": f"CJ{today:%Y}-0317",
+                    "evidence_date": today - dt.timedelta(days=10),
+                    "evidence_issuer": "区残疾人联合会",
+                },
+            )
+            opened = 1
+        except ValidationError:
+            opened = 0  # the plan's child was not decided (a small city): nothing to re-decide
+    due = 0
+    if len(young) > 1 and adults:
+        person_record_death(actor=clerk, person=adults[0], death_date=today - dt.timedelta(days=5))
+        due = 1
+    return f"重新认定{opened}件在办、{due}件待发起"
 
 
 def _files_and_workforce(*, director: Any, young: list[Person], rng: random.Random, today: dt.date) -> str:
@@ -133,8 +192,9 @@ def _files_and_workforce(*, director: Any, young: list[Person], rng: random.Rand
         svc.child_file_update(
             actor=director,
             file=f,
+            # A decided child's file already names the guardian declared at intake (one record).
             values={
-                "guardian_name": rng.choice(["祖母", "祖父", "外祖母"]),
+                **({} if f.guardian_name else {"guardian_name": rng.choice(GUARDIANS)}),
                 "guardian_relation": "grandparent",
                 "school_name": rng.choice(schools),
                 "school_grade": f"{1 + n % 6}年级",

@@ -26,19 +26,24 @@ def seed(*, actor: Any, seed: int) -> str:
     if director.region is None:
         return "未成年人保护：演示儿童主任无所在村，跳过"
     village = director.region.code
-    kids = list(
+    # The director's village first, then the rest of the township (a small city has few children in
+    # one village); the director reports for the township's children it serves, the supervisor is on all.
+    kids = sorted(
         Person.objects.filter(
-            region_code=village,
+            region_code__startswith=village[:9],
             birth_date__gt=today - dt.timedelta(days=17 * 365),
             birth_date__lte=today - dt.timedelta(days=6 * 366),
         )
         .exclude(id_hash=None)
-        .order_by("id")[:40]
-    )
+        .order_by("id")[:200],
+        key=lambda k: (k.region_code != village, k.pk),
+    )[:40]
     if len(kids) < 5:
-        return "未成年人保护：演示村儿童不足，跳过"
+        return "未成年人保护：演示乡镇儿童不足，跳过"
     rng = random.Random(seed)  # noqa: S311 (demo data, not a secret)
-    rng.shuffle(kids)
+    ours = [k for k in kids if k.region_code == village]
+    rng.shuffle(ours)
+    kids = ours + [k for k in kids if k.region_code != village]
     reports = [
         ("school", "班主任发现该生手臂有多处淤青，自述被继父打伤", ["injury", "guardian_harm"]),
         ("hotline", "12345热线：邻居反映孩子长期独自在家，无人照料", ["neglect", "no_guardian"]),
@@ -50,7 +55,7 @@ def seed(*, actor: Any, seed: int) -> str:
     for child, (source, summary, _) in zip(kids, reports, strict=False):
         cases.append(
             services.case_report(
-                actor=director,
+                actor=director if child.region_code == village else supervisor,
                 source=source,
                 summary=summary,
                 reported_on=today,
@@ -60,7 +65,8 @@ def seed(*, actor: Any, seed: int) -> str:
             )
         )
     for case in cases[:4]:
-        services.case_assign(actor=officer, case=case, user_id=supervisor.pk, duty="supervisor")
+        if not case.assignments.filter(user=supervisor).exists():
+            services.case_assign(actor=officer, case=case, user_id=supervisor.pk, duty="supervisor")
     # 1: closed; 2: following up; 3: planned; 4: assessed; 5: reported, its assessment deadline missed
     for case, (_, _, items) in zip(cases[:4], reports, strict=False):
         services.case_assess(actor=supervisor, case=case, answers=items, note="经入户核实")
