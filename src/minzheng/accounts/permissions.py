@@ -185,6 +185,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "grid.households_read": frozenset({R.GRID_WORKER, R.TOWNSHIP_CLERK}),
     "grid.incident_report": frozenset({R.GRID_WORKER}),
     "grid.incident_handle": frozenset({R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER}),
+    # 基层治理 (issue 18 part 1): grids, community workers, one-window desk, experimental zones
+    "governance.read": frozenset(
+        {R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER, R.CITY_OFFICER, R.AUDITOR}
+    ),
+    "governance.grid_manage": frozenset({R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER}),
+    "governance.worker_manage": frozenset({R.TOWNSHIP_CLERK, R.COUNTY_OFFICER}),
+    "governance.pay_table_manage": frozenset({R.CITY_OFFICER}),
+    "governance.window_take": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK}),
+    "governance.zone_manage": frozenset({R.COUNTY_OFFICER, R.CITY_OFFICER}),
 }
 
 # What a person reads for each permission (audit rows, the auditor's home, refusals).
@@ -294,6 +303,12 @@ LABELS: dict[str, str] = {
     "grid.households_read": "查看网格内住户",
     "grid.incident_report": "上报网格事件",
     "grid.incident_handle": "办理网格事件",
+    "governance.read": "查看基层治理台账",
+    "governance.grid_manage": "管理网格、网格员、楼栋长与住户落格",
+    "governance.worker_manage": "管理社区工作者与培训",
+    "governance.pay_table_manage": "维护社区工作者“三岗十八级”薪酬表",
+    "governance.window_take": "一窗受理登记",
+    "governance.zone_manage": "管理社区治理实验区",
 }
 
 _pending = threading.local()
