@@ -1,0 +1,146 @@
+"""Demo data of 村务公开 in the demo township: every village has a village assistant (cunxieli in its own
+village, accounts without a known password in the others); last month is complete in cunxieli's village
+and in most others, this month is incomplete (two items still to publish in cunxieli's village, more
+elsewhere); a corrected item with its history; villagers' questions open, overdue, answered and closed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+from typing import Any
+
+from django.utils import timezone
+
+from minzheng.accounts.models import Role, User
+from minzheng.accounts.services import user_create
+from minzheng.regions.models import Region, RegionLevel
+from minzheng.villageaffairs import services
+from minzheng.villageaffairs.models import CatalogueItem, Disclosure, Frequency, Question
+from minzheng.villageaffairs.periods import due_q, period_of, period_start, previous_period
+
+VILLAGES = 8  # villages of the demo township that take part (cunxieli's first)
+TEXTS = {
+    "monthly": "本月收入{a}元、支出{b}元，明细见附表，村务监督委员会已审核。",
+    "quarterly": "本季度共办理{a}件，涉及资金{b}元，名单及金额张贴于村务公开栏。",
+    "yearly": "本年度情况：完成{a}项，资金{b}元，经村民代表会议通过。",
+    "event": "事项发生后公开：涉及{a}户，金额{b}元。",
+}
+QUESTIONS = [
+    (
+        "村东头修路的钱是多少，谁承包的？",
+        "村级公益事业建设项目及招投标情况",
+        "修路工程造价8.2万元，经村民代表会议议定，由本村施工队承建，合同已公开。",
+    ),
+    (
+        "我家申请低保为什么没批下来？",
+        "低保基本信息（对象、人数、保障金额）",
+        "经入户调查，家庭人均收入高于低保标准，已当面解释并告知申请临时救助的途径。",
+    ),
+    (
+        "集体鱼塘承包费今年收了没有？",
+        "集体资源（土地、林地、水面）发包租赁情况",
+        "承包费1.5万元已于3月入账，见本月财务收支明细。",
+    ),
+    ("村干部补贴是怎么定的？", "村干部报酬及补贴发放情况", ""),
+    ("去年的救灾面粉发给了哪些户？", "救灾救济款物发放明细", ""),
+    ("村里的旧学校租给谁了，租金多少？", "集体资产处置（出租、出售、拍卖）情况", ""),
+]
+
+
+def _assistant(actor: Any, village: Region, n: int) -> User:
+    found = (
+        User.objects.filter(role=Role.VILLAGE_ASSISTANT, region=village, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    if found is not None:
+        return found
+    return user_create(
+        actor=actor,
+        username=f"cunxieli{village.code[-3:]}{n}",
+        password=secrets.token_urlsafe(12),
+        role=Role.VILLAGE_ASSISTANT,
+        region_code=village.code,
+        display_name=f"{village.name}村务协理员",
+    )
+
+
+def _publish(
+    rng: random.Random, *, who: User, village: Region, period: str, items: list[CatalogueItem]
+) -> int:
+    today = timezone.localdate()
+    start = period_start(period)
+    n = 0
+    for item in items:
+        if Disclosure.objects.filter(region_code=village.code, period=period, item=item).exists():
+            continue
+        day = min(today, start + dt.timedelta(days=rng.randint(0, 9)))
+        text = TEXTS[item.frequency].format(a=rng.randint(3, 40), b=rng.randint(2, 90) * 1000)
+        services.disclosure_publish(
+            actor=who, region_code=village.code, period=period, item=item, text=text, published_on=day
+        )
+        n += 1
+    return n
+
+
+def seed(*, actor: Any, seed: int) -> str:
+    cadre = User.objects.filter(username="cunxieli").select_related("region").first()
+    clerk = User.objects.filter(username="xiangzhen").first()
+    approver = User.objects.filter(username="shenpi").first()
+    if cadre is None or clerk is None or approver is None or cadre.region is None:
+        return "村务公开：缺少演示账号，未生成"
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    today = timezone.localdate()
+    this, last = period_of(today), previous_period(period_of(today))
+    home = cadre.region
+    if Disclosure.objects.filter(region_code=home.code).exists():
+        return "村务公开：演示数据已存在"
+    others = list(
+        Region.objects.filter(level=RegionLevel.VILLAGE, parent__code=home.code[:9])
+        .exclude(code=home.code)
+        .order_by("code")[: VILLAGES - 1]
+    )
+    published = 0
+    for n, village in enumerate([home, *others]):
+        who = cadre if village == home else _assistant(actor, village, n)
+        due_last = list(CatalogueItem.objects.filter(due_q(last)).order_by("order"))
+        due_this = list(CatalogueItem.objects.filter(due_q(this)).order_by("order"))
+        # last month: complete in the home village and in most others; this month: under way everywhere
+        keep_last = len(due_last) if village == home or n % 3 else len(due_last) - rng.randint(1, 3)
+        keep_this = len(due_this) - 2 if village == home else rng.randint(0, len(due_this))
+        published += _publish(rng, who=who, village=village, period=last, items=due_last[:keep_last])
+        published += _publish(rng, who=who, village=village, period=this, items=due_this[:keep_this])
+    events = list(CatalogueItem.objects.filter(frequency=Frequency.EVENT).order_by("order")[:2])
+    published += _publish(rng, who=cadre, village=home, period=last, items=events)
+    first = Disclosure.objects.filter(region_code=home.code, period=last).order_by("pk").first()
+    if first is not None and first.revision == 1:
+        services.disclosure_correct(
+            actor=cadre,
+            disclosure=first,
+            text=first.text + "（更正：漏记村委会办公用品支出320元）",
+            published_on=first.published_on,
+            reason="漏记一笔支出",
+        )
+    recorded = 0
+    if not Question.objects.filter(region_code=home.code).exists():
+        names = {i.name: i for i in CatalogueItem.objects.all()}
+        for i, (text, item_name, answer) in enumerate(QUESTIONS):
+            raised = today - dt.timedelta(days=3 + i * 9)
+            q = services.question_record(
+                actor=cadre,
+                region_code=home.code,
+                text=text,
+                raised_on=raised,
+                asker=rng.choice(["王", "李", "张", "刘", "陈"]) + rng.choice(["大爷", "大娘", "师傅"]),
+                item=names.get(item_name),
+            )
+            recorded += 1
+            if i == 3:
+                services.question_assign(actor=clerk, question=q, assignee="村党支部书记")
+            if answer:
+                services.question_assign(actor=clerk, question=q, assignee="村委会")
+                services.question_answer(actor=clerk, question=q, answer=answer)
+                if i < 2:
+                    services.question_close(actor=approver, question=q)
+    return f"村务公开：{1 + len(others)}个村公开{published}项，登记村民问题{recorded}条"

@@ -1,0 +1,427 @@
+"""Desk pages of 村务公开 and the question ledger: thin. Records come through selectors (out of scope =
+404 like missing), the actions a page offers come from a selector, writes go through services, and bad
+input gets a Chinese message and changes nothing. The village assistant's pages work at 390 px."""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from minzheng.accounts.permissions import Denied, can, require
+from minzheng.core.inputs import form_date, form_int
+
+from . import selectors, services
+from .models import CatalogueItem, QuestionState
+from .periods import period_label, period_of, period_parse, previous_period
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _errors(request: HttpRequest, e: ValidationError) -> None:
+    for m in e.messages:
+        messages.error(request, m)
+
+
+def _gate(request: HttpRequest, permission: str, target: str) -> HttpResponse | None:
+    try:
+        require(request.user, permission, target=target)
+    except Denied as e:
+        return HttpResponseForbidden(e.messages[0])
+    return None
+
+
+def _found(obj: Any) -> Any:
+    if obj is None:
+        raise Http404("记录不存在")
+    return obj
+
+
+def _run(request: HttpRequest, fn: Callable[[], Any], ok: str) -> bool:
+    try:
+        fn()
+    except ValidationError as e:
+        _errors(request, e)
+        return False
+    messages.success(request, ok)
+    return True
+
+
+def _period(request: HttpRequest) -> str:
+    """The period asked for (?period=YYYY-MM), this month when none or a bad one (with a message)."""
+    today = timezone.localdate()
+    raw = request.GET.get("period", "")
+    if not raw:
+        return period_of(today)
+    try:
+        return period_parse(raw[:10], today=today)
+    except ValidationError as e:
+        _errors(request, e)
+        return period_of(today)
+
+
+def _periods(current: str) -> list[tuple[str, str]]:
+    """The twelve months up to this one, for the period picker."""
+    out, p = [], period_of(timezone.localdate())
+    for _ in range(12):
+        out.append((p, period_label(p)))
+        p = previous_period(p)
+    if current not in dict(out):
+        out.append((current, period_label(current)))
+    return out
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# ---------------------------------------------------------------- 村务公开
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Completeness of a period by county and township, and the villages with items missing. A village
+    assistant goes straight to their village's period."""
+    if (refused := _gate(request, selectors.READ, "villageaffairs:home")) is not None:
+        return refused
+    village = selectors.own_village(request.user)
+    period = _period(request)
+    if village is not None:
+        return redirect(reverse("villageaffairs-village", args=[village.pk]) + f"?period={period}")
+    township = request.GET.get("township", "").strip()[:9]
+    township = township if township.isdigit() else ""
+    missing = selectors.villages_missing(actor=request.user, period=period, township=township)
+    if request.GET.get("export") == "xlsx":
+        rows: list[Any] = [
+            (v.parent.name if v.parent else "", v.name, getattr(v, "published", 0), getattr(v, "missing", 0))
+            for v in missing
+        ]
+        content = services.ledger_export(
+            actor=request.user,
+            header=["乡镇(街道)", "村(社区)", "已公开事项", "未公开事项"],
+            rows=rows,
+            what="missing",
+            title="村务公开缺项村",
+        )
+        return _xlsx(content, f"villageaffairs-missing-{period}")
+    rates = selectors.completeness(actor=request.user, period=period)
+    page = Paginator(missing, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "villageaffairs/home.html",
+        {
+            "period": period,
+            "period_name": period_label(period),
+            "periods": _periods(period),
+            "rates": rates,
+            "page": page,
+            "township": township,
+        },
+    )
+
+
+@login_required
+@require_GET
+def village(request: HttpRequest, pk: int) -> HttpResponse:
+    v = _found(selectors.village_get(actor=request.user, pk=pk))
+    period = _period(request)
+    data = selectors.village_period(village=v, period=period)
+    return render(
+        request,
+        "villageaffairs/village.html",
+        {
+            "village": v,
+            "period": period,
+            "period_name": period_label(period),
+            "periods": _periods(period),
+            "can_publish": can(request.user, "villageaffairs.publish", region_code=v.code),
+            "events_catalogue": selectors.event_items(),
+            **data,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish one item of the village's period: GET the form, POST it (multipart, attachments)."""
+    v = _found(selectors.village_get(actor=request.user, pk=pk))
+    src = request.POST if request.method == "POST" else request.GET
+    period = _period(request) if request.method == "GET" else src.get("period", "")
+    back = reverse("villageaffairs-village", args=[v.pk])
+    try:
+        period = period_parse(period, today=timezone.localdate())
+        item_id = form_int(src.get("item"), "公开事项", hi=10_000)
+    except ValidationError as e:
+        _errors(request, e)
+        return redirect(back)
+    item = CatalogueItem.objects.filter(pk=item_id, active=True).first()
+    if item is None:
+        messages.error(request, "请选择公开目录中的事项")
+        return redirect(back + f"?period={period}")
+    if request.method == "POST":
+        p = request.POST
+
+        def go() -> Any:
+            return services.disclosure_publish(
+                actor=request.user,
+                region_code=v.code,
+                period=period,
+                item=item,
+                text=p.get("text", ""),
+                published_on=form_date(p.get("published_on"), "公开日期", past_years=2),
+                attachments=request.FILES.getlist("files"),
+            )
+
+        if _run(request, go, f"已公开“{item.name}”"):
+            return redirect(back + f"?period={period}")
+    elif (refused := _gate(request, "villageaffairs.publish", f"village:{v.pk}")) is not None:
+        return refused
+    return render(
+        request,
+        "villageaffairs/publish.html",
+        {
+            "village": v,
+            "period": period,
+            "period_name": period_label(period),
+            "item": item,
+            "today": timezone.localdate(),
+            "text": request.POST.get("text", "") if request.method == "POST" else "",
+        },
+    )
+
+
+@login_required
+@require_GET
+def disclosure(request: HttpRequest, pk: int) -> HttpResponse:
+    d = _found(selectors.disclosure_get(actor=request.user, pk=pk))
+    v = _found(selectors.villages(request.user).filter(code=d.region_code).first())
+    return render(
+        request,
+        "villageaffairs/disclosure.html",
+        {
+            "d": d,
+            "village": v,
+            "period_name": period_label(d.period),
+            "history": selectors.disclosure_history(d),
+            "attachments": list(d.attachments.all()),
+            "can_correct": can(request.user, "villageaffairs.publish", region_code=d.region_code),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def disclosure_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    d = _found(selectors.disclosure_get(actor=request.user, pk=pk))
+    p = request.POST
+
+    def go() -> Any:
+        return services.disclosure_correct(
+            actor=request.user,
+            disclosure=d,
+            text=p.get("text", ""),
+            published_on=form_date(p.get("published_on"), "公开日期", past_years=2),
+            reason=p.get("reason", ""),
+            expected_revision=form_int(p.get("revision"), "版本", hi=100_000),
+            attachments=request.FILES.getlist("files"),
+        )
+
+    _run(request, go, "已更正，原内容保留在修改记录中")
+    return redirect("villageaffairs-disclosure", pk=d.pk)
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    a = _found(selectors.attachment_get(actor=request.user, pk=pk))
+    handle = services.attachment_open(actor=request.user, attachment=a)
+    ext = "." + a.file.name.rsplit(".", 1)[-1].lower() if "." in a.file.name else ""
+    response = FileResponse(handle, content_type=mimetypes.types_map.get(ext, "application/octet-stream"))
+    response["Content-Disposition"] = f'inline; filename="attachment-{a.pk}{ext}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
+def board(request: HttpRequest, pk: int) -> HttpResponse:
+    """The village's public list (公开栏) of a period: published items and answered questions."""
+    v = _found(selectors.village_get(actor=request.user, pk=pk))
+    period = _period(request)
+    return render(
+        request,
+        "villageaffairs/board.html",
+        {
+            "village": v,
+            "period": period,
+            "period_name": period_label(period),
+            "periods": _periods(period),
+            **selectors.board(village=v, period=period),
+        },
+    )
+
+
+# ---------------------------------------------------------------- 问题台账
+@login_required
+@require_GET
+def questions(request: HttpRequest) -> HttpResponse:
+    if (refused := _gate(request, selectors.READ, "villageaffairs:questions")) is not None:
+        return refused
+    g = request.GET
+    state = g.get("state", "")[:10]
+    overdue = g.get("overdue") == "1"
+    village_code = g.get("village", "").strip()[:12]
+    today = timezone.localdate()
+    qs = selectors.questions(actor=request.user, state=state, overdue=overdue, village=village_code, on=today)
+    if g.get("export") == "xlsx":
+        rows: list[Any] = []
+        names: dict[str, str] = {}
+        for chunk in Paginator(qs, 2000):
+            names.update(selectors.region_names({q.region_code for q in chunk}))
+            rows.extend(
+                (
+                    names.get(q.region_code, ""),
+                    q.raised_on,
+                    q.text,
+                    q.item.name if q.item else "",
+                    q.get_state_display(),
+                    q.due_on,
+                    q.assignee,
+                    q.answer,
+                )
+                for q in chunk
+            )
+        content = services.ledger_export(
+            actor=request.user,
+            header=["村(社区)", "提出日期", "问题", "涉及事项", "状态", "答复期限", "承办人（单位）", "答复"],
+            rows=rows,
+            what="questions",
+            title="问题台账",
+        )
+        return _xlsx(content, "villageaffairs-questions")
+    page = Paginator(qs, 30).get_page(g.get("page"))
+    names = selectors.region_names({q.region_code for q in page})
+    rows = [
+        (q, names.get(q.region_code, ""), q.state in selectors.OPEN_STATES and q.due_on < today) for q in page
+    ]
+    return render(
+        request,
+        "villageaffairs/questions.html",
+        {
+            "page": page,
+            "rows": rows,
+            "states": QuestionState.choices,
+            "state": state,
+            "overdue": overdue,
+            "can_record": can(request.user, "villageaffairs.question_record"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_new(request: HttpRequest) -> HttpResponse:
+    if (
+        refused := _gate(request, "villageaffairs.question_record", "villageaffairs:question-new")
+    ) is not None:
+        return refused
+    vs = list(selectors.villages(request.user).order_by("code")[:500])
+    if request.method == "POST":
+        p = request.POST
+        code = p.get("village", "").strip()[:12]
+        item_id = p.get("item", "").strip()
+        holder: dict[str, Any] = {}
+
+        def go() -> Any:
+            item = None
+            if item_id:
+                item = CatalogueItem.objects.filter(pk=form_int(item_id, "涉及事项", hi=10_000)).first()
+                if item is None:
+                    raise ValidationError("请选择公开目录中的事项")
+            holder["q"] = services.question_record(
+                actor=request.user,
+                region_code=code,
+                text=p.get("text", ""),
+                raised_on=form_date(p.get("raised_on"), "提出日期", past_years=1),
+                asker=p.get("asker", ""),
+                item=item,
+            )
+
+        if _run(request, go, "问题已登记入台账"):
+            return redirect("villageaffairs-question", pk=holder["q"].pk)
+    return render(
+        request,
+        "villageaffairs/question_new.html",
+        {
+            "villages": vs,
+            "items": CatalogueItem.objects.filter(active=True).order_by("order"),
+            "today": timezone.localdate(),
+            "post": request.POST,
+        },
+    )
+
+
+@login_required
+@require_GET
+def question(request: HttpRequest, pk: int) -> HttpResponse:
+    q = _found(selectors.question_get(actor=request.user, pk=pk))
+    today = timezone.localdate()
+    return render(
+        request,
+        "villageaffairs/question.html",
+        {
+            "q": q,
+            "village_name": selectors.region_names({q.region_code}).get(q.region_code, ""),
+            "village": selectors.villages(request.user).filter(code=q.region_code).first(),
+            "actions": selectors.question_actions(actor=request.user, question=q),
+            "overdue": q.state in selectors.OPEN_STATES and q.due_on < today,
+        },
+    )
+
+
+@login_required
+@require_POST
+def question_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    q = _found(selectors.question_get(actor=request.user, pk=pk))
+    p, user = request.POST, request.user
+
+    def version() -> int:
+        return form_int(p.get("version"), "版本", hi=100_000)
+
+    handlers: dict[str, tuple[Callable[[], Any], str]] = {
+        "assign": (
+            lambda: services.question_assign(
+                actor=user, question=q, assignee=p.get("assignee", ""), expected_version=version()
+            ),
+            "已交办",
+        ),
+        "answer": (
+            lambda: services.question_answer(
+                actor=user, question=q, answer=p.get("answer", ""), expected_version=version()
+            ),
+            "已答复",
+        ),
+        "close": (
+            lambda: services.question_close(actor=user, question=q, expected_version=version()),
+            "已销号，答复已在村务公开栏公布",
+        ),
+    }
+    if action not in handlers:
+        raise Http404("记录不存在")
+    fn, ok = handlers[action]
+    _run(request, fn, ok)
+    return redirect("villageaffairs-question", pk=q.pk)
