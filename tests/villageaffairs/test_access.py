@@ -5,11 +5,12 @@ the line's permissions are refused and read nothing."""
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from minzheng.accounts.models import Role
 from minzheng.regions.models import Region
 from minzheng.villageaffairs import services
-from tests.conftest import TOWN_B, VILLAGE_A
+from tests.conftest import TOWN_A, TOWN_B, VILLAGE_A
 
 from .conftest import DAY, PERIOD, client
 
@@ -26,13 +27,19 @@ ROUTES = [
     ("post", "/villageaffairs/questions/{question}/answer/"),
     ("post", "/villageaffairs/questions/{question}/close/"),
     ("get", "/api/v1/villageaffairs/questions/{question}"),
+    ("get", "/villageaffairs/inspections/{inspection}/"),
+    ("post", "/villageaffairs/inspections/{inspection}/finding/"),
+    ("get", "/villageaffairs/findings/{finding}/"),
+    ("post", "/villageaffairs/findings/{finding}/rectify/"),
+    ("post", "/villageaffairs/findings/{finding}/pass/"),
+    ("get", "/villageaffairs/matters/{matter}/"),
+    ("post", "/villageaffairs/matters/{matter}/review/"),
+    ("get", "/villageaffairs/matter-files/{step}/"),
 ]
 
 
 @pytest.fixture
-def records(assistant, publish_all):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+def records(assistant, clerk):
     from minzheng.villageaffairs.models import CatalogueItem, Frequency
 
     event = CatalogueItem.objects.filter(frequency=Frequency.EVENT).first()
@@ -46,7 +53,32 @@ def records(assistant, publish_all):
         attachments=[SimpleUploadedFile("a.pdf", b"%PDF-1.4 x")],
     )
     q = services.question_record(actor=assistant, region_code=VILLAGE_A, text="问题", raised_on=DAY)
+    inspection = services.inspection_create(
+        actor=clerk, region_code=TOWN_A, mode="open", held_on=DAY, villages=[VILLAGE_A]
+    )
+    finding = services.finding_add(
+        actor=clerk,
+        inspection=inspection,
+        region_code=VILLAGE_A,
+        problem="x",
+        rectify_by=DAY.replace(year=2030),
+    )
+    matter = services.matter_propose(
+        actor=assistant, region_code=VILLAGE_A, title="议题", proposer="某", note="说明", on=DAY
+    )
+    services.matter_step(
+        actor=clerk,
+        matter=matter,
+        action="review",
+        note="合规",
+        on=DAY,
+        attachment=SimpleUploadedFile("b.pdf", b"%PDF-1.4 x"),
+    )
     return {
+        "inspection": inspection.pk,
+        "finding": finding.pk,
+        "matter": matter.pk,
+        "step": matter.steps.get(step="review").pk,
         "village": Region.objects.get(code=VILLAGE_A).pk,
         "disclosure": d.pk,
         "attachment": d.attachments.get().pk,
@@ -69,7 +101,13 @@ def test_outsiders_get_404_like_a_missing_record_everywhere(records, make_user, 
 def test_staff_without_the_lines_permissions_are_refused_and_read_nothing(records, make_user, role):
     region = "370811" if role != Role.GRID_WORKER else VILLAGE_A
     c = client(make_user(role, region))
-    for url in ("/villageaffairs/", "/villageaffairs/questions/", "/villageaffairs/questions/new/"):
+    for url in (
+        "/villageaffairs/",
+        "/villageaffairs/questions/",
+        "/villageaffairs/questions/new/",
+        "/villageaffairs/inspections/",
+        "/villageaffairs/matters/",
+    ):
         assert c.get(url).status_code == 403, url
     for verb, route in ROUTES:
         assert getattr(c, verb)(route.format(**records)).status_code == 404, route

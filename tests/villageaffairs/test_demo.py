@@ -10,7 +10,14 @@ from minzheng.accounts.system import system_actor
 from minzheng.demo.lines import villageaffairs as demo
 from minzheng.regions.models import Region
 from minzheng.villageaffairs import selectors
-from minzheng.villageaffairs.models import DisclosureRevision, Question, QuestionState
+from minzheng.villageaffairs.models import (
+    DisclosureRevision,
+    Finding,
+    FindingState,
+    Matter,
+    Question,
+    QuestionState,
+)
 from minzheng.villageaffairs.periods import period_of, previous_period
 from tests.conftest import TOWN_A, VILLAGE_A
 
@@ -31,6 +38,8 @@ def test_the_demo_seeds_a_complete_and_an_incomplete_period_and_questions_in_eve
     rates = selectors.completeness(actor=clerk, period=previous_period(this))["township"]
     assert 0 < rates[0].published < rates[0].expected
     assert selectors.villages_missing(actor=clerk, period=this).exists()
+    assert Finding.objects.filter(state=FindingState.RECTIFIED).count() == 1
+    assert Matter.objects.get().state == "consulted"
     # run twice (setup_demo on an existing city) adds nothing
     before = DisclosureRevision.objects.count()
     assert "已存在" in demo.seed(actor=system_actor(purpose="测试"), seed=7)

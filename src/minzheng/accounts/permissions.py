@@ -191,7 +191,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "villageaffairs.question_record": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK}),
     "villageaffairs.question_handle": frozenset({R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER}),
     "villageaffairs.inspect": frozenset({R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER}),
-    "villageaffairs.rectify": frozenset({R.VILLAGE_ASSISTANT}),
+    "villageaffairs.rectify": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK}),
     "villageaffairs.deliberate": frozenset({R.VILLAGE_ASSISTANT}),
     "villageaffairs.deliberation_review": frozenset({R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER}),
     "villageaffairs.cadre_review": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER}),

@@ -8,7 +8,9 @@ class VillageAffairsConfig(AppConfig):
     def ready(self) -> None:
         from minzheng.programmes.registry import Line, NavEntry, register_line
 
-        from . import selectors
+        from . import selectors, workflow
+
+        workflow.register()
 
         register_line(
             Line(
@@ -19,7 +21,10 @@ class VillageAffairsConfig(AppConfig):
                 url_prefix="villageaffairs",
                 api="minzheng.villageaffairs.api:router",
                 api_prefix="villageaffairs",
-                nav=(NavEntry("村务公开", "villageaffairs-home", "villageaffairs.read", order=70),),
+                nav=(
+                    NavEntry("村务公开", "villageaffairs-home", "villageaffairs.read", order=70),
+                    NavEntry("议事协商", "villageaffairs-matters", "villageaffairs.read", order=71),
+                ),
                 todos=(
                     ("villageaffairs.publish", selectors.disclosure_todo),
                     ("villageaffairs.question_handle", selectors.questions_todo),
@@ -29,6 +34,10 @@ class VillageAffairsConfig(AppConfig):
                     "villageaffairs.publish",
                     "villageaffairs.question_record",
                     "villageaffairs.question_handle",
+                    "villageaffairs.inspect",
+                    "villageaffairs.rectify",
+                    "villageaffairs.deliberate",
+                    "villageaffairs.deliberation_review",
                 ),
             )
         )

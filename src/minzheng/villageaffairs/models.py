@@ -166,3 +166,113 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return f"问题#{self.pk}"
+
+
+# ---------------------------------------------------------------- 明查暗访
+class InspectionMode(models.TextChoices):
+    OPEN = "open", "明查"
+    UNANNOUNCED = "unannounced", "暗访"
+
+
+class Inspection(models.Model):
+    """An inspection of village-affairs disclosure by a township or the county (seed 000: 40+ a year)."""
+
+    region_code = models.CharField("检查单位区划", max_length=15, db_index=True)
+    mode = models.CharField("方式", max_length=12, choices=InspectionMode.choices)
+    held_on = models.DateField("检查日期")
+    villages = models.JSONField("检查的村(社区)", default=list)  # village codes, all inside region_code
+    note = models.CharField("说明", max_length=300, blank=True, default="")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "明查暗访"
+        verbose_name_plural = "明查暗访"
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.get_mode_display()}"
+
+
+class FindingState(models.TextChoices):
+    OPEN = "open", "待整改"
+    RECTIFIED = "rectified", "已整改待复核"
+    CLOSED = "closed", "复核通过"
+
+
+class Finding(models.Model):
+    """A problem found in one village; its rectification is recorded by one person and checked by another."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="findings")
+    region_code = models.CharField("村(社区)", max_length=15, db_index=True)
+    item = models.ForeignKey(
+        CatalogueItem,
+        verbose_name="涉及事项",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    problem = models.CharField("问题", max_length=500)
+    rectify_by = models.DateField("整改期限")
+    state = models.CharField("状态", max_length=10, choices=FindingState.choices, default=FindingState.OPEN)
+    rectification = models.TextField("整改情况", blank=True, default="")
+    rectified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rectified_on = models.DateField("整改日期", null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_on = models.DateField("复核日期", null=True, blank=True)
+    check_note = models.CharField("复核意见", max_length=300, blank=True, default="")
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "检查发现问题"
+        verbose_name_plural = "检查发现问题"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.problem[:30]
+
+
+# ---------------------------------------------------------------- 议事协商
+class Matter(models.Model):
+    """A matter of the village's deliberation (议事协商) run on `minzheng.casework` through the seven steps;
+    what each step recorded is a `MatterStep`."""
+
+    region_code = models.CharField("村(社区)", max_length=15, db_index=True)
+    title = models.CharField("议题", max_length=100)
+    proposer = models.CharField("提议人", max_length=60)
+    state = models.CharField("环节", max_length=24, db_index=True)
+    version = models.PositiveIntegerField(default=0)
+    outcome = models.TextField("协商结果", blank=True, default="")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "议事协商事项"
+        verbose_name_plural = "议事协商事项"
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MatterStep(models.Model):
+    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="steps")
+    step = models.CharField("环节", max_length=24)
+    on = models.DateField("日期")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField("情况", blank=True, default="")
+    file = models.FileField("附件", upload_to="villageaffairs/matters/%Y/", blank=True, default="")
+    original_name = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = "议事协商环节记录"
+        verbose_name_plural = "议事协商环节记录"
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return self.step

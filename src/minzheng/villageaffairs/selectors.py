@@ -8,8 +8,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, ExtractYear, Substr
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +18,19 @@ from minzheng.accounts.scoping import actor_prefix, scope
 from minzheng.core.todos import Item, Todo
 from minzheng.regions.models import Region, RegionLevel
 
-from .models import Attachment, CatalogueItem, Disclosure, Frequency, Question, QuestionState
+from .models import (
+    Attachment,
+    CatalogueItem,
+    Disclosure,
+    Finding,
+    FindingState,
+    Frequency,
+    Inspection,
+    Matter,
+    MatterStep,
+    Question,
+    QuestionState,
+)
 from .periods import due_q, period_of
 
 READ = "villageaffairs.read"
@@ -256,4 +268,95 @@ def questions_todo(actor: Any, on: dt.date) -> Todo:
     ]
     return Todo(
         "villageaffairs-questions", "村民问题待办理", qs.count(), url, items, empty="没有待办理的村民问题"
+    )
+
+
+# ---------------------------------------------------------------- 明查暗访
+def inspections(*, actor: Any, year: int | None = None) -> QuerySet[Inspection]:
+    qs = scoped(READ, Inspection.objects.select_related("created_by"), actor)
+    if year:
+        qs = qs.filter(held_on__year=year)
+    return qs.annotate(n_findings=Count("findings")).order_by("-held_on", "-pk")
+
+
+def inspection_get(*, actor: Any, pk: int) -> Inspection | None:
+    return scoped(READ, Inspection.objects.select_related("created_by"), actor).filter(pk=pk).first()
+
+
+def inspection_counts(*, actor: Any) -> list[dict[str, Any]]:
+    """Per year: inspections open and unannounced, findings and how many were closed (two queries)."""
+    rows: dict[int, dict[str, Any]] = {}
+    by_mode = (
+        scoped(READ, Inspection.objects.all(), actor)
+        .annotate(y=ExtractYear("held_on"))
+        .values("y", "mode")
+        .annotate(n=Count("id"))
+    )
+    for r in by_mode:
+        row = rows.setdefault(
+            r["y"], {"year": r["y"], "open": 0, "unannounced": 0, "findings": 0, "closed": 0}
+        )
+        row[r["mode"]] = r["n"]
+    found = (
+        scoped(READ, Finding.objects.all(), actor, field="inspection__region_code")
+        .annotate(y=ExtractYear("inspection__held_on"))
+        .values("y")
+        .annotate(n=Count("id"), closed=Count("id", filter=Q(state=FindingState.CLOSED)))
+    )
+    for r in found:
+        row = rows.setdefault(
+            r["y"], {"year": r["y"], "open": 0, "unannounced": 0, "findings": 0, "closed": 0}
+        )
+        row["findings"], row["closed"] = r["n"], r["closed"]
+    return [{**r, "total": r["open"] + r["unannounced"]} for _, r in sorted(rows.items(), reverse=True)]
+
+
+def findings(*, actor: Any, state: str = "") -> QuerySet[Finding]:
+    """Findings in the actor's villages (the village sees its own; the township those of its villages)."""
+    qs = scoped(READ, Finding.objects.select_related("inspection", "item"), actor)
+    if state in FindingState.values:
+        qs = qs.filter(state=state)
+    return qs.order_by("rectify_by", "pk")
+
+
+def finding_get(*, actor: Any, pk: int) -> Finding | None:
+    qs = Finding.objects.select_related("inspection", "item", "rectified_by", "checked_by")
+    return scoped(READ, qs, actor).filter(pk=pk).first()
+
+
+def finding_actions(*, actor: Any, finding: Finding) -> list[tuple[str, str]]:
+    if finding.state == FindingState.OPEN and can(
+        actor, "villageaffairs.rectify", region_code=finding.region_code
+    ):
+        return [("rectify", "登记整改")]
+    if (
+        finding.state == FindingState.RECTIFIED
+        and can(actor, "villageaffairs.inspect", region_code=finding.inspection.region_code)
+        and finding.rectified_by_id != actor.pk
+    ):
+        return [("pass", "复核通过"), ("fail", "复核不通过，退回整改")]
+    return []
+
+
+# ---------------------------------------------------------------- 议事协商
+def matters(*, actor: Any, state: str = "") -> QuerySet[Matter]:
+    qs = scoped(READ, Matter.objects.all(), actor)
+    if state:
+        qs = qs.filter(state=state[:24])
+    return qs.order_by("-pk")
+
+
+def matter_get(*, actor: Any, pk: int) -> Matter | None:
+    return scoped(READ, Matter.objects.all(), actor).filter(pk=pk).first()
+
+
+def matter_steps(matter: Matter) -> list[Any]:
+    return list(matter.steps.select_related("by").order_by("on", "pk"))
+
+
+def matter_step_get(*, actor: Any, pk: int) -> Any:
+    return (
+        scoped(READ, MatterStep.objects.select_related("matter"), actor, field="matter__region_code")
+        .filter(pk=pk)
+        .first()
     )

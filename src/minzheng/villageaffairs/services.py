@@ -26,7 +26,13 @@ from .models import (
     CatalogueItem,
     Disclosure,
     DisclosureRevision,
+    Finding,
+    FindingState,
     Frequency,
+    Inspection,
+    InspectionMode,
+    Matter,
+    MatterStep,
     Question,
     QuestionState,
 )
@@ -394,3 +400,253 @@ def ledger_export(
         detail=f"导出{title}{len(rows)}条",
     )
     return xlsx_bytes(header, rows, title=title)
+
+
+# ---------------------------------------------------------------- 明查暗访
+@transaction.atomic
+def inspection_create(
+    *, actor: Any, region_code: str, mode: str, held_on: dt.date, villages: Sequence[str], note: str = ""
+) -> Inspection:
+    """An inspection by a township or the county of some of its villages."""
+    require(actor, "villageaffairs.inspect", region_code=region_code, target=f"region:{region_code}")
+    unit = Region.objects.filter(
+        code=region_code, level__in=[RegionLevel.TOWNSHIP, RegionLevel.COUNTY]
+    ).first()
+    if unit is None:
+        raise ValidationError("检查单位应为乡镇(街道)或县(市、区)")
+    if mode not in InspectionMode.values:
+        raise ValidationError("请选择明查或暗访")
+    codes = sorted(set(villages))
+    if not codes:
+        raise ValidationError("请选择检查的村(社区)")
+    found = Region.objects.filter(
+        code__in=codes, level=RegionLevel.VILLAGE, code__startswith=unit.prefix
+    ).count()
+    if found != len(codes):
+        raise ValidationError("检查的村(社区)应在检查单位辖区内")
+    inspection = Inspection.objects.create(
+        region_code=region_code,
+        mode=mode,
+        held_on=_day(held_on, "检查日期", not_before=timezone.localdate() - dt.timedelta(days=366)),
+        villages=codes,
+        note=_text(note, "说明", limit=300, required=False),
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="villageaffairs.inspection",
+        target_id=inspection.pk,
+        region_code=region_code,
+        new={"mode": mode, "held_on": inspection.held_on.isoformat(), "villages": len(codes)},
+    )
+    return inspection
+
+
+@transaction.atomic
+def finding_add(
+    *,
+    actor: Any,
+    inspection: Inspection,
+    region_code: str,
+    problem: str,
+    rectify_by: dt.date,
+    item: CatalogueItem | None = None,
+) -> Finding:
+    require(
+        actor,
+        "villageaffairs.inspect",
+        region_code=inspection.region_code,
+        target=f"inspection:{inspection.pk}",
+    )
+    if region_code not in inspection.villages:
+        raise ValidationError("该村(社区)不在本次检查范围内")
+    if rectify_by <= inspection.held_on:
+        raise ValidationError("整改期限应晚于检查日期")
+    finding = Finding.objects.create(
+        inspection=inspection,
+        region_code=region_code,
+        item=item,
+        problem=_text(problem, "发现的问题", limit=500),
+        rectify_by=rectify_by,
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="villageaffairs.finding",
+        target_id=finding.pk,
+        region_code=region_code,
+        new={"inspection": inspection.pk, "rectify_by": rectify_by.isoformat()},
+    )
+    return finding
+
+
+def _finding_move(finding: Finding, frm: str, expected_version: int | None, **fields: Any) -> Finding:
+    version = finding.version if expected_version is None else expected_version
+    updated = Finding.objects.filter(pk=finding.pk, state=frm, version=version).update(
+        version=F("version") + 1, **fields
+    )
+    if updated != 1:
+        raise ValidationError(STALE)
+    finding.refresh_from_db()
+    return finding
+
+
+@transaction.atomic
+def finding_rectify(
+    *, actor: Any, finding: Finding, rectification: str, expected_version: int | None = None
+) -> Finding:
+    """The village records what it put right (make); someone else checks it (check)."""
+    require(actor, "villageaffairs.rectify", region_code=finding.region_code, target=f"finding:{finding.pk}")
+    if finding.state != FindingState.OPEN:
+        raise ValidationError(f"该问题当前为“{finding.get_state_display()}”，不能登记整改")
+    body = _text(rectification, "整改情况", limit=2000)
+    today = timezone.localdate()
+    _finding_move(
+        finding,
+        FindingState.OPEN,
+        expected_version,
+        state=FindingState.RECTIFIED,
+        rectification=body,
+        rectified_by=actor,
+        rectified_on=today,
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="villageaffairs.finding.rectify",
+        target_id=finding.pk,
+        region_code=finding.region_code,
+        new={"rectified_on": today.isoformat(), "late": today > finding.rectify_by},
+    )
+    return finding
+
+
+@transaction.atomic
+def finding_check(
+    *, actor: Any, finding: Finding, passed: bool, note: str = "", expected_version: int | None = None
+) -> Finding:
+    """复核: by a person other than the one who recorded the rectification; a failed check sends it back."""
+    inspection = finding.inspection
+    require(
+        actor, "villageaffairs.inspect", region_code=inspection.region_code, target=f"finding:{finding.pk}"
+    )
+    if finding.state != FindingState.RECTIFIED:
+        raise ValidationError(f"该问题当前为“{finding.get_state_display()}”，不能复核")
+    if finding.rectified_by_id == getattr(actor, "pk", None):
+        raise ValidationError("整改登记与复核须由不同人员办理")
+    why = _text(note, "复核意见", limit=300, required=not passed)
+    today = timezone.localdate()
+    if passed:
+        _finding_move(
+            finding,
+            FindingState.RECTIFIED,
+            expected_version,
+            state=FindingState.CLOSED,
+            checked_by=actor,
+            checked_on=today,
+            check_note=why,
+        )
+    else:
+        _finding_move(
+            finding,
+            FindingState.RECTIFIED,
+            expected_version,
+            state=FindingState.OPEN,
+            checked_by=actor,
+            checked_on=today,
+            check_note=why,
+        )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.DECISION,
+        target_type="villageaffairs.finding.check",
+        target_id=finding.pk,
+        region_code=finding.region_code,
+        new={"passed": passed, "note": why},
+    )
+    return finding
+
+
+# ---------------------------------------------------------------- 议事协商
+def _matter_file(matter: Matter, step: str, upload: UploadedFile | None) -> tuple[Any, str]:
+    if upload is None:
+        return "", ""
+    ext = _checked(upload)
+    original = redact(upload.name or "")[:200]
+    upload.name = f"matter-{matter.pk}-{step}{ext}"
+    return upload, original
+
+
+@transaction.atomic
+def matter_propose(
+    *, actor: Any, region_code: str, title: str, proposer: str, note: str, on: dt.date
+) -> Matter:
+    """提出议题: the matter opens at the first step of the seven."""
+    from .workflow import WORKFLOW
+
+    require(actor, "villageaffairs.deliberate", region_code=region_code, target=f"village:{region_code}")
+    _village(region_code)
+    matter = Matter.objects.create(
+        region_code=region_code,
+        title=_text(title, "议题", limit=100),
+        proposer=_text(proposer, "提议人", limit=60),
+        state=WORKFLOW.initial,
+        created_by=actor,
+    )
+    MatterStep.objects.create(
+        matter=matter,
+        step="propose",
+        on=_day(on, "提出日期"),
+        by=actor,
+        note=_text(note, "议题说明", limit=2000),
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="villageaffairs.matter",
+        target_id=matter.pk,
+        region_code=region_code,
+        new={"on": on.isoformat()},
+    )
+    return matter
+
+
+@transaction.atomic
+def matter_step(
+    *,
+    actor: Any,
+    matter: Matter,
+    action: str,
+    note: str,
+    on: dt.date,
+    attachment: UploadedFile | None = None,
+    expected_version: int | None = None,
+) -> Matter:
+    """Take the matter's next step (or refuse it at 审查): through the case engine, which refuses any step
+    that is not the next one; what the step recorded (date, note, attachment) is kept with it."""
+    from minzheng.casework.services import case_transition
+
+    from .workflow import STEP_OF, TARGETS, WORKFLOW
+
+    if action not in TARGETS:
+        raise ValidationError("未知的议事环节")
+    body = _text(note, "情况说明", limit=2000)
+    last = matter.steps.order_by("-on", "-pk").first()
+    day = _day(on, "日期", not_before=last.on if last is not None else None)
+    case_transition(
+        actor=actor,
+        workflow=WORKFLOW,
+        case=matter,
+        to=TARGETS[action],
+        expected_version=expected_version,
+        note=body[:300],
+    )
+    file, original = _matter_file(matter, action, attachment)
+    MatterStep.objects.create(
+        matter=matter, step=STEP_OF[action], on=day, by=actor, note=body, file=file, original_name=original
+    )
+    if action == "meet":
+        Matter.objects.filter(pk=matter.pk).update(outcome=body)
+        matter.outcome = body
+    return matter

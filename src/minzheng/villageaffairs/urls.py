@@ -14,4 +14,13 @@ urlpatterns = [
     path("questions/new/", views.question_new, name="villageaffairs-question-new"),
     path("questions/<int:pk>/", views.question, name="villageaffairs-question"),
     path("questions/<int:pk>/<str:action>/", views.question_act, name="villageaffairs-question-act"),
+    path("inspections/", views.inspections, name="villageaffairs-inspections"),
+    path("inspections/<int:pk>/", views.inspection, name="villageaffairs-inspection"),
+    path("inspections/<int:pk>/finding/", views.finding_new, name="villageaffairs-finding-new"),
+    path("findings/<int:pk>/", views.finding, name="villageaffairs-finding"),
+    path("findings/<int:pk>/<str:action>/", views.finding_act, name="villageaffairs-finding-act"),
+    path("matters/", views.matters, name="villageaffairs-matters"),
+    path("matters/<int:pk>/", views.matter, name="villageaffairs-matter"),
+    path("matters/<int:pk>/<str:action>/", views.matter_act, name="villageaffairs-matter-act"),
+    path("matter-files/<int:pk>/", views.matter_file, name="villageaffairs-matter-file"),
 ]

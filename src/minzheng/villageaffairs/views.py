@@ -19,11 +19,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minzheng.accounts.permissions import Denied, can, require
+from minzheng.casework.selectors import case_actions
 from minzheng.core.inputs import form_date, form_int
 
 from . import selectors, services
-from .models import CatalogueItem, QuestionState
+from .models import CatalogueItem, InspectionMode, QuestionState
 from .periods import period_label, period_of, period_parse, previous_period
+from .workflow import STEP_LABELS, TARGETS, WORKFLOW
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -425,3 +427,242 @@ def question_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     fn, ok = handlers[action]
     _run(request, fn, ok)
     return redirect("villageaffairs-question", pk=q.pk)
+
+
+# ---------------------------------------------------------------- 明查暗访
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspections(request: HttpRequest) -> HttpResponse:
+    if (refused := _gate(request, selectors.READ, "villageaffairs:inspections")) is not None:
+        return refused
+    user: Any = request.user
+    may_inspect = can(user, "villageaffairs.inspect")
+    if request.method == "POST":
+        p = request.POST
+        holder: dict[str, Any] = {}
+
+        def go() -> Any:
+            holder["i"] = services.inspection_create(
+                actor=user,
+                region_code=user.region.code if user.region else "",
+                mode=p.get("mode", ""),
+                held_on=form_date(p.get("held_on"), "检查日期", past_years=1),
+                villages=[v[:12] for v in p.getlist("villages")][:200],
+                note=p.get("note", ""),
+            )
+
+        if _run(request, go, "已登记检查"):
+            return redirect("villageaffairs-inspection", pk=holder["i"].pk)
+    page = Paginator(selectors.inspections(actor=user), 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "villageaffairs/inspections.html",
+        {
+            "page": page,
+            "counts": selectors.inspection_counts(actor=user),
+            "to_rectify": list(selectors.findings(actor=user, state="open")[:30]),
+            "to_check": list(selectors.findings(actor=user, state="rectified")[:30]),
+            "may_inspect": may_inspect,
+            "villages": list(selectors.villages(user).order_by("code")[:300]) if may_inspect else [],
+            "modes": InspectionMode.choices,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def inspection(request: HttpRequest, pk: int) -> HttpResponse:
+    i = _found(selectors.inspection_get(actor=request.user, pk=pk))
+    names = selectors.region_names(set(i.villages))
+    return render(
+        request,
+        "villageaffairs/inspection.html",
+        {
+            "i": i,
+            "villages": [(c, names.get(c, "")) for c in i.villages],
+            "findings": list(i.findings.select_related("item").order_by("pk")),
+            "may_add": can(request.user, "villageaffairs.inspect", region_code=i.region_code),
+            "items": CatalogueItem.objects.filter(active=True).order_by("order"),
+            "unit": selectors.region_names({i.region_code}).get(i.region_code, ""),
+        },
+    )
+
+
+@login_required
+@require_POST
+def finding_new(request: HttpRequest, pk: int) -> HttpResponse:
+    i = _found(selectors.inspection_get(actor=request.user, pk=pk))
+    p = request.POST
+
+    def go() -> Any:
+        item_id = p.get("item", "").strip()
+        item = (
+            CatalogueItem.objects.filter(pk=form_int(item_id, "涉及事项", hi=10_000)).first()
+            if item_id
+            else None
+        )
+        return services.finding_add(
+            actor=request.user,
+            inspection=i,
+            region_code=p.get("village", "")[:12],
+            problem=p.get("problem", ""),
+            rectify_by=form_date(p.get("rectify_by"), "整改期限", future_days=366),
+            item=item,
+        )
+
+    _run(request, go, "已登记发现的问题")
+    return redirect("villageaffairs-inspection", pk=i.pk)
+
+
+@login_required
+@require_GET
+def finding(request: HttpRequest, pk: int) -> HttpResponse:
+    f = _found(selectors.finding_get(actor=request.user, pk=pk))
+    return render(
+        request,
+        "villageaffairs/finding.html",
+        {
+            "f": f,
+            "village_name": selectors.region_names({f.region_code}).get(f.region_code, ""),
+            "actions": selectors.finding_actions(actor=request.user, finding=f),
+            "overdue": f.state == "open" and f.rectify_by < timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def finding_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    f = _found(selectors.finding_get(actor=request.user, pk=pk))
+    p, user = request.POST, request.user
+
+    def version() -> int:
+        return form_int(p.get("version"), "版本", hi=100_000)
+
+    handlers: dict[str, tuple[Callable[[], Any], str]] = {
+        "rectify": (
+            lambda: services.finding_rectify(
+                actor=user, finding=f, rectification=p.get("rectification", ""), expected_version=version()
+            ),
+            "已登记整改，待复核",
+        ),
+        "pass": (
+            lambda: services.finding_check(
+                actor=user, finding=f, passed=True, note=p.get("note", ""), expected_version=version()
+            ),
+            "复核通过",
+        ),
+        "fail": (
+            lambda: services.finding_check(
+                actor=user, finding=f, passed=False, note=p.get("note", ""), expected_version=version()
+            ),
+            "已退回整改",
+        ),
+    }
+    if action not in handlers:
+        raise Http404("记录不存在")
+    fn, ok = handlers[action]
+    _run(request, fn, ok)
+    return redirect("villageaffairs-finding", pk=f.pk)
+
+
+# ---------------------------------------------------------------- 议事协商
+@login_required
+@require_http_methods(["GET", "POST"])
+def matters(request: HttpRequest) -> HttpResponse:
+    if (refused := _gate(request, selectors.READ, "villageaffairs:matters")) is not None:
+        return refused
+    user: Any = request.user
+    if request.method == "POST":
+        p = request.POST
+        holder: dict[str, Any] = {}
+
+        def go() -> Any:
+            holder["m"] = services.matter_propose(
+                actor=user,
+                region_code=p.get("village", "")[:12],
+                title=p.get("title", ""),
+                proposer=p.get("proposer", ""),
+                note=p.get("note", ""),
+                on=form_date(p.get("on"), "提出日期", past_years=1),
+            )
+
+        if _run(request, go, "议题已提出，待乡镇审查"):
+            return redirect("villageaffairs-matter", pk=holder["m"].pk)
+    qs = selectors.matters(actor=user)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    names = selectors.region_names({m.region_code for m in page})
+    may = can(user, "villageaffairs.deliberate")
+    return render(
+        request,
+        "villageaffairs/matters.html",
+        {
+            "page": page,
+            "rows": [(m, names.get(m.region_code, ""), WORKFLOW.state_label(m.state)) for m in page],
+            "may_propose": may,
+            "villages": list(selectors.villages(user).order_by("code")[:300]) if may else [],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def matter(request: HttpRequest, pk: int) -> HttpResponse:
+    m = _found(selectors.matter_get(actor=request.user, pk=pk))
+    steps = selectors.matter_steps(m)
+    taken = {s.step for s in steps}
+    return render(
+        request,
+        "villageaffairs/matter.html",
+        {
+            "m": m,
+            "state_label": WORKFLOW.state_label(m.state),
+            "village_name": selectors.region_names({m.region_code}).get(m.region_code, ""),
+            "steps": [(s, dict(STEP_LABELS).get(s.step, "")) for s in steps],
+            "ladder": [(code, label, code in taken) for code, label in STEP_LABELS],
+            "actions": [
+                a for a in case_actions(actor=request.user, case=m, workflow=WORKFLOW).actions if a.available
+            ],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def matter_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    m = _found(selectors.matter_get(actor=request.user, pk=pk))
+    if action not in TARGETS:
+        raise Http404("记录不存在")
+    p = request.POST
+
+    def go() -> Any:
+        return services.matter_step(
+            actor=request.user,
+            matter=m,
+            action=action,
+            note=p.get("note", ""),
+            on=form_date(p.get("on"), "日期", past_years=1),
+            attachment=request.FILES.get("file"),
+            expected_version=form_int(p.get("version"), "版本", hi=100_000),
+        )
+
+    _run(request, go, "已记录本环节")
+    return redirect("villageaffairs-matter", pk=m.pk)
+
+
+@login_required
+@require_GET
+def matter_file(request: HttpRequest, pk: int) -> FileResponse:
+    s = _found(selectors.matter_step_get(actor=request.user, pk=pk))
+    if not s.file:
+        raise Http404("记录不存在")
+    ext = "." + s.file.name.rsplit(".", 1)[-1].lower() if "." in s.file.name else ""
+    response = FileResponse(
+        s.file.open("rb"), content_type=mimetypes.types_map.get(ext, "application/octet-stream")
+    )
+    response["Content-Disposition"] = f'inline; filename="matter-step-{s.pk}{ext}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -143,4 +143,63 @@ def seed(*, actor: Any, seed: int) -> str:
                 services.question_answer(actor=clerk, question=q, answer=answer)
                 if i < 2:
                     services.question_close(actor=approver, question=q)
-    return f"村务公开：{1 + len(others)}个村公开{published}项，登记村民问题{recorded}条"
+    # 明查暗访: one unannounced inspection of three villages this month, two findings, one rectified and
+    # waiting for the township's check
+    inspection = services.inspection_create(
+        actor=clerk,
+        region_code=home.code[:9],
+        mode="unannounced",
+        held_on=today - dt.timedelta(days=min(today.day - 1, 6)),
+        villages=[home.code, *(v.code for v in others[:2])],
+        note="随机抽取三个村，查看公开栏和财务公开资料",
+    )
+    findings = [
+        services.finding_add(
+            actor=clerk,
+            inspection=inspection,
+            region_code=home.code,
+            problem="公开栏低保名单未标注保障金额",
+            rectify_by=inspection.held_on + dt.timedelta(days=15),
+            item=CatalogueItem.objects.filter(code="CW03").first(),
+        ),
+    ]
+    if others:
+        findings.append(
+            services.finding_add(
+                actor=clerk,
+                inspection=inspection,
+                region_code=others[0].code,
+                problem="上月财务收支明细未张贴",
+                rectify_by=inspection.held_on + dt.timedelta(days=10),
+            )
+        )
+    services.finding_rectify(
+        actor=cadre, finding=findings[0], rectification="已补充保障金额并重新张贴，附照片"
+    )
+    # 议事协商: one matter half-way through the seven steps (reviewed, consensus gathered, meeting to hold)
+    matter = services.matter_propose(
+        actor=cadre,
+        region_code=home.code,
+        title="村内东西大街道路硬化",
+        proposer="村民代表王某等12人",
+        note="东西大街雨天泥泞，群众出行不便，建议硬化约800米。",
+        on=today - dt.timedelta(days=20),
+    )
+    services.matter_step(
+        actor=clerk,
+        matter=matter,
+        action="review",
+        note="议题属村民自治范围，同意提交协商。",
+        on=today - dt.timedelta(days=18),
+    )
+    services.matter_step(
+        actor=cadre,
+        matter=matter,
+        action="consult",
+        note="入户征求意见86户，赞成79户；拟按一事一议筹资筹劳。",
+        on=today - dt.timedelta(days=10),
+    )
+    return (
+        f"村务公开：{1 + len(others)}个村公开{published}项，登记村民问题{recorded}条，"
+        f"明查暗访1次（发现问题{len(findings)}个），议事协商事项1件"
+    )
