@@ -35,6 +35,7 @@ ROUTES = [
     ("get", "/villageaffairs/matters/{matter}/"),
     ("post", "/villageaffairs/matters/{matter}/review/"),
     ("get", "/villageaffairs/matter-files/{step}/"),
+    ("get", "/villageaffairs/cadres/{cadre}/"),
 ]
 
 
@@ -74,7 +75,25 @@ def records(assistant, clerk):
         on=DAY,
         attachment=SimpleUploadedFile("b.pdf", b"%PDF-1.4 x"),
     )
+    from decimal import Decimal
+
+    review = services.cadre_review_record(
+        actor=assistant,
+        region_code=VILLAGE_A,
+        cadre_name="某",
+        post="member",
+        held_on=DAY,
+        report="述",
+        questions="问",
+        suggestions="",
+        scores=dict.fromkeys(("score_representatives", "score_party", "score_township"), Decimal(80)),
+        goal="g",
+        measures="m",
+        responsible="r",
+        due_on=DAY.replace(year=2030),
+    )
     return {
+        "cadre": review.pk,
         "inspection": inspection.pk,
         "finding": finding.pk,
         "matter": matter.pk,
@@ -107,6 +126,7 @@ def test_staff_without_the_lines_permissions_are_refused_and_read_nothing(record
         "/villageaffairs/questions/new/",
         "/villageaffairs/inspections/",
         "/villageaffairs/matters/",
+        "/villageaffairs/cadres/",
     ):
         assert c.get(url).status_code == 403, url
     for verb, route in ROUTES:

@@ -38,6 +38,7 @@ class VillageAffairsConfig(AppConfig):
                     "villageaffairs.rectify",
                     "villageaffairs.deliberate",
                     "villageaffairs.deliberation_review",
+                    "villageaffairs.cadre_review",
                 ),
             )
         )

@@ -276,3 +276,50 @@ class MatterStep(models.Model):
 
     def __str__(self) -> str:
         return self.step
+
+
+# ---------------------------------------------------------------- 一述两问三评四定
+class CadrePost(models.TextChoices):
+    DIRECTOR = "director", "村委会主任"
+    SECRETARY = "secretary", "村党组织书记"
+    MEMBER = "member", "“两委”成员"
+
+
+class CadreGrade(models.TextChoices):
+    EXCELLENT = "excellent", "优秀"
+    COMPETENT = "competent", "称职"
+    BASIC = "basic", "基本称职"
+    INCOMPETENT = "incompetent", "不称职"
+
+
+class CadreReview(models.Model):
+    """One 阳光报告会 review of a village cadre (seed 001, 平原县): 一述 the report, 两问 the villagers'
+    questions and the ideas asked of them, 三评 three scorings, 四定 goal, measures, who and by when; the
+    grade follows the policy's score lines (民主评议, 村民委员会组织法第三十三条)."""
+
+    region_code = models.CharField("村(社区)", max_length=15, db_index=True)
+    cadre_name = models.CharField("村干部", max_length=40)
+    post = models.CharField("职务", max_length=12, choices=CadrePost.choices)
+    held_on = models.DateField("报告会日期")
+    report = models.TextField("述职（一述）")
+    questions = models.TextField("群众提问（问）")
+    suggestions = models.TextField("向群众问计（问）", blank=True, default="")
+    score_representatives = models.DecimalField("村民代表评分", max_digits=4, decimal_places=1)
+    score_party = models.DecimalField("党员评分", max_digits=4, decimal_places=1)
+    score_township = models.DecimalField("乡镇评分", max_digits=4, decimal_places=1)
+    total = models.DecimalField("综合得分", max_digits=4, decimal_places=1)
+    grade = models.CharField("评议结果", max_length=12, choices=CadreGrade.choices)
+    goal = models.CharField("定目标", max_length=300)
+    measures = models.CharField("定措施", max_length=300)
+    responsible = models.CharField("定责任人", max_length=60)
+    due_on = models.DateField("定完成时限")
+    policy_version = models.CharField(max_length=64, blank=True, default="")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "村干部述职评议"
+        verbose_name_plural = "村干部述职评议"
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.cadre_name} {self.held_on}"

@@ -20,6 +20,7 @@ from minzheng.regions.models import Region, RegionLevel
 
 from .models import (
     Attachment,
+    CadreReview,
     CatalogueItem,
     Disclosure,
     Finding,
@@ -359,4 +360,22 @@ def matter_step_get(*, actor: Any, pk: int) -> Any:
         scoped(READ, MatterStep.objects.select_related("matter"), actor, field="matter__region_code")
         .filter(pk=pk)
         .first()
+    )
+
+
+# ---------------------------------------------------------------- 一述两问三评四定
+def cadre_reviews(*, actor: Any) -> QuerySet[CadreReview]:
+    return scoped(READ, CadreReview.objects.all(), actor).order_by("-held_on", "-pk")
+
+
+def cadre_review_get(*, actor: Any, pk: int) -> CadreReview | None:
+    return scoped(READ, CadreReview.objects.select_related("recorded_by"), actor).filter(pk=pk).first()
+
+
+def cadre_history(review: CadreReview) -> list[CadreReview]:
+    """Every review of the same cadre in the same village, newest first (the review already scoped)."""
+    return list(
+        CadreReview.objects.filter(region_code=review.region_code, cadre_name=review.cadre_name).order_by(
+            "-held_on", "-pk"
+        )
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,6 +24,9 @@ from minzheng.regions.models import Region, RegionLevel
 
 from .models import (
     Attachment,
+    CadreGrade,
+    CadrePost,
+    CadreReview,
     CatalogueItem,
     Disclosure,
     DisclosureRevision,
@@ -650,3 +654,90 @@ def matter_step(
         Matter.objects.filter(pk=matter.pk).update(outcome=body)
         matter.outcome = body
     return matter
+
+
+# ---------------------------------------------------------------- 一述两问三评四定
+SCORERS = (
+    ("score_representatives", "村民代表评分"),
+    ("score_party", "党员评分"),
+    ("score_township", "乡镇评分"),
+)
+
+
+def cadre_grade(*, total: Decimal, policy: Any) -> str:
+    """四定之前的评议结果 by the policy's score lines (a missing line is an error, never a default)."""
+    try:
+        if total >= policy.get("villageaffairs.cadre_excellent_min"):
+            return CadreGrade.EXCELLENT
+        if total >= policy.get("villageaffairs.cadre_competent_min"):
+            return CadreGrade.COMPETENT
+        if total >= policy.get("villageaffairs.cadre_basic_min"):
+            return CadreGrade.BASIC
+    except PolicyMissing as e:
+        raise ValidationError(f"无法评定：{e}") from None
+    return CadreGrade.INCOMPETENT
+
+
+@transaction.atomic
+def cadre_review_record(
+    *,
+    actor: Any,
+    region_code: str,
+    cadre_name: str,
+    post: str,
+    held_on: dt.date,
+    report: str,
+    questions: str,
+    suggestions: str,
+    scores: dict[str, Decimal],
+    goal: str,
+    measures: str,
+    responsible: str,
+    due_on: dt.date,
+) -> CadreReview:
+    """Record one review: the report, the questions, three scores (0–100; the total is their mean) and the
+    four commitments; the grade is read from the policy in force on the day."""
+    require(actor, "villageaffairs.cadre_review", region_code=region_code, target=f"village:{region_code}")
+    _village(region_code)
+    if post not in CadrePost.values:
+        raise ValidationError("请选择职务")
+    day = _day(held_on, "报告会日期", not_before=timezone.localdate() - dt.timedelta(days=366))
+    values = []
+    for field, label in SCORERS:
+        value = scores.get(field)
+        if value is None or not Decimal(0) <= value <= Decimal(100):
+            raise ValidationError(f"{label}应为0至100分")
+        values.append(value)
+    total = (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if due_on <= day:
+        raise ValidationError("完成时限应晚于报告会日期")
+    policy = policy_resolve(on=day, region_code=region_code, hukou_type="")
+    review = CadreReview.objects.create(
+        region_code=region_code,
+        cadre_name=_text(cadre_name, "村干部姓名", limit=40),
+        post=post,
+        held_on=day,
+        report=_text(report, "述职内容"),
+        questions=_text(questions, "群众提问", limit=2000),
+        suggestions=_text(suggestions, "问计内容", limit=2000, required=False),
+        score_representatives=values[0],
+        score_party=values[1],
+        score_township=values[2],
+        total=total,
+        grade=cadre_grade(total=total, policy=policy),
+        goal=_text(goal, "目标", limit=300),
+        measures=_text(measures, "措施", limit=300),
+        responsible=_text(responsible, "责任人", limit=60),
+        due_on=due_on,
+        policy_version=policy.version,
+        recorded_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="villageaffairs.cadre_review",
+        target_id=review.pk,
+        region_code=region_code,
+        new={"held_on": day.isoformat(), "total": str(total), "grade": review.grade},
+    )
+    return review

@@ -23,4 +23,6 @@ urlpatterns = [
     path("matters/<int:pk>/", views.matter, name="villageaffairs-matter"),
     path("matters/<int:pk>/<str:action>/", views.matter_act, name="villageaffairs-matter-act"),
     path("matter-files/<int:pk>/", views.matter_file, name="villageaffairs-matter-file"),
+    path("cadres/", views.cadres, name="villageaffairs-cadres"),
+    path("cadres/<int:pk>/", views.cadre, name="villageaffairs-cadre"),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -20,10 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from minzheng.accounts.permissions import Denied, can, require
 from minzheng.casework.selectors import case_actions
-from minzheng.core.inputs import form_date, form_int
+from minzheng.core.inputs import form_date, form_decimal, form_int
 
 from . import selectors, services
-from .models import CatalogueItem, InspectionMode, QuestionState
+from .models import CadrePost, CatalogueItem, InspectionMode, QuestionState
 from .periods import period_label, period_of, period_parse, previous_period
 from .workflow import STEP_LABELS, TARGETS, WORKFLOW
 
@@ -666,3 +667,70 @@ def matter_file(request: HttpRequest, pk: int) -> FileResponse:
     response["Content-Disposition"] = f'inline; filename="matter-step-{s.pk}{ext}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# ---------------------------------------------------------------- 一述两问三评四定
+@login_required
+@require_http_methods(["GET", "POST"])
+def cadres(request: HttpRequest) -> HttpResponse:
+    if (refused := _gate(request, selectors.READ, "villageaffairs:cadres")) is not None:
+        return refused
+    user: Any = request.user
+    may = can(user, "villageaffairs.cadre_review")
+    if request.method == "POST":
+        p = request.POST
+        holder: dict[str, Any] = {}
+
+        def go() -> Any:
+            holder["r"] = services.cadre_review_record(
+                actor=user,
+                region_code=p.get("village", "")[:12],
+                cadre_name=p.get("cadre_name", ""),
+                post=p.get("post", ""),
+                held_on=form_date(p.get("held_on"), "报告会日期", past_years=1),
+                report=p.get("report", ""),
+                questions=p.get("questions", ""),
+                suggestions=p.get("suggestions", ""),
+                scores={
+                    field: form_decimal(p.get(field), label, places=1, hi=Decimal(100))
+                    for field, label in services.SCORERS
+                },
+                goal=p.get("goal", ""),
+                measures=p.get("measures", ""),
+                responsible=p.get("responsible", ""),
+                due_on=form_date(p.get("due_on"), "完成时限", future_days=1100),
+            )
+
+        if _run(request, go, "述职评议已记录"):
+            return redirect("villageaffairs-cadre", pk=holder["r"].pk)
+    page = Paginator(selectors.cadre_reviews(actor=user), 30).get_page(request.GET.get("page"))
+    names = selectors.region_names({r.region_code for r in page})
+    return render(
+        request,
+        "villageaffairs/cadres.html",
+        {
+            "rows": [(r, names.get(r.region_code, "")) for r in page],
+            "page": page,
+            "may": may,
+            "villages": list(selectors.villages(user).order_by("code")[:300]) if may else [],
+            "posts": CadrePost.choices,
+            "scorers": services.SCORERS,
+            "today": timezone.localdate(),
+            "post": request.POST,
+        },
+    )
+
+
+@login_required
+@require_GET
+def cadre(request: HttpRequest, pk: int) -> HttpResponse:
+    r = _found(selectors.cadre_review_get(actor=request.user, pk=pk))
+    return render(
+        request,
+        "villageaffairs/cadre.html",
+        {
+            "r": r,
+            "village_name": selectors.region_names({r.region_code}).get(r.region_code, ""),
+            "history": selectors.cadre_history(r),
+        },
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -198,6 +199,26 @@ def seed(*, actor: Any, seed: int) -> str:
         action="consult",
         note="入户征求意见86户，赞成79户；拟按一事一议筹资筹劳。",
         on=today - dt.timedelta(days=10),
+    )
+    # 一述两问三评四定: last quarter's 阳光报告会 review of the village committee director
+    services.cadre_review_record(
+        actor=cadre,
+        region_code=home.code,
+        cadre_name="李建国",
+        post="director",
+        held_on=today - dt.timedelta(days=40),
+        report="本年度完成村内道路修缮两条，低保、临时救助评议全部公开，集体收入增加3.2万元。",
+        questions="鱼塘承包费收了多少？村里路灯什么时候修？",
+        suggestions="群众建议建设文化广场、增加路灯",
+        scores={
+            "score_representatives": Decimal("88"),
+            "score_party": Decimal("91"),
+            "score_township": Decimal("86"),
+        },
+        goal="年内修复路灯40盏",
+        measures="申请乡镇以奖代补资金，不足部分一事一议",
+        responsible="李建国",
+        due_on=today + dt.timedelta(days=120),
     )
     return (
         f"村务公开：{1 + len(others)}个村公开{published}项，登记村民问题{recorded}条，"
