@@ -194,6 +194,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "governance.pay_table_manage": frozenset({R.CITY_OFFICER}),
     "governance.window_take": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK}),
     "governance.zone_manage": frozenset({R.COUNTY_OFFICER, R.CITY_OFFICER}),
+    # 村务公开、问题台账、明查暗访、议事协商 (issue 18 part 2): the village publishes and records, the
+    # township answers, inspects and reviews; county and city read
+    "villageaffairs.read": _CASEWORK | _READERS,
+    "villageaffairs.publish": frozenset({R.VILLAGE_ASSISTANT}),
+    "villageaffairs.question_record": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK}),
+    "villageaffairs.question_handle": frozenset({R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER}),
+    "villageaffairs.inspect": frozenset({R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER}),
+    "villageaffairs.rectify": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK}),
+    "villageaffairs.deliberate": frozenset({R.VILLAGE_ASSISTANT}),
+    "villageaffairs.deliberation_review": frozenset({R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER}),
+    "villageaffairs.cadre_review": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER}),
 }
 
 # What a person reads for each permission (audit rows, the auditor's home, refusals).
@@ -309,6 +320,15 @@ LABELS: dict[str, str] = {
     "governance.pay_table_manage": "维护社区工作者“三岗十八级”薪酬表",
     "governance.window_take": "一窗受理登记",
     "governance.zone_manage": "管理社区治理实验区",
+    "villageaffairs.read": "查看村务公开与问题台账",
+    "villageaffairs.publish": "公开村务事项",
+    "villageaffairs.question_record": "登记村民质询问题",
+    "villageaffairs.question_handle": "交办、答复和销号村民问题",
+    "villageaffairs.inspect": "村务公开明查暗访",
+    "villageaffairs.rectify": "登记村务公开整改",
+    "villageaffairs.deliberate": "村级议事协商",
+    "villageaffairs.deliberation_review": "审查议事协商议题",
+    "villageaffairs.cadre_review": "村干部述职评议",
 }
 
 _pending = threading.local()

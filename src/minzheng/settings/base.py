@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "minzheng.placenames",
     "minzheng.orgs",
     "minzheng.governance",
+    "minzheng.villageaffairs",
     "minzheng.verification",
     "minzheng.monitoring",
     "minzheng.web",
