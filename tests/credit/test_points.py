@@ -192,3 +192,35 @@ def test_the_person_page_panel_shows_the_households_balance(village, make_househ
         )
         is None
     )
+
+
+def test_the_approvers_home_page_lists_points_to_approve_in_a_few_queries(
+    village, make_household, django_assert_max_num_queries
+):
+    from minzheng.credit.selectors import todo_fund, todo_points
+
+    for _ in range(7):
+        svc.point_record(
+            actor=village["assistant"],
+            household=make_household(),
+            rule=village["good"],
+            occurred_on=village["today"],
+        )
+    with django_assert_max_num_queries(2):
+        todo = todo_points(village["approver"], village["today"])
+    assert todo.count == 7 and len(todo.items) == 5 and "拾金不昧" in todo.items[0].label
+    with django_assert_max_num_queries(2):
+        assert todo_fund(village["approver"], village["today"]).count == 0
+    assert todo_points(village["assistant"], village["today"]).count == 0  # not the assistant's to approve
+    c = Client()
+    c.force_login(village["approver"])
+    assert "待审核的信用积分" in c.get("/").content.decode()
+
+
+def test_the_api_ranks_the_actors_households_only(village, make_household, make_user):
+    earn(village, make_household(), 2)
+    c = Client()
+    c.force_login(village["clerk"])
+    assert [r["earned"] for r in c.get("/api/v1/credit/ranking").json()] == [20]
+    c.force_login(make_user("township_clerk", "370812001"))
+    assert c.get("/api/v1/credit/ranking").json() == []

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from minzheng.accounts.permissions import can, scoped
 from minzheng.accounts.scoping import actor_prefix
-from minzheng.core.labels import region_name, region_names
+from minzheng.core.labels import region_names
 from minzheng.core.todos import Item, Todo
 from minzheng.people.models import Household, Membership, Person
 from minzheng.regions.models import Region, RegionLevel
@@ -369,7 +369,7 @@ def todo_fund(actor: Any, on: dt.date) -> Todo:
     n, rows = _first(pending_fund(actor=actor).exclude(recorded_by=actor))
     items = [
         Item(
-            label=f"{region_name(e.region_code)} · {e.get_kind_display()}",
+            label=f"{e.get_kind_display()} · {e.counterparty}",
             url=reverse("credit-approve"),
             note=f"{e.amount}元",
         )
