@@ -416,3 +416,16 @@ def member_named(*, household: Household, name: str) -> Person:
     if m is None:
         raise ValidationError("该家庭中没有这个人")
     return m.person
+
+
+def current_member(*, household: Household, person_id: int) -> Person:
+    from django.core.exceptions import ValidationError
+
+    m = (
+        Membership.objects.filter(household=household, person_id=person_id, end_date__isnull=True)
+        .select_related("person")
+        .first()
+    )
+    if m is None:
+        raise ValidationError("该人员不是本户现有成员")
+    return m.person

@@ -114,17 +114,7 @@ def record(request: HttpRequest, household_id: int) -> HttpResponse:
             raise ValidationError("请选择本村的积分事项")
         person = None
         if p.get("person"):
-            member = next(
-                (
-                    m
-                    for m in sel.household_page(actor=request.user, household=hh)["members"]
-                    if str(m.person_id) == p.get("person")
-                ),
-                None,
-            )
-            if member is None:
-                raise ValidationError("该人员不是本户现有成员")
-            person = member.person
+            person = sel.current_member(household=hh, person_id=form_int(p.get("person"), "家庭成员", lo=1))
         svc.point_record(
             actor=request.user,
             household=hh,
