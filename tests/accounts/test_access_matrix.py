@@ -303,6 +303,74 @@ def other_township(make_household, make_person, make_user):
     )
     ids["place_id"] = list(PlaceName.objects.values_list("pk", flat=True))
     ids["naming_id"] = [road.pk, pending.pk]
+    # 信用积分与移风易俗 (credit): a template and its village copy, an approved point record with a photo, a
+    # redemption, a pending fund entry and a filing checked against the village's norm, all in 兖州区
+    from decimal import Decimal as _D
+
+    from minzheng.credit import services as credit
+
+    cunxieli_b = make_user("village_assistant", "370812001001")
+    template_b = credit.rule_template_create(
+        actor=clerk_b,
+        township_code="370812001",
+        category="good_deed",
+        name="好人好事",
+        points=10,
+        min_points=5,
+        max_points=20,
+        evidence_required=False,
+    )
+    credit.rules_copy(actor=cunxieli_b, village_code="370812001001")
+    rule_b = template_b.copies.get()
+    hh_b = Person.objects.get(pk=ids["person_id"][0]).memberships.get(end_date__isnull=True).household
+    point_b = credit.point_record(
+        actor=cunxieli_b,
+        household=hh_b,
+        rule=rule_b,
+        occurred_on=timezone.localdate(),
+        evidence="扶老人过马路",
+    )
+    credit.point_decide(actor=approver_b, record=point_b, approve=True)
+    soap_b = credit.goods_create(
+        actor=cunxieli_b, village_code="370812001001", name="香皂", unit="块", price=5, stock=3
+    )
+    ids["record_id"] = [point_b.pk]
+    ids["rule_id"] = [template_b.pk, rule_b.pk]
+    ids["redemption_id"] = [credit.redeem(actor=cunxieli_b, household=hh_b, goods=soap_b, quantity=1).pk]
+    ids["entry_id"] = [
+        credit.fund_entry_record(
+            actor=cunxieli_b,
+            village_code="370812001001",
+            kind="donation",
+            amount=_D("100"),
+            counterparty="爱心人士",
+            entry_date=timezone.localdate(),
+        ).pk
+    ]
+    credit.norm_set(
+        actor=cunxieli_b,
+        village_code="370812001001",
+        kind="wedding",
+        effective_from=dt.date(2020, 1, 1),
+        max_tables=10,
+        max_guests=100,
+        max_spending=_D("20000"),
+        max_gift=_D("100"),
+        source="村规民约",
+    )
+    ids["filing_id"] = [
+        credit.filing_create(
+            actor=cunxieli_b,
+            village_code="370812001001",
+            kind="wedding",
+            family="兖州张家",
+            event_date=timezone.localdate(),
+            tables=20,
+            guests=200,
+            spending=_D("50000"),
+            gift=_D("200"),
+        ).pk
+    ]
     return ids
 
 

@@ -205,6 +205,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "villageaffairs.deliberate": frozenset({R.VILLAGE_ASSISTANT}),
     "villageaffairs.deliberation_review": frozenset({R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER}),
     "villageaffairs.cadre_review": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER}),
+    # 信用积分、信用超市与基金、移风易俗 (issue 18): the village records, another person at the township checks
+    "credit.read": frozenset(
+        {R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER, R.CITY_OFFICER, R.AUDITOR}
+    ),
+    "credit.rules": frozenset({R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER}),
+    "credit.rule_adjust": frozenset({R.VILLAGE_ASSISTANT}),
+    "credit.record": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK}),
+    "credit.approve": frozenset({R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER}),
+    "credit.store": frozenset({R.VILLAGE_ASSISTANT}),
+    "credit.customs": frozenset({R.VILLAGE_ASSISTANT}),
 }
 
 # What a person reads for each permission (audit rows, the auditor's home, refusals).
@@ -329,6 +339,13 @@ LABELS: dict[str, str] = {
     "villageaffairs.deliberate": "村级议事协商",
     "villageaffairs.deliberation_review": "审查议事协商议题",
     "villageaffairs.cadre_review": "村干部述职评议",
+    "credit.read": "查看信用积分与移风易俗",
+    "credit.rules": "制定乡镇积分规则模板",
+    "credit.rule_adjust": "调整本村积分规则",
+    "credit.record": "登记信用积分",
+    "credit.approve": "审核信用积分与信用基金收支",
+    "credit.store": "信用超市兑换与基金登记",
+    "credit.customs": "红白理事会与红白事报备",
 }
 
 _pending = threading.local()

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "minzheng.orgs",
     "minzheng.governance",
     "minzheng.villageaffairs",
+    "minzheng.credit",
     "minzheng.verification",
     "minzheng.monitoring",
     "minzheng.web",
