@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "minzheng.marriage",
     "minzheng.placenames",
     "minzheng.orgs",
+    "minzheng.volunteers",
     "minzheng.verification",
     "minzheng.monitoring",
     "minzheng.web",
