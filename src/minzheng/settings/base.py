@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "minzheng.governance",
     "minzheng.villageaffairs",
     "minzheng.credit",
+    "minzheng.volunteers",
     "minzheng.verification",
     "minzheng.monitoring",
     "minzheng.web",
