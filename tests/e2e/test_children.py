@@ -155,3 +155,75 @@ EVIDENCE = {
     "evidence_date": dt.date(2024, 3, 1),
     "evidence_issuer": "任城区人民法院",
 }
+
+
+def test_the_county_officer_files_a_report_for_a_child_without_papers_and_a_refusal_keeps_the_form(
+    city: None, live_server: Any, browser_page: Any
+) -> None:
+    from minzheng.protection.models import ProtectionCase
+
+    staff("ertong_e2e", "child_welfare_officer", "370811")
+    base = live_server.url
+    page = browser_page
+    login(page, base, "ertong_e2e")
+    page.goto(f"{base}/protection/report/")
+    page.select_option("select[name=source]", "police")
+    page.fill("input[name=reported_on]", timezone.localdate().isoformat())
+    page.fill("textarea[name=summary]", "派出所在车站发现一名独自流浪的儿童，无法说清住址")
+    page.check("input[name=child_known][value=no]")
+    page.select_option("#place-township", "370811001")
+    page.wait_for_selector("#place-village option[value='370811001001']", state="attached")
+    page.select_option("#place-village", "370811001001")
+    page.fill("input[name=found_place]", "火车站候车室")
+    page.select_option("select[name=sex]", "F")
+    page.fill("input[name=estimated_age]", "30")
+    page.fill("textarea[name=description]", "短发，红色外套，说本地口音")
+    page.click("#report-form button")
+    page.wait_for_selector("text=估计年龄应小于18岁")
+    # Nothing is lost: 性别, 村 and the rest are as entered; only the age is corrected.
+    assert page.input_value("select[name=sex]") == "F"
+    assert page.input_value("#place-village") == "370811001001"
+    assert page.is_checked("input[name=child_known][value=no]")
+    assert not ProtectionCase.objects.exists()
+    page.fill("input[name=estimated_age]", "7")
+    page.click("#report-form button")
+    page.wait_for_url("**/protection/*/")
+    case = ProtectionCase.objects.get()
+    assert case.child.sex == "F" and case.child.region_code == "370811001001" and not case.child.id_hash
+
+
+def test_the_director_on_a_phone_is_refused_an_empty_check(
+    city: None, live_server: Any, browser_page: Any
+) -> None:
+    from minzheng.benefits.services import enrolment_create
+    from minzheng.children.models import MonthlyCheck
+    from minzheng.people.models import Person
+
+    staff("director3", "child_director", "370811001001")
+    family(
+        "E2E1503",
+        [
+            ("赵凤英", "head", dt.date(1951, 5, 6), "F", "81"),
+            ("赵小满", "grandchild", dt.date(2014, 9, 9), "M", "82"),
+        ],
+    )
+    child = Person.objects.get(name="赵小满")
+    enrolment_create(
+        actor=None,
+        programme="child",
+        person=child,
+        household=None,
+        amount=1540,
+        first_month=timezone.localdate().replace(day=1),
+    )
+    base = live_server.url
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 800})
+    login(page, base, "director3")
+    page.goto(f"{base}/children/checks/{child.pk}/")
+    page.fill("textarea[name=note]", "电话联系，孩子在外婆家")
+    page.click("#child-check button[type=submit]")
+    page.wait_for_selector("text=未勾选任何核查项目")
+    assert page.input_value("textarea[name=note]") == "电话联系，孩子在外婆家"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert not MonthlyCheck.objects.exists()

@@ -1,15 +1,20 @@
-"""/api/v1/children/: the child allowance's trial calculation (assess.md, `programme` may be omitted)."""
+"""/api/v1/children/: the child allowance's trial calculation (assess.md, `programme` may be omitted), and
+the line's lists (files, this month's checks, workforce, 儿童之家, re-decisions) under the same permission
+and scope as their pages: names and masked IDs, never codes."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Body, Router
+from django.utils import timezone
+from ninja import Body, Router, Schema
 
+from minzheng.accounts.permissions import require
 from minzheng.assistance.api import AssessOut
 from minzheng.core.api_schemas import with_errors
 
+from . import selectors as sel
 from .rules import CODE, trial
 
 router = Router(tags=["儿童保障"])
@@ -22,3 +27,42 @@ class ChildAssessOut(AssessOut):
 @router.post("/assess", response=with_errors(ChildAssessOut), summary="儿童保障试算")
 def assess_endpoint(request: HttpRequest, payload: dict[str, Any] = Body(...)) -> dict[str, Any]:  # noqa: B008
     return trial({**payload, "programme": CODE})
+
+
+class ListOut(Schema):
+    count: int
+    items: list[dict[str, Any]]
+
+
+def _list(request: HttpRequest, which: str, offset: int, limit: int) -> dict[str, Any]:
+    spec = sel.child_list(which)
+    require(request.user, spec.permission, target=f"children:api:{which}")
+    count, items = spec.rows(
+        actor=request.user, on=timezone.localdate(), offset=max(offset, 0), limit=min(max(limit, 1), 100)
+    )
+    return {"count": count, "items": items}
+
+
+@router.get("/files", response=with_errors(ListOut), summary="儿童档案（一人一档）")
+def files(request: HttpRequest, offset: int = 0, limit: int = 100) -> dict[str, Any]:
+    return _list(request, "files", offset, limit)
+
+
+@router.get("/checks", response=with_errors(ListOut), summary="本月儿童核查名单")
+def checks(request: HttpRequest, offset: int = 0, limit: int = 100) -> dict[str, Any]:
+    return _list(request, "checks", offset, limit)
+
+
+@router.get("/workforce", response=with_errors(ListOut), summary="儿童工作队伍")
+def workforce(request: HttpRequest, offset: int = 0, limit: int = 100) -> dict[str, Any]:
+    return _list(request, "workforce", offset, limit)
+
+
+@router.get("/homes", response=with_errors(ListOut), summary="儿童之家")
+def homes(request: HttpRequest, offset: int = 0, limit: int = 100) -> dict[str, Any]:
+    return _list(request, "homes", offset, limit)
+
+
+@router.get("/redecisions", response=with_errors(ListOut), summary="父母情形变化待重新认定")
+def redecisions(request: HttpRequest, offset: int = 0, limit: int = 100) -> dict[str, Any]:
+    return _list(request, "redecisions", offset, limit)

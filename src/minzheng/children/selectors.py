@@ -4,6 +4,7 @@ category cases, the payroll split by funding source, the monthly checks and thei
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
@@ -443,10 +444,11 @@ def worker_allowances(*, region_code: str, on: dt.date) -> dict[str, str]:
     """The monthly allowance of each position where the county has set one as policy (seed 004: only some
     counties pay one); "未设定" where no policy row exists — never a made-up figure."""
     from minzheng.policy.selectors import policy_resolve
+    from minzheng.policy.specs import format_number
 
     ps = policy_resolve(on=on, region_code=region_code, hukou_type="rural")
     return {
-        position: (f"{ps.get(key)}元/月" if ps.has(key) else "未设定")
+        position: (f"{format_number(Decimal(ps.get(key)))}元/月" if ps.has(key) else "未设定")
         for position, key in ALLOWANCE_KEYS.items()
     }
 

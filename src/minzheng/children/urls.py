@@ -25,5 +25,6 @@ urlpatterns = [
     path("workforce/", views.workforce, name="children-workforce"),
     path("workforce/<int:worker_id>/training/", views.worker_training, name="children-worker-training"),
     path("homes/", views.homes, name="children-homes"),
+    path("export/<str:which>/", views.export, name="children-export"),
     path("homes/<int:facility_id>/", views.home_detail, name="children-home"),
 ]

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from minzheng.accounts.network import client_ip
 from minzheng.accounts.permissions import Denied, can, require
 from minzheng.accounts.regions import cascade_value, region_cascade
 from minzheng.core.inputs import form_date, form_int
@@ -603,3 +604,20 @@ def home_detail(request: HttpRequest, facility_id: int) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+# ---------------------------------------------------------------- Excel of the lists
+@login_required
+@require_POST
+def export(request: HttpRequest, which: str) -> HttpResponse:
+    try:
+        content = svc.children_list_export_xlsx(actor=request.user, which=which, ip=client_ip(request))
+    except Denied as e:
+        return _forbidden(e)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="children-{which}-{timezone.localdate():%Y%m%d}.xlsx"'
+    )
+    return response

@@ -108,7 +108,8 @@ def parameter_label(key: str) -> str:
         .values_list("label", flat=True)
         .first()
     )
-    return label or key
+    spec = parameter_specs().get(key)
+    return label or (spec.label if spec else "") or key
 
 
 def proposal_refusal(*, actor: Any, row: PolicyParameter, action: str, today: dt.date) -> str:
@@ -255,7 +256,10 @@ def policy_page(*, actor: Any, today: dt.date) -> PolicyPage:
     labels: dict[str, str] = {}
     for line in in_force:
         labels.setdefault(line.key, line.label)
-    keys = [(k, labels[k], spec.unit) for k, spec in specs.items() if k in labels]
+    # Keys with no shipped row (entered by each county, e.g. the child workers' allowance) by their label.
+    keys = [
+        (k, labels.get(k) or spec.label, spec.unit) for k, spec in specs.items() if k in labels or spec.label
+    ]
     return PolicyPage(
         in_force=in_force,
         pending=pending,

@@ -116,7 +116,10 @@ def _change_problems(
     today: dt.date,
 ) -> list[str]:
     spec = parameter_specs().get(key)
-    if spec is None or not PolicyParameter.objects.filter(key=key, status=ParameterStatus.APPROVED).exists():
+    known = spec is not None and (
+        bool(spec.label) or PolicyParameter.objects.filter(key=key, status=ParameterStatus.APPROVED).exists()
+    )
+    if spec is None or not known:
         return [f"政策参数“{key}”不存在"]
     problems = value_problems(spec, value, label=selectors.parameter_label(key))
     if region_prefix and selectors.region_for_policy(region_prefix) is None:

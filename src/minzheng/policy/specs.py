@@ -26,6 +26,8 @@ class ParameterSpec:
     min: Decimal
     max: Decimal
     decimals: int
+    # A key with no shipped row (no seed gives a figure; each county enters its own) names itself here.
+    label: str = ""
 
 
 def _spec(key: str, raw: dict[str, object]) -> ParameterSpec:
@@ -35,6 +37,7 @@ def _spec(key: str, raw: dict[str, object]) -> ParameterSpec:
         min=Decimal(str(raw["min"])),
         max=Decimal(str(raw["max"])),
         decimals=int(str(raw.get("decimals", _DECIMAL_PLACES))),
+        label=str(raw.get("label", "")),
     )
     if not spec.min <= spec.max or not 0 <= spec.decimals <= _DECIMAL_PLACES:
         raise ValueError(f"参数规格“{key}”不成立：下限须不大于上限，小数位数须在0至{_DECIMAL_PLACES}之间")
