@@ -184,9 +184,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "grid.households_read": frozenset({R.GRID_WORKER, R.TOWNSHIP_CLERK}),
     "grid.incident_report": frozenset({R.GRID_WORKER}),
     "grid.incident_handle": frozenset({R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER}),
-    # 信用积分、信用超市与基金、移风易俗 (issue 18): the village records, another person at the township checks
+    # 信用积分、信用超市与基金、移风易俗 (issue 18): the village records, another person at the
+    # township checks
     "credit.read": frozenset(
-        {R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER, R.CITY_OFFICER, R.AUDITOR}
+        {
+            R.VILLAGE_ASSISTANT,
+            R.TOWNSHIP_CLERK,
+            R.TOWNSHIP_APPROVER,
+            R.COUNTY_OFFICER,
+            R.CITY_OFFICER,
+            R.AUDITOR,
+        }
     ),
     "credit.rules": frozenset({R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER}),
     "credit.rule_adjust": frozenset({R.VILLAGE_ASSISTANT}),
