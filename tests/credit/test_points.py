@@ -224,3 +224,19 @@ def test_the_api_ranks_the_actors_households_only(village, make_household, make_
     assert [r["earned"] for r in c.get("/api/v1/credit/ranking").json()] == [20]
     c.force_login(make_user("township_clerk", "370812001"))
     assert c.get("/api/v1/credit/ranking").json() == []
+
+
+def test_points_recorded_for_one_member_name_that_member_and_a_stranger_is_refused(village, make_household):
+    hh = make_household(size=2)
+    child = hh.memberships.get(relation="child").person
+    stranger = make_household(size=1).memberships.get().person
+    c = Client()
+    c.force_login(village["assistant"])
+    url = f"/credit/households/{hh.pk}/record/"
+    day = village["today"].isoformat()
+    refused = c.post(
+        url, {"rule": village["good"].pk, "occurred_on": day, "person": stranger.pk}, follow=True
+    )
+    assert "该人员不是本户现有成员" in refused.content.decode()
+    c.post(url, {"rule": village["good"].pk, "occurred_on": day, "person": child.pk})
+    assert PointRecord.objects.get().person == child

@@ -67,7 +67,7 @@ def test_two_concurrent_redemptions_can_not_overdraw_the_balance(make_user, make
     svc.rule_template_create(
         actor=clerk,
         township_code=TOWN_A,
-        category="volunteer",
+        category="volunteering",
         name="志愿服务",
         points=10,
         min_points=5,

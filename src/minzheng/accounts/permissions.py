@@ -209,8 +209,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "villageaffairs.deliberation_review": frozenset({R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER}),
     "villageaffairs.cadre_review": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER}),
     # 信用积分、信用超市与基金、移风易俗 (issue 18): the village records, another person at the township checks
+    # 信用积分、信用超市与基金、移风易俗 (issue 18): the village records, another person at the
+    # township checks
     "credit.read": frozenset(
-        {R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER, R.CITY_OFFICER, R.AUDITOR}
+        {
+            R.VILLAGE_ASSISTANT,
+            R.TOWNSHIP_CLERK,
+            R.TOWNSHIP_APPROVER,
+            R.COUNTY_OFFICER,
+            R.CITY_OFFICER,
+            R.AUDITOR,
+        }
     ),
     "credit.rules": frozenset({R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER}),
     "credit.rule_adjust": frozenset({R.VILLAGE_ASSISTANT}),

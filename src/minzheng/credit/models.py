@@ -12,7 +12,7 @@ from django.db.models import Q
 class Category(models.TextChoices):
     GOOD_DEED = "good_deed", "好人好事"
     CUSTOMS = "customs", "移风易俗"
-    VOLUNTEER = "volunteer", "志愿服务"
+    VOLUNTEERING = "volunteering", "志愿服务"
     HYGIENE = "hygiene", "环境卫生"
     FILIAL = "filial", "孝老爱亲"
     DEDUCTION = "deduction", "扣分项"

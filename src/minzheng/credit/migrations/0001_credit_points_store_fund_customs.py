@@ -119,7 +119,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('region_code', models.CharField(db_index=True, max_length=15, verbose_name='区划')),
-                ('category', models.CharField(choices=[('good_deed', '好人好事'), ('customs', '移风易俗'), ('volunteer', '志愿服务'), ('hygiene', '环境卫生'), ('filial', '孝老爱亲'), ('deduction', '扣分项')], max_length=12, verbose_name='类别')),
+                ('category', models.CharField(choices=[('good_deed', '好人好事'), ('customs', '移风易俗'), ('volunteering', '志愿服务'), ('hygiene', '环境卫生'), ('filial', '孝老爱亲'), ('deduction', '扣分项')], max_length=12, verbose_name='类别')),
                 ('name', models.CharField(max_length=100, verbose_name='事项')),
                 ('points', models.IntegerField(verbose_name='分值')),
                 ('min_points', models.IntegerField(verbose_name='可调下限')),

@@ -22,7 +22,7 @@ RULES = [  # (category, item, points, village may set within, evidence required)
     ("good_deed", "拾金不昧、见义勇为", 10, 5, 20, True),
     ("filial", "孝老爱亲（被评为好媳妇、好婆婆）", 15, 10, 20, False),
     ("customs", "婚事新办、丧事简办", 20, 10, 30, False),
-    ("volunteer", "参加志愿服务（每次）", 2, 1, 5, False),
+    ("volunteering", "参加志愿服务（每次）", 2, 1, 5, False),
     ("hygiene", "庭院整洁（季度评比）", 5, 3, 10, False),
     ("deduction", "乱堆乱放、私搭乱建", -5, -10, -2, False),
     ("deduction", "大操大办、高价彩礼", -20, -30, -10, False),
@@ -59,7 +59,7 @@ def seed(*, actor: Any, seed: int) -> str:
         )
     svc.rules_copy(actor=cadre, village_code=village)
     rules = list(PointRule.objects.filter(region_code=village).order_by("pk"))
-    volunteer = next(r for r in rules if r.category == "volunteer")
+    volunteer = next(r for r in rules if r.category == "volunteering")
     svc.rule_adjust(actor=cadre, rule=volunteer, points=3, active=True, evidence_required=False)
     volunteer.refresh_from_db()
     plain = [r for r in rules if not r.evidence_required]
