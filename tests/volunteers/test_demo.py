@@ -10,7 +10,7 @@ from minzheng.accounts.models import Role
 from minzheng.accounts.system import system_actor
 from minzheng.demo.lines import volunteers as demo
 from minzheng.volunteers import selectors
-from minzheng.volunteers.models import Volunteer
+from minzheng.volunteers.models import ServiceRecord, Station, Volunteer
 from tests.conftest import VILLAGE_A
 
 
@@ -19,7 +19,8 @@ def test_the_demo_gives_zhiyuan_a_full_home_and_shezu_hours_to_confirm(make_user
     shezu = make_user(Role.ORG_OFFICER, "370811", username="shezu")
     zhiyuan = make_user(Role.VOLUNTEER, VILLAGE_A, username="zhiyuan")
     line = demo.seed(actor=system_actor(purpose="测试"), seed=7)
-    assert "志愿服务" in line and Volunteer.objects.count() == 31
+    assert "志愿服务" in line and "社工站" in line and Volunteer.objects.count() == 31
+    assert Station.objects.exists() and ServiceRecord.objects.exists()
     today = timezone.localdate()
     assert selectors.join_todo(zhiyuan, today).count >= 1
     upcoming = selectors.upcoming_todo(zhiyuan, today)

@@ -91,6 +91,55 @@ def _served(*, organiser: Any, volunteer: Volunteer, activity: Any, confirm: boo
         services.signup_confirm(actor=organiser, signup=s)
 
 
+def _social_work(*, organiser: Any, county: str, rng: random.Random) -> int:
+    """Stations in most of the county's townships (not all: the coverage page has a gap to show), their
+    certified social workers and a few service records of the first township's residents."""
+    from minzheng.regions.models import Region, RegionLevel
+    from minzheng.volunteers import socialwork as sw
+
+    towns = list(Region.objects.filter(level=RegionLevel.TOWNSHIP, code__startswith=county).order_by("code"))
+    built = towns[: max(1, len(towns) * 4 // 5)]
+    today = timezone.localdate()
+    levels = ["assistant", "assistant", "intermediate", "senior"]
+    n = 0
+    for k, town in enumerate(built):
+        st = sw.station_create(
+            actor=organiser,
+            region_code=town.code,
+            name=f"{town.name}社会工作站",
+            opened_on=dt.date(2022, 3 + k % 9, 1),
+            services=["assistance", "elderly", "children"][: 1 + k % 3],
+            address=f"{town.name}便民服务中心二楼",
+        )
+        for j in range(2):
+            n += 1
+            sw.worker_create(
+                actor=organiser,
+                name=SURNAMES[(k + j) % len(SURNAMES)] + GIVEN[(k * 2 + j) % len(GIVEN)],
+                level=levels[(k + j) % 4],
+                certificate_no=f"SG{county}{n:05d}",
+                certified_on=today - dt.timedelta(days=rng.randint(20, 2000)),
+                employer="济宁市阳光社会工作服务中心",
+                region_code=town.code,
+                station=st,
+            )
+        if k == 0:
+            served = Person.objects.filter(region_code__startswith=town.code, is_alive=True).order_by("pk")[
+                :5
+            ]
+            for person in served:
+                sw.service_record_create(
+                    actor=organiser,
+                    station=st,
+                    person=person,
+                    served_on=today - dt.timedelta(days=rng.randint(1, 60)),
+                    kind=rng.choice(["visit", "case", "referral"]),
+                    summary="入户走访了解生活状况，链接助餐和政策咨询服务",
+                    worker=st.staff.first(),
+                )
+    return len(built)
+
+
 def seed(*, actor: Any, seed: int) -> str:
     users = {
         u.username: u for u in User.objects.filter(username__in=["shezu", "zhiyuan"]).select_related("region")
@@ -117,7 +166,8 @@ def seed(*, actor: Any, seed: int) -> str:
             description="关爱儿童、环境保护",
         ),
     ]
-    own = (_people(village, 1, rng) or [None])[0]
+    found = _people(village, 1, rng)
+    own = found[0] if found else None
     me = _register(actor=organiser, person=own, village=village, rng=rng, i=0, team=teams[0])
     services.volunteer_bind_user(actor=organiser, volunteer=me, user=login)
     me.refresh_from_db()
@@ -189,7 +239,9 @@ def seed(*, actor: Any, seed: int) -> str:
             stock=rng.randint(5, 30),
             place="王府街道新时代文明实践站",
         )
+    stations = _social_work(organiser=organiser, county=county, rng=rng)
     return (
+        f"社会工作：{stations}处社工站；"
         f"志愿服务：{len(others) + 1}名注册志愿者、2支队伍、{len(past) + 5}场活动、"
         f"{len(STORE)}种益币兑换物品；"
         "zhiyuan 已绑定志愿者并有今日已报名的活动"
