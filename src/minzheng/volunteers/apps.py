@@ -6,9 +6,10 @@ class VolunteersConfig(AppConfig):
     verbose_name = "志愿服务和社会工作"
 
     def ready(self) -> None:
+        from minzheng.core.panels import PersonPanel
         from minzheng.programmes.registry import Line, NavEntry, register_line
 
-        from . import selectors
+        from . import selectors, socialwork
 
         register_line(
             Line(
@@ -30,5 +31,24 @@ class VolunteersConfig(AppConfig):
                     ("volunteer.hours_own", selectors.bank_todo),
                 ),
                 permissions=("volunteer.read", "volunteer.activity_manage", "volunteer.hours_own"),
+            )
+        )
+        register_line(
+            Line(
+                code="socialwork",
+                name="社会工作",
+                app_label=self.label,
+                urls="minzheng.volunteers.socialwork_urls",
+                url_prefix="socialwork",
+                nav=(NavEntry("社会工作", "socialwork-stations", "socialwork.read", order=63),),
+                panels=(
+                    PersonPanel(
+                        title="社会工作服务",
+                        template="volunteers/_person_panel.html",
+                        context=socialwork.person_panel,
+                        order=40,
+                    ),
+                ),
+                permissions=("socialwork.read", "socialwork.manage"),
             )
         )
