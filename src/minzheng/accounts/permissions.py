@@ -208,7 +208,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "villageaffairs.deliberate": frozenset({R.VILLAGE_ASSISTANT}),
     "villageaffairs.deliberation_review": frozenset({R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER}),
     "villageaffairs.cadre_review": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER}),
-    # 信用积分、信用超市与基金、移风易俗 (issue 18): the village records, another person at the township checks
     # 信用积分、信用超市与基金、移风易俗 (issue 18): the village records, another person at the
     # township checks
     "credit.read": frozenset(
