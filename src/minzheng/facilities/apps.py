@@ -23,6 +23,7 @@ class FacilitiesConfig(AppConfig):
                 todos=(
                     ("facilities.care_record", selectors.outings_todo),
                     ("elderly.facility_manage", selectors.rectification_todo),
+                    ("elderly.facility_manage", selectors.licence_todo),
                 ),
                 permissions=("facilities.read", "facilities.care_record", "elderly.facility_manage"),
                 on_death="minzheng.facilities.services:stays_end_on_death",

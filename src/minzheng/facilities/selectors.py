@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
@@ -36,15 +37,44 @@ from .models import (
     Outing,
     OutingState,
     Residency,
+    Status,
 )
 
 READ = "facilities.read"
 
 
+LICENCE = {"due": "已过期或即将到期", "expiring": "即将到期", "expired": "已过期"}
+
+
+def licence_warn_days(*, actor: Any, on: dt.date) -> int:
+    """How many days before the end of a filing or licence it is flagged (policy facilities.licence_warn_days
+    of the actor's region); a missing figure stops the list with a Chinese message."""
+    region = getattr(getattr(actor, "region", None), "code", "") or ""
+    try:
+        return int(
+            policy_resolve(on=on, region_code=region, hukou_type="").get("facilities.licence_warn_days")
+        )
+    except (PolicyMissing, KeyError) as e:
+        raise ValidationError("缺少政策参数：养老机构备案（许可）有效期到期前提醒天数") from e
+
+
+def licence_filter(qs: QuerySet[Facility], *, which: str, on: dt.date, days: int) -> QuerySet[Facility]:
+    """已过期: the validity ended before `on`; 即将到期: it ends within `days`. Closed facilities never."""
+    qs = qs.exclude(status=Status.CLOSED).filter(valid_to__isnull=False)
+    if which == "expired":
+        return qs.filter(valid_to__lt=on)
+    if which == "due":
+        return qs.filter(valid_to__lte=on + dt.timedelta(days=days))
+    return qs.filter(valid_to__gte=on, valid_to__lte=on + dt.timedelta(days=days))
+
+
 def facilities_for_actor(
-    *, actor: Any, region: str = "", kind: str = "", status: str = "", q: str = ""
+    *, actor: Any, region: str = "", kind: str = "", status: str = "", q: str = "", licence: str = ""
 ) -> QuerySet[Facility]:
     qs = scoped(READ, Facility.objects.all(), actor)
+    if licence in LICENCE:
+        on = timezone.localdate()
+        qs = licence_filter(qs, which=licence, on=on, days=licence_warn_days(actor=actor, on=on))
     if region.isdigit():
         qs = qs.filter(region_code__startswith=region)
     if kind:
@@ -411,6 +441,33 @@ def outings_todo(actor: Any, on: dt.date) -> Todo:
     ]
     return Todo(
         "facilities.outings", _("待审批外出申请"), qs.count(), reverse("facilities-list"), items, _("无")
+    )
+
+
+def licence_todo(actor: Any, on: dt.date) -> Todo:
+    """首页: facilities whose filing or licence has expired or ends soon (a count and the first five)."""
+    try:
+        days = licence_warn_days(actor=actor, on=on)
+    except ValidationError:
+        days = 0
+    qs = licence_filter(scoped(READ, Facility.objects.all(), actor), which="due", on=on, days=days).order_by(
+        "valid_to", "pk"
+    )
+    items = [
+        Item(
+            f.name,
+            reverse("facilities-detail", args=[f.pk]),
+            ("已过期" if f.valid_to and f.valid_to < on else "有效期至") + f"{f.valid_to}",
+        )
+        for f in qs[:5]
+    ]
+    return Todo(
+        "facilities.licence",
+        _("养老机构备案（许可）到期"),
+        qs.count(),
+        reverse("facilities-list") + "?licence=due",
+        items,
+        _("无"),
     )
 
 

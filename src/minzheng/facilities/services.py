@@ -73,26 +73,24 @@ def _audit(actor: Any, event: str, kind: str, target_id: Any, region_code: str, 
     )
 
 
-@transaction.atomic
-def facility_create(
+def _facility_checks(
     *,
-    actor: Any,
     name: str,
     kind: str,
     operator: str,
     address: str,
     region_code: str,
-    beds_total: int = 0,
-    beds_nursing: int = 0,
-    status: str = Status.FILED,
-    star_rating: int = 0,
-    filed_on: dt.date | None = None,
-    valid_to: dt.date | None = None,
-    area_m2: int | None = None,
-    latitude: Decimal | None = None,
-    longitude: Decimal | None = None,
-) -> Facility:
-    require(actor, MANAGE, region_code=region_code, target="facilities:create")
+    beds_total: int,
+    beds_nursing: int,
+    status: str,
+    star_rating: int,
+    filed_on: dt.date | None,
+    valid_to: dt.date | None,
+    area_m2: int | None,
+    latitude: Decimal | None,
+    longitude: Decimal | None,
+) -> tuple[str, str, str]:
+    """The one set of checks of a facility's facts (register and edit); the cleaned texts."""
     name, operator, address = name.strip(), operator.strip(), address.strip()
     if not name or not operator or not address:
         raise ValidationError("请填写名称、运营方和地址")
@@ -114,6 +112,118 @@ def facility_create(
         raise ValidationError("纬度应在−90到90之间")
     if longitude is not None and not Decimal(-180) <= longitude <= Decimal(180):
         raise ValidationError("经度应在−180到180之间")
+    return name, operator, address
+
+
+@transaction.atomic
+def facility_update(
+    *,
+    actor: Any,
+    facility: Facility,
+    name: str,
+    kind: str,
+    operator: str,
+    address: str,
+    region_code: str,
+    beds_total: int = 0,
+    beds_nursing: int = 0,
+    status: str = Status.FILED,
+    star_rating: int = 0,
+    filed_on: dt.date | None = None,
+    valid_to: dt.date | None = None,
+    area_m2: int | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+) -> Facility:
+    """Edit a facility's facts (a renewed licence, new beds, a star rating, a move within scope)."""
+    require(actor, MANAGE, region_code=facility.region_code, target=f"facilities:{facility.pk}")
+    require(actor, MANAGE, region_code=region_code, target=f"facilities:{facility.pk}")
+    name, operator, address = _facility_checks(
+        name=name,
+        kind=kind,
+        operator=operator,
+        address=address,
+        region_code=region_code,
+        beds_total=beds_total,
+        beds_nursing=beds_nursing,
+        status=status,
+        star_rating=star_rating,
+        filed_on=filed_on,
+        valid_to=valid_to,
+        area_m2=area_m2,
+        latitude=latitude,
+        longitude=longitude,
+    )
+    values = dict(
+        name=name,
+        kind=kind,
+        operator=operator,
+        address=address,
+        region_code=region_code,
+        beds_total=beds_total,
+        beds_nursing=beds_nursing,
+        status=status,
+        star_rating=star_rating,
+        filed_on=filed_on,
+        valid_to=valid_to,
+        area_m2=area_m2,
+        latitude=latitude,
+        longitude=longitude,
+    )
+    old = {k: getattr(facility, k) for k in values}
+    changed = {k: v for k, v in values.items() if old[k] != v}
+    if changed:
+        Facility.objects.filter(pk=facility.pk).update(**changed)
+        audit_record(
+            actor=actor,
+            event_type=AuditEvent.UPDATE,
+            target_type="facilities.facility",
+            target_id=facility.pk,
+            region_code=region_code,
+            detail=f"修改养老设施{name}",
+            old={k: old[k] for k in changed},
+            new=changed,
+        )
+    facility.refresh_from_db()
+    return facility
+
+
+@transaction.atomic
+def facility_create(
+    *,
+    actor: Any,
+    name: str,
+    kind: str,
+    operator: str,
+    address: str,
+    region_code: str,
+    beds_total: int = 0,
+    beds_nursing: int = 0,
+    status: str = Status.FILED,
+    star_rating: int = 0,
+    filed_on: dt.date | None = None,
+    valid_to: dt.date | None = None,
+    area_m2: int | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+) -> Facility:
+    require(actor, MANAGE, region_code=region_code, target="facilities:create")
+    name, operator, address = _facility_checks(
+        name=name,
+        kind=kind,
+        operator=operator,
+        address=address,
+        region_code=region_code,
+        beds_total=beds_total,
+        beds_nursing=beds_nursing,
+        status=status,
+        star_rating=star_rating,
+        filed_on=filed_on,
+        valid_to=valid_to,
+        area_m2=area_m2,
+        latitude=latitude,
+        longitude=longitude,
+    )
     f = Facility.objects.create(
         name=name,
         kind=kind,

@@ -7,6 +7,7 @@ urlpatterns = [
     path("new/", views.facility_new, name="facilities-new"),
     path("<int:facility_id>/", views.facility_detail, name="facilities-detail"),
     path("<int:facility_id>/admit/", views.admit, name="facilities-admit"),
+    path("<int:facility_id>/edit/", views.facility_edit, name="facilities-edit"),
     path("resident/<int:residency_id>/", views.resident, name="facilities-resident"),
     path(
         "resident/<int:residency_id>/<str:action>/", views.resident_action, name="facilities-resident-action"

@@ -98,6 +98,7 @@ def facility_list(request: HttpRequest) -> HttpResponse:
         kind=g.get("kind", ""),
         status=g.get("status", ""),
         q=g.get("q", ""),
+        licence=g.get("licence", ""),
     )
     if g.get("export") == "xlsx":
         rows_qs = list(qs[:5000])
@@ -148,6 +149,7 @@ def facility_list(request: HttpRequest) -> HttpResponse:
             "cascade": region_cascade(actor=request.user, selected=region),
             "kinds": Kind.choices,
             "statuses": Status.choices,
+            "licences": sel.LICENCE.items(),
             "f": g,
             "query": query.urlencode(),
             "can_manage": can(request.user, "elderly.facility_manage"),
@@ -163,38 +165,85 @@ def facility_new(request: HttpRequest) -> HttpResponse:
     p = request.POST
     if request.method == "POST":
         try:
-            f = svc.facility_create(
-                actor=request.user,
-                name=p.get("name", ""),
-                kind=p.get("kind", ""),
-                operator=p.get("operator", ""),
-                address=p.get("address", ""),
-                region_code=cascade_value(p),
-                beds_total=form_int(p.get("beds_total"), "床位总数") or 0,
-                beds_nursing=form_int(p.get("beds_nursing"), "护理型床位") or 0,
-                status=p.get("status", ""),
-                star_rating=form_int(p.get("star_rating"), "星级", required=False) or 0,
-                filed_on=_date(p.get("filed_on"), "备案/许可日期"),
-                valid_to=_date(p.get("valid_to"), "有效期至"),
-                area_m2=form_int(p.get("area_m2"), "面积", required=False),
-                latitude=_coordinate(p.get("latitude"), "纬度"),
-                longitude=_coordinate(p.get("longitude"), "经度"),
-            )
+            f = svc.facility_create(actor=request.user, **_facility_form(p))
         except ValidationError as e:
             messages.error(request, "；".join(e.messages))
         else:
             messages.success(request, f"已登记{f.name}")
             return redirect("facilities-detail", f.pk)
+    return _facility_page(request, p, cascade_value(p))
+
+
+def _facility_form(p: Any) -> dict[str, Any]:
+    """The facility form's fields, typed (register and edit: one form)."""
+    return {
+        "name": p.get("name", ""),
+        "kind": p.get("kind", ""),
+        "operator": p.get("operator", ""),
+        "address": p.get("address", ""),
+        "region_code": cascade_value(p),
+        "beds_total": form_int(p.get("beds_total"), "床位总数") or 0,
+        "beds_nursing": form_int(p.get("beds_nursing"), "护理型床位") or 0,
+        "status": p.get("status", ""),
+        "star_rating": form_int(p.get("star_rating"), "星级", required=False) or 0,
+        "filed_on": _date(p.get("filed_on"), "备案/许可日期"),
+        "valid_to": _date(p.get("valid_to"), "有效期至"),
+        "area_m2": form_int(p.get("area_m2"), "面积", required=False),
+        "latitude": _coordinate(p.get("latitude"), "纬度"),
+        "longitude": _coordinate(p.get("longitude"), "经度"),
+    }
+
+
+def _facility_page(request: HttpRequest, values: Any, region: str, facility: Any = None) -> HttpResponse:
     return render(
         request,
         "facilities/new.html",
         {
             "kinds": Kind.choices,
             "statuses": Status.choices,
-            "f": p,
-            "cascade": region_cascade(actor=request.user, selected=cascade_value(p)),
+            "f": values,
+            "facility": facility,
+            "cascade": region_cascade(actor=request.user, selected=region),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def facility_edit(request: HttpRequest, facility_id: int) -> HttpResponse:
+    """Edit a facility (a renewed licence, beds, rating); out of scope reads as missing."""
+    f = sel.facility_get(actor=request.user, facility_id=facility_id)
+    if not can(request.user, "elderly.facility_manage", region_code=f.region_code):
+        raise Http404
+    if request.method == "POST":
+        try:
+            f = svc.facility_update(actor=request.user, facility=f, **_facility_form(request.POST))
+        except ValidationError as e:
+            messages.error(request, "；".join(e.messages))
+            return _facility_page(request, request.POST, cascade_value(request.POST), f)
+        messages.success(request, f"已保存{f.name}")
+        return redirect("facilities-detail", f.pk)
+    values = {
+        k: getattr(f, k)
+        for k in (
+            "name",
+            "kind",
+            "operator",
+            "address",
+            "latitude",
+            "longitude",
+            "beds_total",
+            "beds_nursing",
+            "area_m2",
+            "star_rating",
+            "status",
+        )
+    }
+    values |= {
+        "filed_on": f.filed_on.isoformat() if f.filed_on else "",
+        "valid_to": f.valid_to.isoformat() if f.valid_to else "",
+    }
+    return _facility_page(request, values, f.region_code, f)
 
 
 @login_required
@@ -396,23 +445,43 @@ def grants(request: HttpRequest) -> HttpResponse:
             )
 
         return _post(request, run, "已提交补助申请", f"/facilities/grants/?year={year}")
-    done, target = sel.canteen_progress(actor=request.user, year=year)
-    page = Paginator(sel.grants_for_actor(actor=request.user, year=year), 50).get_page(
-        request.GET.get("page")
-    )
-    rows = [(g, sel.grant_next_step(actor=request.user, grant=g)) for g in page]
-    return render(
+    return _yearly_list(
         request,
         "facilities/grants.html",
+        year=year,
+        progress=sel.canteen_progress(actor=request.user, year=year),
+        items=sel.grants_for_actor(actor=request.user, year=year),
+        next_step=lambda g: sel.grant_next_step(actor=request.user, grant=g),
+        kinds=GrantKind.choices,
+        facilities=sel.facilities_for_actor(actor=request.user)[:500],
+    )
+
+
+def _yearly_list(
+    request: HttpRequest,
+    template: str,
+    *,
+    year: int,
+    progress: tuple[Any, Any],
+    items: Any,
+    next_step: Callable[[Any], Any],
+    **extra: Any,
+) -> HttpResponse:
+    """The year's list of a staged flow (grants, home adaptations): progress against the target, a page
+    of items each with the next step the actor may take (from the selector)."""
+    done, target = progress
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        template,
         {
             "page": page,
-            "rows": rows,
+            "rows": [(x, next_step(x)) for x in page],
             "year": year,
             "done": done,
             "target": target,
-            "kinds": GrantKind.choices,
-            "facilities": sel.facilities_for_actor(actor=request.user)[:500],
             "can_manage": can(request.user, "elderly.facility_manage"),
+            **extra,
         },
     )
 
@@ -453,22 +522,13 @@ def adaptations(request: HttpRequest) -> HttpResponse:
             )
 
         return _post(request, run, "已受理适老化改造申请", f"/facilities/adaptations/?year={year}")
-    done, target = sel.adaptation_progress(actor=request.user, year=year)
-    page = Paginator(sel.adaptations_for_actor(actor=request.user, year=year), 50).get_page(
-        request.GET.get("page")
-    )
-    rows = [(a, sel.adaptation_next_step(actor=request.user, adaptation=a)) for a in page]
-    return render(
+    return _yearly_list(
         request,
         "facilities/adaptations.html",
-        {
-            "page": page,
-            "rows": rows,
-            "year": year,
-            "done": done,
-            "target": target,
-            "can_manage": can(request.user, "elderly.facility_manage"),
-        },
+        year=year,
+        progress=sel.adaptation_progress(actor=request.user, year=year),
+        items=sel.adaptations_for_actor(actor=request.user, year=year),
+        next_step=lambda a: sel.adaptation_next_step(actor=request.user, adaptation=a),
     )
 
 

@@ -8,7 +8,7 @@ import json
 import secrets
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -613,21 +613,43 @@ def settlement_check(*, actor: Any, settlement: Settlement) -> Settlement:
     )
     if settlement.made_by_id == actor.pk:
         raise ValidationError("制表人和复核人不能是同一人")
-    n = Settlement.objects.filter(pk=settlement.pk, state=Settlement.MADE).update(
-        state=Settlement.CHECKED, checked_by=actor, checked_at=timezone.now()
-    )
-    if n != 1:
-        raise ValidationError("该结算单已复核")
-    settlement.refresh_from_db()
-    audit_record(
-        actor=actor,
-        event_type=AuditEvent.DECISION,
+    return _conditional_step(
+        actor,
+        settlement,
+        Settlement.objects.filter(pk=settlement.pk, state=Settlement.MADE),
+        {"state": Settlement.CHECKED, "checked_by": actor, "checked_at": timezone.now()},
+        refused="该结算单已复核",
+        event=AuditEvent.DECISION,
         target_type="homecare_settlement",
-        target_id=settlement.pk,
-        region_code=settlement.region_code,
         detail=f"复核通过：合计{settlement.total}元",
     )
-    return settlement
+
+
+def _conditional_step(
+    actor: Any,
+    obj: Any,
+    qs: Any,
+    changes: dict[str, Any],
+    *,
+    refused: str,
+    event: str,
+    target_type: str,
+    detail: str,
+) -> Any:
+    """One state step that happens only if the row is still where the page saw it (the conditional
+    UPDATE is the lock), then audited: settlement check, alarm acknowledge and close."""
+    if qs.update(**changes) != 1:
+        raise ValidationError(refused)
+    obj.refresh_from_db()
+    audit_record(
+        actor=actor,
+        event_type=event,
+        target_type=target_type,
+        target_id=obj.pk,
+        region_code=obj.region_code,
+        detail=detail,
+    )
+    return obj
 
 
 # ---------------------------------------------------------------- devices and alarms
@@ -750,24 +772,25 @@ def alarm_receive(*, device: Device, kind: str, at: dt.datetime | None = None) -
 @transaction.atomic
 def alarm_acknowledge(*, actor: Any, alarm: Alarm, note: str = "") -> Alarm:
     require(actor, "elderly.order_take", region_code=alarm.region_code, target=f"homecare_alarm:{alarm.pk}")
-    n = Alarm.objects.filter(pk=alarm.pk, state=AlarmState.OPEN).update(
-        state=AlarmState.ACKNOWLEDGED,
-        acknowledged_by=actor,
-        acknowledged_at=timezone.now(),
-        note=note.strip()[:300],
+    changes = {
+        "state": AlarmState.ACKNOWLEDGED,
+        "acknowledged_by": actor,
+        "acknowledged_at": timezone.now(),
+        "note": note.strip()[:300],
+    }
+    return cast(
+        Alarm,
+        _conditional_step(
+            actor,
+            alarm,
+            Alarm.objects.filter(pk=alarm.pk, state=AlarmState.OPEN),
+            changes,
+            refused="该报警已有人响应",
+            event=AuditEvent.UPDATE,
+            target_type="homecare_alarm",
+            detail="响应报警",
+        ),
     )
-    if n != 1:
-        raise ValidationError("该报警已有人响应")
-    alarm.refresh_from_db()
-    audit_record(
-        actor=actor,
-        event_type=AuditEvent.UPDATE,
-        target_type="homecare_alarm",
-        target_id=alarm.pk,
-        region_code=alarm.region_code,
-        detail="响应报警",
-    )
-    return alarm
 
 
 @transaction.atomic
@@ -775,27 +798,24 @@ def alarm_close(*, actor: Any, alarm: Alarm, note: str) -> Alarm:
     require(actor, "elderly.order_take", region_code=alarm.region_code, target=f"homecare_alarm:{alarm.pk}")
     if not note.strip():
         raise ValidationError("关闭报警须填写处置说明")
-    n = (
-        Alarm.objects.filter(pk=alarm.pk)
-        .exclude(state=AlarmState.CLOSED)
-        .update(
-            state=AlarmState.CLOSED,
-            closed_by=actor,
-            closed_at=timezone.now(),
-            note=note.strip()[:300],
-            acknowledged_by=alarm.acknowledged_by or actor,
-            acknowledged_at=alarm.acknowledged_at or timezone.now(),
-        )
+    changes = {
+        "state": AlarmState.CLOSED,
+        "closed_by": actor,
+        "closed_at": timezone.now(),
+        "note": note.strip()[:300],
+        "acknowledged_by": alarm.acknowledged_by or actor,
+        "acknowledged_at": alarm.acknowledged_at or timezone.now(),
+    }
+    return cast(
+        Alarm,
+        _conditional_step(
+            actor,
+            alarm,
+            Alarm.objects.filter(pk=alarm.pk).exclude(state=AlarmState.CLOSED),
+            changes,
+            refused="该报警已关闭",
+            event=AuditEvent.UPDATE,
+            target_type="homecare_alarm",
+            detail=f"关闭报警：{note.strip()[:60]}",
+        ),
     )
-    if n != 1:
-        raise ValidationError("该报警已关闭")
-    alarm.refresh_from_db()
-    audit_record(
-        actor=actor,
-        event_type=AuditEvent.UPDATE,
-        target_type="homecare_alarm",
-        target_id=alarm.pk,
-        region_code=alarm.region_code,
-        detail=f"关闭报警：{note.strip()[:60]}",
-    )
-    return alarm
