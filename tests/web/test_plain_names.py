@@ -3,17 +3,12 @@ worklist names the region and writes money as money, the capability assessment n
 
 from __future__ import annotations
 
-import copy
-import json
 import re
 from pathlib import Path
 from typing import Any
 
-import pytest
-from django.core.exceptions import ValidationError
 from django.test import Client
 
-from minzheng.assistance.assess import assess
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core.labels import rule_version_label
@@ -71,19 +66,6 @@ def test_the_monitoring_worklist_names_the_region_and_writes_money_as_money(
     assert "794.0" not in row
     village = Region.objects.get(code=hh.region_code).name
     assert hh.region_code not in row and f"<td>{village}</td>" in row
-
-
-def test_a_capability_error_names_the_item_in_chinese_not_its_code(db: Any) -> None:
-    case = copy.deepcopy(json.loads(GOLDEN.read_text(encoding="utf-8"))[0]["input"])
-    case["capability"]["self_care"]["eating"] = 9
-    with pytest.raises(ValidationError) as out_of_range:
-        assess(case)
-    del case["capability"]["self_care"]["eating"]
-    with pytest.raises(ValidationError) as missing:
-        assess(case)
-    for e in (out_of_range, missing):
-        text = "；".join(e.value.messages)
-        assert "进食" in text and "eating" not in text, text
 
 
 def test_a_rule_version_reads_as_the_date_of_its_policy_rows() -> None:

@@ -123,8 +123,8 @@ def parse_capability(raw: Any) -> Capability:
             raise ValidationError(f"{PART_NAMES[part]}中有未知项目：{'、'.join(sorted(unknown))}")
         for code, name, hi in rows:
             if code not in given:
-                raise ValidationError(f"{PART_NAMES[part]}缺少“{name}”")  # people read the name, not the code
-            items[code] = _int(given[code], f"{PART_NAMES[part]}“{name}”", hi)
+                raise ValidationError(f"{PART_NAMES[part]}缺少“{name}”（{code}）")
+            items[code] = _int(given[code], f"“{name}”（{code}）", hi)
     events_raw = raw.get("risk_events_30d") or {}
     if not isinstance(events_raw, dict):
         raise ValidationError("近30天照护风险事件risk_events_30d应为对象")
