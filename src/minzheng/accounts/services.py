@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
+from minzheng.core.inputs import form_name
 from minzheng.regions.models import Region, RegionLevel
 
 from .models import ROLE_LEVEL, ApiToken, Role, User
@@ -242,8 +243,9 @@ def user_create(
     _guard_admin(actor=actor, user=None, roles=(role,), region=region)
     username = _clean_username(username)
     display_name = (display_name or "").strip()
-    if not display_name or len(display_name) > 64:
+    if not display_name:
         raise ValidationError("姓名不能为空，且不超过64个字")
+    display_name = form_name(display_name, "姓名")  # no formula lead, no control characters
     phone = _clean_staff_phone(phone)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(f"用户名{username}已存在")

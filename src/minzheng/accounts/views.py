@@ -23,6 +23,7 @@ from minzheng.core.views import service_errors
 
 from .models import Role
 from .network import client_ip
+from .otp import otp_qr_data_uri
 from .permissions import Denied, can, require, roles_for
 from .selectors import (
     api_token_get_for_actor,
@@ -93,15 +94,19 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         )
         messages.error(request, _("动态口令错误，请重新输入"))
     secret = base64.b32encode(bytes.fromhex(pending.key)).decode() if pending is not None else ""
-    return render(
+    uri = pending.config_url if pending is not None else ""
+    response = render(
         request,
         "accounts/otp.html",
         {
             "enrol": pending is not None,
             "secret": secret,
-            "uri": pending.config_url if pending is not None else "",
+            "uri": uri,
+            "qr": otp_qr_data_uri(uri) if uri else "",
         },
     )
+    response["Cache-Control"] = "no-store"  # the enrolment secret is on the page
+    return response
 
 
 @login_required

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 
 from minzheng.assistance.numbering import document_number_issue
 from minzheng.core.labels import amount as yuan
-from minzheng.core.labels import humanise, region_name
+from minzheng.core.labels import humanise, region_name, rule_version_label
 from minzheng.core.pdf import ChineseDocument
 from minzheng.regions.models import Region
 
@@ -195,7 +195,7 @@ def _decision_letter(decision: Decision, actor: Any) -> ChineseDocument:
         )
     doc.para("咨询电话：12345。", size=11)
     doc.seal(office.name, cn_date(decided_on))
-    doc.para(f"（此件由民政综合业务平台生成 · 政策参数版本号 {decision.rule_version}）", size=8)
+    doc.para(f"（此件由民政综合业务平台生成 · {rule_version_label(decision.rule_version)}）", size=8)
     return doc
 
 

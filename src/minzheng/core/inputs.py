@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, overload
 
@@ -122,3 +123,31 @@ def form_date(
     except ValueError:
         raise ValidationError(f"{label}格式应为年-月-日（如2026-01-31）") from None
     return plausible_date(day, label, future_days=future_days, past_years=past_years)
+
+
+# A cell that starts with one of these is read as a formula by Excel/WPS (CSV injection); exports
+# neutralise them, but a name is typed once and shown, printed and exported for years: refuse it at entry.
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def _control(ch: str) -> bool:
+    """C0/C1 controls and invisible format characters (bidi overrides, zero-width marks)."""
+    return unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co")
+
+
+def form_name(value: Any, label: str = "姓名", *, required: bool = True, max_length: int = 64) -> str:
+    """A name (of a person, an organisation, a place) as it will be stored: trimmed, at most `max_length`
+    characters, not starting with = + - @ and without control characters; a Chinese message names the
+    field. Blank is "" when not required."""
+    text = _text(value)
+    if not text:
+        if required:
+            raise ValidationError(f"请填写{label}")
+        return ""
+    if len(text) > max_length:
+        raise ValidationError(f"{label}不超过{max_length}个字")
+    if text.startswith(FORMULA_START):
+        raise ValidationError(f"{label}不能以“=”“+”“-”“@”开头，请按证件或实际名称填写")
+    if any(_control(ch) for ch in text):
+        raise ValidationError(f"{label}含有不可见的控制字符（如换行、制表符），请重新输入")
+    return text

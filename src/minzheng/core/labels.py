@@ -228,3 +228,16 @@ def humanise(text: str) -> str:
     return _VEHICLE_LIST.sub(
         lambda m: "（" + "、".join(vehicle_label(k) for k in m.group(1).split("、")) + "）", text
     )
+
+
+_RULE_VERSION = re.compile(r"^(\d{4})(\d{2})(\d{2})-[0-9a-f]+$")
+
+
+def rule_version_label(version: str) -> str:
+    """A decision's rule version as people read it on letters and desk pages: the date whose policy rows
+    it used (按2025年6月1日施行的政策参数); the exact row hash stays on the why page and in the record."""
+    m = _RULE_VERSION.match(version or "")
+    if m is None:
+        return version or "—"
+    y, mo, d = (int(g) for g in m.groups())
+    return gettext("按%(y)d年%(m)d月%(d)d日施行的政策参数") % {"y": y, "m": mo, "d": d}

@@ -45,6 +45,7 @@ def snapshot_source_status(*, month: str) -> list[dict[str, Any]]:
         out.append(
             {
                 "source": source,
+                "label": source_label(source),
                 "department": got.department if got else department,
                 "month": month,
                 "snapshot_id": current.pk if current else None,
@@ -55,6 +56,12 @@ def snapshot_source_status(*, month: str) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def source_label(name: str) -> str:
+    """What a source tells, in Chinese (工资, 存款): pages name sources, the manifest and API keep codes."""
+    source = SOURCES.get(name)
+    return source.label if source else "其他数据源"
 
 
 def snapshot_missing_sources(*, month: str) -> list[str]:

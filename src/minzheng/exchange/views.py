@@ -80,7 +80,9 @@ def snapshot_detail(request: HttpRequest, snapshot_id: int) -> HttpResponse:
             "snapshot": snapshot,
             "is_current": is_current,
             "missing": [r for r in status if r["missing"]],
-            "sources": snapshot.sources.all(),
+            "sources": [
+                {"obj": s, "label": selectors.source_label(s.source)} for s in snapshot.sources.all()
+            ],
             "reasons": [r for r in snapshot.reason.splitlines() if r],
             "rejects": selectors.snapshot_rejects_preview(snapshot=snapshot, limit=200),
         },

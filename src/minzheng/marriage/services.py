@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from minzheng.accounts.permissions import require
@@ -23,6 +23,7 @@ from minzheng.audit.services import audit_record
 from minzheng.core import crypto
 from minzheng.core.dates import plausible_date
 from minzheng.core.idnumber import parse_id_number
+from minzheng.core.inputs import form_name
 from minzheng.core.masking import mask_phone
 from minzheng.people.models import Membership, Person
 from minzheng.policy.selectors import policy_resolve
@@ -71,7 +72,7 @@ def office_create(
     *, actor: Any, name: str, region_code: str, address: str, phone: str = "", quotas: list[int]
 ) -> RegistryOffice:
     require(actor, PERMISSION, region_code=region_code, target="marriage:office")
-    name, address = (name or "").strip(), (address or "").strip()
+    name, address = form_name(name, "登记机关名称", max_length=100), (address or "").strip()
     if not 2 <= len(name) <= 100 or not address:
         raise ValidationError("请填写登记机关名称和地址")
     if len(region_code) != 6:
@@ -88,11 +89,35 @@ def office_create(
     return office
 
 
+def _refuse_cut_below_bookings(*, office: RegistryOffice, weekday: int, slots: int) -> None:
+    """A quota is never cut below the couples already booked on a coming day of that weekday (a special
+    date's extra slots count; a closed day takes no bookings): they were promised a slot."""
+    RegistryOffice.objects.select_for_update().filter(pk=office.pk).first()  # no booking slips in meanwhile
+    booked = (
+        Appointment.objects.filter(
+            office=office, date__gte=timezone.localdate(), status=AppointmentStatus.BOOKED
+        )
+        .values("date")
+        .annotate(n=Count("id"))
+        .order_by("date")
+    )
+    extra = dict(SpecialDate.objects.values_list("date", "extra_slots"))
+    for row in booked:
+        day, n = row["date"], row["n"]
+        if day.weekday() == weekday and n > slots + extra.get(day, 0):
+            need = n - extra.get(day, 0)
+            raise ValidationError(
+                f"{day:%Y年%m月%d日}已有{n}对预约，该日每日名额不能少于{need}；"
+                "如确需减少，请先为这些预约改约或取消"
+            )
+
+
 @transaction.atomic
 def office_set_quota(*, actor: Any, office: RegistryOffice, weekday: int, slots: int) -> DailyQuota:
     require(actor, PERMISSION, region_code=office.region_code, target=f"marriage:office:{office.pk}")
     if not 0 <= weekday <= 6 or not 0 <= slots <= 500:
         raise ValidationError("每日名额应为0至500")
+    _refuse_cut_below_bookings(office=office, weekday=weekday, slots=slots)
     quota, _ = DailyQuota.objects.update_or_create(office=office, weekday=weekday, defaults={"slots": slots})
     _audit(actor, AuditEvent.UPDATE, office, "调整每日预约名额", {"weekday": weekday, "slots": slots})
     return quota
@@ -192,6 +217,10 @@ def _party(*, data: dict[str, Any], label: str) -> Party:
     name = str(data.get("name", "")).strip()
     if not name or len(name) > 64:
         raise ValidationError(f"{label}：请填写姓名")
+    try:
+        name = form_name(name, "姓名")
+    except ValidationError as e:
+        raise ValidationError(f"{label}：{e.messages[0]}") from None
     id_hash = crypto.blind_index(info.id_number)
     person = Person.objects.filter(id_hash=id_hash).first()
     if person is not None:

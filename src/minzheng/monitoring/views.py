@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -9,10 +11,35 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from minzheng.accounts.permissions import can
+from minzheng.core.labels import amount, number, region_names
 from minzheng.core.views import service_errors
 
 from . import selectors, services
 from .models import WorkStatus
+
+# Evidence labels (Chinese, from the rules) whose figure is money: shown as 794元, not 794.0.
+MONEY_WORDS = ("收入", "标准", "资产", "自付", "失业金", "资本", "金额", "人均上限", "边缘上限")
+
+
+def evidence_rows(evidence: Any) -> list[tuple[str, str]]:
+    """The alert's evidence as people read it: figures without a float's trailing .0, money with 元, a
+    ratio as a percentage (the stored JSON keeps the numbers)."""
+    if not isinstance(evidence, dict):
+        return []
+    rows = []
+    for key, value in evidence.items():
+        if isinstance(value, bool) or value is None or not isinstance(value, int | float | str):
+            text = "—" if value is None else str(value)
+        elif isinstance(value, str):
+            text = value
+        elif "比例" in key:
+            text = amount(value, "比例")
+        elif any(word in key for word in MONEY_WORDS):
+            text = amount(value)
+        else:
+            text = number(value)
+        rows.append((str(key), text))
+    return rows
 
 
 @login_required
@@ -21,11 +48,17 @@ def worklist(request: HttpRequest) -> HttpResponse:
     qs = selectors.alert_worklist(
         actor=request.user, status=request.GET.get("status", "open"), rule=request.GET.get("rule", "")
     )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    names = region_names(a.region_code for a in page.object_list)  # one query for the page
+    for a in page.object_list:
+        a.region_name = names.get(a.region_code) or _("未知区划")  # type: ignore[attr-defined]
+        a.evidence_rows = evidence_rows(a.evidence)  # type: ignore[attr-defined]
     return render(
         request,
         "monitoring/worklist.html",
         {
-            "page": Paginator(qs, 50).get_page(request.GET.get("page")),
+            "page": page,
             "month": selectors.latest_published_month(),
             "statuses": WorkStatus.choices,
             "rules": sorted(services.screening_rules(), key=lambda r: r.code),

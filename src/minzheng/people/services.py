@@ -17,6 +17,7 @@ from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core import crypto
 from minzheng.core.idnumber import parse_id_number
+from minzheng.core.inputs import form_name
 from minzheng.core.masking import mask_id_number
 from minzheng.core.spreadsheet import xlsx_bytes
 from minzheng.regions.models import Region, RegionLevel
@@ -83,9 +84,7 @@ def person_create(
     phone: str = "",
 ) -> Person:
     info = parse_id_number(id_number)
-    name = (name or "").strip()
-    if not name or len(name) > 64:
-        raise ValidationError("姓名不能为空，且不超过64个字")
+    name = form_name(name, "姓名")  # no formula lead, no control characters (core.inputs)
     if birth_date is not None and birth_date != info.birth_date:
         raise ValidationError(f"出生日期{birth_date:%Y-%m-%d}与身份证号中的{info.birth_date:%Y-%m-%d}不一致")
     if sex is not None and sex != info.sex:
@@ -365,9 +364,7 @@ def transfer_request_create(
     """迁入（转移）申请 for a person the desk could not register. The same answer whether or not the
     number is held elsewhere; the holding region (if any) is recorded for it to act on, never shown here."""
     info = parse_id_number(id_number)
-    name = (name or "").strip()
-    if not name or len(name) > 64:
-        raise ValidationError("姓名不能为空，且不超过64个字")
+    name = form_name(name, "姓名")  # no formula lead, no control characters (core.inputs)
     region = _village(to_region_code, label="迁入地")
     require(actor, "people.transfer", region_code=region.code, target=f"region:{region.code}")
     id_hash = crypto.blind_index(info.id_number)
@@ -545,9 +542,10 @@ def unidentified_register(
     description = (description or "").strip()
     if len(description) < 4 or len(description) > 1000:
         errors["description"] = ["请填写体貌特征（身高、体型、衣着、口音、明显标记等，4至1000字）"]
-    name = (name or "").strip()
-    if len(name) > 64:
-        errors["name"] = ["自报姓名不超过64个字"]
+    try:
+        name = form_name(name, "自报姓名", required=False)
+    except ValidationError as e:
+        errors["name"] = e.messages
     ext = ""
     if photo is not None:
         try:

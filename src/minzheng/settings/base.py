@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "minzheng.accounts.permissions.DenialAuditMiddleware",
+    "minzheng.web.errors.FriendlyErrorsMiddleware",  # Chinese 404/405 pages under DEBUG too
 ]
 
 ROOT_URLCONF = "minzheng.urls"

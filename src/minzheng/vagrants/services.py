@@ -19,6 +19,7 @@ from minzheng.casework.services import case_transition
 from minzheng.core import crypto
 from minzheng.core.dates import plausible_date
 from minzheng.core.idnumber import normalize
+from minzheng.core.inputs import form_name
 from minzheng.people.models import Person, UnidentifiedKind, UnidentifiedRecord
 from minzheng.people.services import unidentified_merge_request, unidentified_register
 from minzheng.programmes.registry import DeathEffect
@@ -80,7 +81,7 @@ def station_create(*, actor: Any, region_code: str, name: str, address: str = ""
         raise ValidationError(f"{county.name}已有救助管理站")
     station = Station.objects.create(
         region_code=county.code,
-        name=_text(name, "救助管理站名称", hi=100),
+        name=form_name(name, "救助管理站名称", max_length=100),
         address=_text(address, "地址", lo=0),
         beds=max(int(beds or 0), 0),
     )
@@ -200,7 +201,7 @@ def care_record(*, actor: Any, stay: Stay, kind: str, on: dt.date | None, note: 
 @transaction.atomic
 def stay_place(*, actor: Any, stay: Stay, provider: str, start_on: dt.date | None) -> Placement:
     """站外托养: the stay leaves the station for a contracted care provider (the in-station clock stops)."""
-    name = _text(provider, "托养机构", hi=100)
+    name = form_name(provider, "托养机构", max_length=100)
     day = _day(start_on, "托养开始日期")
     if day < stay.intake_on or day > timezone.localdate():
         raise ValidationError("托养开始日期应在入站之日至今天之间")
@@ -237,6 +238,13 @@ def stay_exit(*, actor: Any, stay: Stay, kind: str, on: dt.date | None, note: st
         raise ValidationError("离站日期应在入站之日至今天之间")
     if kind in RETURN_KINDS and stay.subject_id is None:
         raise ValidationError("身份尚未确认，不能办理返回家庭；请先寻亲并确认身份")
+    pending = UnidentifiedRecord.objects.filter(
+        person_id=stay.person_id, merge_target__isnull=False, merged_into__isnull=True
+    ).exists()
+    if pending and kind != ExitKind.LEFT:  # 自行离站 is a fact recorded, not a hand-over decided
+        raise ValidationError(
+            "该人员的身份合并正在等待审核，身份确认前不能办理返回家庭、护送或转介；请待合并审核通过后再办理离站"
+        )
     text = _text(note, "离站说明", lo=0, hi=300)
     case_transition(
         actor=actor, workflow=STAY, case=stay, to="exited", note=f"{ExitKind(kind).label} {text}".strip()
@@ -285,7 +293,7 @@ def tracing_open(
     tracing = Tracing.objects.create(
         stay=stay,
         region_code=stay.region_code,
-        claimed_name=_text(claimed_name, "自报姓名", lo=0, hi=64),
+        claimed_name=form_name(claimed_name, "自报姓名", required=False),
         hint_region=hint,
         details=_text(details, "线索", lo=0, hi=1000),
         notice_no=_notice_no(stay, today),
@@ -355,7 +363,7 @@ def ledger_add(
         risk=risk,
         region_code=code,
         since=_day(since or timezone.localdate(), "列入日期"),
-        guardian=_text(guardian, "监护人", lo=0, hi=64),
+        guardian=form_name(guardian, "监护人", required=False),
         created_by=actor,
     )
     _audit(actor, AuditEvent.CREATE, "ledger", entry.pk, code, new={"kind": kind, "risk": risk})

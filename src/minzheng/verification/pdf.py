@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils import timezone, translation
 
 from minzheng.assistance.letters import BEIJING
-from minzheng.core.labels import number, region_name
+from minzheng.core.labels import number, region_name, rule_version_label
 from minzheng.core.pdf import ChineseDocument
 
 from .display import report_display
@@ -67,7 +67,7 @@ def _report_document(report: VerificationReport) -> ChineseDocument:
         doc.para("本月未报送的数据源：" + "、".join(view["missing_sources"]), size=11)
     doc.para(
         "（本报告由民政综合业务平台依据13个部门16项数据生成，仅用于社会救助审核 · "
-        f"规则版本号 {report.rule_version}）",
+        f"{rule_version_label(report.rule_version)}）",
         size=9,
     )
     return doc

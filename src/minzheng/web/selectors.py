@@ -361,7 +361,7 @@ def _audit(event: str, key: str, title: Any) -> Callable[[Any, dt.date], Todo]:
             url=_url("audit-log", event=event),
             items=[
                 Item(
-                    label=f"{e.actor_name or '—'} · {e.detail or e.target_type}",
+                    label=f"{audit_actor_label(e)} · {e.detail or e.target_type}",
                     url=_url("audit-log", event=event),
                     note=f"{timezone.localtime(e.created_at):%m-%d %H:%M}",  # Beijing time
                 )
@@ -453,4 +453,29 @@ def audit_log_list(
     if date_to:
         end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=BEIJING)
         qs = qs.filter(created_at__lt=end)
-    return qs.order_by("-seq")
+    return qs.select_related("actor").order_by("-seq")  # the actor's name in the same query
+
+
+AUDIT_OUTCOMES = {
+    "ok": _("成功"),
+    "denied": _("拒绝"),
+    "failed": _("失败"),
+    "locked": _("已锁定"),
+    "queued": _("已排队"),
+    "rejected": _("退回"),
+    "skipped": _("跳过"),
+    "": _("—"),
+}
+
+
+def audit_actor_label(entry: AuditLog) -> str:
+    """Who acted, as people read it: the account holder's name (姓名（角色）); the account name only when
+    the row names no account holder (a failed login's typed name), the system for rows without either."""
+    user = entry.actor
+    if user is not None and user.display_name:
+        return f"{user.display_name}（{user.get_role_display()}）"
+    return entry.actor_name or str(_("系统"))
+
+
+def audit_outcome_label(code: str) -> str:
+    return str(AUDIT_OUTCOMES.get(code, code))

@@ -36,7 +36,7 @@ from minzheng.people.services import (
 from minzheng.people.views import person_page_context
 from minzheng.regions.models import Region
 
-from .selectors import audit_log_list, home_todos
+from .selectors import audit_actor_label, audit_log_list, audit_outcome_label, home_todos
 
 EXPORT_LIMIT = 50_000
 
@@ -291,13 +291,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             [
                 e.seq,
                 timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M:%S"),
-                e.actor_name,
+                audit_actor_label(e),
                 names.get(e.actor_region, e.actor_region),
                 e.get_event_type_display(),
                 e.target_type,
                 e.target_id,
                 names.get(e.region_code, e.region_code),
-                e.outcome,
+                audit_outcome_label(e.outcome),
                 e.detail,
                 "；".join(f"{c.field}：{c.old} → {c.new}" for c in audit_changes(e)),
                 e.ip,
@@ -328,4 +328,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         entry.changes = audit_changes(entry)  # type: ignore[attr-defined]
         entry.actor_region_name = names.get(entry.actor_region, entry.actor_region)  # type: ignore[attr-defined]
         entry.region_name = names.get(entry.region_code, entry.region_code)  # type: ignore[attr-defined]
+        entry.actor_label = audit_actor_label(entry)  # type: ignore[attr-defined]
+        entry.outcome_label = audit_outcome_label(entry.outcome)  # type: ignore[attr-defined]
     return render(request, "web/audit.html", {"page": page, "events": AuditEvent.choices, "errors": errors})

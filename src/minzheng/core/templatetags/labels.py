@@ -50,3 +50,8 @@ def policy_rows(values: dict[str, Any] | None) -> list[tuple[str, str]]:
 @register.filter
 def region_name(code: str) -> str:
     return labels.region_name(code, full=True)
+
+
+@register.filter
+def rule_version_label(version: str) -> str:
+    return labels.rule_version_label(version)

@@ -54,3 +54,11 @@ document.addEventListener("DOMContentLoaded", function () {
 document.addEventListener("click", function (e) {
   if (e.target.closest && e.target.closest("[data-print]")) { e.preventDefault(); window.print(); }
 });
+// 菜单 on a phone: the header's navigation folds behind one button (CSS hides it below 640 px).
+document.addEventListener("click", function (e) {
+  var btn = e.target.closest ? e.target.closest("[data-menu-toggle]") : null;
+  if (!btn) { return; }
+  var header = btn.closest("header");
+  var open = header.classList.toggle("open");
+  btn.setAttribute("aria-expanded", open ? "true" : "false");
+});
