@@ -58,7 +58,7 @@ def test_the_database_refuses_a_negative_balance_or_stock_even_past_the_services
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_redemptions_can_not_overdraw_the_balance(make_user, make_household):
+def test_two_concurrent_redemptions_can_not_overdraw_the_balance(city_db, make_user, make_household):
     from tests.conftest import TOWN_A
 
     clerk = make_user("township_clerk", TOWN_A)

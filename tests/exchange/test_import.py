@@ -535,10 +535,10 @@ def test_a_city_officer_uploads_a_zip_and_sees_sources_and_missing_ones(
     job_page = client.get(response.url).content.decode()
     assert f'href="/exchange/{snap.pk}/"' in job_page and "已接收" in job_page
     page = client.get("/exchange/").content.decode()
-    assert "未交付的数据源：insurance（保险）" in page and "公安" in page
+    assert "未交付的数据源：保险<" in page and "公安" in page and "insurance" not in page
     assert f'href="/exchange/jobs/{job.pk}/"' in page
     detail = client.get(f"/exchange/{snap.pk}/").content.decode()
-    assert "persons.parquet" in detail and "insurance（保险）" in detail
+    assert "persons.parquet" in detail and "本月未交付的数据源：保险<" in detail
     assert not any((snapshots / "incoming").iterdir())
 
 

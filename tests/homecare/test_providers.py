@@ -65,8 +65,8 @@ def test_a_carer_set_off_duty_is_no_longer_proposed_for_dispatch(
     _client(officer).post(
         f"/homecare/providers/{carer.provider_id}/",
         {
-            "what": "carer",
-            "carer": carer.pk,
+            "what": "carer_edit",
+            "carer_pk": carer.pk,
             "certificate": "养老护理员（三级）",
             "certificate_no": "HL9",
             "certificate_valid_to": "2027-06-30",
@@ -110,8 +110,8 @@ def test_a_carer_without_a_certificate_number_is_refused_and_unchanged(officer: 
     r = _client(officer).post(
         f"/homecare/providers/{carer.provider_id}/",
         {
-            "what": "carer",
-            "carer": carer.pk,
+            "what": "carer_edit",
+            "carer_pk": carer.pk,
             "certificate": "养老护理员",
             "certificate_no": "",
             "latitude": "35.4",

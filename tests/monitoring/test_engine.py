@@ -619,7 +619,11 @@ def test_kill_9_while_publishing_keeps_the_previous_file(city: dict[str, Any], t
                       policy=policy, out_dir=Path({str(out)!r}), previous=Path("/nonexistent"))
         """
     )
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120, check=False)
+    # a file, not `-c`: the policy's figures per county outgrow one command-line argument (128 KB)
+    (tmp_path / "dying.py").write_text(script, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, str(tmp_path / "dying.py")], capture_output=True, timeout=120, check=False
+    )
     assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()[-2000:]
     assert target.read_bytes() == before
     leftovers = [p.name for p in out.iterdir() if p.name not in (target.name, ".screening-tmp")]

@@ -181,7 +181,7 @@ def test_of_two_concurrent_spends_only_what_the_balance_covers_passes(earned, ma
 
 
 @pytest.mark.django_db(transaction=True)
-def test_threads_spending_the_same_hours_at_once_never_overdraw(earned, make_item):
+def test_threads_spending_the_same_hours_at_once_never_overdraw(city_db, earned, make_item):
     import threading
 
     from django.db import connection

@@ -474,10 +474,10 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     longitude=post.get("longitude", ""),
                     active=post.get("active") == "1",
                 )
-            elif what == "carer":
+            elif what == "carer_edit":
                 carer = (
                     selectors.provider_carers(provider=provider)
-                    .filter(pk=form_int(post.get("carer"), "护理员"))
+                    .filter(pk=form_int(post.get("carer_pk"), "护理员"))
                     .first()
                 )
                 if carer is None:

@@ -186,8 +186,8 @@ def _files_and_workforce(*, director: Any, young: list[Person], rng: random.Rand
     for n, child in enumerate(young):
         decided = CategoryCase.objects.filter(child=child, decision__approved=True).exists()
         left_behind = child.hukou_type == "rural" and not decided
-        if not (decided or left_behind):
-            continue
+        if not (decided or left_behind) or child.region_code != director.region.code:
+            continue  # a child of another village is on that village's director's roll
         f = svc.child_file_open(actor=director, person=child, left_behind=left_behind, in_difficulty=decided)
         svc.child_file_update(
             actor=director,
