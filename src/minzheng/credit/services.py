@@ -363,7 +363,7 @@ def redeem(*, actor: Any, household: Household, goods: Goods, quantity: int) -> 
     Account.objects.filter(pk=account.pk).update(balance=F("balance") - cost)
     Goods.objects.filter(pk=item.pk).update(stock=F("stock") - quantity)
     redemption = Redemption.objects.create(
-        number=f"tmp-{uuid.uuid4().hex}",
+        number=f"tmp-{uuid.uuid4().hex[:24]}",  # fits the 32-character number until it is set
         household=household,
         region_code=household.region_code,
         goods=item,

@@ -468,7 +468,7 @@ def orders_stop_on_death(*, actor: Any, person: Person, died_on: dt.date) -> lis
     list for a few days as such). Registered as the line's death hook; an order already ended is left."""
     reason = f"服务对象死亡（{died_on:%Y-%m-%d}）"
     effects = []
-    orders = Order.objects.select_for_update().filter(person=person, state__in=OPEN_ON_DEATH)
+    orders = Order.objects.select_for_update(of=("self",)).filter(person=person, state__in=OPEN_ON_DEATH)
     for order in orders.select_related("item", "carer__provider").order_by("pk"):  # one elder's few orders
         order = _move(
             order, order.state, state=OrderState.TERMINATED, cancel_reason=reason, ended_at=timezone.now()
