@@ -377,7 +377,9 @@ def activity_signup(*, actor: Any, activity: Activity, now: dt.datetime | None =
 def _own_signup(actor: Any, signup: Signup) -> Signup:
     volunteer = volunteer_of(actor)
     locked = (
-        Signup.objects.select_for_update(of=("self",)).select_related("activity", "volunteer__team").get(pk=signup.pk)
+        Signup.objects.select_for_update(of=("self",))
+        .select_related("activity", "volunteer__team")
+        .get(pk=signup.pk)
     )
     if locked.volunteer_id != volunteer.pk:
         raise ValidationError("只能办理本人的报名")
@@ -464,7 +466,9 @@ def signup_confirm(*, actor: Any, signup: Signup, hours: Decimal | None = None) 
     """The organiser (not the volunteer: make-and-check) confirms the hours and the time bank credits them.
     A volunteer who forgot to check out is confirmed with the hours the organiser gives."""
     signup = (
-        Signup.objects.select_for_update(of=("self",)).select_related("activity", "volunteer__team").get(pk=signup.pk)
+        Signup.objects.select_for_update(of=("self",))
+        .select_related("activity", "volunteer__team")
+        .get(pk=signup.pk)
     )
     require(actor, MANAGE, region_code=signup.activity.region_code, target=f"signup:{signup.pk}")
     if signup.volunteer.user_id is not None and signup.volunteer.user_id == actor.pk:
@@ -499,7 +503,9 @@ def signup_confirm(*, actor: Any, signup: Signup, hours: Decimal | None = None) 
 @transaction.atomic
 def signup_absent(*, actor: Any, signup: Signup) -> Signup:
     signup = (
-        Signup.objects.select_for_update(of=("self",)).select_related("activity", "volunteer__team").get(pk=signup.pk)
+        Signup.objects.select_for_update(of=("self",))
+        .select_related("activity", "volunteer__team")
+        .get(pk=signup.pk)
     )
     require(actor, MANAGE, region_code=signup.activity.region_code, target=f"signup:{signup.pk}")
     if signup.status not in (SignupStatus.SIGNED, SignupStatus.CHECKED_IN):
