@@ -42,10 +42,22 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         policy_load_fixture()
 
 
-@pytest.fixture
-def city_db(transactional_db: Any) -> None:
-    """A transactional test (threads) starts from the flushed database another one may have left: the
-    region tree and policy fixtures are loaded again, as django_db_setup loads them once per session."""
+# Reference data a migration writes (catalogues, categories): a flush empties these tables too, and
+# the migration does not run again, so a transactional test writes them back the migration's own way.
+MIGRATION_DATA = (
+    ("minzheng.governance.migrations.0002_categories_and_catalogue", "forward"),
+    ("minzheng.homecare.migrations.0002_catalogue", "load"),
+    ("minzheng.villageaffairs.migrations.0002_catalogue", "load"),
+)
+
+
+def reference_data_load() -> None:
+    """What a flushed database lacks of a migrated one: the region tree, the policy fixtures and the
+    catalogues the migrations load."""
+    import importlib
+
+    from django.apps import apps
+
     from minzheng.policy.services import policy_load_fixture
     from minzheng.regions.models import Region
     from minzheng.regions.services import regions_load
@@ -53,6 +65,15 @@ def city_db(transactional_db: Any) -> None:
     if not Region.objects.exists():
         regions_load()
         policy_load_fixture()
+    for module, function in MIGRATION_DATA:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture
+def city_db(transactional_db: Any) -> None:
+    """A transactional test (threads) starts from the flushed database another one may have left: the
+    reference data django_db_setup and the migrations loaded once per session is loaded again."""
+    reference_data_load()
 
 
 @pytest.fixture(autouse=True)

@@ -39,11 +39,9 @@ def browser_page() -> Iterator[Any]:
 
 @pytest.fixture
 def city(transactional_db: Any) -> None:
-    from minzheng.policy.services import policy_load_fixture
-    from minzheng.regions.services import regions_load
+    from tests.conftest import reference_data_load
 
-    regions_load()  # transactional tests flush tables, so (re)load what the session loaded
-    policy_load_fixture()
+    reference_data_load()  # transactional tests flush tables, so (re)load what the session loaded
 
 
 def family(number: str, members: list[tuple[str, str, dt.date, str, str]]) -> Any:

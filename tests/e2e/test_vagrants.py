@@ -1,6 +1,6 @@
 """Browser run of the rescue station: the social-affairs officer registers the station, takes in a man
 without papers (temporary number), opens a tracing case whose registry match suggests the planted resident
-with its reasons, confirms it (people's merge is asked) and returns him home; he is then on the "244"
+with its reasons, confirms it (people's merge is asked and a county officer checks it) and returns him home; he is then on the "244"
 ledger of his village for monthly visits."""
 
 from __future__ import annotations
@@ -73,7 +73,18 @@ def test_an_unidentified_man_is_taken_in_traced_to_the_planted_match_and_returne
     page.click("#confirm-form button")
     page.wait_for_selector("#tracing-confirmed")
     assert UnidentifiedRecord.objects.get(person=stay.person).merge_target is not None
+    assert "身份合并待另一名工作人员复核" in page.inner_text("main")
 
+    # The merge is made and checked: a county officer, not the station master, approves it.
+    staff("kezhang", "county_officer", "370811")
+    login(page, base, "kezhang")
+    page.goto(f"{base}/people/{stay.person.pk}/")
+    page.click("#merge-approve")
+    page.wait_for_selector("#merged-banner")
+    assert UnidentifiedRecord.objects.get(person=stay.person).merged_into is not None
+
+    login(page, base, "zhanzhang")
+    page.goto(f"{base}/vagrants/stay/{stay.pk}/")
     page.select_option("#exit-form select[name=kind]", "returned")
     page.fill("#exit-form input[name=note]", "其妻接回")
     page.click("#exit-form button")
