@@ -134,6 +134,10 @@ class MonthlyCheck(models.Model):
         return f"{self.person_id} {self.month:%Y-%m}"
 
 
+# The checklist items of a monthly check (its boolean fields), in the order the form asks them.
+CHECK_ITEMS = ("seen", "living_ok", "schooling_ok", "health_ok", "guardian_ok", "situation_unchanged")
+
+
 class Referral(models.TextChoices):
     DIBAO = "dibao", "转入最低生活保障"
     TEKUN = "tekun", "转入特困人员救助供养"

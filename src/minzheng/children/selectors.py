@@ -20,9 +20,8 @@ from minzheng.casework.selectors import case_actions, case_history
 from minzheng.people.models import Person
 from minzheng.regions.selectors import region_labels
 
-from .models import CategoryCase, MonthlyCheck
+from .models import CHECK_ITEMS, CategoryCase, MonthlyCheck
 from .rules import CHILD_LABELS, CODE, FUNDING, FUNDING_LABELS
-from .services import CHECK_ITEMS
 
 
 def child_roster(*, actor: Any, month: dt.date) -> QuerySet[Enrolment]:

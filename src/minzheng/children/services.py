@@ -20,7 +20,9 @@ from minzheng.casework.services import case_require_separate, case_transition
 from minzheng.people.models import Person
 from minzheng.regions.models import Region
 
+from . import selectors as sel
 from .models import (
+    CHECK_ITEMS,
     CaseState,
     CategoryCase,
     CategoryDecision,
@@ -50,7 +52,6 @@ from .rules import (
     trial,
 )
 
-CHECK_ITEMS = ("seen", "living_ok", "schooling_ok", "health_ok", "guardian_ok", "situation_unchanged")
 EVIDENCE_FIELDS = ("evidence_kind", "evidence_number", "evidence_date", "evidence_issuer")
 
 
@@ -816,8 +817,6 @@ def children_list_export_xlsx(*, actor: Any, which: str, ip: str = "") -> bytes:
     page's permission and scope); formula-looking text comes out as text (core.spreadsheet); one audited
     EXPORT row saying which list and how many rows."""
     from minzheng.core.spreadsheet import xlsx_bytes
-
-    from . import selectors as sel  # selectors import this module: read at call time
 
     spec = sel.child_list(which)
     require(actor, spec.permission, target=f"children:export:{which}")
