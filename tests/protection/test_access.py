@@ -113,3 +113,51 @@ def test_the_case_list_runs_a_bounded_number_of_queries(team, child, django_asse
     with django_assert_max_num_queries(12):
         r = c.get("/protection/")
     assert r.content.decode().count("/protection/") >= 5
+
+
+def test_a_report_in_his_township_is_assigned_to_the_supervisor_on_the_roll_who_finds_it_in_list_and_page(
+    team, child, outsiders, make_user
+):
+    """The walk: the county officer filed a report in dudao's township and dudao, the township's supervisor
+    on the workforce roll, found neither the case in his list nor its page (未找到)."""
+    import datetime as dt
+
+    from minzheng.accounts.models import Role
+    from minzheng.children.services import child_worker_appoint
+
+    elsewhere = make_user(Role.CHILD_SUPERVISOR, child.region_code[:6] + "002")  # another township
+    for user in (team["supervisor"], elsewhere):
+        child_worker_appoint(
+            actor=team["officer"], user=user, position="supervisor", appointed_on=dt.date(2024, 3, 1)
+        )
+    case = services.case_report(
+        actor=team["officer"],
+        source="hotline",
+        summary="12345热线：邻居反映孩子长期独自在家",
+        reported_on=timezone.localdate(),
+        child_id=child.pk,
+    )
+    assert case.assignments.filter(user=team["supervisor"], duty="supervisor", active=True).exists()
+    c = _client(team["supervisor"])
+    assert f'href="/protection/{case.pk}/"' in c.get("/protection/").content.decode()
+    assert c.get(f"/protection/{case.pk}/").status_code == 200
+    assert c.get(f"/api/v1/protection/cases/{case.pk}").status_code == 200
+    for outsider in (outsiders["other_supervisor"], elsewhere):
+        oc = _client(outsider)
+        assert oc.get(f"/protection/{case.pk}/").status_code == 404
+        assert f"/protection/{case.pk}/" not in oc.get("/protection/").content.decode()
+
+
+def test_the_list_and_the_page_answer_by_one_rule_a_non_number_id_is_missing(team, reported):
+    from minzheng.protection.selectors import case_get_for_actor, case_readable, readable_cases
+
+    for user in (team["director"], team["supervisor"], team["officer"]):
+        listed = readable_cases(user).filter(pk=reported.pk).exists()
+        assert (
+            listed
+            == case_readable(user, reported)
+            == (case_get_for_actor(actor=user, pk=reported.pk) is not None)
+        )
+    assert case_get_for_actor(actor=team["officer"], pk="x1") is None
+    with pytest.raises(services.CaseNotFound):
+        services.case_view(actor=team["officer"], case_id="x1")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.test import Client
 from django.utils import timezone
 
 from minzheng.accounts.models import Role
@@ -44,3 +45,34 @@ def test_a_village_with_few_children_takes_the_townships_and_the_supervisor_has_
     assert "5件个案" in demo.seed(actor=system_actor(purpose="测试"), seed=7)
     assert ProtectionCase.objects.filter(assignments__user=supervisor).distinct().count() == 5
     assert protection_todo(supervisor, today).count == 1
+
+
+def test_a_township_with_few_children_takes_the_countys_and_the_supervisor_has_his_townships_cases(
+    make_user, make_person
+):
+    """The walk: a fresh demo seeded no case (演示乡镇儿童不足，跳过). The county makes up the five; the
+    township's cases are assigned to its supervisor, the others are the county officer's."""
+    make_user(Role.CHILD_DIRECTOR, VILLAGE_A, username="ertongzhuren")
+    supervisor = make_user(Role.CHILD_SUPERVISOR, TOWN_A, username="dudao")
+    officer = make_user(Role.CHILD_WELFARE_OFFICER, VILLAGE_A[:6], username="ertong")
+    today = timezone.localdate()
+    make_person(village=TOWN_A + "002", birth=dt.date(today.year - 9, 2, 1), name="邻村儿童")
+    make_person(village=TOWN_A + "003", birth=dt.date(today.year - 12, 2, 1), name="本镇儿童")
+    for i in range(4):
+        make_person(
+            village=VILLAGE_A[:6] + "002001", birth=dt.date(today.year - 10, 3, 1 + i), name=f"外镇{i}"
+        )
+    make_person(village=VILLAGE_A[:6] + "002001", birth=dt.date(today.year - 1, 3, 1), name="外镇幼儿")
+    assert "5件个案" in demo.seed(actor=system_actor(purpose="测试"), seed=7)
+    cases = ProtectionCase.objects.all()
+    assert cases.count() == 5
+    theirs = {c.pk for c in cases if c.region_code.startswith(TOWN_A)}
+    assert len(theirs) == 2
+    assert set(cases.filter(assignments__user=supervisor).values_list("pk", flat=True)) == theirs
+    c = Client()
+    c.force_login(supervisor)
+    listing = c.get("/protection/").content.decode()
+    for pk in theirs:
+        assert f'href="/protection/{pk}/"' in listing
+        assert c.get(f"/protection/{pk}/").status_code == 200
+    assert protection_todo(officer, today).count == 1

@@ -62,6 +62,21 @@ def category_case_get(*, actor: Any, case_id: int) -> CategoryCase:
     return case
 
 
+def township_supervisors(region_code: str) -> QuerySet[Any]:
+    """The child supervisors (儿童督导员) on the workforce roll for the township of `region_code`, still
+    serving: whom a protection report in that township is assigned to (a public helper of the line)."""
+    from django.contrib.auth import get_user_model
+
+    from .models import Position
+
+    return get_user_model().objects.filter(
+        is_active=True,
+        child_worker__position=Position.SUPERVISOR,
+        child_worker__region_code=region_code[:9],
+        child_worker__left_on__isnull=True,
+    )
+
+
 def guardian_name(case: CategoryCase) -> str:
     """The child's guardian as everyone reads it (case page, decision letter, the file): the child's file
     (一人一档) once there is one, it is where the guardian is kept up to date; before the file exists, the

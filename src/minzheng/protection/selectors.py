@@ -40,11 +40,16 @@ def readable_cases(actor: Any) -> QuerySet[ProtectionCase]:
 
 
 def case_readable(actor: Any, case: ProtectionCase) -> bool:
-    if not can(actor, "child.case_read", region_code=case.region_code):
-        return False
-    if can(actor, "child.case_assign", region_code=case.region_code):
-        return True
-    return case.assignments.filter(user=actor, active=True).exists()
+    """The same rule as the list (`readable_cases`), asked of one case: the two can never disagree."""
+    return readable_cases(actor).filter(pk=case.pk).exists()
+
+
+def case_get_for_actor(*, actor: Any, pk: Any) -> ProtectionCase | None:
+    """The one access checkpoint of a protection case (page, actions, API): None when missing or not
+    readable by the actor, alike."""
+    if not str(pk).isdigit():
+        return None
+    return readable_cases(actor).select_related("child").filter(pk=int(pk)).first()
 
 
 def case_list(*, actor: Any, q: str = "", state: str = "") -> QuerySet[ProtectionCase]:

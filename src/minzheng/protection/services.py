@@ -11,12 +11,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from minzheng.accounts.permissions import can, require
+from minzheng.accounts.permissions import can, require, roles_for
 from minzheng.assistance.rules import age_in_month
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.casework.services import case_transition
 from minzheng.casework.workflow import Workflow
+from minzheng.children.selectors import township_supervisors
 from minzheng.core import crypto
 from minzheng.core.idnumber import is_valid_id_number, normalize
 from minzheng.core.masking import mask_id_number
@@ -39,7 +40,7 @@ from .models import (
     RiskAssessment,
     Source,
 )
-from .selectors import assignable_users, case_readable
+from .selectors import assignable_users, case_get_for_actor, case_readable
 from .workflow import ADOPTION, PROTECTION
 
 NOT_FOUND = "个案不存在"
@@ -63,9 +64,11 @@ def _refuse(actor: Any, case_id: Any, region_code: str) -> None:
 
 def case_view(*, actor: Any, case_id: Any) -> ProtectionCase:
     """Every read of a case is audited, a refusal too. Not atomic on purpose: the refusal row must stay."""
-    case = ProtectionCase.objects.select_related("child").filter(pk=case_id).first()
-    if case is None or not case_readable(actor, case):
-        _refuse(actor, case_id, case.region_code if case else "")
+    case = case_get_for_actor(actor=actor, pk=case_id)
+    if case is None:
+        known = ProtectionCase.objects.filter(pk=int(case_id)) if str(case_id).isdigit() else None
+        region = known.values_list("region_code", flat=True).first() if known is not None else None
+        _refuse(actor, case_id, region or "")
         raise CaseNotFound(NOT_FOUND)
     audit_record(
         actor=actor,
@@ -163,6 +166,7 @@ def case_report(
         opened_by=actor,
     )
     Assignment.objects.create(case=case, user=actor, duty=_duty_of(actor, region_code), assigned_by=actor)
+    _assign_township_supervisors(actor=actor, case=case)
     audit_record(
         actor=actor,
         event_type=AuditEvent.CREATE,
@@ -172,6 +176,28 @@ def case_report(
         new={"source": source},
     )
     return case_transition(actor=actor, workflow=PROTECTION, case=case, to="reported", note="接报")
+
+
+def _assign_township_supervisors(*, actor: Any, case: ProtectionCase) -> None:
+    """A report in a township is the business of its child supervisors on the workforce roll (儿童督导员,
+    bound to the township): they are assigned at once, recorded and audited like any assignment, so the
+    supervisor reads and supervises it without waiting for the county to assign him."""
+    users = (
+        township_supervisors(case.region_code)
+        .filter(role__in=roles_for("child.case_supervise"))
+        .exclude(pk=getattr(actor, "pk", None))
+    )
+    for user in users:
+        Assignment.objects.create(case=case, user=user, duty=Duty.SUPERVISOR, assigned_by=actor)
+        audit_record(
+            actor=actor,
+            event_type=AuditEvent.UPDATE,
+            target_type="protectioncase.assignment",
+            target_id=case.pk,
+            region_code=case.region_code,
+            new={"user": user.pk, "duty": Duty.SUPERVISOR},
+            detail="按儿童工作队伍分派乡镇儿童督导员",
+        )
 
 
 @transaction.atomic

@@ -26,20 +26,24 @@ def seed(*, actor: Any, seed: int) -> str:
     if director.region is None:
         return "未成年人保护：演示儿童主任无所在村，跳过"
     village = director.region.code
-    # The director's village first, then the rest of the township (a small city has few children in
-    # one village); the director reports for the township's children it serves, the supervisor is on all.
+    town = supervisor.region.code if supervisor.region is not None else village[:9]
+    # The director's village first, then the supervisor's township, then the rest of the county: a small
+    # demo city has few school-age children in one township. Each report is filed by whoever serves the
+    # child (the director in the village, the supervisor in the township, the county officer elsewhere),
+    # and the township's cases are the supervisor's (assigned to him), the rest the officer's.
     kids = sorted(
         Person.objects.filter(
-            region_code__startswith=village[:9],
+            region_code__startswith=village[:6],
+            is_alive=True,
             birth_date__gt=today - dt.timedelta(days=17 * 365),
             birth_date__lte=today - dt.timedelta(days=6 * 366),
         )
         .exclude(id_hash=None)
-        .order_by("id")[:200],
-        key=lambda k: (k.region_code != village, k.pk),
+        .order_by("id")[:400],
+        key=lambda k: (k.region_code != village, not k.region_code.startswith(town), k.pk),
     )[:40]
     if len(kids) < 5:
-        return "未成年人保护：演示乡镇儿童不足，跳过"
+        return "未成年人保护：演示区县学龄儿童不足，跳过"
     rng = random.Random(seed)  # noqa: S311 (demo data, not a secret)
     ours = [k for k in kids if k.region_code == village]
     rng.shuffle(ours)
@@ -51,11 +55,17 @@ def seed(*, actor: Any, seed: int) -> str:
         ("police", "派出所通报：儿童父母均被羁押，无人监护", ["no_guardian"]),
         ("mandatory", "村委会强制报告：该生已辍学两个月", ["out_of_school"]),
     ]
+
+    def reporter(child: Person) -> Any:
+        if child.region_code == village:
+            return director
+        return supervisor if child.region_code.startswith(town) else officer
+
     cases = []
     for child, (source, summary, _) in zip(kids, reports, strict=False):
         cases.append(
             services.case_report(
-                actor=director if child.region_code == village else supervisor,
+                actor=reporter(child),
                 source=source,
                 summary=summary,
                 reported_on=today,
@@ -64,15 +74,17 @@ def seed(*, actor: Any, seed: int) -> str:
                 reporter_phone="0537" + f"{rng.randrange(10**7):07d}",
             )
         )
-    for case in cases[:4]:
-        if not case.assignments.filter(user=supervisor).exists():
+    handlers = {}
+    for case in cases:
+        ours_too = case.region_code.startswith(town)
+        if ours_too and not case.assignments.filter(user=supervisor).exists():
             services.case_assign(actor=officer, case=case, user_id=supervisor.pk, duty="supervisor")
-    # 1: closed; 2: following up; 3: planned; 4: assessed; 5: reported, its assessment deadline missed
+        handlers[case.pk] = supervisor if ours_too else officer
     for case, (_, _, items) in zip(cases[:4], reports, strict=False):
-        services.case_assess(actor=supervisor, case=case, answers=items, note="经入户核实")
+        services.case_assess(actor=handlers[case.pk], case=case, answers=items, note="经入户核实")
     for case in cases[:3]:
         services.case_conference(
-            actor=supervisor,
+            actor=handlers[case.pk],
             case=case,
             held_on=today,
             participants="儿童督导员、儿童主任、派出所民警、学校班主任",
@@ -88,10 +100,10 @@ def seed(*, actor: Any, seed: int) -> str:
         )
     for case in cases[:2]:
         services.case_follow_up(
-            actor=supervisor, case=case, visited_on=today, note="儿童情绪稳定，已正常上学"
+            actor=handlers[case.pk], case=case, visited_on=today, note="儿童情绪稳定，已正常上学"
         )
     for m in cases[0].measures.all():
-        services.measure_update(actor=supervisor, case=cases[0], measure_id=m.pk, status="done")
+        services.measure_update(actor=handlers[cases[0].pk], case=cases[0], measure_id=m.pk, status="done")
     services.case_close(actor=officer, case=cases[0], note="监护人已履行监护职责，风险解除")
     # Demo only: the last report came in three days ago, so its missed deadline shows on the 首页.
     late = cases[-1]
