@@ -23,7 +23,7 @@ def test_the_demo_decides_children_and_leaves_two_waiting(make_user, make_person
     # the two waiting and a re-decision (a mother's disability certificate revoked)
     assert CategoryCase.objects.filter(state__in=["submitted", "verified"]).count() == 3
     assert CategoryCase.objects.filter(previous__isnull=False).count() == 1
-    assert Enrolment.objects.filter(programme="child").count() == 5
+    assert Enrolment.objects.filter(programme="child").count() == 6  # the guardianship-lacking child too
     assert MonthlyCheck.objects.exists()
     assert "已存在" in seed(actor=None, seed=7)
 
@@ -66,3 +66,16 @@ def test_the_demo_names_each_decided_childs_guardian_alike_on_the_case_and_the_f
     assert decided.exists()
     for case in decided:
         assert guardian_name(case) == case.guardian_name == files[case.child_id] != ""
+
+
+def test_the_demo_decides_a_guardianship_lacking_child_so_the_payroll_draws_on_the_charity_fund(
+    make_user, make_person
+):
+    """The walk: the rolls froze without a draw, the demo's only guardianship-lacking child was waiting."""
+    make_user("township_clerk", TOWN_A, username="xiangzhen")
+    make_user("township_approver", TOWN_A, username="shenpi")
+    make_user("child_director", VILLAGE_A, username="ertongzhuren")
+    for i in range(8):
+        make_person(birth=dt.date(2014, 3, 1 + i), name=f"演示儿童{i}", hukou_type="rural")
+    seed(actor=None, seed=7)
+    assert Enrolment.objects.filter(programme="child", tier="guardianship_lacking", last_month=None).exists()

@@ -161,6 +161,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "child.case_assign": frozenset({R.CHILD_WELFARE_OFFICER}),
     "child.file_edit": frozenset({R.CHILD_DIRECTOR, R.CHILD_SUPERVISOR, R.CHILD_WELFARE_OFFICER}),
     "child.workforce": frozenset({R.CHILD_WELFARE_OFFICER, R.CHILD_SUPERVISOR}),
+    # the charity fund the children's payroll draws from: read (not managed) by who runs and pays it
+    "charity.fund_read": frozenset({R.CHILD_WELFARE_OFFICER, R.COUNTY_FINANCE}),
     "disability.subsidy_decide": frozenset({R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER}),
     "disability.intake": frozenset({R.TOWNSHIP_CLERK}),
     "disability.read": _CASEWORK | {R.CITY_OFFICER, R.AUDITOR},
@@ -314,6 +316,7 @@ LABELS: dict[str, str] = {
     "child.case_assign": "分派未成年人保护个案",
     "child.file_edit": "维护儿童档案",
     "child.workforce": "管理儿童工作队伍和儿童之家",
+    "charity.fund_read": "查看发放名册支取的慈善基金",
     "disability.subsidy_decide": "残疾人两项补贴审批",
     "disability.intake": "残疾人两项补贴受理",
     "disability.read": "查看残疾人两项补贴",

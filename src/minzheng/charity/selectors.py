@@ -22,7 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from minzheng.accounts.permissions import scoped
+from minzheng.accounts.permissions import can, scoped
 from minzheng.benefits.funding import fund_claims
 from minzheng.core.todos import Item, Todo
 from minzheng.people.models import Person
@@ -39,6 +39,7 @@ from .models import (
     Project,
     Spending,
 )
+from .rules import PAYROLL_FUNDS
 
 ZERO = Decimal("0.00")
 _DEC: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
@@ -94,8 +95,17 @@ def project_list(*, actor: Any, kind: str = "", q: str = "") -> QuerySet[Project
     return qs
 
 
+def payroll_funds_readable(actor: Any) -> QuerySet[Project]:
+    """The funds a payroll draws on (rules.PAYROLL_FUNDS), read, not managed, by the staff who run and pay
+    that payroll (charity.fund_read: the children's officer, the county finance) in their region."""
+    funds = Project.objects.select_related("org").filter(fund_code__in=PAYROLL_FUNDS.values())
+    return scoped("charity.fund_read", funds, actor)
+
+
 def project_get(*, actor: Any, pk: int) -> Project:
     project = project_list(actor=actor).filter(pk=pk).first()
+    if project is None:
+        project = with_totals(payroll_funds_readable(actor)).filter(pk=pk).first()
     if project is None:
         raise Http404
     return project
@@ -131,6 +141,8 @@ def project_page(*, actor: Any, project: Project) -> dict[str, Any]:
         "spendings": list(project.spendings.select_related("donation").all()[:200]),
         "restricted": restricted_donations(project),
         "free_balance": free_balance(project),
+        # a payroll fund's reader sees the money, not the forms to add to or spend it
+        "manage": can(actor, "charity.manage", region_code=project.region_code),
     }
 
 

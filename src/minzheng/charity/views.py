@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from minzheng.accounts.permissions import Denied, require
+from minzheng.accounts.permissions import Denied, can, require
 from minzheng.accounts.regions import cascade_value, region_cascade
 from minzheng.core.inputs import form_date, form_decimal, form_int
 from minzheng.policy.selectors import PolicyMissing
@@ -123,9 +123,15 @@ def project_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@_desk
+@login_required
 @require_GET
 def project(request: HttpRequest, pk: int) -> HttpResponse:
+    # Also read by the staff whose payroll draws on a fund (charity.fund_read, scoped by project_get).
+    if not can(request.user, "charity.fund_read"):
+        try:
+            require(request.user, "charity.manage", target="charity:project")
+        except Denied as e:
+            return HttpResponseForbidden(e.messages[0])
     proj = selectors.project_get(actor=request.user, pk=pk)
     ctx = selectors.project_page(actor=request.user, project=proj)
     ctx["donor_kinds"] = DonorKind.choices

@@ -22,9 +22,10 @@ PLANS = [
     ({"situation": "dead"}, {"situation": "severe_disability"}, ""),
     ({"situation": "none"}, {"situation": "none"}, "key_difficult"),
     ({"situation": "drug_rehab"}, {"situation": "deported"}, ""),
-    ({"situation": "dead"}, {"situation": "none"}, ""),
-    ({"situation": "missing"}, {"situation": "imprisoned"}, ""),
+    # paid from the charity fund (the payroll draws on it when the roll is checked): decided, not waiting
     ({"situation": "none"}, {"situation": "none"}, "guardianship_lacking"),
+    ({"situation": "missing"}, {"situation": "imprisoned"}, ""),
+    ({"situation": "dead"}, {"situation": "none"}, ""),
 ]
 GUARDIANS = ["王秀兰", "李桂英", "张玉珍", "刘建国", "陈凤英"]
 EVIDENCE = {
