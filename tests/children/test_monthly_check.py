@@ -177,3 +177,23 @@ def test_the_check_page_refuses_an_empty_check_and_keeps_what_was_entered(make_u
     assert 'name="seen" value="1" checked' in page and 'name="health_ok" value="1" checked' in page
     assert 'name="living_ok" value="1" checked' not in page
     assert not MonthlyCheck.objects.exists()
+
+
+def test_each_check_box_sits_on_the_line_of_its_words_on_a_phone(make_user, beneficiaries):
+    """The walk: at 390 px the boxes stood on lines of their own, away from their labels (app.css makes an
+    input in a label a full-width block); the line's own stylesheet keeps box and words on one row."""
+    import re
+    from pathlib import Path
+
+    import minzheng.children
+
+    c = Client()
+    c.force_login(make_user("child_director", VILLAGE_A))
+    page = c.get(reverse("children-check", args=[beneficiaries[0].pk])).content.decode()
+    assert 'href="/static/children/children.css"' in page
+    item = r'<label class="check-item"><input type="checkbox" name="(\w+)"[^>]*><span>[^<]+</span>'
+    boxes = re.findall(item, page)
+    assert boxes == list(svc.CHECK_ITEMS)
+    css = (Path(minzheng.children.__file__).parent / "static/children/children.css").read_text()
+    assert re.search(r"\.check-item \{[^}]*display: flex", css)
+    assert re.search(r"\.check-item input\[type=checkbox\] \{[^}]*display: inline-block[^}]*flex: none", css)

@@ -221,6 +221,12 @@ def test_the_director_on_a_phone_is_refused_an_empty_check(
     page.set_viewport_size({"width": 390, "height": 800})
     login(page, base, "director3")
     page.goto(f"{base}/children/checks/{child.pk}/")
+    # each box on the row of its words (the walk found them on lines of their own at 390 px)
+    for label in page.query_selector_all("#child-check label.check-item"):
+        box = label.query_selector("input[type=checkbox]").bounding_box()
+        words = label.query_selector("span").bounding_box()
+        assert box["x"] + box["width"] <= words["x"]
+        assert words["y"] <= box["y"] + box["height"] / 2 <= words["y"] + words["height"]
     page.fill("textarea[name=note]", "电话联系，孩子在外婆家")
     page.click("#child-check button[type=submit]")
     page.wait_for_selector("text=未勾选任何核查项目")
