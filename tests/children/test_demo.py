@@ -79,3 +79,30 @@ def test_the_demo_decides_a_guardianship_lacking_child_so_the_payroll_draws_on_t
         make_person(birth=dt.date(2014, 3, 1 + i), name=f"演示儿童{i}", hukou_type="rural")
     seed(actor=None, seed=7)
     assert Enrolment.objects.filter(programme="child", tier="guardianship_lacking", last_month=None).exists()
+
+
+def test_the_demo_files_put_a_toddler_at_no_school_and_a_ten_year_old_in_primary_school(
+    make_user, make_person
+):
+    """The walk: demo children of one or two years were at primary school."""
+    from django.utils import timezone
+
+    from minzheng.children.models import ChildFile
+
+    make_user("township_clerk", TOWN_A, username="xiangzhen")
+    make_user("township_approver", TOWN_A, username="shenpi")
+    make_user("child_director", VILLAGE_A, username="ertongzhuren")
+    make_user("child_welfare_officer", TOWN_A[:6], username="ertong")
+    today = timezone.localdate()
+    toddler = make_person(
+        birth=today.replace(year=today.year - 2, day=1), name="两岁幼儿", hukou_type="rural"
+    )
+    pupil = make_person(birth=dt.date(today.year - 10, 3, 1), name="十岁学生", hukou_type="rural")
+    for i in range(6):
+        make_person(birth=dt.date(2014, 3, 1 + i), name=f"演示儿童{i}", hukou_type="rural")
+    seed(actor=None, seed=7)
+    files = {f.person_id: f for f in ChildFile.objects.filter(person__in=[toddler, pupil])}
+    assert files[toddler.pk].school_status == "preschool" and files[toddler.pk].school_name == ""
+    assert files[pupil.pk].school_name == "中心小学" and files[pupil.pk].school_status == "enrolled"
+    expected = 4 if today.month >= 9 else 3  # born in March ten years ago: started school at six
+    assert files[pupil.pk].school_grade == f"{'一二三四五六'[expected]}年级"

@@ -161,6 +161,34 @@ def _redecisions(*, clerk: Any, young: list[Person], adults: list[Person], today
     return f"重新认定{opened}件在办、{due}件待发起"
 
 
+def _schooling(child: Person, today: dt.date) -> dict[str, str]:
+    """School, grade and status as the child's age has them (school starts in September at six): none
+    before three, kindergarten to six, then primary, junior and senior middle school."""
+    from minzheng.assistance.rules import age_in_month
+
+    born = child.birth_date or today
+    # six by 31 August starts school that September; the grade is the count of Septembers since
+    starts = born.year + (6 if born.month < 9 else 7)
+    year = today.year - starts + (1 if today.month >= 9 else 0)
+    if age_in_month(born, today) < 3:
+        return {"school_name": "", "school_grade": "", "school_status": "preschool"}
+    if year < 1:
+        return {"school_name": "中心幼儿园", "school_grade": "", "school_status": "preschool"}
+    for first, last, school, names in (
+        (1, 6, "中心小学", ["一", "二", "三", "四", "五", "六"]),
+        (7, 9, "第二中学", ["初一", "初二", "初三"]),
+        (10, 12, "第一高级中学", ["高一", "高二", "高三"]),
+    ):
+        if first <= year <= last:
+            grade = names[year - first]
+            return {
+                "school_name": school,
+                "school_grade": f"{grade}年级" if school == "中心小学" else grade,
+                "school_status": "enrolled",
+            }
+    return {"school_name": "第一高级中学", "school_grade": "", "school_status": "graduated"}
+
+
 def _files_and_workforce(*, director: Any, young: list[Person], rng: random.Random, today: dt.date) -> str:
     """The director and the supervisor on the workforce roll, a file for each decided child and a
     left-behind child (guardian, school, an assessment, a visit, the 1+1+2+N pairing), a children's home
@@ -182,7 +210,6 @@ def _files_and_workforce(*, director: Any, young: list[Person], rng: random.Rand
         svc.child_worker_appoint(
             actor=officer, user=supervisor, position="supervisor", appointed_on=appointed, training_hours=40
         )
-    schools = ["中心小学", "实验小学", "第二中学"]
     n_files = 0
     for n, child in enumerate(young):
         decided = CategoryCase.objects.filter(child=child, decision__approved=True).exists()
@@ -197,9 +224,7 @@ def _files_and_workforce(*, director: Any, young: list[Person], rng: random.Rand
             values={
                 **({} if f.guardian_name else {"guardian_name": rng.choice(GUARDIANS)}),
                 "guardian_relation": "grandparent",
-                "school_name": rng.choice(schools),
-                "school_grade": f"{1 + n % 6}年级",
-                "school_status": "enrolled",
+                **_schooling(child, today),
                 "lead_unit": "县民政局儿童福利科",
                 "social_worker": rng.choice(["李敏", "王磊", "赵静"]),
                 "youth_volunteer": rng.choice(["张悦", "刘洋", "陈晨"]),
