@@ -29,7 +29,8 @@ def _client(user):
 def theirs(outsider, make_project):
     """Records of another county (兖州区) and their ids by URL."""
     project = make_project(actor=outsider)
-    give(outsider, project, "100")
+    donation = give(outsider, project, "100")
+    services.receipt_issue(actor=outsider, donation=donation)
     plan = services.lottery_plan_create(
         actor=outsider, year=2025, region_code="370812", allocations={"elderly": Decimal(100)}
     )
@@ -41,6 +42,8 @@ def theirs(outsider, make_project):
         "/charity/{}/donate/": project.pk,
         "/charity/{}/spend/": project.pk,
         "/charity/orgs/{}/": project.org_id,
+        "/charity/donations/{}/receipt/": donation.pk,
+        "/charity/donations/{}/receipt/issue/": donation.pk,
         "/charity/lottery/{}/": plan.pk,
         "/charity/lottery/{}/fund/": plan.pk,
         "/charity/lottery/projects/{}/accept/": lp.pk,

@@ -34,7 +34,7 @@ def test_a_volunteer_earns_hours_at_an_activity_and_spends_them_at_the_store(
         skills=["elderly"],
     )
     services.volunteer_bind_user(actor=organiser, volunteer=v, user=phone)
-    start = timezone.now() - dt.timedelta(minutes=20)
+    start = timezone.now() - dt.timedelta(hours=2, minutes=50)  # ten minutes left
     a = services.activity_create(
         actor=organiser,
         title="敬老院陪伴读报",
@@ -60,6 +60,8 @@ def test_a_volunteer_earns_hours_at_an_activity_and_spends_them_at_the_store(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
     card.get_by_role("button", name="签到").click()
     page.wait_for_url(f"{base}/volunteers/me/")
+    # time passes: she had checked in at the start (hours count only between check-in and check-out)
+    Signup.objects.filter(activity=a).update(checked_in_at=start)
     page.locator("#my-upcoming li", has_text="敬老院陪伴读报").get_by_role("button", name="签退").click()
     page.wait_for_url(f"{base}/volunteers/me/")
     assert "签退成功" in page.inner_text("main")

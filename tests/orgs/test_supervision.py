@@ -54,6 +54,20 @@ def test_a_changed_threshold_in_the_policy_table_changes_the_grade(officer, make
     assert ev.grade == 4
 
 
+def test_scores_read_as_people_write_them_not_as_stored_decimals(officer, make_org):
+    whole = make_org(name="济宁市任城区助老服务协会")
+    half = make_org(name="济宁市任城区邻里互助协会")
+    services.evaluation_record(actor=officer, org=whole, scores=_scores(60, 380, 100, 0), evaluated_on=TODAY)
+    services.evaluation_record(
+        actor=officer, org=half, scores=_scores("50.5", 300, 100, 0), evaluated_on=TODAY
+    )
+    c = _client(officer)
+    listing = c.get("/orgs/inspections/").content.decode()
+    assert "（540分）" in listing and "（450.5分）" in listing and ".0分" not in listing
+    detail = c.get(f"/orgs/{whole.pk}/").content.decode()
+    assert "总分 540分" in detail and "540.0" not in detail
+
+
 def test_a_section_above_its_maximum_is_refused(officer, make_org):
     with pytest.raises(ValidationError, match="基础条件得分应在0至60分之间"):
         services.evaluation_record(

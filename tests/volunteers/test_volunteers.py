@@ -97,20 +97,79 @@ def test_a_volunteer_of_another_county_cannot_sign_up(make_volunteer, make_activ
     assert selectors.activity_get(actor=other.user, pk=a.pk) is None
 
 
-def test_check_in_opens_an_hour_before_and_hours_count_only_inside_the_activity(
+def test_check_in_opens_ten_minutes_before_and_hours_count_only_inside_the_activity(
     make_volunteer, make_activity
 ):
     start = dt.datetime(2030, 6, 1, 9, 0, tzinfo=dt.UTC)
     a = make_activity(start=start, hours=3)
     v = make_volunteer()
     s = services.activity_signup(actor=v.user, activity=a, now=start - dt.timedelta(days=2))
-    with pytest.raises(ValidationError, match="1小时内"):
-        services.signup_check_in(actor=v.user, signup=s, now=start - dt.timedelta(hours=2))
+    with pytest.raises(ValidationError, match="10分钟内"):
+        services.signup_check_in(actor=v.user, signup=s, now=start - dt.timedelta(minutes=40))
     with pytest.raises(ValidationError, match="先签到"):
         services.signup_check_out(actor=v.user, signup=s, now=start)
-    services.signup_check_in(actor=v.user, signup=s, now=start - dt.timedelta(minutes=40))
+    services.signup_check_in(actor=v.user, signup=s, now=start - dt.timedelta(minutes=10))
     s = services.signup_check_out(actor=v.user, signup=s, now=start + dt.timedelta(hours=2, minutes=50))
     assert s.status == SignupStatus.CHECKED_OUT and s.claimed_hours == Decimal("2.5")  # whole half hours
+
+
+def test_checking_out_before_the_activity_starts_is_refused_and_changes_nothing(
+    make_volunteer, make_activity
+):
+    start = dt.datetime(2030, 6, 1, 9, 0, tzinfo=dt.UTC)
+    a = make_activity(start=start, hours=3)
+    v = make_volunteer()
+    s = services.activity_signup(actor=v.user, activity=a, now=start - dt.timedelta(days=2))
+    services.signup_check_in(actor=v.user, signup=s, now=start - dt.timedelta(minutes=5))
+    with pytest.raises(ValidationError, match="尚未开始"):
+        services.signup_check_out(actor=v.user, signup=s, now=start - dt.timedelta(minutes=1))
+    s.refresh_from_db()
+    assert s.status == SignupStatus.CHECKED_IN and s.checked_out_at is None and s.claimed_hours is None
+
+
+def test_the_organiser_cannot_confirm_hours_for_a_check_in_and_out_before_the_start(
+    make_volunteer, make_activity, organiser
+):
+    """The walk's case: in and out before the activity began (records from before the check-out rule), and
+    the organiser typed 2 h. No time inside the activity: nothing to confirm, nothing credited."""
+    start = timezone.now() - dt.timedelta(hours=4)
+    a = make_activity(start=start, hours=3)
+    v = make_volunteer()
+    s = services.activity_signup(actor=v.user, activity=a, now=start - dt.timedelta(days=1))
+    a.signups.filter(pk=s.pk).update(
+        status=SignupStatus.CHECKED_OUT,
+        checked_in_at=start - dt.timedelta(minutes=50),
+        checked_out_at=start - dt.timedelta(minutes=20),
+        claimed_hours=Decimal(0),
+    )
+    with pytest.raises(ValidationError, match="没有有效的签到签退记录"):
+        services.signup_confirm(actor=organiser, signup=s, hours=Decimal(2))
+    assert services.activity_confirm_all(actor=organiser, activity=a) == 0
+    s.refresh_from_db()
+    assert s.status == SignupStatus.CHECKED_OUT and s.hours is None
+    assert TimeAccount.objects.get(volunteer=v).balance == 0
+
+
+def test_the_organiser_confirms_no_more_than_the_time_on_site_inside_the_activity(
+    make_volunteer, make_activity, organiser
+):
+    start = timezone.now() - dt.timedelta(hours=4)
+    a = make_activity(start=start, hours=3)
+    late, forgot = make_volunteer("王迟到"), make_volunteer("赵忘签")
+    s1 = services.activity_signup(actor=late.user, activity=a, now=start - dt.timedelta(days=1))
+    s2 = services.activity_signup(actor=forgot.user, activity=a, now=start - dt.timedelta(days=1))
+    services.signup_check_in(actor=late.user, signup=s1, now=start + dt.timedelta(hours=1))
+    services.signup_check_out(actor=late.user, signup=s1, now=start + dt.timedelta(hours=2))
+    services.signup_check_in(actor=forgot.user, signup=s2, now=start + dt.timedelta(hours=2))
+    with pytest.raises(ValidationError, match="不能超过在活动时间内的签到时长1小时"):
+        services.signup_confirm(actor=organiser, signup=s1, hours=Decimal(3))
+    # in at 2 h of 3: one hour at most
+    with pytest.raises(ValidationError, match="不能超过在活动时间内的签到时长1小时"):
+        services.signup_confirm(actor=organiser, signup=s2, hours=Decimal(2))
+    services.signup_confirm(actor=organiser, signup=s1)
+    services.signup_confirm(actor=organiser, signup=s2, hours=Decimal(1))
+    assert TimeAccount.objects.get(volunteer=late).balance == 1
+    assert TimeAccount.objects.get(volunteer=forgot).balance == 1
 
 
 def test_the_organiser_confirms_the_hours_and_the_time_bank_credits_them_once(
@@ -284,13 +343,26 @@ def test_the_volunteer_signs_up_checks_in_and_out_from_the_phone_page(
     assert s.status == SignupStatus.CHECKED_OUT
     # the volunteer posting the organiser's confirmation gets 404 (not their activity's sign-ups)
     assert c.post(f"/volunteers/signups/{s.pk}/confirm/").status_code == 404
-    assert s.claimed_hours == 0  # out within seconds: nothing for "confirm all", the organiser gives hours
+    assert s.claimed_hours == 0  # out within seconds: no time to confirm, whatever the organiser types
     o = _client(organiser)
-    o.post(f"/volunteers/activities/{a.pk}/confirm_all/")
-    assert a.signups.get().status == SignupStatus.CHECKED_OUT
-    o.post(f"/volunteers/signups/{s.pk}/confirm/", {"hours": "2"})
+    page = o.post(f"/volunteers/activities/{a.pk}/confirm_all/", follow=True).content.decode()
+    assert "没有可确认的时长" in page and "已确认0人" not in page
+    page = o.post(f"/volunteers/signups/{s.pk}/confirm/", {"hours": "2"}, follow=True).content.decode()
+    assert "没有有效的签到签退记录" in page
     s.refresh_from_db()
-    assert s.status == SignupStatus.CONFIRMED and s.confirmed_by == organiser and s.hours == 2
+    assert s.status == SignupStatus.CHECKED_OUT and s.hours is None
+
+
+def test_confirm_all_says_how_many_it_confirmed(make_volunteer, make_activity, organiser):
+    a = make_activity(start=timezone.now() - dt.timedelta(hours=4))
+    v = make_volunteer()
+    s = services.activity_signup(actor=v.user, activity=a, now=a.starts_at - dt.timedelta(days=1))
+    services.signup_check_in(actor=v.user, signup=s, now=a.starts_at)
+    services.signup_check_out(actor=v.user, signup=s, now=a.ends_at)
+    o = _client(organiser)
+    page = o.post(f"/volunteers/activities/{a.pk}/confirm_all/", follow=True).content.decode()
+    assert "已确认1人的时长" in page
+    assert TimeAccount.objects.get(volunteer=v).balance == 3
 
 
 def test_bad_input_on_the_forms_gets_a_chinese_message_and_writes_nothing(organiser, earned, make_item):

@@ -151,6 +151,37 @@ class Donation(models.Model):
         return "匿名"
 
 
+class Receipt(models.Model):
+    """The donation receipt (公益事业捐赠票据) the receiving organisation issues (《慈善法》第三十八条):
+    one per donation, numbered per organisation and year (慈捐〔2026〕15号); a reprint keeps its number."""
+
+    donation = models.OneToOneField(
+        Donation, verbose_name="捐赠", on_delete=models.PROTECT, related_name="receipt"
+    )
+    org = models.ForeignKey(
+        CharityOrg, verbose_name="开具单位", on_delete=models.PROTECT, related_name="receipts"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    serial = models.PositiveIntegerField("序号")
+    number = models.CharField("票据号码", max_length=40)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="开票人", on_delete=models.PROTECT, related_name="+"
+    )
+    issued_on = models.DateField("开票日期")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "捐赠票据"
+        verbose_name_plural = "捐赠票据"
+        ordering = ("-year", "-serial")
+        constraints = [
+            models.UniqueConstraint(fields=["org", "year", "serial"], name="charity_receipt_serial_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
 class Spending(models.Model):
     project = models.ForeignKey(
         Project, verbose_name="项目", on_delete=models.PROTECT, related_name="spendings"

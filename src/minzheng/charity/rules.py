@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 
 # GB 32100-2015: 18 characters from this alphabet (no I, O, Z, S, V); the last is a check character.
@@ -40,3 +42,45 @@ def credit_code_clean(value: str) -> str:
     if credit_check_char(code[:17]) != code[17]:
         raise ValidationError("统一社会信用代码校验位不正确，请核对")
     return code
+
+
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+
+
+def _section(n: int) -> str:
+    """0 < n < 10000 in capital numerals, inner zeros read once (1001 → 壹仟零壹)."""
+    out, zero = "", False
+    for power, unit in ((1000, "仟"), (100, "佰"), (10, "拾"), (1, "")):
+        d = n // power % 10
+        if d == 0:
+            zero = zero or bool(out)
+            continue
+        out += ("零" if zero else "") + _DIGITS[d] + unit
+        zero = False
+    return out
+
+
+def amount_in_words(amount: Decimal) -> str:
+    """A yuan amount as written on receipts (人民币大写): 12345.60 → 壹万贰仟叁佰肆拾伍元陆角."""
+    fen_total = int((amount * 100).to_integral_value())
+    yuan, jiao, fen = fen_total // 100, fen_total // 10 % 10, fen_total % 10
+    out, pending = "", False
+    for group, unit in ((yuan // 10**8, "亿"), (yuan // 10**4 % 10**4, "万"), (yuan % 10**4, "")):
+        if group == 0:
+            pending = pending or bool(out)
+            continue
+        if out and (pending or group < 1000):
+            out += "零"
+        out += _section(group) + unit
+        pending = False
+    if out:
+        out += "元"
+    if jiao == 0 and fen == 0:
+        return (out or "零元") + "整"
+    if jiao:
+        out += _DIGITS[jiao] + "角"
+    elif out:
+        out += "零"
+    if fen:
+        out += _DIGITS[fen] + "分"
+    return out

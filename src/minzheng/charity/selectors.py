@@ -24,6 +24,7 @@ from django.http import Http404
 
 from minzheng.accounts.permissions import can, scoped
 from minzheng.benefits.funding import fund_claims
+from minzheng.core.labels import region_name
 from minzheng.core.todos import Item, Todo
 from minzheng.people.models import Person
 from minzheng.policy.selectors import policy_resolve
@@ -32,14 +33,16 @@ from .models import (
     Acceptance,
     CharityOrg,
     Donation,
+    DonorKind,
     LotteryAllocation,
     LotteryPlan,
     LotteryProject,
     LotteryUse,
     Project,
+    Receipt,
     Spending,
 )
-from .rules import PAYROLL_FUNDS
+from .rules import PAYROLL_FUNDS, amount_in_words
 
 ZERO = Decimal("0.00")
 _DEC: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
@@ -137,12 +140,42 @@ def restricted_donations(project: Project) -> list[Donation]:
 def project_page(*, actor: Any, project: Project) -> dict[str, Any]:
     return {
         "project": project,
-        "donations": list(project.donations.select_related("donor_person").all()[:200]),
+        "donations": list(project.donations.select_related("donor_person", "receipt").all()[:200]),
+        # who may issue receipts here (anonymous gifts have no donor to receive one)
+        "can_issue": can(actor, "charity.manage", region_code=project.region_code),
+        "anonymous": DonorKind.ANONYMOUS,
         "spendings": list(project.spendings.select_related("donation").all()[:200]),
         "restricted": restricted_donations(project),
         "free_balance": free_balance(project),
         # a payroll fund's reader sees the money, not the forms to add to or spend it
         "manage": can(actor, "charity.manage", region_code=project.region_code),
+    }
+
+
+def donation_get(*, actor: Any, pk: int) -> Donation:
+    """A donation of a project the actor may read (the project's scope is the donation's); else 404."""
+    donation = Donation.objects.select_related("project__org").filter(pk=pk).first()
+    if donation is None:
+        raise Http404
+    project_get(actor=actor, pk=donation.project_id)
+    return donation
+
+
+def receipt_page(*, donation: Donation) -> dict[str, Any]:
+    """The printed receipt: the issuing organisation, its number, the donor, the amount in figures and in
+    capitals, and where a donor may ask or complain (the registering civil-affairs bureau)."""
+    receipt = Receipt.objects.select_related("org", "issued_by").filter(donation=donation).first()
+    if receipt is None:
+        raise Http404
+    org = receipt.org
+    return {
+        "receipt": receipt,
+        "donation": donation,
+        "project": donation.project,
+        "org": org,
+        "words": amount_in_words(donation.amount),
+        "authority": f"{region_name(org.region_code)}民政局",
+        "issuer": receipt.issued_by.display_name,
     }
 
 

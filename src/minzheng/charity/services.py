@@ -36,6 +36,7 @@ from .models import (
     LotteryUse,
     Project,
     ProjectKind,
+    Receipt,
     Spending,
 )
 from .rules import FUNDS, PAYROLL_FUND_LABELS, PAYROLL_FUNDS, credit_code_clean, share_key
@@ -256,6 +257,52 @@ def donation_record(
         restricted=restricted,
     )
     return donation
+
+
+# The receipt's number: the receiving organisation's running number of the year, 文号-style.
+RECEIPT_PREFIX = "慈捐"
+
+
+@transaction.atomic
+def receipt_issue(*, actor: Any, donation: Donation, on: dt.date | None = None) -> Receipt:
+    """Issue the donation's receipt (捐赠票据), or return the one it has: a reprint keeps its number. The
+    organisation's row is locked while its next number of the year is taken, so no two share one."""
+    project = donation.project
+    require(
+        actor, "charity.manage", region_code=project.region_code, target=f"charity_donation:{donation.pk}"
+    )
+    existing = Receipt.objects.filter(donation=donation).first()
+    if existing is not None:
+        return existing
+    if donation.donor_kind == DonorKind.ANONYMOUS:
+        raise ValidationError("匿名捐赠没有捐赠人，不开具捐赠票据")
+    on = on or timezone.localdate()
+    org = CharityOrg.objects.select_for_update().get(pk=project.org_id)
+    existing = Receipt.objects.filter(donation=donation).first()  # issued meanwhile, under the lock
+    if existing is not None:
+        return existing
+    last = Receipt.objects.filter(org=org, year=on.year).order_by("-serial").values_list("serial", flat=True)
+    serial = (last.first() or 0) + 1
+    receipt = Receipt.objects.create(
+        donation=donation,
+        org=org,
+        year=on.year,
+        serial=serial,
+        number=f"{RECEIPT_PREFIX}〔{on.year}〕{serial}号",
+        issued_by=actor,
+        issued_on=on,
+    )
+    _audit(
+        actor,
+        AuditEvent.CREATE,
+        "receipt",
+        receipt.pk,
+        project.region_code,
+        donation=donation.pk,
+        number=receipt.number,
+        amount=donation.amount,
+    )
+    return receipt
 
 
 def _spend(

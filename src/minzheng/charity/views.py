@@ -141,6 +141,22 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
 
 @_desk
 @require_POST
+def receipt_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    donation = selectors.donation_get(actor=request.user, pk=pk)
+    if _act(request, lambda: services.receipt_issue(actor=request.user, donation=donation), "捐赠票据已开具"):
+        return redirect("charity-receipt", pk=donation.pk)
+    return redirect("charity-project", pk=donation.project_id)
+
+
+@_desk
+@require_GET
+def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    donation = selectors.donation_get(actor=request.user, pk=pk)
+    return render(request, "charity/receipt.html", selectors.receipt_page(donation=donation))
+
+
+@_desk
+@require_POST
 def donate(request: HttpRequest, pk: int) -> HttpResponse:
     proj = selectors.project_get(actor=request.user, pk=pk)
     p = request.POST

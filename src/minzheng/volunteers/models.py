@@ -5,6 +5,7 @@ workers and their service records for the persons served."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -177,6 +178,10 @@ class SignupStatus(models.TextChoices):
     CONFIRMED = "confirmed", "时长已确认"
     ABSENT = "absent", "未到"
 
+
+# Check-in opens this long before the start: volunteers are asked to arrive ten minutes early for the
+# briefing (the activity notice says so). Hours still count only from the start (services.served_hours).
+CHECK_IN_EARLY = dt.timedelta(minutes=10)
 
 # Sign-ups that hold a place of the activity's capacity
 TAKING_PLACE = (

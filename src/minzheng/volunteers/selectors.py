@@ -17,6 +17,7 @@ from minzheng.core.todos import Item, Todo
 from minzheng.policy.selectors import policy_resolve
 
 from .models import (
+    CHECK_IN_EARLY,
     TAKING_PLACE,
     Activity,
     ActivityStatus,
@@ -184,7 +185,7 @@ def volunteer_actions(
         return [("signup", "报名")] if taken < activity.capacity else []
     if status == SignupStatus.SIGNED:
         out = []
-        if now >= activity.starts_at - dt.timedelta(hours=1):
+        if now >= activity.starts_at - CHECK_IN_EARLY:
             out.append(("checkin", "签到"))
         if now < activity.starts_at:
             out.append(("cancel_signup", "取消报名"))

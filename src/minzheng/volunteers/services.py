@@ -24,6 +24,7 @@ from minzheng.people.models import Person
 from minzheng.regions.models import Region, RegionLevel
 
 from .models import (
+    CHECK_IN_EARLY,
     TAKING_PLACE,
     Activity,
     ActivityStatus,
@@ -45,8 +46,6 @@ MANAGE = "volunteer.activity_manage"
 OWN = "volunteer.hours_own"
 HALF = Decimal("0.5")
 MAX_HOURS = Decimal("24")
-# Check-in opens this long before the start (volunteers arrive early to set up).
-CHECK_IN_EARLY = dt.timedelta(hours=1)
 
 
 def _text(value: str, label: str, *, max_length: int, required: bool = True) -> str:
@@ -408,7 +407,8 @@ def signup_check_in(*, actor: Any, signup: Signup, now: dt.datetime | None = Non
     if activity.status != ActivityStatus.OPEN:
         raise ValidationError("该活动已结束或已取消")
     if now < activity.starts_at - CHECK_IN_EARLY:
-        raise ValidationError("活动开始前1小时内才能签到")
+        early = int(CHECK_IN_EARLY.total_seconds() // 60)
+        raise ValidationError(f"活动开始前{early}分钟内才能签到")
     if now >= activity.ends_at:
         raise ValidationError("活动已结束，不能签到")
     signup.status, signup.checked_in_at = SignupStatus.CHECKED_IN, now
@@ -427,12 +427,28 @@ def served_hours(activity: Activity, checked_in_at: dt.datetime, checked_out_at:
     return min((span / HALF).to_integral_value(rounding=ROUND_DOWN) * HALF, activity.hours)
 
 
+def attended_hours(signup: Signup) -> Decimal:
+    """The most hours a sign-up can be confirmed with: its time on site inside the activity's window. One
+    who forgot to check out is counted from the check-in to the activity's end (the organiser decides)."""
+    if signup.checked_in_at is None:
+        return Decimal(0)
+    end = signup.checked_out_at or signup.activity.ends_at
+    return served_hours(signup.activity, signup.checked_in_at, end)
+
+
+def fmt_hours(value: Decimal) -> str:
+    """Hours as people write them: 3, 2.5 (never 3.0)."""
+    return f"{value.normalize():f}"
+
+
 @transaction.atomic
 def signup_check_out(*, actor: Any, signup: Signup, now: dt.datetime | None = None) -> Signup:
     signup = _own_signup(actor, signup)
     now = now or timezone.now()
     if signup.status != SignupStatus.CHECKED_IN or signup.checked_in_at is None:
         raise ValidationError("请先签到再签退")
+    if now <= signup.activity.starts_at:
+        raise ValidationError("活动尚未开始，不能签退")
     signup.status, signup.checked_out_at = SignupStatus.CHECKED_OUT, now
     signup.claimed_hours = served_hours(signup.activity, signup.checked_in_at, now)
     signup.save(update_fields=["status", "checked_out_at", "claimed_hours"])
@@ -475,12 +491,15 @@ def signup_confirm(*, actor: Any, signup: Signup, hours: Decimal | None = None) 
         raise ValidationError("志愿者本人不能确认自己的服务时长")
     if signup.status not in (SignupStatus.CHECKED_IN, SignupStatus.CHECKED_OUT):
         raise ValidationError("只有已签到的报名可以确认时长")
+    attended = attended_hours(signup)
+    if attended <= 0:
+        raise ValidationError("该志愿者在活动时间内没有有效的签到签退记录，不能确认时长，请登记未到")
     if hours is None:
         if signup.claimed_hours is None:
             raise ValidationError("该志愿者未签退，请填写确认时长")
         hours = signup.claimed_hours
-    if hours > signup.activity.hours:
-        raise ValidationError(f"确认时长不能超过活动可记时长{signup.activity.hours}小时")
+    if hours > attended:
+        raise ValidationError(f"确认时长不能超过在活动时间内的签到时长{fmt_hours(attended)}小时")
     if hours <= 0:
         raise ValidationError("确认时长为0，请改为登记未到")
     hours = _hours(hours, "确认时长")

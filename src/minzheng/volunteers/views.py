@@ -52,15 +52,20 @@ def _found(obj: Any) -> Any:
     return obj
 
 
-def _run(request: HttpRequest, fn: Callable[[], Any], ok: str) -> bool:
+def _run(request: HttpRequest, fn: Callable[[], Any], ok: str | Callable[[Any], str]) -> bool:
+    """Run a service; its refusal becomes the page's messages. `ok` may word the result (a count)."""
     try:
-        fn()
+        result = fn()
     except ValidationError as e:
         for m in e.messages:
             messages.error(request, m)
         return False
-    messages.success(request, ok)
+    messages.success(request, ok(result) if callable(ok) else ok)
     return True
+
+
+def _confirmed(done: int) -> str:
+    return f"已确认{done}人的时长" if done else "没有可确认的时长（须在活动时间内签到并签退）"
 
 
 def _page(request: HttpRequest, qs: Any, size: int = 30) -> Any:
@@ -513,7 +518,7 @@ def _mine_of(request: HttpRequest, a: Any) -> Any:
     return signup
 
 
-ACTIVITY_ACTIONS: dict[str, tuple[Callable[[HttpRequest, Any], Any], str]] = {
+ACTIVITY_ACTIONS: dict[str, tuple[Callable[[HttpRequest, Any], Any], str | Callable[[Any], str]]] = {
     "signup": (lambda r, a: services.activity_signup(actor=r.user, activity=a), "报名成功"),
     "cancel_signup": (lambda r, a: services.signup_cancel(actor=r.user, signup=_mine_of(r, a)), "已取消报名"),
     "checkin": (lambda r, a: services.signup_check_in(actor=r.user, signup=_mine_of(r, a)), "签到成功"),
@@ -521,12 +526,7 @@ ACTIVITY_ACTIONS: dict[str, tuple[Callable[[HttpRequest, Any], Any], str]] = {
         lambda r, a: services.signup_check_out(actor=r.user, signup=_mine_of(r, a)),
         "签退成功，待组织方确认时长",
     ),
-    "confirm_all": (
-        lambda r, a: messages.info(
-            r, f"已确认{services.activity_confirm_all(actor=r.user, activity=a)}人的时长"
-        ),
-        "确认完成",
-    ),
+    "confirm_all": (lambda r, a: services.activity_confirm_all(actor=r.user, activity=a), _confirmed),
     "close": (lambda r, a: services.activity_close(actor=r.user, activity=a), "活动已结束"),
     "cancel": (lambda r, a: services.activity_close(actor=r.user, activity=a, cancel=True), "活动已取消"),
 }
