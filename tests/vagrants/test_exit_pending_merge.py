@@ -3,8 +3,11 @@ referred on that identity; walking out (自行离站) is recorded as the fact it
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.utils import timezone
 
 from minzheng.people.models import UnidentifiedRecord
@@ -28,7 +31,7 @@ def _confirmed(unknown_intake, staff, registry):  # noqa: F811
 @pytest.mark.parametrize("kind", ["returned", "escorted", "tekun", "facility"])
 def test_an_exit_is_refused_while_the_identity_merge_awaits_review(unknown_intake, staff, registry, kind):  # noqa: F811
     stay = _confirmed(unknown_intake, staff, registry)
-    with pytest.raises(ValidationError, match="等待审核"):
+    with pytest.raises(ValidationError, match="等待复核"):
         services.stay_exit(actor=staff["officer"], stay=stay, kind=kind, on=timezone.localdate())
     stay.refresh_from_db()
     assert stay.exit_kind == "" or stay.exit_kind is None
@@ -51,3 +54,48 @@ def test_walking_out_is_recorded_even_while_the_merge_awaits_review(unknown_inta
     )
     stay.refresh_from_db()
     assert stay.exit_kind == "left"
+
+
+def _page(user, stay) -> str:
+    c = Client()
+    c.force_login(user)
+    return c.get(f"/vagrants/stay/{stay.pk}/").content.decode()
+
+
+def _offered(html: str) -> set[str]:
+    form = html[html.index('id="exit-form"') :]
+    form = form[: form.index("</form>")]
+    return set(re.findall(r'<option value="([a-z_]+)"', form))
+
+
+def test_while_the_merge_awaits_its_check_the_page_names_the_checkers_and_offers_only_walking_out(
+    unknown_intake,
+    staff,
+    registry,  # noqa: F811
+):
+    stay = _confirmed(unknown_intake, staff, registry)
+    html = _page(staff["officer"], stay)
+    assert (
+        'id="merge-waiting"' in html
+        and "须由县级或乡镇审批岗位的工作人员复核" in html
+        and "提出人本人不能复核" in html
+    )
+    assert f'href="/people/{stay.person_id}/#merge-pending"' in html
+    assert _offered(html) == {"left"}
+    assert "复核通过前只能登记自行离站" in html
+
+
+def test_after_the_check_every_way_out_is_offered(unknown_intake, staff, registry):  # noqa: F811
+    stay = _confirmed(unknown_intake, staff, registry)
+    unidentified_merge_approve(
+        actor=staff["checker"], record=UnidentifiedRecord.objects.get(person=stay.person)
+    )
+    html = _page(staff["officer"], stay)
+    assert 'id="merge-waiting"' not in html and 'id="exit-held"' not in html
+    assert _offered(html) == {"returned", "escorted", "tekun", "facility", "left"}
+
+
+def test_an_unidentified_stay_is_not_offered_a_return_home(unknown_intake, staff):
+    stay = unknown_intake()
+    html = _page(staff["officer"], stay)
+    assert _offered(html) == {"tekun", "facility", "left"} and "身份尚未确认" in html

@@ -108,7 +108,7 @@ def case_stops(case: FuneralCase) -> list[BenefitStop]:
 def case_page(*, actor: Any, case: FuneralCase) -> dict[str, Any]:
     stops = case_stops(case)
     today = timezone.localdate()
-    homes = funeral_homes_for(case.region_code)
+    homes = list(funeral_homes_for(case.region_code))
     from .services import urn_price_range
 
     try:
@@ -125,6 +125,9 @@ def case_page(*, actor: Any, case: FuneralCase) -> dict[str, Any]:
         "services": death_effects_recorded(person=case.person),  # what the lines' death hooks stopped
         "overpayment": sum(s.overpayment for s in stops),
         "homes": homes,
+        # No funeral home serves the county yet: the cremation step says so (and links to the register of
+        # facilities for whoever may add one there) instead of a list with nothing to choose.
+        "may_register_home": not homes and can(actor, PERMISSION, region_code=case.region_code[:6]),
         "urn_range": urn_range,
     }
 

@@ -24,6 +24,8 @@ from . import selectors, services
 from .models import BurialForm, FacilityKind, FacilityLevel, PlotStatus, PlotType
 from .workflow import FUNERAL, PERMISSION
 
+NO_HOME = "本县（市、区）尚未登记殡仪馆，暂不能登记遗体接运与火化；请先在“殡仪馆与公墓”中登记殡仪馆"
+
 LETTERS = {
     "receipt": "身后一件事办理回执",
     "hukou": "户口注销告知单",
@@ -138,6 +140,14 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "funeral/case.html", selectors.case_page(actor=request.user, case=c))
 
 
+def _chosen_home(case: Any, value: Any) -> Any:
+    try:
+        pk = form_int(value, "殡仪馆", hi=2**62)
+    except ValidationError:
+        return None
+    return selectors.funeral_home_for(case=case, pk=pk)
+
+
 @login_required
 @require_POST
 def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -149,9 +159,11 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action not in selectors.case_actions(actor=request.user, case=c, workflow=FUNERAL):
             raise ValidationError("当前环节不能办理该事项，请刷新后重试")
         if action == "cremation":
-            home = selectors.funeral_home_for(case=c, pk=form_int(p.get("funeral_home"), "殡仪馆", hi=2**62))
-            if home is None:
-                raise ValidationError("请选择殡仪馆")
+            if not selectors.funeral_homes_for(c.region_code).exists():
+                raise ValidationError(NO_HOME)
+            home = _chosen_home(c, p.get("funeral_home"))
+            if home is None:  # nothing chosen, or an id that is not one of the homes offered
+                raise ValidationError("请从列表中选择殡仪馆")
             services.funeral_cremation_record(
                 actor=request.user,
                 case=c,

@@ -20,6 +20,8 @@ router = Router(tags=["婚姻登记"])
 class DayOut(Schema):
     date: dt.date
     slots: int
+    base: int  # the weekday's quota
+    extra: int  # a special date's extra slots
     closed: str
     special: str
 
@@ -50,7 +52,16 @@ def offices(request: HttpRequest) -> list[dict[str, Any]]:
         for i in range(7):
             day = today + dt.timedelta(days=i)
             cap = day_capacity(office=o, date=day)
-            days.append({"date": day, "slots": cap.slots, "closed": cap.closed, "special": cap.special})
+            days.append(
+                {
+                    "date": day,
+                    "slots": cap.slots,
+                    "base": cap.base,
+                    "extra": cap.extra,
+                    "closed": cap.closed,
+                    "special": cap.special,
+                }
+            )
         out.append(
             {"id": o.pk, "name": o.name, "address": o.address, "grade": o.get_grade_display(), "days": days}
         )

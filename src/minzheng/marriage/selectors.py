@@ -14,6 +14,7 @@ from minzheng.accounts.permissions import can, scoped
 from minzheng.core.todos import Item, Todo
 
 from .models import (
+    HOLDING,
     WEEKDAYS,
     Appointment,
     AppointmentStatus,
@@ -23,6 +24,7 @@ from .models import (
     Registration,
     RegistrationKind,
     RegistryOffice,
+    SpecialDate,
 )
 from .services import day_capacity
 
@@ -52,7 +54,7 @@ def office_page(*, actor: Any, office: RegistryOffice, on: dt.date) -> dict[str,
             office=office,
             date__gte=on,
             date__lt=on + dt.timedelta(days=14),
-            status__in=["booked", "attended"],
+            status__in=HOLDING,
         )
         .values_list("date")
         .annotate(n=Count("id"))
@@ -60,9 +62,16 @@ def office_page(*, actor: Any, office: RegistryOffice, on: dt.date) -> dict[str,
     for d in days:
         d["booked"] = booked.get(d["date"], 0)
         d["free"] = max(d["slots"] - d["booked"], 0)
+    # The coming special dates lift a weekday's quota for one day: shown next to the quotas, since a quota
+    # may not be cut below a day's bookings less those extra slots.
+    specials = [
+        {"date": d.date, "weekday": WEEKDAYS[d.date.weekday()], "name": d.name, "extra": d.extra_slots}
+        for d in SpecialDate.objects.filter(date__gte=on).order_by("date")[:12]
+    ]
     return {
         "office": office,
         "quotas": [(WEEKDAYS[i], quotas.get(i, 0)) for i in range(7)],
+        "specials": specials,
         "days": days,
         "today": appointments(actor=actor, office_id=office.pk, on=on),
     }

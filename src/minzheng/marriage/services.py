@@ -89,25 +89,29 @@ def office_create(
     return office
 
 
+def _holding_by_day(office_filter: Q, *, since: dt.date) -> list[dict[str, Any]]:
+    """Couples holding a slot per office and coming day (a cancelled booking frees its slot)."""
+    return list(
+        Appointment.objects.filter(office_filter, date__gte=since, status__in=HOLDING)
+        .values("office", "date")
+        .annotate(n=Count("id"))
+        .order_by("date", "office")
+    )
+
+
 def _refuse_cut_below_bookings(*, office: RegistryOffice, weekday: int, slots: int) -> None:
     """A quota is never cut below the couples already booked on a coming day of that weekday (a special
     date's extra slots count; a closed day takes no bookings): they were promised a slot."""
     RegistryOffice.objects.select_for_update().filter(pk=office.pk).first()  # no booking slips in meanwhile
-    booked = (
-        Appointment.objects.filter(
-            office=office, date__gte=timezone.localdate(), status=AppointmentStatus.BOOKED
-        )
-        .values("date")
-        .annotate(n=Count("id"))
-        .order_by("date")
-    )
-    extra = dict(SpecialDate.objects.values_list("date", "extra_slots"))
-    for row in booked:
+    specials = {d.date: d for d in SpecialDate.objects.filter(date__gte=timezone.localdate())}
+    for row in _holding_by_day(Q(office=office), since=timezone.localdate()):
         day, n = row["date"], row["n"]
-        if day.weekday() == weekday and n > slots + extra.get(day, 0):
-            need = n - extra.get(day, 0)
+        special = specials.get(day)
+        extra = special.extra_slots if special else 0
+        if day.weekday() == weekday and n > slots + extra:
+            with_extra = f"（含{special.name}增加的{extra}个名额）" if special else ""
             raise ValidationError(
-                f"{day:%Y年%m月%d日}已有{n}对预约，该日每日名额不能少于{need}；"
+                f"{day:%Y年%m月%d日}已有{n}对预约{with_extra}，该日每日名额不能少于{n - extra}；"
                 "如确需减少，请先为这些预约改约或取消"
             )
 
@@ -155,6 +159,16 @@ def closed_day_add(
     name = (name or "").strip()
     if not name or len(name) > 40:
         raise ValidationError("请填写停办日名称")
+    # Closing a day takes all its slots away: never over the couples already booked on it.
+    offices = RegistryOffice.objects.filter(pk=office.pk) if office else RegistryOffice.objects.all()
+    list(offices.select_for_update().values_list("pk", flat=True))
+    booked = _holding_by_day(Q(office__in=offices) & Q(date=date), since=date)
+    if booked:
+        names = dict(offices.values_list("pk", "name"))
+        held = "、".join(f"{names[r['office']]}{r['n']}对" for r in booked)
+        raise ValidationError(
+            f"{date:%Y年%m月%d日}已有预约（{held}），不能设为停办日；请先为这些预约改约或取消"
+        )
     day = ClosedDay.objects.create(date=date, name=name, office=office)
     audit_record(
         actor=actor,
@@ -189,9 +203,11 @@ def special_date_add(*, actor: Any, date: dt.date, name: str, extra_slots: int) 
 
 @dataclass(frozen=True)
 class DayCapacity:
-    slots: int
+    slots: int  # what the day takes: the weekday's quota plus a special date's extra slots
     closed: str = ""  # the closed day's name
     special: str = ""  # the special date's name
+    base: int = 0  # the weekday's quota
+    extra: int = 0  # the special date's extra slots
 
 
 def day_capacity(*, office: RegistryOffice, date: dt.date) -> DayCapacity:
@@ -202,8 +218,9 @@ def day_capacity(*, office: RegistryOffice, date: dt.date) -> DayCapacity:
     special = SpecialDate.objects.filter(date=date).first()
     base = quota.slots if quota else 0
     if special is not None:
-        return DayCapacity(base + special.extra_slots, special=special.name)
-    return DayCapacity(base)
+        extra = special.extra_slots
+        return DayCapacity(base + extra, special=special.name, base=base, extra=extra)
+    return DayCapacity(base, base=base)
 
 
 # ---------------------------------------------------------------- parties

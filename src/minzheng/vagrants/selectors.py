@@ -25,7 +25,8 @@ from django.db.models.functions import Abs, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 
-from minzheng.accounts.permissions import can, scoped
+from minzheng.accounts.models import Role
+from minzheng.accounts.permissions import can, roles_for, scoped
 from minzheng.accounts.scoping import in_scope
 from minzheng.casework.selectors import case_actions, case_deadlines, case_history
 from minzheng.core.todos import Item, Todo
@@ -33,8 +34,11 @@ from minzheng.people.models import Person, UnidentifiedRecord
 from minzheng.policy.selectors import policy_resolve
 from minzheng.regions.models import Region, RegionLevel
 
-from .models import RETURN_KINDS, LedgerEntry, LedgerVisit, Patrol, Station, Stay, Tracing
+from .models import RETURN_KINDS, ExitKind, LedgerEntry, LedgerVisit, Patrol, Station, Stay, Tracing
+from .services import exit_kinds_open
 from .workflow import OPEN, STAY
+
+MERGE_CHECK = "people.merge_approve"
 
 # Matching tolerance of the registry search (not a policy figure: how wide the net is cast, in years
 # around the estimated birth year; an estimated age is rarely better than ±5).
@@ -69,14 +73,37 @@ def stay_get(*, actor: Any, pk: int) -> Stay | None:
     return stay
 
 
+def merge_checkers() -> str:
+    """Who checks an identity merge, as people read it (the roles holding `people.merge_approve`)."""
+    return "或".join(str(Role(r).label) for r in sorted(roles_for(MERGE_CHECK)) if r in Role.values)
+
+
 def stay_page(*, actor: Any, stay: Stay) -> dict[str, Any]:
-    record = UnidentifiedRecord.objects.filter(person_id=stay.person_id).first()
+    record = (
+        UnidentifiedRecord.objects.select_related("merge_requested_by")
+        .filter(person_id=stay.person_id)
+        .first()
+    )
     tracing = Tracing.objects.filter(stay=stay).select_related("confirmed_person").first()
+    open_kinds, exit_held = exit_kinds_open(stay=stay)
+    pending = record is not None and record.merge_target_id is not None and record.merged_into_id is None
+    requester = record.merge_requested_by if pending and record is not None else None
     return {
         "stay": stay,
         "record": record,
         "tracing": tracing,
         "actions": case_actions(actor=actor, case=stay, workflow=STAY),
+        # The exit form offers only the ways out `stay_exit` accepts now, and says why the others wait.
+        "exit_kinds": [(k, ExitKind(k).label) for k in open_kinds],
+        "exit_held": exit_held,
+        "merge_pending": pending,
+        "merge_checkers": merge_checkers(),
+        "merge_requester": requester,
+        # The link to the check goes to whoever may decide it: never the officer who asked.
+        "can_merge_decide": pending
+        and requester is not None
+        and requester.pk != getattr(actor, "pk", None)
+        and can(actor, MERGE_CHECK, region_code=stay.person.region_code),
         "history": case_history(workflow=STAY, case=stay),
         "care": stay.care.select_related("recorded_by"),
         "placements": stay.placements.prefetch_related("visits"),

@@ -227,6 +227,26 @@ def placement_visit(
     return visit
 
 
+MERGE_PENDING = (
+    "该人员的身份合并正在等待复核，复核通过前只能登记自行离站；返回家庭、护送返乡或转介须待复核通过后办理"
+)
+UNCONFIRMED = "身份尚未确认，不能办理返回家庭或护送返乡；请先寻亲并确认身份"
+
+
+def exit_kinds_open(*, stay: Stay) -> tuple[list[str], str]:
+    """The ways out a stay may take now, and why the others are held back: the stay page offers exactly
+    these and `stay_exit` refuses the rest. While people's merge awaits its check, the person is not yet
+    who the tracing says, so only walking out (a fact recorded, not a hand-over decided) is open."""
+    pending = UnidentifiedRecord.objects.filter(
+        person_id=stay.person_id, merge_target__isnull=False, merged_into__isnull=True
+    ).exists()
+    if pending:
+        return [ExitKind.LEFT.value], MERGE_PENDING
+    if stay.subject_id is None:
+        return [k for k in ExitKind.values if k not in RETURN_KINDS], UNCONFIRMED
+    return list(ExitKind.values), ""
+
+
 @transaction.atomic
 def stay_exit(*, actor: Any, stay: Stay, kind: str, on: dt.date | None, note: str = "") -> Stay:
     """离站. A person returned home (or escorted) whose identity is known goes onto the "244" ledger of
@@ -236,15 +256,9 @@ def stay_exit(*, actor: Any, stay: Stay, kind: str, on: dt.date | None, note: st
     day = _day(on, "离站日期")
     if day < stay.intake_on or day > timezone.localdate():
         raise ValidationError("离站日期应在入站之日至今天之间")
-    if kind in RETURN_KINDS and stay.subject_id is None:
-        raise ValidationError("身份尚未确认，不能办理返回家庭；请先寻亲并确认身份")
-    pending = UnidentifiedRecord.objects.filter(
-        person_id=stay.person_id, merge_target__isnull=False, merged_into__isnull=True
-    ).exists()
-    if pending and kind != ExitKind.LEFT:  # 自行离站 is a fact recorded, not a hand-over decided
-        raise ValidationError(
-            "该人员的身份合并正在等待审核，身份确认前不能办理返回家庭、护送或转介；请待合并审核通过后再办理离站"
-        )
+    open_kinds, why = exit_kinds_open(stay=stay)
+    if kind not in open_kinds:
+        raise ValidationError(why)
     text = _text(note, "离站说明", lo=0, hi=300)
     case_transition(
         actor=actor, workflow=STAY, case=stay, to="exited", note=f"{ExitKind(kind).label} {text}".strip()

@@ -21,7 +21,7 @@ from minzheng.core.inputs import form_date, form_int
 from minzheng.people.models import Person, Sex
 
 from . import selectors, services
-from .models import Campaign, CareKind, ExitKind, FoundBy, LedgerKind, Placement, RiskReason, Tracing
+from .models import Campaign, CareKind, FoundBy, LedgerKind, Placement, RiskReason, Tracing
 from .workflow import STAY
 
 PHOTO_NOTE = "照片比对需离线人脸库，本机未安装"
@@ -164,11 +164,9 @@ def stay(request: HttpRequest, pk: int) -> HttpResponse:
     )
     ctx.update(
         care_kinds=CareKind.choices,
-        exit_kinds=ExitKind.choices,
         today=timezone.localdate(),
         deadline=selectors.stay_deadline(stay=s),
         photo_note=PHOTO_NOTE,
-        can_merge_decide=can(request.user, "people.merge_approve", region_code=s.person.region_code),
         cascade=region_cascade(actor=request.user, selected=""),
     )
     return render(request, "vagrants/stay.html", ctx)

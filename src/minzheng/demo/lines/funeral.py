@@ -1,6 +1,7 @@
 """Demo data of the funeral line: the county's funeral home, a county and two village-level public
-cemeteries with plots, and 身后一件事 cases of elders of the demo township in several steps (one closed
-with every benefit stopped, one with its step overdue on the 首页), with burials. Written through the
+cemeteries with plots, and 身后一件事 cases of elders of the demo county in several steps (one closed
+with every benefit stopped, one of the demo township with its step overdue on the clerk's 首页), with
+burials. Written through the
 line's services by the demo accounts (shehui lays out the facilities, xiangzhen handles the cases)."""
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ import datetime as dt
 import random
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 
 from minzheng.accounts.models import User
+from minzheng.accounts.scoping import in_scope
 from minzheng.benefits.models import Enrolment
 from minzheng.funeral import services
 from minzheng.funeral.models import FuneralCase
@@ -60,6 +62,20 @@ def _facilities(officer: Any, county: str, villages: list[str]) -> tuple[Any, li
     return home, cemeteries
 
 
+def _elders(county: str, town: str, today: dt.date) -> list[Person]:
+    """The county's identified elders of 70 and over, the clerk's township first (the demo city has only a
+    handful of elders per township), then those on tekun (their free urn shows), then the oldest."""
+    paid = Enrolment.objects.filter(person=OuterRef("pk"), last_month__isnull=True, programme="tekun")
+    return list(
+        Person.objects.filter(
+            region_code__startswith=county, is_alive=True, birth_date__lte=today - dt.timedelta(days=70 * 366)
+        )
+        .exclude(id_hash=None)
+        .annotate(tekun=Exists(paid), own=ExpressionWrapper(Q(region_code__startswith=town), BooleanField()))
+        .order_by("-own", "-tekun", "birth_date", "id")[:30]
+    )
+
+
 def seed(*, actor: Any, seed: int) -> str:
     users = {u.username: u for u in User.objects.filter(username__in=("shehui", "xiangzhen"))}
     region = users["xiangzhen"].region if len(users) == 2 else None
@@ -68,28 +84,31 @@ def seed(*, actor: Any, seed: int) -> str:
     officer, clerk = users["shehui"], users["xiangzhen"]
     town = region.code
     today = timezone.localdate()
-    paid = Enrolment.objects.filter(person=OuterRef("pk"), last_month__isnull=True, programme="tekun")
-    elders = list(
-        Person.objects.filter(
-            region_code__startswith=town, is_alive=True, birth_date__lte=today - dt.timedelta(days=80 * 366)
-        )
-        .exclude(id_hash=None)
-        .annotate(tekun=Exists(paid))
-        .order_by("-tekun", "id")[:30]
-    )
+    elders = _elders(town[:6], town, today)
     if len(elders) < 5:
-        return "殡葬服务：演示乡镇高龄老人不足，跳过"
+        return "殡葬服务：演示县高龄老人不足，跳过"
+    # The clerk's own township may have no elder at all: its overdue case on the 首页 is then the oldest
+    # resident there, and the county's social-affairs officer handles the cases of other townships.
+    own = [p for p in elders if p.region_code.startswith(town)]
+    if not own:
+        own = list(
+            Person.objects.filter(region_code__startswith=town, is_alive=True)
+            .exclude(id_hash=None)
+            .order_by("birth_date", "id")[:1]
+        )
     villages = sorted({p.region_code for p in elders})
     home, cemeteries = _facilities(officer, town[:6], villages)
     rng = random.Random(seed)  # noqa: S311 (demo data, not a secret)
-    chosen = elders[:2] + rng.sample(elders[2:], 3)
+    overdue = own[0] if own else elders[-1]
+    rest = [p for p in elders if p.pk != overdue.pk]
+    chosen = rest[:2] + rng.sample(rest[2:], 2) + [overdue]
     relations = ["儿子", "女儿", "配偶", "儿子", "孙子"]
     cases = []
     for i, person in enumerate(chosen):
         death = today - dt.timedelta(days=rng.randint(8, 60))
         cases.append(
             services.funeral_case_open(
-                actor=clerk,
+                actor=clerk if in_scope(clerk, person.region_code) else officer,
                 person=person,
                 death_date=max(death, person.birth_date),
                 death_place=rng.choice(["家中", "区人民医院", "镇卫生院"]),
@@ -103,17 +122,18 @@ def seed(*, actor: Any, seed: int) -> str:
     plots = [c.plots.filter(status="free").order_by("number") for c in cemeteries]
     for n, case in enumerate(cases[:4]):
         cremated = min(case.death_date + dt.timedelta(days=2), today)
+        clerk_of = clerk if in_scope(clerk, case.region_code) else officer
         case = services.funeral_cremation_record(
-            actor=clerk, case=case, funeral_home=home, cremated_on=cremated
+            actor=clerk_of, case=case, funeral_home=home, cremated_on=cremated
         )
         if n < 3:
-            case = services.funeral_hukou_notice(actor=clerk, case=case)
+            case = services.funeral_hukou_notice(actor=clerk_of, case=case)
             case = services.funeral_subsidy_decide(
-                actor=clerk, case=case, urn_price=rng.choice([300, 800, 1680])
+                actor=clerk_of, case=case, urn_price=rng.choice([300, 800, 1680])
             )
         if n < 2:
-            case = services.funeral_benefits_stop(actor=clerk, case=case)
-            case = services.funeral_notices_issue(actor=clerk, case=case)
+            case = services.funeral_benefits_stop(actor=clerk_of, case=case)
+            case = services.funeral_notices_issue(actor=clerk_of, case=case)
         services.burial_record(
             actor=officer,
             person=case.person,
