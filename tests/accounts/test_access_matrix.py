@@ -371,6 +371,10 @@ def other_township(make_household, make_person, make_user):
             gift=_D("200"),
         ).pk
     ]
+    # 跟踪转介 (assistance referrals): one of that county's cases referred to its county
+    ids["referral_id"] = [
+        svc.referral_create(actor=clerk_b, application=Application.objects.first(), target="慈善项目").pk
+    ]
     return ids
 
 

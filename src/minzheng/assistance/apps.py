@@ -8,13 +8,21 @@ class AssistanceConfig(AppConfig):
     def ready(self) -> None:
         from minzheng.core.labels import register_states
         from minzheng.core.panels import PersonPanel, register_person_panel
-        from minzheng.programmes.registry import NavEntry, Programme, register_nav, register_programme
+        from minzheng.programmes.registry import (
+            Line,
+            NavEntry,
+            Programme,
+            register_line,
+            register_nav,
+            register_programme,
+        )
 
         from . import workflow  # noqa: F401  registers the dibao, tekun and temporary case workflows
         from .assess import trial
         from .models import Programme as Code
         from .models import State
         from .panels import applications_panel
+        from .todos import referrals_to_handle
 
         register_states(State.choices)
 
@@ -54,3 +62,14 @@ class AssistanceConfig(AppConfig):
             )
         # The line's desk: the worklist of all three programmes.
         register_nav(NavEntry("社会救助", "assistance-worklist", "assistance.read", order=20))
+        # 跟踪转介: the receiving office's list and its 首页 to-do.
+        register_line(
+            Line(
+                code="assist_referral",
+                name="跟踪转介",
+                app_label=self.label,
+                nav=(NavEntry("跟踪转介", "referral-list", "assistance.refer", order=21),),
+                todos=(("assistance.refer", referrals_to_handle),),
+                permissions=("assistance.refer",),
+            )
+        )

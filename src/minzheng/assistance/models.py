@@ -316,7 +316,18 @@ class Escalation(models.Model):
 
 
 class Referral(models.Model):
-    STATUSES = [("open", "已转介"), ("accepted", "已接收"), ("done", "已办结"), ("declined", "未接收")]
+    """跟踪转介: a case referred to another office (another programme, employment services, a charity),
+    tracked by the receiving office to closure: 已转介 → 已接收 → 办理中 → 已办结 (or 未接收), with a
+    deadline from assistance.referral_days."""
+
+    STATUSES = [
+        ("open", "已转介"),
+        ("accepted", "已接收"),
+        ("handling", "办理中"),
+        ("done", "已办结"),
+        ("declined", "未接收"),
+    ]
+    OPEN_STATUSES = ("open", "accepted", "handling")
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="referrals")
     region_code = models.CharField(max_length=15, db_index=True)
     target = models.CharField("转介去向", max_length=100)  # another programme or a charity project
@@ -324,6 +335,20 @@ class Referral(models.Model):
     status = models.CharField("状态", max_length=10, choices=STATUSES, default="open")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The receiving office: its region (the township or county whose officers handle the referral); empty
+    # on referrals made before offices were named: the referring region receives them.
+    to_region_code = models.CharField("接收单位区划", max_length=15, db_index=True, blank=True, default="")
+    due_date = models.DateField("办结期限", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    accepted_at = models.DateTimeField("接收时间", null=True, blank=True)
+    progress = models.TextField("办理情况", blank=True, default="")
+    result = models.TextField("办结结果", blank=True, default="")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "跟踪转介"

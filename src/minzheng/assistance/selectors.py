@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from minzheng.accounts.permissions import can, scoped
 from minzheng.benefits.models import Enrolment
@@ -12,7 +13,7 @@ from minzheng.benefits.services import add_months
 from minzheng.casework.selectors import CaseActions, case_actions, case_history
 from minzheng.people.models import Membership
 
-from .models import Application, Escalation, Objection, Review, SecondApproval
+from .models import Application, Escalation, Objection, Referral, Review, SecondApproval
 from .workflow import application_workflow
 
 READ = "assistance.read"  # the permission every read of this module is scoped under
@@ -179,3 +180,50 @@ def second_approvals_pending(*, actor: Any) -> QuerySet[SecondApproval]:
         ),
         actor,
     )
+
+
+# ----------------------------------------------------------------------------- 跟踪转介 (referrals)
+REFER = "assistance.refer"
+
+
+def _received(actor: Any) -> QuerySet[Referral]:
+    """Referrals whose receiving office lies in the actor's region (older ones without a named office
+    are received by the referring region)."""
+    qs = Referral.objects.select_related("application__applicant")
+    named = scoped(REFER, qs, actor, field="to_region_code")
+    legacy = scoped(REFER, qs.filter(to_region_code=""), actor)
+    return qs.filter(Q(pk__in=named.values("pk")) | Q(pk__in=legacy.values("pk")))
+
+
+def referrals_received(*, actor: Any, view: str = "open", on: dt.date | None = None) -> QuerySet[Referral]:
+    """The receiving office's list: `open` (not yet closed), `overdue` (open past the deadline), `all`."""
+    qs = _received(actor)
+    if view in ("open", "overdue"):
+        qs = qs.filter(status__in=Referral.OPEN_STATUSES)
+    if view == "overdue":
+        qs = qs.filter(due_date__lt=on or timezone.localdate())
+    return qs.order_by("due_date", "pk")
+
+
+def referral_get_for_actor(*, actor: Any, referral_id: int) -> Referral:
+    """One referral, for the receiving office or the referring region; anyone else gets a 404."""
+    qs = Referral.objects.select_related("application__applicant", "created_by", "accepted_by", "closed_by")
+    made_here = scoped(REFER, qs, actor).filter(pk=referral_id)
+    ref = _received(actor).filter(pk=referral_id).first() or made_here.first()
+    if ref is None:
+        raise Http404("未找到该转介")
+    return qs.get(pk=ref.pk)
+
+
+def referral_actions(*, actor: Any, referral: Referral) -> list[tuple[str, str]]:
+    """(action, label) the actor may take on the referral now: only the receiving office, by state."""
+    from .services import REFERRAL_ACTION_LABELS, REFERRAL_MOVES
+
+    office = referral.to_region_code or referral.region_code
+    if not can(actor, REFER, region_code=office):
+        return []
+    return [
+        (a, REFERRAL_ACTION_LABELS[a])
+        for a, (starts, _end) in REFERRAL_MOVES.items()
+        if referral.status in starts
+    ]

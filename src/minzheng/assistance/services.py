@@ -210,6 +210,57 @@ def application_create(
     return application
 
 
+NOT_FOUND_ELSEWHERE = (
+    "未找到身份证号与姓名相符的登记人员。户籍不在本地的，请先在“新建家庭”中登记该家庭（填写户籍地区划代码）"
+)
+
+
+@transaction.atomic
+def temporary_application_elsewhere(
+    *,
+    actor: Any,
+    id_number: str,
+    name: str,
+    region_code: str,
+    amount_requested: int | None,
+    emergency_kind: str,
+    emergency_description: str = "",
+) -> Application:
+    """临时救助 where the emergency happens, no hukou limit (seed 002): the clerk opens a temporary case
+    for a person whose household is registered outside the clerk's region. The person is found by the
+    ID number and name they present (both must match; a mismatch reads like nobody, so the registry is
+    not probed); the case belongs to `region_code`, the place of the emergency in the clerk's region."""
+    from minzheng.core import crypto
+    from minzheng.core.idnumber import parse_id_number
+
+    try:
+        info = parse_id_number(id_number)
+    except ValidationError:
+        raise ValidationError("身份证号不正确，请核对后重新填写") from None
+    require(actor, "assistance.intake", region_code=region_code, target="temporary:elsewhere")
+    person = Person.objects.filter(id_hash=crypto.blind_index(info.id_number)).first()
+    if person is None or person.name != (name or "").strip():
+        raise ValidationError(NOT_FOUND_ELSEWHERE)
+    if not person.is_alive:
+        raise ValidationError(f"{person.name}已死亡，不能申请临时救助")
+    membership = (
+        Membership.objects.filter(person=person, end_date__isnull=True).select_related("household").first()
+    )
+    if membership is None:
+        raise ValidationError(f"{person.name}没有现住家庭户，请先登记家庭")
+    return application_create(
+        actor=actor,
+        programme=Programme.TEMPORARY,
+        household=membership.household,
+        applicant=person,
+        declared={"members": [{"person_id": person.pk}], "assets": {}},
+        region_code=region_code,
+        amount_requested=amount_requested,
+        emergency_kind=emergency_kind,
+        emergency_description=emergency_description,
+    )
+
+
 @transaction.atomic
 def application_update_declared(
     *, actor: Any, application: Application, declared: dict[str, Any]
@@ -1212,18 +1263,36 @@ def escalation_decide(
     return decision
 
 
+def _referral_offices(application: Application) -> dict[str, str]:
+    """The offices a case can be referred to: its township's and its county's (region code → name)."""
+    return {application.region_code[:9]: "township", application.region_code[:6]: "county"}
+
+
 @transaction.atomic
-def referral_create(*, actor: Any, application: Application, target: str, note: str = "") -> Referral:
+def referral_create(
+    *, actor: Any, application: Application, target: str, note: str = "", to_region_code: str = ""
+) -> Referral:
+    """跟踪转介: refer the case to another office (the case's township or county receives it), with the
+    deadline for closing it from assistance.referral_days."""
     require(
         actor, "assistance.refer", region_code=application.region_code, target=f"application:{application.pk}"
     )
-    if not target.strip():
+    target = target.strip()
+    if not target:
         raise ValidationError("请填写转介去向")
+    to_region_code = to_region_code or application.region_code[:6]
+    if to_region_code not in _referral_offices(application):
+        raise ValidationError("接收单位须为本案所在乡镇（街道）或县（市、区）")
+    today = timezone.localdate()
+    policy = _policy(on=today, region_code=application.region_code, hukou_type=application.hukou_type)
+    days = int(_policy_value(policy, "assistance.referral_days"))
     ref = Referral.objects.create(
         application=application,
         region_code=application.region_code,
+        to_region_code=to_region_code,
         target=target[:100],
-        note=note,
+        note=note[:2000],
+        due_date=today + dt.timedelta(days=days),
         created_by=actor,
     )
     audit_record(
@@ -1232,29 +1301,65 @@ def referral_create(*, actor: Any, application: Application, target: str, note: 
         target_type="referral",
         target_id=ref.pk,
         region_code=application.region_code,
-        new={"target": target},
+        new={"target": target, "to": to_region_code, "due": ref.due_date},
     )
     return ref
 
 
+# What the receiving office may do in each state: action → (states it starts from, state it ends in).
+REFERRAL_MOVES: dict[str, tuple[tuple[str, ...], str]] = {
+    "accept": (("open",), "accepted"),
+    "decline": (("open",), "declined"),
+    "handle": (("accepted", "handling"), "handling"),
+    "close": (("accepted", "handling"), "done"),
+}
+
+
 @transaction.atomic
-def referral_set_status(*, actor: Any, referral: Referral, status: str) -> Referral:
-    require(actor, "assistance.refer", region_code=referral.region_code, target=f"referral:{referral.pk}")
-    if status not in dict(Referral.STATUSES):
-        raise ValidationError("转介状态不正确")
-    old = referral.status
-    referral.status = status
-    referral.save(update_fields=["status"])
+def referral_move(*, actor: Any, referral: Referral, action: str, text: str = "") -> Referral:
+    """The receiving office works the referral: 接收 (accept), 不予接收 (decline, with the reason), 办理
+    (record what was done), 办结 (close with the result). Only an officer of the receiving office's
+    region may; a closed referral stays closed."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    office = referral.to_region_code or referral.region_code
+    require(actor, "assistance.refer", region_code=office, target=f"referral:{referral.pk}")
+    if action not in REFERRAL_MOVES:
+        raise ValidationError("未知的转介操作")
+    starts, ends = REFERRAL_MOVES[action]
+    if referral.status not in starts:
+        raise ValidationError(f"该转介{referral.get_status_display()}，不能{REFERRAL_ACTION_LABELS[action]}")
+    text = text.strip()[:2000]
+    if action in ("decline", "handle", "close") and not text:
+        raise ValidationError(
+            {"decline": "请填写不予接收的理由", "handle": "请填写办理情况", "close": "请填写办结结果"}[action]
+        )
+    old = {"status": referral.status}
+    now = timezone.now()
+    referral.status = ends
+    fields = ["status"]
+    if action == "accept":
+        referral.accepted_by, referral.accepted_at = actor, now
+        fields += ["accepted_by", "accepted_at"]
+    elif action == "handle":
+        referral.progress = text
+        fields.append("progress")
+    else:  # decline or close: the referral is finished, with the reason or result
+        referral.result, referral.closed_by, referral.closed_at = text, actor, now
+        fields += ["result", "closed_by", "closed_at"]
+    referral.save(update_fields=fields)
     audit_record(
         actor=actor,
         event_type=AuditEvent.UPDATE,
         target_type="referral",
         target_id=referral.pk,
         region_code=referral.region_code,
-        old={"status": old},
-        new={"status": status},
+        old=old,
+        new={"status": ends, "text": redact(text)[:200]} if text else {"status": ends},
     )
     return referral
+
+
+REFERRAL_ACTION_LABELS = {"accept": "接收", "decline": "不予接收", "handle": "登记办理情况", "close": "办结"}
 
 
 def village_review_note(*, application: Application, review: VillageReview) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_elsewhere, views_referrals
 
 urlpatterns = [
     path("", views.worklist, name="assistance-worklist"),
@@ -12,6 +12,10 @@ urlpatterns = [
     # The document is chosen by ?d=<id> so the route carries the one application id that scoping checks.
     path("<int:application_id>/document/", views.document_view, name="application-document"),
     path("<int:application_id>/<slug:action>/", views.application_action, name="application-action"),
+    path("temporary/elsewhere/", views_elsewhere.temporary_elsewhere, name="temporary-elsewhere"),
+    path("referrals/", views_referrals.referral_list, name="referral-list"),
+    path("referrals/<int:referral_id>/", views_referrals.referral_detail, name="referral-detail"),
+    path("referrals/<int:referral_id>/<slug:action>/", views_referrals.referral_act, name="referral-act"),
     path("deadlines/", views.deadlines, name="case-deadlines"),
     path("reviews/", views.reviews, name="reviews"),
     path("reviews/open/<int:enrolment_id>/", views.review_open, name="review-open"),

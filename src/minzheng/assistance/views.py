@@ -417,7 +417,11 @@ def _act(request: HttpRequest, app: Application, action: str) -> str:
         return _("已提交县级提级复审")
     if action == "refer":
         services.referral_create(
-            actor=user, application=app, target=post.get("target", ""), note=post.get("note", "")
+            actor=user,
+            application=app,
+            target=post.get("target", ""),
+            note=post.get("note", ""),
+            to_region_code=post.get("to_region_code", ""),
         )
         return _("已转介")
     raise ValidationError("未知的操作")

@@ -4,14 +4,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.http import Http404
 
 from minzheng.accounts.permissions import can
 from minzheng.accounts.scoping import actor_prefix, scope
 from minzheng.core import crypto
-from minzheng.people.models import Person
+from minzheng.people.models import Membership, Person
 from minzheng.programmes.registry import programme_name
 from minzheng.regions.models import Region, RegionLevel
 
@@ -30,8 +30,18 @@ from .models import (
 
 
 def enrolments_for_person(*, actor: Any, person: Person) -> QuerySet[Enrolment]:
-    qs = Enrolment.objects.filter(Q(person=person) | Q(household__memberships__person=person))
-    return scope(qs, actor).distinct().order_by("-first_month")
+    """The person's own enrolments and those of a household while they were in it: a membership counts
+    only for the months it overlaps the enrolment (a past household's later benefits are not theirs)."""
+    lived_there = (
+        Membership.objects.filter(person=person, household=OuterRef("household"))
+        .annotate(start_month=TruncMonth("start_date"))
+        .filter(
+            Q(end_date__isnull=True) | Q(end_date__gt=OuterRef("first_month")),
+            start_month__lte=Coalesce(OuterRef("last_month"), Value(dt.date.max)),
+        )
+    )
+    qs = Enrolment.objects.filter(Q(person=person) | Q(Exists(lived_there)))
+    return scope(qs, actor).order_by("-first_month")
 
 
 def enrolment_panel_context(*, actor: Any, person: Person) -> dict[str, Any]:

@@ -302,11 +302,21 @@ def household_register(
     hukou_type: str,
     members: list[dict[str, str]],
     start_date: dt.date,
+    hukou_region_code: str = "",
 ) -> Household:
     """One-window intake of a family not yet in the registry: all members with full ID validation, the
     household and memberships in one transaction — any bad row saves nothing. Every row is checked, and a
     refusal names each bad row: a ValidationError keyed `row_<n>` (the member's `row`, else its place),
-    `number` for the household number, `__all__` for the family as a whole."""
+    `number` for the household number, `__all__` for the family as a whole.
+
+    `hukou_region_code`: the family's hukou is elsewhere (a residence-permit holder, a family in need
+    where it happens to be — temporary assistance has no hukou limit): the household is registered where
+    it lives (`region_code`) and each member keeps that hukou place (outside the city: its code only)."""
+    hukou_region_code = "".join((hukou_region_code or "").split())
+    if hukou_region_code == region_code:
+        hukou_region_code = ""
+    if hukou_region_code and not (hukou_region_code.isdigit() and len(hukou_region_code) in (6, 9, 12)):
+        raise ValidationError({"__all__": ["户籍地区划代码应为6、9或12位数字"]})
     heads = [m for m in members if m.get("relation") == Relation.HEAD]
     if not members:
         raise ValidationError({"__all__": ["请至少填写一名家庭成员"]})
@@ -328,7 +338,8 @@ def household_register(
                 id_number=m.get("id_number", ""),
                 name=m.get("name", ""),
                 hukou_type=hukou_type,
-                hukou_region_code=region_code,
+                hukou_region_code=hukou_region_code or region_code,
+                residence_region_code=region_code if hukou_region_code else None,
                 phone=m.get("phone", ""),
             )
         except ValidationError as e:

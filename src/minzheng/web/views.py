@@ -167,6 +167,7 @@ def household_new(request: HttpRequest) -> HttpResponse:
                 hukou_type=data.get("hukou_type", ""),
                 members=members,
                 start_date=timezone.localdate(),
+                hukou_region_code=data.get("hukou_region_code", ""),
             )
         except ValidationError as e:
             errors = e.message_dict if hasattr(e, "error_dict") else {"__all__": e.messages}
@@ -183,7 +184,9 @@ def household_new(request: HttpRequest) -> HttpResponse:
             "relations": RELATIONS_OTHER,
             "errors": errors,
             "form_errors": errors.get("__all__", []),
-            "data": {k: data.get(k, "") for k in ("number", "region_code", "hukou_type")},
+            "data": {
+                k: data.get(k, "") for k in ("number", "region_code", "hukou_type", "hukou_region_code")
+            },
         },
         status=400 if errors else 200,
     )
