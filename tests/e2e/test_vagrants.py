@@ -1,6 +1,7 @@
 """Browser run of the rescue station: the social-affairs officer registers the station, takes in a man
 without papers (temporary number), opens a tracing case whose registry match suggests the planted resident
-with its reasons, confirms it (people's merge is asked and a county officer checks it) and returns him home; he is then on the "244"
+with its reasons, confirms it (people's merge is asked and a county officer checks it) and returns him
+home; he is then on the "244"
 ledger of his village for monthly visits."""
 
 from __future__ import annotations
