@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,7 +48,10 @@ def _ensure(months: list[dt.date]) -> None:
     missing = [m for m in months if m not in stored]
     actor = system_actor(purpose="民政驾驶舱按月汇总")
     for m in missing:
-        svc.cockpit_month_compute(actor=actor, month=m)
+        try:
+            svc.cockpit_month_compute(actor=actor, month=m)
+        except IntegrityError:  # another reader stored the same month a moment earlier: read theirs
+            continue
 
 
 def _context(request: HttpRequest) -> tuple[Region, dt.date]:
