@@ -228,6 +228,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "credit.approve": frozenset({R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER}),
     "credit.store": frozenset({R.VILLAGE_ASSISTANT}),
     "credit.customs": frozenset({R.VILLAGE_ASSISTANT}),
+    # 民政驾驶舱 and plan targets (issue 20): leaders read (auditors read-only); the system stores a month's
+    # figures, a city officer recomputes one; the city enters the targets the system holds no data for
+    "cockpit.read": frozenset({R.CITY_OFFICER, R.COUNTY_OFFICER, R.AUDITOR}),
+    "cockpit.compute": frozenset({R.CITY_OFFICER, SYSTEM}),
+    "cockpit.target_enter": frozenset({R.CITY_OFFICER}),
 }
 
 # What a person reads for each permission (audit rows, the auditor's home, refusals).
@@ -363,6 +368,9 @@ LABELS: dict[str, str] = {
     "credit.approve": "审核信用积分与信用基金收支",
     "credit.store": "信用超市兑换与基金登记",
     "credit.customs": "红白理事会与红白事报备",
+    "cockpit.read": "查看民政驾驶舱与规划目标",
+    "cockpit.compute": "汇总民政驾驶舱月度指标",
+    "cockpit.target_enter": "登记规划目标数值",
 }
 
 _pending = threading.local()

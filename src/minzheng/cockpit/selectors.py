@@ -1,0 +1,401 @@
+"""Reads of the cockpit: the stored figures of a region and its sub-regions over twelve months (one query
+for the figures, one for the places, whatever the number of regions), the lists behind a figure, and the
+plan targets with their values and lights. Every read is region-scoped: a region out of the actor's reach
+reads as missing (404)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from minzheng.accounts.permissions import can, require, scoped
+from minzheng.regions.models import Region, RegionLevel
+
+from .measures import MEASURE, MEASURES, RATES, month_bounds
+from .models import CockpitFigure, TargetEntry
+from .targets import LIGHT_LABELS, YEARS, Target, light, targets
+
+READ = "cockpit.read"
+LEVELS = (RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
+RATE = {code: (name, num, den) for code, name, num, den in RATES}
+# The measures a map or a breakdown table may colour by (a measure's total or a rate)
+MAP_CHOICES: tuple[tuple[str, str], ...] = (
+    ("enrolled", "保障人数"),
+    ("paid", "发放金额"),
+    ("alerts", "监测预警"),
+    ("visit_rate", "特殊困难老年人月探访率"),
+    ("alert_closure", "预警闭环率"),
+    ("occupancy", "养老床位入住率"),
+    ("orgs", "社会组织"),
+    ("volunteers", "注册志愿者"),
+)
+
+
+def months_back(month: dt.date, n: int = 12) -> list[dt.date]:
+    y, m = month.year, month.month
+    out = []
+    for _ in range(n):
+        out.append(dt.date(y, m, 1))
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    return out[::-1]
+
+
+def cockpit_region(*, actor: Any, code: str) -> Region:
+    """The region the actor asks for (their own when none): a city, county or township in their scope."""
+    require(actor, READ, target="cockpit")
+    code = (code or "").strip() or (getattr(getattr(actor, "region", None), "code", "") or "")
+    region = Region.objects.filter(code=code, level__in=LEVELS).select_related("parent").first()
+    if region is None or not can(actor, READ, region_code=region.code):
+        raise Http404
+    return region
+
+
+def months_stored(*, months: list[dt.date]) -> set[dt.date]:
+    return set(CockpitFigure.objects.filter(month__in=months).values_list("month", flat=True).distinct())
+
+
+@dataclass
+class Cell:
+    totals: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    details: dict[tuple[str, str], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+
+    def get(self, key: str) -> Decimal | None:
+        if key in RATE:
+            _, num, den = RATE[key]
+            d = self.totals.get(den, Decimal(0))
+            return (self.totals.get(num, Decimal(0)) / d) if d else None
+        return self.totals.get(key, Decimal(0))
+
+
+@dataclass
+class Board:
+    region: Region
+    month: dt.date
+    months: list[dt.date]
+    subs: list[Region]
+    cells: dict[tuple[str, dt.date], Cell]
+    labels: dict[tuple[str, str], str]
+    stored: bool
+
+    def cell(self, code: str, month: dt.date | None = None) -> Cell:
+        return self.cells.get((code, month or self.month), Cell())
+
+    @property
+    def here(self) -> Cell:
+        return self.cell(self.region.code)
+
+
+def board(*, actor: Any, region: Region, month: dt.date) -> Board:
+    """One query for the twelve months of the region and its sub-regions, one for the sub-regions."""
+    months = months_back(month)
+    subs = list(Region.objects.filter(parent=region, level__in=LEVELS).order_by("code"))
+    codes = [region.code, *(s.code for s in subs)]
+    cells: dict[tuple[str, dt.date], Cell] = defaultdict(Cell)
+    labels: dict[tuple[str, str], str] = {}
+    rows = CockpitFigure.objects.filter(month__in=months, region_code__in=codes).values_list(
+        "region_code", "month", "measure", "detail", "label", "value"
+    )
+    for code, m, measure, detail, label, value in rows:
+        cell = cells[(code, m)]
+        cell.totals[measure] += value
+        if detail:
+            cell.details[(measure, detail)] += value
+            labels[(measure, detail)] = label
+    return Board(
+        region=region,
+        month=month,
+        months=months,
+        subs=subs,
+        cells=cells,
+        labels=labels,
+        stored=(region.code, month) in cells,
+    )
+
+
+def fmt(value: Decimal | None, key: str) -> str:
+    if value is None:
+        return "—"
+    if key in RATE:
+        return f"{value * 100:.1f}%"
+    return f"{value:,.0f}"
+
+
+def measure_name(key: str) -> str:
+    if key in RATE:
+        return RATE[key][0]
+    return MEASURE[key].name
+
+
+def sections(b: Board) -> list[dict[str, Any]]:
+    """The cockpit's panels: each a chart spec (for ECharts) and the table behind it."""
+    here = b.here
+    by_programme = sorted(
+        {d for (m, d) in here.details if m in ("enrolled", "paid")}
+        | {
+            d
+            for (code, mo), c in b.cells.items()
+            if code == b.region.code
+            for (m, d) in c.details
+            if m == "enrolled"
+        }
+    )
+    trend_rows = []
+    for mo in b.months:
+        c = b.cell(b.region.code, mo)
+        trend_rows.append(
+            [
+                f"{mo:%Y-%m}",
+                *[int(c.details.get(("enrolled", p), 0)) for p in by_programme],
+                int(c.get("paid") or 0),
+            ]
+        )
+    prog_names = [b.labels.get(("enrolled", p)) or b.labels.get(("paid", p)) or p for p in by_programme]
+    rules = sorted({d for (m, d) in here.details if m == "alerts"})
+    alert_rows = [
+        [
+            b.labels.get(("alerts", r), r),
+            int(here.details.get(("alerts", r), 0)),
+            int(here.details.get(("alerts_closed", r), 0)),
+            fmt(
+                (here.details.get(("alerts_closed", r), Decimal(0)) / here.details[("alerts", r)])
+                if here.details.get(("alerts", r))
+                else None,
+                "alert_closure",
+            ),
+        ]
+        for r in rules
+    ]
+    verif_rows = [
+        [f"{mo:%Y-%m}", int(b.cell(b.region.code, mo).get("verifications") or 0)] for mo in b.months
+    ]
+    service = (
+        "elders_special",
+        "elders_visited",
+        "visit_rate",
+        "children_covered",
+        "children_checked",
+        "child_check_rate",
+        "beds_total",
+        "beds_occupied",
+        "occupancy",
+    )
+    social = ("orgs", "volunteers", "social_workers", "sw_stations", "burials", "burials_eco", "eco_burial")
+    return [
+        {
+            "id": "beneficiaries",
+            "title": "保障对象与资金（近12个月）",
+            "kind": "trend",
+            "header": ["月份", *prog_names, "发放金额（元）"],
+            "rows": trend_rows,
+            "measure": "enrolled",
+        },
+        {
+            "id": "alerts",
+            "title": "监测预警与闭环（本月，按规则）",
+            "kind": "bars",
+            "header": ["规则", "预警数", "已闭环", "闭环率"],
+            "rows": alert_rows,
+            "measure": "alerts",
+        },
+        {
+            "id": "verifications",
+            "title": "核对量（近12个月）",
+            "kind": "trend",
+            "header": ["月份", "核对报告（份）"],
+            "rows": verif_rows,
+            "measure": "verifications",
+        },
+        {
+            "id": "services",
+            "title": "探访、儿童核查与养老床位（本月）",
+            "kind": "table",
+            "header": ["指标", "数值"],
+            "rows": [[measure_name(k), fmt(here.get(k), k)] for k in service],
+            "measure": "visit_rate",
+        },
+        {
+            "id": "social",
+            "title": "社会组织、志愿者、社工与殡葬（本月）",
+            "kind": "table",
+            "header": ["指标", "数值"],
+            "rows": [[measure_name(k), fmt(here.get(k), k)] for k in social],
+            "measure": "orgs",
+        },
+    ]
+
+
+BREAKDOWN = (
+    "enrolled",
+    "paid",
+    "alerts",
+    "alert_closure",
+    "verifications",
+    "visit_rate",
+    "occupancy",
+    "orgs",
+    "volunteers",
+)
+
+
+def breakdown(b: Board) -> dict[str, Any]:
+    """The sub-regions side by side (the drill-down table; the map colours the counties by one column)."""
+    return {
+        "header": ["区划", *(measure_name(k) for k in BREAKDOWN)],
+        "keys": BREAKDOWN,
+        "rows": [
+            {
+                "region": s,
+                "values": [(k, b.cell(s.code).get(k), fmt(b.cell(s.code).get(k), k)) for k in BREAKDOWN],
+            }
+            for s in b.subs
+        ],
+    }
+
+
+def export_rows(b: Board) -> list[list[Any]]:
+    """Every stored figure of the region and its sub-regions over the twelve months (Excel)."""
+    out: list[list[Any]] = []
+    names = {b.region.code: b.region.name, **{s.code: s.name for s in b.subs}}
+    for (code, mo), cell in sorted(b.cells.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        for m in MEASURES:
+            if m.code in cell.totals:
+                out.append(
+                    [f"{mo:%Y-%m}", names.get(code, code), m.name, "合计", float(cell.totals[m.code]), m.unit]
+                )
+            for (mc, d), v in sorted(cell.details.items()):
+                if mc == m.code:
+                    out.append(
+                        [
+                            f"{mo:%Y-%m}",
+                            names.get(code, code),
+                            m.name,
+                            b.labels.get((mc, d), d),
+                            float(v),
+                            m.unit,
+                        ]
+                    )
+    return out
+
+
+# --- the lists behind a figure (the last step of the drill-down)
+LISTS = {
+    "enrolled": "保障对象名单",
+    "paid": "发放明细",
+    "alerts": "监测预警名单",
+    "alerts_closed": "已闭环预警名单",
+}
+
+
+def figure_list(
+    *, actor: Any, region: Region, month: dt.date, measure: str, detail: str = ""
+) -> QuerySet[Any]:
+    """The persons or cases behind a stored figure, region-scoped (the same filters as the computation)."""
+    start, _end = month_bounds(month)
+    prefix = region.code if region.level != RegionLevel.CITY else ""
+    if measure == "enrolled":
+        qs: QuerySet[Any] = (
+            scoped("people.read", apps.get_model("benefits.Enrolment").objects.all(), actor)
+            .filter(first_month__lte=start)
+            .filter(Q(last_month__isnull=True) | Q(last_month__gte=start))
+            .select_related("person")
+            .order_by("region_code", "pk")
+        )
+    elif measure == "paid":
+        qs = (
+            scoped("people.read", apps.get_model("benefits.PayrollLine").objects.all(), actor)
+            .filter(month=start)
+            .select_related("person")
+            .order_by("region_code", "pk")
+        )
+    elif measure in ("alerts", "alerts_closed"):
+        qs = scoped("alert.read", apps.get_model("monitoring.Alert").objects.all(), actor).filter(
+            month=f"{start:%Y-%m}"
+        )
+        if measure == "alerts_closed":
+            qs = qs.filter(work_status__in=("closed", "dismissed"))
+        qs = qs.select_related("person").order_by("region_code", "pk")
+        if detail:
+            qs = qs.filter(rule=detail)
+        detail = ""
+    else:
+        raise Http404
+    if detail:
+        qs = qs.filter(programme=detail)
+    return qs.filter(region_code__startswith=prefix) if prefix else qs
+
+
+# --- plan targets
+@dataclass
+class TargetRow:
+    target: Target
+    years: list[dict[str, Any]]
+    entries: list[TargetEntry]
+
+
+def target_rows(*, actor: Any) -> list[TargetRow]:
+    """Each target with its value, its course and its light for every plan year: one query for the city's
+    stored figures, one for the entered values."""
+    require(actor, READ, target="cockpit:targets")
+    city = Region.objects.filter(level=RegionLevel.CITY).values_list("code", flat=True).first() or ""
+    needed: set[str] = set()
+    for t in targets():
+        needed |= {RATE[t.measure][1], RATE[t.measure][2]} if t.measure in RATE else {t.measure} - {""}
+    latest: dict[int, dt.date] = {}
+    values: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    rows = CockpitFigure.objects.filter(
+        region_code=city, measure__in=needed, month__year__in=YEARS
+    ).values_list("month", "measure", "value")
+    per_month: dict[dt.date, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for m, measure, amount in rows:
+        per_month[m][measure] += amount
+        latest[m.year] = max(latest.get(m.year, m), m)
+    for year, m in latest.items():
+        for measure, v in per_month[m].items():
+            values[(year, measure)] = v
+    entries: dict[str, list[TargetEntry]] = defaultdict(list)
+    for e in TargetEntry.objects.select_related("entered_by"):
+        entries[e.target].append(e)
+    out = []
+    for t in targets():
+        years = []
+        for y in YEARS:
+            value: Decimal | None
+            if t.measure in RATE:
+                _, num, den = RATE[t.measure]
+                d = values.get((y, den))
+                value = values.get((y, num), Decimal(0)) / d if d else None
+            elif t.measure:
+                value = values.get((y, t.measure)) if y in latest else None
+            else:
+                given = [e for e in entries[t.code] if e.year == y]
+                value = given[-1].value if given else None
+            expected = t.expected(y)
+            colour = light(value, expected)
+            years.append(
+                {
+                    "year": y,
+                    "value": value,
+                    "shown": _tfmt(value, t),
+                    "expected": _tfmt(expected, t),
+                    "light": colour,
+                    "light_label": LIGHT_LABELS[colour],
+                    "as_of": latest.get(y) if t.measure else None,
+                }
+            )
+        out.append(TargetRow(target=t, years=years, entries=entries[t.code]))
+    return out
+
+
+def _tfmt(value: Decimal | None, t: Target) -> str:
+    if value is None:
+        return "—"
+    if t.unit == "%":
+        return f"{value * 100:.1f}%"
+    return f"{value:,.0f}{t.unit}"

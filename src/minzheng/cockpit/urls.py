@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="cockpit-home"),
+    path("export.xlsx", views.export, name="cockpit-export"),
+    path("list/", views.figure_list, name="cockpit-list"),
+    path("compute/", views.compute, name="cockpit-compute"),
+    path("targets/", views.plan_targets, name="cockpit-targets"),
+]

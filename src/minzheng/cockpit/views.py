@@ -1,0 +1,230 @@
+"""民政驾驶舱 pages (thin): the cockpit of a city, county or township for a month, its Excel, the list
+behind a figure, and the plan targets. The figures are read as stored; a month not yet stored is computed
+once (by the system, audited) the first time anyone opens it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from minzheng.accounts.permissions import Denied, can
+from minzheng.accounts.system import system_actor
+from minzheng.audit.models import AuditEvent
+from minzheng.audit.services import audit_record
+from minzheng.core.inputs import form_date, form_int
+from minzheng.core.spreadsheet import xlsx_bytes
+from minzheng.regions.models import Region
+
+from . import selectors as sel
+from . import services as svc
+from .models import CockpitFigure
+from .targets import targets
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _month(request: HttpRequest) -> dt.date:
+    raw = (request.GET.get("month") or "").strip()
+    today = timezone.localdate().replace(day=1)
+    if not raw:
+        return today
+    month = form_date(f"{raw}-01", "月份", past_years=30)
+    return min(month, today)
+
+
+def _ensure(months: list[dt.date]) -> None:
+    """Store the months nobody has opened yet (a month once stored is read, never recomputed here)."""
+    stored = sel.months_stored(months=months)
+    missing = [m for m in months if m not in stored]
+    actor = system_actor(purpose="民政驾驶舱按月汇总")
+    for m in missing:
+        try:
+            svc.cockpit_month_compute(actor=actor, month=m)
+        except IntegrityError:  # another reader stored the same month a moment earlier: read theirs
+            continue
+
+
+def _context(request: HttpRequest) -> tuple[Region, dt.date]:
+    region = sel.cockpit_region(actor=request.user, code=request.GET.get("region", ""))
+    return region, _month(request)
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    try:
+        region, month = _context(request)
+    except Denied as e:
+        return HttpResponseForbidden(e.messages[0])
+    except ValidationError as e:
+        messages.error(request, e.messages[0])
+        return redirect("cockpit-home")
+    _ensure(sel.months_back(month))
+    b = sel.board(actor=request.user, region=region, month=month)
+    chosen = request.GET.get("map", "enrolled")
+    if chosen not in dict(sel.MAP_CHOICES):
+        chosen = "enrolled"
+    sections = sel.sections(b)
+    breakdown = sel.breakdown(b)
+    base = reverse("cockpit-home")
+    charts = {
+        "sections": [
+            {"id": s["id"], "kind": s["kind"], "header": s["header"], "rows": s["rows"]} for s in sections
+        ],
+        "map": {
+            "measure": sel.measure_name(chosen),
+            "geojson": "",
+            "data": [
+                {
+                    "name": s.name,
+                    "value": float(b.cell(s.code).get(chosen) or 0),
+                    "url": f"{base}?region={s.code}&month={month:%Y-%m}",
+                }
+                for s in b.subs
+            ],
+        },
+    }
+    computed_at = (
+        CockpitFigure.objects.filter(month=month, region_code=region.code)
+        .values_list("computed_at", flat=True)
+        .first()
+    )
+    return render(
+        request,
+        "cockpit/home.html",
+        {
+            "region": region,
+            "month": month,
+            "board": b,
+            "sections": sections,
+            "breakdown": breakdown,
+            "charts": charts,
+            "map_choices": sel.MAP_CHOICES,
+            "chosen": chosen,
+            "is_city": region.level == "city",
+            "is_township": region.level == "township",
+            "computed_at": computed_at,
+            "lists": sel.LISTS,
+            "programmes": sorted(
+                {(d, b.labels.get(("enrolled", d), d)) for (m, d) in b.here.details if m == "enrolled"}
+            ),
+            "may_compute": can(request.user, "cockpit.compute"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    try:
+        region, month = _context(request)
+    except Denied as e:
+        return HttpResponseForbidden(e.messages[0])
+    except ValidationError as e:
+        messages.error(request, e.messages[0])
+        return redirect("cockpit-home")
+    b = sel.board(actor=request.user, region=region, month=month)
+    rows = sel.export_rows(b)
+    audit_record(
+        actor=request.user,
+        event_type=AuditEvent.EXPORT,
+        target_type="cockpit.figures",
+        region_code=region.code,
+        new={"month": f"{month:%Y-%m}", "rows": len(rows)},
+    )
+    content = xlsx_bytes(["月份", "区划", "指标", "细分", "数值", "单位"], rows, title="民政驾驶舱")
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="cockpit-{region.code}-{month:%Y%m}.xlsx"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def figure_list(request: HttpRequest) -> HttpResponse:
+    try:
+        region, month = _context(request)
+    except Denied as e:
+        return HttpResponseForbidden(e.messages[0])
+    except ValidationError as e:
+        messages.error(request, e.messages[0])
+        return redirect("cockpit-home")
+    measure = request.GET.get("measure", "")
+    detail = request.GET.get("detail", "").strip()[:40]
+    qs = sel.figure_list(actor=request.user, region=region, month=month, measure=measure, detail=detail)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    places = dict(Region.objects.filter(code__in={r.region_code for r in page}).values_list("code", "name"))
+    for r in page:  # people read the village's name, not its code
+        r.place = places.get(r.region_code, "")
+    return render(
+        request,
+        "cockpit/list.html",
+        {
+            "region": region,
+            "month": month,
+            "measure": measure,
+            "title": sel.LISTS[measure],
+            "page": page,
+            "detail": detail,
+        },
+    )
+
+
+@login_required
+@require_POST
+def compute(request: HttpRequest) -> HttpResponse:
+    """Recompute a stored month (after late corrections): the city officer's deliberate act, audited."""
+    try:
+        month = form_date(f"{request.POST.get('month', '')}-01", "月份", past_years=30)
+        n = svc.cockpit_month_compute(actor=request.user, month=month, force=True)
+        messages.success(request, f"已重新汇总{month:%Y年%m月}，共{n}项指标")
+    except Denied as e:
+        return HttpResponseForbidden(e.messages[0])
+    except ValidationError as e:
+        messages.error(request, e.messages[0])
+    return redirect("cockpit-home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_targets(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            svc.target_value_enter(
+                actor=request.user,
+                target_code=request.POST.get("target", ""),
+                year=form_int(request.POST.get("year"), "年度", lo=2021, hi=2100),
+                value=str(request.POST.get("value", "")).strip(),
+                evidence=request.POST.get("evidence", ""),
+            )
+            messages.success(request, "已登记规划目标数值")
+        except Denied as e:
+            return HttpResponseForbidden(e.messages[0])
+        except ValidationError as e:
+            messages.error(request, e.messages[0])
+        return redirect("cockpit-targets")
+    try:
+        rows = sel.target_rows(actor=request.user)
+    except Denied as e:
+        return HttpResponseForbidden(e.messages[0])
+    entered = [t for t in targets() if not t.computed]
+    return render(
+        request,
+        "cockpit/targets.html",
+        {
+            "rows": rows,
+            "years": [y["year"] for y in rows[0].years] if rows else [],
+            "entered": entered,
+            "may_enter": can(request.user, "cockpit.target_enter"),
+        },
+    )

@@ -1,0 +1,32 @@
+"""民政驾驶舱 demo data: the plan targets the system holds no data for, entered by the city officer (shiji)
+with their evidence through the cockpit's service. The monthly figures themselves are not seeded: the
+cockpit stores a month the first time it is opened, after every line's demo data exists (this module runs
+before most of them, in name order)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from minzheng.accounts.models import Role, User
+from minzheng.cockpit.services import target_value_enter
+
+ENTRIES = (
+    ("governance_zones", 2021, "3", "济宁市民政局关于社区治理实验区创建情况的报告（2021年度）"),
+    ("governance_zones", 2022, "4", "山东省民政厅关于确认省级社区治理实验区的通知"),
+    ("governance_zones", 2023, "5", "民政部办公厅关于确认全国社区治理和服务创新实验区的通知"),
+    ("township_staff", 2022, "0.82", "2022年度乡镇（街道）社会救助经办人员配备统计表"),
+    ("township_staff", 2023, "0.93", "2023年度乡镇（街道）社会救助经办人员配备统计表"),
+    ("community_orgs_urban", 2023, "11.2", "2023年度社区社会组织备案统计年报"),
+    ("community_orgs_rural", 2023, "7.4", "2023年度社区社会组织备案统计年报"),
+)
+
+
+def seed(*, actor: Any, seed: int) -> str:
+    officer = User.objects.filter(username="shiji").first() or (
+        User.objects.filter(role=Role.CITY_OFFICER, is_active=True).order_by("pk").first()
+    )
+    if officer is None:
+        return "民政驾驶舱：无市级账号，未登记规划目标数值"
+    for code, year, value, evidence in ENTRIES:
+        target_value_enter(actor=officer, target_code=code, year=year, value=value, evidence=evidence)
+    return f"民政驾驶舱：登记规划目标数值{len(ENTRIES)}条（月度指标在首次打开时汇总存储）"
