@@ -22,18 +22,10 @@ from minzheng.policy.selectors import policy_resolve
 from minzheng.regions.models import Region, RegionLevel
 
 from .models import ServiceKind, ServiceRecord, SocialWorker, Station, StationService, WorkerLevel
+from .services import _text
 
 MANAGE = "socialwork.manage"
 READ = "socialwork.read"
-
-
-def _text(value: str, label: str, *, max_length: int, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError(f"请填写{label}")
-    if len(value) > max_length:
-        raise ValidationError(f"{label}不能超过{max_length}个字")
-    return value
 
 
 @transaction.atomic
