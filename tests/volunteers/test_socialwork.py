@@ -150,3 +150,17 @@ def test_social_work_pages_are_scoped_and_refused_without_the_permission(station
     assert "王府街道社会工作站" in city.get("/socialwork/").content.decode()
     assert city.post("/socialwork/", {"name": "x"}).status_code == 403
     assert Station.objects.count() == 1
+
+
+def test_the_targets_on_the_pages_are_read_from_the_policy_table(organiser, station):
+    from decimal import Decimal
+
+    from minzheng.policy.models import PolicyParameter
+
+    PolicyParameter.objects.filter(key="socialwork.target.station_coverage").update(value=Decimal("0.9"))
+    PolicyParameter.objects.filter(key="socialwork.target.workers").update(value=Decimal(12000))
+    c = _client(organiser)
+    stations = c.get("/socialwork/").content.decode()
+    assert "覆盖率（目标90%）" in stations and "目标100%" not in stations
+    workers = c.get("/socialwork/workers/").content.decode()
+    assert "全市目标 12000" in workers and "达到10000人" in workers  # the cited plan, not a figure of ours

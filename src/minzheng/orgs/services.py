@@ -400,27 +400,42 @@ def report_submit(*, actor: Any, report: AnnualReport) -> AnnualReport:
     return report
 
 
-@transaction.atomic
-def report_review(*, actor: Any, report: AnnualReport, approve: bool, reason: str = "") -> AnnualReport:
-    require(actor, "org.filing_review", region_code=report.region_code, target=f"annualreport:{report.pk}")
-    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
-    if report.state != ReportState.SUBMITTED:
-        raise ValidationError(f"该年度报告当前为“{report.get_state_display()}”，不能审核")
+def _review(
+    *, actor: Any, row: Any, states: tuple[str, str, str], what: str, approve: bool, reason: str
+) -> Any:
+    """The bureau's review of a filing (annual report, campaign result), locked by the caller: approve,
+    or return it with a reason the filer reads."""
+    submitted, approved, returned = states
+    if row.state != submitted:
+        raise ValidationError(f"该{what}当前为“{row.get_state_display()}”，不能审核")
     reason = (reason or "").strip()[:2000]
     if not approve and len(reason) < 4:
         raise ValidationError("退回须写明原因（至少4字）")
-    report.state = ReportState.APPROVED if approve else ReportState.RETURNED
-    report.return_reason = "" if approve else reason
-    report.reviewed_by, report.reviewed_at = actor, timezone.now()
-    report.save(update_fields=["state", "return_reason", "reviewed_by", "reviewed_at"])
+    row.state = approved if approve else returned
+    row.return_reason = "" if approve else reason
+    row.reviewed_by, row.reviewed_at = actor, timezone.now()
+    row.save(update_fields=["state", "return_reason", "reviewed_by", "reviewed_at"])
     _audit(
         actor,
         AuditEvent.DECISION,
-        report,
-        report.region_code,
+        row,
+        row.region_code,
         new={"decision": "通过" if approve else "退回", "reason": reason},
     )
-    return report
+    return row
+
+
+@transaction.atomic
+def report_review(*, actor: Any, report: AnnualReport, approve: bool, reason: str = "") -> AnnualReport:
+    require(actor, "org.filing_review", region_code=report.region_code, target=f"annualreport:{report.pk}")
+    return _review(
+        actor=actor,
+        row=AnnualReport.objects.select_for_update().get(pk=report.pk),
+        states=(ReportState.SUBMITTED, ReportState.APPROVED, ReportState.RETURNED),
+        what="年度报告",
+        approve=approve,
+        reason=reason,
+    )
 
 
 # ---------------------------------------------------------------- grade evaluation
@@ -722,21 +737,11 @@ def campaign_result_review(
     *, actor: Any, result: CampaignResult, approve: bool, reason: str = ""
 ) -> CampaignResult:
     require(actor, "org.filing_review", region_code=result.region_code, target=f"campaignresult:{result.pk}")
-    result = CampaignResult.objects.select_for_update().get(pk=result.pk)
-    if result.state != ResultState.SUBMITTED:
-        raise ValidationError(f"该结果当前为“{result.get_state_display()}”，不能审核")
-    reason = (reason or "").strip()[:2000]
-    if not approve and len(reason) < 4:
-        raise ValidationError("退回须写明原因（至少4字）")
-    result.state = ResultState.APPROVED if approve else ResultState.RETURNED
-    result.return_reason = "" if approve else reason
-    result.reviewed_by, result.reviewed_at = actor, timezone.now()
-    result.save(update_fields=["state", "return_reason", "reviewed_by", "reviewed_at"])
-    _audit(
-        actor,
-        AuditEvent.DECISION,
-        result,
-        result.region_code,
-        new={"decision": "通过" if approve else "退回", "reason": reason},
+    return _review(
+        actor=actor,
+        row=CampaignResult.objects.select_for_update().get(pk=result.pk),
+        states=(ResultState.SUBMITTED, ResultState.APPROVED, ResultState.RETURNED),
+        what="结果",
+        approve=approve,
+        reason=reason,
     )
-    return result

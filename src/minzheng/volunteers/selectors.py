@@ -292,13 +292,18 @@ def to_confirm(actor: Any) -> QuerySet[Activity]:
     )
 
 
-def confirm_todo(actor: Any, on: dt.date) -> Todo:
-    qs = to_confirm(actor)
+def _first(qs: Any) -> tuple[list[Any], int]:
+    """A card's first rows and its count: one query, a second only when there are more than shown."""
     rows = list(qs[:FIRST])
+    return rows, len(rows) if len(rows) < FIRST else qs.count()
+
+
+def confirm_todo(actor: Any, on: dt.date) -> Todo:
+    rows, n = _first(to_confirm(actor))
     return Todo(
         key="volunteers-confirm",
         title="志愿活动待确认时长",
-        count=len(rows) if len(rows) < FIRST else qs.count(),
+        count=n,
         url=reverse("volunteers-activities"),
         items=[
             Item(
@@ -323,9 +328,7 @@ def join_todo(actor: Any, on: dt.date) -> Todo:
     rows: list[Activity] = []
     n = 0
     if volunteer is not None:
-        qs = open_to_join(volunteer=volunteer)
-        rows = list(qs[:FIRST])
-        n = len(rows) if len(rows) < FIRST else qs.count()
+        rows, n = _first(open_to_join(volunteer=volunteer))
     return Todo(
         key="volunteers-join",
         title="可报名的志愿服务活动",
@@ -343,9 +346,7 @@ def upcoming_todo(actor: Any, on: dt.date) -> Todo:
     rows: list[Signup] = []
     n = 0
     if volunteer is not None:
-        qs = my_upcoming(volunteer=volunteer)
-        rows = list(qs[:FIRST])
-        n = len(rows) if len(rows) < FIRST else qs.count()
+        rows, n = _first(my_upcoming(volunteer=volunteer))
     return Todo(
         key="volunteers-upcoming",
         title="我报名的活动",

@@ -22,18 +22,10 @@ from minzheng.policy.selectors import policy_resolve
 from minzheng.regions.models import Region, RegionLevel
 
 from .models import ServiceKind, ServiceRecord, SocialWorker, Station, StationService, WorkerLevel
+from .services import _text
 
 MANAGE = "socialwork.manage"
 READ = "socialwork.read"
-
-
-def _text(value: str, label: str, *, max_length: int, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError(f"请填写{label}")
-    if len(value) > max_length:
-        raise ValidationError(f"{label}不能超过{max_length}个字")
-    return value
 
 
 @transaction.atomic
@@ -214,6 +206,16 @@ def coverage(*, actor: Any, on: dt.date) -> list[dict[str, Any]]:
     return out
 
 
+def coverage_target(*, on: dt.date) -> dict[str, str]:
+    """The station-coverage target in force (a share, read as a percentage) and the plan it comes from."""
+    p = policy_resolve(on=on, region_code="", hukou_type="")
+    share = p.get("socialwork.target.station_coverage")
+    return {
+        "pct": f"{(share * 100).quantize(Decimal('0.1')).normalize():f}",
+        "source": p.values["socialwork.target.station_coverage"].source,
+    }
+
+
 def worker_target(*, actor: Any, on: dt.date) -> dict[str, Any]:
     """Certified social workers now and a year ago against `socialwork.target.workers` (10,000 by 2025)
     and `socialwork.target.annual_increase` (+1,000 a year); one aggregate query."""
@@ -234,6 +236,7 @@ def worker_target(*, actor: Any, on: dt.date) -> dict[str, Any]:
         "target": target,
         "increase_target": increase,
         "increase_met": agg["now"] - agg["before"] >= increase,
+        "source": p.values["socialwork.target.workers"].source,
     }
 
 

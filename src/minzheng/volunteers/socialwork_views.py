@@ -56,6 +56,7 @@ def stations(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "places": region_names({s.region_code for s in rows}),
             "coverage": sw.coverage(actor=request.user, on=timezone.localdate()),
+            "target": sw.coverage_target(on=timezone.localdate()),
             "can_manage": can(request.user, sw.MANAGE),
             "cascade": region_cascade(actor=request.user, selected=cascade_value(p)),
             "services": StationService.choices,
