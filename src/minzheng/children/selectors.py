@@ -665,19 +665,18 @@ def _redecision_row(s: Any, names: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def _columns(spec: str) -> tuple[tuple[str, str], ...]:
+    """A list's columns written as "key:表头 key:表头 …" (the key of the row, what people read)."""
+    return tuple((key, label) for key, _, label in (part.partition(":") for part in spec.split()))
+
+
 LISTS: dict[str, ChildList] = {
     "files": ChildList(
         permission="child.registry_read",
         title="儿童档案",
-        columns=(
-            ("name", "姓名"),
-            ("id_number", "身份证号"),
-            ("region", "村(社区)"),
-            ("kinds", "类别"),
-            ("guardian", "监护人"),
-            ("guardian_relation", "与儿童关系"),
-            ("school", "学校"),
-            ("director", "儿童主任"),
+        columns=_columns(
+            "name:姓名 id_number:身份证号 region:村(社区) kinds:类别 "
+            "guardian:监护人 guardian_relation:与儿童关系 school:学校 director:儿童主任"
         ),
         query=lambda actor, on: child_files(actor=actor),
         row=_file_row,
@@ -685,25 +684,16 @@ LISTS: dict[str, ChildList] = {
     "checks": ChildList(
         permission="child.monthly_check",
         title="儿童月度核查",
-        columns=(
-            ("name", "姓名"),
-            ("id_number", "身份证号"),
-            ("region", "村(社区)"),
-            ("checked", "本月核查"),
-        ),
+        columns=_columns("name:姓名 id_number:身份证号 region:村(社区) checked:本月核查"),
         query=lambda actor, on: check_worklist(actor=actor, month=on.replace(day=1)),
         row=_check_row,
     ),
     "workforce": ChildList(
         permission="child.workforce",
         title="儿童工作队伍",
-        columns=(
-            ("name", "姓名"),
-            ("position", "岗位"),
-            ("region", "服务区划"),
-            ("appointed_on", "聘任日期"),
-            ("training_hours", "累计培训学时"),
-            ("serving", "在任情况"),
+        columns=_columns(
+            "name:姓名 position:岗位 region:服务区划 "
+            "appointed_on:聘任日期 training_hours:累计培训学时 serving:在任情况"
         ),
         query=lambda actor, on: workforce(actor=actor),
         row=_worker_row,
@@ -711,26 +701,16 @@ LISTS: dict[str, ChildList] = {
     "homes": ChildList(
         permission="child.file_edit",
         title="儿童之家",
-        columns=(
-            ("name", "名称"),
-            ("region", "所在村(社区)"),
-            ("address", "地址"),
-            ("opened_on", "建成日期"),
-            ("activities", "活动次数"),
-        ),
+        columns=_columns("name:名称 region:所在村(社区) address:地址 opened_on:建成日期 activities:活动次数"),
         query=lambda actor, on: children_homes(actor=actor),
         row=_home_row,
     ),
     "redecisions": ChildList(
         permission="children.read",
         title="父母情形变化待重新认定",
-        columns=(
-            ("name", "儿童"),
-            ("id_number", "身份证号"),
-            ("region", "受理地"),
-            ("parent", "父/母"),
-            ("recorded_situation", "原认定情形"),
-            ("death_date", "人员库死亡日期"),
+        columns=_columns(
+            "name:儿童 id_number:身份证号 region:受理地 "
+            "parent:父/母 recorded_situation:原认定情形 death_date:人员库死亡日期"
         ),
         query=lambda actor, on: redecisions_due(actor=actor, permission="children.read"),
         row=_redecision_row,

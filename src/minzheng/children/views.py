@@ -5,6 +5,7 @@ month's completion rate by township."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -35,6 +36,26 @@ def _forbidden(e: Denied) -> HttpResponse:
 
 def _this_month() -> dt.date:
     return timezone.localdate().replace(day=1)
+
+
+def _form_page(
+    request: HttpRequest,
+    template: str,
+    context: Callable[[], dict[str, Any]],
+    save: Callable[[], HttpResponse],
+) -> HttpResponse:
+    """Every form page of the line: on POST `save` writes and says where to go next; a refusal is 403 in
+    Chinese; bad input shows the form again with the Chinese message (400) and nothing saved. `context` is
+    read after the write so a page shows what is stored."""
+    error = ""
+    if request.method == "POST":
+        try:
+            return save()
+        except Denied as e:
+            return _forbidden(e)
+        except ValidationError as e:
+            error = e.messages[0]
+    return render(request, template, {**context(), "error": error}, status=400 if error else 200)
 
 
 @login_required
@@ -87,27 +108,25 @@ def case_new(request: HttpRequest) -> HttpResponse:
         require(request.user, "child.category_intake", target="children:case_new")
     except Denied as e:
         return _forbidden(e)
-    ctx: dict[str, Any] = {**sel.intake_choices(), "form": request.POST, "error": ""}
-    if request.method == "POST":
-        try:
-            child = sel.child_for_intake(actor=request.user, id_number=request.POST.get("id_number", ""))
-            if child is None:
-                raise ValidationError("在您的辖区内没有找到该身份证号的儿童，请先登记人员信息")
-            case = svc.category_case_intake(
-                actor=request.user,
-                child=child,
-                father=_parent_post(request.POST, "father"),
-                mother=_parent_post(request.POST, "mother"),
-                in_institution=request.POST.get("in_institution") == "1",
-                declared_category=request.POST.get("declared_category", ""),
-                guardian_name=request.POST.get("guardian_name", "").strip(),
-            )
-            return redirect("children-case", case.pk)
-        except Denied as e:
-            return _forbidden(e)
-        except ValidationError as e:
-            ctx["error"] = e.messages[0]
-    return render(request, "children/case_new.html", ctx, status=400 if ctx["error"] else 200)
+
+    def save() -> HttpResponse:
+        child = sel.child_for_intake(actor=request.user, id_number=request.POST.get("id_number", ""))
+        if child is None:
+            raise ValidationError("在您的辖区内没有找到该身份证号的儿童，请先登记人员信息")
+        case = svc.category_case_intake(
+            actor=request.user,
+            child=child,
+            father=_parent_post(request.POST, "father"),
+            mother=_parent_post(request.POST, "mother"),
+            in_institution=request.POST.get("in_institution") == "1",
+            declared_category=request.POST.get("declared_category", ""),
+            guardian_name=request.POST.get("guardian_name", "").strip(),
+        )
+        return redirect("children-case", case.pk)
+
+    return _form_page(
+        request, "children/case_new.html", lambda: {**sel.intake_choices(), "form": request.POST}, save
+    )
 
 
 @login_required
@@ -175,35 +194,19 @@ def check_record(request: HttpRequest, person_id: int) -> HttpResponse:
         return _forbidden(e)
     month = _this_month()
     person = sel.check_person_get(actor=request.user, person_id=person_id, month=month)
-    error = ""
     items = {k: request.POST.get(k) == "1" for k in svc.CHECK_ITEMS}
-    if request.method == "POST":
-        try:
-            svc.monthly_check_record(
-                actor=request.user,
-                person=person,
-                month=month,
-                items=items,
-                note=request.POST.get("note", "").strip(),
-            )
-            return redirect("children-checks")
-        except Denied as e:
-            return _forbidden(e)
-        except ValidationError as e:
-            error = e.messages[0]
-    return render(
-        request,
-        "children/check.html",
-        {
-            "person": person,
-            "month": month,
-            "labels": sel.CHECK_LABELS,
-            "ticked": [k for k, v in items.items() if v],
-            "note": request.POST.get("note", ""),
-            "error": error,
-        },
-        status=400 if error else 200,
-    )
+
+    def save() -> HttpResponse:
+        note = request.POST.get("note", "").strip()
+        svc.monthly_check_record(actor=request.user, person=person, month=month, items=items, note=note)
+        return redirect("children-checks")
+
+    def context() -> dict[str, Any]:
+        ticked = [k for k, v in items.items() if v]
+        note = request.POST.get("note", "")
+        return {"person": person, "month": month, "labels": sel.CHECK_LABELS, "ticked": ticked, "note": note}
+
+    return _form_page(request, "children/check.html", context, save)
 
 
 @login_required
@@ -326,93 +329,73 @@ FILE_FIELDS = (*svc.FILE_TEXT, *svc.FILE_CHOICES, "health_conditions")
 @require_http_methods(["GET", "POST"])
 def file_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     file = sel.child_file_get(actor=request.user, person_id=person_id, reveal_health=True)
-    error = ""
-    if request.method == "POST":
-        try:
-            guardian = None
-            gid = request.POST.get("guardian_id_number", "").strip()
-            if gid:
-                guardian = sel.person_by_id_number(actor=request.user, id_number=gid)
-                if guardian is None:
-                    raise ValidationError("在您的辖区内没有找到该身份证号的监护人，请先登记人员信息")
-            values: dict[str, Any] = {f: request.POST.get(f, "") for f in FILE_FIELDS}
-            values["left_behind"] = request.POST.get("left_behind") == "1"
-            values["in_difficulty"] = request.POST.get("in_difficulty") == "1"
-            svc.child_file_update(actor=request.user, file=file, values=values, guardian=guardian)
-            director_id = request.POST.get("director", "")
-            if director_id and form_int(director_id, "儿童主任") != file.director_id:
-                w = sel.file_directors(file=file).filter(user_id=form_int(director_id, "儿童主任")).first()
-                if w is None:
-                    raise ValidationError("请选择该儿童所在村（居）在任的儿童主任")
-                svc.file_director_assign(actor=request.user, file=file, director=w.user)
-            return redirect("children-file", person_id)
-        except Denied as e:
-            return _forbidden(e)
-        except ValidationError as e:
-            error = e.messages[0]
-    return render(
-        request,
-        "children/file_edit.html",
-        {
-            "file": file,
-            "child": file.person,
-            "directors": sel.file_directors(file=file),
-            "error": error,
-            **sel.file_choices(),
-        },
-        status=400 if error else 200,
-    )
+
+    def save() -> HttpResponse:
+        guardian = None
+        gid = request.POST.get("guardian_id_number", "").strip()
+        if gid:
+            guardian = sel.person_by_id_number(actor=request.user, id_number=gid)
+            if guardian is None:
+                raise ValidationError("在您的辖区内没有找到该身份证号的监护人，请先登记人员信息")
+        values: dict[str, Any] = {f: request.POST.get(f, "") for f in FILE_FIELDS}
+        values["left_behind"] = request.POST.get("left_behind") == "1"
+        values["in_difficulty"] = request.POST.get("in_difficulty") == "1"
+        svc.child_file_update(actor=request.user, file=file, values=values, guardian=guardian)
+        director_id = request.POST.get("director", "")
+        if director_id and form_int(director_id, "儿童主任") != file.director_id:
+            w = sel.file_directors(file=file).filter(user_id=form_int(director_id, "儿童主任")).first()
+            if w is None:
+                raise ValidationError("请选择该儿童所在村（居）在任的儿童主任")
+            svc.file_director_assign(actor=request.user, file=file, director=w.user)
+        return redirect("children-file", person_id)
+
+    def context() -> dict[str, Any]:
+        directors = sel.file_directors(file=file)
+        return {"file": file, "child": file.person, "directors": directors, **sel.file_choices()}
+
+    return _form_page(request, "children/file_edit.html", context, save)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def file_assess(request: HttpRequest, person_id: int) -> HttpResponse:
     file = sel.child_file_get(actor=request.user, person_id=person_id)
-    error = ""
-    if request.method == "POST":
-        try:
-            a = svc.guardianship_assess(
-                actor=request.user,
-                file=file,
-                answers={code: request.POST.get(code) == "1" for code, _, _ in sel.file_choices()["items"]},
-                assessed_on=form_date(request.POST.get("assessed_on"), "评估日期", past_years=1),
-                follow_up_on=form_date(request.POST.get("follow_up_on"), "复评日期", future_days=366),
-                note=request.POST.get("note", ""),
-            )
-            return redirect(reverse("children-file", args=[person_id]) + f"#assessment-{a.pk}")
-        except Denied as e:
-            return _forbidden(e)
-        except ValidationError as e:
-            error = e.messages[0]
-    return _file_form(request, "children/file_assess.html", file, error)
+
+    def save() -> HttpResponse:
+        a = svc.guardianship_assess(
+            actor=request.user,
+            file=file,
+            answers={code: request.POST.get(code) == "1" for code, _, _ in sel.file_choices()["items"]},
+            assessed_on=form_date(request.POST.get("assessed_on"), "评估日期", past_years=1),
+            follow_up_on=form_date(request.POST.get("follow_up_on"), "复评日期", future_days=366),
+            note=request.POST.get("note", ""),
+        )
+        return redirect(reverse("children-file", args=[person_id]) + f"#assessment-{a.pk}")
+
+    return _form_page(request, "children/file_assess.html", lambda: _file_context(file), save)
 
 
-def _file_form(request: HttpRequest, template: str, file: Any, error: str) -> HttpResponse:
-    """A form on the child's file (assessment, visit): blank, or again with the error (400)."""
-    context = {"file": file, "child": file.person, "today": timezone.localdate(), "error": error}
-    return render(request, template, {**context, **sel.file_choices()}, status=400 if error else 200)
+def _file_context(file: Any) -> dict[str, Any]:
+    """A form on the child's file (assessment, visit)."""
+    return {"file": file, "child": file.person, "today": timezone.localdate(), **sel.file_choices()}
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def file_visit(request: HttpRequest, person_id: int) -> HttpResponse:
     file = sel.child_file_get(actor=request.user, person_id=person_id)
-    error = ""
-    if request.method == "POST":
-        try:
-            svc.file_visit_record(
-                actor=request.user,
-                file=file,
-                visited_on=form_date(request.POST.get("visited_on"), "走访日期", past_years=1),
-                kind=request.POST.get("kind", ""),
-                note=request.POST.get("note", ""),
-            )
-            return redirect("children-file", person_id)
-        except Denied as e:
-            return _forbidden(e)
-        except ValidationError as e:
-            error = e.messages[0]
-    return _file_form(request, "children/file_visit.html", file, error)
+
+    def save() -> HttpResponse:
+        svc.file_visit_record(
+            actor=request.user,
+            file=file,
+            visited_on=form_date(request.POST.get("visited_on"), "走访日期", past_years=1),
+            kind=request.POST.get("kind", ""),
+            note=request.POST.get("note", ""),
+        )
+        return redirect("children-file", person_id)
+
+    return _form_page(request, "children/file_visit.html", lambda: _file_context(file), save)
 
 
 # ---------------------------------------------------------------- re-decision
@@ -421,29 +404,23 @@ def file_visit(request: HttpRequest, person_id: int) -> HttpResponse:
 def case_change(request: HttpRequest, case_id: int) -> HttpResponse:
     """A parent's situation changed: record the evidence; a changed category opens a re-decision case."""
     case = sel.category_case_get(actor=request.user, case_id=case_id)
-    error = ""
-    if request.method == "POST":
-        try:
-            evidence = _parent_post(request.POST, "new")
-            change = svc.parent_change_record(
-                actor=request.user,
-                child=case.child,
-                parent=request.POST.get("parent", ""),
-                situation=evidence.pop("situation"),
-                evidence=evidence,
-            )
-            if change.redecision_id:
-                return redirect("children-case", change.redecision_id)
-            return redirect("children-case", case.pk)
-        except Denied as e:
-            return _forbidden(e)
-        except ValidationError as e:
-            error = e.messages[0]
-    return render(
+
+    def save() -> HttpResponse:
+        evidence = _parent_post(request.POST, "new")
+        change = svc.parent_change_record(
+            actor=request.user,
+            child=case.child,
+            parent=request.POST.get("parent", ""),
+            situation=evidence.pop("situation"),
+            evidence=evidence,
+        )
+        return redirect("children-case", change.redecision_id or case.pk)
+
+    return _form_page(
         request,
         "children/case_change.html",
-        {"case": case, "error": error, **sel.parent_change_choices(case=case)},
-        status=400 if error else 200,
+        lambda: {"case": case, **sel.parent_change_choices(case=case)},
+        save,
     )
 
 
@@ -482,33 +459,27 @@ def redecision_open(request: HttpRequest, case_id: int) -> HttpResponse:
 def workforce(request: HttpRequest) -> HttpResponse:
     if (refused := _guarded(request, "child.workforce", "children:workforce")) is not None:
         return refused
-    error = ""
-    if request.method == "POST":
-        try:
-            uid = form_int(request.POST.get("user"), "账号")
-            user = sel.worker_candidates(actor=request.user).filter(pk=uid).first()
-            if user is None:
-                raise ValidationError("请选择辖区内尚未登记的儿童督导员或儿童主任账号")
-            svc.child_worker_appoint(
-                actor=request.user,
-                user=user,
-                position=request.POST.get("position", ""),
-                appointed_on=form_date(request.POST.get("appointed_on"), "聘任日期"),
-                training_hours=form_int(request.POST.get("training_hours") or "0", "培训学时", hi=10000),
-            )
-            return redirect("children-workforce")
-        except Denied as e:
-            return _forbidden(e)
-        except ValidationError as e:
-            error = e.messages[0]
-    region = getattr(request.user, "region", None)
-    allowances = sel.worker_allowances(region_code=region.code if region else "", on=timezone.localdate())
-    page = Paginator(sel.workforce(actor=request.user), 50).get_page(request.GET.get("page"))
-    coverage = sel.director_coverage(actor=request.user)
-    return render(
-        request,
-        "children/workforce.html",
-        {
+
+    def save() -> HttpResponse:
+        uid = form_int(request.POST.get("user"), "账号")
+        user = sel.worker_candidates(actor=request.user).filter(pk=uid).first()
+        if user is None:
+            raise ValidationError("请选择辖区内尚未登记的儿童督导员或儿童主任账号")
+        svc.child_worker_appoint(
+            actor=request.user,
+            user=user,
+            position=request.POST.get("position", ""),
+            appointed_on=form_date(request.POST.get("appointed_on"), "聘任日期"),
+            training_hours=form_int(request.POST.get("training_hours") or "0", "培训学时", hi=10000),
+        )
+        return redirect("children-workforce")
+
+    def context() -> dict[str, Any]:
+        region = getattr(request.user, "region", None)
+        allowances = sel.worker_allowances(region_code=region.code if region else "", on=timezone.localdate())
+        page = Paginator(sel.workforce(actor=request.user), 50).get_page(request.GET.get("page"))
+        coverage = sel.director_coverage(actor=request.user)
+        return {
             "page": page,
             "allowances": allowances,
             "coverage_total": coverage["total"],
@@ -517,10 +488,9 @@ def workforce(request: HttpRequest) -> HttpResponse:
             "candidates": sel.worker_candidates(actor=request.user),
             "positions": Position.choices,
             "today": timezone.localdate(),
-            "error": error,
-        },
-        status=400 if error else 200,
-    )
+        }
+
+    return _form_page(request, "children/workforce.html", context, save)
 
 
 @login_required
@@ -543,67 +513,53 @@ def worker_training(request: HttpRequest, worker_id: int) -> HttpResponse:
 def homes(request: HttpRequest) -> HttpResponse:
     if not (can(request.user, "child.workforce") or can(request.user, "child.file_edit")):
         return _guarded(request, "child.workforce", "children:homes") or HttpResponseForbidden()
-    error = ""
-    if request.method == "POST":
-        try:
-            svc.children_home_create(
-                actor=request.user,
-                name=request.POST.get("name", ""),
-                region_code=cascade_value(request.POST)[:15],
-                address=request.POST.get("address", ""),
-                opened_on=form_date(request.POST.get("opened_on"), "建成日期"),
-            )
-            return redirect("children-homes")
-        except Denied as e:
-            return _forbidden(e)
-        except ValidationError as e:
-            error = e.messages[0]
-    page = Paginator(sel.children_homes(actor=request.user), 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "children/homes.html",
-        {
+
+    def save() -> HttpResponse:
+        svc.children_home_create(
+            actor=request.user,
+            name=request.POST.get("name", ""),
+            region_code=cascade_value(request.POST)[:15],
+            address=request.POST.get("address", ""),
+            opened_on=form_date(request.POST.get("opened_on"), "建成日期"),
+        )
+        return redirect("children-homes")
+
+    def context() -> dict[str, Any]:
+        page = Paginator(sel.children_homes(actor=request.user), 50).get_page(request.GET.get("page"))
+        return {
             "page": page,
             "labels": region_labels(h.region_code for h in page),
             "can_create": can(request.user, "child.workforce"),
             "cascade": region_cascade(actor=request.user, selected=cascade_value(request.POST)),
-            "error": error,
-        },
-        status=400 if error else 200,
-    )
+        }
+
+    return _form_page(request, "children/homes.html", context, save)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def home_detail(request: HttpRequest, facility_id: int) -> HttpResponse:
     home = sel.children_home_get(actor=request.user, home_id=facility_id)
-    error = ""
-    if request.method == "POST":
-        try:
-            svc.home_activity_record(
-                actor=request.user,
-                home=home,
-                held_on=form_date(request.POST.get("held_on"), "活动日期", past_years=1),
-                title=request.POST.get("title", ""),
-                participants=form_int(request.POST.get("participants"), "参加儿童人数", hi=1000),
-            )
-            return redirect("children-home", home.pk)
-        except Denied as e:
-            return _forbidden(e)
-        except ValidationError as e:
-            error = e.messages[0]
-    return render(
-        request,
-        "children/home.html",
-        {
+
+    def save() -> HttpResponse:
+        svc.home_activity_record(
+            actor=request.user,
+            home=home,
+            held_on=form_date(request.POST.get("held_on"), "活动日期", past_years=1),
+            title=request.POST.get("title", ""),
+            participants=form_int(request.POST.get("participants"), "参加儿童人数", hi=1000),
+        )
+        return redirect("children-home", home.pk)
+
+    def context() -> dict[str, Any]:
+        return {
             "home": home,
             "place": region_labels([home.region_code]).get(home.region_code, ("", ""))[0],
             "activities": list(home.activities.all()[:100]),
             "today": timezone.localdate(),
-            "error": error,
-        },
-        status=400 if error else 200,
-    )
+        }
+
+    return _form_page(request, "children/home.html", context, save)
 
 
 # ---------------------------------------------------------------- Excel of the lists
