@@ -14,10 +14,10 @@ from tests.e2e.conftest import family, login, staff
 
 pytestmark = pytest.mark.e2e
 
-# A region code standing alone (a masked ID "370811********0006" is not one), an ISO timestamp, a decimal
-# padded to the column's places, an enum value of these lines.
+# A region code standing alone (not a masked ID "370811********0006", not the decimals of 35.410512), an
+# ISO timestamp, a decimal padded to the column's places, an enum value of these lines.
 RAW = (
-    re.compile(r"(?<![\d*])(?:\d{12}|\d{9}|\d{6})(?![\d*])"),
+    re.compile(r"(?<![\d*.])(?:\d{12}|\d{9}|\d{6})(?![\d*])"),
     re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:"),
     re.compile(r"\d\.\d*000\b"),
     re.compile(
