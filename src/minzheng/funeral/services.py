@@ -158,21 +158,30 @@ def funeral_cremation_record(
     )
 
 
-@transaction.atomic
-def funeral_hukou_notice(*, actor: Any, case: FuneralCase) -> FuneralCase:
-    """The 户口注销告知单 for the police station is issued (printable from the case)."""
+def _notice_issue(
+    *, actor: Any, case: FuneralCase, field: str, step: str, note: str, to: str = ""
+) -> FuneralCase:
+    """A step whose fact is a notice issued today (its date on the case, audited, the case moved on)."""
     _require(actor, case.region_code, f"funeral_case:{case.pk}")
     today = timezone.localdate()
-    FuneralCase.objects.filter(pk=case.pk).update(hukou_notice_on=today)
+    FuneralCase.objects.filter(pk=case.pk).update(**{field: today})
     audit_record(
         actor=actor,
         event_type=AuditEvent.UPDATE,
-        target_type="funeral_case.hukou",
+        target_type=f"funeral_case.{step}",
         target_id=case.pk,
         region_code=case.region_code,
-        new={"hukou_notice_on": today},
+        new={field: today},
     )
-    return _move(actor=actor, case=case, to="hukou", note="出具户口注销告知单")
+    return _move(actor=actor, case=case, to=to or step, note=note)
+
+
+@transaction.atomic
+def funeral_hukou_notice(*, actor: Any, case: FuneralCase) -> FuneralCase:
+    """The 户口注销告知单 for the police station is issued (printable from the case)."""
+    return _notice_issue(
+        actor=actor, case=case, field="hukou_notice_on", step="hukou", note="出具户口注销告知单"
+    )
 
 
 def subsidy_basis(*, person: Person, death_date: dt.date) -> str:
@@ -330,18 +339,14 @@ def funeral_benefits_stop(*, actor: Any, case: FuneralCase) -> FuneralCase:
 @transaction.atomic
 def funeral_notices_issue(*, actor: Any, case: FuneralCase) -> FuneralCase:
     """The medical-insurance and pension settlement notices are issued; the case is done."""
-    _require(actor, case.region_code, f"funeral_case:{case.pk}")
-    today = timezone.localdate()
-    FuneralCase.objects.filter(pk=case.pk).update(notices_on=today)
-    audit_record(
+    return _notice_issue(
         actor=actor,
-        event_type=AuditEvent.UPDATE,
-        target_type="funeral_case.notices",
-        target_id=case.pk,
-        region_code=case.region_code,
-        new={"notices_on": today},
+        case=case,
+        field="notices_on",
+        step="notices",
+        to="closed",
+        note="出具医保、养老保险清算告知书，办结",
     )
-    return _move(actor=actor, case=case, to="closed", note="出具医保、养老保险清算告知书，办结")
 
 
 # ---------------------------------------------------------------- 3. facilities, plots, burials

@@ -548,20 +548,31 @@ def _register(
     return registration
 
 
-@transaction.atomic
-def marriage_register(*, actor: Any, appointment: Appointment) -> Registration:
-    """结婚登记 of a couple who came to their booking today (or earlier the same day)."""
+def _todays_booking(*, actor: Any, appointment: Appointment, kind: str, verb: str) -> Appointment:
+    """The booking a couple came for, locked and checked: the actor's office, the right kind, today."""
     appointment = (
         Appointment.objects.select_for_update()
         .select_related("office", "party_a", "party_b")
         .get(pk=appointment.pk)
     )
     _own_booking(actor, appointment)
-    if appointment.kind != Kind.MARRIAGE:
-        raise ValidationError("该预约不是结婚登记")
-    today = timezone.localdate()
-    if appointment.date != today:
-        raise ValidationError(f"预约日期为{appointment.date:%Y年%m月%d日}，只能在预约当天办理")
+    if appointment.kind != kind:
+        raise ValidationError(f"该预约不是{Kind(kind).label}")
+    if appointment.date != timezone.localdate():
+        raise ValidationError(f"预约日期为{appointment.date:%Y年%m月%d日}，只能在预约当天{verb}")
+    return appointment
+
+
+def _attended(appointment: Appointment) -> None:
+    appointment.status, appointment.closed_at = AppointmentStatus.ATTENDED, timezone.now()
+    appointment.save(update_fields=["status", "closed_at"])
+
+
+@transaction.atomic
+def marriage_register(*, actor: Any, appointment: Appointment) -> Registration:
+    """结婚登记 of a couple who came to their booking today (or earlier the same day)."""
+    appointment = _todays_booking(actor=actor, appointment=appointment, kind=Kind.MARRIAGE, verb="办理")
+    today = appointment.date
     _check_couple(
         a=appointment.party_a,
         b=appointment.party_b,
@@ -569,8 +580,7 @@ def marriage_register(*, actor: Any, appointment: Appointment) -> Registration:
         on=today,
         region_code=appointment.region_code,
     )
-    appointment.status, appointment.closed_at = AppointmentStatus.ATTENDED, timezone.now()
-    appointment.save(update_fields=["status", "closed_at"])
+    _attended(appointment)
     return _register(
         actor=actor,
         office=appointment.office,
@@ -605,17 +615,8 @@ def certificate_reissue(*, actor: Any, original: Registration) -> Registration:
 @transaction.atomic
 def divorce_apply(*, actor: Any, appointment: Appointment) -> DivorceApplication:
     """受理协议离婚申请 at a divorce booking: the cooling-off and registration windows come from policy."""
-    appointment = (
-        Appointment.objects.select_for_update()
-        .select_related("office", "party_a", "party_b")
-        .get(pk=appointment.pk)
-    )
-    _own_booking(actor, appointment)
-    if appointment.kind != Kind.DIVORCE:
-        raise ValidationError("该预约不是离婚登记")
-    today = timezone.localdate()
-    if appointment.date != today:
-        raise ValidationError(f"预约日期为{appointment.date:%Y年%m月%d日}，只能在预约当天受理")
+    appointment = _todays_booking(actor=actor, appointment=appointment, kind=Kind.DIVORCE, verb="受理")
+    today = appointment.date
     open_ = DivorceApplication.objects.filter(
         Q(party_a__id_hash__in=[appointment.party_a.id_hash, appointment.party_b.id_hash])
         | Q(party_b__id_hash__in=[appointment.party_a.id_hash, appointment.party_b.id_hash]),
@@ -626,8 +627,7 @@ def divorce_apply(*, actor: Any, appointment: Appointment) -> DivorceApplication
     figures = policy_resolve(on=today, region_code=appointment.region_code, hukou_type="")
     cooling = int(figures.get("marriage.divorce_cooling_days"))
     window = int(figures.get("marriage.divorce_register_days"))
-    appointment.status, appointment.closed_at = AppointmentStatus.ATTENDED, timezone.now()
-    appointment.save(update_fields=["status", "closed_at"])
+    _attended(appointment)
     # 《民法典》第二百零一条: a period in days starts the day after the application.
     cooling_ends = today + dt.timedelta(days=cooling)
     application = DivorceApplication.objects.create(

@@ -4,6 +4,7 @@ and the reserve by the 社会事务科 (`placename.manage`). Out of scope = miss
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -11,6 +12,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from minzheng.accounts.permissions import can, scoped
+from minzheng.core.labels import region_name
 from minzheng.core.todos import Item, Todo
 
 from .models import ApplicationStatus, NameStatus, NamingApplication, PlaceName
@@ -29,6 +31,20 @@ def gazetteer(
     if region_code:
         qs = qs.filter(region_code__startswith=region_code)
     return qs
+
+
+def coordinate(value: Decimal | None) -> str:
+    """A stored coordinate as people read it: 35.397000 → "35.397" (the column keeps six decimals)."""
+    return "" if value is None else format(value.normalize(), "f")
+
+
+def place_facts(item: PlaceName | NamingApplication) -> dict[str, str]:
+    """Where a name (or a proposed one) is, as people read it: the region's full name, never its code."""
+    return {
+        "region": region_name(item.region_code, full=True),
+        "lat": coordinate(item.latitude),
+        "lon": coordinate(item.longitude),
+    }
 
 
 def place_get(*, actor: Any, place_id: int) -> PlaceName:

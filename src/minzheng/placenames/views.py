@@ -65,7 +65,11 @@ def place(request: HttpRequest, place_id: int) -> HttpResponse:
     return render(
         request,
         "placenames/place.html",
-        {"p": item, "can_rename": can(request.user, selectors.MANAGE, region_code=item.region_code)},
+        {
+            "p": item,
+            "facts": selectors.place_facts(item),
+            "can_rename": can(request.user, selectors.MANAGE, region_code=item.region_code),
+        },
     )
 
 
@@ -181,5 +185,9 @@ def application(request: HttpRequest, naming_id: int) -> HttpResponse:
     return render(
         request,
         "placenames/application.html",
-        {"a": app, "actions": selectors.application_actions(actor=request.user, application=app)},
+        {
+            "a": app,
+            "facts": selectors.place_facts(app),
+            "actions": selectors.application_actions(actor=request.user, application=app),
+        },
     )
