@@ -18,15 +18,13 @@ from minzheng.accounts.permissions import can, require
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.casework.services import case_transition
-from minzheng.core import crypto
+from minzheng.core import crypto, uploads
 from minzheng.core.spreadsheet import xlsx_bytes
+from minzheng.core.uploads import checked_file, clean_photo
 from minzheng.people.models import Household, Person
 from minzheng.policy.selectors import PolicyMissing, policy_resolve
 from minzheng.programmes import registry
 from minzheng.regions.models import Region, RegionLevel
-
-# The same photo checks as a visit's photo (type by content, size, EXIF dropped): one implementation.
-from minzheng.visits.services import _clean_photo
 
 from .models import (
     GRADES,
@@ -189,10 +187,7 @@ def placements_import(*, actor: Any, upload: UploadedFile) -> int:
     from openpyxl import load_workbook
 
     require(actor, MANAGE, target="placements:import")
-    if (upload.size or 0) == 0:
-        raise ValidationError("文件为空")
-    if (upload.size or 0) > 5 * 1024 * 1024:
-        raise ValidationError("文件不能超过5MB")
+    checked_file(upload, kinds=(uploads.XLSX,), max_bytes=5 * uploads.MB)
     try:
         wb = load_workbook(io.BytesIO(upload.read()), read_only=True, data_only=False)
     except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook
@@ -305,7 +300,7 @@ def incident_report(
         due_on=day + dt.timedelta(days=int(days)),
     )
     if photo is not None:
-        incident.photo = _clean_photo(photo)
+        incident.photo = clean_photo(photo)
     incident.save()
     audit_record(
         actor=actor,

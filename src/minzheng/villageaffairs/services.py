@@ -19,6 +19,7 @@ from minzheng.accounts.permissions import require
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core.pii import redact
+from minzheng.core.uploads import checked_file
 from minzheng.policy.selectors import PolicyMissing, policy_resolve
 from minzheng.regions.models import Region, RegionLevel
 
@@ -42,11 +43,7 @@ from .models import (
 )
 from .periods import due_q, period_label, period_start
 
-MAX_UPLOAD = 10 * 1024 * 1024
 MAX_FILES = 5
-# What a file really is, by its first bytes (the name and the browser's content type are the sender's word).
-MAGIC = {b"%PDF-": ".pdf", b"\xff\xd8\xff": ".jpg", b"\x89PNG": ".png"}
-EXTENSIONS = {".pdf": ".pdf", ".jpg": ".jpg", ".jpeg": ".jpg", ".png": ".png"}
 STALE = "该记录已被他人处理或已变更，请刷新后重试"
 
 
@@ -75,28 +72,10 @@ def _day(value: dt.date, label: str, *, not_before: dt.date | None = None) -> dt
     return value
 
 
-def _checked(upload: UploadedFile) -> str:
-    """The upload's real extension after the usual checks (size, emptiness, type by content)."""
-    size = upload.size or 0
-    if size > MAX_UPLOAD:
-        raise ValidationError("文件不能超过10MB")
-    if size == 0:
-        raise ValidationError("文件为空")
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    real = next((ext for magic, ext in MAGIC.items() if head.startswith(magic)), None)
-    name = upload.name or ""
-    named = EXTENSIONS.get("." + name.rsplit(".", 1)[-1].lower()) if "." in name else None
-    if real is None or named != real:
-        raise ValidationError("只能上传PDF、JPG或PNG文件（按文件内容识别，改扩展名无效）")
-    return real
-
-
 def _attach(*, actor: Any, disclosure: Disclosure, uploads: Sequence[UploadedFile]) -> list[Attachment]:
     if len(uploads) + disclosure.attachments.count() > MAX_FILES:
         raise ValidationError(f"每个公开事项最多上传{MAX_FILES}个附件")
-    checked = [(u, _checked(u)) for u in uploads]  # all files checked before any is stored
+    checked = [(u, checked_file(u)) for u in uploads]  # all files checked before any is stored
     out = []
     for i, (upload, ext) in enumerate(checked, 1):
         # The stored name is ours (the sender's may hold an ID number); the shown one is redacted.
@@ -576,7 +555,7 @@ def finding_check(
 def _matter_file(matter: Matter, step: str, upload: UploadedFile | None) -> tuple[Any, str]:
     if upload is None:
         return "", ""
-    ext = _checked(upload)
+    ext = checked_file(upload)
     original = redact(upload.name or "")[:200]
     upload.name = f"matter-{matter.pk}-{step}{ext}"
     return upload, original
