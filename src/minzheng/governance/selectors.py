@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Substr
 from django.urls import NoReverseMatch, reverse
 
@@ -17,6 +17,7 @@ from minzheng.accounts.permissions import can
 from minzheng.accounts.scoping import scope
 from minzheng.core.todos import Item, Todo
 from minzheng.people.models import Household, Membership
+from minzheng.people.selectors import head_name
 from minzheng.policy.selectors import PolicyMissing, policy_resolve
 from minzheng.regions.models import Region
 
@@ -57,10 +58,7 @@ def readable_placements(actor: Any) -> QuerySet[Placement]:
 
 
 def grid_households(*, actor: Any, q: str = "", grid: str = "", building: str = "") -> QuerySet[Placement]:
-    head = Membership.objects.filter(
-        household=OuterRef("household_id"), relation="head", end_date__isnull=True
-    ).values("person__name")[:1]
-    qs = readable_placements(actor).select_related("household").annotate(head_name=Subquery(head))
+    qs = readable_placements(actor).select_related("household").annotate(head_name=head_name())
     if q:
         qs = qs.filter(Q(household__number=q) | Q(household__address__contains=q) | Q(head_name__contains=q))
     if grid:

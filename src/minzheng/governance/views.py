@@ -22,7 +22,7 @@ from minzheng.accounts.scoping import scope
 from minzheng.casework.selectors import case_actions, case_history
 from minzheng.core.inputs import form_date, form_decimal, form_int
 from minzheng.people.models import Household
-from minzheng.people.selectors import person_get_for_actor, person_search
+from minzheng.people.selectors import head_name, household_labels, person_get_for_actor, person_search
 
 from . import selectors, services
 from .models import GRADES, INCIDENT_STATES, Post, RequestStatus, ZoneLevel
@@ -143,6 +143,7 @@ def household(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "placement": placement,
             "household": hh,
+            "label": household_labels(household_ids=[hh.pk])[hh.pk],
             "address": selectors.address_of(placement),
             "members": selectors.household_members(hh),
             "incidents": [(i, INCIDENT.state_label(i.state)) for i in incidents],
@@ -325,6 +326,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
     households = (
         selectors.readable_placements(request.user)
         .select_related("household")
+        .annotate(head_name=head_name())
         .order_by("building", "unit", "room", "pk")[:300]
     )
     if request.method == "POST":
@@ -391,6 +393,7 @@ def incident(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": case_actions(actor=request.user, case=i, workflow=INCIDENT),
             "history": case_history(workflow=INCIDENT, case=i),
             "line": selectors.category_line(i.category),
+            "household_label": household_labels(household_ids=[i.household_id]).get(i.household_id, ""),
             "overdue": i.state != "closed" and i.due_on < today,
             "on_time": i.closed_on is not None and i.closed_on <= i.due_on,
             "household_link": i.household_id is not None
