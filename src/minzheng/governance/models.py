@@ -49,6 +49,7 @@ class BuildingHead(models.Model):
     phone_enc = models.TextField("联系电话（密文）", blank=True, default="")
     appointed_on = models.DateField("任职日期")
     active = models.BooleanField("在任", default=True)
+    ended_on = models.DateField("卸任日期", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.urls import NoReverseMatch, reverse
 
@@ -104,16 +104,41 @@ def household_members(household: Household) -> QuerySet[Membership]:
     )
 
 
+def _grid_name() -> Subquery:
+    return Subquery(Region.objects.filter(code=OuterRef("grid_code")).values("name")[:1])
+
+
 def building_heads(*, actor: Any) -> QuerySet[BuildingHead]:
-    return _scoped_any(
-        BuildingHead.objects.filter(active=True), actor, (GRID_READ, MANAGE, READ), "grid_code"
-    ).select_related("person")
+    return (
+        _scoped_any(BuildingHead.objects.filter(active=True), actor, (GRID_READ, MANAGE, READ), "grid_code")
+        .select_related("person")
+        .annotate(grid_name=_grid_name())
+    )
+
+
+def building_head_get(*, actor: Any, pk: int) -> BuildingHead | None:
+    """A serving head the actor may manage (out of scope reads as missing)."""
+    return (
+        _scoped_any(BuildingHead.objects.filter(active=True), actor, (MANAGE,), "grid_code")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def appointment_get(*, actor: Any, pk: int) -> GridAppointment | None:
+    return (
+        _scoped_any(GridAppointment.objects.filter(ended_on__isnull=True), actor, (MANAGE,), "grid_code")
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def appointments(*, actor: Any) -> QuerySet[GridAppointment]:
-    return _scoped_any(
-        GridAppointment.objects.filter(ended_on__isnull=True), actor, (MANAGE, READ), "grid_code"
-    ).select_related("user")
+    return (
+        _scoped_any(GridAppointment.objects.filter(ended_on__isnull=True), actor, (MANAGE, READ), "grid_code")
+        .select_related("user")
+        .annotate(grid_name=_grid_name())
+    )
 
 
 # ---------------------------------------------------------------- incidents

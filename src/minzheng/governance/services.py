@@ -115,7 +115,7 @@ def building_head_appoint(
     previous = BuildingHead.objects.select_for_update().filter(
         grid_code=grid.code, building=building, active=True
     )
-    previous.update(active=False)
+    previous.update(active=False, ended_on=appointed_on)
     head = BuildingHead.objects.create(
         person=person,
         grid_code=grid.code,
@@ -132,6 +132,89 @@ def building_head_appoint(
         new={"person": person.pk, "building": building},
     )
     return head
+
+
+def _end_day(ended_on: dt.date, started_on: dt.date, label: str) -> dt.date:
+    if ended_on < started_on:
+        raise ValidationError(f"{label}不能早于任职（聘任）日期{started_on:%Y-%m-%d}")
+    if ended_on > timezone.localdate():
+        raise ValidationError(f"{label}不能晚于今天")
+    return ended_on
+
+
+@transaction.atomic
+def grid_appointment_end(*, actor: Any, appointment: GridAppointment, ended_on: dt.date) -> GridAppointment:
+    """End a grid worker's appointment (解聘): the grid is then open for another worker."""
+    require(actor, MANAGE, region_code=appointment.grid_code, target=f"grid:{appointment.grid_code}")
+    current = GridAppointment.objects.select_for_update().filter(pk=appointment.pk).first()
+    if current is None or current.ended_on is not None:
+        raise ValidationError("该聘任已解聘，请刷新后重试")
+    current.ended_on = _end_day(ended_on, current.appointed_on, "解聘日期")
+    current.save(update_fields=["ended_on"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="governance.grid_appointment",
+        target_id=current.pk,
+        region_code=current.grid_code,
+        old={"ended_on": None},
+        new={"ended_on": current.ended_on.isoformat()},
+    )
+    return current
+
+
+@transaction.atomic
+def building_head_end(*, actor: Any, head: BuildingHead, ended_on: dt.date) -> BuildingHead:
+    """A building head steps down (卸任); the building has no head until another is appointed."""
+    require(actor, MANAGE, region_code=head.grid_code, target=f"grid:{head.grid_code}")
+    current = BuildingHead.objects.select_for_update().filter(pk=head.pk, active=True).first()
+    if current is None:
+        raise ValidationError("该楼栋长已卸任，请刷新后重试")
+    current.active = False
+    current.ended_on = _end_day(ended_on, current.appointed_on, "卸任日期")
+    current.save(update_fields=["active", "ended_on"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="governance.building_head",
+        target_id=current.pk,
+        region_code=current.grid_code,
+        old={"active": True},
+        new={"active": False, "ended_on": current.ended_on.isoformat()},
+    )
+    return current
+
+
+@transaction.atomic
+def building_head_update(*, actor: Any, head: BuildingHead, building: str, phone: str = "") -> BuildingHead:
+    """Correct a serving head's building name or phone (the phone is kept encrypted, audited masked)."""
+    require(actor, MANAGE, region_code=head.grid_code, target=f"grid:{head.grid_code}")
+    current = BuildingHead.objects.select_for_update().filter(pk=head.pk, active=True).first()
+    if current is None:
+        raise ValidationError("该楼栋长已卸任，不能修改")
+    building = _text(building, "楼栋", max_length=40)
+    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
+    if (phone or "").strip() and not 7 <= len(digits) <= 12:
+        raise ValidationError("联系电话应为7至12位数字")
+    if (
+        building != current.building
+        and BuildingHead.objects.filter(grid_code=current.grid_code, building=building, active=True).exists()
+    ):
+        raise ValidationError(f"{building}已有在任楼栋长")
+    old = {"building": current.building, "phone": current.phone_masked}
+    current.building = building
+    current.phone_enc = crypto.encrypt(digits) if digits else ""
+    current.save(update_fields=["building", "phone_enc"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="governance.building_head",
+        target_id=current.pk,
+        region_code=current.grid_code,
+        old=old,
+        new={"building": building, "phone": current.phone_masked},
+    )
+    return current
 
 
 def _check_place(household: Household, grid: Region) -> None:
