@@ -15,10 +15,12 @@ from django.urls import NoReverseMatch, reverse
 
 from minzheng.accounts.permissions import can
 from minzheng.accounts.scoping import scope
+from minzheng.core.labels import number, policy_labels
 from minzheng.core.todos import Item, Todo
 from minzheng.people.models import Household, Membership
 from minzheng.people.selectors import head_name
 from minzheng.policy.selectors import PolicyMissing, policy_resolve
+from minzheng.programmes import registry
 from minzheng.regions.models import Region
 
 from .models import (
@@ -172,6 +174,29 @@ def overdue_incidents(*, actor: Any, on: dt.date) -> QuerySet[Incident]:
 
 def categories() -> QuerySet[IncidentCategory]:
     return IncidentCategory.objects.all()
+
+
+def line_choices() -> list[tuple[str, str]]:
+    """The registered lines an incident category may concern (code, name people read)."""
+    return [(line.code, line.name) for line in registry.lines()]
+
+
+def active_categories() -> QuerySet[IncidentCategory]:
+    """The categories a new report may choose (retired ones stay on their incidents)."""
+    return IncidentCategory.objects.filter(active=True)
+
+
+def time_limit_keys(*, actor: Any, on: dt.date) -> list[tuple[str, str]]:
+    """The governance time-limit keys in force (key, what people read), for a new category's form."""
+    try:
+        policy = policy_resolve(on=on, region_code=_actor_code(actor), hukou_type="")
+    except PolicyMissing:
+        return []
+    keys = sorted(k for k in policy.values if k.startswith("governance.incident_days."))
+    return [
+        (k, f"{label}（{number(policy.get(k))}{unit or ''}）")
+        for k, (label, unit) in policy_labels(keys).items()
+    ]
 
 
 def category_line(category: IncidentCategory) -> str:

@@ -361,6 +361,8 @@ def incident_report(
     require(actor, REPORT, region_code=grid_code or None, target="incident:new")
     if region is None or region.level != RegionLevel.GRID:
         raise ValidationError("只有绑定到网格的网格员可以上报网格事件")
+    if not category.active:
+        raise ValidationError(f"“{category.name}”类别已停用，请选择其他类别")
     text = _text(description, "事件描述", max_length=1000)
     if (
         household is not None
@@ -432,6 +434,83 @@ def incident_close(
     Incident.objects.filter(pk=incident.pk).update(closed_on=day)
     incident.closed_on = day
     return incident
+
+
+# ---------------------------------------------------------------- incident categories (reference data)
+CATALOGUE = "governance.catalogue_manage"
+
+
+@transaction.atomic
+def incident_category_add(
+    *, actor: Any, name: str, office: str, days_key: str, line_code: str = "", on: dt.date | None = None
+) -> IncidentCategory:
+    """A new kind of grid incident: where it is routed and the policy key of its time limit (which must
+    be in force: a figure is never typed in here)."""
+    region = getattr(actor, "region", None)
+    require(actor, CATALOGUE, region_code=region.code if region else None, target="incident_category:new")
+    name = _text(name, "类别", max_length=20)
+    if IncidentCategory.objects.filter(name=name).exists():
+        raise ValidationError(f"已有“{name}”类别")
+    line_code = str(line_code or "").strip()
+    if line_code and not registered_target(line_code):
+        raise ValidationError("相关业务线未启用")
+    try:
+        policy = policy_resolve(
+            on=on or timezone.localdate(), region_code=region.code if region else "", hukou_type=""
+        )
+    except PolicyMissing as e:
+        raise ValidationError("未设定政策参数，请联系市级维护") from e
+    if not str(days_key).startswith("governance.incident_days.") or not policy.has(days_key):
+        raise ValidationError("请选择已设定的办结时限参数")
+    number = IncidentCategory.objects.count() + 1
+    while IncidentCategory.objects.filter(code=f"c{number:03d}").exists():
+        number += 1
+    category = IncidentCategory.objects.create(
+        code=f"c{number:03d}",
+        name=name,
+        office=_text(office, "承办科室", max_length=40),
+        line_code=line_code,
+        days_key=days_key,
+        order=(IncidentCategory.objects.order_by("-order").values_list("order", flat=True).first() or 0) + 1,
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="governance.incident_category",
+        target_id=category.pk,
+        region_code=region.code if region else "",
+        new={"name": name, "office": category.office, "days_key": days_key},
+    )
+    return category
+
+
+@transaction.atomic
+def incident_category_set_active(*, actor: Any, category: IncidentCategory, active: bool) -> IncidentCategory:
+    """Retire a category (no new reports) or bring it back; its incidents are never touched."""
+    region = getattr(actor, "region", None)
+    require(
+        actor,
+        CATALOGUE,
+        region_code=region.code if region else None,
+        target=f"incident_category:{category.pk}",
+    )
+    category = IncidentCategory.objects.select_for_update().get(pk=category.pk)  # the state now
+    if category.active == active:
+        raise ValidationError("该类别已停用" if not active else "该类别已在用")
+    if not active and not IncidentCategory.objects.filter(active=True).exclude(pk=category.pk).exists():
+        raise ValidationError("至少保留一个在用的类别")
+    category.active = active
+    category.save(update_fields=["active"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="governance.incident_category",
+        target_id=category.pk,
+        region_code=region.code if region else "",
+        old={"active": not active},
+        new={"active": active},
+    )
+    return category
 
 
 # ---------------------------------------------------------------- community workers and the pay table

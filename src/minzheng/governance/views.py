@@ -373,7 +373,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         p = request.POST
         try:
-            category = selectors.categories().filter(code=p.get("category", "")).first()
+            category = selectors.active_categories().filter(code=p.get("category", "")).first()
             if category is None:
                 raise ValidationError("请选择事件类别")
             hh = None
@@ -403,7 +403,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
         request,
         "governance/incident_new.html",
         {
-            "categories": selectors.categories(),
+            "categories": selectors.active_categories(),
             "households": households,
             "post": request.POST,
             "preset": request.GET.get("household", ""),
@@ -501,6 +501,46 @@ def rates(request: HttpRequest) -> HttpResponse:
         request,
         "governance/rates.html",
         {"rows": selectors.on_time_rates(actor=request.user, on=today, since=since), "since": since},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def categories(request: HttpRequest) -> HttpResponse:
+    """The incident categories (routing table) kept by the county or city: add one, retire or restore."""
+    if (refused := _guard(request, services.CATALOGUE)) is not None:
+        return refused
+    p = request.POST
+
+    def do() -> Any:
+        if p.get("form") == "active":
+            found = selectors.categories().filter(pk=form_int(p.get("category"), "类别", hi=BIG)).first()
+            if found is None:
+                raise ValidationError("未找到该类别")
+            return services.incident_category_set_active(
+                actor=request.user, category=found, active=p.get("active") == "1"
+            )
+        return services.incident_category_add(
+            actor=request.user,
+            name=p.get("name", ""),
+            office=p.get("office", ""),
+            days_key=p.get("days_key", ""),
+            line_code=p.get("line_code", ""),
+        )
+
+    if request.method == "POST" and (
+        done := posted(request, do, ok="类别已更新", then=lambda _: redirect("governance-categories"))
+    ):
+        return done
+    return render(
+        request,
+        "governance/categories.html",
+        {
+            "categories": [(c, selectors.category_line(c)) for c in selectors.categories()],
+            "keys": selectors.time_limit_keys(actor=request.user, on=timezone.localdate()),
+            "lines": selectors.line_choices(),
+            "post": p,
+        },
     )
 
 

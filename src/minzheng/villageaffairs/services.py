@@ -208,6 +208,80 @@ def attachment_open(*, actor: Any, attachment: Attachment) -> Any:
     return attachment.file.open("rb")
 
 
+# ---------------------------------------------------------------- 公开目录 (reference data)
+CATALOGUE = "villageaffairs.catalogue_manage"
+CODE_PREFIX = {"party": "DW", "village": "CW", "finance": "CZ", "assets": "SZ"}
+
+
+def _catalogue_region(actor: Any) -> str:
+    region = getattr(actor, "region", None)
+    return region.code if region is not None else ""
+
+
+@transaction.atomic
+def catalogue_item_add(
+    *, actor: Any, category: str, name: str, frequency: str, due_month: int | None = None, source: str
+) -> CatalogueItem:
+    """A county or the city adds an item to the 三务公开 catalogue (numbered by its category); every village
+    owes it from the next period on. The shipped catalogue stays in the migration for a fresh install."""
+    require(actor, CATALOGUE, region_code=_catalogue_region(actor) or None, target="catalogue:new")
+    if category not in CODE_PREFIX:
+        raise ValidationError("请选择类别")
+    if frequency not in Frequency.values:
+        raise ValidationError("请选择公开周期")
+    if frequency == Frequency.YEARLY and not (due_month and 1 <= due_month <= 12):
+        raise ValidationError("每年公开的事项须选择公开月份")
+    name = _text(name, "公开事项", limit=100)
+    if CatalogueItem.objects.filter(name=name).exists():
+        raise ValidationError(f"目录中已有“{name}”")
+    source = _text(source, "目录依据", limit=300)
+    if "《" not in source or "》" not in source:
+        raise ValidationError("目录依据须写明文件名称（用《》标注）")
+    prefix = CODE_PREFIX[category]
+    taken = set(CatalogueItem.objects.filter(code__startswith=prefix).values_list("code", flat=True))
+    number = next(n for n in range(1, 1000) if f"{prefix}{n:02d}" not in taken)
+    last = CatalogueItem.objects.order_by("-order").values_list("order", flat=True).first() or 0
+    item = CatalogueItem.objects.create(
+        code=f"{prefix}{number:02d}",
+        category=category,
+        name=name,
+        frequency=frequency,
+        due_month=due_month if frequency == Frequency.YEARLY else None,
+        order=last + 1,
+        source=source,
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="villageaffairs.catalogue_item",
+        target_id=item.pk,
+        region_code=_catalogue_region(actor),
+        new={"code": item.code, "name": name, "frequency": frequency},
+    )
+    return item
+
+
+@transaction.atomic
+def catalogue_item_set_active(*, actor: Any, item: CatalogueItem, active: bool) -> CatalogueItem:
+    """Take an item out of the catalogue (no longer due; what was published stays) or bring it back."""
+    require(actor, CATALOGUE, region_code=_catalogue_region(actor) or None, target=f"catalogue:{item.pk}")
+    item = CatalogueItem.objects.select_for_update().get(pk=item.pk)  # the state now, not the page's
+    if item.active == active:
+        raise ValidationError("该事项已停用" if not active else "该事项已在用")
+    item.active = active
+    item.save(update_fields=["active"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="villageaffairs.catalogue_item",
+        target_id=item.pk,
+        region_code=_catalogue_region(actor),
+        old={"active": not active},
+        new={"active": active},
+    )
+    return item
+
+
 # ---------------------------------------------------------------- 问题台账
 def _answer_days(*, on: dt.date, region_code: str) -> int:
     try:
