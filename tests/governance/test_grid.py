@@ -51,8 +51,8 @@ def test_the_grid_page_lists_the_workers_households_and_another_grids_household_
     c = _login(wangge)
     page = c.get(reverse("governance-grid"))
     assert page.status_code == 200
-    assert mine.number in page.content.decode()
-    assert other.number not in page.content.decode()
+    assert reverse("governance-household", args=[mine.pk]) in page.content.decode()
+    assert reverse("governance-household", args=[other.pk]) not in page.content.decode()
     assert c.get(reverse("governance-household", args=[mine.pk])).status_code == 200
     assert c.get(reverse("governance-household", args=[other.pk])).status_code == 404
     assert c.get(reverse("governance-household", args=[987654321])).status_code == 404

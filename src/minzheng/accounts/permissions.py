@@ -199,6 +199,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "governance.pay_table_manage": frozenset({R.CITY_OFFICER}),
     "governance.window_take": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK}),
     "governance.zone_manage": frozenset({R.COUNTY_OFFICER, R.CITY_OFFICER}),
+    "governance.catalogue_manage": frozenset({R.COUNTY_OFFICER, R.CITY_OFFICER}),
     # 村务公开、问题台账、明查暗访、议事协商 (issue 18 part 2): the village publishes and records, the
     # township answers, inspects and reviews; county and city read
     "villageaffairs.read": _CASEWORK | _READERS,
@@ -210,6 +211,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "villageaffairs.deliberate": frozenset({R.VILLAGE_ASSISTANT}),
     "villageaffairs.deliberation_review": frozenset({R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER}),
     "villageaffairs.cadre_review": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK, R.TOWNSHIP_APPROVER}),
+    "villageaffairs.catalogue_manage": frozenset({R.COUNTY_OFFICER, R.CITY_OFFICER}),
     # 信用积分、信用超市与基金、移风易俗 (issue 18): the village records, another person at the
     # township checks
     "credit.read": frozenset(
@@ -352,6 +354,7 @@ LABELS: dict[str, str] = {
     "governance.pay_table_manage": "维护社区工作者“三岗十八级”薪酬表",
     "governance.window_take": "一窗受理登记",
     "governance.zone_manage": "管理社区治理实验区",
+    "governance.catalogue_manage": "维护网格事件类别",
     "villageaffairs.read": "查看村务公开与问题台账",
     "villageaffairs.publish": "公开村务事项",
     "villageaffairs.question_record": "登记村民质询问题",
@@ -361,6 +364,7 @@ LABELS: dict[str, str] = {
     "villageaffairs.deliberate": "村级议事协商",
     "villageaffairs.deliberation_review": "审查议事协商议题",
     "villageaffairs.cadre_review": "村干部述职评议",
+    "villageaffairs.catalogue_manage": "维护村务公开目录",
     "credit.read": "查看信用积分与移风易俗",
     "credit.rules": "制定乡镇积分规则模板",
     "credit.rule_adjust": "调整本村积分规则",

@@ -22,6 +22,7 @@ from minzheng.casework import selectors as casework
 from minzheng.casework.selectors import step_due
 from minzheng.casework.services import case_require_separate, case_transition
 from minzheng.core.pii import redact
+from minzheng.core.uploads import checked_file
 from minzheng.people.models import Household, Membership, Person
 from minzheng.policy.selectors import PolicyMissing, PolicySet, policy_resolve
 from minzheng.verification.models import Conclusion, VerificationReport
@@ -48,11 +49,6 @@ from .models import (
 )
 from .trial import _case_dict, application_assess
 from .workflow import DECLARED_EDITABLE, application_workflow
-
-MAX_UPLOAD = 10 * 1024 * 1024
-# What a file really is, by its first bytes (the name and the browser's content type are the sender's word).
-MAGIC = {b"%PDF-": ".pdf", b"\xff\xd8\xff": ".jpg", b"\x89PNG": ".png"}
-EXTENSIONS = {".pdf": ".pdf", ".jpg": ".jpg", ".jpeg": ".jpg", ".png": ".png"}
 
 
 def _audit(actor: Any, application: Application, event_type: str, what: str, new: Any = None) -> None:
@@ -324,20 +320,6 @@ def application_sign_authorisation(
     return application
 
 
-def _real_extension(upload: UploadedFile) -> str:
-    """The file's type by its magic bytes; the name's extension must agree with it."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    real = next((ext for magic, ext in MAGIC.items() if head.startswith(magic)), None)
-    named = EXTENSIONS.get(
-        ("." + (upload.name or "").rsplit(".", 1)[-1].lower()) if "." in (upload.name or "") else ""
-    )
-    if real is None or named != real:
-        raise ValidationError("只能上传PDF、JPG或PNG文件（按文件内容识别，改扩展名无效）")
-    return real
-
-
 @transaction.atomic
 def application_add_document(
     *, actor: Any, application: Application, kind: str, upload: UploadedFile
@@ -350,11 +332,7 @@ def application_add_document(
     )
     if kind not in dict(Document.KINDS):
         raise ValidationError("材料类型不正确")
-    if (upload.size or 0) > MAX_UPLOAD:
-        raise ValidationError("文件不能超过10MB")
-    if (upload.size or 0) == 0:
-        raise ValidationError("文件为空")
-    ext = _real_extension(upload)
+    ext = checked_file(upload)  # type by content, at most 10 MB
     # The stored name is ours (never the sender's, which may hold an ID number); the shown one is redacted.
     original = redact(upload.name or "")[:200]
     upload.name = f"{kind}{ext}"

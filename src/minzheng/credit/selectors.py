@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Substr
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from minzheng.accounts.scoping import actor_prefix
 from minzheng.core.labels import region_names
 from minzheng.core.todos import Item, Todo
 from minzheng.people.models import Household, Membership, Person
+from minzheng.people.selectors import head_name
 from minzheng.regions.models import Region, RegionLevel
 
 from .models import (
@@ -56,14 +57,6 @@ def own_village(actor: Any) -> str:
     return prefix if len(prefix) == 12 else ""
 
 
-def _head_name() -> Subquery:
-    return Subquery(
-        Membership.objects.filter(
-            household=OuterRef("household_id"), relation="head", end_date__isnull=True
-        ).values("person__name")[:1]
-    )
-
-
 # ------------------------------------------------------------------ households
 
 
@@ -78,13 +71,9 @@ def households(*, actor: Any, q: str = "", village: str = "") -> QuerySet[Househ
             "household_id"
         )
         qs = qs.filter(Q(number__startswith=q) | Q(pk__in=named))
-    head = Subquery(
-        Membership.objects.filter(household=OuterRef("pk"), relation="head", end_date__isnull=True).values(
-            "person__name"
-        )[:1]
-    )
     return qs.annotate(
-        head_name=head,
+        head_name=head_name("pk"),
+        village_name=F("region__name"),
         balance=Coalesce("credit_account__balance", Value(0), output_field=IntegerField()),
         earned=Coalesce("credit_account__earned", Value(0), output_field=IntegerField()),
     ).order_by("number", "pk")
@@ -185,7 +174,7 @@ def records(*, actor: Any, status: str = "", village: str = "") -> QuerySet[Poin
         qs = qs.filter(status=status)
     if village:
         qs = qs.filter(region_code__startswith=village)
-    return qs.annotate(head_name=_head_name()).order_by("recorded_at", "pk")
+    return qs.annotate(head_name=head_name()).order_by("recorded_at", "pk")
 
 
 def pending_records(*, actor: Any) -> QuerySet[PointRecord]:
@@ -203,7 +192,7 @@ def ranking(*, actor: Any, village: str = "") -> QuerySet[Account]:
     qs = scoped(READ, Account.objects.all(), actor).select_related("household")
     if village:
         qs = qs.filter(region_code__startswith=village)
-    return qs.annotate(head_name=_head_name()).order_by("-earned", "-balance", "household__number")
+    return qs.annotate(head_name=head_name()).order_by("-earned", "-balance", "household__number")
 
 
 # ------------------------------------------------------------------ supermarket and fund
@@ -221,7 +210,7 @@ def goods_get(*, actor: Any, goods_id: int) -> Goods | None:
 def redemption_get(*, actor: Any, redemption_id: int) -> Redemption | None:
     return (
         scoped(READ, Redemption.objects.select_related("household", "goods", "handled_by"), actor)
-        .annotate(head_name=_head_name())
+        .annotate(head_name=head_name())
         .filter(pk=redemption_id)
         .first()
     )

@@ -5,13 +5,11 @@ the township has approved them; the household's balance and the goods' stock are
 from __future__ import annotations
 
 import datetime as dt
-import io
 import uuid
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
@@ -20,6 +18,7 @@ from django.utils import timezone
 from minzheng.accounts.permissions import require
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
+from minzheng.core.uploads import clean_photo
 from minzheng.people.models import Household, Membership, Person
 
 from .models import (
@@ -51,8 +50,6 @@ from .selectors import (
     norm_in_force,
 )
 
-MAX_PHOTO = 8 * 1024 * 1024
-PHOTO_MAGIC = {b"\xff\xd8\xff": "JPEG", b"\x89PNG\r\n\x1a\n": "PNG"}
 MAX_POINTS = 1000
 
 
@@ -60,34 +57,6 @@ def _village(code: str) -> str:
     if not is_village(code):
         raise ValidationError("请选择村(社区)")
     return code
-
-
-def _clean_photo(upload: UploadedFile) -> ContentFile[bytes]:
-    """JPEG or PNG by content, at most 8 MB; re-encoded so that EXIF (position, device) is dropped."""
-    from PIL import Image, UnidentifiedImageError
-
-    if (upload.size or 0) == 0:
-        raise ValidationError("照片文件为空")
-    if (upload.size or 0) > MAX_PHOTO:
-        raise ValidationError("照片不能超过8MB")
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    fmt = next((f for magic, f in PHOTO_MAGIC.items() if head.startswith(magic)), None)
-    if fmt is None:
-        raise ValidationError("只能上传JPG或PNG照片（按文件内容识别）")
-    try:
-        with Image.open(upload) as opened:
-            opened.load()
-            img: Image.Image = opened
-            if img.mode not in ("RGB", "L") + (("RGBA", "LA") if fmt == "PNG" else ()):
-                img = img.convert("RGBA" if fmt == "PNG" else "RGB")
-            clean = Image.frombytes(img.mode, img.size, img.tobytes())
-            out = io.BytesIO()
-            clean.save(out, format=fmt)
-    except (UnidentifiedImageError, OSError, ValueError) as e:
-        raise ValidationError("照片文件已损坏，无法识别") from e
-    return ContentFile(out.getvalue(), name="photo.jpg" if fmt == "JPEG" else "photo.png")
 
 
 # ------------------------------------------------------------------ 积分规则
@@ -257,7 +226,7 @@ def point_record(
         recorded_by=actor,
     )
     if photo is not None:
-        clean = _clean_photo(photo)
+        clean = clean_photo(photo)
         record.photo.save(clean.name or "photo.jpg", clean, save=False)
     record.save()
     audit_record(

@@ -39,6 +39,7 @@ class GovernanceConfig(AppConfig):
                     "governance.pay_table_manage",
                     "governance.window_take",
                     "governance.zone_manage",
+                    "governance.catalogue_manage",
                 ),
             )
         )

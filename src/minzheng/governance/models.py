@@ -49,6 +49,7 @@ class BuildingHead(models.Model):
     phone_enc = models.TextField("联系电话（密文）", blank=True, default="")
     appointed_on = models.DateField("任职日期")
     active = models.BooleanField("在任", default=True)
+    ended_on = models.DateField("卸任日期", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -104,6 +105,8 @@ class IncidentCategory(models.Model):
     line_code = models.CharField("相关业务线", max_length=16, blank=True, default="")
     days_key = models.CharField("时限参数", max_length=64)
     order = models.PositiveSmallIntegerField(default=0)
+    # A category is retired, never deleted: its incidents keep it; new reports cannot choose it.
+    active = models.BooleanField("在用", default=True)
 
     class Meta:
         verbose_name = "网格事件类别"

@@ -15,9 +15,12 @@ from django.urls import NoReverseMatch, reverse
 
 from minzheng.accounts.permissions import can
 from minzheng.accounts.scoping import scope
+from minzheng.core.labels import number, policy_labels
 from minzheng.core.todos import Item, Todo
 from minzheng.people.models import Household, Membership
+from minzheng.people.selectors import head_name
 from minzheng.policy.selectors import PolicyMissing, policy_resolve
+from minzheng.programmes import registry
 from minzheng.regions.models import Region
 
 from .models import (
@@ -57,10 +60,7 @@ def readable_placements(actor: Any) -> QuerySet[Placement]:
 
 
 def grid_households(*, actor: Any, q: str = "", grid: str = "", building: str = "") -> QuerySet[Placement]:
-    head = Membership.objects.filter(
-        household=OuterRef("household_id"), relation="head", end_date__isnull=True
-    ).values("person__name")[:1]
-    qs = readable_placements(actor).select_related("household").annotate(head_name=Subquery(head))
+    qs = readable_placements(actor).select_related("household").annotate(head_name=head_name())
     if q:
         qs = qs.filter(Q(household__number=q) | Q(household__address__contains=q) | Q(head_name__contains=q))
     if grid:
@@ -106,16 +106,41 @@ def household_members(household: Household) -> QuerySet[Membership]:
     )
 
 
+def _grid_name() -> Subquery:
+    return Subquery(Region.objects.filter(code=OuterRef("grid_code")).values("name")[:1])
+
+
 def building_heads(*, actor: Any) -> QuerySet[BuildingHead]:
-    return _scoped_any(
-        BuildingHead.objects.filter(active=True), actor, (GRID_READ, MANAGE, READ), "grid_code"
-    ).select_related("person")
+    return (
+        _scoped_any(BuildingHead.objects.filter(active=True), actor, (GRID_READ, MANAGE, READ), "grid_code")
+        .select_related("person")
+        .annotate(grid_name=_grid_name())
+    )
+
+
+def building_head_get(*, actor: Any, pk: int) -> BuildingHead | None:
+    """A serving head the actor may manage (out of scope reads as missing)."""
+    return (
+        _scoped_any(BuildingHead.objects.filter(active=True), actor, (MANAGE,), "grid_code")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def appointment_get(*, actor: Any, pk: int) -> GridAppointment | None:
+    return (
+        _scoped_any(GridAppointment.objects.filter(ended_on__isnull=True), actor, (MANAGE,), "grid_code")
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def appointments(*, actor: Any) -> QuerySet[GridAppointment]:
-    return _scoped_any(
-        GridAppointment.objects.filter(ended_on__isnull=True), actor, (MANAGE, READ), "grid_code"
-    ).select_related("user")
+    return (
+        _scoped_any(GridAppointment.objects.filter(ended_on__isnull=True), actor, (MANAGE, READ), "grid_code")
+        .select_related("user")
+        .annotate(grid_name=_grid_name())
+    )
 
 
 # ---------------------------------------------------------------- incidents
@@ -149,6 +174,29 @@ def overdue_incidents(*, actor: Any, on: dt.date) -> QuerySet[Incident]:
 
 def categories() -> QuerySet[IncidentCategory]:
     return IncidentCategory.objects.all()
+
+
+def line_choices() -> list[tuple[str, str]]:
+    """The registered lines an incident category may concern (code, name people read)."""
+    return [(line.code, line.name) for line in registry.lines()]
+
+
+def active_categories() -> QuerySet[IncidentCategory]:
+    """The categories a new report may choose (retired ones stay on their incidents)."""
+    return IncidentCategory.objects.filter(active=True)
+
+
+def time_limit_keys(*, actor: Any, on: dt.date) -> list[tuple[str, str]]:
+    """The governance time-limit keys in force (key, what people read), for a new category's form."""
+    try:
+        policy = policy_resolve(on=on, region_code=_actor_code(actor), hukou_type="")
+    except PolicyMissing:
+        return []
+    keys = sorted(k for k in policy.values if k.startswith("governance.incident_days."))
+    return [
+        (k, f"{label}（{number(policy.get(k))}{unit or ''}）")
+        for k, (label, unit) in policy_labels(keys).items()
+    ]
 
 
 def category_line(category: IncidentCategory) -> str:

@@ -18,15 +18,13 @@ from minzheng.accounts.permissions import can, require
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.casework.services import case_transition
-from minzheng.core import crypto
+from minzheng.core import crypto, uploads
 from minzheng.core.spreadsheet import xlsx_bytes
+from minzheng.core.uploads import checked_file, clean_photo
 from minzheng.people.models import Household, Person
 from minzheng.policy.selectors import PolicyMissing, policy_resolve
 from minzheng.programmes import registry
 from minzheng.regions.models import Region, RegionLevel
-
-# The same photo checks as a visit's photo (type by content, size, EXIF dropped): one implementation.
-from minzheng.visits.services import _clean_photo
 
 from .models import (
     GRADES,
@@ -117,7 +115,7 @@ def building_head_appoint(
     previous = BuildingHead.objects.select_for_update().filter(
         grid_code=grid.code, building=building, active=True
     )
-    previous.update(active=False)
+    previous.update(active=False, ended_on=appointed_on)
     head = BuildingHead.objects.create(
         person=person,
         grid_code=grid.code,
@@ -134,6 +132,89 @@ def building_head_appoint(
         new={"person": person.pk, "building": building},
     )
     return head
+
+
+def _end_day(ended_on: dt.date, started_on: dt.date, label: str) -> dt.date:
+    if ended_on < started_on:
+        raise ValidationError(f"{label}不能早于任职（聘任）日期{started_on:%Y-%m-%d}")
+    if ended_on > timezone.localdate():
+        raise ValidationError(f"{label}不能晚于今天")
+    return ended_on
+
+
+@transaction.atomic
+def grid_appointment_end(*, actor: Any, appointment: GridAppointment, ended_on: dt.date) -> GridAppointment:
+    """End a grid worker's appointment (解聘): the grid is then open for another worker."""
+    require(actor, MANAGE, region_code=appointment.grid_code, target=f"grid:{appointment.grid_code}")
+    current = GridAppointment.objects.select_for_update().filter(pk=appointment.pk).first()
+    if current is None or current.ended_on is not None:
+        raise ValidationError("该聘任已解聘，请刷新后重试")
+    current.ended_on = _end_day(ended_on, current.appointed_on, "解聘日期")
+    current.save(update_fields=["ended_on"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="governance.grid_appointment",
+        target_id=current.pk,
+        region_code=current.grid_code,
+        old={"ended_on": None},
+        new={"ended_on": current.ended_on.isoformat()},
+    )
+    return current
+
+
+@transaction.atomic
+def building_head_end(*, actor: Any, head: BuildingHead, ended_on: dt.date) -> BuildingHead:
+    """A building head steps down (卸任); the building has no head until another is appointed."""
+    require(actor, MANAGE, region_code=head.grid_code, target=f"grid:{head.grid_code}")
+    current = BuildingHead.objects.select_for_update().filter(pk=head.pk, active=True).first()
+    if current is None:
+        raise ValidationError("该楼栋长已卸任，请刷新后重试")
+    current.active = False
+    current.ended_on = _end_day(ended_on, current.appointed_on, "卸任日期")
+    current.save(update_fields=["active", "ended_on"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="governance.building_head",
+        target_id=current.pk,
+        region_code=current.grid_code,
+        old={"active": True},
+        new={"active": False, "ended_on": current.ended_on.isoformat()},
+    )
+    return current
+
+
+@transaction.atomic
+def building_head_update(*, actor: Any, head: BuildingHead, building: str, phone: str = "") -> BuildingHead:
+    """Correct a serving head's building name or phone (the phone is kept encrypted, audited masked)."""
+    require(actor, MANAGE, region_code=head.grid_code, target=f"grid:{head.grid_code}")
+    current = BuildingHead.objects.select_for_update().filter(pk=head.pk, active=True).first()
+    if current is None:
+        raise ValidationError("该楼栋长已卸任，不能修改")
+    building = _text(building, "楼栋", max_length=40)
+    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
+    if (phone or "").strip() and not 7 <= len(digits) <= 12:
+        raise ValidationError("联系电话应为7至12位数字")
+    if (
+        building != current.building
+        and BuildingHead.objects.filter(grid_code=current.grid_code, building=building, active=True).exists()
+    ):
+        raise ValidationError(f"{building}已有在任楼栋长")
+    old = {"building": current.building, "phone": current.phone_masked}
+    current.building = building
+    current.phone_enc = crypto.encrypt(digits) if digits else ""
+    current.save(update_fields=["building", "phone_enc"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="governance.building_head",
+        target_id=current.pk,
+        region_code=current.grid_code,
+        old=old,
+        new={"building": building, "phone": current.phone_masked},
+    )
+    return current
 
 
 def _check_place(household: Household, grid: Region) -> None:
@@ -189,10 +270,7 @@ def placements_import(*, actor: Any, upload: UploadedFile) -> int:
     from openpyxl import load_workbook
 
     require(actor, MANAGE, target="placements:import")
-    if (upload.size or 0) == 0:
-        raise ValidationError("文件为空")
-    if (upload.size or 0) > 5 * 1024 * 1024:
-        raise ValidationError("文件不能超过5MB")
+    checked_file(upload, kinds=(uploads.XLSX,), max_bytes=5 * uploads.MB)
     try:
         wb = load_workbook(io.BytesIO(upload.read()), read_only=True, data_only=False)
     except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook
@@ -283,6 +361,8 @@ def incident_report(
     require(actor, REPORT, region_code=grid_code or None, target="incident:new")
     if region is None or region.level != RegionLevel.GRID:
         raise ValidationError("只有绑定到网格的网格员可以上报网格事件")
+    if not category.active:
+        raise ValidationError(f"“{category.name}”类别已停用，请选择其他类别")
     text = _text(description, "事件描述", max_length=1000)
     if (
         household is not None
@@ -305,7 +385,7 @@ def incident_report(
         due_on=day + dt.timedelta(days=int(days)),
     )
     if photo is not None:
-        incident.photo = _clean_photo(photo)
+        incident.photo = clean_photo(photo)
     incident.save()
     audit_record(
         actor=actor,
@@ -354,6 +434,83 @@ def incident_close(
     Incident.objects.filter(pk=incident.pk).update(closed_on=day)
     incident.closed_on = day
     return incident
+
+
+# ---------------------------------------------------------------- incident categories (reference data)
+CATALOGUE = "governance.catalogue_manage"
+
+
+@transaction.atomic
+def incident_category_add(
+    *, actor: Any, name: str, office: str, days_key: str, line_code: str = "", on: dt.date | None = None
+) -> IncidentCategory:
+    """A new kind of grid incident: where it is routed and the policy key of its time limit (which must
+    be in force: a figure is never typed in here)."""
+    region = getattr(actor, "region", None)
+    require(actor, CATALOGUE, region_code=region.code if region else None, target="incident_category:new")
+    name = _text(name, "类别", max_length=20)
+    if IncidentCategory.objects.filter(name=name).exists():
+        raise ValidationError(f"已有“{name}”类别")
+    line_code = str(line_code or "").strip()
+    if line_code and not registered_target(line_code):
+        raise ValidationError("相关业务线未启用")
+    try:
+        policy = policy_resolve(
+            on=on or timezone.localdate(), region_code=region.code if region else "", hukou_type=""
+        )
+    except PolicyMissing as e:
+        raise ValidationError("未设定政策参数，请联系市级维护") from e
+    if not str(days_key).startswith("governance.incident_days.") or not policy.has(days_key):
+        raise ValidationError("请选择已设定的办结时限参数")
+    number = IncidentCategory.objects.count() + 1
+    while IncidentCategory.objects.filter(code=f"c{number:03d}").exists():
+        number += 1
+    category = IncidentCategory.objects.create(
+        code=f"c{number:03d}",
+        name=name,
+        office=_text(office, "承办科室", max_length=40),
+        line_code=line_code,
+        days_key=days_key,
+        order=(IncidentCategory.objects.order_by("-order").values_list("order", flat=True).first() or 0) + 1,
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="governance.incident_category",
+        target_id=category.pk,
+        region_code=region.code if region else "",
+        new={"name": name, "office": category.office, "days_key": days_key},
+    )
+    return category
+
+
+@transaction.atomic
+def incident_category_set_active(*, actor: Any, category: IncidentCategory, active: bool) -> IncidentCategory:
+    """Retire a category (no new reports) or bring it back; its incidents are never touched."""
+    region = getattr(actor, "region", None)
+    require(
+        actor,
+        CATALOGUE,
+        region_code=region.code if region else None,
+        target=f"incident_category:{category.pk}",
+    )
+    category = IncidentCategory.objects.select_for_update().get(pk=category.pk)  # the state now
+    if category.active == active:
+        raise ValidationError("该类别已停用" if not active else "该类别已在用")
+    if not active and not IncidentCategory.objects.filter(active=True).exclude(pk=category.pk).exists():
+        raise ValidationError("至少保留一个在用的类别")
+    category.active = active
+    category.save(update_fields=["active"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="governance.incident_category",
+        target_id=category.pk,
+        region_code=region.code if region else "",
+        old={"active": not active},
+        new={"active": active},
+    )
+    return category
 
 
 # ---------------------------------------------------------------- community workers and the pay table

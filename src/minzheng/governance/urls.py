@@ -14,6 +14,7 @@ urlpatterns = [
     path("incidents/", views.incidents, name="governance-incidents"),
     path("incidents/new/", views.incident_new, name="governance-incident-new"),
     path("incidents/rates/", views.rates, name="governance-rates"),
+    path("incidents/categories/", views.categories, name="governance-categories"),
     path("incidents/<int:pk>/", views.incident, name="governance-incident"),
     path("incidents/<int:pk>/photo/", views.incident_photo, name="governance-incident-photo"),
     path("incidents/<int:pk>/<str:action>/", views.incident_act, name="governance-incident-act"),

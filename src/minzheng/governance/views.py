@@ -21,8 +21,9 @@ from minzheng.accounts.regions import cascade_value, region_cascade
 from minzheng.accounts.scoping import scope
 from minzheng.casework.selectors import case_actions, case_history
 from minzheng.core.inputs import form_date, form_decimal, form_int
+from minzheng.core.posts import posted
 from minzheng.people.models import Household
-from minzheng.people.selectors import person_get_for_actor, person_search
+from minzheng.people.selectors import head_name, household_labels, person_get_for_actor, person_search
 
 from . import selectors, services
 from .models import GRADES, INCIDENT_STATES, Post, RequestStatus, ZoneLevel
@@ -143,6 +144,7 @@ def household(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "placement": placement,
             "household": hh,
+            "label": household_labels(household_ids=[hh.pk])[hh.pk],
             "address": selectors.address_of(placement),
             "members": selectors.household_members(hh),
             "incidents": [(i, INCIDENT.state_label(i.state)) for i in incidents],
@@ -204,35 +206,57 @@ def place_template(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _head_post(request: HttpRequest) -> HttpResponse | None:
+    p = request.POST
+    form = p.get("form", "new")
+
+    def head() -> Any:
+        found = selectors.building_head_get(actor=request.user, pk=form_int(p.get("head"), "楼栋长", hi=BIG))
+        if found is None:
+            raise ValidationError("未找到该楼栋长，或已卸任")
+        return found
+
+    def do() -> Any:
+        if form == "end":
+            return services.building_head_end(
+                actor=request.user, head=head(), ended_on=form_date(p.get("ended_on"), "卸任日期")
+            )
+        if form == "edit":
+            return services.building_head_update(
+                actor=request.user, head=head(), building=p.get("building", ""), phone=p.get("phone", "")
+            )
+        return services.building_head_appoint(
+            actor=request.user,
+            person=_person(request, p.get("person")),
+            grid_code=p.get("grid_code", ""),
+            building=p.get("building", ""),
+            phone=p.get("phone", ""),
+            appointed_on=form_date(p.get("appointed_on"), "任职日期"),
+        )
+
+    ok = {"end": "楼栋长已卸任", "edit": "已修改"}.get(form, "楼栋长已登记")
+    return posted(request, do, ok=ok, then=lambda _: redirect("governance-heads"))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def heads(request: HttpRequest) -> HttpResponse:
     if (refused := _guard(request, selectors.MANAGE)) is not None:
         return refused
-    if request.method == "POST":
-        p = request.POST
-        try:
-            services.building_head_appoint(
-                actor=request.user,
-                person=_person(request, p.get("person")),
-                grid_code=p.get("grid_code", ""),
-                building=p.get("building", ""),
-                phone=p.get("phone", ""),
-                appointed_on=form_date(p.get("appointed_on"), "任职日期"),
-            )
-        except Denied as e:
-            return HttpResponseForbidden(e.messages[0])
-        except ValidationError as e:
-            _errors(request, e)
-        else:
-            messages.success(request, "楼栋长已登记")
-            return redirect("governance-heads")
+    if request.method == "POST" and (done := _head_post(request)) is not None:
+        return done
     q, found = _found(request)
     page = Paginator(selectors.building_heads(actor=request.user), 30).get_page(request.GET.get("page"))
     return render(
         request,
         "governance/heads.html",
-        {"page": page, "q": q, "found": found, "grids": selectors.grids_in_scope(request.user)[:500]},
+        {
+            "page": page,
+            "q": q,
+            "found": found,
+            "grids": selectors.grids_in_scope(request.user)[:500],
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -250,28 +274,46 @@ def grid_workers(request: HttpRequest) -> HttpResponse:
         .order_by("region__code", "pk")[:200]
         if can(u, REPORT)
     ]
+    p = request.POST
+
+    def appoint() -> Any:
+        uid = form_int(p.get("worker"), "网格员", hi=BIG)
+        worker = next((u for u in candidates if u.pk == uid), None)
+        if worker is None:
+            raise ValidationError("请选择网格员")
+        return services.grid_appoint(
+            actor=request.user,
+            worker=worker,
+            grid_code=worker.region.code if worker.region else "",
+            appointed_on=form_date(p.get("appointed_on"), "聘任日期"),
+        )
+
+    def end() -> Any:
+        found = selectors.appointment_get(
+            actor=request.user, pk=form_int(p.get("appointment"), "聘任", hi=BIG)
+        )
+        if found is None:
+            raise ValidationError("未找到该聘任，或已解聘")
+        return services.grid_appointment_end(
+            actor=request.user, appointment=found, ended_on=form_date(p.get("ended_on"), "解聘日期")
+        )
+
     if request.method == "POST":
-        p = request.POST
-        try:
-            uid = form_int(p.get("worker"), "网格员", hi=BIG)
-            worker = next((u for u in candidates if u.pk == uid), None)
-            if worker is None:
-                raise ValidationError("请选择网格员")
-            services.grid_appoint(
-                actor=request.user,
-                worker=worker,
-                grid_code=worker.region.code if worker.region else "",
-                appointed_on=form_date(p.get("appointed_on"), "聘任日期"),
-            )
-        except Denied as e:
-            return HttpResponseForbidden(e.messages[0])
-        except ValidationError as e:
-            _errors(request, e)
-        else:
-            messages.success(request, "已聘任")
-            return redirect("governance-grid-workers")
+        ending = p.get("form") == "end"
+        done = posted(
+            request,
+            end if ending else appoint,
+            ok="已解聘" if ending else "已聘任",
+            then=lambda _: redirect("governance-grid-workers"),
+        )
+        if done is not None:
+            return done
     page = Paginator(selectors.appointments(actor=request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "governance/grid_workers.html", {"page": page, "candidates": candidates})
+    return render(
+        request,
+        "governance/grid_workers.html",
+        {"page": page, "candidates": candidates, "today": timezone.localdate()},
+    )
 
 
 # ---------------------------------------------------------------- incidents
@@ -325,12 +367,13 @@ def incident_new(request: HttpRequest) -> HttpResponse:
     households = (
         selectors.readable_placements(request.user)
         .select_related("household")
+        .annotate(head_name=head_name())
         .order_by("building", "unit", "room", "pk")[:300]
     )
     if request.method == "POST":
         p = request.POST
         try:
-            category = selectors.categories().filter(code=p.get("category", "")).first()
+            category = selectors.active_categories().filter(code=p.get("category", "")).first()
             if category is None:
                 raise ValidationError("请选择事件类别")
             hh = None
@@ -360,7 +403,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
         request,
         "governance/incident_new.html",
         {
-            "categories": selectors.categories(),
+            "categories": selectors.active_categories(),
             "households": households,
             "post": request.POST,
             "preset": request.GET.get("household", ""),
@@ -391,6 +434,7 @@ def incident(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": case_actions(actor=request.user, case=i, workflow=INCIDENT),
             "history": case_history(workflow=INCIDENT, case=i),
             "line": selectors.category_line(i.category),
+            "household_label": household_labels(household_ids=[i.household_id]).get(i.household_id, ""),
             "overdue": i.state != "closed" and i.due_on < today,
             "on_time": i.closed_on is not None and i.closed_on <= i.due_on,
             "household_link": i.household_id is not None
@@ -457,6 +501,46 @@ def rates(request: HttpRequest) -> HttpResponse:
         request,
         "governance/rates.html",
         {"rows": selectors.on_time_rates(actor=request.user, on=today, since=since), "since": since},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def categories(request: HttpRequest) -> HttpResponse:
+    """The incident categories (routing table) kept by the county or city: add one, retire or restore."""
+    if (refused := _guard(request, services.CATALOGUE)) is not None:
+        return refused
+    p = request.POST
+
+    def do() -> Any:
+        if p.get("form") == "active":
+            found = selectors.categories().filter(pk=form_int(p.get("category"), "类别", hi=BIG)).first()
+            if found is None:
+                raise ValidationError("未找到该类别")
+            return services.incident_category_set_active(
+                actor=request.user, category=found, active=p.get("active") == "1"
+            )
+        return services.incident_category_add(
+            actor=request.user,
+            name=p.get("name", ""),
+            office=p.get("office", ""),
+            days_key=p.get("days_key", ""),
+            line_code=p.get("line_code", ""),
+        )
+
+    if request.method == "POST" and (
+        done := posted(request, do, ok="类别已更新", then=lambda _: redirect("governance-categories"))
+    ):
+        return done
+    return render(
+        request,
+        "governance/categories.html",
+        {
+            "categories": [(c, selectors.category_line(c)) for c in selectors.categories()],
+            "keys": selectors.time_limit_keys(actor=request.user, on=timezone.localdate()),
+            "lines": selectors.line_choices(),
+            "post": p,
+        },
     )
 
 

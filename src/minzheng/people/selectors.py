@@ -4,10 +4,11 @@ access checkpoint per object type: out-of-region answers exactly like a missing 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from minzheng.accounts.permissions import scoped
@@ -74,6 +75,33 @@ def household_search(*, actor: Any, q: str = "") -> QuerySet[Household]:
     if q:
         qs = qs.filter(number__startswith=q.strip())
     return qs.order_by("id")
+
+
+def head_name(outer: str = "household_id") -> Subquery:
+    """The current head's name of the household a row points at (`outer`), as an annotation."""
+    return Subquery(
+        Membership.objects.filter(household=OuterRef(outer), relation="head", end_date__isnull=True).values(
+            "person__name"
+        )[:1]
+    )
+
+
+def household_labels(*, household_ids: Iterable[int]) -> dict[int, str]:
+    """How people read a household: its head's name and village, "张三户（某某村）", never the bare
+    household number (two queries for any number of households)."""
+    ids = {i for i in household_ids if i is not None}
+    if not ids:
+        return {}
+    heads = dict(
+        Membership.objects.filter(household_id__in=ids, relation="head", end_date__isnull=True).values_list(
+            "household_id", "person__name"
+        )
+    )
+    villages = dict(Household.objects.filter(pk__in=ids).values_list("pk", "region__name"))
+    return {
+        pk: f"{heads[pk]}户（{village}）" if pk in heads else f"户主未登记（{village}）"
+        for pk, village in villages.items()
+    }
 
 
 def household_members(*, household: Household, current_only: bool = True) -> QuerySet[Membership]:

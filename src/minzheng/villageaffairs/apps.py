@@ -39,6 +39,7 @@ class VillageAffairsConfig(AppConfig):
                     "villageaffairs.deliberate",
                     "villageaffairs.deliberation_review",
                     "villageaffairs.cadre_review",
+                    "villageaffairs.catalogue_manage",
                 ),
             )
         )

@@ -19,6 +19,7 @@ from minzheng.accounts.permissions import require
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core.pii import redact
+from minzheng.core.uploads import checked_file
 from minzheng.policy.selectors import PolicyMissing, policy_resolve
 from minzheng.regions.models import Region, RegionLevel
 
@@ -42,11 +43,7 @@ from .models import (
 )
 from .periods import due_q, period_label, period_start
 
-MAX_UPLOAD = 10 * 1024 * 1024
 MAX_FILES = 5
-# What a file really is, by its first bytes (the name and the browser's content type are the sender's word).
-MAGIC = {b"%PDF-": ".pdf", b"\xff\xd8\xff": ".jpg", b"\x89PNG": ".png"}
-EXTENSIONS = {".pdf": ".pdf", ".jpg": ".jpg", ".jpeg": ".jpg", ".png": ".png"}
 STALE = "该记录已被他人处理或已变更，请刷新后重试"
 
 
@@ -75,28 +72,10 @@ def _day(value: dt.date, label: str, *, not_before: dt.date | None = None) -> dt
     return value
 
 
-def _checked(upload: UploadedFile) -> str:
-    """The upload's real extension after the usual checks (size, emptiness, type by content)."""
-    size = upload.size or 0
-    if size > MAX_UPLOAD:
-        raise ValidationError("文件不能超过10MB")
-    if size == 0:
-        raise ValidationError("文件为空")
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    real = next((ext for magic, ext in MAGIC.items() if head.startswith(magic)), None)
-    name = upload.name or ""
-    named = EXTENSIONS.get("." + name.rsplit(".", 1)[-1].lower()) if "." in name else None
-    if real is None or named != real:
-        raise ValidationError("只能上传PDF、JPG或PNG文件（按文件内容识别，改扩展名无效）")
-    return real
-
-
 def _attach(*, actor: Any, disclosure: Disclosure, uploads: Sequence[UploadedFile]) -> list[Attachment]:
     if len(uploads) + disclosure.attachments.count() > MAX_FILES:
         raise ValidationError(f"每个公开事项最多上传{MAX_FILES}个附件")
-    checked = [(u, _checked(u)) for u in uploads]  # all files checked before any is stored
+    checked = [(u, checked_file(u)) for u in uploads]  # all files checked before any is stored
     out = []
     for i, (upload, ext) in enumerate(checked, 1):
         # The stored name is ours (the sender's may hold an ID number); the shown one is redacted.
@@ -227,6 +206,80 @@ def disclosure_correct(
 def attachment_open(*, actor: Any, attachment: Attachment) -> Any:
     """Open an attachment of a published item (public information: the caller scoped it)."""
     return attachment.file.open("rb")
+
+
+# ---------------------------------------------------------------- 公开目录 (reference data)
+CATALOGUE = "villageaffairs.catalogue_manage"
+CODE_PREFIX = {"party": "DW", "village": "CW", "finance": "CZ", "assets": "SZ"}
+
+
+def _catalogue_region(actor: Any) -> str:
+    region = getattr(actor, "region", None)
+    return region.code if region is not None else ""
+
+
+@transaction.atomic
+def catalogue_item_add(
+    *, actor: Any, category: str, name: str, frequency: str, due_month: int | None = None, source: str
+) -> CatalogueItem:
+    """A county or the city adds an item to the 三务公开 catalogue (numbered by its category); every village
+    owes it from the next period on. The shipped catalogue stays in the migration for a fresh install."""
+    require(actor, CATALOGUE, region_code=_catalogue_region(actor) or None, target="catalogue:new")
+    if category not in CODE_PREFIX:
+        raise ValidationError("请选择类别")
+    if frequency not in Frequency.values:
+        raise ValidationError("请选择公开周期")
+    if frequency == Frequency.YEARLY and not (due_month and 1 <= due_month <= 12):
+        raise ValidationError("每年公开的事项须选择公开月份")
+    name = _text(name, "公开事项", limit=100)
+    if CatalogueItem.objects.filter(name=name).exists():
+        raise ValidationError(f"目录中已有“{name}”")
+    source = _text(source, "目录依据", limit=300)
+    if "《" not in source or "》" not in source:
+        raise ValidationError("目录依据须写明文件名称（用《》标注）")
+    prefix = CODE_PREFIX[category]
+    taken = set(CatalogueItem.objects.filter(code__startswith=prefix).values_list("code", flat=True))
+    number = next(n for n in range(1, 1000) if f"{prefix}{n:02d}" not in taken)
+    last = CatalogueItem.objects.order_by("-order").values_list("order", flat=True).first() or 0
+    item = CatalogueItem.objects.create(
+        code=f"{prefix}{number:02d}",
+        category=category,
+        name=name,
+        frequency=frequency,
+        due_month=due_month if frequency == Frequency.YEARLY else None,
+        order=last + 1,
+        source=source,
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="villageaffairs.catalogue_item",
+        target_id=item.pk,
+        region_code=_catalogue_region(actor),
+        new={"code": item.code, "name": name, "frequency": frequency},
+    )
+    return item
+
+
+@transaction.atomic
+def catalogue_item_set_active(*, actor: Any, item: CatalogueItem, active: bool) -> CatalogueItem:
+    """Take an item out of the catalogue (no longer due; what was published stays) or bring it back."""
+    require(actor, CATALOGUE, region_code=_catalogue_region(actor) or None, target=f"catalogue:{item.pk}")
+    item = CatalogueItem.objects.select_for_update().get(pk=item.pk)  # the state now, not the page's
+    if item.active == active:
+        raise ValidationError("该事项已停用" if not active else "该事项已在用")
+    item.active = active
+    item.save(update_fields=["active"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="villageaffairs.catalogue_item",
+        target_id=item.pk,
+        region_code=_catalogue_region(actor),
+        old={"active": not active},
+        new={"active": active},
+    )
+    return item
 
 
 # ---------------------------------------------------------------- 问题台账
@@ -576,7 +629,7 @@ def finding_check(
 def _matter_file(matter: Matter, step: str, upload: UploadedFile | None) -> tuple[Any, str]:
     if upload is None:
         return "", ""
-    ext = _checked(upload)
+    ext = checked_file(upload)
     original = redact(upload.name or "")[:200]
     upload.name = f"matter-{matter.pk}-{step}{ext}"
     return upload, original

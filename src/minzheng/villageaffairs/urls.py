@@ -25,4 +25,5 @@ urlpatterns = [
     path("matter-files/<int:pk>/", views.matter_file, name="villageaffairs-matter-file"),
     path("cadres/", views.cadres, name="villageaffairs-cadres"),
     path("cadres/<int:pk>/", views.cadre, name="villageaffairs-cadre"),
+    path("catalogue/", views.catalogue, name="villageaffairs-catalogue"),
 ]

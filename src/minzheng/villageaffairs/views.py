@@ -22,9 +22,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from minzheng.accounts.permissions import Denied, can, require
 from minzheng.casework.selectors import case_actions
 from minzheng.core.inputs import form_date, form_decimal, form_int
+from minzheng.core.posts import posted
 
 from . import selectors, services
-from .models import CadrePost, CatalogueItem, InspectionMode, QuestionState
+from .models import CadrePost, CatalogueItem, Category, Frequency, InspectionMode, QuestionState
 from .periods import period_label, period_of, period_parse, previous_period
 from .workflow import STEP_LABELS, TARGETS, WORKFLOW
 
@@ -732,5 +733,48 @@ def cadre(request: HttpRequest, pk: int) -> HttpResponse:
             "r": r,
             "village_name": selectors.region_names({r.region_code}).get(r.region_code, ""),
             "history": selectors.cadre_history(r),
+        },
+    )
+
+
+# ---------------------------------------------------------------- 公开目录 (county and city)
+@login_required
+@require_http_methods(["GET", "POST"])
+def catalogue(request: HttpRequest) -> HttpResponse:
+    if (refused := _gate(request, services.CATALOGUE, "catalogue")) is not None:
+        return refused
+    p = request.POST
+
+    def do() -> Any:
+        if p.get("form") == "active":
+            item = CatalogueItem.objects.filter(pk=form_int(p.get("item"), "公开事项", hi=2**62)).first()
+            if item is None:
+                raise ValidationError("未找到该公开事项")
+            return services.catalogue_item_set_active(
+                actor=request.user, item=item, active=p.get("active") == "1"
+            )
+        frequency = p.get("frequency", "")
+        return services.catalogue_item_add(
+            actor=request.user,
+            category=p.get("category", ""),
+            name=p.get("name", ""),
+            frequency=frequency,
+            due_month=form_int(p.get("due_month"), "公开月份", lo=1, hi=12, required=frequency == "yearly"),
+            source=p.get("source", ""),
+        )
+
+    if request.method == "POST" and (
+        done := posted(request, do, ok="目录已更新", then=lambda _: redirect("villageaffairs-catalogue"))
+    ):
+        return done
+    return render(
+        request,
+        "villageaffairs/catalogue.html",
+        {
+            "items": CatalogueItem.objects.order_by("order", "code"),
+            "categories": [(c, label) for c, label in Category.choices],
+            "frequencies": Frequency.choices,
+            "months": range(1, 13),
+            "post": p,
         },
     )

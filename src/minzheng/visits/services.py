@@ -4,11 +4,9 @@ Each is atomic, permission-checked against the elder's region and audited in the
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +16,7 @@ from minzheng.accounts.scoping import in_scope
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core import crypto
+from minzheng.core.uploads import clean_photo
 from minzheng.elderly.models import SPECIAL_SITUATIONS, ElderProfile, LivingSituation
 from minzheng.people.models import Person
 from minzheng.programmes.registry import DeathEffect
@@ -38,8 +37,6 @@ from .models import (
     VisitorKind,
 )
 
-MAX_PHOTO = 8 * 1024 * 1024
-PHOTO_MAGIC = {b"\xff\xd8\xff": "JPEG", b"\x89PNG": "PNG"}
 # Which account may be assigned as which kind of visitor: the permission to record visits, and a kind.
 VISITOR_PERMISSION = "elderly.visit_record"
 
@@ -129,35 +126,6 @@ def visitor_assign_village(*, actor: Any, village_code: str, kind: str, visitor:
     return len(elders)
 
 
-def _clean_photo(upload: UploadedFile) -> ContentFile[bytes]:
-    """JPEG or PNG by content, at most 8 MB; re-encoded so that EXIF (position, device) is dropped."""
-    from PIL import Image, UnidentifiedImageError
-
-    if (upload.size or 0) == 0:
-        raise ValidationError("照片文件为空")
-    if (upload.size or 0) > MAX_PHOTO:
-        raise ValidationError("照片不能超过8MB")
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    fmt = next((f for magic, f in PHOTO_MAGIC.items() if head.startswith(magic)), None)
-    if fmt is None:
-        raise ValidationError("只能上传JPG或PNG照片（按文件内容识别）")
-    try:
-        with Image.open(upload) as opened:
-            opened.load()
-            img: Image.Image = opened
-            if img.mode not in ("RGB", "L") + (("RGBA", "LA") if fmt == "PNG" else ()):
-                img = img.convert("RGBA" if fmt == "PNG" else "RGB")
-            # Pixels only: a new image from the raw bytes carries no EXIF, XMP or text chunks.
-            clean = Image.frombytes(img.mode, img.size, img.tobytes())
-            out = io.BytesIO()
-            clean.save(out, format=fmt)
-    except (UnidentifiedImageError, OSError, ValueError) as e:
-        raise ValidationError("照片文件已损坏，无法识别") from e
-    return ContentFile(out.getvalue(), name="photo.jpg" if fmt == "JPEG" else "photo.png")
-
-
 def may_record(actor: Any, elder: Person) -> bool:
     """The elder's assigned visitor, or township staff who may assign visitors there."""
     if can(actor, "visits.assign", region_code=elder.region_code):
@@ -222,7 +190,7 @@ def visit_record(
         note=note.strip()[:500],
     )
     if photo is not None:
-        visit.photo = _clean_photo(photo)
+        visit.photo = clean_photo(photo)
     visit.save()
     audit_record(
         actor=actor,
