@@ -48,7 +48,7 @@ from .models import (
     VillageReview,
 )
 from .trial import _case_dict, application_assess
-from .workflow import DECLARED_EDITABLE, application_workflow
+from .workflow import DECLARED_EDITABLE, NO_MATCH_HELD, application_workflow
 
 
 def _audit(actor: Any, application: Application, event_type: str, what: str, new: Any = None) -> None:
@@ -434,18 +434,41 @@ def application_record_home_visit(
 
 @transaction.atomic
 def application_to_village_review(
-    *, actor: Any, application: Application, expected_version: int | None = None
+    *, actor: Any, application: Application, expected_version: int | None = None, recheck_reason: str = ""
 ) -> Application:
+    """核对 → 民主评议 once the home visit and a 核对 report are on file. A report of 不符合 needs the
+    township's 复核意见 (`recheck_reason`), else the case stays at 核对 (re-verify, or refuse)."""
     _check_state(application, State.VILLAGE_REVIEW)
     if not HomeVisit.objects.filter(application=application).exists():
         raise ValidationError("请先登记入户调查")
-    if latest_verification(application) is None:
+    report = latest_verification(application)
+    if report is None:
         # 民主评议 weighs the family's verified means: without a 核对 report there is nothing to weigh.
         raise ValidationError("请先完成家庭经济状况核对（出具核对报告）后再提交民主评议")
+    note = ""
+    if report.conclusion == Conclusion.NO_MATCH:
+        # A 不符合 report holds the case at 核对 unless the township records why it goes on (the
+        # applicant's proof reviewed); the decision against the report still needs a second approver.
+        if not recheck_reason.strip():
+            raise ValidationError(NO_MATCH_HELD)
+        note = f"核对报告#{report.pk}结论为不符合，经复核转民主评议：{recheck_reason.strip()}"[:300]
     _require_separate(actor, application, "verification")
-    return _transition(
-        actor=actor, application=application, to=State.VILLAGE_REVIEW, expected_version=expected_version
+    application = _transition(
+        actor=actor,
+        application=application,
+        to=State.VILLAGE_REVIEW,
+        expected_version=expected_version,
+        note=note,
     )
+    if note:
+        _audit(
+            actor,
+            application,
+            AuditEvent.UPDATE,
+            "application.recheck",
+            new={"report": report.pk, "reason": recheck_reason.strip()[:200]},
+        )
+    return application
 
 
 @transaction.atomic
@@ -677,7 +700,11 @@ def _decision_gate(
     if application.programme != Programme.TEMPORARY:
         review = VillageReview.objects.filter(application=application).first()
         failed_vote = application.state == State.VILLAGE_REVIEW and review is not None and not review.passed
-        if failed_vote:
+        report = latest_verification(application) if application.state == State.VERIFYING else None
+        if report is not None and report.conclusion == Conclusion.NO_MATCH:
+            if outcome != Outcome.REFUSE:
+                raise ValidationError("核对结论为不符合，不能批准；可重新核对，或登记复核意见后转民主评议")
+        elif failed_vote:
             if outcome != Outcome.REFUSE:
                 raise ValidationError("民主评议未通过，不能批准；可作出不予批准决定或退回核对")
         else:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import mimetypes
 from typing import Any
 
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minzheng.casework.selectors import cases_due
+from minzheng.core.inputs import form_date, form_decimal, form_int
 from minzheng.core.labels import region_names
 from minzheng.core.views import service_errors
 from minzheng.people import selectors as people
@@ -43,48 +43,15 @@ from .models import (
 MEMBER_FIELDS = ("monthly_wage", "monthly_pension", "other_income")
 
 
-# Every typed date lies in a sane window: nothing before 1900, nothing more than a year ahead.
-EARLIEST = dt.date(1900, 1, 1)
-MAX_INT = 2_000_000_000  # fits every integer column; anything larger is a typo or an attack
-MAX_MONEY = 1_000_000_000.0
+# Typed figures and dates go through core.inputs (form_int / form_decimal / form_date): the same Chinese
+# answers as every other desk. Dates may lie up to a year ahead (a scheduled 评议 or visit).
+FUTURE_DAYS = 366
+MAX_INT = 2_000_000_000  # member ids: anything larger is a typo or an attack
 
 
-def _date(post: Any, key: str, label: str) -> dt.date:
-    try:
-        day = dt.date.fromisoformat((post.get(key) or "").strip())
-    except ValueError:
-        raise ValidationError(f"{label}格式不正确，应为YYYY-MM-DD") from None
-    if day < EARLIEST or day > timezone.localdate() + dt.timedelta(days=366):
-        raise ValidationError(f"{label}不合理（{day:%Y-%m-%d}），请检查")
-    return day
-
-
-def _int(post: Any, key: str, label: str, *, default: int | None = None) -> int:
-    raw = (post.get(key) or "").strip()
-    if raw == "" and default is not None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValidationError(f"{label}应为整数") from None
-    if not 0 <= value <= MAX_INT:
-        raise ValidationError(f"{label}超出合理范围")
-    return value
-
-
-def _money(raw: str, label: str) -> float:
-    raw = (raw or "").strip() or "0"
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValidationError(f"{label}应为数字") from None
-    if not math.isfinite(value):
-        raise ValidationError(f"{label}应为数字")
-    if value < 0:
-        raise ValidationError(f"{label}不能为负数")
-    if value > MAX_MONEY:
-        raise ValidationError(f"{label}超出合理范围")
-    return value
+def _yuan(raw: str, label: str) -> float:
+    """A declared amount (blank is 0) as the JSON number the declared facts store."""
+    return float(form_decimal(raw, label, required=False) or 0)
 
 
 def _member_ids(post: Any) -> list[int]:
@@ -107,7 +74,7 @@ def _declared_from_post(post: Any) -> dict[str, Any]:
     for pid in _member_ids(post):
         row: dict[str, Any] = {"person_id": pid}
         for f in MEMBER_FIELDS:
-            row[f] = _money(post.get(f"{f}_{pid}", ""), "收入")
+            row[f] = _yuan(post.get(f"{f}_{pid}", ""), "收入")
         row["employed"] = post.get(f"employed_{pid}") == "on"
         row["severe_illness"] = post.get(f"severe_illness_{pid}") == "on"
         row["has_supporter"] = post.get(f"has_supporter_{pid}") == "on"
@@ -120,10 +87,12 @@ def _declared_from_post(post: Any) -> dict[str, Any]:
     return {
         "members": members,
         "assets": {
-            "financial": _money(post.get("financial", ""), "金融资产"),
+            "financial": _yuan(post.get("financial", ""), "金融资产"),
             "vehicles": vehicles,
-            "residential_properties": _int(post, "residential_properties", "住房套数", default=0),
-            "business_capital": _money(post.get("business_capital", ""), "工商注册资本"),
+            "residential_properties": (
+                form_int(post.get("residential_properties"), "住房套数", required=False) or 0
+            ),
+            "business_capital": _yuan(post.get("business_capital", ""), "工商注册资本"),
         },
     }
 
@@ -199,7 +168,11 @@ def application_new(request: HttpRequest, household_id: int) -> HttpResponse:
             declared = _declared_from_post(post)
             programme = post.get("programme", "")
             temporary = programme == Programme.TEMPORARY
-            amount = _int(post, "amount_requested", "申请金额", default=0) or None if temporary else None
+            amount = (
+                form_int(post.get("amount_requested"), "申请金额", required=False) or None
+                if temporary
+                else None
+            )
             app = services.application_create(
                 actor=request.user,
                 programme=programme,
@@ -317,10 +290,12 @@ def document_view(request: HttpRequest, application_id: int) -> FileResponse:
 def _act(request: HttpRequest, app: Application, action: str) -> str:
     """Dispatch one POSTed action to its service; returns the success message."""
     post, user = request.POST, request.user
-    version = _int(post, "version", "版本", default=app.version)
+    version = form_int(post.get("version"), "版本", required=False) or app.version
     if action == "authorise":
         services.application_sign_authorisation(
-            actor=user, application=app, signed_on=_date(post, "signed_on", "签署日期")
+            actor=user,
+            application=app,
+            signed_on=form_date(post.get("signed_on"), "签署日期", future_days=FUTURE_DAYS),
         )
         return _("已登记核对授权书")
     if action == "upload":
@@ -344,21 +319,26 @@ def _act(request: HttpRequest, app: Application, action: str) -> str:
         services.application_record_home_visit(
             actor=user,
             application=app,
-            visited_on=_date(post, "visited_on", "入户日期"),
+            visited_on=form_date(post.get("visited_on"), "入户日期", future_days=FUTURE_DAYS),
             visitors=post.get("visitors", ""),
             findings=post.get("findings", ""),
         )
         return _("已登记入户调查")
     if action == "to_review":
-        services.application_to_village_review(actor=user, application=app, expected_version=version)
+        services.application_to_village_review(
+            actor=user,
+            application=app,
+            expected_version=version,
+            recheck_reason=post.get("recheck_reason", ""),
+        )
         return _("已转民主评议")
     if action == "village_review":
         review = services.application_record_village_review(
             actor=user,
             application=app,
-            held_on=_date(post, "held_on", "评议日期"),
-            participants=_int(post, "participants", "参加人数"),
-            agreed=_int(post, "agreed", "同意人数"),
+            held_on=form_date(post.get("held_on"), "评议日期", future_days=FUTURE_DAYS),
+            participants=form_int(post.get("participants"), "参加人数"),
+            agreed=form_int(post.get("agreed"), "同意人数"),
             notes=post.get("notes", ""),
             expected_version=version,
         )
@@ -374,16 +354,16 @@ def _act(request: HttpRequest, app: Application, action: str) -> str:
         services.application_record_objection(
             actor=user,
             application=app,
-            received_on=_date(post, "received_on", "收到日期"),
+            received_on=form_date(post.get("received_on"), "收到日期", future_days=FUTURE_DAYS),
             content=post.get("content", ""),
             objector=post.get("objector", ""),
         )
         return _("已登记异议")
     if action == "resolve_objection":
         objection = selectors.objection_get_for_actor(
-            actor=user, application_id=app.pk, objection_id=_int(post, "objection", "异议编号")
+            actor=user, application_id=app.pk, objection_id=form_int(post.get("objection"), "异议编号")
         )
-        informed = _date(post, "informed_on", "告知日期") if (post.get("informed_on") or "").strip() else None
+        informed = form_date(post.get("informed_on"), "告知日期", required=False, future_days=FUTURE_DAYS)
         services.objection_resolve(
             actor=user,
             objection=objection,
@@ -624,7 +604,7 @@ def review_open(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 def review_decide(request: HttpRequest, review_id: int) -> HttpResponse:
     review = selectors.review_get_for_actor(actor=request.user, review_id=review_id)
     with service_errors(request):
-        amount = _int(request.POST, "new_amount", "调整后金额", default=0) or None
+        amount = form_int(request.POST.get("new_amount"), "调整后金额", required=False) or None
         services.review_decide(
             actor=request.user,
             review=review,

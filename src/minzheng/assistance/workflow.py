@@ -45,6 +45,16 @@ def open_objections(app: Application) -> bool:
     )
 
 
+def verification_no_match(app: Application) -> bool:
+    """The latest 核对 report of a case at 核对 concludes 不符合 (a re-verification is a newer report)."""
+    from minzheng.verification.models import Conclusion, VerificationReport
+
+    if app.state != S.VERIFYING:
+        return False
+    latest = VerificationReport.objects.filter(application=app).order_by("-created_at", "-id").first()
+    return latest is not None and latest.conclusion == Conclusion.NO_MATCH
+
+
 def pending_approval(app: Application) -> SecondApproval | None:
     return SecondApproval.objects.filter(application=app, confirmed_by__isnull=True).first()
 
@@ -97,6 +107,8 @@ def _decide_guard(actor: Any, app: Application) -> str:
         return "公示期间有未处理的异议，请先核实处理"
     if app.state == S.VILLAGE_REVIEW and not failed_vote(app):
         return "须经民主评议和公示后才能审批"
+    if app.state == S.VERIFYING and not verification_no_match(app):
+        return "不适用"
     # 临时救助 above the township's multiple of the standard is the county's (the case's own trial).
     township_only = not can(actor, "assistance.decide_county", region_code=app.region_code)
     if (
@@ -130,6 +142,24 @@ def _to_review_guard(actor: Any, app: Application) -> str:
         return "请先登记入户调查"
     if not app.verifications.exists():
         return "尚无核对报告，请先在线核对"
+    if verification_no_match(app):
+        return NO_MATCH_HELD
+    return ""
+
+
+# 《最低生活保障审核确认办法》: a 核对 that finds the family outside the conditions is told to the applicant;
+# with the applicant's proof the township re-verifies. The case does not go on to 民主评议 as if it matched.
+NO_MATCH_HELD = (
+    "核对结论为不符合：请告知申请人；申请人提供证明材料的，可重新核对，或登记复核意见后转民主评议；"
+    "也可作出不予批准决定"
+)
+
+
+def _disputed_review_guard(actor: Any, app: Application) -> str:
+    if not verification_no_match(app):
+        return "不适用"
+    if not HomeVisit.objects.filter(application=app).exists():
+        return "请先登记入户调查"
     return ""
 
 
@@ -212,6 +242,15 @@ FULL_ACTIONS = (
         guard=_to_review_guard,
     ),
     Action(
+        "to_review_disputed",
+        "登记复核意见后转民主评议",
+        "assistance.process",
+        states=(S.VERIFYING,),
+        step="verification",
+        guard=_disputed_review_guard,
+        explain=False,
+    ),
+    Action(
         "village_review",
         "民主评议与公示",
         "assistance.intake",
@@ -244,6 +283,15 @@ FULL_ACTIONS = (
         guard=_decide_guard,
         explain=True,
     ),
+    Action(
+        "decide_no_match",
+        "不予批准（核对结论不符合）",
+        "assistance.decide",
+        states=(S.VERIFYING,),
+        step="decision",
+        guard=_decide_guard,
+        explain=False,
+    ),
 )
 
 TEMPORARY_ACTIONS = (
@@ -269,6 +317,7 @@ FULL_TRANSITIONS = (
     Transition(
         S.PUBLIC_NOTICE, S.VERIFYING, "assistance.objection_resolve", step="verification", check=False
     ),
+    Transition(S.VERIFYING, S.DECIDED, "assistance.decide"),  # 核对 不符合 → refusal
     Transition(S.VILLAGE_REVIEW, S.DECIDED, "assistance.decide"),  # failed vote → refusal
     Transition(S.PUBLIC_NOTICE, S.DECIDED, "assistance.decide"),
     *AFTER_DECISION,

@@ -27,6 +27,15 @@ def _text(value: Any) -> str:
     return str(value if value is not None else "").strip()
 
 
+def _bounded(number: int | Decimal, label: str, lo: Any, hi: Any, rule: str) -> None:
+    """A negative figure where none may be says so; one past the top is named as beyond reason (a typo of
+    a few extra digits), with the rule."""
+    if number < lo:
+        raise ValidationError(f"{label}不能为负数" if lo == 0 else f"{label}{rule}")
+    if number > hi:
+        raise ValidationError(f"{label}超出合理范围（{rule}）")
+
+
 @overload
 def form_int(
     value: Any, label: str, *, required: Literal[True] = ..., lo: int = ..., hi: int = ...
@@ -48,8 +57,7 @@ def form_int(
         number = int(text)
     except ValueError:
         raise ValidationError(f"{label}应为整数") from None
-    if not lo <= number <= hi:
-        raise ValidationError(f"{label}应为{lo}至{hi}之间的整数")
+    _bounded(number, label, lo, hi, f"应为{lo}至{hi}之间的整数")
     return number
 
 
@@ -94,8 +102,7 @@ def form_decimal(
         number = Decimal(text)
     except InvalidOperation:
         raise ValidationError(f"{label}应为数字") from None
-    if not lo <= number <= hi:
-        raise ValidationError(f"{label}应在{lo}至{hi}之间")
+    _bounded(number, label, lo, hi, f"应在{lo}至{hi}之间")
     if number != number.quantize(Decimal(1).scaleb(-places)):
         raise ValidationError(f"{label}最多保留{places}位小数")
     return number.quantize(Decimal(1).scaleb(-places))

@@ -241,3 +241,90 @@ def rule_version_label(version: str) -> str:
         return version or "—"
     y, mo, d = (int(g) for g in m.groups())
     return gettext("按%(y)d年%(m)d月%(d)d日施行的政策参数") % {"y": y, "m": mo, "d": d}
+
+
+# The audit log's targets (`volunteers.signup`, `person.merge`) and changed fields, as people read them. A
+# line may register its own wording in its ready() (register_audit_labels); anything unregistered reads
+# through audit.selectors' fallback: the app's verbose name + the model's verbose name or a word below.
+AUDIT_TARGETS: dict[str, str] = {
+    "user": "账号",
+    "otp": "动态口令",
+    "api_token": "接口令牌",
+    "person": "人员",
+    "policy": "政策参数",
+    "screening": "监测批次",
+    "verification": "家庭经济状况核对",
+    "verification_report": "核对报告",
+}
+
+# Second parts of a target type that are an action or an aspect rather than a model.
+AUDIT_WORDS: dict[str, str] = {
+    "export": "导出",
+    "merge": "身份合并",
+    "state": "办理状态",
+    "photo": "照片",
+    "assignment": "分派",
+    "check": "复核",
+    "rectify": "整改",
+    "transfer": "转移",
+    "lookup": "查询",
+    "certificate": "证明",
+    "correction": "更正",
+    "bank_file": "银行代发文件",
+    "second_approval": "第二人审批",
+    "payee_account": "收款账户",
+    "payee_accounts": "收款账户",
+    "objection": "公示异议",
+    "document": "申请材料",
+    "persons": "人员",
+    "raise": "预警与转介",
+    "death": "死亡报告",
+    "not_visited": "未探访说明",
+    "log": "审计日志",
+    "parameter": "政策参数",
+    "measure": "保护措施",
+    "snapshot": "快照",
+    "importjob": "导入任务",
+}
+
+# Field names that recur across the house; a model's own verbose names come first.
+AUDIT_FIELDS: dict[str, str] = {
+    "status": "状态",
+    "state": "办理状态",
+    "from": "原状态",
+    "to": "新状态",
+    "reason": "原因",
+    "reasons": "理由",
+    "note": "备注",
+    "name": "名称",
+    "title": "标题",
+    "amount": "金额",
+    "hours": "时长",
+    "user": "账号",
+    "role": "角色",
+    "region": "区划",
+    "region_code": "区划",
+    "filters": "筛选条件",
+    "rows": "行数",
+    "count": "数量",
+    "programme": "保障项目",
+    "outcome": "结果",
+    "version": "版本",
+    "level": "等级",
+    "capacity": "名额",
+    "starts_at": "开始时间",
+    "ends_at": "结束时间",
+    "quantity": "数量",
+    "stock": "库存",
+    "price": "价格",
+    "file": "文件",
+    "sha256": "文件校验值",
+}
+
+
+def register_audit_labels(
+    targets: dict[str, str] | None = None, fields: dict[str, str] | None = None
+) -> None:
+    """A line's own wording for its audit target types (`visits.checkin` → 报平安) and fields."""
+    AUDIT_TARGETS.update(targets or {})
+    AUDIT_FIELDS.update(fields or {})

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from minzheng.accounts.permissions import can
@@ -69,8 +70,15 @@ def snapshot_missing_sources(*, month: str) -> list[str]:
 
 
 def snapshot_list(*, limit: int = 100) -> QuerySet[Snapshot]:
-    """Every import attempt, newest month first (accepted, rejected and purged)."""
-    return Snapshot.objects.select_related("imported_by").order_by("-month", "-imported_at", "-pk")[:limit]
+    """Every import attempt, newest month first (accepted, rejected and purged), with the name of the file
+    uploaded for it (`file_name`, "" for a command-line import) in the same query: officers know a batch
+    by its file, not by its hash."""
+    uploaded = ImportJob.objects.filter(snapshot=OuterRef("pk")).order_by("-created_at", "-pk")
+    return (
+        Snapshot.objects.select_related("imported_by")
+        .annotate(file_name=Coalesce(Subquery(uploaded.values("file_name")[:1]), Value("")))
+        .order_by("-month", "-imported_at", "-pk")[:limit]
+    )
 
 
 def snapshot_months() -> list[str]:

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import F, QuerySet
 from django.http import Http404
 
 from minzheng.accounts.permissions import scoped
+from minzheng.people.models import Membership, Relation
 
 from .models import Alert, RunStatus, ScreeningRun
 
@@ -32,7 +34,9 @@ def alert_worklist(
         qs = qs.filter(work_status=status)
     if rule:
         qs = qs.filter(rule=rule)
-    return qs.order_by("severity_rank", F("difficulty_index").desc(nulls_last=True), "id")
+    return qs.select_related("person", "household").order_by(
+        "severity_rank", F("difficulty_index").desc(nulls_last=True), "id"
+    )
 
 
 def alert_get_for_actor(*, actor: Any, alert_id: int) -> Alert:
@@ -42,6 +46,32 @@ def alert_get_for_actor(*, actor: Any, alert_id: int) -> Alert:
     if alert is None:
         raise Http404("未找到该预警")
     return alert
+
+
+# What the run page says instead of the engine's code name.
+ENGINE_NAMES = {"duckdb": "快照库（单机列式分析）", "spark": "大数据集群（分布式）"}
+
+
+def engine_label(code: str) -> str:
+    return ENGINE_NAMES.get(code, "快照库")
+
+
+def household_heads(household_ids: Iterable[int]) -> dict[int, str]:
+    """household id → the current head's name, in one query for a page of alerts."""
+    ids = {i for i in household_ids if i}
+    if not ids:
+        return {}
+    rows = Membership.objects.filter(
+        household_id__in=ids, relation=Relation.HEAD, end_date__isnull=True
+    ).values_list("household_id", "person__name")
+    return dict(rows)
+
+
+def household_label(*, head: str, village: str) -> str:
+    """A household as a township officer names it: the head's name, masked after the surname as on
+    public lists (张*), and its village; never the 16-digit household number."""
+    masked = (head[:1] + "*" * max(len(head) - 1, 1)) if head else "户主未登记"
+    return f"{masked}户（{village}）" if village else f"{masked}户"
 
 
 def runs(*, limit: int = 24) -> QuerySet[ScreeningRun]:

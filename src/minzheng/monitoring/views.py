@@ -50,9 +50,18 @@ def worklist(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
-    names = region_names(a.region_code for a in page.object_list)  # one query for the page
+    villages = {a.household.region_code for a in page.object_list if a.household_id}
+    names = region_names([*(a.region_code for a in page.object_list), *villages])  # one query for the page
+    heads = selectors.household_heads(a.household_id for a in page.object_list)  # one query for the page
     for a in page.object_list:
         a.region_name = names.get(a.region_code) or _("未知区划")  # type: ignore[attr-defined]
+        a.household_label = (  # type: ignore[attr-defined]
+            selectors.household_label(
+                head=heads.get(a.household_id, ""), village=names.get(a.household.region_code, "")
+            )
+            if a.household_id
+            else ""
+        )
         a.evidence_rows = evidence_rows(a.evidence)  # type: ignore[attr-defined]
     return render(
         request,
@@ -62,9 +71,16 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "month": selectors.latest_published_month(),
             "statuses": WorkStatus.choices,
             "rules": sorted(services.screening_rules(), key=lambda r: r.code),
-            "runs": selectors.runs() if can(request.user, "screening.run") else [],
+            "runs": _runs() if can(request.user, "screening.run") else [],
         },
     )
+
+
+def _runs() -> list[Any]:
+    runs = list(selectors.runs())
+    for r in runs:
+        r.engine_label = selectors.engine_label(r.engine)  # type: ignore[attr-defined]
+    return runs
 
 
 @login_required
@@ -85,4 +101,4 @@ def handle(request: HttpRequest, alert_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def run_progress(request: HttpRequest) -> HttpResponse:
-    return render(request, "monitoring/_runs.html", {"runs": selectors.runs()})
+    return render(request, "monitoring/_runs.html", {"runs": _runs()})

@@ -21,6 +21,7 @@ from minzheng.accounts.permissions import can
 from minzheng.accounts.scoping import scope
 from minzheng.accounts.signals import client_ip
 from minzheng.core.idnumber import normalize
+from minzheng.core.inputs import form_date
 from minzheng.core.masking import mask_id_number
 from minzheng.core.views import service_errors
 from minzheng.regions.models import Region
@@ -40,11 +41,13 @@ REGISTER_FIELDS = (
 )
 
 
-def _date(raw: str) -> dt.date | None:
+def _typed_date(raw: str, label: str) -> tuple[dt.date | None, str]:
+    """A typed date through core.inputs.form_date: (date, "") or (None, the Chinese message); blank is
+    (None, "")."""
     try:
-        return dt.date.fromisoformat((raw or "").strip())
-    except ValueError:
-        return None
+        return form_date(raw, label, required=False), ""
+    except ValidationError as e:
+        return None, e.messages[0]
 
 
 def _villages(user: Any) -> Any:
@@ -70,12 +73,13 @@ def unidentified_new(request: HttpRequest) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         found_on_raw = data.get("found_on", "")
+        found_on, found_on_error = _typed_date(found_on_raw, "发现日期")
         try:
             record = services.unidentified_register(
                 actor=user,
                 kind=data.get("kind", ""),
                 region_code=data.get("region_code", ""),
-                found_on=_date(found_on_raw),
+                found_on=found_on,
                 found_place=data.get("found_place", ""),
                 description=data.get("description", ""),
                 sex=data.get("sex", ""),
@@ -85,8 +89,8 @@ def unidentified_new(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as e:
             errors = e.message_dict if hasattr(e, "error_dict") else {"__all__": e.messages}
-            if found_on_raw and _date(found_on_raw) is None:
-                errors["found_on"] = ["发现日期格式不正确"]
+            if found_on_error:
+                errors["found_on"] = [found_on_error]
             messages.error(request, _("登记未保存，请按提示修改"))
         else:
             messages.success(
@@ -125,17 +129,15 @@ def unidentified_list(request: HttpRequest) -> HttpResponse:
         "found_to": data.get("found_to", "").strip(),
         "status": data.get("status", "").strip(),
     }
-    bad = [
-        label
-        for key, label in (("found_from", "起始日期"), ("found_to", "截止日期"))
-        if filters[key] and _date(filters[key]) is None
-    ]
+    found_from, from_error = _typed_date(filters["found_from"], "起始日期")
+    found_to, to_error = _typed_date(filters["found_to"], "截止日期")
+    bad = [label for label, error in (("起始日期", from_error), ("截止日期", to_error)) if error]
     qs = selectors.unidentified_search(
         actor=user,
         q=q,
         region_code=filters["region"] if filters["region"].isdigit() else "",
-        found_from=_date(filters["found_from"]),
-        found_to=_date(filters["found_to"]),
+        found_from=found_from,
+        found_to=found_to,
         status=filters["status"],
     )
     page = Paginator(qs, 30).get_page(data.get("page"))

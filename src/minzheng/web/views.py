@@ -19,7 +19,7 @@ from minzheng.accounts.regions import region_children_for_actor
 from minzheng.accounts.scoping import scope
 from minzheng.accounts.signals import client_ip
 from minzheng.audit.models import AuditEvent
-from minzheng.audit.selectors import audit_changes, audit_region_names
+from minzheng.audit.selectors import audit_changes, audit_region_names, audit_target_label
 from minzheng.audit.services import audit_record
 from minzheng.core.panels import person_panel_contexts
 from minzheng.core.spreadsheet import xlsx_bytes
@@ -297,7 +297,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
                 audit_actor_label(e),
                 names.get(e.actor_region, e.actor_region),
                 e.get_event_type_display(),
-                e.target_type,
+                audit_target_label(e.target_type),
                 e.target_id,
                 names.get(e.region_code, e.region_code),
                 audit_outcome_label(e.outcome),
@@ -333,4 +333,5 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         entry.region_name = names.get(entry.region_code, entry.region_code)  # type: ignore[attr-defined]
         entry.actor_label = audit_actor_label(entry)  # type: ignore[attr-defined]
         entry.outcome_label = audit_outcome_label(entry.outcome)  # type: ignore[attr-defined]
+        entry.target_label = audit_target_label(entry.target_type)  # type: ignore[attr-defined]
     return render(request, "web/audit.html", {"page": page, "events": AuditEvent.choices, "errors": errors})
