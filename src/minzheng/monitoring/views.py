@@ -50,16 +50,18 @@ def worklist(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
-    villages = {a.household.region_code for a in page.object_list if a.household_id}
+    villages = {a.household.region_code for a in page.object_list if a.household is not None}
     names = region_names([*(a.region_code for a in page.object_list), *villages])  # one query for the page
-    heads = selectors.household_heads(a.household_id for a in page.object_list)  # one query for the page
+    heads = selectors.household_heads(
+        a.household_id for a in page.object_list if a.household_id
+    )  # one query for the page
     for a in page.object_list:
         a.region_name = names.get(a.region_code) or _("未知区划")  # type: ignore[attr-defined]
         a.household_label = (  # type: ignore[attr-defined]
             selectors.household_label(
-                head=heads.get(a.household_id, ""), village=names.get(a.household.region_code, "")
+                head=heads.get(a.household.pk, ""), village=names.get(a.household.region_code, "")
             )
-            if a.household_id
+            if a.household is not None
             else ""
         )
         a.evidence_rows = evidence_rows(a.evidence)  # type: ignore[attr-defined]
