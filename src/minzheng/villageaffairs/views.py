@@ -759,7 +759,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             category=p.get("category", ""),
             name=p.get("name", ""),
             frequency=frequency,
-            due_month=form_int(p.get("due_month"), "公开月份", lo=1, hi=12, required=frequency == "yearly"),
+            due_month=form_int(p.get("due_month"), "公开月份", lo=1, hi=12, required=False),
             source=p.get("source", ""),
         )
 
