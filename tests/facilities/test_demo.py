@@ -2,10 +2,13 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django.utils import timezone
+
 from minzheng.accounts.models import User
 from minzheng.accounts.system import system_actor
 from minzheng.demo.lines.facilities import seed
 from minzheng.demo.users import demo_users_create
+from minzheng.elderly.levels import latest_assessment
 from minzheng.facilities.models import Facility, Inspection, Residency
 
 
@@ -21,4 +24,6 @@ def test_the_demo_seeds_facilities_residents_and_a_draw_through_the_services(
     assert "3名入住老人" in line
     assert Facility.objects.count() == 8
     assert Residency.objects.filter(discharged_on__isnull=True).count() == 3
+    for r in Residency.objects.all():  # graded care follows the recorded assessment the demo wrote
+        assert r.care_level == latest_assessment(r.person, timezone.localdate()).level  # type: ignore[union-attr]
     assert Inspection.objects.exclude(finding="").count() == 1

@@ -18,9 +18,9 @@ from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core.dates import plausible_date
 from minzheng.core.draw import draw_pairs
-from minzheng.elderly.models import ElderProfile
+from minzheng.elderly.levels import is_current, latest_assessment, no_assessment_message
 from minzheng.elderly.selectors import ELDER_AGE
-from minzheng.elderly.shares import IDENTITIES, LEVEL_NAMES
+from minzheng.elderly.shares import IDENTITIES
 from minzheng.people.models import Person
 from minzheng.policy.selectors import PolicyMissing, policy_resolve
 from minzheng.programmes.registry import DeathEffect
@@ -263,10 +263,9 @@ def residency_admit(
     monthly_fee: int,
     admitted_on: dt.date,
     room: str = "",
-    capability_level: int | None = None,
 ) -> Residency:
-    """入住. The elder's capability level comes from the profile; an admission that assesses one records
-    it on the profile (dated the admission day). Graded care follows that level."""
+    """入住. Graded care (分级护理) follows the elder's latest RECORDED capability assessment (elderly line,
+    two assessors), which must be current: an admission never types a level in, nor writes one."""
     require(actor, MANAGE, region_code=facility.region_code, target=f"facilities:{facility.pk}")
     if facility.kind not in INSTITUTIONS:
         raise ValidationError(f"{facility.get_kind_display()}不接收入住老人")
@@ -284,29 +283,11 @@ def residency_admit(
     capacity = facility.beds_total
     if Residency.objects.filter(facility=facility, discharged_on__isnull=True).count() >= capacity:
         raise ValidationError(f"{facility.name}床位已满（{capacity}张）")
-    profile = ElderProfile.objects.select_for_update().filter(person=person).first()
-    if capability_level is None:
-        if profile is None or profile.capability_level is None:
-            raise ValidationError("该老人尚无能力等级评估结果，请在入住时填写能力评估等级")
-        level = int(profile.capability_level)
-    else:
-        if capability_level not in LEVEL_NAMES:
-            raise ValidationError("能力等级应为0–4")
-        level = capability_level
-        if profile is None:
-            profile = ElderProfile(person=person, region_code=person.region_code)
-        profile.capability_level = level
-        profile.capability_assessed_on = admitted_on
-        profile.save()
-        audit_record(
-            actor=actor,
-            event_type=AuditEvent.UPDATE,
-            target_type="elderly.profile",
-            target_id=person.pk,
-            region_code=person.region_code,
-            detail="入住评估记录能力等级",
-            new={"capability_level": level},
-        )
+    today = timezone.localdate()
+    assessment = latest_assessment(person, today)
+    if assessment is None or not is_current(assessment, today):
+        raise ValidationError(no_assessment_message(person.name, assessment))
+    level = int(assessment.level)
     r = Residency.objects.create(
         facility=facility,
         person=person,

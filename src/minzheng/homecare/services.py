@@ -21,7 +21,7 @@ from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.benefits.models import Enrolment
 from minzheng.core.dates import plausible_date
-from minzheng.elderly.models import ElderProfile
+from minzheng.elderly.levels import assessed_levels
 from minzheng.elderly.shares import home_free_hours
 from minzheng.people.models import Person
 from minzheng.people.selectors import person_current_membership
@@ -534,9 +534,8 @@ def settlement_make(*, actor: Any, provider: Provider, month: dt.date) -> Settle
             dibao_p.add(pid)
             if hid:
                 dibao_h.add(hid)
-    levels = dict(
-        ElderProfile.objects.filter(person_id__in=persons).values_list("person_id", "capability_level")
-    )
+    # The free hours rest on the latest RECORDED capability assessment, never a level typed elsewhere.
+    levels = {pid: level for pid, (level, _due) in assessed_levels(persons, month_end).items()}
     used_elsewhere = dict(
         SettlementLine.objects.filter(person_id__in=persons, settlement__month=month)
         .values("person_id")

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.benefits.models import Enrolment
+from minzheng.demo.lines.elderly import assess
 from minzheng.facilities import services as svc
 from minzheng.facilities.models import Facility, Inspector, Residency
 from minzheng.people.models import Person
@@ -72,6 +73,9 @@ def seed(*, actor: Any, seed: int) -> str:
     )
     stays: list[Residency] = []
     for i, p in enumerate(elders):
+        # Graded care follows a recorded assessment (two assessors), never a level typed at admission.
+        if not assess(person=p, level=[1, 2, 3, 4, 2, 3, 0, 4][i % 8], rng=rng):
+            continue
         stays.append(
             svc.residency_admit(
                 actor=officer,
@@ -81,7 +85,6 @@ def seed(*, actor: Any, seed: int) -> str:
                 monthly_fee=1800 + 200 * (i % 4),
                 admitted_on=today - dt.timedelta(days=30 + 20 * i),
                 room=f"{101 + i // 2}-{1 + i % 2}",
-                capability_level=[1, 2, 3, 4, 2, 3, 0, 4][i % 8],
             )
         )
     for r in stays:
