@@ -429,7 +429,11 @@ def rectifications_overdue(*, actor: Any, on: dt.date) -> QuerySet[Inspection]:
 def outings_todo(actor: Any, on: dt.date) -> Todo:
     qs = (
         scoped(
-            READ, Outing.objects.filter(state=OutingState.REQUESTED), actor, field="residency__region_code"
+            READ,
+            # only residents still in the home: a discharged (or dead) elder's request asks nobody
+            Outing.objects.filter(state=OutingState.REQUESTED, residency__discharged_on__isnull=True),
+            actor,
+            field="residency__region_code",
         )
         .exclude(requested_by=actor)
         .select_related("residency__person", "residency")

@@ -338,8 +338,24 @@ def residency_discharge(*, actor: Any, residency: Residency, on: dt.date, reason
 @transaction.atomic
 def stays_end_on_death(*, actor: Any, person: Person, died_on: dt.date) -> list[DeathEffect]:
     """The resident died: the open stay is discharged on the death date with reason 死亡 (a bed frees,
-    graded care and the monthly fee end). Registered as the line's death hook; a closed stay is left."""
+    graded care and the monthly fee end) and an outing still pending or under way is ended, so nobody is
+    asked to approve a dead elder's leave. Registered as the line's death hook; closed ones are left."""
     effects = []
+    open_outings = Outing.objects.select_for_update().filter(
+        residency__person=person, state__in=(OutingState.REQUESTED, OutingState.APPROVED)
+    )
+    for o in open_outings.select_related("residency__facility"):
+        old_state = o.get_state_display()
+        o.state = OutingState.ENDED
+        o.save(update_fields=["state"])
+        _audit(actor, AuditEvent.UPDATE, "outing", o.pk, o.residency.region_code, "老人死亡，外出申请终止")
+        effects.append(
+            DeathEffect(
+                "养老机构",
+                f"{o.residency.facility.name}外出申请（{o.reason}）",
+                f"{old_state}→已终止：老人死亡",
+            )
+        )
     for r in Residency.objects.select_for_update().filter(person=person, discharged_on__isnull=True):
         r.discharged_on, r.discharge_reason = max(died_on, r.admitted_on), "死亡"
         r.save(update_fields=["discharged_on", "discharge_reason"])
