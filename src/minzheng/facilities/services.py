@@ -18,6 +18,7 @@ from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core.dates import plausible_date
 from minzheng.core.draw import draw_pairs
+from minzheng.core.inputs import form_name
 from minzheng.elderly.levels import is_current, latest_assessment, no_assessment_message
 from minzheng.elderly.selectors import ELDER_AGE
 from minzheng.elderly.shares import IDENTITIES
@@ -91,9 +92,12 @@ def _facility_checks(
     longitude: Decimal | None,
 ) -> tuple[str, str, str]:
     """The one set of checks of a facility's facts (register and edit); the cleaned texts."""
-    name, operator, address = name.strip(), operator.strip(), address.strip()
-    if not name or not operator or not address:
-        raise ValidationError("请填写名称、运营方和地址")
+    # A name is printed and exported: no formula (=HYPERLINK…), no control characters (core.inputs).
+    name = form_name(name, "设施名称", max_length=100)
+    operator = form_name(operator, "运营方", max_length=100)
+    address = address.strip()
+    if not address:
+        raise ValidationError("请填写地址")
     if kind not in Kind.values:
         raise ValidationError("请选择设施类型")
     if status not in Status.values:
@@ -437,7 +441,7 @@ def outing_request(
     o = Outing.objects.create(
         residency=residency,
         reason=reason.strip()[:200],
-        companion=companion.strip()[:50],
+        companion=form_name(companion, "陪同人", required=False, max_length=50),
         leave_on=leave_on,
         return_by=return_by,
         requested_by=actor,
@@ -722,14 +726,13 @@ def care_worker_create(
     *, actor: Any, facility: Facility, name: str, training_hours: int = 0, certificate: str = ""
 ) -> CareWorker:
     require(actor, MANAGE, region_code=facility.region_code, target=f"facilities:{facility.pk}")
-    if not name.strip():
-        raise ValidationError("请填写护理员姓名")
+    name = form_name(name, "护理员姓名", max_length=30)
     if training_hours < 0:
         raise ValidationError("培训学时不能为负")
     w = CareWorker.objects.create(
         facility=facility,
         region_code=facility.region_code,
-        name=name.strip()[:30],
+        name=name,
         training_hours=training_hours,
         certificate=certificate.strip()[:50],
     )
