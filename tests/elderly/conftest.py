@@ -101,3 +101,19 @@ def assessed(make_user: Callable[..., Any]) -> Callable[..., Any]:
         return record_level(make_user, person, level, days_ago)
 
     return make
+
+
+def record_level_e2e(person: Any, level: int, days_ago: int = 10) -> Any:
+    """record_level for the browser tests (no make_user there): the two assessors are desk users made
+    through tests.e2e.conftest.staff, named apart so a test may assess more than one elder."""
+    from minzheng.elderly.models import CapabilityAssessment
+    from tests.e2e.conftest import staff
+
+    n = CapabilityAssessment.objects.count()
+
+    def make(role: str, region_code: str) -> Any:
+        nonlocal n
+        n += 1
+        return staff(f"pinggu{n}", role, region_code)
+
+    return record_level(make, person, level, days_ago)
