@@ -162,6 +162,7 @@ def other_township(make_household, make_person, make_user):
     # care worker and a 双随机 draw
     from minzheng.facilities import services as fac
     from minzheng.facilities.models import Inspector
+    from tests.elderly.conftest import record_level
 
     elderly_b = make_user("elderly_officer", "370812")
     carer_b = make_user("carer", "370812001")
@@ -176,6 +177,7 @@ def other_township(make_household, make_person, make_user):
         beds_nursing=5,
     )
     elder_b = make_person(village="370812001001", birth=dt.date(1940, 5, 1), name="兖州老人")
+    record_level(make_user, elder_b, 2)  # graded care follows a recorded assessment
     stay_b = fac.residency_admit(
         actor=elderly_b,
         facility=home_b,
@@ -183,7 +185,6 @@ def other_township(make_household, make_person, make_user):
         identity="other",
         monthly_fee=1000,
         admitted_on=dt.date(2025, 1, 1),
-        capability_level=2,
     )
     for name in ("甲", "乙"):
         Inspector.objects.create(name=name, unit="兖州区民政局", region_code="370812")

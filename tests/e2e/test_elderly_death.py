@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import family, login, staff
+from tests.elderly.conftest import record_level_e2e
 
 pytestmark = pytest.mark.e2e
 
@@ -24,7 +25,6 @@ def test_a_tekun_elder_with_an_order_in_service_dies_and_the_carer_sees_it_termi
 
     from minzheng.accounts.system import system_actor
     from minzheng.benefits.services import enrolment_create
-    from minzheng.elderly.models import ElderProfile
     from minzheng.funeral.services import facility_create
     from minzheng.homecare import services
     from minzheng.people.models import Household
@@ -37,7 +37,7 @@ def test_a_tekun_elder_with_an_order_in_service_dies_and_the_carer_sees_it_termi
     hh, _ = family("E2ED001", [("孔繁荣", "head", dt.date(1938, 4, 2), "M", "41")])
     Household.objects.filter(pk=hh.pk).update(latitude=HOME[0], longitude=HOME[1])
     elder = hh.memberships.get().person
-    ElderProfile.objects.create(person=elder, region_code=elder.region_code, capability_level=4)
+    record_level_e2e(elder, 4)  # free hours follow a recorded assessment, never a typed-in level
     enrolment_create(
         actor=None,
         programme="tekun",

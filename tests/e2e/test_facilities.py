@@ -1,6 +1,6 @@
 """Browser run of the facilities line: the county elderly officer registers a home and admits an elder
-(recording the capability level), a carer on a phone records care, and a 双随机 draw gets a finding and its
-rectification."""
+(graded care from the recorded capability assessment), a carer on a phone records care, and a 双随机
+draw gets a finding and its rectification."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import family, login, staff
+from tests.elderly.conftest import record_level_e2e
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +24,7 @@ def test_a_home_is_registered_an_elder_admitted_cared_for_and_inspected(
 
     staff("yanglao", "elderly_officer", "370811")
     staff("huli", "carer", "370811001")
-    _hh, rows = family("E2EF001", [("周桂兰", "head", dt.date(1938, 3, 3), "F", "61")])
+    hh, rows = family("E2EF001", [("周桂兰", "head", dt.date(1938, 3, 3), "F", "61")])
     for name in ("张明", "刘芳", "陈刚"):
         Inspector.objects.create(name=name, unit="任城区民政局", region_code="370811")
     page = browser_page
@@ -40,9 +41,10 @@ def test_a_home_is_registered_an_elder_admitted_cared_for_and_inspected(
     page.click("#facility-form button[type=submit]")
     page.wait_for_selector("text=已登记任城区中心敬老院")
     home = Facility.objects.get()
-    # admission: no assessment on file, so the form's level is recorded
+    # admission: graded care follows the elder's recorded assessment (the form types no level)
+    elder = hh.memberships.get(relation="head").person
+    record_level_e2e(elder, 3)
     page.fill("#admit-form input[name=id_number]", rows[0]["id_number"])
-    page.select_option("#admit-form select[name=capability_level]", "3")
     page.fill("#admit-form input[name=monthly_fee]", "2000")
     page.click("#admit-form button[type=submit]")
     page.wait_for_selector("text=已办理入住")

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import family, login, staff
+from tests.elderly.conftest import record_level_e2e
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +24,6 @@ def test_a_12349_order_is_taken_dispatched_served_on_a_phone_confirmed_and_settl
     from django.utils import timezone
 
     from minzheng.accounts.system import system_actor
-    from minzheng.elderly.models import ElderProfile
     from minzheng.homecare import services
     from minzheng.homecare.models import Order
     from minzheng.people.models import Household
@@ -35,7 +35,7 @@ def test_a_12349_order_is_taken_dispatched_served_on_a_phone_confirmed_and_settl
     hh, _ = family("E2E1234", [("孔繁英", "head", dt.date(1940, 3, 4), "F", "41")])
     Household.objects.filter(pk=hh.pk).update(latitude=HOME[0], longitude=HOME[1])
     elder = hh.memberships.get(relation="head").person
-    ElderProfile.objects.create(person=elder, region_code=elder.region_code, capability_level=4)
+    record_level_e2e(elder, 4)  # free hours follow a recorded assessment, never a typed-in level
     provider = services.provider_create(
         actor=officer,
         name="康乐居家养老服务公司",

@@ -66,3 +66,54 @@ def make_elder(make_person: Callable[..., Any]) -> Callable[..., Any]:
         return make_person(birth=dt.date(today.year - age, 1, 1), **kw)
 
     return make
+
+
+LEVEL_TOTALS = {0: 90, 1: 74, 2: 55, 3: 38, 4: 16}  # totals that grade to each level (≥90, 66, 46, 30)
+
+
+def record_level(make_user: Callable[..., Any], person: Any, level: int, days_ago: int = 10) -> Any:
+    """A recorded assessment of `person` grading to `level`, through the service, by two clerks of the
+    person's township: the only way a level comes to exist."""
+    from minzheng.elderly.services import assessment_record
+
+    town = person.region_code[:9]
+    c = copy.deepcopy(FULL)
+    drop = 90 - LEVEL_TOTALS[level]
+    for part in ("self_care", "mobility", "mental", "perception"):
+        for k in c[part]:
+            d = min(drop, c[part][k])
+            c[part][k] -= d
+            drop -= d
+    a = assessment_record(
+        actor=make_user("township_clerk", town),
+        person=person,
+        second_assessor=make_user("township_clerk", town),
+        capability=c,
+        assessed_on=timezone.localdate() - dt.timedelta(days=days_ago),
+    )
+    assert a.level == level
+    return a
+
+
+@pytest.fixture
+def assessed(make_user: Callable[..., Any]) -> Callable[..., Any]:
+    def make(person: Any, level: int, days_ago: int = 10) -> Any:
+        return record_level(make_user, person, level, days_ago)
+
+    return make
+
+
+def record_level_e2e(person: Any, level: int, days_ago: int = 10) -> Any:
+    """record_level for the browser tests (no make_user there): the two assessors are desk users made
+    through tests.e2e.conftest.staff, named apart so a test may assess more than one elder."""
+    from minzheng.elderly.models import CapabilityAssessment
+    from tests.e2e.conftest import staff
+
+    n = CapabilityAssessment.objects.count()
+
+    def make(role: str, region_code: str) -> Any:
+        nonlocal n
+        n += 1
+        return staff(f"pinggu{n}", role, region_code)
+
+    return record_level(make, person, level, days_ago)

@@ -18,10 +18,12 @@ from minzheng.policy.selectors import policy_resolve
 pytestmark = pytest.mark.django_db
 
 
-def test_an_institutional_fee_is_split_by_the_policy_share_at_the_elders_level(make_user, make_elder):
+def test_an_institutional_fee_is_split_by_the_policy_share_at_the_elders_level(
+    make_user, make_elder, assessed
+):
     officer = make_user("elderly_officer", "370811")
     elder = make_elder(80)
-    ElderProfile.objects.create(person=elder, region_code=elder.region_code, capability_level=3)
+    assessed(elder, 3)
     rec = care_share_record(
         actor=officer,
         person=elder,
@@ -42,6 +44,20 @@ def test_an_elder_never_assessed_has_no_share_recorded(make_user, make_elder):
         care_share_record(
             actor=make_user("elderly_officer", "370811"),
             person=make_elder(80),
+            institution="敬老院",
+            identity="dibao",
+            monthly_fee=2000,
+            from_month=timezone.localdate(),
+        )
+
+
+def test_a_level_on_the_profile_with_no_assessment_behind_it_shares_nothing(make_user, make_elder):
+    elder = make_elder(80)
+    ElderProfile.objects.create(person=elder, region_code=elder.region_code, capability_level=4)
+    with pytest.raises(ValidationError, match="尚无已记录的老年人能力评估"):
+        care_share_record(
+            actor=make_user("elderly_officer", "370811"),
+            person=elder,
             institution="敬老院",
             identity="dibao",
             monthly_fee=2000,

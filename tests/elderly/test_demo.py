@@ -30,6 +30,12 @@ def test_the_demo_township_has_an_eligible_elder_the_clerk_applies_for_and_the_o
     assert "老年人：" in out.getvalue()
     assert ElderProfile.objects.exclude(living_situation="").exists()
     assert CapabilityAssessment.objects.exists()
+    # No line of the demo (elderly, facilities, homecare) writes a level no recorded assessment supports.
+    from minzheng.elderly.levels import assessed_levels
+
+    typed = ElderProfile.objects.filter(capability_level__isnull=False)
+    latest = assessed_levels(typed.values_list("person_id", flat=True), timezone.localdate())
+    assert {p.person_id: p.capability_level for p in typed} == {k: v[0] for k, v in latest.items()}
     clerk, officer = User.objects.get(username="xiangzhen"), User.objects.get(username="yanglao")
     candidates = elder_registry(actor=clerk, candidates=True)
     elder = candidates.first()

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from minzheng.accounts.system import system_actor
 from minzheng.benefits.services import enrolment_create, first_of_month
-from minzheng.elderly.models import ElderProfile
 from minzheng.elderly.services import subsidy_apply, subsidy_decide
 from tests.conftest import TOWN_A
 
@@ -30,12 +29,12 @@ def _dibao(person):  # type: ignore[no-untyped-def]
 
 
 def test_the_subsidy_decision_shows_labelled_formatted_inputs_with_their_source(
-    client, make_user, make_elder
+    client, make_user, make_elder, assessed
 ):
     clerk, officer = make_user("township_clerk", TOWN_A), make_user("elderly_officer", "370811")
     elder = make_elder(86)
     _dibao(elder)
-    ElderProfile.objects.create(person=elder, region_code=elder.region_code, capability_level=3)
+    assessed(elder, 3)
     app = subsidy_decide(actor=officer, application=subsidy_apply(actor=clerk, person=elder))
     client.force_login(officer)
     html = client.get(f"/elderly/subsidies/{app.pk}/").content.decode()

@@ -11,6 +11,7 @@ import pytest
 from minzheng.facilities.models import Facility, Residency
 from minzheng.facilities.services import facility_create, residency_admit
 from tests.conftest import TOWN_A, VILLAGE_A
+from tests.elderly.conftest import assessed, record_level  # noqa: F401 — the fixture, for this folder
 
 COUNTY_A = TOWN_A[:6]
 
@@ -42,11 +43,14 @@ def home(officer: Any) -> Facility:
 
 
 @pytest.fixture
-def admit(officer: Any, home: Facility, make_person: Callable[..., Any]) -> Callable[..., Residency]:
+def admit(
+    officer: Any, home: Facility, make_person: Callable[..., Any], make_user: Callable[..., Any]
+) -> Callable[..., Residency]:
     def make(level: int = 3, identity: str = "tekun", fee: int = 2000, **kw: Any) -> Residency:
         person = kw.pop("person", None) or make_person(
             village=VILLAGE_A, birth=dt.date(1940, 5, 1), name="王大爷"
         )
+        record_level(make_user, person, level)  # graded care follows a recorded assessment
         return residency_admit(
             actor=officer,
             facility=kw.pop("facility", home),
@@ -55,7 +59,6 @@ def admit(officer: Any, home: Facility, make_person: Callable[..., Any]) -> Call
             monthly_fee=fee,
             admitted_on=dt.date(2025, 1, 10),
             room="101-1",
-            capability_level=level,
         )
 
     return make

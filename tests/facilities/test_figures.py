@@ -3,6 +3,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from minzheng.accounts.system import system_actor
 from minzheng.benefits.services import enrolment_create
 from minzheng.elderly.models import ElderProfile
@@ -30,6 +32,7 @@ def test_nursing_bed_share_and_tekun_centralisation_are_computed_by_county_and_f
     home: Facility,
     admit: Callable[..., Residency],
     make_person: Callable[..., Any],
+    assessed: Callable[..., Any],
 ) -> None:
     other = make_user("elderly_officer", TOWN_B[:6])
     facility_create(
@@ -56,11 +59,14 @@ def test_nursing_bed_share_and_tekun_centralisation_are_computed_by_county_and_f
     _tekun(inside, "集中供养 任城区中心敬老院")
     waiting = make_person(village=VILLAGE_A, birth=dt.date(1940, 1, 1), name="待入院")
     _tekun(waiting, "集中供养")
-    ElderProfile.objects.create(person=waiting, region_code=waiting.region_code, capability_level=3)
+    assessed(waiting, 3)
+    typed = make_person(village=VILLAGE_A, birth=dt.date(1940, 1, 1), name="只填了等级")
+    _tekun(typed, "分散供养")
+    ElderProfile.objects.create(person=typed, region_code=typed.region_code, capability_level=4)
     at_home = make_person(village=VILLAGE_A, birth=dt.date(1940, 1, 1), name="分散")
     _tekun(at_home, "分散供养")
     city = make_user("city_officer", "370800")
-    rows, total, targets = city_figures(actor=city, on=dt.date(2025, 3, 1))
+    rows, total, targets = city_figures(actor=city, on=timezone.localdate())
     by = {r.code: r for r in rows}
     assert (by["370811"].beds_total, by["370811"].beds_nursing) == (10, 8)  # the canteen has no beds
     assert by["370811"].nursing_share == Decimal("0.8")

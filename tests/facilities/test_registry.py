@@ -104,3 +104,51 @@ def test_the_registration_form_shows_a_chinese_message_on_bad_numbers(client: An
     assert resp.status_code == 200
     assert "床位总数应为整数" in resp.content.decode()
     assert not Facility.objects.exists()
+
+
+def test_a_formula_as_a_facility_name_is_refused_on_the_form_and_nothing_is_saved(
+    client: Any, officer: Any
+) -> None:
+    client.force_login(officer)
+    resp = client.post(
+        "/facilities/new/",
+        {
+            "name": '=HYPERLINK("http://evil.example","敬老院")',
+            "kind": "canteen",
+            "operator": "乙",
+            "address": "丙",
+            "place_township": TOWN_A,
+            "beds_total": "0",
+            "beds_nursing": "0",
+            "status": "filed",
+        },
+    )
+    assert resp.status_code == 200
+    body = resp.content.decode()
+    assert "设施名称不能以" in body, body[body.find("<main") :][:1500]
+    assert not Facility.objects.exists()
+
+
+def test_a_formula_as_a_care_workers_or_companions_name_is_refused(
+    officer: Any, home: Facility, admit: Any, carer: Any
+) -> None:
+    import datetime as dt
+
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from minzheng.facilities.models import CareWorker, Outing
+    from minzheng.facilities.services import care_worker_create, outing_request
+
+    with pytest.raises(ValidationError, match="护理员姓名不能以"):
+        care_worker_create(actor=officer, facility=home, name="@SUM(1+1)")
+    with pytest.raises(ValidationError, match="陪同人不能以"):
+        outing_request(
+            actor=carer,
+            residency=admit(),
+            reason="探亲",
+            leave_on=dt.date.today(),  # noqa: DTZ011
+            return_by=dt.date.today(),  # noqa: DTZ011
+            companion="=1+1",
+        )
+    assert not CareWorker.objects.exists() and not Outing.objects.exists()

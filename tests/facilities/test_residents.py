@@ -20,11 +20,11 @@ from minzheng.facilities.services import (
 from tests.conftest import VILLAGE_A
 
 
-def test_admission_without_a_capability_level_is_refused_until_one_is_recorded(
-    officer: Any, home: Facility, make_person: Callable[..., Any]
+def test_admission_without_a_recorded_assessment_is_refused_until_one_is_recorded(
+    officer: Any, home: Facility, make_person: Callable[..., Any], assessed: Callable[..., Any]
 ) -> None:
     person = make_person(village=VILLAGE_A, birth=dt.date(1938, 1, 1))
-    with pytest.raises(ValidationError, match="尚无能力等级评估结果"):
+    with pytest.raises(ValidationError, match="尚无已记录的老年人能力评估"):
         residency_admit(
             actor=officer,
             facility=home,
@@ -34,6 +34,7 @@ def test_admission_without_a_capability_level_is_refused_until_one_is_recorded(
             admitted_on=dt.date(2025, 1, 1),
         )
     assert not Residency.objects.exists()
+    assessed(person, 2)
     r = residency_admit(
         actor=officer,
         facility=home,
@@ -41,21 +42,27 @@ def test_admission_without_a_capability_level_is_refused_until_one_is_recorded(
         identity="tekun",
         monthly_fee=1500,
         admitted_on=dt.date(2025, 1, 1),
-        capability_level=2,
     )
-    profile = ElderProfile.objects.get(person=person)
-    assert (profile.capability_level, profile.capability_assessed_on, r.care_level) == (
-        2,
-        dt.date(2025, 1, 1),
-        2,
-    )
+    assert r.care_level == 2
 
 
-def test_admission_reads_the_level_already_on_the_profile(
-    officer: Any, home: Facility, make_person: Callable[..., Any]
+def test_admission_never_writes_a_level_and_ignores_one_typed_on_the_profile(
+    officer: Any, home: Facility, make_person: Callable[..., Any], assessed: Callable[..., Any]
 ) -> None:
+    """The demo's 完全失能 profile beside a 轻度失能 assessment: graded care follows the assessment."""
     person = make_person(village=VILLAGE_A, birth=dt.date(1938, 1, 1))
-    ElderProfile.objects.create(person=person, region_code=person.region_code, capability_level=4)
+    a = assessed(person, 1)
+    ElderProfile.objects.filter(person=person).update(capability_level=4)
+    with pytest.raises(TypeError):
+        residency_admit(  # type: ignore[call-arg]
+            actor=officer,
+            facility=home,
+            person=person,
+            identity="other",
+            monthly_fee=3000,
+            admitted_on=dt.date(2025, 1, 1),
+            capability_level=4,
+        )
     r = residency_admit(
         actor=officer,
         facility=home,
@@ -64,7 +71,9 @@ def test_admission_reads_the_level_already_on_the_profile(
         monthly_fee=3000,
         admitted_on=dt.date(2025, 1, 1),
     )
-    assert r.get_care_level_display() == "完全失能"
+    assert r.get_care_level_display() == "轻度失能"
+    profile = ElderProfile.objects.get(person=person)
+    assert (profile.capability_level, profile.capability_assessed_on) == (4, a.assessed_on)  # untouched
 
 
 def test_a_person_cannot_be_admitted_twice(admit: Callable[..., Residency]) -> None:
@@ -170,6 +179,5 @@ def test_a_child_cannot_be_admitted_to_a_care_home(
             identity="dibao",
             monthly_fee=1600,
             admitted_on=dt.date(2025, 1, 1),
-            capability_level=3,
         )
     assert not Residency.objects.filter(person=child).exists()

@@ -8,10 +8,11 @@ import pytest
 from django.utils import timezone
 
 from minzheng.accounts.system import system_actor
-from minzheng.elderly.models import ElderProfile
 from minzheng.homecare import services
 from minzheng.people.models import Household
-from tests.conftest import TOWN_A
+from minzheng.people.services import household_create
+from tests.conftest import TOWN_A, VILLAGE_A
+from tests.elderly.conftest import assessed, record_level  # noqa: F401 — the fixture, for this folder
 
 # A street of 任城区 near Jining's centre.
 HOME = (Decimal("35.414000"), Decimal("116.587000"))
@@ -28,11 +29,18 @@ def clerk(make_user: Any) -> Any:
 
 
 @pytest.fixture
-def elder(make_household: Any) -> Any:
-    hh = make_household(size=1)
+def elder(make_person: Any, make_user: Any) -> Any:
+    person = make_person(village=VILLAGE_A, name="户主", birth=dt.date(1945, 3, 1))  # an elder
+    hh = household_create(
+        actor=system(),
+        number="H-HOMECARE-1",
+        region_code=VILLAGE_A,
+        hukou_type="urban",
+        head=person,
+        start_date=dt.date(2010, 1, 1),
+    )
     Household.objects.filter(pk=hh.pk).update(latitude=HOME[0], longitude=HOME[1])
-    person = hh.memberships.get(relation="head").person
-    ElderProfile.objects.create(person=person, region_code=person.region_code, capability_level=4)
+    record_level(make_user, person, 4, days_ago=60)  # 完全失能, recorded before last month's end
     return person
 
 

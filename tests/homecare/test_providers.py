@@ -148,3 +148,47 @@ def test_the_provider_list_costs_a_fixed_number_of_queries(
         )
     with django_assert_max_num_queries(10):
         assert c.get("/homecare/providers/").status_code == 200
+
+
+def test_a_formula_as_a_provider_or_carer_name_is_refused_and_nothing_is_saved(
+    officer: Any, provider: Any, make_user: Any
+) -> None:
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from minzheng.homecare import services
+
+    with pytest.raises(ValidationError, match="服务商名称不能以"):
+        services.provider_create(
+            actor=officer,
+            name='=HYPERLINK("http://evil.example","康乐")',
+            region_code=TOWN_A,
+            latitude="35.41",
+            longitude="116.58",
+        )
+    account = make_user("carer", TOWN_A)
+    page = _client(officer).post(
+        f"/homecare/providers/{provider.pk}/",
+        {
+            "what": "new_carer",
+            "user": account.pk,
+            "name": "+86王护理",
+            "certificate": "养老护理员（四级）",
+            "certificate_no": "HL6",
+            "latitude": "35.41",
+            "longitude": "116.58",
+        },
+        follow=True,
+    )
+    assert "护理员姓名不能以" in page.content.decode()
+    assert Provider.objects.count() == 1 and not Carer.objects.filter(user=account).exists()
+
+
+def test_the_provider_device_and_carer_forms_choose_a_region_from_the_cascade_not_a_typed_code(
+    officer: Any, provider: Any
+) -> None:
+    c = _client(officer)
+    for url in ("/homecare/providers/", "/homecare/devices/", f"/homecare/providers/{provider.pk}/"):
+        body = c.get(url).content.decode()
+        assert 'name="place_township"' in body, url
+        assert 'name="region_code" inputmode="numeric"' not in body, url

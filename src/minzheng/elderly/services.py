@@ -24,6 +24,7 @@ from minzheng.policy.selectors import policy_resolve
 from minzheng.programmes.registry import DeathEffect
 
 from . import capability as cap
+from .levels import is_current, latest_assessment, no_assessment_message
 from .models import (
     CapabilityAssessment,
     CareShareRecord,
@@ -274,8 +275,9 @@ def subsidy_decide(
     *, actor: Any, application: SubsidyApplication, on: dt.date | None = None
 ) -> SubsidyApplication:
     """审批 (elderly officer, not the clerk who applied): evaluate the one SQL rule (subsidy_decision) on
-    the facts of `on` (identity from enrolments, age, the profile's level), store the version, inputs and
-    reasons, and, when eligible, enrol from the month of the decision through benefits."""
+        the facts of `on` (identity from enrolments, age, the latest recorded assessment's level; refused
+    without a current one), store the version, inputs and
+        reasons, and, when eligible, enrol from the month of the decision through benefits."""
     app = SubsidyApplication.objects.select_for_update().get(pk=application.pk)
     person = app.person
     require(actor, "elderly.subsidy_decide", region_code=app.region_code, target=f"elder_subsidy:{app.pk}")
@@ -284,6 +286,10 @@ def subsidy_decide(
     if app.applied_by_id == actor.pk:
         raise ValidationError("受理人和审批人不能是同一人")
     on = on or timezone.localdate()
+    # The level is the latest RECORDED assessment, current (under a year old): nothing typed elsewhere.
+    assessment = latest_assessment(person, on)
+    if not is_current(assessment, on):
+        raise ValidationError(no_assessment_message(person.name, assessment))
     month = first_of_month(on)
     ps = policy_resolve(on=on, region_code=person.region_code, hukou_type=person.hukou_type)
     p = Policy(ps, ps.version)
@@ -336,15 +342,15 @@ def care_share_record(
         raise ValidationError("请选择老年人身份")
     if monthly_fee < 0 or monthly_fee > 100_000:
         raise ValidationError("月照护费应在0至100000元之间")
-    profile = ElderProfile.objects.filter(person=person).first()
-    if profile is None or profile.capability_level is None:
-        raise ValidationError(f"{person.name}尚无能力评估等级，请先完成老年人能力评估")
     month = first_of_month(from_month)
+    assessment = latest_assessment(person, timezone.localdate())
+    if assessment is None or not is_current(assessment, timezone.localdate()):
+        raise ValidationError(no_assessment_message(person.name, assessment))
     ps = policy_resolve(on=month, region_code=person.region_code, hukou_type=person.hukou_type)
     share = care_share(
         Policy(ps, ps.version),
         identity=identity,
-        level=profile.capability_level,
+        level=assessment.level,
         mode="institution",
         monthly_fee=Decimal(monthly_fee),
     )
@@ -353,7 +359,7 @@ def care_share_record(
         region_code=person.region_code,
         institution=institution[:100],
         identity=identity,
-        capability_level=profile.capability_level,
+        capability_level=assessment.level,
         monthly_fee=monthly_fee,
         government_share=share.government_share,
         self_share=share.self_share,

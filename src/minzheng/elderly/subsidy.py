@@ -1,5 +1,6 @@
 """经济困难高龄、失能老年人补贴 (财社〔2014〕113号): the eligibility and the amount written ONCE, as SQL over
-the canonical facts (enrolments, the population registry, the elder's profile), like assistance/desk.py:
+the canonical facts (enrolments, the population registry, the latest RECORDED capability assessment — never
+the profile's copy of a level), like assistance/desk.py:
 the decision evaluates it on one person at the desk, the registry on everyone (eligible but not granted).
 
 Economically difficult = an active tekun or dibao enrolment in the month; then aged at least
@@ -30,11 +31,12 @@ from minzheng.assistance.rules import Policy, Test
 from minzheng.benefits.models import Enrolment
 
 from .capability import LEVEL_NAMES
+from .levels import level_subquery
 
 CODE = "elder_subsidy"
 IDENTITY_PROGRAMMES = ("tekun", "dibao")  # the enrolments that make an elder economically difficult
 IDENTITY_NAMES = {"tekun": "特困人员", "dibao": "低保对象", "none": "非低保特困对象"}
-LEVEL_FIELD = "elder_profile__capability_level"
+LEVEL_FIELD = "sub_level"  # annotated from the latest recorded assessment (levels.level_subquery)
 
 
 @dataclass
@@ -77,6 +79,7 @@ def subsidy_facts(qs: QuerySet[Any], p: Policy, on: dt.date) -> QuerySet[Any]:
     high_age = Value(int(p("elder_subsidy.high_age")), output_field=IntegerField())
     return (
         qs.annotate(
+            sub_level=level_subquery(on),
             sub_tekun=Exists(active.filter(programme="tekun")),
             sub_dibao=Exists(active.filter(programme="dibao")),
         )
@@ -91,7 +94,6 @@ def subsidy_facts(qs: QuerySet[Any], p: Policy, on: dt.date) -> QuerySet[Any]:
             sub_disabled=Case(
                 When(disabled, then=Value(True)), default=Value(False), output_field=BooleanField()
             ),
-            sub_level=Case(When(**{f"{LEVEL_FIELD}__isnull": False}, then=LEVEL_FIELD), default=Value(None)),
         )
         .annotate(
             sub_eligible=Case(

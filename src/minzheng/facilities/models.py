@@ -122,6 +122,7 @@ class OutingState(models.TextChoices):
     APPROVED = "approved", "已批准外出"
     REFUSED = "refused", "不予批准"
     RETURNED = "returned", "已返院"
+    ENDED = "ended", "已终止（老人死亡）"  # the death hook closes a pending or running outing
 
 
 class Outing(models.Model):

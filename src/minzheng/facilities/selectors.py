@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from minzheng.accounts.permissions import can, scoped
 from minzheng.benefits.models import Enrolment
 from minzheng.core.todos import Item, Todo
-from minzheng.elderly.models import ElderProfile
+from minzheng.elderly.levels import level_subquery
 from minzheng.elderly.shares import care_share
 from minzheng.policy.selectors import PolicyMissing, policy_resolve
 from minzheng.regions.models import Region
@@ -251,9 +251,8 @@ def city_figures(*, actor: Any, on: dt.date) -> tuple[list[CountyFigures], Count
         .filter(Q(last_month__isnull=True) | Q(last_month__gte=month))
         .annotate(
             inside=Exists(resident),
-            unable=Exists(
-                ElderProfile.objects.filter(person_id=OuterRef("person_id"), capability_level__gte=min_level)
-            ),
+            # the latest RECORDED assessment's level, never a level typed elsewhere
+            level=level_subquery(on, person_ref="person_id"),
         )
     )
     counties: dict[str, dict[str, int]] = {}
@@ -275,7 +274,7 @@ def city_figures(*, actor: Any, on: dt.date) -> tuple[list[CountyFigures], Count
         c["w"] += w["k"]
         c["wi"] += w["k_in"]
     unable = (
-        tekun.filter(unable=True)
+        tekun.filter(level__gte=min_level)
         .values("region_code")
         .annotate(k=Count("pk"), k_in=Count("pk", filter=Q(inside=True)))
     )
@@ -430,7 +429,11 @@ def rectifications_overdue(*, actor: Any, on: dt.date) -> QuerySet[Inspection]:
 def outings_todo(actor: Any, on: dt.date) -> Todo:
     qs = (
         scoped(
-            READ, Outing.objects.filter(state=OutingState.REQUESTED), actor, field="residency__region_code"
+            READ,
+            # only residents still in the home: a discharged (or dead) elder's request asks nobody
+            Outing.objects.filter(state=OutingState.REQUESTED, residency__discharged_on__isnull=True),
+            actor,
+            field="residency__region_code",
         )
         .exclude(requested_by=actor)
         .select_related("residency__person", "residency")

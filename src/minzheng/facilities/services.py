@@ -18,9 +18,10 @@ from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core.dates import plausible_date
 from minzheng.core.draw import draw_pairs
-from minzheng.elderly.models import ElderProfile
+from minzheng.core.inputs import form_name
+from minzheng.elderly.levels import is_current, latest_assessment, no_assessment_message
 from minzheng.elderly.selectors import ELDER_AGE
-from minzheng.elderly.shares import IDENTITIES, LEVEL_NAMES
+from minzheng.elderly.shares import IDENTITIES
 from minzheng.people.models import Person
 from minzheng.policy.selectors import PolicyMissing, policy_resolve
 from minzheng.programmes.registry import DeathEffect
@@ -91,9 +92,12 @@ def _facility_checks(
     longitude: Decimal | None,
 ) -> tuple[str, str, str]:
     """The one set of checks of a facility's facts (register and edit); the cleaned texts."""
-    name, operator, address = name.strip(), operator.strip(), address.strip()
-    if not name or not operator or not address:
-        raise ValidationError("请填写名称、运营方和地址")
+    # A name is printed and exported: no formula (=HYPERLINK…), no control characters (core.inputs).
+    name = form_name(name, "设施名称", max_length=100)
+    operator = form_name(operator, "运营方", max_length=100)
+    address = address.strip()
+    if not address:
+        raise ValidationError("请填写地址")
     if kind not in Kind.values:
         raise ValidationError("请选择设施类型")
     if status not in Status.values:
@@ -263,10 +267,9 @@ def residency_admit(
     monthly_fee: int,
     admitted_on: dt.date,
     room: str = "",
-    capability_level: int | None = None,
 ) -> Residency:
-    """入住. The elder's capability level comes from the profile; an admission that assesses one records
-    it on the profile (dated the admission day). Graded care follows that level."""
+    """入住. Graded care (分级护理) follows the elder's latest RECORDED capability assessment (elderly line,
+    two assessors), which must be current: an admission never types a level in, nor writes one."""
     require(actor, MANAGE, region_code=facility.region_code, target=f"facilities:{facility.pk}")
     if facility.kind not in INSTITUTIONS:
         raise ValidationError(f"{facility.get_kind_display()}不接收入住老人")
@@ -284,29 +287,11 @@ def residency_admit(
     capacity = facility.beds_total
     if Residency.objects.filter(facility=facility, discharged_on__isnull=True).count() >= capacity:
         raise ValidationError(f"{facility.name}床位已满（{capacity}张）")
-    profile = ElderProfile.objects.select_for_update().filter(person=person).first()
-    if capability_level is None:
-        if profile is None or profile.capability_level is None:
-            raise ValidationError("该老人尚无能力等级评估结果，请在入住时填写能力评估等级")
-        level = int(profile.capability_level)
-    else:
-        if capability_level not in LEVEL_NAMES:
-            raise ValidationError("能力等级应为0–4")
-        level = capability_level
-        if profile is None:
-            profile = ElderProfile(person=person, region_code=person.region_code)
-        profile.capability_level = level
-        profile.capability_assessed_on = admitted_on
-        profile.save()
-        audit_record(
-            actor=actor,
-            event_type=AuditEvent.UPDATE,
-            target_type="elderly.profile",
-            target_id=person.pk,
-            region_code=person.region_code,
-            detail="入住评估记录能力等级",
-            new={"capability_level": level},
-        )
+    today = timezone.localdate()
+    assessment = latest_assessment(person, today)
+    if assessment is None or not is_current(assessment, today):
+        raise ValidationError(no_assessment_message(person.name, assessment))
+    level = int(assessment.level)
     r = Residency.objects.create(
         facility=facility,
         person=person,
@@ -357,8 +342,24 @@ def residency_discharge(*, actor: Any, residency: Residency, on: dt.date, reason
 @transaction.atomic
 def stays_end_on_death(*, actor: Any, person: Person, died_on: dt.date) -> list[DeathEffect]:
     """The resident died: the open stay is discharged on the death date with reason 死亡 (a bed frees,
-    graded care and the monthly fee end). Registered as the line's death hook; a closed stay is left."""
+    graded care and the monthly fee end) and an outing still pending or under way is ended, so nobody is
+    asked to approve a dead elder's leave. Registered as the line's death hook; closed ones are left."""
     effects = []
+    open_outings = Outing.objects.select_for_update().filter(
+        residency__person=person, state__in=(OutingState.REQUESTED, OutingState.APPROVED)
+    )
+    for o in open_outings.select_related("residency__facility"):
+        old_state = o.get_state_display()
+        o.state = OutingState.ENDED
+        o.save(update_fields=["state"])
+        _audit(actor, AuditEvent.UPDATE, "outing", o.pk, o.residency.region_code, "老人死亡，外出申请终止")
+        effects.append(
+            DeathEffect(
+                "养老机构",
+                f"{o.residency.facility.name}外出申请（{o.reason}）",
+                f"{old_state}→已终止：老人死亡",
+            )
+        )
     for r in Residency.objects.select_for_update().filter(person=person, discharged_on__isnull=True):
         r.discharged_on, r.discharge_reason = max(died_on, r.admitted_on), "死亡"
         r.save(update_fields=["discharged_on", "discharge_reason"])
@@ -440,7 +441,7 @@ def outing_request(
     o = Outing.objects.create(
         residency=residency,
         reason=reason.strip()[:200],
-        companion=companion.strip()[:50],
+        companion=form_name(companion, "陪同人", required=False, max_length=50),
         leave_on=leave_on,
         return_by=return_by,
         requested_by=actor,
@@ -725,14 +726,13 @@ def care_worker_create(
     *, actor: Any, facility: Facility, name: str, training_hours: int = 0, certificate: str = ""
 ) -> CareWorker:
     require(actor, MANAGE, region_code=facility.region_code, target=f"facilities:{facility.pk}")
-    if not name.strip():
-        raise ValidationError("请填写护理员姓名")
+    name = form_name(name, "护理员姓名", max_length=30)
     if training_hours < 0:
         raise ValidationError("培训学时不能为负")
     w = CareWorker.objects.create(
         facility=facility,
         region_code=facility.region_code,
-        name=name.strip()[:30],
+        name=name,
         training_hours=training_hours,
         certificate=certificate.strip()[:50],
     )

@@ -266,7 +266,6 @@ def facility_detail(request: HttpRequest, facility_id: int) -> HttpResponse:
             "month": month,
             "can_admit": can(request.user, "elderly.facility_manage", region_code=f.region_code),
             "identities": IDENTITIES.items(),
-            "levels": LEVEL_NAMES.items(),
             "today": timezone.localdate(),
         },
     )
@@ -282,7 +281,6 @@ def admit(request: HttpRequest, facility_id: int) -> HttpResponse:
         person = sel.elder_by_id_number(actor=request.user, id_number=p.get("id_number", ""))
         if person is None:
             raise ValidationError("未找到该身份证号的人员（须为本辖区已登记人员）")
-        level = form_int(p.get("capability_level"), "能力等级", required=False)
         svc.residency_admit(
             actor=request.user,
             facility=f,
@@ -291,7 +289,6 @@ def admit(request: HttpRequest, facility_id: int) -> HttpResponse:
             monthly_fee=form_int(p.get("monthly_fee"), "月照护费") or 0,
             admitted_on=_day(p.get("admitted_on"), "入住日期") or timezone.localdate(),
             room=p.get("room", ""),
-            capability_level=level,
         )
 
     return _post(request, run, "已办理入住", f"/facilities/{f.pk}/")

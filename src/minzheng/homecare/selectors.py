@@ -280,6 +280,20 @@ def provider_carers(*, provider: Provider) -> QuerySet[Carer]:
     return provider.carers.select_related("user").order_by("-active", "name", "pk")
 
 
+def service_areas(*, provider: Provider) -> list[Any]:
+    """The places a carer of `provider` may serve, by name (the provider's own region and the townships
+    and villages under it): what a carer's service area is chosen from, never a typed code. One query."""
+    from minzheng.regions.models import Region
+
+    return list(
+        Region.objects.filter(
+            code__startswith=provider.region_code, level__in=("county", "township", "village")
+        )
+        .order_by("code")
+        .only("code", "name")[:500]
+    )
+
+
 def may_manage(*, actor: Any, region_code: str) -> bool:
     return can(actor, MANAGE, region_code=region_code)
 

@@ -21,7 +21,8 @@ from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.benefits.models import Enrolment
 from minzheng.core.dates import plausible_date
-from minzheng.elderly.models import ElderProfile
+from minzheng.core.inputs import form_name
+from minzheng.elderly.levels import assessed_levels
 from minzheng.elderly.shares import home_free_hours
 from minzheng.people.models import Person
 from minzheng.people.selectors import person_current_membership
@@ -104,10 +105,9 @@ def provider_create(
     credit_code: str = "",
 ) -> Provider:
     require(actor, "elderly.facility_manage", region_code=region_code, target="homecare:provider")
-    if not name.strip():
-        raise ValidationError("请填写服务商名称")
+    name = form_name(name, "服务商名称", max_length=100)
     provider = Provider.objects.create(
-        name=name.strip(),
+        name=name,
         region_code=region_code,
         address=address,
         credit_code=credit_code,
@@ -149,10 +149,11 @@ def carer_create(
         raise ValidationError("该账号不是护理员账号，不能登记为护理员")
     if not certificate.strip() or not certificate_no.strip():
         raise ValidationError("请填写护理员资格证书及编号")
+    name = form_name(name, "护理员姓名", max_length=64)
     carer = Carer.objects.create(
         provider=provider,
         user=user,
-        name=name.strip(),
+        name=name,
         region_code=region_code or provider.region_code,
         certificate=certificate.strip(),
         certificate_no=certificate_no.strip(),
@@ -192,11 +193,10 @@ def provider_update(
         region_code=provider.region_code,
         target=f"homecare:provider:{provider.pk}",
     )
-    if not name.strip():
-        raise ValidationError("请填写服务商名称")
+    name = form_name(name, "服务商名称", max_length=100)
     old = {"name": provider.name, "active": provider.active}
     provider.name, provider.address, provider.credit_code = (
-        name.strip()[:100],
+        name,
         address.strip()[:200],
         credit_code.strip()[:18],
     )
@@ -534,9 +534,8 @@ def settlement_make(*, actor: Any, provider: Provider, month: dt.date) -> Settle
             dibao_p.add(pid)
             if hid:
                 dibao_h.add(hid)
-    levels = dict(
-        ElderProfile.objects.filter(person_id__in=persons).values_list("person_id", "capability_level")
-    )
+    # The free hours rest on the latest RECORDED capability assessment, never a level typed elsewhere.
+    levels = {pid: level for pid, (level, _due) in assessed_levels(persons, month_end).items()}
     used_elsewhere = dict(
         SettlementLine.objects.filter(person_id__in=persons, settlement__month=month)
         .values("person_id")

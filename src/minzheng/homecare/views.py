@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minzheng.accounts.permissions import Denied, can, require
+from minzheng.accounts.regions import cascade_value, region_cascade
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core.inputs import form_date, form_decimal, form_int
@@ -390,7 +391,7 @@ def device_list(request: HttpRequest) -> HttpResponse:
                 kind=request.POST.get("kind", ""),
                 serial=request.POST.get("serial", ""),
                 place=request.POST.get("place", ""),
-                region_code=request.POST.get("region_code", "").strip() or region,
+                region_code=cascade_value(request.POST) or region,  # the region cascade, never typed
             )
             issued = {"device": device, "key": key}
         except ValidationError as e:
@@ -400,7 +401,13 @@ def device_list(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "homecare/devices.html",
-        {"page": page, "issued": issued, "kinds": DeviceKind.choices, "revocable": revocable},
+        {
+            "page": page,
+            "issued": issued,
+            "kinds": DeviceKind.choices,
+            "revocable": revocable,
+            "cascade": region_cascade(actor=request.user, selected=cascade_value(request.POST)),
+        },
     )
     response["Cache-Control"] = "no-store"  # the key is on this page once
     return response
@@ -441,7 +448,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
             p = services.provider_create(
                 actor=request.user,
                 name=request.POST.get("name", ""),
-                region_code=request.POST.get("region_code", "").strip() or region,
+                region_code=cascade_value(request.POST) or region,  # the region cascade, never typed
                 latitude=request.POST.get("latitude", ""),
                 longitude=request.POST.get("longitude", ""),
                 address=request.POST.get("address", ""),
@@ -450,7 +457,8 @@ def provider_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已登记服务商"))
             return redirect("homecare-provider", pk=p.pk)
     page = Paginator(selectors.provider_list(actor=request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "homecare/providers.html", {"page": page})
+    cascade = region_cascade(actor=request.user, selected=cascade_value(request.POST))
+    return render(request, "homecare/providers.html", {"page": page, "cascade": cascade})
 
 
 @login_required
@@ -518,7 +526,7 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     ),
                     latitude=post.get("latitude", ""),
                     longitude=post.get("longitude", ""),
-                    region_code=post.get("region_code", "").strip(),
+                    region_code=cascade_value(post),
                 )
             else:
                 raise ValidationError(_("未知的操作"))
@@ -530,6 +538,8 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "provider": provider,
             "carers": selectors.provider_carers(provider=provider),
+            "areas": selectors.service_areas(provider=provider),
             "accounts": selectors.carer_accounts(actor=request.user),
+            "cascade": region_cascade(actor=request.user, selected=cascade_value(request.POST)),
         },
     )

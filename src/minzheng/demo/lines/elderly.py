@@ -45,6 +45,51 @@ def _capability(rng: random.Random, *, disabled: bool = False) -> dict[str, Any]
     return data
 
 
+# A total that grades to each level (GB/T 42195-2022: ≥90, 66–89, 46–65, 30–45, <30), for demo elders
+# whose level the other lines' stories need (a care-home resident, a 12349 client).
+LEVEL_TOTALS = {0: 90, 1: 74, 2: 55, 3: 38, 4: 16}
+
+
+def capability_for(level: int) -> dict[str, Any]:
+    """A capability object that grades to `level`: points taken off from the first items on."""
+    drop = 90 - LEVEL_TOTALS[level]
+    data: dict[str, Any] = {}
+    for part, rows in PARTS.items():
+        data[part] = {}
+        for code, _n, hi in rows:
+            d = min(drop, hi)
+            data[part][code] = hi - d
+            drop -= d
+    data.update(coma=False, diagnosis=False, risk_events_30d={})
+    return data
+
+
+def assess(*, person: Person, level: int, rng: random.Random) -> bool:
+    """Record an assessment of `person` at `level` through the service, by the demo township clerk
+    (xiangzhen) with the second assessor (hedui) — unless a current one is recorded. A level is never
+    written anywhere else. False when the accounts are missing or the person is out of their scope."""
+    from minzheng.elderly.levels import is_current, latest_assessment
+
+    today = timezone.localdate()
+    if is_current(latest_assessment(person, today), today):
+        return True
+    clerk = User.objects.filter(username="xiangzhen").first()
+    second = User.objects.filter(username="hedui").first()
+    if clerk is None or second is None:
+        return False
+    try:
+        services.assessment_record(
+            actor=clerk,
+            person=person,
+            second_assessor=second,
+            capability=capability_for(level),
+            assessed_on=today - dt.timedelta(days=rng.randint(45, 300)),
+        )
+    except ValidationError:
+        return False
+    return True
+
+
 def _payroll(*, county_code: str, month: dt.date) -> str:
     """The county officer (xianji) generates the month's roll, the county finance officer (caiwu) checks
     and freezes it: the subsidies just granted are paid on it (make-and-check, two people)."""

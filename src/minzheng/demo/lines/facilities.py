@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from minzheng.accounts.models import User
 from minzheng.benefits.models import Enrolment
+from minzheng.demo.lines.elderly import assess
 from minzheng.facilities import services as svc
 from minzheng.facilities.models import Facility, Inspector, Residency
+from minzheng.facilities.selectors import licence_filter, licence_warn_days
 from minzheng.people.models import Person
 from minzheng.regions.models import Region
 
@@ -31,6 +33,19 @@ def seed(*, actor: Any, seed: int) -> str:
     town: Region = carer.region
     towns = list(Region.objects.filter(level="township", code__startswith=COUNTY).order_by("code")[:4])
     today = timezone.localdate()
+    # Licence (filing) validity: most run for years, two end within the policy's warning window and one
+    # has lapsed, so the licence-expiry list and its 首页 card have rows (the window is read, not typed).
+    warn = licence_warn_days(actor=officer, on=today)
+    ends = [
+        today + dt.timedelta(days=3 * 365),
+        today + dt.timedelta(days=max(1, warn // 3)),
+        today + dt.timedelta(days=max(1, warn * 2 // 3)),
+        today + dt.timedelta(days=2 * 365),
+        today + dt.timedelta(days=4 * 365),
+        today + dt.timedelta(days=365 + warn),
+        today - dt.timedelta(days=12),
+        today + dt.timedelta(days=3 * 365),
+    ]
     specs = [
         ("tekun_home", f"{town.name}中心敬老院", "县民政局", town, 120, 90),
         ("public_private", "任城区社会福利服务中心", "汇晨养老服务有限公司", towns[0], 300, 240),
@@ -42,7 +57,7 @@ def seed(*, actor: Any, seed: int) -> str:
         ("turnover", "李营周转房", "李营村委会", towns[3 % len(towns)], 20, 0),
     ]
     made = []
-    for kind, name, operator, region, beds, nursing in specs:
+    for (kind, name, operator, region, beds, nursing), valid_to in zip(specs, ends, strict=True):
         made.append(
             svc.facility_create(
                 actor=officer,
@@ -56,6 +71,7 @@ def seed(*, actor: Any, seed: int) -> str:
                 status="filed",
                 star_rating=rng.randint(1, 4) if beds >= 100 else 0,
                 filed_on=dt.date(2021, rng.randint(1, 12), 1),
+                valid_to=valid_to,
                 area_m2=rng.randint(80, 300) if kind == "canteen" else None,
                 latitude=Decimal("35.40") + Decimal(rng.randint(0, 999)) / 10000,
                 longitude=Decimal("116.58") + Decimal(rng.randint(0, 999)) / 10000,
@@ -72,6 +88,9 @@ def seed(*, actor: Any, seed: int) -> str:
     )
     stays: list[Residency] = []
     for i, p in enumerate(elders):
+        # Graded care follows a recorded assessment (two assessors), never a level typed at admission.
+        if not assess(person=p, level=[1, 2, 3, 4, 2, 3, 0, 4][i % 8], rng=rng):
+            continue
         stays.append(
             svc.residency_admit(
                 actor=officer,
@@ -81,7 +100,6 @@ def seed(*, actor: Any, seed: int) -> str:
                 monthly_fee=1800 + 200 * (i % 4),
                 admitted_on=today - dt.timedelta(days=30 + 20 * i),
                 room=f"{101 + i // 2}-{1 + i % 2}",
-                capability_level=[1, 2, 3, 4, 2, 3, 0, 4][i % 8],
             )
         )
     for r in stays:
@@ -137,4 +155,5 @@ def seed(*, actor: Any, seed: int) -> str:
             rectify_by=today + dt.timedelta(days=15),
             credit_mark="限期整改",
         )
-    return f"养老设施：{len(made)}处设施，{len(stays)}名入住老人，1次双随机抽取"
+    due = licence_filter(Facility.objects.all(), which="due", on=today, days=warn).count()
+    return f"养老设施：{len(made)}处设施（{due}处备案到期或将到期），{len(stays)}名入住老人，1次双随机抽取"

@@ -4,9 +4,9 @@ every state, last month's settlement (one made and checked, one waiting for its 
 alarms (one open, repeated; one closed).
 
 Written through the homecare services by the demo accounts who would do it (yanglao registers, xiangzhen
-takes and dispatches, huli serves, caiwu checks). Two facts are not homecare's to write and have no
-service yet, so they are filled here only where missing: household coordinates (around the township's
-centre, set-based) and the elder's capability level (elderly.ElderProfile)."""
+takes and dispatches, huli serves, caiwu checks). Household coordinates are not homecare's to write and
+have no service yet, so they are filled here only where missing (around the township's centre,
+set-based); the elder's capability level is a recorded assessment through the elderly service."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from minzheng.accounts.models import Role, User
 from minzheng.accounts.services import user_create
-from minzheng.elderly.models import ElderProfile
+from minzheng.demo.lines.elderly import assess
 from minzheng.homecare import services
 from minzheng.homecare.models import Order, OrderState
 from minzheng.people.models import Household, Membership
@@ -79,13 +79,8 @@ def seed(*, actor: Any, seed: int) -> str:
     if not heads:
         return "12349居家服务：演示乡镇没有60岁以上老人，跳过"
     for m in heads:
-        profile, _ = ElderProfile.objects.get_or_create(
-            person=m.person, defaults={"region_code": m.person.region_code}
-        )
-        if profile.capability_level is None:
-            profile.capability_level = rng.choice([2, 3, 3, 4])
-            profile.capability_assessed_on = timezone.localdate() - dt.timedelta(days=rng.randint(30, 300))
-            profile.save(update_fields=["capability_level", "capability_assessed_on"])
+        # The free hours rest on a recorded assessment (through the elderly service), never a typed level.
+        assess(person=m.person, level=rng.choice([2, 3, 3, 4]), rng=rng)
     kangle = services.provider_create(
         actor=officer,
         name="康乐居家养老服务有限公司",
