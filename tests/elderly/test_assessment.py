@@ -161,3 +161,37 @@ def test_a_second_assessor_from_another_county_is_refused(make_user, make_elder,
             assessed_on=timezone.localdate(),
         )
     assert not CapabilityAssessment.objects.exists()
+
+
+def test_the_forms_error_names_the_item_in_chinese_never_by_its_code(client, make_user, make_elder):
+    import re
+
+    from minzheng.elderly.capability import ITEMS
+
+    clerk = make_user("township_clerk", TOWN_A)
+    client.force_login(clerk)
+    url = reverse("elderly-assess", args=[make_elder().pk])
+
+    def error(post: dict[str, str]) -> str:
+        body = client.post(url, {**post, "action": "preview"}).content.decode()
+        found = re.search(r'id="assess-error">([^<]*)<', body)
+        assert found, "no error shown"
+        return found.group(1)
+
+    missing = error({"grooming": "4"})
+    out_of_range = error({**{code: "0" for code, _n, _h in ITEMS}, "eating": "9"})
+    assert "缺少“进食”" in missing
+    assert "“进食”应在0–4之间" in out_of_range
+    assert not re.search(r"[a-z]", missing + out_of_range)  # no item code, no English
+
+
+def test_the_trial_api_still_names_the_fields_code_for_the_caller_to_fix_its_json(capability):
+    from minzheng.elderly.capability import parse_capability
+
+    bad = capability(90)
+    bad["self_care"]["eating"] = 9
+    with pytest.raises(ValidationError) as api:
+        parse_capability(bad)
+    with pytest.raises(ValidationError) as desk:
+        parse_capability(bad, codes=False)
+    assert "（eating）" in api.value.messages[0] and desk.value.messages[0] == "“进食”应在0–4之间，收到9"

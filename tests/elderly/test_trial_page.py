@@ -94,3 +94,14 @@ def test_bad_trial_input_gets_a_chinese_message_not_a_500(client, make_user):
 def test_the_trial_page_is_refused_to_a_role_without_assessment(client, make_user):
     client.force_login(make_user("carer", TOWN_A))
     assert client.get("/elderly/trial/").status_code == 403
+
+
+def test_the_capability_trial_pages_error_names_the_item_not_its_code(client, make_user):
+    import re
+
+    client.force_login(make_user("township_clerk", TOWN_A))
+    case = next(c for c in _case("capability_cases.json") if "level" in c.get("expect", {}))
+    form = {**_base(case), **{code: "0" for rows in PARTS.values() for code, _n, _h in rows}, "eating": "9"}
+    html = client.post("/elderly/trial/", form).content.decode()
+    error = re.search(r'id="trial-error">([^<]*)<', html)
+    assert error and error.group(1) == "“进食”应在0–4之间，收到9"

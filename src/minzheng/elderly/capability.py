@@ -108,32 +108,42 @@ def _flag(value: Any, label: str) -> bool:
     return value
 
 
-def parse_capability(raw: Any) -> Capability:
+def parse_capability(raw: Any, *, codes: bool = True) -> Capability:
     """The `capability` object of the contract, validated (Chinese messages): every item present and in
-    its range, the flags booleans, the risk events non-negative counts of the five kinds."""
+    its range, the flags booleans, the risk events non-negative counts of the five kinds. The trial's
+    messages also give the field's code (a caller of the API fixes its JSON by it); the desk form passes
+    codes=False: a person reads the item's name only."""
+
+    def c(code: str) -> str:
+        return code if codes else ""
+
     if not isinstance(raw, dict):
-        raise ValidationError("能力评估capability缺失或格式不正确，应为对象")
+        raise ValidationError(f"能力评估{c('capability')}缺失或格式不正确，应为对象")
     items: dict[str, int] = {}
     for part, rows in PARTS.items():
         given = raw.get(part)
         if not isinstance(given, dict):
-            raise ValidationError(f"{PART_NAMES[part]}{part}缺失或格式不正确，应为对象")
+            raise ValidationError(f"{PART_NAMES[part]}{c(part)}缺失或格式不正确，应为对象")
         unknown = set(given) - {code for code, _, _ in rows}
         if unknown:
             raise ValidationError(f"{PART_NAMES[part]}中有未知项目：{'、'.join(sorted(unknown))}")
         for code, name, hi in rows:
+            label = f"“{name}”（{code}）" if codes else f"“{name}”"
             if code not in given:
-                raise ValidationError(f"{PART_NAMES[part]}缺少“{name}”（{code}）")
-            items[code] = _int(given[code], f"“{name}”（{code}）", hi)
+                raise ValidationError(f"{PART_NAMES[part]}缺少{label}")
+            items[code] = _int(given[code], label, hi)
     events_raw = raw.get("risk_events_30d") or {}
     if not isinstance(events_raw, dict):
-        raise ValidationError("近30天照护风险事件risk_events_30d应为对象")
+        raise ValidationError(f"近30天照护风险事件{c('risk_events_30d')}应为对象")
     unknown = set(events_raw) - set(RISK_EVENTS)
     if unknown:
         raise ValidationError(f"照护风险事件中有未知类别：{'、'.join(sorted(unknown))}")
     events = {k: _int(events_raw.get(k, 0), f"风险事件“{v}”次数", None) for k, v in RISK_EVENTS.items()}
     return Capability(
-        items, _flag(raw.get("coma"), "昏迷coma"), _flag(raw.get("diagnosis"), "诊断diagnosis"), events
+        items,
+        _flag(raw.get("coma"), f"昏迷{c('coma')}"),
+        _flag(raw.get("diagnosis"), f"诊断{c('diagnosis')}"),
+        events,
     )
 
 

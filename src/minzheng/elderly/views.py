@@ -186,7 +186,7 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
         data = _capability_from_post(request.POST)
         values = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
         try:
-            parsed = capability.parse_capability(data)
+            parsed = capability.parse_capability(data, codes=False)  # a person reads names, not codes
             preview = capability.grade(parsed)
             if request.POST.get("action") == "save":
                 second = selectors.second_assessors(actor=request.user, person=person).filter(
@@ -333,6 +333,7 @@ def _trial_case(post: Any) -> dict[str, Any]:
     }
     if code == capability.CODE:
         data["capability"] = _capability_from_post(post)
+        capability.parse_capability(data["capability"], codes=False)  # the desk's message names items
     else:
         data["identity"] = post.get("identity", "")
         data["capability_level"] = form_int(post.get("capability_level"), "能力等级", hi=4)
