@@ -151,3 +151,12 @@ def test_the_township_can_receive_its_own_referral(case: dict[str, Any]) -> None
     services.referral_move(actor=case["clerk"], referral=ref, action="accept")
     ref.refresh_from_db()
     assert ref.status == "accepted"
+
+
+def test_a_formula_as_the_referral_target_is_refused_and_nothing_is_saved(case: dict[str, Any]) -> None:
+    """The walk saw =HYPERLINK("x") accepted as a referral target and shown on the list."""
+    with pytest.raises(ValidationError, match="转介去向"):
+        services.referral_create(
+            actor=case["clerk"], application=case["app"], target='=HYPERLINK("x")', note="火灾"
+        )
+    assert not Referral.objects.filter(application=case["app"]).exists()

@@ -54,3 +54,10 @@ def test_the_incident_and_household_pages_name_the_household_by_head_and_village
         body = c.get(url).content.decode()
         assert "户主" in body, url
         assert hh.number not in body, url
+
+
+def test_a_household_number_past_any_key_reads_as_missing_not_a_server_error(make_user):
+    """The walk opened /governance/grid/households/<2**63>/ and got an OverflowError (500)."""
+    client = _login(make_user(Role.CITY_OFFICER, "370800"))
+    for pk in (2**63, 2**64, 9999999999999999999):
+        assert client.get(reverse("governance-household", args=[pk])).status_code == 404

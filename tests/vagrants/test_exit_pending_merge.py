@@ -99,3 +99,22 @@ def test_an_unidentified_stay_is_not_offered_a_return_home(unknown_intake, staff
     stay = unknown_intake()
     html = _page(staff["officer"], stay)
     assert _offered(html) == {"tekun", "facility", "left"} and "身份尚未确认" in html
+
+
+def test_a_merge_asked_and_checked_on_the_person_page_lets_the_stay_go_home(unknown_intake, staff, registry):  # noqa: F811
+    """The walk merged the temporary record on the person page (people's own path, not tracing): after the
+    check the stay still said 身份尚未确认 and could not return him home."""
+    from minzheng.people.services import unidentified_merge_request
+
+    stay = unknown_intake()
+    record = UnidentifiedRecord.objects.get(person=stay.person)
+    unidentified_merge_request(
+        actor=staff["officer"], record=record, id_number=registry["match"].id_number, note="其子视频辨认"
+    )
+    unidentified_merge_approve(actor=staff["checker"], record=record)
+    stay.refresh_from_db()
+    assert "returned" in services.exit_kinds_open(stay=stay)[0]
+    services.stay_exit(actor=staff["officer"], stay=stay, kind="returned", on=timezone.localdate())
+    stay.refresh_from_db()
+    assert stay.subject == registry["match"]
+    assert LedgerEntry.objects.filter(person=registry["match"], kind="returned").exists()

@@ -21,6 +21,7 @@ from minzheng.benefits.services import add_months, enrolment_create, enrolment_e
 from minzheng.casework import selectors as casework
 from minzheng.casework.selectors import step_due
 from minzheng.casework.services import case_require_separate, case_transition
+from minzheng.core.inputs import form_name
 from minzheng.core.pii import redact
 from minzheng.core.uploads import checked_file
 from minzheng.people.models import Household, Membership, Person
@@ -1282,9 +1283,9 @@ def referral_create(
     require(
         actor, "assistance.refer", region_code=application.region_code, target=f"application:{application.pk}"
     )
-    target = target.strip()
-    if not target:
+    if not str(target or "").strip():
         raise ValidationError("请填写转介去向")
+    target = form_name(target, "转介去向", max_length=100)  # shown on lists and exported: no formula
     to_region_code = to_region_code or application.region_code[:6]
     if to_region_code not in _referral_offices(application):
         raise ValidationError("接收单位须为本案所在乡镇（街道）或县（市、区）")

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from minzheng.accounts.permissions import require
+from minzheng.accounts.permissions import Denied, require
 from minzheng.accounts.scoping import scope
 from minzheng.core.inputs import form_int
 from minzheng.core.views import service_errors
@@ -25,7 +25,10 @@ FIELDS = ("id_number", "name", "region_code", "amount_requested", "emergency_kin
 @login_required
 @require_http_methods(["GET", "POST"])
 def temporary_elsewhere(request: HttpRequest) -> HttpResponse:
-    require(request.user, "assistance.intake")
+    try:
+        require(request.user, "assistance.intake")
+    except Denied as denied:  # a role without intake reads why (audited by require), never a 500
+        return HttpResponseForbidden(denied.messages[0])
     villages = scope(Region.objects.filter(level="village"), request.user, field="code")
     villages = villages.order_by("code")[:500]
     post = request.POST if request.method == "POST" else None

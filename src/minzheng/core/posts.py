@@ -11,8 +11,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 
-from minzheng.accounts.permissions import Denied
-
 T = TypeVar("T")
 
 
@@ -37,9 +35,11 @@ def posted(
     """
     try:
         result = do()
-    except Denied as e:
-        return HttpResponseForbidden(e.messages[0])
     except ValidationError as e:
+        # A refusal by the permission matrix (accounts' Denied, which names its permission) is a 403;
+        # core does not import accounts, so it is told by that attribute.
+        if getattr(e, "permission", None):
+            return HttpResponseForbidden(e.messages[0])
         form_errors(request, e)
         return None
     text = ok(result) if callable(ok) else ok

@@ -18,7 +18,7 @@ from .workflow import FUNERAL, PERMISSION
 router = Router(tags=["殡葬服务"])
 
 
-class CaseBrief(Schema):
+class FuneralCaseBrief(Schema):
     id: int
     person: str
     death_date: str
@@ -39,7 +39,7 @@ class StopOut(Schema):
     action: str
 
 
-class CaseOut(CaseBrief):
+class FuneralCaseOut(FuneralCaseBrief):
     steps: list[StepOut]
     stops: list[StopOut]
     overpayment: int
@@ -73,13 +73,13 @@ def _month(d: Any) -> str:
     return d.strftime("%Y-%m") if d else ""
 
 
-@router.get("/cases", response=with_errors(list[CaseBrief]), summary="身后一件事")
+@router.get("/cases", response=with_errors(list[FuneralCaseBrief]), summary="身后一件事")
 def cases(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
     _refuse(request)
     return [_brief(c) for c in selectors.case_list(actor=request.user, q=q[:30])[:100]]
 
 
-@router.get("/cases/{case_id}", response=with_errors(CaseOut), summary="身后一件事（环节与待遇停发）")
+@router.get("/cases/{case_id}", response=with_errors(FuneralCaseOut), summary="身后一件事（环节与待遇停发）")
 def case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     _refuse(request)
     c = selectors.case_get(actor=request.user, pk=case_id) if 0 < case_id < 2**62 else None

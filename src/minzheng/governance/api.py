@@ -19,7 +19,7 @@ from .workflow import HANDLE, INCIDENT, REPORT
 router = Router(tags=["基层治理"])
 
 
-class HouseholdOut(Schema):
+class GridHouseholdOut(Schema):
     id: int
     number: str
     head: str
@@ -41,7 +41,7 @@ class IncidentOut(Schema):
     result: str
 
 
-class RateOut(Schema):
+class IncidentRateOut(Schema):
     township: str
     closed: int
     on_time: int
@@ -55,7 +55,7 @@ def _refuse(request: HttpRequest, *permissions: str) -> None:
         raise HttpError(403, "您没有查看基层治理数据的权限")
 
 
-@router.get("/households", response=with_errors(list[HouseholdOut]), summary="网格住户")
+@router.get("/households", response=with_errors(list[GridHouseholdOut]), summary="网格住户")
 def households(request: HttpRequest, q: str = "", building: str = "") -> list[dict[str, Any]]:
     _refuse(request, selectors.GRID_READ, selectors.MANAGE, selectors.READ)
     rows = selectors.grid_households(actor=request.user, q=q[:30], building=building[:40])[:200]
@@ -104,7 +104,9 @@ def incident(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _incident(i, timezone.localdate())
 
 
-@router.get("/incident-rates", response=with_errors(list[RateOut]), summary="网格事件按时办结率（按乡镇）")
+@router.get(
+    "/incident-rates", response=with_errors(list[IncidentRateOut]), summary="网格事件按时办结率（按乡镇）"
+)
 def incident_rates(request: HttpRequest) -> list[dict[str, Any]]:
     _refuse(request, selectors.READ, HANDLE)
     return [

@@ -71,6 +71,8 @@ def grid_households(*, actor: Any, q: str = "", grid: str = "", building: str = 
 
 
 def placement_get(*, actor: Any, household_id: int) -> Placement | None:
+    if not 0 < household_id < 2**63:  # a foreign-key lookup past BIGINT overflows the driver: missing
+        return None
     return readable_placements(actor).select_related("household").filter(household_id=household_id).first()
 
 

@@ -26,7 +26,7 @@ class OrgOut(Schema):
     registered_on: str
 
 
-class RateOut(Schema):
+class OrgRateOut(Schema):
     county: str
     name: str
     due: int
@@ -62,7 +62,7 @@ def organisation(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _out(org)
 
 
-@router.get("/report-rate", response=with_errors(list[RateOut]), summary="各县年报率")
+@router.get("/report-rate", response=with_errors(list[OrgRateOut]), summary="各县年报率")
 def report_rate(request: HttpRequest, year: int = 0) -> list[dict[str, Any]]:
     last = timezone.localdate().year - 1
     year = year if 2000 <= year <= last else last

@@ -16,7 +16,7 @@ from .workflow import PROTECTION
 router = Router(tags=["未成年人保护"])
 
 
-class CaseBrief(Schema):
+class ProtectionCaseBrief(Schema):
     id: int
     state: str
     reported_on: str
@@ -30,7 +30,7 @@ class MeasureOut(Schema):
     detail: str
 
 
-class CaseOut(CaseBrief):
+class ProtectionCaseOut(ProtectionCaseBrief):
     child: str
     summary: str
     reporter_phone: str
@@ -47,12 +47,12 @@ def _brief(c: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/cases", response=with_errors(list[CaseBrief]), summary="我可查阅的未成年人保护个案")
+@router.get("/cases", response=with_errors(list[ProtectionCaseBrief]), summary="我可查阅的未成年人保护个案")
 def cases(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
     return [_brief(c) for c in selectors.case_list(actor=request.user, q=q[:30])[:100]]
 
 
-@router.get("/cases/{case_id}", response=with_errors(CaseOut), summary="未成年人保护个案")
+@router.get("/cases/{case_id}", response=with_errors(ProtectionCaseOut), summary="未成年人保护个案")
 def case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     try:
         c = services.case_view(actor=request.user, case_id=case_id)

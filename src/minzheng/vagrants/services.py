@@ -233,6 +233,15 @@ MERGE_PENDING = (
 UNCONFIRMED = "身份尚未确认，不能办理返回家庭或护送返乡；请先寻亲并确认身份"
 
 
+def _subject(stay: Stay) -> Person | None:
+    """Who the stay's person is: the subject tracing confirmed, or, when the merge was asked and checked on
+    the person page instead (people's own path), the identified person the record was merged into."""
+    if stay.subject_id is not None:
+        return stay.subject
+    record = UnidentifiedRecord.objects.filter(person_id=stay.person_id, merged_into__isnull=False).first()
+    return record.merged_into if record is not None else None
+
+
 def exit_kinds_open(*, stay: Stay) -> tuple[list[str], str]:
     """The ways out a stay may take now, and why the others are held back: the stay page offers exactly
     these and `stay_exit` refuses the rest. While people's merge awaits its check, the person is not yet
@@ -242,7 +251,7 @@ def exit_kinds_open(*, stay: Stay) -> tuple[list[str], str]:
     ).exists()
     if pending:
         return [ExitKind.LEFT.value], MERGE_PENDING
-    if stay.subject_id is None:
+    if _subject(stay) is None:
         return [k for k in ExitKind.values if k not in RETURN_KINDS], UNCONFIRMED
     return list(ExitKind.values), ""
 
@@ -267,7 +276,9 @@ def stay_exit(*, actor: Any, stay: Stay, kind: str, on: dt.date | None, note: st
     Placement.objects.filter(stay=stay, end_on__isnull=True).update(end_on=day)
     stay.refresh_from_db()
     _audit(actor, AuditEvent.UPDATE, "stay", stay.pk, stay.region_code, new={"exit": kind, "on": day})
-    subject = stay.subject
+    subject = _subject(stay)
+    if subject is not None and stay.subject_id is None:
+        Stay.objects.filter(pk=stay.pk).update(subject=subject)
     on_ledger = LedgerEntry.objects.filter(person=subject, kind=LedgerKind.RETURNED, active=True)
     if kind in RETURN_KINDS and subject is not None and not on_ledger.exists():
         entry = LedgerEntry.objects.create(

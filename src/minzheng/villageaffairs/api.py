@@ -19,7 +19,7 @@ from .periods import period_of, period_parse
 router = Router(tags=["村务公开"])
 
 
-class RateOut(Schema):
+class DisclosureRateOut(Schema):
     level: str
     code: str
     name: str
@@ -53,7 +53,9 @@ def _q(q: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/completeness", response=with_errors(list[RateOut]), summary="村务公开完成率（按县、乡镇）")
+@router.get(
+    "/completeness", response=with_errors(list[DisclosureRateOut]), summary="村务公开完成率（按县、乡镇）"
+)
 def completeness(request: HttpRequest, period: str = "") -> list[dict[str, Any]]:
     today = timezone.localdate()
     try:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from minzheng.accounts.models import User
 from minzheng.accounts.scoping import in_scope
 from minzheng.benefits.models import Enrolment
+from minzheng.elderly.models import CapabilityAssessment
 from minzheng.funeral import services
 from minzheng.funeral.models import FuneralCase
 from minzheng.people.models import Person
@@ -64,13 +65,16 @@ def _facilities(officer: Any, county: str, villages: list[str]) -> tuple[Any, li
 
 def _elders(county: str, town: str, today: dt.date) -> list[Person]:
     """The county's identified elders of 70 and over, the clerk's township first (the demo city has only a
-    handful of elders per township), then those on tekun (their free urn shows), then the oldest."""
+    handful of elders per township), then those on tekun (their free urn shows), then the oldest. Elders the
+    elderly line's demo assessed are left alive: its walk applies for their subsidy."""
     paid = Enrolment.objects.filter(person=OuterRef("pk"), last_month__isnull=True, programme="tekun")
+    assessed = CapabilityAssessment.objects.filter(person=OuterRef("pk"))
     return list(
         Person.objects.filter(
             region_code__startswith=county, is_alive=True, birth_date__lte=today - dt.timedelta(days=70 * 366)
         )
         .exclude(id_hash=None)
+        .exclude(Exists(assessed))
         .annotate(tekun=Exists(paid), own=ExpressionWrapper(Q(region_code__startswith=town), BooleanField()))
         .order_by("-own", "-tekun", "birth_date", "id")[:30]
     )
@@ -91,9 +95,11 @@ def seed(*, actor: Any, seed: int) -> str:
     # resident there, and the county's social-affairs officer handles the cases of other townships.
     own = [p for p in elders if p.region_code.startswith(town)]
     if not own:
+        assessed = CapabilityAssessment.objects.filter(person=OuterRef("pk"))
         own = list(
             Person.objects.filter(region_code__startswith=town, is_alive=True)
             .exclude(id_hash=None)
+            .exclude(Exists(assessed))
             .order_by("birth_date", "id")[:1]
         )
     villages = sorted({p.region_code for p in elders})
