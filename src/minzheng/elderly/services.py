@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from minzheng.accounts.permissions import require
-from minzheng.assistance.rules import Policy, age_in_month
+from minzheng.assistance.rules import Policy, Test, age_in_month
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.benefits.models import Enrolment
@@ -485,7 +485,8 @@ def elder_close_on_death(*, actor: Any, person: Person, died_on: dt.date) -> lis
         status=SubsidyStatus.REFUSED,
         decided_by=actor,
         decided_at=timezone.now(),
-        reasons=[f"申请人已于{died_on:%Y-%m-%d}死亡，终止办理"],
+        # The same shape as a decision's reasons (rules.Test.as_dict), so the page shows the words.
+        reasons=[Test("alive", False, f"申请人已于{died_on:%Y-%m-%d}死亡，终止办理").as_dict()],
     )
     if m:
         effects.append(DeathEffect("老年人", f"老年人补贴申请{m}件", "申请人死亡，终止办理"))
