@@ -107,3 +107,15 @@ def test_a_new_family_is_registered_at_the_window_or_nothing_is_saved(make_user)
     r = c.post("/households/new/", data)
     hh = Household.objects.get(number="NEW001")
     assert r.status_code == 302 and hh.memberships.count() == 2
+
+
+def test_the_household_page_is_headed_by_its_heads_name_and_village_not_the_bare_number(
+    make_household, make_user
+):
+    """The walk read the title 户3708110000000021 on the household page: people know a family by its head."""
+    hh = make_household(size=2)
+    head = hh.memberships.get(relation="head").person
+    page = _login(make_user).get(f"/households/{hh.pk}/").content.decode()
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert head.name in title and hh.number not in title
+    assert f"{head.name}户（{hh.region.name}）" in page.split("<h1>")[1].split("</h1>")[0]
