@@ -48,7 +48,7 @@ def test_a_month_is_screened_published_and_age_ins_are_granted_onto_the_payroll(
     assert run.summary["facts"] == "prepared"  # the import prepared the month's facts
     client = Client()
     client.force_login(city)
-    runs_page = client.get(reverse("screening-runs")).content.decode()
+    runs_page = client.get(reverse("screening-runs"), headers={"HX-Request": "true"}).content.decode()
     assert "导入时预计算" in runs_page and "秒" in runs_page
     expected = _age_ins(city_files)
     granted = Enrolment.objects.filter(programme="high_age", source_type="screening")

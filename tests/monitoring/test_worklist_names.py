@@ -64,5 +64,15 @@ def test_the_worklist_reads_heads_and_villages_in_a_fixed_number_of_queries(
 
 def test_the_runs_table_names_the_engine_in_chinese(make_user):
     ScreeningRun.objects.create(month="2026-10", engine="duckdb", status=RunStatus.PUBLISHED)
-    page = _client(make_user("city_officer", "370800")).get("/monitoring/runs/").content.decode()
+    page = (
+        _client(make_user("city_officer", "370800"))
+        .get("/monitoring/runs/", headers={"HX-Request": "true"})
+        .content.decode()
+    )
     assert "快照库" in page and "duckdb" not in page
+
+
+def test_the_progress_fragment_opened_by_hand_is_the_worklist_it_belongs_to(make_user):
+    """The walk opened /monitoring/runs/ and read a bare fragment with no title or layout."""
+    response = _client(make_user("city_officer", "370800")).get("/monitoring/runs/")
+    assert response.status_code == 302 and response["Location"] == "/monitoring/"

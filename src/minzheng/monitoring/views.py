@@ -103,4 +103,7 @@ def handle(request: HttpRequest, alert_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def run_progress(request: HttpRequest) -> HttpResponse:
+    """The worklist's progress fragment, polled by htmx; opened by hand it is the worklist it belongs to."""
+    if request.headers.get("HX-Request") != "true":
+        return redirect("alert-worklist")
     return render(request, "monitoring/_runs.html", {"runs": _runs()})
