@@ -215,3 +215,16 @@ def test_a_temporary_case_above_the_township_limit_is_not_offered_to_its_approve
     county = town["staff"]["county"]
     assert _counts(county)["temporary_county"] == 1
     assert "decide" in application_case_actions(actor=county, application=app)
+
+
+def test_an_alert_on_the_home_page_names_the_person_not_a_masked_number(make_household, make_user):
+    """The walk read 370811********0003 on the clerk's 首页: people know a person by name."""
+    from tests.web.conftest import alert
+
+    hh = make_household(size=1)
+    head = hh.memberships.get(relation="head").person
+    a = alert(hh)
+    a.person = head
+    a.save(update_fields=["person"])
+    body = client_for(make_user("township_clerk", hh.region_code[:9])).get("/").content.decode()
+    assert f"收入超标 · {head.name}" in body and "370811********0013" not in body

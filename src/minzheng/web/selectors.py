@@ -229,11 +229,12 @@ def _alerts(actor: Any, on: dt.date) -> Todo:
     qs = alert_worklist(actor=actor, status=WorkStatus.OPEN)
     items = [
         Item(
-            label=f"{a.rule_name or a.rule} · {a.id_masked}",
+            # People know a person by name; the masked number only where the registry has no person.
+            label=f"{a.rule_name or a.rule} · {a.person.name if a.person else a.id_masked}",
             url=reverse("alert-worklist"),
             note=a.severity_label,
         )
-        for a in qs[:LIST_LENGTH]
+        for a in qs.select_related("person")[:LIST_LENGTH]
     ]
     return Todo(
         key="alerts",
