@@ -240,3 +240,24 @@ def test_points_recorded_for_one_member_name_that_member_and_a_stranger_is_refus
     assert "该人员不是本户现有成员" in refused.content.decode()
     c.post(url, {"rule": village["good"].pk, "occurred_on": day, "person": child.pk})
     assert PointRecord.objects.get().person == child
+
+
+def test_a_dead_member_is_neither_offered_nor_accepted_for_points(village, make_household):
+    """The walk was offered a member who had died (李萍春) on the household's points form."""
+    from minzheng.people.services import person_record_death
+
+    hh = make_household(size=2)
+    child = hh.memberships.get(relation="child").person
+    person_record_death(actor=village["assistant"], person=child, death_date=village["today"])
+    c = Client()
+    c.force_login(village["assistant"])
+    page = c.get(f"/credit/households/{hh.pk}/").content.decode()
+    assert child.name not in page.split('name="person"')[1].split("</select>")[0]
+    day = village["today"].isoformat()
+    refused = c.post(
+        f"/credit/households/{hh.pk}/record/",
+        {"rule": village["good"].pk, "occurred_on": day, "person": child.pk},
+        follow=True,
+    )
+    assert "该人员不是本户现有成员" in refused.content.decode()
+    assert not PointRecord.objects.exists()

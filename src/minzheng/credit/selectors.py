@@ -90,8 +90,8 @@ def household_page(*, actor: Any, household: Household) -> dict[str, Any]:
         .select_related("rule", "person", "recorded_by", "decided_by")
         .order_by("-occurred_on", "-pk")[:50]
     )
-    members = list(
-        Membership.objects.filter(household=household, end_date__isnull=True)
+    members = list(  # the living members: points are earned by the living (the walk was offered the dead)
+        Membership.objects.filter(household=household, end_date__isnull=True, person__is_alive=True)
         .select_related("person")
         .order_by("pk")
     )
@@ -411,7 +411,9 @@ def current_member(*, household: Household, person_id: int) -> Person:
     from django.core.exceptions import ValidationError
 
     m = (
-        Membership.objects.filter(household=household, person_id=person_id, end_date__isnull=True)
+        Membership.objects.filter(
+            household=household, person_id=person_id, end_date__isnull=True, person__is_alive=True
+        )
         .select_related("person")
         .first()
     )

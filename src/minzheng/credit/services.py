@@ -188,7 +188,8 @@ def rule_adjust(
 def _current_member(household: Household, person: Person | None) -> None:
     if person is None:
         return
-    if not Membership.objects.filter(household=household, person=person, end_date__isnull=True).exists():
+    current = Membership.objects.filter(household=household, person=person, end_date__isnull=True)
+    if not current.filter(person__is_alive=True).exists():
         raise ValidationError("该人员不是本户现有成员")
 
 
