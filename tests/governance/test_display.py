@@ -61,3 +61,14 @@ def test_a_household_number_past_any_key_reads_as_missing_not_a_server_error(mak
     client = _login(make_user(Role.CITY_OFFICER, "370800"))
     for pk in (2**63, 2**64, 9999999999999999999):
         assert client.get(reverse("governance-household", args=[pk])).status_code == 404
+
+
+def test_the_pay_target_is_not_called_met_while_some_workers_have_no_pay_set():
+    """The walk read 年均待遇 66000 元 已达到 with only 3 of 12 workers priced."""
+    from decimal import Decimal
+
+    from minzheng.governance.selectors import PaySummary
+
+    assert PaySummary(12, 3, Decimal(66000), Decimal(65000), "").meets is None
+    assert PaySummary(12, 12, Decimal(66000), Decimal(65000), "").meets is True
+    assert PaySummary(12, 12, Decimal(60000), Decimal(65000), "").meets is False

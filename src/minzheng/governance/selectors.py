@@ -363,7 +363,8 @@ class PaySummary:
 
     @property
     def meets(self) -> bool | None:
-        if self.average is None or self.target is None:
+        # Judged only once every worker is priced: an average of 3 of 12 says nothing of the 12.
+        if self.average is None or self.target is None or self.unpriced:
             return None
         return self.average >= self.target
 
