@@ -73,7 +73,7 @@ def test_an_unidentified_man_is_taken_in_traced_to_the_planted_match_and_returne
     page.click("#confirm-form button")
     page.wait_for_selector("#tracing-confirmed")
     assert UnidentifiedRecord.objects.get(person=stay.person).merge_target is not None
-    assert "身份合并待另一名工作人员复核" in page.inner_text("main")
+    assert "身份合并正在等待复核" in page.inner_text("main")
 
     # The merge is made and checked: a county officer, not the station master, approves it.
     staff("kezhang", "county_officer", "370811")
