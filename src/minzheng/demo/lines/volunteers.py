@@ -225,7 +225,8 @@ def seed(*, actor: Any, seed: int) -> str:
         _served(organiser=organiser, volunteer=v, activity=pending, confirm=False)
     today_start = max(today + dt.timedelta(hours=1), today.replace(hour=9))
     if today_start.date() != now.date():  # late in the evening: keep it today
-        today_start = now.replace(second=0, microsecond=0) + dt.timedelta(minutes=5)
+        last = now.replace(hour=23, minute=59, second=0, microsecond=0)  # not past midnight either
+        today_start = min(now.replace(second=0, microsecond=0) + dt.timedelta(minutes=5), last)
     mine_today = make(4, today_start, 2, 15, town)
     services.activity_signup(actor=login, activity=mine_today)
     for k in range(3):
