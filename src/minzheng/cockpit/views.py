@@ -54,21 +54,26 @@ def _ensure(months: list[dt.date]) -> None:
             continue
 
 
-def _context(request: HttpRequest) -> tuple[Region, dt.date]:
-    region = sel.cockpit_region(actor=request.user, code=request.GET.get("region", ""))
-    return region, _month(request)
-
-
-@login_required
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def _context(request: HttpRequest) -> tuple[Region, dt.date] | HttpResponse:
+    """The region and month a cockpit page asks for, or the answer to a refused one: another region is a
+    403, a bad month goes back to the cockpit with why."""
     try:
-        region, month = _context(request)
+        region = sel.cockpit_region(actor=request.user, code=request.GET.get("region", ""))
+        return region, _month(request)
     except Denied as e:
         return HttpResponseForbidden(e.messages[0])
     except ValidationError as e:
         messages.error(request, e.messages[0])
         return redirect("cockpit-home")
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    ctx = _context(request)
+    if isinstance(ctx, HttpResponse):
+        return ctx
+    region, month = ctx
     _ensure(sel.months_back(month))
     b = sel.board(actor=request.user, region=region, month=month)
     chosen = request.GET.get("map", "enrolled")
@@ -126,13 +131,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
-    try:
-        region, month = _context(request)
-    except Denied as e:
-        return HttpResponseForbidden(e.messages[0])
-    except ValidationError as e:
-        messages.error(request, e.messages[0])
-        return redirect("cockpit-home")
+    ctx = _context(request)
+    if isinstance(ctx, HttpResponse):
+        return ctx
+    region, month = ctx
     b = sel.board(actor=request.user, region=region, month=month)
     rows = sel.export_rows(b)
     audit_record(
@@ -152,13 +154,10 @@ def export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def figure_list(request: HttpRequest) -> HttpResponse:
-    try:
-        region, month = _context(request)
-    except Denied as e:
-        return HttpResponseForbidden(e.messages[0])
-    except ValidationError as e:
-        messages.error(request, e.messages[0])
-        return redirect("cockpit-home")
+    ctx = _context(request)
+    if isinstance(ctx, HttpResponse):
+        return ctx
+    region, month = ctx
     measure = request.GET.get("measure", "")
     detail = request.GET.get("detail", "").strip()[:40]
     qs = sel.figure_list(actor=request.user, region=region, month=month, measure=measure, detail=detail)
