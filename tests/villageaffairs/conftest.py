@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from minzheng.accounts.models import Role
 from minzheng.villageaffairs import services
@@ -54,7 +55,8 @@ def publish_all(assistant: Any) -> Callable[..., list[Disclosure]]:
                 period=period,
                 item=i,
                 text=f"{i.name}：详见公开栏",
-                published_on=period_start(period) + dt.timedelta(days=5),
+                # the sixth of the month, or today in the month's first days (no future dates)
+                published_on=min(period_start(period) + dt.timedelta(days=5), timezone.localdate()),
             )
             for i in items
         ]
