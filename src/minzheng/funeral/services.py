@@ -87,8 +87,8 @@ def funeral_case_open(
     family_relation: str,
     family_phone: str = "",
 ) -> FuneralCase:
-    """One form after a death: the death is recorded on the person (`person_record_death`) and the case
-    opens with its first step (死亡证明) done."""
+    """One form after a death: the death is recorded on the person (`person_record_death`), every line's
+    services end (`death_effects_apply`) and the case opens with its first step (死亡证明) done."""
     _require(actor, person.region_code, f"person:{person.pk}")
     person_check_writable(person=person)
     plausible_date(death_date, "死亡日期")
@@ -126,7 +126,11 @@ def funeral_case_open(
     )
     if person.is_alive:
         person_record_death(actor=actor, person=person, death_date=death_date)
-    return _move(actor=actor, case=case, to="certified", note=f"死亡证明{case.certificate_number}")
+    # Services end the day the death is recorded (a carer must not call at an empty house until the 停发
+    # step); payments stay with that step. Idempotent: a death recorded elsewhere first ended them already.
+    ended = death_effects_apply(actor=actor, person=person, died_on=death_date)
+    note = f"死亡证明{case.certificate_number}" + (f"，终止{len(ended)}项服务" if ended else "")
+    return _move(actor=actor, case=case, to="certified", note=note)
 
 
 @transaction.atomic
@@ -324,7 +328,8 @@ def benefits_stop_on_death(*, actor: Any, case: FuneralCase) -> list[BenefitStop
 def funeral_benefits_stop(*, actor: Any, case: FuneralCase) -> FuneralCase:
     _require(actor, case.region_code, f"funeral_case:{case.pk}")
     stops = benefits_stop_on_death(actor=actor, case=case)
-    # Every line's services stop too (12349 orders, visits, care-home stays, 244 ledger): one registry call.
+    # The services ended when the death was recorded (funeral_case_open); this call ends only what opened
+    # since (or what a case opened before that rule left), so nothing is ended or reported twice.
     services = death_effects_apply(actor=actor, person=case.person, died_on=case.death_date)
     FuneralCase.objects.filter(pk=case.pk).update(stopped_on=timezone.localdate())
     over = sum(s.overpayment for s in stops)

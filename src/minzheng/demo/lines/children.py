@@ -135,6 +135,7 @@ def _redecisions(*, clerk: Any, young: list[Person], adults: list[Person], today
     township), and a father recorded as imprisoned whose death the people registry now holds (on the
     re-decision list, for the clerk to open and the supervisor to look at)."""
     from minzheng.people.services import person_record_death
+    from minzheng.programmes.services import death_effects_apply
 
     opened = 0
     if len(young) > 2:
@@ -156,7 +157,9 @@ def _redecisions(*, clerk: Any, young: list[Person], adults: list[Person], today
             opened = 0  # the plan's child was not decided (a small city): nothing to re-decide
     due = 0
     if len(young) > 1 and adults:
-        person_record_death(actor=clerk, person=adults[0], death_date=today - dt.timedelta(days=5))
+        died = today - dt.timedelta(days=5)
+        person_record_death(actor=clerk, person=adults[0], death_date=died)
+        death_effects_apply(actor=clerk, person=adults[0], died_on=died)  # services end with the death
         due = 1
     return f"重新认定{opened}件在办、{due}件待发起"
 
