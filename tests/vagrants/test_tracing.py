@@ -124,3 +124,20 @@ def test_the_stay_page_shows_the_candidates_and_says_photo_matching_is_not_insta
     assert "照片比对需离线人脸库，本机未安装" in html
     assert registry["match"].id_masked in html
     assert registry["match"].id_number not in html
+
+
+def test_the_exact_registered_name_is_found_though_the_age_was_guessed_ten_years_too_young(
+    unknown_intake, staff, make_person
+):
+    """A man who has slept rough looks older or younger than he is: the walk's 熊军辉 (a resident of 74,
+    guessed at 60) was not found because the age band filtered the exact name away."""
+    today = timezone.localdate()
+    xiong = make_person(village=VILLAGE_B, birth=dt.date(today.year - 74, 6, 23), name="熊军辉")
+    lookalike = make_person(village=VILLAGE_A, birth=dt.date(today.year - 74, 1, 1), name="熊军")
+    stay = unknown_intake(name="", age=60)
+    tracing = services.tracing_open(actor=staff["officer"], stay=stay, claimed_name="熊军辉")
+    found = selectors.tracing_candidates(tracing=tracing)
+    assert [c.person for c in found] == [xiong]  # the look-alike name outside the band stays out
+    assert "姓名与自报姓名“熊军辉”一致" in found[0].reasons
+    assert "出生年份与估计相差14年" in found[0].reasons
+    assert lookalike not in [c.person for c in found]

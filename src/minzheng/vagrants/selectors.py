@@ -43,6 +43,9 @@ MERGE_CHECK = "people.merge_approve"
 # Matching tolerance of the registry search (not a policy figure: how wide the net is cast, in years
 # around the estimated birth year; an estimated age is rarely better than ±5).
 AGE_BAND = 5
+# The exact self-reported name is looked for in a wider band: a man who has slept rough may look ten years
+# older than he is, but not thirty.
+NAME_AGE_BAND = 15
 MAX_CANDIDATES = 10
 
 
@@ -157,23 +160,18 @@ def _region_hints(text: str) -> list[Region]:
 
 
 def tracing_candidates(*, tracing: Tracing) -> list[Candidate]:
-    """The registry searched in ONE query: identified, living persons of the same sex, born within the
-    age band, whose name is the self-reported one or shares its surname and a character of its given name
-    (any name when none was reported); each scored by annotations (name, age, hukou region named by the
-    worker or in the clues, already on a "244" ledger) and shown with its reasons. A suggestion only: a
-    worker confirms it."""
+    """The registry searched in ONE query: identified, living persons of the same sex whose name is the
+    self-reported one (born within the wide band), or, born within the age band, shares its surname and a character of
+    its given name (anyone in the band when no name was reported); each scored by annotations (name, age,
+    hukou region named by the worker or in the clues, already on a "244" ledger) and shown with its
+    reasons. A suggestion only: a worker confirms it."""
     stay = tracing.stay
     record = UnidentifiedRecord.objects.filter(person_id=stay.person_id).first()
     if record is None:
         return []
     born = record.found_on.year - record.estimated_age
-    qs = Person.objects.filter(
-        id_hash__isnull=False,
-        is_alive=True,
-        sex=stay.person.sex,
-        birth_date__year__gte=born - AGE_BAND,
-        birth_date__year__lte=born + AGE_BAND,
-    )
+    qs = Person.objects.filter(id_hash__isnull=False, is_alive=True, sex=stay.person.sex)
+    near = Q(birth_date__year__gte=born - AGE_BAND, birth_date__year__lte=born + AGE_BAND)
     name = tracing.claimed_name.strip()
     score: Any = Value(0)
     if name:
@@ -184,7 +182,10 @@ def tracing_candidates(*, tracing: Tracing) -> list[Candidate]:
             if given
             else Q(name__startswith=surname)
         )
-        qs = qs.filter(Q(name=name) | similar)
+        # The exact registered name is found in the wide band (the age is a guess at the station), the
+        # look-alike names only in the narrow one.
+        wide = Q(birth_date__year__gte=born - NAME_AGE_BAND, birth_date__year__lte=born + NAME_AGE_BAND)
+        qs = qs.filter((Q(name=name) & wide) | (similar & near))
         qs = qs.annotate(
             s_name=Case(
                 When(name=name, then=Value(60)),
@@ -195,10 +196,15 @@ def tracing_candidates(*, tracing: Tracing) -> list[Candidate]:
         )
         score = F("s_name")
     else:
-        qs = qs.annotate(s_name=Value(0, output_field=IntegerField()))
+        qs = qs.filter(near).annotate(s_name=Value(0, output_field=IntegerField()))
     qs = qs.annotate(
         age_gap=Abs(ExtractYear("birth_date") - Value(born)),
-        s_age=Case(When(age_gap__lte=2, then=Value(20)), default=Value(10), output_field=IntegerField()),
+        s_age=Case(
+            When(age_gap__lte=2, then=Value(20)),
+            When(age_gap__lte=AGE_BAND, then=Value(10)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
     )
     score = score + F("s_age")
     hints = [tracing.hint_region] if tracing.hint_region else []
