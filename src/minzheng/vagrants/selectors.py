@@ -161,10 +161,10 @@ def _region_hints(text: str) -> list[Region]:
 
 def tracing_candidates(*, tracing: Tracing) -> list[Candidate]:
     """The registry searched in ONE query: identified, living persons of the same sex whose name is the
-    self-reported one (born within the wide band), or, born within the age band, shares its surname and a character of
-    its given name (anyone in the band when no name was reported); each scored by annotations (name, age,
-    hukou region named by the worker or in the clues, already on a "244" ledger) and shown with its
-    reasons. A suggestion only: a worker confirms it."""
+    self-reported one (born within the wide band), or who, born within the age band, share its surname and
+    a character of its given name (anyone in the band when no name was reported); each scored by
+    annotations (name, age, hukou region named by the worker or in the clues, already on a "244" ledger)
+    and shown with its reasons. A suggestion only: a worker confirms it."""
     stay = tracing.stay
     record = UnidentifiedRecord.objects.filter(person_id=stay.person_id).first()
     if record is None:
