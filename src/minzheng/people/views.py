@@ -21,7 +21,7 @@ from minzheng.accounts.permissions import can
 from minzheng.accounts.scoping import scope
 from minzheng.accounts.signals import client_ip
 from minzheng.core.idnumber import normalize
-from minzheng.core.inputs import form_date
+from minzheng.core.inputs import form_date, form_name
 from minzheng.core.masking import mask_id_number
 from minzheng.core.views import service_errors
 from minzheng.regions.models import Region
@@ -181,6 +181,21 @@ def _new_person(post: Any) -> dict[str, str] | None:
     return fields if any(fields.values()) else None
 
 
+def _new_person_missing(fields: dict[str, str]) -> list[str]:
+    """What the new registration still lacks, each message naming its field: the preview refuses it before
+    the confirmation rather than letting the confirmation fail."""
+    missing = []
+    try:
+        form_name(fields.get("name", ""), "姓名")
+    except ValidationError as e:
+        missing.extend(e.messages)
+    if fields.get("hukou_type", "") not in HukouType.values:
+        missing.append(_("请选择户口性质（城镇或农村）"))
+    if not fields.get("hukou_region_code", ""):
+        missing.append(_("请选择户籍地（村、社区）"))
+    return missing
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def unidentified_merge(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -210,8 +225,10 @@ def unidentified_merge(request: HttpRequest, person_id: int) -> HttpResponse:
             refusal = target and services.unidentified_merge_refusal(record=record, target=target)
             if refusal:
                 error = refusal
-            elif creating and not _new_person(post):
+            elif creating and not (new_person := _new_person(post)):
                 error = _("该身份证号尚未登记：请填写姓名、户口性质和户籍地，确认后将新登记该人员")
+            elif creating and new_person and (missing := _new_person_missing(new_person)):
+                error = "；".join(missing)
         except ValidationError as e:
             error = "；".join(e.messages)
     confirm = request.method == "POST" and not error

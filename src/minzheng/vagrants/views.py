@@ -4,6 +4,7 @@ actor's scope reads as missing (404). Bad input is shown as a Chinese message an
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +18,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from minzheng.accounts.permissions import Denied, can, require
 from minzheng.accounts.regions import cascade_value, region_cascade
+from minzheng.core import crypto
+from minzheng.core.idnumber import normalize
 from minzheng.core.inputs import form_date, form_int
+from minzheng.core.posts import form_errors, posted
 from minzheng.people.models import Person, Sex
 
 from . import selectors, services
@@ -33,11 +37,6 @@ def _refused(request: HttpRequest, permission: str, target: str) -> HttpResponse
     except Denied as e:
         return HttpResponseForbidden(e.messages[0])
     return None
-
-
-def _errors(request: HttpRequest, e: ValidationError) -> None:
-    for m in e.messages:
-        messages.error(request, m)
 
 
 def _moment(day: Any, clock: Any, label: str) -> dt.datetime:
@@ -79,42 +78,43 @@ def intake(request: HttpRequest) -> HttpResponse:
     if (refused := _refused(request, "vagrant.intake", "vagrants:intake")) is not None:
         return refused
     stations = list(selectors.stations(actor=request.user))
-    if request.method == "POST":
+
+    def take_in() -> Any:
         p = request.POST
-        try:
-            station = next((s for s in stations if str(s.pk) == p.get("station", "")), None)
-            if station is None:
-                raise ValidationError("请选择救助管理站")
-            found_at = _moment(p.get("found_on"), p.get("found_time"), "发现")
-            unknown = None
-            if p.get("identified") == "no":
-                unknown = {
-                    "region_code": cascade_value(p),
-                    "found_on": found_at.date(),
-                    "found_place": p.get("found_place", ""),
-                    "description": p.get("description", ""),
-                    "sex": p.get("sex", ""),
-                    "estimated_age": p.get("estimated_age", ""),
-                    "name": p.get("claimed_name", ""),
-                    "photo": request.FILES.get("photo"),
-                }
-            stay = services.stay_intake(
-                actor=request.user,
-                station=station,
-                found_by=p.get("found_by", ""),
-                found_place=p.get("found_place", ""),
-                found_at=found_at,
-                intake_on=form_date(p.get("intake_on"), "入站日期"),
-                id_number=p.get("id_number", "") if unknown is None else "",
-                unknown=unknown,
-            )
-        except ValidationError as e:
-            _errors(request, e)
-        else:
-            messages.success(request, "已入站登记")
-            if stay.repeat:
-                messages.warning(request, "该人员已在244台账中：再次流浪，已列入预警")
-            return redirect("vagrants-stay", pk=stay.pk)
+        station = next((s for s in stations if str(s.pk) == p.get("station", "")), None)
+        if station is None:
+            raise ValidationError("请选择救助管理站")
+        found_at = _moment(p.get("found_on"), p.get("found_time"), "发现")
+        unknown = None
+        if p.get("identified") == "no":
+            unknown = {
+                "region_code": cascade_value(p),
+                "found_on": found_at.date(),
+                "found_place": p.get("found_place", ""),
+                "description": p.get("description", ""),
+                "sex": p.get("sex", ""),
+                "estimated_age": p.get("estimated_age", ""),
+                "name": p.get("claimed_name", ""),
+                "photo": request.FILES.get("photo"),
+            }
+        return services.stay_intake(
+            actor=request.user,
+            station=station,
+            found_by=p.get("found_by", ""),
+            found_place=p.get("found_place", ""),
+            found_at=found_at,
+            intake_on=form_date(p.get("intake_on"), "入站日期"),
+            id_number=p.get("id_number", "") if unknown is None else "",
+            unknown=unknown,
+        )
+
+    def to_stay(stay: Any) -> HttpResponse:
+        if stay.repeat:
+            messages.warning(request, "该人员已在244台账中：再次流浪，已列入预警")
+        return redirect("vagrants-stay", pk=stay.pk)
+
+    if request.method == "POST" and (done := posted(request, take_in, ok="已入站登记", then=to_stay)):
+        return done
     return render(
         request,
         "vagrants/intake.html",
@@ -151,10 +151,9 @@ def _stay_or_404(request: HttpRequest, pk: int) -> Any:
     return stay
 
 
-@login_required
-@require_GET
-def stay(request: HttpRequest, pk: int) -> HttpResponse:
-    s = _stay_or_404(request, pk)
+def _stay_page(request: HttpRequest, s: Any, typed: dict[str, Any] | None = None) -> HttpResponse:
+    """The stay page; after a refused form, `typed` holds that form's fields as typed ({action: POST}), so
+    only that form shows them again."""
     ctx = selectors.stay_page(actor=request.user, stay=s)
     tracing = ctx["tracing"]
     ctx["candidates"] = (
@@ -162,88 +161,115 @@ def stay(request: HttpRequest, pk: int) -> HttpResponse:
         if tracing is not None and tracing.confirmed_person_id is None and s.state != "exited"
         else []
     )
+    typed = typed or {}
     ctx.update(
         care_kinds=CareKind.choices,
         today=timezone.localdate(),
         deadline=selectors.stay_deadline(stay=s),
         photo_note=PHOTO_NOTE,
-        cascade=region_cascade(actor=request.user, selected=""),
+        cascade=region_cascade(actor=request.user, selected=cascade_value(typed.get("tracing", {}))),
+        typed=typed,
     )
     return render(request, "vagrants/stay.html", ctx)
+
+
+@login_required
+@require_GET
+def stay(request: HttpRequest, pk: int) -> HttpResponse:
+    return _stay_page(request, _stay_or_404(request, pk))
+
+
+def _care(request: HttpRequest, s: Any) -> Any:
+    p = request.POST
+    return services.care_record(
+        actor=request.user,
+        stay=s,
+        kind=p.get("kind", ""),
+        on=form_date(p.get("on"), "救助日期"),
+        note=p.get("note", ""),
+    )
+
+
+def _place(request: HttpRequest, s: Any) -> Any:
+    p = request.POST
+    return services.stay_place(
+        actor=request.user,
+        stay=s,
+        provider=p.get("provider", ""),
+        start_on=form_date(p.get("start_on"), "托养开始日期"),
+    )
+
+
+def _supervise(request: HttpRequest, s: Any) -> Any:
+    placement = Placement.objects.filter(stay=s, end_on__isnull=True).first()
+    if placement is None:
+        raise ValidationError("该人员没有进行中的站外托养")
+    p = request.POST
+    return services.placement_visit(
+        actor=request.user,
+        placement=placement,
+        visited_on=form_date(p.get("visited_on"), "检查日期"),
+        note=p.get("note", ""),
+    )
+
+
+def _tracing(request: HttpRequest, s: Any) -> Any:
+    p = request.POST
+    return services.tracing_open(
+        actor=request.user,
+        stay=s,
+        claimed_name=p.get("claimed_name", ""),
+        hint_region=cascade_value(p),
+        details=p.get("details", ""),
+    )
+
+
+def _confirm(request: HttpRequest, s: Any) -> Any:
+    tracing = Tracing.objects.filter(stay=s).first()
+    if tracing is None:
+        raise ValidationError("尚未发起寻亲")
+    p = request.POST
+    return services.tracing_confirm(
+        actor=request.user,
+        tracing=tracing,
+        person_id=form_int(p.get("person"), "比对人员"),
+        note=p.get("note", ""),
+    )
+
+
+def _exit(request: HttpRequest, s: Any) -> Any:
+    p = request.POST
+    return services.stay_exit(
+        actor=request.user,
+        stay=s,
+        kind=p.get("kind", ""),
+        on=form_date(p.get("on"), "离站日期"),
+        note=p.get("note", ""),
+    )
+
+
+STAY_ACTIONS: dict[str, tuple[Callable[[HttpRequest, Any], Any], str]] = {
+    "care": (_care, "已登记站内救助"),
+    "place": (_place, "已安排站外托养"),
+    "supervise": (_supervise, "已登记托养监管走访"),
+    "tracing": (_tracing, "已发起寻亲"),
+    "confirm": (_confirm, "已确认身份并提出身份合并，待复核"),
+    "exit": (_exit, "已办理离站"),
+}
 
 
 @login_required
 @require_POST
 def stay_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     s = _stay_or_404(request, pk)
-    p = request.POST
-    done = {
-        "care": "已登记站内救助",
-        "place": "已安排站外托养",
-        "supervise": "已登记托养监管走访",
-        "tracing": "已发起寻亲",
-        "confirm": "已确认身份并提出身份合并，待复核",
-        "exit": "已办理离站",
-    }
-    if action not in done:
+    if action not in STAY_ACTIONS:
         raise Http404("没有该操作")
-    try:
-        if action == "care":
-            services.care_record(
-                actor=request.user,
-                stay=s,
-                kind=p.get("kind", ""),
-                on=form_date(p.get("on"), "救助日期"),
-                note=p.get("note", ""),
-            )
-        elif action == "place":
-            services.stay_place(
-                actor=request.user,
-                stay=s,
-                provider=p.get("provider", ""),
-                start_on=form_date(p.get("start_on"), "托养开始日期"),
-            )
-        elif action == "supervise":
-            placement = Placement.objects.filter(stay=s, end_on__isnull=True).first()
-            if placement is None:
-                raise ValidationError("该人员没有进行中的站外托养")
-            services.placement_visit(
-                actor=request.user,
-                placement=placement,
-                visited_on=form_date(p.get("visited_on"), "检查日期"),
-                note=p.get("note", ""),
-            )
-        elif action == "tracing":
-            services.tracing_open(
-                actor=request.user,
-                stay=s,
-                claimed_name=p.get("claimed_name", ""),
-                hint_region=cascade_value(p),
-                details=p.get("details", ""),
-            )
-        elif action == "confirm":
-            tracing = Tracing.objects.filter(stay=s).first()
-            if tracing is None:
-                raise ValidationError("尚未发起寻亲")
-            services.tracing_confirm(
-                actor=request.user,
-                tracing=tracing,
-                person_id=form_int(p.get("person"), "比对人员"),
-                note=p.get("note", ""),
-            )
-        else:
-            services.stay_exit(
-                actor=request.user,
-                stay=s,
-                kind=p.get("kind", ""),
-                on=form_date(p.get("on"), "离站日期"),
-                note=p.get("note", ""),
-            )
-    except ValidationError as e:
-        _errors(request, e)
-    else:
-        messages.success(request, done[action])
-    return redirect("vagrants-stay", pk=s.pk)
+    do, ok = STAY_ACTIONS[action]
+    done = posted(request, lambda: do(request, s), ok=ok, then=lambda _: redirect("vagrants-stay", pk=s.pk))
+    if done:
+        return done
+    # Refused: the page again (as it is now, nothing changed) with what was typed in that form.
+    return _stay_page(request, _stay_or_404(request, pk), typed={action: request.POST})
 
 
 # ---------------------------------------------------------------- tracing
@@ -312,30 +338,25 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
 def ledger_add(request: HttpRequest) -> HttpResponse:
     if (refused := _refused(request, "vagrant.intake", "vagrants:ledger_add")) is not None:
         return refused
-    if request.method == "POST":
-        p = request.POST
-        try:
-            from minzheng.core import crypto
-            from minzheng.core.idnumber import normalize
 
-            person = Person.objects.filter(
-                id_hash=crypto.blind_index(normalize(p.get("id_number", "")))
-            ).first()
-            if person is None or not can(request.user, "vagrant.intake", region_code=person.region_code):
-                raise ValidationError("未找到该身份证号的人员，或不在您的管辖范围内")
-            services.ledger_add(
-                actor=request.user,
-                person=person,
-                kind=p.get("kind", ""),
-                risk=p.get("risk", ""),
-                region_code=cascade_value(p),
-                guardian=p.get("guardian", ""),
-            )
-        except ValidationError as e:
-            _errors(request, e)
-        else:
-            messages.success(request, "已列入244台账")
-            return redirect("vagrants-ledger")
+    def add() -> Any:
+        p = request.POST
+        person = Person.objects.filter(id_hash=crypto.blind_index(normalize(p.get("id_number", "")))).first()
+        if person is None or not can(request.user, "vagrant.intake", region_code=person.region_code):
+            raise ValidationError("未找到该身份证号的人员，或不在您的管辖范围内")
+        return services.ledger_add(
+            actor=request.user,
+            person=person,
+            kind=p.get("kind", ""),
+            risk=p.get("risk", ""),
+            region_code=cascade_value(p),
+            guardian=p.get("guardian", ""),
+        )
+
+    if request.method == "POST" and (
+        done := posted(request, add, ok="已列入244台账", then=lambda _: redirect("vagrants-ledger"))
+    ):
+        return done
     return render(
         request,
         "vagrants/ledger_add.html",
@@ -354,24 +375,24 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
     entry = selectors.ledger_get(actor=request.user, pk=pk)
     if entry is None:
         raise Http404("台账人员不存在")
-    if request.method == "POST":
+
+    def record() -> Any:
         p = request.POST
-        try:
-            at_home = {"yes": True, "no": False}.get(p.get("at_home", ""))
-            if at_home is None:
-                raise ValidationError("请选择是否在家")
-            services.ledger_visit(
-                actor=request.user,
-                entry=entry,
-                visited_on=form_date(p.get("visited_on"), "走访日期"),
-                at_home=at_home,
-                note=p.get("note", ""),
-            )
-        except ValidationError as e:
-            _errors(request, e)
-        else:
-            messages.success(request, "已登记走访")
-            return redirect("vagrants-ledger")
+        at_home = {"yes": True, "no": False}.get(p.get("at_home", ""))
+        if at_home is None:
+            raise ValidationError("请选择是否在家")
+        return services.ledger_visit(
+            actor=request.user,
+            entry=entry,
+            visited_on=form_date(p.get("visited_on"), "走访日期"),
+            at_home=at_home,
+            note=p.get("note", ""),
+        )
+
+    if request.method == "POST" and (
+        done := posted(request, record, ok="已登记走访", then=lambda _: redirect("vagrants-ledger"))
+    ):
+        return done
     return render(
         request,
         "vagrants/visit.html",
@@ -389,24 +410,24 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
 def patrols(request: HttpRequest) -> HttpResponse:
     if (refused := _refused(request, "vagrant.intake", "vagrants:patrols")) is not None:
         return refused
-    if request.method == "POST":
+
+    def record() -> Any:
         p = request.POST
-        try:
-            services.patrol_record(
-                actor=request.user,
-                route=p.get("route", ""),
-                started_at=_moment(p.get("day"), p.get("start"), "开始"),
-                ended_at=_moment(p.get("day"), p.get("end"), "结束"),
-                persons_met=form_int(p.get("persons_met"), "遇见人数", hi=1000),
-                persons_helped=form_int(p.get("persons_helped") or "0", "劝导入站人数", hi=1000),
-                campaign=p.get("campaign", ""),
-                note=p.get("note", ""),
-            )
-        except ValidationError as e:
-            _errors(request, e)
-        else:
-            messages.success(request, "已登记街面巡查")
-            return redirect("vagrants-patrols")
+        return services.patrol_record(
+            actor=request.user,
+            route=p.get("route", ""),
+            started_at=_moment(p.get("day"), p.get("start"), "开始"),
+            ended_at=_moment(p.get("day"), p.get("end"), "结束"),
+            persons_met=form_int(p.get("persons_met"), "遇见人数", hi=1000),
+            persons_helped=form_int(p.get("persons_helped") or "0", "劝导入站人数", hi=1000),
+            campaign=p.get("campaign", ""),
+            note=p.get("note", ""),
+        )
+
+    if request.method == "POST" and (
+        done := posted(request, record, ok="已登记街面巡查", then=lambda _: redirect("vagrants-patrols"))
+    ):
+        return done
     page = Paginator(selectors.patrols(actor=request.user), 30).get_page(request.GET.get("page"))
     return render(
         request,
@@ -424,7 +445,7 @@ def rate(request: HttpRequest) -> HttpResponse:
     try:
         year = form_int(request.GET.get("year") or str(this_year), "年度", lo=2000, hi=this_year)
     except ValidationError as e:
-        _errors(request, e)
+        form_errors(request, e)
         year = this_year
     return render(
         request,
@@ -441,21 +462,21 @@ def rate(request: HttpRequest) -> HttpResponse:
 def stations(request: HttpRequest) -> HttpResponse:
     if (refused := _refused(request, "vagrant.intake", "vagrants:stations")) is not None:
         return refused
-    if request.method == "POST":
+
+    def create() -> Any:
         p = request.POST
-        try:
-            services.station_create(
-                actor=request.user,
-                region_code=(cascade_value(p) or request.user.region.code)[:6],  # type: ignore[union-attr]
-                name=p.get("name", ""),
-                address=p.get("address", ""),
-                beds=form_int(p.get("beds") or "0", "床位数", hi=10000),
-            )
-        except ValidationError as e:
-            _errors(request, e)
-        else:
-            messages.success(request, "已登记救助管理站")
-            return redirect("vagrants-stations")
+        return services.station_create(
+            actor=request.user,
+            region_code=(cascade_value(p) or request.user.region.code)[:6],  # type: ignore[union-attr]
+            name=p.get("name", ""),
+            address=p.get("address", ""),
+            beds=form_int(p.get("beds") or "0", "床位数", hi=10000),
+        )
+
+    if request.method == "POST" and (
+        done := posted(request, create, ok="已登记救助管理站", then=lambda _: redirect("vagrants-stations"))
+    ):
+        return done
     return render(
         request,
         "vagrants/stations.html",
