@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "minzheng.assistance",
     "minzheng.elderly",
     "minzheng.students",
+    "minzheng.integrity",
     "minzheng.cockpit",
     "minzheng.facilities",
     "minzheng.visits",
