@@ -376,6 +376,43 @@ def other_township(make_household, make_person, make_user):
     ids["referral_id"] = [
         svc.referral_create(actor=clerk_b, application=Application.objects.first(), target="慈善项目").pk
     ]
+    # 大学生全程资助 and 诚信救助 (issue 19): a student of a dibao family in 兖州区 with a decided year, and a
+    # false declaration found from one of that county's 核对 reports
+    from minzheng.benefits.services import enrolment_create as _enrol
+    from minzheng.integrity.services import findings_detect
+    from minzheng.students import services as students
+
+    hh_s = make_household(village="370812001001", size=2)
+    _enrol(
+        actor=county_b,
+        programme="dibao",
+        person=hh_s.memberships.get(relation="head").person,
+        household=hh_s,
+        amount=500,
+        first_month=timezone.localdate().replace(day=1),
+    )
+    year = students.academic_term(timezone.localdate())[0]
+    pupil = students.student_enrol(
+        actor=clerk_b,
+        person=hh_s.memberships.exclude(relation="head").get().person,
+        school="济宁学院",
+        major="数学",
+        entry_year=year,
+        graduation_year=year + 4,
+        student_number="1",
+    )
+    ids["student_id"] = [pupil.pk]
+    ids["award_id"] = [
+        students.award_propose(actor=county_b, student=pupil, academic_year=year, tuition_fee=3000).pk
+    ]
+    VerificationReport.objects.filter(pk=ids["report_id"][0]).update(
+        declared_vs_verified=[
+            {"item": "月收入", "declared": 0, "verified": 900},
+            {"item": "金融资产", "declared": 0, "verified": 0},
+        ]
+    )
+    ids["finding_id"] = [f.pk for f in findings_detect(actor=clerk_b)]
+    assert ids["finding_id"]
     return ids
 
 

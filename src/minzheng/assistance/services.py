@@ -26,6 +26,7 @@ from minzheng.core.pii import redact
 from minzheng.core.uploads import checked_file
 from minzheng.people.models import Household, Membership, Person
 from minzheng.policy.selectors import PolicyMissing, PolicySet, policy_resolve
+from minzheng.programmes.registry import intake_checks
 from minzheng.verification.models import Conclusion, VerificationReport
 
 from . import rules
@@ -164,6 +165,8 @@ def application_create(
     require(actor, "assistance.intake", region_code=region_code, target=f"household:{household.pk}")
     if not Membership.objects.filter(household=household, person=applicant, end_date__isnull=True).exists():
         raise ValidationError("申请人须为该户现有成员")
+    for check in intake_checks():  # registered by other lines (诚信救助's waiting period)
+        check(household=household, applicant=applicant, programme=programme, on=on or timezone.localdate())
     if (
         Application.objects.filter(
             household=household, programme=programme, state__in=[s for s in State.values if s != State.CLOSED]

@@ -309,3 +309,18 @@ def death_hooks() -> list[tuple[str, Callable[..., list[DeathEffect]]]]:
 def trial_fields() -> list[tuple[str, TrialField]]:
     """(programme code, field) of every programme-specific trial input."""
     return [(p.code, f) for p in _PROGRAMMES for f in p.trial_fields]
+
+
+# Checks the assistance intake runs before it accepts an application: `(*, household, applicant,
+# programme, on) -> None`, raising a Chinese ValidationError to refuse (诚信救助's waiting period). A line
+# adds its check here; the intake names none of them.
+_INTAKE_CHECKS: list[Callable[..., None]] = []
+
+
+def register_intake_check(check: Callable[..., None]) -> None:
+    if check not in _INTAKE_CHECKS:
+        _INTAKE_CHECKS.append(check)
+
+
+def intake_checks() -> list[Callable[..., None]]:
+    return list(_INTAKE_CHECKS)

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "minzheng.benefits",
     "minzheng.assistance",
     "minzheng.elderly",
+    "minzheng.students",
+    "minzheng.integrity",
     "minzheng.cockpit",
     "minzheng.facilities",
     "minzheng.visits",

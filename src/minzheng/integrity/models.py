@@ -1,0 +1,142 @@
+"""诚信救助 (曲阜 "儒乡曲阜·诚信救助", seed 002): the applicant's signed integrity commitment on the
+application; false declarations found by the 核对 (declared vs verified beyond a tolerance) as findings on
+the case; their consequences — the overpayment recovered (make-and-check) and a waiting period before the
+household may apply again — and the integrity record on the person's file."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+
+class Commitment(models.Model):
+    application = models.OneToOneField(
+        "assistance.Application",
+        verbose_name="救助申请",
+        on_delete=models.PROTECT,
+        related_name="integrity_commitment",
+    )
+    region_code = models.CharField("管辖区划", max_length=15, db_index=True)
+    signer = models.ForeignKey(
+        "people.Person", verbose_name="承诺人", on_delete=models.PROTECT, related_name="+"
+    )
+    signed_on = models.DateField("签署日期")
+    number = models.CharField("承诺书编号", max_length=40, blank=True, default="")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "诚信承诺书"
+        verbose_name_plural = "诚信承诺书"
+
+    def __str__(self) -> str:
+        return f"诚信承诺书{self.pk}"
+
+
+class Item(models.TextChoices):
+    INCOME = "income", "月收入"
+    FINANCIAL = "financial", "金融资产"
+
+
+# The 核对 report's comparison rows (verification.services: declared_vs_verified) name their item so.
+ITEM_OF_LABEL = {"月收入": Item.INCOME, "金融资产": Item.FINANCIAL}
+
+
+class FindingStatus(models.TextChoices):
+    RECORDED = "recorded", "已认定"
+    WITHDRAWN = "withdrawn", "已撤销"
+
+
+class Finding(models.Model):
+    """One false declaration: an item of one 核对 report whose verified amount exceeds the declared one by
+    more than the tolerance (policy data of the county, on the report's day)."""
+
+    application = models.ForeignKey(
+        "assistance.Application", verbose_name="救助申请", on_delete=models.PROTECT, related_name="+"
+    )
+    report = models.ForeignKey(
+        "verification.VerificationReport", verbose_name="核对报告", on_delete=models.PROTECT, related_name="+"
+    )
+    household = models.ForeignKey(
+        "people.Household", verbose_name="家庭户", on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        "people.Person", verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
+    )
+    region_code = models.CharField("管辖区划", max_length=15, db_index=True)
+    item = models.CharField("项目", max_length=16, choices=Item.choices)
+    declared = models.DecimalField("申报（元）", max_digits=14, decimal_places=2)
+    verified = models.DecimalField("核对（元）", max_digits=14, decimal_places=2)
+    tolerance = models.DecimalField("容差", max_digits=6, decimal_places=4)
+    found_on = models.DateField("认定日期")
+    wait_until = models.DateField("再次申请等待期至")
+    status = models.CharField(
+        "状态", max_length=16, choices=FindingStatus.choices, default=FindingStatus.RECORDED
+    )
+    found_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="认定人", on_delete=models.PROTECT, related_name="+"
+    )
+    withdraw_reason = models.CharField("撤销理由", max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = "虚报认定"
+        verbose_name_plural = "虚报认定"
+        ordering = ["-found_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "item"], name="integrity_one_finding_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"虚报认定{self.pk}"
+
+    @property
+    def gap(self) -> Decimal:
+        return self.verified - self.declared
+
+
+class RecoveryStatus(models.TextChoices):
+    PROPOSED = "proposed", "待复核"
+    APPROVED = "approved", "已批准追回"
+    REFUSED = "refused", "复核不同意"
+
+
+class Recovery(models.Model):
+    """The overpayment to recover for one finding, computed from the payroll lines the case was paid;
+    proposed by one officer and approved by another."""
+
+    finding = models.OneToOneField(
+        Finding, verbose_name="虚报认定", on_delete=models.PROTECT, related_name="recovery"
+    )
+    region_code = models.CharField("管辖区划", max_length=15, db_index=True)
+    amount = models.PositiveIntegerField("应追回金额（元）")
+    paid_total = models.PositiveIntegerField("已发放合计（元）")
+    months = models.PositiveSmallIntegerField("涉及发放月数")
+    basis = models.CharField("计算说明", max_length=300)
+    status = models.CharField(
+        "状态", max_length=16, choices=RecoveryStatus.choices, default=RecoveryStatus.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="经办人", on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_on = models.DateField("登记日期")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="复核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_on = models.DateField("复核日期", null=True, blank=True)
+    note = models.CharField("复核意见", max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = "追回记录"
+        verbose_name_plural = "追回记录"
+
+    def __str__(self) -> str:
+        return f"追回记录{self.pk}"

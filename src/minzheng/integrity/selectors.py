@@ -1,0 +1,154 @@
+"""Reads of 诚信救助, region-scoped under `integrity.read` (out of scope = 404)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from minzheng.accounts.permissions import can, scoped
+from minzheng.assistance.letters import appeal_text, cn_date, issuing_office
+from minzheng.assistance.models import Application
+from minzheng.core.todos import Item, Todo
+from minzheng.people.models import Membership, Person
+
+from .models import Commitment, Finding, FindingStatus, Recovery, RecoveryStatus
+
+READ = "integrity.read"
+FIRST = 5
+
+
+def findings(*, actor: Any, status: str = "", region_code: str = "") -> QuerySet[Finding]:
+    qs = scoped(READ, Finding.objects.select_related("person", "application", "recovery"), actor)
+    if status:
+        qs = qs.filter(status=status)
+    if region_code:
+        qs = qs.filter(region_code__startswith=region_code)
+    return qs
+
+
+def finding_get(*, actor: Any, finding_id: int) -> Finding:
+    found = findings(actor=actor).filter(pk=finding_id).first()
+    if found is None:
+        raise Http404("未找到该认定")
+    return found
+
+
+def application_get(*, actor: Any, application_id: int) -> Application:
+    found = (
+        scoped(READ, Application.objects.select_related("applicant", "household"), actor)
+        .filter(pk=application_id)
+        .first()
+    )
+    if found is None:
+        raise Http404("未找到该申请")
+    return found
+
+
+def commitment_of(*, application: Application) -> Commitment | None:
+    return Commitment.objects.select_related("signer", "recorded_by").filter(application=application).first()
+
+
+def signers(*, application: Application) -> list[Person]:
+    return [
+        m.person
+        for m in Membership.objects.filter(household=application.household, end_date__isnull=True)
+        .select_related("person")
+        .order_by("pk")
+    ]
+
+
+def finding_actions(*, actor: Any, finding: Finding) -> dict[str, bool]:
+    """What the finding's page offers this actor now."""
+    recovery = getattr(finding, "recovery", None)
+    recorded = finding.status == FindingStatus.RECORDED
+    finder = can(actor, "integrity.find", region_code=finding.region_code)
+    open_recovery = recovery is not None and recovery.status != RecoveryStatus.REFUSED
+    return {
+        "withdraw": recorded and finder and not (recovery and recovery.status == RecoveryStatus.APPROVED),
+        "propose": recorded and finder and not open_recovery,
+        "approve": recovery is not None
+        and recovery.status == RecoveryStatus.PROPOSED
+        and recovery.proposed_by_id != actor.pk
+        and can(actor, "integrity.recover_approve", region_code=finding.region_code),
+    }
+
+
+def commitment_letter(*, commitment: Commitment) -> dict[str, Any]:
+    """The printable 诚信承诺书: the receiving township government (issuing authority), its number, the
+    commitments, the legal consequences, the signature and the seal position."""
+    app = commitment.application
+    office = issuing_office(region_code=app.region_code, level="township")
+    return {
+        "c": commitment,
+        "office": office,
+        "signed_on": cn_date(commitment.signed_on),
+        "programme": app.get_programme_display(),
+    }
+
+
+def finding_notice(*, finding: Finding) -> dict[str, Any]:
+    office = issuing_office(region_code=finding.region_code, level="township")
+    return {
+        "f": finding,
+        "office": office,
+        "found_on": cn_date(finding.found_on),
+        "wait_until": cn_date(finding.wait_until),
+        "appeal": appeal_text(office, what="本认定"),
+    }
+
+
+def person_panel(*, actor: Any, person: Person) -> dict[str, Any]:
+    if not can(actor, READ):
+        return {"findings": [], "commitments": [], "allowed": False}
+    households = Membership.objects.filter(person=person).values("household_id")
+    rows = list(findings(actor=actor).filter(Q(person=person) | Q(household_id__in=households))[:10])
+    commitments = list(
+        scoped(READ, Commitment.objects.select_related("application"), actor).filter(signer=person)[:10]
+    )
+    return {"findings": rows, "commitments": commitments, "allowed": True}
+
+
+def to_approve(*, actor: Any) -> QuerySet[Recovery]:
+    qs = scoped(READ, Recovery.objects.select_related("finding__person"), actor)
+    return qs.filter(status=RecoveryStatus.PROPOSED).exclude(proposed_by=actor).order_by("pk")
+
+
+def todo_recoveries(actor: Any, on: dt.date) -> Todo:
+    qs = to_approve(actor=actor)
+    first = list(qs[:FIRST])
+    n = len(first) if len(first) < FIRST else qs.count()
+    items = [
+        Item(
+            label=r.finding.person.name,
+            url=reverse("integrity-finding", args=[r.finding_id]),
+            note=f"{r.amount}元",
+        )
+        for r in first
+    ]
+    return Todo(
+        "integrity_recover", _("诚信救助追回待复核"), n, reverse("integrity-list"), items, _("无待复核")
+    )
+
+
+def without_recovery(*, actor: Any, on: dt.date) -> QuerySet[Finding]:
+    """Findings of the last 30 days with no recovery yet (older ones stay on the list, off the 首页)."""
+    qs = findings(actor=actor, status=FindingStatus.RECORDED).filter(recovery__isnull=True)
+    return qs.filter(found_on__gte=on - dt.timedelta(days=30)).order_by("pk")
+
+
+def todo_findings(actor: Any, on: dt.date) -> Todo:
+    qs = without_recovery(actor=actor, on=on)
+    first = list(qs[:FIRST])
+    n = len(first) if len(first) < FIRST else qs.count()
+    items = [
+        Item(label=f.person.name, url=reverse("integrity-finding", args=[f.pk]), note=f.get_item_display())
+        for f in first
+    ]
+    return Todo(
+        "integrity_findings", _("虚报认定待处理追回"), n, reverse("integrity-list"), items, _("无待处理认定")
+    )

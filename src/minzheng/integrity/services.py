@@ -1,0 +1,328 @@
+"""Writes of 诚信救助: the commitment, findings computed set-based from the 核对 reports, withdrawal, the
+recovery of the overpayment (make-and-check) and the intake check of the waiting period."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Least, Substr
+from django.utils import timezone
+
+from minzheng.accounts.permissions import require, scoped
+from minzheng.assistance.letters import cn_date, issuing_office
+from minzheng.assistance.models import Application, Decision
+from minzheng.audit.models import AuditEvent
+from minzheng.audit.services import audit_record
+from minzheng.benefits.models import Enrolment, PayrollLine, PayrollStatus
+from minzheng.benefits.services import add_months
+from minzheng.people.models import Household, Membership, Person
+from minzheng.policy.selectors import policy_resolve
+from minzheng.verification.models import VerificationReport
+
+from .models import (
+    ITEM_OF_LABEL,
+    Commitment,
+    Finding,
+    FindingStatus,
+    Item,
+    Recovery,
+    RecoveryStatus,
+)
+
+
+def _audit(actor: Any, event: str, target: str, pk: Any, region: str, new: dict[str, Any]) -> None:
+    audit_record(actor=actor, event_type=event, target_type=target, target_id=pk, region_code=region, new=new)
+
+
+@transaction.atomic
+def commitment_record(
+    *, actor: Any, application: Application, signed_on: dt.date, signer: Person | None = None
+) -> Commitment:
+    """The applicant (or another adult member) signed the 诚信承诺书 on `signed_on`."""
+    require(
+        actor, "integrity.commit", region_code=application.region_code, target=f"application:{application.pk}"
+    )
+    today = timezone.localdate()
+    signer = signer or application.applicant
+    if signed_on > today:
+        raise ValidationError("签署日期不能晚于今天")
+    if signed_on < application.created_at.date() - dt.timedelta(days=30):
+        raise ValidationError("签署日期不能早于申请受理前30天")
+    if not Membership.objects.filter(
+        household=application.household, person=signer, end_date__isnull=True
+    ).exists():
+        raise ValidationError("承诺人须为申请家庭的现有成员")
+    if Commitment.objects.filter(application=application).exists():
+        raise ValidationError("该申请已登记诚信承诺书")
+    commitment = Commitment.objects.create(
+        application=application,
+        region_code=application.region_code,
+        signer=signer,
+        signed_on=signed_on,
+        recorded_by=actor,
+    )
+    office = issuing_office(region_code=application.region_code, level="township")
+    commitment.number = f"{office.prefix}诚诺〔{signed_on.year}〕{commitment.pk}号"
+    commitment.save(update_fields=["number"])
+    _audit(
+        actor,
+        AuditEvent.CREATE,
+        "integrity.commitment",
+        commitment.pk,
+        commitment.region_code,
+        {"application": application.pk, "signed_on": signed_on},
+    )
+    return commitment
+
+
+def _figures(county: str, on: dt.date) -> tuple[Decimal, int]:
+    policy = policy_resolve(on=on, region_code=county, hukou_type="")
+    return policy.get("integrity.tolerance"), int(policy.get("integrity.wait_months"))
+
+
+@transaction.atomic
+def findings_detect(*, actor: Any, on: dt.date | None = None) -> list[Finding]:
+    """Every false declaration in the actor's region not yet recorded: of each application's latest 核对
+    report, an item whose verified amount exceeds the declared one by more than the county's tolerance
+    (and by at least one yuan). One query per county and item, in the database; no loop over households."""
+    require(actor, "integrity.find", target="integrity:detect")
+    today = on or timezone.localdate()
+    latest = scoped("integrity.find", VerificationReport.objects.all(), actor).filter(
+        ~Exists(VerificationReport.objects.filter(application=OuterRef("application"), pk__gt=OuterRef("pk")))
+    )
+    counties = sorted(set(latest.annotate(c=Substr("region_code", 1, 6)).values_list("c", flat=True)))
+    made: list[Finding] = []
+    for county in counties:
+        tolerance, wait = _figures(county, today)
+        for index, (label, item) in enumerate(ITEM_OF_LABEL.items()):
+            base = f"declared_vs_verified__{index}__"
+            rows = (
+                latest.filter(region_code__startswith=county)
+                .annotate(
+                    cmp_declared=Cast(KT(base + "declared"), FloatField()),
+                    cmp_verified=Cast(KT(base + "verified"), FloatField()),
+                )
+                .filter(**{base + "item": label}, cmp_verified__gt=F("cmp_declared") * (1 + float(tolerance)))
+                .filter(cmp_verified__gte=F("cmp_declared") + 1)
+                .exclude(Exists(Finding.objects.filter(report=OuterRef("pk"), item=item)))
+                .values(
+                    "pk",
+                    "application_id",
+                    "application__household_id",
+                    "application__applicant_id",
+                    "region_code",
+                    "cmp_declared",
+                    "cmp_verified",
+                )
+            )
+            for r in rows:
+                finding = Finding.objects.create(
+                    application_id=r["application_id"],
+                    report_id=r["pk"],
+                    household_id=r["application__household_id"],
+                    person_id=r["application__applicant_id"],
+                    region_code=r["region_code"],
+                    item=item,
+                    declared=Decimal(str(round(r["cmp_declared"], 2))),
+                    verified=Decimal(str(round(r["cmp_verified"], 2))),
+                    tolerance=tolerance,
+                    found_on=today,
+                    wait_until=_add_months_day(today, wait),
+                    found_by=actor,
+                )
+                _audit(
+                    actor,
+                    AuditEvent.CREATE,
+                    "integrity.finding",
+                    finding.pk,
+                    finding.region_code,
+                    {"application": r["application_id"], "item": item, "wait_until": finding.wait_until},
+                )
+                made.append(finding)
+    return made
+
+
+def _add_months_day(d: dt.date, n: int) -> dt.date:
+    first = add_months(d.replace(day=1), n)
+    nxt = add_months(first, 1)
+    return first.replace(day=min(d.day, (nxt - dt.timedelta(days=1)).day))
+
+
+@transaction.atomic
+def finding_withdraw(*, actor: Any, finding: Finding, reason: str) -> Finding:
+    """A finding explained away (the income was a one-off, the account not the household's): the waiting
+    period no longer applies; the record stays, with the reason."""
+    require(actor, "integrity.find", region_code=finding.region_code, target=f"finding:{finding.pk}")
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    if finding.status != FindingStatus.RECORDED:
+        raise ValidationError("该认定已撤销")
+    if not reason.strip():
+        raise ValidationError("请填写撤销理由")
+    if Recovery.objects.filter(finding=finding, status=RecoveryStatus.APPROVED).exists():
+        raise ValidationError("已批准追回的认定不能撤销")
+    finding.status = FindingStatus.WITHDRAWN
+    finding.withdraw_reason = reason.strip()[:200]
+    finding.save(update_fields=["status", "withdraw_reason"])
+    _audit(
+        actor,
+        AuditEvent.UPDATE,
+        "integrity.finding",
+        finding.pk,
+        finding.region_code,
+        {"status": "withdrawn"},
+    )
+    return finding
+
+
+def overpayment(*, finding: Finding) -> dict[str, Any]:
+    """What the case was paid (frozen rolls) and what of it the false declaration caused: an under-declared
+    monthly income reduces each month's payment one for one, so at most the gap per month is recovered;
+    concealed financial assets make the whole payment undue."""
+    decisions = Decision.objects.filter(application_id=finding.application_id).values_list("pk", flat=True)
+    enrolments = Enrolment.objects.filter(source_type="decision", source_id__in=[str(d) for d in decisions])
+    lines = PayrollLine.objects.filter(
+        enrolment__in=enrolments, run__status=PayrollStatus.FROZEN, amount__gt=0
+    )
+    gap = int(finding.gap.to_integral_value())
+    totals = lines.aggregate(
+        paid=Sum("amount"),
+        months=Count("month", distinct=True),
+        capped=Sum(Least(F("amount"), gap)),
+    )
+    paid = int(totals["paid"] or 0)
+    if finding.item == Item.INCOME:
+        amount = int(totals["capped"] or 0)
+        basis = f"少报月收入{gap}元：每月按少报数额与当月发放额孰低计算"
+    else:
+        amount = paid
+        basis = "隐瞒金融资产：已发放救助金全额追回"
+    return {"amount": amount, "paid": paid, "months": int(totals["months"] or 0), "basis": basis}
+
+
+@transaction.atomic
+def recovery_propose(*, actor: Any, finding: Finding, on: dt.date | None = None) -> Recovery:
+    require(actor, "integrity.find", region_code=finding.region_code, target=f"finding:{finding.pk}")
+    if finding.status != FindingStatus.RECORDED:
+        raise ValidationError("已撤销的认定不能追回")
+    if Recovery.objects.filter(finding=finding).exclude(status=RecoveryStatus.REFUSED).exists():
+        raise ValidationError("该认定已登记追回")
+    calc = overpayment(finding=finding)
+    if calc["amount"] <= 0:
+        raise ValidationError("该申请没有已发放的救助金，无需追回")
+    recovery, _ = Recovery.objects.update_or_create(
+        finding=finding,
+        defaults={
+            "region_code": finding.region_code,
+            "amount": calc["amount"],
+            "paid_total": calc["paid"],
+            "months": calc["months"],
+            "basis": calc["basis"],
+            "status": RecoveryStatus.PROPOSED,
+            "proposed_by": actor,
+            "proposed_on": on or timezone.localdate(),
+            "approved_by": None,
+            "approved_on": None,
+            "note": "",
+        },
+    )
+    _audit(
+        actor,
+        AuditEvent.CREATE,
+        "integrity.recovery",
+        recovery.pk,
+        recovery.region_code,
+        {"amount": recovery.amount},
+    )
+    return recovery
+
+
+@transaction.atomic
+def recovery_approve(
+    *, actor: Any, recovery: Recovery, approve: bool, note: str = "", on: dt.date | None = None
+) -> Recovery:
+    require(
+        actor, "integrity.recover_approve", region_code=recovery.region_code, target=f"recovery:{recovery.pk}"
+    )
+    recovery = Recovery.objects.select_for_update().get(pk=recovery.pk)
+    if recovery.status != RecoveryStatus.PROPOSED:
+        raise ValidationError("该追回已复核")
+    if recovery.proposed_by_id == actor.pk:
+        raise ValidationError("复核须由登记人以外的另一人办理")
+    if not approve and not note.strip():
+        raise ValidationError("不同意时请填写复核意见")
+    recovery.status = RecoveryStatus.APPROVED if approve else RecoveryStatus.REFUSED
+    recovery.approved_by = actor
+    recovery.approved_on = on or timezone.localdate()
+    recovery.note = note.strip()[:200]
+    recovery.save(update_fields=["status", "approved_by", "approved_on", "note"])
+    _audit(
+        actor,
+        AuditEvent.DECISION,
+        "integrity.recovery",
+        recovery.pk,
+        recovery.region_code,
+        {"approved": approve, "amount": recovery.amount},
+    )
+    return recovery
+
+
+def waiting_period_check(*, household: Household, applicant: Person, programme: str, on: dt.date) -> None:
+    """The assistance intake's registered check: a household or applicant found to have declared falsely
+    may not apply again before the waiting period ends."""
+    found = (
+        Finding.objects.filter(Q(household=household) | Q(person=applicant), status=FindingStatus.RECORDED)
+        .filter(wait_until__gt=on)
+        .order_by("-wait_until")
+        .first()
+    )
+    if found is not None:
+        raise ValidationError(
+            f"该家庭于{cn_date(found.found_on)}经核对被认定虚报{found.get_item_display()}，"
+            f"诚信救助等待期至{cn_date(found.wait_until)}，期满前不予受理新的救助申请"
+        )
+
+
+def findings_export(*, actor: Any, findings: list[Finding]) -> bytes:
+    """The filtered findings as Excel (masked IDs; names neutralised), audited."""
+    from minzheng.core.labels import region_name
+    from minzheng.core.spreadsheet import xlsx_bytes
+
+    require(actor, "integrity.read", target="integrity:export")
+    header = [
+        "申请人",
+        "身份证号",
+        "区划",
+        "项目",
+        "申报（元）",
+        "核对（元）",
+        "认定日期",
+        "等待期至",
+        "状态",
+    ]
+    rows = [
+        [
+            f.person.name,
+            f.person.id_masked,
+            region_name(f.region_code, full=True),
+            f.get_item_display(),
+            float(f.declared),
+            float(f.verified),
+            f.found_on.isoformat(),
+            f.wait_until.isoformat(),
+            f.get_status_display(),
+        ]
+        for f in findings
+    ]
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.EXPORT,
+        target_type="integrity.finding",
+        detail=f"导出虚报认定{len(rows)}行（证件号已脱敏）",
+    )
+    return xlsx_bytes(header, rows, title="诚信救助虚报认定")

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from minzheng.accounts.system import system_actor
+from minzheng.benefits.services import enrolment_create, first_of_month
+from minzheng.students.services import academic_term
+from tests.conftest import TOWN_A
+
+
+@pytest.fixture
+def dibao_student(make_household: Any) -> Any:
+    """A member of a household enrolled in dibao this month (the student), and the household."""
+    hh = make_household(size=3)
+    head = hh.memberships.get(relation="head").person
+    student = hh.memberships.exclude(relation="head").first().person
+    enrolment_create(
+        actor=system_actor(purpose="测试数据"),
+        programme="dibao",
+        person=head,
+        household=hh,
+        amount=600,
+        members_covered=3,
+        first_month=first_of_month(timezone.localdate()).replace(year=timezone.localdate().year - 1),
+    )
+    return student
+
+
+@pytest.fixture
+def staff(make_user: Any) -> dict[str, Any]:
+    return {
+        "clerk": make_user("township_clerk", TOWN_A),
+        "county": make_user("county_officer", "370811"),
+        "county2": make_user("county_officer", "370811"),
+        "finance": make_user("county_finance", "370811"),
+    }
+
+
+@pytest.fixture
+def this_year() -> int:
+    return academic_term(timezone.localdate())[0]
