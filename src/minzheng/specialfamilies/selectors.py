@@ -137,7 +137,11 @@ def entitlements(numbers: list[int], severity: int | None) -> list[str]:
 
 # ------------------------------------------------------------------ festival condolence
 def condolence_runs(*, actor: Any) -> QuerySet[Any]:
-    return scoped(READ, CondolenceRun.objects.all(), actor).annotate(n=Count("lines"))
+    return (
+        scoped(READ, CondolenceRun.objects.all(), actor)
+        .annotate(n=Count("lines"))
+        .order_by("-year", "-month", "county_code", "pk")
+    )
 
 
 def condolence_run_get(*, actor: Any, run_id: int) -> CondolenceRun:
@@ -188,6 +192,8 @@ def _active_tekun(actor: Any, month: dt.date) -> QuerySet[Enrolment]:
 def tekun_roll(*, actor: Any, on: dt.date) -> QuerySet[Any]:
     """The tekun in support this month with the facts the targets read: the latest recorded willingness,
     the self-care level the decision found (from the six daily activities), placed = in an institution now."""
+    from django.db.models.fields.json import KT
+
     from minzheng.assistance.models import Decision
 
     latest = TekunWillingness.objects.filter(person_id=OuterRef("person_id"), asked_on__lte=on).order_by(
@@ -200,7 +206,7 @@ def tekun_roll(*, actor: Any, on: dt.date) -> QuerySet[Any]:
         .annotate(decision_id=_int("source_id"))
         .annotate(
             willing=Subquery(latest.values("willing")[:1]),
-            self_care=Subquery(decision.values("result__self_care")[:1]),
+            self_care=Subquery(decision.annotate(sc=KT("result__self_care")).values("sc")[:1]),
             placed=Exists(
                 Residency.objects.filter(person_id=OuterRef("person_id"), discharged_on__isnull=True)
             ),

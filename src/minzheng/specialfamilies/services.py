@@ -275,10 +275,9 @@ def condolence_decide(*, actor: Any, run: CondolenceRun) -> CondolenceRun:
 def _tekun(person: Person, on: dt.date) -> None:
     from minzheng.benefits.models import Enrolment
 
+    # granted support counts from the decision, even while its first paid month is still ahead
     month = first_of_month(on)
-    active = Enrolment.objects.filter(programme=cat.TEKUN, person=person, first_month__lte=month).exclude(
-        last_month__lt=month
-    )
+    active = Enrolment.objects.filter(programme=cat.TEKUN, person=person).exclude(last_month__lt=month)
     if not active.exists():
         raise ValidationError(f"{person.name}不是在保特困供养人员")
 
