@@ -39,6 +39,7 @@ from .models import (
     SecondApproval,
     State,
 )
+from .rules import ADL_LABELS, self_care_from_adl
 
 MEMBER_FIELDS = ("monthly_wage", "monthly_pension", "other_income")
 
@@ -82,6 +83,10 @@ def _declared_from_post(post: Any) -> dict[str, Any]:
         row["disability_grade"] = int(grade) if grade in ("1", "2", "3", "4") else None
         row["disability_kind"] = post.get(f"disability_kind_{pid}") or None
         row["self_care"] = post.get(f"self_care_{pid}") or "full"
+        if post.get(f"adl_{pid}") == "1":
+            # 特困: the six daily activities recorded at intake decide the self-care level (民发〔2021〕43号)
+            row["adl_unable"] = [a for a in ADL_LABELS if post.get(f"adl_{a}_{pid}") == "on"]
+            row["self_care"] = self_care_from_adl(row["adl_unable"])
         members.append(row)
     vehicles = [{"kind": k, "value": 0} for k in post.getlist("vehicle_kind") if k]
     return {
@@ -143,6 +148,7 @@ def _member_values(post: Any, pid: int) -> dict[str, Any]:
     }
     for flag in ("employed", "severe_illness", "has_supporter"):
         values[flag] = post.get(f"{flag}_{pid}") == "on"
+    values["adl"] = [a for a in ADL_LABELS if post.get(f"adl_{a}_{pid}") == "on"]
     return values
 
 
@@ -195,6 +201,7 @@ def application_new(request: HttpRequest, household_id: int) -> HttpResponse:
         {
             "household": household,
             "rows": [(m, _member_values(post, m.person_id)) for m in members],
+            "adl_items": list(ADL_LABELS.items()),
             "programmes": Programme.choices[:3],
             "form": {
                 k: form.get(k, "")

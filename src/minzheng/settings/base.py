@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "minzheng.elderly",
     "minzheng.students",
     "minzheng.integrity",
+    "minzheng.specialfamilies",
     "minzheng.cockpit",
     "minzheng.facilities",
     "minzheng.visits",
