@@ -46,7 +46,8 @@ def test_the_city_drills_down_to_a_county_a_township_and_the_people_behind_a_fig
     page.locator("#breakdown-table tr[data-region='370811001'] a").click()
     assert "王邹街道" in page.inner_text("h1")
     assert page.inner_text("#kpis li:first-child strong") == "1"
-    page.get_by_role("link", name="保障对象名单").click()
+    page.locator("#kpis li:first-child a").click()  # the figure opens the list behind it
+    assert page.inner_text("#list-total") == "合计 1人"
     assert "钱玉芬" in page.inner_text("#figure-list")
     assert not [e for e in errors if "Content Security Policy" in e], errors
 

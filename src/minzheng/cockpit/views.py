@@ -43,13 +43,12 @@ def _month(request: HttpRequest) -> dt.date:
 
 
 def _ensure(months: list[dt.date]) -> None:
-    """Store the months nobody has opened yet (a month once stored is read, never recomputed here)."""
-    stored = sel.months_stored(months=months)
-    missing = [m for m in months if m not in stored]
+    """Store the closed months nobody has stored yet (then frozen: read, never recomputed here) and keep the
+    current month live: recomputed when its figures are older than LIVE_MINUTES."""
     actor = system_actor(purpose="民政驾驶舱按月汇总")
-    for m in missing:
+    for m in sel.months_to_compute(months=months, today=timezone.localdate()):
         try:
-            svc.cockpit_month_compute(actor=actor, month=m)
+            svc.cockpit_month_compute(actor=actor, month=m, force=sel.is_open_month(m))
         except IntegrityError:  # another reader stored the same month a moment earlier: read theirs
             continue
 
@@ -84,7 +83,14 @@ def home(request: HttpRequest) -> HttpResponse:
     base = reverse("cockpit-home")
     charts = {
         "sections": [
-            {"id": s["id"], "kind": s["kind"], "header": s["header"], "rows": s["rows"]} for s in sections
+            {
+                "id": s["id"],
+                "kind": s["kind"],
+                "header": s["header"],
+                "rows": s.get("data", s["rows"]),
+                "right": s.get("right", []),
+            }
+            for s in sections
         ],
         "map": {
             "measure": sel.measure_name(chosen),
@@ -119,7 +125,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "is_city": region.level == "city",
             "is_township": region.level == "township",
             "computed_at": computed_at,
-            "lists": sel.LISTS,
+            "kpis": sel.kpis(b),
+            "lists": sel.list_links(b),
             "programmes": sorted(
                 {(d, b.labels.get(("enrolled", d), d)) for (m, d) in b.here.details if m == "enrolled"}
             ),
@@ -162,19 +169,25 @@ def figure_list(request: HttpRequest) -> HttpResponse:
     detail = request.GET.get("detail", "").strip()[:40]
     qs = sel.figure_list(actor=request.user, region=region, month=month, measure=measure, detail=detail)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    places = dict(Region.objects.filter(code__in={r.region_code for r in page}).values_list("code", "name"))
-    for r in page:  # people read the village's name, not its code
-        r.place = places.get(r.region_code, "")
+    rows = [sel.list_row(measure, r) for r in page]
+    places = dict(
+        Region.objects.filter(code__in={r["region_code"] for r in rows}).values_list("code", "name")
+    )
+    for r in rows:  # people read the village's name, not its code
+        r["place"] = places.get(r["region_code"], "")
+    m = sel.MEASURE[measure]
     return render(
         request,
         "cockpit/list.html",
         {
             "region": region,
             "month": month,
-            "measure": measure,
-            "title": sel.LISTS[measure],
+            "measure": m,
+            "title": sel.list_title(measure),
             "page": page,
+            "rows": rows,
             "detail": detail,
+            "total": sel.fmt(m.value_of(qs), measure) if m.total else "",
         },
     )
 
