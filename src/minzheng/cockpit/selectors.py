@@ -20,7 +20,8 @@ from minzheng.regions.models import Region, RegionLevel
 
 from .formats import figure
 from .measures import MEASURE, MEASURES, RATES, month_bounds
-from .models import CockpitFigure, TargetEntry
+from .models import CockpitFigure, ReportKind, ReportStatus, StatReport, TargetEntry
+from .reports import period_label
 from .targets import LIGHT_LABELS, YEARS, Target, light, targets
 
 READ = "cockpit.read"
@@ -474,3 +475,90 @@ def _tfmt(value: Decimal | None, t: Target) -> str:
     if t.unit == "%":
         return f"{value * 100:.1f}%"
     return f"{value:,.0f}{t.unit}"
+
+
+# --- 统计报表
+def reports(*, actor: Any, kind: str = "", year: int | None = None) -> QuerySet[StatReport]:
+    """The reports of the actor's regions, every version, newest period first."""
+    qs = scoped("statistics.read", StatReport.objects.all(), actor).select_related("generated_by", "filed_by")
+    if kind in ReportKind.values:
+        qs = qs.filter(kind=kind)
+    if year:
+        qs = qs.filter(period_start__year=year)
+    return qs.order_by("-period_start", "region_code", "kind", "-version")
+
+
+def report_get(*, actor: Any, pk: int) -> StatReport:
+    report = reports(actor=actor).filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+def report_actions(*, actor: Any, report: StatReport) -> dict[str, bool]:
+    """What the report page offers this reader: file a draft, correct a filed latest version."""
+    latest = (
+        StatReport.objects.filter(
+            kind=report.kind, period_start=report.period_start, region_code=report.region_code
+        )
+        .order_by("-version")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    is_latest = latest == report.pk
+    draft = report.status == ReportStatus.DRAFT
+    return {
+        "file": is_latest and draft and can(actor, "statistics.file", region_code=report.region_code),
+        "regenerate": is_latest
+        and draft
+        and can(actor, "statistics.generate", region_code=report.region_code),
+        "correct": is_latest
+        and not draft
+        and can(actor, "statistics.generate", region_code=report.region_code),
+    }
+
+
+def report_header(report: StatReport) -> list[tuple[str, str]]:
+    """The bureau's header of a report: 填报单位, 统计期, 单位负责人, 填表人, 报出日期 (and its version)."""
+    region = Region.objects.filter(code=report.region_code).values_list("name", flat=True).first() or ""
+    return [
+        ("填报单位", f"{region}民政局"),
+        (
+            "统计期",
+            f"{period_label(report.kind, report.period_start)}"
+            f"（{report.period_start:%Y-%m-%d}至{report.period_end:%Y-%m-%d}）",
+        ),
+        ("单位负责人", report.unit_head or "（未报出）"),
+        ("填表人", str(report.generated_by) if report.generated_by_id else ""),
+        ("报出日期", f"{timezone.localtime(report.filed_at):%Y-%m-%d}" if report.filed_at else "（未报出）"),
+        (
+            "版本",
+            f"第{report.version}版"
+            + (f"（更正：{report.correction_reason}）" if report.correction_reason else ""),
+        ),
+    ]
+
+
+def report_tables(report: StatReport) -> list[dict[str, Any]]:
+    """The stored tables with every figure written by the one formatter."""
+    out = []
+    for t in report.tables:
+        units = t["units"]
+        rows = [[r[0], *(figure(Decimal(v), units[i + 1]) for i, v in enumerate(r[1:]))] for r in t["rows"]]
+        services = [[name, figure(Decimal(v), unit)] for name, v, unit in t["services"]]
+        out.append({"title": t["title"], "header": t["header"], "rows": rows, "services": services})
+    return out
+
+
+def report_title(report: StatReport) -> str:
+    return f"民政统计{report.get_kind_display()}"
+
+
+def report_sheet(report: StatReport) -> list[list[Any]]:
+    """The Excel sheet: the title, the bureau's header, then each table (numbers as numbers)."""
+    lines: list[list[Any]] = [[f"{k}：{v}"] for k, v in report_header(report)]
+    for t in report.tables:
+        lines += [[], [t["title"]], list(t["header"])]
+        lines += [[r[0], *(float(Decimal(v)) for v in r[1:])] for r in t["rows"]]
+        lines += [[name, float(Decimal(v)), unit] for name, v, unit in t["services"]]
+    return lines

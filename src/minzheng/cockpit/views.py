@@ -5,12 +5,14 @@ once (by the system, audited) the first time anyone opens it."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,12 +24,13 @@ from minzheng.accounts.system import system_actor
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core.inputs import form_date, form_int
+from minzheng.core.posts import posted
 from minzheng.core.spreadsheet import xlsx_bytes
 from minzheng.regions.models import Region
 
 from . import selectors as sel
 from . import services as svc
-from .models import CockpitFigure
+from .models import CockpitFigure, ReportKind
 from .targets import targets
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -240,3 +243,123 @@ def plan_targets(request: HttpRequest) -> HttpResponse:
             "may_enter": can(request.user, "cockpit.target_enter"),
         },
     )
+
+
+# --- 统计报表
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_list(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, "statistics.read"):
+        return HttpResponseForbidden("只有市级、县级民政部门和审计人员可以查看统计报表")
+    if request.method == "POST" and (
+        done := posted(
+            request,
+            lambda: svc.stat_report_generate(
+                actor=request.user,
+                kind=request.POST.get("kind", ""),
+                period=form_date(f"{request.POST.get('period', '')}-01", "统计期", past_years=30),
+                region_code=request.POST.get("region", ""),
+            ),
+            ok=lambda r: f"已生成{sel.report_title(r)}（第{r.version}版）",
+            then=lambda r: redirect("cockpit-report", pk=r.pk),
+        )
+    ):
+        return done
+    try:
+        year = form_int(request.GET.get("year"), "年度", required=False, lo=2000, hi=2100)
+    except ValidationError as e:
+        messages.error(request, e.messages[0])
+        year = None
+    kind = request.GET.get("kind", "")
+    page = Paginator(sel.reports(actor=request.user, kind=kind, year=year), 30).get_page(
+        request.GET.get("page")
+    )
+    names = dict(Region.objects.filter(code__in={r.region_code for r in page}).values_list("code", "name"))
+    rows = [
+        {
+            "report": r,
+            "place": names.get(r.region_code, ""),
+            "period": sel.period_label(r.kind, r.period_start),
+        }
+        for r in page
+    ]
+    own = getattr(getattr(request.user, "region", None), "code", "")
+    places = Region.objects.filter(Q(code=own) | Q(parent__code=own, level="county")).order_by("code")
+    return render(
+        request,
+        "cockpit/reports.html",
+        {
+            "page": page,
+            "rows": rows,
+            "kind": kind,
+            "year": year or "",
+            "kinds": ReportKind.choices,
+            "places": places,
+            "may_generate": can(request.user, "statistics.generate"),
+            "last_month": (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = sel.report_get(actor=request.user, pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "file":
+            do: Any = lambda: svc.stat_report_file(  # noqa: E731
+                actor=request.user, report=report, unit_head=request.POST.get("unit_head", "")
+            )
+            ok = "已报出，报表已锁定"
+        elif action == "correct":
+            do = lambda: svc.stat_report_correct(  # noqa: E731
+                actor=request.user, report=report, reason=request.POST.get("reason", "")
+            )
+            ok = "已生成更正版本，原版本保留"
+        else:
+            do = lambda: svc.stat_report_generate(  # noqa: E731
+                actor=request.user,
+                kind=report.kind,
+                period=report.period_start,
+                region_code=report.region_code,
+            )
+            ok = "已按最新数据重新生成"
+        if done := posted(request, do, ok=ok, then=lambda r: redirect("cockpit-report", pk=r.pk)):
+            return done
+        report = sel.report_get(actor=request.user, pk=pk)
+    versions = sel.reports(actor=request.user).filter(
+        kind=report.kind, period_start=report.period_start, region_code=report.region_code
+    )
+    return render(
+        request,
+        "cockpit/report.html",
+        {
+            "report": report,
+            "title": sel.report_title(report),
+            "header": sel.report_header(report),
+            "tables": sel.report_tables(report),
+            "actions": sel.report_actions(actor=request.user, report=report),
+            "versions": versions,
+        },
+    )
+
+
+@login_required
+@require_GET
+def report_export(request: HttpRequest, pk: int) -> HttpResponse:
+    report = sel.report_get(actor=request.user, pk=pk)
+    audit_record(
+        actor=request.user,
+        event_type=AuditEvent.EXPORT,
+        target_type="statistics.report",
+        target_id=report.pk,
+        region_code=report.region_code,
+        new={"version": report.version},
+    )
+    content = xlsx_bytes([sel.report_title(report)], sel.report_sheet(report), title=sel.report_title(report))
+    response = HttpResponse(content, content_type=XLSX)
+    name = f"statistics-{report.kind}-{report.region_code}-{report.period_start:%Y%m}-v{report.version}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
