@@ -22,6 +22,7 @@ from .formats import figure
 from .measures import MEASURE, MEASURES, RATES, month_bounds
 from .models import CockpitFigure, ReportKind, ReportStatus, StatReport, TargetEntry
 from .reports import period_label
+from .snapshot import SNAPSHOT_MEASURES
 from .targets import LIGHT_LABELS, YEARS, Target, light, targets
 
 READ = "cockpit.read"
@@ -142,7 +143,12 @@ def board(*, actor: Any, region: Region, month: dt.date) -> Board:
     )
 
 
+SNAPSHOT = {code: (name, unit) for code, name, unit in SNAPSHOT_MEASURES}
+
+
 def unit_of(key: str) -> str:
+    if key in SNAPSHOT:
+        return SNAPSHOT[key][1]
     return "%" if key in RATE else MEASURE[key].unit
 
 
@@ -169,6 +175,8 @@ def kpis(b: Board) -> list[dict[str, Any]]:
 def measure_name(key: str) -> str:
     if key in RATE:
         return RATE[key][0]
+    if key in SNAPSHOT:
+        return SNAPSHOT[key][0]
     return MEASURE[key].name
 
 
@@ -227,7 +235,21 @@ def sections(b: Board) -> list[dict[str, Any]]:
         "occupancy",
     )
     social = ("orgs", "volunteers", "social_workers", "sw_stations", "burials", "burials_eco", "eco_burial")
+    bands = sorted((d, b.labels.get(("elders", d), d)) for (m, d) in here.details if m == "elders")
+    population = [
+        [measure_name("population"), fmt(here.get("population"), "population")],
+        [measure_name("elders"), fmt(here.get("elders"), "elders")],
+        *[[label, fmt(here.details.get(("elders", d)), "elders")] for d, label in bands],
+    ]
     return [
+        {
+            "id": "population",
+            "title": "户籍人口与老年人（数据交换快照）",
+            "kind": "table",
+            "header": ["指标", "数值"],
+            "rows": population,
+            "measure": "population",
+        },
         {
             "id": "beneficiaries",
             "title": "保障对象与资金（近12个月）",
@@ -316,22 +338,23 @@ def export_rows(b: Board) -> list[list[Any]]:
     """Every stored figure of the region and its sub-regions over the twelve months (Excel)."""
     out: list[list[Any]] = []
     names = {b.region.code: b.region.name, **{s.code: s.name for s in b.subs}}
+    every = [(m.code, m.name, m.unit) for m in MEASURES] + list(SNAPSHOT_MEASURES)
     for (code, mo), cell in sorted(b.cells.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        for m in MEASURES:
-            if m.code in cell.totals:
+        for mcode, mname, munit in every:
+            if mcode in cell.totals:
                 out.append(
-                    [f"{mo:%Y-%m}", names.get(code, code), m.name, "合计", float(cell.totals[m.code]), m.unit]
+                    [f"{mo:%Y-%m}", names.get(code, code), mname, "合计", float(cell.totals[mcode]), munit]
                 )
             for (mc, d), v in sorted(cell.details.items()):
-                if mc == m.code:
+                if mc == mcode:
                     out.append(
                         [
                             f"{mo:%Y-%m}",
                             names.get(code, code),
-                            m.name,
+                            mname,
                             b.labels.get((mc, d), d),
                             float(v),
-                            m.unit,
+                            munit,
                         ]
                     )
     return out

@@ -21,6 +21,7 @@ from .measures import MEASURES, month_bounds
 from .models import CockpitFigure, ReportKind, ReportStatus, StatReport, TargetEntry
 from .reports import build as build_report
 from .reports import period_bounds, period_label
+from .snapshot import snapshot_figures
 from .targets import target as plan_target
 
 
@@ -38,12 +39,14 @@ def cockpit_month_compute(*, actor: Any, month: dt.date, force: bool = False) ->
     city = Region.objects.filter(level=RegionLevel.CITY).values_list("code", flat=True).first() or ""
     totals: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
     labels: dict[tuple[str, str], str] = {}
-    for measure in MEASURES:
-        for town, detail, label, value in measure.compute(start, end):
-            labels[(measure.code, detail)] = label
+    computed = [(m.code, m.compute(start, end)) for m in MEASURES]
+    computed += list(snapshot_figures(start, end).items())  # DuckDB over the snapshot store
+    for measure_code, rows_of in computed:
+        for town, detail, label, value in rows_of:
+            labels[(measure_code, detail)] = label
             for code in {town, town[:6], city}:  # township, its county, the city
                 if code:
-                    totals[(code, measure.code, detail)] += value
+                    totals[(code, measure_code, detail)] += value
     rows = [
         CockpitFigure(
             month=start,
