@@ -46,10 +46,60 @@ def test_the_city_drills_down_to_a_county_a_township_and_the_people_behind_a_fig
     page.locator("#breakdown-table tr[data-region='370811001'] a").click()
     assert "王邹街道" in page.inner_text("h1")
     assert page.inner_text("#kpis li:first-child strong") == "1"
-    page.get_by_role("link", name="保障对象名单").click()
+    page.locator("#kpis li:first-child a").click()  # the figure opens the list behind it
+    assert page.inner_text("#list-total") == "合计 1人"
     assert "钱玉芬" in page.inner_text("#figure-list")
     assert not [e for e in errors if "Content Security Policy" in e], errors
 
     login(page, base, "xianji2")
     response = page.goto(f"{base}/cockpit/?region=370811")
     assert response is not None and response.status == 404
+
+
+def test_a_county_officer_generates_files_and_exports_a_quarterly_report(
+    city: None, live_server: Any, browser_page: Any
+) -> None:
+    import io
+
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    from minzheng.accounts.system import system_actor
+    from minzheng.benefits.services import enrolment_create
+
+    staff("xianji", "county_officer", "370811")
+    hh, _ = family("E2EC002", [("孙秀兰", "head", dt.date(1958, 5, 5), "F", "72")])
+    enrolment_create(
+        actor=system_actor(purpose="测试数据"),
+        programme="dibao",
+        person=hh.memberships.get(relation="head").person,
+        household=hh,
+        amount=600,
+        first_month=dt.date(2020, 1, 1),
+    )
+    today = timezone.localdate()
+    quarter_start = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    last_quarter = (quarter_start - dt.timedelta(days=1)).replace(day=1)
+    page = browser_page
+    base = live_server.url
+    login(page, base, "xianji")
+    page.goto(f"{base}/cockpit/reports/")
+    page.select_option("#generate select[name=kind]", "quarterly")
+    page.fill("#generate input[name=period]", f"{last_quarter:%Y-%m}")
+    page.click("#generate button[type=submit]")
+    assert "民政统计季报" in page.inner_text("h1")
+    assert "任城区民政局" in page.inner_text("#report-header")
+    assert "最低生活保障" in page.inner_text("main")
+    page.fill("#file-form input[name=unit_head]", "赵局长")
+    page.click("#file-form button[type=submit]")
+    assert "已锁定" in page.inner_text("#report-status")
+    with page.expect_download() as download:
+        page.click("#report-export")
+    content = open(download.value.path(), "rb").read()  # noqa: SIM115 - read once
+    text = "\n".join(
+        str(v)
+        for row in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)
+        for v in row
+        if v
+    )
+    assert "填报单位：任城区民政局" in text and "单位负责人：赵局长" in text and "最低生活保障" in text

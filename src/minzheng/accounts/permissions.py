@@ -253,6 +253,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "cockpit.read": frozenset({R.CITY_OFFICER, R.COUNTY_OFFICER, R.AUDITOR}),
     "cockpit.compute": frozenset({R.CITY_OFFICER, SYSTEM}),
     "cockpit.target_enter": frozenset({R.CITY_OFFICER}),
+    # 统计报表 (issue 20): county and city bureaus generate and file their reports upward; auditors read
+    "statistics.read": frozenset({R.CITY_OFFICER, R.COUNTY_OFFICER, R.AUDITOR}),
+    "statistics.generate": frozenset({R.CITY_OFFICER, R.COUNTY_OFFICER}),
+    "statistics.file": frozenset({R.CITY_OFFICER, R.COUNTY_OFFICER}),
 }
 
 # What a person reads for each permission (audit rows, the auditor's home, refusals).
@@ -407,6 +411,9 @@ LABELS: dict[str, str] = {
     "cockpit.read": "查看民政驾驶舱与规划目标",
     "cockpit.compute": "汇总民政驾驶舱月度指标",
     "cockpit.target_enter": "登记规划目标数值",
+    "statistics.read": "查看统计报表",
+    "statistics.generate": "生成统计报表",
+    "statistics.file": "报出统计报表",
 }
 
 _pending = threading.local()

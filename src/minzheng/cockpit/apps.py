@@ -18,7 +18,15 @@ class CockpitConfig(AppConfig):
                 nav=(
                     NavEntry("民政驾驶舱", "cockpit-home", "cockpit.read", order=3),
                     NavEntry("规划目标", "cockpit-targets", "cockpit.read", order=4),
+                    NavEntry("统计报表", "cockpit-reports", "statistics.read", order=5),
                 ),
-                permissions=("cockpit.read", "cockpit.compute", "cockpit.target_enter"),
+                permissions=(
+                    "cockpit.read",
+                    "cockpit.compute",
+                    "cockpit.target_enter",
+                    "statistics.read",
+                    "statistics.generate",
+                    "statistics.file",
+                ),
             )
         )

@@ -1,7 +1,9 @@
-"""What the cockpit measures, each as one grouped query per month over the web database: rows of
-(township code, detail, label, value). Nothing here loops over people; the roll-up to county and city is a
-sum over at most a few hundred township rows. Other apps' models are read through the app registry, so the
-cockpit imports no line above it."""
+"""What the cockpit measures. Each measure is ONE definition: `rows(start, end)` is the queryset of the
+records behind the figure (enrolments, payroll lines, alerts, visits …) and `total` the field summed over
+them ("" counts the rows). The stored figure is that queryset grouped by township; the drill-down list is
+the same queryset narrowed to a region, so a figure and its list cannot disagree. Nothing here loops over
+people; the roll-up to county and city is a sum over at most a few hundred township rows. Other apps'
+models are read through the app registry, so the cockpit imports no line above it."""
 
 from __future__ import annotations
 
@@ -13,18 +15,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
 Row = tuple[str, str, str, Decimal]  # township code, detail, label, value
-
-
-@dataclass(frozen=True)
-class Measure:
-    code: str
-    name: str  # Chinese msgid
-    unit: str
-    compute: Callable[[dt.date, dt.date], Iterable[Row]]
 
 
 def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
@@ -36,100 +30,108 @@ def _m(label: str) -> Any:
     return apps.get_model(label)
 
 
-def _town() -> Substr:
-    return Substr("region_code", 1, 9)
-
-
-def _rows(qs: Any, value: str, detail: str = "", label: str = "") -> list[Row]:
-    out: list[Row] = []
-    for r in qs:
-        out.append(
-            (
-                r["town"],
-                str(r[detail]) if detail else "",
-                str(r[label]) if label else "",
-                Decimal(r[value] or 0),
-            )
-        )
-    return out
-
-
 def _programme_label(code: str) -> str:
     from minzheng.programmes.registry import is_programme, programme_name
 
     return programme_name(code) if is_programme(code) else code
 
 
-def enrolled(start: dt.date, end: dt.date) -> list[Row]:
-    qs = (
-        _m("benefits.Enrolment")
-        .objects.filter(first_month__lte=start)
-        .filter(Q(last_month__isnull=True) | Q(last_month__gte=start))
-        .annotate(town=_town())
-        .values("town", "programme")
-        .annotate(n=Sum("members_covered"))
-        .order_by()
+@dataclass(frozen=True)
+class Measure:
+    code: str
+    name: str  # Chinese msgid
+    unit: str
+    rows: Callable[[dt.date, dt.date], QuerySet[Any]]
+    total: str = ""  # the field summed; "" counts the rows
+    detail: str = ""  # the field a figure is broken down by (programme, rule)
+    label: str = ""  # the field naming a detail ("" = the programme's name)
+    region_field: str = "region_code"
+    permission: str = "cockpit.read"  # what a reader needs to see the list behind the figure
+
+    def aggregate(self) -> Any:
+        return Sum(self.total) if self.total else Count("pk")
+
+    def compute(self, start: dt.date, end: dt.date) -> Iterable[Row]:
+        """The figure by township (and detail): the measure's rows grouped, one query."""
+        fields = ["town", *([self.detail] if self.detail else []), *([self.label] if self.label else [])]
+        qs = (
+            self.rows(start, end)
+            .annotate(town=Substr(self.region_field, 1, 9))
+            .values(*fields)
+            .annotate(n=self.aggregate())
+            .order_by()
+        )
+        out: list[Row] = []
+        for r in qs:
+            detail = str(r[self.detail]) if self.detail else ""
+            name = str(r[self.label]) if self.label else (_programme_label(detail) if detail else "")
+            out.append((r["town"], detail, name, Decimal(r["n"] or 0)))
+        return out
+
+    def in_region(self, qs: QuerySet[Any], prefix: str, detail: str = "") -> QuerySet[Any]:
+        if prefix:
+            qs = qs.filter(**{f"{self.region_field}__startswith": prefix})
+        if detail and self.detail:
+            qs = qs.filter(**{self.detail: detail})
+        return qs
+
+    def value_of(self, qs: QuerySet[Any]) -> Decimal:
+        """The figure of a (narrowed) list of the measure's rows: the same aggregate as the stored one."""
+        return Decimal(qs.order_by().aggregate(n=self.aggregate())["n"] or 0)
+
+
+def _active(qs: Any, start: dt.date) -> Any:
+    return qs.filter(first_month__lte=start).filter(Q(last_month__isnull=True) | Q(last_month__gte=start))
+
+
+def enrolments(start: dt.date, end: dt.date) -> QuerySet[Any]:
+    """Enrolments in payment in the month (started by it, not ended before it)."""
+    return _active(_m("benefits.Enrolment").objects.all(), start)
+
+
+def payroll(start: dt.date, end: dt.date) -> QuerySet[Any]:
+    return _m("benefits.PayrollLine").objects.filter(month=start)
+
+
+def alert_run_month(month: dt.date) -> str | None:
+    """The screening month whose alerts are in force in `month`: the latest published run of that month or
+    before (the demo, like the office, screens last month's snapshot early in this month)."""
+    return (
+        _m("monitoring.ScreeningRun")
+        .objects.filter(status="published", month__lte=f"{month:%Y-%m}")
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
     )
-    return [(t, d, _programme_label(d), v) for t, d, _, v in _rows(qs, "n", "programme")]
 
 
-def paid(start: dt.date, end: dt.date) -> list[Row]:
-    qs = (
-        _m("benefits.PayrollLine")
-        .objects.filter(month=start)
-        .annotate(town=_town())
-        .values("town", "programme")
-        .annotate(n=Sum("amount"))
-        .order_by()
+def alerts(start: dt.date, end: dt.date) -> QuerySet[Any]:
+    """The published alerts of the run in force in the month (superseded runs' alerts are not counted)."""
+    run_month = alert_run_month(start)
+    qs = _m("monitoring.Alert").objects.filter(run__status="published")
+    return qs.filter(month=run_month) if run_month else qs.none()
+
+
+def alerts_closed(start: dt.date, end: dt.date) -> QuerySet[Any]:
+    # 闭环: settled by an officer (办结) or ruled out after checking (排除)
+    return alerts(start, end).filter(work_status__in=("closed", "dismissed"))
+
+
+def verifications(start: dt.date, end: dt.date) -> QuerySet[Any]:
+    return _m("verification.VerificationReport").objects.filter(
+        created_at__date__gte=start, created_at__date__lte=end
     )
-    return [(t, d, _programme_label(d), v) for t, d, _, v in _rows(qs, "n", "programme")]
 
 
-def _alerts(start: dt.date, closed: bool) -> list[Row]:
-    qs = _m("monitoring.Alert").objects.filter(month=f"{start:%Y-%m}")
-    if closed:  # 闭环: settled by an officer (办结) or ruled out after checking (排除)
-        qs = qs.filter(work_status__in=("closed", "dismissed"))
-    qs = qs.annotate(town=_town()).values("town", "rule", "rule_name").annotate(n=Count("pk")).order_by()
-    return _rows(qs, "n", "rule", "rule_name")
-
-
-def alerts(start: dt.date, end: dt.date) -> list[Row]:
-    return _alerts(start, closed=False)
-
-
-def alerts_closed(start: dt.date, end: dt.date) -> list[Row]:
-    return _alerts(start, closed=True)
-
-
-def _count(model: str, **filters: Any) -> list[Row]:
-    qs = _m(model).objects.filter(**filters).annotate(town=_town()).values("town").annotate(n=Count("pk"))
-    return _rows(qs.order_by(), "n")
-
-
-def verifications(start: dt.date, end: dt.date) -> list[Row]:
-    return _count("verification.VerificationReport", created_at__date__gte=start, created_at__date__lte=end)
-
-
-def elders_special(start: dt.date, end: dt.date) -> list[Row]:
+def elders_special(start: dt.date, end: dt.date) -> QuerySet[Any]:
     from minzheng.visits.selectors import special_elders
 
-    qs = special_elders(on=end).annotate(town=_town()).values("town").annotate(n=Count("pk")).order_by()
-    return _rows(qs, "n")
+    return special_elders(on=end)
 
 
-def elders_visited(start: dt.date, end: dt.date) -> list[Row]:
-    from minzheng.visits.selectors import special_elders
-
+def elders_visited(start: dt.date, end: dt.date) -> QuerySet[Any]:
     visited = _m("visits.Visit").objects.filter(visited_on__gte=start, visited_on__lte=end).values("elder_id")
-    qs = (
-        special_elders(on=end)
-        .filter(person_id__in=visited)
-        .annotate(town=_town())
-        .values("town")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return _rows(qs, "n")
+    return elders_special(start, end).filter(person_id__in=visited)
 
 
 def _child_programmes() -> list[str]:
@@ -138,107 +140,66 @@ def _child_programmes() -> list[str]:
     return [p.code for p in programmes() if p.app_label == "children"]
 
 
-def children_covered(start: dt.date, end: dt.date) -> list[Row]:
-    qs = (
-        _m("benefits.Enrolment")
-        .objects.filter(programme__in=_child_programmes(), first_month__lte=start)
-        .filter(Q(last_month__isnull=True) | Q(last_month__gte=start))
-        .annotate(town=_town())
-        .values("town")
-        .annotate(n=Count("person_id", distinct=True))
-        .order_by()
-    )
-    return _rows(qs, "n")
+def children_covered(start: dt.date, end: dt.date) -> QuerySet[Any]:
+    """Children with a children's programme in payment (a child counted once whatever its programmes)."""
+    covered = enrolments(start, end).filter(programme__in=_child_programmes()).values("person_id")
+    return _m("people.Person").objects.filter(pk__in=covered)
 
 
-def children_checked(start: dt.date, end: dt.date) -> list[Row]:
-    qs = (
-        _m("children.MonthlyCheck")
-        .objects.filter(month=start)
-        .annotate(town=_town())
-        .values("town")
-        .annotate(n=Count("person_id", distinct=True))
-        .order_by()
-    )
-    return _rows(qs, "n")
+def children_checked(start: dt.date, end: dt.date) -> QuerySet[Any]:
+    checked = _m("children.MonthlyCheck").objects.filter(month=start).values("person_id")
+    return _m("people.Person").objects.filter(pk__in=checked)
 
 
-def beds_total(start: dt.date, end: dt.date) -> list[Row]:
-    qs = (
-        _m("facilities.Facility")
-        .objects.filter(status__in=("filed", "licensed"))
-        .annotate(town=_town())
-        .values("town")
-        .annotate(n=Sum("beds_total"))
-        .order_by()
-    )
-    return _rows(qs, "n")
+def facilities(start: dt.date, end: dt.date) -> QuerySet[Any]:
+    return _m("facilities.Facility").objects.filter(status__in=("filed", "licensed"))
 
 
-def beds_occupied(start: dt.date, end: dt.date) -> list[Row]:
+def residents(start: dt.date, end: dt.date) -> QuerySet[Any]:
     """Residents on the month's last day (admitted by then, not yet discharged)."""
-    qs = (
+    return (
         _m("facilities.Residency")
         .objects.filter(admitted_on__lte=end)
         .filter(Q(discharged_on__isnull=True) | Q(discharged_on__gt=end))
-        .annotate(town=_town())
-        .values("town")
-        .annotate(n=Count("pk"))
-        .order_by()
     )
-    return _rows(qs, "n")
 
 
-def orgs(start: dt.date, end: dt.date) -> list[Row]:
-    qs = (
+def orgs(start: dt.date, end: dt.date) -> QuerySet[Any]:
+    return (
         _m("orgs.Organisation")
         .objects.filter(registered_on__lte=end)
         .exclude(status="pending")
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
-        .annotate(town=_town())
-        .values("town")
-        .annotate(n=Count("pk"))
-        .order_by()
     )
-    return _rows(qs, "n")
 
 
-def volunteers(start: dt.date, end: dt.date) -> list[Row]:
-    return _count("volunteers.Volunteer", registered_on__lte=end)
+def volunteers(start: dt.date, end: dt.date) -> QuerySet[Any]:
+    return _m("volunteers.Volunteer").objects.filter(registered_on__lte=end)
 
 
-def social_workers(start: dt.date, end: dt.date) -> list[Row]:
-    return _count("volunteers.SocialWorker", certified_on__lte=end, active=True)
+def social_workers(start: dt.date, end: dt.date) -> QuerySet[Any]:
+    return _m("volunteers.SocialWorker").objects.filter(certified_on__lte=end, active=True)
 
 
-def burials(start: dt.date, end: dt.date) -> list[Row]:
-    return _count("funeral.Burial", buried_on__gte=start.replace(month=1), buried_on__lte=end)
+def burials(start: dt.date, end: dt.date) -> QuerySet[Any]:
+    return _m("funeral.Burial").objects.filter(buried_on__gte=start.replace(month=1), buried_on__lte=end)
 
 
-def burials_eco(start: dt.date, end: dt.date) -> list[Row]:
-    return _count("funeral.Burial", buried_on__gte=start.replace(month=1), buried_on__lte=end, eco=True)
+def burials_eco(start: dt.date, end: dt.date) -> QuerySet[Any]:
+    return burials(start, end).filter(eco=True)
 
 
-def sw_stations(start: dt.date, end: dt.date) -> list[Row]:
-    return _count("volunteers.Station")
+def sw_stations(start: dt.date, end: dt.date) -> QuerySet[Any]:
+    return _m("volunteers.Station").objects.all()
 
 
-def townships(start: dt.date, end: dt.date) -> list[Row]:
-    qs = (
-        _m("regions.Region")
-        .objects.filter(level="township")
-        .annotate(town=Substr("code", 1, 9))
-        .values("town")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return _rows(qs, "n")
+def townships(start: dt.date, end: dt.date) -> QuerySet[Any]:
+    return _m("regions.Region").objects.filter(level="township")
 
 
-def cemeteries_new(start: dt.date, end: dt.date) -> list[Row]:
+def cemeteries_new(start: dt.date, end: dt.date) -> QuerySet[Any]:
     """乡(村)级公益性公墓 built in the plan period (from 2021) and in use by the month's end."""
-    return _count(
-        "funeral.Facility",
+    return _m("funeral.Facility").objects.filter(
         kind="public_cemetery",
         level__in=("township", "village"),
         opened_on__gte=dt.date(2021, 1, 1),
@@ -246,25 +207,38 @@ def cemeteries_new(start: dt.date, end: dt.date) -> list[Row]:
     )
 
 
+PEOPLE, ALERTS = "people.read", "alert.read"
 MEASURES: tuple[Measure, ...] = (
-    Measure("enrolled", "保障人数", "人", enrolled),
-    Measure("paid", "发放金额", "元", paid),
-    Measure("alerts", "监测预警", "条", alerts),
-    Measure("alerts_closed", "已闭环预警", "条", alerts_closed),
-    Measure("verifications", "核对报告", "份", verifications),
-    Measure("elders_special", "特殊困难老年人", "人", elders_special),
-    Measure("elders_visited", "当月已探访老年人", "人", elders_visited),
-    Measure("children_covered", "保障儿童", "人", children_covered),
-    Measure("children_checked", "当月已核查儿童", "人", children_checked),
-    Measure("beds_total", "养老机构床位", "张", beds_total),
-    Measure("beds_occupied", "在住老年人", "人", beds_occupied),
+    Measure("enrolled", "保障人数", "人", enrolments, "members_covered", "programme", permission=PEOPLE),
+    Measure("households", "保障户数", "户", enrolments, detail="programme", permission=PEOPLE),
+    # 应发: what the enrolments in payment were due that month — the history a trend reads for the months
+    # before the system ran payrolls; 实发 (paid) is the month's payroll
+    Measure("due", "应发金额", "元", enrolments, "monthly_amount", "programme", permission=PEOPLE),
+    Measure("paid", "发放金额", "元", payroll, "amount", "programme", permission=PEOPLE),
+    Measure("alerts", "监测预警", "条", alerts, detail="rule", label="rule_name", permission=ALERTS),
+    Measure(
+        "alerts_closed",
+        "已闭环预警",
+        "条",
+        alerts_closed,
+        detail="rule",
+        label="rule_name",
+        permission=ALERTS,
+    ),
+    Measure("verifications", "核对报告", "份", verifications, permission="verification.read"),
+    Measure("elders_special", "特殊困难老年人", "人", elders_special, permission="elderly.read"),
+    Measure("elders_visited", "当月已探访老年人", "人", elders_visited, permission="elderly.read"),
+    Measure("children_covered", "保障儿童", "人", children_covered, permission="children.read"),
+    Measure("children_checked", "当月已核查儿童", "人", children_checked, permission="children.read"),
+    Measure("beds_total", "养老机构床位", "张", facilities, "beds_total", permission="facilities.read"),
+    Measure("beds_occupied", "在住老年人", "人", residents, permission="facilities.read"),
     Measure("orgs", "社会组织", "家", orgs),
-    Measure("volunteers", "注册志愿者", "人", volunteers),
-    Measure("social_workers", "持证社工", "人", social_workers),
-    Measure("burials", "年内安葬", "例", burials),
-    Measure("burials_eco", "年内节地生态安葬", "例", burials_eco),
+    Measure("volunteers", "注册志愿者", "人", volunteers, permission="volunteer.read"),
+    Measure("social_workers", "持证社工", "人", social_workers, permission="socialwork.read"),
+    Measure("burials", "年内安葬", "例", burials, permission=PEOPLE),
+    Measure("burials_eco", "年内节地生态安葬", "例", burials_eco, permission=PEOPLE),
     Measure("sw_stations", "乡镇（街道）社工站", "个", sw_stations),
-    Measure("townships", "乡镇（街道）", "个", townships),
+    Measure("townships", "乡镇（街道）", "个", townships, region_field="code"),
     Measure("cemeteries_new", "“十四五”新建乡村公益性公墓", "处", cemeteries_new),
 )
 MEASURE = {m.code: m for m in MEASURES}

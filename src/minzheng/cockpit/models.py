@@ -49,3 +49,48 @@ class TargetEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target} {self.year}"
+
+
+class ReportKind(models.TextChoices):
+    MONTHLY = "monthly", "月报"
+    QUARTERLY = "quarterly", "季报"
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    FILED = "filed", "已报出"
+
+
+class StatReport(models.Model):
+    """统计报表: one version of a region's monthly or quarterly statistical report, in the layout a bureau
+    files upward. Its tables are stored as generated (a filed report reads the same forever); once filed it
+    is locked; a correction is a new version of the same period and region (v2 keeps v1)."""
+
+    kind = models.CharField("报表类型", max_length=10, choices=ReportKind.choices)
+    period_start = models.DateField("统计期起")
+    period_end = models.DateField("统计期止")
+    region_code = models.CharField("填报单位区划", max_length=15, db_index=True)
+    version = models.PositiveSmallIntegerField("版本", default=1)
+    status = models.CharField("状态", max_length=8, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    tables = models.JSONField("报表内容")
+    correction_reason = models.CharField("更正原因", max_length=300, blank=True, default="")
+    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    generated_at = models.DateTimeField("生成时间")
+    unit_head = models.CharField("单位负责人", max_length=64, blank=True, default="")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    filed_at = models.DateTimeField("报出时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "统计报表"
+        verbose_name_plural = "统计报表"
+        ordering = ["-period_start", "region_code", "kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "period_start", "region_code", "version"], name="stat_report_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period_start:%Y-%m} {self.region_code} v{self.version}"

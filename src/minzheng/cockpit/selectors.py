@@ -11,15 +11,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import Max, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from minzheng.accounts.permissions import can, require, scoped
 from minzheng.regions.models import Region, RegionLevel
 
+from .formats import figure
 from .measures import MEASURE, MEASURES, RATES, month_bounds
-from .models import CockpitFigure, TargetEntry
+from .models import CockpitFigure, ReportKind, ReportStatus, StatReport, TargetEntry
+from .reports import period_label
+from .snapshot import SNAPSHOT_MEASURES
 from .targets import LIGHT_LABELS, YEARS, Target, light, targets
 
 READ = "cockpit.read"
@@ -57,8 +60,29 @@ def cockpit_region(*, actor: Any, code: str) -> Region:
     return region
 
 
+LIVE_MINUTES = 10  # the current month's figures are recomputed when older than this
+
+
 def months_stored(*, months: list[dt.date]) -> set[dt.date]:
     return set(CockpitFigure.objects.filter(month__in=months).values_list("month", flat=True).distinct())
+
+
+def is_open_month(month: dt.date, today: dt.date | None = None) -> bool:
+    """The month still running (today's): its figures move; a closed month's are frozen."""
+    return month >= (today or timezone.localdate()).replace(day=1)
+
+
+def months_to_compute(*, months: list[dt.date], today: dt.date) -> list[dt.date]:
+    """The months a page must compute before reading (one query): closed months never stored, and the open
+    month when never stored or stored more than LIVE_MINUTES ago."""
+    stamps = dict(
+        CockpitFigure.objects.filter(month__in=months)
+        .values("month")
+        .annotate(at=Max("computed_at"))
+        .values_list("month", "at")
+    )
+    stale = timezone.now() - dt.timedelta(minutes=LIVE_MINUTES)
+    return [m for m in months if m not in stamps or (is_open_month(m, today) and stamps[m] < stale)]
 
 
 @dataclass
@@ -119,17 +143,40 @@ def board(*, actor: Any, region: Region, month: dt.date) -> Board:
     )
 
 
+SNAPSHOT = {code: (name, unit) for code, name, unit in SNAPSHOT_MEASURES}
+
+
+def unit_of(key: str) -> str:
+    if key in SNAPSHOT:
+        return SNAPSHOT[key][1]
+    return "%" if key in RATE else MEASURE[key].unit
+
+
 def fmt(value: Decimal | None, key: str) -> str:
-    if value is None:
-        return "—"
-    if key in RATE:
-        return f"{value * 100:.1f}%"
-    return f"{value:,.0f}"
+    """A figure as the page shows it everywhere (cards, tables): the one formatter, by the measure's unit."""
+    return figure(value, unit_of(key))
+
+
+KPIS = ("enrolled", "households", "paid", "alerts", "verifications", "orgs", "volunteers")
+
+
+def kpis(b: Board) -> list[dict[str, Any]]:
+    """The cards at the top: name (with unit) and the figure as the tables write it; each opens its list."""
+    return [
+        {
+            "code": k,
+            "name": f"{measure_name(k)}（{unit_of(k)}）",
+            "shown": fmt(b.here.get(k), k),
+        }
+        for k in KPIS
+    ]
 
 
 def measure_name(key: str) -> str:
     if key in RATE:
         return RATE[key][0]
+    if key in SNAPSHOT:
+        return SNAPSHOT[key][0]
     return MEASURE[key].name
 
 
@@ -147,22 +194,22 @@ def sections(b: Board) -> list[dict[str, Any]]:
         }
     )
     trend_rows = []
+    trend_shown = []
     for mo in b.months:
         c = b.cell(b.region.code, mo)
-        trend_rows.append(
-            [
-                f"{mo:%Y-%m}",
-                *[int(c.details.get(("enrolled", p), 0)) for p in by_programme],
-                int(c.get("paid") or 0),
-            ]
+        people = [c.details.get(("enrolled", p), Decimal(0)) for p in by_programme]
+        money = [c.get("due") or Decimal(0), c.get("paid") or Decimal(0)]
+        trend_rows.append([f"{mo:%Y-%m}", *[int(v) for v in people], *[float(v) for v in money]])
+        trend_shown.append(
+            [f"{mo:%Y-%m}", *[fmt(v, "enrolled") for v in people], *[fmt(v, "paid") for v in money]]
         )
     prog_names = [b.labels.get(("enrolled", p)) or b.labels.get(("paid", p)) or p for p in by_programme]
     rules = sorted({d for (m, d) in here.details if m == "alerts"})
     alert_rows = [
         [
             b.labels.get(("alerts", r), r),
-            int(here.details.get(("alerts", r), 0)),
-            int(here.details.get(("alerts_closed", r), 0)),
+            fmt(here.details.get(("alerts", r), Decimal(0)), "alerts"),
+            fmt(here.details.get(("alerts_closed", r), Decimal(0)), "alerts_closed"),
             fmt(
                 (here.details.get(("alerts_closed", r), Decimal(0)) / here.details[("alerts", r)])
                 if here.details.get(("alerts", r))
@@ -173,7 +220,8 @@ def sections(b: Board) -> list[dict[str, Any]]:
         for r in rules
     ]
     verif_rows = [
-        [f"{mo:%Y-%m}", int(b.cell(b.region.code, mo).get("verifications") or 0)] for mo in b.months
+        [f"{mo:%Y-%m}", fmt(b.cell(b.region.code, mo).get("verifications"), "verifications")]
+        for mo in b.months
     ]
     service = (
         "elders_special",
@@ -187,13 +235,29 @@ def sections(b: Board) -> list[dict[str, Any]]:
         "occupancy",
     )
     social = ("orgs", "volunteers", "social_workers", "sw_stations", "burials", "burials_eco", "eco_burial")
+    bands = sorted((d, b.labels.get(("elders", d), d)) for (m, d) in here.details if m == "elders")
+    population = [
+        [measure_name("population"), fmt(here.get("population"), "population")],
+        [measure_name("elders"), fmt(here.get("elders"), "elders")],
+        *[[label, fmt(here.details.get(("elders", d)), "elders")] for d, label in bands],
+    ]
     return [
+        {
+            "id": "population",
+            "title": "户籍人口与老年人（数据交换快照）",
+            "kind": "table",
+            "header": ["指标", "数值"],
+            "rows": population,
+            "measure": "population",
+        },
         {
             "id": "beneficiaries",
             "title": "保障对象与资金（近12个月）",
             "kind": "trend",
-            "header": ["月份", *prog_names, "发放金额（元）"],
-            "rows": trend_rows,
+            "header": ["月份", *prog_names, "应发金额（元）", "发放金额（元）"],
+            "rows": trend_shown,
+            "data": trend_rows,
+            "right": [len(prog_names) + 1, len(prog_names) + 2],
             "measure": "enrolled",
         },
         {
@@ -202,6 +266,14 @@ def sections(b: Board) -> list[dict[str, Any]]:
             "kind": "bars",
             "header": ["规则", "预警数", "已闭环", "闭环率"],
             "rows": alert_rows,
+            "data": [
+                [
+                    b.labels.get(("alerts", r), r),
+                    float(here.details.get(("alerts", r), 0)),
+                    float(here.details.get(("alerts_closed", r), 0)),
+                ]
+                for r in rules
+            ],
             "measure": "alerts",
         },
         {
@@ -210,6 +282,9 @@ def sections(b: Board) -> list[dict[str, Any]]:
             "kind": "trend",
             "header": ["月份", "核对报告（份）"],
             "rows": verif_rows,
+            "data": [
+                [f"{mo:%Y-%m}", float(b.cell(b.region.code, mo).get("verifications") or 0)] for mo in b.months
+            ],
             "measure": "verifications",
         },
         {
@@ -263,72 +338,96 @@ def export_rows(b: Board) -> list[list[Any]]:
     """Every stored figure of the region and its sub-regions over the twelve months (Excel)."""
     out: list[list[Any]] = []
     names = {b.region.code: b.region.name, **{s.code: s.name for s in b.subs}}
+    every = [(m.code, m.name, m.unit) for m in MEASURES] + list(SNAPSHOT_MEASURES)
     for (code, mo), cell in sorted(b.cells.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        for m in MEASURES:
-            if m.code in cell.totals:
+        for mcode, mname, munit in every:
+            if mcode in cell.totals:
                 out.append(
-                    [f"{mo:%Y-%m}", names.get(code, code), m.name, "合计", float(cell.totals[m.code]), m.unit]
+                    [f"{mo:%Y-%m}", names.get(code, code), mname, "合计", float(cell.totals[mcode]), munit]
                 )
             for (mc, d), v in sorted(cell.details.items()):
-                if mc == m.code:
+                if mc == mcode:
                     out.append(
                         [
                             f"{mo:%Y-%m}",
                             names.get(code, code),
-                            m.name,
+                            mname,
                             b.labels.get((mc, d), d),
                             float(v),
-                            m.unit,
+                            munit,
                         ]
                     )
     return out
 
 
 # --- the lists behind a figure (the last step of the drill-down)
-LISTS = {
-    "enrolled": "保障对象名单",
-    "paid": "发放明细",
-    "alerts": "监测预警名单",
-    "alerts_closed": "已闭环预警名单",
-}
+def list_links(b: Board) -> list[dict[str, Any]]:
+    """Every measure's list behind its figure, with the figure (and per programme or rule, if broken down)."""
+    out = []
+    for m in MEASURES:
+        details = sorted(
+            (
+                (d, b.labels.get((mc, d), d), fmt(v, m.code))
+                for (mc, d), v in b.here.details.items()
+                if mc == m.code
+            ),
+            key=lambda x: x[1],
+        )
+        out.append(
+            {
+                "code": m.code,
+                "name": list_title(m.code),
+                "shown": fmt(b.here.get(m.code), m.code),
+                "unit": m.unit,
+                "details": details,
+            }
+        )
+    return out
+
+
+def list_title(measure: str) -> str:
+    return f"{MEASURE[measure].name}名单"
 
 
 def figure_list(
     *, actor: Any, region: Region, month: dt.date, measure: str, detail: str = ""
 ) -> QuerySet[Any]:
-    """The persons or cases behind a stored figure, region-scoped (the same filters as the computation)."""
-    start, _end = month_bounds(month)
-    prefix = region.code if region.level != RegionLevel.CITY else ""
-    if measure == "enrolled":
-        qs: QuerySet[Any] = (
-            scoped("people.read", apps.get_model("benefits.Enrolment").objects.all(), actor)
-            .filter(first_month__lte=start)
-            .filter(Q(last_month__isnull=True) | Q(last_month__gte=start))
-            .select_related("person")
-            .order_by("region_code", "pk")
-        )
-    elif measure == "paid":
-        qs = (
-            scoped("people.read", apps.get_model("benefits.PayrollLine").objects.all(), actor)
-            .filter(month=start)
-            .select_related("person")
-            .order_by("region_code", "pk")
-        )
-    elif measure in ("alerts", "alerts_closed"):
-        qs = scoped("alert.read", apps.get_model("monitoring.Alert").objects.all(), actor).filter(
-            month=f"{start:%Y-%m}"
-        )
-        if measure == "alerts_closed":
-            qs = qs.filter(work_status__in=("closed", "dismissed"))
-        qs = qs.select_related("person").order_by("region_code", "pk")
-        if detail:
-            qs = qs.filter(rule=detail)
-        detail = ""
-    else:
+    """The records behind a stored figure: the measure's own rows (the very queryset the figure groups),
+    narrowed to the region and detail and scoped to the reader. An unknown measure is a 404."""
+    m = MEASURE.get(measure)
+    if m is None:
         raise Http404
-    if detail:
-        qs = qs.filter(programme=detail)
-    return qs.filter(region_code__startswith=prefix) if prefix else qs
+    start, end = month_bounds(month)
+    prefix = region.code if region.level != RegionLevel.CITY else ""
+    qs = scoped(m.permission, m.rows(start, end), actor, field=m.region_field)
+    if any(f.name == "person" for f in qs.model._meta.fields):
+        qs = qs.select_related("person")
+    return m.in_region(qs, prefix, detail).order_by(m.region_field, "pk")
+
+
+def list_row(measure: str, obj: Any) -> dict[str, Any]:
+    """How a list shows one record: the person (by name, masked ID) or the place, where, and its value."""
+    m = MEASURE[measure]
+    person = obj if obj._meta.label == "people.Person" else getattr(obj, "person", None)
+    name = person.name if person is not None else (getattr(obj, "name", "") or str(obj))
+    masked = person.id_masked if person is not None else getattr(obj, "id_masked", "")
+    kind = ""
+    if m.detail:
+        kind = getattr(obj, m.label) if m.label else _programme_name(getattr(obj, m.detail))
+    return {
+        "person_id": person.pk if person is not None else None,
+        "name": name,
+        "id_masked": masked,
+        "region_code": getattr(obj, m.region_field),
+        "kind": kind,
+        "value": fmt(Decimal(getattr(obj, m.total) or 0), measure) if m.total else "",
+    }
+
+
+def _programme_name(code: str) -> str:
+    from minzheng.programmes.registry import is_programme, programme_name
+
+    return programme_name(code) if is_programme(code) else code
 
 
 # --- plan targets
@@ -399,3 +498,90 @@ def _tfmt(value: Decimal | None, t: Target) -> str:
     if t.unit == "%":
         return f"{value * 100:.1f}%"
     return f"{value:,.0f}{t.unit}"
+
+
+# --- 统计报表
+def reports(*, actor: Any, kind: str = "", year: int | None = None) -> QuerySet[StatReport]:
+    """The reports of the actor's regions, every version, newest period first."""
+    qs = scoped("statistics.read", StatReport.objects.all(), actor).select_related("generated_by", "filed_by")
+    if kind in ReportKind.values:
+        qs = qs.filter(kind=kind)
+    if year:
+        qs = qs.filter(period_start__year=year)
+    return qs.order_by("-period_start", "region_code", "kind", "-version")
+
+
+def report_get(*, actor: Any, pk: int) -> StatReport:
+    report = reports(actor=actor).filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+def report_actions(*, actor: Any, report: StatReport) -> dict[str, bool]:
+    """What the report page offers this reader: file a draft, correct a filed latest version."""
+    latest = (
+        StatReport.objects.filter(
+            kind=report.kind, period_start=report.period_start, region_code=report.region_code
+        )
+        .order_by("-version")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    is_latest = latest == report.pk
+    draft = report.status == ReportStatus.DRAFT
+    return {
+        "file": is_latest and draft and can(actor, "statistics.file", region_code=report.region_code),
+        "regenerate": is_latest
+        and draft
+        and can(actor, "statistics.generate", region_code=report.region_code),
+        "correct": is_latest
+        and not draft
+        and can(actor, "statistics.generate", region_code=report.region_code),
+    }
+
+
+def report_header(report: StatReport) -> list[tuple[str, str]]:
+    """The bureau's header of a report: 填报单位, 统计期, 单位负责人, 填表人, 报出日期 (and its version)."""
+    region = Region.objects.filter(code=report.region_code).values_list("name", flat=True).first() or ""
+    return [
+        ("填报单位", f"{region}民政局"),
+        (
+            "统计期",
+            f"{period_label(report.kind, report.period_start)}"
+            f"（{report.period_start:%Y-%m-%d}至{report.period_end:%Y-%m-%d}）",
+        ),
+        ("单位负责人", report.unit_head or "（未报出）"),
+        ("填表人", str(report.generated_by) if report.generated_by_id else ""),
+        ("报出日期", f"{timezone.localtime(report.filed_at):%Y-%m-%d}" if report.filed_at else "（未报出）"),
+        (
+            "版本",
+            f"第{report.version}版"
+            + (f"（更正：{report.correction_reason}）" if report.correction_reason else ""),
+        ),
+    ]
+
+
+def report_tables(report: StatReport) -> list[dict[str, Any]]:
+    """The stored tables with every figure written by the one formatter."""
+    out = []
+    for t in report.tables:
+        units = t["units"]
+        rows = [[r[0], *(figure(Decimal(v), units[i + 1]) for i, v in enumerate(r[1:]))] for r in t["rows"]]
+        services = [[name, figure(Decimal(v), unit)] for name, v, unit in t["services"]]
+        out.append({"title": t["title"], "header": t["header"], "rows": rows, "services": services})
+    return out
+
+
+def report_title(report: StatReport) -> str:
+    return f"民政统计{report.get_kind_display()}"
+
+
+def report_sheet(report: StatReport) -> list[list[Any]]:
+    """The Excel sheet: the title, the bureau's header, then each table (numbers as numbers)."""
+    lines: list[list[Any]] = [[f"{k}：{v}"] for k, v in report_header(report)]
+    for t in report.tables:
+        lines += [[], [t["title"]], list(t["header"])]
+        lines += [[r[0], *(float(Decimal(v)) for v in r[1:])] for r in t["rows"]]
+        lines += [[name, float(Decimal(v)), unit] for name, v, unit in t["services"]]
+    return lines

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from minzheng.accounts.permissions import require
 from minzheng.audit.models import AuditEvent
@@ -17,7 +18,10 @@ from minzheng.audit.services import audit_record
 from minzheng.regions.models import Region, RegionLevel
 
 from .measures import MEASURES, month_bounds
-from .models import CockpitFigure, TargetEntry
+from .models import CockpitFigure, ReportKind, ReportStatus, StatReport, TargetEntry
+from .reports import build as build_report
+from .reports import period_bounds, period_label
+from .snapshot import snapshot_figures
 from .targets import target as plan_target
 
 
@@ -35,12 +39,14 @@ def cockpit_month_compute(*, actor: Any, month: dt.date, force: bool = False) ->
     city = Region.objects.filter(level=RegionLevel.CITY).values_list("code", flat=True).first() or ""
     totals: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
     labels: dict[tuple[str, str], str] = {}
-    for measure in MEASURES:
-        for town, detail, label, value in measure.compute(start, end):
-            labels[(measure.code, detail)] = label
+    computed = [(m.code, m.compute(start, end)) for m in MEASURES]
+    computed += list(snapshot_figures(start, end).items())  # DuckDB over the snapshot store
+    for measure_code, rows_of in computed:
+        for town, detail, label, value in rows_of:
+            labels[(measure_code, detail)] = label
             for code in {town, town[:6], city}:  # township, its county, the city
                 if code:
-                    totals[(code, measure.code, detail)] += value
+                    totals[(code, measure_code, detail)] += value
     rows = [
         CockpitFigure(
             month=start,
@@ -92,3 +98,133 @@ def target_value_enter(*, actor: Any, target_code: str, year: int, value: str, e
         new={"target": target.code, "year": year, "value": str(amount), "evidence": entry.evidence},
     )
     return entry
+
+
+# --- 统计报表: generated set-based, locked once filed, corrected as new versions
+def _report_region(actor: Any, permission: str, region_code: str) -> Region:
+    region = Region.objects.filter(code=region_code, level__in=(RegionLevel.CITY, RegionLevel.COUNTY)).first()
+    if region is None:
+        raise ValidationError("填报单位须为市或县(市、区)")
+    require(actor, permission, region_code=region.code, target=f"statistics:{region.code}")
+    return region
+
+
+def _tables(region: Region, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    prefix = "" if region.level == RegionLevel.CITY else region.code
+    return build_report(region_code=region.code, start=start, end=end, prefix=prefix)
+
+
+@transaction.atomic
+def stat_report_generate(*, actor: Any, kind: str, period: dt.date, region_code: str) -> StatReport:
+    """Generate (or regenerate, while still a draft) the report of a closed period for a city or county."""
+    region = _report_region(actor, "statistics.generate", region_code)
+    if kind not in ReportKind.values:
+        raise ValidationError("请选择月报或季报")
+    start, end = period_bounds(kind, period)
+    if end >= timezone.localdate():
+        raise ValidationError(f"{period_label(kind, start)}尚未结束，不能生成统计报表")
+    latest = (
+        StatReport.objects.select_for_update()
+        .filter(kind=kind, period_start=start, region_code=region.code)
+        .order_by("-version")
+        .first()
+    )
+    if latest is not None and latest.status == ReportStatus.FILED:
+        raise ValidationError(f"{period_label(kind, start)}报表已报出并锁定；如需更正，请生成更正版本")
+    tables = _tables(region, start, end)
+    now = timezone.now()
+    if latest is not None:
+        latest.tables, latest.generated_by, latest.generated_at = tables, actor, now
+        latest.save(update_fields=["tables", "generated_by", "generated_at"])
+        report, event = latest, AuditEvent.UPDATE
+    else:
+        report = StatReport.objects.create(
+            kind=kind,
+            period_start=start,
+            period_end=end,
+            region_code=region.code,
+            tables=tables,
+            generated_by=actor,
+            generated_at=now,
+        )
+        event = AuditEvent.CREATE
+    audit_record(
+        actor=actor,
+        event_type=event,
+        target_type="statistics.report",
+        target_id=report.pk,
+        region_code=region.code,
+        new={"kind": kind, "period": f"{start:%Y-%m}", "version": report.version},
+    )
+    return report
+
+
+def _latest(report: StatReport) -> StatReport:
+    return (
+        StatReport.objects.select_for_update()
+        .filter(kind=report.kind, period_start=report.period_start, region_code=report.region_code)
+        .order_by("-version")
+        .first()
+        or report
+    )
+
+
+@transaction.atomic
+def stat_report_file(*, actor: Any, report: StatReport, unit_head: str) -> StatReport:
+    """报出: lock the draft (who, when, and the bureau's head named on the header)."""
+    require(actor, "statistics.file", region_code=report.region_code, target=f"statistics.report:{report.pk}")
+    report = StatReport.objects.select_for_update().get(pk=report.pk)
+    if report.status == ReportStatus.FILED:
+        raise ValidationError("该报表已报出，不能再次报出")
+    if _latest(report).pk != report.pk:
+        raise ValidationError("只能报出该期的最新版本")
+    unit_head = (unit_head or "").strip()
+    if not unit_head:
+        raise ValidationError("请填写单位负责人")
+    report.status, report.unit_head = ReportStatus.FILED, unit_head[:64]
+    report.filed_by, report.filed_at = actor, timezone.now()
+    report.save(update_fields=["status", "unit_head", "filed_by", "filed_at"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="statistics.report",
+        target_id=report.pk,
+        region_code=report.region_code,
+        old={"status": ReportStatus.DRAFT},
+        new={"status": ReportStatus.FILED, "version": report.version, "unit_head": report.unit_head},
+    )
+    return report
+
+
+@transaction.atomic
+def stat_report_correct(*, actor: Any, report: StatReport, reason: str) -> StatReport:
+    """更正: a new draft version of a filed report, generated afresh; the filed versions stay as filed."""
+    region = _report_region(actor, "statistics.generate", report.region_code)
+    latest = _latest(report)
+    if latest.pk != report.pk:
+        raise ValidationError(f"该期已有第{latest.version}版，请在最新版本上更正")
+    if report.status != ReportStatus.FILED:
+        raise ValidationError("草稿可直接重新生成，无需更正")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("请写明更正原因")
+    new = StatReport.objects.create(
+        kind=report.kind,
+        period_start=report.period_start,
+        period_end=report.period_end,
+        region_code=report.region_code,
+        version=report.version + 1,
+        tables=_tables(region, report.period_start, report.period_end),
+        correction_reason=reason[:300],
+        generated_by=actor,
+        generated_at=timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="statistics.report",
+        target_id=new.pk,
+        region_code=new.region_code,
+        new={"version": new.version, "corrects": report.version, "reason": new.correction_reason},
+    )
+    return new

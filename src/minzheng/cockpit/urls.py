@@ -8,4 +8,7 @@ urlpatterns = [
     path("list/", views.figure_list, name="cockpit-list"),
     path("compute/", views.compute, name="cockpit-compute"),
     path("targets/", views.plan_targets, name="cockpit-targets"),
+    path("reports/", views.report_list, name="cockpit-reports"),
+    path("reports/<int:pk>/", views.report_detail, name="cockpit-report"),
+    path("reports/<int:pk>/export.xlsx", views.report_export, name="cockpit-report-export"),
 ]

@@ -5,12 +5,14 @@ once (by the system, audited) the first time anyone opens it."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,12 +24,13 @@ from minzheng.accounts.system import system_actor
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core.inputs import form_date, form_int
+from minzheng.core.posts import posted
 from minzheng.core.spreadsheet import xlsx_bytes
 from minzheng.regions.models import Region
 
 from . import selectors as sel
 from . import services as svc
-from .models import CockpitFigure
+from .models import CockpitFigure, ReportKind
 from .targets import targets
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,13 +46,12 @@ def _month(request: HttpRequest) -> dt.date:
 
 
 def _ensure(months: list[dt.date]) -> None:
-    """Store the months nobody has opened yet (a month once stored is read, never recomputed here)."""
-    stored = sel.months_stored(months=months)
-    missing = [m for m in months if m not in stored]
+    """Store the closed months nobody has stored yet (then frozen: read, never recomputed here) and keep the
+    current month live: recomputed when its figures are older than LIVE_MINUTES."""
     actor = system_actor(purpose="民政驾驶舱按月汇总")
-    for m in missing:
+    for m in sel.months_to_compute(months=months, today=timezone.localdate()):
         try:
-            svc.cockpit_month_compute(actor=actor, month=m)
+            svc.cockpit_month_compute(actor=actor, month=m, force=sel.is_open_month(m))
         except IntegrityError:  # another reader stored the same month a moment earlier: read theirs
             continue
 
@@ -84,7 +86,14 @@ def home(request: HttpRequest) -> HttpResponse:
     base = reverse("cockpit-home")
     charts = {
         "sections": [
-            {"id": s["id"], "kind": s["kind"], "header": s["header"], "rows": s["rows"]} for s in sections
+            {
+                "id": s["id"],
+                "kind": s["kind"],
+                "header": s["header"],
+                "rows": s.get("data", s["rows"]),
+                "right": s.get("right", []),
+            }
+            for s in sections
         ],
         "map": {
             "measure": sel.measure_name(chosen),
@@ -119,7 +128,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "is_city": region.level == "city",
             "is_township": region.level == "township",
             "computed_at": computed_at,
-            "lists": sel.LISTS,
+            "kpis": sel.kpis(b),
+            "lists": sel.list_links(b),
             "programmes": sorted(
                 {(d, b.labels.get(("enrolled", d), d)) for (m, d) in b.here.details if m == "enrolled"}
             ),
@@ -162,19 +172,25 @@ def figure_list(request: HttpRequest) -> HttpResponse:
     detail = request.GET.get("detail", "").strip()[:40]
     qs = sel.figure_list(actor=request.user, region=region, month=month, measure=measure, detail=detail)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    places = dict(Region.objects.filter(code__in={r.region_code for r in page}).values_list("code", "name"))
-    for r in page:  # people read the village's name, not its code
-        r.place = places.get(r.region_code, "")
+    rows = [sel.list_row(measure, r) for r in page]
+    places = dict(
+        Region.objects.filter(code__in={r["region_code"] for r in rows}).values_list("code", "name")
+    )
+    for r in rows:  # people read the village's name, not its code
+        r["place"] = places.get(r["region_code"], "")
+    m = sel.MEASURE[measure]
     return render(
         request,
         "cockpit/list.html",
         {
             "region": region,
             "month": month,
-            "measure": measure,
-            "title": sel.LISTS[measure],
+            "measure": m,
+            "title": sel.list_title(measure),
             "page": page,
+            "rows": rows,
             "detail": detail,
+            "total": sel.fmt(m.value_of(qs), measure) if m.total else "",
         },
     )
 
@@ -227,3 +243,123 @@ def plan_targets(request: HttpRequest) -> HttpResponse:
             "may_enter": can(request.user, "cockpit.target_enter"),
         },
     )
+
+
+# --- 统计报表
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_list(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, "statistics.read"):
+        return HttpResponseForbidden("只有市级、县级民政部门和审计人员可以查看统计报表")
+    if request.method == "POST" and (
+        done := posted(
+            request,
+            lambda: svc.stat_report_generate(
+                actor=request.user,
+                kind=request.POST.get("kind", ""),
+                period=form_date(f"{request.POST.get('period', '')}-01", "统计期", past_years=30),
+                region_code=request.POST.get("region", ""),
+            ),
+            ok=lambda r: f"已生成{sel.report_title(r)}（第{r.version}版）",
+            then=lambda r: redirect("cockpit-report", pk=r.pk),
+        )
+    ):
+        return done
+    try:
+        year = form_int(request.GET.get("year"), "年度", required=False, lo=2000, hi=2100)
+    except ValidationError as e:
+        messages.error(request, e.messages[0])
+        year = None
+    kind = request.GET.get("kind", "")
+    page = Paginator(sel.reports(actor=request.user, kind=kind, year=year), 30).get_page(
+        request.GET.get("page")
+    )
+    names = dict(Region.objects.filter(code__in={r.region_code for r in page}).values_list("code", "name"))
+    rows = [
+        {
+            "report": r,
+            "place": names.get(r.region_code, ""),
+            "period": sel.period_label(r.kind, r.period_start),
+        }
+        for r in page
+    ]
+    own = getattr(getattr(request.user, "region", None), "code", "")
+    places = Region.objects.filter(Q(code=own) | Q(parent__code=own, level="county")).order_by("code")
+    return render(
+        request,
+        "cockpit/reports.html",
+        {
+            "page": page,
+            "rows": rows,
+            "kind": kind,
+            "year": year or "",
+            "kinds": ReportKind.choices,
+            "places": places,
+            "may_generate": can(request.user, "statistics.generate"),
+            "last_month": (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = sel.report_get(actor=request.user, pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "file":
+            do: Any = lambda: svc.stat_report_file(  # noqa: E731
+                actor=request.user, report=report, unit_head=request.POST.get("unit_head", "")
+            )
+            ok = "已报出，报表已锁定"
+        elif action == "correct":
+            do = lambda: svc.stat_report_correct(  # noqa: E731
+                actor=request.user, report=report, reason=request.POST.get("reason", "")
+            )
+            ok = "已生成更正版本，原版本保留"
+        else:
+            do = lambda: svc.stat_report_generate(  # noqa: E731
+                actor=request.user,
+                kind=report.kind,
+                period=report.period_start,
+                region_code=report.region_code,
+            )
+            ok = "已按最新数据重新生成"
+        if done := posted(request, do, ok=ok, then=lambda r: redirect("cockpit-report", pk=r.pk)):
+            return done
+        report = sel.report_get(actor=request.user, pk=pk)
+    versions = sel.reports(actor=request.user).filter(
+        kind=report.kind, period_start=report.period_start, region_code=report.region_code
+    )
+    return render(
+        request,
+        "cockpit/report.html",
+        {
+            "report": report,
+            "title": sel.report_title(report),
+            "header": sel.report_header(report),
+            "tables": sel.report_tables(report),
+            "actions": sel.report_actions(actor=request.user, report=report),
+            "versions": versions,
+        },
+    )
+
+
+@login_required
+@require_GET
+def report_export(request: HttpRequest, pk: int) -> HttpResponse:
+    report = sel.report_get(actor=request.user, pk=pk)
+    audit_record(
+        actor=request.user,
+        event_type=AuditEvent.EXPORT,
+        target_type="statistics.report",
+        target_id=report.pk,
+        region_code=report.region_code,
+        new={"version": report.version},
+    )
+    content = xlsx_bytes([sel.report_title(report)], sel.report_sheet(report), title=sel.report_title(report))
+    response = HttpResponse(content, content_type=XLSX)
+    name = f"statistics-{report.kind}-{report.region_code}-{report.period_start:%Y%m}-v{report.version}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response

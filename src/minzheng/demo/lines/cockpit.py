@@ -1,14 +1,18 @@
 """民政驾驶舱 demo data: the plan targets the system holds no data for, entered by the city officer (shiji)
-with their evidence through the cockpit's service. The monthly figures themselves are not seeded: the
-cockpit stores a month the first time it is opened, after every line's demo data exists (this module runs
-before most of them, in name order)."""
+with their evidence through the cockpit's service, and the twelve months' figures, so the trend reads the
+real history (enrolments in payment, payrolls, the screening's alerts) from the first opening. The closed
+months are stored now and frozen; the open month is live (recomputed when its figures are older than a few
+minutes), so the lines seeded after this module (name order) show in it."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from minzheng.accounts.models import Role, User
-from minzheng.cockpit.services import target_value_enter
+from minzheng.cockpit.selectors import months_back
+from minzheng.cockpit.services import cockpit_month_compute, target_value_enter
 
 ENTRIES = (
     ("governance_zones", 2021, "3", "济宁市民政局关于社区治理实验区创建情况的报告（2021年度）"),
@@ -29,4 +33,7 @@ def seed(*, actor: Any, seed: int) -> str:
         return "民政驾驶舱：无市级账号，未登记规划目标数值"
     for code, year, value, evidence in ENTRIES:
         target_value_enter(actor=officer, target_code=code, year=year, value=value, evidence=evidence)
-    return f"民政驾驶舱：登记规划目标数值{len(ENTRIES)}条（月度指标在首次打开时汇总存储）"
+    months = months_back(timezone.localdate().replace(day=1))
+    for month in months:
+        cockpit_month_compute(actor=actor, month=month)
+    return f"民政驾驶舱：登记规划目标数值{len(ENTRIES)}条，汇总近{len(months)}个月指标"

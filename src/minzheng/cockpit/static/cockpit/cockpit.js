@@ -17,11 +17,11 @@
         series.push({
           name: s.header[i], type: s.kind === "bars" ? "bar" : "line",
           data: s.rows.map(function (r) { return Number(r[i]) || 0; }),
-          yAxisIndex: (s.kind === "trend" && i === s.header.length - 1 && s.header.length > 2) ? 1 : 0
+          yAxisIndex: (s.right || []).indexOf(i) >= 0 ? 1 : 0
         });
       }
       var yAxis = [{ type: "value" }];
-      if (s.kind === "trend" && s.header.length > 2) { yAxis.push({ type: "value", splitLine: { show: false } }); }
+      if ((s.right || []).length) { yAxis.push({ type: "value", splitLine: { show: false } }); }
       chart.setOption({
         tooltip: { trigger: "axis" }, legend: { type: "scroll" }, grid: { containLabel: true, left: 8, right: 8 },
         xAxis: { type: "category", data: cats }, yAxis: yAxis, series: series
