@@ -235,6 +235,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "cockpit.read": frozenset({R.CITY_OFFICER, R.COUNTY_OFFICER, R.AUDITOR}),
     "cockpit.compute": frozenset({R.CITY_OFFICER, SYSTEM}),
     "cockpit.target_enter": frozenset({R.CITY_OFFICER}),
+    "mobile.field": frozenset({R.VILLAGE_ASSISTANT, R.CHILD_DIRECTOR, R.CARER, R.GRID_WORKER, R.VOLUNTEER}),
 }
 
 # What a person reads for each permission (audit rows, the auditor's home, refusals).
@@ -375,6 +376,7 @@ LABELS: dict[str, str] = {
     "cockpit.read": "查看民政驾驶舱与规划目标",
     "cockpit.compute": "汇总民政驾驶舱月度指标",
     "cockpit.target_enter": "登记规划目标数值",
+    "mobile.field": "掌上办：手机底部导航与离线登记",
 }
 
 _pending = threading.local()

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "minzheng.benefits",
     "minzheng.assistance",
     "minzheng.elderly",
+    "minzheng.mobile",
     "minzheng.cockpit",
     "minzheng.facilities",
     "minzheng.visits",
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "minzheng.core.middleware.SecurityHeadersMiddleware",
+    "minzheng.mobile.middleware.FieldGeolocationMiddleware",  # field forms may ask for the position
     "django.contrib.sessions.middleware.SessionMiddleware",
     "minzheng.core.middleware.RejectNulMiddleware",
     "minzheng.core.middleware.ChineseFirstMiddleware",
