@@ -257,6 +257,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "statistics.read": frozenset({R.CITY_OFFICER, R.COUNTY_OFFICER, R.AUDITOR}),
     "statistics.generate": frozenset({R.CITY_OFFICER, R.COUNTY_OFFICER}),
     "statistics.file": frozenset({R.CITY_OFFICER, R.COUNTY_OFFICER}),
+    "mobile.field": frozenset({R.VILLAGE_ASSISTANT, R.CHILD_DIRECTOR, R.CARER, R.GRID_WORKER, R.VOLUNTEER}),
 }
 
 # What a person reads for each permission (audit rows, the auditor's home, refusals).
@@ -414,6 +415,7 @@ LABELS: dict[str, str] = {
     "statistics.read": "查看统计报表",
     "statistics.generate": "生成统计报表",
     "statistics.file": "报出统计报表",
+    "mobile.field": "掌上办：手机底部导航与离线登记",
 }
 
 _pending = threading.local()

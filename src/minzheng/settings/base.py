@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "minzheng.students",
     "minzheng.integrity",
     "minzheng.specialfamilies",
+    "minzheng.mobile",
     "minzheng.cockpit",
     "minzheng.facilities",
     "minzheng.visits",
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "minzheng.core.middleware.SecurityHeadersMiddleware",
+    "minzheng.mobile.middleware.FieldGeolocationMiddleware",  # field forms may ask for the position
     "django.contrib.sessions.middleware.SessionMiddleware",
     "minzheng.core.middleware.RejectNulMiddleware",
     "minzheng.core.middleware.ChineseFirstMiddleware",

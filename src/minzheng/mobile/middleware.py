@@ -1,0 +1,25 @@
+"""The site denies geolocation to every page (core.middleware); the field forms that record where a visit
+was made (selectors.GEO_FORMS) may ask the browser for it, same origin only. Listed after
+SecurityHeadersMiddleware, so this answer is set first and that one's default leaves it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from .selectors import GEO_FORMS
+
+FIELD_POLICY = "camera=(), microphone=(), geolocation=(self)"
+
+
+class FieldGeolocationMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name in GEO_FORMS and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = FIELD_POLICY
+        return response
