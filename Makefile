@@ -21,6 +21,10 @@ $(STAMP): $(BIN)/python requirements/lock.txt pyproject.toml
 run: $(STAMP)
 	$(BIN)/minzheng migrate --noinput
 	$(BIN)/minzheng setup-demo --persons 10000
+	@# The job queue's worker (snapshot imports, the screening after them) runs beside the server on the
+	@# same SQLite file, and is stopped with it (Ctrl-C reaches both; the trap covers any other exit).
+	$(BIN)/minzheng db_worker --no-reload --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/minzheng runserver 127.0.0.1:8000
 
 lint: $(STAMP)

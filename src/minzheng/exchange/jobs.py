@@ -1,12 +1,15 @@
-"""Background snapshot imports: an officer's upload becomes a job (import_job_create), run by a worker
-process (import_job_run → importing.snapshot_import), followed on its page; dead workers are reaped
-(import_jobs_reap).
+"""Background snapshot imports: an officer's upload becomes a job (import_job_create), run by the job
+queue's worker (import_job_task → import_job_run → importing.snapshot_import), followed on its page; jobs
+whose worker died are reaped (import_jobs_reap).
 
-No broker: the web process starts `python -m minzheng.cli exchange run-job ID` detached (its own session,
-so a restart of the web server does not take it down) after the job row has committed. The job row is
-the only channel: the worker claims it, writes its stage and progress, and records the outcome; the page
-polls the row. A worker that dies leaves its row "running" with a pid that no longer exists, which
-import_jobs_reap marks failed.
+The queue is django-tasks with its database backend (settings.TASKS): after the job row has committed,
+start_worker enqueues import_job_task, a row of the tasks table, and the worker process (`minzheng
+db_worker`, a systemd unit in production, a second process of `make run`) picks it up. The worker is its
+own process, so a restart of the web server does not stop a running import. The ImportJob row stays the
+page's channel: the worker claims it, writes its stage and progress, and records the outcome; the page
+polls the row. A failure that may pass (database connection lost, the store busy past its wait) is
+queued again, at most JOB_MAX_ATTEMPTS attempts. A worker killed mid-import leaves its row "running" with
+a pid that no longer exists, or a task that is no longer running, which import_jobs_reap marks failed.
 
 `start_worker` is a module-level hook: tests replace it (monkeypatch) with a synchronous call or a no-op.
 """
@@ -18,9 +21,6 @@ import datetime as dt
 import logging
 import os
 import secrets
-import subprocess
-import sys
-import threading
 import time
 from functools import partial
 from pathlib import Path
@@ -30,8 +30,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.move import file_move_safe
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
+from django_tasks import task
+from django_tasks.base import TaskResultStatus
 
 from minzheng.accounts.permissions import require
 from minzheng.accounts.system import system_actor
@@ -60,49 +62,44 @@ logger = logging.getLogger(__name__)
 
 
 def incoming_dir() -> Path:
-    """SNAPSHOT_DIR/incoming: uploaded archives waiting for their worker, its unpacked folders and logs
-    (never under STATIC_ROOT or MEDIA_ROOT, so never served)."""
+    """SNAPSHOT_DIR/incoming: uploaded archives waiting for their worker and its unpacked folders (never
+    under STATIC_ROOT or MEDIA_ROOT, so never served)."""
     return Path(settings.SNAPSHOT_DIR) / "incoming"
 
 
-def worker_log(job_id: int) -> Path:
-    return incoming_dir() / f"job-{job_id}.log"
+@task()
+def import_job_task(*, job_id: int, attempt: int = 1) -> str:
+    """The queued work of one import job, run by the worker process; returns the job's status."""
+    job = import_job_run(job_id=job_id, attempt=attempt)
+    return job.status if job is not None else "skipped"
 
 
-def worker_command(job_id: int) -> list[str]:
-    return [sys.executable, "-m", "minzheng.cli", "exchange", "run-job", str(job_id)]
+def _enqueue(job_id: int, *, attempt: int = 1, delay: float = 0) -> str:
+    """Put the job's task in the queue (after `delay` seconds); returns the task's id."""
+    queued = import_job_task
+    if delay > 0:
+        queued = queued.using(run_after=timezone.now() + dt.timedelta(seconds=delay))
+    return str(queued.enqueue(job_id=job_id, attempt=attempt).id)
 
 
-def _worker_env() -> dict[str, str]:
-    """The web process's environment (database, data dir, keys), with the settings module it really runs
-    under, so the worker reads the same database and SNAPSHOT_DIR."""
-    env = dict(os.environ)
-    module = getattr(settings, "SETTINGS_MODULE", "") or env.get("DJANGO_SETTINGS_MODULE", "")
-    if module:
-        env["DJANGO_SETTINGS_MODULE"] = module
-    return env
+def start_worker(job_id: int) -> str | None:
+    """Hand job `job_id` to the job queue; returns the task's id."""
+    return _enqueue(job_id)
 
 
-def start_worker(job_id: int) -> int | None:
-    """Start the detached worker for job `job_id`; returns its pid. Output goes to incoming/job-<id>.log."""
-    from .store import private_dir, private_files
+def job_tasks(job_id: int) -> list[str]:
+    """The statuses of the queue's tasks for this job (none when it was run by hand or by a test)."""
+    from django_tasks_db.models import DBTaskResult
 
-    private_dir(Path(settings.SNAPSHOT_DIR))
-    private_dir(incoming_dir())
-    with private_files(), worker_log(job_id).open("ab") as log:
-        proc = subprocess.Popen(  # noqa: S603 - fixed argv: this interpreter, our module, an integer
-            worker_command(job_id),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            close_fds=True,
-            env=_worker_env(),
-        )
-    # Reap the child when it exits, so a long-lived web process keeps no zombie (a zombie would still
-    # answer os.kill(pid, 0) and hide a dead worker from import_jobs_reap).
-    threading.Thread(target=proc.wait, name=f"import-job-{job_id}-reaper", daemon=True).start()
-    return proc.pid
+    return list(
+        DBTaskResult.objects.filter(
+            task_path=import_job_task.module_path, args_kwargs__kwargs__job_id=job_id
+        ).values_list("status", flat=True)
+    )
+
+
+def _task_pending(statuses: list[str]) -> bool:
+    return any(s in (TaskResultStatus.READY, TaskResultStatus.RUNNING) for s in statuses)
 
 
 def process_alive(pid: int) -> bool:
@@ -121,10 +118,14 @@ FORBIDDEN = "只有市级民政部门人员可以查看和导入数据交换快�
 JOB_INTERRUPTED = "导入进程中断"
 JOB_NOT_STARTED = "导入进程未能启动"
 JOB_STALE_SECONDS = 10  # a job whose worker pid is gone is declared dead only after this
-JOB_START_SECONDS = 300  # a queued job that never got a worker pid (web process died before spawning)
+JOB_START_SECONDS = 300  # a queued job with no task in the queue (web process died before enqueuing)
+# What may pass by itself: the database was unreachable for a while, or the store stayed busy too long.
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError, SnapshotBusyError)
 JOB_BUSY_POLL_SECONDS = 2.0
 INCOMING_KEEP_SECONDS = 24 * 3600  # leftovers in incoming/ of requests or workers that died
-LOG_KEEP_SECONDS = 7 * 24 * 3600  # worker logs
+LOG_KEEP_SECONDS = (
+    7 * 24 * 3600
+)  # job logs an older release wrote here (the worker now logs to its own output)
 
 
 def _job_wait_seconds() -> float:
@@ -190,8 +191,8 @@ def import_job_create(*, actor: Any, archive: File[Any], ip: str = "") -> Import
 
     Checked first, so that bad input saves nothing and creates no job: the actor (city officers only),
     the size limit, and everything the zip's central directory shows (upload.inspect_snapshot_zip). The
-    archive is saved as SNAPSHOT_DIR/incoming/<random>.zip; after the commit a detached worker process
-    (start_worker) runs import_job_run."""
+    archive is saved as SNAPSHOT_DIR/incoming/<random>.zip; after the commit its task is queued
+    (start_worker) and the worker process runs import_job_run."""
     require(actor, "exchange.upload", target="exchange.upload")
     size = int(archive.size or 0)
     if size > max_upload_bytes():
@@ -233,18 +234,15 @@ def import_job_create(*, actor: Any, archive: File[Any], ip: str = "") -> Import
 
 
 def _job_spawn(job_id: int) -> None:
-    """After the job's commit: start its worker and record the pid; a worker that cannot even start
-    fails the job at once (the archive is then removed)."""
+    """After the job's commit: queue its task; a job that cannot even be queued fails at once (the
+    archive is then removed)."""
     try:
-        pid = start_worker(job_id)
+        start_worker(job_id)
     except Exception as exc:
-        logger.exception("import job %s: the worker process could not be started", job_id)
+        logger.exception("import job %s: its task could not be queued", job_id)
         job = ImportJob.objects.filter(pk=job_id).first()
         if job is not None:
             _job_fail(job, f"{JOB_NOT_STARTED}：{type(exc).__name__}: {exc}")
-        return
-    if pid is not None:
-        ImportJob.objects.filter(pk=job_id, pid__isnull=True, status__in=ACTIVE_JOB_STATUSES).update(pid=pid)
 
 
 def _job_progress(job_id: int, stage: str, fraction: float) -> None:
@@ -289,11 +287,30 @@ def _record_job_unpack_rejected(*, job: ImportJob, errors: list[str]) -> None:
     )
 
 
-def import_job_run(*, job_id: int) -> ImportJob | None:
-    """The worker's work (`minzheng exchange run-job ID`): claim the queued job, unpack its archive,
-    snapshot_import it as the uploading user, and record the outcome on the job, which is returned. The
-    archive and the unpacked folder are removed whatever happens. A job that is not queued (already run,
-    or being run by another worker) is left untouched and None returned, as for an unknown id."""
+def _job_retry(job: ImportJob, attempt: int, error: str) -> bool:
+    """After a failure that may pass: queue the job again (its archive kept) unless this was the last
+    attempt; whether it was queued again."""
+    if attempt >= int(settings.JOB_MAX_ATTEMPTS):
+        return False
+    delay = float(settings.JOB_RETRY_SECONDS) * attempt
+    stage = f"第{attempt}次尝试未成功（{error}），{round(delay)}秒后重试"
+    with transaction.atomic():
+        requeued = ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.RUNNING).update(
+            status=ImportJobStatus.QUEUED, pid=None, progress=0, stage=redact(stage)[:100]
+        )
+        if requeued:
+            transaction.on_commit(partial(_enqueue, job.pk, attempt=attempt + 1, delay=delay))
+    logger.warning("import job %s: attempt %s failed (%s), queued again", job.pk, attempt, error[:200])
+    return bool(requeued)
+
+
+def import_job_run(*, job_id: int, attempt: int = 1) -> ImportJob | None:
+    """The worker's work (import_job_task, or `minzheng exchange run-job ID` by hand): claim the queued
+    job, unpack its archive, snapshot_import it as the uploading user, and record the outcome on the job,
+    which is returned. The archive and the unpacked folder are removed whatever happens, except when a
+    failure that may pass queues the job again (attempt `attempt` of JOB_MAX_ATTEMPTS): then the archive
+    waits for the next attempt. A job that is not queued (already run, or being run by another worker)
+    is left untouched and None returned, as for an unknown id."""
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.QUEUED).update(
         status=ImportJobStatus.RUNNING,
         started_at=timezone.now(),
@@ -306,6 +323,7 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
     job = ImportJob.objects.select_related("started_by").get(pk=job_id)
     outcome: dict[str, Any]
     work = incoming_dir() / f"job-{job.pk}"
+    retried = False
     try:
         _remove(work)
         archive = _root() / job.archive_path
@@ -324,12 +342,16 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
             else f"导入失败，未保存任何数据：{type(e).__name__}: {e}"
         )
         outcome = {"status": ImportJobStatus.FAILED, "error": error}
+        retried = isinstance(e, TRANSIENT_ERRORS) and _job_retry(job, attempt, error)
     except BaseException:  # SIGTERM (the command turns it into SystemExit) or Ctrl-C
         _job_finish(job, {"status": ImportJobStatus.FAILED, "error": JOB_INTERRUPTED})
         raise
     finally:
-        for path in _job_files(job):
+        for path in [work] if retried else _job_files(job):
             _remove(path)
+    if retried:
+        job.refresh_from_db()
+        return job
     _job_finish(job, outcome)
     job.refresh_from_db()
     if job.status == ImportJobStatus.ACCEPTED and job.snapshot is not None and job.started_by is not None:
@@ -391,9 +413,19 @@ def _job_fail(job: ImportJob, reason: str) -> bool:
     return bool(updated)
 
 
+def _worker_gone(job: ImportJob) -> bool:
+    """Whether the worker of a running job is gone: its process no longer exists, or the queue ran its
+    task to an end (a worker that lost the database mid-import) while the job still says running."""
+    if job.pid is not None and not process_alive(job.pid):
+        return True
+    statuses = job_tasks(job.pk)
+    return bool(statuses) and not _task_pending(statuses)
+
+
 def import_jobs_reap() -> int:
-    """Mark failed ("导入进程中断") every queued or running job older than JOB_STALE_SECONDS whose worker
-    process no longer exists, and queued jobs that never got a worker. The import itself is atomic and
+    """Mark failed ("导入进程中断") every running job older than JOB_STALE_SECONDS whose worker is gone
+    (_worker_gone), and queued jobs with no task waiting in the queue after JOB_START_SECONDS. A job that
+    waits its turn in the queue is left alone however long the queue is. The import itself is atomic and
     removes its own leftovers at the next run (_recover), so nothing else needs undoing. Returns how many
     jobs were marked."""
     now = timezone.now()
@@ -402,12 +434,12 @@ def import_jobs_reap() -> int:
         status__in=ACTIVE_JOB_STATUSES, created_at__lt=now - dt.timedelta(seconds=JOB_STALE_SECONDS)
     )
     for job in stale:
-        if job.pid is not None:
-            if process_alive(job.pid):
+        if job.status == ImportJobStatus.RUNNING:
+            if not _worker_gone(job):
                 continue
             reason = JOB_INTERRUPTED
-        elif job.status == ImportJobStatus.QUEUED and job.created_at < now - dt.timedelta(
-            seconds=JOB_START_SECONDS
+        elif job.created_at < now - dt.timedelta(seconds=JOB_START_SECONDS) and not _task_pending(
+            job_tasks(job.pk)
         ):
             reason = JOB_NOT_STARTED
         else:
@@ -415,6 +447,6 @@ def import_jobs_reap() -> int:
         marked += _job_fail(job, reason)
     # a worker that died during the screening after its import: the import stands, the page stops waiting
     for job in ImportJob.objects.filter(status=ImportJobStatus.ACCEPTED, stage__startswith=JOB_SCREENING):
-        if job.pid is None or not process_alive(job.pid):
+        if job.pid is None or _worker_gone(job):
             ImportJob.objects.filter(pk=job.pk, stage=job.stage).update(stage=JOB_SCREENING_FAILED)
     return marked

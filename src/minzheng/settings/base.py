@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",  # the job queue (backport of Django 6's Tasks); docs/deploy.md says why
+    "django_tasks_db",  # its database backend: the queue is a table, the worker `minzheng db_worker`
     "minzheng.core",
     "minzheng.regions",
     "minzheng.audit",
@@ -132,6 +134,14 @@ def _database() -> dict[str, object]:
 
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (snapshot imports and the screening that follows them) are rows of the tasks table,
+# run by a separate worker process (`minzheng db_worker`): a restart of the web server never stops one.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A job that failed for a passing reason (database connection lost, the snapshot store busy past
+# SNAPSHOT_JOB_WAIT_SECONDS) is queued again, at most this many attempts in all, this far apart.
+JOB_MAX_ATTEMPTS = 3
+JOB_RETRY_SECONDS = 60
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -1,10 +1,13 @@
-"""Production: PostgreSQL, secrets from the environment, HTTPS only."""
+"""Production: PostgreSQL through a connection pool, secrets from the environment, HTTPS only, static
+files with hashed names served compressed by whitenoise. Served by gunicorn (deploy/), the job queue's
+worker (`minzheng db_worker`) beside it; docs/deploy.md."""
 
 import os
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
+from .base import MIDDLEWARE
 
 
 def _required(name: str) -> str:
@@ -28,9 +31,24 @@ DATABASES = {
         "PASSWORD": os.environ.get("PGPASSWORD", ""),
         "HOST": os.environ.get("PGHOST", "127.0.0.1"),
         "PORT": os.environ.get("PGPORT", "5432"),
-        "CONN_MAX_AGE": 60,
+        # psycopg 3's pool (psycopg-pool), per process: a gunicorn worker serves one request at a time,
+        # so a few connections each; the pool replaces CONN_MAX_AGE (Django refuses both).
+        "OPTIONS": {
+            "pool": {
+                "min_size": int(os.environ.get("MINZHENG_DB_POOL_MIN", "1")),
+                "max_size": int(os.environ.get("MINZHENG_DB_POOL_MAX", "4")),
+                "timeout": 10,
+            }
+        },
     }
 }
+# Static files: collectstatic writes hashed, gzip/brotli-compressed copies to STATIC_ROOT; whitenoise
+# serves them from the web process with far-future cache headers (nginx may serve STATIC_ROOT instead).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
 SECURE_SSL_REDIRECT = True
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -1,9 +1,10 @@
 """`minzheng exchange run-job ID`: the background worker of one uploaded snapshot (services.import_job_run).
 
-Started detached by the upload (jobs.start_worker); it can also be run by hand for a job that is still
-queued. A job that is not queued (already run, or being run by another worker) is left alone (exit code
-0). Exit code 1 when the import failed (disk, database, bug); a rejected snapshot is an outcome, not a
-failure (exit code 0)."""
+The upload queues the job for the job-queue worker (`minzheng db_worker`, jobs.import_job_task); this
+command runs a job that is still queued by hand, in this process (when no worker runs, or to watch it).
+A job that is not queued (already run, or being run by another worker) is left alone (exit code 0). Exit
+code 1 when the import failed (disk, database, bug); a rejected snapshot is an outcome, not a failure
+(exit code 0)."""
 
 from __future__ import annotations
 

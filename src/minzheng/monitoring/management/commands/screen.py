@@ -29,9 +29,22 @@ class Command(BaseCommand):
         parser.add_argument("--snapshot", default=None, help="数据快照目录（默认：已导入的当月快照）")
         parser.add_argument("--out", default=None, help="另存预警结果的目录")
         parser.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"])
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="交给后台任务进程（minzheng db_worker）运行，进度见监测页面（每月定时任务使用）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         month = options["month"] or _previous_month()
+        if options["queue"]:
+            if options["snapshot"] or options["out"]:
+                raise CommandError("--queue 只运行已导入的快照，不能与 --snapshot、--out 同时使用")
+            from minzheng.monitoring.tasks import screening_month_enqueue
+
+            screening_month_enqueue(month=month, engine=options["engine"])
+            self.stdout.write(f"{month} 动态监测已排队，由后台任务进程运行，进度见监测页面")
+            return
         tty = sys.stdout.isatty()
 
         def progress(stage: str, fraction: float) -> None:
