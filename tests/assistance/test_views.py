@@ -3,11 +3,13 @@ Chinese, the letter is a PDF, the payroll exports a bank file and every reveal/e
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.utils import timezone
 
-from minzheng.assistance.models import Application, State
+from minzheng.assistance.models import Application, HomeVisit, State
 from minzheng.audit.models import AuditLog
 from tests.assistance.conftest import age_notice
 from tests.conftest import TOWN_A, verified
@@ -152,3 +154,27 @@ def test_the_worklist_names_the_place_of_each_application_never_its_code(desk):
     row = page.split('id="applications"')[1].split("</table>")[0]
     assert f"/assistance/{app.pk}/" in row
     assert app.region_code not in row and "社区" in row
+
+
+def test_a_future_authorisation_or_home_survey_date_is_refused_in_chinese_and_the_form_offers_no_future(desk):
+    today = timezone.localdate()
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
+    app = _new_application(desk)
+    c = desk["clerk"]
+    page = c.get(f"/assistance/{app.pk}/").content.decode()
+    assert f'name="signed_on" value="{today:%Y-%m-%d}" max="{today:%Y-%m-%d}"' in page
+    page = _post(c, app, "authorise", signed_on=tomorrow).content.decode()
+    assert f"签署日期应在1900年01月01日至{today:%Y年%m月%d日}之间" in page
+    app.refresh_from_db()
+    assert app.authorisation_signed_on is None
+    _post(c, app, "authorise", signed_on=today.isoformat())
+    _post(c, app, "submit", version=0)
+    v = desk["verifier"]
+    _post(v, app, "verify")
+    page = v.get(f"/assistance/{app.pk}/").content.decode()
+    for name in ("visited_on", "held_on", "received_on", "informed_on"):
+        if f'name="{name}"' in page:
+            assert f'name="{name}" value="{today:%Y-%m-%d}" max="{today:%Y-%m-%d}"' in page, name
+    page = _post(v, app, "home_visit", visited_on=tomorrow, visitors="张", findings="属实").content.decode()
+    assert f"入户日期应在1900年01月01日至{today:%Y年%m月%d日}之间" in page
+    assert not HomeVisit.objects.filter(application=app).exists()

@@ -15,7 +15,7 @@ from minzheng.audit.models import AuditLog
 from minzheng.benefits.models import PayrollRun
 from minzheng.benefits.services import enrolment_create, payroll_freeze, payroll_generate
 from minzheng.charity.models import Spending
-from minzheng.charity.selectors import fund_balance
+from minzheng.charity.selectors import fund_balance, payroll_funds_todo
 
 from .conftest import give
 
@@ -118,3 +118,21 @@ def test_the_children_line_does_not_import_charity_and_charity_imports_no_other_
     assert "minzheng.charity" not in children
     for line in ("elderly", "children", "assistance", "orgs", "facilities"):
         assert f"minzheng.{line}" not in charity
+
+
+def test_the_childrens_officer_and_the_county_finance_find_the_fund_from_their_home_page(
+    officer, make_project, make_org, make_user, finance, django_assert_max_num_queries
+):
+    fund = _fund(officer, make_project, make_org, "3000")
+    for reader in (make_user("child_welfare_officer", "370811"), finance):
+        c = Client()
+        c.force_login(reader)
+        home = c.get("/").content.decode()
+        assert f'href="/charity/{fund.pk}/"' in home and "监护缺失儿童慈善基金" in home
+        assert c.get(f"/charity/{fund.pk}/").status_code == 200
+    other = make_user("county_finance", "370812")  # another county: no card entry for this fund
+    c = Client()
+    c.force_login(other)
+    assert f'href="/charity/{fund.pk}/"' not in c.get("/").content.decode()
+    with django_assert_max_num_queries(2):
+        payroll_funds_todo(finance, MONTH)

@@ -65,3 +65,18 @@ def test_a_refused_report_keeps_every_value_entered_sex_and_village_included(mak
     assert 'value="no" checked' in page and 'value="yes" checked' not in page
     for kept in ("王警官", "13912345678", "火车站候车室", "小花", "短发，红色外套，说本地口音", 'value="30"'):
         assert kept in page
+
+
+def test_a_report_with_several_mistakes_says_them_all_at_once_and_keeps_what_was_typed(make_user: Any):
+    c = Client()
+    c.force_login(make_user(Role.CHILD_WELFARE_OFFICER, VILLAGE_A[:6]))
+    bad = _unknown_child(
+        reported_on="2026-13-45", summary="", estimated_age="30", found_place="", description="短"
+    )
+    page = c.post("/protection/report/", bad).content.decode()
+    for said in ("报告日期", "请填写报告内容", "估计年龄应小于18岁", "请填写发现地点", "请填写体貌特征"):
+        assert said in page, said
+    assert "请填写发现日期" not in page  # the report date is the finding date: said once
+    assert not ProtectionCase.objects.exists() and not Person.objects.filter(name="小花").exists()
+    for kept in ("王警官", "13912345678", "小花", 'value="30"', "2026-13-45"):
+        assert kept in page

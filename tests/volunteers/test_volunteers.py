@@ -104,7 +104,7 @@ def test_check_in_opens_ten_minutes_before_and_hours_count_only_inside_the_activ
     a = make_activity(start=start, hours=3)
     v = make_volunteer()
     s = services.activity_signup(actor=v.user, activity=a, now=start - dt.timedelta(days=2))
-    with pytest.raises(ValidationError, match="10分钟内"):
+    with pytest.raises(ValidationError, match="开始前10分钟起可签到"):
         services.signup_check_in(actor=v.user, signup=s, now=start - dt.timedelta(minutes=40))
     with pytest.raises(ValidationError, match="先签到"):
         services.signup_check_out(actor=v.user, signup=s, now=start)
@@ -419,3 +419,15 @@ def test_the_organisers_home_lists_activities_with_hours_to_confirm(make_volunte
     services.signup_check_out(actor=v.user, signup=s, now=a.ends_at)
     home = _client(organiser).get("/").content.decode()
     assert "志愿活动待确认时长" in home and "1人待确认" in home
+
+
+def test_a_tampered_early_check_in_says_the_activity_has_not_started_and_when_check_in_opens(
+    make_volunteer, make_activity
+):
+    v = make_volunteer()
+    a = make_activity(start=timezone.now() + dt.timedelta(hours=2))
+    c = _client(v.user)
+    c.post(f"/volunteers/activities/{a.pk}/signup/", {"next": "mine"})
+    page = c.post(f"/volunteers/activities/{a.pk}/checkin/", follow=True).content.decode()
+    assert "活动尚未开始，开始前10分钟起可签到" in page and "当前不能办理该事项" not in page
+    assert a.signups.get().status == SignupStatus.SIGNED

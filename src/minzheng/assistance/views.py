@@ -45,8 +45,8 @@ MEMBER_FIELDS = ("monthly_wage", "monthly_pension", "other_income")
 
 
 # Typed figures and dates go through core.inputs (form_int / form_decimal / form_date): the same Chinese
-# answers as every other desk. Dates may lie up to a year ahead (a scheduled 评议 or visit).
-FUTURE_DAYS = 366
+# answers as every other desk. Every date of the case records what has happened (a signature, a visit, a
+# meeting held, an objection received): none lies in the future.
 MAX_INT = 2_000_000_000  # member ids: anything larger is a typo or an attack
 
 
@@ -302,7 +302,7 @@ def _act(request: HttpRequest, app: Application, action: str) -> str:
         services.application_sign_authorisation(
             actor=user,
             application=app,
-            signed_on=form_date(post.get("signed_on"), "签署日期", future_days=FUTURE_DAYS),
+            signed_on=form_date(post.get("signed_on"), "签署日期"),
         )
         return _("已登记核对授权书")
     if action == "upload":
@@ -326,7 +326,7 @@ def _act(request: HttpRequest, app: Application, action: str) -> str:
         services.application_record_home_visit(
             actor=user,
             application=app,
-            visited_on=form_date(post.get("visited_on"), "入户日期", future_days=FUTURE_DAYS),
+            visited_on=form_date(post.get("visited_on"), "入户日期"),
             visitors=post.get("visitors", ""),
             findings=post.get("findings", ""),
         )
@@ -343,7 +343,7 @@ def _act(request: HttpRequest, app: Application, action: str) -> str:
         review = services.application_record_village_review(
             actor=user,
             application=app,
-            held_on=form_date(post.get("held_on"), "评议日期", future_days=FUTURE_DAYS),
+            held_on=form_date(post.get("held_on"), "评议日期"),
             participants=form_int(post.get("participants"), "参加人数"),
             agreed=form_int(post.get("agreed"), "同意人数"),
             notes=post.get("notes", ""),
@@ -361,7 +361,7 @@ def _act(request: HttpRequest, app: Application, action: str) -> str:
         services.application_record_objection(
             actor=user,
             application=app,
-            received_on=form_date(post.get("received_on"), "收到日期", future_days=FUTURE_DAYS),
+            received_on=form_date(post.get("received_on"), "收到日期"),
             content=post.get("content", ""),
             objector=post.get("objector", ""),
         )
@@ -370,7 +370,7 @@ def _act(request: HttpRequest, app: Application, action: str) -> str:
         objection = selectors.objection_get_for_actor(
             actor=user, application_id=app.pk, objection_id=form_int(post.get("objection"), "异议编号")
         )
-        informed = form_date(post.get("informed_on"), "告知日期", required=False, future_days=FUTURE_DAYS)
+        informed = form_date(post.get("informed_on"), "告知日期", required=False)
         services.objection_resolve(
             actor=user,
             objection=objection,

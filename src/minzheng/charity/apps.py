@@ -28,7 +28,10 @@ class CharityConfig(AppConfig):
                     NavEntry("慈善", "charity-projects", "charity.manage", order=60),
                     NavEntry("福彩公益金", "charity-lottery", "charity.manage", order=61),
                 ),
-                todos=(("charity.manage", selectors.lottery_acceptance_todo),),
+                todos=(
+                    ("charity.manage", selectors.lottery_acceptance_todo),
+                    ("charity.fund_read", selectors.payroll_funds_todo),
+                ),
                 permissions=("charity.manage",),
             )
         )

@@ -105,6 +105,23 @@ def payroll_funds_readable(actor: Any) -> QuerySet[Project]:
     return scoped("charity.fund_read", funds, actor)
 
 
+def payroll_funds_todo(actor: Any, on: dt.date) -> Todo:
+    """The children's officer and the county finance read the funds their payroll draws on but have no
+    menu entry for them: their 首页 card links each fund's page. One count query, one for the first five."""
+    from django.urls import reverse
+
+    qs = payroll_funds_readable(actor).order_by("pk")
+    items = [Item(label=p.name, url=reverse("charity-project", args=[p.pk])) for p in qs[:5]]
+    return Todo(
+        key="charity-payroll-funds",
+        title="名册支取的慈善基金",
+        count=qs.count(),
+        url=items[0].url if items else reverse("home"),
+        items=items,
+        empty="本辖区没有名册支取的慈善基金",
+    )
+
+
 def project_get(*, actor: Any, pk: int) -> Project:
     project = project_list(actor=actor).filter(pk=pk).first()
     if project is None:

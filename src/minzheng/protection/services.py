@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from minzheng.accounts.permissions import can, require, roles_for
+from minzheng.accounts.permissions import Denied, can, require, roles_for
 from minzheng.assistance.rules import age_in_month
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
@@ -145,12 +145,23 @@ def case_report(
             errors["child"] = ["未找到该儿童，或不在您的管辖范围内"]
     elif not unknown_child:
         errors["child"] = ["请选择儿童，或登记身份不明的儿童"]
+    else:
+        # The child's own fields are checked with the report's, so the form says everything at once; a
+        # registration made while the report has errors is rolled back with this transaction.
+        try:
+            with transaction.atomic():
+                record = unidentified_register(actor=actor, kind=UnidentifiedKind.CHILD, **unknown_child)
+            child = record.person
+        except Denied:
+            raise
+        except ValidationError as e:
+            for field, msgs in e.message_dict.items():
+                if field == "found_on" and "reported_on" in errors:
+                    continue  # the report date is the finding date: said once
+                errors.setdefault(field, []).extend(msgs)
     if errors:
         raise ValidationError(errors)
-    if child is None:
-        assert unknown_child is not None  # noqa: S101 (checked above)
-        record = unidentified_register(actor=actor, kind=UnidentifiedKind.CHILD, **unknown_child)
-        child = record.person
+    assert child is not None  # noqa: S101 (checked above)
     assert reported_on is not None  # noqa: S101 (checked above)
     region_code = child.region_code
     require(actor, "child.case_report", region_code=region_code, target="protectioncase:new")

@@ -62,8 +62,6 @@ def report(request: HttpRequest) -> HttpResponse:
         except ValidationError as e:
             reported_on, bad_date = None, e.messages
         try:
-            if bad_date:
-                raise ValidationError(bad_date)
             unknown = None
             if p.get("child_known") == "no":
                 unknown = {
@@ -86,6 +84,8 @@ def report(request: HttpRequest) -> HttpResponse:
                 reporter_phone=p.get("reporter_phone", ""),
             )
         except ValidationError as e:
+            if bad_date and hasattr(e, "error_dict"):  # the malformed date, not "missing", with the rest
+                e = ValidationError({**e.message_dict, "reported_on": bad_date})
             _errors(request, e)
         else:
             messages.success(request, "已登记报告，请在期限内完成风险评估")

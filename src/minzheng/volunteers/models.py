@@ -183,6 +183,11 @@ class SignupStatus(models.TextChoices):
 # briefing (the activity notice says so). Hours still count only from the start (services.served_hours).
 CHECK_IN_EARLY = dt.timedelta(minutes=10)
 
+
+def early_check_in_message() -> str:
+    return f"活动尚未开始，开始前{int(CHECK_IN_EARLY.total_seconds() // 60)}分钟起可签到"
+
+
 # Sign-ups that hold a place of the activity's capacity
 TAKING_PLACE = (
     SignupStatus.SIGNED,

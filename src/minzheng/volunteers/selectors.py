@@ -30,6 +30,7 @@ from .models import (
     TimeAccount,
     TimeEntry,
     Volunteer,
+    early_check_in_message,
 )
 
 READ = "volunteer.read"
@@ -193,6 +194,16 @@ def volunteer_actions(
     if status == SignupStatus.CHECKED_IN:
         return [("checkout", "签退")]
     return []
+
+
+def volunteer_refusal(*, volunteer: Volunteer | None, activity: Activity, action: str) -> str:
+    """Why a volunteer's action is not offered now, in words (a tampered or stale button): the early
+    check-in says when it opens instead of the generic refusal."""
+    if volunteer is not None and action == "checkin" and activity.status == ActivityStatus.OPEN:
+        signed = Signup.objects.filter(activity=activity, volunteer=volunteer, status=SignupStatus.SIGNED)
+        if signed.exists() and timezone.now() < activity.starts_at - CHECK_IN_EARLY:
+            return early_check_in_message()
+    return "当前不能办理该事项"
 
 
 def organiser_actions(*, actor: Any, activity: Activity) -> list[tuple[str, str]]:

@@ -40,6 +40,7 @@ from .models import (
     TimeAccount,
     TimeEntry,
     Volunteer,
+    early_check_in_message,
 )
 
 MANAGE = "volunteer.activity_manage"
@@ -407,8 +408,7 @@ def signup_check_in(*, actor: Any, signup: Signup, now: dt.datetime | None = Non
     if activity.status != ActivityStatus.OPEN:
         raise ValidationError("该活动已结束或已取消")
     if now < activity.starts_at - CHECK_IN_EARLY:
-        early = int(CHECK_IN_EARLY.total_seconds() // 60)
-        raise ValidationError(f"活动开始前{early}分钟内才能签到")
+        raise ValidationError(early_check_in_message())
     if now >= activity.ends_at:
         raise ValidationError("活动已结束，不能签到")
     signup.status, signup.checked_in_at = SignupStatus.CHECKED_IN, now

@@ -544,7 +544,8 @@ def activity_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     }
     offered |= {x for x, _ in selectors.organiser_actions(actor=request.user, activity=a)}
     if action not in offered:
-        messages.error(request, "当前不能办理该事项")
+        mine = selectors.own_volunteer(request.user)
+        messages.error(request, selectors.volunteer_refusal(volunteer=mine, activity=a, action=action))
     else:
         run, ok = entry
         _run(request, lambda: run(request, a), ok)
