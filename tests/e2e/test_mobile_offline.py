@@ -36,6 +36,8 @@ def test_a_visit_entered_offline_syncs_once_after_two_attempts(
     page.goto(f"{base}/visits/elder/{elder.pk}/")
     assert page.locator(".bottom-nav").is_visible()
     page.wait_for_function("document.querySelector('[data-geo=latitude]').value !== ''")
+    # Installable: the worker from /mobile/sw.js controls the whole site.
+    assert page.evaluate("navigator.serviceWorker.ready.then(function (r) { return r.scope; })") == f"{base}/"
 
     page.context.set_offline(True)
     form = page.locator("#visit-form")

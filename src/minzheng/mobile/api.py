@@ -1,4 +1,5 @@
-"""/api/v1/mobile/: what a phone needs for field work — its bottom bar, this month's elders to visit, and
+"""/api/v1/mobile/: what a phone needs for field work — its bottom bar, this month's elders to visit, the
+carer's service check-in/out, and
 the idempotent sync of visits entered offline (the key the phone made is kept per user)."""
 
 from __future__ import annotations
@@ -157,3 +158,70 @@ def sync(
 @router.get("/sync", response=with_errors(list[MobileSyncOut]), summary="我已同步的离线登记（最近100条）")
 def synced(request: HttpRequest) -> list[dict[str, Any]]:
     return [_out(r, False) for r in selectors.synced_mine(actor=request.user)[:100]]
+
+
+class MobileOrderOut(Schema):
+    id: int
+    number: str
+    person: str
+    item: str
+    scheduled_at: str
+    state: str
+    state_label: str
+
+
+class MobileClockIn(Schema):
+    latitude: float | None = Field(None, ge=-90, le=90, description="纬度（浏览器定位，可空）")
+    longitude: float | None = Field(None, ge=-180, le=180, description="经度（浏览器定位，可空）")
+    note: str = Field("", max_length=200, description="未能定位时说明原因")
+
+
+def _order(order: Any) -> dict[str, Any]:
+    return {
+        "id": order.pk,
+        "number": order.number,
+        "person": order.person.name,
+        "item": order.item.name,
+        "scheduled_at": timezone.localtime(order.scheduled_at).isoformat(),
+        "state": order.state,
+        "state_label": order.get_state_display(),
+    }
+
+
+@router.get(
+    "/homecare/orders", response=with_errors(list[MobileOrderOut]), summary="护理员：我的上门服务工单"
+)
+def homecare_orders(request: HttpRequest) -> list[dict[str, Any]]:
+    from minzheng.homecare import selectors as homecare_sel
+
+    orders = homecare_sel.carer_orders(actor=request.user).select_related("person", "item")
+    return [_order(o) for o in orders[:100]]
+
+
+def _clock(request: HttpRequest, order_id: int, body: MobileClockIn, step: str) -> dict[str, Any]:
+    from minzheng.homecare import selectors as homecare_sel
+    from minzheng.homecare import services as homecare_svc
+
+    try:
+        order = homecare_sel.order_get(actor=request.user, pk=order_id)
+    except Http404:
+        raise HttpError(404, "订单不存在") from None
+    do = homecare_svc.order_check_in if step == "check_in" else homecare_svc.order_check_out
+    done = do(
+        actor=request.user, order=order, latitude=body.latitude, longitude=body.longitude, note=body.note
+    )
+    return _order(done)
+
+
+@router.post(
+    "/homecare/orders/{pk}/check_in", response=with_errors(MobileOrderOut), summary="护理员：上门签到"
+)
+def homecare_check_in(request: HttpRequest, pk: int, body: MobileClockIn) -> dict[str, Any]:
+    return _clock(request, pk, body, "check_in")
+
+
+@router.post(
+    "/homecare/orders/{pk}/check_out", response=with_errors(MobileOrderOut), summary="护理员：服务签退"
+)
+def homecare_check_out(request: HttpRequest, pk: int, body: MobileClockIn) -> dict[str, Any]:
+    return _clock(request, pk, body, "check_out")
