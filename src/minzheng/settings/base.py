@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "minzheng.benefits",
     "minzheng.assistance",
     "minzheng.elderly",
+    "minzheng.funds",
     "minzheng.cockpit",
     "minzheng.facilities",
     "minzheng.visits",
