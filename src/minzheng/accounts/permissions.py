@@ -175,6 +175,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "child.workforce": frozenset({R.CHILD_WELFARE_OFFICER, R.CHILD_SUPERVISOR}),
     # the charity fund the children's payroll draws from: read (not managed) by who runs and pays it
     "charity.fund_read": frozenset({R.CHILD_WELFARE_OFFICER, R.COUNTY_FINANCE}),
+    # 救助资金渠道 (issue 19): county finance keeps the funds (income made and checked by two people), the
+    # city reads them; social-assistance services (物质+服务): the township orders, the county settles
+    "funds.read": frozenset({R.COUNTY_OFFICER, R.COUNTY_FINANCE, R.CITY_OFFICER, R.AUDITOR}),
+    "funds.manage": frozenset({R.COUNTY_OFFICER, R.COUNTY_FINANCE}),
+    "assistance.service_order": frozenset({R.TOWNSHIP_CLERK, R.COUNTY_OFFICER}),
+    "assistance.service_settle": frozenset({R.COUNTY_OFFICER, R.COUNTY_FINANCE}),
     "disability.subsidy_decide": frozenset({R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER}),
     "disability.intake": frozenset({R.TOWNSHIP_CLERK}),
     "disability.read": _CASEWORK | {R.CITY_OFFICER, R.AUDITOR},
@@ -356,6 +362,10 @@ LABELS: dict[str, str] = {
     "child.file_edit": "维护儿童档案",
     "child.workforce": "管理儿童工作队伍和儿童之家",
     "charity.fund_read": "查看发放名册支取的慈善基金",
+    "funds.read": "查看救助资金收支",
+    "funds.manage": "管理救助资金（收入登记与复核、默认资金来源）",
+    "assistance.service_order": "社会救助服务类派单",
+    "assistance.service_settle": "社会救助服务类结算",
     "disability.subsidy_decide": "残疾人两项补贴审批",
     "disability.intake": "残疾人两项补贴受理",
     "disability.read": "查看残疾人两项补贴",

@@ -16,6 +16,7 @@ from minzheng.accounts.permissions import Denied, require
 from minzheng.accounts.scoping import in_scope
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
+from minzheng.benefits.funding import grant_funding_draw
 from minzheng.benefits.models import Enrolment
 from minzheng.benefits.services import add_months, enrolment_create, enrolment_end, first_of_month
 from minzheng.casework import selectors as casework
@@ -738,6 +739,7 @@ def application_decide(
     on: dt.date | None = None,
     override: bool = False,
     override_reasons: str = "",
+    fund_id: int | None = None,
 ) -> Decision | SecondApproval:
     """Approve or refuse. Township approves (seed 002 delegation) up to its level; no one who took another
     step of the case may decide; a grant must pass the rules; a refusal must say why; the public notice must
@@ -785,6 +787,7 @@ def application_decide(
                 "override_reasons": override_reasons,
                 "report": against.pk,
                 "version": application.version,
+                "fund": fund_id,
             },
             proposed_by=actor,
         )
@@ -805,6 +808,7 @@ def application_decide(
         result=result,
         level=level,
         today=today,
+        fund_id=fund_id,
     )
 
 
@@ -862,6 +866,7 @@ def second_approval_confirm(
         override_reasons=p["override_reasons"],
         second_approver=actor,
         state_actor=actor,
+        fund_id=p.get("fund"),
     )
 
 
@@ -879,6 +884,7 @@ def _record_decision(
     override_reasons: str = "",
     second_approver: Any = None,
     state_actor: Any = None,
+    fund_id: int | None = None,
 ) -> Decision:
     """Store the decision (rule version, inputs, result), audit it, enrol a grant, and — unless the caller
     already moved the state (提级复审) — close the application as active or closed."""
@@ -920,7 +926,7 @@ def _record_decision(
     )
     if granted:
         head = application.applicant
-        enrolment_create(
+        enrolment = enrolment_create(
             actor=actor,
             programme=application.programme,
             person=head,
@@ -934,6 +940,8 @@ def _record_decision(
             source_id=decision.pk,
             rule_version=decision.rule_version,
         )
+        if temporary:  # a one-off grant is paid now, from the fund chosen (else the county's default)
+            grant_funding_draw(actor=actor, enrolment=enrolment, fund_id=fund_id)
     if move_state:
         _transition(
             actor=state_actor or actor,

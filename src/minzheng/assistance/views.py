@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from minzheng.benefits.funding import grant_fund_choices
 from minzheng.casework.selectors import cases_due
 from minzheng.core.inputs import form_date, form_decimal, form_int
 from minzheng.core.labels import region_names
@@ -272,6 +273,10 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
             "objection_actions": ObjectionAction.choices,
             "declared_rows": _declared_rows(app),
             "assets": app.declared.get("assets") or {},
+            # a one-off grant is paid from a fund chosen here (the funds line answers; none registered: none)
+            "grant_funds": grant_fund_choices(actor=request.user, region_code=app.region_code)
+            if app.programme == Programme.TEMPORARY
+            else [],
         },
     )
 
@@ -389,6 +394,7 @@ def _act(request: HttpRequest, app: Application, action: str) -> str:
             expected_version=version,
             override=post.get("override") == "on",
             override_reasons=post.get("override_reasons", ""),
+            fund_id=form_int(post.get("fund"), "资金来源", required=False),
         )
         if isinstance(done, SecondApproval):
             return _("已提交，待另一名审批人确认后生效")

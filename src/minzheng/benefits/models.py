@@ -131,6 +131,15 @@ class PayrollLine(ProgrammeNamed, models.Model):
     region_code = models.CharField("管辖区划", max_length=15, db_index=True)
     amount = models.IntegerField("金额（元）")
     reason = models.CharField("说明", max_length=200, blank=True, default="")
+    # Where the money comes from (issue 19): set when the roll is checked, by the funds line's payroll hook.
+    fund = models.ForeignKey(
+        "funds.Fund",
+        verbose_name="资金来源",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

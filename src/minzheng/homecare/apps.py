@@ -25,6 +25,9 @@ class HomecareConfig(AppConfig):
                     NavEntry("我的上门服务", "homecare-my", "elderly.order_serve", order=29),
                     NavEntry("报警设备", "homecare-devices", "elderly.facility_manage", order=29),
                     NavEntry("服务商与护理员", "homecare-providers", "elderly.facility_manage", order=29),
+                    NavEntry(
+                        "社会救助服务", "homecare-service-assistance", "assistance.service_order", order=29
+                    ),
                 ),
                 todos=(
                     ("elderly.order_take", selectors.todo_orders),

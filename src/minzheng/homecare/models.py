@@ -94,6 +94,15 @@ class OrderState(models.TextChoices):
     TERMINATED = "terminated", "已终止"  # the elder died (programmes.services.death_effects_apply)
 
 
+class OrderBasis(models.TextChoices):
+    """Who pays and why: the elder's home-care entitlement, or a service bought for a person in social
+    assistance (物质+服务, seed 003: dispersed tekun and severely disabled dibao members), paid per hour from
+    a fund of the funds line."""
+
+    ELDERLY = "elderly", "居家养老服务"
+    ASSISTANCE = "assistance", "社会救助服务类"
+
+
 class Order(models.Model):
     number = models.CharField("工单号", max_length=20, unique=True)
     person = models.ForeignKey(
@@ -141,6 +150,9 @@ class Order(models.Model):
     confirmed_how = models.CharField("确认方式", max_length=32, blank=True, default="")
     cancel_reason = models.CharField("取消原因", max_length=200, blank=True, default="")
     ended_at = models.DateTimeField("终止时间", null=True, blank=True)  # when a death ended an open order
+    basis = models.CharField(
+        "服务类型", max_length=12, choices=OrderBasis.choices, default=OrderBasis.ELDERLY, db_index=True
+    )
     version = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -181,11 +193,29 @@ class Settlement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     checked_at = models.DateTimeField("复核时间", null=True, blank=True)
+    # a provider settles home-care and social-assistance service orders apart, each once a month
+    basis = models.CharField(
+        "服务类型", max_length=12, choices=OrderBasis.choices, default=OrderBasis.ELDERLY
+    )
+    hour_price = models.DecimalField(
+        "服务单价（元/小时）", max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    hours = models.DecimalField("服务时长合计（小时）", max_digits=10, decimal_places=2, default=0)
+    fund_entry = models.ForeignKey(
+        "funds.FundEntry",
+        verbose_name="资金支出",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "居家服务月结算"
         verbose_name_plural = "居家服务月结算"
-        constraints = [models.UniqueConstraint(fields=["provider", "month"], name="hc_settle_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "month", "basis"], name="hc_settle_once_per_basis")
+        ]
 
     def __str__(self) -> str:
         return f"{self.provider_id}:{self.month:%Y-%m}"

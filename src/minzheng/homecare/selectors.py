@@ -21,6 +21,7 @@ from .models import (
     Carer,
     Device,
     Order,
+    OrderBasis,
     OrderState,
     Provider,
     ServiceItem,
@@ -310,3 +311,96 @@ def carer_accounts(*, actor: Any) -> list[Any]:
         field="region__code",
     )
     return list(qs.order_by("username")[:200])
+
+
+# ---------------------------------------------------------------- 社会救助服务类 (物质+服务, seed 003)
+SERVICE_ORDER, SERVICE_SETTLE = "assistance.service_order", "assistance.service_settle"
+GRADES = ("一级", "二级", "三级", "四级")  # the disability subsidies' enrolment tier (the certificate grade)
+
+
+def service_eligible(*, on: dt.date) -> QuerySet[Any]:
+    """Who may get services bought for social assistance in `on`'s month, set-based over the one enrolment
+    table: dispersed tekun (分散供养), and dibao members (enrolled or in an enrolled household) holding a
+    disability subsidy of a grade up to `assistance.service.disability_grade_max` (city policy)."""
+    from django.db.models import Exists, OuterRef
+
+    from minzheng.benefits.models import Enrolment
+    from minzheng.people.models import Membership, Person
+    from minzheng.policy.selectors import PolicyMissing, policy_resolve
+
+    month = on.replace(day=1)
+    try:
+        grade_max = int(
+            policy_resolve(on=on, region_code="370800", hukou_type="").get(
+                "assistance.service.disability_grade_max"
+            )
+        )
+    except PolicyMissing as e:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(f"缺少社会救助服务类的政策参数：{e}") from None
+    open_ = Enrolment.objects.filter(
+        Q(last_month__isnull=True) | Q(last_month__gte=month), first_month__lte=month
+    )
+    tekun = open_.filter(programme="tekun", tier__startswith="分散供养", person=OuterRef("pk"))
+    dibao_self = open_.filter(programme="dibao", person=OuterRef("pk"))
+    dibao_homes = open_.filter(programme="dibao", household__isnull=False).values("household_id")
+    dibao_member = Membership.objects.filter(
+        person=OuterRef("pk"), end_date__isnull=True, household_id__in=dibao_homes
+    )
+    disabled = open_.filter(
+        programme__in=("dis_living", "dis_care"), person=OuterRef("pk"), tier__in=GRADES[:grade_max]
+    )
+    return (
+        Person.objects.filter(is_alive=True)
+        .annotate(is_tekun=Exists(tekun), is_disabled=Exists(disabled))
+        .filter(Q(is_tekun=True) | ((Exists(dibao_self) | Exists(dibao_member)) & Q(is_disabled=True)))
+    )
+
+
+def service_unserved(*, actor: Any, on: dt.date) -> QuerySet[Any]:
+    """Eligible persons in scope without a service order this month (cancelled ones do not count)."""
+    month = on.replace(day=1)
+    ordered = (
+        Order.objects.filter(basis=OrderBasis.ASSISTANCE, taken_at__date__gte=month)
+        .exclude(state=OrderState.CANCELLED)
+        .values("person_id")
+    )
+    qs = scoped(SERVICE_ORDER, service_eligible(on=on), actor)
+    return qs.exclude(pk__in=ordered).order_by("region_code", "pk")
+
+
+def service_figures(*, actor: Any) -> list[dict[str, Any]]:
+    """People served and hours delivered by month (confirmed orders), in the actor's scope: one query."""
+    from django.db.models import F, Sum
+    from django.db.models.functions import TruncMonth
+
+    perm = SERVICE_SETTLE if can(actor, SERVICE_SETTLE) else SERVICE_ORDER
+    rows = (
+        scoped(perm, Order.objects.filter(basis=OrderBasis.ASSISTANCE, state=OrderState.CONFIRMED), actor)
+        .annotate(month=TruncMonth("check_out_at"))
+        .values("month")
+        .annotate(people=Count("person", distinct=True), hours=Sum(F("item__hours_per_unit") * F("quantity")))
+        .order_by("-month")
+    )
+    return list(rows[:24])
+
+
+def service_settlements(*, actor: Any) -> QuerySet[Settlement]:
+    return (
+        scoped(SERVICE_SETTLE, Settlement.objects.filter(basis=OrderBasis.ASSISTANCE), actor)
+        .select_related("provider", "made_by", "checked_by", "fund_entry__fund")
+        .order_by("-month", "pk")
+    )
+
+
+def service_settlement_get(*, actor: Any, pk: int) -> Settlement:
+    s = service_settlements(actor=actor).filter(pk=pk).first()
+    if s is None:
+        raise Http404("结算单不存在")
+    return s
+
+
+def service_providers(*, actor: Any) -> QuerySet[Provider]:
+    """The providers whose social-assistance services the actor settles."""
+    return scoped(SERVICE_SETTLE, Provider.objects.all(), actor).order_by("name")

@@ -26,7 +26,7 @@ from minzheng.elderly.levels import assessed_levels
 from minzheng.elderly.shares import home_free_hours
 from minzheng.people.models import Person
 from minzheng.people.selectors import person_current_membership
-from minzheng.policy.selectors import policy_resolve
+from minzheng.policy.selectors import PolicyMissing, policy_resolve
 from minzheng.programmes.registry import DeathEffect
 
 from .geo import haversine_km
@@ -38,13 +38,14 @@ from .models import (
     Device,
     DeviceKind,
     Order,
+    OrderBasis,
     OrderState,
     Provider,
     ServiceItem,
     Settlement,
     SettlementLine,
 )
-from .selectors import dispatch_candidates
+from .selectors import SERVICE_ORDER, SERVICE_SETTLE, dispatch_candidates, service_eligible
 
 CENT = Decimal("0.01")
 # The first characters of a device key, shown on the device list so a technician can tell keys apart.
@@ -301,8 +302,18 @@ def order_take(
     scheduled_at: dt.datetime,
     caller: str = "",
     note: str = "",
+    basis: str = OrderBasis.ELDERLY,
 ) -> Order:
-    require(actor, "elderly.order_take", region_code=person.region_code, target=f"person:{person.pk}")
+    if basis == OrderBasis.ASSISTANCE:  # a service bought for social assistance: only for those eligible
+        require(actor, SERVICE_ORDER, region_code=person.region_code, target=f"person:{person.pk}")
+        if not service_eligible(on=timezone.localdate()).filter(pk=person.pk).exists():
+            raise ValidationError(
+                "该人员不是社会救助服务类对象（分散供养特困人员或低保重度残疾人），不能派社会救助服务单"
+            )
+    elif basis == OrderBasis.ELDERLY:
+        require(actor, "elderly.order_take", region_code=person.region_code, target=f"person:{person.pk}")
+    else:
+        raise ValidationError("服务类型不正确")
     membership = person_current_membership(person=person)
     if membership is None:
         raise ValidationError("该老人没有在册家庭户，无法上门服务")
@@ -323,6 +334,7 @@ def order_take(
         scheduled_at=scheduled_at,
         caller=caller.strip()[:32],
         note=note.strip()[:200],
+        basis=basis,
         taken_by=actor,
         confirm_code=f"{secrets.randbelow(10000):04d}",
     )
@@ -496,11 +508,12 @@ def settlement_make(*, actor: Any, provider: Provider, month: dt.date) -> Settle
     if month >= timezone.localdate().replace(day=1):  # also the far future (no overflow past 9999-12)
         raise ValidationError("当月尚未结束，不能结算")
     nxt = (month + dt.timedelta(days=32)).replace(day=1)
-    if Settlement.objects.filter(provider=provider, month=month).exists():
+    if Settlement.objects.filter(provider=provider, month=month, basis=OrderBasis.ELDERLY).exists():
         raise ValidationError("该服务商本月已结算")
     orders = list(
         Order.objects.filter(
             provider=provider,
+            basis=OrderBasis.ELDERLY,  # services bought for social assistance settle apart
             state=OrderState.CONFIRMED,
             check_out_at__date__gte=month,
             check_out_at__date__lt=nxt,
@@ -612,6 +625,8 @@ def settlement_check(*, actor: Any, settlement: Settlement) -> Settlement:
     )
     if settlement.made_by_id == actor.pk:
         raise ValidationError("制表人和复核人不能是同一人")
+    if settlement.basis == OrderBasis.ASSISTANCE:
+        raise ValidationError("社会救助服务类结算单须在“社会救助服务类”中复核并从救助资金支付")
     return _conditional_step(
         actor,
         settlement,
@@ -818,3 +833,132 @@ def alarm_close(*, actor: Any, alarm: Alarm, note: str) -> Alarm:
             detail=f"关闭报警：{note.strip()[:60]}",
         ),
     )
+
+
+# ---------------------------------------------------------------- 社会救助服务类 (物质+服务, seed 003)
+@transaction.atomic
+def service_settlement_make(*, actor: Any, provider: Provider, month: dt.date) -> Settlement:
+    """制表: the provider's confirmed social-assistance service orders served in the month, hours × the
+    policy hour price (`assistance.service.hour_price` of the provider's county), all paid by the fund."""
+    require(
+        actor, SERVICE_SETTLE, region_code=provider.region_code, target=f"homecare_provider:{provider.pk}"
+    )
+    month = month.replace(day=1)
+    if month >= timezone.localdate().replace(day=1):
+        raise ValidationError("当月尚未结束，不能结算")
+    nxt = (month + dt.timedelta(days=32)).replace(day=1)
+    if Settlement.objects.filter(provider=provider, month=month, basis=OrderBasis.ASSISTANCE).exists():
+        raise ValidationError("该服务商本月社会救助服务已结算")
+    orders = list(
+        Order.objects.filter(
+            provider=provider,
+            basis=OrderBasis.ASSISTANCE,
+            state=OrderState.CONFIRMED,
+            check_out_at__date__gte=month,
+            check_out_at__date__lt=nxt,
+        ).select_related("item")
+    )
+    if not orders:
+        raise ValidationError("该服务商本月没有已完成的社会救助服务订单")
+    try:
+        price = Decimal(
+            str(
+                policy_resolve(on=month, region_code=provider.region_code, hukou_type="").get(
+                    "assistance.service.hour_price"
+                )
+            )
+        )
+    except PolicyMissing as e:
+        raise ValidationError(f"缺少社会救助服务单价的政策参数：{e}") from None
+    tekun = set(
+        service_eligible(on=month)
+        .filter(pk__in={o.person_id for o in orders}, is_tekun=True)
+        .values_list("pk", flat=True)
+    )
+    settlement = Settlement.objects.create(
+        provider=provider,
+        month=month,
+        region_code=provider.region_code,
+        made_by=actor,
+        basis=OrderBasis.ASSISTANCE,
+        hour_price=price,
+    )
+    lines = []
+    for o in orders:  # one row per order of one provider and month, written in one insert
+        hours = o.service_hours
+        amount = _q(hours * price)
+        lines.append(
+            SettlementLine(
+                settlement=settlement,
+                order=o,
+                person_id=o.person_id,
+                identity="tekun" if o.person_id in tekun else "dibao",
+                capability_level=None,
+                free_hours=Decimal(0),
+                hours=hours,
+                free_used=hours,
+                amount=amount,
+                government=amount,
+                personal=Decimal(0),
+            )
+        )
+    SettlementLine.objects.bulk_create(lines)
+    settlement.orders = len(lines)
+    settlement.hours = sum((x.hours for x in lines), Decimal(0))
+    settlement.total = settlement.government = sum((x.amount for x in lines), Decimal(0))
+    settlement.personal = Decimal(0)
+    settlement.save(update_fields=["orders", "hours", "total", "government", "personal"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="homecare_settlement",
+        target_id=settlement.pk,
+        region_code=settlement.region_code,
+        detail=f"社会救助服务类结算制表：{settlement.orders}单，{settlement.hours}小时，合计{settlement.total}元",
+    )
+    return settlement
+
+
+@transaction.atomic
+def service_settlement_check(*, actor: Any, settlement: Settlement) -> Settlement:
+    """复核 by a second person, and the county's fund for the services pays the total (refused in Chinese,
+    with amount and balance, when it cannot; nothing is checked then)."""
+    from minzheng.funds.models import SpendingLine
+    from minzheng.funds.selectors import SERVICE, default_fund
+    from minzheng.funds.services import fund_spend
+
+    require(
+        actor,
+        SERVICE_SETTLE,
+        region_code=settlement.region_code,
+        target=f"homecare_settlement:{settlement.pk}",
+    )
+    if settlement.basis != OrderBasis.ASSISTANCE:
+        raise ValidationError("该结算单不是社会救助服务类结算")
+    if settlement.made_by_id == actor.pk:
+        raise ValidationError("制表人和复核人不能是同一人")
+    fund = default_fund(programme=SERVICE, county_code=settlement.region_code[:6])
+    if fund is None:
+        raise ValidationError("本县尚未设定社会救助服务类的默认资金来源，请先在“救助资金”中设定")
+    checked = _conditional_step(
+        actor,
+        settlement,
+        Settlement.objects.filter(pk=settlement.pk, state=Settlement.MADE),
+        {"state": Settlement.CHECKED, "checked_by": actor, "checked_at": timezone.now()},
+        refused="该结算单已复核",
+        event=AuditEvent.DECISION,
+        target_type="homecare_settlement",
+        detail=f"社会救助服务类结算复核通过：合计{settlement.total}元",
+    )
+    entry = fund_spend(
+        actor=actor,
+        fund=fund,
+        amount=checked.total,
+        month=checked.month,
+        line=SpendingLine.SERVICE,
+        reference=f"homecare_settlement:{checked.pk}",
+        note=f"{checked.provider.name}{checked.month:%Y年%m月}社会救助服务费",
+    )
+    checked.fund_entry = entry
+    checked.save(update_fields=["fund_entry"])
+    return checked

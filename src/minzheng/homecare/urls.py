@@ -20,4 +20,6 @@ urlpatterns = [
     path("providers/", views.provider_list, name="homecare-providers"),
     path("providers/<int:pk>/", views.provider_detail, name="homecare-provider"),
     path("devices/<int:pk>/revoke/", views.device_revoke, name="homecare-device-revoke"),
+    path("assistance/", views.service_assistance, name="homecare-service-assistance"),
+    path("assistance/settlements/<int:pk>/", views.service_settlement, name="homecare-service-settlement"),
 ]

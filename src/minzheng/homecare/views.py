@@ -25,7 +25,7 @@ from minzheng.core.views import service_errors
 from minzheng.people.selectors import person_get_for_actor, person_search
 
 from . import selectors, services
-from .models import Carer, DeviceKind, OrderState
+from .models import Carer, DeviceKind, OrderState, Settlement
 
 OPERATOR, CARER, SETTLE = selectors.OPERATOR, selectors.CARER, selectors.SETTLE
 
@@ -130,6 +130,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
                 scheduled_at=timezone.make_aware(when) if timezone.is_naive(when) else when,
                 caller=request.POST.get("caller", ""),
                 note=request.POST.get("note", ""),
+                basis=request.POST.get("basis") or "elderly",
             )
             messages.success(request, _("订单已受理"))
             return redirect("homecare-order", order.pk)
@@ -143,6 +144,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
             "person": person,
             "items": selectors.catalogue(on=today, region_code=person.region_code if person else ""),
             "default_time": (timezone.localtime() + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:00"),
+            "can_service": can(request.user, selectors.SERVICE_ORDER),
         },
     )
 
@@ -541,5 +543,91 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "areas": selectors.service_areas(provider=provider),
             "accounts": selectors.carer_accounts(actor=request.user),
             "cascade": region_cascade(actor=request.user, selected=cascade_value(request.POST)),
+        },
+    )
+
+
+# ---------------------------------------------------------------- 社会救助服务类 (物质+服务)
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_assistance(request: HttpRequest) -> HttpResponse:
+    """Eligible people without a service order this month, people served and hours by month, and the
+    providers' monthly settlements of these services (made here; checked below by another person)."""
+    from minzheng.core.posts import posted
+
+    user = request.user
+    if refused := _guard(
+        request, selectors.SERVICE_ORDER, selectors.SERVICE_SETTLE, target="homecare:assistance"
+    ):
+        return refused
+    can_settle = can(user, selectors.SERVICE_SETTLE)
+    if request.method == "POST":
+
+        def make() -> Settlement:
+            require(user, selectors.SERVICE_SETTLE, target="homecare:assistance_settle")
+            provider = (
+                selectors.service_providers(actor=user)
+                .filter(pk=form_int(request.POST.get("provider"), "服务商"))
+                .first()
+            )
+            if provider is None:
+                raise Http404("服务商不存在")
+            month = form_date(f"{request.POST.get('month', '')}-01", "结算月")
+            return services.service_settlement_make(actor=user, provider=provider, month=month)
+
+        if done := posted(
+            request,
+            make,
+            ok="已生成结算单，待另一名工作人员复核",
+            then=lambda s: redirect("homecare-service-settlement", s.pk),
+        ):
+            return done
+    today = timezone.localdate()
+    unserved = (
+        Paginator(selectors.service_unserved(actor=user, on=today), 30).get_page(request.GET.get("page"))
+        if can(user, selectors.SERVICE_ORDER)
+        else None
+    )
+    last = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    return render(
+        request,
+        "homecare/assistance.html",
+        {
+            "page": unserved,
+            "figures": selectors.service_figures(actor=user),
+            "settlements": selectors.service_settlements(actor=user)[:24] if can_settle else [],
+            "providers": selectors.service_providers(actor=user) if can_settle else [],
+            "can_settle": can_settle,
+            "can_order": can(user, OPERATOR),
+            "last": last,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_settlement(request: HttpRequest, pk: int) -> HttpResponse:
+    from minzheng.core.posts import posted
+
+    user = request.user
+    if refused := _guard(request, selectors.SERVICE_SETTLE, target="homecare:assistance_settlement"):
+        return refused
+    s = selectors.service_settlement_get(actor=user, pk=pk)
+    if request.method == "POST" and (
+        done := posted(
+            request,
+            lambda: services.service_settlement_check(actor=user, settlement=s),
+            ok="已复核，服务费已从救助资金支付",
+            then=lambda _: redirect("homecare-service-settlement", s.pk),
+        )
+    ):
+        return done
+    return render(
+        request,
+        "homecare/assistance_settlement.html",
+        {
+            "s": s,
+            "lines": s.lines.select_related("order__item", "person").order_by("pk"),
+            "can_check": s.state == Settlement.MADE and s.made_by_id != user.pk,
         },
     )

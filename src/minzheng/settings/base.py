@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "minzheng.integrity",
     "minzheng.specialfamilies",
     "minzheng.mobile",
+    "minzheng.funds",
     "minzheng.cockpit",
     "minzheng.facilities",
     "minzheng.visits",
