@@ -48,6 +48,7 @@ MIGRATION_DATA = (
     ("minzheng.governance.migrations.0002_categories_and_catalogue", "forward"),
     ("minzheng.homecare.migrations.0002_catalogue", "load"),
     ("minzheng.villageaffairs.migrations.0002_catalogue", "load"),
+    ("minzheng.regions.migrations.0002_national_divisions", "load"),
 )
 
 

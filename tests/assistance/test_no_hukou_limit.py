@@ -161,3 +161,62 @@ def test_the_emergency_place_must_be_in_the_clerks_region(make_user: Any, make_h
     )
     assert r.status_code in (400, 403)
     assert not Application.objects.exists()
+
+
+def test_the_hukou_place_outside_the_city_is_chosen_province_city_county_and_shown_by_its_name(
+    make_user: Any,
+) -> None:
+    clerk = _client(make_user("township_clerk", TOWN_A))
+    form = clerk.get("/households/new/").content.decode()
+    assert '<option value="340000">安徽省</option>' in form and 'id="hukou-county"' in form
+    assert (
+        '<option value="370000">山东省</option>' in form
+    )  # the province stays: its other cities are elsewhere
+    cities = clerk.get("/regions/divisions/", {"code": "340000"}).content.decode()
+    assert '<option value="340100">合肥市</option>' in cities
+    assert (
+        "370800" not in clerk.get("/regions/divisions/", {"code": "370000"}).content.decode()
+    )  # 济宁: own tree
+    counties = clerk.get("/regions/divisions/", {"code": "340100"}).content.decode()
+    assert '<option value="340104">蜀山区</option>' in counties
+    r = clerk.post(
+        "/households/new/",
+        {
+            "number": "JZZ0004",
+            "region_code": VILLAGE_A,
+            "hukou_type": "urban",
+            "hukou_province": "340000",
+            "hukou_city": "340100",
+            "hukou_place": "340104",
+            "name_1": "合肥户主",
+            "id_number_1": new_id("340104"),
+            "relation_1": "head",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:800]
+    head = Person.objects.get(name="合肥户主")
+    assert head.hukou_code == "340104" and head.hukou_region is None
+    page = clerk.get(f"/people/{head.pk}/").content.decode()
+    assert "安徽省合肥市蜀山区（外地户籍）" in page and "340104（" not in page
+
+
+def test_a_hukou_code_the_national_list_does_not_know_is_refused_and_the_chosen_place_is_kept(
+    make_user: Any,
+) -> None:
+    clerk = _client(make_user("township_clerk", TOWN_A))
+    data = {
+        "number": "JZZ0005",
+        "region_code": VILLAGE_A,
+        "hukou_type": "urban",
+        "hukou_region_code": "419999",
+        "name_1": "外地户主",
+        "id_number_1": new_id("410105"),
+        "relation_1": "head",
+    }
+    r = clerk.post("/households/new/", data)
+    assert r.status_code == 400 and "不在全国县级行政区划代码表中" in r.content.decode()
+    assert not Household.objects.filter(number="JZZ0005").exists()
+    data.update(hukou_region_code="", hukou_place="340104", id_number_1="bad")
+    page = clerk.post("/households/new/", data).content.decode()
+    assert '<option value="340104" selected>蜀山区</option>' in page
+    assert '<option value="340100" selected>合肥市</option>' in page

@@ -8,9 +8,10 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import QuerySet
+
+from minzheng.core.exceptions import Refusal
 
 from .models import Role
 from .scoping import M, actor_prefix, in_scope, scope
@@ -431,7 +432,7 @@ LABELS: dict[str, str] = {
 _pending = threading.local()
 
 
-class Denied(ValidationError):
+class Denied(Refusal):
     """A refusal by the matrix or by region scope; carries what the audit row needs."""
 
     def __init__(self, message: str, *, permission: str, region_code: str, target: str) -> None:

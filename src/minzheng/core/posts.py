@@ -11,6 +11,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 
+from minzheng.core.exceptions import Refusal
+
 T = TypeVar("T")
 
 
@@ -35,11 +37,9 @@ def posted(
     """
     try:
         result = do()
+    except Refusal as e:  # the permission matrix (accounts' Denied)
+        return HttpResponseForbidden(e.messages[0])
     except ValidationError as e:
-        # A refusal by the permission matrix (accounts' Denied, which names its permission) is a 403;
-        # core does not import accounts, so it is told by that attribute.
-        if getattr(e, "permission", None):
-            return HttpResponseForbidden(e.messages[0])
         form_errors(request, e)
         return None
     text = ok(result) if callable(ok) else ok

@@ -21,6 +21,7 @@ from minzheng.core.inputs import form_name
 from minzheng.core.masking import mask_id_number
 from minzheng.core.spreadsheet import xlsx_bytes
 from minzheng.regions.models import Region, RegionLevel
+from minzheng.regions.selectors import division_name
 
 from .models import (
     Household,
@@ -63,6 +64,12 @@ def _duplicate_id_message(actor: Any, holder_region: str, id_number: str) -> str
     return NOT_IN_THIS_REGION
 
 
+def _known_division(code: str) -> None:
+    """A hukou place outside the city is a county of the national list (its first six digits)."""
+    if not division_name(code):
+        raise ValidationError(f"户籍地区划代码{code}不在全国县级行政区划代码表中，请在省、市、县中选择")
+
+
 def _clean_phone(phone: str) -> str:
     phone = (phone or "").strip().replace(" ", "").replace("-", "")
     if phone and (not phone.isdigit() or not 7 <= len(phone) <= 12):
@@ -97,6 +104,7 @@ def person_create(
         # Out-of-city hukou (e.g. a temporary-assistance applicant): keep the code, no local region.
         if not (hukou_region_code.isdigit() and len(hukou_region_code) in (6, 9, 12)):
             raise ValidationError(f"户籍地区划代码{hukou_region_code}格式不正确")
+        _known_division(hukou_region_code)
         hukou_region = None
     residence = _village(residence_region_code or hukou_region_code, label="居住地")
     _check_actor_region(actor, residence)
@@ -317,6 +325,11 @@ def household_register(
         hukou_region_code = ""
     if hukou_region_code and not (hukou_region_code.isdigit() and len(hukou_region_code) in (6, 9, 12)):
         raise ValidationError({"__all__": ["户籍地区划代码应为6、9或12位数字"]})
+    if hukou_region_code and not hukou_region_code.startswith("3708"):
+        try:
+            _known_division(hukou_region_code)
+        except ValidationError as e:
+            raise ValidationError({"__all__": e.messages}) from None
     heads = [m for m in members if m.get("relation") == Relation.HEAD]
     if not members:
         raise ValidationError({"__all__": ["请至少填写一名家庭成员"]})

@@ -49,3 +49,31 @@ class Region(models.Model):
     @property
     def county_code(self) -> str:
         return self.code[:6]
+
+
+class DivisionLevel(models.TextChoices):
+    PROVINCE = "province", "省级"
+    CITY = "city", "地级"
+    COUNTY = "county", "县级"
+
+
+class Division(models.Model):
+    """The national list of county-level and higher divisions (GB/T 2260, data/gbt2260_counties.csv): where
+    a hukou outside the city lies (Person.hukou_code). Apart from Region, the city's own tree, so the
+    city's scoping, cascades and screening never see another province."""
+
+    code = models.CharField("区划代码", max_length=6, unique=True)
+    name = models.CharField("名称", max_length=64)
+    level = models.CharField("层级", max_length=10, choices=DivisionLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    full_name = models.CharField("全称", max_length=120)
+
+    class Meta:
+        verbose_name = "全国行政区划"
+        verbose_name_plural = "全国行政区划"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.full_name

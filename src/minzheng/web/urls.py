@@ -28,6 +28,7 @@ urlpatterns = [
     path("people/transfer/", views.transfer_request_new, name="transfer-request-new"),
     path("households/<int:household_id>/", views.household_detail, name="household-detail"),
     path("regions/children/", views.region_children, name="region-children"),
+    path("regions/divisions/", views.division_children, name="division-children"),
     path("audit/", views.audit_log, name="audit-log"),
     path("users/", include("minzheng.accounts.urls_users")),
 ]

@@ -35,6 +35,7 @@ from minzheng.people.services import (
 )
 from minzheng.people.views import person_page_context
 from minzheng.regions.models import Region
+from minzheng.regions.selectors import division_cascade, division_name, division_options
 
 from .selectors import audit_actor_label, audit_log_list, audit_outcome_label, home_todos
 
@@ -97,6 +98,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "people/person.html",
         {
             "person": person,
+            "hukou_place": "" if person.hukou_region_id else division_name(person.hukou_code),
             "membership": membership,
             "history": people.person_membership_history(person=person),
             "panels": panels,
@@ -167,7 +169,8 @@ def household_new(request: HttpRequest) -> HttpResponse:
                 hukou_type=data.get("hukou_type", ""),
                 members=members,
                 start_date=timezone.localdate(),
-                hukou_region_code=data.get("hukou_region_code", ""),
+                # the national cascade's county, else a village code of the city typed in
+                hukou_region_code=data.get("hukou_region_code", "").strip() or data.get("hukou_place", ""),
             )
         except ValidationError as e:
             errors = e.message_dict if hasattr(e, "error_dict") else {"__all__": e.messages}
@@ -187,6 +190,7 @@ def household_new(request: HttpRequest) -> HttpResponse:
             "data": {
                 k: data.get(k, "") for k in ("number", "region_code", "hukou_type", "hukou_region_code")
             },
+            "hukou_cascade": division_cascade(data.get("hukou_place", "")),
         },
         status=400 if errors else 200,
     )
@@ -227,6 +231,15 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
             ),
         },
     )
+
+
+@login_required
+@require_GET
+def division_children(request: HttpRequest) -> HttpResponse:
+    """The hukou-place cascade's next level (national list; no personal data)."""
+    code = request.GET.get("code", "")
+    regions = division_options(code) if code.isdigit() and len(code) == 6 else []
+    return render(request, "web/_region_options.html", {"regions": regions})
 
 
 @login_required
