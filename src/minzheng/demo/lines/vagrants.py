@@ -59,7 +59,9 @@ def _unused(county: str, village: str, today: dt.date) -> list[Person]:
     )
     for rel in Person._meta.related_objects:
         model = rel.related_model
-        if model._meta.app_label in ("people", "vagrants") or not rel.field.concrete:
+        if isinstance(model, str) or not rel.field.concrete:
+            continue
+        if model._meta.app_label in ("people", "vagrants"):
             continue
         qs = qs.exclude(Exists(model._default_manager.filter(**{rel.field.name: OuterRef("pk")})))
     own = ExpressionWrapper(Q(region_code__startswith=village or county), BooleanField())
