@@ -12,7 +12,12 @@ from django.utils import timezone
 
 from minzheng.accounts.models import Role, User
 from minzheng.cockpit.selectors import months_back
-from minzheng.cockpit.services import cockpit_month_compute, target_value_enter
+from minzheng.cockpit.services import (
+    cockpit_month_compute,
+    stat_report_file,
+    stat_report_generate,
+    target_value_enter,
+)
 
 ENTRIES = (
     ("governance_zones", 2021, "3", "济宁市民政局关于社区治理实验区创建情况的报告（2021年度）"),
@@ -36,4 +41,14 @@ def seed(*, actor: Any, seed: int) -> str:
     months = months_back(timezone.localdate().replace(day=1))
     for month in months:
         cockpit_month_compute(actor=actor, month=month)
-    return f"民政驾驶舱：登记规划目标数值{len(ENTRIES)}条，汇总近{len(months)}个月指标"
+    # 统计报表: last month's city report generated and filed by the city officer, so the list shows a
+    # locked report beside the drafts a reader generates
+    last_month = months[-2]
+    report = stat_report_generate(
+        actor=officer, kind="monthly", period=last_month, region_code=officer.region.code
+    )
+    stat_report_file(actor=officer, report=report, unit_head="王建国")
+    return (
+        f"民政驾驶舱：登记规划目标数值{len(ENTRIES)}条，汇总近{len(months)}个月指标，"
+        f"报出{last_month:%Y年%m月}全市统计月报"
+    )
