@@ -226,3 +226,14 @@ def test_the_lists_are_scoped_query_bounded_exported_masked_and_refused_to_other
     api = Client()
     api.force_login(staff["county"])
     assert api.get("/api/v1/students/awards").json()[0]["total"] == 3000 + s.awards.get().living_aid
+
+
+def test_the_education_check_without_a_snapshot_says_so_and_records_nothing(dibao_student, staff, this_year):
+    _enrol(staff, dibao_student, this_year)
+    c = Client()
+    c.force_login(staff["clerk"])
+    r = c.post("/students/check/", follow=True)
+    assert "没有教育部门的在校数据" in r.content.decode()
+    assert not TermCheck.objects.exists()
+    c.force_login(staff["finance"])
+    assert c.post("/students/check/").status_code == 403
