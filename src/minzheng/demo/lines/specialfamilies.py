@@ -83,19 +83,19 @@ def seed(*, actor: Any, seed: int) -> str:
         .select_related("person")[:40]
     )
     willing = insured = 0
-    for i, e in enumerate(tekun):
+    for i, enrolment in enumerate(tekun):
         choice = rng.random() < 0.3
         services.tekun_willingness_record(
             actor=clerk,
-            person=e.person,
+            person=enrolment.person,
             asked_on=today - dt.timedelta(days=rng.randint(1, 90)),
             willing=choice,
         )
         willing += choice
-        if "集中" not in e.tier and i % 5:  # most of the dispersed are insured; a few are on the list
+        if "集中" not in enrolment.tier and i % 5:  # most of the dispersed are insured; a few are on the list
             services.tekun_insurance_record(
                 actor=clerk,
-                person=e.person,
+                person=enrolment.person,
                 year=today.year,
                 insurer=rng.choice(INSURERS),
                 policy_no=f"PDEX{today.year}{3708000 + i:07d}",
