@@ -34,7 +34,7 @@ def seed(*, actor: Any, seed: int) -> str:
     officer = User.objects.filter(username="shiji").first() or (
         User.objects.filter(role=Role.CITY_OFFICER, is_active=True).order_by("pk").first()
     )
-    if officer is None:
+    if officer is None or officer.region is None:
         return "民政驾驶舱：无市级账号，未登记规划目标数值"
     for code, year, value, evidence in ENTRIES:
         target_value_enter(actor=officer, target_code=code, year=year, value=value, evidence=evidence)
