@@ -13,7 +13,7 @@ from tests.screening.test_at_rest import scan
 QUERY = (
     "import json;from minzheng.people.models import Person;from minzheng.benefits.models import Enrolment;"
     "from minzheng.audit.services import audit_verify;from django.conf import settings;"
-    "print(json.dumps({'persons': Person.objects.count(),"
+    "print(json.dumps({'persons': Person.objects.filter(temp_number__isnull=True).count(),"
     "'alive': Person.objects.filter(is_alive=True).count(),"
     "'names': sorted(Person.objects.values_list('name', flat=True))[:50],"
     "'enrolments': sorted(Enrolment.objects.values_list('programme', 'monthly_amount')),"
