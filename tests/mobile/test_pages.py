@@ -132,3 +132,14 @@ def test_a_visit_posted_online_from_the_form_ignores_the_phone_fields(phone: Cli
         },
     )
     assert r.status_code == 302 and Visit.objects.filter(elder=elder).count() == 1
+
+
+def test_the_service_worker_is_installed_only_once_signed_in_never_from_the_login_page(
+    make_user: Any,
+) -> None:
+    # installed from the login page, the worker's fetch of the offline page raced the login form's CSRF cookie
+    anonymous = Client().get("/login/").content.decode()
+    assert "js/offline.js" in anonymous and "data-sw=" not in anonymous
+    c = Client()
+    c.force_login(make_user("village_assistant", VILLAGE_A))
+    assert 'data-sw="/mobile/sw.js"' in c.get("/").content.decode()
