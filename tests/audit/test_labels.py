@@ -87,3 +87,20 @@ def test_a_line_registers_its_own_wording_for_a_target_and_a_field(db, auditor, 
     )
     assert audit_target_label("visits.checkin") == "报平安打卡"
     assert [(c.field, c.new) for c in audit_changes(entry)] == [("心情", "好")]
+
+
+def test_an_entry_whose_model_is_not_resolved_still_reads_its_fields_values_and_regions_in_chinese(
+    db, auditor
+):
+    entry = audit_record(
+        actor=auditor,
+        event_type="create",
+        target_type="vagrant.intake",  # a type no model is named after
+        target_id="1",
+        region_code="370811",
+        new={"found_by": "police", "id_number": "3708**********1234", "region_code": "370811"},
+    )
+    shown = {c.field: c.new for c in audit_changes(entry)}
+    assert shown["发现方式"] == "公安机关护送"
+    assert "found_by" not in shown and "id_number" not in shown and "region_code" not in shown
+    assert "370811" not in "".join(shown.values())

@@ -17,7 +17,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext
 
-from minzheng.core.labels import AUDIT_FIELDS, AUDIT_TARGETS, AUDIT_WORDS, STATES
+from minzheng.core.labels import AUDIT_FIELDS, AUDIT_TARGETS, AUDIT_WORDS, STATES, region_name
 from minzheng.regions.models import Region
 
 from .models import AuditLog
@@ -123,6 +123,14 @@ def _shown(value: Any, field: models.Field[Any, Any] | None = None, name: str = 
             return str(label)
     if name in ("state", "status", "from", "to") and str(value) in STATES:
         return gettext(STATES[str(value)])
+    if isinstance(value, str) and value.isascii() and not value.isdigit():
+        # a coded value of an entry whose model is not resolved: the house's own label for it
+        by_field, by_value = _choice_labels()
+        label = by_field.get((name, value)) or by_value.get(value)
+        if label:
+            return label
+    if (name == "region" or name.endswith(("region_code", "_region"))) and _REGION_DIGITS.match(str(value)):
+        return region_name(str(value), full=True)
     if isinstance(value, str) and _ISO_MOMENT.match(value):
         try:
             return moment(dt.datetime.fromisoformat(value.replace("Z", "+00:00")))
@@ -134,7 +142,40 @@ def _shown(value: Any, field: models.Field[Any, Any] | None = None, name: str = 
 def _field_label(field: models.Field[Any, Any] | None, name: str) -> str:
     if field is not None and not str(field.verbose_name).isascii():
         return str(field.verbose_name)
-    return AUDIT_FIELDS.get(name) or name  # an unlabelled key stays readable for the auditor
+    # a key no field of the entry's model carries: the wording of the same-named field elsewhere in the house
+    return AUDIT_FIELDS.get(name) or _field_names().get(name) or name
+
+
+_REGION_DIGITS = re.compile(r"^\d{6}(\d{3}){0,2}$")
+
+
+@lru_cache(maxsize=1)
+def _field_names() -> dict[str, str]:
+    """Field name → its Chinese verbose name, for names every model that has them words alike."""
+    seen: dict[str, set[str]] = {}
+    for model in apps.get_models():
+        for f in model._meta.get_fields():
+            if isinstance(f, models.Field) and not str(f.verbose_name).isascii():
+                seen.setdefault(f.name, set()).add(str(f.verbose_name))
+    return {name: sorted(words)[0] for name, words in seen.items()}
+
+
+@lru_cache(maxsize=1)
+def _choice_labels() -> tuple[dict[tuple[str, str], str], dict[str, str]]:
+    """The house's choices: (field name, value) → label, and value → label where only one label is meant."""
+    by_field: dict[tuple[str, str], str] = {}
+    by_value: dict[str, set[str]] = {}
+    for model in apps.get_models():
+        for f in model._meta.get_fields():
+            if not (isinstance(f, models.Field) and f.choices):
+                continue
+            for value, label in f.flatchoices:
+                text = str(label)
+                if text.isascii():
+                    continue
+                by_field.setdefault((f.name, str(value)), text)
+                by_value.setdefault(str(value), set()).add(text)
+    return by_field, {v: next(iter(labels)) for v, labels in by_value.items() if len(labels) == 1}
 
 
 def audit_changes(entry: AuditLog) -> list[Change]:

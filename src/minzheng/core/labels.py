@@ -319,6 +319,8 @@ AUDIT_FIELDS: dict[str, str] = {
     "price": "价格",
     "file": "文件",
     "sha256": "文件校验值",
+    "id_number": "身份证号",
+    "target": "所选对象",
 }
 
 
