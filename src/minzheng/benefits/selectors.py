@@ -10,6 +10,7 @@ from django.http import Http404
 
 from minzheng.accounts.permissions import can
 from minzheng.accounts.scoping import actor_prefix, scope
+from minzheng.audit.selectors import audit_target_label
 from minzheng.core import crypto
 from minzheng.people.models import Membership, Person
 from minzheng.programmes.registry import programme_name
@@ -45,7 +46,10 @@ def enrolments_for_person(*, actor: Any, person: Person) -> QuerySet[Enrolment]:
 
 
 def enrolment_panel_context(*, actor: Any, person: Person) -> dict[str, Any]:
-    return {"enrolments": list(enrolments_for_person(actor=actor, person=person))}
+    enrolments = list(enrolments_for_person(actor=actor, person=person))
+    for e in enrolments:  # the decision behind it by name (残疾人两项补贴·申请 9), never its code
+        e.basis = f"{audit_target_label(e.source_type)} {e.source_id}".strip() if e.source_type else ""  # type: ignore[attr-defined]
+    return {"enrolments": enrolments}
 
 
 def active_enrolments(*, actor: Any, month: dt.date, programme: str = "") -> QuerySet[Enrolment]:

@@ -255,6 +255,13 @@ AUDIT_TARGETS: dict[str, str] = {
     "screening": "监测批次",
     "verification": "家庭经济状况核对",
     "verification_report": "核对报告",
+    # what an enrolment was decided by (benefits.Enrolment.source_type), read on the person page
+    "import": "历史数据导入",
+    "condolence": "节日慰问金名单",
+    "student_award": "大学生年度资助",
+    "elderly.subsidy": "老年人补贴决定",
+    "children.decision": "儿童保障决定",
+    "disability.application": "残疾人补贴申请",
 }
 
 # Second parts of a target type that are an action or an aspect rather than a model.

@@ -1,0 +1,25 @@
+import datetime as dt
+from typing import Any
+
+from minzheng.accounts.system import system_actor
+from minzheng.benefits.selectors import enrolment_panel_context
+from minzheng.benefits.services import enrolment_create
+from tests.conftest import VILLAGE_A
+
+
+def test_the_person_page_names_the_decision_behind_an_enrolment_never_its_code(
+    make_person: Any, make_user: Any
+) -> None:
+    person = make_person()
+    enrolment_create(
+        actor=system_actor(purpose="test"),
+        programme="dibao",
+        person=person,
+        household=None,
+        amount=500,
+        first_month=dt.date(2026, 1, 1),
+        source_type="disability.application",
+        source_id=9,
+    )
+    ctx = enrolment_panel_context(actor=make_user("township_clerk", VILLAGE_A[:9]), person=person)
+    assert [e.basis for e in ctx["enrolments"]] == ["残疾人补贴申请 9"]
