@@ -341,6 +341,12 @@ def tracing_confirm(*, actor: Any, tracing: Tracing, person_id: int, note: str) 
     target = Person.objects.filter(pk=person_id, id_hash__isnull=False).first()
     if target is None:
         raise ValidationError("请选择比对出的人员")
+    # Only a suggestion the page offered may be confirmed: the match is recomputed here, so a tampered id
+    # (another person, the other sex) is refused. (Imported here: selectors read this module.)
+    from .selectors import tracing_candidates
+
+    if target.pk not in {c.person.pk for c in tracing_candidates(tracing=tracing)}:
+        raise ValidationError("所选人员不在比对建议中")
     record = UnidentifiedRecord.objects.filter(person_id=stay.person_id).first()
     if record is None:
         raise ValidationError("该人员不是身份不明人员，无需合并")
