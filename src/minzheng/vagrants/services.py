@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from minzheng.accounts.permissions import require
@@ -144,6 +145,14 @@ def stay_intake(
                 errors["id_number"] = ["本市人口库中未找到该身份证号，请核对或登记为身份不明人员"]
             elif not person.is_alive:
                 errors["id_number"] = ["该人员已登记死亡，请核对身份"]
+            else:
+                here = (
+                    Stay.objects.filter(Q(person=person) | Q(subject=person), state__in=OPEN)
+                    .order_by("pk")
+                    .first()
+                )
+                if here is not None:
+                    errors["id_number"] = [f"该人员已在站（受助记录#{here.pk}），不能重复入站"]
     if errors:
         raise ValidationError(errors)
     if person is None:
