@@ -413,11 +413,14 @@ def patrols(request: HttpRequest) -> HttpResponse:
 
     def record() -> Any:
         p = request.POST
+        started = _moment(p.get("day"), p.get("start"), "开始")
+        ended = _moment(p.get("day"), p.get("end"), "结束")
+        started, ended = services.patrol_span(started.date(), started.time(), ended.time())
         return services.patrol_record(
             actor=request.user,
             route=p.get("route", ""),
-            started_at=_moment(p.get("day"), p.get("start"), "开始"),
-            ended_at=_moment(p.get("day"), p.get("end"), "结束"),
+            started_at=started,
+            ended_at=ended,
             persons_met=form_int(p.get("persons_met"), "遇见人数", hi=1000),
             persons_helped=form_int(p.get("persons_helped") or "0", "劝导入站人数", hi=1000),
             campaign=p.get("campaign", ""),
