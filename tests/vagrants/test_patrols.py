@@ -79,7 +79,7 @@ def test_a_formula_like_route_is_refused(staff, station):
 )
 def test_a_campaign_is_refused_outside_its_months(staff, station, campaign, month, ok):
     year = timezone.localdate().year - 1
-    start = timezone.make_aware(dt.datetime(year, month, 10, 9, 0))
+    start = timezone.make_aware(dt.datetime.combine(dt.date(year, month, 10), dt.time(9, 0)))
     if ok:
         _record(staff, start, campaign=campaign)
     else:
