@@ -166,6 +166,7 @@ def _stay_page(request: HttpRequest, s: Any, typed: dict[str, Any] | None = None
         care_kinds=CareKind.choices,
         today=timezone.localdate(),
         deadline=selectors.stay_deadline(stay=s),
+        deadline_overdue=s in selectors.overdue_stays(actor=request.user),
         photo_note=PHOTO_NOTE,
         cascade=region_cascade(actor=request.user, selected=cascade_value(typed.get("tracing", {}))),
         typed=typed,
