@@ -243,6 +243,11 @@ def unidentified_merge(request: HttpRequest, person_id: int) -> HttpResponse:
             "confirm": confirm,
             "new_masked": mask_id_number(normalize(post.get("id_number", ""))) if creating else "",
             "error": error,
+            "warnings": services.unidentified_merge_warnings(
+                record=record, id_number=post.get("id_number", "")
+            )
+            if confirm
+            else [],
             "data": {
                 k: post.get(k, "") for k in ("id_number", "note", "name", "hukou_type", "hukou_region_code")
             },
@@ -278,6 +283,9 @@ def person_page_context(*, actor: Any, person: Any) -> dict[str, Any]:
     record = selectors.unidentified_record_of(person=person)
     return {
         "record": record,
+        "merge_warnings": services.unidentified_merge_warnings(record=record, target=record.merge_target)
+        if record is not None and record.merge_target is not None and record.merged_into_id is None
+        else [],
         "merged_records": list(selectors.merged_records_of(person=person)) if person.is_identified else [],
         "may_merge": record is not None
         and not record.is_merged
