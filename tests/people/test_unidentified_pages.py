@@ -253,3 +253,30 @@ def test_the_merge_preview_and_the_checker_see_a_warning_when_the_id_contradicts
         {"step": "preview", "id_number": match.id_number, "note": "外貌辨认"},
     ).content.decode()
     assert "merge-warning" not in fine
+
+
+def test_an_out_of_city_id_registers_with_its_hukou_place_from_the_national_cascade(register, patrol):
+    from tests.conftest import new_id
+
+    record = register()
+    henan = new_id("410102", dt.date(1981, 5, 1))
+    c = _client(patrol)
+    form = c.post(
+        f"/people/{record.person_id}/merge/", {"step": "preview", "id_number": henan, "note": "家属来电"}
+    ).content.decode()
+    assert 'id="hukou-province"' in form
+    assert '<option value="410000" selected>' in form  # the cascade opens on the ID's province
+    data = {
+        "id_number": henan,
+        "note": "家属来电",
+        "name": "赵六",
+        "hukou_type": "rural",
+        "hukou_place": "410102",
+    }
+    preview = c.post(f"/people/{record.person_id}/merge/", {"step": "preview", **data}).content.decode()
+    assert 'id="merge-compare"' in preview
+    c.post(f"/people/{record.person_id}/merge/", {"step": "confirm", **data})
+    record.refresh_from_db()
+    target = record.merge_target
+    assert target is not None and target.hukou_code == "410102" and target.hukou_region is None
+    assert target.region_code == record.person.region_code
