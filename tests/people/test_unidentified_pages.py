@@ -1,5 +1,7 @@
 """Desk pages and API of the registry of persons without an ID."""
 
+import datetime as dt
+
 from django.test import Client
 from django.utils import timezone
 
@@ -228,3 +230,53 @@ def test_a_nul_in_a_multipart_api_field_is_refused_as_json(patrol):
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json" and "NUL" in response.json()["detail"]
     assert not UnidentifiedRecord.objects.exists()
+
+
+def test_the_merge_preview_and_the_checker_see_a_warning_when_the_id_contradicts_sex_and_age(
+    register, patrol, make_user, make_person
+):
+    record = register()  # a man of about 45
+    woman = make_person(name="周九", sex="F", birth=dt.date(1940, 3, 1))
+    c = _client(patrol)
+    data = {"id_number": woman.id_number, "note": "外貌辨认"}
+    preview = c.post(f"/people/{record.person_id}/merge/", {"step": "preview", **data}).content.decode()
+    assert 'id="merge-compare"' in preview  # a warning, not a refusal
+    assert "身份证号显示性别为女，与临时记录登记的性别（男）不一致" in preview
+    assert "身份证号显示1940年出生" in preview
+    c.post(f"/people/{record.person_id}/merge/", {"step": "confirm", **data})
+    checker = _client(make_user("township_approver", "370811001"))
+    page = checker.get(f"/people/{record.person_id}/").content.decode()
+    assert "身份证号显示性别为女" in page and "身份证号显示1940年出生" in page
+    match = make_person(name="周十", birth=dt.date(timezone.localdate().year - 45, 3, 1))
+    fine = c.post(
+        f"/people/{register().person_id}/merge/",
+        {"step": "preview", "id_number": match.id_number, "note": "外貌辨认"},
+    ).content.decode()
+    assert "merge-warning" not in fine
+
+
+def test_an_out_of_city_id_registers_with_its_hukou_place_from_the_national_cascade(register, patrol):
+    from tests.conftest import new_id
+
+    record = register()
+    henan = new_id("410102", dt.date(1981, 5, 1))
+    c = _client(patrol)
+    form = c.post(
+        f"/people/{record.person_id}/merge/", {"step": "preview", "id_number": henan, "note": "家属来电"}
+    ).content.decode()
+    assert 'id="hukou-province"' in form
+    assert '<option value="410000" selected>' in form  # the cascade opens on the ID's province
+    data = {
+        "id_number": henan,
+        "note": "家属来电",
+        "name": "赵六",
+        "hukou_type": "rural",
+        "hukou_place": "410102",
+    }
+    preview = c.post(f"/people/{record.person_id}/merge/", {"step": "preview", **data}).content.decode()
+    assert 'id="merge-compare"' in preview
+    c.post(f"/people/{record.person_id}/merge/", {"step": "confirm", **data})
+    record.refresh_from_db()
+    target = record.merge_target
+    assert target is not None and target.hukou_code == "410102" and target.hukou_region is None
+    assert target.region_code == record.person.region_code

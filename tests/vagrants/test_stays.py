@@ -134,3 +134,40 @@ def test_a_returned_person_goes_on_the_ledger_and_coming_in_again_is_a_repeat_wa
     assert again.repeat
     todo = selectors.alerts_todo(staff["officer"], today)
     assert todo.count == 1 and todo.items[0].note == "再次流浪"
+
+
+def test_a_person_already_in_the_station_is_not_taken_in_a_second_time(staff, station, make_person):
+    person = make_person(village=VILLAGE_A, name="李四")
+    today = timezone.localdate()
+    kw = dict(
+        actor=staff["officer"],
+        station=station,
+        found_by="police",
+        found_place="汽车站",
+        found_at=_found(today),
+        intake_on=today,
+        id_number=person.id_number,
+    )
+    first = services.stay_intake(**kw)
+    with pytest.raises(ValidationError, match=f"该人员已在站（受助记录#{first.pk}），不能重复入站"):
+        services.stay_intake(**kw)
+    assert Stay.objects.filter(subject=person).count() == 1
+    services.stay_exit(actor=staff["officer"], stay=first, kind="left", on=today)
+    again = services.stay_intake(**kw)  # out of the station: a new stay is a new intake
+    assert again.pk != first.pk
+
+
+def test_the_stay_page_and_the_overdue_list_read_one_deadline_from_the_intake_day(
+    unknown_intake, staff, client
+):
+    from minzheng.policy.selectors import policy_resolve
+
+    today = timezone.localdate()
+    days = int(policy_resolve(on=today, region_code="370811", hukou_type="").get("vagrant.stay_days"))
+    late = unknown_intake(days_ago=days + 2)  # typed in today, taken in days + 2 ago
+    assert late in selectors.overdue_stays(actor=staff["officer"])
+    due = late.intake_on + dt.timedelta(days=days)
+    client.force_login(staff["officer"])
+    html = client.get(f"/vagrants/stay/{late.pk}/").content.decode()
+    assert f"已超过站内救助期限（应于{due:%Y年%m月%d日}前办结）" in html
+    assert selectors.stay_deadline(stay=late) == f"已超过站内救助期限（应于{due:%Y年%m月%d日}前办结）"

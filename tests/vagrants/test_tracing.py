@@ -141,3 +141,26 @@ def test_the_exact_registered_name_is_found_though_the_age_was_guessed_ten_years
     assert "姓名与自报姓名“熊军辉”一致" in found[0].reasons
     assert "出生年份与估计相差14年" in found[0].reasons
     assert lookalike not in [c.person for c in found]
+
+
+@pytest.mark.parametrize("who", ["woman", "other_surname", "too_young"])
+def test_a_person_not_among_the_suggestions_is_refused_on_confirm(unknown_intake, staff, registry, who):
+    stay = unknown_intake()
+    tracing = services.tracing_open(actor=staff["officer"], stay=stay, claimed_name="王建国")
+    with pytest.raises(ValidationError, match="所选人员不在比对建议中"):
+        services.tracing_confirm(
+            actor=staff["officer"], tracing=tracing, person_id=registry[who].pk, note="篡改的编号"
+        )
+    stay.refresh_from_db()
+    assert stay.subject is None
+    assert UnidentifiedRecord.objects.get(person=stay.person).merge_target is None
+
+
+def test_a_tampered_person_id_posted_to_the_confirm_form_is_refused(unknown_intake, staff, registry, client):
+    stay = unknown_intake()
+    services.tracing_open(actor=staff["officer"], stay=stay, claimed_name="王建国")
+    client.force_login(staff["officer"])
+    r = client.post(f"/vagrants/stay/{stay.pk}/confirm/", {"person": registry["woman"].pk, "note": "篡改"})
+    assert "所选人员不在比对建议中" in r.content.decode()
+    stay.refresh_from_db()
+    assert stay.subject is None

@@ -640,6 +640,39 @@ def unidentified_merge_refusal(*, record: UnidentifiedRecord, target: Person) ->
     return None
 
 
+# How far the birth year in the ID number may be from the one the estimated age gives before the preview
+# warns (not a policy figure: an age guessed at the station is rarely more than ten years off).
+MERGE_AGE_GAP = 10
+
+
+def unidentified_merge_warnings(
+    *, record: UnidentifiedRecord, id_number: str = "", target: Person | None = None
+) -> list[str]:
+    """What in the ID number (or the target's registered sex and birth) contradicts the temporary record
+    (its recorded sex, its estimated age): shown at the preview and to the checker, a warning to look
+    again, not a refusal."""
+    if target is not None and target.birth_date is not None:
+        info_sex, info_born = target.sex, target.birth_date.year
+    else:
+        try:
+            parsed = parse_id_number(id_number)
+        except ValidationError:
+            return []
+        info_sex, info_born = parsed.sex, parsed.birth_date.year
+    out = []
+    sex = record.person.sex
+    if sex in ("M", "F") and info_sex in ("M", "F") and info_sex != sex:
+        recorded, typed = ("男" if sex == "M" else "女"), ("男" if info_sex == "M" else "女")
+        out.append(f"注意：身份证号显示性别为{typed}，与临时记录登记的性别（{recorded}）不一致")
+    born = record.found_on.year - record.estimated_age
+    if abs(info_born - born) > MERGE_AGE_GAP:
+        out.append(
+            f"注意：身份证号显示{info_born}年出生，与临时记录估计年龄{record.estimated_age}岁"
+            f"（约{born}年出生）相差{abs(info_born - born)}年"
+        )
+    return out
+
+
 def _merge_target_for(*, actor: Any, id_number: str, new_person: dict[str, str] | None) -> Person:
     """The identified person named by ID number: an existing one in the actor's region, or a new one from
     `new_person` (name, hukou type and region) when the number is not registered anywhere."""

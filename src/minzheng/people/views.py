@@ -25,6 +25,7 @@ from minzheng.core.inputs import form_date, form_name
 from minzheng.core.masking import mask_id_number
 from minzheng.core.views import service_errors
 from minzheng.regions.models import Region
+from minzheng.regions.selectors import division_cascade
 
 from . import selectors, services
 from .models import HukouType, Sex, UnidentifiedKind, UnidentifiedRecord
@@ -176,9 +177,23 @@ def unidentified_photo(request: HttpRequest, person_id: int) -> FileResponse:
     return response
 
 
-def _new_person(post: Any) -> dict[str, str] | None:
+def _new_person(post: Any, record: UnidentifiedRecord) -> dict[str, str] | None:
+    """The person to register with the merge: the hukou place is a village of the city, or a county of
+    the national cascade (省 → 市 → 县) for an out-of-city ID; such a person lives, for now, where the
+    temporary record was made."""
     fields = {k: post.get(k, "").strip() for k in ("name", "hukou_type", "hukou_region_code")}
-    return fields if any(fields.values()) else None
+    if not any(fields.values()) and not post.get("hukou_place", "").strip():
+        return None
+    if not fields["hukou_region_code"] and (place := post.get("hukou_place", "").strip()):
+        fields["hukou_region_code"] = place
+        fields["residence_region_code"] = record.person.region_code
+    return fields
+
+
+def _id_division(post: Any) -> str:
+    """The county an ID number was issued in, to open the hukou cascade on it (a Henan ID, Henan)."""
+    code = normalize(post.get("id_number", ""))[:6]
+    return code if code.isdigit() else ""
 
 
 def _new_person_missing(fields: dict[str, str]) -> list[str]:
@@ -192,7 +207,7 @@ def _new_person_missing(fields: dict[str, str]) -> list[str]:
     if fields.get("hukou_type", "") not in HukouType.values:
         missing.append(_("请选择户口性质（城镇或农村）"))
     if not fields.get("hukou_region_code", ""):
-        missing.append(_("请选择户籍地（村、社区）"))
+        missing.append(_("请选择户籍地（本市村、社区，或外地省、市、县）"))
     return missing
 
 
@@ -216,7 +231,7 @@ def unidentified_merge(request: HttpRequest, person_id: int) -> HttpResponse:
                     record=record,
                     id_number=post.get("id_number", ""),
                     note=post.get("note", ""),
-                    new_person=_new_person(post),
+                    new_person=_new_person(post, record),
                 )
                 messages.success(request, _("已提出身份合并，待另一名工作人员复核"))
                 return redirect("person-detail", record.person_id)
@@ -225,7 +240,7 @@ def unidentified_merge(request: HttpRequest, person_id: int) -> HttpResponse:
             refusal = target and services.unidentified_merge_refusal(record=record, target=target)
             if refusal:
                 error = refusal
-            elif creating and not (new_person := _new_person(post)):
+            elif creating and not (new_person := _new_person(post, record)):
                 error = _("该身份证号尚未登记：请填写姓名、户口性质和户籍地，确认后将新登记该人员")
             elif creating and new_person and (missing := _new_person_missing(new_person)):
                 error = "；".join(missing)
@@ -243,9 +258,16 @@ def unidentified_merge(request: HttpRequest, person_id: int) -> HttpResponse:
             "confirm": confirm,
             "new_masked": mask_id_number(normalize(post.get("id_number", ""))) if creating else "",
             "error": error,
+            "warnings": services.unidentified_merge_warnings(
+                record=record, id_number=post.get("id_number", "")
+            )
+            if confirm
+            else [],
             "data": {
-                k: post.get(k, "") for k in ("id_number", "note", "name", "hukou_type", "hukou_region_code")
+                k: post.get(k, "")
+                for k in ("id_number", "note", "name", "hukou_type", "hukou_region_code", "hukou_place")
             },
+            "hukou_cascade": division_cascade(post.get("hukou_place", "") or _id_division(post)),
             "hukou_types": HukouType.choices,
             "villages": _villages(user),
             "may_merge": can(user, "people.merge", region_code=record.person.region_code),
@@ -278,6 +300,9 @@ def person_page_context(*, actor: Any, person: Any) -> dict[str, Any]:
     record = selectors.unidentified_record_of(person=person)
     return {
         "record": record,
+        "merge_warnings": services.unidentified_merge_warnings(record=record, target=record.merge_target)
+        if record is not None and record.merge_target is not None and record.merged_into_id is None
+        else [],
         "merged_records": list(selectors.merged_records_of(person=person)) if person.is_identified else [],
         "may_merge": record is not None
         and not record.is_merged

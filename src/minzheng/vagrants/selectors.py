@@ -28,7 +28,7 @@ from django.utils import timezone
 from minzheng.accounts.models import Role
 from minzheng.accounts.permissions import can, roles_for, scoped
 from minzheng.accounts.scoping import in_scope
-from minzheng.casework.selectors import case_actions, case_deadlines, case_history
+from minzheng.casework.selectors import DeadlineStatus, case_actions, case_history
 from minzheng.core.todos import Item, Todo
 from minzheng.people.models import Person, UnidentifiedRecord
 from minzheng.policy.selectors import policy_resolve
@@ -113,16 +113,19 @@ def stay_page(*, actor: Any, stay: Stay) -> dict[str, Any]:
     }
 
 
+def _stay_days(region_code: str, on: dt.date) -> int:
+    return int(policy_resolve(on=on, region_code=region_code, hukou_type="").get("vagrant.stay_days"))
+
+
 def _limits(actor: Any, on: dt.date) -> dict[str, int]:
     """The in-station limit of each station the actor reads (one policy read per county, a handful)."""
-    out = {}
-    for code in stations(actor=actor).values_list("region_code", flat=True):
-        out[code] = int(policy_resolve(on=on, region_code=code, hukou_type="").get("vagrant.stay_days"))
-    return out
+    return {
+        code: _stay_days(code, on) for code in stations(actor=actor).values_list("region_code", flat=True)
+    }
 
 
 def overdue_stays(*, actor: Any, on: dt.date | None = None) -> QuerySet[Stay]:
-    """Stays still in the station past the limit (`vagrant.stay_days` from the intake day)."""
+    """Stays still in the station past the limit: the one definition (`stay_due`), set-based."""
     today = on or timezone.localdate()
     cond = Q(pk__in=[])
     for code, days in _limits(actor, today).items():
@@ -130,8 +133,19 @@ def overdue_stays(*, actor: Any, on: dt.date | None = None) -> QuerySet[Stay]:
     return stays(actor=actor).filter(cond, state="in_station")
 
 
+def stay_due(*, stay: Stay, on: dt.date | None = None) -> DeadlineStatus | None:
+    """The in-station limit of one stay, as `overdue_stays` reads it: `vagrant.stay_days` (in force on
+    `on`) counted from the intake day (not the day the intake was typed in), overdue after the due day."""
+    if stay.state != "in_station":
+        return None
+    today = on or timezone.localdate()
+    due = stay.intake_on + dt.timedelta(days=_stay_days(stay.region_code, today))
+    return DeadlineStatus("care", "站内救助期限", "limit", stay.intake_on, due, today > due)
+
+
 def stay_deadline(*, stay: Stay, on: dt.date | None = None) -> str:
-    return next((d.message for d in case_deadlines(workflow=STAY, case=stay, on=on) if d.due), "")
+    status = stay_due(stay=stay, on=on)
+    return status.message if status is not None else ""
 
 
 # ---------------------------------------------------------------- tracing

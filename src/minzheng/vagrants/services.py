@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from minzheng.accounts.permissions import require
@@ -144,6 +145,14 @@ def stay_intake(
                 errors["id_number"] = ["本市人口库中未找到该身份证号，请核对或登记为身份不明人员"]
             elif not person.is_alive:
                 errors["id_number"] = ["该人员已登记死亡，请核对身份"]
+            else:
+                here = (
+                    Stay.objects.filter(Q(person=person) | Q(subject=person), state__in=OPEN)
+                    .order_by("pk")
+                    .first()
+                )
+                if here is not None:
+                    errors["id_number"] = [f"该人员已在站（受助记录#{here.pk}），不能重复入站"]
     if errors:
         raise ValidationError(errors)
     if person is None:
@@ -341,6 +350,12 @@ def tracing_confirm(*, actor: Any, tracing: Tracing, person_id: int, note: str) 
     target = Person.objects.filter(pk=person_id, id_hash__isnull=False).first()
     if target is None:
         raise ValidationError("请选择比对出的人员")
+    # Only a suggestion the page offered may be confirmed: the match is recomputed here, so a tampered id
+    # (another person, the other sex) is refused. (Imported here: selectors read this module.)
+    from .selectors import tracing_candidates
+
+    if target.pk not in {c.person.pk for c in tracing_candidates(tracing=tracing)}:
+        raise ValidationError("所选人员不在比对建议中")
     record = UnidentifiedRecord.objects.filter(person_id=stay.person_id).first()
     if record is None:
         raise ValidationError("该人员不是身份不明人员，无需合并")
@@ -429,6 +444,30 @@ def ledger_visit(
     return visit
 
 
+# The months each special campaign runs in, as the Ministry's yearly notices set them (民政部《关于开展
+# “夏季送清凉”专项救助服务行动的通知》: June to September; 《关于开展“寒冬送温暖”专项救助行动的通知》:
+# November to March of the next year). Not a figure of money: a calendar the notices repeat each year.
+CAMPAIGN_MONTHS = {
+    Campaign.SUMMER: frozenset({6, 7, 8, 9}),
+    Campaign.WINTER: frozenset({11, 12, 1, 2, 3}),
+}
+
+
+def campaign_in_season(campaign: str, on: dt.date) -> bool:
+    months = CAMPAIGN_MONTHS.get(Campaign(campaign)) if campaign in Campaign.values else None
+    return months is None or on.month in months
+
+
+def patrol_span(day: dt.date, start: dt.time, end: dt.time) -> tuple[dt.datetime, dt.datetime]:
+    """A patrol typed as one date and two clock times: an end earlier than (or equal to) the start is on
+    the next day (a night patrol 22:00–00:30), so a patrol is always shorter than 24 hours."""
+    started = timezone.make_aware(dt.datetime.combine(day, start))
+    ended = timezone.make_aware(dt.datetime.combine(day, end))
+    if ended <= started:
+        ended = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), end))
+    return started, ended
+
+
 @transaction.atomic
 def patrol_record(
     *,
@@ -449,16 +488,19 @@ def patrol_record(
         raise ValidationError("请选择专项行动")
     if started_at is None or ended_at is None:
         raise ValidationError("请填写巡查开始和结束时间")
-    if ended_at <= started_at or ended_at - started_at > dt.timedelta(hours=24):
+    if ended_at <= started_at or ended_at - started_at >= dt.timedelta(hours=24):
         raise ValidationError("结束时间应晚于开始时间，且一次巡查不超过24小时")
     if ended_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError("结束时间不能晚于现在")
     plausible_date(timezone.localdate(started_at), "巡查日期")
+    if not campaign_in_season(campaign, timezone.localdate(started_at)):
+        season = "6月至9月" if campaign == Campaign.SUMMER else "11月至次年3月"
+        raise ValidationError(f"{Campaign(campaign).label}专项行动只在{season}开展，请选择日常巡查")
     if persons_helped > persons_met:
         raise ValidationError("劝导入站人数不能多于遇见人数")
     patrol = Patrol.objects.create(
         region_code=code,
-        route=_text(route, "巡查路线"),
+        route=form_name(route, "巡查路线", max_length=200),
         started_at=started_at,
         ended_at=ended_at,
         persons_met=persons_met,

@@ -166,6 +166,7 @@ def _stay_page(request: HttpRequest, s: Any, typed: dict[str, Any] | None = None
         care_kinds=CareKind.choices,
         today=timezone.localdate(),
         deadline=selectors.stay_deadline(stay=s),
+        deadline_overdue=s in selectors.overdue_stays(actor=request.user),
         photo_note=PHOTO_NOTE,
         cascade=region_cascade(actor=request.user, selected=cascade_value(typed.get("tracing", {}))),
         typed=typed,
@@ -413,11 +414,14 @@ def patrols(request: HttpRequest) -> HttpResponse:
 
     def record() -> Any:
         p = request.POST
+        started = _moment(p.get("day"), p.get("start"), "开始")
+        ended = _moment(p.get("day"), p.get("end"), "结束")
+        started, ended = services.patrol_span(started.date(), started.time(), ended.time())
         return services.patrol_record(
             actor=request.user,
             route=p.get("route", ""),
-            started_at=_moment(p.get("day"), p.get("start"), "开始"),
-            ended_at=_moment(p.get("day"), p.get("end"), "结束"),
+            started_at=started,
+            ended_at=ended,
             persons_met=form_int(p.get("persons_met"), "遇见人数", hi=1000),
             persons_helped=form_int(p.get("persons_helped") or "0", "劝导入站人数", hi=1000),
             campaign=p.get("campaign", ""),

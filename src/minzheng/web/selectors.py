@@ -120,7 +120,8 @@ def _merges(actor: Any, on: dt.date) -> Todo:
             Item(
                 label=f"{r.person.temp_number} · {r.person.name or _('姓名不详')}",
                 url=reverse("unidentified-merge-decide", args=[r.person_id]),
-                note=str(_("申请于 %(date)s")) % {"date": f"{r.merge_requested_at:%Y-%m-%d}"}
+                note=str(_("申请于 %(date)s"))
+                % {"date": f"{timezone.localdate(r.merge_requested_at):%Y-%m-%d}"}
                 if r.merge_requested_at
                 else "",
             )

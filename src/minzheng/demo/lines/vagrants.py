@@ -208,6 +208,8 @@ def seed(*, actor: Any, seed: int) -> str:
     now = timezone.now()
     for days, campaign, met in ((1, "winter", 5), (8, "winter", 3), (30, "routine", 2)):
         start = now - dt.timedelta(days=days, hours=3)
+        if not services.campaign_in_season(campaign, timezone.localdate(start)):
+            campaign = "routine"  # the demo may be set up outside the winter campaign's months
         services.patrol_record(
             actor=officer,
             route="火车站—太白楼路—运河沿岸",
