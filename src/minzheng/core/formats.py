@@ -1,5 +1,6 @@
-"""The one way the cockpit, the statistics reports and the funds pages write a figure, on a card, in a table,
-in a chart's table and on a report: thousands separators, money in 元 with two decimals, rates as a percentage."""
+"""The one way the cockpit, the statistics reports and the funds pages write a figure, on a card, in a
+table, in a chart's table and on a report: thousands separators,
+money in 元 with two decimals, rates as a percentage."""
 
 from __future__ import annotations
 
