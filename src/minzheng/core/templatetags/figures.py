@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import template
 
-from minzheng.core.formats import MONEY, figure
+from minzheng.core.formats import MONEY, RATE, figure
 
 register = template.Library()
 
@@ -14,3 +14,9 @@ register = template.Library()
 @register.filter
 def money(value: Decimal | int | float | None) -> str:
     return figure(value, MONEY)
+
+
+@register.filter
+def rate(value: Decimal | int | float | None) -> str:
+    """A ratio 0–1 as a percentage: 0.6 → 60.0%."""
+    return figure(value, RATE)
