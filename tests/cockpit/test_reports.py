@@ -132,6 +132,7 @@ def test_the_report_is_generated_filed_and_exported_with_the_bureaus_header_thro
     ]
     text = "\n".join(str(v) for row in lines for v in row)
     assert "填报单位：济宁市民政局" in text and "单位负责人：李局长" in text
+    assert "表号：民统2表" in text and "制表机关：济宁市民政局" in text
     assert "统计期：" in text and "填表人：" in text and f"报出日期：{timezone.localdate():%Y-%m-%d}" in text
     assert ["最低生活保障", *[float(v) for v in _row(report, 0, "最低生活保障")[1:]]] in lines
     assert AuditLog.objects.filter(
