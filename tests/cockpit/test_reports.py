@@ -132,6 +132,7 @@ def test_the_report_is_generated_filed_and_exported_with_the_bureaus_header_thro
     ]
     text = "\n".join(str(v) for row in lines for v in row)
     assert "填报单位：济宁市民政局" in text and "单位负责人：李局长" in text
+    assert "表号：民统2表" in text and "制表机关：济宁市民政局" in text
     assert "统计期：" in text and "填表人：" in text and f"报出日期：{timezone.localdate():%Y-%m-%d}" in text
     assert ["最低生活保障", *[float(v) for v in _row(report, 0, "最低生活保障")[1:]]] in lines
     assert AuditLog.objects.filter(
@@ -169,3 +170,16 @@ def test_the_report_list_costs_the_same_queries_for_many_reports(
     c.get("/cockpit/reports/")
     with django_assert_max_num_queries(10):
         assert c.get("/cockpit/reports/").status_code == 200
+
+
+def test_a_formula_or_an_empty_unit_head_is_refused_with_a_message(
+    enrolled: None, make_user: Callable[..., Any]
+) -> None:
+    officer = make_user("county_officer", "370811")
+    report = stat_report_generate(actor=officer, kind="monthly", period=_last_quarter(), region_code="370811")
+    with pytest.raises(ValidationError, match="不能以"):
+        stat_report_file(actor=officer, report=report, unit_head='=HYPERLINK("http://x","点我")')
+    with pytest.raises(ValidationError, match="请填写单位负责人"):
+        stat_report_file(actor=officer, report=report, unit_head="  ")
+    report.refresh_from_db()
+    assert report.status == "draft"

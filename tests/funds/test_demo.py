@@ -22,3 +22,27 @@ def test_the_demo_seeds_funds_with_positive_balances_a_pending_check_and_default
     assert FundDefault.objects.filter(programme=selectors.SERVICE).exists()
     assert demo.seed(actor=system_actor(purpose="测试"), seed=3) == "救助资金：演示数据已存在"
     assert Fund.objects.count() == 3
+
+
+def test_a_roll_checked_before_the_funds_existed_is_booked_on_the_default_fund(make_user, make_household):
+    import datetime as dt
+
+    from minzheng.benefits.services import enrolment_create, payroll_freeze, payroll_generate
+
+    finance = make_user("county_finance", "370811", username="caiwu")
+    checker = make_user("county_officer", "370811", username="xianji")
+    hh = make_household(village="370811001001", size=2)
+    enrolment_create(
+        actor=system_actor(purpose="测试"),
+        programme="dibao",
+        person=hh.memberships.get(relation="head").person,
+        household=hh,
+        amount=640,
+        first_month=dt.date(2024, 1, 1),
+        members_covered=2,
+    )
+    run = payroll_generate(actor=checker, county_code="370811", month=timezone.localdate())
+    payroll_freeze(actor=finance, run=run)  # the elderly demo checks this month's roll before funds run
+    demo.seed(actor=system_actor(purpose="测试"), seed=3)
+    spent = {f.source: f.spent for f in selectors.fund_list(actor=finance)}
+    assert spent["budget"] == 640

@@ -27,7 +27,7 @@ def test_county_finance_and_the_city_see_the_funds_with_their_balance_and_the_to
 ):
     fund = funded(finance, officer, "2500")
     page = _client(finance).get("/funds/").content.decode()
-    assert fund.name in page and "2500.00" in page and "财政预算" in page and "任城区" in page
+    assert fund.name in page and "2,500.00" in page and "财政预算" in page and "任城区" in page
     assert fund.name in _client(make_user("city_officer", "370800")).get("/funds/").content.decode()
     assert _client(make_user("township_clerk", "370811001")).get("/funds/").status_code == 403
 
@@ -50,7 +50,7 @@ def test_the_ledger_shows_income_and_spending_by_month_and_exports_excel_audited
         note="临时救助",
     )
     page = _client(finance).get(f"/funds/{fund.pk}/").content.decode()
-    assert "700.00" in page and "2300.00" in page and "临时救助" in page
+    assert "700.00" in page and "2,300.00" in page and "临时救助" in page
     response = _client(finance).get(f"/funds/{fund.pk}/xlsx/")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
     assert AuditLog.objects.filter(target_type="fund", target_id=str(fund.pk), event_type="export").exists()

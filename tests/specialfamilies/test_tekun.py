@@ -172,3 +172,11 @@ def test_the_tekun_pages_record_willingness_and_show_the_rates(
     assert "保险年度应为整数" in r.content.decode()
     page = _client(staff["county"]).get("/specialfamilies/tekun/").content.decode()
     assert "sf-tekun-rates" in page
+
+
+def test_the_centralisation_targets_read_as_percentages(make_household: Any, staff: dict[str, Any]) -> None:
+    _tekun(make_household, staff, [])
+    page = _client(staff["county"]).get("/specialfamilies/tekun/").content.decode()
+    target = page.split("目标：", 1)[1].split("</p>", 1)[0]
+    assert "（比例）" not in target and "0.6" not in target, target
+    assert "%" in target or "—" in target, target

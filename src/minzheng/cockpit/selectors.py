@@ -541,10 +541,18 @@ def report_actions(*, actor: Any, report: StatReport) -> dict[str, bool]:
     }
 
 
+# The form's number and the authority that designed it, printed on each report's header (data, per kind).
+REPORT_NUMBERS = {"monthly": "民统1表", "quarterly": "民统2表"}
+REPORT_AUTHORITY = "济宁市民政局"
+
+
 def report_header(report: StatReport) -> list[tuple[str, str]]:
-    """The bureau's header of a report: 填报单位, 统计期, 单位负责人, 填表人, 报出日期 (and its version)."""
+    """The bureau's header of a report: 表号, 制表机关, 填报单位, 统计期, 单位负责人, 填表人, 报出日期 (and
+    its version)."""
     region = Region.objects.filter(code=report.region_code).values_list("name", flat=True).first() or ""
     return [
+        ("表号", REPORT_NUMBERS.get(report.kind, "")),
+        ("制表机关", REPORT_AUTHORITY),
         ("填报单位", f"{region}民政局"),
         (
             "统计期",

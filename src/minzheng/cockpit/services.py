@@ -15,6 +15,7 @@ from django.utils import timezone
 from minzheng.accounts.permissions import require
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
+from minzheng.core.inputs import form_name
 from minzheng.regions.models import Region, RegionLevel
 
 from .measures import MEASURES, month_bounds
@@ -178,10 +179,8 @@ def stat_report_file(*, actor: Any, report: StatReport, unit_head: str) -> StatR
         raise ValidationError("该报表已报出，不能再次报出")
     if _latest(report).pk != report.pk:
         raise ValidationError("只能报出该期的最新版本")
-    unit_head = (unit_head or "").strip()
-    if not unit_head:
-        raise ValidationError("请填写单位负责人")
-    report.status, report.unit_head = ReportStatus.FILED, unit_head[:64]
+    unit_head = form_name(unit_head, "单位负责人")  # no formula (=HYPERLINK…) on a printed, exported header
+    report.status, report.unit_head = ReportStatus.FILED, unit_head
     report.filed_by, report.filed_at = actor, timezone.now()
     report.save(update_fields=["status", "unit_head", "filed_by", "filed_at"])
     audit_record(

@@ -1,5 +1,8 @@
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from minzheng.accounts.views import otp_verify
 from minzheng.people import views as people_views
@@ -10,6 +13,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("otp/", otp_verify, name="otp-verify"),
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("mobile/icon-192.png"))),
     path("", views.home, name="home"),
     path("people/", views.person_search_page, name="person-search"),
     path("people/export.xlsx", views.person_export, name="person-export"),

@@ -13,8 +13,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from minzheng.benefits.models import PayrollLine, PayrollRun, PayrollStatus
 from minzheng.funds import services
-from minzheng.funds.models import Fund
+from minzheng.funds.models import Fund, FundEntry
 from minzheng.funds.selectors import SERVICE
 from minzheng.programmes.registry import programmes
 
@@ -78,4 +79,10 @@ def seed(*, actor: Any, seed: int) -> str:
     services.fund_default_set(
         actor=finance, programme_code=SERVICE, county_code=county, fund=funds["lottery"]
     )
+    # A roll the lines before this one already checked (the elderly demo's month) found no default fund:
+    # it is booked now on its programmes' defaults, so the fund's 支出 shows what the cockpit shows paid.
+    booked = FundEntry.objects.filter(reference__startswith="payroll:").values("reference")
+    frozen = PayrollRun.objects.filter(county_code=county, status=PayrollStatus.FROZEN)
+    for run in frozen.exclude(pk__in=[int(r["reference"].split(":")[1]) for r in booked]).order_by("month"):
+        services.payroll_fund(actor=finance, run=run, lines=PayrollLine.objects.filter(run=run))
     return f"救助资金：{len(funds)}项资金，{len(payable) + 1}个项目设定默认资金来源，1笔收入待复核"
