@@ -40,7 +40,7 @@ def test_finance_creates_a_fund_records_income_and_another_person_checks_it(
     page.click("#funds a")
     page.click("#fund-entries form[action$='/confirm/'] button")
     page.wait_for_selector("#fund-balance")
-    assert page.inner_text("#fund-balance").strip() == "120000.00"
+    assert page.inner_text("#fund-balance").strip() == "120,000.00"  # the house formatter, like the cockpit
     page.goto(f"{base}/funds/")
     page.select_option("#default-form select[name=programme]", "dibao")
     page.click("#default-form button")
