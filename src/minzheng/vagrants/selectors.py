@@ -35,7 +35,6 @@ from minzheng.policy.selectors import policy_resolve
 from minzheng.regions.models import Region, RegionLevel
 
 from .models import RETURN_KINDS, ExitKind, LedgerEntry, LedgerVisit, Patrol, Station, Stay, Tracing
-from .services import exit_kinds_open
 from .workflow import OPEN, STAY
 
 MERGE_CHECK = "people.merge_approve"
@@ -403,3 +402,32 @@ def person_panel(*, actor: Any, person: Any) -> dict[str, Any] | None:
     if not panel_stays and not entries:
         return None
     return {"vagrant_stays": panel_stays, "vagrant_ledger": entries}
+
+
+MERGE_PENDING = (
+    "该人员的身份合并正在等待复核，复核通过前只能登记自行离站；返回家庭、护送返乡或转介须待复核通过后办理"
+)
+UNCONFIRMED = "身份尚未确认，不能办理返回家庭或护送返乡；请先寻亲并确认身份"
+
+
+def _subject(stay: Stay) -> Person | None:
+    """Who the stay's person is: the subject tracing confirmed, or, when the merge was asked and checked on
+    the person page instead (people's own path), the identified person the record was merged into."""
+    if stay.subject_id is not None:
+        return stay.subject
+    record = UnidentifiedRecord.objects.filter(person_id=stay.person_id, merged_into__isnull=False).first()
+    return record.merged_into if record is not None else None
+
+
+def exit_kinds_open(*, stay: Stay) -> tuple[list[str], str]:
+    """The ways out a stay may take now, and why the others are held back: the stay page offers exactly
+    these and `stay_exit` refuses the rest. While people's merge awaits its check, the person is not yet
+    who the tracing says, so only walking out (a fact recorded, not a hand-over decided) is open."""
+    pending = UnidentifiedRecord.objects.filter(
+        person_id=stay.person_id, merge_target__isnull=False, merged_into__isnull=True
+    ).exists()
+    if pending:
+        return [ExitKind.LEFT.value], MERGE_PENDING
+    if _subject(stay) is None:
+        return [k for k in ExitKind.values if k not in RETURN_KINDS], UNCONFIRMED
+    return list(ExitKind.values), ""

@@ -44,6 +44,7 @@ from .models import (
     SupervisionVisit,
     Tracing,
 )
+from .selectors import _subject, exit_kinds_open, tracing_candidates
 from .workflow import OPEN, STAY
 
 
@@ -236,35 +237,6 @@ def placement_visit(
     return visit
 
 
-MERGE_PENDING = (
-    "该人员的身份合并正在等待复核，复核通过前只能登记自行离站；返回家庭、护送返乡或转介须待复核通过后办理"
-)
-UNCONFIRMED = "身份尚未确认，不能办理返回家庭或护送返乡；请先寻亲并确认身份"
-
-
-def _subject(stay: Stay) -> Person | None:
-    """Who the stay's person is: the subject tracing confirmed, or, when the merge was asked and checked on
-    the person page instead (people's own path), the identified person the record was merged into."""
-    if stay.subject_id is not None:
-        return stay.subject
-    record = UnidentifiedRecord.objects.filter(person_id=stay.person_id, merged_into__isnull=False).first()
-    return record.merged_into if record is not None else None
-
-
-def exit_kinds_open(*, stay: Stay) -> tuple[list[str], str]:
-    """The ways out a stay may take now, and why the others are held back: the stay page offers exactly
-    these and `stay_exit` refuses the rest. While people's merge awaits its check, the person is not yet
-    who the tracing says, so only walking out (a fact recorded, not a hand-over decided) is open."""
-    pending = UnidentifiedRecord.objects.filter(
-        person_id=stay.person_id, merge_target__isnull=False, merged_into__isnull=True
-    ).exists()
-    if pending:
-        return [ExitKind.LEFT.value], MERGE_PENDING
-    if _subject(stay) is None:
-        return [k for k in ExitKind.values if k not in RETURN_KINDS], UNCONFIRMED
-    return list(ExitKind.values), ""
-
-
 @transaction.atomic
 def stay_exit(*, actor: Any, stay: Stay, kind: str, on: dt.date | None, note: str = "") -> Stay:
     """离站. A person returned home (or escorted) whose identity is known goes onto the "244" ledger of
@@ -352,7 +324,6 @@ def tracing_confirm(*, actor: Any, tracing: Tracing, person_id: int, note: str) 
         raise ValidationError("请选择比对出的人员")
     # Only a suggestion the page offered may be confirmed: the match is recomputed here, so a tampered id
     # (another person, the other sex) is refused. (Imported here: selectors read this module.)
-    from .selectors import tracing_candidates
 
     if target.pk not in {c.person.pk for c in tracing_candidates(tracing=tracing)}:
         raise ValidationError("所选人员不在比对建议中")
