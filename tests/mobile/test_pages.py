@@ -102,6 +102,14 @@ def test_the_offline_page_opens_without_signing_in(client: Client) -> None:
     assert r.status_code == 200 and "当前没有网络" in r.content.decode()
 
 
+def test_the_offline_page_sets_no_csrf_cookie_under_a_login_form_being_filled(client: Client) -> None:
+    # The service worker fetches it on install, often right after a sign-out: a new csrftoken cookie
+    # then would make the login form on screen fail with 403.
+    r = client.get("/mobile/offline/")
+    assert r.status_code == 200 and "csrftoken" not in r.cookies
+    assert "csrftoken" in client.get("/login/").cookies
+
+
 def test_the_elder_visit_form_carries_the_offline_marker_the_camera_and_may_ask_for_the_position(
     phone: Client, elder: Person
 ) -> None:
