@@ -47,7 +47,7 @@ test-spark: $(STAMP)
 	$(BIN)/pytest -m spark -p no:xdist
 
 test-e2e: $(STAMP)
-	$(BIN)/pytest -m e2e -p no:xdist
+	MINZHENG_E2E=1 $(BIN)/pytest -m e2e -p no:xdist
 
 clean:
 	rm -rf $(VENV) $(DATA)

@@ -1,5 +1,7 @@
 """Test settings: fast hashing; the database follows MINZHENG_DB (sqlite default, postgres in CI)."""
 
+import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -14,6 +16,16 @@ AUDIT_ANCHOR_FILE = DATA_DIR / "audit-anchors.log"  # tests/conftest.py gives ea
 if str(DATABASES["default"]["ENGINE"]).endswith("sqlite3"):
     DATABASES["default"]["NAME"] = ":memory:"
     DATABASES["default"]["OPTIONS"] = {}
+    if os.environ.get("MINZHENG_E2E") or any("tests/e2e" in arg for arg in sys.argv):
+        # The browser suite's live server answers requests on several threads. An in-memory database
+        # is one connection shared by all of them, so two concurrent requests (a page and the service
+        # worker's fetch) collided mid-transaction. A file gives each thread its own connection.
+        DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "e2e.sqlite3")}
+        DATABASES["default"]["OPTIONS"] = {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;",
+        }
 AXES_ENABLED = True
 MIDDLEWARE = ["minzheng.core.testing.RecordUrlsMiddleware", *MIDDLEWARE]  # noqa: F405
 OTP_REQUIRED_ROLES = []  # tests that exercise the second factor set it themselves
