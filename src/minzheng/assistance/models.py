@@ -177,6 +177,15 @@ class Objection(models.Model):
         return f"异议 {self.received_on}"
 
 
+class Conclusion(models.TextChoices):
+    """The 核对 report's conclusion. It lives here, with the case that reads it: verification writes
+    reports about assistance applications, so it imports assistance, never the other way round."""
+
+    MATCH = "match", "符合"
+    NO_MATCH = "no_match", "不符合"
+    MANUAL = "manual", "需人工核实"
+
+
 class Outcome(models.TextChoices):
     GRANT = "grant", "批准"
     REFUSE = "refuse", "不予批准"

@@ -133,10 +133,8 @@ def application_history(*, application: Application) -> list[dict[str, Any]]:
 def application_evidence(*, actor: Any, application: Application) -> dict[str, Any]:
     """What the approver weighs during 公示 and decision: the 核对 reports (verdict, declared vs verified),
     uploaded files, objections, the village review, a pending second approval."""
-    from minzheng.verification.models import VerificationReport
-
     reports = (
-        list(VerificationReport.objects.filter(application=application).order_by("-created_at", "-id"))
+        list(application.verifications.order_by("-created_at", "-id"))
         if can(actor, "verification.read", region_code=application.region_code)
         else []
     )

@@ -28,12 +28,12 @@ from minzheng.core.uploads import checked_file
 from minzheng.people.models import Household, Membership, Person
 from minzheng.policy.selectors import PolicyMissing, PolicySet, policy_resolve
 from minzheng.programmes.registry import intake_checks
-from minzheng.verification.models import Conclusion, VerificationReport
 
 from . import rules
 from .assess import parse_case
 from .models import (
     Application,
+    Conclusion,
     Decision,
     Document,
     Escalation,
@@ -674,11 +674,13 @@ def objection_resolve(
 
 
 # ------------------------------------------------------------------ decision
-def latest_verification(application: Application) -> VerificationReport | None:
-    return VerificationReport.objects.filter(application=application).order_by("-created_at", "-id").first()
+def latest_verification(application: Application) -> Any:
+    """The application's latest 核对 report (verification.VerificationReport), read through the reverse
+    relation so that assistance does not import the verification layer above it."""
+    return application.verifications.order_by("-created_at", "-id").first()
 
 
-def _against_verification(application: Application, outcome: str) -> VerificationReport | None:
+def _against_verification(application: Application, outcome: str) -> Any:
     """The 核对 report this outcome contradicts (grant over 不符合, refuse over 符合), if any."""
     report = latest_verification(application)
     if report is None:

@@ -14,6 +14,7 @@ from minzheng.casework.workflow import Action, Deadline, Step, Transition, Workf
 
 from .models import (
     Application,
+    Conclusion,
     Decision,
     HomeVisit,
     Objection,
@@ -47,11 +48,9 @@ def open_objections(app: Application) -> bool:
 
 def verification_no_match(app: Application) -> bool:
     """The latest 核对 report of a case at 核对 concludes 不符合 (a re-verification is a newer report)."""
-    from minzheng.verification.models import Conclusion, VerificationReport
-
     if app.state != S.VERIFYING:
         return False
-    latest = VerificationReport.objects.filter(application=app).order_by("-created_at", "-id").first()
+    latest = app.verifications.order_by("-created_at", "-id").first()
     return latest is not None and latest.conclusion == Conclusion.NO_MATCH
 
 
@@ -67,8 +66,6 @@ def records(app: Application) -> dict[int, set[str]]:
     """The make/check steps taken outside transitions: the person who took the case in, the home visit,
     the 核对 reports, the village review, the decisions and a proposed decision awaiting its second
     approver."""
-    from minzheng.verification.models import VerificationReport
-
     taken: dict[int, set[str]] = {}
 
     def add(user_id: int | None, step: str) -> None:
@@ -80,7 +77,7 @@ def records(app: Application) -> dict[int, set[str]]:
         HomeVisit.objects.filter(application=app).values_list("recorded_by_id", flat=True).first(),
         "verification",
     )
-    for user_id in VerificationReport.objects.filter(application=app).values_list("created_by_id", flat=True):
+    for user_id in app.verifications.values_list("created_by_id", flat=True):
         add(user_id, "verification")
     add(
         VillageReview.objects.filter(application=app).values_list("recorded_by_id", flat=True).first(),

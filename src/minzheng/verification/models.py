@@ -5,11 +5,9 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from minzheng.assistance.models import Conclusion
 
-class Conclusion(models.TextChoices):
-    MATCH = "match", "符合"
-    NO_MATCH = "no_match", "不符合"
-    MANUAL = "manual", "需人工核实"
+__all__ = ["Conclusion", "VerificationReport"]
 
 
 class VerificationReport(models.Model):
