@@ -180,3 +180,41 @@ def test_the_centralisation_targets_read_as_percentages(make_household: Any, sta
     target = page.split("目标：", 1)[1].split("</p>", 1)[0]
     assert "（比例）" not in target and "0.6" not in target, target
     assert "%" in target or "—" in target, target
+
+
+def test_the_centralisation_page_lists_a_tekun_granted_this_month_whose_first_paid_month_is_next(
+    make_household: Any, staff: dict[str, Any]
+) -> None:
+    e = _tekun(make_household, staff, ["eating", "dressing", "bed_transfer", "toileting", "bathing"])
+    assert e.first_month > timezone.localdate()  # paid from the month after approval
+    page = _client(staff["county"]).get("/specialfamilies/tekun/").content.decode()
+    rates = page.split('id="sf-tekun-rates"', 1)[1].split("</table>", 1)[0]
+    assert "?county=370811" in rates and "无" not in rates, rates
+    listed = page.split('id="sf-tekun-list"', 1)[1].split("</table>", 1)[0]
+    assert e.person.name in listed and "全护理" in listed, listed
+
+
+def test_tekun_taken_over_from_the_stock_roll_count_towards_the_targets(
+    make_household: Any, staff: dict[str, Any]
+) -> None:
+    from minzheng.accounts.system import system_actor
+    from minzheng.benefits.services import enrolment_create
+
+    person = make_household(size=1).memberships.get().person
+    month = timezone.localdate().replace(day=1)
+    enrolment_create(
+        actor=system_actor(purpose="测试数据"),
+        programme="tekun",
+        person=person,
+        household=person.memberships.get().household,
+        amount=900,
+        first_month=month.replace(year=month.year - 1),
+        source_type="import",
+    )
+    services.tekun_willingness_record(
+        actor=staff["clerk"], person=person, asked_on=timezone.localdate(), willing=True
+    )
+    rows, _targets = selectors.tekun_targets(actor=staff["county"], on=timezone.localdate())
+    assert [(r.code, r.willing, r.willing_placed) for r in rows] == [("370811", 1, 0)]
+    page = _client(staff["county"]).get("/specialfamilies/tekun/").content.decode()
+    assert person.name in page.split('id="sf-tekun-list"', 1)[1]

@@ -24,6 +24,7 @@ from . import categories as cat
 from .models import CondolenceLine, CondolenceRun, CondolenceState, TekunInsurance, TekunWillingness
 
 READ = "specialfamilies.read"
+UNABLE = "none"  # 完全不能自理 (4–6 of the six daily activities): 生活不能自理
 PROGRAMMES = ("sf_care", "sf_student", "sf_medical", "sf_festival")
 
 
@@ -184,45 +185,58 @@ def condolence_todo(actor: Any, on: dt.date) -> Todo:
 
 # ------------------------------------------------------------------ tekun file: targets and insurance
 def _active_tekun(actor: Any, month: dt.date) -> QuerySet[Enrolment]:
+    """Tekun support not ended before `month`: a grant counts from its decision even while its first
+    paid month (the month after approval) is still ahead, as the tekun file's records read it."""
     return scoped(READ, Enrolment.objects.filter(programme=cat.TEKUN), actor).filter(
-        Q(last_month__isnull=True) | Q(last_month__gte=month), first_month__lte=month
+        Q(last_month__isnull=True) | Q(last_month__gte=month)
     )
 
 
 def tekun_roll(*, actor: Any, on: dt.date) -> QuerySet[Any]:
-    """The tekun in support this month with the facts the targets read: the latest recorded willingness,
-    the self-care level the decision found (from the six daily activities), placed = in an institution now."""
+    """The tekun in support this month — granted at the desk or taken over from the stock roll (import) —
+    with the facts the targets read: the latest recorded willingness; the self-care level the decision
+    found (six daily activities) or, without a decision, the latest recorded capability assessment
+    (重度/完全失能 = 生活不能自理); placed = in an institution now."""
+    from django.db.models import Case, CharField, IntegerField, Value, When
     from django.db.models.fields.json import KT
+    from django.db.models.functions import Cast, Coalesce
 
     from minzheng.assistance.models import Decision
+    from minzheng.elderly.levels import level_subquery
 
     latest = TekunWillingness.objects.filter(person_id=OuterRef("person_id"), asked_on__lte=on).order_by(
         "-asked_on", "-pk"
     )
+    # only a decision's enrolment carries a decision id; the CASE keeps the cast off other sources
+    decision_id = Case(
+        When(source_type="decision", then=Cast("source_id", IntegerField())),
+        default=None,
+        output_field=IntegerField(),
+    )
     decision = Decision.objects.filter(pk=OuterRef("decision_id"))
+    assessed = Case(
+        When(level__gte=3, then=Value(UNABLE)),
+        When(level=2, then=Value("partial")),
+        When(level__isnull=False, then=Value("full")),
+        default=None,
+        output_field=CharField(),
+    )
     return (
         _active_tekun(actor, cat.month_of(on))
-        .filter(source_type="decision")
-        .annotate(decision_id=_int("source_id"))
+        .annotate(decision_id=decision_id, level=level_subquery(on, "person_id"))
         .annotate(
             willing=Subquery(latest.values("willing")[:1]),
-            self_care=Subquery(decision.annotate(sc=KT("result__self_care")).values("sc")[:1]),
+            self_care=Coalesce(
+                Subquery(decision.annotate(sc=KT("result__self_care")).values("sc")[:1]),
+                assessed,
+                output_field=CharField(),
+            ),
             placed=Exists(
                 Residency.objects.filter(person_id=OuterRef("person_id"), discharged_on__isnull=True)
             ),
         )
         .select_related("person")
     )
-
-
-def _int(field: str) -> Any:
-    from django.db.models import IntegerField
-    from django.db.models.functions import Cast
-
-    return Cast(field, IntegerField())
-
-
-UNABLE = "none"  # 完全不能自理 (4–6 of the six daily activities): 生活不能自理
 
 
 @dataclass
