@@ -16,6 +16,7 @@ from minzheng.accounts.permissions import require
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core.dates import plausible_date
+from minzheng.core.inputs import form_name
 from minzheng.regions.models import Region
 
 from .models import ApplicationKind, ApplicationStatus, Category, NameStatus, NamingApplication, PlaceName
@@ -149,8 +150,8 @@ def application_submit(
     ).exists()
     if not reserved:
         _duplicate(name=name, region_code=region_code, exclude=place.pk if place else None)
-    reason, unit = (reason or "").strip(), (applicant_unit or "").strip()
-    if len(reason) < 4 or len(reason) > 2000 or not 2 <= len(unit) <= 100:
+    reason, unit = (reason or "").strip(), form_name(applicant_unit, "申请单位", max_length=100)
+    if len(reason) < 4 or len(reason) > 2000 or len(unit) < 2:
         raise ValidationError("请填写命名理由（含义，4至2000字）和申请单位")
     application = NamingApplication.objects.create(
         kind=kind,
