@@ -287,7 +287,7 @@ def other_township(make_household, make_person, make_user):
     )
     placenames.application_review(actor=namer, application=road, note="同意")
     placenames.application_decide(
-        actor=make_user("social_affairs_officer", "370812"),
+        actor=make_user("county_officer", "370812"),
         application=road,
         approve=True,
         decision_no="兖政字〔2026〕1号",

@@ -16,6 +16,12 @@ from tests.conftest import VILLAGE_A, VILLAGE_B
 from .conftest import DEATH, open_case, through_subsidy
 
 
+def _box(page: str) -> str:
+    """The page's message box (the flash messages' list)."""
+    start = page.index('<ul class="messages"')
+    return page[start : page.index("</ul>", start)]
+
+
 def _client(user: Any) -> Client:
     c = Client()
     c.force_login(user)
@@ -125,9 +131,44 @@ def test_a_bad_urn_price_is_refused_in_chinese_and_the_step_stays(clerk, elder, 
     case = services.funeral_hukou_notice(actor=clerk, case=case)
     c = _client(clerk)
     r = c.post(f"/funeral/{case.pk}/subsidy/", {"urn_price": price}, follow=True)
-    assert r.status_code == 200 and "骨灰盒价格" in r.content.decode()
+    page = r.content.decode()
+    assert r.status_code == 200 and "骨灰盒价格" in page
+    # every refusal names the policy's range (100–2700 yuan from the policy table), inside the message box
+    assert "100元至2700元" in _box(page) and "最低100元，最高2700元" in _box(page)
     case.refresh_from_db()
     assert case.state == "hukou"
+
+
+def test_the_done_message_of_a_step_is_shown_inside_the_message_box(clerk, elder, home):
+    case = open_case(clerk, elder)
+    r = _client(clerk).post(
+        f"/funeral/{case.pk}/cremation/",
+        {"funeral_home": home.pk, "cremated_on": DEATH.isoformat()},
+        follow=True,
+    )
+    page = r.content.decode()
+    assert '<li class="success">已办理' in _box(page)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("family_name", '=HYPERLINK("http://x","王")'), ("family_relation", "+儿子"), ("death_place", "@家中")],
+)
+def test_a_formula_like_name_on_the_one_form_is_refused_in_chinese_and_nothing_is_written(
+    clerk, elder, field, value
+):
+    form = {
+        "person": elder.pk,
+        "death_date": DEATH.isoformat(),
+        "death_place": "家中",
+        "certificate_number": "J1",
+        "family_name": "王小二",
+        "family_relation": "儿子",
+    }
+    r = _client(clerk).post("/funeral/new/", form | {field: value})
+    assert r.status_code == 200 and "不能以“=”“+”“-”“@”开头" in r.content.decode()
+    elder.refresh_from_db()
+    assert elder.is_alive and not FuneralCase.objects.exists()
 
 
 def test_an_action_not_open_in_this_step_is_refused_without_change(clerk, elder):

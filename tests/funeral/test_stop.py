@@ -16,6 +16,13 @@ from .conftest import DEATH, MONTHS, enrol, open_case, through_subsidy
 AUGUST = dt.date(2026, 8, 1)
 
 
+def _log(case):
+    from minzheng.casework.selectors import case_history
+    from minzheng.funeral.workflow import FUNERAL
+
+    return " ".join(h["note"] for h in case_history(workflow=FUNERAL, case=case))
+
+
 def _stop(clerk, person, home):
     case = through_subsidy(clerk, open_case(clerk, person), home)
     return services.funeral_benefits_stop(actor=clerk, case=case)
@@ -108,4 +115,86 @@ def test_the_stop_is_audited_with_its_counts_and_no_personal_numbers(clerk, elde
     paid()
     case = _stop(clerk, elder, home)
     row = AuditLog.objects.get(target_type="funeral_case.stop", target_id=str(case.pk))
-    assert row.new == {"ended": 2, "redecide": 0, "overpayment": 2000}
+    assert row.new == {"ended": 2, "redecide": 0, "voided": 0, "overpayment": 2000}
+
+
+def test_a_benefit_starting_after_the_death_and_never_paid_is_voided_not_ended_or_counted(
+    clerk, make_person, home
+):
+    from minzheng.audit.models import AuditLog
+    from minzheng.benefits.services import enrolment_create
+
+    person = make_person(birth=dt.date(1940, 1, 1), name="新批老人")
+    later = enrolment_create(
+        actor=None, programme="high_age", person=person, household=None, amount=100, first_month=MONTHS[2]
+    )
+    case = _stop(clerk, person, home)
+    stop = case.stops.get()
+    assert stop.action == "voided" and stop.end_month is None
+    assert (stop.overpaid_months, stop.overpayment) == (0, 0)
+    assert "2026年9月" in stop.note and "已撤销" in stop.note
+    later.refresh_from_db()
+    assert later.monthly_amount == 0 and later.last_month == later.first_month
+    assert later.end_reason.startswith("已撤销")
+    row = AuditLog.objects.get(target_type="enrolment.high_age.void", target_id=str(later.pk))
+    assert row.old["monthly_amount"] == 100
+    assert "撤销1项未发放待遇" in _log(case)
+
+
+def test_a_benefit_starting_after_the_death_but_paid_by_a_checked_roll_ends_and_is_all_overpayment(
+    clerk, make_person, home, paid
+):
+    from minzheng.benefits.services import enrolment_create
+
+    person = make_person(birth=dt.date(1940, 1, 1), name="新批老人")
+    later = enrolment_create(
+        actor=None, programme="high_age", person=person, household=None, amount=100, first_month=MONTHS[2]
+    )
+    paid()
+    case = _stop(clerk, person, home)
+    stop = case.stops.get()
+    assert stop.action == "ended" and stop.end_month == MONTHS[2]
+    assert (stop.overpaid_months, stop.overpayment) == (2, 200)
+    later.refresh_from_db()
+    assert later.last_month == MONTHS[2]
+
+
+def test_a_month_paid_by_a_checked_roll_after_the_death_is_explained_on_the_stop_page(
+    clerk, elder, home, paid
+):
+    from django.test import Client
+
+    paid()
+    case = _stop(clerk, elder, home)
+    note = case.stops.get(programme="tekun").note
+    assert note == (
+        "逝者2026年8月去世，但2026年9月至2026年10月的发放名册在登记死亡前已审核冻结，"
+        "这2个月的待遇共1800元已经发出，需向家属追回"
+    )
+    c = Client()
+    c.force_login(clerk)
+    assert note in c.get(f"/funeral/{case.pk}/").content.decode()
+
+
+def test_enrolment_void_refuses_a_benefit_a_checked_roll_has_paid(clerk, elder, paid):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from minzheng.benefits.services import enrolment_void
+
+    paid()
+    tekun = Enrolment.objects.get(person=elder, programme="tekun")
+    with pytest.raises(ValidationError, match="不能撤销"):
+        enrolment_void(actor=clerk, enrolment=tekun, reason="试")
+    tekun.refresh_from_db()
+    assert tekun.monthly_amount == 900 and tekun.last_month is None
+
+
+def test_the_case_log_counts_every_outcome_of_the_stop(clerk, make_household, home):
+    hh = make_household(size=2)
+    head = hh.memberships.get(relation="head").person
+    enrol(head, "dibao", 1200, household=hh)
+    enrol(head, "high_age", 100)
+    case = _stop(clerk, head, home)
+    assert {s.action for s in case.stops.all()} == {"ended", "redecide"}
+    assert "停发1项待遇、1项家庭待遇待重新核定" in _log(case) and "停发0项" not in _log(case)

@@ -11,8 +11,9 @@ from tests.conftest import TOWN_A
 
 @pytest.fixture
 def officers(make_user: Callable[..., Any]) -> dict[str, Any]:
-    """Three 社会事务科 staff of 任城区: who applies, who reviews, who approves."""
-    return {k: make_user(Role.SOCIAL_AFFAIRS_OFFICER, TOWN_A[:6]) for k in ("clerk", "reviewer", "approver")}
+    """Two 社会事务科 staff of 任城区 who apply and review, and the county officer who approves."""
+    staff = {k: make_user(Role.SOCIAL_AFFAIRS_OFFICER, TOWN_A[:6]) for k in ("clerk", "reviewer")}
+    return staff | {"approver": make_user(Role.COUNTY_OFFICER, TOWN_A[:6])}
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from minzheng.accounts.models import Role
+from minzheng.accounts.permissions import Denied
 from minzheng.placenames import services
 from minzheng.placenames.models import NamingApplication, PlaceName
 from tests.conftest import TOWN_A, TOWN_B, VILLAGE_A
@@ -35,10 +36,41 @@ def test_the_applicant_does_not_review_and_the_reviewer_does_not_approve(officer
     with pytest.raises(ValidationError, match="不能审核"):
         services.application_review(actor=officers["clerk"], application=app, note="同意")
     services.application_review(actor=officers["reviewer"], application=app, note="同意")
-    with pytest.raises(ValidationError, match="不能批准"):
+    with pytest.raises(Denied):  # the 社会事务科 enters and reviews; it does not approve
         services.application_decide(
             actor=officers["reviewer"], application=app, approve=True, decision_no="任政字〔2026〕1号"
         )
+    assert NamingApplication.objects.get().status == "reviewed"
+
+
+def test_a_county_officer_who_reviewed_an_application_does_not_also_approve_it(officers, naming, make_user):
+    app = naming()
+    county = make_user(Role.COUNTY_OFFICER, TOWN_A[:6])
+    services.application_review(actor=county, application=app, note="同意报批")
+    with pytest.raises(ValidationError, match="不能批准"):
+        services.application_decide(
+            actor=county, application=app, approve=True, decision_no="任政字〔2026〕3号"
+        )
+    services.application_decide(
+        actor=officers["approver"], application=app, approve=True, decision_no="任政字〔2026〕3号"
+    )
+    assert PlaceName.objects.get(name="崇文路").approval_no == "任政字〔2026〕3号"
+
+
+def test_the_county_officer_sees_and_approves_but_cannot_enter_an_application(officers, naming, client):
+    app = naming()
+    services.application_review(actor=officers["reviewer"], application=app, note="同意报批")
+    client.force_login(officers["approver"])
+    listing = client.get("/placenames/applications/").content.decode()
+    assert "崇文路" in listing and "application-form" not in listing
+    assert client.post("/placenames/applications/", {"proposed_name": "某路"}).status_code == 403
+    page = client.get(f"/placenames/applications/{app.pk}/").content.decode()
+    assert "act-approve" in page
+    client.post(
+        f"/placenames/applications/{app.pk}/",
+        {"action": "approve", "decision_no": "任政字〔2026〕41号", "note": ""},
+    )
+    assert PlaceName.objects.get(name="崇文路").status == "standard"
 
 
 def test_a_rejection_needs_a_reason_and_creates_no_name(officers, naming):
@@ -136,13 +168,25 @@ def test_the_desk_takes_an_application_through_to_approval(officers, client):
     assert PlaceName.objects.get().name == "翰林苑"
 
 
-def test_the_demo_seeds_standard_names_the_reserve_and_a_pending_application(make_user):
+def test_the_demo_seeds_standard_names_the_reserve_and_an_application_the_county_officer_approves(
+    make_user, client
+):
     from minzheng.accounts.system import system_actor
     from minzheng.demo.lines import placenames as demo
 
     make_user(Role.SOCIAL_AFFAIRS_OFFICER, TOWN_A[:6], username="shehui")
+    make_user(Role.COUNTY_OFFICER, TOWN_A[:6], username="xianji2")
+    xianji = make_user(Role.COUNTY_OFFICER, TOWN_A[:6], username="xianji")
     line = demo.seed(actor=system_actor(purpose="测试"), seed=1)
     assert "4条标准地名" in line
     assert PlaceName.objects.filter(status="standard").exclude(approval_no="").count() == 4
     assert PlaceName.objects.filter(status="reserve").count() == 3
-    assert NamingApplication.objects.get().status == "applied"
+    statuses = dict(NamingApplication.objects.values_list("proposed_name", "status"))
+    assert statuses == {"崇文街": "reviewed", "致远路": "applied"}
+    road = NamingApplication.objects.get(proposed_name="崇文街")
+    client.force_login(xianji)
+    client.post(
+        f"/placenames/applications/{road.pk}/",
+        {"action": "approve", "decision_no": "任政字〔2026〕50号", "note": ""},
+    )
+    assert PlaceName.objects.get(name="崇文街").status == "standard"

@@ -199,6 +199,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "marriage.register": frozenset({R.SOCIAL_AFFAIRS_OFFICER}),
     "funeral.handle": frozenset({R.SOCIAL_AFFAIRS_OFFICER, R.TOWNSHIP_CLERK}),
     "placename.manage": frozenset({R.SOCIAL_AFFAIRS_OFFICER}),
+    # 批准 of a naming or renaming: the county's officer, never the one who entered or reviewed it
+    "placename.approve": frozenset({R.COUNTY_OFFICER}),
     "placename.read": frozenset(set(R.values) - {R.SYSADMIN}),  # the gazetteer: every staff role
     # 社会组织、慈善、志愿服务 (issue 17): a filer files for its own organisation only
     "org.registry_manage": frozenset({R.ORG_OFFICER}),
@@ -382,6 +384,7 @@ LABELS: dict[str, str] = {
     "marriage.register": "婚姻登记",
     "funeral.handle": "办理身后一件事",
     "placename.manage": "地名管理",
+    "placename.approve": "批准地名命名更名",
     "placename.read": "查询地名",
     "org.registry_manage": "社会组织登记管理",
     "org.filing_submit": "填报社会组织年报",

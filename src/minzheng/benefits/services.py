@@ -127,6 +127,48 @@ def enrolment_end(*, actor: Any, enrolment: Enrolment, last_month: dt.date, reas
     return enrolment
 
 
+@transaction.atomic
+def enrolment_void(*, actor: Any, enrolment: Enrolment, reason: str) -> Enrolment:
+    """撤销 an enrolment that was never paid (no checked roll holds a line of it), e.g. one that would
+    start only after its person died. The row stays (decisions and the audit trail point at it) but pays
+    nothing: its amount becomes 0 and it spans only its first month (the earliest the month constraint
+    allows); lines of it in unchecked rolls are removed and those rolls' totals recomputed. The old values
+    are in the audit row. Anything paid already cannot be voided: end it instead (`enrolment_end`)."""
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    lines = PayrollLine.objects.filter(enrolment=enrolment)
+    if lines.filter(run__status=PayrollStatus.FROZEN).exists():
+        raise ValidationError("该待遇已在审核冻结的名册中发放过，不能撤销，请办理终止")
+    old = {
+        "monthly_amount": enrolment.monthly_amount,
+        "first_month": enrolment.first_month,
+        "last_month": enrolment.last_month,
+    }
+    drafts = list(PayrollRun.objects.filter(pk__in=lines.values("run_id")).select_for_update())
+    lines.delete()
+    for run in drafts:
+        _refresh_totals(run)
+    enrolment.monthly_amount = 0
+    enrolment.last_month = enrolment.first_month
+    enrolment.end_reason = f"已撤销（未发放）：{reason}"[:200]
+    enrolment.save(update_fields=["monthly_amount", "last_month", "end_reason"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.DECISION,
+        target_type=f"enrolment.{enrolment.programme}.void",
+        target_id=enrolment.pk,
+        region_code=enrolment.region_code,
+        detail="撤销未发放的待遇",
+        old=old,
+        new={
+            "monthly_amount": 0,
+            "last_month": enrolment.last_month,
+            "reason": reason,
+            "drafts": len(drafts),
+        },
+    )
+    return enrolment
+
+
 def parse_amount(raw: str) -> int:
     """A whole number of yuan typed in a form (no NaN, no 1e9, no text); bounds are checked by the service."""
     text = unicodedata.normalize("NFKC", (raw or "").strip())

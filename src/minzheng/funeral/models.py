@@ -179,10 +179,12 @@ class StopAction(models.TextChoices):
     ENDED = "ended", "已停发"
     REDECIDE = "redecide", "家庭仍有在世成员，待重新核定"
     ALREADY = "already", "此前已终止"
+    VOIDED = "voided", "已撤销"
 
 
 class BenefitStop(ProgrammeNamed, models.Model):
-    """One enrolment the death stopped (or flagged): what was paid last and what was paid too much."""
+    """One enrolment the death stopped, voided (never paid, it would have started after the death) or
+    flagged: what was paid last, what was paid too much, and `note`, the same in a clerk's words."""
 
     case = models.ForeignKey(FuneralCase, on_delete=models.PROTECT, related_name="stops")
     enrolment = models.ForeignKey("benefits.Enrolment", on_delete=models.PROTECT, related_name="+")
@@ -193,6 +195,7 @@ class BenefitStop(ProgrammeNamed, models.Model):
     end_month = models.DateField("终止月", null=True, blank=True)
     overpaid_months = models.PositiveSmallIntegerField("多发月数", default=0)
     overpayment = models.PositiveIntegerField("多发金额（元）", default=0)
+    note = models.CharField("说明", max_length=300, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -11,17 +11,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 
 from minzheng.accounts.permissions import can, require
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.benefits.models import Enrolment, PayrollLine, PayrollStatus
-from minzheng.benefits.services import enrolment_end, first_of_month
+from minzheng.benefits.services import enrolment_end, enrolment_void, first_of_month
 from minzheng.casework.services import case_transition
 from minzheng.core import crypto
 from minzheng.core.dates import plausible_date
+from minzheng.core.inputs import form_name
 from minzheng.people.models import Membership, Person
 from minzheng.people.services import person_check_writable, person_record_death
 from minzheng.policy.selectors import PolicyMissing, policy_resolve
@@ -108,11 +109,11 @@ def funeral_case_open(
         state_since=timezone.localdate(),
         region_code=person.region_code,
         person=person,
-        family_name=_text(family_name, "家属姓名", 64),
-        family_relation=_text(family_relation, "与逝者关系", 16),
+        family_name=form_name(family_name, "家属姓名", max_length=64),
+        family_relation=form_name(family_relation, "与逝者关系", max_length=16),
         family_phone_enc=crypto.encrypt(phone) if phone else "",
         death_date=death_date,
-        death_place=_text(death_place, "死亡地点", 100),
+        death_place=form_name(death_place, "死亡地点", max_length=100),
         certificate_number=_text(certificate_number, "死亡证明编号", 32),
         opened_by=actor,
     )
@@ -221,7 +222,10 @@ def funeral_subsidy_decide(*, actor: Any, case: FuneralCase, urn_price: int) -> 
     _require(actor, case.region_code, f"funeral_case:{case.pk}")
     low, high = urn_price_range(region_code=case.region_code, on=case.death_date)
     if isinstance(urn_price, bool) or not low <= urn_price <= high:
-        raise ValidationError(f"骨灰盒价格应在{low}元至{high}元之间（骨灰盒标准定价）")
+        raise ValidationError(
+            f"骨灰盒价格应在{low}元至{high}元之间（骨灰盒标准定价：最低{low}元，最高{high}元），"
+            f"填写的{urn_price}元不在此范围内"
+        )
     basis = subsidy_basis(person=case.person, death_date=case.death_date)
     FuneralCase.objects.filter(pk=case.pk).update(
         urn_price=urn_price, subsidy_basis=basis, urn_free=bool(basis), basic_services_free=bool(basis)
@@ -252,12 +256,30 @@ def _others_alive(enrolment: Enrolment, person: Person) -> bool:
     )
 
 
+def _ym(month: dt.date) -> str:
+    return f"{month.year}年{month.month}月"
+
+
+def _overpaid_note(row: dict[str, Any], died: dt.date) -> str:
+    """What a checked roll paid after the death, in a clerk's words."""
+    first, last, months = row["first_over"], row["last_over"], row["months"] or 0
+    span = _ym(first) if first == last else f"{_ym(first)}至{_ym(last)}"
+    return (
+        f"逝者{_ym(died)}去世，但{span}的发放名册在登记死亡前已审核冻结，这{months}个月的待遇共"
+        f"{row['over']}元已经发出，需向家属追回"
+    )
+
+
 @transaction.atomic
 def benefits_stop_on_death(*, actor: Any, case: FuneralCase) -> list[BenefitStop]:
     """Every enrolment of the deceased still open after the month of death, in every programme, ends
-    with the month of death as its last month paid (payment stops the month after). A household benefit
-    where others live on is not ended but flagged for re-decision (the assistance line's 定期核查 is opened
-    when the actor may open one). What frozen rolls paid for the months after death is the overpayment."""
+    with the month of death as its last month paid (payment stops the month after). One that would start
+    only after the death and was never paid by a checked roll is voided (已撤销, `enrolment_void`); one
+    that starts after the death but was paid ends at its first month (the earliest the month constraint
+    allows) with all it was paid counted as overpayment. A household benefit where others live on is not
+    ended but flagged for re-decision (the assistance line's 定期核查 is opened when the actor may open
+    one). What checked (frozen) rolls paid for the months after death is the overpayment, explained in
+    each stop's note."""
     person, month = case.person, first_of_month(case.death_date)
     households = Membership.objects.filter(person=person, end_date__isnull=True).values("household_id")
     enrolments = list(
@@ -275,14 +297,19 @@ def benefits_stop_on_death(*, actor: Any, case: FuneralCase) -> list[BenefitStop
             last=Max("month", filter=Q(kind="regular")),
             over=Sum("amount", filter=Q(month__gt=month)),
             months=Count("month", filter=Q(month__gt=month, kind="regular")),
+            first_over=Min("month", filter=Q(month__gt=month)),
+            last_over=Max("month", filter=Q(month__gt=month)),
         )
     }
     stops = []
     for e in enrolments:
         row = paid.get(e.pk, {})
+        name = programme_get(e.programme).name
         household = programme_get(e.programme).unit == "household"
+        end: dt.date | None = None
+        over, months, note = 0, 0, ""
         if household and _others_alive(e, person):
-            action, end, over, months = StopAction.REDECIDE, None, 0, 0
+            action = StopAction.REDECIDE
             if can(actor, "assistance.review_open", region_code=e.region_code) and e.programme in (
                 "dibao",
                 "tekun",
@@ -290,12 +317,21 @@ def benefits_stop_on_death(*, actor: Any, case: FuneralCase) -> list[BenefitStop
                 from minzheng.assistance.services import review_open
 
                 review_open(actor=actor, enrolment=e, due_date=timezone.localdate(), trigger="funeral:death")
+        elif e.first_month > month and e.pk not in paid:
+            note = (
+                f"{name}原定自{_ym(e.first_month)}起每月发放{e.monthly_amount}元，晚于逝者去世的"
+                f"{_ym(month)}，且从未发放，已撤销该待遇"
+            )
+            enrolment_void(actor=actor, enrolment=e, reason=f"保障对象死亡（身后一件事#{case.pk}）")
+            action = StopAction.VOIDED
         else:
             end = max(month, e.first_month)
             enrolment_end(
                 actor=actor, enrolment=e, last_month=end, reason=f"保障对象死亡（身后一件事#{case.pk}）"
             )
             action, over, months = StopAction.ENDED, max(int(row.get("over") or 0), 0), row.get("months") or 0
+            if over:
+                note = _overpaid_note(row, case.death_date)
         stops.append(
             BenefitStop.objects.create(
                 case=case,
@@ -307,6 +343,7 @@ def benefits_stop_on_death(*, actor: Any, case: FuneralCase) -> list[BenefitStop
                 end_month=end,
                 overpaid_months=months,
                 overpayment=over,
+                note=note,
             )
         )
     audit_record(
@@ -318,10 +355,22 @@ def benefits_stop_on_death(*, actor: Any, case: FuneralCase) -> list[BenefitStop
         new={
             "ended": sum(1 for s in stops if s.action == StopAction.ENDED),
             "redecide": sum(1 for s in stops if s.action == StopAction.REDECIDE),
+            "voided": sum(1 for s in stops if s.action == StopAction.VOIDED),
             "overpayment": sum(s.overpayment for s in stops),
         },
     )
     return stops
+
+
+def stop_summary(stops: list[BenefitStop]) -> str:
+    """Every outcome counted: "停发2项待遇、1项待重新核定、撤销1项未发放待遇" (or "无在发待遇")."""
+    counts = {a: sum(1 for s in stops if s.action == a) for a in StopAction.values}
+    parts = [
+        f"停发{counts[StopAction.ENDED]}项待遇" if counts[StopAction.ENDED] else "",
+        f"{counts[StopAction.REDECIDE]}项家庭待遇待重新核定" if counts[StopAction.REDECIDE] else "",
+        f"撤销{counts[StopAction.VOIDED]}项未发放待遇" if counts[StopAction.VOIDED] else "",
+    ]
+    return "、".join(p for p in parts if p) or "无在发待遇"
 
 
 @transaction.atomic
@@ -334,7 +383,7 @@ def funeral_benefits_stop(*, actor: Any, case: FuneralCase) -> FuneralCase:
     FuneralCase.objects.filter(pk=case.pk).update(stopped_on=timezone.localdate())
     over = sum(s.overpayment for s in stops)
     note = (
-        f"停发{sum(1 for s in stops if s.action == StopAction.ENDED)}项待遇"
+        stop_summary(stops)
         + (f"，终止{len(services)}项服务" if services else "")
         + (f"，死亡后多发{over}元待追回" if over else "")
     )
@@ -375,7 +424,7 @@ def facility_create(
     if opened_on is not None:
         plausible_date(opened_on, "建成投用日期")
     facility = Facility.objects.create(
-        name=_text(name, "名称", 100),
+        name=form_name(name, "名称", max_length=100),
         kind=kind,
         level=level,
         region_code=region_code,

@@ -148,6 +148,18 @@ def _chosen_home(case: Any, value: Any) -> Any:
     return selectors.funeral_home_for(case=case, pk=pk)
 
 
+def _urn_price(case: Any, post: Any) -> int:
+    """The typed urn price; anything that is not a whole number of yuan is refused with the policy's
+    range, as an out-of-range price is (by the service)."""
+    try:
+        return form_int(post.get("urn_price"), "骨灰盒价格", lo=0, hi=10**7)
+    except ValidationError:
+        low, high = services.urn_price_range(region_code=case.region_code, on=case.death_date)
+        raise ValidationError(
+            f"骨灰盒价格请填写{low}元至{high}元之间的整数（骨灰盒标准定价：最低{low}元，最高{high}元）"
+        ) from None
+
+
 @login_required
 @require_POST
 def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -173,9 +185,7 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "hukou":
             services.funeral_hukou_notice(actor=request.user, case=c)
         elif action == "subsidy":
-            services.funeral_subsidy_decide(
-                actor=request.user, case=c, urn_price=form_int(p.get("urn_price"), "骨灰盒价格")
-            )
+            services.funeral_subsidy_decide(actor=request.user, case=c, urn_price=_urn_price(c, p))
         elif action == "stop":
             services.funeral_benefits_stop(actor=request.user, case=c)
         elif action == "notices":

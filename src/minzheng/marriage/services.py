@@ -156,9 +156,7 @@ def closed_day_add(
 ) -> ClosedDay:
     require(actor, PERMISSION, region_code=office.region_code if office else None, target="marriage:calendar")
     plausible_date(date, "停办日期", future_days=3 * 366, past_years=5)
-    name = (name or "").strip()
-    if not name or len(name) > 40:
-        raise ValidationError("请填写停办日名称")
+    name = form_name(name, "停办日名称", max_length=40)
     # Closing a day takes all its slots away: never over the couples already booked on it.
     offices = RegistryOffice.objects.filter(pk=office.pk) if office else RegistryOffice.objects.all()
     list(offices.select_for_update().values_list("pk", flat=True))
@@ -185,8 +183,8 @@ def closed_day_add(
 def special_date_add(*, actor: Any, date: dt.date, name: str, extra_slots: int) -> SpecialDate:
     require(actor, PERMISSION, target="marriage:calendar")
     plausible_date(date, "特殊日期", future_days=3 * 366, past_years=5)
-    name = (name or "").strip()
-    if not name or len(name) > 40 or not 1 <= extra_slots <= 500:
+    name = form_name(name, "特殊日期名称", max_length=40)
+    if not 1 <= extra_slots <= 500:
         raise ValidationError("请填写特殊日期名称和增加的名额（1至500）")
     if SpecialDate.objects.filter(date=date).exists():
         raise ValidationError(f"{date}已设为特殊日期")

@@ -18,7 +18,10 @@ class PlacenamesConfig(AppConfig):
                 urls="minzheng.placenames.urls",
                 url_prefix="placenames",
                 nav=(NavEntry("地名", "placenames-search", "placename.read", order=41),),
-                todos=(("placename.manage", selectors.todo_applications),),
-                permissions=("placename.read", "placename.manage"),
+                todos=(
+                    ("placename.manage", selectors.todo_applications),
+                    ("placename.approve", selectors.todo_applications),
+                ),
+                permissions=("placename.read", "placename.manage", "placename.approve"),
             )
         )

@@ -17,7 +17,12 @@ from minzheng.core.todos import Item, Todo
 
 from .models import ApplicationStatus, NameStatus, NamingApplication, PlaceName
 
-READ, MANAGE = "placename.read", "placename.manage"
+READ, MANAGE, APPROVE = "placename.read", "placename.manage", "placename.approve"
+
+
+def may_handle(actor: Any) -> bool:
+    """Whether the actor works on applications: enters and reviews them (manage) or approves them."""
+    return can(actor, MANAGE) or can(actor, APPROVE)
 
 
 def gazetteer(
@@ -59,7 +64,9 @@ def reserve(*, actor: Any) -> QuerySet[PlaceName]:
 
 
 def applications(*, actor: Any, status: str = "") -> QuerySet[NamingApplication]:
-    qs = scoped(MANAGE, NamingApplication.objects.select_related("place"), actor)
+    qs = scoped(
+        MANAGE if can(actor, MANAGE) else APPROVE, NamingApplication.objects.select_related("place"), actor
+    )
     return qs.filter(status=status) if status else qs
 
 
@@ -71,14 +78,22 @@ def application_get(*, actor: Any, application_id: int) -> NamingApplication:
 
 
 def application_actions(*, actor: Any, application: NamingApplication) -> list[tuple[str, str]]:
-    """The steps this actor may take now (the applicant does not review, the reviewer does not approve)."""
-    if not can(actor, MANAGE, region_code=application.region_code):
+    """The steps this actor may take now (the applicant does not review; the county officer approves, and
+    neither the applicant nor the reviewer approves)."""
+    region = application.region_code
+    manage, approve = can(actor, MANAGE, region_code=region), can(actor, APPROVE, region_code=region)
+    if not (manage or approve):
         return []
     if application.status == ApplicationStatus.APPLIED and application.applied_by_id != actor.pk:
         return [("review", "审核通过，报请批准")]
-    if application.status == ApplicationStatus.REVIEWED and actor.pk not in (
-        application.applied_by_id,
-        application.reviewed_by_id,
+    if (
+        approve
+        and application.status == ApplicationStatus.REVIEWED
+        and actor.pk
+        not in (
+            application.applied_by_id,
+            application.reviewed_by_id,
+        )
     ):
         return [("approve", "批准"), ("reject", "驳回")]
     return []

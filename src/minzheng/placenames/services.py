@@ -1,5 +1,6 @@
-"""Writes of 地名, each audited in its transaction, behind `placename.manage` in the name's region. The
-naming flow separates duties: who applies does not review, who reviews does not approve (经办与审核分离)."""
+"""Writes of 地名, each audited in its transaction, behind `placename.manage` in the name's region; the
+批准 of a naming or renaming is the county officer's (`placename.approve`). The naming flow separates
+duties: who applies does not review, who reviews or applies does not approve (经办与审核分离)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from minzheng.accounts.permissions import require
+from minzheng.accounts.permissions import can, require
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core.dates import plausible_date
+from minzheng.core.inputs import form_name
 from minzheng.regions.models import Region
 
 from .models import ApplicationKind, ApplicationStatus, Category, NameStatus, NamingApplication, PlaceName
 
-MANAGE = "placename.manage"
+MANAGE, APPROVE = "placename.manage", "placename.approve"
 # 《地名管理条例》第十一条: the Roman spelling is 汉语拼音 (tone marks allowed), words separated by spaces.
 _PINYIN = re.compile(r"^[A-Za-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüĀÁǍÀĒÉĚÈĪÍǏÌŌÓǑÒŪÚǓÙÜ' -]+$")
 _NAME = re.compile(r"^[\u4e00-\u9fff0-9·（）()]+$")
@@ -149,8 +151,8 @@ def application_submit(
     ).exists()
     if not reserved:
         _duplicate(name=name, region_code=region_code, exclude=place.pk if place else None)
-    reason, unit = (reason or "").strip(), (applicant_unit or "").strip()
-    if len(reason) < 4 or len(reason) > 2000 or not 2 <= len(unit) <= 100:
+    reason, unit = (reason or "").strip(), form_name(applicant_unit, "申请单位", max_length=100)
+    if len(reason) < 4 or len(reason) > 2000 or len(unit) < 2:
         raise ValidationError("请填写命名理由（含义，4至2000字）和申请单位")
     application = NamingApplication.objects.create(
         kind=kind,
@@ -178,11 +180,16 @@ def _locked(application: NamingApplication, status: str) -> NamingApplication:
 
 @transaction.atomic
 def application_review(*, actor: Any, application: NamingApplication, note: str) -> NamingApplication:
-    """审核: by someone other than the applicant."""
+    """审核: by someone other than the applicant: another 社会事务科 officer, or the county officer who
+    will not then approve it."""
     application = _locked(application, ApplicationStatus.APPLIED)
-    require(
-        actor, MANAGE, region_code=application.region_code, target=f"placenames:application:{application.pk}"
-    )
+    if not can(actor, APPROVE, region_code=application.region_code):
+        require(
+            actor,
+            MANAGE,
+            region_code=application.region_code,
+            target=f"placenames:application:{application.pk}",
+        )
     if application.applied_by_id == actor.pk:
         raise ValidationError("申请人不能审核自己提交的申请")
     note = (note or "").strip()
@@ -211,7 +218,7 @@ def application_decide(
     """批准 (the name becomes standard, a renamed place keeps its former name) or 驳回, with the 文号."""
     application = _locked(application, ApplicationStatus.REVIEWED)
     require(
-        actor, MANAGE, region_code=application.region_code, target=f"placenames:application:{application.pk}"
+        actor, APPROVE, region_code=application.region_code, target=f"placenames:application:{application.pk}"
     )
     if actor.pk in (application.reviewed_by_id, application.applied_by_id):
         raise ValidationError("审核人和申请人不能批准同一申请")

@@ -107,9 +107,12 @@ def reserve(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def applications(request: HttpRequest) -> HttpResponse:
-    if (refused := _allowed(request, selectors.MANAGE)) is not None:
+    manage = can(request.user, selectors.MANAGE)
+    if (refused := _allowed(request, selectors.MANAGE if manage else selectors.APPROVE)) is not None:
         return refused
     if request.method == "POST":
+        if (refused := _allowed(request, selectors.MANAGE)) is not None:
+            return refused
         p = request.POST
         try:
             place_id = form_int(p.get("place"), "原地名", required=False)
@@ -153,6 +156,7 @@ def applications(request: HttpRequest) -> HttpResponse:
             "cascade": region_cascade(actor=request.user, selected=""),
             "original": original,
             "form": request.POST,
+            "can_enter": manage,
         },
     )
 
@@ -179,6 +183,8 @@ def application(request: HttpRequest, naming_id: int) -> HttpResponse:
                 messages.success(request, "已批准" if action == "approve" else "已驳回")
             else:
                 messages.error(request, "不支持的操作")
+        except Denied as e:
+            return HttpResponseForbidden(e.messages[0])
         except ValidationError as e:
             _errors(request, e)
         return redirect("placenames-application", naming_id=app.pk)

@@ -1,6 +1,7 @@
 """Demo data of 地名: standard names of the demo county from the second national place-name census (with
-their approvals), a few reserve road names, and a naming application waiting for review. Written by the demo
-社会事务科 (shehui) through the line's services."""
+their approvals), a few reserve road names, and two naming applications from the reserve: 崇文街 entered
+by the 社会事务科 (shehui), reviewed by the county's second officer (xianji2), waiting for the county's
+officer's 批准 (xianji), and 致远路 waiting for review. Written through the line's services."""
 
 from __future__ import annotations
 
@@ -74,14 +75,29 @@ def seed(*, actor: Any, seed: int) -> str:
         services.reserve_add(
             actor=clerk, name=name, pinyin=pinyin, category=category, region_code=where, meaning=meaning
         )
-    services.application_submit(
-        actor=clerk,
-        kind="naming",
-        proposed_name="崇文街",
-        pinyin="Chóngwén Jiē",
-        category="road",
-        region_code=where,
-        reason="新建道路，取自备用地名库，寓意崇尚文化",
-        applicant_unit="任城区自然资源局",
+    applications = [
+        services.application_submit(
+            actor=clerk,
+            kind="naming",
+            proposed_name=name,
+            pinyin=pinyin,
+            category="road",
+            region_code=where,
+            reason=reason,
+            applicant_unit="任城区自然资源局",
+        )
+        for name, pinyin, reason in (
+            ("崇文街", "Chóngwén Jiē", "新建道路，取自备用地名库，寓意崇尚文化"),
+            ("致远路", "Zhìyuǎn Lù", "新建道路，取自备用地名库，寓意宁静致远"),
+        )
+    ]
+    reviewer = User.objects.filter(username="xianji2").first()
+    if reviewer is None:
+        return f"地名：{len(STANDARD)}条标准地名，{len(RESERVE)}条备用地名，2件命名申请待审核"
+    services.application_review(
+        actor=reviewer, application=applications[0], note="名称取自备用地名库，县内无重名，同意报批"
     )
-    return f"地名：{len(STANDARD)}条标准地名，{len(RESERVE)}条备用地名，1件命名申请待审核"
+    return (
+        f"地名：{len(STANDARD)}条标准地名，{len(RESERVE)}条备用地名，"
+        "1件命名申请（崇文街）待县级批准（xianji），1件（致远路）待审核"
+    )
