@@ -278,3 +278,57 @@ def parameter_labels(keys: Iterable[str]) -> dict[str, tuple[str, str]]:
         if key not in found and label:
             found[key] = (label, unit)
     return found
+
+
+# ---------------------------------------------------------------- standards linked to consumption
+@dataclass(frozen=True)
+class ConsumptionLine:
+    county: str
+    hukou: str
+    consumption: Decimal | None
+    ratio: Decimal | None
+    computed: int | None
+    in_force: Decimal | None
+
+    @property
+    def gap(self) -> int | None:
+        if self.computed is None or self.in_force is None:
+            return None
+        return self.computed - int(self.in_force)
+
+
+def consumption_standard(consumption: Decimal, ratio: Decimal) -> int:
+    """The monthly standard from last year's per-capita consumption (yuan a year) and the link ratio,
+    rounded to whole yuan, half up (policy.md). The one place this is computed."""
+    from decimal import ROUND_HALF_UP
+
+    return int((consumption * ratio / 12).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def consumption_page(*, actor: Any, today: dt.date) -> list[ConsumptionLine]:
+    """Per county (in the actor's scope) and hukou type: last year's consumption × ratio beside the dibao
+    standard in force today. Read-only."""
+    from minzheng.accounts.permissions import scope
+
+    last_year = dt.date(today.year - 1, 7, 1)
+    counties = scope(Region.objects.filter(level=RegionLevel.COUNTY), actor, field="code").order_by("code")
+    hukou = dict(HukouScope.choices)
+    lines: list[ConsumptionLine] = []
+    for county in counties:
+        for h in (HukouScope.URBAN, HukouScope.RURAL):
+            now = policy_resolve(on=today, region_code=county.code, hukou_type=h)
+            before = policy_resolve(on=last_year, region_code=county.code, hukou_type=h)
+            spent = before.values.get("dibao.consumption_per_capita")
+            ratio = now.values.get("dibao.consumption_ratio")
+            standard = now.values.get("dibao.standard")
+            lines.append(
+                ConsumptionLine(
+                    county=county.full_name,
+                    hukou=hukou[h],
+                    consumption=spent.value if spent else None,
+                    ratio=ratio.value if ratio else None,
+                    computed=consumption_standard(spent.value, ratio.value) if spent and ratio else None,
+                    in_force=standard.value if standard else None,
+                )
+            )
+    return lines

@@ -16,7 +16,7 @@ from minzheng.core.views import service_errors
 
 from . import services
 from .models import PolicyParameter
-from .selectors import policy_page
+from .selectors import consumption_page, policy_page
 
 
 @login_required
@@ -89,3 +89,16 @@ def decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             messages.error(request, _("不支持的操作"))
     return redirect("policy-parameters")
+
+
+@login_required
+@require_GET
+def consumption(request: HttpRequest) -> HttpResponse:
+    """Standards linked to consumption (seed 002): the standard computed from last year's per-capita
+    consumption beside the standard in force, per county and hukou type. Read-only."""
+    today = timezone.localdate()
+    return render(
+        request,
+        "policy/consumption.html",
+        {"lines": consumption_page(actor=request.user, today=today), "last_year": today.year - 1},
+    )

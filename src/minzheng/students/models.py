@@ -66,6 +66,60 @@ class Student(models.Model):
         return f"资助大学生{self.pk}"
 
 
+class TermImport(models.Model):
+    """One term file of the education source (CSV or Excel), uploaded by a county officer: its rows are
+    kept as accepted (a term check was recorded) or rejected (with the Chinese reason)."""
+
+    region_code = models.CharField("导入人辖区", max_length=15, db_index=True)
+    academic_year = models.PositiveSmallIntegerField("学年（起始年）")
+    term = models.PositiveSmallIntegerField("学期", choices=[(1, "秋季学期"), (2, "春季学期")])
+    file_name = models.CharField("文件名", max_length=100)
+    file_kind = models.CharField("文件类型", max_length=8)
+    rows_total = models.PositiveIntegerField("数据行数")
+    accepted = models.PositiveIntegerField("接受行数")
+    rejected = models.PositiveIntegerField("拒绝行数")
+    stopped = models.PositiveIntegerField("停止资助人数")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT, related_name="+"
+    )
+    imported_on = models.DateField("导入日期")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "学期学籍文件导入"
+        verbose_name_plural = "学期学籍文件导入"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"学籍文件导入{self.pk}"
+
+
+class TermImportRow(models.Model):
+    """One data row of an imported file as the officer reads it (ID masked; never the full number)."""
+
+    batch = models.ForeignKey(TermImport, on_delete=models.CASCADE, related_name="rows")
+    line = models.PositiveIntegerField("行号")
+    id_masked = models.CharField("身份证号", max_length=18, blank=True, default="")
+    name = models.CharField("姓名", max_length=64, blank=True, default="")
+    school = models.CharField("学校", max_length=100, blank=True, default="")
+    term_text = models.CharField("学期", max_length=40, blank=True, default="")
+    status_text = models.CharField("学籍状态", max_length=20, blank=True, default="")
+    accepted = models.BooleanField("接受")
+    finding = models.CharField("核查结果", max_length=16, choices=TermFinding.choices, blank=True, default="")
+    reason = models.CharField("拒绝原因", max_length=200, blank=True, default="")
+    student = models.ForeignKey(
+        "Student", verbose_name="资助学生", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "学籍文件行"
+        verbose_name_plural = "学籍文件行"
+        ordering = ["line"]
+
+    def __str__(self) -> str:
+        return f"学籍文件行{self.pk}"
+
+
 class TermCheck(models.Model):
     """One term's check of the student's enrolment (秋季学期 = 1, 春季学期 = 2 of the academic year)."""
 
@@ -79,6 +133,14 @@ class TermCheck(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="核查人", on_delete=models.PROTECT, related_name="+"
     )
     checked_on = models.DateField("核查日期")
+    batch = models.ForeignKey(
+        TermImport,
+        verbose_name="来源文件",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="checks",
+    )
 
     class Meta:
         verbose_name = "学期核查"

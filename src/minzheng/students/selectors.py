@@ -14,7 +14,7 @@ from minzheng.accounts.permissions import can, scoped
 from minzheng.core.todos import Item, Todo
 from minzheng.people.models import Person
 
-from .models import AwardStatus, Student, StudentStatus, TermCheck, YearAward
+from .models import AwardStatus, Student, StudentStatus, TermCheck, TermImport, YearAward
 from .services import academic_term, year_label
 
 READ = "students.read"
@@ -168,3 +168,14 @@ def todo_to_approve(actor: Any, on: dt.date) -> Todo:
     return Todo(
         "students_approve", _("大学生学年资助待复核"), n, reverse("students-awards"), items, _("无待复核")
     )
+
+
+def term_imports(*, actor: Any) -> QuerySet[TermImport]:
+    return scoped(READ, TermImport.objects.select_related("imported_by"), actor)
+
+
+def term_import_get(*, actor: Any, import_id: int) -> TermImport:
+    found = term_imports(actor=actor).filter(pk=import_id).first()
+    if found is None:
+        raise Http404("未找到该导入记录")
+    return found

@@ -7,8 +7,9 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from minzheng.accounts.permissions import require
@@ -20,7 +21,17 @@ from minzheng.core.inputs import form_name
 from minzheng.people.models import Membership, Person
 from minzheng.policy.selectors import policy_resolve
 
-from .models import AwardStatus, CheckSource, Student, StudentStatus, TermCheck, TermFinding, YearAward
+from .models import (
+    AwardStatus,
+    CheckSource,
+    Student,
+    StudentStatus,
+    TermCheck,
+    TermFinding,
+    TermImport,
+    TermImportRow,
+    YearAward,
+)
 
 PROGRAMME = "students"
 # The family enrolments that open the aid (seed 002: 城乡低保家庭大学生; tekun students likewise).
@@ -354,3 +365,186 @@ def awards_export(*, actor: Any, awards: list[YearAward]) -> bytes:
         detail=f"导出大学生学年资助{len(rows)}行（证件号已脱敏）",
     )
     return xlsx_bytes(header, rows, title="大学生全程资助")
+
+
+def students_stop(*, actor: Any, students: QuerySet[Student], status: str, on: dt.date, reason: str) -> int:
+    """Set-based stop of students who graduated or left (one UPDATE, one audit row): their proposed years
+    are refused; a year already paid stays paid."""
+    ids = list(students.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    Student.objects.filter(pk__in=ids).update(status=status, stopped_on=on, stop_reason=reason[:200])
+    YearAward.objects.filter(student_id__in=ids, status=AwardStatus.PROPOSED).update(
+        status=AwardStatus.REFUSED, note=f"学生{StudentStatus(status).label}，停止资助"
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="students.student",
+        target_id="batch",
+        region_code=actor.region.code if getattr(actor, "region_id", None) else "",
+        new={"status": status, "students": ids[:500], "count": len(ids)},
+    )
+    return len(ids)
+
+
+@transaction.atomic
+def term_file_import(*, actor: Any, upload: UploadedFile, on: dt.date | None = None) -> TermImport:
+    """The education source's per-term file: every row accepted (this term's check recorded, set-based)
+    or rejected with its Chinese reason; students found graduated or left are stopped. A file that
+    cannot be read is refused and nothing is written."""
+    from minzheng.accounts.permissions import scoped
+    from minzheng.core import crypto
+    from minzheng.core.idnumber import is_valid_id_number
+    from minzheng.core.masking import mask_id_number
+
+    from .termfile import STATUS_WORDS, parse_term, read_term_file
+
+    today = on or timezone.localdate()
+    require(actor, "students.check", target="students:term_import")
+    kind, rows = read_term_file(upload)
+    year, term = academic_term(today)
+    hashes = {crypto.blind_index(r.id_number): r.id_number for r in rows if is_valid_id_number(r.id_number)}
+    found = {
+        s.person.id_hash: s
+        for s in scoped("students.check", Student.objects.select_for_update(of=("self",)), actor)
+        .select_related("person")
+        .filter(person__id_hash__in=list(hashes))
+    }
+    by_id = {s.person.id_number: s for s in found.values()}
+    checked = set(
+        TermCheck.objects.filter(
+            student_id__in=[s.pk for s in found.values()], academic_year=year, term=term
+        ).values_list("student_id", flat=True)
+    )
+    here = f"{year_label(year)}{'秋季' if term == 1 else '春季'}学期"
+    seen: dict[str, int] = {}
+    out: list[TermImportRow] = []
+    for r in rows:
+        student = by_id.get(r.id_number)
+        reason, finding = "", ""
+        parsed = parse_term(r.term)
+        if r.problem:
+            reason = r.problem
+        elif not is_valid_id_number(r.id_number):
+            reason = "身份证号无效"
+        elif r.id_number in seen:
+            reason = f"与第{seen[r.id_number]}行重复"
+        elif parsed is None:
+            reason = f"学期“{r.term[:20]}”无法识别（示例：2026-2027-1）"
+        elif parsed != (year, term):
+            reason = f"不是本学期（{here}）的数据"
+        elif r.status.replace(" ", "") not in STATUS_WORDS:
+            reason = f"学籍状态“{r.status[:10]}”无法识别"
+        elif student is None:
+            reason = "不在您辖区的大学生资助名单中"
+        elif student.status != StudentStatus.STUDYING:
+            reason = f"该学生已停止资助（{student.get_status_display()}），无需核查"
+        elif student.pk in checked:
+            reason = "本学期已核查"
+        elif r.school.replace(" ", "") != student.school.replace(" ", ""):
+            reason = f"就读学校与登记不一致（登记为{student.school}），请人工核实"
+        else:
+            finding = STATUS_WORDS[r.status.replace(" ", "")]
+        if r.id_number and r.id_number not in seen:
+            seen[r.id_number] = r.line
+        out.append(
+            TermImportRow(
+                line=r.line,
+                id_masked=mask_id_number(r.id_number) if is_valid_id_number(r.id_number) else "",
+                name=student.person.name if student else "",
+                school=r.school[:100],
+                term_text=r.term[:40],
+                status_text=r.status[:20],
+                accepted=not reason,
+                finding=finding,
+                reason=reason[:200],
+                student=student if not reason else None,
+            )
+        )
+    accepted = [x for x in out if x.accepted]
+    batch = TermImport.objects.create(
+        region_code=actor.region.code if getattr(actor, "region_id", None) else "",
+        academic_year=year,
+        term=term,
+        file_name=(upload.name or "")[-100:],
+        file_kind=kind,
+        rows_total=len(out),
+        accepted=len(accepted),
+        rejected=len(out) - len(accepted),
+        stopped=0,
+        imported_by=actor,
+        imported_on=today,
+    )
+    for x in out:
+        x.batch = batch
+    TermImportRow.objects.bulk_create(out)
+    TermCheck.objects.bulk_create(
+        TermCheck(
+            student=x.student,
+            academic_year=year,
+            term=term,
+            finding=x.finding,
+            source=CheckSource.EDUCATION,
+            note=f"教育部门学期文件第{x.line}行",
+            checked_by=actor,
+            checked_on=today,
+            batch=batch,
+        )
+        for x in accepted
+    )
+    stopped = 0
+    for finding, status in STOPS.items():
+        ids = [x.student_id for x in accepted if x.finding == finding]
+        stopped += students_stop(
+            actor=actor,
+            students=Student.objects.filter(pk__in=ids),
+            status=status,
+            on=today,
+            reason=f"学期核查：{TermFinding(finding).label}（教育部门学期文件）",
+        )
+    batch.stopped = stopped
+    batch.save(update_fields=["stopped"])
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.IMPORT,
+        target_type="students.term_import",
+        target_id=batch.pk,
+        region_code=batch.region_code,
+        new={
+            "rows": batch.rows_total,
+            "accepted": batch.accepted,
+            "rejected": batch.rejected,
+            "stopped": stopped,
+        },
+    )
+    return batch
+
+
+def term_import_export(*, actor: Any, batch: TermImport) -> bytes:
+    """The import's rows as Excel (masked IDs; every text cell neutralised against formulas), audited."""
+    from minzheng.core.spreadsheet import xlsx_bytes
+
+    require(actor, "students.read", target=f"students:term_import:{batch.pk}")
+    header = ["行号", "身份证号", "姓名", "学校", "学期", "学籍状态", "结果", "原因"]
+    rows = [
+        [
+            r.line,
+            r.id_masked,
+            r.name,
+            r.school,
+            r.term_text,
+            r.status_text,
+            "接受" if r.accepted else "拒绝",
+            r.reason,
+        ]
+        for r in batch.rows.all()
+    ]
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.EXPORT,
+        target_type="students.term_import",
+        target_id=batch.pk,
+        detail=f"导出学籍文件导入结果{len(rows)}行（证件号已脱敏）",
+    )
+    return xlsx_bytes(header, rows, title="学籍文件导入结果")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -243,3 +245,62 @@ def check_education(request: HttpRequest) -> HttpResponse:
         then=lambda _: redirect("students-list"),
     )
     return done or redirect("students-list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def term_imports(request: HttpRequest) -> HttpResponse:
+    """The education source's per-term file: upload, then the accepted and rejected rows."""
+    if (refused := _allowed(request, "students.check")) is not None:
+        return refused
+    if request.method == "POST":
+
+        def do() -> Any:
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise ValidationError("请选择要导入的学籍文件")
+            return services.term_file_import(actor=request.user, upload=upload)
+
+        done = posted(
+            request,
+            do,
+            ok=lambda b: f"已导入：接受{b.accepted}行，拒绝{b.rejected}行，停止资助{b.stopped}人",
+            then=lambda b: redirect("students-import", b.pk),
+        )
+        if done:
+            return done
+    year, term = services.academic_term(timezone.localdate())
+    return render(
+        request,
+        "students/imports.html",
+        {
+            "page": Paginator(selectors.term_imports(actor=request.user), 30).get_page(
+                request.GET.get("page")
+            ),
+            "term_label": f"{services.year_label(year)}{'秋季' if term == 1 else '春季'}学期",
+        },
+    )
+
+
+@login_required
+@require_GET
+def term_import(request: HttpRequest, import_id: int) -> HttpResponse:
+    batch = selectors.term_import_get(actor=request.user, import_id=import_id)
+    if request.GET.get("export") == "xlsx":
+        data = services.term_import_export(actor=request.user, batch=batch)
+        response = HttpResponse(
+            data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="students-import-{batch.pk}.xlsx"'
+        return response
+    rows = list(batch.rows.all())
+    return render(
+        request,
+        "students/import.html",
+        {
+            "b": batch,
+            "accepted": [r for r in rows if r.accepted],
+            "rejected": [r for r in rows if not r.accepted],
+            "year_label": services.year_label(batch.academic_year),
+        },
+    )
