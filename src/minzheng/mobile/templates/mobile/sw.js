@@ -48,7 +48,9 @@ function dropExpired() {
     return cache.keys().then(function (reqs) {
       return Promise.all(reqs.map(function (r) {
         if (new URL(r.url).pathname === OWNER_KEY) { return null; }
-        return cache.match(r).then(function (hit) { return hit && !fresh(hit) ? cache.delete(r) : null; });
+        return cache.match(r, {ignoreVary: true}).then(function (hit) {
+          return hit && !fresh(hit) ? cache.delete(r, {ignoreVary: true}) : null;
+        });
       }));
     });
   });
@@ -100,9 +102,9 @@ self.addEventListener("fetch", function (event) {
     return resp;
   }).catch(function () {
     return caches.open(PAGES).then(function (cache) {
-      return cache.match(req).then(function (hit) {
+      return cache.match(req, {ignoreVary: true}).then(function (hit) {
         if (hit && fresh(hit)) { return hit; }
-        if (hit) { cache.delete(req); }  // older than MAX_AGE_MS: gone, not shown
+        if (hit) { cache.delete(req, {ignoreVary: true}); }  // older than MAX_AGE_MS: gone, not shown
         return caches.match(OFFLINE_URL);
       });
     });
