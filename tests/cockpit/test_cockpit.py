@@ -142,11 +142,12 @@ def test_the_page_costs_the_same_queries_for_the_city_as_for_a_township(
         cockpit_month_compute(actor=SYSTEM, month=m)
     c = _client(make_user("city_officer", "370800"))
     c.get("/cockpit/")  # session and caches warm
-    with django_assert_max_num_queries(12):
+    # 13: one of them asks which months' screening runs were published after their figures were stored
+    with django_assert_max_num_queries(13):
         assert c.get("/cockpit/").status_code == 200
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert c.get("/cockpit/?region=370811").status_code == 200
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert c.get(f"/cockpit/?region={TOWN_A}").status_code == 200
 
 

@@ -108,3 +108,54 @@ def test_every_field_roles_pages_fit_a_390_px_phone_with_44_px_touch_targets(
                 "els => els.filter(e => e.offsetParent !== null).map(e => e.getBoundingClientRect().height)",
             )
             assert heights and min(heights) >= 44, (where, heights)
+
+
+KEPT = """caches.keys().then(function (names) {
+  var name = names.filter(function (n) { return n.indexOf("pages-") === 0; })[0];
+  if (!name) { return []; }
+  return caches.open(name).then(function (c) { return c.keys(); }).then(function (reqs) {
+    return reqs.map(function (r) { return new URL(r.url).pathname; }).sort();
+  });
+})"""
+
+AGE = """(hours) => caches.keys().then(function (names) {
+  var name = names.filter(function (n) { return n.indexOf("pages-") === 0; })[0];
+  return caches.open(name).then(function (cache) {
+    return cache.match("/", {ignoreVary: true}).then(function (hit) {
+      var headers = new Headers(hit.headers);
+      headers.set("X-Kept-At", String(Date.now() - hours * 3600 * 1000));
+      return hit.blob().then(function (body) {
+        return cache.put("/", new Response(body, {status: 200, headers: headers}));
+      });
+    });
+  });
+})"""
+
+
+def test_kept_pages_are_purged_for_the_next_user_and_not_shown_after_24_hours(
+    city: None, live_server: Any, browser_page: Any
+) -> None:
+    staff("cunxieli", "village_assistant", "370811001001")
+    staff("cunganbu", "village_assistant", "370811001001")
+    page, base = browser_page, live_server.url
+    page.set_viewport_size(PHONE)
+    login(page, base, "cunxieli")
+    page.evaluate("navigator.serviceWorker.ready.then(function () { return true; })")
+    page.goto(f"{base}/visits/")
+    page.wait_for_function(f"({KEPT}).then(function (k) {{ return k.indexOf('/visits/') >= 0; }})")
+
+    # Another assistant signs in on the same phone: the first one's pages are gone before theirs are kept.
+    login(page, base, "cunganbu")
+    page.wait_for_function(f"({KEPT}).then(function (k) {{ return k.indexOf('/') >= 0; }})")
+    assert "/visits/" not in page.evaluate(KEPT)
+
+    # Without signal a page kept an hour ago opens; once older than 24 hours it is deleted, not shown.
+    page.evaluate(AGE, 1)
+    page.context.set_offline(True)
+    page.goto(f"{base}/")
+    assert "当前没有网络" not in page.content() and page.locator("[data-sync-user]").count() == 1
+    page.evaluate(AGE, 25)
+    page.goto(f"{base}/")
+    assert "当前没有网络" in page.content()
+    page.context.set_offline(False)
+    page.wait_for_function(f"({KEPT}).then(function (k) {{ return k.indexOf('/') < 0; }})")

@@ -142,3 +142,58 @@ def test_the_worker_list_is_a_fixed_number_of_queries(county, city, django_asser
     with django_assert_max_num_queries(16):
         assert c.get(reverse("governance-workers")).status_code == 200
     assert TOWN_A.startswith("370811")
+
+
+def _table_post(c: Client, region: str = "370800", **cells: str) -> Any:
+    data = {"region": region, "source": SOURCE, "effective_from": "2025-01-01"}
+    data.update({f"pay-{k.replace('_', '-')}": v for k, v in cells.items()})
+    return c.post(reverse("governance-paygrades"), data, follow=True)
+
+
+def test_the_city_enters_the_whole_table_in_one_form_audited_as_one_change(city, county):
+    from minzheng.audit.models import AuditLog
+
+    c = Client()
+    c.force_login(city)
+    cells = {
+        f"{post}_{g}": str(40000 + g * 1000 + i * 10000)
+        for i, post in enumerate(("staff", "deputy", "head"))
+        for g in range(1, 19)
+    }
+    body = _table_post(c, **cells).content.decode()
+    assert "改动54格" in body
+    assert PayGrade.objects.count() == 54
+    (row,) = AuditLog.objects.filter(target_type="governance.pay_table")
+    assert row.target_id == "370800" and row.new["head-18"] == "78000.00"
+    w = _worker(county, "deputy", 5)
+    ((_, cell),) = selectors.worker_rows([w], on=DAY)
+    assert cell.annual_pay == Decimal("55000")
+    # the form starts from the table in force; changing two cells writes two, audited as one more row
+    form = c.get(reverse("governance-paygrades")).content.decode()
+    assert 'name="pay-head-18" value="78000.00"' in form
+    cells.update(staff_1="41500", head_2="62500")
+    assert "改动2格" in _table_post(c, **cells).content.decode()
+    assert PayGrade.objects.count() == 54
+    assert AuditLog.objects.filter(target_type="governance.pay_table").count() == 2
+
+
+def test_one_bad_cell_names_itself_in_chinese_and_saves_nothing(city):
+    c = Client()
+    c.force_login(city)
+    body = _table_post(c, staff_1="50000", head_12="九万").content.decode()
+    assert "社区正职12级应为数字" in body
+    body = _table_post(c, staff_1="50000", deputy_3="0").content.decode()
+    assert "社区副职3级：年薪酬应大于0" in body
+    assert "请至少填写一格年薪酬" in _table_post(c).content.decode()
+    assert not PayGrade.objects.exists()
+
+
+def test_a_county_officer_may_not_post_the_table(county):
+    c = Client()
+    c.force_login(county)
+    r = c.post(
+        reverse("governance-paygrades"),
+        {"region": "370811", "source": SOURCE, "effective_from": "2025-01-01", "pay-staff-1": "50000"},
+    )
+    assert r.status_code in (403, 302)
+    assert not PayGrade.objects.exists()

@@ -4,6 +4,7 @@ camera and position."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -151,3 +152,29 @@ def test_the_service_worker_is_installed_only_once_signed_in_never_from_the_logi
     c = Client()
     c.force_login(make_user("village_assistant", VILLAGE_A))
     assert 'data-sw="/mobile/sw.js"' in c.get("/").content.decode()
+
+
+def test_the_service_worker_keeps_pages_for_the_hours_the_setting_gives(
+    client: Client, settings: Any
+) -> None:
+    from minzheng.mobile.views import SW_VERSION
+
+    settings.MOBILE_PAGE_CACHE_HOURS = 6
+    body = client.get("/mobile/sw.js").content.decode()
+    assert "var MAX_AGE_MS = 21600000;" in body
+    assert f'"minzheng-{SW_VERSION}"' in body and SW_VERSION != "1"  # bumped: old workers drop their caches
+    assert "X-Cache-Owner" in body and "X-Kept-At" in body
+
+
+def test_each_signed_in_page_names_an_opaque_cache_owner_that_differs_between_users(
+    make_user: Callable[..., Any],
+) -> None:
+    a, b = make_user("village_assistant", VILLAGE_A), make_user("village_assistant", VILLAGE_A)
+    owners = []
+    for user in (a, b, a):
+        c = Client()
+        c.force_login(user)
+        owners.append(c.get("/")["X-Cache-Owner"])
+    assert owners[0] == owners[2] != owners[1]
+    assert str(a.pk) != owners[0] and len(owners[0]) == 20
+    assert "X-Cache-Owner" not in Client().get("/mobile/offline/")

@@ -228,3 +228,19 @@ def test_an_alert_on_the_home_page_names_the_person_not_a_masked_number(make_hou
     a.save(update_fields=["person"])
     body = client_for(make_user("township_clerk", hh.region_code[:9])).get("/").content.decode()
     assert f"收入超标 · {head.name}" in body and "370811********0013" not in body
+
+
+def test_an_escalation_asked_for_just_after_midnight_in_beijing_shows_the_beijing_date(town):
+    from minzheng.assistance.models import Escalation
+
+    # 16:30 UTC on 1 January is 00:30 on 2 January in 济宁: the card names the day the clerk worked.
+    Escalation.objects.update(requested_at=dt.datetime(2026, 1, 1, 16, 30, tzinfo=dt.UTC))
+    (todo,) = [t for t in home_todos(actor=town["staff"]["approver"], on=TODAY) if t.key == "escalations"]
+    assert [item.note for item in todo.items] == ["申请于 2026-01-02"]
+
+
+def test_the_local_day_of_a_moment_is_its_beijing_calendar_day():
+    from minzheng.core.dates import local_day
+
+    assert local_day(dt.datetime(2026, 1, 1, 15, 59, tzinfo=dt.UTC)) == dt.date(2026, 1, 1)
+    assert local_day(dt.datetime(2026, 1, 1, 16, 0, tzinfo=dt.UTC)) == dt.date(2026, 1, 2)

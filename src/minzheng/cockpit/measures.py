@@ -93,23 +93,12 @@ def payroll(start: dt.date, end: dt.date) -> QuerySet[Any]:
     return _m("benefits.PayrollLine").objects.filter(month=start)
 
 
-def alert_run_month(month: dt.date) -> str | None:
-    """The screening month whose alerts are in force in `month`: the latest published run of that month or
-    before (the demo, like the office, screens last month's snapshot early in this month)."""
-    return (
-        _m("monitoring.ScreeningRun")
-        .objects.filter(status="published", month__lte=f"{month:%Y-%m}")
-        .order_by("-month")
-        .values_list("month", flat=True)
-        .first()
-    )
-
-
 def alerts(start: dt.date, end: dt.date) -> QuerySet[Any]:
-    """The published alerts of the run in force in the month (superseded runs' alerts are not counted)."""
-    run_month = alert_run_month(start)
-    qs = _m("monitoring.Alert").objects.filter(run__status="published")
-    return qs.filter(month=run_month) if run_month else qs.none()
+    """The alerts of the month's own published screening run, so the cockpit names them by the same month
+    as /monitoring/ (the run's month; a superseded run's alerts are not counted). The office screens a
+    month's snapshot early the next month: the month's figures are recomputed when that run is published
+    (selectors.months_to_compute)."""
+    return _m("monitoring.Alert").objects.filter(run__status="published", month=f"{start:%Y-%m}")
 
 
 def alerts_closed(start: dt.date, end: dt.date) -> QuerySet[Any]:

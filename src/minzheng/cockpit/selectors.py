@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Max, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -73,16 +74,30 @@ def is_open_month(month: dt.date, today: dt.date | None = None) -> bool:
 
 
 def months_to_compute(*, months: list[dt.date], today: dt.date) -> list[dt.date]:
-    """The months a page must compute before reading (one query): closed months never stored, and the open
-    month when never stored or stored more than LIVE_MINUTES ago."""
+    """The months a page must compute before reading (two queries): closed months never stored, the open
+    month when never stored or stored more than LIVE_MINUTES ago, and any month whose screening run was
+    published after its figures were stored (its alerts are counted under the run's month)."""
     stamps = dict(
         CockpitFigure.objects.filter(month__in=months)
         .values("month")
         .annotate(at=Max("computed_at"))
         .values_list("month", "at")
     )
+    runs = apps.get_model("monitoring.ScreeningRun").objects.filter(
+        status="published", month__in=[f"{m:%Y-%m}" for m in months], finished_at__isnull=False
+    )
+    screened = dict(runs.values_list("month", "finished_at"))
     stale = timezone.now() - dt.timedelta(minutes=LIVE_MINUTES)
-    return [m for m in months if m not in stamps or (is_open_month(m, today) and stamps[m] < stale)]
+
+    def due(m: dt.date) -> bool:
+        if m not in stamps:
+            return True
+        if is_open_month(m, today) and stamps[m] < stale:
+            return True
+        published = screened.get(f"{m:%Y-%m}")
+        return published is not None and stamps[m] < published
+
+    return [m for m in months if due(m)]
 
 
 @dataclass
@@ -262,7 +277,7 @@ def sections(b: Board) -> list[dict[str, Any]]:
         },
         {
             "id": "alerts",
-            "title": "监测预警与闭环（本月，按规则）",
+            "title": "监测预警与闭环（本月筛查批次，按规则）",
             "kind": "bars",
             "header": ["规则", "预警数", "已闭环", "闭环率"],
             "rows": alert_rows,

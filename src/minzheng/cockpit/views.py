@@ -46,12 +46,13 @@ def _month(request: HttpRequest) -> dt.date:
 
 
 def _ensure(months: list[dt.date]) -> None:
-    """Store the closed months nobody has stored yet (then frozen: read, never recomputed here) and keep the
-    current month live: recomputed when its figures are older than LIVE_MINUTES."""
+    """Store the closed months nobody has stored yet (then frozen, except when the month's screening run is
+    published after them: its alerts are counted under the run's month) and keep the current month live:
+    recomputed when its figures are older than LIVE_MINUTES."""
     actor = system_actor(purpose="民政驾驶舱按月汇总")
     for m in sel.months_to_compute(months=months, today=timezone.localdate()):
         try:
-            svc.cockpit_month_compute(actor=actor, month=m, force=sel.is_open_month(m))
+            svc.cockpit_month_compute(actor=actor, month=m, force=True)  # due: see months_to_compute
         except IntegrityError:  # another reader stored the same month a moment earlier: read theirs
             continue
 

@@ -20,3 +20,8 @@ def plausible_date(day: dt.date, label: str, *, future_days: int = 0, past_years
     if not earliest <= day <= latest:
         raise ValidationError(f"{label}应在{earliest:%Y年%m月%d日}至{latest:%Y年%m月%d日}之间")
     return day
+
+
+def local_day(moment: dt.datetime) -> dt.date:
+    """The Beijing calendar day of a stored (UTC) moment: 16:30 UTC on 1 January is 2 January in 济宁."""
+    return timezone.localdate(moment)

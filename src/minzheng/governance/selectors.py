@@ -349,6 +349,20 @@ def pay_table(*, region_code: str, on: dt.date) -> list[tuple[int, list[PayGrade
     return [(g, [table.cell(region_code, p, g) for p in Post.values]) for g in range(1, 19)]
 
 
+def pay_table_own(*, region_code: str, on: dt.date) -> dict[str, Decimal]:
+    """The region's own cells in force on the day (not the city's it falls back to), keyed "post-grade":
+    what the whole-table form starts from."""
+    prefix = Region.objects.filter(code=region_code).values_list("prefix", flat=True).first()
+    if prefix is None:
+        return {}
+    own: dict[str, Decimal] = {}
+    for row in PayGrade.objects.filter(region_prefix=prefix, effective_from__lte=on).order_by(
+        "effective_from", "pk"
+    ):
+        own[f"{row.post}-{row.grade}"] = row.annual_pay
+    return own
+
+
 @dataclass(frozen=True)
 class PaySummary:
     workers: int

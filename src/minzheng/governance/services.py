@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from minzheng.accounts.permissions import can, require
@@ -563,6 +565,82 @@ def pay_grade_set(
         new={"post": post, "grade": grade, "annual_pay": str(annual_pay), "source": source},
     )
     return row
+
+
+def pay_cell_label(post: str, grade: int) -> str:
+    """A cell named as people read the table: 社区正职12级."""
+    return f"{Post(post).label}{grade}级"
+
+
+@transaction.atomic
+def pay_table_set(
+    *,
+    actor: Any,
+    region_code: str,
+    pays: Mapping[tuple[str, int], Decimal | None],
+    source: str,
+    effective_from: dt.date,
+) -> int:
+    """The city enters the whole 三岗十八级 table of a region (3 posts × 18 grades) as one version from
+        `effective_from`: every cell checked first (one bad cell changes nothing), then written in one
+        statement and audited as one change with the cells before and after. A blank cell is left unset in
+        this version: the figure in force stays (the region's earlier one, or the city's). Returns the cells
+    changed."""
+    region = Region.objects.filter(code=region_code, level__in=(RegionLevel.CITY, RegionLevel.COUNTY)).first()
+    if region is None:
+        raise ValidationError("适用区划应为市或县（市、区）")
+    require(actor, "governance.pay_table_manage", region_code=region.code, target=f"paytable:{region.code}")
+    source = _text(source, "依据文件", max_length=200)
+    if "《" not in source or "》" not in source:
+        raise ValidationError("依据文件须写明文件名称（用《》标注）")
+    unknown = [key for key in pays if key[0] not in Post.values or key[1] not in GRADES]
+    if unknown:
+        raise ValidationError("薪酬表只有三个岗位、1至18级")
+    cells = {key: pay for key, pay in pays.items() if pay is not None}
+    for (post, grade), pay in sorted(cells.items()):
+        if pay <= 0:
+            raise ValidationError(f"{pay_cell_label(post, grade)}：年薪酬应大于0")
+    if not cells:
+        raise ValidationError("请至少填写一格年薪酬")
+    before: dict[str, str] = {}
+    earlier = PayGrade.objects.filter(region_prefix=region.prefix, effective_from__lte=effective_from)
+    for row in earlier.order_by("effective_from", "pk"):
+        before[f"{row.post}-{row.grade}"] = str(row.annual_pay)  # later rows replace earlier: in force
+    fen = Decimal("0.01")
+    after = {f"{post}-{grade}": str(pay.quantize(fen)) for (post, grade), pay in sorted(cells.items())}
+    changed = [k for k in after if before.get(k) != after[k]]
+    if not changed:
+        raise ValidationError("薪酬表没有改动")
+    same_day = Q()
+    for key in changed:
+        post_code, grade_no = key.rsplit("-", 1)
+        same_day |= Q(post=post_code, grade=int(grade_no))
+    PayGrade.objects.filter(same_day, region_prefix=region.prefix, effective_from=effective_from).delete()
+    PayGrade.objects.bulk_create(
+        PayGrade(
+            region_prefix=region.prefix,
+            post=post,
+            grade=grade,
+            annual_pay=pay,
+            source=source,
+            effective_from=effective_from,
+            entered_by=actor,
+        )
+        for (post, grade), pay in cells.items()
+        if f"{post}-{grade}" in changed
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE if before else AuditEvent.CREATE,
+        target_type="governance.pay_table",
+        target_id=region.code,
+        region_code=region.code,
+        detail=f"三岗十八级薪酬表自{effective_from:%Y-%m-%d}起改动{len(changed)}格",
+        old={k: before[k] for k in changed if k in before},
+        new={"source": source, "effective_from": f"{effective_from:%Y-%m-%d}"}
+        | {k: after[k] for k in changed},
+    )
+    return len(changed)
 
 
 @transaction.atomic

@@ -644,24 +644,32 @@ def paygrades(request: HttpRequest) -> HttpResponse:
     region = request.GET.get("region", "").strip()[:6] or "370800"
     if not region.isdigit():
         region = "370800"
+    own = {k: f"{v:f}" for k, v in selectors.pay_table_own(region_code=region, on=today).items()}
     if request.method == "POST":
         p = request.POST
+        keys = [f"{o}-{g}" for o in Post.values for g in GRADES]
+        own = {k: p.get(f"pay-{k}", "").strip()[:20] for k in keys}
         try:
-            services.pay_grade_set(
+            pays = {
+                (post, g): form_decimal(
+                    p.get(f"pay-{post}-{g}"), services.pay_cell_label(post, g), required=False
+                )
+                for post in Post.values
+                for g in GRADES
+            }
+            n = services.pay_table_set(
                 actor=request.user,
                 region_code=p.get("region", "").strip()[:6],
-                post=p.get("post", ""),
-                grade=form_int(p.get("grade"), "等级", lo=1, hi=18),
-                annual_pay=form_decimal(p.get("annual_pay"), "年薪酬（元）"),
+                pays=pays,
                 source=p.get("source", ""),
-                effective_from=form_date(p.get("effective_from"), "起始日期"),
+                effective_from=form_date(p.get("effective_from"), "起始日期", future_days=366),
             )
         except Denied as e:
             return HttpResponseForbidden(e.messages[0])
         except ValidationError as e:
             _errors(request, e)
         else:
-            messages.success(request, "已保存")
+            messages.success(request, f"已保存薪酬表，改动{n}格")
             return redirect(f"{request.path}?region={p.get('region', '').strip()[:6]}")
     return render(
         request,
@@ -669,8 +677,11 @@ def paygrades(request: HttpRequest) -> HttpResponse:
         {
             "region": region,
             "table": selectors.pay_table(region_code=region, on=today),
+            "form_rows": [
+                (g, [(label, f"pay-{post}-{g}", own.get(f"{post}-{g}", "")) for post, label in Post.choices])
+                for g in GRADES
+            ],
             "posts": Post.choices,
-            "grades": GRADES,
             "counties": selectors.counties(),
             "may_manage": can(request.user, "governance.pay_table_manage"),
             "post": request.POST,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 # Bump when sw.js changes: the new worker drops the old caches.
-SW_VERSION = "1"
+SW_VERSION = "2"
 
 
 @require_GET
@@ -26,6 +27,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         {
             "version": SW_VERSION,
             "offline_url": reverse("mobile-offline"),
+            "max_age_ms": int(settings.MOBILE_PAGE_CACHE_HOURS) * 3600 * 1000,
             "shell_json": json.dumps(
                 [
                     static("css/app.css"),

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "minzheng.accounts.otp.RequireOTPMiddleware",
+    "minzheng.mobile.middleware.CacheOwnerMiddleware",  # whose pages the phone's service worker keeps
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -204,6 +205,9 @@ OTP_TOTP_ISSUER = "minzheng 民政"
 
 # Idle session timeout: 30 minutes, renewed on every request.
 SESSION_COOKIE_AGE = 30 * 60
+# 掌上办: how long the phone's service worker keeps a visited field page (names, masked IDs) for use
+# without signal; older copies are deleted, never shown (mobile/sw.js).
+MOBILE_PAGE_CACHE_HOURS = 24
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -26,6 +26,7 @@ from minzheng.audit.selectors import BEIJING
 from minzheng.benefits.models import PayrollRun, PayrollStatus
 from minzheng.benefits.selectors import payroll_runs_for_actor
 from minzheng.casework.workflow import workflows
+from minzheng.core.dates import local_day
 from minzheng.core.todos import Item, Todo
 from minzheng.monitoring.models import WorkStatus
 from minzheng.monitoring.selectors import alert_worklist
@@ -120,8 +121,7 @@ def _merges(actor: Any, on: dt.date) -> Todo:
             Item(
                 label=f"{r.person.temp_number} · {r.person.name or _('姓名不详')}",
                 url=reverse("unidentified-merge-decide", args=[r.person_id]),
-                note=str(_("申请于 %(date)s"))
-                % {"date": f"{timezone.localdate(r.merge_requested_at):%Y-%m-%d}"}
+                note=str(_("申请于 %(date)s")) % {"date": f"{local_day(r.merge_requested_at):%Y-%m-%d}"}
                 if r.merge_requested_at
                 else "",
             )
@@ -195,7 +195,7 @@ def _escalations(actor: Any, on: dt.date) -> Todo:
         Item(
             label=f"{e.application.applicant.name} · {e.application.get_programme_display()}",
             url=reverse("application-detail", args=[e.application_id]),
-            note=str(_("申请于 %(date)s")) % {"date": f"{e.requested_at:%Y-%m-%d}"},
+            note=str(_("申请于 %(date)s")) % {"date": f"{local_day(e.requested_at):%Y-%m-%d}"},
         )
         for e in qs.select_related("application__applicant")[:LIST_LENGTH]
     ]
