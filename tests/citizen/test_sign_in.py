@@ -52,7 +52,7 @@ def test_wrong_codes_count_and_after_five_even_the_right_code_is_dead(resident, 
     services.sign_in_code_send(id_number=resident["id_number"], ip="")
     code = last_code()
     wrong = "000000" if code != "000000" else "111111"
-    for i in range(settings.CITIZEN_CODE_ATTEMPTS):
+    for _ in range(settings.CITIZEN_CODE_ATTEMPTS):
         with pytest.raises(ValidationError):
             services.sign_in_verify(id_number=resident["id_number"], code=wrong, ip="")
     assert SignInCode.objects.get().attempts == settings.CITIZEN_CODE_ATTEMPTS
