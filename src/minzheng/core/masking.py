@@ -21,3 +21,11 @@ def mask_bank_account(value: str) -> str:
     if not value:
         return ""
     return "*" * max(len(value) - 4, 0) + value[-4:]
+
+
+def mask_name(value: str) -> str:
+    """A name as a public list shows it (公示 online): the surname and a star for each other character."""
+    value = (value or "").strip()
+    if len(value) <= 1:
+        return value
+    return value[0] + "*" * (len(value) - 1)

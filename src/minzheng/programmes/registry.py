@@ -324,3 +324,40 @@ def register_intake_check(check: Callable[..., None]) -> None:
 
 def intake_checks() -> list[Callable[..., None]]:
     return list(_INTAKE_CHECKS)
+
+
+# ---------------------------------------------------------------- online applications (指尖办)
+@dataclass(frozen=True)
+class OnlineOffer:
+    """A programme a resident may apply for online (the citizen app's form). `accept` ("module:function"
+    or a callable) is called by the one-window clerk's acceptance as `accept(*, actor, online)` with the
+    citizen's `OnlineApplication` and returns the new case (a model instance); `emergency` asks the form
+    for the emergency kind and the amount requested (临时救助)."""
+
+    programme: str
+    accept: str | Callable[..., Any]
+    permission: str  # what the clerk who accepts or returns it must hold (in the case's region)
+    emergency: bool = False
+    order: int = 0
+
+
+_OFFERS: list[OnlineOffer] = []
+
+
+def register_online_offer(offer: OnlineOffer) -> None:
+    if not any(o.programme == offer.programme for o in _OFFERS):
+        _OFFERS.append(offer)
+        _OFFERS.sort(key=lambda o: (o.order, o.programme))
+
+
+def online_offers() -> list[OnlineOffer]:
+    """The programmes offered online, those registered as programmes only (a removed line offers none)."""
+    codes = {p.code for p in _PROGRAMMES}
+    return [o for o in _OFFERS if o.programme in codes]
+
+
+def online_offer(programme_code: str) -> OnlineOffer:
+    for o in online_offers():
+        if o.programme == programme_code:
+            return o
+    raise ValidationError("该项目不接受网上申请")

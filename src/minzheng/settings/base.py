@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "minzheng.villageaffairs",
     "minzheng.credit",
     "minzheng.volunteers",
+    "minzheng.citizen",
     "minzheng.verification",
     "minzheng.monitoring",
     "minzheng.web",
@@ -250,5 +251,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_pii"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# 指尖办 (citizen app): how the SMS sign-in code is sent ("module.Class" with send(*, person, phone, text));
+# the local backend writes the message to the outbox table and the log (development, tests, the demo).
+CITIZEN_SMS_BACKEND = "minzheng.citizen.sms.LocalBackend"
+CITIZEN_CODE_MINUTES = 5  # a code is valid this long
+CITIZEN_CODE_ATTEMPTS = 5  # wrong tries before a code is dead
+CITIZEN_CODES_PER_HOUR = 5  # codes sent to one person (or from one address) per hour
+CITIZEN_SESSION_HOURS = 2
+CITIZEN_COOKIE = "mz_citizen"
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -1,0 +1,304 @@
+"""指尖办 pages. The resident's pages (sign-in, my cases, apply, a case, its letters, an objection) know
+no staff user: the citizen comes from the cookie's session (`_citizen`); the 公示 list needs no sign-in.
+The clerk's pages (the online to-do, accept/return, record an objection) are desk pages like any other.
+Every ID number travels in a POST body, never in a URL."""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from minzheng.accounts.network import client_ip
+from minzheng.core.inputs import form_int
+from minzheng.core.posts import form_errors, posted
+from minzheng.programmes.registry import online_offer, programme_name
+
+from . import selectors, services
+from .actor import Citizen
+from .models import OnlineDocument, OnlineState
+
+View = Callable[..., HttpResponse]
+
+
+def _citizen(view: View) -> View:
+    """The page of a signed-in resident: the citizen from the cookie, or to the sign-in page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        citizen = selectors.citizen_from_key(request.COOKIES.get(settings.CITIZEN_COOKIE, ""))
+        if citizen is None:
+            messages.info(request, _("请先用身份证号和短信验证码登录"))
+            return redirect("citizen-sign-in")
+        request.citizen = citizen  # type: ignore[attr-defined]
+        return view(request, citizen, *args, **kwargs)
+
+    return wrapper
+
+
+# ---------------------------------------------------------------- public
+@require_GET
+def notices(request: HttpRequest) -> HttpResponse:
+    rows = selectors.public_notices(on=timezone.localdate())
+    return render(request, "citizen/notices.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    id_number = request.POST.get("id_number", "").strip()[:30]
+    sent = False
+    if request.method == "POST":
+        ip = client_ip(request)
+        try:
+            if request.POST.get("action") == "send":
+                messages.success(request, services.sign_in_code_send(id_number=id_number, ip=ip))
+                sent = True
+            else:
+                _session, key = services.sign_in_verify(
+                    id_number=id_number, code=request.POST.get("code", "")[:10], ip=ip
+                )
+                response = redirect("citizen-home")
+                response.set_cookie(
+                    settings.CITIZEN_COOKIE,
+                    key,
+                    max_age=settings.CITIZEN_SESSION_HOURS * 3600,
+                    path="/citizen/",
+                    secure=settings.SESSION_COOKIE_SECURE,
+                    httponly=True,
+                    samesite="Lax",
+                )
+                return response
+        except ValidationError as e:
+            form_errors(request, e)
+            sent = request.POST.get("action") != "send"
+    return render(request, "citizen/sign_in.html", {"id_number": id_number, "sent": sent})
+
+
+# ---------------------------------------------------------------- the resident
+@require_POST
+@_citizen
+def sign_out(request: HttpRequest, citizen: Citizen) -> HttpResponse:
+    services.citizen_sign_out(citizen=citizen, ip=client_ip(request))
+    response = redirect("citizen-sign-in")
+    response.delete_cookie(settings.CITIZEN_COOKIE, path="/citizen/")
+    return response
+
+
+@require_GET
+@_citizen
+def home(request: HttpRequest, citizen: Citizen) -> HttpResponse:
+    return render(
+        request,
+        "citizen/home.html",
+        {
+            "citizen": citizen,
+            "membership": selectors.citizen_membership(citizen),
+            "cases": selectors.citizen_cases(citizen),
+            "offers": selectors.offers(),
+        },
+    )
+
+
+def _members_from_post(post: Any, members: list[Any]) -> list[dict[str, Any]]:
+    ids = {str(m.person_id): m.person_id for m in members}
+    rows = []
+    for raw in post.getlist("member"):
+        if raw not in ids:
+            raise ValidationError(_("申报的成员不是您家现有成员"))
+        pid = ids[raw]
+        rows.append(
+            {
+                "person_id": pid,
+                "employed": post.get(f"employed_{pid}") == "on",
+                **{f: post.get(f"{f}_{pid}", "").strip() for f in services.MONEY_FIELDS},
+            }
+        )
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+@_citizen
+def apply(request: HttpRequest, citizen: Citizen, programme: str) -> HttpResponse:
+    try:
+        offer = online_offer(programme)
+    except ValidationError:
+        raise Http404("该项目不接受网上申请") from None
+    members = selectors.household_members(citizen)
+    if request.method == "POST":
+
+        def do() -> Any:
+            documents = [
+                (request.POST.get(f"kind_{name}", "other"), f)
+                for name in request.FILES
+                if (f := request.FILES.get(name)) is not None
+            ]
+            amount = form_int(request.POST.get("amount_requested"), "申请金额", required=False)
+            return services.online_application_create(
+                citizen=citizen,
+                programme=offer.programme,
+                members=_members_from_post(request.POST, members),
+                financial=request.POST.get("financial", "").strip(),
+                signed_name=request.POST.get("signed_name", "")[:64],
+                authorised=request.POST.get("authorised") == "on",
+                emergency_kind=request.POST.get("emergency_kind", ""),
+                description=request.POST.get("description", "")[:2000],
+                amount_requested=amount,
+                documents=documents,
+                ip=client_ip(request),
+            )
+
+        done = posted(
+            request,
+            do,
+            ok=_("申请已提交，乡镇（街道）受理后您可以在“我的申请”里查看进度"),
+            then=lambda _o: redirect("citizen-home"),
+        )
+        if done:
+            return done
+    return render(
+        request,
+        "citizen/apply.html",
+        {
+            "citizen": citizen,
+            "offer": offer,
+            "programme_name": programme_name(offer.programme),
+            "members": members,
+            "kinds": OnlineDocument.KINDS,
+            "post": request.POST,
+        },
+    )
+
+
+@require_GET
+@_citizen
+def case(request: HttpRequest, citizen: Citizen, application_id: int) -> HttpResponse:
+    app = services.citizen_case_open(citizen=citizen, application_id=application_id, ip=client_ip(request))
+    return render(
+        request,
+        "citizen/case.html",
+        {
+            "citizen": citizen,
+            "app": app,
+            "steps": selectors.case_progress(app),
+            "letters": selectors.case_letters(app),
+        },
+    )
+
+
+@require_GET
+@_citizen
+def letter(request: HttpRequest, citizen: Citizen, application_id: int, decision_id: int) -> HttpResponse:
+    pdf = services.citizen_letter_download(
+        citizen=citizen, application_id=application_id, decision_id=decision_id, ip=client_ip(request)
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="letter-{decision_id}.pdf"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@_citizen
+def objection(request: HttpRequest, citizen: Citizen, notice_id: int) -> HttpResponse:
+    notice = selectors.notice_open(notice_id=notice_id, on=timezone.localdate())
+    if request.method == "POST" and (
+        done := posted(
+            request,
+            lambda: services.online_objection_create(
+                citizen=citizen,
+                notice_id=notice.pk,
+                content=request.POST.get("content", "")[:2000],
+                ip=client_ip(request),
+            ),
+            ok=_("异议已提交，乡镇（街道）将核实处理"),
+            then=lambda _o: redirect("citizen-notices"),
+        )
+    ):
+        return done
+    row = next((r for r in selectors.public_notices(on=timezone.localdate()) if r["id"] == notice.pk), None)
+    return render(request, "citizen/objection.html", {"citizen": citizen, "row": row, "notice": notice})
+
+
+# ---------------------------------------------------------------- the clerk
+@login_required
+@require_GET
+def desk(request: HttpRequest) -> HttpResponse:
+    apps = list(selectors.online_for_actor(actor=request.user)[:100])
+    objections = list(selectors.objections_for_actor(actor=request.user)[:100])
+    return render(request, "citizen/desk.html", {"apps": apps, "objections": objections})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def desk_detail(request: HttpRequest, online_id: int) -> HttpResponse:
+    online = selectors.online_get_for_actor(actor=request.user, online_id=online_id)
+    if request.method == "POST" and online.state == OnlineState.PENDING:
+        if request.POST.get("action") == "accept":
+            done = posted(
+                request,
+                lambda: services.online_application_accept(actor=request.user, online=online),
+                ok=_("已受理，转为正式申请"),
+                then=lambda o: redirect("citizen-desk-detail", o.pk),
+            )
+        else:
+            done = posted(
+                request,
+                lambda: services.online_application_return(
+                    actor=request.user, online=online, reason=request.POST.get("reason", "")[:1000]
+                ),
+                ok=_("已退回，申请人可在手机上看到退回理由"),
+                then=lambda o: redirect("citizen-desk"),
+            )
+        if done:
+            return done
+    members = {m["person_id"]: m for m in online.declared.get("members", [])}
+    people = {m.person_id: m.person for m in selectors.household_members_of(online.household_id)}
+    rows = [(people.get(pid), m) for pid, m in members.items()]
+    return render(
+        request,
+        "citizen/desk_detail.html",
+        {"online": online, "rows": rows, "documents": selectors.online_documents(online)},
+    )
+
+
+@login_required
+@require_GET
+def desk_document(request: HttpRequest, online_id: int, document_id: int) -> FileResponse:
+    online = selectors.online_get_for_actor(actor=request.user, online_id=online_id)
+    doc = online.documents.filter(pk=document_id).first()
+    if doc is None:
+        raise Http404("未找到该材料")
+    handle = services.document_open(
+        actor=request.user, document=doc, permission=online_offer(online.programme).permission
+    )
+    ext = "." + doc.file.name.rsplit(".", 1)[-1].lower() if "." in doc.file.name else ""
+    response = FileResponse(handle, content_type=mimetypes.types_map.get(ext, "application/octet-stream"))
+    response["Content-Disposition"] = f'inline; filename="document-{doc.pk}{ext}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def objection_record(request: HttpRequest, objection_id: int) -> HttpResponse:
+    obj = selectors.objection_get_for_actor(actor=request.user, objection_id=objection_id)
+    if request.method == "POST" and (
+        done := posted(
+            request,
+            lambda: services.online_objection_record(actor=request.user, objection=obj),
+            ok=_("异议已登记到该申请，请按公示异议核实处理"),
+            then=lambda o: redirect("application-detail", o.notice.application_id),
+        )
+    ):
+        return done
+    return render(request, "citizen/objection_record.html", {"obj": obj})
