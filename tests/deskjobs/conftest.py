@@ -1,5 +1,5 @@
-"""Desk jobs' tests: the worker run here until the queue is empty (tests/jobs), the jobs' files in a
-folder of the test's own."""
+"""Desk jobs' tests: the jobs' files in a folder of the test's own (the worker is tests/conftest.py's
+run_worker)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tests.jobs.conftest import run_worker  # noqa: F401 - re-exported fixture
 
 
 @pytest.fixture(autouse=True)

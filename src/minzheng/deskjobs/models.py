@@ -50,6 +50,9 @@ class DeskJob(models.Model):
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
 
+    # Declared so that mypy's Django plugin, which reads the installed checkout's settings, knows it.
+    objects: models.Manager[DeskJob] = models.Manager()
+
     class Meta:
         verbose_name = "后台任务"
         verbose_name_plural = "后台任务"
