@@ -352,3 +352,27 @@ def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
                 reporter.write_line("  LEAK " + leak)
         session.exitstatus = 1
     shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def run_worker(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Run the database worker (the loop of `minzheng db_worker --batch`) here until no task is ready.
+    Its per-loop close_old_connections would close the test's transaction, so it is skipped; its signal
+    handlers are not installed (Worker.run, not the command)."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> None:
+        db_worker.Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=20,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        ).run()
+
+    return run

@@ -12,6 +12,7 @@ urlpatterns = [
     path("monitoring/", include("minzheng.monitoring.urls")),
     path("policy/", include("minzheng.policy.urls")),
     path("exchange/", include("minzheng.exchange.urls")),
+    path("jobs/", include("minzheng.deskjobs.urls")),
     path("account/", include("minzheng.accounts.urls")),
     # every registered line's desk pages (elderly, children …), from the programme registry
     *[path(f"{prefix}/", include(module)) for prefix, module in url_includes()],

@@ -112,3 +112,39 @@ def snapshot(city: None, settings: Any, tmp_path: Any) -> None:
     generate_city(persons=300, seed=5, out_dir=tmp_path / "city", month=month)
     result = snapshot_import(actor=system_actor(purpose="测试数据"), source_dir=tmp_path / "city" / month)
     assert result.accepted, result.message
+
+
+@pytest.fixture(autouse=True)
+def queue_worker(request: Any) -> Iterator[None]:
+    """The job queue's worker beside the live server (as `make run` starts it): a thread with its own
+    database connection that runs queued tasks (payroll rolls, big exports) while the browser waits."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    import threading
+
+    from django.db import connection
+    from django_tasks_db.management.commands import db_worker
+
+    worker = db_worker.Worker(
+        queue_names=["default"],
+        interval=0.2,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="e2e-worker",
+        excluded_queue_names=[],
+    )
+
+    def run() -> None:
+        try:
+            worker.run()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    yield
+    worker.running = False
+    thread.join(timeout=10)

@@ -312,11 +312,18 @@ def _payroll(make_person: Any, clerk: Any) -> None:
             benefits.payee_account_set(actor=clerk, person=person, bank_name=BANK, account_number=number)
 
 
-def test_the_payroll_run_page_speaks_english_with_the_english_cookie(make_person, clerk, county_officer):
+def _generated(client: Client, run_worker: Any) -> Any:
+    """The roll is a queued job: the button queues it, the worker makes it, its page leads to the roll."""
+    queued = client.post("/payroll/generate/", {"county": "370811", "month": "2025-03"})
+    run_worker()
+    return client.get(queued["Location"], follow=True)
+
+
+def test_the_payroll_run_page_speaks_english_with_the_english_cookie(
+    make_person, clerk, county_officer, run_worker
+):
     _payroll(make_person, clerk)
-    response = _client(county_officer, "en").post(
-        "/payroll/generate/", {"county": "370811", "month": "2025-03"}, follow=True
-    )
+    response = _generated(_client(county_officer, "en"), run_worker)
     page = response.content.decode()
     assert response.redirect_chain[-1][0].startswith("/payroll/")
     assert "Payroll for March 2025 generated (lines: 2, total: 1000 yuan)" in page
@@ -330,11 +337,9 @@ def test_the_payroll_run_page_speaks_english_with_the_english_cookie(make_person
     assert "The payment month must be in YYYY-MM format" in bad.content.decode()
 
 
-def test_the_payroll_run_page_stays_chinese_without_a_cookie(make_person, clerk, county_officer):
+def test_the_payroll_run_page_stays_chinese_without_a_cookie(make_person, clerk, county_officer, run_worker):
     _payroll(make_person, clerk)
-    response = _client(county_officer).post(
-        "/payroll/generate/", {"county": "370811", "month": "2025-03"}, follow=True
-    )
+    response = _generated(_client(county_officer), run_worker)
     page = response.content.decode()
     assert "已生成2025年03月发放名册：2笔，1000元" in page
     assert "本名册有1笔的领取人未登记收款账户" in page

@@ -28,3 +28,9 @@ class BenefitsConfig(AppConfig):
             )
         )
         register_nav(NavEntry("资金发放", "payroll-list", "payroll.view", order=85))
+
+        from minzheng.deskjobs.registry import register
+
+        from .services import PAYROLL_JOB, payroll_generate_job
+
+        register(PAYROLL_JOB, payroll_generate_job)

@@ -12,6 +12,8 @@ from minzheng.accounts.permissions import can
 from minzheng.accounts.scoping import actor_prefix, scope
 from minzheng.audit.selectors import audit_target_label
 from minzheng.core import crypto
+from minzheng.deskjobs.models import DeskJob
+from minzheng.deskjobs.selectors import desk_jobs_of_kind_for_actor
 from minzheng.people.models import Membership, Person
 from minzheng.programmes.registry import programme_name
 from minzheng.regions.models import Region, RegionLevel
@@ -281,3 +283,22 @@ def payroll_bank_file_rows(*, actor: Any, run: PayrollRun) -> BankFileRows:
             ]
         )
     return BankFileRows(rows=rows, missing_accounts=missing)
+
+
+# ------------------------------------------------------------------ rolls being made (deskjobs)
+PAYROLL_JOB = "payroll.generate"
+
+
+def payroll_jobs_for_actor(*, actor: Any) -> QuerySet[DeskJob]:
+    """The recent roll jobs of the actor's region, whoever started them (a second officer sees that the
+    month is already being made)."""
+    return desk_jobs_of_kind_for_actor(actor=actor, kind=PAYROLL_JOB)
+
+
+def payroll_job_get_for_actor(*, actor: Any, job_id: int) -> DeskJob:
+    """One roll job, in the actor's region; otherwise 404."""
+    prefix = actor_prefix(actor)
+    job = DeskJob.objects.filter(pk=job_id, kind=PAYROLL_JOB).select_related("owner").first()
+    if job is None or prefix is None or not job.region_code.startswith(prefix):
+        raise Http404("没有这个发放名册任务")
+    return job

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from minzheng.accounts.permissions import require
@@ -18,6 +19,9 @@ from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core import crypto
 from minzheng.core.masking import mask_bank_account
+from minzheng.deskjobs.models import DeskJob
+from minzheng.deskjobs.registry import JobContext
+from minzheng.deskjobs.services import desk_job_create
 from minzheng.people.models import Household, Person
 from minzheng.people.selectors import person_get_for_actor
 from minzheng.policy.selectors import PolicyMissing, policy_resolve
@@ -680,3 +684,41 @@ def payroll_bank_file_export(*, actor: Any, run: PayrollRun, fmt: str, ip: str =
         ip=ip,
     )
     return result
+
+
+# ------------------------------------------------------------------ the roll as a background job (deskjobs)
+PAYROLL_JOB = selectors.PAYROLL_JOB
+
+
+def payroll_generate_queue(
+    *, actor: Any, county_code: str, month: dt.date, ip: str = ""
+) -> tuple[DeskJob, bool]:
+    """The officer's 生成发放名册: checked as payroll_generate checks (county, permission, month window),
+    then queued as a job for the worker (payroll_generate_job runs it as this officer). While a roll of the
+    same county and month is queued or running, that job is returned with False and nothing is queued."""
+    county = county_region(county_code)
+    require(actor, "payroll.generate", region_code=county.code, target=f"payroll:{county.code}")
+    month = check_date_window(first_of_month(month), label="发放月")
+    return desk_job_create(
+        actor=actor,
+        kind=PAYROLL_JOB,
+        title=f"{county.name}{month:%Y年%m月}发放名册",
+        params={"county": county.code, "month": month.isoformat()},
+        region_code=county.code,
+        dedupe_key=f"payroll:{county.code}:{month:%Y-%m}",
+        ip=ip,
+    )
+
+
+def payroll_generate_job(ctx: JobContext) -> None:
+    """The worker's part of a queued roll: payroll_generate as the officer who asked for it."""
+    ctx.progress("生成发放名册", 0.1)
+    run = payroll_generate(
+        actor=ctx.actor,
+        county_code=str(ctx.job.params["county"]),
+        month=dt.date.fromisoformat(str(ctx.job.params["month"])),
+    )
+    ctx.result_pk = run.pk
+    ctx.result_url = reverse("payroll-detail", args=[run.pk])
+    frozen = "（该月名册已审核冻结，未重新生成）" if run.status == PayrollStatus.FROZEN else ""
+    ctx.message = f"{run.line_count}笔，{run.total_amount}元{frozen}"

@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.payroll_list, name="payroll-list"),
     path("generate/", views.payroll_generate, name="payroll-generate"),
+    path("jobs/<int:job_id>/", views.payroll_job, name="payroll-job"),
     path("<int:run_id>/", views.payroll_detail, name="payroll-detail"),
     path("<int:run_id>/freeze/", views.payroll_freeze, name="payroll-freeze"),
     path("<int:run_id>/adjust/", views.payroll_adjust, name="payroll-adjust"),

@@ -16,6 +16,8 @@ from minzheng.accounts.permissions import Denied, can, require
 from minzheng.accounts.signals import client_ip
 from minzheng.core.spreadsheet import csv_text
 from minzheng.core.views import service_errors
+from minzheng.deskjobs.models import DeskJobStatus
+from minzheng.deskjobs.services import desk_jobs_reap
 from minzheng.people.selectors import person_get_for_actor
 
 from . import selectors, services
@@ -40,6 +42,7 @@ def payroll_list(request: HttpRequest) -> HttpResponse:
         "benefits/payroll_list.html",
         {
             "runs": selectors.payroll_runs_for_actor(actor=request.user),
+            "jobs": selectors.payroll_jobs_for_actor(actor=request.user),
             "counties": selectors.payroll_counties_for_actor(actor=request.user),
             "month_min": f"{EARLIEST_MONTH:%Y-%m}",
             "month_max": f"{latest_date():%Y-%m}",
@@ -57,9 +60,32 @@ def payroll_generate(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("发放月格式不正确，应为YYYY-MM"))
         return redirect("payroll-list")
     with service_errors(request):
-        run = services.payroll_generate(
-            actor=request.user, county_code=request.POST.get("county", ""), month=month
+        job, queued = services.payroll_generate_queue(
+            actor=request.user, county_code=request.POST.get("county", ""), month=month, ip=client_ip(request)
         )
+        if queued:
+            messages.info(request, _("已提交后台生成发放名册，完成后自动打开名册"))
+        else:
+            messages.warning(request, _("该县该月的发放名册正在生成，请勿重复提交"))
+        return redirect("payroll-job", job.pk)
+    return redirect("payroll-list")
+
+
+@login_required
+@require_GET
+def payroll_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    """A roll being made: its state and progress (the block polls every 2 s); once made, on to the roll
+    with the usual message (an htmx poll is told to load this address, which then redirects)."""
+    _require_view(request)
+    job = selectors.payroll_job_get_for_actor(actor=request.user, job_id=job_id)
+    if job.is_active and desk_jobs_reap():
+        job.refresh_from_db()
+    if job.status == DeskJobStatus.DONE and job.result_pk:
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = request.path
+            return response
+        run = selectors.payroll_run_get_for_actor(actor=request.user, run_id=job.result_pk)
         messages.success(
             request,
             _("已生成%(month)s发放名册：%(count)s笔，%(total)s元")
@@ -70,7 +96,8 @@ def payroll_generate(request: HttpRequest) -> HttpResponse:
             },
         )
         return redirect("payroll-detail", run.pk)
-    return redirect("payroll-list")
+    partial = bool(request.headers.get("HX-Request"))
+    return render(request, f"benefits/{'_' if partial else ''}payroll_job.html", {"job": job})
 
 
 @login_required

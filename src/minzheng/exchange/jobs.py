@@ -30,15 +30,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.move import file_move_safe
-from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django_tasks import task
-from django_tasks.base import TaskResultStatus
 
 from minzheng.accounts.permissions import require
 from minzheng.accounts.system import system_actor
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
+from minzheng.core import queue
 from minzheng.core.pii import redact
 
 from . import hooks, store
@@ -76,10 +76,7 @@ def import_job_task(*, job_id: int, attempt: int = 1) -> str:
 
 def _enqueue(job_id: int, *, attempt: int = 1, delay: float = 0) -> str:
     """Put the job's task in the queue (after `delay` seconds); returns the task's id."""
-    queued = import_job_task
-    if delay > 0:
-        queued = queued.using(run_after=timezone.now() + dt.timedelta(seconds=delay))
-    return str(queued.enqueue(job_id=job_id, attempt=attempt).id)
+    return queue.enqueue(import_job_task, delay=delay, job_id=job_id, attempt=attempt)
 
 
 def start_worker(job_id: int) -> str | None:
@@ -89,28 +86,11 @@ def start_worker(job_id: int) -> str | None:
 
 def job_tasks(job_id: int) -> list[str]:
     """The statuses of the queue's tasks for this job (none when it was run by hand or by a test)."""
-    from django_tasks_db.models import DBTaskResult
-
-    return list(
-        DBTaskResult.objects.filter(
-            task_path=import_job_task.module_path, args_kwargs__kwargs__job_id=job_id
-        ).values_list("status", flat=True)
-    )
+    return queue.task_statuses(import_job_task, job_id=job_id)
 
 
-def _task_pending(statuses: list[str]) -> bool:
-    return any(s in (TaskResultStatus.READY, TaskResultStatus.RUNNING) for s in statuses)
-
-
-def process_alive(pid: int) -> bool:
-    """Whether a process with this pid exists on this machine (signal 0 checks without sending)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by another user
-        return True
-    return True
+_task_pending = queue.task_pending
+process_alive = queue.process_alive
 
 
 # ----------------------------------------------------------------------------- background import jobs
@@ -120,7 +100,7 @@ JOB_NOT_STARTED = "导入进程未能启动"
 JOB_STALE_SECONDS = 10  # a job whose worker pid is gone is declared dead only after this
 JOB_START_SECONDS = 300  # a queued job with no task in the queue (web process died before enqueuing)
 # What may pass by itself: the database was unreachable for a while, or the store stayed busy too long.
-TRANSIENT_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError, SnapshotBusyError)
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (*queue.TRANSIENT_DB_ERRORS, SnapshotBusyError)
 JOB_BUSY_POLL_SECONDS = 2.0
 INCOMING_KEEP_SECONDS = 24 * 3600  # leftovers in incoming/ of requests or workers that died
 LOG_KEEP_SECONDS = (
@@ -290,9 +270,9 @@ def _record_job_unpack_rejected(*, job: ImportJob, errors: list[str]) -> None:
 def _job_retry(job: ImportJob, attempt: int, error: str) -> bool:
     """After a failure that may pass: queue the job again (its archive kept) unless this was the last
     attempt; whether it was queued again."""
-    if attempt >= int(settings.JOB_MAX_ATTEMPTS):
+    delay = queue.retry_delay(attempt)
+    if delay is None:
         return False
-    delay = float(settings.JOB_RETRY_SECONDS) * attempt
     stage = f"第{attempt}次尝试未成功（{error}），{round(delay)}秒后重试"
     with transaction.atomic():
         requeued = ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.RUNNING).update(

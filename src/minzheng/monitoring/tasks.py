@@ -5,15 +5,13 @@ attempts JOB_RETRY_SECONDS × attempt apart; any other failure is recorded on th
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
-from django.utils import timezone
 from django_tasks import task
 
 from minzheng.accounts.system import system_actor
+from minzheng.core import queue
 
 from .services import screening_run
 
@@ -25,8 +23,8 @@ def screening_month_task(*, month: str, engine: str = "duckdb", attempt: int = 1
     """Screen and publish `month` as the scheduled job; returns the run's status, or "retry"."""
     try:
         run = screening_run(actor=system_actor(purpose=f"{month}全市动态监测"), month=month, engine=engine)
-    except (OperationalError, InterfaceError) as e:
-        if attempt >= int(settings.JOB_MAX_ATTEMPTS):
+    except queue.TRANSIENT_DB_ERRORS as e:
+        if queue.retry_delay(attempt) is None:
             raise
         logger.warning("screening %s: attempt %s failed (%s), queued again", month, attempt, e)
         screening_month_enqueue(month=month, engine=engine, attempt=attempt + 1)
@@ -37,8 +35,5 @@ def screening_month_task(*, month: str, engine: str = "duckdb", attempt: int = 1
 def screening_month_enqueue(*, month: str, engine: str = "duckdb", attempt: int = 1) -> str:
     """Queue the screening of `month` (a retry after JOB_RETRY_SECONDS × its previous attempt); the
     task's id."""
-    queued = screening_month_task
-    if attempt > 1:
-        delay = float(settings.JOB_RETRY_SECONDS) * (attempt - 1)
-        queued = queued.using(run_after=timezone.now() + dt.timedelta(seconds=delay))
-    return str(queued.enqueue(month=month, engine=engine, attempt=attempt).id)
+    delay = float(settings.JOB_RETRY_SECONDS) * (attempt - 1)
+    return queue.enqueue(screening_month_task, delay=delay, month=month, engine=engine, attempt=attempt)

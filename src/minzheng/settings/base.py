@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "minzheng.core",
     "minzheng.regions",
     "minzheng.audit",
+    "minzheng.deskjobs",  # 我的任务: payroll rolls, big exports and letter batches as queued jobs
     "minzheng.policy",
     "minzheng.people",
     "minzheng.casework",
@@ -145,6 +146,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # SNAPSHOT_JOB_WAIT_SECONDS) is queued again, at most this many attempts in all, this far apart.
 JOB_MAX_ATTEMPTS = 3
 JOB_RETRY_SECONDS = 60
+# Desk jobs (deskjobs): an Excel export of more rows than this runs as a job and is downloaded from 我的任务;
+# the jobs' files live under DATA_DIR/jobs and are removed this many days after the job ended.
+EXPORT_JOB_ROWS = 5000
+JOB_FILES_DIR = DATA_DIR / "jobs"
+JOB_FILE_KEEP_DAYS = 7
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from minzheng.audit.services import audit_record
 from minzheng.core.panels import person_panel_contexts
 from minzheng.core.spreadsheet import xlsx_bytes
 from minzheng.core.views import service_errors
+from minzheng.deskjobs.services import desk_job_create
 from minzheng.people import selectors as people
 from minzheng.people.models import Relation
 from minzheng.people.services import (
@@ -37,6 +39,7 @@ from minzheng.people.views import person_page_context
 from minzheng.regions.models import Region
 from minzheng.regions.selectors import division_cascade, division_name, division_options
 
+from .jobs import PERSON_EXPORT_JOB
 from .selectors import audit_actor_label, audit_log_list, audit_outcome_label, home_todos
 
 EXPORT_LIMIT = 50_000
@@ -71,13 +74,28 @@ def person_search_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def person_export(request: HttpRequest) -> HttpResponse:
     """Excel export of the scoped search (masked IDs and phones, formula cells neutralised), downloaded as
-    a file; every export is audit-logged."""
-    content = person_export_xlsx(
-        actor=_user(request),
-        q=request.POST.get("q", "").strip(),
-        region_code=request.POST.get("region", "").strip(),
-        ip=client_ip(request),
-    )
+    a file; every export is audit-logged. More than EXPORT_JOB_ROWS rows: a desk job, downloaded from
+    我的任务 when the worker has written it."""
+    q = request.POST.get("q", "").strip()
+    region = request.POST.get("region", "").strip()
+    count = people.person_search(actor=_user(request), q=q, region_code=region).count()
+    if count > int(settings.EXPORT_JOB_ROWS):
+        actor_region = getattr(_user(request), "region", None)
+        desk_job_create(
+            actor=_user(request),
+            kind=PERSON_EXPORT_JOB,
+            title=f"人员导出（{min(count, EXPORT_LIMIT)}条）",
+            params={"q": q, "region": region},
+            region_code=actor_region.code if actor_region else "",
+            ip=client_ip(request),
+        )
+        messages.info(
+            request,
+            _("导出共%(count)s条，超过%(limit)s条，已转为后台任务，完成后请在“我的任务”下载")
+            % {"count": count, "limit": settings.EXPORT_JOB_ROWS},
+        )
+        return redirect("deskjobs-list")
+    content = person_export_xlsx(actor=_user(request), q=q, region_code=region, ip=client_ip(request))
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
