@@ -11,6 +11,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from minzheng.accounts.permissions import Denied
 from minzheng.accounts.system import system_actor
@@ -305,3 +306,52 @@ def test_the_csv_reader_streams_in_batches(city: Path) -> None:
     batches = list(bulk._stage_rows(city / "persons.csv", bulk.PERSON_COLUMNS, 64))
     assert sum(b.num_rows for b in batches) == 400
     assert batches[0].column("line").to_pylist()[0] == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+def test_a_load_whose_database_session_is_killed_midway_leaves_the_committed_registry_intact(
+    city_db: None, city: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+
+    registry_load(snapshot=city, actor=system())
+    before = registry()
+    rows = rows_of(city)
+    snapshot = write(
+        tmp_path / "2025-07",
+        [{**r, "name": r["name"] + "改"} for r in rows]
+        + [
+            {
+                **rows[0],
+                "id_number": make_id_number("370811", dt.date(1970, 5, 5), 33, "M"),
+                "birth_date": "1970-05-05",
+                "sex": "M",
+                "relation": "other",
+                "name": "迁入者",
+            }
+        ],
+    )
+    real = crypto.encrypt_many
+    s = connection.settings_dict
+
+    def killed(values: list[str]) -> list[str]:
+        pid = connection.connection.info.backend_pid
+        with psycopg.connect(
+            host=s["HOST"],
+            port=s["PORT"],
+            user=s["USER"],
+            password=s["PASSWORD"],
+            dbname=s["NAME"],
+            autocommit=True,
+        ) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", [pid])
+        return real(values)
+
+    monkeypatch.setattr(bulk.crypto, "encrypt_many", killed)
+    with pytest.raises(Exception):  # noqa: B017  (the server ended the session: any database error)
+        registry_load(snapshot=snapshot, actor=system())
+    connection.close()
+
+    assert registry() == before
+    assert RegistryLoad.objects.count() == 1 and not Person.objects.filter(name="迁入者").exists()
