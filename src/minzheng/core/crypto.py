@@ -50,3 +50,15 @@ def blind_index(value: str) -> str:
     """Keyed hash (HMAC-SHA256) of a normalised value: equal values match, nothing is revealed."""
     key = settings.FIELD_HASH_KEY.encode()
     return hmac.new(key, value.strip().upper().encode(), hashlib.sha256).hexdigest()
+
+
+def encrypt_many(values: list[str]) -> list[str]:
+    """`encrypt` over a batch (bulk loads): the cipher is looked up once, each value gets its own token."""
+    f = cipher()
+    return ["" if v == "" else f.encrypt(v.encode()).decode() for v in values]
+
+
+def blind_index_many(values: list[str]) -> list[str]:
+    """`blind_index` over a batch (bulk loads): the same keyed hash, the key read once."""
+    key = settings.FIELD_HASH_KEY.encode()
+    return [hmac.new(key, v.strip().upper().encode(), hashlib.sha256).hexdigest() for v in values]

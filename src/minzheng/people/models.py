@@ -276,3 +276,82 @@ class UnidentifiedRecord(models.Model):
     @property
     def is_merged(self) -> bool:
         return self.merged_into_id is not None
+
+
+class RegistryLoadMode(models.TextChoices):
+    LOAD = "load", "首次装载"
+    SYNC = "sync", "月度同步"
+
+
+class RegistryLoad(models.Model):
+    """One bulk load of the registry from a snapshot's persons (and deaths) file (people/bulk.py). The
+    first load fills an empty registry; every later one is a monthly sync that applies only what changed
+    and writes each change to PersonChange. Written in the load's own transaction, so a load that did not
+    finish leaves no row."""
+
+    month = models.CharField("月份", max_length=7, db_index=True)
+    snapshot = models.CharField("快照", max_length=200)
+    persons_sha256 = models.CharField("人口文件sha256", max_length=64, blank=True, default="")
+    mode = models.CharField("方式", max_length=8, choices=RegistryLoadMode.choices)
+    rows = models.PositiveIntegerField("文件行数", default=0)
+    rejected = models.PositiveIntegerField("拒收行数", default=0)
+    summary = models.JSONField("结果", default=dict)
+    seconds = models.FloatField("耗时（秒）", default=0)
+    created_at = models.DateTimeField("装载时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "人口库装载"
+        verbose_name_plural = "人口库装载"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.get_mode_display()}"
+
+
+class RegistryReject(models.Model):
+    """A row of a snapshot file the bulk load left out, with the reason in Chinese (never the ID number:
+    the file and line find the row)."""
+
+    load = models.ForeignKey(RegistryLoad, on_delete=models.CASCADE, related_name="rejects")
+    source = models.CharField("数据源", max_length=16)
+    line = models.PositiveIntegerField("行号")
+    reason = models.CharField("拒收原因", max_length=200)
+
+    class Meta:
+        verbose_name = "人口库装载拒收行"
+        verbose_name_plural = "人口库装载拒收行"
+        ordering = ["load", "source", "line"]
+
+    def __str__(self) -> str:
+        return f"{self.source}第{self.line}行：{self.reason}"
+
+
+class PersonChangeKind(models.TextChoices):
+    BIRTH = "birth", "出生"
+    ARRIVAL = "arrival", "迁入"
+    DEATH = "death", "死亡"
+    MOVE = "move", "户籍地变更"
+    HOUSEHOLD = "household", "家庭户变更"
+    LEFT = "left", "离开家庭户"
+    FIELD = "field", "信息变更"
+
+
+class PersonChange(models.Model):
+    """The registry's change history as monthly syncs found it: one row per person and change (a field's
+    old and new value, or the kind of event), with the month and the load that applied it."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="changes")
+    load = models.ForeignKey(RegistryLoad, on_delete=models.PROTECT, related_name="changes")
+    month = models.CharField("月份", max_length=7, db_index=True)
+    kind = models.CharField("变更类型", max_length=12, choices=PersonChangeKind.choices)
+    field = models.CharField("字段", max_length=32, blank=True, default="")
+    old_value = models.CharField("原值", max_length=64, blank=True, default="")
+    new_value = models.CharField("新值", max_length=64, blank=True, default="")
+
+    class Meta:
+        verbose_name = "人员变更记录"
+        verbose_name_plural = "人员变更记录"
+        ordering = ["person", "month", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.month} {self.kind}"
