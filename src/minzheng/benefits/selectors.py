@@ -34,7 +34,14 @@ from .models import (
 
 def enrolments_for_person(*, actor: Any, person: Person) -> QuerySet[Enrolment]:
     """The person's own enrolments and those of a household while they were in it: a membership counts
-    only for the months it overlaps the enrolment (a past household's later benefits are not theirs)."""
+    only for the months it overlaps the enrolment (a past household's later benefits are not theirs).
+
+    Two index seeks, never a scan of the enrolment table: the person's households are read first (one seek
+    on the membership's person index), then `person_id = X OR household_id IN (…)` is a BitmapOr of the
+    enrolment's person and household indexes; the overlap test runs only on the rows those seeks find."""
+    households = list(
+        Membership.objects.filter(person=person).values_list("household_id", flat=True).distinct()
+    )
     lived_there = (
         Membership.objects.filter(person=person, household=OuterRef("household"))
         .annotate(start_month=TruncMonth("start_date"))
@@ -43,7 +50,7 @@ def enrolments_for_person(*, actor: Any, person: Person) -> QuerySet[Enrolment]:
             start_month__lte=Coalesce(OuterRef("last_month"), Value(dt.date.max)),
         )
     )
-    qs = Enrolment.objects.filter(Q(person=person) | Q(Exists(lived_there)))
+    qs = Enrolment.objects.filter(Q(person=person) | Q(Q(household_id__in=households), Exists(lived_there)))
     return scope(qs, actor).order_by("-first_month")
 
 

@@ -39,7 +39,7 @@ class Person(models.Model):
     # NULL (not "") for the unidentified: a unique column admits many NULLs.
     id_hash = models.CharField("身份证号索引", max_length=64, unique=True, null=True, blank=True)
     temp_number = models.CharField("临时编号", max_length=24, unique=True, null=True, blank=True)
-    id_tail = models.CharField("身份证号后4位", max_length=4, default="")
+    id_tail = models.CharField("身份证号后4位", max_length=4, default="", db_index=True)
     name = models.CharField("姓名", max_length=64, db_index=True)
     sex = models.CharField("性别", max_length=1, choices=Sex.choices)
     birth_date = models.DateField("出生日期", db_index=True)
@@ -355,3 +355,26 @@ class PersonChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.month} {self.kind}"
+
+
+class RegionPopulation(models.Model):
+    """人口月度汇总: the living persons and the households of each region prefix (city 4 digits, county 6,
+    township 9, village 12, a grid's full code), refreshed set-based by `population_refresh` (after every
+    import and by the monthly job). Pages read their population figures here, one indexed row, instead of
+    counting a city-sized table per request."""
+
+    month = models.DateField("统计月份")
+    region_code = models.CharField("区划代码前缀", max_length=15)
+    persons = models.PositiveIntegerField("在世人数", default=0)
+    households = models.PositiveIntegerField("家庭户数", default=0)
+    refreshed_at = models.DateTimeField("统计时间")
+
+    class Meta:
+        verbose_name = "人口月度汇总"
+        verbose_name_plural = "人口月度汇总"
+        constraints = [
+            models.UniqueConstraint(fields=["month", "region_code"], name="one_population_row_per_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.region_code}: {self.persons}"

@@ -4,18 +4,30 @@ access checkpoint per object type: out-of-region answers exactly like a missing 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Collate, Lower
 from django.http import Http404
 
-from minzheng.accounts.permissions import scoped
+from minzheng.accounts.permissions import can, scoped
+from minzheng.accounts.scoping import actor_prefix
 from minzheng.core import crypto
 from minzheng.core.idnumber import normalize
 
-from .models import Household, Membership, Person, TransferRequest, TransferStatus, UnidentifiedRecord
+from .models import (
+    Household,
+    Membership,
+    Person,
+    RegionPopulation,
+    TransferRequest,
+    TransferStatus,
+    UnidentifiedRecord,
+)
 
 READ = "people.read"  # the permission every read of this module is scoped under
 
@@ -43,7 +55,22 @@ def person_search(*, actor: Any, q: str = "", region_code: str = "") -> QuerySet
     if phone.isdigit() and 7 <= len(phone) <= 12:
         # The full number through its blind index (like the ID number); no partial phone search.
         return qs.filter(phone_hash=crypto.blind_index(phone)).order_by("id")
-    return qs.filter(name__contains=q).order_by("id")
+    # A name: a prefix of the normalised name (surname first), one seek on its index, in name order.
+    key = name_key()
+    return qs.alias(name_key=key).filter(name_key__startswith=name_normalise(q)).order_by(key, "id")
+
+
+def name_normalise(text: str) -> str:
+    """A name as the search index holds it: NFKC (full-width letters and digits folded), no spaces,
+    lower case (for names in Latin letters)."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
+
+
+def name_key() -> Any:
+    """The indexed expression of the name search (migration people 0005): lower(name), under the C
+    collation on PostgreSQL so that one index serves both LIKE 'x%' and the name order whatever the
+    database's collation."""
+    return Collate(Lower("name"), "C") if connection.vendor == "postgresql" else Lower("name")
 
 
 def person_get_for_actor(*, actor: Any, person_id: int) -> Person:
@@ -222,3 +249,30 @@ def merge_target_preview(*, actor: Any, id_number: str) -> Person | None:
     if not scoped(READ, Person.objects.filter(pk=found.pk), actor).exists():
         raise ValidationError(NOT_IN_THIS_REGION)
     return found
+
+
+def population_figure(*, actor: Any, region_code: str = "") -> RegionPopulation | None:
+    """The latest 人口月度汇总 row of the actor's region (or of `region_code` inside it): one indexed read,
+    never a count over the registry. None when the actor may not read the registry, the region lies outside
+    its scope or no month has been summed yet (the page then shows no figure rather than a wrong one)."""
+    prefix = actor_prefix(actor)
+    if prefix is None or not can(actor, READ):
+        return None
+    code = region_code or prefix
+    if not code.startswith(prefix):
+        return None
+    qs = RegionPopulation.objects.all()
+    if code:
+        return qs.filter(region_code=code).order_by("-month").first()
+    # The whole city (the system actor): its city-level rows, of the latest month summed.
+    latest = qs.order_by("-month").values_list("month", flat=True).first()
+    rows = list(qs.filter(month=latest, region_code__regex=r"^\d{4}$")) if latest else []
+    if not rows:
+        return None
+    return RegionPopulation(
+        month=latest,
+        region_code="",
+        persons=sum(r.persons for r in rows),
+        households=sum(r.households for r in rows),
+        refreshed_at=rows[0].refreshed_at,
+    )

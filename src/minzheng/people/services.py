@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from minzheng.accounts.permissions import require
@@ -28,6 +28,7 @@ from .models import (
     HukouType,
     Membership,
     Person,
+    RegionPopulation,
     Relation,
     Sex,
     TransferRequest,
@@ -819,3 +820,54 @@ def unidentified_photo_open(*, actor: Any, record: UnidentifiedRecord, ip: str =
         ip=ip,
     )
     return record.photo.open("rb")
+
+
+# Every level a region code rolls up to (city, county, township, village); a grid's people count in all.
+POPULATION_LEVELS = (12, 9, 6, 4)
+
+_POPULATION_SQL = """
+WITH base(code, p, h) AS (
+    SELECT code, SUM(p), SUM(h) FROM (
+        SELECT region_code AS code, COUNT(*) AS p, 0 AS h FROM people_person WHERE is_alive
+        GROUP BY region_code
+        UNION ALL
+        SELECT region_code, 0, COUNT(*) FROM people_household GROUP BY region_code
+    ) u WHERE code <> '' GROUP BY code
+)
+INSERT INTO people_regionpopulation (month, region_code, persons, households, refreshed_at)
+SELECT %s, code, SUM(p), SUM(h), %s FROM (
+    SELECT code, p, h FROM base
+    {rollups}
+) levels GROUP BY code
+"""
+
+
+@transaction.atomic
+def population_refresh(*, actor: Any, on: dt.date | None = None) -> int:
+    """Recompute the month's 人口月度汇总 (RegionPopulation) in one set-based statement: living persons and
+    households grouped by region code, rolled up to every level above. Replaces the month's rows, so it
+    can run after every import and again by the monthly job; returns the number of rows written."""
+    require(actor, "people.import", target="people.population")
+    month = (on or timezone.localdate()).replace(day=1)
+    now = timezone.now()
+    RegionPopulation.objects.filter(month=month).delete()
+    rollups = "\n".join(
+        f"UNION ALL SELECT substr(code, 1, {n}), p, h FROM base WHERE length(code) > {n}"
+        for n in POPULATION_LEVELS
+    )
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _POPULATION_SQL.format(rollups=rollups),
+            [ops.adapt_datefield_value(month), ops.adapt_datetimefield_value(now)],
+        )
+    rows = RegionPopulation.objects.filter(month=month).count()
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.UPDATE,
+        target_type="people.population",
+        target_id=f"{month:%Y-%m}",
+        detail=f"人口月度汇总（{month:%Y-%m}）",
+        new={"month": f"{month:%Y-%m}", "rows": rows},
+    )
+    return rows

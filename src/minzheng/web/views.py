@@ -22,6 +22,7 @@ from minzheng.accounts.signals import client_ip
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.selectors import audit_changes, audit_region_names, audit_target_label
 from minzheng.audit.services import audit_record
+from minzheng.core.paging import SeekPage
 from minzheng.core.panels import person_panel_contexts
 from minzheng.core.spreadsheet import xlsx_bytes
 from minzheng.core.views import service_errors
@@ -53,21 +54,28 @@ def _user(request: HttpRequest) -> Any:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own work: the to-do counts and first items of its lists (web.selectors)."""
-    todos = home_todos(actor=_user(request), on=timezone.localdate())
-    return render(request, "web/home.html", {"todos": todos})
+    user = _user(request)
+    todos = home_todos(actor=user, on=timezone.localdate())
+    # The region's population from the monthly summary (one indexed row), never counted per request.
+    population = people.population_figure(actor=user)
+    return render(request, "web/home.html", {"todos": todos, "population": population})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_search_page(request: HttpRequest) -> HttpResponse:
-    """Search terms (ID numbers, names) travel in the POST body, never in a URL (PIPL: no PII in logs)."""
+    """Search terms (ID numbers, names) travel in the POST body, never in a URL (PIPL: no PII in logs).
+    Pages go next/previous (one LIMIT query, no COUNT over the population); the listing of a whole region
+    shows its population from the monthly summary."""
+    user = _user(request)
     data = request.POST if request.method == "POST" else request.GET
     q = request.POST.get("q", "").strip()
     region = data.get("region", "").strip()
-    qs = people.person_search(actor=_user(request), q=q, region_code=region)
-    page = Paginator(qs, 30).get_page(data.get("page"))
+    qs = people.person_search(actor=user, q=q, region_code=region)
+    page = SeekPage(qs, data.get("page"), 30)
+    population = None if q else people.population_figure(actor=user, region_code=region)
     template = "people/_results.html" if request.headers.get("HX-Request") else "people/search.html"
-    return render(request, template, {"page": page, "q": q, "region": region})
+    return render(request, template, {"page": page, "q": q, "region": region, "population": population})
 
 
 @login_required

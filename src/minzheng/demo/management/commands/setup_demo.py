@@ -17,6 +17,7 @@ from minzheng.exchange.services import snapshot_import
 from minzheng.monitoring.services import screening_run
 from minzheng.people.importers import people_import_snapshot
 from minzheng.people.models import Person
+from minzheng.people.services import population_refresh
 from minzheng.policy.services import policy_load_fixture
 from minzheng.regions.services import regions_load
 
@@ -51,6 +52,9 @@ class Command(BaseCommand):
         if fresh:  # the lines' demo data, once, on the city just loaded and with its accounts
             for line in seed_lines(actor=system_actor(purpose="初始化演示环境"), seed=options["seed"]):
                 self.stdout.write(line)
+        # The figures the home page and the person list read (人口月度汇总), after every load.
+        rows = population_refresh(actor=system_actor(purpose="人口月度汇总"))
+        self.stdout.write(f"人口月度汇总：{rows} 个区划")
 
     def _load_city(self, options: dict[str, Any]) -> None:
         # The generated departmental files hold ID numbers in clear, as a department delivers them: they
