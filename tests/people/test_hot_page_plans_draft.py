@@ -68,7 +68,12 @@ def city(make_household: Callable[..., Any], make_user: Callable[..., Any]) -> d
     hh = households[0]
     head = hh.memberships.get(relation="head").person
     enrolment_create(
-        actor=SYSTEM, programme="dibao", person=head, household=hh, amount=500, first_month=dt.date(2024, 1, 1)
+        actor=SYSTEM,
+        programme="dibao",
+        person=head,
+        household=hh,
+        amount=500,
+        first_month=dt.date(2024, 1, 1),
     )
     run = ScreeningRun.objects.create(month="2026-10", status=RunStatus.PUBLISHED)
     for i, h in enumerate(households):
@@ -107,7 +112,9 @@ def test_the_person_list_and_its_figure_use_indexes_only(city: dict[str, Any], n
     assert _scans(_page(city["client"], "post", "/people/", {"region": VILLAGE_A})) == []
 
 
-def test_the_name_search_is_an_index_seek_on_the_normalised_name(city: dict[str, Any], no_seqscan: None) -> None:
+def test_the_name_search_is_an_index_seek_on_the_normalised_name(
+    city: dict[str, Any], no_seqscan: None
+) -> None:
     queries = _page(city["client"], "post", "/people/", {"q": "户"})
     assert _scans(queries) == []
     plans = []
@@ -137,6 +144,8 @@ def test_the_household_page_uses_indexes_only(city: dict[str, Any], no_seqscan: 
     assert _scans(_page(city["client"], "get", f"/households/{city['household'].pk}/")) == []
 
 
-def test_the_home_page_and_the_alert_worklist_use_indexes_only(city: dict[str, Any], no_seqscan: None) -> None:
+def test_the_home_page_and_the_alert_worklist_use_indexes_only(
+    city: dict[str, Any], no_seqscan: None
+) -> None:
     assert _scans(_page(city["client"], "get", "/")) == []
     assert _scans(_page(city["client"], "get", "/monitoring/")) == []

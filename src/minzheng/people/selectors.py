@@ -267,7 +267,7 @@ def population_figure(*, actor: Any, region_code: str = "") -> RegionPopulation 
     # The whole city (the system actor): its city-level rows, of the latest month summed.
     latest = qs.order_by("-month").values_list("month", flat=True).first()
     rows = list(qs.filter(month=latest, region_code__regex=r"^\d{4}$")) if latest else []
-    if not rows:
+    if latest is None or not rows:
         return None
     return RegionPopulation(
         month=latest,

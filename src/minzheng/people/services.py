@@ -852,7 +852,7 @@ def population_refresh(*, actor: Any, on: dt.date | None = None) -> int:
     now = timezone.now()
     RegionPopulation.objects.filter(month=month).delete()
     rollups = "\n".join(
-        f"UNION ALL SELECT substr(code, 1, {n}), p, h FROM base WHERE length(code) > {n}"
+        f"UNION ALL SELECT substr(code, 1, {n}), p, h FROM base WHERE length(code) > {n}"  # noqa: S608 -- n: int constants
         for n in POPULATION_LEVELS
     )
     ops = connection.ops

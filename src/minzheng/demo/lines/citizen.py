@@ -28,7 +28,7 @@ def _free_id(county: str, birth: dt.date, sex: str) -> str:
 
 def seed(*, actor: Any, seed: int) -> str:
     clerk = User.objects.filter(username="xiangzhen").select_related("region").first()
-    if clerk is None:
+    if clerk is None or clerk.region is None:
         return "指尖办：缺少演示账号，跳过"
     village = (
         Region.objects.filter(code__startswith=clerk.region.code, code__regex=r"^\d{12}$")
