@@ -8,6 +8,7 @@ class AssistanceConfig(AppConfig):
     def ready(self) -> None:
         from minzheng.core.labels import register_states
         from minzheng.core.panels import PersonPanel, register_person_panel
+        from minzheng.deskjobs.registry import register as register_job
         from minzheng.programmes.registry import (
             Line,
             NavEntry,
@@ -19,12 +20,14 @@ class AssistanceConfig(AppConfig):
 
         from . import workflow  # noqa: F401  registers the dibao, tekun and temporary case workflows
         from .assess import trial
+        from .jobs import LETTERS_JOB, decision_letters_job
         from .models import Programme as Code
         from .models import State
         from .panels import applications_panel
         from .todos import referrals_to_handle
 
         register_states(State.choices)
+        register_job(LETTERS_JOB, decision_letters_job)
 
         register_person_panel(
             PersonPanel(

@@ -13,7 +13,7 @@ from minzheng.benefits.services import add_months
 from minzheng.casework.selectors import CaseActions, case_actions, case_history
 from minzheng.people.models import Membership
 
-from .models import Application, Escalation, Objection, Referral, Review, SecondApproval
+from .models import Application, Decision, Escalation, Objection, Referral, Review, SecondApproval
 from .workflow import application_workflow
 
 READ = "assistance.read"  # the permission every read of this module is scoped under
@@ -26,6 +26,20 @@ def application_list(*, actor: Any, state: str = "", programme: str = "") -> Que
     if programme:
         qs = qs.filter(programme=programme)
     return qs.order_by("-difficulty_index", "-created_at")
+
+
+def decisions_in_month(*, actor: Any, month: dt.date) -> QuerySet[Decision]:
+    """The decisions made in `month` (Beijing calendar) on the applications the actor may read, oldest
+    first: what one batch of decision letters prints."""
+    start = timezone.make_aware(dt.datetime(month.year, month.month, 1))
+    end = timezone.make_aware(dt.datetime(month.year + month.month // 12, month.month % 12 + 1, 1))
+    return (
+        Decision.objects.filter(
+            application__in=scoped(READ, Application.objects.all(), actor), decided_at__gte=start, decided_at__lt=end
+        )
+        .select_related("application", "application__applicant")
+        .order_by("decided_at", "pk")
+    )
 
 
 def application_get_for_actor(*, actor: Any, application_id: int) -> Application:

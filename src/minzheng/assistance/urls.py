@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/<int:household_id>/", views.application_new, name="application-new"),
     path("<int:application_id>/", views.application_detail, name="application-detail"),
     path("<int:application_id>/why/", views.application_why, name="application-why"),
+    path("letters/", views.decision_letters, name="decision-letters"),
     path("<int:application_id>/letter.pdf", views.application_letter, name="application-letter"),
     # The document is chosen by ?d=<id> so the route carries the one application id that scoping checks.
     path("<int:application_id>/document/", views.document_view, name="application-document"),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from minzheng.accounts.network import client_ip
 from minzheng.benefits.funding import grant_fund_choices
 from minzheng.casework.selectors import cases_due
 from minzheng.core.inputs import form_date, form_decimal, form_int
@@ -447,6 +448,20 @@ def application_letter(request: HttpRequest, application_id: int) -> HttpRespons
     response = HttpResponse(decision_letter(decision, actor=request.user), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="decision-{decision.pk}.pdf"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_letters(request: HttpRequest) -> HttpResponse:
+    """批量打印决定书: the month's decision letters of the officer's region as one zip, made by a desk job."""
+    last = timezone.localdate().replace(day=1)
+    if request.method == "POST":
+        with service_errors(request):
+            month = form_date(f"{request.POST.get('month', '').strip()}-01", _("月份"), past_years=10)
+            services.decision_letters_queue(actor=request.user, month=month, ip=client_ip(request))
+            messages.info(request, _("已转为后台任务，生成后请在“我的任务”下载"))
+            return redirect("deskjobs-list")
+    return render(request, "assistance/letters.html", {"month": request.POST.get("month") or f"{last:%Y-%m}"})
 
 
 TRIAL_ROWS = 6
