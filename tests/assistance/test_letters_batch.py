@@ -57,7 +57,8 @@ def test_the_months_decision_letters_come_as_one_zip_from_my_jobs(
     download = c.get(f"/jobs/{job.pk}/download/")
     archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
     names = archive.namelist()
-    assert [n.split("-申请")[1] for n in names] == [f"{first.application_id}.pdf", f"{second.application_id}.pdf"]
+    wanted = [f"{first.application_id}.pdf", f"{second.application_id}.pdf"]
+    assert [n.split("-申请")[1] for n in names] == wanted
     assert all(archive.read(n).startswith(b"%PDF") for n in names)
     assert "2份" in job.message
 

@@ -23,5 +23,6 @@ def decision_letters_job(ctx: JobContext) -> None:
         for n, decision in enumerate(decisions, start=1):
             ctx.progress(f"生成决定书 {n}/{len(decisions)}", n / (len(decisions) + 1))
             app = decision.application
-            z.writestr(f"{n:04d}-{app.applicant.name}-申请{app.pk}.pdf", decision_letter(decision, actor=ctx.actor))
+            letter = decision_letter(decision, actor=ctx.actor)
+            z.writestr(f"{n:04d}-{app.applicant.name}-申请{app.pk}.pdf", letter)
     ctx.message = f"{month.year}年{month.month}月决定书{len(decisions)}份已生成"

@@ -31,12 +31,12 @@ def application_list(*, actor: Any, state: str = "", programme: str = "") -> Que
 def decisions_in_month(*, actor: Any, month: dt.date) -> QuerySet[Decision]:
     """The decisions made in `month` (Beijing calendar) on the applications the actor may read, oldest
     first: what one batch of decision letters prints."""
-    start = timezone.make_aware(dt.datetime(month.year, month.month, 1))
-    end = timezone.make_aware(dt.datetime(month.year + month.month // 12, month.month % 12 + 1, 1))
+    beijing = timezone.get_current_timezone()
+    start = dt.datetime(month.year, month.month, 1, tzinfo=beijing)
+    end = dt.datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=beijing)
+    readable = scoped(READ, Application.objects.all(), actor)
     return (
-        Decision.objects.filter(
-            application__in=scoped(READ, Application.objects.all(), actor), decided_at__gte=start, decided_at__lt=end
-        )
+        Decision.objects.filter(application__in=readable, decided_at__gte=start, decided_at__lt=end)
         .select_related("application", "application__applicant")
         .order_by("decided_at", "pk")
     )
