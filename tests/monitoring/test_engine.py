@@ -29,6 +29,7 @@ from minzheng.monitoring.engine import Policy, policy_from_fixture, runner, scre
 from minzheng.monitoring.engine import rules as R
 from minzheng.monitoring.engine.rules import COMPULSORY_LEVELS, COSTLY_LEVELS, RULES
 from minzheng.programmes.registry import programmes as registered_programmes
+from minzheng.specialfamilies.screening import ON_ROLL as SF_ON_ROLL
 
 MONTH = "2025-07"
 PERSONS = 3000
@@ -134,11 +135,13 @@ def oracle(snapshot: Path, enrolments: Path, policy: Policy) -> dict[str, dict[s
             homes[r["id_number"]].add(r["property_no"])
     grade: dict[str, int] = {}
     severe_new: set[str] = set()
+    first_cert: dict[str, dt.date] = {}
     for r in rows("disability"):
         if r["issued_date"] <= me:
             grade[r["id_number"]] = min(r["grade"], grade.get(r["id_number"], 9))
             if r["grade"] <= 2 and r["issued_date"] >= ms:
                 severe_new.add(r["id_number"])
+            first_cert[r["id_number"]] = min(r["issued_date"], first_cert.get(r["id_number"], me))
     oop: dict[str, Decimal] = defaultdict(Decimal)
     for r in rows("medical"):
         if r["month"] == month:
@@ -317,6 +320,16 @@ def oracle(snapshot: Path, enrolments: Path, policy: Policy) -> dict[str, dict[s
                 or (not living_on and living_ok)
             ):
                 add("dis_redecide", r, hno)
+        # 特殊困难家庭 (seed 001, category 1): a dibao household's member whose first certificate is this
+        # month's, not tekun and not already on the roll through an enrolment that records it.
+        if (
+            ms <= first_cert.get(pid, me + dt.timedelta(days=1)) <= me
+            and alive(pid)
+            and hh[hno]["dibao"]
+            and "tekun" not in progs[pid]
+            and not progs[pid] & set(SF_ON_ROLL)
+        ):
+            add("sf_new_disability", r, hno)
         if registered[pid] > 1:
             add("duplicate_person", r, hno)
         if any(count[(pid, prog)] > 1 for prog in progs[pid]):

@@ -89,6 +89,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # 政策参数: one city officer proposes, another approves
     "policy.propose": frozenset({R.CITY_OFFICER}),
     "policy.approve": frozenset({R.CITY_OFFICER}),
+    # 低保标准与消费支出挂钩: the city sets it, a county officer reads its own county's figures
+    "policy.consumption": frozenset({R.CITY_OFFICER, R.COUNTY_OFFICER}),
     # 数据交换 snapshots: the city uploads, the system imports from the console
     "exchange.import": frozenset({R.CITY_OFFICER, SYSTEM}),
     "exchange.view": frozenset({R.CITY_OFFICER}),
@@ -304,6 +306,7 @@ LABELS: dict[str, str] = {
     "payee.approve": "复核他人名下收款账户",
     "policy.propose": "提出政策参数调整",
     "policy.approve": "复核政策参数调整",
+    "policy.consumption": "查看低保标准与消费支出挂钩测算",
     "exchange.import": "导入数据交换快照",
     "people.read": "查看人员信息",
     "assistance.read": "查看社会救助案件",

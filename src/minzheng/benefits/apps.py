@@ -34,3 +34,10 @@ class BenefitsConfig(AppConfig):
         from .services import PAYROLL_JOB, payroll_generate_job
 
         register(PAYROLL_JOB, payroll_generate_job)
+
+        from minzheng.policy.hooks import register_closed_month
+
+        from .selectors import last_frozen_payroll_month
+
+        # A policy change never takes effect in a month whose payroll is already closed.
+        register_closed_month(last_frozen_payroll_month)

@@ -32,6 +32,16 @@ from .models import (
 )
 
 
+def last_frozen_payroll_month() -> dt.date | None:
+    """The latest month with a frozen (closed) payroll in any county (policy.hooks asks it)."""
+    return (
+        PayrollRun.objects.filter(status=PayrollStatus.FROZEN)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
+
+
 def enrolments_for_person(*, actor: Any, person: Person) -> QuerySet[Enrolment]:
     """The person's own enrolments and those of a household while they were in it: a membership counts
     only for the months it overlaps the enrolment (a past household's later benefits are not theirs).

@@ -347,6 +347,26 @@ class _Planter:
             self.enrolled(pid, hno, "dis_care")  # grade 3 no longer carries the care subsidy
             e["dis_redecide"].append(pid)
 
+        # 9 — special-difficulty families: a dibao member's first disability certificate this month
+        if "sf_medical" in {p.code for p in programmes()}:
+            hno, ids = self.household([44, 16])
+            self.enrolled(ids[0], hno, "dibao")
+            self.disability(ids[1], 3, in_month)
+            e["sf_new_disability"].append(ids[1])
+            hno, ids = self.household([45, 17])
+            self.enrolled(ids[0], hno, "dibao")
+            self.disability(ids[1], 4, long_ago)  # held a certificate before: already on the roll
+            self.disability(ids[1], 2, in_month)
+            e["not:sf_new_disability"].append(ids[1])
+            hno, ids = self.household([46, 18])
+            self.enrolled(ids[0], hno, "dibao")
+            self.disability(ids[1], 3, in_month)
+            self.enrolled(ids[1], hno, "sf_festival")  # on the roll through an entitlement
+            e["not:sf_new_disability"].append(ids[1])
+            hno, (pid,) = self.household([47])
+            self.disability(pid, 3, in_month)  # not a dibao household
+            e["not:sf_new_disability"].append(pid)
+
     # ---------------------------------------------------------------- writing
     def write(self, enrolments: Path) -> None:
         manifest_path = self.snapshot / "manifest.json"

@@ -4,13 +4,13 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 
-from minzheng.accounts.permissions import can
+from minzheng.accounts.permissions import can, scope
 from minzheng.regions.models import Region, RegionLevel
 
 from .models import LIVE_STATUSES, HukouScope, ParameterStatus, PolicyParameter
@@ -300,35 +300,86 @@ class ConsumptionLine:
 def consumption_standard(consumption: Decimal, ratio: Decimal) -> int:
     """The monthly standard from last year's per-capita consumption (yuan a year) and the link ratio,
     rounded to whole yuan, half up (policy.md). The one place this is computed."""
-    from decimal import ROUND_HALF_UP
-
     return int((consumption * ratio / 12).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def consumption_page(*, actor: Any, today: dt.date) -> list[ConsumptionLine]:
-    """Per county (in the actor's scope) and hukou type: last year's consumption × ratio beside the dibao
-    standard in force today. Read-only."""
-    from minzheng.accounts.permissions import scope
+STANDARD_KEY = "dibao.standard"
+CONSUMPTION_KEY = "dibao.consumption_per_capita"
+RATIO_KEY = "dibao.consumption_ratio"
+LINKED_HUKOU = (HukouScope.URBAN, HukouScope.RURAL)
 
+
+@dataclass(frozen=True)
+class ConsumptionEntry:
+    """What a city officer enters: last year's per-capita consumption per hukou type (yuan a year; the
+    policy tables distinguish urban and rural, not counties) and the link ratio."""
+
+    consumption: dict[str, Decimal]
+    ratio: Decimal
+
+
+def consumption_page(
+    *, actor: Any, today: dt.date, entry: ConsumptionEntry | None = None
+) -> list[ConsumptionLine]:
+    """Per county (in the actor's scope) and hukou type: last year's consumption × ratio beside the dibao
+    standard in force today. With an `entry`, the proposed standard from the entered figures instead of
+    the figures in the policy tables."""
     last_year = dt.date(today.year - 1, 7, 1)
     counties = scope(Region.objects.filter(level=RegionLevel.COUNTY), actor, field="code").order_by("code")
     hukou = dict(HukouScope.choices)
     lines: list[ConsumptionLine] = []
     for county in counties:
-        for h in (HukouScope.URBAN, HukouScope.RURAL):
+        for h in LINKED_HUKOU:
             now = policy_resolve(on=today, region_code=county.code, hukou_type=h)
-            before = policy_resolve(on=last_year, region_code=county.code, hukou_type=h)
-            spent = before.values.get("dibao.consumption_per_capita")
-            ratio = now.values.get("dibao.consumption_ratio")
-            standard = now.values.get("dibao.standard")
+            standard = now.values.get(STANDARD_KEY)
+            if entry is not None:
+                spent_value: Decimal | None = entry.consumption.get(h)
+                ratio_value: Decimal | None = entry.ratio
+            else:
+                spent = policy_resolve(on=last_year, region_code=county.code, hukou_type=h).values.get(
+                    CONSUMPTION_KEY
+                )
+                ratio = now.values.get(RATIO_KEY)
+                spent_value = spent.value if spent else None
+                ratio_value = ratio.value if ratio else None
             lines.append(
                 ConsumptionLine(
                     county=county.full_name,
                     hukou=hukou[h],
-                    consumption=spent.value if spent else None,
-                    ratio=ratio.value if ratio else None,
-                    computed=consumption_standard(spent.value, ratio.value) if spent and ratio else None,
+                    consumption=spent_value,
+                    ratio=ratio_value,
+                    computed=consumption_standard(spent_value, ratio_value)
+                    if spent_value is not None and ratio_value is not None
+                    else None,
                     in_force=standard.value if standard else None,
                 )
             )
     return lines
+
+
+def standard_slots(*, on: dt.date) -> list[tuple[str, str]]:
+    """The (region prefix, hukou type) slots the dibao standard is set in: the city's urban and rural rows
+    and any county's or township's own row still in force on `on` (it would otherwise stay the more
+    specific row and hide the new city-wide standard). One query."""
+    own = (
+        PolicyParameter.objects.filter(
+            Q(effective_to__isnull=True) | Q(effective_to__gte=on),
+            key=STANDARD_KEY,
+            status=ParameterStatus.APPROVED,
+            hukou_type__in=LINKED_HUKOU,
+        )
+        .exclude(region_prefix="")
+        .values_list("region_prefix", "hukou_type")
+        .distinct()
+    )
+    return [("", h) for h in LINKED_HUKOU] + sorted(set(own))
+
+
+def consumption_pending(*, actor: Any, today: dt.date) -> list[ParameterLine]:
+    """Changes of the standard or the link ratio not yet in force (proposed, or approved and scheduled),
+    with the actions the actor may take: the checker approves them here."""
+    return [
+        line
+        for line in policy_page(actor=actor, today=today).pending
+        if line.key in (STANDARD_KEY, RATIO_KEY)
+    ]

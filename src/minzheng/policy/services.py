@@ -17,7 +17,7 @@ from minzheng.accounts.permissions import require
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 
-from . import selectors
+from . import hooks, selectors
 from .models import HukouScope, ParameterStatus, PolicyParameter
 from .specs import ParameterSpec, format_number, parameter_specs, value_problems
 
@@ -366,3 +366,96 @@ def policy_proposal_reject(*, actor: Any, proposal: PolicyParameter, note: str) 
         event=AuditEvent.DECISION,
         detail="驳回政策参数调整",
     )
+
+
+# ---------------------------------------------------------------- standards linked to consumption
+def _consumption_problems(entry: selectors.ConsumptionEntry, effective_from: Any, source: str) -> list[str]:
+    specs = parameter_specs()
+    problems: list[str] = []
+    hukou = dict(HukouScope.choices)
+    for h in selectors.LINKED_HUKOU:
+        spent = entry.consumption.get(h)
+        if spent is None:
+            problems.append(f"请填写上年{hukou[h]}居民人均消费支出")
+            continue
+        label = f"上年{hukou[h]}居民人均消费支出"
+        found = value_problems(specs[selectors.CONSUMPTION_KEY], spent, label=label)
+        problems += found or ([f"“{label}”应大于0"] if spent <= 0 else [])
+    found = value_problems(specs[selectors.RATIO_KEY], entry.ratio, label="挂钩比例")
+    problems += found or (["“挂钩比例”应大于0"] if entry.ratio <= 0 else [])
+    if not isinstance(effective_from, dt.date) or effective_from.day != 1:
+        problems.append("请选择执行月份")
+    elif effective_from <= timezone.localdate():
+        problems.append("执行月份须晚于本月，已开始的月份不能改动")
+    else:
+        closed = hooks.last_closed_month()
+        if closed is not None and effective_from <= closed:
+            problems.append(f"{closed:%Y年%m月}及以前的发放名册已审核冻结，执行月份须晚于{closed:%Y年%m月}")
+    if not source.strip():
+        problems.append("请填写调整标准的文件名称和文号")
+    return problems
+
+
+@transaction.atomic
+def policy_consumption_adopt(
+    *,
+    actor: Any,
+    entry: selectors.ConsumptionEntry,
+    effective_from: dt.date,
+    source: str,
+) -> list[PolicyParameter]:
+    """Adopt the standard linked to consumption (seed 002): from last year's per-capita consumption and
+    the link ratio, propose the new dibao standard of every slot it is set in (the city's urban and rural
+    rows, and any county's own row) from the first day of the chosen month, citing the adopting document,
+    and the ratio when it changes. Each row goes through `policy_parameter_propose`, so it is used by the
+    desk, the engine and the payroll only once another city officer approves it. Every problem with the
+    entry is reported at once and nothing is saved."""
+    require(actor, "policy.propose", target="policy:consumption")
+    problems = _consumption_problems(entry, effective_from, source)
+    if problems:
+        raise ValidationError(problems)
+    year = effective_from.year - 1
+    rows: list[PolicyParameter] = []
+    for region_prefix, hukou_type in selectors.standard_slots(on=effective_from):
+        spent = entry.consumption[hukou_type]
+        basis = f"（{year}年人均消费支出{format_number(spent)}元×{format_number(entry.ratio)}÷12）"
+        rows.append(
+            policy_parameter_propose(
+                actor=actor,
+                key=selectors.STANDARD_KEY,
+                value=Decimal(selectors.consumption_standard(spent, entry.ratio)),
+                effective_from=effective_from,
+                source=source.strip() + basis,
+                region_prefix=region_prefix,
+                hukou_type=hukou_type,
+            )
+        )
+    in_force = selectors.policy_resolve(on=effective_from, region_code="", hukou_type="").values
+    current = in_force.get(selectors.RATIO_KEY)
+    if current is None or current.value != entry.ratio:
+        rows.append(
+            policy_parameter_propose(
+                actor=actor,
+                key=selectors.RATIO_KEY,
+                value=entry.ratio,
+                effective_from=effective_from,
+                source=source.strip(),
+            )
+        )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="policy",
+        target_id=rows[0].pk,
+        region_code="",
+        detail="按居民人均消费支出挂钩提出低保标准调整",
+        new={
+            "year": year,
+            "consumption": {h: format_number(v) for h, v in sorted(entry.consumption.items())},
+            "ratio": format_number(entry.ratio),
+            "from": effective_from,
+            "source": source.strip(),
+            "proposals": [r.pk for r in rows],
+        },
+    )
+    return rows

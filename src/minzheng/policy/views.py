@@ -2,21 +2,25 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from minzheng.accounts.permissions import Denied, can, require
 from minzheng.accounts.regions import region_children_for_actor
+from minzheng.core.posts import posted
 from minzheng.core.views import service_errors
 
 from . import services
-from .models import PolicyParameter
-from .selectors import consumption_page, policy_page
+from .models import HukouScope, PolicyParameter
+from .selectors import ConsumptionEntry, consumption_page, consumption_pending, policy_page
 
 
 @login_required
@@ -88,17 +92,95 @@ def decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.success(request, _("已撤回该调整"))
         else:
             messages.error(request, _("不支持的操作"))
+    if request.POST.get("back") == "consumption":
+        return redirect("policy-consumption")
     return redirect("policy-parameters")
 
 
-@login_required
-@require_GET
-def consumption(request: HttpRequest) -> HttpResponse:
-    """Standards linked to consumption (seed 002): the standard computed from last year's per-capita
-    consumption beside the standard in force, per county and hukou type. Read-only."""
+FIELDS = ("consumption_urban", "consumption_rural", "ratio", "effective_month", "source")
+
+
+def _number(text: str, label: str) -> Decimal:
+    try:
+        number = Decimal(text.strip().replace(",", ""))
+    except InvalidOperation:
+        raise ValidationError(_("“%(label)s”应为数字") % {"label": label}) from None
+    if not number.is_finite():
+        raise ValidationError(_("“%(label)s”应为数字") % {"label": label})
+    return number
+
+
+def _entry(data: Any) -> ConsumptionEntry:
+    """The officer's figures from the form; a field that is not a number is refused in Chinese."""
+    return ConsumptionEntry(
+        consumption={
+            HukouScope.URBAN: _number(data.get("consumption_urban", ""), _("上年城镇居民人均消费支出")),
+            HukouScope.RURAL: _number(data.get("consumption_rural", ""), _("上年农村居民人均消费支出")),
+        },
+        ratio=_number(data.get("ratio", ""), _("挂钩比例")),
+    )
+
+
+def _month(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip() + "-01")
+    except ValueError:
+        raise ValidationError(_("请选择执行月份（年-月）")) from None
+
+
+def _consumption_page(
+    request: HttpRequest, entry: ConsumptionEntry | None, form: dict[str, str]
+) -> HttpResponse:
     today = timezone.localdate()
     return render(
         request,
         "policy/consumption.html",
-        {"lines": consumption_page(actor=request.user, today=today), "last_year": today.year - 1},
+        {
+            "lines": consumption_page(actor=request.user, today=today, entry=entry),
+            "entered": entry is not None,
+            "pending": consumption_pending(actor=request.user, today=today),
+            "can_propose": can(request.user, "policy.propose"),
+            "form": form,
+            "last_year": today.year - 1,
+        },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consumption(request: HttpRequest) -> HttpResponse:
+    """Standards linked to consumption (seed 002): per county and hukou type, the standard computed from
+    last year's per-capita consumption beside the standard in force. A city officer enters the figures
+    and the ratio (试算), then adopts them: the new dated standards are proposed through the policy
+    services and take effect from the chosen month once a second city officer approves them here."""
+    try:
+        require(request.user, "policy.consumption", target="policy:consumption")
+    except Denied as e:
+        return HttpResponseForbidden(e.messages[0])
+    data = request.POST if request.method == "POST" else request.GET
+    form = {name: data.get(name, "").strip() for name in FIELDS}
+    entry = None
+    if request.method == "POST":
+
+        def adopt() -> list[PolicyParameter]:
+            return services.policy_consumption_adopt(
+                actor=request.user,
+                entry=_entry(data),
+                effective_from=_month(form["effective_month"]),
+                source=form["source"],
+            )
+
+        done = posted(
+            request,
+            adopt,
+            ok=_("已提出新的低保标准，须由另一名市级民政干部复核批准后，自执行月份起使用"),
+            then=lambda _rows: redirect("policy-consumption"),
+        )
+        if done:
+            return done
+    elif any(form[name] for name in ("consumption_urban", "consumption_rural", "ratio")):
+        try:
+            entry = _entry(data)
+        except ValidationError as e:
+            messages.error(request, "；".join(e.messages))
+    return _consumption_page(request, entry, form)

@@ -9,7 +9,7 @@ class SpecialFamiliesConfig(AppConfig):
         from minzheng.core.panels import PersonPanel
         from minzheng.programmes.registry import Line, NavEntry, Programme, register_line, register_programme
 
-        from . import selectors
+        from . import screening, selectors
 
         # The three money entitlements of seed 001 (淄博): each a one-off payment, enrolled by this line's
         # services and paid by the county's monthly payroll. Care services are homecare's orders.
@@ -67,6 +67,7 @@ class SpecialFamiliesConfig(AppConfig):
                     ),
                 ),
                 todos=(("specialfamilies.condolence_decide", selectors.condolence_todo),),
+                screening=screening.rules,
                 permissions=(
                     "specialfamilies.read",
                     "specialfamilies.record",

@@ -253,11 +253,12 @@ SELECT {_P} AS pid, registered_capital FROM src_businesses WHERE status = 'activ
 """
 
 # Disability certificates issued by the month's end: the most severe grade (1 is most severe), its kind
-# (a grade 3 intellectual/mental disability is severe) and whether a grade 1–2 certificate was issued
-# this month.
+# (a grade 3 intellectual/mental disability is severe), whether a grade 1–2 certificate was issued
+# this month, and whether the person's first certificate was (`first_new`, issued `first_issued`).
 DISABILITY_SQL = f"""
 SELECT {_P} AS pid, CAST(min(grade) AS SMALLINT) AS grade, arg_min(kind, grade) AS kind,
-       bool_or(grade <= 2 AND issued_date >= {{{{month_start}}}}) AS severe_new
+       bool_or(grade <= 2 AND issued_date >= {{{{month_start}}}}) AS severe_new,
+       min(issued_date) >= {{{{month_start}}}} AS first_new, min(issued_date) AS first_issued
 FROM src_disability WHERE issued_date <= {{{{month_end}}}} GROUP BY 1
 """
 

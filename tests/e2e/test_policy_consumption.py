@@ -1,0 +1,58 @@
+"""Browser run of the standard linked to consumption: one city officer enters last year's consumption and
+the ratio, tries the figures, proposes the new standard from next month; a second city officer approves
+the rows on the same page; the new standard is then the one in force from that month."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import login, staff
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_city_officer_adopts_the_linked_standard_and_another_approves_it(
+    city: None, live_server: Any, browser_page: Any
+) -> None:
+    from django.utils import timezone
+
+    from minzheng.policy.selectors import policy_resolve
+
+    staff("shiji_a", "city_officer", "370800")
+    staff("shiji_b", "city_officer", "370800")
+    start = (timezone.localdate().replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    base, page = live_server.url, browser_page
+    login(page, base, "shiji_a")
+    page.goto(f"{base}/policy/consumption/")
+    page.fill("#consumption-form input[name=consumption_urban]", "30000")
+    page.fill("#consumption-form input[name=consumption_rural]", "18000")
+    page.fill("#consumption-form input[name=ratio]", "0.36")
+    page.click("#consumption-form button[formmethod=get]")
+    page.wait_for_selector("text=尚未保存")
+    assert "900" in page.inner_text("#consumption") and "540" in page.inner_text("#consumption")
+    page.fill("#consumption-form input[name=ratio]", "1.5")
+    page.fill("#consumption-form input[name=effective_month]", f"{start:%Y-%m}")
+    page.fill("#consumption-form input[name=source]", "济政字〔2026〕31号")
+    page.click("#consumption-form button:not([formmethod])")
+    page.wait_for_selector("text=挂钩比例")
+    assert "应在0至1" in page.content()  # refused, the entry kept for correction
+    page.fill("#consumption-form input[name=ratio]", "0.36")
+    page.click("#consumption-form button:not([formmethod])")
+    page.wait_for_selector("#consumption-pending")
+    assert "批准生效" not in page.inner_text("#consumption-pending")  # not by the proposer
+
+    page.context.clear_cookies()
+    login(page, base, "shiji_b")
+    page.goto(f"{base}/policy/consumption/")
+    for _ in range(3):
+        page.click("#consumption-pending form[action$='/approve/'] button")
+        page.wait_for_selector("#consumption")
+    assert page.locator("#consumption-pending form[action$='/approve/']").count() == 0
+    before = policy_resolve(on=start - dt.timedelta(days=1), region_code="370811001001", hukou_type="urban")
+    after = policy_resolve(on=start, region_code="370811001001", hukou_type="urban")
+    assert before.get("dibao.standard") != Decimal(900)
+    assert after.get("dibao.standard") == Decimal(900)
