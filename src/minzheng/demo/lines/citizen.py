@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef
 
 from minzheng.accounts.models import User
 from minzheng.assistance.models import Application
+from minzheng.benefits.models import Enrolment
 from minzheng.people.models import Membership, Relation
 from minzheng.people.services import person_set_phone
 
@@ -23,8 +24,8 @@ def seed(*, actor: Any, seed: int) -> str:
     clerk = User.objects.filter(username="xiangzhen").select_related("region").first()
     if clerk is None or clerk.region is None:
         return "指尖办：缺少演示账号，跳过"
-    # A current head, alive, with an ID number, whose household has no assistance case yet (so the tester
-    # can apply online for dibao and follow the case from the start); the first by household number.
+    # A current head, alive, with an ID number, whose household has no assistance case nor enrolment (so
+    # the tester can apply online for dibao and follow the case from the start); first by household number.
     head = (
         Membership.objects.filter(
             relation=Relation.HEAD,
@@ -34,6 +35,7 @@ def seed(*, actor: Any, seed: int) -> str:
             person__temp_number__isnull=True,
         )
         .exclude(Exists(Application.objects.filter(household_id=OuterRef("household_id"))))
+        .exclude(Exists(Enrolment.objects.filter(household_id=OuterRef("household_id"))))
         .select_related("person", "household__region")
         .order_by("household__number", "id")
         .first()
