@@ -4,6 +4,8 @@ otherwise, every access audited), the public 公示 list masked, and an objectio
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -214,3 +216,63 @@ def test_the_citizen_is_no_staff_actor(resident):
 
     citizen = Citizen(person_id=resident["head"].pk, name="王秀英")
     assert not can(citizen, "assistance.intake") and not can(citizen, "assistance.read")
+
+
+def _decided(neighbour, staff):
+    app = _in_notice(neighbour, staff)
+    notice = PublicNotice.objects.get(application=app)
+    decision = assistance.application_decide(
+        actor=staff["approver"],
+        application=app,
+        outcome="refuse",
+        reasons="家庭收入高于本地低保标准",
+        on=notice.end_date + dt.timedelta(days=1),
+    )
+    return app, decision
+
+
+def test_a_second_resident_gets_404_on_the_first_residents_case_and_letter_and_the_refusal_is_audited(
+    citizen_client, neighbour, staff
+):
+    from tests.citizen.conftest import sign_in
+
+    app, decision = _decided(neighbour, staff)
+    owner = Client()
+    sign_in(owner, neighbour["id_number"])
+    assert owner.get(f"/citizen/case/{app.pk}/").status_code == 200
+    letter = owner.get(f"/citizen/case/{app.pk}/letter/{decision.pk}.pdf")
+    assert letter.status_code == 200 and letter.content.startswith(b"%PDF")
+    assert AuditLog.objects.filter(event_type=AuditEvent.REVEAL, target_type="citizen.case").count() == 1
+    assert AuditLog.objects.filter(event_type=AuditEvent.EXPORT, target_type="citizen.letter").count() == 1
+
+    # the resident of the first fixture is a neighbour in the same village: not their household
+    assert citizen_client.get(f"/citizen/case/{app.pk}/").status_code == 404
+    assert citizen_client.get(f"/citizen/case/{app.pk}/letter/{decision.pk}.pdf").status_code == 404
+    denied = AuditLog.objects.filter(event_type=AuditEvent.DENIED, target_type__startswith="citizen.")
+    assert sorted(denied.values_list("target_type", flat=True)) == ["citizen.case", "citizen.letter"]
+    assert AuditLog.objects.filter(event_type=AuditEvent.REVEAL, target_type="citizen.case").count() == 1
+
+
+def test_a_letter_of_another_case_under_the_residents_own_case_is_404(
+    citizen_client, resident, neighbour, staff
+):
+    _other, decision = _decided(neighbour, staff)
+    _apply(citizen_client, resident)
+    own = assistance_accept_online(staff)
+    r = citizen_client.get(f"/citizen/case/{own.pk}/letter/{decision.pk}.pdf")
+    assert r.status_code == 404
+    assert AuditLog.objects.filter(event_type=AuditEvent.DENIED, target_type="citizen.letter").count() == 1
+
+
+def assistance_accept_online(staff):
+    from minzheng.citizen import services
+
+    online = services.online_application_accept(actor=staff["clerk"], online=OnlineApplication.objects.get())
+    return Application.objects.get(pk=online.case_id)
+
+
+def test_the_residents_list_of_cases_is_an_audited_access(citizen_client, resident):
+    r = citizen_client.get("/citizen/me/")
+    assert r.status_code == 200
+    row = AuditLog.objects.get(event_type=AuditEvent.REVEAL, target_type="citizen.cases")
+    assert row.target_id == str(resident["head"].pk)

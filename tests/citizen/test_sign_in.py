@@ -145,3 +145,17 @@ def test_signing_out_ends_the_session(citizen_client):
 def test_an_expired_session_is_no_session(citizen_client):
     CitizenSession.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     assert citizen_client.get("/citizen/me/")["Location"] == "/citizen/"
+
+
+def test_codes_are_rate_limited_per_address_across_id_numbers_and_the_refusal_audited(make_person, settings):
+    settings.CITIZEN_CODES_PER_HOUR = 1  # one address may ask four times as often as one person
+    people = [make_person(name=f"居民{i}", phone=f"1390000000{i}") for i in range(5)]
+    for person in people[:4]:
+        services.sign_in_code_send(id_number=person.id_number, ip="10.0.0.9")
+    with pytest.raises(ValidationError, match="过于频繁"):
+        services.sign_in_code_send(id_number=people[4].id_number, ip="10.0.0.9")
+    assert SmsMessage.objects.count() == 4
+    services.sign_in_code_send(id_number=people[4].id_number, ip="10.0.0.10")  # another address is served
+    assert SmsMessage.objects.count() == 5
+    refused = AuditLog.objects.get(event_type=AuditEvent.LOGIN_FAILED)
+    assert "同一地址" in refused.detail and refused.ip == "10.0.0.9"

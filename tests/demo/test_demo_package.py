@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management import call_command
 
 from minzheng.accounts.models import User
-from minzheng.core import labels
+from minzheng.core import crypto, labels
 from minzheng.exchange.models import Snapshot
 from minzheng.monitoring.models import ScreeningRun
 from minzheng.people.models import Person
@@ -69,6 +69,9 @@ def test_setup_demo_builds_the_demo_city_users_and_first_screening(db: Any, sett
     assert ScreeningRun.objects.exists()
     assert User.objects.filter(username="shiji", role="city_officer").exists()
     assert "演示账号" in text and "动态监测" in text
+    # 指尖办: an existing household head got the demo phone (no new person); the output says how to sign in
+    resident = Person.objects.get(phone_hash=crypto.blind_index("13800001234"))
+    assert f"身份证号 {resident.id_number} 登录" in text and "本地短信通道" in text
 
     again = io.StringIO()
     call_command("setup_demo", persons=400, seed=2, stdout=again)  # a second run keeps what is there

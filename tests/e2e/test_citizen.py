@@ -1,67 +1,191 @@
-"""Browser run of 指尖办 at 390 px: a resident signs in with the ID number and the SMS code, applies for
-dibao with the electronic authorisation, the township accepts it, and the resident sees the case."""
+"""Browser run of 指尖办 at 390 px: a resident signs in with the ID number and the SMS code (read from the
+local outbox), applies for dibao with the electronic authorisation and a document; the township clerk
+accepts it at the desk; the resident follows the case to its decision letter and, during another
+household's 公示, raises an objection that reaches the township."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.e2e.conftest import login, staff
+
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1280, "height": 900}
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def test_a_resident_on_a_phone_signs_in_applies_and_sees_the_case(
-    clerk: Any, live_server: Any, browser_page: Any
-):
+def _head(name: str, seq: int, phone: str, number: str) -> Any:
     from minzheng.accounts.system import system_actor
-    from minzheng.citizen import services
-    from minzheng.citizen.models import OnlineApplication, SmsMessage
     from minzheng.core.idnumber import make_id_number
     from minzheng.people.services import household_create, person_create
 
     actor = system_actor(purpose="测试数据")
-    id_number = make_id_number("370811", dt.date(1976, 2, 3), 77, "F")
     head = person_create(
         actor=actor,
-        id_number=id_number,
-        name="周玉梅",
+        id_number=make_id_number("370811", dt.date(1976, 2, 3), seq, "F"),
+        name=name,
         hukou_type="urban",
         hukou_region_code="370811001001",
-        phone="13911112222",
+        phone=phone,
     )
-    household_create(
+    household = household_create(
         actor=actor,
-        number="ZJB0001",
+        number=number,
         region_code="370811001001",
         hukou_type="urban",
         head=head,
         start_date=dt.date(2010, 1, 1),
     )
-    page, base = browser_page, live_server.url
+    return head, household
+
+
+def _sign_in(page: Any, base: str, id_number: str) -> None:
+    from minzheng.citizen.models import SmsMessage
+
+    page.context.clear_cookies()
     page.set_viewport_size(PHONE)
     page.goto(f"{base}/citizen/")
     page.fill("input[name=id_number]", id_number)
     page.click("button[value=send]")
     page.wait_for_selector(".messages")
-    code = re.search(r"验证码为(\d{6})", SmsMessage.objects.get().text).group(1)  # type: ignore[union-attr]
+    text = SmsMessage.objects.order_by("-id").values_list("text", flat=True).first() or ""
+    code = re.search(r"验证码为(\d{6})", text).group(1)  # type: ignore[union-attr]
     page.fill("input[name=id_number]", id_number)
     page.fill("input[name=code]", code)
     page.click("button[value=verify]")
     page.wait_for_url(f"{base}/citizen/me/")
+
+
+def _to_notice(app: Any, users: dict[str, Any]) -> Any:
+    """The case through 核对, the home visit and the village review into 公示 (the desk's own steps,
+    tested in tests/assistance)."""
+    from django.utils import timezone
+
+    from minzheng.assistance import services as assistance
+    from minzheng.assistance.models import PublicNotice, State
+    from tests.conftest import verified
+
+    today = timezone.localdate()
+    if app.state == State.DRAFT:
+        assistance.application_sign_authorisation(actor=users["clerk"], application=app, signed_on=today)
+        app = assistance.application_submit(actor=users["clerk"], application=app)
+    assistance.application_start_verification(actor=users["verifier"], application=app)
+    assistance.application_record_home_visit(
+        actor=users["verifier"], application=app, visited_on=today, visitors="王、李", findings="属实"
+    )
+    verified(app, users["verifier"])
+    assistance.application_to_village_review(actor=users["verifier"], application=app)
+    assistance.application_record_village_review(
+        actor=users["recorder"], application=app, held_on=today, participants=9, agreed=9
+    )
+    app.refresh_from_db()
+    assert app.state == State.PUBLIC_NOTICE
+    return PublicNotice.objects.get(application=app)
+
+
+def _narrow(page: Any) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_a_resident_on_a_phone_applies_follows_the_case_to_its_letter_and_objects_during_a_notice(
+    clerk: Any, live_server: Any, browser_page: Any, tmp_path: Path
+):
+    from minzheng.assistance import services as assistance
+    from minzheng.assistance.models import Application
+    from minzheng.citizen.models import OnlineApplication, OnlineDocument, OnlineObjection
+
+    users = {
+        "clerk": clerk,
+        "verifier": staff("verifier", "township_clerk", "370811001"),
+        "recorder": staff("recorder", "township_clerk", "370811001"),
+        "approver": staff("approver", "township_approver", "370811001"),
+    }
+    head, _household = _head("周玉梅", 77, "13911112222", "ZJB0001")
+    page, base = browser_page, live_server.url
+
+    # the resident applies on the phone: signature of the authorisation and a document from the camera roll
+    _sign_in(page, base, head.id_number)
     page.click("text=申请最低生活保障")
+    page.select_option("select[name=kind_file1]", "income_proof")
+    page.set_input_files(
+        "input[name=file1]", files=[{"name": "收入证明.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
     page.check("input[name=authorised]")
     page.fill("input[name=signed_name]", "周玉梅")
+    _narrow(page)
     page.click("text=提交申请")
     page.wait_for_url(f"{base}/citizen/me/")
     assert "待受理" in page.content()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    _narrow(page)
+    online = OnlineApplication.objects.get()
+    assert online.authorised and online.signed_name == "周玉梅"
+    assert OnlineDocument.objects.get(online=online).kind == "income_proof"
 
-    services.online_application_accept(actor=clerk, online=OnlineApplication.objects.get())
-    page.reload()
+    # the township clerk accepts it at the desk's online to-do
+    login(page, base, "clerk")
+    page.set_viewport_size(DESK)
+    page.goto(f"{base}/citizen/desk/")
+    page.click("text=周玉梅")
+    page.click("button[value=accept]")
+    page.wait_for_selector(".messages")
+    assert "已受理" in page.content()
+    online.refresh_from_db()
+    case = Application.objects.get(pk=online.case_id)
+    assert case.documents.count() == 1
+
+    # the case goes its way at the desk, to a decision after the 公示
+    notice = _to_notice(case, users)
+    assistance.application_decide(
+        actor=users["approver"],
+        application=case,
+        outcome="refuse",
+        reasons="家庭人均收入高于本地低保标准",
+        on=notice.end_date + dt.timedelta(days=1),
+    )
+
+    # the resident follows the case on the phone and downloads the letter
+    _sign_in(page, base, head.id_number)
     page.click(".case-row a")
     page.wait_for_selector("ol.steps")
-    assert "已受理" in page.content()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert "公示" in page.content() and "告知书" in page.content()
+    _narrow(page)
+    with page.expect_download() as download:
+        page.click("a[href*='/letter/']")
+    saved = tmp_path / "letter.pdf"
+    download.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF")
+
+    # another household of the village is in 公示: the resident objects online, masked names only
+    neighbour, household = _head("赵大海", 78, "13700001111", "ZJB0002")
+    other = assistance.application_create(
+        actor=clerk,
+        programme="dibao",
+        household=household,
+        applicant=neighbour,
+        declared={
+            "members": [{"person_id": neighbour.pk, "monthly_wage": 0}],
+            "assets": {"financial": 0, "vehicles": [], "residential_properties": 1},
+        },
+    )
+    _to_notice(other, users)
+    page.goto(f"{base}/citizen/notices/")
+    assert "赵**" in page.content() and "赵大海" not in page.content()
+    _narrow(page)
+    page.click("text=提出异议")
+    page.fill("textarea[name=content]", "该户家中有营运车辆，收入不实")
+    page.click("text=提交异议")
+    page.wait_for_url(f"{base}/citizen/notices/")
+    assert "异议已提交" in page.content()
+    objection = OnlineObjection.objects.get()
+    assert objection.person_id == head.pk and objection.notice.application_id == other.pk
+
+    # and the township sees it in its online to-do
+    login(page, base, "clerk")
+    page.goto(f"{base}/citizen/desk/")
+    assert "赵大海" in page.content()

@@ -137,3 +137,41 @@ def test_household_numbers_are_unique(db, make_person):
             start_date=dt.date(2015, 1, 1),
         )
     assert Household.objects.count() == 1
+
+
+def test_setting_a_phone_stores_it_encrypted_and_indexed_and_audits_only_masked_numbers(
+    make_person, make_user
+):
+    from minzheng.people.services import person_set_phone
+
+    person = make_person(name="孙桂兰")
+    clerk = make_user("township_clerk", VILLAGE_A[:9])
+    person_set_phone(actor=clerk, person=person, phone="138 0000-1234")
+    person.refresh_from_db()
+    assert "13800001234" not in person.phone_enc and crypto.decrypt(person.phone_enc) == "13800001234"
+    assert person.phone_hash == crypto.blind_index("13800001234")
+    row = AuditLog.objects.get(target_type="person.phone", target_id=str(person.pk))
+    assert row.actor == clerk and "13800001234" not in str(row.new)
+    assert row.new["phone"] == person.phone_masked
+
+
+@pytest.mark.parametrize("phone", ["abc", "123", "1380000123456789"])
+def test_a_bad_phone_is_a_chinese_message_and_changes_nothing(make_person, phone):
+    from minzheng.people.services import person_set_phone
+
+    person = make_person(phone="13911112222")
+    with pytest.raises(ValidationError, match="联系电话格式不正确"):
+        person_set_phone(actor=system_actor(purpose="测试数据"), person=person, phone=phone)
+    person.refresh_from_db()
+    assert crypto.decrypt(person.phone_enc) == "13911112222"
+    assert not AuditLog.objects.filter(target_type="person.phone").exists()
+
+
+def test_a_clerk_cannot_set_the_phone_of_a_person_outside_the_region(make_person, make_user):
+    from minzheng.people.services import person_set_phone
+
+    person = make_person(phone="13911112222")
+    with pytest.raises(ValidationError, match="管辖范围"):
+        person_set_phone(actor=make_user("township_clerk", "370812001"), person=person, phone="13800001234")
+    person.refresh_from_db()
+    assert crypto.decrypt(person.phone_enc) == "13911112222"

@@ -217,53 +217,93 @@ def _own_membership(citizen: Citizen) -> Membership:
     return membership
 
 
-@transaction.atomic
-def citizen_case_open(*, citizen: Citizen, application_id: int, ip: str = "") -> Any:
-    """One of the citizen's household's assistance cases (404 for any other), the access audited."""
+def _own_case(citizen: Citizen, application_id: int) -> Any:
     from minzheng.assistance.models import Application
 
     household_ids = Membership.objects.filter(person_id=citizen.person_id, end_date__isnull=True).values(
         "household_id"
     )
-    app = (
+    return (
         Application.objects.select_related("household", "applicant")
         .filter(pk=application_id, household_id__in=household_ids)
         .first()
     )
-    if app is None:
-        raise Http404("未找到该申请")
-    audit_record(
-        actor=citizen,
-        event_type=AuditEvent.REVEAL,
-        target_type="citizen.case",
-        target_id=app.pk,
-        region_code=app.region_code,
-        ip=ip,
-    )
-    return app
 
 
-@transaction.atomic
+def _refused(*, citizen: Citizen, target_type: str, target_id: int, ip: str) -> None:
+    """A citizen asking for a case or letter not of their household: audited in its own transaction (the
+    404 the caller raises afterwards must not roll it back); the log says only what was asked for."""
+    with transaction.atomic():
+        audit_record(
+            actor=citizen,
+            event_type=AuditEvent.DENIED,
+            target_type=target_type,
+            target_id=target_id,
+            outcome="denied",
+            detail="非本户的申请或告知书",
+            ip=ip,
+        )
+
+
+def citizen_case_open(*, citizen: Citizen, application_id: int, ip: str = "") -> Any:
+    """One of the citizen's household's assistance cases (404 for any other), the access audited (the
+    refusal too)."""
+    with transaction.atomic():
+        app = _own_case(citizen, application_id)
+        if app is not None:
+            audit_record(
+                actor=citizen,
+                event_type=AuditEvent.REVEAL,
+                target_type="citizen.case",
+                target_id=app.pk,
+                region_code=app.region_code,
+                ip=ip,
+            )
+            return app
+    _refused(citizen=citizen, target_type="citizen.case", target_id=application_id, ip=ip)
+    raise Http404("未找到该申请")
+
+
 def citizen_letter_download(
     *, citizen: Citizen, application_id: int, decision_id: int, ip: str = ""
 ) -> bytes:
-    """The decision letter of one of the citizen's cases, as the PDF the office prints (same 文号)."""
+    """The decision letter of one of the citizen's cases, as the PDF the office prints (same 文号); the
+    download audited, a refusal (another household's case, or a letter not of this case) too."""
     from minzheng.accounts.system import system_actor
     from minzheng.assistance.letters import decision_letter
 
-    app = citizen_case_open(citizen=citizen, application_id=application_id, ip=ip)
-    decision = app.decisions.filter(pk=decision_id).first()
-    if decision is None:
-        raise Http404("未找到该告知书")
+    with transaction.atomic():
+        app = _own_case(citizen, application_id)
+        decision = app.decisions.filter(pk=decision_id).first() if app is not None else None
+        if app is not None and decision is not None:
+            audit_record(
+                actor=citizen,
+                event_type=AuditEvent.EXPORT,
+                target_type="citizen.letter",
+                target_id=decision.pk,
+                region_code=app.region_code,
+                ip=ip,
+            )
+            return decision_letter(decision, actor=system_actor(purpose="群众网上下载告知书"))
+    _refused(citizen=citizen, target_type="citizen.letter", target_id=decision_id, ip=ip)
+    raise Http404("未找到该告知书")
+
+
+@transaction.atomic
+def citizen_cases_open(*, citizen: Citizen, ip: str = "") -> Any:
+    """The household's cases and online applications for the citizen's home page, the access audited."""
+    from .selectors import citizen_cases
+
+    rows = citizen_cases(citizen)
     audit_record(
         actor=citizen,
-        event_type=AuditEvent.EXPORT,
-        target_type="citizen.letter",
-        target_id=decision.pk,
-        region_code=app.region_code,
+        event_type=AuditEvent.REVEAL,
+        target_type="citizen.cases",
+        target_id=citizen.person_id,
+        new={"rows": len(rows)},
         ip=ip,
     )
-    return decision_letter(decision, actor=system_actor(purpose="群众网上下载告知书"))
+    return rows
 
 
 # ------------------------------------------------------------------ online application

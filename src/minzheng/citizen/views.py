@@ -82,7 +82,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         except ValidationError as e:
             form_errors(request, e)
             sent = request.POST.get("action") != "send"
-    return render(request, "citizen/sign_in.html", {"id_number": id_number, "sent": sent})
+    local_sms = settings.CITIZEN_SMS_BACKEND == "minzheng.citizen.sms.LocalBackend"
+    return render(
+        request, "citizen/sign_in.html", {"id_number": id_number, "sent": sent, "local_sms": local_sms}
+    )
 
 
 # ---------------------------------------------------------------- the resident
@@ -104,7 +107,7 @@ def home(request: HttpRequest, citizen: Citizen) -> HttpResponse:
         {
             "citizen": citizen,
             "membership": selectors.citizen_membership(citizen),
-            "cases": selectors.citizen_cases(citizen),
+            "cases": services.citizen_cases_open(citizen=citizen, ip=client_ip(request)),
             "offers": selectors.offers(),
         },
     )
