@@ -55,3 +55,58 @@ def report(app: Any, actor: Any, *, income: tuple[float, float], financial: tupl
         ],
         created_by=actor,
     )
+
+
+@pytest.fixture
+def decide(make_household: Any, make_user: Any) -> Any:
+    """A township's dibao decision made through the assistance services (受理 and 评议 by one clerk, 核对
+    by another, the decision by the township's approver after the public notice has run its days)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from minzheng.assistance.models import PublicNotice
+    from tests.conftest import verified
+    from tests.web.conftest import declared
+
+    today = timezone.localdate()
+    people: dict[str, tuple[Any, Any, Any]] = {}
+
+    def make(village: str, outcome: str = "grant") -> Any:
+        town = village[:9]
+        if town not in people:
+            people[town] = (
+                make_user("township_clerk", town),
+                make_user("township_clerk", town),
+                make_user("township_approver", town),
+            )
+        intake, clerk, approver = people[town]
+        hh = make_household(village=village, size=2)
+        app = assistance.application_create(
+            actor=intake,
+            programme="dibao",
+            household=hh,
+            applicant=hh.memberships.get(relation="head").person,
+            declared=declared(hh),
+        )
+        assistance.application_sign_authorisation(actor=intake, application=app, signed_on=today)
+        assistance.application_submit(actor=intake, application=app)
+        assistance.application_start_verification(actor=clerk, application=app)
+        assistance.application_record_home_visit(
+            actor=clerk, application=app, visited_on=today, visitors="王、李", findings="家中无贵重物品"
+        )
+        verified(app, clerk)
+        assistance.application_to_village_review(actor=clerk, application=app)
+        assistance.application_record_village_review(
+            actor=intake, application=app, held_on=today, participants=9, agreed=9
+        )
+        notice = PublicNotice.objects.get(application=app)
+        start = today - dt.timedelta(days=20)
+        PublicNotice.objects.filter(pk=notice.pk).update(
+            start_date=start, end_date=start + (notice.end_date - notice.start_date)
+        )
+        return assistance.application_decide(
+            actor=approver, application=app, outcome=outcome, reasons="经核查有经营收入"
+        )
+
+    return make

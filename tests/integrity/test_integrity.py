@@ -181,3 +181,56 @@ def test_the_pages_panel_and_export_are_scoped_and_the_desk_flow_works(
         == Finding.objects.get().recovery.amount
     )
     assert Finding.objects.get().status == FindingStatus.RECORDED
+
+
+def test_amounts_received_are_recorded_against_an_approved_recovery_until_it_is_settled(case, staff):
+    _paid(case, staff)
+    report(case, staff["clerk"], income=(0, 300), financial=(0, 0))
+    (f,) = svc.findings_detect(actor=staff["clerk"])
+    recovery = svc.recovery_propose(actor=staff["clerk"], finding=f)
+    today = timezone.localdate()
+    with pytest.raises(ValidationError, match="复核同意后"):
+        svc.repayment_record(actor=staff["clerk"], recovery=recovery, amount=10, received_on=today)
+    recovery = svc.recovery_approve(actor=staff["approver"], recovery=recovery, approve=True)
+    assert recovery.amount > 1
+    c = Client()
+    c.force_login(staff["clerk"])
+    url = f"/integrity/findings/{f.pk}/"
+    r = c.post(url, {"action": "repay", "amount": "1", "received_on": today.isoformat(), "receipt_no": "R1"})
+    assert r.status_code == 302
+    recovery.refresh_from_db()
+    assert recovery.received == 1 and recovery.status == RecoveryStatus.APPROVED
+    rest = recovery.amount - 1
+    r = c.post(url, {"action": "repay", "amount": str(rest + 1), "received_on": today.isoformat()})
+    assert r.status_code == 200 and f"不能超过尚欠的{rest}元" in r.content.decode()
+    r = c.post(url, {"action": "repay", "amount": "一百", "received_on": today.isoformat()})
+    assert r.status_code == 200 and "收回金额应为整数" in r.content.decode()
+    recovery.refresh_from_db()
+    assert recovery.received == 1
+    svc.repayment_record(actor=staff["county"], recovery=recovery, amount=rest, received_on=today)
+    recovery.refresh_from_db()
+    assert recovery.received == recovery.amount and recovery.status == RecoveryStatus.SETTLED
+    assert AuditLog.objects.filter(target_type="integrity.repayment").count() == 2
+    with pytest.raises(ValidationError, match="已收回完毕"):
+        svc.repayment_record(actor=staff["clerk"], recovery=recovery, amount=1, received_on=today)
+    body = c.get(url).content.decode()
+    assert "已追回完毕" in body and "R1" in body and 'id="repay-form"' not in body
+    with pytest.raises(ValidationError, match="不能撤销"):
+        svc.finding_withdraw(actor=staff["clerk"], finding=f, reason="x")
+
+
+def test_a_repayment_dated_in_the_future_is_refused(case, staff):
+    _paid(case, staff)
+    report(case, staff["clerk"], income=(0, 300), financial=(0, 0))
+    (f,) = svc.findings_detect(actor=staff["clerk"])
+    recovery = svc.recovery_propose(actor=staff["clerk"], finding=f)
+    recovery = svc.recovery_approve(actor=staff["approver"], recovery=recovery, approve=True)
+    with pytest.raises(ValidationError, match="不能晚于今天"):
+        svc.repayment_record(
+            actor=staff["clerk"],
+            recovery=recovery,
+            amount=1,
+            received_on=timezone.localdate() + dt.timedelta(days=1),
+        )
+    recovery.refresh_from_db()
+    assert recovery.received == 0

@@ -84,6 +84,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "integrity.commit": frozenset({R.VILLAGE_ASSISTANT, R.TOWNSHIP_CLERK}),
     "integrity.find": frozenset({R.TOWNSHIP_CLERK, R.COUNTY_OFFICER}),
     "integrity.recover_approve": frozenset({R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER}),
+    # 县级抽查 of township dibao/tekun decisions (seed 002: approval delegated, the county checks)
+    "integrity.sample": frozenset({R.COUNTY_OFFICER}),
     "payee.set": frozenset({R.TOWNSHIP_CLERK, R.COUNTY_OFFICER}),
     "payee.approve": frozenset({R.TOWNSHIP_APPROVER, R.COUNTY_OFFICER}),
     # 政策参数: one city officer proposes, another approves
@@ -302,6 +304,7 @@ LABELS: dict[str, str] = {
     "integrity.commit": "登记诚信承诺书",
     "integrity.find": "认定虚报、登记追回",
     "integrity.recover_approve": "复核诚信救助追回",
+    "integrity.sample": "抽查乡镇低保、特困审批决定",
     "payee.set": "登记收款账户",
     "payee.approve": "复核他人名下收款账户",
     "policy.propose": "提出政策参数调整",

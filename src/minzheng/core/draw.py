@@ -14,3 +14,9 @@ def draw_pairs(
     rng = random.Random(seed)  # noqa: S311 - reproducibility is the point; the seed is published
     chosen = rng.sample(target_ids, min(count, len(target_ids)))
     return [(t, sorted(rng.sample(inspector_ids, 2))) for t in chosen]
+
+
+def draw_sample(seed: int, ids: list[int], count: int) -> list[int]:
+    """`count` of `ids` (all when fewer), drawn from the seed; sorted, so the list reads the same again."""
+    rng = random.Random(seed)  # noqa: S311 - reproducibility is the point; the seed is kept
+    return sorted(rng.sample(sorted(ids), min(count, len(ids))))

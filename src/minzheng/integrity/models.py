@@ -102,6 +102,7 @@ class RecoveryStatus(models.TextChoices):
     PROPOSED = "proposed", "待复核"
     APPROVED = "approved", "已批准追回"
     REFUSED = "refused", "复核不同意"
+    SETTLED = "settled", "已追回完毕"
 
 
 class Recovery(models.Model):
@@ -133,6 +134,7 @@ class Recovery(models.Model):
     )
     approved_on = models.DateField("复核日期", null=True, blank=True)
     note = models.CharField("复核意见", max_length=200, blank=True, default="")
+    received = models.PositiveIntegerField("已收回（元）", default=0)
 
     class Meta:
         verbose_name = "追回记录"
@@ -140,3 +142,93 @@ class Recovery(models.Model):
 
     def __str__(self) -> str:
         return f"追回记录{self.pk}"
+
+
+class Repayment(models.Model):
+    """An amount received against an approved recovery; the recovery is settled when they add up to it."""
+
+    recovery = models.ForeignKey(
+        Recovery, verbose_name="追回记录", on_delete=models.PROTECT, related_name="repayments"
+    )
+    region_code = models.CharField("管辖区划", max_length=15, db_index=True)
+    amount = models.PositiveIntegerField("收回金额（元）")
+    received_on = models.DateField("收款日期")
+    receipt_no = models.CharField("收据号", max_length=40, blank=True, default="")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "追回收款"
+        verbose_name_plural = "追回收款"
+        ordering = ["received_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"追回收款{self.pk}"
+
+
+class SampleDraw(models.Model):
+    """县级抽查 (seed 002: approval delegated to the townships, the county checks): one county's random
+    draw of the month's township dibao/tekun decisions, at the policy rate; drawn once per month. The seed
+    is kept so the same draw can be repeated from the same pool."""
+
+    county_code = models.CharField("县（市、区）", max_length=6)
+    region_code = models.CharField("管辖区划", max_length=15, db_index=True)
+    month = models.DateField("抽查月份")
+    rate = models.DecimalField("抽查比例", max_digits=6, decimal_places=4)
+    pool = models.PositiveIntegerField("当月审批决定数")
+    seed = models.BigIntegerField("随机种子")
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="抽取人", on_delete=models.PROTECT, related_name="+"
+    )
+    drawn_at = models.DateTimeField("抽取时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "县级抽查"
+        verbose_name_plural = "县级抽查"
+        ordering = ["-month", "county_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["county_code", "month"], name="integrity_one_draw_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y年%m月}抽查"
+
+
+class Verdict(models.TextChoices):
+    PENDING = "pending", "待核查"
+    AGREE = "agree", "同意乡镇决定"
+    DISAGREE = "disagree", "不同意乡镇决定"
+
+
+class SampleCase(models.Model):
+    """One sampled township decision and the county's check of it (seen by the township)."""
+
+    draw = models.ForeignKey(SampleDraw, verbose_name="抽查", on_delete=models.PROTECT, related_name="cases")
+    decision = models.ForeignKey(
+        "assistance.Decision", verbose_name="审批决定", on_delete=models.PROTECT, related_name="+"
+    )
+    region_code = models.CharField("管辖区划", max_length=15, db_index=True)
+    verdict = models.CharField("核查意见", max_length=16, choices=Verdict.choices, default=Verdict.PENDING)
+    reason = models.CharField("不同意理由", max_length=300, blank=True, default="")
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="核查人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    checked_on = models.DateField("核查日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "抽查案件"
+        verbose_name_plural = "抽查案件"
+        ordering = ["region_code", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "decision"], name="integrity_sample_once_per_draw")
+        ]
+
+    def __str__(self) -> str:
+        return f"抽查案件{self.pk}"

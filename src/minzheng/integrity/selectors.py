@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,12 +14,24 @@ from django.utils.translation import gettext as _
 from minzheng.accounts.permissions import can, scoped
 from minzheng.assistance.letters import appeal_text, cn_date, issuing_office
 from minzheng.assistance.models import Application
+from minzheng.core.labels import region_names
 from minzheng.core.todos import Item, Todo
 from minzheng.people.models import Membership, Person
 
-from .models import Commitment, Finding, FindingStatus, Recovery, RecoveryStatus
+from .models import (
+    Commitment,
+    Finding,
+    FindingStatus,
+    Recovery,
+    RecoveryStatus,
+    Repayment,
+    SampleCase,
+    SampleDraw,
+    Verdict,
+)
 
 READ = "integrity.read"
+DONE = (RecoveryStatus.APPROVED, RecoveryStatus.SETTLED)
 FIRST = 5
 
 
@@ -69,12 +82,13 @@ def finding_actions(*, actor: Any, finding: Finding) -> dict[str, bool]:
     finder = can(actor, "integrity.find", region_code=finding.region_code)
     open_recovery = recovery is not None and recovery.status != RecoveryStatus.REFUSED
     return {
-        "withdraw": recorded and finder and not (recovery and recovery.status == RecoveryStatus.APPROVED),
+        "withdraw": recorded and finder and not (recovery and recovery.status in DONE),
         "propose": recorded and finder and not open_recovery,
         "approve": recovery is not None
         and recovery.status == RecoveryStatus.PROPOSED
         and recovery.proposed_by_id != actor.pk
         and can(actor, "integrity.recover_approve", region_code=finding.region_code),
+        "repay": recovery is not None and recovery.status == RecoveryStatus.APPROVED and finder,
     }
 
 
@@ -152,3 +166,53 @@ def todo_findings(actor: Any, on: dt.date) -> Todo:
     return Todo(
         "integrity_findings", _("虚报认定待处理追回"), n, reverse("integrity-list"), items, _("无待处理认定")
     )
+
+
+def repayments(*, recovery: Recovery | None) -> list[Repayment]:
+    if recovery is None:
+        return []
+    return list(recovery.repayments.select_related("recorded_by"))
+
+
+# ------------------------------------------------------------------ 县级抽查
+def sample_cases(*, actor: Any, month: dt.date) -> QuerySet[SampleCase]:
+    """The sampled decisions of the month in the actor's region: the county sees its townships', a
+    township its own (with the county's findings)."""
+    return scoped(
+        READ,
+        SampleCase.objects.select_related("decision__application__applicant", "checked_by", "draw").filter(
+            draw__month=month.replace(day=1)
+        ),
+        actor,
+    )
+
+
+def sample_case_get(*, actor: Any, case_id: int) -> SampleCase:
+    found = scoped(READ, SampleCase.objects.all(), actor).filter(pk=case_id).first()
+    if found is None:
+        raise Http404("未找到该抽查案件")
+    return found
+
+
+def sample_draws(*, actor: Any, month: dt.date) -> list[SampleDraw]:
+    return list(scoped(READ, SampleDraw.objects.filter(month=month.replace(day=1)), actor))
+
+
+def sample_rates(*, actor: Any, month: dt.date) -> list[dict[str, Any]]:
+    """By township: cases drawn, checked, disagreed and the disagreement rate of those checked (one query)."""
+    rows = list(
+        sample_cases(actor=actor, month=month)
+        .annotate(township=Substr("region_code", 1, 9))
+        .values("township")
+        .annotate(
+            drawn=Count("pk"),
+            checked=Count("pk", filter=~Q(verdict=Verdict.PENDING)),
+            disagreed=Count("pk", filter=Q(verdict=Verdict.DISAGREE)),
+        )
+        .order_by("township")
+    )
+    names = region_names(r["township"] for r in rows)
+    for r in rows:
+        r["name"] = names.get(r["township"]) or _("未知区划")
+        r["rate"] = round(100 * r["disagreed"] / r["checked"], 1) if r["checked"] else None
+    return rows

@@ -4,6 +4,8 @@ recovery of the overpayment (make-and-check) and the intake check of the waiting
 from __future__ import annotations
 
 import datetime as dt
+import math
+import secrets
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +23,8 @@ from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.benefits.models import Enrolment, PayrollLine, PayrollStatus
 from minzheng.benefits.services import add_months
+from minzheng.core.dates import local_day
+from minzheng.core.draw import draw_sample
 from minzheng.people.models import Household, Membership, Person
 from minzheng.policy.selectors import policy_resolve
 from minzheng.verification.models import VerificationReport
@@ -33,6 +37,10 @@ from .models import (
     Item,
     Recovery,
     RecoveryStatus,
+    Repayment,
+    SampleCase,
+    SampleDraw,
+    Verdict,
 )
 
 
@@ -164,7 +172,9 @@ def finding_withdraw(*, actor: Any, finding: Finding, reason: str) -> Finding:
         raise ValidationError("该认定已撤销")
     if not reason.strip():
         raise ValidationError("请填写撤销理由")
-    if Recovery.objects.filter(finding=finding, status=RecoveryStatus.APPROVED).exists():
+    if Recovery.objects.filter(
+        finding=finding, status__in=[RecoveryStatus.APPROVED, RecoveryStatus.SETTLED]
+    ).exists():
         raise ValidationError("已批准追回的认定不能撤销")
     finding.status = FindingStatus.WITHDRAWN
     finding.withdraw_reason = reason.strip()[:200]
@@ -270,6 +280,138 @@ def recovery_approve(
         {"approved": approve, "amount": recovery.amount},
     )
     return recovery
+
+
+@transaction.atomic
+def repayment_record(
+    *, actor: Any, recovery: Recovery, amount: int, received_on: dt.date, receipt_no: str = ""
+) -> Repayment:
+    """An amount received against an approved recovery; when the amounts add up to it, it is settled."""
+    require(actor, "integrity.find", region_code=recovery.region_code, target=f"recovery:{recovery.pk}")
+    recovery = Recovery.objects.select_for_update().get(pk=recovery.pk)
+    if recovery.status == RecoveryStatus.SETTLED:
+        raise ValidationError("该追回已收回完毕")
+    if recovery.status != RecoveryStatus.APPROVED:
+        raise ValidationError("追回须经复核同意后才能登记收款")
+    outstanding = recovery.amount - recovery.received
+    if amount <= 0:
+        raise ValidationError("收回金额应大于0")
+    if amount > outstanding:
+        raise ValidationError(f"收回金额不能超过尚欠的{outstanding}元")
+    if received_on > timezone.localdate():
+        raise ValidationError("收款日期不能晚于今天")
+    if recovery.approved_on is not None and received_on < recovery.approved_on:
+        raise ValidationError("收款日期不能早于追回复核日期")
+    repayment = Repayment.objects.create(
+        recovery=recovery,
+        region_code=recovery.region_code,
+        amount=amount,
+        received_on=received_on,
+        receipt_no=receipt_no.strip()[:40],
+        recorded_by=actor,
+    )
+    recovery.received += amount
+    if recovery.received == recovery.amount:
+        recovery.status = RecoveryStatus.SETTLED
+    recovery.save(update_fields=["received", "status"])
+    _audit(
+        actor,
+        AuditEvent.CREATE,
+        "integrity.repayment",
+        repayment.pk,
+        recovery.region_code,
+        {"recovery": recovery.pk, "amount": amount, "received": recovery.received, "status": recovery.status},
+    )
+    return repayment
+
+
+# ------------------------------------------------------------------ 县级抽查 of township decisions
+SAMPLED_PROGRAMMES = ("dibao", "tekun")
+
+
+def sample_pool(*, county_code: str, month: dt.date) -> Any:
+    """The month's township decisions of dibao and tekun in the county (by the decision's local day)."""
+    first = month.replace(day=1)
+    return Decision.objects.filter(
+        level="township",
+        application__programme__in=SAMPLED_PROGRAMMES,
+        application__region_code__startswith=county_code,
+        decided_at__date__gte=first,
+        decided_at__date__lt=add_months(first, 1),
+    )
+
+
+@transaction.atomic
+def sample_draw(*, actor: Any, county_code: str, month: dt.date) -> SampleDraw:
+    """抽查: a random share (policy data of the county) of the month's township decisions, at least one
+    when there are any. Drawn once per county and month; a second draw is refused and changes nothing."""
+    require(actor, "integrity.sample", region_code=county_code, target=f"sample:{county_code}")
+    if len(county_code) != 6 or not county_code.isdigit():
+        raise ValidationError("请选择县（市、区）")
+    first = month.replace(day=1)
+    if first > timezone.localdate():
+        raise ValidationError("不能抽查尚未到来的月份")
+    done = SampleDraw.objects.select_for_update().filter(county_code=county_code, month=first).first()
+    if done is not None:
+        raise ValidationError(
+            f"{first.year}年{first.month}月已于{cn_date(local_day(done.drawn_at))}抽取{done.cases.count()}件，"
+            "不再重新抽取"
+        )
+    policy = policy_resolve(on=first, region_code=county_code, hukou_type="")
+    rate = Decimal(str(policy.get("integrity.sample_rate")))
+    ids = list(sample_pool(county_code=county_code, month=first).values_list("pk", flat=True))
+    if not ids:
+        raise ValidationError(f"{first.year}年{first.month}月本县没有乡镇低保、特困审批决定，无需抽查")
+    count = max(1, math.ceil(len(ids) * rate))
+    seed = secrets.randbelow(2**31)
+    draw = SampleDraw.objects.create(
+        county_code=county_code,
+        region_code=county_code,
+        month=first,
+        rate=rate,
+        pool=len(ids),
+        seed=seed,
+        drawn_by=actor,
+    )
+    chosen = draw_sample(seed, ids, count)
+    regions = dict(Decision.objects.filter(pk__in=chosen).values_list("pk", "application__region_code"))
+    SampleCase.objects.bulk_create(
+        SampleCase(draw=draw, decision_id=pk, region_code=regions[pk]) for pk in chosen
+    )
+    _audit(
+        actor,
+        AuditEvent.CREATE,
+        "integrity.sample",
+        draw.pk,
+        county_code,
+        {"month": first, "rate": rate, "pool": len(ids), "drawn": len(chosen), "seed": seed},
+    )
+    return draw
+
+
+@transaction.atomic
+def sample_check(*, actor: Any, case: SampleCase, agree: bool, reason: str = "") -> SampleCase:
+    """The county's check of one sampled decision: agree, or disagree with the reason the township reads."""
+    require(actor, "integrity.sample", region_code=case.region_code, target=f"samplecase:{case.pk}")
+    case = SampleCase.objects.select_for_update().get(pk=case.pk)
+    if case.verdict != Verdict.PENDING:
+        raise ValidationError("该案件已核查")
+    if not agree and not reason.strip():
+        raise ValidationError("不同意时请填写理由")
+    case.verdict = Verdict.AGREE if agree else Verdict.DISAGREE
+    case.reason = "" if agree else reason.strip()[:300]
+    case.checked_by = actor
+    case.checked_on = timezone.localdate()
+    case.save(update_fields=["verdict", "reason", "checked_by", "checked_on"])
+    _audit(
+        actor,
+        AuditEvent.DECISION,
+        "integrity.samplecase",
+        case.pk,
+        case.region_code,
+        {"verdict": case.verdict, "decision": case.decision_id},
+    )
+    return case
 
 
 def waiting_period_check(*, household: Household, applicant: Person, programme: str, on: dt.date) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -87,6 +89,13 @@ def finding(request: HttpRequest, finding_id: int) -> HttpResponse:
                 approve=p.get("approve") == "1",
                 note=p.get("note", ""),
             ),
+            "repay": lambda: services.repayment_record(
+                actor=request.user,
+                recovery=_need(recovery),
+                amount=form_int(p.get("amount"), "收回金额", lo=1),
+                received_on=form_date(p.get("received_on"), "收款日期"),
+                receipt_no=p.get("receipt_no", ""),
+            ),
         }.get(action)
         if do is not None and (
             done := posted(request, do, ok="已办理", then=lambda _: redirect("integrity-finding", f.pk))
@@ -98,6 +107,8 @@ def finding(request: HttpRequest, finding_id: int) -> HttpResponse:
         {
             "f": f,
             "recovery": getattr(f, "recovery", None),
+            "repayments": selectors.repayments(recovery=getattr(f, "recovery", None)),
+            "today": timezone.localdate(),
             "calc": services.overpayment(finding=f),
             "actions": selectors.finding_actions(actor=request.user, finding=f),
         },
@@ -163,3 +174,63 @@ def commitment_letter(request: HttpRequest, application_id: int) -> HttpResponse
     if c is None:
         return redirect("integrity-commitment", app.pk)
     return render(request, "integrity/letter.html", selectors.commitment_letter(commitment=c))
+
+
+def _month(value: str | None) -> dt.date:
+    """`YYYY-MM` (the month input) → its first day; blank is this month."""
+    text = (value or "").strip()
+    if not text:
+        return timezone.localdate().replace(day=1)
+    try:
+        year, month = (int(x) for x in text.split("-"))
+        return dt.date(year, month, 1)
+    except ValueError:
+        raise ValidationError("抽查月份格式应为“年-月”，如2026-11") from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sampling(request: HttpRequest) -> HttpResponse:
+    """县级抽查: the county draws the month's sample and checks each case; townships read the findings."""
+    if (refused := _allowed(request, selectors.READ)) is not None:
+        return refused
+    p = request.POST
+    try:
+        month = _month(request.GET.get("month"))
+    except ValidationError:
+        month = timezone.localdate().replace(day=1)
+    region = getattr(getattr(request.user, "region", None), "code", "")
+
+    def check() -> object:
+        case = selectors.sample_case_get(
+            actor=request.user, case_id=form_int(p.get("case"), "抽查案件", hi=2**62)
+        )
+        return services.sample_check(
+            actor=request.user, case=case, agree=p.get("agree") == "1", reason=p.get("reason", "")
+        )
+
+    def draw() -> object:
+        return services.sample_draw(actor=request.user, county_code=region[:6], month=_month(p.get("month")))
+
+    do = {"draw": draw, "check": check}.get(p.get("action", ""))
+    if request.method == "POST" and do is not None:
+        target = month if p.get("action") == "check" else None
+
+        def then(result: object) -> HttpResponse:
+            shown = target or getattr(result, "month", month)
+            return redirect(f"{request.path}?month={shown:%Y-%m}")
+
+        if done := posted(request, do, ok="已办理", then=then):
+            return done
+    cases = list(selectors.sample_cases(actor=request.user, month=month))
+    return render(
+        request,
+        "integrity/sampling.html",
+        {
+            "month": month,
+            "draws": selectors.sample_draws(actor=request.user, month=month),
+            "rates": selectors.sample_rates(actor=request.user, month=month),
+            "cases": cases,
+            "can_sample": can(request.user, "integrity.sample") and len(region) == 6,
+        },
+    )
