@@ -25,7 +25,7 @@ class NameStatus(models.TextChoices):
     RETIRED = "retired", "已废止"
 
 
-def pinyin_key(text: str) -> str:
+def toneless_pinyin(text: str) -> str:
     """汉语拼音 as it is searched: tone marks and the dots of ü dropped (v typed for ü), no spaces,
     apostrophes or hyphens, lower case: "Chóngwén Jiē" → "chongwenjie", so "chongwen" finds it."""
     folded = unicodedata.normalize("NFKD", text or "").lower().replace("v", "u")
@@ -36,7 +36,7 @@ class PlaceName(models.Model):
     name = models.CharField("标准名称", max_length=60, db_index=True)
     pinyin = models.CharField("汉语拼音", max_length=200)
     # the toneless search key of `pinyin` (pinyin_key), filled by the services
-    pinyin_key = models.CharField("拼音检索键", max_length=200, blank=True, default="", editable=False)
+    pinyin_key = models.CharField("拼音检索键", max_length=200, blank=True, default="")
     category = models.CharField("类别", max_length=12, choices=Category.choices)
     region_code = models.CharField("所在区划", max_length=15, db_index=True)
     meaning = models.TextField("含义", blank=True, default="")

@@ -15,7 +15,7 @@ from minzheng.accounts.permissions import can, scoped
 from minzheng.core.labels import region_name
 from minzheng.core.todos import Item, Todo
 
-from .models import ApplicationStatus, NameStatus, NamingApplication, PlaceName, pinyin_key
+from .models import ApplicationStatus, NameStatus, NamingApplication, PlaceName, toneless_pinyin
 
 READ, MANAGE, APPROVE = "placename.read", "placename.manage", "placename.approve"
 
@@ -32,7 +32,7 @@ def gazetteer(
     q = (q or "").strip()
     if q:
         found = Q(name__contains=q) | Q(pinyin__icontains=q) | Q(former_names__contains=q)
-        key = pinyin_key(q)
+        key = toneless_pinyin(q)
         if key:  # pinyin typed without tones or spaces: "chongwen" finds 崇文街 (Chóngwén Jiē)
             found |= Q(pinyin_key__contains=key)
         qs = qs.filter(found)

@@ -27,7 +27,7 @@ from .models import (
     NameStatus,
     NamingApplication,
     PlaceName,
-    pinyin_key,
+    toneless_pinyin,
 )
 
 MANAGE, APPROVE = "placename.manage", "placename.approve"
@@ -115,7 +115,7 @@ def reserve_add(
     place = PlaceName.objects.create(
         name=name,
         pinyin=pinyin,
-        pinyin_key=pinyin_key(pinyin),
+        pinyin_key=toneless_pinyin(pinyin),
         category=category,
         region_code=region_code,
         meaning=(meaning or "").strip()[:2000],
@@ -257,7 +257,7 @@ def application_decide(
 def _apply(application: NamingApplication) -> PlaceName:
     fields: dict[str, Any] = {
         "pinyin": application.pinyin,
-        "pinyin_key": pinyin_key(application.pinyin),
+        "pinyin_key": toneless_pinyin(application.pinyin),
         "category": application.category,
         "status": NameStatus.STANDARD,
         "approval_no": application.decision_no,
@@ -328,7 +328,7 @@ def place_record(
     place = PlaceName.objects.create(
         name=name,
         pinyin=pinyin,
-        pinyin_key=pinyin_key(pinyin),
+        pinyin_key=toneless_pinyin(pinyin),
         category=category,
         region_code=region_code,
         meaning=(meaning or "").strip()[:2000],

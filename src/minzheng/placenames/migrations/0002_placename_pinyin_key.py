@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 
 def _key(text):
-    # frozen copy of placenames.models.pinyin_key as of this migration
+    # frozen copy of placenames.models.toneless_pinyin as of this migration
     folded = unicodedata.normalize("NFKD", text or "").lower().replace("v", "u")
     return "".join(ch for ch in folded if ch.isascii() and ch.isalnum())
 
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="placename",
             name="pinyin_key",
-            field=models.CharField(blank=True, default="", editable=False, max_length=200, verbose_name="拼音检索键"),
+            field=models.CharField(blank=True, default="", max_length=200, verbose_name="拼音检索键"),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
     ]
