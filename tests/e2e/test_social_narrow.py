@@ -25,12 +25,15 @@ OVERFLOW = """() => {
 }"""
 
 
-def _fits(page: Any, tmp_path: Any, name: str) -> None:
+def _fits(page: Any, tmp_path: Any, name: str, typed: str) -> None:
     gaps = page.evaluate(OVERFLOW)
     page.screenshot(path=str(tmp_path / f"{name}-{WIDTH}.png"), full_page=True)
     assert gaps["count"] > 3, gaps
     assert gaps["page"] <= 0, (name, gaps)
     assert gaps["fields"] <= 0, (name, gaps)
+    # a typed field inside a fieldset sits under its label at the form's width, not squeezed beside it
+    box = page.eval_on_selector(typed, "e => e.getBoundingClientRect().width")
+    assert box >= WIDTH * 0.75, (typed, box)
 
 
 def test_the_funeral_application_form_fits_a_390_px_phone(
@@ -44,7 +47,7 @@ def test_the_funeral_application_form_fits_a_390_px_phone(
     page.goto(f"{base}/funeral/new/?q=孔繁礼")
     page.click("#funeral-found a")
     page.wait_for_selector("input[name=death_date]")
-    _fits(page, tmp_path, "funeral-new")
+    _fits(page, tmp_path, "funeral-new", "input[name=family_name]")
 
 
 def test_the_vagrant_intake_form_fits_a_390_px_phone(
@@ -61,4 +64,4 @@ def test_the_vagrant_intake_form_fits_a_390_px_phone(
     page.wait_for_selector("#stations >> text=任城区救助管理站")
     page.goto(f"{base}/vagrants/intake/")
     page.wait_for_selector("select[name=found_by]")
-    _fits(page, tmp_path, "vagrants-intake")
+    _fits(page, tmp_path, "vagrants-intake", "input[name=id_number]")
