@@ -405,6 +405,13 @@ def other_township(make_household, make_person, make_user):
     ids["award_id"] = [
         students.award_propose(actor=county_b, student=pupil, academic_year=year, tuition_fee=3000).pk
     ]
+    # the education source's per-term file, imported by that county
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    term = f"{year}-{year + 1}-{students.academic_term(timezone.localdate())[1]}"
+    rows = f"身份证号,姓名,学校,学期,学籍状态\n{pupil.person.id_number},学生,济宁学院,{term},在读\n"
+    upload = SimpleUploadedFile("term.csv", rows.encode(), content_type="text/csv")
+    ids["import_id"] = [students.term_file_import(actor=county_b, upload=upload).pk]
     VerificationReport.objects.filter(pk=ids["report_id"][0]).update(
         declared_vs_verified=[
             {"item": "月收入", "declared": 0, "verified": 900},

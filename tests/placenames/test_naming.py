@@ -13,6 +13,7 @@ from minzheng.accounts.models import Role
 from minzheng.accounts.permissions import Denied
 from minzheng.placenames import services
 from minzheng.placenames.models import NamingApplication, PlaceName
+from minzheng.placenames.selectors import gazetteer
 from tests.conftest import TOWN_A, TOWN_B, VILLAGE_A
 
 
@@ -190,3 +191,31 @@ def test_the_demo_seeds_standard_names_the_reserve_and_an_application_the_county
         {"action": "approve", "decision_no": "任政字〔2026〕50号", "note": ""},
     )
     assert PlaceName.objects.get(name="崇文街").status == "standard"
+
+
+def test_the_gazetteer_finds_a_name_by_pinyin_typed_without_tones_or_spaces(officers, naming, make_user):
+    _approved(officers, naming(name="崇文街", pinyin="Chóngwén Jiē"))
+    services.reserve_add(
+        actor=officers["clerk"], name="绿荫路", pinyin="Lǜyìn Lù", category="road", region_code=TOWN_A
+    )
+    assert PlaceName.objects.get(name="崇文街").pinyin_key == "chongwenjie"
+    c = Client()
+    c.force_login(make_user(Role.GRID_WORKER, TOWN_A))
+    for typed in ("chongwen", "Chongwen Jie", "chóngwén", "CHONGWENJIE"):
+        assert "崇文街" in c.get("/placenames/", {"q": typed}).content.decode(), typed
+    assert "崇文街" not in c.get("/placenames/", {"q": "chongwu"}).content.decode()
+    assert PlaceName.objects.get(name="绿荫路").pinyin_key == "luyinlu"
+    found = gazetteer(actor=officers["clerk"], q="lvyin", status="reserve")
+    assert [p.name for p in found] == ["绿荫路"]
+
+
+def test_the_migration_backfills_the_pinyin_key_of_names_entered_before_it(officers, naming):
+    import importlib
+
+    from django.apps import apps
+
+    _approved(officers, naming(name="崇文街", pinyin="Chóngwén Jiē"))
+    PlaceName.objects.update(pinyin_key="")  # as a row entered before 0002 stands
+    migration = importlib.import_module("minzheng.placenames.migrations.0002_placename_pinyin_key")
+    migration.backfill(apps, None)
+    assert list(PlaceName.objects.values_list("pinyin_key", flat=True)) == ["chongwenjie"]

@@ -188,3 +188,29 @@ def test_a_village_assistant_cannot_prepare_a_condolence_list(client: Any, make_
     )
     assert r.status_code == 403
     assert not CondolenceRun.objects.exists()
+
+
+def test_a_person_who_dies_after_the_condolence_list_is_prepared_leaves_the_pending_list(
+    client: Any, make_household: Any, clerk: Any, county: Any, finance: Any
+) -> None:
+    from minzheng.accounts.system import system_actor
+    from minzheng.people.services import person_record_death
+    from minzheng.specialfamilies import selectors
+
+    living = _severe_dibao_member(make_household, clerk)
+    dead = _severe_dibao_member(make_household, clerk)
+    run = services.condolence_prepare(
+        actor=county, county_code="370811", festival="spring", year=this_month().year, month=this_month()
+    )
+    assert run.lines.count() == 2
+    person_record_death(actor=system_actor(purpose="测试数据"), person=dead, death_date=this_month())
+    assert [x.person_id for x in selectors.condolence_lines(run=run)] == [living.pk]
+    assert selectors.condolence_runs(actor=county).get(pk=run.pk).n == 1
+    client.force_login(finance)
+    page = client.get(f"/specialfamilies/condolence/{run.pk}/").content.decode()
+    assert dead.id_masked not in page and living.id_masked in page
+    services.condolence_decide(actor=finance, run=run)
+    assert list(Enrolment.objects.filter(programme="sf_festival").values_list("person_id", flat=True)) == [
+        living.pk
+    ]
+    assert [x.person_id for x in run.lines.all()] == [living.pk]

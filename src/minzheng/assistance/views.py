@@ -162,7 +162,8 @@ def application_new(request: HttpRequest, household_id: int) -> HttpResponse:
     from minzheng.accounts.regions import region_cascade
 
     household = people.household_get_for_actor(actor=request.user, household_id=household_id)
-    members = list(people.household_members(household=household))
+    # The living members only: the deceased are neither counted nor asked for their income.
+    members = list(people.household_members(household=household, living_only=True))
     post = request.POST if request.method == "POST" else None
     if post is not None:
         with service_errors(request, bad_input=BAD_MEMBER):
@@ -172,7 +173,7 @@ def application_new(request: HttpRequest, household_id: int) -> HttpResponse:
                 raise ValidationError(BAD_MEMBER)
             head = next((m.person for m in members if m.relation == "head"), None)
             if head is None:
-                raise ValidationError(_("该户没有户主，请先在户籍信息中登记户主"))
+                raise ValidationError(_("该户没有在世的户主，请先在户籍信息中登记（变更）户主"))
             declared = _declared_from_post(post)
             programme = post.get("programme", "")
             temporary = programme == Programme.TEMPORARY

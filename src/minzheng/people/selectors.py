@@ -131,10 +131,16 @@ def household_labels(*, household_ids: Iterable[int]) -> dict[int, str]:
     }
 
 
-def household_members(*, household: Household, current_only: bool = True) -> QuerySet[Membership]:
+def household_members(
+    *, household: Household, current_only: bool = True, living_only: bool = False
+) -> QuerySet[Membership]:
+    """The household's members. `living_only` leaves out the deceased: intake forms (whose income is
+    asked) and household counts use it; pages that list every member show the dead as 已故."""
     qs = Membership.objects.filter(household=household).select_related("person")
     if current_only:
         qs = qs.filter(end_date__isnull=True)
+    if living_only:
+        qs = qs.filter(person__is_alive=True)
     return qs.order_by("end_date", "id")
 
 

@@ -4,6 +4,8 @@ naming / renaming applications (申请 → 审核 → 批准 or 驳回, the appr
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.db import models
 
@@ -23,9 +25,18 @@ class NameStatus(models.TextChoices):
     RETIRED = "retired", "已废止"
 
 
+def toneless_pinyin(text: str) -> str:
+    """汉语拼音 as it is searched: tone marks and the dots of ü dropped (v typed for ü), no spaces,
+    apostrophes or hyphens, lower case: "Chóngwén Jiē" → "chongwenjie", so "chongwen" finds it."""
+    folded = unicodedata.normalize("NFKD", text or "").lower().replace("v", "u")
+    return "".join(ch for ch in folded if ch.isascii() and ch.isalnum())
+
+
 class PlaceName(models.Model):
     name = models.CharField("标准名称", max_length=60, db_index=True)
     pinyin = models.CharField("汉语拼音", max_length=200)
+    # the toneless search key of `pinyin` (pinyin_key), filled by the services
+    pinyin_key = models.CharField("拼音检索键", max_length=200, blank=True, default="")
     category = models.CharField("类别", max_length=12, choices=Category.choices)
     region_code = models.CharField("所在区划", max_length=15, db_index=True)
     meaning = models.TextField("含义", blank=True, default="")

@@ -15,7 +15,7 @@ from minzheng.accounts.permissions import can, scoped
 from minzheng.core.labels import region_name
 from minzheng.core.todos import Item, Todo
 
-from .models import ApplicationStatus, NameStatus, NamingApplication, PlaceName
+from .models import ApplicationStatus, NameStatus, NamingApplication, PlaceName, toneless_pinyin
 
 READ, MANAGE, APPROVE = "placename.read", "placename.manage", "placename.approve"
 
@@ -29,8 +29,13 @@ def gazetteer(
     *, actor: Any, q: str = "", category: str = "", region_code: str = "", status: str = NameStatus.STANDARD
 ) -> QuerySet[PlaceName]:
     qs = scoped(READ, PlaceName.objects.all(), actor).filter(status=status)
+    q = (q or "").strip()
     if q:
-        qs = qs.filter(Q(name__contains=q) | Q(pinyin__icontains=q) | Q(former_names__contains=q))
+        found = Q(name__contains=q) | Q(pinyin__icontains=q) | Q(former_names__contains=q)
+        key = toneless_pinyin(q)
+        if key:  # pinyin typed without tones or spaces: "chongwen" finds 崇文街 (Chóngwén Jiē)
+            found |= Q(pinyin_key__contains=key)
+        qs = qs.filter(found)
     if category:
         qs = qs.filter(category=category)
     if region_code:

@@ -20,7 +20,15 @@ from minzheng.core.dates import plausible_date
 from minzheng.core.inputs import form_name
 from minzheng.regions.models import Region
 
-from .models import ApplicationKind, ApplicationStatus, Category, NameStatus, NamingApplication, PlaceName
+from .models import (
+    ApplicationKind,
+    ApplicationStatus,
+    Category,
+    NameStatus,
+    NamingApplication,
+    PlaceName,
+    toneless_pinyin,
+)
 
 MANAGE, APPROVE = "placename.manage", "placename.approve"
 # 《地名管理条例》第十一条: the Roman spelling is 汉语拼音 (tone marks allowed), words separated by spaces.
@@ -107,6 +115,7 @@ def reserve_add(
     place = PlaceName.objects.create(
         name=name,
         pinyin=pinyin,
+        pinyin_key=toneless_pinyin(pinyin),
         category=category,
         region_code=region_code,
         meaning=(meaning or "").strip()[:2000],
@@ -248,6 +257,7 @@ def application_decide(
 def _apply(application: NamingApplication) -> PlaceName:
     fields: dict[str, Any] = {
         "pinyin": application.pinyin,
+        "pinyin_key": toneless_pinyin(application.pinyin),
         "category": application.category,
         "status": NameStatus.STANDARD,
         "approval_no": application.decision_no,
@@ -318,6 +328,7 @@ def place_record(
     place = PlaceName.objects.create(
         name=name,
         pinyin=pinyin,
+        pinyin_key=toneless_pinyin(pinyin),
         category=category,
         region_code=region_code,
         meaning=(meaning or "").strip()[:2000],

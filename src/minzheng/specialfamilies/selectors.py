@@ -140,7 +140,8 @@ def entitlements(numbers: list[int], severity: int | None) -> list[str]:
 def condolence_runs(*, actor: Any) -> QuerySet[Any]:
     return (
         scoped(READ, CondolenceRun.objects.all(), actor)
-        .annotate(n=Count("lines"))
+        # a pending (draft) list counts its living persons only; a decided one is history as paid
+        .annotate(n=Count("lines", filter=~Q(state=CondolenceState.DRAFT) | Q(lines__person__is_alive=True)))
         .order_by("-year", "-month", "county_code", "pk")
     )
 
@@ -153,7 +154,12 @@ def condolence_run_get(*, actor: Any, run_id: int) -> CondolenceRun:
 
 
 def condolence_lines(*, run: CondolenceRun) -> QuerySet[CondolenceLine]:
-    return run.lines.select_related("person").annotate(head=head_name("household_id"))
+    """The list's persons; while it is pending (draft) a person who has died since it was prepared is
+    left out (one filter, set-based), and the decision drops that line."""
+    qs = run.lines.select_related("person").annotate(head=head_name("household_id"))
+    if run.state == CondolenceState.DRAFT:
+        qs = qs.filter(person__is_alive=True)
+    return qs
 
 
 def condolence_actions(*, actor: Any, run: CondolenceRun) -> list[tuple[str, str]]:

@@ -236,12 +236,12 @@ def condolence_decide(*, actor: Any, run: CondolenceRun) -> CondolenceRun:
         raise ValidationError("该名单已审定，不能重复审定")
     if run.prepared_by_id == getattr(actor, "pk", None):
         raise ValidationError("编制人不能审定自己编制的名单，须由另一名工作人员审定")
+    # A person who died after the list was prepared is dropped from it (one set-based delete).
+    dropped = run.lines.filter(person__is_alive=False).delete()[0]
     lines = list(run.lines.select_related("person", "household"))
     if not lines:
-        raise ValidationError("名单中没有慰问对象，不能审定")
+        raise ValidationError("名单中没有在世的慰问对象，不能审定")
     for line in lines:
-        if not line.person.is_alive:
-            raise ValidationError(f"{line.person.name}已死亡，请重新编制名单")
         line.enrolment = enrolment_create(
             actor=actor,
             programme=FESTIVAL,
@@ -266,7 +266,12 @@ def condolence_decide(*, actor: Any, run: CondolenceRun) -> CondolenceRun:
         target_id=run.pk,
         region_code=run.region_code,
         detail="审定节日慰问金名单",
-        new={"lines": len(lines), "total": sum(x.amount for x in lines), "prepared_by": run.prepared_by_id},
+        new={
+            "lines": len(lines),
+            "total": sum(x.amount for x in lines),
+            "prepared_by": run.prepared_by_id,
+            "dropped_deceased": dropped,
+        },
     )
     return run
 

@@ -234,7 +234,7 @@ def condolence(request: HttpRequest, run_id: int) -> HttpResponse:
             "labels": {str(n): name for n, name in cat.CATEGORIES.items()},
             "actions": selectors.condolence_actions(actor=request.user, run=run),
             "decided": run.state == CondolenceState.DECIDED,
-            "total": run.lines.count() * run.amount,
+            "total": lines.paginator.count * run.amount,
         },
     )
 

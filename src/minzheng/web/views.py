@@ -252,6 +252,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
             "household": household,
             "label": people.household_labels(household_ids=[household.pk]).get(household.pk, ""),
             "members": people.household_members(household=household),
+            "living": people.household_members(household=household, living_only=True).count(),
             "former": people.household_members(household=household, current_only=False).filter(
                 end_date__isnull=False
             ),
