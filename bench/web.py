@@ -54,7 +54,10 @@ def main() -> None:
     ap.add_argument("--worker", action="store_true", help="run the job queue's worker beside the server")
     ap.add_argument("--max-errors", type=int, default=-1, help="exit 1 if more errors than this")
     ap.add_argument(
-        "--template", default="", help="an already migrated database to copy (skips the ~1–6 min migrate)"
+        "--template",
+        default="",
+        help="a migrated database to copy, with the migrations' reference data (a test database that a "
+        "transactional test flushed has none); skips the ~1–6 min migrate",
     )
     ap.add_argument("--setup", default="", help=argparse.SUPPRESS)  # internal: load one database
     a = ap.parse_args()
