@@ -197,6 +197,13 @@ def setup(n: int, out: Path) -> None:
     t = time.perf_counter()
     call_command("migrate", verbosity=0)  # a no-op on a --template copy
     print(f"migrate {time.perf_counter() - t:.0f} s", flush=True)
+    from minzheng.policy.services import policy_load_fixture
+    from minzheng.regions.models import Region
+    from minzheng.regions.services import regions_load
+
+    if not Region.objects.exists():  # the region tree and policy tables, as `setup_demo` loads them
+        regions_load()
+        policy_load_fixture()
     from minzheng.accounts.models import User
     from minzheng.accounts.system import system_actor
     from minzheng.benefits.importers import enrolments_import
@@ -205,7 +212,6 @@ def setup(n: int, out: Path) -> None:
     from minzheng.monitoring.models import Alert, RunStatus, ScreeningRun
     from minzheng.people.bulk import registry_load
     from minzheng.people.models import Household, Membership, Person
-    from minzheng.regions.models import Region
 
     system = system_actor(purpose="性能测试")
     with tempfile.TemporaryDirectory(prefix="minzheng-web-city-") as tmp:
