@@ -49,6 +49,7 @@ from minzheng.audit.services import audit_record
 from minzheng.core import crypto
 
 from .models import RegistryLoad, RegistryLoadMode, RegistryReject
+from .services import population_refresh
 
 PERSON_COLUMNS = (
     "id_number",
@@ -350,6 +351,8 @@ def registry_load(*, snapshot: Path, actor: Any, batch_size: int = 50_000) -> di
             ),
             new={k: v for k, v in summary.items() if k != "mode"},
         )
+        # The home page's and the person list's figures follow the registry in the same transaction.
+        population_refresh(actor=actor)
     return summary
 
 

@@ -20,6 +20,7 @@ from minzheng.core.idnumber import parse_id_number
 from minzheng.regions.models import Region, RegionLevel
 
 from .models import Household, Membership, Person
+from .services import population_refresh
 
 
 def _read(snapshot: Path, name: str) -> list[dict[str, Any]] | None:
@@ -136,4 +137,6 @@ def people_import_snapshot(*, snapshot: Path, actor: Any, batch_size: int = 2000
         detail=f"导入人员{len(persons)}人、家庭{len(households)}户，拒收{len(rejected)}行",
         new=summary,
     )
+    # The home page's and the person list's figures follow the registry in the same transaction.
+    population_refresh(actor=actor)
     return summary

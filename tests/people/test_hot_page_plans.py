@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from minzheng.accounts.system import system_actor
-from minzheng.benefits.services import enrolment_create
+from minzheng.benefits.services import enrolment_create, payroll_generate
 from minzheng.monitoring.models import Alert, RunStatus, ScreeningRun
 from minzheng.people.services import population_refresh
 from tests.conftest import TOWN_A, VILLAGE_A
@@ -62,6 +62,27 @@ def _scans(queries: CaptureQueriesContext) -> list[str]:
     return found
 
 
+def add_alerts(run: ScreeningRun, households: list[Any]) -> None:
+    """One published alert per household (on its head), as a screening run leaves them."""
+    for h in households:
+        n = Alert.objects.count()
+        Alert.objects.create(
+            run=run,
+            month=run.month,
+            rule=f"rule_{n}",
+            rule_name="收入超标",
+            severity="high",
+            id_hash=f"{n:064d}",
+            id_masked="3708**********0021",
+            household_no=h.number,
+            person=h.memberships.get(relation="head").person,
+            household=h,
+            region_code=h.region_code,
+            evidence={},
+            trend="new",
+        )
+
+
 @pytest.fixture
 def city(make_household: Callable[..., Any], make_user: Callable[..., Any]) -> dict[str, Any]:
     households = [make_household(size=3) for _ in range(4)]
@@ -76,28 +97,15 @@ def city(make_household: Callable[..., Any], make_user: Callable[..., Any]) -> d
         first_month=dt.date(2024, 1, 1),
     )
     run = ScreeningRun.objects.create(month="2026-10", status=RunStatus.PUBLISHED)
-    for i, h in enumerate(households):
-        Alert.objects.create(
-            run=run,
-            month=run.month,
-            rule=f"rule_{i}",
-            rule_name="收入超标",
-            severity="high",
-            id_hash=f"{i:064d}",
-            id_masked="3708**********0021",
-            household_no=h.number,
-            person=h.memberships.get(relation="head").person,
-            household=h,
-            region_code=h.region_code,
-            evidence={},
-            trend="new",
-        )
+    add_alerts(run, households)
     population_refresh(actor=SYSTEM)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     c = Client()
     c.force_login(make_user("township_clerk", TOWN_A))
-    return {"client": c, "household": hh, "head": head, "child": hh.memberships.get(relation="child").person}
+    child = hh.memberships.filter(relation="child").select_related("person").first()
+    assert child is not None
+    return {"client": c, "household": hh, "head": head, "child": child.person, "run": run}
 
 
 def _page(client: Client, method: str, url: str, data: dict[str, str] | None = None) -> CaptureQueriesContext:
@@ -149,3 +157,68 @@ def test_the_home_page_and_the_alert_worklist_use_indexes_only(
 ) -> None:
     assert _scans(_page(city["client"], "get", "/")) == []
     assert _scans(_page(city["client"], "get", "/monitoring/")) == []
+
+
+def test_the_township_worklist_and_the_enrolment_review_list_use_indexes_only(
+    city: dict[str, Any], no_seqscan: None
+) -> None:
+    assert _scans(_page(city["client"], "get", "/assistance/")) == []
+    assert _scans(_page(city["client"], "get", "/assistance/reviews/")) == []
+
+
+def test_the_payroll_list_and_a_rolls_lines_use_indexes_only(
+    city: dict[str, Any], make_user: Callable[..., Any], no_seqscan: None
+) -> None:
+    officer = make_user("county_officer", "370811")
+    run = payroll_generate(actor=officer, county_code="370811", month=dt.date(2024, 3, 1))
+    c = Client()
+    c.force_login(officer)
+    assert _scans(_page(c, "get", "/payroll/")) == []
+    assert _scans(_page(c, "get", f"/payroll/{run.pk}/")) == []
+
+
+# ---------------------------------------------------------------- queries that do not grow with the rows
+
+
+def _grows(
+    city: dict[str, Any], make_household: Callable[..., Any], method: str, url: str, data: dict[str, str]
+) -> tuple[int, int]:
+    """The page's query count with the fixture's rows, then with three times the households (and their
+    alerts) in the same village."""
+    first = len(_page(city["client"], method, url, data))
+    more = [make_household(size=4) for _ in range(8)]
+    add_alerts(city["run"], more)
+    return first, len(_page(city["client"], method, url, data))
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data"),
+    [
+        ("get", "/", {}),
+        ("get", "/people/", {}),
+        ("post", "/people/", {"q": "户"}),
+        ("post", "/people/", {"region": VILLAGE_A}),
+        ("get", "/monitoring/", {}),
+        ("get", "/assistance/", {}),
+    ],
+)
+def test_a_hot_list_runs_the_same_number_of_queries_however_many_rows_it_shows(
+    city: dict[str, Any], make_household: Callable[..., Any], method: str, url: str, data: dict[str, str]
+) -> None:
+    first, then = _grows(city, make_household, method, url, data)
+    assert first == then, f"{url}: {first} → {then} queries"
+
+
+def test_the_person_and_household_pages_run_the_same_number_of_queries_for_a_bigger_household(
+    city: dict[str, Any], make_household: Callable[..., Any]
+) -> None:
+    small = make_household(size=2)
+    big = make_household(size=7)
+    for a, b in (
+        (small.pk, big.pk),
+        (small.memberships.get(relation="head").person_id, big.memberships.get(relation="head").person_id),
+    ):
+        kind = "households" if a == small.pk else "people"
+        n_small = len(_page(city["client"], "get", f"/{kind}/{a}/"))
+        n_big = len(_page(city["client"], "get", f"/{kind}/{b}/"))
+        assert n_small == n_big, f"{kind}: {n_small} → {n_big} queries"
