@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from minzheng.accounts.system import system_actor
 from minzheng.benefits.services import enrolment_create, first_of_month
-from minzheng.students.services import academic_term
+from minzheng.students.models import Student
+from minzheng.students.services import academic_term, student_enrol
 from tests.conftest import TOWN_A
 
 
@@ -42,3 +43,16 @@ def staff(make_user: Any) -> dict[str, Any]:
 @pytest.fixture
 def this_year() -> int:
     return academic_term(timezone.localdate())[0]
+
+
+def enrol(staff: dict[str, Any], person: Any, this_year: int) -> Student:
+    """A four-year undergraduate entered this year by the township clerk."""
+    return student_enrol(
+        actor=staff["clerk"],
+        person=person,
+        school="曲阜师范大学",
+        major="汉语言文学",
+        entry_year=this_year,
+        graduation_year=this_year + 4,
+        student_number="2026010101",
+    )

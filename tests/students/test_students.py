@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,20 +14,9 @@ from minzheng.policy.selectors import policy_resolve
 from minzheng.students import services as svc
 from minzheng.students.models import AwardStatus, Student, StudentStatus, TermCheck
 from minzheng.students.selectors import todo_to_approve, todo_unchecked, todo_undecided
+from tests.students.conftest import enrol as _enrol
 
 pytestmark = pytest.mark.django_db
-
-
-def _enrol(staff: dict[str, Any], person: Any, this_year: int) -> Student:
-    return svc.student_enrol(
-        actor=staff["clerk"],
-        person=person,
-        school="曲阜师范大学",
-        major="汉语言文学",
-        entry_year=this_year,
-        graduation_year=this_year + 4,
-        student_number="2026010101",
-    )
 
 
 def test_a_student_of_a_family_without_dibao_or_tekun_is_refused(make_household, staff, this_year):

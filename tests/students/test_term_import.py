@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,22 +11,11 @@ from openpyxl import Workbook, load_workbook
 
 from minzheng.audit.models import AuditLog
 from minzheng.students import services as svc
-from minzheng.students.models import AwardStatus, Student, StudentStatus, TermCheck, TermImport
+from minzheng.students.models import AwardStatus, StudentStatus, TermCheck, TermImport
 from minzheng.students.termfile import parse_term
+from tests.students.conftest import enrol as _enrol
 
 pytestmark = pytest.mark.django_db
-
-
-def _enrol(staff: dict[str, Any], person: Any, this_year: int) -> Student:
-    return svc.student_enrol(
-        actor=staff["clerk"],
-        person=person,
-        school="曲阜师范大学",
-        major="汉语言文学",
-        entry_year=this_year,
-        graduation_year=this_year + 4,
-        student_number="2026010101",
-    )
 
 
 def _term(this_year: int) -> str:
