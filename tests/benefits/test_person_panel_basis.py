@@ -23,3 +23,19 @@ def test_the_person_page_names_the_decision_behind_an_enrolment_never_its_code(
     )
     ctx = enrolment_panel_context(actor=make_user("township_clerk", VILLAGE_A[:9]), person=person)
     assert [e.basis for e in ctx["enrolments"]] == ["残疾人补贴申请 9"]
+
+
+def test_a_childs_enrolment_shows_the_category_by_name_not_its_code(make_person: Any, make_user: Any) -> None:
+    child = make_person(birth=dt.date(2016, 3, 1))
+    enrolment_create(
+        actor=system_actor(purpose="test"),
+        programme="child",
+        person=child,
+        household=None,
+        amount=1500,
+        first_month=dt.date(2026, 1, 1),
+        tier="scattered_orphan",
+    )
+    clerk = make_user("township_clerk", VILLAGE_A[:9])
+    ctx = enrolment_panel_context(actor=clerk, person=child)
+    assert [e.tier_label for e in ctx["enrolments"]] == ["社会散居孤儿"]

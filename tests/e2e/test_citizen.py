@@ -60,6 +60,9 @@ def _sign_in(page: Any, base: str, id_number: str) -> None:
     page.fill("input[name=code]", code)
     page.click("button[value=verify]")
     page.wait_for_url(f"{base}/citizen/me/")
+    # on the phone the resident can always sign out and find 公示 (the staff bar folds behind 菜单)
+    assert page.locator("nav.citizen-nav button", has_text="退出").is_visible()
+    assert page.locator("nav.citizen-nav a", has_text="公示").is_visible()
 
 
 def _to_notice(app: Any, users: dict[str, Any]) -> Any:

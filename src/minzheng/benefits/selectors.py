@@ -12,6 +12,7 @@ from minzheng.accounts.permissions import can
 from minzheng.accounts.scoping import actor_prefix, scope
 from minzheng.audit.selectors import audit_target_label
 from minzheng.core import crypto
+from minzheng.core.labels import tier_label
 from minzheng.deskjobs.models import DeskJob
 from minzheng.deskjobs.selectors import desk_jobs_of_kind_for_actor
 from minzheng.people.models import Membership, Person
@@ -68,6 +69,7 @@ def enrolment_panel_context(*, actor: Any, person: Person) -> dict[str, Any]:
     enrolments = list(enrolments_for_person(actor=actor, person=person))
     for e in enrolments:  # the decision behind it by name (残疾人两项补贴·申请 9), never its code
         e.basis = f"{audit_target_label(e.source_type)} {e.source_id}".strip() if e.source_type else ""  # type: ignore[attr-defined]
+        e.tier_label = tier_label(e.programme, e.tier)  # type: ignore[attr-defined]
     return {"enrolments": enrolments}
 
 

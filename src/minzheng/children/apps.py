@@ -6,6 +6,7 @@ class ChildrenConfig(AppConfig):
     verbose_name = "儿童福利"
 
     def ready(self) -> None:
+        from minzheng.core.labels import register_tier_labels
         from minzheng.core.panels import PersonPanel
         from minzheng.programmes.registry import (
             AutomaticAction,
@@ -26,6 +27,7 @@ class ChildrenConfig(AppConfig):
             workflow,  # noqa: F401  registers the category case workflow
         )
 
+        register_tier_labels(rules.CODE, rules.CHILD_LABELS)  # its enrolments' tier is the category code
         register_programme(
             Programme(
                 code=rules.CODE,

@@ -100,6 +100,20 @@ def register_states(choices: Iterable[tuple[str, Any]]) -> None:
     STATES.update((str(value), str(label)) for value, label in choices)
 
 
+# Codes a programme stores as an enrolment's tier (a child's category): programme → {code: label}.
+TIER_LABELS: dict[str, dict[str, str]] = {}
+
+
+def register_tier_labels(programme: str, labels: dict[str, str]) -> None:
+    TIER_LABELS.setdefault(programme, {}).update(labels)
+
+
+def tier_label(programme: str, tier: str) -> str:
+    """An enrolment's tier as people read it: most programmes store words (80–89岁, 2026学年), a few a
+    code (the child's category), which is named here."""
+    return TIER_LABELS.get(programme, {}).get(tier, tier)
+
+
 def register_region_names(lookup: RegionLookup) -> None:
     _lookups["region"] = lookup
 
