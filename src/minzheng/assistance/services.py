@@ -25,15 +25,12 @@ from minzheng.casework.services import case_require_separate, case_transition
 from minzheng.core.inputs import form_name
 from minzheng.core.pii import redact
 from minzheng.core.uploads import checked_file
-from minzheng.deskjobs.models import DeskJob
-from minzheng.deskjobs.services import desk_job_create
 from minzheng.people.models import Household, Membership, Person
 from minzheng.policy.selectors import PolicyMissing, PolicySet, policy_resolve
 from minzheng.programmes.registry import intake_checks
 
 from . import rules
 from .assess import parse_case
-from .jobs import LETTERS_JOB
 from .models import (
     Application,
     Conclusion,
@@ -53,7 +50,6 @@ from .models import (
     State,
     VillageReview,
 )
-from .selectors import decisions_in_month
 from .trial import _case_dict, application_assess
 from .workflow import DECLARED_EDITABLE, NO_MATCH_HELD, application_workflow
 
@@ -1391,26 +1387,3 @@ def village_review_note(*, application: Application, review: VillageReview) -> s
         on=timezone.localdate(), region_code=application.region_code, hukou_type=application.hukou_type
     )
     return village_review_explanation(review, _policy_value(policy, "village_review.min_agree_ratio"))
-
-
-@transaction.atomic
-def decision_letters_queue(*, actor: Any, month: dt.date, ip: str = "") -> DeskJob:
-    """Queue the month's decision letters of the actor's region as one zip (a desk job, followed on
-    我的任务). A month without decisions is refused; the same month asked twice while the first job
-    still runs gives that job back."""
-    region = getattr(actor, "region", None)
-    region_code = region.code if region is not None else ""
-    require(actor, "assistance.read", region_code=region_code, target=f"letters:{month:%Y-%m}")
-    count = decisions_in_month(actor=actor, month=month).count()
-    if not count:
-        raise ValidationError(f"{month.year}年{month.month}月本辖区没有审批决定，无决定书可打印")
-    job, _queued = desk_job_create(
-        actor=actor,
-        kind=LETTERS_JOB,
-        title=f"{month.year}年{month.month}月审批决定书（{count}份）",
-        params={"month": month.isoformat()},
-        region_code=region_code,
-        dedupe_key=f"letters:{actor.pk}:{month:%Y-%m}",
-        ip=ip,
-    )
-    return job

@@ -28,7 +28,7 @@ from minzheng.people.models import Relation
 from minzheng.programmes.registry import programmes as registered_programmes
 from minzheng.programmes.registry import trial_fields
 
-from . import selectors, services
+from . import jobs, selectors, services
 from .assess import assess, trial_codes
 from .letters import decision_letter, review_letter
 from .models import (
@@ -459,7 +459,7 @@ def decision_letters(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         with service_errors(request):
             month = form_date(f"{request.POST.get('month', '').strip()}-01", _("月份"), past_years=10)
-            services.decision_letters_queue(actor=request.user, month=month, ip=client_ip(request))
+            jobs.decision_letters_queue(actor=request.user, month=month, ip=client_ip(request))
             messages.info(request, _("已转为后台任务，生成后请在“我的任务”下载"))
             return redirect("deskjobs-list")
     return render(request, "assistance/letters.html", {"month": request.POST.get("month") or f"{last:%Y-%m}"})
