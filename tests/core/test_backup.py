@@ -29,7 +29,7 @@ def _run(env, *args):
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,
         check=False,
     )
 

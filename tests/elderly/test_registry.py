@@ -101,3 +101,27 @@ def test_the_high_age_roster_keeps_its_url_name(client, make_user):
     client.force_login(make_user("township_clerk", TOWN_A))
     assert reverse("elderly-roster") == "/elderly/high-age/"
     assert client.get(reverse("elderly-roster")).status_code == 200
+
+
+def test_a_large_export_becomes_a_desk_job_with_the_same_filters_whose_file_is_masked(
+    client, make_user, make_elder, settings, tmp_path, run_worker
+):
+    from minzheng.deskjobs.models import DeskJob, DeskJobStatus
+
+    settings.EXPORT_JOB_ROWS = 1
+    settings.JOB_FILES_DIR = tmp_path / "jobs"
+    clerk = make_user("township_clerk", TOWN_A)
+    old = make_elder(81, name="王老汉")
+    make_elder(82, name="李老汉")
+    make_elder(61, name="赵大姐")
+    client.force_login(clerk)
+
+    response = client.post(reverse("elderly-registry-export"), {"age_band": "80"}, follow=True)
+
+    assert response.redirect_chain == [("/jobs/", 302)] and "已转为后台任务" in response.content.decode()
+    run_worker()
+    job = DeskJob.objects.get()
+    assert job.status == DeskJobStatus.DONE and job.params == {}  # filters are not kept past the job
+    sheet = load_workbook(BytesIO(b"".join(client.get(f"/jobs/{job.pk}/download/").streaming_content))).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert sorted(r[0] for r in rows) == ["李老汉", "王老汉"] and old.id_masked in [r[3] for r in rows]

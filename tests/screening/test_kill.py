@@ -75,8 +75,9 @@ def test_kill_9_during_screening_never_leaves_partial_results(tmp_path):
     before = _state(env)
     assert before["published"] == 1 and before["alerts"] > 0 and before["dup"] == 0
     rng = random.Random(20)
-    killed = 0
-    for _ in range(20):
+    killed = tries = 0
+    while killed < 10 and tries < 40:  # ten real interruptions; a busy machine finishes some runs first
+        tries += 1
         proc = subprocess.Popen(
             [sys.executable, "-m", "minzheng.cli", "screen", "--month", MONTH],
             env=env,
@@ -90,7 +91,7 @@ def test_kill_9_during_screening_never_leaves_partial_results(tmp_path):
         proc.wait()
         state = _state(env)
         assert state["published"] == 1 and state["orphans"] == 0 and state["dup"] == 0, state
-    assert killed >= 10  # most runs really were interrupted (a busy machine finishes a few first)
+    assert killed >= 10, f"only {killed} of {tries} runs were interrupted"
     again = _cli(env, "screen", "--month", MONTH)
     assert again.returncode == 0, again.stderr
     after = _state(env)

@@ -69,6 +69,11 @@ class ElderlyConfig(AppConfig):
                 order=41,
             )
         )
+        from minzheng.deskjobs.registry import register as register_job
+
+        from .jobs import ELDER_EXPORT_JOB, elder_export_job
+
+        register_job(ELDER_EXPORT_JOB, elder_export_job)
         # Central care's charity top-up is a claim on the charity fund: charity reads it, not our models.
         from minzheng.benefits.funding import register_fund_claim
 

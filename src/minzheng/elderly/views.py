@@ -20,8 +20,11 @@ from minzheng.accounts.network import client_ip
 from minzheng.accounts.permissions import Denied, require
 from minzheng.accounts.regions import cascade_value, region_cascade
 from minzheng.core.inputs import form_date, form_int
+from minzheng.core.spreadsheet import xlsx_response
+from minzheng.deskjobs.exports import export_as_job_if_large
 
 from . import capability, selectors, services
+from .jobs import ELDER_EXPORT_JOB
 from .models import CapabilityLevel, LivingSituation, SubsidyStatus
 from .shares import IDENTITIES, MODES
 
@@ -78,17 +81,29 @@ def registry(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def registry_export(request: HttpRequest) -> HttpResponse:
+    """The filtered registry as Excel; above EXPORT_JOB_ROWS rows a desk job (我的任务)."""
+    if (refused := _forbidden(request, "elderly.registry_read", "elderly:export")) is not None:
+        return refused
+    filters = _filters(request.POST)
+    count = selectors.elder_registry(actor=request.user, on=timezone.localdate(), **filters).count()
+    queued = export_as_job_if_large(
+        request,
+        actor=request.user,
+        count=count,
+        kind=ELDER_EXPORT_JOB,
+        title=f"老年人导出（{min(count, services.EXPORT_LIMIT)}条）",
+        params=filters,
+        ip=client_ip(request),
+    )
+    if queued is not None:
+        return queued
     try:
         content = services.elder_registry_export_xlsx(
-            actor=request.user, filters=_filters(request.POST), ip=client_ip(request)
+            actor=request.user, filters=filters, ip=client_ip(request)
         )
     except Denied as e:
         return HttpResponseForbidden(e.messages[0])
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="elders-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response
+    return xlsx_response(content, f"elders-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -24,9 +23,9 @@ from minzheng.audit.selectors import audit_changes, audit_region_names, audit_ta
 from minzheng.audit.services import audit_record
 from minzheng.core.paging import SeekPage
 from minzheng.core.panels import person_panel_contexts
-from minzheng.core.spreadsheet import xlsx_bytes
+from minzheng.core.spreadsheet import xlsx_bytes, xlsx_response
 from minzheng.core.views import service_errors
-from minzheng.deskjobs.services import desk_job_create
+from minzheng.deskjobs.exports import export_as_job_if_large
 from minzheng.people import selectors as people
 from minzheng.people.models import Relation
 from minzheng.people.services import (
@@ -87,29 +86,19 @@ def person_export(request: HttpRequest) -> HttpResponse:
     q = request.POST.get("q", "").strip()
     region = request.POST.get("region", "").strip()
     count = people.person_search(actor=_user(request), q=q, region_code=region).count()
-    if count > int(settings.EXPORT_JOB_ROWS):
-        actor_region = getattr(_user(request), "region", None)
-        desk_job_create(
-            actor=_user(request),
-            kind=PERSON_EXPORT_JOB,
-            title=f"人员导出（{min(count, EXPORT_LIMIT)}条）",
-            params={"q": q, "region": region},
-            region_code=actor_region.code if actor_region else "",
-            ip=client_ip(request),
-        )
-        messages.info(
-            request,
-            _("导出共%(count)s条，超过%(limit)s条，已转为后台任务，完成后请在“我的任务”下载")
-            % {"count": count, "limit": settings.EXPORT_JOB_ROWS},
-        )
-        return redirect("deskjobs-list")
-    content = person_export_xlsx(actor=_user(request), q=q, region_code=region, ip=client_ip(request))
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    queued = export_as_job_if_large(
+        request,
+        actor=_user(request),
+        count=count,
+        kind=PERSON_EXPORT_JOB,
+        title=f"人员导出（{min(count, EXPORT_LIMIT)}条）",
+        params={"q": q, "region": region},
+        ip=client_ip(request),
     )
-    response["Content-Disposition"] = f'attachment; filename="people-{timezone.localdate():%Y%m%d}.xlsx"'
-    response["Cache-Control"] = "no-store"
-    return response
+    if queued is not None:
+        return queued
+    content = person_export_xlsx(actor=_user(request), q=q, region_code=region, ip=client_ip(request))
+    return xlsx_response(content, f"people-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required
