@@ -43,6 +43,12 @@ def test_a_village_assistant_reads_and_handles_alerts_as_cards_on_a_390px_phone(
     page.set_viewport_size({"width": 390, "height": 844})
     base = live_server.url
     login(page, base, "cunxie")
+    page.goto(f"{base}/")  # the home page's card links are thumb targets too
+    links = page.locator(".todo h2 a")
+    assert links.count() >= 1
+    for i in range(links.count()):
+        box = links.nth(i).bounding_box()
+        assert box is not None and box["height"] >= 44
     page.goto(f"{base}/monitoring/")
     card = page.locator(f"li.alert-card[data-alert='{alert.pk}']")
     assert card.is_visible() and not page.locator("#alerts").is_visible()
