@@ -274,10 +274,15 @@ def per_row(month: dt.date, store: Path) -> tuple[dict[tuple[str, str], Decimal]
 
     t0 = time.perf_counter()
     got: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    first: dict[tuple[str, int], tuple[int, str]] = {}  # a household (or a lone person): its first enrolment
     for e in active(month, month).iterator(chunk_size=5000):
         got[("enrolled", e.region_code[:9])] += e.members_covered
-        got[("households", e.region_code[:9])] += 1
+        key = ("h", e.household_id) if e.household_id else ("p", e.person_id)
+        if key not in first or e.pk < first[key][0]:
+            first[key] = (e.pk, e.region_code[:9])
         got[("due", e.region_code[:9])] += e.monthly_amount
+    for _pk, town in first.values():
+        got[("households", town)] += 1
     for p in PayrollLine.objects.filter(month=month).iterator(chunk_size=5000):
         got[("paid", p.region_code[:9])] += p.amount
     end = month_bounds(month)[1]

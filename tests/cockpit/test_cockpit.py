@@ -162,11 +162,18 @@ def test_opening_a_month_nobody_computed_stores_it_once(
     assert CockpitFigure.objects.count() == before
 
 
-def test_a_bad_month_gets_a_chinese_message_not_an_error(make_user: Callable[..., Any]) -> None:
+@pytest.mark.parametrize("bad", ["2025-13", "abc", "2026-11-05", "1e308"])
+def test_a_bad_month_is_told_on_the_page_in_chinese_not_redirected(
+    make_user: Callable[..., Any], bad: str
+) -> None:
     c = _client(make_user("city_officer", "370800"))
-    r = c.get("/cockpit/?month=2025-13", follow=True)
-    assert r.status_code == 200
-    assert "月份" in next(str(m) for m in r.context["messages"])
+    r = c.get(f"/cockpit/?month={bad}")
+    assert r.status_code == 200  # the page itself, no redirect
+    page = r.content.decode()
+    assert 'id="month-error"' in page
+    assert "月份应为“年-月”格式，例如 2026-11" in r.context["month_error"]
+    assert "年-月-日" not in page
+    assert r.context["month"] == THIS_MONTH  # the latest month with data instead
 
 
 def test_the_excel_holds_the_figures_of_the_region_and_is_audited(

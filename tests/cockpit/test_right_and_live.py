@@ -77,8 +77,9 @@ def test_the_cockpit_counts_a_screenings_alerts_under_the_runs_month_as_monitori
     _alerts(make_person, f"{last:%Y-%m}", "published", 3, "new")
     monitoring = _client(make_user("city_officer", "370800")).get("/monitoring/")
     assert monitoring.context["month"] == f"{last:%Y-%m}"
-    assert leader.get("/cockpit/").context["board"].here.totals["alerts"] == 0
-    page = leader.get(f"/cockpit/?month={last:%Y-%m}")  # recomputed: its run was published after
+    assert leader.get(f"/cockpit/?month={_this_month():%Y-%m}").context["board"].here.totals["alerts"] == 0
+    page = leader.get("/cockpit/")  # opens on the screened month, recomputed: its run was published after
+    assert page.context["month"] == last
     assert page.context["board"].here.totals["alerts"] == 3  # the superseded run's alerts are not counted
     assert _stored(TOWN_A, "alerts", last) == 3
     assert _stored("370811", "alerts", last) == 3

@@ -31,6 +31,14 @@ def test_the_city_drills_down_to_a_county_a_township_and_the_people_behind_a_fig
         amount=600,
         first_month=dt.date(2024, 1, 1),
     )
+    enrolment_create(  # the same household also draws the high-age subsidy: still one household
+        actor=system_actor(purpose="测试数据"),
+        programme="high_age",
+        person=hh.memberships.get(relation="head").person,
+        household=hh,
+        amount=100,
+        first_month=dt.date(2024, 1, 1),
+    )
     page = browser_page
     base = live_server.url
     errors: list[str] = []
@@ -45,11 +53,20 @@ def test_the_city_drills_down_to_a_county_a_township_and_the_people_behind_a_fig
     assert "任城区" in page.inner_text("h1")
     page.locator("#breakdown-table tr[data-region='370811001'] a").click()
     assert "王邹街道" in page.inner_text("h1")
-    assert page.inner_text("#kpis li:first-child strong") == "1"
-    page.locator("#kpis li:first-child a").click()  # the figure opens the list behind it
-    assert page.inner_text("#list-total") == "合计 1人"
+    assert page.inner_text("#kpis li:first-child strong") == "2"  # persons, per programme (dibao, subsidy)
+    assert page.inner_text("#kpis a[data-kpi=households]") == "1"  # dibao + subsidy: one household
+    # no verification this month: its chart says so instead of a blank box
+    page.wait_for_selector("[data-chart=verifications][data-empty-shown]", state="attached")
+    assert page.locator("[data-chart=verifications][data-empty-shown] canvas").count() == 1
+    page.locator("#kpis a[data-kpi=households]").click()  # the figure opens the list behind it
+    assert page.inner_text("#list-count") == "共 1 条"
     assert "钱玉芬" in page.inner_text("#figure-list")
+    assert "王邹街道" in page.inner_text("#figure-list")  # 所在地: township and village
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+    page.goto(f"{base}/cockpit/?month=2026-13")  # a bad month is told on the page, not redirected
+    assert "例如 2026-11" in page.inner_text("#month-error")
+    assert "/cockpit/?month=2026-13" in page.url
 
     login(page, base, "xianji2")
     response = page.goto(f"{base}/cockpit/?region=370811")

@@ -65,7 +65,8 @@ def test_the_monitoring_worklist_names_the_region_and_writes_money_as_money(
     assert "就业成本扣减比例：20%" in row
     assert "794.0" not in row
     village = Region.objects.get(code=hh.region_code).name
-    assert hh.region_code not in row and f"<td>{village}</td>" in row
+    town = Region.objects.get(code=hh.region_code[:9]).name
+    assert hh.region_code not in row and f"<td>{town} {village}</td>" in row  # township + village
 
 
 def test_a_rule_version_reads_as_the_date_of_its_policy_rows() -> None:

@@ -61,6 +61,22 @@ def cockpit_region(*, actor: Any, code: str) -> Region:
     return region
 
 
+def default_month(*, today: dt.date) -> dt.date:
+    """The month the cockpit opens on: the latest month with a published screening (the office screens a
+    month early the next one, so today's month has none yet), else today's month."""
+    latest = (
+        apps.get_model("monitoring.ScreeningRun")
+        .objects.filter(status="published", month__lte=f"{today:%Y-%m}")
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
+    if latest:
+        year, month = str(latest).split("-")[:2]
+        return dt.date(int(year), int(month), 1)
+    return today.replace(day=1)
+
+
 LIVE_MINUTES = 10  # the current month's figures are recomputed when older than this
 
 
@@ -122,6 +138,7 @@ class Board:
     cells: dict[tuple[str, dt.date], Cell]
     labels: dict[tuple[str, str], str]
     stored: bool
+    computed_at: dt.datetime | None = None  # when the month's figures of the region were stored
 
     def cell(self, code: str, month: dt.date | None = None) -> Cell:
         return self.cells.get((code, month or self.month), Cell())
@@ -139,9 +156,12 @@ def board(*, actor: Any, region: Region, month: dt.date) -> Board:
     cells: dict[tuple[str, dt.date], Cell] = defaultdict(Cell)
     labels: dict[tuple[str, str], str] = {}
     rows = CockpitFigure.objects.filter(month__in=months, region_code__in=codes).values_list(
-        "region_code", "month", "measure", "detail", "label", "value"
+        "region_code", "month", "measure", "detail", "label", "value", "computed_at"
     )
-    for code, m, measure, detail, label, value in rows:
+    computed_at = None
+    for code, m, measure, detail, label, value, at in rows:
+        if code == region.code and m == month:
+            computed_at = at if computed_at is None else max(computed_at, at)
         cell = cells[(code, m)]
         cell.totals[measure] += value
         if detail:
@@ -155,6 +175,7 @@ def board(*, actor: Any, region: Region, month: dt.date) -> Board:
         cells=cells,
         labels=labels,
         stored=(region.code, month) in cells,
+        computed_at=computed_at,
     )
 
 
@@ -437,6 +458,14 @@ def list_row(measure: str, obj: Any) -> dict[str, Any]:
         "kind": kind,
         "value": fmt(Decimal(getattr(obj, m.total) or 0), measure) if m.total else "",
     }
+
+
+def place_name(code: str, names: dict[str, str]) -> str:
+    """Where a record is, as people read it: the township and the village (a township's own record reads
+    as the township)."""
+    town = names.get(code[:9], "") if len(code) > 9 else ""
+    here = names.get(code, "")
+    return " ".join(p for p in (town, here) if p)
 
 
 def _programme_name(code: str) -> str:

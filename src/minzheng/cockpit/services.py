@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from minzheng.accounts.permissions import require
 from minzheng.audit.models import AuditEvent
@@ -70,6 +71,9 @@ def cockpit_month_compute(*, actor: Any, month: dt.date, force: bool = False) ->
     return len(rows)
 
 
+TARGET_VALUE_CAP = Decimal("1e12")  # the stored field's width: no plan figure comes near it
+
+
 @transaction.atomic
 def target_value_enter(*, actor: Any, target_code: str, year: int, value: str, evidence: str) -> TargetEntry:
     """Enter a plan target's value for a year the system holds no data for, with its evidence."""
@@ -83,8 +87,13 @@ def target_value_enter(*, actor: Any, target_code: str, year: int, value: str, e
         amount = Decimal(value)
     except (InvalidOperation, TypeError):
         raise ValidationError("数值须为数字") from None
-    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
-        raise ValidationError("数值须为不小于0的数字")
+    if not amount.is_finite():
+        raise ValidationError(_("数值须为普通数字（如 85 或 12.5）"))
+    if amount < 0:
+        raise ValidationError(_("数值不能为负数"))
+    if amount >= TARGET_VALUE_CAP:
+        shown = {"text": value[:20]}
+        raise ValidationError(_("数值过大：须小于1万亿（收到“%(text)s”），请核对后重新填写") % shown)
     evidence = (evidence or "").strip()
     if not evidence:
         raise ValidationError("请写明依据材料（文件名称、文号或统计报表）")

@@ -13,36 +13,42 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minzheng.accounts.permissions import Denied, can
 from minzheng.accounts.system import system_actor
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
-from minzheng.core.inputs import form_date, form_int
+from minzheng.core.inputs import form_int
 from minzheng.core.posts import posted
 from minzheng.core.spreadsheet import xlsx_bytes
 from minzheng.regions.models import Region
 
 from . import selectors as sel
 from . import services as svc
-from .models import CockpitFigure, ReportKind
+from .formats import form_month
+from .models import ReportKind
 from .targets import targets
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _month(request: HttpRequest) -> dt.date:
+def _month(request: HttpRequest) -> tuple[dt.date, str]:
+    """The month asked for (?month=年-月), or the latest month with data when none is asked; a bad month is
+    the latest month with data and the message saying why (shown on the page, not a redirect)."""
+    today = timezone.localdate()
     raw = (request.GET.get("month") or "").strip()
-    today = timezone.localdate().replace(day=1)
-    if not raw:
-        return today
-    month = form_date(f"{raw}-01", "月份", past_years=30)
-    return min(month, today)
+    if raw:
+        try:
+            return form_month(raw, _("月份"), today=today), ""
+        except ValidationError as e:
+            return sel.default_month(today=today), e.messages[0]
+    return sel.default_month(today=today), ""
 
 
 def _ensure(months: list[dt.date]) -> None:
@@ -57,17 +63,15 @@ def _ensure(months: list[dt.date]) -> None:
             continue
 
 
-def _context(request: HttpRequest) -> tuple[Region, dt.date] | HttpResponse:
-    """The region and month a cockpit page asks for, or the answer to a refused one: another region is a
-    403, a bad month goes back to the cockpit with why."""
+def _context(request: HttpRequest) -> tuple[Region, dt.date, str] | HttpResponse:
+    """The region and month a cockpit page asks for (and why a bad month was replaced), or the answer to a
+    refused one: another region is a 403."""
     try:
         region = sel.cockpit_region(actor=request.user, code=request.GET.get("region", ""))
-        return region, _month(request)
     except Denied as e:
         return HttpResponseForbidden(e.messages[0])
-    except ValidationError as e:
-        messages.error(request, e.messages[0])
-        return redirect("cockpit-home")
+    month, error = _month(request)
+    return region, month, error
 
 
 @login_required
@@ -76,7 +80,7 @@ def home(request: HttpRequest) -> HttpResponse:
     ctx = _context(request)
     if isinstance(ctx, HttpResponse):
         return ctx
-    region, month = ctx
+    region, month, month_error = ctx
     _ensure(sel.months_back(month))
     b = sel.board(actor=request.user, region=region, month=month)
     chosen = request.GET.get("map", "enrolled")
@@ -109,11 +113,6 @@ def home(request: HttpRequest) -> HttpResponse:
             ],
         },
     }
-    computed_at = (
-        CockpitFigure.objects.filter(month=month, region_code=region.code)
-        .values_list("computed_at", flat=True)
-        .first()
-    )
     return render(
         request,
         "cockpit/home.html",
@@ -128,13 +127,14 @@ def home(request: HttpRequest) -> HttpResponse:
             "chosen": chosen,
             "is_city": region.level == "city",
             "is_township": region.level == "township",
-            "computed_at": computed_at,
+            "computed_at": b.computed_at,
             "kpis": sel.kpis(b),
             "lists": sel.list_links(b),
             "programmes": sorted(
                 {(d, b.labels.get(("enrolled", d), d)) for (m, d) in b.here.details if m == "enrolled"}
             ),
             "may_compute": can(request.user, "cockpit.compute"),
+            "month_error": month_error,
         },
     )
 
@@ -145,7 +145,9 @@ def export(request: HttpRequest) -> HttpResponse:
     ctx = _context(request)
     if isinstance(ctx, HttpResponse):
         return ctx
-    region, month = ctx
+    region, month, month_error = ctx
+    if month_error:
+        return HttpResponseBadRequest(month_error, content_type="text/plain; charset=utf-8")
     b = sel.board(actor=request.user, region=region, month=month)
     rows = sel.export_rows(b)
     audit_record(
@@ -168,17 +170,18 @@ def figure_list(request: HttpRequest) -> HttpResponse:
     ctx = _context(request)
     if isinstance(ctx, HttpResponse):
         return ctx
-    region, month = ctx
+    region, month, month_error = ctx
     measure = request.GET.get("measure", "")
     detail = request.GET.get("detail", "").strip()[:40]
     qs = sel.figure_list(actor=request.user, region=region, month=month, measure=measure, detail=detail)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     rows = [sel.list_row(measure, r) for r in page]
-    places = dict(
-        Region.objects.filter(code__in={r["region_code"] for r in rows}).values_list("code", "name")
+    codes = {r["region_code"] for r in rows}
+    places = dict(  # the villages and their townships, one query for the page
+        Region.objects.filter(code__in=codes | {c[:9] for c in codes}).values_list("code", "name")
     )
-    for r in rows:  # people read the village's name, not its code
-        r["place"] = places.get(r["region_code"], "")
+    for r in rows:  # people read where by names (township and village), not codes
+        r["place"] = sel.place_name(r["region_code"], places)
     m = sel.MEASURE[measure]
     return render(
         request,
@@ -192,6 +195,7 @@ def figure_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "detail": detail,
             "total": sel.fmt(m.value_of(qs), measure) if m.total else "",
+            "month_error": month_error,
         },
     )
 
@@ -201,7 +205,7 @@ def figure_list(request: HttpRequest) -> HttpResponse:
 def compute(request: HttpRequest) -> HttpResponse:
     """Recompute a stored month (after late corrections): the city officer's deliberate act, audited."""
     try:
-        month = form_date(f"{request.POST.get('month', '')}-01", "月份", past_years=30)
+        month = form_month(request.POST.get("month", ""), _("月份"), today=timezone.localdate())
         n = svc.cockpit_month_compute(actor=request.user, month=month, force=True)
         messages.success(request, f"已重新汇总{month:%Y年%m月}，共{n}项指标")
     except Denied as e:
@@ -258,7 +262,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             lambda: svc.stat_report_generate(
                 actor=request.user,
                 kind=request.POST.get("kind", ""),
-                period=form_date(f"{request.POST.get('period', '')}-01", "统计期", past_years=30),
+                period=form_month(request.POST.get("period", ""), _("统计期"), today=timezone.localdate()),
                 region_code=request.POST.get("region", ""),
             ),
             ok=lambda r: f"已生成{sel.report_title(r)}（第{r.version}版）",

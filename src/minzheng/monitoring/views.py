@@ -42,6 +42,15 @@ def evidence_rows(evidence: Any) -> list[tuple[str, str]]:
     return rows
 
 
+def place_name(code: str, names: dict[str, str]) -> str:
+    """Where an alert is, as a township officer reads it: the township and the village (王邹街道 孟楼村)."""
+    here = names.get(code, "")
+    if not here:
+        return _("未知区划")
+    town = names.get(code[:9], "") if len(code) > 9 else ""
+    return f"{town} {here}" if town else here
+
+
 @login_required
 @require_GET
 def worklist(request: HttpRequest) -> HttpResponse:
@@ -51,12 +60,13 @@ def worklist(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     villages = {a.household.region_code for a in page.object_list if a.household is not None}
-    names = region_names([*(a.region_code for a in page.object_list), *villages])  # one query for the page
+    codes = [*(a.region_code for a in page.object_list), *villages]
+    names = region_names([*codes, *(c[:9] for c in codes if len(c) > 9)])  # one query for the page
     heads = selectors.household_heads(
         a.household_id for a in page.object_list if a.household_id
     )  # one query for the page
     for a in page.object_list:
-        a.region_name = names.get(a.region_code) or _("未知区划")  # type: ignore[attr-defined]
+        a.region_name = place_name(a.region_code, names)  # type: ignore[attr-defined]
         a.household_label = (  # type: ignore[attr-defined]
             selectors.household_label(
                 head=heads.get(a.household.pk, ""), village=names.get(a.household.region_code, "")
