@@ -56,3 +56,38 @@ def test_a_city_officer_adopts_the_linked_standard_and_another_approves_it(
     after = policy_resolve(on=start, region_code="370811001001", hukou_type="urban")
     assert before.get("dibao.standard") != Decimal(900)
     assert after.get("dibao.standard") == Decimal(900)
+
+
+def test_a_city_officer_records_last_years_published_consumption_and_another_approves_it(
+    city: None, live_server: Any, browser_page: Any
+) -> None:
+    from django.utils import timezone
+
+    from minzheng.policy.models import PolicyParameter
+    from minzheng.policy.selectors import CONSUMPTION_KEY, policy_resolve
+
+    year = timezone.localdate().year - 1
+    # as if the statistics office had not yet published last year's figures
+    PolicyParameter.objects.filter(key=CONSUMPTION_KEY, effective_from=dt.date(year, 1, 1)).delete()
+    staff("shiji_c", "city_officer", "370800")
+    staff("shiji_d", "city_officer", "370800")
+    base, page = live_server.url, browser_page
+    login(page, base, "shiji_c")
+    page.goto(f"{base}/policy/consumption/")
+    assert page.input_value("#consumption-record input[name=year]") == str(year)
+    page.fill("#consumption-record input[name=urban]", "31200")
+    page.fill("#consumption-record input[name=rural]", "17400")
+    page.fill("#consumption-record input[name=record_source]", f"{year}年济宁市国民经济和社会发展统计公报")
+    page.click("#consumption-record button")
+    page.wait_for_selector("#consumption-pending")
+    assert "统计公报" in page.inner_text("#consumption-pending")
+
+    page.context.clear_cookies()
+    login(page, base, "shiji_d")
+    page.goto(f"{base}/policy/consumption/")
+    for _ in range(2):
+        page.click("#consumption-pending form[action$='/approve/'] button")
+        page.wait_for_selector("#consumption")
+    mid = policy_resolve(on=dt.date(year, 7, 1), region_code="370811", hukou_type="rural")
+    assert mid.get(CONSUMPTION_KEY) == Decimal(17400)
+    assert "31200" in page.inner_text("#consumption").replace(",", "")

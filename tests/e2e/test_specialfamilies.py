@@ -75,6 +75,11 @@ def test_a_special_difficulty_familys_entitlements(city: None, live_server: Any,
     page.wait_for_selector("#sf-received")
     assert "特殊困难家庭住院医疗费用救助" in page.inner_text("#sf-received")
     assert "3200元" in page.inner_text("#sf-received")
+    # care services (基本生活照料) ordered through homecare from the same panel, at 390 px
+    page.click("text=下单照护服务（由12349派单上门）")
+    page.click("#sf-care-order")
+    page.wait_for_selector("#sf-care-orders")
+    assert "已受理" in page.inner_text("#sf-care-orders") and "甄重残" in page.inner_text("#sf-care-orders")
 
     page.goto(f"{base}/people/{pupil.pk}/")
     page.click("text=发放在校生教育补助或住院医疗费用救助")

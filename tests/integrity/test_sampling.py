@@ -114,3 +114,22 @@ def test_the_desk_draw_button_draws_and_a_second_press_says_it_was_drawn(decide,
     assert "不再重新抽取" in r.content.decode() and SampleDraw.objects.count() == 1
     r = c.post("/integrity/sampling/", {"action": "draw", "month": "十一月"})
     assert r.status_code == 200 and "抽查月份格式" in r.content.decode()
+
+
+def test_the_county_home_page_lists_sampled_cases_not_yet_checked_with_the_count_and_a_link(decide, staff):
+    for _ in range(3):
+        decide("370811001001")
+    draw = svc.sample_draw(actor=staff["county"], county_code="370811", month=_month())
+    cases = list(draw.cases.order_by("pk"))
+    c = Client()
+    c.force_login(staff["county"])
+    home = c.get("/").content.decode()
+    link = f"/integrity/sampling/?month={_month():%Y-%m}"
+    assert "抽查案件待核查" in home and link in home and f"#case-{cases[0].pk}" in home
+    from minzheng.integrity.selectors import todo_samples
+
+    assert todo_samples(staff["county"], timezone.localdate()).count == len(cases)
+    for case in cases:
+        svc.sample_check(actor=staff["county"], case=case, agree=True)
+    assert todo_samples(staff["county"], timezone.localdate()).count == 0
+    assert todo_samples(staff["approver"], timezone.localdate()).count == 0  # the township does not check

@@ -36,6 +36,10 @@ def test_another_countys_condolence_list_and_tekun_file_answer_like_missing_ones
             (f"/specialfamilies/condolence/{run.pk}/", "/specialfamilies/condolence/987654321/"),
             (f"/specialfamilies/tekun/person/{person.pk}/", "/specialfamilies/tekun/person/987654321/"),
             (f"/specialfamilies/person/{person.pk}/grant/", "/specialfamilies/person/987654321/grant/"),
+            (
+                f"/specialfamilies/person/{person.pk}/care-order/",
+                "/specialfamilies/person/987654321/care-order/",
+            ),
         ):
             got, ref = getattr(c, verb)(url), getattr(c, verb)(missing)
             assert got.status_code == ref.status_code and got.status_code in (404, 405)

@@ -194,6 +194,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "specialfamilies.read": _CASEWORK | _READERS | {R.COUNTY_FINANCE},
     "specialfamilies.record": frozenset({R.TOWNSHIP_CLERK, R.COUNTY_OFFICER}),
     "specialfamilies.grant": frozenset({R.COUNTY_OFFICER}),
+    "specialfamilies.care_order": frozenset({R.TOWNSHIP_CLERK, R.COUNTY_OFFICER}),
     "specialfamilies.condolence_prepare": frozenset({R.COUNTY_OFFICER}),
     "specialfamilies.condolence_decide": frozenset({R.COUNTY_OFFICER, R.COUNTY_FINANCE}),
     # 社会事务 (issue 16)
@@ -382,6 +383,7 @@ LABELS: dict[str, str] = {
     "specialfamilies.read": "查看特殊困难家庭",
     "specialfamilies.record": "登记特殊困难家庭、特困人员供养意愿与保险",
     "specialfamilies.grant": "发放特殊困难家庭救助待遇",
+    "specialfamilies.care_order": "为特殊困难家庭人员下单照护服务",
     "specialfamilies.condolence_prepare": "编制节日慰问金名单",
     "specialfamilies.condolence_decide": "审定节日慰问金名单",
     "vagrant.intake": "流浪乞讨人员救助登记",

@@ -7,7 +7,10 @@
 - Grant funding: a one-off grant (temporary assistance) is paid at once from a fund; the paying line asks
   `grant_funding_draw` (refused in Chinese beyond the fund's balance) and `grant_fund_choices` for its form.
 - Fund claims: a line that owes part of a cost to a fund (elderly's central care, topped up by charity)
-  registers how much, per person and year; the fund asks for the claims without importing the line."""
+  registers how much, per person and year; the fund asks for the claims without importing the line.
+- Refunds: money paid out and recovered (integrity's 追回) goes back into the fund that paid it; the
+  recovering line calls `refund_book` and the registered source books it as income that another person
+  confirms (make-and-check)."""
 
 from __future__ import annotations
 
@@ -29,10 +32,14 @@ GrantFunding = Callable[..., object]
 # fn(*, actor, region_code) -> [(fund id, label)]: the funds a grant may be paid from
 GrantFundChoices = Callable[..., list[tuple[int, str]]]
 
+# fn(*, actor, programme, region_code, amount, received_on, reference, note, lines: QuerySet[PayrollLine])
+RefundBooking = Callable[..., object]
+
 EVERY_PROGRAMME = "*"  # register_payroll_funding(EVERY_PROGRAMME, fn): fn sees every line of the run
 _PAYROLL: dict[str, list[PayrollFunding]] = {}
 _CLAIMS: dict[str, list[FundClaim]] = {}
 _GRANTS: list[tuple[GrantFunding, GrantFundChoices]] = []
+_REFUNDS: list[RefundBooking] = []
 
 
 def register_payroll_funding(programme_code: str, fn: PayrollFunding) -> None:
@@ -87,3 +94,34 @@ def grant_funding_draw(*, actor: Any, enrolment: Enrolment, fund_id: int | None 
 
 def grant_fund_choices(*, actor: Any, region_code: str) -> list[tuple[int, str]]:
     return [row for _draw, choices in _GRANTS for row in choices(actor=actor, region_code=region_code)]
+
+
+def register_refund_booking(fn: RefundBooking) -> None:
+    if fn not in _REFUNDS:
+        _REFUNDS.append(fn)
+
+
+def refund_book(
+    *,
+    actor: Any,
+    programme: str,
+    region_code: str,
+    amount: Decimal,
+    received_on: Any,
+    reference: str,
+    note: str,
+    lines: QuerySet[PayrollLine],
+) -> None:
+    """Money recovered for `programme` (the payroll `lines` it had been paid on) goes back to its fund:
+    every registered source books it (inside the caller's transaction)."""
+    for fn in _REFUNDS:
+        fn(
+            actor=actor,
+            programme=programme,
+            region_code=region_code,
+            amount=amount,
+            received_on=received_on,
+            reference=reference,
+            note=note,
+            lines=lines,
+        )

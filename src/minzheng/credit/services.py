@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from minzheng.accounts.makecheck import require_other_person
 from minzheng.accounts.permissions import require
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
@@ -254,8 +255,9 @@ def point_decide(*, actor: Any, record: PointRecord, approve: bool, note: str = 
     record = PointRecord.objects.select_for_update().get(pk=record.pk)
     if record.status != RecordStatus.PENDING:
         raise ValidationError("该积分记录已审核")
-    if record.recorded_by_id == actor.pk:
-        raise ValidationError("登记人不能审核自己登记的积分（经办与审核须为不同人员）")
+    require_other_person(
+        actor, record.recorded_by_id, message="登记人不能审核自己登记的积分（经办与审核须为不同人员）"
+    )
     note = note.strip()
     if not approve and not note:
         raise ValidationError("不予认定须填写理由")
@@ -419,8 +421,9 @@ def fund_entry_confirm(*, actor: Any, entry: FundEntry, approve: bool) -> FundEn
     entry = FundEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.status != FundStatus.PENDING:
         raise ValidationError("该笔收支已处理")
-    if entry.recorded_by_id == actor.pk:
-        raise ValidationError("登记人不能确认自己登记的收支（经办与审核须为不同人员）")
+    require_other_person(
+        actor, entry.recorded_by_id, message="登记人不能确认自己登记的收支（经办与审核须为不同人员）"
+    )
     if approve:
         Fund.objects.get_or_create(region_code=entry.region_code)
         fund = Fund.objects.select_for_update().get(region_code=entry.region_code)

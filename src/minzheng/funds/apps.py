@@ -10,6 +10,7 @@ class FundsConfig(AppConfig):
             EVERY_PROGRAMME,
             register_grant_funding,
             register_payroll_funding,
+            register_refund_booking,
         )
         from minzheng.programmes.registry import Line, NavEntry, register_line
 
@@ -19,6 +20,8 @@ class FundsConfig(AppConfig):
         # grant is paid from the fund chosen on it (benefits and assistance call us; we name neither).
         register_payroll_funding(EVERY_PROGRAMME, services.payroll_fund)
         register_grant_funding(services.grant_fund, selectors.fund_choices)
+        # Money recovered (integrity's 追回) comes back into the fund that paid it, made and checked.
+        register_refund_booking(services.recovery_book)
         register_line(
             Line(
                 code="funds",

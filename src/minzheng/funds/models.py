@@ -51,6 +51,7 @@ class EntryKind(models.TextChoices):
 class IncomeKind(models.TextChoices):
     ALLOCATION = "allocation", "资金拨付"
     DONATION = "donation", "捐赠收入"
+    RECOVERY = "recovery", "追回资金"
 
 
 class EntryStatus(models.TextChoices):
@@ -84,6 +85,8 @@ class FundEntry(models.Model):
     booked_on = models.DateField("记账日期")
     note = models.CharField("摘要", max_length=200, blank=True, default="")
     reference = models.CharField("业务单号", max_length=64, blank=True, default="")
+    # the programme whose money came back (a recovery's income), so recovered money is read by programme
+    programme = models.CharField("项目", max_length=16, blank=True, default="")
     # the one-off grant (a temporary-assistance enrolment) this spending paid, so its payroll line is not
     # paid twice
     enrolment = models.ForeignKey(

@@ -7,15 +7,16 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from minzheng.accounts.makecheck import is_other_person
 from minzheng.accounts.permissions import can, scoped
 from minzheng.core.todos import Item, Todo
 from minzheng.programmes.registry import programme_name
 
-from .models import EntryKind, EntryStatus, Fund, FundDefault, FundEntry
+from .models import EntryKind, EntryStatus, Fund, FundDefault, FundEntry, IncomeKind
 
 READ, MANAGE = "funds.read", "funds.manage"
 ZERO = Decimal("0.00")
@@ -121,9 +122,33 @@ def entry_actions(*, actor: Any, entry: FundEntry) -> list[str]:
     """What the page offers on an income entry: confirm/reject by another person holding manage."""
     if entry.kind != EntryKind.INCOME or entry.status != EntryStatus.PENDING:
         return []
-    if not can(actor, MANAGE, region_code=entry.fund.county_code) or entry.recorded_by_id == actor.pk:
+    if not can(actor, MANAGE, region_code=entry.fund.county_code) or not is_other_person(
+        actor, entry.recorded_by_id
+    ):
         return []
     return ["confirm", "reject"]
+
+
+def recovered(*, actor: Any, county: str = "") -> list[dict[str, Any]]:
+    """Recovered money confirmed into the funds in the actor's scope, by programme and month (one grouped
+    query), newest month first, with the programme named."""
+    qs = FundEntry.objects.filter(
+        kind=EntryKind.INCOME,
+        income_kind=IncomeKind.RECOVERY,
+        status=EntryStatus.CONFIRMED,
+        fund__in=scoped(READ, Fund.objects.all(), actor, field="county_code"),
+    )
+    if county:
+        qs = qs.filter(fund__county_code__startswith=county)
+    rows = list(
+        qs.values("programme", "month")
+        .annotate(total=Sum("amount"), count=Count("pk"))
+        .order_by("-month", "programme")
+    )
+    for r in rows:
+        r["total"] = _cents(r["total"])
+        r["programme_name"] = programme_label(r["programme"]) if r["programme"] else "未注明项目"
+    return rows
 
 
 def defaults(*, actor: Any) -> QuerySet[FundDefault]:

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 
+from minzheng.accounts.makecheck import require_other_person
 from minzheng.accounts.permissions import require
 from minzheng.accounts.system import require_actor
 from minzheng.audit.models import AuditEvent
@@ -153,8 +154,7 @@ def income_record(
 
 def _check(actor: Any, entry: FundEntry, status: str, detail: str) -> FundEntry:
     require(actor, MANAGE, region_code=entry.fund.county_code, target=f"fund_entry:{entry.pk}")
-    if entry.recorded_by_id == getattr(actor, "pk", None):
-        raise ValidationError("登记人和复核人不能是同一人")
+    require_other_person(actor, entry.recorded_by_id, message="登记人和复核人不能是同一人")
     done = FundEntry.objects.filter(pk=entry.pk, kind=EntryKind.INCOME, status=EntryStatus.PENDING).update(
         status=status, checked_by=actor, checked_at=timezone.now()
     )
@@ -304,3 +304,57 @@ def grant_fund(*, actor: Any, enrolment: Enrolment, fund_id: int | None) -> Fund
         note=f"{enrolment.get_programme_display()}（{enrolment.first_month:%Y年%m月}）",
         enrolment=enrolment,
     )
+
+
+# ---------------------------------------------------------------- recovered money: back into the fund
+@transaction.atomic
+def recovery_book(
+    *,
+    actor: Any,
+    programme: str,
+    region_code: str,
+    amount: Decimal,
+    received_on: dt.date,
+    reference: str,
+    note: str,
+    lines: QuerySet[PayrollLine],
+) -> FundEntry | None:
+    """The refund hook (`benefits.funding.refund_book`): an amount recovered for a programme is booked as
+    income of the fund that paid it (the fund of the latest payroll line it was paid on, else the county's
+    default for the programme), pending until another person confirms it. With no fund, nothing is
+    booked. The same reference books once."""
+    require_actor(actor)
+    county = region_code[:6]
+    paid = lines.filter(fund__isnull=False, fund__county_code=county).order_by("-month", "-pk")
+    fund_id = paid.values_list("fund_id", flat=True).first()
+    fund = Fund.objects.filter(pk=fund_id).first() if fund_id else None
+    fund = fund or selectors.default_fund(programme=programme, county_code=county)
+    if fund is None:
+        return None
+    amount = _money(amount, "追回金额")
+    earlier = FundEntry.objects.filter(fund=fund, reference=reference).first()
+    if earlier is not None:
+        return earlier
+    entry = FundEntry.objects.create(
+        fund=fund,
+        kind=EntryKind.INCOME,
+        income_kind=IncomeKind.RECOVERY,
+        status=EntryStatus.PENDING,
+        amount=amount,
+        month=received_on.replace(day=1),
+        booked_on=received_on,
+        note=note[:200],
+        reference=reference,
+        programme=programme,
+        recorded_by=actor,
+    )
+    _audit(
+        actor,
+        AuditEvent.CREATE,
+        "entry",
+        entry.pk,
+        fund.county_code,
+        f"{selectors.programme_label(programme)}追回款{amount}元入{fund.name}（待复核）",
+        reference=reference,
+    )
+    return entry

@@ -87,6 +87,7 @@ def fund_list(request: HttpRequest) -> HttpResponse:
             "manage_counties": selectors.counties(actor=user, permission=MANAGE),
             "charity_funds": sorted(FUNDS.items()),
             "defaults": defaults,
+            "recovered": selectors.recovered(actor=user, county=county),
             "programmes": selectors.programme_choices(),
             "can_manage": can(user, MANAGE),
         },

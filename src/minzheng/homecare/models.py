@@ -101,6 +101,9 @@ class OrderBasis(models.TextChoices):
 
     ELDERLY = "elderly", "居家养老服务"
     ASSISTANCE = "assistance", "社会救助服务类"
+    # ordered by the special-difficulty families line for a member entitled to care (seed 001); that line
+    # checks the entitlement and calls order_take, the order then runs as any other
+    SPECIAL = "special", "特殊困难家庭照护服务"
 
 
 class Order(models.Model):

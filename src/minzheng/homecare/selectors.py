@@ -404,3 +404,12 @@ def service_settlement_get(*, actor: Any, pk: int) -> Settlement:
 def service_providers(*, actor: Any) -> QuerySet[Provider]:
     """The providers whose social-assistance services the actor settles."""
     return scoped(SERVICE_SETTLE, Provider.objects.all(), actor).order_by("name")
+
+
+def person_orders(*, actor: Any, person_ids: list[int], basis: str = "") -> QuerySet[Order]:
+    """Orders of these people (newest first) the actor may read: the special-difficulty family page shows
+    its members' care orders and how far each has got."""
+    qs = _orders().filter(person_id__in=person_ids)
+    if basis:
+        qs = qs.filter(basis=basis)
+    return scoped("specialfamilies.read", qs, actor).order_by("-scheduled_at", "-pk")

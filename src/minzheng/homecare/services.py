@@ -292,6 +292,9 @@ def _move(order: Order, expected: str, **changes: Any) -> Order:
     return order
 
 
+SPECIAL_ORDER = "specialfamilies.care_order"
+
+
 @transaction.atomic
 def order_take(
     *,
@@ -312,6 +315,8 @@ def order_take(
             )
     elif basis == OrderBasis.ELDERLY:
         require(actor, "elderly.order_take", region_code=person.region_code, target=f"person:{person.pk}")
+    elif basis == OrderBasis.SPECIAL:  # the caller (specialfamilies.services) checked the entitlement
+        require(actor, SPECIAL_ORDER, region_code=person.region_code, target=f"person:{person.pk}")
     else:
         raise ValidationError("服务类型不正确")
     membership = person_current_membership(person=person)

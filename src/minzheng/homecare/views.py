@@ -25,9 +25,15 @@ from minzheng.core.views import service_errors
 from minzheng.people.selectors import person_get_for_actor, person_search
 
 from . import selectors, services
-from .models import Carer, DeviceKind, OrderState, Settlement
+from .models import Carer, DeviceKind, OrderBasis, OrderState, Settlement
 
 OPERATOR, CARER, SETTLE = selectors.OPERATOR, selectors.CARER, selectors.SETTLE
+
+
+def _desk_basis(value: str | None) -> str:
+    """The bases the hotline's form may take; any other is refused by the service as 服务类型不正确."""
+    value = value or OrderBasis.ELDERLY
+    return value if value in (OrderBasis.ELDERLY, OrderBasis.ASSISTANCE) else "-"
 
 
 def _guard(request: HttpRequest, *perms: str, target: str) -> HttpResponse | None:
@@ -130,7 +136,9 @@ def order_new(request: HttpRequest) -> HttpResponse:
                 scheduled_at=timezone.make_aware(when) if timezone.is_naive(when) else when,
                 caller=request.POST.get("caller", ""),
                 note=request.POST.get("note", ""),
-                basis=request.POST.get("basis") or "elderly",
+                # the hotline takes home-care and assistance orders; special-family care is ordered on
+                # the family's page (its line checks the entitlement)
+                basis=_desk_basis(request.POST.get("basis")),
             )
             messages.success(request, _("订单已受理"))
             return redirect("homecare-order", order.pk)

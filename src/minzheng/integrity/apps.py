@@ -32,6 +32,7 @@ class IntegrityConfig(AppConfig):
                 todos=(
                     ("integrity.find", selectors.todo_findings),
                     ("integrity.recover_approve", selectors.todo_recoveries),
+                    ("integrity.sample", selectors.todo_samples),
                 ),
                 permissions=(
                     selectors.READ,

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from minzheng.accounts.makecheck import is_other_person
 from minzheng.accounts.permissions import can, scoped
 from minzheng.assistance.letters import appeal_text, cn_date, issuing_office
 from minzheng.assistance.models import Application
@@ -86,7 +87,7 @@ def finding_actions(*, actor: Any, finding: Finding) -> dict[str, bool]:
         "propose": recorded and finder and not open_recovery,
         "approve": recovery is not None
         and recovery.status == RecoveryStatus.PROPOSED
-        and recovery.proposed_by_id != actor.pk
+        and is_other_person(actor, recovery.proposed_by_id)
         and can(actor, "integrity.recover_approve", region_code=finding.region_code),
         "repay": recovery is not None and recovery.status == RecoveryStatus.APPROVED and finder,
     }
@@ -185,6 +186,30 @@ def sample_cases(*, actor: Any, month: dt.date) -> QuerySet[SampleCase]:
         ),
         actor,
     )
+
+
+def unchecked_samples(*, actor: Any) -> QuerySet[SampleCase]:
+    """Sampled decisions the county has not yet checked, of any month, oldest first."""
+    qs = scoped("integrity.sample", SampleCase.objects.filter(verdict=Verdict.PENDING), actor)
+    return qs.select_related("decision__application__applicant", "draw").order_by("draw__month", "pk")
+
+
+def todo_samples(actor: Any, on: dt.date) -> Todo:
+    """首页: the county's sampled cases not yet checked, each linked to its month's sampling page."""
+    qs = unchecked_samples(actor=actor)
+    first = list(qs[:FIRST])
+    n = len(first) if len(first) < FIRST else qs.count()
+    page = reverse("integrity-sampling")
+    items = [
+        Item(
+            label=c.decision.application.applicant.name,
+            url=f"{page}?month={c.draw.month:%Y-%m}#case-{c.pk}",
+            note=_("%(year)s年%(month)s月抽查") % {"year": c.draw.month.year, "month": c.draw.month.month},
+        )
+        for c in first
+    ]
+    url = f"{page}?month={first[0].draw.month:%Y-%m}" if first else page
+    return Todo("integrity_sample", _("抽查案件待核查"), n, url, items, _("无待核查的抽查案件"))
 
 
 def sample_case_get(*, actor: Any, case_id: int) -> SampleCase:

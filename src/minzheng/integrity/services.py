@@ -11,16 +11,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Least, Substr
 from django.utils import timezone
 
+from minzheng.accounts.makecheck import require_other_person
 from minzheng.accounts.permissions import require, scoped
 from minzheng.assistance.letters import cn_date, issuing_office
 from minzheng.assistance.models import Application, Decision
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
+from minzheng.benefits.funding import refund_book
 from minzheng.benefits.models import Enrolment, PayrollLine, PayrollStatus
 from minzheng.benefits.services import add_months
 from minzheng.core.dates import local_day
@@ -190,15 +192,19 @@ def finding_withdraw(*, actor: Any, finding: Finding, reason: str) -> Finding:
     return finding
 
 
+def paid_lines(*, finding: Finding) -> QuerySet[PayrollLine]:
+    """The frozen payroll lines the finding's case was paid on (its decisions' enrolments)."""
+    decisions = Decision.objects.filter(application_id=finding.application_id).values_list("pk", flat=True)
+    enrolments = Enrolment.objects.filter(source_type="decision", source_id__in=[str(d) for d in decisions])
+    frozen = PayrollLine.objects.filter(run__status=PayrollStatus.FROZEN, amount__gt=0)
+    return frozen.filter(enrolment__in=enrolments)
+
+
 def overpayment(*, finding: Finding) -> dict[str, Any]:
     """What the case was paid (frozen rolls) and what of it the false declaration caused: an under-declared
     monthly income reduces each month's payment one for one, so at most the gap per month is recovered;
     concealed financial assets make the whole payment undue."""
-    decisions = Decision.objects.filter(application_id=finding.application_id).values_list("pk", flat=True)
-    enrolments = Enrolment.objects.filter(source_type="decision", source_id__in=[str(d) for d in decisions])
-    lines = PayrollLine.objects.filter(
-        enrolment__in=enrolments, run__status=PayrollStatus.FROZEN, amount__gt=0
-    )
+    lines = paid_lines(finding=finding)
     gap = int(finding.gap.to_integral_value())
     totals = lines.aggregate(
         paid=Sum("amount"),
@@ -262,8 +268,7 @@ def recovery_approve(
     recovery = Recovery.objects.select_for_update().get(pk=recovery.pk)
     if recovery.status != RecoveryStatus.PROPOSED:
         raise ValidationError("该追回已复核")
-    if recovery.proposed_by_id == actor.pk:
-        raise ValidationError("复核须由登记人以外的另一人办理")
+    require_other_person(actor, recovery.proposed_by_id, message="复核须由登记人以外的另一人办理")
     if not approve and not note.strip():
         raise ValidationError("不同意时请填写复核意见")
     recovery.status = RecoveryStatus.APPROVED if approve else RecoveryStatus.REFUSED
@@ -314,6 +319,20 @@ def repayment_record(
     if recovery.received == recovery.amount:
         recovery.status = RecoveryStatus.SETTLED
     recovery.save(update_fields=["received", "status"])
+    # The money goes back into the fund that paid it: income there, confirmed by another person.
+    finding = recovery.finding
+    refund_book(
+        actor=actor,
+        programme=finding.application.programme,
+        region_code=recovery.region_code,
+        amount=Decimal(amount),
+        received_on=received_on,
+        reference=f"integrity:repayment:{repayment.pk}",
+        note=f"诚信救助追回款（追回记录{recovery.pk}"
+        + (f"，收据号{repayment.receipt_no}" if repayment.receipt_no else "")
+        + "）",
+        lines=paid_lines(finding=finding),
+    )
     _audit(
         actor,
         AuditEvent.CREATE,

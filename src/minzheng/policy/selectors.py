@@ -14,7 +14,7 @@ from minzheng.accounts.permissions import can, scope
 from minzheng.regions.models import Region, RegionLevel
 
 from .models import LIVE_STATUSES, HukouScope, ParameterStatus, PolicyParameter
-from .specs import format_number, parameter_specs
+from .specs import YEAR, format_number, parameter_specs
 
 
 class PolicyMissing(LookupError):
@@ -117,10 +117,13 @@ def proposal_refusal(*, actor: Any, row: PolicyParameter, action: str, today: dt
     itself. One rule for the buttons shown and for the services."""
     proposer = row.created_by_id
     started = row.effective_from <= today
+    # a year's statistic is a fact of a year already ended: it is approved after its dates, not before
+    spec = parameter_specs().get(row.key)
+    fact = spec is not None and spec.period == YEAR
     if action == "approve":
         if row.status != ParameterStatus.PROPOSED:
             return "只能批准待复核的调整"
-        if started:
+        if started and not fact:
             return "生效日期已到，不能再批准；请驳回或撤回后以新的生效日期重新提出"
     elif row.status not in LIVE_STATUSES:
         return "该调整已撤回或驳回"
@@ -381,5 +384,5 @@ def consumption_pending(*, actor: Any, today: dt.date) -> list[ParameterLine]:
     return [
         line
         for line in policy_page(actor=actor, today=today).pending
-        if line.key in (STANDARD_KEY, RATIO_KEY)
+        if line.key in (STANDARD_KEY, RATIO_KEY, CONSUMPTION_KEY)
     ]

@@ -19,12 +19,14 @@ from minzheng.audit.services import audit_record
 
 from . import hooks, selectors
 from .models import HukouScope, ParameterStatus, PolicyParameter
-from .specs import ParameterSpec, format_number, parameter_specs, value_problems
+from .specs import YEAR, ParameterSpec, format_number, parameter_specs, value_problems
 
 DEFAULT_FIXTURE = Path(__file__).parent / "fixtures" / "policy_default.json"
 SOURCE_MAX = PolicyParameter._meta.get_field("source").max_length or 200
 # A change is entered ahead of time (a standard is set for the coming year), never decades ahead.
 YEARS_AHEAD = 3
+# A year's statistic (a fact) is entered for a year that has ended, not for one before this (a typing check).
+YEAR_FIGURES_FROM = 2000
 
 
 def _fixture_row_problems(n: int, row: dict[str, Any], specs: dict[str, ParameterSpec]) -> list[str]:
@@ -90,9 +92,24 @@ def _latest_approved(key: str, region_prefix: str, hukou_type: str) -> PolicyPar
     )
 
 
-def _date_problems(effective_from: Any, latest: PolicyParameter | None, today: dt.date) -> list[str]:
+def _year_problems(effective_from: dt.date, today: dt.date) -> list[str]:
+    """A statistic of one calendar year (a fact, not a rule): entered once the year has ended."""
+    if (effective_from.month, effective_from.day) != (1, 1):
+        return ["统计数据按年度录入，起始日期应为该年1月1日"]
+    if effective_from.year >= today.year:
+        return [f"{effective_from.year}年尚未结束，只能录入{today.year - 1}年及以前已公布的年度数据"]
+    if effective_from.year < YEAR_FIGURES_FROM:
+        return [f"年度数据只能录入{YEAR_FIGURES_FROM}年及以后的"]
+    return []
+
+
+def _date_problems(
+    effective_from: Any, latest: PolicyParameter | None, today: dt.date, period: str = ""
+) -> list[str]:
     if not isinstance(effective_from, dt.date):
         return ["生效日期格式应为YYYY-MM-DD"]
+    if period == YEAR:
+        return _year_problems(effective_from, today)
     limit = dt.date(today.year + YEARS_AHEAD, 12, 31)
     if effective_from <= today:
         # Decisions already taken used the figure in force; a change never reaches back over them.
@@ -130,7 +147,7 @@ def _change_problems(
         problems.append("请填写调整依据（文件名称、文号）")
     elif len(source.strip()) > SOURCE_MAX:
         problems.append(f"依据不超过{SOURCE_MAX}个字")
-    return problems + _date_problems(effective_from, latest, today)
+    return problems + _date_problems(effective_from, latest, today, spec.period)
 
 
 def _audit_values(row: PolicyParameter | None) -> dict[str, Any] | None:
@@ -191,6 +208,8 @@ def policy_parameter_propose(
                 region_prefix=region_prefix,
                 hukou_type=hukou_type,
                 effective_from=effective_from,
+                # a year's statistic covers that year only; it closes no other row
+                effective_to=effective_from.replace(month=12, day=31) if spec.period == YEAR else None,
                 source=source.strip(),
                 dataset="edited",
                 status=ParameterStatus.PROPOSED,
@@ -261,7 +280,12 @@ def policy_proposal_approve(*, actor: Any, proposal: PolicyParameter) -> PolicyP
         raise ValidationError(problems)
     old = _audit_values(row)
     replaced_old = _audit_values(latest)
-    if latest is not None and (latest.effective_to is None or latest.effective_to >= row.effective_from):
+    yearly = parameter_specs()[row.key].period == YEAR
+    if (
+        not yearly
+        and latest is not None
+        and (latest.effective_to is None or latest.effective_to >= row.effective_from)
+    ):
         row.replaced, row.replaced_until = latest, latest.effective_to
         latest.effective_to = row.effective_from - dt.timedelta(days=1)
         latest.save(update_fields=["effective_to"])
@@ -394,6 +418,56 @@ def _consumption_problems(entry: selectors.ConsumptionEntry, effective_from: Any
     if not source.strip():
         problems.append("请填写调整标准的文件名称和文号")
     return problems
+
+
+@transaction.atomic
+def policy_consumption_record(
+    *, actor: Any, year: int, consumption: dict[str, Decimal], source: str
+) -> list[PolicyParameter]:
+    """Record a past year's published per-capita consumption (urban and rural; a fact of a year that has
+    ended, from which the next standard is set): one dated row per hukou type covering that year, proposed
+    through `policy_parameter_propose` and in the tables once another city officer approves it. Every
+    problem is reported at once and nothing is saved."""
+    require(actor, "policy.propose", target="policy:consumption")
+    specs = parameter_specs()
+    hukou = dict(HukouScope.choices)
+    problems: list[str] = []
+    for h in selectors.LINKED_HUKOU:
+        spent = consumption.get(h)
+        label = f"{year}年{hukou[h]}居民人均消费支出"
+        if spent is None:
+            problems.append(f"请填写{label}")
+            continue
+        found = value_problems(specs[selectors.CONSUMPTION_KEY], spent, label=label)
+        problems += found or ([f"“{label}”应大于0"] if spent <= 0 else [])
+    start = dt.date(year, 1, 1) if 1 <= year <= 9999 else None
+    if start is None:
+        problems.append("请填写统计年度")
+    else:
+        problems += _year_problems(start, timezone.localdate())
+        recorded = PolicyParameter.objects.filter(
+            key=selectors.CONSUMPTION_KEY,
+            region_prefix="",
+            effective_from=start,
+            status__in=(ParameterStatus.PROPOSED, ParameterStatus.APPROVED),
+        )
+        if recorded.exists():
+            problems.append(f"{year}年的人均消费支出已录入（或正待复核），不能重复录入")
+    if not source.strip():
+        problems.append("请填写数据来源（统计公报名称）")
+    if problems or start is None:
+        raise ValidationError(problems)
+    return [
+        policy_parameter_propose(
+            actor=actor,
+            key=selectors.CONSUMPTION_KEY,
+            value=consumption[h],
+            effective_from=start,
+            source=source.strip(),
+            hukou_type=h,
+        )
+        for h in selectors.LINKED_HUKOU
+    ]
 
 
 @transaction.atomic

@@ -19,6 +19,9 @@ _DECIMAL_PLACES: int = _VALUE_FIELD.decimal_places
 _INTEGER_DIGITS: int = _VALUE_FIELD.max_digits - _DECIMAL_PLACES
 
 
+YEAR = "year"
+
+
 @dataclass(frozen=True)
 class ParameterSpec:
     key: str
@@ -28,6 +31,10 @@ class ParameterSpec:
     decimals: int
     # A key with no shipped row (no seed gives a figure; each county enters its own) names itself here.
     label: str = ""
+    # "year": a published statistic of one past calendar year (a fact, e.g. last year's per-capita
+    # consumption): its row runs from 1 January to 31 December of that year and is entered after the year
+    # ended; every other key is a rule that only takes effect from a future date.
+    period: str = ""
 
 
 def _spec(key: str, raw: dict[str, object]) -> ParameterSpec:
@@ -38,7 +45,10 @@ def _spec(key: str, raw: dict[str, object]) -> ParameterSpec:
         max=Decimal(str(raw["max"])),
         decimals=int(str(raw.get("decimals", _DECIMAL_PLACES))),
         label=str(raw.get("label", "")),
+        period=str(raw.get("period", "")),
     )
+    if spec.period not in ("", YEAR):
+        raise ValueError(f"参数规格“{key}”的期间只能是year或不填")
     if not spec.min <= spec.max or not 0 <= spec.decimals <= _DECIMAL_PLACES:
         raise ValueError(f"参数规格“{key}”不成立：下限须不大于上限，小数位数须在0至{_DECIMAL_PLACES}之间")
     return spec

@@ -98,6 +98,7 @@ def decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 FIELDS = ("consumption_urban", "consumption_rural", "ratio", "effective_month", "source")
+RECORD_FIELDS = ("year", "urban", "rural", "record_source")
 
 
 def _number(text: str, label: str) -> Decimal:
@@ -128,8 +129,18 @@ def _month(text: str) -> dt.date:
         raise ValidationError(_("请选择执行月份（年-月）")) from None
 
 
+def _year(text: str) -> int:
+    text = text.strip()
+    if not (text.isdigit() and len(text) == 4):
+        raise ValidationError(_("请填写统计年度（四位数字）"))
+    return int(text)
+
+
 def _consumption_page(
-    request: HttpRequest, entry: ConsumptionEntry | None, form: dict[str, str]
+    request: HttpRequest,
+    entry: ConsumptionEntry | None,
+    form: dict[str, str],
+    recorded: dict[str, str] | None = None,
 ) -> HttpResponse:
     today = timezone.localdate()
     return render(
@@ -142,6 +153,7 @@ def _consumption_page(
             "can_propose": can(request.user, "policy.propose"),
             "form": form,
             "last_year": today.year - 1,
+            "recorded": recorded or {"year": str(today.year - 1)},
         },
     )
 
@@ -160,6 +172,29 @@ def consumption(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     form = {name: data.get(name, "").strip() for name in FIELDS}
     entry = None
+    if request.method == "POST" and data.get("action") == "record":
+        recorded = {name: data.get(name, "").strip() for name in RECORD_FIELDS}
+
+        def record() -> list[PolicyParameter]:
+            return services.policy_consumption_record(
+                actor=request.user,
+                year=_year(recorded["year"]),
+                consumption={
+                    HukouScope.URBAN: _number(recorded["urban"], _("城镇居民人均消费支出")),
+                    HukouScope.RURAL: _number(recorded["rural"], _("农村居民人均消费支出")),
+                },
+                source=recorded["record_source"],
+            )
+
+        done = posted(
+            request,
+            record,
+            ok=_("已录入年度人均消费支出，须由另一名市级民政干部复核批准后计入政策参数"),
+            then=lambda _rows: redirect("policy-consumption"),
+        )
+        if done:
+            return done
+        return _consumption_page(request, None, form, recorded)
     if request.method == "POST":
 
         def adopt() -> list[PolicyParameter]:

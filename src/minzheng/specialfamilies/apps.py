@@ -72,6 +72,7 @@ class SpecialFamiliesConfig(AppConfig):
                     "specialfamilies.read",
                     "specialfamilies.record",
                     "specialfamilies.grant",
+                    "specialfamilies.care_order",
                     "specialfamilies.condolence_prepare",
                     "specialfamilies.condolence_decide",
                 ),

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 
+from minzheng.accounts.makecheck import is_other_person
 from minzheng.accounts.permissions import can, scoped
 from minzheng.benefits.models import Enrolment
 from minzheng.benefits.selectors import enrolments_for_person
@@ -108,15 +109,49 @@ def panel(*, actor: Any, person: Person, on: dt.date | None = None) -> dict[str,
     on = on or timezone.localdate()
     numbers, severity = person_categories(actor=actor, person=person, on=on)
     received = [e for e in enrolments_for_person(actor=actor, person=person) if e.programme in PROGRAMMES]
-    if not numbers and not received:
+    orders = care_orders(actor=actor, person=person)
+    can_order = cared_for(numbers, severity) and can(actor, CARE_ORDER, region_code=person.region_code)
+    if not numbers and not received and not orders:
         return None
+    items: list[Any] = []
+    if can_order:
+        from minzheng.homecare.selectors import catalogue
+
+        items = catalogue(on=on, region_code=person.region_code)
     return {
         "categories": [cat.CATEGORIES[n] for n in numbers],
         "severity": cat.SEVERITY.get(severity or 0, ""),
         "entitlements": entitlements(numbers, severity),
         "received": received,
         "can_grant": bool(numbers) and can(actor, "specialfamilies.grant", region_code=person.region_code),
+        "orders": orders,
+        "can_order": can_order,
+        "items": items,
+        "default_time": f"{on + dt.timedelta(days=1):%Y-%m-%d}T09:00",
     }
+
+
+CARE_ORDER = "specialfamilies.care_order"
+CARE = "基本生活照料（照护服务）"
+
+
+def cared_for(numbers: list[int], severity: int | None) -> bool:
+    """Entitled to care services: a member with a loss of capability in categories 1–4, or any tekun."""
+    return bool(numbers) and bool(severity or 2 in numbers)
+
+
+def care_orders(*, actor: Any, person: Person) -> list[Any]:
+    """The care orders (homecare, basis special) of the person's current household, newest first."""
+    from minzheng.homecare.models import OrderBasis
+    from minzheng.homecare.selectors import person_orders
+    from minzheng.people.models import Membership
+
+    members = Membership.objects.filter(
+        household__in=Membership.objects.filter(person=person, end_date__isnull=True).values("household"),
+        end_date__isnull=True,
+    ).values_list("person_id", flat=True)
+    ids = sorted({person.pk, *members})
+    return list(person_orders(actor=actor, person_ids=ids, basis=OrderBasis.SPECIAL)[:20])
 
 
 def entitlements(numbers: list[int], severity: int | None) -> list[str]:
@@ -126,8 +161,8 @@ def entitlements(numbers: list[int], severity: int | None) -> list[str]:
     if not numbers:
         return []
     out = []
-    if severity or 2 in numbers:
-        out.append("基本生活照料（照护服务）")
+    if cared_for(numbers, severity):
+        out.append(CARE)
     if 5 in numbers:
         out.append("在校生教育免补")
     out.append("合规个人自负住院医疗费用财政全额承担")
@@ -167,7 +202,7 @@ def condolence_actions(*, actor: Any, run: CondolenceRun) -> list[tuple[str, str
     if (
         run.state == CondolenceState.DRAFT
         and can(actor, "specialfamilies.condolence_decide", region_code=run.region_code)
-        and actor.pk != run.prepared_by_id
+        and is_other_person(actor, run.prepared_by_id)
     ):
         return [("decide", "审定并纳入当月发放名册")]
     return []

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from minzheng.accounts.makecheck import require_other_person
 from minzheng.accounts.permissions import require
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
@@ -22,6 +23,7 @@ from minzheng.people.models import Household, Person
 from minzheng.policy.selectors import PolicyMissing, policy_resolve
 
 from . import categories as cat
+from . import selectors
 from .models import (
     CondolenceLine,
     CondolenceRun,
@@ -234,8 +236,9 @@ def condolence_decide(*, actor: Any, run: CondolenceRun) -> CondolenceRun:
     )
     if run.state != CondolenceState.DRAFT:
         raise ValidationError("该名单已审定，不能重复审定")
-    if run.prepared_by_id == getattr(actor, "pk", None):
-        raise ValidationError("编制人不能审定自己编制的名单，须由另一名工作人员审定")
+    require_other_person(
+        actor, run.prepared_by_id, message="编制人不能审定自己编制的名单，须由另一名工作人员审定"
+    )
     # A person who died after the list was prepared is dropped from it (one set-based delete).
     dropped = run.lines.filter(person__is_alive=False).delete()[0]
     lines = list(run.lines.select_related("person", "household"))
@@ -395,3 +398,38 @@ def family_list_export_xlsx(
         ip=ip,
     )
     return content
+
+
+# ------------------------------------------------------------------ care services through homecare
+@transaction.atomic
+def care_order_take(
+    *,
+    actor: Any,
+    person: Person,
+    item_code: str,
+    quantity: Decimal,
+    scheduled_at: dt.datetime,
+    note: str = "",
+) -> Any:
+    """基本生活照料: order a home-care service (catalogue item, provider and carer, check-in/out) for a
+    member of a special-difficulty family entitled to care. This line checks the entitlement; the order is
+    homecare's (`order_take`, basis 特殊困难家庭照护服务), dispatched and served like any other."""
+    from minzheng.homecare.models import OrderBasis
+    from minzheng.homecare.services import order_take
+
+    require(actor, selectors.CARE_ORDER, region_code=person.region_code, target=f"person:{person.pk}")
+    numbers, severity = _categories(person=person, on=timezone.localdate())
+    if not selectors.cared_for(numbers, severity):
+        raise ValidationError(
+            f"{person.name}不享受特殊困难家庭照护服务（须为失能人员或特困供养人员），不能下单"
+        )
+    return order_take(
+        actor=actor,
+        person=person,
+        item_code=item_code,
+        quantity=quantity,
+        scheduled_at=scheduled_at,
+        caller="特殊困难家庭照护",
+        note=note,
+        basis=OrderBasis.SPECIAL,
+    )

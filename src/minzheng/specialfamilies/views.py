@@ -320,3 +320,39 @@ def tekun_person(request: HttpRequest, person_id: int) -> HttpResponse:
             "values": request.POST,
         },
     )
+
+
+@login_required
+@require_POST
+def care_order(request: HttpRequest, person_id: int) -> HttpResponse:
+    """From the person page's panel: a care service ordered through homecare for an entitled member."""
+    import datetime as dt
+
+    from django.utils.translation import gettext as _
+
+    person = person_get_for_actor(actor=request.user, person_id=person_id)
+    back = redirect("person-detail", person.pk)
+
+    def do() -> Any:
+        try:
+            when = dt.datetime.fromisoformat(request.POST.get("scheduled_at", "").strip())
+        except ValueError:
+            raise ValidationError(_("请填写预约时间")) from None
+        return services.care_order_take(
+            actor=request.user,
+            person=person,
+            item_code=request.POST.get("item", ""),
+            quantity=form_decimal(request.POST.get("quantity"), "数量"),
+            scheduled_at=timezone.make_aware(when) if timezone.is_naive(when) else when,
+            note=request.POST.get("note", ""),
+        )
+
+    return (
+        posted(
+            request,
+            do,
+            ok=lambda o: _("照护服务已下单（工单号%(number)s），由12349派单上门") % {"number": o.number},
+            then=lambda _o: back,
+        )
+        or back
+    )
