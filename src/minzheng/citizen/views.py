@@ -199,7 +199,7 @@ def apply(request: HttpRequest, citizen: Citizen, programme: str) -> HttpRespons
         else:
             messages.success(request, _("申请已提交，乡镇（街道）受理后您可以在“我的申请”里查看进度"))
             return redirect("citizen-home")
-    post = request.POST if request.method == "POST" else None
+    sent = request.POST if request.method == "POST" else None
     return render(
         request,
         "citizen/apply.html",
@@ -207,9 +207,9 @@ def apply(request: HttpRequest, citizen: Citizen, programme: str) -> HttpRespons
             "citizen": citizen,
             "offer": offer,
             "programme_name": selectors.offer_name(offer),
-            "member_rows": _member_rows(post, members, errors),
+            "member_rows": _member_rows(sent, members, errors),
             "kinds": OnlineDocument.KINDS,
-            "values": post or {},
+            "values": sent or {},
             "errors": errors,
         },
     )
