@@ -192,3 +192,77 @@ def test_a_resident_on_a_phone_applies_follows_the_case_to_its_letter_and_object
     login(page, base, "clerk")
     page.goto(f"{base}/citizen/desk/")
     assert "赵大海" in page.content()
+
+
+def test_on_a_phone_a_refused_form_keeps_the_input_a_duplicate_is_named_and_the_disability_subsidies_apply(
+    clerk: Any, live_server: Any, browser_page: Any
+):
+    """The walk's findings at 390 px: a bad amount keeps everything typed with the message under the
+    field; a second 低保 application while the first waits is refused naming it; the two disability
+    subsidies are applied for with the certificate and followed like the others."""
+    from minzheng.citizen.models import OnlineApplication
+    from minzheng.disability.models import SubsidyApplication
+
+    head, _household = _head("孙桂兰", 79, "13911113333", "ZJB0003")
+    page, base = browser_page, live_server.url
+    _sign_in(page, base, head.id_number)
+
+    # 临时救助 with an amount in words: refused, the form comes back as filled in
+    page.click("text=申请临时救助")
+    page.select_option("select[name=emergency_kind]", "expense")
+    page.fill("textarea[name=description]", "住院自付医疗费两万元")
+    page.fill("input[name=amount_requested]", "两万")
+    page.check("input[name=authorised]")
+    page.fill("input[name=signed_name]", "孙桂兰")
+    page.click("text=提交申请")
+    error = page.locator("p.field-error", has_text="申请金额应为整数")
+    error.wait_for()
+    assert error.is_visible()
+    assert page.input_value("textarea[name=description]") == "住院自付医疗费两万元"
+    assert page.input_value("select[name=emergency_kind]") == "expense"
+    assert page.input_value("input[name=signed_name]") == "孙桂兰"
+    _narrow(page)
+    page.fill("input[name=amount_requested]", "20000")
+    page.click("text=提交申请")
+    page.wait_for_url(f"{base}/citizen/me/")
+
+    # 低保 twice: the second is refused and names the first
+    for _n in range(2):
+        page.goto(f"{base}/citizen/me/")
+        page.click("text=申请最低生活保障")
+        page.check("input[name=authorised]")
+        page.fill("input[name=signed_name]", "孙桂兰")
+        page.click("text=提交申请")
+        page.wait_for_selector(".messages")
+    assert "在网上提交最低生活保障申请（待受理），请勿重复申请" in page.content()
+    assert OnlineApplication.objects.filter(programme="dibao").count() == 1
+    _narrow(page)
+
+    # 残疾人两项补贴: the certificate the line asks for, then followed on the home page
+    page.goto(f"{base}/citizen/me/")
+    page.click("text=申请残疾人两项补贴")
+    page.fill("input[name=certificate_no]", head.id_number + "14")
+    page.select_option("select[name=kind]", "physical")
+    page.select_option("select[name=grade]", "1")
+    page.fill("input[name=issued_on]", "2015-03-01")
+    page.check("input[name=authorised]")
+    page.fill("input[name=signed_name]", "孙桂兰")
+    _narrow(page)
+    page.click("text=提交申请")
+    page.wait_for_url(f"{base}/citizen/me/")
+    online = OnlineApplication.objects.get(programme="dis_living")
+    assert online.declared["facts"]["kind"] == "physical"
+    row = page.locator(".case-row", has_text="残疾人两项补贴")
+    assert "待受理" in row.inner_text()
+
+    # the clerk accepts it into the disability line's intake; the resident sees 待审批
+    login(page, base, "clerk")
+    page.set_viewport_size(DESK)
+    page.goto(f"{base}/citizen/desk/{online.pk}/")
+    assert "肢体残疾" in page.content() and "一级" in page.content()
+    page.click("button[value=accept]")
+    page.wait_for_selector(".messages")
+    assert SubsidyApplication.objects.get().person_id == head.pk
+    _sign_in(page, base, head.id_number)
+    assert "待审批" in page.locator(".case-row", has_text="残疾人两项补贴").inner_text()
+    _narrow(page)

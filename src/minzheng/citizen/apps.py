@@ -18,7 +18,13 @@ class CitizenConfig(AppConfig):
 
         # 低保 and 临时救助 online; another line offers its subsidy by registering its own OnlineOffer.
         register_online_offer(
-            OnlineOffer("dibao", "minzheng.citizen.services:assistance_accept", "assistance.intake", order=10)
+            OnlineOffer(
+                "dibao",
+                "minzheng.citizen.services:assistance_accept",
+                "assistance.intake",
+                order=10,
+                open_case="minzheng.citizen.services:dibao_open_case",
+            )
         )
         register_online_offer(
             OnlineOffer(
@@ -27,6 +33,7 @@ class CitizenConfig(AppConfig):
                 "assistance.intake",
                 emergency=True,
                 order=20,
+                open_case="minzheng.citizen.services:temporary_open_case",
             )
         )
         register_line(

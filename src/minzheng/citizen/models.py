@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from minzheng.programmes.registry import programme_name
+from minzheng.programmes.registry import online_offers, programme_name
 
 
 class SmsMessage(models.Model):
@@ -105,12 +105,21 @@ class OnlineApplication(models.Model):
         verbose_name = "网上申请"
         verbose_name_plural = "网上申请"
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # one waiting online application per household and programme (two clicks at once make one)
+            models.UniqueConstraint(
+                fields=["household", "programme"],
+                condition=models.Q(state="pending"),
+                name="citizen_one_pending_online_per_household_programme",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"网上申请#{self.pk}"
 
     def get_programme_display(self) -> str:
-        return programme_name(self.programme)
+        named = next((o.name for o in online_offers() if o.programme == self.programme and o.name), "")
+        return named or programme_name(self.programme)
 
 
 class OnlineDocument(models.Model):

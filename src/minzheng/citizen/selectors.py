@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -24,12 +25,14 @@ from minzheng.core.labels import region_names
 from minzheng.core.masking import mask_name
 from minzheng.core.todos import Item, Todo
 from minzheng.people.models import Membership
-from minzheng.programmes.registry import online_offers, programme_name
+from minzheng.programmes.registry import OnlineOffer, load, online_offer, online_offers, programme_name
 
 from .actor import Citizen
 from .models import CitizenSession, OnlineApplication, OnlineDocument, OnlineObjection, OnlineState
 
 LIST_LENGTH = 5
+ASSISTANCE_CASE = "assistance.application"
+RELATIONS_OF_HEAD = ("head",)
 
 
 def citizen_from_key(key: str) -> Citizen | None:
@@ -73,9 +76,13 @@ def household_members_of(household_id: int) -> list[Membership]:
     )
 
 
+def offer_name(offer: OnlineOffer) -> str:
+    return offer.name or programme_name(offer.programme)
+
+
 def offers() -> list[tuple[str, str, bool]]:
     """(code, name, asks for the emergency) of every programme offered online."""
-    return [(o.programme, programme_name(o.programme), o.emergency) for o in online_offers()]
+    return [(o.programme, offer_name(o), o.emergency) for o in online_offers()]
 
 
 @dataclass(frozen=True)
@@ -102,20 +109,40 @@ def citizen_cases(citizen: Citizen) -> list[CaseRow]:
         )
         for a in Application.objects.filter(household_id__in=household_ids).order_by("-created_at", "-id")
     ]
-    online = OnlineApplication.objects.filter(household_id__in=household_ids).exclude(
-        state=OnlineState.ACCEPTED
+    online = list(
+        OnlineApplication.objects.filter(household_id__in=household_ids).exclude(
+            state=OnlineState.ACCEPTED, case_type=ASSISTANCE_CASE
+        )
     )
+    states = _other_case_states([o for o in online if o.state == OnlineState.ACCEPTED])
     rows += [
         CaseRow(
             url="",
             programme=o.get_programme_display(),
-            state=o.get_state_display(),
+            state=states.get(o.pk) or o.get_state_display(),
             date=timezone.localtime(o.created_at).date(),
             note=o.return_reason,
         )
         for o in online
     ]
     return sorted(rows, key=lambda r: r.date, reverse=True)
+
+
+def _other_case_states(accepted: list[OnlineApplication]) -> dict[int, str]:
+    """The status, in words, of the cases online applications became at another line's desk (两项补贴 …):
+    one query per kind of case."""
+    by_type: dict[str, dict[int, int]] = {}
+    for o in accepted:
+        if o.case_type and o.case_id:
+            by_type.setdefault(o.case_type, {})[o.case_id] = o.pk
+    states: dict[int, str] = {}
+    for label, ids in by_type.items():
+        model = django_apps.get_model(label)
+        for case in model.objects.filter(pk__in=ids):
+            show = getattr(case, "get_status_display", None) or getattr(case, "get_state_display", None)
+            if show is not None:
+                states[ids[case.pk]] = str(show())
+    return states
 
 
 def case_progress(application: Application) -> list[dict[str, Any]]:
@@ -200,6 +227,54 @@ def online_get_for_actor(*, actor: Any, online_id: int) -> OnlineApplication:
     if online is None:
         raise Http404("未找到该网上申请")
     return online
+
+
+def online_declared(online: OnlineApplication) -> dict[str, Any]:
+    """Everything the resident declared, as the clerk reads it: the household by its head and village,
+    each member by name and masked ID with relation and income (Chinese labels), the assets, the
+    emergency, or the facts another line's form asked (by that line's own labels)."""
+    from .services import EMERGENCY_KINDS
+
+    members = household_members_of(online.household_id)
+    head = next((m.person for m in members if m.relation in RELATIONS_OF_HEAD), None)
+    village = region_names([online.household.region_code]).get(online.household.region_code, "")
+    by_id = {m.person_id: m for m in members}
+    rows = []
+    for d in online.declared.get("members", []):
+        m = by_id.get(d["person_id"])
+        rows.append(
+            {
+                "name": m.person.name if m else _("（已不在本户）"),
+                "id_masked": m.person.id_masked if m else "",
+                "relation": m.get_relation_display() if m else "",
+                "employed": _("是") if d.get("employed") else _("否"),
+                "wage": d.get("monthly_wage"),
+                "pension": d.get("monthly_pension"),
+                "other": d.get("other_income"),
+            }
+        )
+    assets = online.declared.get("assets") or {}
+    facts: list[tuple[str, str]] = []
+    if "facts" in online.declared:
+        offer = online_offer(online.programme)
+        describe = load(offer.describe) if isinstance(offer.describe, str) else offer.describe
+        facts = describe(online.declared["facts"]) if describe else []
+    return {
+        "head": head,
+        "village": village,
+        "members": rows,
+        "assets": (
+            [
+                (_("家庭存款等金融资产（元）"), assets.get("financial", "0")),
+                (_("机动车辆"), str(len(assets.get("vehicles") or [])) + _("辆")),
+                (_("住房（套）"), str(assets.get("residential_properties", 0))),
+            ]
+            if "assets" in online.declared
+            else []
+        ),
+        "emergency": EMERGENCY_KINDS.get(online.emergency_kind, ""),
+        "facts": facts,
+    }
 
 
 def online_documents(online: OnlineApplication) -> list[OnlineDocument]:

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -28,8 +28,8 @@ from minzheng.core import crypto
 from minzheng.core.idnumber import parse_id_number
 from minzheng.core.pii import redact
 from minzheng.core.uploads import checked_file
-from minzheng.people.models import Membership, Person
-from minzheng.programmes.registry import load, online_offer
+from minzheng.people.models import Household, Membership, Person
+from minzheng.programmes.registry import OnlineOffer, load, online_offer
 
 from .actor import Citizen
 from .models import (
@@ -49,6 +49,7 @@ SENT = (
 )
 MAX_DOCUMENTS = 10
 MONEY_FIELDS = ("monthly_wage", "monthly_pension", "other_income")
+EMERGENCY_KINDS = {"urgent": "急难型", "expense": "支出型"}
 
 
 def _hash(kind: str, value: str) -> str:
@@ -317,13 +318,67 @@ def _money(value: Any, label: str) -> str:
     return str(amount.quantize(Decimal("0.01")))
 
 
+def _keyed(key: str, e: ValidationError) -> ValidationError:
+    return ValidationError({key: e.messages})
+
+
+def _duplicate(*, offer: OnlineOffer, household: Household, person: Person) -> str:
+    """The application of the same household and programme still waiting (online, or at the desk of its
+    line), named with its date and status; "" when there is none."""
+    pending = (
+        OnlineApplication.objects.filter(
+            household=household, programme=offer.programme, state=OnlineState.PENDING
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if pending is not None:
+        return (
+            f"您家已于{timezone.localtime(pending.created_at):%Y-%m-%d}在网上提交"
+            f"{pending.get_programme_display()}申请（{pending.get_state_display()}），请勿重复申请"
+        )
+    open_case = load(offer.open_case) if isinstance(offer.open_case, str) else offer.open_case
+    existing = open_case(household=household, person=person) if open_case else ""
+    return f"您家已有{existing}，正在办理中，请勿重复申请" if existing else ""
+
+
+def _declared_members(household: Household, members: list[dict[str, Any]], citizen: Citizen) -> list[Any]:
+    current = {
+        m.person_id: m.person
+        for m in Membership.objects.filter(household=household, end_date__isnull=True).select_related(
+            "person"
+        )
+    }
+    if not members:
+        raise ValidationError({"member": "请至少申报一名家庭成员"})
+    rows, seen = [], set()
+    for m in members:
+        pid = m.get("person_id")
+        if pid not in current or pid in seen:
+            raise ValidationError({"member": "申报的成员不是您家现有成员"})
+        if not current[pid].is_alive:
+            raise ValidationError({"member": f"{current[pid].name}已死亡，不能作为申报成员"})
+        seen.add(pid)
+        row: dict[str, Any] = {"person_id": pid, "employed": bool(m.get("employed"))}
+        for f in MONEY_FIELDS:
+            try:
+                row[f] = _money(m.get(f), f"{current[pid].name}的收入")
+            except ValidationError as e:
+                raise _keyed(f"{f}_{pid}", e) from None
+        rows.append(row)
+    if citizen.person_id not in seen:
+        raise ValidationError({"member": "申报成员须包括申请人本人"})
+    return rows
+
+
 @transaction.atomic
 def online_application_create(
     *,
     citizen: Citizen,
     programme: str,
-    members: list[dict[str, Any]],
+    members: list[dict[str, Any]] | None = None,
     financial: Any = 0,
+    fields: dict[str, str] | None = None,
     signed_name: str,
     authorised: bool,
     emergency_kind: str = "",
@@ -332,76 +387,75 @@ def online_application_create(
     documents: list[tuple[str, UploadedFile]] | None = None,
     ip: str = "",
 ) -> OnlineApplication:
+    """A resident's online application. Bad input is a ValidationError keyed by the form field at fault
+    (the page shows it under the field, the input kept). The household row is locked first, so two
+    submissions at once make one application; a second one while the first (or a case of the same
+    programme at the line's desk) is still in progress is refused, naming it. A programme whose line
+    asks other facts (`offer.form`) has them checked by the line's own rule and kept as
+    `declared["facts"]`; the others declare the members' income and the assets."""
     offer = online_offer(programme)
     membership = _own_membership(citizen)
-    household, person = membership.household, membership.person
-    current = {
-        m.person_id: m.person
-        for m in Membership.objects.filter(household=household, end_date__isnull=True).select_related(
-            "person"
-        )
-    }
-    if not members:
-        raise ValidationError("请至少申报一名家庭成员")
-    rows, seen = [], set()
-    for m in members:
-        pid = m.get("person_id")
-        if pid not in current or pid in seen:
-            raise ValidationError("申报的成员不是您家现有成员")
-        if not current[pid].is_alive:
-            raise ValidationError(f"{current[pid].name}已死亡，不能作为申报成员")
-        seen.add(pid)
-        row: dict[str, Any] = {"person_id": pid, "employed": bool(m.get("employed"))}
-        for f in MONEY_FIELDS:
-            row[f] = _money(m.get(f), f"{current[pid].name}的收入")
-        rows.append(row)
-    if citizen.person_id not in seen:
-        raise ValidationError("申报成员须包括申请人本人")
+    person = membership.person
+    household = Household.objects.select_for_update().get(pk=membership.household_id)
+    declared: dict[str, Any]
+    if offer.form:
+        check = load(offer.check) if isinstance(offer.check, str) else offer.check
+        if check is None:  # a line's form without its check is not offered
+            raise ValidationError("该项目不接受网上申请")
+        declared = {"facts": check(person=person, fields=fields or {})}
+    else:
+        rows = _declared_members(household, members or [], citizen)
+        try:
+            assets = _money(financial, "金融资产")
+        except ValidationError as e:
+            raise _keyed("financial", e) from None
+        declared = {
+            "members": rows,
+            "assets": {"financial": assets, "vehicles": [], "residential_properties": 0},
+        }
     if offer.emergency:
-        if emergency_kind not in ("urgent", "expense"):
-            raise ValidationError("请选择临时救助类型：急难型或支出型")
+        if emergency_kind not in EMERGENCY_KINDS:
+            raise ValidationError({"emergency_kind": "请选择临时救助类型：急难型或支出型"})
         if not description.strip():
-            raise ValidationError("请说明遇到的困难情况")
+            raise ValidationError({"description": "请说明遇到的困难情况"})
         if amount_requested is None or amount_requested <= 0:
-            raise ValidationError("请填写申请金额（元），应大于0")
+            raise ValidationError({"amount_requested": "请填写申请金额（元），应大于0"})
     if not authorised:
-        raise ValidationError("请阅读核对授权书并勾选同意")
+        raise ValidationError({"authorised": "请阅读核对授权书并勾选同意"})
     if (signed_name or "").strip() != person.name:
-        raise ValidationError("授权书签名须与您登记的姓名一致")
+        raise ValidationError({"signed_name": "授权书签名须与您登记的姓名一致"})
     documents = documents or []
     if len(documents) > MAX_DOCUMENTS:
-        raise ValidationError(f"材料最多上传{MAX_DOCUMENTS}个文件")
+        raise ValidationError({"documents": f"材料最多上传{MAX_DOCUMENTS}个文件"})
     kinds = dict(OnlineDocument.KINDS)
     checked = []
     for kind, upload in documents:  # every file checked before anything is stored
         if kind not in kinds:
-            raise ValidationError("材料类型不正确")
-        checked.append((kind, upload, checked_file(upload)))  # the desk's rule: type by content, ≤ 10 MB
-    if OnlineApplication.objects.filter(
-        household=household, programme=programme, state=OnlineState.PENDING
-    ).exists():
-        raise ValidationError("您家已有同一项目的网上申请等待受理，请勿重复申请")
-    online = OnlineApplication.objects.create(
-        programme=programme,
-        household=household,
-        applicant=person,
-        region_code=household.region_code,
-        declared={
-            "members": rows,
-            "assets": {
-                "financial": _money(financial, "金融资产"),
-                "vehicles": [],
-                "residential_properties": 0,
-            },
-        },
-        emergency_kind=emergency_kind if offer.emergency else "",
-        description=description.strip()[:2000],
-        amount_requested=amount_requested if offer.emergency else None,
-        signed_name=person.name,
-        signed_at=timezone.now(),
-        signed_ip=ip[:64],
-        authorised=True,
-    )
+            raise ValidationError({"documents": "材料类型不正确"})
+        try:  # the desk's rule: type by content, ≤ 10 MB
+            checked.append((kind, upload, checked_file(upload)))
+        except ValidationError as e:
+            raise _keyed("documents", e) from None
+    if duplicate := _duplicate(offer=offer, household=household, person=person):
+        raise ValidationError(duplicate)
+    try:
+        with transaction.atomic():  # the partial unique index: the last word if the lock did not hold
+            online = OnlineApplication.objects.create(
+                programme=programme,
+                household=household,
+                applicant=person,
+                region_code=household.region_code,
+                declared=declared,
+                emergency_kind=emergency_kind if offer.emergency else "",
+                description=description.strip()[:2000],
+                amount_requested=amount_requested if offer.emergency else None,
+                signed_name=person.name,
+                signed_at=timezone.now(),
+                signed_ip=ip[:64],
+                authorised=True,
+            )
+    except IntegrityError:
+        raise ValidationError("您家已有同一项目的网上申请等待受理，请勿重复申请") from None
     for kind, upload, ext in checked:
         original = redact(upload.name or "")[:200]
         upload.name = f"{kind}{ext}"
@@ -569,6 +623,33 @@ def online_objection_record(*, actor: Any, objection: OnlineObjection) -> Online
 
 
 # ------------------------------------------------------------------ the assistance offers' acceptance
+def assistance_open_case(*, household: Household, person: Person, programme: str) -> str:
+    """The household's case of the programme at the one-window desk still in progress (not yet 保障中 or
+    办结), named with its date and state; else ""."""
+    from minzheng.assistance.models import Application, State
+
+    app = (
+        Application.objects.filter(household=household, programme=programme)
+        .exclude(state__in=(State.ACTIVE, State.CLOSED))
+        .order_by("-created_at")
+        .first()
+    )
+    if app is None:
+        return ""
+    return (
+        f"{timezone.localtime(app.created_at):%Y-%m-%d}登记的{app.get_programme_display()}申请"
+        f"（{app.get_state_display()}）"
+    )
+
+
+def dibao_open_case(*, household: Household, person: Person) -> str:
+    return assistance_open_case(household=household, person=person, programme="dibao")
+
+
+def temporary_open_case(*, household: Household, person: Person) -> str:
+    return assistance_open_case(household=household, person=person, programme="temporary")
+
+
 def assistance_accept(*, actor: Any, online: OnlineApplication) -> Any:
     """An online dibao or temporary-assistance application as a case at the one-window desk: created,
     the signed authorisation registered, the documents attached, and submitted (已受理)."""

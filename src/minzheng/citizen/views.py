@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from minzheng.accounts.network import client_ip
 from minzheng.core.inputs import form_int
 from minzheng.core.posts import form_errors, posted
-from minzheng.programmes.registry import online_offer, programme_name
+from minzheng.programmes.registry import online_offer
 
 from . import selectors, services
 from .actor import Citizen
@@ -118,7 +118,7 @@ def _members_from_post(post: Any, members: list[Any]) -> list[dict[str, Any]]:
     rows = []
     for raw in post.getlist("member"):
         if raw not in ids:
-            raise ValidationError(_("申报的成员不是您家现有成员"))
+            raise ValidationError({"member": _("申报的成员不是您家现有成员")})
         pid = ids[raw]
         rows.append(
             {
@@ -130,55 +130,87 @@ def _members_from_post(post: Any, members: list[Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def _member_rows(post: Any, members: list[Any], errors: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """The form's member rows with what the resident entered (after a refusal) and each field's error."""
+    chosen = set(post.getlist("member")) if post else None
+    rows = []
+    for m in members:
+        pid = m.person_id
+        rows.append(
+            {
+                "m": m,
+                "checked": chosen is None or str(pid) in chosen,
+                "employed": bool(post) and post.get(f"employed_{pid}") == "on",
+                "fields": [
+                    {
+                        "name": f"{f}_{pid}",
+                        "label": label,
+                        "value": post.get(f"{f}_{pid}", "0") if post else "0",
+                        "errors": errors.get(f"{f}_{pid}", []),
+                    }
+                    for f, label in zip(
+                        services.MONEY_FIELDS, (_("工资收入"), _("养老金"), _("其他收入")), strict=True
+                    )
+                ],
+            }
+        )
+    return rows
+
+
 @require_http_methods(["GET", "POST"])
 @_citizen
 def apply(request: HttpRequest, citizen: Citizen, programme: str) -> HttpResponse:
+    """The resident's application form. A refusal shows the form again as it was filled in, with the
+    Chinese message under the field at fault (and at the top)."""
     try:
         offer = online_offer(programme)
     except ValidationError:
         raise Http404("该项目不接受网上申请") from None
     members = selectors.household_members(citizen)
+    errors: dict[str, list[str]] = {}
     if request.method == "POST":
-
-        def do() -> Any:
-            documents = [
-                (request.POST.get(f"kind_{name}", "other"), f)
-                for name in request.FILES
-                if (f := request.FILES.get(name)) is not None
-            ]
-            amount = form_int(request.POST.get("amount_requested"), "申请金额", required=False)
-            return services.online_application_create(
+        post = request.POST
+        try:
+            try:
+                amount = form_int(post.get("amount_requested"), "申请金额", required=False)
+            except ValidationError as e:
+                raise ValidationError({"amount_requested": e.messages}) from None
+            services.online_application_create(
                 citizen=citizen,
                 programme=offer.programme,
-                members=_members_from_post(request.POST, members),
-                financial=request.POST.get("financial", "").strip(),
-                signed_name=request.POST.get("signed_name", "")[:64],
-                authorised=request.POST.get("authorised") == "on",
-                emergency_kind=request.POST.get("emergency_kind", ""),
-                description=request.POST.get("description", "")[:2000],
+                members=[] if offer.form else _members_from_post(post, members),
+                financial=post.get("financial", "").strip(),
+                fields={f: post.get(f, "").strip()[:64] for f in offer.fields},
+                signed_name=post.get("signed_name", "")[:64],
+                authorised=post.get("authorised") == "on",
+                emergency_kind=post.get("emergency_kind", ""),
+                description=post.get("description", "")[:2000],
                 amount_requested=amount,
-                documents=documents,
+                documents=[
+                    (post.get(f"kind_{name}", "other"), f)
+                    for name in request.FILES
+                    if (f := request.FILES.get(name)) is not None
+                ],
                 ip=client_ip(request),
             )
-
-        done = posted(
-            request,
-            do,
-            ok=_("申请已提交，乡镇（街道）受理后您可以在“我的申请”里查看进度"),
-            then=lambda _o: redirect("citizen-home"),
-        )
-        if done:
-            return done
+        except ValidationError as e:
+            errors = {k: [str(m) for m in v] for k, v in getattr(e, "message_dict", {}).items()}
+            form_errors(request, e)
+        else:
+            messages.success(request, _("申请已提交，乡镇（街道）受理后您可以在“我的申请”里查看进度"))
+            return redirect("citizen-home")
+    sent = request.POST if request.method == "POST" else None
     return render(
         request,
         "citizen/apply.html",
         {
             "citizen": citizen,
             "offer": offer,
-            "programme_name": programme_name(offer.programme),
-            "members": members,
+            "programme_name": selectors.offer_name(offer),
+            "member_rows": _member_rows(sent, members, errors),
             "kinds": OnlineDocument.KINDS,
-            "post": request.POST,
+            "values": sent or {},
+            "errors": errors,
         },
     )
 
@@ -264,13 +296,14 @@ def desk_detail(request: HttpRequest, online_id: int) -> HttpResponse:
             )
         if done:
             return done
-    members = {m["person_id"]: m for m in online.declared.get("members", [])}
-    people = {m.person_id: m.person for m in selectors.household_members_of(online.household_id)}
-    rows = [(people.get(pid), m) for pid, m in members.items()]
     return render(
         request,
         "citizen/desk_detail.html",
-        {"online": online, "rows": rows, "documents": selectors.online_documents(online)},
+        {
+            "online": online,
+            "declared": selectors.online_declared(online),
+            "documents": selectors.online_documents(online),
+        },
     )
 
 

@@ -10,13 +10,15 @@ class DisabilityConfig(AppConfig):
             AutomaticAction,
             Line,
             NavEntry,
+            OnlineOffer,
             Programme,
             Trial,
             register_line,
+            register_online_offer,
             register_programme,
         )
 
-        from . import rules, screening, selectors, services
+        from . import online, rules, screening, selectors, services
 
         # Two payable monthly programmes (an enrolment and a payroll line each); one decision grants both.
         common = {
@@ -59,6 +61,21 @@ class DisabilityConfig(AppConfig):
                     ),
                 ),
                 **common,  # type: ignore[arg-type]
+            )
+        )
+        # 指尖办: a resident applies for both subsidies online; the clerk's acceptance is this line's intake.
+        register_online_offer(
+            OnlineOffer(
+                rules.LIVING,
+                "minzheng.disability.online:online_accept",
+                "disability.intake",
+                order=30,
+                name="残疾人两项补贴（困难残疾人生活补贴、重度残疾人护理补贴）",
+                form="disability/online_fields.html",
+                fields=online.FIELDS,
+                check="minzheng.disability.online:online_check",
+                describe="minzheng.disability.online:online_describe",
+                open_case="minzheng.disability.online:online_open_case",
             )
         )
         register_line(

@@ -47,6 +47,31 @@ def _household_of(person: Person) -> Household | None:
     return m.household if m else None
 
 
+def certificate_check(
+    *, person: Person, certificate_no: str, grade: int, kind: str, issued_on: dt.date
+) -> str:
+    """The certificate as the intake takes it (also the online form's check): the number normalised, or
+    a ValidationError keyed by the field at fault."""
+    cert = (certificate_no or "").strip().upper()
+    if not (19 <= len(cert) <= 24) or not cert[:17].isdigit() or not cert[18:].isdigit():
+        raise ValidationError(
+            {"certificate_no": "残疾人证号格式不正确（应为身份证号加残疾类别、等级代码，共20位）"}
+        )
+    if person.is_identified and not cert.startswith(person.id_number):
+        raise ValidationError({"certificate_no": "残疾人证号与申请人身份证号不一致"})
+    if grade not in (1, 2, 3, 4):
+        raise ValidationError({"grade": "残疾等级应为一至四级"})
+    if kind not in Kind.values:
+        raise ValidationError({"kind": "残疾类别无效"})
+    try:
+        plausible_date(issued_on, "发证日期")
+    except ValidationError as e:
+        raise ValidationError({"issued_on": e.messages}) from None
+    if issued_on < person.birth_date:
+        raise ValidationError({"issued_on": "发证日期不能早于申请人出生日期"})
+    return cert
+
+
 @transaction.atomic
 def application_intake(
     *,
@@ -63,18 +88,9 @@ def application_intake(
     """受理: the township clerk records the certificate (number, grade, kind, date) and the facts the rule
     reads."""
     require(actor, "disability.intake", region_code=person.region_code, target=f"person:{person.pk}")
-    cert = (certificate_no or "").strip().upper()
-    if not (19 <= len(cert) <= 24) or not cert[:17].isdigit() or not cert[18:].isdigit():
-        raise ValidationError("残疾人证号格式不正确（应为身份证号加残疾类别、等级代码，共20位）")
-    if person.is_identified and not cert.startswith(person.id_number):
-        raise ValidationError("残疾人证号与申请人身份证号不一致")
-    if grade not in (1, 2, 3, 4):
-        raise ValidationError("残疾等级应为一至四级")
-    if kind not in Kind.values:
-        raise ValidationError("残疾类别无效")
-    plausible_date(issued_on, "发证日期")
-    if issued_on < person.birth_date:
-        raise ValidationError("发证日期不能早于申请人出生日期")
+    cert = certificate_check(
+        person=person, certificate_no=certificate_no, grade=grade, kind=kind, issued_on=issued_on
+    )
     if not person.is_alive:
         raise ValidationError("申请人已死亡，不能受理")
     if SubsidyApplication.objects.filter(person=person, status=Status.SUBMITTED).exists():

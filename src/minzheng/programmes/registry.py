@@ -332,13 +332,26 @@ class OnlineOffer:
     """A programme a resident may apply for online (the citizen app's form). `accept` ("module:function"
     or a callable) is called by the one-window clerk's acceptance as `accept(*, actor, online)` with the
     citizen's `OnlineApplication` and returns the new case (a model instance); `emergency` asks the form
-    for the emergency kind and the amount requested (临时救助)."""
+    for the emergency kind and the amount requested (临时救助).
+
+    A line whose programme needs other facts than the household's income and assets (残疾人两项补贴: the
+    certificate) names them: `form` is its template of those inputs (included in the citizen's form),
+    `fields` the names it posts, `check(*, person, fields)` the line's own validation returning the
+    cleaned facts (kept as `declared["facts"]`), `describe(facts)` their (Chinese label, value) pairs for
+    the clerk. `open_case(*, household, person)` names a case of the line still in progress (a duplicate
+    online application is refused with it), or returns "". `name` overrides the programme's name."""
 
     programme: str
     accept: str | Callable[..., Any]
     permission: str  # what the clerk who accepts or returns it must hold (in the case's region)
     emergency: bool = False
     order: int = 0
+    name: str = ""
+    form: str = ""
+    fields: tuple[str, ...] = ()
+    check: str | Callable[..., Any] | None = None
+    describe: str | Callable[..., Any] | None = None
+    open_case: str | Callable[..., Any] | None = None
 
 
 _OFFERS: list[OnlineOffer] = []
