@@ -65,10 +65,20 @@ def test_a_couple_books_cancels_and_rebooks_and_the_last_slot_is_refused(
     page.click("#act-rebook")
     page.wait_for_selector("text=改约成功")
     assert day2 in page.inner_text("#appointment")
+    # issue 16: the moved booking reads 已改约 and links to the new one
+    moved = Appointment.objects.get(status="rescheduled")
+    page.goto(f"{base}/marriage/appointments/{moved.pk}/")
+    assert "已改约" in page.inner_text("#status")
+    page.click("#rebooked-to a")
+    page.wait_for_selector("#status")
+    assert "已预约" in page.inner_text("#status") and day2 in page.inner_text("#appointment")
 
     # Day 2's only slot is taken: the next couple is refused and nothing is booked for them.
     _book(page, base, day2, second[0], second[1])
     page.wait_for_selector("text=预约名额已满")
+    # the refused form keeps what was typed, the ID numbers too (issue 16)
+    assert page.input_value("input[name=a_id_number]") == second[0]["id_number"]
+    assert page.input_value("input[name=b_id_number]") == second[1]["id_number"]
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert Appointment.objects.filter(status="booked").count() == 1
     # Day 1 is free again after the rebooking: the second couple gets it.

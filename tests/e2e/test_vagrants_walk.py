@@ -92,3 +92,10 @@ def test_the_ledger_and_the_place_names_read_as_people_read_them_on_desktop_and_
     login(page, base, "cunxieli")
     for path in ("/vagrants/ledger/", f"/vagrants/ledger/{entry.pk}/visit/", "/placenames/"):
         _read(page, base, path, 390)
+
+    # issue 16: anyone (no login) finds the approved name, its 文号 and the township as a 行政区划 name
+    page.context.clear_cookies()
+    text = _read(page, base, f"/placenames/public/?q={place.name}", 390)
+    assert place.name in text and place.approval_no in text and "请先" not in text
+    text = _read(page, base, "/placenames/public/?category=admin&q=王邹", 390)
+    assert "王邹街道" in text and "行政区划" in text

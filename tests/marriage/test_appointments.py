@@ -32,7 +32,7 @@ def test_a_couple_books_cancels_and_rebooks_within_the_quota(clerk, office, coup
     assert again.slot == 1  # the cancelled booking freed its slot
     moved = services.appointment_rebook(actor=clerk, appointment=again, date=_day(4))
     again.refresh_from_db()
-    assert again.status == "cancelled" and moved.rebooked_from == again and moved.date == _day(4)
+    assert again.status == "rescheduled" and moved.rebooked_from == again and moved.date == _day(4)
     assert AuditLog.objects.filter(target_type="appointment", detail="婚姻登记改约").exists()
 
 

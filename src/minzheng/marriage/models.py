@@ -131,6 +131,7 @@ class Party(models.Model):
 class AppointmentStatus(models.TextChoices):
     BOOKED = "booked", "已预约"
     CANCELLED = "cancelled", "已取消"
+    RESCHEDULED = "rescheduled", "已改约"  # moved to another day: `rebooked_to` is the new booking
     ATTENDED = "attended", "已办理"
     NO_SHOW = "no_show", "未到场"
 

@@ -97,6 +97,13 @@ def appointment_get(*, actor: Any, appointment_id: int) -> Appointment:
     return found
 
 
+def appointment_rebooked_to(*, actor: Any, appointment: Appointment) -> Appointment | None:
+    """Where a 已改约 booking went (in the actor's scope; a move to an office out of it shows no link)."""
+    if appointment.status != AppointmentStatus.RESCHEDULED:
+        return None
+    return appointments(actor=actor).filter(rebooked_from=appointment).first()
+
+
 def appointment_actions(*, actor: Any, appointment: Appointment, on: dt.date) -> list[tuple[str, str]]:
     """The buttons the appointment page offers (the template never decides)."""
     if appointment.status != AppointmentStatus.BOOKED or not can(

@@ -417,7 +417,8 @@ def appointment_rebook(
     _own_booking(actor, appointment)
     office = office or appointment.office
     require(actor, PERMISSION, region_code=office.region_code, target=f"marriage:office:{office.pk}")
-    appointment.status, appointment.closed_at = AppointmentStatus.CANCELLED, timezone.now()
+    # 已改约, not 已取消: the old booking shows where the couple went (it frees its slot all the same)
+    appointment.status, appointment.closed_at = AppointmentStatus.RESCHEDULED, timezone.now()
     appointment.save(update_fields=["status", "closed_at"])
     slot, _ = _take_slot(office=office, date=date)
     new = _insert(

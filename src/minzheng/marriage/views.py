@@ -115,6 +115,7 @@ def appointment(request: HttpRequest, appointment_id: int) -> HttpResponse:
             "a": appt,
             "actions": selectors.appointment_actions(actor=request.user, appointment=appt, on=today),
             "can_rebook": appt.status == AppointmentStatus.BOOKED,
+            "rebooked_to": selectors.appointment_rebooked_to(actor=request.user, appointment=appt),
             "today": today,
         },
     )

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.search, name="placenames-search"),
+    path("public/", views.public_search, name="placenames-public"),
     path("<int:place_id>/", views.place, name="placenames-place"),
     path("reserve/", views.reserve, name="placenames-reserve"),
     path("applications/", views.applications, name="placenames-applications"),

@@ -1,24 +1,31 @@
-"""Desk pages of 地名: the gazetteer search (every staff role, read-only), a name's page, the reserve and
-the naming / renaming applications (社会事务科). Thin; bad input is a Chinese message and changes nothing."""
+"""Pages of 地名: the public search of standard names (no login, rate-limited per address), the desk
+gazetteer search (every staff role, the whole city, read-only), a name's page, the reserve and the naming /
+renaming applications (社会事务科, region-scoped). Thin; bad input is a Chinese message and changes
+nothing."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from minzheng.accounts.network import client_ip
 from minzheng.accounts.permissions import Denied, can, require
 from minzheng.accounts.regions import cascade_value, region_cascade
 from minzheng.core.inputs import form_date, form_decimal, form_int
 
 from . import selectors, services
-from .models import ApplicationKind, ApplicationStatus, Category
+from .models import ApplicationKind, ApplicationStatus, Category, NameStatus
 
 
 def _errors(request: HttpRequest, e: ValidationError) -> None:
@@ -34,26 +41,84 @@ def _allowed(request: HttpRequest, permission: str) -> HttpResponse | None:
     return None
 
 
+def _filters(request: HttpRequest) -> tuple[str, str, str]:
+    """The search's query, category and county, each checked (an unknown one is ignored)."""
+    q = request.GET.get("q", "").strip()[:30]
+    category = request.GET.get("category", "")
+    county = request.GET.get("county", "")
+    return (
+        q,
+        category if category in Category.values else "",
+        county if county in dict(selectors.counties()) else "",
+    )
+
+
 @login_required
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     if (refused := _allowed(request, selectors.READ)) is not None:
         return refused
-    q = request.GET.get("q", "").strip()[:30]
-    category = request.GET.get("category", "")
-    category = category if category in Category.values else ""
-    region = cascade_value(request.GET)
-    qs = selectors.gazetteer(actor=request.user, q=q, category=category, region_code=region)
+    q, category, county = _filters(request)
+    rows = selectors.gazetteer_rows(actor=request.user, q=q, category=category, region_code=county)
+    page = Paginator(rows, 30).get_page(request.GET.get("page"))
     return render(
         request,
         "placenames/search.html",
         {
-            "page": Paginator(qs, 30).get_page(request.GET.get("page")),
+            "page": page,
+            "rows": selectors.described(page.object_list),
             "q": q,
             "category": category,
             "categories": Category.choices,
-            "cascade": region_cascade(actor=request.user, selected=region),
+            "county": county,
+            "counties": selectors.counties(),
             "can_manage": can(request.user, selectors.MANAGE),
+        },
+    )
+
+
+def _throttled(request: HttpRequest) -> bool:
+    """The public search answers each address at most PLACENAMES_PUBLIC_PER_MINUTE times a minute."""
+    minute = timezone.now().strftime("%Y%m%d%H%M")
+    key = f"placenames:public:{client_ip(request) or '-'}:{minute}"
+    cache.add(key, 0, timeout=90)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=90)
+        count = 1
+    return count > settings.PLACENAMES_PUBLIC_PER_MINUTE
+
+
+@require_GET
+def public_search(request: HttpRequest) -> HttpResponse:
+    """标准地名查询 for the public: no login; approved names with pinyin, category, location, meaning,
+    history and the approval 文号, and the administrative units."""
+    if _throttled(request):
+        return render(
+            request,
+            "placenames/public.html",
+            {"throttled": _("查询过于频繁，请一分钟后再试"), "categories": Category.choices},
+            status=429,
+        )
+    q, category, county = _filters(request)
+    searched = bool(q or category or county)
+    page = None
+    if searched:  # nothing is listed until asked for
+        rows = selectors.public_gazetteer(q=q, category=category, region_code=county)
+        page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "placenames/public.html",
+        {
+            "page": page,
+            "rows": selectors.described(page.object_list) if page is not None else [],
+            "searched": searched,
+            "q": q,
+            "category": category,
+            "categories": Category.choices,
+            "county": county,
+            "counties": selectors.counties(),
         },
     )
 
@@ -116,7 +181,7 @@ def applications(request: HttpRequest) -> HttpResponse:
         p = request.POST
         try:
             place_id = form_int(p.get("place"), "原地名", required=False)
-            original = selectors.place_get(actor=request.user, place_id=place_id) if place_id else None
+            original = selectors.place_for_edit(actor=request.user, place_id=place_id) if place_id else None
             lat = form_decimal(p.get("latitude"), "纬度", required=False, places=6, hi=Decimal(90))
             lon = form_decimal(p.get("longitude"), "经度", required=False, places=6, hi=Decimal(180))
             region = original.region_code if original else cascade_value(p)
@@ -144,7 +209,8 @@ def applications(request: HttpRequest) -> HttpResponse:
     rename = request.GET.get("rename", "")
     original = None
     if rename.isdigit() and len(rename) < 10:
-        original = selectors.gazetteer(actor=request.user).filter(pk=int(rename)).first()
+        original = selectors.place_for_edit(actor=request.user, place_id=int(rename))
+        original = original if original.status == NameStatus.STANDARD else None
     return render(
         request,
         "placenames/applications.html",

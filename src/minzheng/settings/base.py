@@ -266,5 +266,6 @@ CITIZEN_CODE_ATTEMPTS = 5  # wrong tries before a code is dead
 CITIZEN_CODES_PER_HOUR = 5  # codes sent to one person (or from one address) per hour
 CITIZEN_SESSION_HOURS = 2
 CITIZEN_COOKIE = "mz_citizen"
+PLACENAMES_PUBLIC_PER_MINUTE = 30  # public gazetteer searches answered per address and minute
 
 NINJA_PAGINATION_PER_PAGE = 50
