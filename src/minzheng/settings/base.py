@@ -266,5 +266,8 @@ CITIZEN_CODE_ATTEMPTS = 5  # wrong tries before a code is dead
 CITIZEN_CODES_PER_HOUR = 5  # codes sent to one person (or from one address) per hour
 CITIZEN_SESSION_HOURS = 2
 CITIZEN_COOKIE = "mz_citizen"
+# The signed-in resident of a request, for a line's 指尖办 page outside the citizen app (the funeral
+# family's case page): "module:attr" of `(cookie value) -> Citizen | None`, so no line imports citizen.
+CITIZEN_RESOLVER = "minzheng.citizen.selectors:citizen_from_key"
 
 NINJA_PAGINATION_PER_PAGE = 50
