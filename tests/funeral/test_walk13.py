@@ -271,10 +271,10 @@ def test_the_household_head_follows_the_case_in_the_citizen_app_audited(clerk, m
     head, mother = _resident_household(make_person)
     case = open_case(clerk, mother)
     c = _signed_in(head)
-    assert "/funeral/family/" in c.get("/citizen/me/").content.decode()
-    listing = c.get("/funeral/family/").content.decode()
+    assert "/citizen/funeral/" in c.get("/citizen/me/").content.decode()
+    listing = c.get("/citizen/funeral/").content.decode()
     assert "张老太" in listing
-    r = c.get(f"/funeral/family/{case.pk}/")
+    r = c.get(f"/citizen/funeral/{case.pk}/")
     html = r.content.decode()
     assert r.status_code == 200 and r["Cache-Control"] == "no-store"
     for text in ("死亡证明", "已办结", "遗体接运与火化", "办理中", "需携带"):
@@ -290,8 +290,8 @@ def test_a_resident_of_another_household_gets_a_404_and_the_refusal_is_audited(c
     case = open_case(clerk, mother)
     other = make_person(village=VILLAGE_A, name="赵大海", phone="13700001111", birth=dt.date(1970, 1, 1))
     c = _signed_in(other)
-    assert "张老太" not in c.get("/funeral/family/").content.decode()
-    assert c.get(f"/funeral/family/{case.pk}/").status_code == 404
+    assert "张老太" not in c.get("/citizen/funeral/").content.decode()
+    assert c.get(f"/citizen/funeral/{case.pk}/").status_code == 404
     assert AuditLog.objects.filter(
         event_type="denied", target_type="citizen.funeral_case", target_id=str(case.pk)
     ).exists()
@@ -301,10 +301,10 @@ def test_the_family_member_who_reported_follows_the_case_by_name_and_phone(clerk
     son = make_person(village=VILLAGE_A, name="王小二", phone="13912345678", birth=dt.date(1970, 1, 1))
     case = open_case(clerk, elder)  # reported by 王小二, phone 13912345678
     c = _signed_in(son)
-    assert c.get(f"/funeral/family/{case.pk}/").status_code == 200
+    assert c.get(f"/citizen/funeral/{case.pk}/").status_code == 200
 
 
 def test_the_family_page_asks_a_visitor_to_sign_in(clerk, elder):
     case = open_case(clerk, elder)
-    r = Client().get(f"/funeral/family/{case.pk}/")
+    r = Client().get(f"/citizen/funeral/{case.pk}/")
     assert r.status_code == 302 and r["Location"].startswith("/citizen/")
