@@ -84,8 +84,10 @@ def test_a_dibao_household_where_others_live_on_is_flagged_for_re_decision_not_e
     assert stop.action == "redecide" and stop.end_month is None and stop.overpayment == 0
     dibao.refresh_from_db()
     assert dibao.last_month is None
-    # the assistance line's re-decision (定期核查) is opened, and the township sees a to-do
-    assert Review.objects.filter(enrolment=dibao, outcome="").exists()
+    # the assistance line's re-decision (复核) is opened, the step waits for it, the township sees a to-do;
+    # without the application on file the rule cannot estimate, and the note says so
+    review = Review.objects.get(enrolment=dibao, outcome="")
+    assert stop.review_ref == review.pk and case.state == "subsidised" and "找不到原申请" in stop.note
     todo = selectors.redecide_todo(clerk, DEATH)
     assert todo.count == 1 and "最低生活保障" in todo.items[0].note
 
@@ -190,11 +192,20 @@ def test_enrolment_void_refuses_a_benefit_a_checked_roll_has_paid(clerk, elder, 
     assert tekun.monthly_amount == 900 and tekun.last_month is None
 
 
-def test_the_case_log_counts_every_outcome_of_the_stop(clerk, make_household, home):
+def test_the_case_log_counts_every_outcome_of_the_stop(clerk, make_household, home, make_user):
+    from minzheng.assistance.services import review_decide
+
     hh = make_household(size=2)
     head = hh.memberships.get(relation="head").person
     enrol(head, "dibao", 1200, household=hh)
     enrol(head, "high_age", 100)
     case = _stop(clerk, head, home)
     assert {s.action for s in case.stops.all()} == {"ended", "redecide"}
-    assert "停发1项待遇、1项家庭待遇待重新核定" in _log(case) and "停发0项" not in _log(case)
+    assert case.state == "subsidised"  # the household's re-decision is still open
+    approver = make_user("township_approver", clerk.region.code)
+    review_decide(
+        actor=approver, review=Review.objects.get(), outcome="continue", reasons="其他成员仍符合条件"
+    )
+    case = services.funeral_benefits_stop(actor=clerk, case=case)
+    assert case.state == "stopped"
+    assert "停发1项待遇、1项家庭待遇经复核重新核定" in _log(case) and "停发0项" not in _log(case)

@@ -239,3 +239,54 @@ def referral_actions(*, actor: Any, referral: Referral) -> list[tuple[str, str]]
         for a, (starts, _end) in REFERRAL_MOVES.items()
         if referral.status in starts
     ]
+
+
+# ---------------------------------------------------------------- a member's death (funeral line)
+def death_redecision_estimate(*, enrolment: Enrolment, on: dt.date) -> dict[str, Any]:
+    """What the household's benefit would be without the members who died: the rule of the decision the
+    enrolment was granted on, on its declared facts, one fewer member. `estimate` is None (with the
+    reason in `text`) when no rule can be run (no application on file, a missing policy)."""
+    from django.core.exceptions import ValidationError
+
+    from .services import enrolment_application
+    from .trial import application_assess_living
+
+    current = enrolment.monthly_amount
+    application = enrolment_application(enrolment)
+    if application is None:
+        return {
+            "current": current,
+            "estimate": None,
+            "text": f"现每月{current}元；找不到原申请，无法按规则估算，请在复核中核定",
+        }
+    try:
+        result = application_assess_living(application=application, on=on)
+    except ValidationError as e:
+        return {
+            "current": current,
+            "estimate": None,
+            "text": f"现每月{current}元；无法按规则估算：{e.messages[0]}",
+        }
+    if not result.eligible:
+        return {
+            "current": current,
+            "estimate": 0,
+            "text": f"现每月{current}元；按规则减少一名成员后已不符合条件，预计停止保障或渐退",
+        }
+    change = result.monthly_amount - current
+    sign = "增加" if change > 0 else "减少"
+    delta = f"，{sign}{abs(change)}元" if change else "，金额不变"
+    return {
+        "current": current,
+        "estimate": result.monthly_amount,
+        "text": f"现每月{current}元；按规则减少一名成员后预计每月{result.monthly_amount}元{delta}",
+    }
+
+
+def reviews_state(*, review_ids: list[int]) -> dict[int, str]:
+    """review id → its outcome's label, "" while it is undecided (one query)."""
+    labels = dict(Review._meta.get_field("outcome").choices or [])
+    return {
+        pk: str(labels.get(outcome, "")) if outcome else ""
+        for pk, outcome in Review.objects.filter(pk__in=review_ids).values_list("pk", "outcome")
+    }

@@ -50,7 +50,7 @@ from .models import (
     State,
     VillageReview,
 )
-from .trial import _case_dict, application_assess
+from .trial import _case_dict, application_assess, application_assess_living
 from .workflow import DECLARED_EDITABLE, NO_MATCH_HELD, application_workflow
 
 
@@ -989,6 +989,38 @@ def review_open(*, actor: Any, enrolment: Enrolment, due_date: dt.date, trigger:
     return review
 
 
+DEATH_TRIGGER = "death"  # Review.trigger of the re-decision a member's death opens ("death:<person>")
+
+
+@transaction.atomic
+def review_open_on_death(*, actor: Any, enrolment: Enrolment, person: Person, died_on: dt.date) -> Review:
+    """A member of a household enrolment died and others live on: the household's benefit is re-decided
+    (复核/变更) — a review due today, triggered by the death. Like the lines' death hooks it does not ask
+    for the line's permission: the death was recorded by an officer allowed to record it, and this
+    consequence follows from the fact. An open review of the enrolment is reused."""
+    if person.is_alive or person.death_date is None:
+        raise ValidationError("请先登记死亡，再发起家庭待遇复核")
+    existing = Review.objects.filter(enrolment=enrolment, outcome="").first()
+    if existing:
+        return existing
+    review = Review.objects.create(
+        enrolment=enrolment,
+        region_code=enrolment.region_code,
+        due_date=timezone.localdate(),
+        trigger=f"{DEATH_TRIGGER}:{person.pk}",
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="review",
+        target_id=review.pk,
+        region_code=enrolment.region_code,
+        detail="家庭成员死亡，发起待遇复核",
+        new={"trigger": review.trigger, "due": review.due_date, "died_on": died_on},
+    )
+    return review
+
+
 def enrolment_application(enrolment: Enrolment) -> Application | None:
     """The application an enrolment was granted on, following review adjustments back to the decision."""
     seen = 0
@@ -1086,7 +1118,8 @@ def _rule_amount(enrolment: Enrolment, today: dt.date) -> int:
     application = enrolment_application(enrolment)
     if application is None:
         raise ValidationError("找不到该待遇的原申请，无法按规则计算金额，请填写调整后金额")
-    result = application_assess(application=application, on=today)
+    # Members who died since the decision are left out (a death's re-decision: one fewer member).
+    result = application_assess_living(application=application, on=today)
     if not result.eligible:
         raise ValidationError("按规则已不符合条件，请选择渐退或停止保障")
     return result.monthly_amount

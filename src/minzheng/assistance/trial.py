@@ -79,3 +79,30 @@ def application_assess(*, application: Application, on: dt.date | None = None) -
         return assess_case(parse_case(case))
     except PolicyMissing as e:
         raise ValidationError(f"没有有效的救助政策：{e}") from None
+
+
+def application_assess_living(*, application: Application, on: dt.date | None = None) -> rules.Result:
+    """The same rules on the declared facts without the members who have died since (the household's
+    re-decision after a death: one fewer member, income and all recomputed by the rule)."""
+    rows = (application.declared or {}).get("members") or []
+    ids = [r.get("person_id") for r in rows if isinstance(r, dict)]
+    dead = set(
+        Membership.objects.filter(
+            household=application.household, person_id__in=ids, person__is_alive=False
+        ).values_list("person_id", flat=True)
+    )
+    living = [r for r in rows if not (isinstance(r, dict) and r.get("person_id") in dead)]
+    if not living:
+        raise ValidationError("该户已无在世的保障成员")
+    case = _case_dict(
+        programme=application.programme,
+        on=on or timezone.localdate(),
+        household=application.household,
+        region_code=application.region_code,
+        declared={**(application.declared or {}), "members": living},
+        amount_requested=application.amount_requested,
+    )
+    try:
+        return assess_case(parse_case(case))
+    except PolicyMissing as e:
+        raise ValidationError(f"没有有效的救助政策：{e}") from None

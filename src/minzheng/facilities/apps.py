@@ -27,5 +27,6 @@ class FacilitiesConfig(AppConfig):
                 ),
                 permissions=("facilities.read", "facilities.care_record", "elderly.facility_manage"),
                 on_death="minzheng.facilities.services:stays_end_on_death",
+                activity_after="minzheng.facilities.selectors:activity_after",
             )
         )

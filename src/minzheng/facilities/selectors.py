@@ -530,3 +530,9 @@ def care_workers_for_actor(
             stipend = cache[key]
         rows.append((w, stipend))
     return rows
+
+
+def activity_after(*, person: Any, after: dt.date) -> list[str]:
+    """The line's later-activity hook: admissions of `person` to an institution after `after`."""
+    stays = Residency.objects.filter(person=person, admitted_on__gt=after).select_related("facility")
+    return [f"{r.admitted_on:%Y年%m月%d日}入住{r.facility.name}" for r in stays.order_by("admitted_on")[:3]]

@@ -38,3 +38,13 @@ class FuneralConfig(AppConfig):
                 permissions=("funeral.handle",),
             )
         )
+        # The family's read-only pages in 指尖办: under /citizen/, where the resident's cookie is sent.
+        register_line(
+            Line(
+                code="funeral_family",
+                name="身后一件事（家属）",
+                app_label=self.label,
+                urls="minzheng.funeral.urls_family",
+                url_prefix="citizen/funeral",
+            )
+        )

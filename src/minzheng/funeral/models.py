@@ -196,6 +196,10 @@ class BenefitStop(ProgrammeNamed, models.Model):
     overpaid_months = models.PositiveSmallIntegerField("多发月数", default=0)
     overpayment = models.PositiveIntegerField("多发金额（元）", default=0)
     note = models.CharField("说明", max_length=300, blank=True, default="")
+    # A household benefit where others live on: the assistance line's re-decision (复核) the death opened,
+    # by id (the funeral line reads its outcome through the assistance selectors); the stop step is done
+    # only once every such review is decided.
+    review_ref = models.PositiveIntegerField("复核编号", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

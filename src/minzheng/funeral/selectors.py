@@ -74,6 +74,12 @@ def _detail(case: FuneralCase, code: str) -> str:
         return f"骨灰盒{case.urn_price}元，不属于免费对象"
     if code == "stop" and case.stopped_on:
         return f"{case.stopped_on:%Y年%m月%d日}停发"
+    if (
+        code == "stop"
+        and case.state == "subsidised"
+        and case.stops.filter(action=StopAction.REDECIDE).exists()
+    ):
+        return "家庭仍有在世成员，已发起家庭待遇复核，复核决定后办结本环节"
     if code == "notices" and case.notices_on:
         return f"{case.notices_on:%Y年%m月%d日}出具"
     return ""
@@ -95,14 +101,22 @@ def case_steps(case: FuneralCase) -> list[StepStatus]:
                 done=done,
                 current=current,
                 bring=bring,
-                detail=_detail(case, code) if done else "",
+                detail=_detail(case, code) if done or current else "",
             )
         )
     return out
 
 
 def case_stops(case: FuneralCase) -> list[BenefitStop]:
-    return list(case.stops.order_by("programme", "pk"))
+    """The case's stops; a household re-decision carries `review_state`: the assistance review's outcome
+    (继续保障, 调整金额 …) or "" while it is undecided."""
+    from minzheng.assistance.selectors import reviews_state
+
+    stops = list(case.stops.order_by("programme", "pk"))
+    state = reviews_state(review_ids=[s.review_ref for s in stops if s.review_ref])
+    for s in stops:
+        s.review_state = state.get(s.review_ref or 0, "")  # type: ignore[attr-defined]
+    return stops
 
 
 def case_page(*, actor: Any, case: FuneralCase) -> dict[str, Any]:
@@ -122,6 +136,7 @@ def case_page(*, actor: Any, case: FuneralCase) -> dict[str, Any]:
         "actions": case_actions(actor=actor, case=case, workflow=FUNERAL, on=today),
         "history": case_history(workflow=FUNERAL, case=case),
         "stops": stops,
+        "pending_reviews": [s for s in stops if s.review_ref and not s.review_state],  # type: ignore[attr-defined]
         "services": death_effects_recorded(person=case.person),  # what the lines' death hooks stopped
         "overpayment": sum(s.overpayment for s in stops),
         "homes": homes,
@@ -130,6 +145,14 @@ def case_page(*, actor: Any, case: FuneralCase) -> dict[str, Any]:
         "may_register_home": not homes and can(actor, PERMISSION, region_code=case.region_code[:6]),
         "urn_range": urn_range,
     }
+
+
+def family_services(effects: list[Any]) -> list[Any]:
+    """What the death stopped, as the family reads it: the line, the thing and its outcome — without the
+    lines' internal notes that follow it (which carer's or visitor's list was updated …)."""
+    from minzheng.programmes.registry import DeathEffect
+
+    return [DeathEffect(e.line, e.what, e.text.split("，")[0]) for e in effects]
 
 
 def authority(region_code: str) -> str:
@@ -369,3 +392,42 @@ def village_cemeteries(*, actor: Any) -> int:
 
 def overpayment_total(case: FuneralCase) -> int:
     return int(case.stops.aggregate(s=Sum("overpayment"))["s"] or 0)
+
+
+# ---------------------------------------------------------------- 指尖办: the family follows the case
+def family_cases(*, person_id: int, name: str) -> list[FuneralCase]:
+    """The cases a signed-in resident may follow: those of a member of a household they head, and those
+    they reported themselves (the family name on the form, and either a member of the deceased's
+    household or the phone given on the form being theirs)."""
+    from minzheng.core import crypto
+    from minzheng.people.models import Membership, Person
+
+    own = Membership.objects.filter(person_id=person_id, end_date__isnull=True)
+    headed = own.filter(relation="head").values("household_id")
+    of_headed = Membership.objects.filter(household_id__in=headed).values("person_id")
+    of_own = Membership.objects.filter(household_id__in=own.values("household_id")).values("person_id")
+    cases = list(
+        FuneralCase.objects.filter(Q(person_id__in=of_headed) | Q(family_name=name), ~Q(person_id=person_id))
+        .select_related("person", "funeral_home")
+        .order_by("-pk")[:20]
+    )
+    household = set(of_own.values_list("person_id", flat=True))
+    heads = set(of_headed.values_list("person_id", flat=True))
+    phone_enc = Person.objects.filter(pk=person_id).values_list("phone_enc", flat=True).first() or ""
+    phone = crypto.decrypt(phone_enc) if phone_enc else ""
+
+    def may(c: FuneralCase) -> bool:
+        if c.person_id in heads:
+            return True
+        if c.family_name != name:
+            return False
+        return c.person_id in household or bool(
+            phone and c.family_phone_enc and crypto.decrypt(c.family_phone_enc) == phone
+        )
+
+    return [c for c in cases if may(c)]
+
+
+def family_steps(case: FuneralCase) -> list[StepStatus]:
+    """The steps as the family reads them: status and what to bring, without the clerk's details."""
+    return [StepStatus(s.code, s.label, s.status, s.done, s.current, s.bring, "") for s in case_steps(case)]

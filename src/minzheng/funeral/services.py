@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 
-from minzheng.accounts.permissions import can, require
+from minzheng.accounts.permissions import require
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.benefits.models import Enrolment, PayrollLine, PayrollStatus
@@ -27,7 +27,7 @@ from minzheng.people.models import Membership, Person
 from minzheng.people.services import person_check_writable, person_record_death
 from minzheng.policy.selectors import PolicyMissing, policy_resolve
 from minzheng.programmes.registry import programme as programme_get
-from minzheng.programmes.services import death_effects_apply
+from minzheng.programmes.services import activity_after, death_effects_apply
 
 from .models import (
     ECO_FORMS,
@@ -101,6 +101,11 @@ def funeral_case_open(
         )
     if FuneralCase.objects.filter(person=person).exists():
         raise ValidationError(f"{person.name}的身后一件事已受理，请勿重复申请")
+    if later := activity_after(person=person, after=death_date):
+        raise ValidationError(
+            f"{person.name}在{death_date:%Y年%m月%d日}之后仍有记录（{'；'.join(later[:3])}），"
+            "死亡日期与之矛盾，请核实死亡日期或相关记录"
+        )
     phone = "".join(ch for ch in (family_phone or "") if ch.isdigit())
     if family_phone.strip() and not 7 <= len(phone) <= 12:
         raise ValidationError("家属联系电话应为7至12位数字")
@@ -270,6 +275,20 @@ def _overpaid_note(row: dict[str, Any], died: dt.date) -> str:
     )
 
 
+def _redecide(*, actor: Any, case: FuneralCase, enrolment: Enrolment) -> tuple[int | None, str]:
+    """Open the household's re-decision in the assistance line and say what the rule estimates for it."""
+    from minzheng.assistance.selectors import death_redecision_estimate
+    from minzheng.assistance.services import review_open_on_death
+
+    if enrolment.programme not in ("dibao", "tekun"):  # no other household programme has a review yet
+        return None, "家庭仍有在世成员，请在该项目中重新核定"
+    review = review_open_on_death(
+        actor=actor, enrolment=enrolment, person=case.person, died_on=case.death_date
+    )
+    estimate = death_redecision_estimate(enrolment=enrolment, on=timezone.localdate())
+    return review.pk, f"已发起家庭待遇复核（复核#{review.pk}）：{estimate['text']}"[:300]
+
+
 @transaction.atomic
 def benefits_stop_on_death(*, actor: Any, case: FuneralCase) -> list[BenefitStop]:
     """Every enrolment of the deceased still open after the month of death, in every programme, ends
@@ -277,14 +296,20 @@ def benefits_stop_on_death(*, actor: Any, case: FuneralCase) -> list[BenefitStop
     only after the death and was never paid by a checked roll is voided (已撤销, `enrolment_void`); one
     that starts after the death but was paid ends at its first month (the earliest the month constraint
     allows) with all it was paid counted as overpayment. A household benefit where others live on is not
-    ended but flagged for re-decision (the assistance line's 定期核查 is opened when the actor may open
-    one). What checked (frozen) rolls paid for the months after death is the overpayment, explained in
-    each stop's note."""
+    ended: the assistance line's re-decision (复核) is opened for it, with the rule's estimate of the
+    amount with one fewer member in the stop's note. What checked (frozen) rolls paid for the months
+    after death is the overpayment, explained in each stop's note. Called again (the step waits for the
+    re-decisions), it handles only what it has not handled: an enrolment already stopped for this case,
+    or the household benefit a re-decision replaced, is left."""
     person, month = case.person, first_of_month(case.death_date)
     households = Membership.objects.filter(person=person, end_date__isnull=True).values("household_id")
+    handled = case.stops.values("enrolment_id")
+    redecided = case.stops.filter(action=StopAction.REDECIDE).values("enrolment__household_id")
     enrolments = list(
         Enrolment.objects.filter(Q(person=person) | Q(household_id__in=households))
         .filter(Q(last_month__isnull=True) | Q(last_month__gt=month))
+        .exclude(pk__in=handled)
+        .exclude(household_id__in=redecided, source_type="review")
         .order_by("programme", "pk")
     )
     paid = {
@@ -308,15 +333,10 @@ def benefits_stop_on_death(*, actor: Any, case: FuneralCase) -> list[BenefitStop
         household = programme_get(e.programme).unit == "household"
         end: dt.date | None = None
         over, months, note = 0, 0, ""
+        review: int | None = None
         if household and _others_alive(e, person):
             action = StopAction.REDECIDE
-            if can(actor, "assistance.review_open", region_code=e.region_code) and e.programme in (
-                "dibao",
-                "tekun",
-            ):
-                from minzheng.assistance.services import review_open
-
-                review_open(actor=actor, enrolment=e, due_date=timezone.localdate(), trigger="funeral:death")
+            review, note = _redecide(actor=actor, case=case, enrolment=e)
         elif e.first_month > month and e.pk not in paid:
             note = (
                 f"{name}原定自{_ym(e.first_month)}起每月发放{e.monthly_amount}元，晚于逝者去世的"
@@ -344,6 +364,7 @@ def benefits_stop_on_death(*, actor: Any, case: FuneralCase) -> list[BenefitStop
                 overpaid_months=months,
                 overpayment=over,
                 note=note,
+                review_ref=review,
             )
         )
     audit_record(
@@ -367,16 +388,40 @@ def stop_summary(stops: list[BenefitStop]) -> str:
     counts = {a: sum(1 for s in stops if s.action == a) for a in StopAction.values}
     parts = [
         f"停发{counts[StopAction.ENDED]}项待遇" if counts[StopAction.ENDED] else "",
-        f"{counts[StopAction.REDECIDE]}项家庭待遇待重新核定" if counts[StopAction.REDECIDE] else "",
+        f"{counts[StopAction.REDECIDE]}项家庭待遇经复核重新核定" if counts[StopAction.REDECIDE] else "",
         f"撤销{counts[StopAction.VOIDED]}项未发放待遇" if counts[StopAction.VOIDED] else "",
     ]
     return "、".join(p for p in parts if p) or "无在发待遇"
 
 
+def pending_redecisions(case: FuneralCase) -> list[BenefitStop]:
+    """The case's household re-decisions (复核) not yet decided in the assistance line."""
+    from minzheng.assistance.selectors import reviews_state
+
+    stops = list(case.stops.filter(action=StopAction.REDECIDE, review_ref__isnull=False))
+    state = reviews_state(review_ids=[s.review_ref for s in stops if s.review_ref])
+    return [s for s in stops if not state.get(s.review_ref or 0)]
+
+
 @transaction.atomic
 def funeral_benefits_stop(*, actor: Any, case: FuneralCase) -> FuneralCase:
+    """Stop every benefit. A household benefit where others live on opens its re-decision; the step is
+    done only when every such re-decision is decided (the clerk presses the step again then)."""
     _require(actor, case.region_code, f"funeral_case:{case.pk}")
-    stops = benefits_stop_on_death(actor=actor, case=case)
+    benefits_stop_on_death(actor=actor, case=case)
+    if pending := pending_redecisions(case):
+        names = "、".join(s.get_programme_display() for s in pending)
+        audit_record(
+            actor=actor,
+            event_type=AuditEvent.UPDATE,
+            target_type="funeral_case.stop",
+            target_id=case.pk,
+            region_code=case.region_code,
+            detail=f"待家庭待遇复核决定：{names}",
+            new={"pending_reviews": [s.review_ref for s in pending]},
+        )
+        return case
+    stops = list(case.stops.order_by("programme", "pk"))
     # The services ended when the death was recorded (funeral_case_open); this call ends only what opened
     # since (or what a case opened before that rule left), so nothing is ended or reported twice.
     services = death_effects_apply(actor=actor, person=case.person, died_on=case.death_date)
@@ -518,6 +563,61 @@ def burial_record(
         new={"person": person.pk, "plot": plot.pk if plot else None, "form": form, "eco": burial.eco},
     )
     return burial
+
+
+def family_case_open(*, citizen: Any, pk: int, ip: str = "") -> FuneralCase | None:
+    """A case the signed-in resident may follow in 指尖办 (`selectors.family_cases`), the viewing audited;
+    None for any other case, and that refusal audited too (in its own transaction)."""
+    from .selectors import family_cases
+
+    case = next((c for c in family_cases(person_id=citizen.person_id, name=citizen.name) if c.pk == pk), None)
+    with transaction.atomic():
+        audit_record(
+            actor=citizen,
+            event_type=AuditEvent.REVEAL if case else AuditEvent.DENIED,
+            target_type="citizen.funeral_case",
+            target_id=pk,
+            region_code=case.region_code if case else "",
+            outcome="ok" if case else "denied",
+            detail="家属查看身后一件事办理进度" if case else "非本人申报或本户的身后一件事",
+            ip=ip,
+        )
+    return case
+
+
+# Letters sent to another authority, which needs the full ID number to act on them (the family's receipt
+# stays masked). Printing one is a reveal.
+AUTHORITY_LETTERS = {
+    "hukou": ("户口注销告知单", "hukou_notice_on"),
+    "medical": ("医疗保险待遇清算告知书", "notices_on"),
+    "pension": ("养老保险待遇清算告知书", "notices_on"),
+}
+
+
+@transaction.atomic
+def funeral_letter_reveal(*, actor: Any, case: FuneralCase, kind: str, ip: str = "") -> str:
+    """The full ID number for printing a letter to the police station, the medical-insurance or the
+    pension office: one audited reveal per print (the row names the letter and holds no number)."""
+    _require(actor, case.region_code, f"funeral_case:{case.pk}")
+    if kind not in AUTHORITY_LETTERS:
+        raise ValidationError("该文书不含完整身份证号")
+    title, issued = AUTHORITY_LETTERS[kind]
+    if getattr(case, issued) is None:
+        raise ValidationError(f"{title}尚未出具，不能打印")
+    person = case.person
+    if not person.is_identified:
+        raise ValidationError(f"{person.name}尚未识别身份，没有身份证号")
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.REVEAL,
+        target_type="funeral_case.letter",
+        target_id=case.pk,
+        region_code=case.region_code,
+        detail=f"打印{title}（含{person.name}的完整身份证号）",
+        ip=ip,
+        new={"kind": kind, "person": person.pk},
+    )
+    return person.id_number
 
 
 def cases_export(*, actor: Any, cases: list[FuneralCase]) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,9 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from minzheng.accounts.permissions import Denied, require
 from minzheng.accounts.regions import cascade_value, region_cascade
+from minzheng.accounts.signals import client_ip
 from minzheng.core.inputs import form_date, form_int
 from minzheng.people.models import Person
 from minzheng.people.selectors import person_get_for_actor, person_search
+from minzheng.programmes.registry import load
 
 from . import selectors, services
 from .models import BurialForm, FacilityKind, FacilityLevel, PlotStatus, PlotType
@@ -187,7 +190,9 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "subsidy":
             services.funeral_subsidy_decide(actor=request.user, case=c, urn_price=_urn_price(c, p))
         elif action == "stop":
-            services.funeral_benefits_stop(actor=request.user, case=c)
+            if services.funeral_benefits_stop(actor=request.user, case=c).state != "stopped":
+                messages.warning(request, "已发起家庭待遇复核；复核决定后，请再次办理本环节")
+                return redirect("funeral-case", pk=c.pk)
         elif action == "notices":
             services.funeral_notices_issue(actor=request.user, case=c)
         else:
@@ -202,14 +207,29 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def letter(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """A letter. The screen preview shows the masked ID; a letter to another authority is printed by a
+    POST, which reveals the full ID number (audited) on a page that is not cached."""
     if (refused := _guard(request, f"funeral_case:{pk}")) is not None:
         return refused
     c = _case_or_404(request, pk)
     if kind not in LETTERS:
         raise Http404("未知的文书")
+    full = ""
+    if request.method == "POST":
+        try:
+            full = services.funeral_letter_reveal(
+                actor=request.user, case=c, kind=kind, ip=client_ip(request)
+            )
+        except Denied as e:
+            return HttpResponseForbidden(e.messages[0])
+        except ValidationError as e:
+            _errors(request, e)
+            return redirect("funeral-case", pk=c.pk)
     ctx = selectors.case_page(actor=request.user, case=c)
+    if kind == "receipt":  # handed to the family: no internal notes of the lines (carers, visitors)
+        ctx["services"] = selectors.family_services(ctx["services"])
     ctx.update(
         {
             "kind": kind,
@@ -217,9 +237,15 @@ def letter(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             "authority": selectors.authority(c.region_code),
             "number": selectors.letter_number(c, kind),
             "today": timezone.localdate(),
+            "id_shown": full or c.person.id_masked,
+            "printable": bool(full),
+            "may_print_full": kind in services.AUTHORITY_LETTERS and not full,
         }
     )
-    return render(request, "funeral/letter.html", ctx)
+    response = render(request, "funeral/letter.html", ctx)
+    if full:
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -382,3 +408,47 @@ def eco(request: HttpRequest) -> HttpResponse:
         "funeral/eco.html",
         {"rows": selectors.eco_burial_rates(actor=request.user, year=year), "year": year or ""},
     )
+
+
+# ---------------------------------------------------------------- 指尖办: the family follows the case
+def _resident(request: HttpRequest) -> Any:
+    """The signed-in resident (指尖办 cookie), resolved by the citizen app through settings."""
+    return load(settings.CITIZEN_RESOLVER)(request.COOKIES.get(settings.CITIZEN_COOKIE, ""))
+
+
+@require_GET
+def family_cases(request: HttpRequest) -> HttpResponse:
+    citizen = _resident(request)
+    if citizen is None:
+        messages.info(request, "请先用身份证号和短信验证码登录")
+        return redirect("citizen-sign-in")
+    cases = selectors.family_cases(person_id=citizen.person_id, name=citizen.name)
+    rows = [(c, FUNERAL.state_label(c.state)) for c in cases]
+    return render(request, "funeral/family_cases.html", {"citizen": citizen, "rows": rows})
+
+
+@require_GET
+def family_case(request: HttpRequest, pk: int) -> HttpResponse:
+    citizen = _resident(request)
+    if citizen is None:
+        messages.info(request, "请先用身份证号和短信验证码登录")
+        return redirect("citizen-sign-in")
+    c = services.family_case_open(citizen=citizen, pk=pk, ip=client_ip(request))
+    if c is None:
+        raise Http404("未找到该事项")
+    from minzheng.programmes.services import death_effects_recorded
+
+    response = render(
+        request,
+        "funeral/family_case.html",
+        {
+            "citizen": citizen,
+            "case": c,
+            "state_label": FUNERAL.state_label(c.state),
+            "steps": selectors.family_steps(c),
+            "services": selectors.family_services(death_effects_recorded(person=c.person)),
+            "stops": selectors.case_stops(c),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -81,6 +81,12 @@ class DeathEffect:
 # recorded by an officer allowed to record it, and its consequences follow from the fact.
 DeathHook = Callable[..., list[DeathEffect]] | str
 
+# A line's later-activity hook: `(*, person, after: date) -> list[str]`, or its "module:attr" path: what
+# the line recorded of the person after `after` (a care-home admission, a visit …), each as people read
+# it ("2026年9月1日入住任城区福利院"). A death date before any of it is refused
+# (`programmes.services.activity_after`). A read: it writes nothing.
+ActivityHook = Callable[..., list[str]] | str
+
 
 @dataclass(frozen=True)
 class Programme:
@@ -108,6 +114,7 @@ class Programme:
     order: int = 100
     short_name: str = ""  # where space is short: alert names and evidence ("低保对象死亡")
     on_death: DeathHook = ""  # what the programme stops when its person dies (see death_effects_apply)
+    activity_after: ActivityHook = ""  # what it recorded of a person after a date (see activity_after)
 
     @property
     def monthly_payable(self) -> bool:
@@ -145,6 +152,7 @@ class Line:
     screening: Callable[[], Sequence[Rule]] | None = None  # rules that are not about enrolment in a programme
     trials: tuple[Trial, ...] = ()
     on_death: DeathHook = ""  # what the line stops when its person dies (see death_effects_apply)
+    activity_after: ActivityHook = ""  # what it recorded of a person after a date (see activity_after)
 
 
 _PROGRAMMES: list[Programme] = []
@@ -303,6 +311,16 @@ def death_hooks() -> list[tuple[str, Callable[..., list[DeathEffect]]]]:
     doors: list[Programme | Line] = [*_PROGRAMMES, *_LINES]
     return [
         (d.name, load(d.on_death) if isinstance(d.on_death, str) else d.on_death) for d in doors if d.on_death
+    ]
+
+
+def activity_hooks() -> list[tuple[str, Callable[..., list[str]]]]:
+    """(line or programme name, hook) of every registered later-activity hook, programmes first."""
+    doors: list[Programme | Line] = [*_PROGRAMMES, *_LINES]
+    return [
+        (d.name, load(d.activity_after) if isinstance(d.activity_after, str) else d.activity_after)
+        for d in doors
+        if d.activity_after
     ]
 
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from minzheng.audit.models import AuditEvent, AuditLog
 from minzheng.audit.services import audit_record
 
-from .registry import DeathEffect, death_hooks
+from .registry import DeathEffect, activity_hooks, death_hooks
 
 TARGET = "person.death_effects"
 
@@ -50,3 +50,12 @@ def death_effects_recorded(*, person: Any) -> list[DeathEffect]:
     return [
         DeathEffect(*e) for new in rows.values_list("new", flat=True) for e in (new or {}).get("effects", [])
     ]
+
+
+def activity_after(*, person: Any, after: dt.date) -> list[str]:
+    """What any line recorded of `person` after `after`, asking every line that registered a hook (a
+    read; one query or so per line): a death date before it cannot be right."""
+    found: list[str] = []
+    for name, hook in activity_hooks():
+        found.extend(f"{name}：{text}" for text in hook(person=person, after=after))
+    return found

@@ -267,5 +267,8 @@ CITIZEN_CODES_PER_HOUR = 5  # codes sent to one person (or from one address) per
 CITIZEN_SESSION_HOURS = 2
 CITIZEN_COOKIE = "mz_citizen"
 PLACENAMES_PUBLIC_PER_MINUTE = 30  # public gazetteer searches answered per address and minute
+# The signed-in resident of a request, for a line's 指尖办 page outside the citizen app (the funeral
+# family's case page): "module:attr" of `(cookie value) -> Citizen | None`, so no line imports citizen.
+CITIZEN_RESOLVER = "minzheng.citizen.selectors:citizen_from_key"
 
 NINJA_PAGINATION_PER_PAGE = 50

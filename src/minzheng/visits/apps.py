@@ -39,5 +39,6 @@ class VisitsConfig(AppConfig):
                 ),
                 permissions=("elderly.visit_record", "elderly.registry_read", "visits.assign"),
                 on_death="minzheng.visits.services:visits_stop_on_death",
+                activity_after="minzheng.visits.selectors:activity_after",
             )
         )

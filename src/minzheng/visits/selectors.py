@@ -255,3 +255,9 @@ def visitors_for(*, actor: Any) -> list[Any]:
         .select_related("region")
         .order_by("region__code", "username")
     )
+
+
+def activity_after(*, person: Any, after: dt.date) -> list[str]:
+    """The line's later-activity hook: visits to `person` recorded as made after `after`."""
+    visits = Visit.objects.filter(elder=person, visited_on__gt=after).order_by("visited_on")[:3]
+    return [f"{v.visited_on:%Y年%m月%d日}{v.get_mode_display()}探访" for v in visits]
