@@ -66,6 +66,10 @@ class CitizenSession(models.Model):
         return f"群众会话#{self.pk}"
 
 
+# 临时救助's two kinds as the resident picks one online (the desk shows the same words).
+EMERGENCY_KINDS = {"urgent": "急难型", "expense": "支出型"}
+
+
 class OnlineState(models.TextChoices):
     PENDING = "pending", "待受理"
     ACCEPTED = "accepted", "已受理"

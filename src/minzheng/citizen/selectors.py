@@ -28,7 +28,14 @@ from minzheng.people.models import Membership
 from minzheng.programmes.registry import OnlineOffer, load, online_offer, online_offers, programme_name
 
 from .actor import Citizen
-from .models import CitizenSession, OnlineApplication, OnlineDocument, OnlineObjection, OnlineState
+from .models import (
+    EMERGENCY_KINDS,
+    CitizenSession,
+    OnlineApplication,
+    OnlineDocument,
+    OnlineObjection,
+    OnlineState,
+)
 
 LIST_LENGTH = 5
 ASSISTANCE_CASE = "assistance.application"
@@ -233,7 +240,6 @@ def online_declared(online: OnlineApplication) -> dict[str, Any]:
     """Everything the resident declared, as the clerk reads it: the household by its head and village,
     each member by name and masked ID with relation and income (Chinese labels), the assets, the
     emergency, or the facts another line's form asked (by that line's own labels)."""
-    from .services import EMERGENCY_KINDS
 
     members = household_members_of(online.household_id)
     head = next((m.person for m in members if m.relation in RELATIONS_OF_HEAD), None)

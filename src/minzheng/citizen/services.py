@@ -33,6 +33,7 @@ from minzheng.programmes.registry import OnlineOffer, load, online_offer
 
 from .actor import Citizen
 from .models import (
+    EMERGENCY_KINDS,
     CitizenSession,
     OnlineApplication,
     OnlineDocument,
@@ -49,7 +50,6 @@ SENT = (
 )
 MAX_DOCUMENTS = 10
 MONEY_FIELDS = ("monthly_wage", "monthly_pension", "other_income")
-EMERGENCY_KINDS = {"urgent": "急难型", "expense": "支出型"}
 
 
 def _hash(kind: str, value: str) -> str:

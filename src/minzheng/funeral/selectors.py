@@ -119,12 +119,19 @@ def case_stops(case: FuneralCase) -> list[BenefitStop]:
     return stops
 
 
+def urn_price_range(*, region_code: str, on: dt.date) -> tuple[int, int]:
+    """The policy's caps on the urn's price (丧葬补助), the lowest and highest allowed."""
+    policy = policy_resolve(on=on, region_code=region_code, hukou_type="")
+    try:
+        return int(policy.get("funeral.urn_price_min")), int(policy.get("funeral.urn_price_max"))
+    except PolicyMissing as e:
+        raise ValidationError(f"缺少骨灰盒限价的政策参数：{e}") from None
+
+
 def case_page(*, actor: Any, case: FuneralCase) -> dict[str, Any]:
     stops = case_stops(case)
     today = timezone.localdate()
     homes = list(funeral_homes_for(case.region_code))
-    from .services import urn_price_range
-
     try:
         urn_range: tuple[int, int] | None = urn_price_range(region_code=case.region_code, on=case.death_date)
     except ValidationError:  # a missing figure is shown where the subsidy is decided

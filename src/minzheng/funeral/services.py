@@ -25,7 +25,7 @@ from minzheng.core.dates import plausible_date
 from minzheng.core.inputs import form_name
 from minzheng.people.models import Membership, Person
 from minzheng.people.services import person_check_writable, person_record_death
-from minzheng.policy.selectors import PolicyMissing, policy_resolve
+from minzheng.policy.selectors import policy_resolve
 from minzheng.programmes.registry import programme as programme_get
 from minzheng.programmes.services import activity_after, death_effects_apply
 
@@ -44,6 +44,7 @@ from .models import (
     PlotType,
     StopAction,
 )
+from .selectors import urn_price_range
 from .workflow import FUNERAL, PERMISSION
 
 # The programmes whose members get the free urn and free basic funeral services (seed 000: 城乡低保和特困
@@ -210,14 +211,6 @@ def subsidy_basis(*, person: Person, death_date: dt.date) -> str:
         ).values_list("programme", flat=True)
     )
     return next((p for p in FREE_URN_PROGRAMMES if p in found), "")
-
-
-def urn_price_range(*, region_code: str, on: dt.date) -> tuple[int, int]:
-    policy = _policy(region_code, on)
-    try:
-        return int(policy.get("funeral.urn_price_min")), int(policy.get("funeral.urn_price_max"))
-    except PolicyMissing as e:
-        raise ValidationError(f"缺少骨灰盒限价的政策参数：{e}") from None
 
 
 @transaction.atomic

@@ -157,7 +157,7 @@ def _urn_price(case: Any, post: Any) -> int:
     try:
         return form_int(post.get("urn_price"), "骨灰盒价格", lo=0, hi=10**7)
     except ValidationError:
-        low, high = services.urn_price_range(region_code=case.region_code, on=case.death_date)
+        low, high = selectors.urn_price_range(region_code=case.region_code, on=case.death_date)
         raise ValidationError(
             f"骨灰盒价格请填写{low}元至{high}元之间的整数（骨灰盒标准定价：最低{low}元，最高{high}元）"
         ) from None
