@@ -100,3 +100,15 @@ def test_the_funeral_stop_ends_the_order_and_the_case_page_and_receipt_list_it(
     for url in (f"/funeral/{case.pk}/", f"/funeral/{case.pk}/letter/receipt/"):
         html = c.get(url).content.decode()
         assert 'id="funeral-services"' in html and order.number in html and "服务对象死亡" in html
+
+
+def test_a_service_delivered_at_the_door_after_a_date_is_later_activity_and_one_before_is_not(
+    take: Any, make_carer: Any, clerk: Any, elder: Any
+) -> None:
+    from minzheng.programmes.services import activity_after
+
+    order = serve(take(), clerk, make_carer())
+    served_on = timezone.localtime(order.check_in_at).date()
+    later = activity_after(person=elder, after=served_on - dt.timedelta(days=1))
+    assert any(f"{served_on:%Y年%m月%d日}接受居家上门服务（工单{order.number}）" in line for line in later)
+    assert not any("居家上门服务" in line for line in activity_after(person=elder, after=served_on))

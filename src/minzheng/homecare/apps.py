@@ -36,5 +36,6 @@ class HomecareConfig(AppConfig):
                 ),
                 permissions=("elderly.order_take", "elderly.order_serve", "elderly.settle"),
                 on_death="minzheng.homecare.services:orders_stop_on_death",
+                activity_after="minzheng.homecare.selectors:activity_after",
             )
         )

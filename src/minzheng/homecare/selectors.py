@@ -413,3 +413,14 @@ def person_orders(*, actor: Any, person_ids: list[int], basis: str = "") -> Quer
     if basis:
         qs = qs.filter(basis=basis)
     return scoped("specialfamilies.read", qs, actor).order_by("-scheduled_at", "-pk")
+
+
+def activity_after(*, person: Any, after: dt.date) -> list[str]:
+    """The line's later-activity hook: home-care services a carer checked in to for `person` after `after`
+    (a service delivered at the door says the person was alive that day)."""
+    served = Order.objects.filter(person=person, check_in_at__date__gt=after).order_by("check_in_at")[:3]
+    return [
+        f"{timezone.localtime(o.check_in_at):%Y年%m月%d日}接受居家上门服务（工单{o.number}）"
+        for o in served
+        if o.check_in_at is not None
+    ]
