@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from minzheng.accounts.makecheck import require_other_person
 from minzheng.accounts.permissions import Denied, require
 from minzheng.accounts.scoping import in_scope
 from minzheng.audit.models import AuditEvent
@@ -826,8 +827,7 @@ def second_approval_confirm(
     )
     if approval.confirmed_by_id is not None:
         raise ValidationError("该事项已经第二人审批")
-    if approval.proposed_by_id == getattr(actor, "pk", None):
-        raise ValidationError("第二审批人须为另一人，拟办人不能自己确认")
+    require_other_person(actor, approval.proposed_by_id, message="第二审批人须为另一人，拟办人不能自己确认")
     approval.confirmed_by = actor
     approval.confirmed_at = timezone.now()
     approval.save(update_fields=["confirmed_by", "confirmed_at"])

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from minzheng.accounts.makecheck import is_other_person
 from minzheng.accounts.permissions import can
 from minzheng.casework.workflow import Action, Deadline, Step, Transition, Workflow, workflow_register
 
@@ -121,7 +122,7 @@ def _confirm_guard(actor: Any, app: Application) -> str:
     pending = pending_approval(app)
     if pending is None:
         return "没有待第二人审批的决定"
-    if pending.proposed_by_id == getattr(actor, "pk", None):
+    if not is_other_person(actor, pending.proposed_by_id):
         return "第二审批人须为另一人，拟办人不能自己确认"
     return ""
 

@@ -14,6 +14,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from minzheng.accounts.makecheck import require_other_person
 from minzheng.accounts.permissions import require
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
@@ -454,8 +455,11 @@ def payroll_correction_decide(
     )
     if correction.status != CorrectionStatus.AWAITING_APPROVAL:
         raise ValidationError("该更正不在待复核状态")
-    if correction.created_by_id == getattr(actor, "pk", None):
-        raise ValidationError("登记更正的人员不能复核自己登记的更正，须由另一名工作人员复核")
+    require_other_person(
+        actor,
+        correction.created_by_id,
+        message="登记更正的人员不能复核自己登记的更正，须由另一名工作人员复核",
+    )
     correction.status = CorrectionStatus.PENDING if approve else CorrectionStatus.REJECTED
     correction.approved_by = actor
     correction.approved_at = timezone.now()
@@ -629,8 +633,11 @@ def payee_account_decide(*, actor: Any, person: Person, approve: bool) -> PayeeA
     )
     if pending is None:
         raise ValidationError("该人员没有待复核的收款账户")
-    if pending.created_by_id == getattr(actor, "pk", None):
-        raise ValidationError("登记收款账户的人员不能复核自己登记的账户，须由另一名工作人员复核")
+    require_other_person(
+        actor,
+        pending.created_by_id,
+        message="登记收款账户的人员不能复核自己登记的账户，须由另一名工作人员复核",
+    )
     current = PayeeAccount.objects.select_for_update().filter(person=person, active=True).first()
     pending.approval = PayeeApproval.APPROVED if approve else PayeeApproval.REJECTED
     pending.approved_by = actor

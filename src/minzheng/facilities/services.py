@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from minzheng.accounts.makecheck import require_other_person
 from minzheng.accounts.permissions import require
 from minzheng.assistance.rules import age_in_month
 from minzheng.audit.models import AuditEvent
@@ -457,8 +458,7 @@ def outing_decide(*, actor: Any, outing: Outing, approve: bool) -> Outing:
     require(actor, CARE, region_code=o.residency.region_code, target=f"facilities:outing:{o.pk}")
     if o.state != OutingState.REQUESTED:
         raise ValidationError("该外出申请已处理")
-    if o.requested_by_id == actor.pk:
-        raise ValidationError("外出申请须由申请人以外的人员审批")
+    require_other_person(actor, o.requested_by_id, message="外出申请须由申请人以外的人员审批")
     o.state = OutingState.APPROVED if approve else OutingState.REFUSED
     o.decided_by = actor
     o.save(update_fields=["state", "decided_by"])

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum, Window
 from django.utils import timezone
 
+from minzheng.accounts.makecheck import require_other_person
 from minzheng.accounts.permissions import can, require
 from minzheng.accounts.scoping import in_scope
 from minzheng.audit.models import AuditEvent
@@ -628,8 +629,7 @@ def settlement_check(*, actor: Any, settlement: Settlement) -> Settlement:
         region_code=settlement.region_code,
         target=f"homecare_settlement:{settlement.pk}",
     )
-    if settlement.made_by_id == actor.pk:
-        raise ValidationError("制表人和复核人不能是同一人")
+    require_other_person(actor, settlement.made_by_id, message="制表人和复核人不能是同一人")
     if settlement.basis == OrderBasis.ASSISTANCE:
         raise ValidationError("社会救助服务类结算单须在“社会救助服务类”中复核并从救助资金支付")
     return _conditional_step(
@@ -940,8 +940,7 @@ def service_settlement_check(*, actor: Any, settlement: Settlement) -> Settlemen
     )
     if settlement.basis != OrderBasis.ASSISTANCE:
         raise ValidationError("该结算单不是社会救助服务类结算")
-    if settlement.made_by_id == actor.pk:
-        raise ValidationError("制表人和复核人不能是同一人")
+    require_other_person(actor, settlement.made_by_id, message="制表人和复核人不能是同一人")
     fund = default_fund(programme=SERVICE, county_code=settlement.region_code[:6])
     if fund is None:
         raise ValidationError("本县尚未设定社会救助服务类的默认资金来源，请先在“救助资金”中设定")

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from minzheng.accounts.makecheck import require_other_person
 from minzheng.accounts.permissions import can, require
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
@@ -199,8 +200,7 @@ def application_review(*, actor: Any, application: NamingApplication, note: str)
             region_code=application.region_code,
             target=f"placenames:application:{application.pk}",
         )
-    if application.applied_by_id == actor.pk:
-        raise ValidationError("申请人不能审核自己提交的申请")
+    require_other_person(actor, application.applied_by_id, message="申请人不能审核自己提交的申请")
     note = (note or "").strip()
     if not 2 <= len(note) <= 1000:
         raise ValidationError("请填写审核意见")

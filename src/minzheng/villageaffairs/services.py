@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from minzheng.accounts.makecheck import require_other_person
 from minzheng.accounts.permissions import require
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
@@ -590,8 +591,7 @@ def finding_check(
     )
     if finding.state != FindingState.RECTIFIED:
         raise ValidationError(f"该问题当前为“{finding.get_state_display()}”，不能复核")
-    if finding.rectified_by_id == getattr(actor, "pk", None):
-        raise ValidationError("整改登记与复核须由不同人员办理")
+    require_other_person(actor, finding.rectified_by_id, message="整改登记与复核须由不同人员办理")
     why = _text(note, "复核意见", limit=300, required=not passed)
     today = timezone.localdate()
     if passed:
