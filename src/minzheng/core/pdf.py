@@ -80,17 +80,32 @@ class ChineseDocument(FPDF):
             self.multi_cell(0, 8, printable(value), new_x="LMARGIN", new_y="NEXT")
 
     def seal(self, office: str, date_text: str) -> None:
-        """盖章处: the issuing office and the date at the bottom right, with room for the seal."""
+        """盖章处: the issuing office and the date at the bottom right, and a dashed circle the size of an
+        official seal (42 mm) over them, since the seal is stamped across the name and the date (骑年盖月)."""
         self.said += ["（盖章）", office, date_text]
         self.ln(10)
-        if self.get_y() > self.h - 60:
+        if self.get_y() > self.h - 70:
             self.add_page()
-        self.set_font("noto", size=10)
-        self.cell(0, 6, printable("（盖章）"), align="R", new_x="LMARGIN", new_y="NEXT")
-        self.ln(14)
+        self.ln(12)
+        top = self.get_y()
         self.set_font("noto", size=12)
         self.cell(0, 8, printable(office), align="R", new_x="LMARGIN", new_y="NEXT")
         self.cell(0, 8, printable(date_text), align="R", new_x="LMARGIN", new_y="NEXT")
+        width = max(self.get_string_width(printable(office)), self.get_string_width(printable(date_text)))
+        diameter = 42.0
+        centre_x = self.w - self.r_margin - width / 2
+        centre_y = top + 8
+        self.set_draw_color(170, 170, 170)
+        self.set_dash_pattern(dash=1.5, gap=1.5)
+        self.ellipse(centre_x - diameter / 2, centre_y - diameter / 2, diameter, diameter)
+        self.set_dash_pattern()
+        self.set_draw_color(0, 0, 0)
+        self.set_font("noto", size=9)
+        self.set_text_color(150, 150, 150)
+        self.set_xy(centre_x - diameter / 2, centre_y - diameter / 2 + 3)
+        self.cell(diameter, 5, printable("（盖章）"), align="C")
+        self.set_text_color(0, 0, 0)
+        self.set_xy(self.l_margin, top + 16 + diameter / 2 - 8)
         self.ln(4)
 
     @property
