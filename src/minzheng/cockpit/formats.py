@@ -16,8 +16,9 @@ _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 
 
 def form_month(value: object, label: str, *, today: dt.date, past_years: int = 30) -> dt.date:
-    """A month typed as 年-月 (2026-11), its first day; a month after today's is today's month (nothing is
-    stored for it yet). Anything else is a clear Chinese message naming the format."""
+    """A month typed as 年-月 (2026-11), its first day. A month after today's is refused with a Chinese
+    message like a bad month (nothing exists for it yet; never silently replaced). Anything else is a
+    clear Chinese message naming the format."""
     text = str(value or "").strip()
     found = _MONTH.fullmatch(text)
     if not text:
@@ -29,4 +30,8 @@ def form_month(value: object, label: str, *, today: dt.date, past_years: int = 3
     if month.year < today.year - past_years:
         first = today.year - past_years
         raise ValidationError(_("%(label)s不能早于%(year)s年") % {"label": label, "year": first})
-    return min(month, today.replace(day=1))
+    this_month = today.replace(day=1)
+    if month > this_month:
+        shown = {"label": label, "text": f"{month:%Y-%m}", "now": f"{this_month:%Y-%m}"}
+        raise ValidationError(_("%(label)s不能晚于本月（%(now)s），收到“%(text)s”") % shown)
+    return month

@@ -15,8 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, Min, Q, QuerySet, Sum
-from django.db.models.functions import Substr
+from django.db.models import BigIntegerField, Count, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, Substr
 
 Row = tuple[str, str, str, Decimal]  # township code, detail, label, value
 
@@ -89,21 +89,38 @@ def enrolments(start: dt.date, end: dt.date) -> QuerySet[Any]:
     return _active(_m("benefits.Enrolment").objects.all(), start)
 
 
+def with_household_unit(qs: QuerySet[Any]) -> QuerySet[Any]:
+    """Annotate each enrolment with `unit_household`: its own household, or, for a person-level enrolment
+    (特困 with no household), the person's current household (the open membership). Null only for a person
+    with no membership at all, who then counts alone. One correlated subquery, no loop."""
+    current = _m("people.Membership").objects.filter(person_id=OuterRef("person_id"), end_date__isnull=True)
+    return qs.annotate(
+        unit_household=Coalesce(
+            "household_id", Subquery(current.values("household_id")[:1]), output_field=BigIntegerField()
+        )
+    )
+
+
 def households(start: dt.date, end: dt.date) -> QuerySet[Any]:
     """保障户数 counts households, not enrolments: one row per household in payment in the month (its first
     enrolment stands for it), so a household in dibao and a subsidy is one household at every level and in
-    its list. An enrolment without a household stands for its person. Two grouped subqueries, no loop."""
-    active = enrolments(start, end)
+    its list. An enrolment without a household stands for the person's current household (two spouses on
+    person-level 特困 are one household); only a person with no household at all stands alone. Two grouped
+    subqueries, no loop."""
+    active = with_household_unit(enrolments(start, end))
     by_household = (
-        active.filter(household__isnull=False)
-        .values("household_id")
+        active.filter(unit_household__isnull=False)
+        .values("unit_household")
         .annotate(first=Min("pk"))
         .values("first")
     )
     by_person = (
-        active.filter(household__isnull=True).values("person_id").annotate(first=Min("pk")).values("first")
+        active.filter(unit_household__isnull=True)
+        .values("person_id")
+        .annotate(first=Min("pk"))
+        .values("first")
     )
-    return active.filter(Q(pk__in=by_household) | Q(pk__in=by_person))
+    return enrolments(start, end).filter(Q(pk__in=by_household) | Q(pk__in=by_person))
 
 
 def payroll(start: dt.date, end: dt.date) -> QuerySet[Any]:

@@ -11,9 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
-from .measures import MEASURE, enrolments, month_bounds
+from .measures import MEASURE, enrolments, month_bounds, with_household_unit
 
 # the sections of the report: (title, the programmes' app, the service figures of the section)
 SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -49,17 +49,22 @@ def build(*, region_code: str, start: dt.date, end: dt.date, prefix: str) -> lis
     from minzheng.programmes.registry import programmes
 
     last_month = end.replace(day=1)
+    # 户数: distinct households (a person-level enrolment, e.g. 特困, stands for the person's current
+    # household, so spouses on 特困 are one household); a person with no household counts alone
     people = (
-        enrolments(last_month, end)
-        .filter(region_code__startswith=prefix)
+        with_household_unit(enrolments(last_month, end).filter(region_code__startswith=prefix))
         .values("programme", "person__hukou_type")
-        .annotate(h=Count("pk"), p=Sum("members_covered"))
+        .annotate(
+            hh=Count("unit_household", distinct=True),
+            alone=Count("person_id", distinct=True, filter=Q(unit_household__isnull=True)),
+            p=Sum("members_covered"),
+        )
         .order_by()
     )
     counts: dict[str, dict[str, list[Decimal]]] = defaultdict(lambda: defaultdict(lambda: [Decimal(0)] * 2))
     for r in people:
         side = "urban" if r["person__hukou_type"] == "urban" else "rural"
-        counts[r["programme"]][side] = [Decimal(r["h"]), Decimal(r["p"] or 0)]
+        counts[r["programme"]][side] = [Decimal(r["hh"] + r["alone"]), Decimal(r["p"] or 0)]
     paid = dict(
         apps.get_model("benefits.PayrollLine")
         .objects.filter(month__gte=start, month__lte=end, region_code__startswith=prefix)

@@ -24,7 +24,7 @@ from .measures import MEASURE, MEASURES, RATES, month_bounds
 from .models import CockpitFigure, ReportKind, ReportStatus, StatReport, TargetEntry
 from .reports import period_label
 from .snapshot import SNAPSHOT_MEASURES
-from .targets import LIGHT_LABELS, YEARS, Target, light, targets
+from .targets import GREY, LIGHT_LABELS, YEARS, Target, light, targets
 
 READ = "cockpit.read"
 LEVELS = (RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
@@ -517,10 +517,17 @@ def target_rows(*, actor: Any) -> list[TargetRow]:
             elif t.measure:
                 value = values.get((y, t.measure)) if y in latest else None
             else:
-                given = [e for e in entries[t.code] if e.year == y]
-                value = given[-1].value if given else None
+                value = None
+            # no computed value for the year: the latest entered value (填报, with its evidence) stands
+            given = [e for e in entries[t.code] if e.year == y] if value is None else []
+            if given:
+                value = given[-1].value
             expected = t.expected(y)
             colour = light(value, expected)
+            if colour == GREY and value is not None:  # a value but no yearly course: its source, not 无数据
+                label = "填报" if given else "系统计算"
+            else:
+                label = LIGHT_LABELS[colour]
             years.append(
                 {
                     "year": y,
@@ -528,8 +535,10 @@ def target_rows(*, actor: Any) -> list[TargetRow]:
                     "shown": _tfmt(value, t),
                     "expected": _tfmt(expected, t),
                     "light": colour,
-                    "light_label": LIGHT_LABELS[colour],
-                    "as_of": latest.get(y) if t.measure else None,
+                    "light_label": label,
+                    "as_of": latest.get(y) if t.measure and not given else None,
+                    "entered": bool(given),
+                    "evidence": given[-1].evidence if given else "",
                 }
             )
         out.append(TargetRow(target=t, years=years, entries=entries[t.code]))

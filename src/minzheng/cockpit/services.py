@@ -91,6 +91,9 @@ def target_value_enter(*, actor: Any, target_code: str, year: int, value: str, e
         raise ValidationError(_("数值须为普通数字（如 85 或 12.5）"))
     if amount < 0:
         raise ValidationError(_("数值不能为负数"))
+    if target.unit == "%" and amount > 1:
+        shown = {"text": value[:20]}
+        raise ValidationError(_("比率不能超过100%%：请填小数，如 0.85 表示85%%（收到“%(text)s”）") % shown)
     if amount >= TARGET_VALUE_CAP:
         shown = {"text": value[:20]}
         raise ValidationError(_("数值过大：须小于1万亿（收到“%(text)s”），请核对后重新填写") % shown)

@@ -218,21 +218,25 @@ def compute(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_targets(request: HttpRequest) -> HttpResponse:
+    """The plan targets and the form entering a value. A refused entry re-renders the page with the
+    officer's input kept and the Chinese message (no redirect that would drop what was typed)."""
+    form = {"target": "", "year": "", "value": "", "evidence": ""}
     if request.method == "POST":
+        form = {k: str(request.POST.get(k, "")).strip()[:300] for k in form}
         try:
             svc.target_value_enter(
                 actor=request.user,
-                target_code=request.POST.get("target", ""),
-                year=form_int(request.POST.get("year"), "年度", lo=2021, hi=2100),
-                value=str(request.POST.get("value", "")).strip(),
-                evidence=request.POST.get("evidence", ""),
+                target_code=form["target"],
+                year=form_int(form["year"], "年度", lo=2021, hi=2100),
+                value=form["value"],
+                evidence=form["evidence"],
             )
             messages.success(request, "已登记规划目标数值")
+            return redirect("cockpit-targets")
         except Denied as e:
             return HttpResponseForbidden(e.messages[0])
         except ValidationError as e:
             messages.error(request, e.messages[0])
-        return redirect("cockpit-targets")
     try:
         rows = sel.target_rows(actor=request.user)
     except Denied as e:
@@ -246,6 +250,7 @@ def plan_targets(request: HttpRequest) -> HttpResponse:
             "years": [y["year"] for y in rows[0].years] if rows else [],
             "entered": entered,
             "may_enter": can(request.user, "cockpit.target_enter"),
+            "form": form,
         },
     )
 
