@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.test import Client
 from django.utils import timezone
 
 from minzheng.citizen import selectors
@@ -172,3 +173,31 @@ def test_a_clerk_of_another_township_does_not_see_the_online_disability_applicat
     online = OnlineApplication.objects.get()
     assert staff_client(staff["other_clerk"]).get(f"/citizen/desk/{online.pk}/").status_code == 404
     assert dt.date.fromisoformat(online.declared["facts"]["issued_on"]) == dt.date(2015, 3, 1)
+
+
+def test_the_disability_row_opens_a_read_only_case_page_with_its_steps_for_that_household_only(
+    citizen_client, resident, neighbour, staff
+):
+    from tests.citizen.conftest import sign_in
+
+    citizen_client.post("/citizen/apply/dis_living/", _disability_form(resident))
+    online = OnlineApplication.objects.get()
+    home = citizen_client.get("/citizen/me/").content.decode()
+    assert f'<a href="/citizen/online/{online.pk}/"><b>残疾人两项补贴' in home
+    waiting = citizen_client.get(f"/citizen/online/{online.pk}/").content.decode()
+    assert "网上申请已提交" in waiting and "已受理" not in waiting
+    assert "<form" not in waiting.split("</header>")[1]  # read-only
+    staff_client(staff["clerk"]).post(f"/citizen/desk/{online.pk}/", {"action": "accept"})
+    page = citizen_client.get(f"/citizen/online/{online.pk}/").content.decode()
+    assert "已受理" in page and "办理状态：待审批" in page and resident["head"].name in page
+    other = Client()
+    sign_in(other, neighbour["id_number"])
+    assert other.get(f"/citizen/online/{online.pk}/").status_code == 404
+    assert Client().get(f"/citizen/online/{online.pk}/").status_code == 302  # to the sign-in page
+
+
+def test_the_notices_page_shows_my_cases_and_sign_out_to_a_signed_in_resident(citizen_client):
+    page = citizen_client.get("/citizen/notices/").content.decode()
+    assert "我的申请" in page and "退出" in page and 'href="/citizen/">登录' not in page
+    anonymous = Client().get("/citizen/notices/").content.decode()
+    assert "登录" in anonymous and "退出" not in anonymous

@@ -63,6 +63,12 @@ def _sign_in(page: Any, base: str, id_number: str) -> None:
     # on the phone the resident can always sign out and find 公示 (the staff bar folds behind 菜单)
     assert page.locator("nav.citizen-nav button", has_text="退出").is_visible()
     assert page.locator("nav.citizen-nav a", has_text="公示").is_visible()
+    # white on the blue bar (not blue on blue), and each a 44 px touch target at 390 px
+    looks = page.eval_on_selector_all(
+        "nav.citizen-nav a, nav.citizen-nav button",
+        "els => els.map(e => [getComputedStyle(e).color, e.getBoundingClientRect().height])",
+    )
+    assert all(color == "rgb(255, 255, 255)" and height >= 44 for color, height in looks), looks
 
 
 def _to_notice(app: Any, users: dict[str, Any]) -> Any:

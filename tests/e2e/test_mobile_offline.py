@@ -159,3 +159,69 @@ def test_kept_pages_are_purged_for_the_next_user_and_not_shown_after_24_hours(
     assert "当前没有网络" in page.content()
     page.context.set_offline(False)
     page.wait_for_function(f"({KEPT}).then(function (k) {{ return k.indexOf('/') < 0; }})")
+
+
+def test_a_visit_the_server_refuses_on_sync_can_be_reopened_or_discarded_from_the_banner(
+    clerk: Any, live_server: Any, browser_page: Any
+) -> None:
+    from minzheng.visits.models import Visit
+    from minzheng.visits.services import living_situation_set, visitor_assign
+
+    cadre = staff("cunxieli", "village_assistant", "370811001001")
+    hh, _ = family("E2EM002", [("李桂兰", "head", dt.date(1942, 2, 2), "F", "71")])
+    elder = hh.memberships.get().person
+    living_situation_set(actor=clerk, person=elder, situation="alone", on=dt.date(2025, 1, 1))
+    visitor_assign(actor=clerk, elder=elder, kind="village_cadre", visitor=cadre)
+    page, base = browser_page, live_server.url
+    page.set_viewport_size(PHONE)
+    login(page, base, "cunxieli")
+    page.goto(f"{base}/visits/elder/{elder.pk}/")
+    page.evaluate("navigator.serviceWorker.ready.then(function () { return true; })")
+    page.wait_for_function("window.minzhengOffline && true")
+    count = "window.minzhengOffline.pending().then(function (r) { return r.length; })"
+
+    # Offline, an incomplete visit is not queued: health, safety and needs are required in the browser.
+    page.context.set_offline(True)
+    form = page.locator("#visit-form")
+    save = form.get_by_role("button", name="保存探访记录")
+    form.locator("input[name=health][value=fair]").check()
+    save.click()
+    assert page.evaluate(count) == 0
+    form.locator("input[name=safety][value=safe]").check()
+    form.locator("input[name=needs][value=meals]").check()
+    save.click()
+    form.locator("[data-sync-status]").filter(has_text="待同步 1 条").wait_for()
+    # A second tap right after the save does not queue an empty visit.
+    save.click()
+    assert page.evaluate(count) == 1
+
+    # Back online, the server refuses the item: the banner shows it with its message and two buttons.
+    page.route(
+        "**/api/v1/mobile/sync",
+        lambda route: route.fulfill(
+            status=400, content_type="application/json", body='{"detail": "请选择健康状况"}'
+        ),
+    )
+    page.context.set_offline(False)
+    page.evaluate("window.minzhengOffline.sync()")
+    item = page.locator(".sync-bar [data-sync-item]")
+    item.wait_for()
+    assert "请选择健康状况" in item.inner_text()
+    assert item.get_by_role("button", name="修改后重新提交").is_visible()
+
+    # 修改后重新提交 opens the form with the refused visit filled in.
+    page.goto(f"{base}/")
+    page.locator(".sync-bar").get_by_role("button", name="修改后重新提交").click()
+    page.wait_for_url(f"**/visits/elder/{elder.pk}/")
+    page.wait_for_function("document.querySelector('#visit-form input[name=needs][value=meals]').checked")
+    assert form.locator("input[name=safety][value=safe]").is_checked()
+
+    # 放弃此条 asks first; dismissing keeps the item, accepting removes it and the banner goes away.
+    page.once("dialog", lambda d: d.dismiss())
+    page.locator(".sync-bar").get_by_role("button", name="放弃此条").click()
+    assert page.evaluate(count) == 1
+    page.once("dialog", lambda d: d.accept())
+    page.locator(".sync-bar").get_by_role("button", name="放弃此条").click()
+    page.wait_for_function(f"({count}).then(function (n) {{ return n === 0; }})")
+    page.wait_for_function("document.querySelector('.sync-bar').hidden")
+    assert Visit.objects.count() == 0

@@ -124,7 +124,7 @@ def citizen_cases(citizen: Citizen) -> list[CaseRow]:
     states = _other_case_states([o for o in online if o.state == OnlineState.ACCEPTED])
     rows += [
         CaseRow(
-            url="",
+            url=reverse("citizen-online", args=[o.pk]),
             programme=o.get_programme_display(),
             state=states.get(o.pk) or o.get_state_display(),
             date=timezone.localtime(o.created_at).date(),
@@ -168,6 +168,27 @@ def case_progress(application: Application) -> list[dict[str, Any]]:
             }
         )
     return sorted(steps, key=lambda s: s["on"])
+
+
+def online_progress(online: OnlineApplication) -> list[dict[str, Any]]:
+    """The steps of an online application that is not (yet) an assistance case (两项补贴 …), in words:
+    submitted, returned with the reason or accepted, and the status of the case it became at that line's
+    desk (read generically: its status in words and its decision date; never the staff's notes)."""
+    steps = [{"on": timezone.localtime(online.created_at).date(), "text": _("网上申请已提交")}]
+    handled_on = timezone.localtime(online.handled_at).date() if online.handled_at else None
+    if online.state == OnlineState.RETURNED and handled_on:
+        steps.append({"on": handled_on, "text": _("已退回：%(reason)s") % {"reason": online.return_reason}})
+    elif online.state == OnlineState.ACCEPTED and handled_on:
+        steps.append({"on": handled_on, "text": _("已受理")})
+        case = None
+        if online.case_type and online.case_id:
+            case = django_apps.get_model(online.case_type).objects.filter(pk=online.case_id).first()
+        decided = getattr(case, "decided_at", None)
+        show = getattr(case, "get_status_display", None) or getattr(case, "get_state_display", None)
+        if case is not None and show is not None:
+            on = timezone.localtime(decided).date() if decided else handled_on
+            steps.append({"on": on, "text": _("办理状态：%(state)s") % {"state": show()}})
+    return steps
 
 
 def case_letters(application: Application) -> list[Any]:

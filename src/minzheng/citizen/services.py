@@ -265,6 +265,32 @@ def citizen_case_open(*, citizen: Citizen, application_id: int, ip: str = "") ->
     raise Http404("未找到该申请")
 
 
+def citizen_online_open(*, citizen: Citizen, online_id: int, ip: str = "") -> OnlineApplication:
+    """One of the citizen's household's online applications (两项补贴 and the others not an assistance case),
+    read-only; 404 for any other household's, the access audited (the refusal too)."""
+    household_ids = Membership.objects.filter(person_id=citizen.person_id, end_date__isnull=True).values(
+        "household_id"
+    )
+    with transaction.atomic():
+        online = (
+            OnlineApplication.objects.select_related("applicant")
+            .filter(pk=online_id, household_id__in=household_ids)
+            .first()
+        )
+        if online is not None:
+            audit_record(
+                actor=citizen,
+                event_type=AuditEvent.REVEAL,
+                target_type="citizen.online",
+                target_id=online.pk,
+                region_code=online.region_code,
+                ip=ip,
+            )
+            return online
+    _refused(citizen=citizen, target_type="citizen.online", target_id=online_id, ip=ip)
+    raise Http404("未找到该申请")
+
+
 def citizen_letter_download(
     *, citizen: Citizen, application_id: int, decision_id: int, ip: str = ""
 ) -> bytes:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="citizen-sign-out"),
     path("apply/<slug:programme>/", views.apply, name="citizen-apply"),
     path("case/<int:application_id>/", views.case, name="citizen-case"),
+    path("online/<int:online_id>/", views.online, name="citizen-online"),
     path("case/<int:application_id>/letter/<int:decision_id>.pdf", views.letter, name="citizen-letter"),
     path("desk/", views.desk, name="citizen-desk"),
     path("desk/<int:online_id>/", views.desk_detail, name="citizen-desk-detail"),

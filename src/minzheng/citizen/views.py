@@ -51,7 +51,9 @@ def _citizen(view: View) -> View:
 @require_GET
 def notices(request: HttpRequest) -> HttpResponse:
     rows = selectors.public_notices(on=timezone.localdate())
-    return render(request, "citizen/notices.html", {"rows": rows})
+    # Public, but a resident already signed in sees 我的申请/退出 in the bar, not 登录.
+    citizen = selectors.citizen_from_key(request.COOKIES.get(settings.CITIZEN_COOKIE, ""))
+    return render(request, "citizen/notices.html", {"rows": rows, "citizen": citizen})
 
 
 @require_http_methods(["GET", "POST"])
@@ -212,6 +214,18 @@ def apply(request: HttpRequest, citizen: Citizen, programme: str) -> HttpRespons
             "values": sent or {},
             "errors": errors,
         },
+    )
+
+
+@require_GET
+@_citizen
+def online(request: HttpRequest, citizen: Citizen, online_id: int) -> HttpResponse:
+    """An online application that is not an assistance case (残疾人两项补贴 …): its steps, read-only."""
+    app = services.citizen_online_open(citizen=citizen, online_id=online_id, ip=client_ip(request))
+    return render(
+        request,
+        "citizen/online.html",
+        {"citizen": citizen, "app": app, "steps": selectors.online_progress(app)},
     )
 
 

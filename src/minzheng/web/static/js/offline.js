@@ -55,6 +55,29 @@
     if (b) { b.hidden = !message; }
     document.querySelectorAll("[data-sync-status]").forEach(function (el) { el.textContent = message; });
   }
+  function failedList(failed) {
+    // Each refused item: its message and two buttons, 修改后重新提交 (opens its form prefilled) / 放弃此条.
+    var b = bar(), list = b ? b.querySelector("[data-sync-failed]") : null;
+    if (!list) { return; }
+    list.textContent = "";
+    failed.forEach(function (r) {
+      var li = document.createElement("li");
+      li.setAttribute("data-sync-item", r.key);
+      var msg = document.createElement("span");
+      msg.textContent = (r.label ? r.label + "：" : "") + r.error;
+      li.appendChild(msg);
+      [["edit", "edit"], ["discard", "discard"]].forEach(function (pair) {
+        var btn = document.createElement("button");
+        btn.type = "button";
+        btn.setAttribute("data-sync-action", pair[0]);
+        btn.setAttribute("data-sync-key", r.key);
+        btn.textContent = text(pair[1], 0);
+        if (pair[0] === "edit" && !r.url) { btn.hidden = true; }
+        li.appendChild(btn);
+      });
+      list.appendChild(li);
+    });
+  }
   function refresh(afterSync, first) {
     return mine().then(function (items) {
       var failed = items.filter(function (r) { return r.error; });
@@ -64,6 +87,7 @@
       if (failed.length) { parts.push(text("failed", failed.length) + failed[0].error); }
       if (!pending && !failed.length && afterSync) { parts.push(text("done", 0)); }
       show(parts.join("；"));
+      failedList(failed);
       return pending;
     });
   }
@@ -96,6 +120,8 @@
       photoName: photoName,
       latitude: lat ? lat.value : "",
       longitude: lon ? lon.value : "",
+      url: window.location.pathname,
+      label: (document.querySelector("h1") || {}).textContent || "",
       savedAt: new Date().toISOString(),
       error: ""
     };
@@ -134,22 +160,95 @@
       .then(function () { syncing = null; }, function () { syncing = null; });
     return syncing;
   }
-  window.minzhengOffline = {sync: sync, pending: mine};
+  function getOne(key) { return withStore("readonly", function (s) { return s.get(key); }); }
+  function discard(key) {
+    return withStore("readwrite", function (s) { return s.delete(key); }).then(function () { return refresh(false); });
+  }
+  window.minzhengOffline = {sync: sync, pending: mine, discard: discard};
 
+  // A group of checkboxes (fieldset[data-required-group]) needs one ticked: the browser refuses the form
+  // (online and offline alike) until it is, with the fieldset's own message.
+  function checkGroups(root) {
+    (root || document).querySelectorAll("fieldset[data-required-group]").forEach(function (fs) {
+      var boxes = fs.querySelectorAll("input[type=checkbox]");
+      if (!boxes.length) { return; }
+      var ticked = Array.prototype.some.call(boxes, function (b) { return b.checked; });
+      boxes[0].setCustomValidity(ticked ? "" : fs.getAttribute("data-required-group"));
+    });
+  }
+  document.addEventListener("change", function (e) {
+    if (e.target && e.target.form) { checkGroups(e.target.form); }
+  });
+
+  var saving = false;
   document.addEventListener("submit", function (e) {
     var form = e.target, marker = form.querySelector ? form.querySelector("[data-offline-kind]") : null;
     if (!marker) { return; }
+    if (saving) { e.preventDefault(); return; }  // a second tap while the phone is still saving
+    var editing = marker.getAttribute("data-offline-editing") || "";
     if (!marker.value) { marker.value = uuid(); }  // posted online too; the desk view ignores it
-    if (navigator.onLine) { return; }
+    if (navigator.onLine && !editing) { return; }
     e.preventDefault();
+    checkGroups(form);
     if (!form.checkValidity()) { form.reportValidity(); return; }
+    saving = true;
     var record = formRecord(form, marker);
-    withStore("readwrite", function (s) { return s.put(record); }).then(function () {
+    (editing ? getOne(editing) : Promise.resolve(null)).then(function (old) {
+      if (old && !record.photo && old.photo) { record.photo = old.photo; record.photoName = old.photoName; }
+      return withStore("readwrite", function (s) { return s.put(record); });
+    }).then(function () {
       form.reset();
       marker.value = "";
-      return refresh(false, text("saved", 0));
-    });
+      marker.removeAttribute("data-offline-editing");
+      checkGroups(form);
+      return refresh(false, navigator.onLine ? "" : text("saved", 0));
+    }).then(function () {
+      saving = false;
+      if (navigator.onLine) { return sync(); }
+    }, function () { saving = false; });
   }, true);
+
+  // 修改后重新提交: the refused item's own page opens with its form filled in; saving it replaces the item in the
+  // queue (same key) and sends it again. 放弃此条 removes it after a confirm.
+  var EDIT = "minzheng-offline-edit";
+  document.addEventListener("click", function (e) {
+    var btn = e.target && e.target.closest ? e.target.closest("[data-sync-action]") : null;
+    if (!btn) { return; }
+    var key = btn.getAttribute("data-sync-key");
+    if (btn.getAttribute("data-sync-action") === "discard") {
+      if (window.confirm(text("confirm", 0))) { discard(key); }
+      return;
+    }
+    getOne(key).then(function (r) {
+      if (!r || !r.url) { return; }
+      try { sessionStorage.setItem(EDIT, key); } catch (err) { return; }
+      if (window.location.pathname === r.url) { prefill(); } else { window.location.assign(r.url); }
+    });
+  });
+  function prefill() {
+    var key = "";
+    try { key = sessionStorage.getItem(EDIT) || ""; } catch (err) { return; }
+    if (!key) { return; }
+    getOne(key).then(function (r) {
+      if (!r || r.user !== currentUser()) { return; }
+      var marker = document.querySelector("[data-offline-kind='" + r.kind + "'][data-offline-subject='" + r.subject + "']");
+      if (!marker) { return; }
+      sessionStorage.removeItem(EDIT);
+      var form = marker.form;
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (!el.name || !(el.name in r.fields) || el.type === "file" || el.type === "hidden") { return; }
+        var values = r.fields[el.name];
+        if (el.type === "checkbox" || el.type === "radio") { el.checked = values.indexOf(el.value) >= 0; }
+        else if (el.type !== "submit" && el.type !== "button") { el.value = values[0]; }
+      });
+      marker.value = r.key;
+      marker.setAttribute("data-offline-editing", r.key);
+      checkGroups(form);
+      var status = form.querySelector("[data-sync-status]");
+      if (status) { status.textContent = text("editing", 0) + r.error; }
+      form.scrollIntoView();
+    });
+  }
   window.addEventListener("online", function () { sync(); });
-  document.addEventListener("DOMContentLoaded", function () { refresh(false).then(sync); });
+  document.addEventListener("DOMContentLoaded", function () { checkGroups(); prefill(); refresh(false).then(sync); });
 })();
