@@ -68,6 +68,11 @@ def test_the_family_receipt_says_the_household_benefit_will_be_re_decided_then_i
         assert internal not in receipt
     assert f"复核#{review.pk}" in c.get(f"/funeral/{case.pk}/").content.decode()  # the clerk still reads it
 
+    desk = Client()
+    desk.force_login(staff["approver"])
+    listing = desk.get("/assistance/reviews/").content.decode()
+    assert "家庭成员死亡" in listing and "预警触发" not in listing  # the review's source, as people read it
+
     assist.review_decide(
         actor=staff["approver"], review=review, outcome="adjust", reasons="成员死亡", on=dibao.first_month
     )
