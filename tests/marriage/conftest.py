@@ -52,9 +52,5 @@ def couple(make_person: Callable[..., Any]) -> Callable[..., tuple[dict[str, str
 @pytest.fixture
 def outsider_party() -> dict[str, str]:
     """A woman with hukou in Henan, living here on a residence permit (cross-region pilot)."""
-    return {
-        "name": "赵外地",
-        "id_number": new_id("410105", dt.date(1996, 5, 5), "F"),
-        "hukou_province": "河南省",
-        "permit_no": "JZ3708112024001",
-    }
+    id_number = new_id("410105", dt.date(1996, 5, 5), "F")
+    return {"name": "赵外地", "id_number": id_number, "hukou_province": "河南省", "permit_no": id_number}

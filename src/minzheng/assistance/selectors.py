@@ -13,7 +13,16 @@ from minzheng.benefits.services import add_months
 from minzheng.casework.selectors import CaseActions, case_actions, case_history
 from minzheng.people.models import Membership
 
-from .models import Application, Decision, Escalation, Objection, Referral, Review, SecondApproval
+from .models import (
+    Application,
+    Decision,
+    Escalation,
+    Objection,
+    Referral,
+    Review,
+    ReviewOutcome,
+    SecondApproval,
+)
 from .workflow import application_workflow
 
 READ = "assistance.read"  # the permission every read of this module is scoped under
@@ -281,6 +290,21 @@ def death_redecision_estimate(*, enrolment: Enrolment, on: dt.date) -> dict[str,
         "estimate": result.monthly_amount,
         "text": f"现每月{current}元；按规则减少一名成员后预计每月{result.monthly_amount}元{delta}",
     }
+
+
+def reviews_amount(*, review_ids: list[int]) -> dict[int, tuple[str, int | None]]:
+    """review id → (its outcome code, "" while undecided; the monthly amount it leaves: the adjusted amount,
+    or the unchanged one when it continues; None when it stops or exits gradually) — one query."""
+    rows = Review.objects.filter(pk__in=review_ids).values_list(
+        "pk", "outcome", "new_amount", "enrolment__monthly_amount"
+    )
+    out: dict[int, tuple[str, int | None]] = {}
+    for pk, outcome, new, old in rows:
+        amount = (
+            new if outcome == ReviewOutcome.ADJUST else old if outcome == ReviewOutcome.CONTINUE else None
+        )
+        out[pk] = (outcome, amount)
+    return out
 
 
 def reviews_state(*, review_ids: list[int]) -> dict[int, str]:

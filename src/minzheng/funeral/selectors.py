@@ -119,6 +119,19 @@ def case_stops(case: FuneralCase) -> list[BenefitStop]:
     return stops
 
 
+def family_stops(stops: list[BenefitStop]) -> list[BenefitStop]:
+    """The stops as the family reads them (`case_stops` first): a household benefit being re-decided
+    carries `family_amount`, the monthly amount the decided review leaves (None while undecided or when
+    it ends); the templates say it plainly (将重新核定 / 已重新核定为每月N元) and never show the clerk's
+    note, the review's number or the rule's estimate, which stay on the case page."""
+    from minzheng.assistance.selectors import reviews_amount
+
+    decided = reviews_amount(review_ids=[s.review_ref for s in stops if s.review_ref])
+    for s in stops:
+        s.family_amount = decided.get(s.review_ref or 0, ("", None))[1]  # type: ignore[attr-defined]
+    return stops
+
+
 def urn_price_range(*, region_code: str, on: dt.date) -> tuple[int, int]:
     """The policy's caps on the urn's price (丧葬补助), the lowest and highest allowed."""
     policy = policy_resolve(on=on, region_code=region_code, hukou_type="")

@@ -110,6 +110,11 @@ def funeral_case_open(
     phone = "".join(ch for ch in (family_phone or "") if ch.isdigit())
     if family_phone.strip() and not 7 <= len(phone) <= 12:
         raise ValidationError("家属联系电话应为7至12位数字")
+    certificate = _text(certificate_number, "死亡证明编号", 32)
+    # One death certificate, one death: a number already on another case is a typing slip or a forgery.
+    # The message names no one (the other case may be outside the clerk's area).
+    if FuneralCase.objects.filter(certificate_number__iexact=certificate).exists():
+        raise ValidationError("该死亡证明编号已登记，请核对死亡证明")
     case = FuneralCase.objects.create(
         state="new",
         state_since=timezone.localdate(),
@@ -120,7 +125,7 @@ def funeral_case_open(
         family_phone_enc=crypto.encrypt(phone) if phone else "",
         death_date=death_date,
         death_place=form_name(death_place, "死亡地点", max_length=100),
-        certificate_number=_text(certificate_number, "死亡证明编号", 32),
+        certificate_number=certificate,
         opened_by=actor,
     )
     audit_record(

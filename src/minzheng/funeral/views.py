@@ -230,6 +230,7 @@ def letter(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     ctx = selectors.case_page(actor=request.user, case=c)
     if kind == "receipt":  # handed to the family: no internal notes of the lines (carers, visitors)
         ctx["services"] = selectors.family_services(ctx["services"])
+        ctx["stops"] = selectors.family_stops(ctx["stops"])
     ctx.update(
         {
             "kind": kind,
@@ -447,7 +448,7 @@ def family_case(request: HttpRequest, pk: int) -> HttpResponse:
             "state_label": FUNERAL.state_label(c.state),
             "steps": selectors.family_steps(c),
             "services": selectors.family_services(death_effects_recorded(person=c.person)),
-            "stops": selectors.case_stops(c),
+            "stops": selectors.family_stops(selectors.case_stops(c)),
         },
     )
     response["Cache-Control"] = "no-store"

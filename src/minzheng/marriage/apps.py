@@ -26,5 +26,6 @@ class MarriageConfig(AppConfig):
                     ("people.transfer", selectors.todo_household),
                 ),
                 permissions=("marriage.register", "people.transfer"),
+                activity_after="minzheng.marriage.selectors:activity_after",
             )
         )

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from minzheng.accounts.permissions import can, scoped
 from minzheng.core.todos import Item, Todo
@@ -248,3 +249,16 @@ def household_change_get(*, actor: Any, change_id: int) -> HouseholdChange:
     if found is None:
         raise Http404("未找到该变更")
     return found
+
+
+def activity_after(*, person: Any, after: dt.date) -> list[str]:
+    """The line's later-activity hook: a registration of `person` dated after `after`, or a booking they
+    made after it (a read; two queries)."""
+    mine = Q(party_a__person=person) | Q(party_b__person=person)
+    regs = Registration.objects.filter(mine, registered_on__gt=after).order_by("registered_on")[:3]
+    found = [(r.registered_on, f"{r.registered_on:%Y年%m月%d日}办理{r.get_kind_display()}") for r in regs]
+    booked = Appointment.objects.filter(mine, booked_at__date__gt=after).order_by("booked_at")[:3]
+    for a in booked:
+        day = timezone.localtime(a.booked_at).date()
+        found.append((day, f"{day:%Y年%m月%d日}预约{a.get_kind_display()}"))
+    return [text for _, text in sorted(found, key=lambda f: f[0])[:3]]

@@ -259,6 +259,9 @@ def _party(*, data: dict[str, Any], label: str) -> Party:
         raise ValidationError(
             f"{label}：本市户籍中没有该身份证号；非本市户籍须填写户籍所在省份和本市居住证编号（跨区域通办试点）"
         )
+    # 居住证 numbers are the holder's own citizen ID number (《居住证暂行条例》第十条).
+    if permit.upper() != info.id_number:
+        raise ValidationError(f"{label}：居住证编号应为持证人本人的18位公民身份号码，请核对居住证")
     return Party.objects.create(
         name=name,
         sex=info.sex,
@@ -267,7 +270,7 @@ def _party(*, data: dict[str, Any], label: str) -> Party:
         id_hash=id_hash,
         basis=Basis.RESIDENCE_PERMIT,
         hukou_province=province,
-        permit_no=permit,
+        permit_no=info.id_number,
     )
 
 

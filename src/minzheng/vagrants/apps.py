@@ -39,5 +39,6 @@ class VagrantsConfig(AppConfig):
                 ),
                 permissions=("vagrant.intake", "vagrant.tracing", "vagrant.visit_record"),
                 on_death="minzheng.vagrants.services:ledger_close_on_death",
+                activity_after="minzheng.vagrants.selectors:activity_after",
             )
         )

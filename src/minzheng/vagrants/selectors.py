@@ -431,3 +431,27 @@ def exit_kinds_open(*, stay: Stay) -> tuple[list[str], str]:
     if _subject(stay) is None:
         return [k for k in ExitKind.values if k not in RETURN_KINDS], UNCONFIRMED
     return list(ExitKind.values), ""
+
+
+def activity_after(*, person: Any, after: dt.date) -> list[str]:
+    """The line's later-activity hook: what the station and the 244 ledger recorded of `person` after
+    `after` — a patrol or anyone finding them, an intake, an exit, a ledger visit (a read; two queries)."""
+    found: list[tuple[dt.date, str]] = []
+    stays = (
+        Stay.objects.filter(Q(person=person) | Q(subject=person))
+        .filter(Q(found_at__date__gt=after) | Q(intake_on__gt=after) | Q(exit_on__gt=after))
+        .select_related("station")
+        .order_by("intake_on", "id")[:3]
+    )
+    for s in stays:
+        met = timezone.localtime(s.found_at).date()
+        if met > after and met != s.intake_on:
+            how = "街面巡查发现" if s.found_by == "patrol" else "被发现流浪"
+            found.append((met, f"{met:%Y年%m月%d日}{how}"))
+        if s.intake_on > after:
+            found.append((s.intake_on, f"{s.intake_on:%Y年%m月%d日}入{s.station.name}"))
+        if s.exit_on and s.exit_on > after:
+            found.append((s.exit_on, f"{s.exit_on:%Y年%m月%d日}离开{s.station.name}"))
+    visits = LedgerVisit.objects.filter(entry__person=person, visited_on__gt=after).order_by("visited_on")[:3]
+    found.extend((v.visited_on, f"{v.visited_on:%Y年%m月%d日}244台账走访") for v in visits)
+    return [text for _, text in sorted(found, key=lambda f: f[0])[:3]]

@@ -118,7 +118,7 @@ def seed(*, actor: Any, seed: int) -> str:
                 person=person,
                 death_date=max(death, person.birth_date),
                 death_place=rng.choice(["家中", "区人民医院", "镇卫生院"]),
-                certificate_number=f"J{town[:6]}{today:%Y}{seed % 1000:03d}{i:02d}",
+                certificate_number=f"J{town}{today:%Y}{seed % 1000:03d}{i:02d}",
                 family_name=person.name[0] + rng.choice(["建国", "秀英", "卫东", "丽华", "志强"]),
                 family_relation=relations[i],
                 family_phone="139" + f"{rng.randrange(10**8):08d}",

@@ -98,18 +98,14 @@ def seed(*, actor: Any, seed: int) -> str:
     moved = book(men[8], women[8], future[2])
     services.appointment_rebook(actor=clerk, appointment=moved, date=future[4])
     # A woman from Henan living here on a residence permit (跨区域通办试点).
+    henan_id = make_id_number("410105", dt.date(1996, 3, 15), 14, "F")
     services.appointment_book(
         actor=clerk,
         office=office,
         date=future[3],
         kind="marriage",
         party_a=_party(men[9]),
-        party_b={
-            "name": "赵晓雨",
-            "id_number": make_id_number("410105", dt.date(1996, 3, 15), 14, "F"),
-            "hukou_province": "河南省",
-            "permit_no": "JZ370811202400158",
-        },
+        party_b={"name": "赵晓雨", "id_number": henan_id, "hukou_province": "河南省", "permit_no": henan_id},
     )
     divorces = 0
     if open_today:
