@@ -29,7 +29,7 @@ def _run(env, *args):
         env=env,
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=1200,
         check=False,
     )
 

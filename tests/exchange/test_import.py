@@ -622,9 +622,9 @@ def test_kill_9_during_import_leaves_the_previous_snapshot_current_and_a_rerun_s
         "MINZHENG_DB": "sqlite",
     }
     cli = [sys.executable, "-m", "minzheng.cli"]
-    subprocess.run([*cli, "migrate", "-v", "0"], env=env, check=True, timeout=900)
+    subprocess.run([*cli, "migrate", "-v", "0"], env=env, check=True, timeout=1200)
     subprocess.run(
-        [*cli, "exchange", "import", str(a)], env=env, check=True, timeout=900, capture_output=True
+        [*cli, "exchange", "import", str(a)], env=env, check=True, timeout=1200, capture_output=True
     )
     root = data / "snapshots"
     sha_a = hashlib.sha256((a / "manifest.json").read_bytes()).hexdigest()
@@ -663,7 +663,7 @@ def test_kill_9_during_import_leaves_the_previous_snapshot_current_and_a_rerun_s
         assert store_dirs(root) <= {dir_a, dir_b}
 
     done = subprocess.run(
-        [*cli, "exchange", "import", str(b)], env=env, timeout=900, capture_output=True, text=True
+        [*cli, "exchange", "import", str(b)], env=env, timeout=1200, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
     assert "已接收" in done.stdout
@@ -674,7 +674,7 @@ def test_kill_9_during_import_leaves_the_previous_snapshot_current_and_a_rerun_s
     assert all(store.is_complete(root / "store" / d) for d in (dir_a, dir_b))
 
     again = subprocess.run(
-        [*cli, "exchange", "import", str(b)], env=env, timeout=900, capture_output=True, text=True
+        [*cli, "exchange", "import", str(b)], env=env, timeout=1200, capture_output=True, text=True
     )
     assert again.returncode == 0 and "已导入" in again.stdout
     assert _state(data) == (snaps, sources)

@@ -454,7 +454,7 @@ def test_an_upload_is_imported_by_the_queue_worker_process_after_the_web_process
     cli = [sys.executable, "-m", "minzheng.cli"]
     archive = tmp_path / "snapshot.zip"
     archive.write_bytes(zipped(tiny_city).getvalue())
-    subprocess.run([*cli, "migrate", "-v", "0"], env=env, check=True, timeout=600)  # a loaded CI box
+    subprocess.run([*cli, "migrate", "-v", "0"], env=env, check=True, timeout=1200)  # a loaded CI box
     setup = subprocess.run(
         [*cli, "shell", "-c", SETUP.format(archive=archive)],
         env=env,

@@ -47,7 +47,7 @@ def _cli(env: dict[str, str], *args: str, **kw):  # type: ignore[no-untyped-def]
         env=env,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=1200,
         check=False,
         **kw,
     )
