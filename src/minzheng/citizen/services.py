@@ -11,7 +11,7 @@ import datetime as dt
 import secrets
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -249,20 +249,10 @@ def _refused(*, citizen: Citizen, target_type: str, target_id: int, ip: str) -> 
 def citizen_case_open(*, citizen: Citizen, application_id: int, ip: str = "") -> Any:
     """One of the citizen's household's assistance cases (404 for any other), the access audited (the
     refusal too)."""
-    with transaction.atomic():
-        app = _own_case(citizen, application_id)
-        if app is not None:
-            audit_record(
-                actor=citizen,
-                event_type=AuditEvent.REVEAL,
-                target_type="citizen.case",
-                target_id=app.pk,
-                region_code=app.region_code,
-                ip=ip,
-            )
-            return app
-    _refused(citizen=citizen, target_type="citizen.case", target_id=application_id, ip=ip)
-    raise Http404("未找到该申请")
+    found = _own_case(citizen, application_id)
+    return _revealed_or_404(
+        citizen=citizen, found=found, target_type="citizen.case", target_id=application_id, ip=ip
+    )
 
 
 def citizen_online_open(*, citizen: Citizen, online_id: int, ip: str = "") -> OnlineApplication:
@@ -271,24 +261,36 @@ def citizen_online_open(*, citizen: Citizen, online_id: int, ip: str = "") -> On
     household_ids = Membership.objects.filter(person_id=citizen.person_id, end_date__isnull=True).values(
         "household_id"
     )
-    with transaction.atomic():
-        online = (
-            OnlineApplication.objects.select_related("applicant")
-            .filter(pk=online_id, household_id__in=household_ids)
-            .first()
-        )
-        if online is not None:
-            audit_record(
-                actor=citizen,
-                event_type=AuditEvent.REVEAL,
-                target_type="citizen.online",
-                target_id=online.pk,
-                region_code=online.region_code,
-                ip=ip,
-            )
-            return online
-    _refused(citizen=citizen, target_type="citizen.online", target_id=online_id, ip=ip)
-    raise Http404("未找到该申请")
+    found = (
+        OnlineApplication.objects.select_related("applicant")
+        .filter(pk=online_id, household_id__in=household_ids)
+        .first()
+    )
+    return _revealed_or_404(
+        citizen=citizen, found=found, target_type="citizen.online", target_id=online_id, ip=ip
+    )
+
+
+_Found = TypeVar("_Found", bound=Any)
+
+
+def _revealed_or_404(
+    *, citizen: Citizen, found: _Found | None, target_type: str, target_id: int, ip: str
+) -> _Found:
+    """The citizen's own record, its reading audited; anything else answers 404 like a missing one, the
+    refusal audited too."""
+    if found is None:
+        _refused(citizen=citizen, target_type=target_type, target_id=target_id, ip=ip)
+        raise Http404("未找到该申请")
+    audit_record(
+        actor=citizen,
+        event_type=AuditEvent.REVEAL,
+        target_type=target_type,
+        target_id=found.pk,
+        region_code=found.region_code,
+        ip=ip,
+    )
+    return found
 
 
 def citizen_letter_download(
