@@ -355,3 +355,54 @@ def test_a_load_whose_database_session_is_killed_midway_leaves_the_committed_reg
 
     assert registry() == before
     assert RegistryLoad.objects.count() == 1 and not Person.objects.filter(name="迁入者").exists()
+
+
+def test_a_large_file_is_hashed_and_encrypted_in_worker_processes_with_the_same_result(
+    city: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry_load(snapshot=city, actor=system(), batch_size=64)
+    in_process = registry()
+    Membership.objects.all().delete()
+    Person.objects.all().delete()
+    Household.objects.all().delete()
+    RegistryLoad.objects.all().delete()
+    monkeypatch.setattr(bulk, "POOL_MIN_BYTES", 0)
+
+    summary = registry_load(snapshot=city, actor=system(), batch_size=64)
+
+    assert summary["mode"] == "load" and summary["persons_added"] == 400
+    assert registry() == in_process
+    first = rows_of(city)[0]
+    assert Person.objects.get(id_hash=crypto.blind_index(first["id_number"])).id_number == first["id_number"]
+
+
+def _schema(tables: tuple[str, ...]) -> set[tuple[str, ...]]:
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)", [list(tables)]
+        )
+        indexes = {tuple(r) for r in cur.fetchall()}
+        cur.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), condeferrable::text, "
+            "condeferred::text FROM pg_constraint WHERE conrelid::regclass::text = ANY(%s)",
+            [list(tables)],
+        )
+        return indexes | {tuple(r) for r in cur.fetchall()}
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+def test_a_first_load_on_postgresql_rebuilds_every_index_and_constraint_it_set_aside(city: Path) -> None:
+    tables = ("people_person", "people_household", "people_membership")
+    before = _schema(tables)
+    assert len(before) > 20
+
+    registry_load(snapshot=city, actor=system())
+
+    assert _schema(tables) == before
+    with connection.cursor() as cur:  # the blind index is an index seek again, not a scan
+        cur.execute(
+            "EXPLAIN SELECT id FROM people_person WHERE id_hash = %s",
+            [crypto.blind_index(rows_of(city)[0]["id_number"])],
+        )
+        assert "Index" in " ".join(r[0] for r in cur.fetchall())

@@ -52,13 +52,23 @@ def blind_index(value: str) -> str:
     return hmac.new(key, value.strip().upper().encode(), hashlib.sha256).hexdigest()
 
 
-def encrypt_many(values: list[str]) -> list[str]:
-    """`encrypt` over a batch (bulk loads): the cipher is looked up once, each value gets its own token."""
-    f = cipher()
+def encrypt_many(values: list[str], keys: tuple[str, ...] | None = None) -> list[str]:
+    """`encrypt` over a batch (bulk loads): the cipher is looked up once, each value gets its own token.
+    `keys` (the settings' FIELD_ENCRYPTION_KEYS) lets a worker process without Django settings do it."""
+    f = _cipher(keys) if keys is not None else cipher()
     return ["" if v == "" else f.encrypt(v.encode()).decode() for v in values]
 
 
-def blind_index_many(values: list[str]) -> list[str]:
-    """`blind_index` over a batch (bulk loads): the same keyed hash, the key read once."""
-    key = settings.FIELD_HASH_KEY.encode()
-    return [hmac.new(key, v.strip().upper().encode(), hashlib.sha256).hexdigest() for v in values]
+def blind_index_many(values: list[str], key: str | None = None) -> list[str]:
+    """`blind_index` over a batch (bulk loads): the same keyed hash, the key read once (or given, as
+    `encrypt_many`'s keys)."""
+    k = (settings.FIELD_HASH_KEY if key is None else key).encode()
+    return [hmac.new(k, v.strip().upper().encode(), hashlib.sha256).hexdigest() for v in values]
+
+
+def secure_many(
+    values: list[str], hash_key: str, keys: tuple[str, ...] | None
+) -> tuple[list[str], list[str] | None]:
+    """A bulk load's CPU-bound share for a batch: the blind indexes and, when `keys` are given, the
+    ciphertexts. Needs no Django settings or apps, so a spawned worker process can run it."""
+    return blind_index_many(values, hash_key), encrypt_many(values, keys) if keys else None

@@ -29,9 +29,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import multiprocessing
+import os
 import re
 import time
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -114,22 +118,58 @@ def _as_text(column: pa.Array | pa.ChunkedArray) -> pa.Array:
     return pc.fill_null(pc.utf8_trim_whitespace(pc.cast(column, pa.string())), "")
 
 
-def _stage_rows(path: Path, columns: tuple[str, ...], batch_size: int) -> Iterator[pa.Table]:
+POOL_MIN_BYTES = 8 << 20  # a smaller file (≈ 100 k persons) is prepared in-process: a pool costs more
+
+
+def _stage_rows(
+    path: Path, columns: tuple[str, ...], batch_size: int, *, encrypt: bool = False
+) -> Iterator[pa.Table]:
     """Batches ready for the staging table: line (the file's line, header = 1), the normalised ID, its
-    blind index, then the other columns as text."""
-    line = 2
-    for batch in _batches(path, columns, batch_size):
-        ids = pc.replace_substring(pc.utf8_upper(_as_text(batch.column("id_number"))), " ", "")
-        n = len(ids)
+    blind index (and, with `encrypt`, its ciphertext), then the other columns as text. A large file's
+    hashing and encryption run in worker processes, a batch or two ahead of the COPY."""
+    from django.conf import settings
+
+    hash_key = settings.FIELD_HASH_KEY
+    keys = tuple(settings.FIELD_ENCRYPTION_KEYS) if encrypt else None
+    workers = min(2, os.cpu_count() or 1) if path.stat().st_size > POOL_MIN_BYTES else 0
+    pool = (
+        ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        if workers
+        else None
+    )
+    pending: deque[tuple[int, pa.RecordBatch, pa.Array, Future[Any] | None]] = deque()
+
+    def ready(line: int, batch: pa.RecordBatch, ids: pa.Array, job: Future[Any] | None) -> pa.Table:
+        hashes, tokens = (
+            job.result() if job is not None else crypto.secure_many(ids.to_pylist(), hash_key, keys)
+        )
         data: dict[str, Any] = {
-            "line": pa.array(range(line, line + n), pa.int64()),
+            "line": pa.array(range(line, line + len(ids)), pa.int64()),
             "id_number": ids,
-            "id_hash": pa.array(crypto.blind_index_many(ids.to_pylist()), pa.string()),
+            "id_hash": pa.array(hashes, pa.string()),
         }
+        if tokens is not None:
+            data["id_number_enc"] = pa.array(tokens, pa.string())
         for c in columns[1:]:
             data[c] = _as_text(batch.column(c))
-        line += n
-        yield pa.table(data)
+        return pa.table(data)
+
+    try:
+        line = 2
+        for batch in _batches(path, columns, batch_size):
+            ids = pc.replace_substring(pc.utf8_upper(_as_text(batch.column("id_number"))), " ", "")
+            job = (
+                pool.submit(crypto.secure_many, ids.to_pylist(), hash_key, keys) if pool is not None else None
+            )
+            pending.append((line, batch, ids, job))
+            line += len(ids)
+            if len(pending) > workers:
+                yield ready(*pending.popleft())
+        while pending:
+            yield ready(*pending.popleft())
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
 # --- SQL dialect: the few places PostgreSQL and SQLite differ --------------------------------------
@@ -185,93 +225,102 @@ def _digit(i: int) -> str:
     return f"CAST(substr(id_number, {i + 1}, 1) AS integer)"
 
 
-def _reject(sql: _Sql, table: str, reason: str, condition: str, params: list[Any] | None = None) -> None:
+Rule = tuple[str, str, list[Any]]  # (reason SQL, condition SQL, the condition's parameters)
+
+
+def _reject(sql: _Sql, table: str, rules: list[Rule]) -> None:
+    """Row-by-row rules in one pass over the staging table: each row not yet rejected gets the reason of
+    the first rule it breaks. The CASE keeps PostgreSQL from evaluating a later rule (a CAST) on a row an
+    earlier one rejected."""
+    reasons = " ".join(f"WHEN {condition} THEN {reason}" for reason, condition, _ in rules)
+    broken = " ".join(f"WHEN {condition} THEN TRUE" for _, condition, _ in rules)
+    params = [p for _, _, ps in rules for p in ps]
     sql.run(
-        # The CASE keeps PostgreSQL from evaluating a later rule (a CAST) on a row an earlier one rejected.
-        f"UPDATE {table} SET reason = {reason} "
-        f"WHERE CASE WHEN reason IS NULL THEN {condition} ELSE FALSE END",
-        params or [],
+        f"UPDATE {table} SET reason = CASE {reasons} END "
+        f"WHERE reason IS NULL AND CASE {broken} ELSE FALSE END",
+        params + params,
     )
 
 
-def _validate_ids(sql: _Sql, table: str) -> None:
+def _reject_repeats(sql: _Sql, table: str, key: str, reason: str, where: str = "TRUE") -> None:
+    """Rows repeating an earlier valid row's `key` (one grouped pass, not a lookup per row); `reason` may
+    read `t.<column>` and `d.first`, the line of the first."""
+    sql.run(
+        f"UPDATE {table} SET reason = {reason} FROM (SELECT {key}, min(line) AS first FROM {table} "
+        f"WHERE reason IS NULL AND {where} GROUP BY {key} HAVING count(*) > 1) d "
+        f"WHERE {table}.{key} = d.{key} AND {table}.reason IS NULL AND {table}.line > d.first "
+        f"AND {where}"  # unambiguous: d has only the key and `first`
+    )
+
+
+def _id_rules(sql: _Sql) -> list[Rule]:
     """GB 11643 in SQL, the same rules and messages as core.idnumber.parse_id_number."""
-    _reject(
-        sql,
-        table,
-        "'身份证号应为18位，当前为' || CAST(length(id_number) AS text) || '位'",
-        "length(id_number) <> 18",
-    )
     well_formed = sql.matches("id_number", "^[0-9]{17}[0-9X]$")
-    _reject(sql, table, "'身份证号只能由数字组成，最后一位可以是X'", f"NOT {well_formed}")
     y = "CAST(substr(id_number, 7, 4) AS integer)"
     m = "CAST(substr(id_number, 11, 2) AS integer)"
     d = "CAST(substr(id_number, 13, 2) AS integer)"
-    _reject(
-        sql,
-        table,
-        "'身份证号中的出生日期' || substr(id_number, 7, 8) || '不是有效日期'",
-        f"CASE WHEN {well_formed} THEN NOT {_valid_date(y, m, d)} ELSE FALSE END",
-    )
-    _reject(
-        sql,
-        table,
-        "'身份证号中的出生日期' || substr(id_number, 7, 8) || '不合理'",
-        f"CASE WHEN {well_formed} THEN {y} < 1880 ELSE FALSE END",
-    )
     total = " + ".join(f"{_digit(i)} * {w}" for i, w in enumerate(WEIGHTS))
-    _reject(
-        sql,
-        table,
-        "'身份证号校验位错误，请核对后重新输入'",
-        f"CASE WHEN {well_formed} THEN substr(id_number, 18, 1) <> "
-        f"substr('10X98765432', (({total}) %% 11) + 1, 1) ELSE FALSE END",
-    )
-    _reject(
-        sql,
-        table,
-        "'身份证号与第' || CAST((SELECT min(s2.line) FROM "
-        f"{table} s2 WHERE s2.id_hash = {table}.id_hash AND s2.line < {table}.line) AS text) || '行重复'",
-        f"EXISTS (SELECT 1 FROM {table} s2 WHERE s2.id_hash = {table}.id_hash AND s2.line < {table}.line "
-        "AND s2.reason IS NULL)",
-    )
+    return [
+        (
+            "'身份证号应为18位，当前为' || CAST(length(id_number) AS text) || '位'",
+            "length(id_number) <> 18",
+            [],
+        ),
+        ("'身份证号只能由数字组成，最后一位可以是X'", f"NOT {well_formed}", []),
+        (
+            "'身份证号中的出生日期' || substr(id_number, 7, 8) || '不是有效日期'",
+            f"NOT {_valid_date(y, m, d)}",
+            [],
+        ),
+        ("'身份证号中的出生日期' || substr(id_number, 7, 8) || '不合理'", f"{y} < 1880", []),
+        (
+            "'身份证号校验位错误，请核对后重新输入'",
+            f"substr(id_number, 18, 1) <> substr('10X98765432', (({total}) %% 11) + 1, 1)",
+            [],
+        ),
+    ]
+
+
+def _validate_ids(sql: _Sql, table: str, rules: list[Rule]) -> None:
+    _reject(sql, table, _id_rules(sql) + rules)
+    _reject_repeats(sql, table, "id_hash", "'身份证号与第' || CAST(d.first AS text) || '行重复'")
 
 
 def _validate_persons(sql: _Sql) -> None:
     t = STAGE
-    _validate_ids(sql, t)
-    _reject(sql, t, "'姓名为空'", "name = ''")
     birth = "substr(id_number, 7, 4) || '-' || substr(id_number, 11, 2) || '-' || substr(id_number, 13, 2)"
     sex = "CASE WHEN CAST(substr(id_number, 17, 1) AS integer) %% 2 = 1 THEN 'M' ELSE 'F' END"
-    _reject(sql, t, "'出生日期或性别与身份证号不一致'", f"(birth_date <> {birth} OR sex <> {sex})")
-    _reject(
+    _validate_ids(
         sql,
         t,
-        "'户口性质' || hukou_type || '无效（应为urban或rural）'",
-        "hukou_type NOT IN ('urban', 'rural')",
+        [
+            ("'姓名为空'", "name = ''", []),
+            ("'出生日期或性别与身份证号不一致'", f"(birth_date <> {birth} OR sex <> {sex})", []),
+            (
+                "'户口性质' || hukou_type || '无效（应为urban或rural）'",
+                "hukou_type NOT IN ('urban', 'rural')",
+                [],
+            ),
+            (
+                "'与户主关系' || relation || '无效'",
+                f"relation NOT IN ({', '.join(['%s'] * len(RELATIONS))})",
+                list(RELATIONS),
+            ),
+            (
+                "'户籍区划' || hukou_region || '不存在'",
+                "NOT EXISTS (SELECT 1 FROM regions_region r "
+                "WHERE r.code = hukou_region AND r.level = 'village')",
+                [],
+            ),
+            ("'户号为空'", "household_no = ''", []),
+        ],
     )
-    _reject(
+    _reject_repeats(
         sql,
         t,
-        "'与户主关系' || relation || '无效'",
-        f"relation NOT IN ({', '.join(['%s'] * len(RELATIONS))})",
-        list(RELATIONS),
-    )
-    _reject(
-        sql,
-        t,
-        "'户籍区划' || hukou_region || '不存在'",
-        "NOT EXISTS (SELECT 1 FROM regions_region r WHERE r.code = hukou_region AND r.level = 'village')",
-    )
-    _reject(sql, t, "'户号为空'", "household_no = ''")
-    _reject(
-        sql,
-        t,
-        "substr('户' || household_no || '已有户主（第' || CAST((SELECT min(s2.line) FROM "
-        f"{t} s2 WHERE s2.household_no = {t}.household_no AND s2.relation = 'head' "
-        f"AND s2.line < {t}.line) AS text) || '行）', 1, 200)",
-        f"relation = 'head' AND EXISTS (SELECT 1 FROM {t} s2 WHERE s2.household_no = {t}.household_no "
-        f"AND s2.relation = 'head' AND s2.line < {t}.line AND s2.reason IS NULL)",
+        "household_no",
+        f"substr('户' || {t}.household_no || '已有户主（第' || CAST(d.first AS text) || '行）', 1, 200)",
+        where="relation = 'head'",
     )
 
 
@@ -279,27 +328,29 @@ def _validate_deaths(sql: _Sql) -> None:
     """After the persons are applied: a death names a person of the registry, on a real date after the
     birth."""
     t = STAGE_DEATH
-    _validate_ids(sql, t)
     well_formed = sql.matches("death_date", "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
     y, m, d = (f"CAST(substr(death_date, {a}, {b}) AS integer)" for a, b in ((1, 4), (6, 2), (9, 2)))
-    _reject(
+    _validate_ids(
         sql,
         t,
-        "substr('死亡日期' || death_date || '不是有效日期', 1, 200)",
-        f"CASE WHEN {well_formed} THEN NOT {_valid_date(y, m, d)} ELSE TRUE END",
-    )
-    _reject(
-        sql,
-        t,
-        "'人口库中没有此人'",
-        f"NOT EXISTS (SELECT 1 FROM people_person p WHERE p.id_hash = {t}.id_hash)",
-    )
-    _reject(
-        sql,
-        t,
-        "'死亡日期早于出生日期'",
-        f"CASE WHEN {well_formed} AND {_valid_date(y, m, d)} THEN EXISTS (SELECT 1 FROM people_person p "
-        f"WHERE p.id_hash = {t}.id_hash AND p.birth_date > {sql.date('death_date')}) ELSE FALSE END",
+        [
+            (
+                "substr('死亡日期' || death_date || '不是有效日期', 1, 200)",
+                f"CASE WHEN {well_formed} THEN NOT {_valid_date(y, m, d)} ELSE TRUE END",
+                [],
+            ),
+            (
+                "'人口库中没有此人'",
+                f"NOT EXISTS (SELECT 1 FROM people_person p WHERE p.id_hash = {t}.id_hash)",
+                [],
+            ),
+            (
+                "'死亡日期早于出生日期'",
+                f"EXISTS (SELECT 1 FROM people_person p WHERE p.id_hash = {t}.id_hash "
+                f"AND p.birth_date > {sql.date('death_date')})",
+                [],
+            ),
+        ],
     )
 
 
@@ -368,14 +419,17 @@ def _load(
 ) -> dict[str, Any]:
     for t in TEMP_TABLES:
         sql.run(f"DROP TABLE IF EXISTS {t}")
-    person_cols = ["line", "id_number", "id_hash", *PERSON_COLUMNS[1:]]
+    # An empty registry takes every person of the file: their IDs are encrypted as the file streams in
+    # (in worker processes), and on PostgreSQL the tables' indexes are rebuilt after the insert.
+    fresh = _registry_empty(sql)
+    person_cols = ["line", "id_number", "id_hash", *(["id_number_enc"] if fresh else []), *PERSON_COLUMNS[1:]]
     sql.run(
         f"CREATE TEMP TABLE {STAGE} (line bigint PRIMARY KEY, "
         + ", ".join(f"{c} text" for c in person_cols[1:])
         + ", reason text)"
     )
     rows = 0
-    for batch in _stage_rows(persons_file, PERSON_COLUMNS, batch_size):
+    for batch in _stage_rows(persons_file, PERSON_COLUMNS, batch_size, encrypt=fresh):
         sql.fill(STAGE, person_cols, batch)
         rows += batch.num_rows
     sql.run(f"CREATE INDEX mz_stage_person_hash ON {STAGE} (id_hash)")
@@ -394,9 +448,16 @@ def _load(
     ctx = _Context(sql, load=load, month=month, first=first, since=since, sync=bool(previous))
     counts: dict[str, Any] = {"mode": str(mode), "rows": rows}
     counts["field_changes"], counts["moves"] = _apply_changes(ctx)
+    bare = fresh and sql.pg
+    rebuild = [*_bare(sql, "people_household"), *_bare(sql, "people_person")] if bare else []
     counts["households_added"] = _apply_households(ctx)
-    counts["persons_added"], counts["births"], counts["arrivals"] = _apply_new_persons(ctx, batch_size)
+    counts["persons_added"], counts["births"], counts["arrivals"] = _apply_new_persons(
+        ctx, batch_size, staged=fresh
+    )
+    _rebuild(sql, rebuild, ("people_household", "people_person"))
+    rebuild = _bare(sql, "people_membership") if bare else []
     counts["household_changes"], counts["left"] = _apply_memberships(ctx)
+    _rebuild(sql, rebuild, ("people_membership",))
 
     deaths_file = _source_file(snapshot, "deaths")
     counts["deaths"] = 0
@@ -437,6 +498,58 @@ def _load(
     load.seconds = round(time.perf_counter() - started, 2)
     load.save(update_fields=["rejected", "summary", "seconds"])
     return counts
+
+
+def _registry_empty(sql: _Sql) -> bool:
+    sql.cur.execute(
+        "SELECT 1 FROM people_person UNION ALL SELECT 1 FROM people_household "
+        "UNION ALL SELECT 1 FROM people_membership LIMIT 1",
+        [],
+    )
+    return sql.cur.fetchone() is None
+
+
+def _bare(sql: _Sql, table: str) -> list[str]:
+    """PostgreSQL, a first load: drop the empty `table`'s secondary indexes and its unique and foreign-key
+    constraints (a unique key another table refers to stays), and return the statements that put them
+    back. Rebuilding an index in one sorted pass after millions of rows are in is many times faster than
+    keeping it up to date row by row, and a foreign key re-added is checked in one join, not queued per
+    row until the commit. Inside the load's transaction, so a failed load restores them."""
+    sql.cur.execute(
+        "SELECT c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+        "WHERE c.conrelid = %s::regclass AND (c.contype = 'f' OR (c.contype = 'u' AND NOT EXISTS "
+        "(SELECT 1 FROM pg_constraint r WHERE r.contype = 'f' AND r.conindid = c.conindid))) "
+        "ORDER BY c.contype DESC, c.conname",  # unique keys before the foreign keys
+        [table],
+    )
+    constraints = sql.cur.fetchall()
+    sql.cur.execute(
+        "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = %s::regclass AND NOT i.indisprimary "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = i.indrelid AND k.conindid = "
+        "i.indexrelid) ORDER BY c.relname",
+        [table],
+    )
+    indexes = sql.cur.fetchall()
+    # Foreign-key checks still queued in this transaction (rows deleted before the load) run now:
+    # PostgreSQL alters no table with pending trigger events.
+    sql.run("SET CONSTRAINTS ALL IMMEDIATE")
+    sql.run("SET CONSTRAINTS ALL DEFERRED")
+    for name, _ in constraints:
+        sql.run(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    for name, _ in indexes:
+        sql.run(f'DROP INDEX "{name}"')
+    return [d for _, d in indexes] + [f'ALTER TABLE {table} ADD CONSTRAINT "{n}" {d}' for n, d in constraints]
+
+
+def _rebuild(sql: _Sql, statements: list[str], tables: tuple[str, ...]) -> None:
+    if not statements:
+        return
+    sql.run("SET LOCAL maintenance_work_mem = '256MB'")
+    for statement in statements:
+        sql.run(statement)
+    for t in tables:  # the rest of the load plans its joins on these tables' real sizes
+        sql.run(f"ANALYZE {t}")
 
 
 class _Context:
@@ -522,13 +635,20 @@ def _apply_households(ctx: _Context) -> int:
     )
 
 
-def _apply_new_persons(ctx: _Context, batch_size: int) -> tuple[int, int, int]:
+def _apply_new_persons(ctx: _Context, batch_size: int, *, staged: bool) -> tuple[int, int, int]:
     """Encrypt the IDs of the persons the registry lacks, batch by batch (keyset over the staging
-    table), then insert them in one statement."""
+    table), then insert them in one statement. `staged`: the staging table already has every ID's
+    ciphertext (a first load)."""
     sql = ctx.sql
     sql.run(f"CREATE TEMP TABLE {ENC} (line bigint PRIMARY KEY, id_number_enc text)")
     last = 0
-    while True:
+    if staged:
+        sql.run(
+            f"INSERT INTO {ENC} (line, id_number_enc) SELECT s.line, s.id_number_enc FROM {STAGE} s "
+            "WHERE s.reason IS NULL "
+            "AND NOT EXISTS (SELECT 1 FROM people_person p WHERE p.id_hash = s.id_hash)"
+        )
+    while not staged:
         sql.cur.execute(
             f"SELECT s.line, s.id_number FROM {STAGE} s WHERE s.reason IS NULL AND s.line > %s "
             "AND NOT EXISTS (SELECT 1 FROM people_person p WHERE p.id_hash = s.id_hash) "
