@@ -49,6 +49,13 @@ def main() -> None:
     ap.add_argument("--persons", type=int, nargs="+", default=[10_000, 200_000])
     ap.add_argument("--users", type=int, default=20, help="concurrent users (threads)")
     ap.add_argument("--requests", type=int, default=700, help="requests per size, spread over the pages")
+    ap.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a user reads a page before the next request (uniform 0.5–1.5× the mean; the "
+        "users start spread over one think time); 0 = each user fires back to back (saturation)",
+    )
     ap.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     ap.add_argument("--port", type=int, default=8761)
     ap.add_argument("--worker", action="store_true", help="run the job queue's worker beside the server")
@@ -334,10 +341,13 @@ def drive(a: argparse.Namespace, t: dict[str, Any]) -> dict[str, dict[str, Any]]
     times: dict[str, list[float]] = {p: [] for p in PAGES}
     errors: dict[str, int] = dict.fromkeys(PAGES, 0)
     samples: list[str] = []
+    measured = False
 
     def user(k: int) -> None:
         rnd = random.Random(k)
         conn = http.client.HTTPConnection("127.0.0.1", a.port, timeout=60)
+        if a.think and measured:
+            time.sleep(rnd.uniform(0, a.think))
         while True:
             with lock:
                 if not plan:
@@ -376,6 +386,8 @@ def drive(a: argparse.Namespace, t: dict[str, Any]) -> dict[str, dict[str, Any]]
                     errors[page] += 1
                     if len(samples) < 5:
                         samples.append(f"{page} {method} {path} → {status}")
+            if a.think and measured:
+                time.sleep(rnd.uniform(0.5 * a.think, 1.5 * a.think))
         conn.close()
 
     # Warm-up, not measured: every gunicorn worker imports the application on its first requests.
@@ -391,6 +403,7 @@ def drive(a: argparse.Namespace, t: dict[str, Any]) -> dict[str, dict[str, Any]]
         times[p].clear()
         errors[p] = 0
     samples.clear()
+    measured = True
     threads = [threading.Thread(target=user, args=(k,)) for k in range(a.users)]
     start = time.perf_counter()
     for th in threads:
@@ -402,7 +415,7 @@ def drive(a: argparse.Namespace, t: dict[str, Any]) -> dict[str, dict[str, Any]]
         print("  error:", s)
     print(
         f"{t['persons']:,} persons (bulk load {t['load_seconds']} s): {a.requests} requests, "
-        f"{a.users} users, "
+        f"{a.users} users" + (f" (think {a.think:g} s)" if a.think else " (no think time)") + ", "
         f"{wall:.1f} s, {a.requests / wall:.1f} req/s",
         flush=True,
     )
@@ -419,7 +432,10 @@ def stats(values: list[float]) -> dict[str, float]:
 
 def report(a: argparse.Namespace, results: dict[int, dict[str, dict[str, Any]]]) -> None:
     sizes = sorted(results)
-    print(f"\nper page, ms ({a.users} concurrent users, gunicorn {a.workers} workers, production settings)")
+    think = f", think time {a.think:g} s" if a.think else ", no think time"
+    print(
+        f"\nper page, ms ({a.users} concurrent users{think}, gunicorn {a.workers} workers, production settings)"
+    )
     head = " | ".join(f"{n:,}: p50 / p95 / max / err" for n in sizes)
     ratio = f" | p95 ×{sizes[-1] // sizes[0]} persons" if len(sizes) > 1 else ""
     print(f"| page | {head}{ratio} |")

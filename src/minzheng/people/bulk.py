@@ -308,8 +308,8 @@ def _validate_persons(sql: _Sql) -> None:
             ),
             (
                 "'户籍区划' || hukou_region || '不存在'",
-                "NOT EXISTS (SELECT 1 FROM regions_region r "
-                "WHERE r.code = hukou_region AND r.level = 'village')",
+                # NOT IN a subquery: hashed once, not a lookup per row as a correlated NOT EXISTS
+                "hukou_region NOT IN (SELECT r.code FROM regions_region r WHERE r.level = 'village')",
                 [],
             ),
             ("'户号为空'", "household_no = ''", []),
@@ -419,6 +419,9 @@ def _load(
 ) -> dict[str, Any]:
     for t in TEMP_TABLES:
         sql.run(f"DROP TABLE IF EXISTS {t}")
+    if sql.pg:  # the city's joins, groupings and sorts in memory rather than in spill files
+        sql.run("SET LOCAL work_mem = '256MB'")
+        sql.run("SET LOCAL maintenance_work_mem = '512MB'")
     # An empty registry takes every person of the file: their IDs are encrypted as the file streams in
     # (in worker processes), and on PostgreSQL the tables' indexes are rebuilt after the insert.
     fresh = _registry_empty(sql)
@@ -432,8 +435,8 @@ def _load(
     for batch in _stage_rows(persons_file, PERSON_COLUMNS, batch_size, encrypt=fresh):
         sql.fill(STAGE, person_cols, batch)
         rows += batch.num_rows
-    sql.run(f"CREATE INDEX mz_stage_person_hash ON {STAGE} (id_hash)")
-    sql.run(f"CREATE INDEX mz_stage_person_household ON {STAGE} (household_no, relation)")
+    # No index on the staging table: every statement below joins it whole (hash joins), and a per-row
+    # lookup goes the other way, into the registry's own indexes.
     if sql.pg:
         sql.run(f"ANALYZE {STAGE}")
     _validate_persons(sql)
@@ -469,7 +472,6 @@ def _load(
         )
         for batch in _stage_rows(deaths_file, DEATH_COLUMNS, batch_size):
             sql.fill(STAGE_DEATH, death_cols, batch)
-        sql.run(f"CREATE INDEX mz_stage_death_hash ON {STAGE_DEATH} (id_hash)")
         _validate_deaths(sql)
         counts["deaths"] = _apply_deaths(ctx)
 
@@ -545,7 +547,6 @@ def _bare(sql: _Sql, table: str) -> list[str]:
 def _rebuild(sql: _Sql, statements: list[str], tables: tuple[str, ...]) -> None:
     if not statements:
         return
-    sql.run("SET LOCAL maintenance_work_mem = '256MB'")
     for statement in statements:
         sql.run(statement)
     for t in tables:  # the rest of the load plans its joins on these tables' real sizes
@@ -624,7 +625,6 @@ def _apply_households(ctx: _Context) -> int:
         "COALESCE(min(CASE WHEN relation = 'head' THEN line END), min(line)) AS line "
         f"FROM {STAGE} WHERE reason IS NULL GROUP BY household_no"
     )
-    sql.run(f"CREATE INDEX mz_stage_household_no ON {STAGE_HOUSEHOLD} (household_no)")
     return sql.run(
         "INSERT INTO people_household (number, region_id, region_code, hukou_type, address, created_at) "
         "SELECT h.household_no, r.id, r.code, s.hukou_type, '', %s "
@@ -640,46 +640,25 @@ def _apply_new_persons(ctx: _Context, batch_size: int, *, staged: bool) -> tuple
     table), then insert them in one statement. `staged`: the staging table already has every ID's
     ciphertext (a first load)."""
     sql = ctx.sql
-    sql.run(f"CREATE TEMP TABLE {ENC} (line bigint PRIMARY KEY, id_number_enc text)")
-    last = 0
-    if staged:
-        sql.run(
-            f"INSERT INTO {ENC} (line, id_number_enc) SELECT s.line, s.id_number_enc FROM {STAGE} s "
-            "WHERE s.reason IS NULL "
-            "AND NOT EXISTS (SELECT 1 FROM people_person p WHERE p.id_hash = s.id_hash)"
-        )
-    while not staged:
-        sql.cur.execute(
-            f"SELECT s.line, s.id_number FROM {STAGE} s WHERE s.reason IS NULL AND s.line > %s "
-            "AND NOT EXISTS (SELECT 1 FROM people_person p WHERE p.id_hash = s.id_hash) "
-            "ORDER BY s.line LIMIT %s",
-            [last, batch_size],
-        )
-        rows = sql.cur.fetchall()
-        if not rows:
-            break
-        lines = [r[0] for r in rows]
-        batch = pa.table(
-            {
-                "line": pa.array(lines, pa.int64()),
-                "id_number_enc": pa.array(crypto.encrypt_many([r[1] for r in rows]), pa.string()),
-            }
-        )
-        del rows
-        sql.fill(ENC, ["line", "id_number_enc"], batch)
-        last = lines[-1]
+    # A first load reads the ciphertexts the staging table already holds; the registry is empty, so
+    # every valid row is new. A sync encrypts only the persons the registry lacks.
+    source = f"SELECT s.*, s.id_number_enc AS enc FROM {STAGE} s WHERE s.reason IS NULL"
+    if not staged:
+        sql.run(f"CREATE TEMP TABLE {ENC} (line bigint PRIMARY KEY, id_number_enc text)")
+        _encrypt_newcomers(sql, batch_size)
+        source = f"SELECT s.*, e.id_number_enc AS enc FROM {ENC} e JOIN {STAGE} s ON s.line = e.line"
     birth = sql.date("s.birth_date")
     added = sql.run(
         "INSERT INTO people_person (id_number_enc, id_hash, temp_number, id_tail, name, sex, birth_date, "
         "hukou_type, hukou_region_id, hukou_code, residence_region_id, region_code, phone_enc, phone_hash, "
         "is_alive, death_date, created_at, updated_at) "
-        f"SELECT e.id_number_enc, s.id_hash, NULL, substr(s.id_number, 15, 4), s.name, s.sex, {birth}, "
+        f"SELECT s.enc, s.id_hash, NULL, substr(s.id_number, 15, 4), s.name, s.sex, {birth}, "
         "s.hukou_type, r.id, r.code, r.id, r.code, '', '', %s, NULL, %s, %s "
-        f"FROM {ENC} e JOIN {STAGE} s ON s.line = e.line "
+        f"FROM ({source}) s "
         "JOIN regions_region r ON r.code = s.hukou_region AND r.level = 'village' ORDER BY s.line",
         [True, ctx.now, ctx.now],
     )
-    new = (
+    new = (  # read only in a sync (history), which always has ENC
         f"SELECT p.id AS person_id, p.birth_date FROM {ENC} e JOIN {STAGE} s ON s.line = e.line "
         "JOIN people_person p ON p.id_hash = s.id_hash"
     )
@@ -694,6 +673,32 @@ def _apply_new_persons(ctx: _Context, batch_size: int, *, staged: bool) -> tuple
         [ctx.since],
     )
     return added, births, arrivals
+
+
+def _encrypt_newcomers(sql: _Sql, batch_size: int) -> None:
+    """ENC: the ciphertext of each valid staging row whose person the registry lacks, batch by batch
+    (keyset over the staging table)."""
+    last = 0
+    while True:
+        sql.cur.execute(
+            f"SELECT s.line, s.id_number FROM {STAGE} s WHERE s.reason IS NULL AND s.line > %s "
+            "AND NOT EXISTS (SELECT 1 FROM people_person p WHERE p.id_hash = s.id_hash) "
+            "ORDER BY s.line LIMIT %s",
+            [last, batch_size],
+        )
+        rows = sql.cur.fetchall()
+        if not rows:
+            return
+        lines = [r[0] for r in rows]
+        batch = pa.table(
+            {
+                "line": pa.array(lines, pa.int64()),
+                "id_number_enc": pa.array(crypto.encrypt_many([r[1] for r in rows]), pa.string()),
+            }
+        )
+        del rows
+        sql.fill(ENC, ["line", "id_number_enc"], batch)
+        last = lines[-1]
 
 
 def _apply_memberships(ctx: _Context) -> tuple[int, int]:

@@ -37,10 +37,12 @@ class Person(models.Model):
 
     id_number_enc = models.TextField("身份证号（密文）", blank=True, default="")
     # NULL (not "") for the unidentified: a unique column admits many NULLs.
-    id_hash = models.CharField("身份证号索引", max_length=64, unique=True, null=True, blank=True)
+    # Unique and indexed through Meta (a plain b-tree): a field's unique=True/db_index=True would add a
+    # second, pattern-ops index on PostgreSQL that no equality lookup uses and every load must rebuild.
+    id_hash = models.CharField("身份证号索引", max_length=64, null=True, blank=True)  # noqa: DJ001
     temp_number = models.CharField("临时编号", max_length=24, unique=True, null=True, blank=True)
-    id_tail = models.CharField("身份证号后4位", max_length=4, default="", db_index=True)
-    name = models.CharField("姓名", max_length=64, db_index=True)
+    id_tail = models.CharField("身份证号后4位", max_length=4, default="")
+    name = models.CharField("姓名", max_length=64)
     sex = models.CharField("性别", max_length=1, choices=Sex.choices)
     birth_date = models.DateField("出生日期", db_index=True)
     hukou_type = models.CharField("户口性质", max_length=8, choices=HukouType.choices)
@@ -61,7 +63,7 @@ class Person(models.Model):
     region_code = models.CharField("管辖区划", max_length=15, db_index=True)
     phone_enc = models.TextField("联系电话（密文）", blank=True, default="")
     # Keyed hash of the full phone number: search by phone without decrypting (like id_hash).
-    phone_hash = models.CharField("联系电话索引", max_length=64, blank=True, default="", db_index=True)
+    phone_hash = models.CharField("联系电话索引", max_length=64, blank=True, default="")
     is_alive = models.BooleanField("在世", default=True)
     death_date = models.DateField("死亡日期", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -70,7 +72,13 @@ class Person(models.Model):
     class Meta:
         verbose_name = "人员"
         verbose_name_plural = "人员"
+        indexes = [
+            models.Index(fields=["id_tail"], name="person_id_tail"),
+            models.Index(fields=["name"], name="person_name"),
+            models.Index(fields=["phone_hash"], name="person_phone_hash"),
+        ]
         constraints = [
+            models.UniqueConstraint(fields=["id_hash"], name="person_id_hash_unique"),
             models.CheckConstraint(
                 condition=Q(is_alive=True, death_date__isnull=True) | Q(is_alive=False),
                 name="person_alive_has_no_death_date",

@@ -120,6 +120,21 @@ def annotated(on: dt.date) -> QuerySet[Any]:
     )
 
 
+def could_belong(person_id: int, on: dt.date) -> bool:
+    """A cheap pre-check for one person (the person page): every category needs the current household's
+    dibao, tekun, 低保边缘 or 支出型 recognition, or the person's own tekun or child allowance. Without any,
+    `annotated` (a dozen subqueries, tens of milliseconds to build) cannot put the person in a category."""
+    homes = Membership.objects.filter(person_id=person_id, end_date__isnull=True).values("household_id")
+    on_roll = _active(month_of(on)).filter(
+        Q(programme__in=(DIBAO, TEKUN), household_id__in=homes)
+        | Q(programme__in=(TEKUN, CHILD), person_id=person_id)
+    )
+    recognised = HardshipHousehold.objects.filter(household_id__in=homes, recognised_on__lte=on).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=on)
+    )
+    return on_roll.exists() or recognised.exists()
+
+
 def any_category() -> Q:
     return Q(c1=True) | Q(c2=True) | Q(c3=True) | Q(c4=True) | Q(c5=True)
 

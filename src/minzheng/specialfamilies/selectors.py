@@ -93,6 +93,8 @@ def counts_by_county(*, actor: Any, on: dt.date) -> list[dict[str, Any]]:
 
 
 def person_categories(*, actor: Any, person: Person, on: dt.date) -> tuple[list[int], int | None]:
+    if not cat.could_belong(person.pk, on):
+        return [], None
     row = scoped(READ, cat.annotated(on), actor).filter(pk=person.pk).first()
     if row is None:
         return [], None
