@@ -34,7 +34,7 @@ import os
 import re
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -51,7 +51,9 @@ from minzheng.accounts.permissions import require
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core import crypto
+from minzheng.regions.models import Region
 
+from . import rowchecks
 from .models import RegistryLoad, RegistryLoadMode, RegistryReject
 from .services import population_refresh
 
@@ -76,7 +78,6 @@ MEMBER = "mz_stage_member"
 LEAVE = "mz_stage_leave"
 DEAD = "mz_stage_dead"
 TEMP_TABLES = (STAGE, STAGE_DEATH, STAGE_HOUSEHOLD, ENC, DIFF, MEMBER, LEAVE, DEAD)
-WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
 # --- reading a snapshot file in batches ------------------------------------------------------------
@@ -122,11 +123,17 @@ POOL_MIN_BYTES = 8 << 20  # a smaller file (≈ 100 k persons) is prepared in-pr
 
 
 def _stage_rows(
-    path: Path, columns: tuple[str, ...], batch_size: int, *, encrypt: bool = False
+    path: Path,
+    columns: tuple[str, ...],
+    batch_size: int,
+    *,
+    encrypt: bool = False,
+    check: Callable[[pa.Table], pa.Array] | None = None,
 ) -> Iterator[pa.Table]:
     """Batches ready for the staging table: line (the file's line, header = 1), the normalised ID, its
-    blind index (and, with `encrypt`, its ciphertext), then the other columns as text. A large file's
-    hashing and encryption run in worker processes, a batch or two ahead of the COPY."""
+    blind index (and, with `encrypt`, its ciphertext), the other columns as text, and with `check` the
+    reason each row breaks a row rule (rowchecks). A large file's hashing and encryption run in worker
+    processes, a batch or two ahead of the COPY."""
     from django.conf import settings
 
     hash_key = settings.FIELD_HASH_KEY
@@ -152,7 +159,8 @@ def _stage_rows(
             data["id_number_enc"] = pa.array(tokens, pa.string())
         for c in columns[1:]:
             data[c] = _as_text(batch.column(c))
-        return pa.table(data)
+        table = pa.table(data)
+        return table.append_column("reason", check(table)) if check is not None else table
 
     try:
         line = 2
@@ -193,9 +201,6 @@ class _Sql:
         """A YYYY-MM-DD text as the database's date (SQLite stores dates as that text)."""
         return f"CAST({expr} AS date)" if self.pg else expr
 
-    def matches(self, expr: str, pattern: str) -> str:
-        return f"({expr} ~ '{pattern}')" if self.pg else f"({expr} REGEXP '{pattern}')"
-
     def fill(self, table: str, columns: list[str], batch: pa.Table) -> None:
         if self.pg:  # COPY: the batch goes over as one CSV buffer written by Arrow, no per-row Python
             buf = io.BytesIO()
@@ -210,19 +215,6 @@ class _Sql:
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
             list(zip(*(batch.column(c).to_pylist() for c in columns), strict=True)),
         )
-
-
-def _valid_date(y: str, m: str, d: str) -> str:
-    """SQL: year, month and day (integer expressions) make a calendar date."""
-    return (
-        f"({m} BETWEEN 1 AND 12 AND {d} >= 1 AND {d} <= CASE WHEN {m} IN (1,3,5,7,8,10,12) THEN 31 "
-        f"WHEN {m} IN (4,6,9,11) THEN 30 WHEN ({y} %% 4 = 0 AND {y} %% 100 <> 0) OR {y} %% 400 = 0 "
-        f"THEN 29 ELSE 28 END)"
-    )
-
-
-def _digit(i: int) -> str:
-    return f"CAST(substr(id_number, {i + 1}, 1) AS integer)"
 
 
 Rule = tuple[str, str, list[Any]]  # (reason SQL, condition SQL, the condition's parameters)
@@ -253,92 +245,31 @@ def _reject_repeats(sql: _Sql, table: str, key: str, reason: str, where: str = "
     )
 
 
-def _id_rules(sql: _Sql) -> list[Rule]:
-    """GB 11643 in SQL, the same rules and messages as core.idnumber.parse_id_number."""
-    well_formed = sql.matches("id_number", "^[0-9]{17}[0-9X]$")
-    y = "CAST(substr(id_number, 7, 4) AS integer)"
-    m = "CAST(substr(id_number, 11, 2) AS integer)"
-    d = "CAST(substr(id_number, 13, 2) AS integer)"
-    total = " + ".join(f"{_digit(i)} * {w}" for i, w in enumerate(WEIGHTS))
-    return [
-        (
-            "'身份证号应为18位，当前为' || CAST(length(id_number) AS text) || '位'",
-            "length(id_number) <> 18",
-            [],
-        ),
-        ("'身份证号只能由数字组成，最后一位可以是X'", f"NOT {well_formed}", []),
-        (
-            "'身份证号中的出生日期' || substr(id_number, 7, 8) || '不是有效日期'",
-            f"NOT {_valid_date(y, m, d)}",
-            [],
-        ),
-        ("'身份证号中的出生日期' || substr(id_number, 7, 8) || '不合理'", f"{y} < 1880", []),
-        (
-            "'身份证号校验位错误，请核对后重新输入'",
-            f"substr(id_number, 18, 1) <> substr('10X98765432', (({total}) %% 11) + 1, 1)",
-            [],
-        ),
-    ]
-
-
-def _validate_ids(sql: _Sql, table: str, rules: list[Rule]) -> None:
-    _reject(sql, table, _id_rules(sql) + rules)
-    _reject_repeats(sql, table, "id_hash", "'身份证号与第' || CAST(d.first AS text) || '行重复'")
+def _reject_repeated_ids(sql: _Sql, table: str) -> None:
+    # Equal normalised IDs have equal blind indexes; the 18-character ID groups faster than the hash.
+    _reject_repeats(sql, table, "id_number", "'身份证号与第' || CAST(d.first AS text) || '行重复'")
 
 
 def _validate_persons(sql: _Sql) -> None:
-    t = STAGE
-    birth = "substr(id_number, 7, 4) || '-' || substr(id_number, 11, 2) || '-' || substr(id_number, 13, 2)"
-    sex = "CASE WHEN CAST(substr(id_number, 17, 1) AS integer) %% 2 = 1 THEN 'M' ELSE 'F' END"
-    _validate_ids(
-        sql,
-        t,
-        [
-            ("'姓名为空'", "name = ''", []),
-            ("'出生日期或性别与身份证号不一致'", f"(birth_date <> {birth} OR sex <> {sex})", []),
-            (
-                "'户口性质' || hukou_type || '无效（应为urban或rural）'",
-                "hukou_type NOT IN ('urban', 'rural')",
-                [],
-            ),
-            (
-                "'与户主关系' || relation || '无效'",
-                f"relation NOT IN ({', '.join(['%s'] * len(RELATIONS))})",
-                list(RELATIONS),
-            ),
-            (
-                "'户籍区划' || hukou_region || '不存在'",
-                # NOT IN a subquery: hashed once, not a lookup per row as a correlated NOT EXISTS
-                "hukou_region NOT IN (SELECT r.code FROM regions_region r WHERE r.level = 'village')",
-                [],
-            ),
-            ("'户号为空'", "household_no = ''", []),
-        ],
-    )
+    """What the row rules (rowchecks, as the file streamed in) cannot see: repeats across the file."""
+    _reject_repeated_ids(sql, STAGE)
     _reject_repeats(
         sql,
-        t,
+        STAGE,
         "household_no",
-        f"substr('户' || {t}.household_no || '已有户主（第' || CAST(d.first AS text) || '行）', 1, 200)",
+        f"substr('户' || {STAGE}.household_no || '已有户主（第' || CAST(d.first AS text) || '行）', 1, 200)",
         where="relation = 'head'",
     )
 
 
 def _validate_deaths(sql: _Sql) -> None:
-    """After the persons are applied: a death names a person of the registry, on a real date after the
-    birth."""
+    """After the persons are applied: a death names a person of the registry, after the birth (the ID
+    and the date's own rules ran as the file streamed in)."""
     t = STAGE_DEATH
-    well_formed = sql.matches("death_date", "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-    y, m, d = (f"CAST(substr(death_date, {a}, {b}) AS integer)" for a, b in ((1, 4), (6, 2), (9, 2)))
-    _validate_ids(
+    _reject(
         sql,
         t,
         [
-            (
-                "substr('死亡日期' || death_date || '不是有效日期', 1, 200)",
-                f"CASE WHEN {well_formed} THEN NOT {_valid_date(y, m, d)} ELSE TRUE END",
-                [],
-            ),
             (
                 "'人口库中没有此人'",
                 f"NOT EXISTS (SELECT 1 FROM people_person p WHERE p.id_hash = {t}.id_hash)",
@@ -352,6 +283,7 @@ def _validate_deaths(sql: _Sql) -> None:
             ),
         ],
     )
+    _reject_repeated_ids(sql, t)
 
 
 # --- the load --------------------------------------------------------------------------------------
@@ -431,9 +363,16 @@ def _load(
         + ", ".join(f"{c} text" for c in person_cols[1:])
         + ", reason text)"
     )
+    villages = pa.array(Region.objects.filter(level="village").values_list("code", flat=True), pa.string())
     rows = 0
-    for batch in _stage_rows(persons_file, PERSON_COLUMNS, batch_size, encrypt=fresh):
-        sql.fill(STAGE, person_cols, batch)
+    for batch in _stage_rows(
+        persons_file,
+        PERSON_COLUMNS,
+        batch_size,
+        encrypt=fresh,
+        check=lambda t: rowchecks.person_reasons(t, villages, RELATIONS),
+    ):
+        sql.fill(STAGE, [*person_cols, "reason"], batch)
         rows += batch.num_rows
     # No index on the staging table: every statement below joins it whole (hash joins), and a per-row
     # lookup goes the other way, into the registry's own indexes.
@@ -470,8 +409,8 @@ def _load(
             f"CREATE TEMP TABLE {STAGE_DEATH} (line bigint PRIMARY KEY, id_number text, id_hash text, "
             "death_date text, reason text)"
         )
-        for batch in _stage_rows(deaths_file, DEATH_COLUMNS, batch_size):
-            sql.fill(STAGE_DEATH, death_cols, batch)
+        for batch in _stage_rows(deaths_file, DEATH_COLUMNS, batch_size, check=rowchecks.death_reasons):
+            sql.fill(STAGE_DEATH, [*death_cols, "reason"], batch)
         _validate_deaths(sql)
         counts["deaths"] = _apply_deaths(ctx)
 
