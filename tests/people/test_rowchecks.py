@@ -99,3 +99,33 @@ def test_death_rules_check_the_id_then_the_calendar() -> None:
         "死亡日期不是有效日期",
         "身份证号应为18位，当前为17位",
     ]
+
+
+def test_repeats_across_batches_name_the_first_line_ids_before_heads() -> None:
+    a = make_id_number("370811", dt.date(1990, 1, 3), 11, "M")
+    b = make_id_number("370811", dt.date(1991, 1, 3), 12, "F")
+    c = make_id_number("370811", dt.date(1992, 1, 3), 13, "M")
+
+    def batch(lines: list[int], ids: list[str], households: list[str], relations: list[str]) -> pa.Table:
+        return pa.table(
+            {
+                "line": pa.array(lines, pa.int64()),
+                "id_number": pa.array(ids, pa.string()),
+                "household_no": pa.array(households, pa.string()),
+                "relation": pa.array(relations, pa.string()),
+                "reason": pa.array([None] * len(lines), pa.string()),
+            }
+        )
+
+    repeats = rowchecks.Repeats(heads=True)
+    repeats.add(batch([2, 3], [a, b], ["H1", "H1"], ["head", "spouse"]))
+    # line 4 repeats line 2's ID (and is a head of H1: the ID rule names it first); line 5 is H1's second
+    # head; a rejected row (line 6) counts for nothing
+    repeats.add(batch([4, 5], [a, c], ["H1", "H1"], ["head", "head"]))
+    rejected = batch([6], [b], ["H1"], ["head"]).set_column(4, "reason", pa.array(["姓名为空"], pa.string()))
+    repeats.add(rejected)
+
+    found = repeats.reasons()
+    got = dict(zip(found.column("line").to_pylist(), found.column("reason").to_pylist(), strict=True))
+
+    assert got == {4: "身份证号与第2行重复", 5: "户H1已有户主（第2行）"}

@@ -3,10 +3,12 @@
 `registry_load` streams the snapshot's persons file (exchange.md: one row per resident, with household
 number and relation to the head, so households and memberships come from the same file) and its deaths
 file into temporary staging tables (PostgreSQL: COPY; SQLite, for the demo: batched INSERT), never
-holding a whole file in Python. The ID's blind index is computed per batch as the rows stream in
-(core.crypto); validation is SQL over the staging table, each rejected row gets a Chinese reason
-(RegistryReject). Then set-based statements apply the snapshot, all in one transaction, so a load that
-is killed leaves the previous registry as it was:
+holding a whole file in Python. As each batch streams in, its IDs' blind indexes (and, on a first load,
+their ciphertexts) are computed in worker processes (core.crypto) and the row rules run array-wise
+(rowchecks: each rejected row gets the desk's Chinese reason, RegistryReject); repeats across the file
+are grouped once at the end. Then set-based statements apply the snapshot, all in one transaction, so a
+load that is killed leaves the previous registry as it was. A sync first keeps only the rows that differ
+from the registry (one pass of hash joins), and the steps below read those:
 
 - new households (the head's village, or the first member's when a household has no head);
 - existing persons whose name, hukou type or hukou village changed are updated (a hukou move carries the
@@ -76,8 +78,10 @@ ENC = "mz_stage_enc"
 DIFF = "mz_stage_diff"
 MEMBER = "mz_stage_member"
 LEAVE = "mz_stage_leave"
+CHANGED = "mz_stage_changed"
+REPEATS = "mz_stage_repeats"
 DEAD = "mz_stage_dead"
-TEMP_TABLES = (STAGE, STAGE_DEATH, STAGE_HOUSEHOLD, ENC, DIFF, MEMBER, LEAVE, DEAD)
+TEMP_TABLES = (STAGE, STAGE_DEATH, STAGE_HOUSEHOLD, ENC, DIFF, MEMBER, LEAVE, DEAD, CHANGED, REPEATS)
 
 
 # --- reading a snapshot file in batches ------------------------------------------------------------
@@ -234,31 +238,16 @@ def _reject(sql: _Sql, table: str, rules: list[Rule]) -> None:
     )
 
 
-def _reject_repeats(sql: _Sql, table: str, key: str, reason: str, where: str = "TRUE") -> None:
-    """Rows repeating an earlier valid row's `key` (one grouped pass, not a lookup per row); `reason` may
-    read `t.<column>` and `d.first`, the line of the first."""
+def _mark(sql: _Sql, table: str, reasons: pa.Table) -> None:
+    """Set the reason of the staging rows a whole-file rule rejected (rowchecks.Repeats: few rows)."""
+    if reasons.num_rows == 0:
+        return
+    sql.run(f"DROP TABLE IF EXISTS {REPEATS}")
+    sql.run(f"CREATE TEMP TABLE {REPEATS} (line bigint PRIMARY KEY, reason text)")
+    sql.fill(REPEATS, ["line", "reason"], reasons)
     sql.run(
-        f"UPDATE {table} SET reason = {reason} FROM (SELECT {key}, min(line) AS first FROM {table} "
-        f"WHERE reason IS NULL AND {where} GROUP BY {key} HAVING count(*) > 1) d "
-        f"WHERE {table}.{key} = d.{key} AND {table}.reason IS NULL AND {table}.line > d.first "
-        f"AND {where}"  # unambiguous: d has only the key and `first`
-    )
-
-
-def _reject_repeated_ids(sql: _Sql, table: str) -> None:
-    # Equal normalised IDs have equal blind indexes; the 18-character ID groups faster than the hash.
-    _reject_repeats(sql, table, "id_number", "'身份证号与第' || CAST(d.first AS text) || '行重复'")
-
-
-def _validate_persons(sql: _Sql) -> None:
-    """What the row rules (rowchecks, as the file streamed in) cannot see: repeats across the file."""
-    _reject_repeated_ids(sql, STAGE)
-    _reject_repeats(
-        sql,
-        STAGE,
-        "household_no",
-        f"substr('户' || {STAGE}.household_no || '已有户主（第' || CAST(d.first AS text) || '行）', 1, 200)",
-        where="relation = 'head'",
+        f"UPDATE {table} SET reason = r.reason FROM {REPEATS} r "
+        f"WHERE {table}.line = r.line AND {table}.reason IS NULL"
     )
 
 
@@ -283,7 +272,6 @@ def _validate_deaths(sql: _Sql) -> None:
             ),
         ],
     )
-    _reject_repeated_ids(sql, t)
 
 
 # --- the load --------------------------------------------------------------------------------------
@@ -365,6 +353,7 @@ def _load(
     )
     villages = pa.array(Region.objects.filter(level="village").values_list("code", flat=True), pa.string())
     rows = 0
+    repeats = rowchecks.Repeats(heads=True)
     for batch in _stage_rows(
         persons_file,
         PERSON_COLUMNS,
@@ -373,12 +362,13 @@ def _load(
         check=lambda t: rowchecks.person_reasons(t, villages, RELATIONS),
     ):
         sql.fill(STAGE, [*person_cols, "reason"], batch)
+        repeats.add(batch)
         rows += batch.num_rows
+    _mark(sql, STAGE, repeats.reasons())
     # No index on the staging table: every statement below joins it whole (hash joins), and a per-row
     # lookup goes the other way, into the registry's own indexes.
     if sql.pg:
         sql.run(f"ANALYZE {STAGE}")
-    _validate_persons(sql)
 
     previous = RegistryLoad.objects.order_by("-created_at", "-id").first()
     mode = RegistryLoadMode.SYNC if previous else RegistryLoadMode.LOAD
@@ -388,6 +378,8 @@ def _load(
     first = dt.date.fromisoformat(f"{month}-01")
     since = dt.date.fromisoformat(f"{previous.month}-01") if previous else first
     ctx = _Context(sql, load=load, month=month, first=first, since=since, sync=bool(previous))
+    if not fresh:
+        ctx.rows = _changed_rows(sql)
     counts: dict[str, Any] = {"mode": str(mode), "rows": rows}
     counts["field_changes"], counts["moves"] = _apply_changes(ctx)
     bare = fresh and sql.pg
@@ -409,8 +401,11 @@ def _load(
             f"CREATE TEMP TABLE {STAGE_DEATH} (line bigint PRIMARY KEY, id_number text, id_hash text, "
             "death_date text, reason text)"
         )
+        repeats = rowchecks.Repeats(heads=False)
         for batch in _stage_rows(deaths_file, DEATH_COLUMNS, batch_size, check=rowchecks.death_reasons):
             sql.fill(STAGE_DEATH, [*death_cols, "reason"], batch)
+            repeats.add(batch)
+        _mark(sql, STAGE_DEATH, repeats.reasons())
         _validate_deaths(sql)
         counts["deaths"] = _apply_deaths(ctx)
 
@@ -492,6 +487,25 @@ def _rebuild(sql: _Sql, statements: list[str], tables: tuple[str, ...]) -> None:
         sql.run(f"ANALYZE {t}")
 
 
+def _changed_rows(sql: _Sql) -> str:
+    """A registry that has persons: the valid rows of the file that differ from it — a new person, a
+    changed name, hukou type or village, or another household or relation — in one pass (hash joins
+    over the whole file). A month changes a few per cent of the rows; the steps that apply changes then
+    read only those."""
+    sql.run(
+        f"CREATE TEMP TABLE {CHANGED} AS SELECT s.* FROM {STAGE} s "
+        "LEFT JOIN people_person p ON p.id_hash = s.id_hash "
+        "LEFT JOIN people_membership m ON m.person_id = p.id AND m.end_date IS NULL "
+        "LEFT JOIN people_household h ON h.id = m.household_id "
+        "WHERE s.reason IS NULL AND (p.id IS NULL OR p.name <> s.name OR p.hukou_type <> s.hukou_type "
+        "OR p.hukou_code <> s.hukou_region OR m.id IS NULL OR h.number <> s.household_no "
+        "OR m.relation <> s.relation)"
+    )
+    if sql.pg:
+        sql.run(f"ANALYZE {CHANGED}")
+    return CHANGED
+
+
 class _Context:
     def __init__(
         self, sql: _Sql, *, load: RegistryLoad, month: str, first: dt.date, since: dt.date, sync: bool
@@ -506,6 +520,7 @@ class _Context:
         self.since = ops.adapt_datefield_value(since)
         self.epoch = ops.adapt_datefield_value(dt.date(2000, 1, 1))
         self.now = ops.adapt_datetimefield_value(timezone.now())
+        self.rows = STAGE  # the valid rows that may change the registry (all of them, or CHANGED)
 
     def history(self, select: str, params: list[Any] | None = None) -> int:
         """Change rows from a SELECT of (person_id, kind, field, old_value, new_value); only in a sync."""
@@ -527,7 +542,7 @@ def _apply_changes(ctx: _Context) -> tuple[int, int]:
         "p.hukou_type AS old_type, s.hukou_type AS new_type, p.hukou_code AS old_code, "
         "s.hukou_region AS new_code, r.id AS new_region_id, "
         "CASE WHEN p.residence_region_id = p.hukou_region_id THEN 1 ELSE 0 END AS follows "
-        f"FROM {STAGE} s JOIN people_person p ON p.id_hash = s.id_hash "
+        f"FROM {ctx.rows} s JOIN people_person p ON p.id_hash = s.id_hash "
         "JOIN regions_region r ON r.code = s.hukou_region AND r.level = 'village' "
         "WHERE s.reason IS NULL AND (p.name <> s.name OR p.hukou_type <> s.hukou_type "
         "OR p.hukou_code <> s.hukou_region)"
@@ -584,8 +599,8 @@ def _apply_new_persons(ctx: _Context, batch_size: int, *, staged: bool) -> tuple
     source = f"SELECT s.*, s.id_number_enc AS enc FROM {STAGE} s WHERE s.reason IS NULL"
     if not staged:
         sql.run(f"CREATE TEMP TABLE {ENC} (line bigint PRIMARY KEY, id_number_enc text)")
-        _encrypt_newcomers(sql, batch_size)
-        source = f"SELECT s.*, e.id_number_enc AS enc FROM {ENC} e JOIN {STAGE} s ON s.line = e.line"
+        _encrypt_newcomers(sql, ctx.rows, batch_size)
+        source = f"SELECT s.*, e.id_number_enc AS enc FROM {ENC} e JOIN {ctx.rows} s ON s.line = e.line"
     birth = sql.date("s.birth_date")
     added = sql.run(
         "INSERT INTO people_person (id_number_enc, id_hash, temp_number, id_tail, name, sex, birth_date, "
@@ -598,7 +613,7 @@ def _apply_new_persons(ctx: _Context, batch_size: int, *, staged: bool) -> tuple
         [True, ctx.now, ctx.now],
     )
     new = (  # read only in a sync (history), which always has ENC
-        f"SELECT p.id AS person_id, p.birth_date FROM {ENC} e JOIN {STAGE} s ON s.line = e.line "
+        f"SELECT p.id AS person_id, p.birth_date FROM {ENC} e JOIN {ctx.rows} s ON s.line = e.line "
         "JOIN people_person p ON p.id_hash = s.id_hash"
     )
     births = ctx.history(
@@ -614,13 +629,13 @@ def _apply_new_persons(ctx: _Context, batch_size: int, *, staged: bool) -> tuple
     return added, births, arrivals
 
 
-def _encrypt_newcomers(sql: _Sql, batch_size: int) -> None:
+def _encrypt_newcomers(sql: _Sql, table: str, batch_size: int) -> None:
     """ENC: the ciphertext of each valid staging row whose person the registry lacks, batch by batch
     (keyset over the staging table)."""
     last = 0
     while True:
         sql.cur.execute(
-            f"SELECT s.line, s.id_number FROM {STAGE} s WHERE s.reason IS NULL AND s.line > %s "
+            f"SELECT s.line, s.id_number FROM {table} s WHERE s.reason IS NULL AND s.line > %s "
             "AND NOT EXISTS (SELECT 1 FROM people_person p WHERE p.id_hash = s.id_hash) "
             "ORDER BY s.line LIMIT %s",
             [last, batch_size],
@@ -646,7 +661,7 @@ def _apply_memberships(ctx: _Context) -> tuple[int, int]:
         f"CREATE TEMP TABLE {MEMBER} AS SELECT p.id AS person_id, p.birth_date, hh.id AS household_id, "
         "hh.number AS household_no, s.relation, m.id AS current_id, m.household_id AS current_household_id, "
         "ch.number AS current_no, m.relation AS current_relation "
-        f"FROM {STAGE} s JOIN people_person p ON p.id_hash = s.id_hash "
+        f"FROM {ctx.rows} s JOIN people_person p ON p.id_hash = s.id_hash "
         "JOIN people_household hh ON hh.number = s.household_no "
         "LEFT JOIN people_membership m ON m.person_id = p.id AND m.end_date IS NULL "
         "LEFT JOIN people_household ch ON ch.id = m.household_id "
