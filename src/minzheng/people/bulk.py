@@ -378,6 +378,7 @@ def _load(
     first = dt.date.fromisoformat(f"{month}-01")
     since = dt.date.fromisoformat(f"{previous.month}-01") if previous else first
     ctx = _Context(sql, load=load, month=month, first=first, since=since, sync=bool(previous))
+    ctx.fresh = fresh
     if not fresh:
         ctx.rows = _changed_rows(sql)
     counts: dict[str, Any] = {"mode": str(mode), "rows": rows}
@@ -521,6 +522,7 @@ class _Context:
         self.epoch = ops.adapt_datefield_value(dt.date(2000, 1, 1))
         self.now = ops.adapt_datetimefield_value(timezone.now())
         self.rows = STAGE  # the valid rows that may change the registry (all of them, or CHANGED)
+        self.fresh = False  # the registry was empty when the load began
 
     def history(self, select: str, params: list[Any] | None = None) -> int:
         """Change rows from a SELECT of (person_id, kind, field, old_value, new_value); only in a sync."""
@@ -584,7 +586,13 @@ def _apply_households(ctx: _Context) -> int:
         "SELECT h.household_no, r.id, r.code, s.hukou_type, '', %s "
         f"FROM {STAGE_HOUSEHOLD} h JOIN {STAGE} s ON s.line = h.line "
         "JOIN regions_region r ON r.code = s.hukou_region AND r.level = 'village' "
-        "WHERE NOT EXISTS (SELECT 1 FROM people_household x WHERE x.number = h.household_no)",
+        # Into an empty registry no guard: with its indexes set aside (_bare), a lookup into the table
+        # being filled would be a scan per row.
+        + (
+            ""
+            if ctx.fresh
+            else "WHERE NOT EXISTS (SELECT 1 FROM people_household x WHERE x.number = h.household_no)"
+        ),
         [ctx.now],
     )
 
@@ -698,9 +706,14 @@ def _apply_memberships(ctx: _Context) -> tuple[int, int]:
         "INSERT INTO people_membership (household_id, person_id, relation, start_date, end_date) "
         f"SELECT n.household_id, n.person_id, n.relation, "
         f"CASE WHEN n.birth_date > %s THEN n.birth_date ELSE %s END, NULL FROM {MEMBER} n "
-        # A head whose household still has an open head (that head's own row was rejected) waits.
-        "WHERE NOT (n.relation = 'head' AND EXISTS (SELECT 1 FROM people_membership o "
-        "WHERE o.household_id = n.household_id AND o.relation = 'head' AND o.end_date IS NULL))",
+        # A head whose household still has an open head (that head's own row was rejected) waits; an
+        # empty registry has none (and no index to look it up in, as for households).
+        + (
+            ""
+            if ctx.fresh
+            else "WHERE NOT (n.relation = 'head' AND EXISTS (SELECT 1 FROM people_membership o "
+            "WHERE o.household_id = n.household_id AND o.relation = 'head' AND o.end_date IS NULL))"
+        ),
         [floor, floor],
     )
     del moved, left
