@@ -200,36 +200,37 @@ class Repeats:
 
     def __init__(self, *, heads: bool) -> None:
         self.heads = heads
-        self.parts: list[pa.Table] = []
+        self.ids: list[pa.Table] = []
+        self.head_rows: list[pa.Table] = []
 
     def add(self, batch: pa.Table) -> None:
         valid = batch.filter(pc.is_null(batch.column("reason")))
-        columns = ["line", "id_number", *(["household_no", "relation"] if self.heads else [])]
-        self.parts.append(valid.select(columns))
+        self.ids.append(valid.select(["line", "id_number"]))
+        if self.heads:
+            heads = valid.filter(pc.equal(valid.column("relation"), "head"))
+            self.head_rows.append(heads.select(["line", "household_no"]))
 
     def reasons(self) -> pa.Table:
         """(line, reason) of every repeating row, in the order the rules apply: IDs first, then heads
         among the rows still valid."""
-        if not self.parts:
+        if not self.ids:
             return pa.table({"line": pa.array([], pa.int64()), "reason": pa.array([], pa.string())})
-        rows = pa.concat_tables(self.parts).combine_chunks()
-        self.parts = []
+        rows = pa.concat_tables(self.ids)
+        self.ids = []
         dup = _first_of(rows.column("id_number"), rows.column("line"))
+        del rows
         lines = dup.column("line").to_pylist()
         reasons = [f"身份证号与第{first}行重复" for first in dup.column("first").to_pylist()]
         if self.heads:
-            rest = rows.filter(
-                pc.and_(
-                    pc.equal(rows.column("relation"), "head"),
-                    pc.invert(pc.is_in(rows.column("line"), dup.column("line"))),
-                )
-            )
-            heads = _first_of(rest.column("household_no"), rest.column("line"))
-            lines += heads.column("line").to_pylist()
+            heads = pa.concat_tables(self.head_rows)
+            self.head_rows = []
+            heads = heads.filter(pc.invert(pc.is_in(heads.column("line"), dup.column("line"))))
+            again = _first_of(heads.column("household_no"), heads.column("line"))
+            lines += again.column("line").to_pylist()
             reasons += [
                 f"户{no}已有户主（第{first}行）"[:200]
                 for no, first in zip(
-                    heads.column("key").to_pylist(), heads.column("first").to_pylist(), strict=True
+                    again.column("key").to_pylist(), again.column("first").to_pylist(), strict=True
                 )
             ]
         return pa.table({"line": pa.array(lines, pa.int64()), "reason": pa.array(reasons, pa.string())})
