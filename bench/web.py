@@ -434,7 +434,8 @@ def report(a: argparse.Namespace, results: dict[int, dict[str, dict[str, Any]]])
     sizes = sorted(results)
     think = f", think time {a.think:g} s" if a.think else ", no think time"
     print(
-        f"\nper page, ms ({a.users} concurrent users{think}, gunicorn {a.workers} workers, production settings)"
+        f"\nper page, ms ({a.users} concurrent users{think}, gunicorn {a.workers} workers, "
+        "production settings)"
     )
     head = " | ".join(f"{n:,}: p50 / p95 / max / err" for n in sizes)
     ratio = f" | p95 ×{sizes[-1] // sizes[0]} persons" if len(sizes) > 1 else ""
