@@ -377,8 +377,7 @@ def _load(
     )
     first = dt.date.fromisoformat(f"{month}-01")
     since = dt.date.fromisoformat(f"{previous.month}-01") if previous else first
-    ctx = _Context(sql, load=load, month=month, first=first, since=since, sync=bool(previous))
-    ctx.fresh = fresh
+    ctx = _Context(sql, load=load, month=month, first=first, since=since, sync=bool(previous), fresh=fresh)
     if not fresh:
         ctx.rows = _changed_rows(sql)
     counts: dict[str, Any] = {"mode": str(mode), "rows": rows}
@@ -509,7 +508,15 @@ def _changed_rows(sql: _Sql) -> str:
 
 class _Context:
     def __init__(
-        self, sql: _Sql, *, load: RegistryLoad, month: str, first: dt.date, since: dt.date, sync: bool
+        self,
+        sql: _Sql,
+        *,
+        load: RegistryLoad,
+        month: str,
+        first: dt.date,
+        since: dt.date,
+        sync: bool,
+        fresh: bool,
     ) -> None:
         ops = connection.ops
         self.sql = sql
@@ -522,7 +529,7 @@ class _Context:
         self.epoch = ops.adapt_datefield_value(dt.date(2000, 1, 1))
         self.now = ops.adapt_datetimefield_value(timezone.now())
         self.rows = STAGE  # the valid rows that may change the registry (all of them, or CHANGED)
-        self.fresh = False  # the registry was empty when the load began
+        self.fresh = fresh  # the registry was empty when the load began
 
     def history(self, select: str, params: list[Any] | None = None) -> int:
         """Change rows from a SELECT of (person_id, kind, field, old_value, new_value); only in a sync."""

@@ -60,10 +60,6 @@ class Reasons:
         return pa.array(out, pa.string())
 
 
-def _text(values: pa.Array) -> list[str | None]:
-    return values.to_pylist()
-
-
 def id_reasons(ids: pa.Array) -> Reasons:
     """GB 11643: length, characters, the birth date's calendar and its lower bound, the check digit."""
     n = len(ids)
@@ -102,7 +98,7 @@ class _LazyText:
 
     def __getitem__(self, i: int) -> str:
         if self._list is None:
-            self._list = _text(self.values)
+            self._list = self.values.to_pylist()
         return self._list[i] or ""
 
 
