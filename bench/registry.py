@@ -33,6 +33,7 @@ def main() -> None:
     ap.add_argument("--persons", type=int, default=20_000)
     ap.add_argument("--skip-old", action="store_true", help="do not time the row-by-row importer")
     ap.add_argument("--batch-size", type=int, default=50_000)
+    ap.add_argument("--skip-full", action="store_true", help="do not time a sync against the registry")
     a = ap.parse_args()
     ctx: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
     if os.environ.get("MINZHENG_DB") == "postgres":
@@ -67,9 +68,16 @@ def empty_registry() -> None:
 
 
 def next_month(src: Path, dst: Path) -> int:
-    """Month two: every 50th person renamed (≈ 2 % changes) and a few newcomers; returns the changes."""
+    """The next month: every 50th person renamed, every 997th moved to another village, every 1009th
+    gone from the register (heads stay) and a newborn in every 500th row's household (≈ 2.3 % of the rows
+    change); returns the changed rows."""
+    import datetime as dt
+
+    from minzheng.core.idnumber import make_id_number
+
     dst.mkdir(parents=True, exist_ok=True)
     changed = 0
+    born: dict[str, int] = {}
     with (
         (src / "persons.csv").open(encoding="utf-8") as fi,
         (dst / "persons.csv").open("w", encoding="utf-8", newline="") as fo,
@@ -77,11 +85,38 @@ def next_month(src: Path, dst: Path) -> int:
         reader = csv.DictReader(fi)
         writer = csv.DictWriter(fo, fieldnames=list(reader.fieldnames or []))
         writer.writeheader()
+        village = ""
         for i, row in enumerate(reader):
+            if i % 1009 == 2 and row["relation"] != "head":
+                changed += 1
+                continue
             if i % 50 == 0:
                 row["name"] += "改"
                 changed += 1
+            elif i % 997 == 1 and village and village != row["hukou_region"]:
+                row["hukou_region"] = village
+                changed += 1
+            if i % 1000 == 0:
+                village = row["hukou_region"]
             writer.writerow(row)
+            if i % 500 == 250:
+                region6 = row["id_number"][:6]
+                n = born.get(region6, 0)
+                born[region6] = n + 1
+                birth = dt.date(2025, 6, 1) + dt.timedelta(days=n // 500)
+                sex = "F" if n % 2 else "M"
+                baby = make_id_number(region6, birth, n % 500, sex)
+                writer.writerow(
+                    {
+                        **row,
+                        "id_number": baby,
+                        "name": "新生儿",
+                        "sex": sex,
+                        "birth_date": f"{birth}",
+                        "relation": "grandchild",
+                    }
+                )
+                changed += 1
     return changed
 
 
@@ -126,7 +161,19 @@ def run(a: argparse.Namespace) -> None:
     t = time.perf_counter()
     s = registry_load(snapshot=work / "2025-07", actor=system, batch_size=a.batch_size)
     sync_s = time.perf_counter() - t
-    print(f"monthly sync ({changed:,} changed rows): {sync_s:.1f} s, {s['changes']:,} changes recorded")
+    print(
+        f"monthly sync against last month's file ({changed:,} changed rows): {sync_s:.1f} s, "
+        f"{s['changes']:,} changes recorded, compared with the {s['compared_with']}"
+    )
+    if not a.skip_full:  # the reference: the same kind of month compared row by row with the registry
+        changed = next_month(work / "2025-07", work / "2025-08")
+        t = time.perf_counter()
+        s = registry_load(snapshot=work / "2025-08", actor=system, batch_size=a.batch_size, full=True)
+        full_s = time.perf_counter() - t
+        print(
+            f"monthly sync against the registry ({changed:,} changed rows): {full_s:.1f} s, "
+            f"{s['changes']:,} changes recorded; ratio registry/file {full_s / sync_s:.1f}x"
+        )
     print(f"peak RSS {peak_rss_mb():.0f} MB")
 
 

@@ -131,7 +131,10 @@ def test_loading_the_same_snapshot_again_changes_nothing(city: Path) -> None:
     assert RegistryLoad.objects.count() == 2
 
 
-def test_the_next_month_applies_only_what_changed_and_keeps_the_history(city: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("full", [False, True], ids=["against-last-month's-file", "against-the-registry"])
+def test_the_next_month_applies_only_what_changed_and_keeps_the_history(
+    city: Path, tmp_path: Path, full: bool
+) -> None:
     registry_load(snapshot=city, actor=system())
     rows = rows_of(city)
     alive = {crypto.blind_index(r["id_number"]) for r in rows} - set(
@@ -172,8 +175,9 @@ def test_the_next_month_applies_only_what_changed_and_keeps_the_history(city: Pa
     untouched_updated = untouched.updated_at
     households_before = Household.objects.count()
 
-    summary = registry_load(snapshot=snapshot, actor=system())
+    summary = registry_load(snapshot=snapshot, actor=system(), full=full)
 
+    assert summary["compared_with"] == ("registry" if full else "file")
     assert summary["mode"] == "sync" and summary["rejected"] == 0
     assert summary["persons_added"] == summary["births"] == 1 and summary["arrivals"] == 0
     assert summary["households_added"] == 1 and Household.objects.count() == households_before + 1
@@ -250,6 +254,43 @@ def test_rows_that_break_the_rules_are_rejected_with_a_chinese_reason_and_the_re
         ("deaths", 2): "身份证号校验位错误，请核对后重新输入",
     }
     assert summary["rejected"] == 8 and summary["persons_added"] == Person.objects.count() == 6
+
+
+def test_rows_rejected_last_month_and_unchanged_are_rejected_again(city: Path, tmp_path: Path) -> None:
+    rows = rows_of(city)[:6]
+    bad = [{**rows[1], "id_number": rows[1]["id_number"][:17]}, rows[2]]  # a short ID; an ID twice
+    june = write(tmp_path / "2025-06", [*rows, *bad])
+    registry_load(snapshot=june, actor=system())
+    july = write(tmp_path / "2025-07", [*rows, *bad])
+
+    summary = registry_load(snapshot=july, actor=system())
+
+    assert summary["compared_with"] == "file" and summary["changes"] == 0
+    load = RegistryLoad.objects.get(month="2025-07")
+    assert {(r.line, r.reason) for r in load.rejects.all()} == {
+        (8, "身份证号应为18位，当前为17位"),
+        (9, "身份证号与第4行重复"),
+    }
+
+
+def test_a_last_month_file_changed_or_gone_since_its_load_makes_the_sync_compare_with_the_registry(
+    city: Path, tmp_path: Path
+) -> None:
+    rows = rows_of(city)
+    june = write(tmp_path / "2025-06", rows)
+    registry_load(snapshot=june, actor=system())
+    before = registry()
+    # Someone rewrote June's file after it was loaded: it no longer says what the registry holds.
+    write(june, [{**r, "name": r["name"] + "甲"} for r in rows])
+
+    summary = registry_load(snapshot=write(tmp_path / "2025-07", rows), actor=system())
+
+    assert summary["compared_with"] == "registry" and summary["changes"] == 0
+    assert registry() == before
+    (tmp_path / "2025-07" / "persons.csv").unlink()
+    renamed = [{**r, "name": r["name"] + "乙"} if i == 0 else r for i, r in enumerate(rows)]
+    summary = registry_load(snapshot=write(tmp_path / "2025-08", renamed), actor=system())
+    assert summary["compared_with"] == "registry" and summary["field_changes"] == 1
 
 
 def test_a_load_that_fails_midway_leaves_the_previous_registry_intact(

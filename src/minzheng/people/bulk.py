@@ -7,8 +7,15 @@ holding a whole file in Python. As each batch streams in, its IDs' blind indexes
 their ciphertexts) are computed in worker processes (core.crypto) and the row rules run array-wise
 (rowchecks: each rejected row gets the desk's Chinese reason, RegistryReject); repeats across the file
 are grouped once at the end. Then set-based statements apply the snapshot, all in one transaction, so a
-load that is killed leaves the previous registry as it was. A sync first keeps only the rows that differ
-from the registry (one pass of hash joins), and the steps below read those:
+load that is killed leaves the previous registry as it was.
+
+A sync compares this month's persons file with the last loaded one when that file is still where it was
+loaded from and its digest is unchanged (`_file_diff`, DuckDB): only the rows that differ from it (and the
+rows that break a rule, so every month reports all of them) are hashed and staged, and the persons the
+file no longer lists are found in the same pass. Otherwise (or with `full=True`, the reconciliation a
+bureau runs when the registry was edited outside the file) every row is staged and compared with the
+registry. Either way the staged rows are then kept only where they differ from the registry (one pass of
+hash joins), and the steps below read those:
 
 - new households (the head's village, or the first member's when a household has no head);
 - existing persons whose name, hukou type or hukou village changed are updated (a hukou move carries the
@@ -29,6 +36,7 @@ registry's history is kept. Loading the same snapshot again changes nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import multiprocessing
@@ -41,6 +49,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
@@ -81,7 +90,9 @@ LEAVE = "mz_stage_leave"
 CHANGED = "mz_stage_changed"
 REPEATS = "mz_stage_repeats"
 DEAD = "mz_stage_dead"
-TEMP_TABLES = (STAGE, STAGE_DEATH, STAGE_HOUSEHOLD, ENC, DIFF, MEMBER, LEAVE, DEAD, CHANGED, REPEATS)
+GONE = "mz_stage_gone"
+TEMP_TABLES = (STAGE, STAGE_DEATH, STAGE_HOUSEHOLD, ENC, DIFF, MEMBER, LEAVE, DEAD, CHANGED, REPEATS, GONE)
+DIFF_MEMORY_LIMIT = "1GB"
 
 
 # --- reading a snapshot file in batches ------------------------------------------------------------
@@ -133,11 +144,15 @@ def _stage_rows(
     *,
     encrypt: bool = False,
     check: Callable[[pa.Table], pa.Array] | None = None,
+    seen: Callable[[pa.Table], None] | None = None,
+    keep: pa.Array | None = None,
 ) -> Iterator[pa.Table]:
-    """Batches ready for the staging table: line (the file's line, header = 1), the normalised ID, its
-    blind index (and, with `encrypt`, its ciphertext), the other columns as text, and with `check` the
-    reason each row breaks a row rule (rowchecks). A large file's hashing and encryption run in worker
-    processes, a batch or two ahead of the COPY."""
+    """Batches ready for the staging table: line (the file's line, header = 1), the normalised ID, the
+    other columns as text, with `check` the reason each row breaks a row rule (rowchecks), and the ID's
+    blind index (and, with `encrypt`, its ciphertext). `seen` gets every checked row (the whole-file
+    rules); with `keep` (IDs) only the rows with those IDs or with a reason are staged, and only theirs
+    are hashed. A large file's hashing and encryption run in worker processes, a batch or two ahead of
+    the COPY."""
     from django.conf import settings
 
     hash_key = settings.FIELD_HASH_KEY
@@ -148,33 +163,45 @@ def _stage_rows(
         if workers
         else None
     )
-    pending: deque[tuple[int, pa.RecordBatch, pa.Array, Future[Any] | None]] = deque()
+    pending: deque[tuple[pa.Table, Future[Any] | None]] = deque()
 
-    def ready(line: int, batch: pa.RecordBatch, ids: pa.Array, job: Future[Any] | None) -> pa.Table:
+    def ready(table: pa.Table, job: Future[Any] | None) -> pa.Table:
+        ids = table.column("id_number")
         hashes, tokens = (
             job.result() if job is not None else crypto.secure_many(ids.to_pylist(), hash_key, keys)
         )
-        data: dict[str, Any] = {
-            "line": pa.array(range(line, line + len(ids)), pa.int64()),
-            "id_number": ids,
-            "id_hash": pa.array(hashes, pa.string()),
-        }
+        table = table.append_column("id_hash", pa.array(hashes, pa.string()))
         if tokens is not None:
-            data["id_number_enc"] = pa.array(tokens, pa.string())
-        for c in columns[1:]:
-            data[c] = _as_text(batch.column(c))
-        table = pa.table(data)
-        return table.append_column("reason", check(table)) if check is not None else table
+            table = table.append_column("id_number_enc", pa.array(tokens, pa.string()))
+        return table
 
     try:
         line = 2
         for batch in _batches(path, columns, batch_size):
             ids = pc.replace_substring(pc.utf8_upper(_as_text(batch.column("id_number"))), " ", "")
-            job = (
-                pool.submit(crypto.secure_many, ids.to_pylist(), hash_key, keys) if pool is not None else None
-            )
-            pending.append((line, batch, ids, job))
+            data: dict[str, Any] = {
+                "line": pa.array(range(line, line + len(ids)), pa.int64()),
+                "id_number": ids,
+            }
             line += len(ids)
+            for c in columns[1:]:
+                data[c] = _as_text(batch.column(c))
+            table = pa.table(data)
+            if check is not None:
+                table = table.append_column("reason", check(table))
+            if seen is not None:
+                seen(table)
+            if keep is not None:
+                staged = pc.is_in(table.column("id_number"), value_set=keep)
+                if check is not None:
+                    staged = pc.or_(staged, pc.is_valid(table.column("reason")))
+                table = table.filter(staged)
+            job = (
+                pool.submit(crypto.secure_many, table.column("id_number").to_pylist(), hash_key, keys)
+                if pool is not None
+                else None
+            )
+            pending.append((table, job))
             if len(pending) > workers:
                 yield ready(*pending.popleft())
         while pending:
@@ -206,6 +233,7 @@ class _Sql:
         return f"CAST({expr} AS date)" if self.pg else expr
 
     def fill(self, table: str, columns: list[str], batch: pa.Table) -> None:
+        batch = batch.select(columns)
         if self.pg:  # COPY: the batch goes over as one CSV buffer written by Arrow, no per-row Python
             buf = io.BytesIO()
             pcsv.write_csv(batch, buf, write_options=pcsv.WriteOptions(include_header=False))
@@ -239,7 +267,9 @@ def _reject(sql: _Sql, table: str, rules: list[Rule]) -> None:
 
 
 def _mark(sql: _Sql, table: str, reasons: pa.Table) -> None:
-    """Set the reason of the staging rows a whole-file rule rejected (rowchecks.Repeats: few rows)."""
+    """Set the reason of the staging rows a whole-file rule rejected (rowchecks.Repeats: few rows); a
+    rejected row a sync did not stage (unchanged since last month) is staged with its reason alone, so
+    the month's rejects list it again."""
     if reasons.num_rows == 0:
         return
     sql.run(f"DROP TABLE IF EXISTS {REPEATS}")
@@ -248,6 +278,10 @@ def _mark(sql: _Sql, table: str, reasons: pa.Table) -> None:
     sql.run(
         f"UPDATE {table} SET reason = r.reason FROM {REPEATS} r "
         f"WHERE {table}.line = r.line AND {table}.reason IS NULL"
+    )
+    sql.run(
+        f"INSERT INTO {table} (line, reason) SELECT r.line, r.reason FROM {REPEATS} r "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {table} s WHERE s.line = r.line)"
     )
 
 
@@ -290,9 +324,12 @@ def _month(snapshot: Path) -> tuple[str, str]:
     return month, sha
 
 
-def registry_load(*, snapshot: Path, actor: Any, batch_size: int = 50_000) -> dict[str, int]:
+def registry_load(
+    *, snapshot: Path, actor: Any, batch_size: int = 50_000, full: bool = False
+) -> dict[str, int]:
     """Load (first time) or sync (every later month) the registry from a snapshot folder; returns the
-    counts. Atomic: either the whole snapshot is applied or nothing is."""
+    counts. `full`: compare every row with the registry even when last month's file is at hand.
+    Atomic: either the whole snapshot is applied or nothing is."""
     require(actor, "people.import", target=f"snapshot:{snapshot.name}")
     persons_file = _source_file(snapshot, "persons")
     if persons_file is None:
@@ -309,6 +346,7 @@ def registry_load(*, snapshot: Path, actor: Any, batch_size: int = 50_000) -> di
             sha=sha,
             batch_size=batch_size,
             started=started,
+            full=full,
         )
         audit_record(
             actor=actor,
@@ -336,6 +374,7 @@ def _load(
     sha: str,
     batch_size: int,
     started: float,
+    full: bool,
 ) -> dict[str, Any]:
     for t in TEMP_TABLES:
         sql.run(f"DROP TABLE IF EXISTS {t}")
@@ -345,6 +384,9 @@ def _load(
     # An empty registry takes every person of the file: their IDs are encrypted as the file streams in
     # (in worker processes), and on PostgreSQL the tables' indexes are rebuilt after the insert.
     fresh = _registry_empty(sql)
+    previous = RegistryLoad.objects.order_by("-created_at", "-id").first()
+    digest = _digest(persons_file)
+    diff = None if fresh or full or previous is None else _file_diff(persons_file, previous)
     person_cols = ["line", "id_number", "id_hash", *(["id_number_enc"] if fresh else []), *PERSON_COLUMNS[1:]]
     sql.run(
         f"CREATE TEMP TABLE {STAGE} (line bigint PRIMARY KEY, "
@@ -354,33 +396,51 @@ def _load(
     villages = pa.array(Region.objects.filter(level="village").values_list("code", flat=True), pa.string())
     rows = 0
     repeats = rowchecks.Repeats(heads=True)
+
+    def seen(batch: pa.Table) -> None:
+        nonlocal rows
+        repeats.add(batch)
+        rows += batch.num_rows
+
     for batch in _stage_rows(
         persons_file,
         PERSON_COLUMNS,
         batch_size,
         encrypt=fresh,
         check=lambda t: rowchecks.person_reasons(t, villages, RELATIONS),
+        seen=seen,
+        keep=None if diff is None else diff[0],
     ):
         sql.fill(STAGE, [*person_cols, "reason"], batch)
-        repeats.add(batch)
-        rows += batch.num_rows
     _mark(sql, STAGE, repeats.reasons())
     # No index on the staging table: every statement below joins it whole (hash joins), and a per-row
     # lookup goes the other way, into the registry's own indexes.
     if sql.pg:
         sql.run(f"ANALYZE {STAGE}")
+    else:  # SQLite (the demo) joins by nested loops: without these a full comparison is quadratic
+        sql.run(f"CREATE INDEX {STAGE}_hash ON {STAGE} (id_hash)")
+        sql.run(f"CREATE INDEX {STAGE}_household ON {STAGE} (household_no)")
 
-    previous = RegistryLoad.objects.order_by("-created_at", "-id").first()
     mode = RegistryLoadMode.SYNC if previous else RegistryLoadMode.LOAD
     load = RegistryLoad.objects.create(
-        month=month, snapshot=snapshot.name, persons_sha256=sha, mode=mode, rows=rows
+        month=month,
+        snapshot=snapshot.name,
+        persons_sha256=sha,
+        persons_file=str(persons_file.resolve()),
+        persons_digest=digest,
+        mode=mode,
+        rows=rows,
     )
     first = dt.date.fromisoformat(f"{month}-01")
     since = dt.date.fromisoformat(f"{previous.month}-01") if previous else first
     ctx = _Context(sql, load=load, month=month, first=first, since=since, sync=bool(previous), fresh=fresh)
     if not fresh:
         ctx.rows = _changed_rows(sql)
+    if diff is not None:
+        _stage_gone(sql, diff[1])
+        ctx.gone = True
     counts: dict[str, Any] = {"mode": str(mode), "rows": rows}
+    counts["compared_with"] = "file" if diff else "registry"
     counts["field_changes"], counts["moves"] = _apply_changes(ctx)
     bare = fresh and sql.pg
     rebuild = [*_bare(sql, "people_household"), *_bare(sql, "people_person")] if bare else []
@@ -434,6 +494,76 @@ def _load(
     load.seconds = round(time.perf_counter() - started, 2)
     load.save(update_fields=["rejected", "summary", "seconds"])
     return counts
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(8 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _duck_rows(path: Path) -> str:
+    """A persons file as DuckDB rows: the normalised ID, a 64-bit fingerprint of the other columns, and
+    the household number."""
+    quoted = "'" + str(path).replace("'", "''") + "'"
+    source = (
+        f"read_parquet({quoted})"
+        if path.suffix == ".parquet"
+        else f"read_csv({quoted}, header = true, all_varchar = true, delim = ',', quote = '\"')"
+    )
+
+    def text(c: str) -> str:
+        return f"coalesce(trim(CAST({c} AS VARCHAR)), '')"
+
+    fields = ", ".join(text(c) for c in PERSON_COLUMNS[1:])
+    return (
+        f"SELECT upper(replace({text('id_number')}, ' ', '')) AS id, "
+        f"hash(concat_ws(chr(31), {fields})) AS fp, {text('household_no')} AS household_no FROM {source}"
+    )
+
+
+def _file_diff(persons_file: Path, previous: RegistryLoad) -> tuple[pa.Array, pa.Table] | None:
+    """This month's persons file against the one the previous load read, when that file is still there
+    with the digest it had: (the IDs whose row is new or differs, (id_number, household_no) of the
+    persons the file no longer lists who were in a household it still delivers). One DuckDB pass over
+    both files, in bounded memory. None when the previous file cannot be trusted or read: the sync then
+    compares every row with the registry. (A 64-bit fingerprint per ID: a change goes unnoticed only if
+    it leaves the same fingerprint for the same person, about 1 in 10^19.)"""
+    old = Path(previous.persons_file) if previous.persons_file else None
+    if old is None or not old.is_file() or _digest(old) != previous.persons_digest:
+        return None
+    con = duckdb.connect(config={"memory_limit": DIFF_MEMORY_LIMIT, "threads": min(2, os.cpu_count() or 1)})
+    try:
+        con.execute(f"CREATE TEMP TABLE n AS {_duck_rows(persons_file)}")
+        con.execute(f"CREATE TEMP TABLE o AS {_duck_rows(old)}")
+        changed = con.execute(
+            "SELECT DISTINCT n.id FROM n ANTI JOIN o ON o.id = n.id AND o.fp = n.fp"
+        ).to_arrow_table()
+        gone = con.execute(
+            "SELECT o.id AS id_number, o.household_no FROM o ANTI JOIN n ON n.id = o.id "
+            "WHERE o.household_no IN (SELECT household_no FROM n)"
+        ).to_arrow_table()
+    except duckdb.Error:
+        return None  # the row rules below name what is wrong with the file
+    finally:
+        con.close()
+    return changed.column("id").combine_chunks().cast(pa.string()), gone
+
+
+def _stage_gone(sql: _Sql, gone: pa.Table) -> None:
+    """GONE: the blind index and household number of the persons the file no longer lists."""
+    sql.run(f"CREATE TEMP TABLE {GONE} (id_hash text, household_no text)")
+    ids = gone.column("id_number").to_pylist()
+    hashes = crypto.blind_index_many(ids)
+    sql.fill(
+        GONE,
+        ["id_hash", "household_no"],
+        pa.table({"id_hash": pa.array(hashes, pa.string()), "household_no": gone.column("household_no")}),
+    )
+    if sql.pg:
+        sql.run(f"ANALYZE {GONE}")
 
 
 def _registry_empty(sql: _Sql) -> bool:
@@ -530,6 +660,7 @@ class _Context:
         self.now = ops.adapt_datetimefield_value(timezone.now())
         self.rows = STAGE  # the valid rows that may change the registry (all of them, or CHANGED)
         self.fresh = fresh  # the registry was empty when the load began
+        self.gone = False  # GONE lists the persons the file no longer has (a sync against last month's file)
 
     def history(self, select: str, params: list[Any] | None = None) -> int:
         """Change rows from a SELECT of (person_id, kind, field, old_value, new_value); only in a sync."""
@@ -683,14 +814,23 @@ def _apply_memberships(ctx: _Context) -> tuple[int, int]:
         "WHERE s.reason IS NULL AND (m.id IS NULL OR m.household_id <> hh.id OR m.relation <> s.relation)"
     )
     # Identified members of a household the file delivers, whom the file no longer lists at all.
-    sql.run(
+    leave = (
         f"CREATE TEMP TABLE {LEAVE} AS SELECT m.id AS membership_id, m.person_id, h.number AS household_no "
-        "FROM people_membership m JOIN people_household h ON h.id = m.household_id "
-        f"JOIN {STAGE_HOUSEHOLD} sh ON sh.household_no = h.number "
-        "JOIN people_person p ON p.id = m.person_id "
-        "WHERE m.end_date IS NULL AND p.id_hash IS NOT NULL "
-        f"AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.id_hash = p.id_hash)"
     )
+    if ctx.gone:  # found by comparing the file with last month's
+        sql.run(
+            f"{leave} FROM {GONE} g JOIN people_person p ON p.id_hash = g.id_hash "
+            "JOIN people_membership m ON m.person_id = p.id AND m.end_date IS NULL "
+            "JOIN people_household h ON h.id = m.household_id AND h.number = g.household_no"
+        )
+    else:
+        sql.run(
+            f"{leave} FROM people_membership m JOIN people_household h ON h.id = m.household_id "
+            f"JOIN {STAGE_HOUSEHOLD} sh ON sh.household_no = h.number "
+            "JOIN people_person p ON p.id = m.person_id "
+            "WHERE m.end_date IS NULL AND p.id_hash IS NOT NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.id_hash = p.id_hash)"
+        )
     moved = ctx.history(
         "SELECT person_id, 'household' AS kind, 'household_no' AS field, current_no AS old_value, "
         f"household_no AS new_value FROM {MEMBER} "

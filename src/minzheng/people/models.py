@@ -300,6 +300,10 @@ class RegistryLoad(models.Model):
     month = models.CharField("月份", max_length=7, db_index=True)
     snapshot = models.CharField("快照", max_length=200)
     persons_sha256 = models.CharField("人口文件sha256", max_length=64, blank=True, default="")
+    # The persons file as loaded and its digest computed at load time: the next month's sync compares its
+    # file with this one (people/bulk.py) when it is still there, unchanged.
+    persons_file = models.CharField("人口文件路径", max_length=500, blank=True, default="")
+    persons_digest = models.CharField("人口文件摘要", max_length=64, blank=True, default="")
     mode = models.CharField("方式", max_length=8, choices=RegistryLoadMode.choices)
     rows = models.PositiveIntegerField("文件行数", default=0)
     rejected = models.PositiveIntegerField("拒收行数", default=0)

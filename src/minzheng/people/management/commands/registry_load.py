@@ -24,19 +24,28 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("directory", help="快照目录，目录名为月份 YYYY-MM")
         parser.add_argument("--batch-size", type=int, default=50_000, help="每批行数（默认50000）")
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="逐行与人口库比对（人口库在文件之外被修改过时使用），即使上月文件仍在",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         actor = system_actor(purpose=f"命令行装载人口库（{getpass.getuser()}）")
         try:
             result = registry_load(
-                snapshot=Path(options["directory"]), actor=actor, batch_size=options["batch_size"]
+                snapshot=Path(options["directory"]),
+                actor=actor,
+                batch_size=options["batch_size"],
+                full=options["full"],
             )
         except ValidationError as e:
             raise CommandError("；".join(e.messages), returncode=2) from e
         w = self.stdout.write
         load = RegistryLoad.objects.order_by("-created_at", "-id").first()
+        basis = "（与上月文件比对）" if result.get("compared_with") == "file" else ""
         w(
-            f"{'月度同步' if result['mode'] == 'sync' else '首次装载'}完成：文件{result['rows']:,}行，"
+            f"{'月度同步' if result['mode'] == 'sync' else '首次装载'}完成{basis}：文件{result['rows']:,}行，"
             f"拒收{result['rejected']:,}行，用时{load.seconds if load else 0}秒"
         )
         w(
