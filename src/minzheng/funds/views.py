@@ -67,12 +67,18 @@ def fund_list(request: HttpRequest) -> HttpResponse:
     source = source if source in FundSource.values else ""
     funds = selectors.fund_list(actor=user, county=county, source=source)
     defaults = list(selectors.defaults(actor=user))
-    names = selectors.county_names([f.county_code for f in funds] + [d.county_code for d in defaults])
+    waiting = list(selectors.waiting_recoveries(actor=user, county=county)[:100])
+    names = selectors.county_names(
+        [f.county_code for f in funds] + [d.county_code for d in defaults] + [w.county_code for w in waiting]
+    )
     for f in funds:
         f.county_name = names.get(f.county_code, "")  # type: ignore[attr-defined]
     for d in defaults:
         d.county_name = names.get(d.county_code, "")  # type: ignore[attr-defined]
         d.programme_label = selectors.programme_label(d.programme)  # type: ignore[attr-defined]
+    for w in waiting:
+        w.county_name = names.get(w.county_code, "")  # type: ignore[attr-defined]
+        w.programme_label = selectors.programme_label(w.programme)  # type: ignore[attr-defined]
     from minzheng.charity.rules import FUNDS
 
     return render(
@@ -88,6 +94,7 @@ def fund_list(request: HttpRequest) -> HttpResponse:
             "charity_funds": sorted(FUNDS.items()),
             "defaults": defaults,
             "recovered": selectors.recovered(actor=user, county=county),
+            "waiting": waiting,
             "programmes": selectors.programme_choices(),
             "can_manage": can(user, MANAGE),
         },

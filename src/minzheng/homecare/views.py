@@ -581,7 +581,10 @@ def service_assistance(request: HttpRequest) -> HttpResponse:
             if provider is None:
                 raise Http404("服务商不存在")
             month = form_date(f"{request.POST.get('month', '')}-01", "结算月")
-            return services.service_settlement_make(actor=user, provider=provider, month=month)
+            basis = request.POST.get("basis") or OrderBasis.ASSISTANCE
+            if basis not in selectors.BOUGHT:
+                raise ValidationError(_("请选择结算的服务类型"))
+            return services.service_settlement_make(actor=user, provider=provider, month=month, basis=basis)
 
         if done := posted(
             request,
@@ -606,6 +609,7 @@ def service_assistance(request: HttpRequest) -> HttpResponse:
             "settlements": selectors.service_settlements(actor=user)[:24] if can_settle else [],
             "providers": selectors.service_providers(actor=user) if can_settle else [],
             "can_settle": can_settle,
+            "bases": [(b, OrderBasis(b).label) for b in selectors.BOUGHT],
             "can_order": can(user, OPERATOR),
             "last": last,
         },
