@@ -53,6 +53,9 @@ def test_the_ledger_shows_income_and_spending_by_month_and_exports_excel_audited
     assert "700.00" in page and "2,300.00" in page and "临时救助" in page
     response = _client(finance).get(f"/funds/{fund.pk}/xlsx/")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+    # exports hold personal data: the one xlsx rule sends them never cached, under their own file name
+    assert response["Cache-Control"] == "no-store"
+    assert response["Content-Disposition"] == f'attachment; filename="fund-{fund.pk}.xlsx"'
     assert AuditLog.objects.filter(target_type="fund", target_id=str(fund.pk), event_type="export").exists()
 
 

@@ -17,13 +17,12 @@ from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core.inputs import form_date, form_decimal, form_int
 from minzheng.core.posts import posted
-from minzheng.core.spreadsheet import xlsx_bytes
+from minzheng.core.spreadsheet import xlsx_bytes, xlsx_response
 
 from . import selectors, services
 from .models import EntryKind, Fund, FundSource, IncomeKind
 
 READ, MANAGE = selectors.READ, selectors.MANAGE
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _desk(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -195,6 +194,4 @@ def fund_export(request: HttpRequest, pk: int) -> HttpResponse:
         region_code=fund.county_code,
         detail=f"导出{fund.name}收支明细{len(rows)}行",
     )
-    response = HttpResponse(xlsx_bytes(header, rows, title="资金收支明细"), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="fund-{fund.pk}.xlsx"'
-    return response
+    return xlsx_response(xlsx_bytes(header, rows, title="资金收支明细"), f"fund-{fund.pk}.xlsx")
