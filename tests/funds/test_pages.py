@@ -53,6 +53,9 @@ def test_the_ledger_shows_income_and_spending_by_month_and_exports_excel_audited
     assert "700.00" in page and "2,300.00" in page and "临时救助" in page
     response = _client(finance).get(f"/funds/{fund.pk}/xlsx/")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+    # exports hold personal data: the one xlsx rule sends them never cached, under their own file name
+    assert response["Cache-Control"] == "no-store"
+    assert response["Content-Disposition"] == f'attachment; filename="fund-{fund.pk}.xlsx"'
     assert AuditLog.objects.filter(target_type="fund", target_id=str(fund.pk), event_type="export").exists()
 
 
@@ -97,3 +100,48 @@ def test_income_waiting_for_a_check_is_a_to_do_of_the_other_finance_person(finan
 
     assert pending_todo(officer, timezone.localdate()).count == 1
     assert pending_todo(finance, timezone.localdate()).count == 0
+
+
+def test_the_funds_page_costs_the_same_queries_however_many_funds_recoveries_and_waiting_items(
+    finance, officer
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from minzheng.funds.models import WaitingRecovery
+
+    def add(i: int) -> None:
+        fund = funded(finance, officer, "100", name=f"资金{i}")
+        services.fund_create(
+            actor=finance,
+            name=f"慈善资金{i}",
+            source="charity",
+            county_code="370811",
+            charity_fund_code="jishijiu",
+        )
+        services.fund_default_set(actor=finance, programme_code="temporary", county_code="370811", fund=fund)
+        WaitingRecovery.objects.create(
+            programme="dibao",
+            county_code="370811",
+            amount=Decimal(10),
+            received_on=timezone.localdate(),
+            reference=f"w{i}",
+            recorded_by=finance,
+        )
+
+    def queries() -> int:
+        c = _client(finance)
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get("/funds/").status_code == 200
+        return len(ctx.captured_queries)
+
+    add(0)
+    once = queries()
+    for i in range(1, 4):
+        add(i)
+    page = _client(finance).get("/funds/").content.decode()
+    assert (
+        page.count("慈善资金") >= 4
+        and page.split('id="funds-waiting-table"')[1].split("</table>")[0].count("<tr>") == 5
+    )
+    assert queries() == once

@@ -166,3 +166,45 @@ def test_the_service_page_lists_eligible_people_without_an_order_and_the_figures
     page = c.get("/homecare/assistance/").content.decode()
     assert "待派单" in page and "户主" not in page.split('id="unserved"')[1].split("</table>")[0]
     assert "2.0" in page or "2.00" in page
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_service_settlement_pages_cost_the_same_queries_however_many_rows(
+    clerk: Any, make_household: Any, make_carer: Any, provider: Any, make_user: Any
+) -> None:
+    from minzheng.people.models import Household
+
+    from .conftest import HOME
+
+    carer = make_carer()
+    earlier = (LAST_MONTH - dt.timedelta(days=1)).replace(day=1)
+    hh = make_household(village=VILLAGE_A, size=4)
+    Household.objects.filter(pk=hh.pk).update(latitude=HOME[0], longitude=HOME[1])
+    people = [m.person for m in hh.memberships.order_by("pk")]
+    for p in people:
+        _tekun(p)
+    for month, who in ((earlier, people[:1]), (LAST_MONTH, people)):
+        for p in who:
+            o = serve(_take(clerk, p, "JJ14", "1"), clerk, carer)
+            Order.objects.filter(pk=o.pk).update(
+                check_out_at=timezone.make_aware(dt.datetime.combine(month, dt.time(10)))
+            )
+    maker = make_user("county_officer", "370811")
+    c = Client()
+    c.force_login(maker)
+    small = services.service_settlement_make(actor=maker, provider=provider, month=earlier)
+    one_row = _queries(c, "/homecare/assistance/")
+    big = services.service_settlement_make(actor=maker, provider=provider, month=LAST_MONTH)
+    assert (small.orders, big.orders) == (1, 4)
+    assert _queries(c, "/homecare/assistance/") == one_row
+    assert _queries(c, f"/homecare/assistance/settlements/{small.pk}/") == _queries(
+        c, f"/homecare/assistance/settlements/{big.pk}/"
+    )

@@ -87,7 +87,8 @@ def test_the_settlement_export_is_an_excel_file_with_masked_ids_and_is_audited(
     s = services.settlement_make(actor=officer, provider=provider, month=LAST_MONTH)
     client.force_login(officer)
     r = client.get(f"/homecare/settlements/{s.pk}/xlsx/")
-    assert r.status_code == 200 and r.content[:2] == b"PK"
+    assert r.status_code == 200 and r.content[:2] == b"PK" and r["Cache-Control"] == "no-store"
+    assert f'filename="homecare-settlement-{s.pk}-{LAST_MONTH:%Y%m}.xlsx"' in r["Content-Disposition"]
     assert elder.id_number.encode() not in r.content
     assert AuditLog.objects.filter(event_type="export", target_type="homecare_settlement").count() == 1
     page = client.get(f"/homecare/settlements/{s.pk}/")

@@ -166,6 +166,7 @@ def test_the_pages_panel_and_export_are_scoped_and_the_desk_flow_works(
     notice = c.get(f"/integrity/findings/{f.pk}/notice/").content.decode()
     assert "行政复议" in notice and "（盖章）" in notice
     r = c.get("/integrity/?export=xlsx")
+    assert r["Cache-Control"] == "no-store" and 'filename="integrity-' in r["Content-Disposition"]
     assert r.status_code == 200 and AuditLog.objects.filter(
         event_type="export", target_type="integrity.finding"
     )

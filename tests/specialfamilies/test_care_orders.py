@@ -123,3 +123,55 @@ def test_an_officer_without_the_permission_cannot_order(make_household: Any, cle
     with pytest.raises(ValidationError):
         _order(make_user("village_assistant", "370811001001"), severe)
     assert not Order.objects.exists()
+
+
+def test_care_orders_are_settled_per_provider_and_month_by_the_bought_service_rule_and_paid_from_their_fund(
+    client: Any, make_household: Any, clerk: Any, carer: Any, make_user: Any
+) -> None:
+    from minzheng.funds import services as funds
+    from minzheng.homecare.models import Settlement
+    from minzheng.policy.selectors import policy_resolve
+    from tests.funds.conftest import funded
+
+    last_month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    severe, _head = _family(make_household, clerk)
+    order = serve(_order(clerk, severe), clerk, carer)  # JJ14 × 2
+    Order.objects.filter(pk=order.pk).update(
+        check_out_at=timezone.make_aware(dt.datetime.combine(last_month, dt.time(10)))
+    )
+    maker, checker = make_user("county_officer", "370811"), make_user("county_finance", "370811")
+    provider = carer.provider
+    client.force_login(maker)
+    r = client.post(
+        "/homecare/assistance/",
+        {"provider": provider.pk, "month": f"{last_month:%Y-%m}", "basis": "special"},
+    )
+    s = Settlement.objects.get(basis=OrderBasis.SPECIAL)
+    assert r.status_code == 302 and r["Location"].endswith(f"/{s.pk}/")
+    price = Decimal(
+        str(
+            policy_resolve(on=last_month, region_code=provider.region_code, hukou_type="").get(
+                "assistance.service.hour_price"
+            )
+        )
+    )
+    hours = order.service_hours
+    assert (s.orders, s.hours, s.total, s.personal) == (
+        1,
+        hours,
+        (hours * price).quantize(Decimal("0.01")),
+        0,
+    )
+    assert s.lines.get().order_id == order.pk
+    page = client.get(f"/homecare/assistance/settlements/{s.pk}/").content.decode()
+    assert "特殊困难家庭照护服务" in page and "特殊困难家庭成员" in page and severe.name in page
+    # the assistance-services settlement of the same provider and month does not take the care order
+    with pytest.raises(ValidationError, match="没有已完成的社会救助服务类"):
+        homecare.service_settlement_make(actor=maker, provider=provider, month=last_month)
+    with pytest.raises(ValidationError, match="特殊困难家庭照护服务的默认资金来源"):
+        homecare.service_settlement_check(actor=checker, settlement=s)
+    fund = funded(checker, maker, "10000", name="任城区福彩公益金", source="lottery")
+    funds.fund_default_set(actor=checker, programme_code="sf_care", county_code="370811", fund=fund)
+    checked = homecare.service_settlement_check(actor=checker, settlement=s)
+    assert checked.state == "checked" and checked.fund_entry.fund == fund
+    assert (checked.fund_entry.amount, checked.fund_entry.spending_line) == (s.total, "care")

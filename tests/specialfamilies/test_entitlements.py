@@ -165,6 +165,7 @@ def test_the_family_list_page_and_its_excel_export(
     assert severe.name in page and "低保家庭失能人员" in page and severe.id_number not in page
     r = client.post("/specialfamilies/export/", {"category": "1"})
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert r["Cache-Control"] == "no-store" and 'filename="special-families-' in r["Content-Disposition"]
 
 
 def test_the_person_page_shows_the_categories_and_the_entitlements(

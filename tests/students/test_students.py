@@ -204,6 +204,7 @@ def test_the_lists_are_scoped_query_bounded_exported_masked_and_refused_to_other
     assert "曲阜师范大学" in body
     r = c.get("/students/awards/?export=xlsx")
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert r["Cache-Control"] == "no-store" and 'filename="students-aid-' in r["Content-Disposition"]
     assert AuditLog.objects.filter(event_type="export", target_type="students.award").exists()
     other = make_user("county_officer", "370812")
     c.force_login(other)

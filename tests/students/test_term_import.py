@@ -126,7 +126,8 @@ def test_an_excel_file_with_a_formula_is_rejected_row_wise_and_the_export_neutra
     c.force_login(staff["county"])
     r = c.get(f"/students/imports/{batch.pk}/?export=xlsx")
     sheet = load_workbook(io.BytesIO(r.content)).active
-    assert sheet.cell(row=3, column=4).value == "'-1+2"
+    assert sheet.cell(row=3, column=4).value == "'-1+2"  # formula neutralised
+    assert r["Content-Disposition"] == f'attachment; filename="students-import-{batch.pk}.xlsx"'
 
 
 def test_the_import_page_uploads_and_shows_rows_and_is_scoped_and_refused_to_others(

@@ -30,7 +30,10 @@ class FundsConfig(AppConfig):
                 urls="minzheng.funds.urls",
                 url_prefix="funds",
                 nav=(NavEntry("救助资金", "funds-list", "funds.read", order=62),),
-                todos=(("funds.manage", selectors.pending_todo),),
+                todos=(
+                    ("funds.manage", selectors.pending_todo),
+                    ("funds.manage", selectors.waiting_todo),
+                ),
                 permissions=("funds.read", "funds.manage"),
             )
         )

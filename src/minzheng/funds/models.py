@@ -64,6 +64,7 @@ class SpendingLine(models.TextChoices):
     PAYROLL = "payroll", "月度发放名册"
     GRANT = "grant", "临时救助"
     SERVICE = "service", "社会救助服务类结算"
+    CARE = "care", "特殊困难家庭照护服务结算"
 
 
 class FundEntry(models.Model):
@@ -132,6 +133,36 @@ class FundDefault(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county_code} {self.programme} → {self.fund_id}"
+
+    @property
+    def region_code(self) -> str:
+        return self.county_code
+
+
+class WaitingRecovery(models.Model):
+    """待入账追回款: money recovered for a programme while its county had no fund for it. It is not lost: it
+    waits here, visible on the funds page and in the fund keeper's to-do, and is booked (as pending income,
+    made and checked as any recovery) as soon as the county sets a fund for the programme."""
+
+    programme = models.CharField("项目", max_length=16)
+    county_code = models.CharField("县(市、区)", max_length=6, db_index=True)
+    amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2)
+    received_on = models.DateField("收款日期")
+    reference = models.CharField("业务单号", max_length=64, unique=True)
+    note = models.CharField("摘要", max_length=200, blank=True, default="")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    entry = models.OneToOneField(
+        FundEntry, verbose_name="入账记录", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "待入账追回款"
+        verbose_name_plural = "待入账追回款"
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="fund_waiting_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.county_code} {self.programme} {self.amount}"
 
     @property
     def region_code(self) -> str:

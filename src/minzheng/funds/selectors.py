@@ -16,11 +16,15 @@ from minzheng.accounts.permissions import can, scoped
 from minzheng.core.todos import Item, Todo
 from minzheng.programmes.registry import programme_name
 
-from .models import EntryKind, EntryStatus, Fund, FundDefault, FundEntry, IncomeKind
+from .models import EntryKind, EntryStatus, Fund, FundDefault, FundEntry, IncomeKind, WaitingRecovery
 
 READ, MANAGE = "funds.read", "funds.manage"
 ZERO = Decimal("0.00")
 SERVICE = "service"  # FundDefault.programme of the services bought for social assistance
+# FundDefault.programme of the care services bought for special-difficulty families (seed 001): not a payable
+# programme (no payroll line), a service settled per provider and month like SERVICE
+SPECIAL_CARE = "sf_care"
+BOUGHT_SERVICES = {SERVICE: "社会救助服务类（物质+服务）", SPECIAL_CARE: "特殊困难家庭照护服务"}
 _MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=16, decimal_places=2)
 
 _INCOME = Q(entries__kind=EntryKind.INCOME, entries__status=EntryStatus.CONFIRMED)
@@ -29,7 +33,7 @@ _PENDING = Q(entries__kind=EntryKind.INCOME, entries__status=EntryStatus.PENDING
 
 
 def programme_label(code: str) -> str:
-    return "社会救助服务类（物质+服务）" if code == SERVICE else programme_name(code)
+    return BOUGHT_SERVICES.get(code) or programme_name(code)
 
 
 def _cents(value: Any) -> Decimal:
@@ -68,9 +72,18 @@ def fund_list(*, actor: Any, county: str = "", source: str = "") -> list[Fund]:
     if source:
         qs = qs.filter(source=source)
     funds = list(qs.order_by("county_code", "source", "pk"))
+    # the funds kept by the charity line read their balances there, all in one query
+    codes = [f.charity_fund_code for f in funds if f.charity_fund_code]
+    charity: dict[str, Decimal] = {}
+    if codes:
+        from minzheng.charity.selectors import fund_balances
+
+        charity = fund_balances(fund_codes=codes)
     for f in funds:
         f.income, f.spent, f.pending = _cents(f.income), _cents(f.spent), _cents(f.pending)  # type: ignore[attr-defined]
-        f.balance = charity_balance(f) if f.charity_fund_code else f.income - f.spent  # type: ignore[attr-defined]
+        f.balance = (  # type: ignore[attr-defined]
+            _cents(charity.get(f.charity_fund_code)) if f.charity_fund_code else f.income - f.spent  # type: ignore[attr-defined]
+        )
     return funds
 
 
@@ -151,6 +164,15 @@ def recovered(*, actor: Any, county: str = "") -> list[dict[str, Any]]:
     return rows
 
 
+def waiting_recoveries(*, actor: Any, permission: str = READ, county: str = "") -> QuerySet[WaitingRecovery]:
+    """待入账追回款 in the actor's scope: recovered while the county had no fund for the programme, not yet
+    booked (they book when the county sets a fund for the programme)."""
+    qs = scoped(permission, WaitingRecovery.objects.filter(entry__isnull=True), actor, field="county_code")
+    if county:
+        qs = qs.filter(county_code__startswith=county)
+    return qs.order_by("county_code", "programme", "pk")
+
+
 def defaults(*, actor: Any) -> QuerySet[FundDefault]:
     return (
         scoped(READ, FundDefault.objects.all(), actor, field="county_code")
@@ -198,6 +220,31 @@ def pending_todo(actor: Any, on: dt.date) -> Todo:
     )
 
 
+def waiting_todo(actor: Any, on: dt.date) -> Todo:
+    """The fund keeper's 待入账追回款: set a fund for the programme and they book. One count query and one
+    for the first five."""
+    from django.urls import reverse
+
+    qs = waiting_recoveries(actor=actor, permission=MANAGE)
+    first = list(qs[:5])
+    names = county_names([w.county_code for w in first])
+    return Todo(
+        key="funds-waiting-recoveries",
+        title="待入账追回款（请为该项目设定本县资金）",
+        count=qs.count(),
+        url=reverse("funds-list") + "#funds-waiting",
+        items=[
+            Item(
+                label=f"{names.get(w.county_code, w.county_code)} {programme_label(w.programme)}",
+                url=reverse("funds-list") + "#funds-waiting",
+                note=f"{w.amount}元",
+            )
+            for w in first
+        ],
+        empty="无待入账追回款",
+    )
+
+
 def counties(*, actor: Any, permission: str = READ) -> list[tuple[str, str]]:
     """The counties in the actor's scope under `permission`, (code, name)."""
     from minzheng.regions.models import Region
@@ -217,7 +264,7 @@ def programme_choices() -> list[tuple[str, str]]:
     from minzheng.programmes.registry import programmes
 
     rows = [(p.code, p.name) for p in programmes() if p.payable]
-    return [*rows, (SERVICE, programme_label(SERVICE))]
+    return [*rows, *BOUGHT_SERVICES.items()]
 
 
 def export_rows(*, fund: Fund) -> list[list[Any]]:

@@ -34,6 +34,7 @@ from .models import (
     FundSource,
     IncomeKind,
     SpendingLine,
+    WaitingRecovery,
 )
 
 MANAGE = selectors.MANAGE
@@ -99,7 +100,7 @@ def fund_create(*, actor: Any, name: str, source: str, county_code: str, charity
 def fund_default_set(*, actor: Any, programme_code: str, county_code: str, fund: Fund) -> FundDefault:
     """The fund that pays a programme's lines in a county (the payroll, and a grant with no fund chosen)."""
     require(actor, MANAGE, region_code=county_code, target=f"fund_default:{programme_code}")
-    if programme_code != selectors.SERVICE:
+    if programme_code not in selectors.BOUGHT_SERVICES:
         programme(programme_code)  # a Chinese ValidationError for an unknown code
     if fund.county_code != county_code or not fund.active:
         raise ValidationError("默认资金须为本县在用的资金")
@@ -115,6 +116,8 @@ def fund_default_set(*, actor: Any, programme_code: str, county_code: str, fund:
         f"{selectors.programme_label(programme_code)}默认由{fund.name}支付",
         fund=fund.pk,
     )
+    # money recovered while the county had no fund for the programme is booked now (catch-up)
+    recoveries_catch_up(actor=actor, programme_code=programme_code, county_code=county_code)
     return row
 
 
@@ -321,8 +324,9 @@ def recovery_book(
 ) -> FundEntry | None:
     """The refund hook (`benefits.funding.refund_book`): an amount recovered for a programme is booked as
     income of the fund that paid it (the fund of the latest payroll line it was paid on, else the county's
-    default for the programme), pending until another person confirms it. With no fund, nothing is
-    booked. The same reference books once."""
+    default for the programme), pending until another person confirms it. With no fund it waits as a
+    待入账追回款 (`WaitingRecovery`) until the county sets one (`recoveries_catch_up`). The same reference
+    books once."""
     require_actor(actor)
     county = region_code[:6]
     paid = lines.filter(fund__isnull=False, fund__county_code=county).order_by("-month", "-pk")
@@ -330,7 +334,70 @@ def recovery_book(
     fund = Fund.objects.filter(pk=fund_id).first() if fund_id else None
     fund = fund or selectors.default_fund(programme=programme, county_code=county)
     if fund is None:
+        _recovery_wait(
+            actor=actor,
+            programme=programme,
+            county=county,
+            amount=_money(amount, "追回金额"),
+            received_on=received_on,
+            reference=reference,
+            note=note,
+        )
         return None
+    return _recovery_entry(
+        actor=actor,
+        fund=fund,
+        programme=programme,
+        amount=amount,
+        received_on=received_on,
+        reference=reference,
+        note=note,
+    )
+
+
+def _recovery_wait(
+    *,
+    actor: Any,
+    programme: str,
+    county: str,
+    amount: Decimal,
+    received_on: dt.date,
+    reference: str,
+    note: str,
+) -> None:
+    waiting, created = WaitingRecovery.objects.get_or_create(
+        reference=reference,
+        defaults={
+            "programme": programme,
+            "county_code": county,
+            "amount": amount,
+            "received_on": received_on,
+            "note": note[:200],
+            "recorded_by": actor,
+        },
+    )
+    if created:
+        _audit(
+            actor,
+            AuditEvent.CREATE,
+            "waiting",
+            waiting.pk,
+            county,
+            f"{selectors.programme_label(programme)}追回款{amount}元待入账（本县尚无该项目的资金）",
+            reference=reference,
+        )
+
+
+def _recovery_entry(
+    *,
+    actor: Any,
+    fund: Fund,
+    programme: str,
+    amount: Decimal,
+    received_on: dt.date,
+    reference: str,
+    note: str,
+) -> FundEntry:
     amount = _money(amount, "追回金额")
     earlier = FundEntry.objects.filter(fund=fund, reference=reference).first()
     if earlier is not None:
@@ -358,3 +425,45 @@ def recovery_book(
         reference=reference,
     )
     return entry
+
+
+@transaction.atomic
+def recoveries_catch_up(*, actor: Any, programme_code: str, county_code: str) -> list[FundEntry]:
+    """Book the county's 待入账追回款 of a programme now that it has a fund for it (called when the default
+    fund is set). They book into the county's default fund for the programme: no fund of the county paid
+    that money (it had none when the money was paid or recovered), the default fund is the one that pays the
+    programme there now, so the recovered money goes back to the programme's money in the county that
+    recovered it. Each is pending income made by the person who recorded the repayment and confirmed by
+    another, as any recovery. A handful of rows of one county and programme."""
+    fund = selectors.default_fund(programme=programme_code, county_code=county_code)
+    if fund is None:
+        return []
+    waiting = WaitingRecovery.objects.select_for_update().filter(
+        programme=programme_code, county_code=county_code, entry__isnull=True
+    )
+    booked, first = [], None
+    for w in waiting.select_related("recorded_by").order_by("pk"):
+        first = first or w.pk
+        entry = _recovery_entry(
+            actor=w.recorded_by,
+            fund=fund,
+            programme=w.programme,
+            amount=w.amount,
+            received_on=w.received_on,
+            reference=w.reference,
+            note=w.note,
+        )
+        w.entry = entry
+        w.save(update_fields=["entry"])
+        booked.append(entry)
+    if booked:
+        _audit(
+            actor,
+            AuditEvent.UPDATE,
+            "waiting",
+            first or 0,
+            county_code,
+            f"{len(booked)}笔待入账追回款入{fund.name}（待复核）",
+            programme=programme_code,
+        )
+    return booked

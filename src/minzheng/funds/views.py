@@ -17,13 +17,12 @@ from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core.inputs import form_date, form_decimal, form_int
 from minzheng.core.posts import posted
-from minzheng.core.spreadsheet import xlsx_bytes
+from minzheng.core.spreadsheet import xlsx_bytes, xlsx_response
 
 from . import selectors, services
 from .models import EntryKind, Fund, FundSource, IncomeKind
 
 READ, MANAGE = selectors.READ, selectors.MANAGE
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _desk(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -67,12 +66,18 @@ def fund_list(request: HttpRequest) -> HttpResponse:
     source = source if source in FundSource.values else ""
     funds = selectors.fund_list(actor=user, county=county, source=source)
     defaults = list(selectors.defaults(actor=user))
-    names = selectors.county_names([f.county_code for f in funds] + [d.county_code for d in defaults])
+    waiting = list(selectors.waiting_recoveries(actor=user, county=county)[:100])
+    names = selectors.county_names(
+        [f.county_code for f in funds] + [d.county_code for d in defaults] + [w.county_code for w in waiting]
+    )
     for f in funds:
         f.county_name = names.get(f.county_code, "")  # type: ignore[attr-defined]
     for d in defaults:
         d.county_name = names.get(d.county_code, "")  # type: ignore[attr-defined]
         d.programme_label = selectors.programme_label(d.programme)  # type: ignore[attr-defined]
+    for w in waiting:
+        w.county_name = names.get(w.county_code, "")  # type: ignore[attr-defined]
+        w.programme_label = selectors.programme_label(w.programme)  # type: ignore[attr-defined]
     from minzheng.charity.rules import FUNDS
 
     return render(
@@ -88,6 +93,7 @@ def fund_list(request: HttpRequest) -> HttpResponse:
             "charity_funds": sorted(FUNDS.items()),
             "defaults": defaults,
             "recovered": selectors.recovered(actor=user, county=county),
+            "waiting": waiting,
             "programmes": selectors.programme_choices(),
             "can_manage": can(user, MANAGE),
         },
@@ -188,6 +194,4 @@ def fund_export(request: HttpRequest, pk: int) -> HttpResponse:
         region_code=fund.county_code,
         detail=f"导出{fund.name}收支明细{len(rows)}行",
     )
-    response = HttpResponse(xlsx_bytes(header, rows, title="资金收支明细"), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="fund-{fund.pk}.xlsx"'
-    return response
+    return xlsx_response(xlsx_bytes(header, rows, title="资金收支明细"), f"fund-{fund.pk}.xlsx")

@@ -315,6 +315,8 @@ def carer_accounts(*, actor: Any) -> list[Any]:
 
 # ---------------------------------------------------------------- 社会救助服务类 (物质+服务, seed 003)
 SERVICE_ORDER, SERVICE_SETTLE = "assistance.service_order", "assistance.service_settle"
+# the bases settled as services bought for assistance (one rule: services.service_settlement_make)
+BOUGHT = (OrderBasis.ASSISTANCE, OrderBasis.SPECIAL)
 GRADES = ("一级", "二级", "三级", "四级")  # the disability subsidies' enrolment tier (the certificate grade)
 
 
@@ -388,7 +390,7 @@ def service_figures(*, actor: Any) -> list[dict[str, Any]]:
 
 def service_settlements(*, actor: Any) -> QuerySet[Settlement]:
     return (
-        scoped(SERVICE_SETTLE, Settlement.objects.filter(basis=OrderBasis.ASSISTANCE), actor)
+        scoped(SERVICE_SETTLE, Settlement.objects.filter(basis__in=BOUGHT), actor)
         .select_related("provider", "made_by", "checked_by", "fund_entry__fund")
         .order_by("-month", "pk")
     )

@@ -519,7 +519,7 @@ def settlement_make(*, actor: Any, provider: Provider, month: dt.date) -> Settle
     orders = list(
         Order.objects.filter(
             provider=provider,
-            basis=OrderBasis.ELDERLY,  # services bought for social assistance settle apart
+            basis=OrderBasis.ELDERLY,  # services bought for assistance settle apart (service_settlement_make)
             state=OrderState.CONFIRMED,
             check_out_at__date__gte=month,
             check_out_at__date__lt=nxt,
@@ -630,8 +630,8 @@ def settlement_check(*, actor: Any, settlement: Settlement) -> Settlement:
         target=f"homecare_settlement:{settlement.pk}",
     )
     require_other_person(actor, settlement.made_by_id, message="制表人和复核人不能是同一人")
-    if settlement.basis == OrderBasis.ASSISTANCE:
-        raise ValidationError("社会救助服务类结算单须在“社会救助服务类”中复核并从救助资金支付")
+    if settlement.basis != OrderBasis.ELDERLY:
+        raise ValidationError("购买服务类结算单须在“社会救助服务类”中复核并从救助资金支付")
     return _conditional_step(
         actor,
         settlement,
@@ -840,31 +840,52 @@ def alarm_close(*, actor: Any, alarm: Alarm, note: str) -> Alarm:
     )
 
 
-# ---------------------------------------------------------------- 社会救助服务类 (物质+服务, seed 003)
+# ------------------------------------------------ bought services: 社会救助服务类 and 特殊困难家庭照护
+# Services the government buys for people in assistance are settled by ONE rule, per provider, month and
+# basis: the confirmed orders' hours × the policy hour price, all paid from the county's default fund for
+# that basis (made by one person, checked by another, then paid). Per basis: the fund default's programme
+# code, the fund's spending line and the name read on pages and in the audit.
+def _bought(basis: str) -> tuple[str, str, str]:
+    from minzheng.funds.models import SpendingLine
+    from minzheng.funds.selectors import BOUGHT_SERVICES, SERVICE, SPECIAL_CARE
+
+    codes: dict[str, str] = {OrderBasis.ASSISTANCE: SERVICE, OrderBasis.SPECIAL: SPECIAL_CARE}
+    fund_code = codes.get(basis)
+    if fund_code is None:
+        raise ValidationError("该结算单不是购买服务类结算（社会救助服务类或特殊困难家庭照护服务）")
+    line = SpendingLine.SERVICE if basis == OrderBasis.ASSISTANCE else SpendingLine.CARE
+    return fund_code, line, BOUGHT_SERVICES[fund_code]
+
+
 @transaction.atomic
-def service_settlement_make(*, actor: Any, provider: Provider, month: dt.date) -> Settlement:
-    """制表: the provider's confirmed social-assistance service orders served in the month, hours × the
-    policy hour price (`assistance.service.hour_price` of the provider's county), all paid by the fund."""
+def service_settlement_make(
+    *, actor: Any, provider: Provider, month: dt.date, basis: str = OrderBasis.ASSISTANCE
+) -> Settlement:
+    """制表: the provider's confirmed orders of one bought-service basis (社会救助服务类, or the care of
+    special-difficulty families) served in the month, hours × the policy hour price
+    (`assistance.service.hour_price` of the provider's county, the price of services bought for assistance),
+    all paid by the fund."""
     require(
         actor, SERVICE_SETTLE, region_code=provider.region_code, target=f"homecare_provider:{provider.pk}"
     )
+    _fund_code, _line, label = _bought(basis)
     month = month.replace(day=1)
     if month >= timezone.localdate().replace(day=1):
         raise ValidationError("当月尚未结束，不能结算")
     nxt = (month + dt.timedelta(days=32)).replace(day=1)
-    if Settlement.objects.filter(provider=provider, month=month, basis=OrderBasis.ASSISTANCE).exists():
-        raise ValidationError("该服务商本月社会救助服务已结算")
+    if Settlement.objects.filter(provider=provider, month=month, basis=basis).exists():
+        raise ValidationError(f"该服务商本月{label}已结算")
     orders = list(
         Order.objects.filter(
             provider=provider,
-            basis=OrderBasis.ASSISTANCE,
+            basis=basis,
             state=OrderState.CONFIRMED,
             check_out_at__date__gte=month,
             check_out_at__date__lt=nxt,
         ).select_related("item")
     )
     if not orders:
-        raise ValidationError("该服务商本月没有已完成的社会救助服务订单")
+        raise ValidationError(f"该服务商本月没有已完成的{label}订单")
     try:
         price = Decimal(
             str(
@@ -875,29 +896,35 @@ def service_settlement_make(*, actor: Any, provider: Provider, month: dt.date) -
         )
     except PolicyMissing as e:
         raise ValidationError(f"缺少社会救助服务单价的政策参数：{e}") from None
-    tekun = set(
-        service_eligible(on=month)
-        .filter(pk__in={o.person_id for o in orders}, is_tekun=True)
-        .values_list("pk", flat=True)
+    tekun = (
+        set(
+            service_eligible(on=month)
+            .filter(pk__in={o.person_id for o in orders}, is_tekun=True)
+            .values_list("pk", flat=True)
+        )
+        if basis == OrderBasis.ASSISTANCE
+        else set()
     )
     settlement = Settlement.objects.create(
         provider=provider,
         month=month,
         region_code=provider.region_code,
         made_by=actor,
-        basis=OrderBasis.ASSISTANCE,
+        basis=basis,
         hour_price=price,
     )
     lines = []
     for o in orders:  # one row per order of one provider and month, written in one insert
         hours = o.service_hours
         amount = _q(hours * price)
+        identity = "tekun" if o.person_id in tekun else "dibao"
+        identity = "special" if basis == OrderBasis.SPECIAL else identity
         lines.append(
             SettlementLine(
                 settlement=settlement,
                 order=o,
                 person_id=o.person_id,
-                identity="tekun" if o.person_id in tekun else "dibao",
+                identity=identity,
                 capability_level=None,
                 free_hours=Decimal(0),
                 hours=hours,
@@ -919,17 +946,16 @@ def service_settlement_make(*, actor: Any, provider: Provider, month: dt.date) -
         target_type="homecare_settlement",
         target_id=settlement.pk,
         region_code=settlement.region_code,
-        detail=f"社会救助服务类结算制表：{settlement.orders}单，{settlement.hours}小时，合计{settlement.total}元",
+        detail=f"{label}结算制表：{settlement.orders}单，{settlement.hours}小时，合计{settlement.total}元",
     )
     return settlement
 
 
 @transaction.atomic
 def service_settlement_check(*, actor: Any, settlement: Settlement) -> Settlement:
-    """复核 by a second person, and the county's fund for the services pays the total (refused in Chinese,
-    with amount and balance, when it cannot; nothing is checked then)."""
-    from minzheng.funds.models import SpendingLine
-    from minzheng.funds.selectors import SERVICE, default_fund
+    """复核 by a second person, and the county's fund for the settlement's basis pays the total (refused in
+    Chinese, with amount and balance, when it cannot; nothing is checked then)."""
+    from minzheng.funds.selectors import default_fund
     from minzheng.funds.services import fund_spend
 
     require(
@@ -938,12 +964,11 @@ def service_settlement_check(*, actor: Any, settlement: Settlement) -> Settlemen
         region_code=settlement.region_code,
         target=f"homecare_settlement:{settlement.pk}",
     )
-    if settlement.basis != OrderBasis.ASSISTANCE:
-        raise ValidationError("该结算单不是社会救助服务类结算")
+    fund_code, line, label = _bought(settlement.basis)
     require_other_person(actor, settlement.made_by_id, message="制表人和复核人不能是同一人")
-    fund = default_fund(programme=SERVICE, county_code=settlement.region_code[:6])
+    fund = default_fund(programme=fund_code, county_code=settlement.region_code[:6])
     if fund is None:
-        raise ValidationError("本县尚未设定社会救助服务类的默认资金来源，请先在“救助资金”中设定")
+        raise ValidationError(f"本县尚未设定{label}的默认资金来源，请先在“救助资金”中设定")
     checked = _conditional_step(
         actor,
         settlement,
@@ -952,16 +977,16 @@ def service_settlement_check(*, actor: Any, settlement: Settlement) -> Settlemen
         refused="该结算单已复核",
         event=AuditEvent.DECISION,
         target_type="homecare_settlement",
-        detail=f"社会救助服务类结算复核通过：合计{settlement.total}元",
+        detail=f"{label}结算复核通过：合计{settlement.total}元",
     )
     entry = fund_spend(
         actor=actor,
         fund=fund,
         amount=checked.total,
         month=checked.month,
-        line=SpendingLine.SERVICE,
+        line=line,
         reference=f"homecare_settlement:{checked.pk}",
-        note=f"{checked.provider.name}{checked.month:%Y年%m月}社会救助服务费",
+        note=f"{checked.provider.name}{checked.month:%Y年%m月}{label}服务费",
     )
     checked.fund_entry = entry
     checked.save(update_fields=["fund_entry"])

@@ -20,7 +20,7 @@ from minzheng.accounts.regions import cascade_value, region_cascade
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 from minzheng.core.inputs import form_date, form_decimal, form_int
-from minzheng.core.spreadsheet import xlsx_bytes
+from minzheng.core.spreadsheet import xlsx_bytes, xlsx_response
 from minzheng.core.views import service_errors
 from minzheng.people.selectors import person_get_for_actor, person_search
 
@@ -98,14 +98,9 @@ def order_export(request: HttpRequest) -> HttpResponse:
         target_type="homecare_order",
         detail=f"导出居家服务订单{len(rows)}行（证件号已脱敏）",
     )
-    response = HttpResponse(
-        xlsx_bytes(header, rows, title="居家服务订单"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return xlsx_response(
+        xlsx_bytes(header, rows, title="居家服务订单"), f"homecare-orders-{timezone.localdate():%Y%m%d}.xlsx"
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="homecare-orders-{timezone.localdate():%Y%m%d}.xlsx"'
-    )
-    return response
 
 
 @login_required
@@ -332,12 +327,9 @@ def settlement_export(request: HttpRequest, pk: int) -> HttpResponse:
         region_code=s.region_code,
         detail=f"导出结算明细{len(rows)}行（证件号已脱敏）",
     )
-    response = HttpResponse(
-        xlsx_bytes(header, rows, title="结算明细"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return xlsx_response(
+        xlsx_bytes(header, rows, title="结算明细"), f"homecare-settlement-{s.pk}-{s.month:%Y%m}.xlsx"
     )
-    response["Content-Disposition"] = f'attachment; filename="homecare-settlement-{s.pk}-{s.month:%Y%m}.xlsx"'
-    return response
 
 
 @login_required
@@ -581,7 +573,10 @@ def service_assistance(request: HttpRequest) -> HttpResponse:
             if provider is None:
                 raise Http404("服务商不存在")
             month = form_date(f"{request.POST.get('month', '')}-01", "结算月")
-            return services.service_settlement_make(actor=user, provider=provider, month=month)
+            basis = request.POST.get("basis") or OrderBasis.ASSISTANCE
+            if basis not in selectors.BOUGHT:
+                raise ValidationError(_("请选择结算的服务类型"))
+            return services.service_settlement_make(actor=user, provider=provider, month=month, basis=basis)
 
         if done := posted(
             request,
@@ -606,6 +601,7 @@ def service_assistance(request: HttpRequest) -> HttpResponse:
             "settlements": selectors.service_settlements(actor=user)[:24] if can_settle else [],
             "providers": selectors.service_providers(actor=user) if can_settle else [],
             "can_settle": can_settle,
+            "bases": [(b, OrderBasis(b).label) for b in selectors.BOUGHT],
             "can_order": can(user, OPERATOR),
             "last": last,
         },

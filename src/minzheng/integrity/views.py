@@ -16,6 +16,7 @@ from minzheng.accounts.permissions import Denied, can, require
 from minzheng.accounts.regions import cascade_value, region_cascade
 from minzheng.core.inputs import form_date, form_int
 from minzheng.core.posts import posted
+from minzheng.core.spreadsheet import xlsx_response
 
 from . import selectors, services
 from .models import FindingStatus, Recovery
@@ -48,14 +49,10 @@ def finding_list(request: HttpRequest) -> HttpResponse:
     region = cascade_value(request.GET)
     qs = selectors.findings(actor=request.user, status=status, region_code=region)
     if request.GET.get("export") == "xlsx":
-        response = HttpResponse(
+        return xlsx_response(
             services.findings_export(actor=request.user, findings=list(qs[:5000])),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            f"integrity-{timezone.localdate():%Y%m%d}.xlsx",
         )
-        response["Content-Disposition"] = (
-            f'attachment; filename="integrity-{timezone.localdate():%Y%m%d}.xlsx"'
-        )
-        return response
     return render(
         request,
         "integrity/list.html",

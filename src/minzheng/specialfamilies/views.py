@@ -19,14 +19,13 @@ from minzheng.accounts.network import client_ip
 from minzheng.accounts.permissions import Denied, can, require
 from minzheng.core.inputs import form_date, form_decimal, form_int
 from minzheng.core.posts import posted
+from minzheng.core.spreadsheet import xlsx_response
 from minzheng.people.models import Household
 from minzheng.people.selectors import person_get_for_actor
 
 from . import categories as cat
 from . import selectors, services
 from .models import CondolenceState, Festival, HardshipKind
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _guard(request: HttpRequest, permission: str) -> HttpResponse | None:
@@ -85,11 +84,7 @@ def family_export(request: HttpRequest) -> HttpResponse:
         )
     except Denied as e:
         return HttpResponseForbidden(e.messages[0])
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = (
-        f'attachment; filename="special-families-{timezone.localdate():%Y%m%d}.xlsx"'
-    )
-    return response
+    return xlsx_response(content, f"special-families-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required

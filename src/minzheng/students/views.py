@@ -16,6 +16,7 @@ from minzheng.accounts.permissions import Denied, can, require
 from minzheng.accounts.regions import cascade_value, region_cascade
 from minzheng.core.inputs import form_int
 from minzheng.core.posts import posted
+from minzheng.core.spreadsheet import xlsx_response
 from minzheng.exchange.selectors import snapshot_current, snapshot_path
 from minzheng.exchange.store import lookup
 from minzheng.people.selectors import person_get_for_actor
@@ -166,11 +167,7 @@ def award_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.awards(actor=request.user, year=year, region_code=region, status=status)
     if request.GET.get("export") == "xlsx":
         data = services.awards_export(actor=request.user, awards=list(qs[:5000]))
-        response = HttpResponse(
-            data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="students-aid-{today:%Y%m%d}.xlsx"'
-        return response
+        return xlsx_response(data, f"students-aid-{today:%Y%m%d}.xlsx")
     current = services.academic_term(today)[0]
     return render(
         request,
@@ -288,11 +285,7 @@ def term_import(request: HttpRequest, import_id: int) -> HttpResponse:
     batch = selectors.term_import_get(actor=request.user, import_id=import_id)
     if request.GET.get("export") == "xlsx":
         data = services.term_import_export(actor=request.user, batch=batch)
-        response = HttpResponse(
-            data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="students-import-{batch.pk}.xlsx"'
-        return response
+        return xlsx_response(data, f"students-import-{batch.pk}.xlsx")
     rows = list(batch.rows.all())
     return render(
         request,
