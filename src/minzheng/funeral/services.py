@@ -93,9 +93,9 @@ def funeral_case_open(
     services end (`death_effects_apply`) and the case opens with its first step (死亡证明) done."""
     _require(actor, person.region_code, f"person:{person.pk}")
     person_check_writable(person=person)
-    plausible_date(death_date, "死亡日期")
     if death_date < person.birth_date:
-        raise ValidationError("死亡日期不能早于出生日期")
+        raise ValidationError(f"死亡日期不能早于出生日期{person.birth_date:%Y年%m月%d日}")
+    plausible_date(death_date, "死亡日期")
     if person.death_date is not None and person.death_date != death_date:
         raise ValidationError(
             f"{person.name}已登记于{person.death_date:%Y年%m月%d日}死亡，与填写的死亡日期不一致，请先核实"

@@ -197,7 +197,14 @@ def stay_intake(
     if errors:
         raise ValidationError(errors)
     if person is None and not unknown:
-        person = person_create(actor=actor, id_number=number, **outside)
+        person = person_create(
+            actor=actor,
+            id_number=number,
+            name=outside["name"],
+            hukou_type=outside["hukou_type"],
+            hukou_region_code=outside["hukou_region_code"],
+            residence_region_code=outside["residence_region_code"],
+        )
     if person is None:
         assert unknown is not None  # noqa: S101 (checked above)
         record = unidentified_register(actor=actor, kind=UnidentifiedKind.VAGRANT, **unknown)
