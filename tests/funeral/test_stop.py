@@ -85,9 +85,11 @@ def test_a_dibao_household_where_others_live_on_is_flagged_for_re_decision_not_e
     dibao.refresh_from_db()
     assert dibao.last_month is None
     # the assistance line's re-decision (复核) is opened, the step waits for it, the township sees a to-do;
-    # without the application on file the rule cannot estimate, and the note says so
+    # a stock enrolment with no facts on file: the note names the facts that are missing, no figure
     review = Review.objects.get(enrolment=dibao, outcome="")
-    assert stop.review_ref == review.pk and case.state == "subsidised" and "找不到原申请" in stop.note
+    assert stop.review_ref == review.pk and case.state == "subsidised"
+    assert "无法按规则估算" in stop.note and "预计每月" not in stop.note
+    assert "原申请的申报收入" in stop.note and "家庭经济状况核对报告" in stop.note
     todo = selectors.redecide_todo(clerk, DEATH)
     assert todo.count == 1 and "最低生活保障" in todo.items[0].note
 
@@ -209,3 +211,28 @@ def test_the_case_log_counts_every_outcome_of_the_stop(clerk, make_household, ho
     case = services.funeral_benefits_stop(actor=clerk, case=case)
     assert case.state == "stopped"
     assert "停发1项待遇、1项家庭待遇经复核重新核定" in _log(case) and "停发0项" not in _log(case)
+
+
+def test_a_stock_dibao_household_is_estimated_on_the_facts_its_household_has_on_file(
+    clerk, make_household, home
+):
+    from minzheng.assistance.services import application_create
+
+    hh = make_household(size=3)
+    head = hh.memberships.get(relation="head").person
+    dibao = enrol(head, "dibao", 1800, household=hh)  # imported from the old system: no decision behind it
+    members = [
+        {"person_id": m.person_id, "monthly_wage": 300 if m.relation == "head" else 0}
+        for m in hh.memberships.all()
+    ]
+    application_create(
+        actor=clerk,
+        programme="dibao",
+        household=hh,
+        applicant=head,
+        declared={"members": members, "assets": {"financial": 0}},
+    )
+    child = hh.memberships.filter(relation="child").first().person
+    stop = _stop(clerk, child, home).stops.get(enrolment=dibao)
+    assert stop.action == "redecide" and "找不到原申请" not in stop.note
+    assert "无法按规则估算" not in stop.note and "按规则减少一名成员后" in stop.note

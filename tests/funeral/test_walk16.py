@@ -114,3 +114,49 @@ def test_the_new_case_form_refuses_a_used_certificate_number_with_the_chinese_me
     html = r.content.decode()
     assert r.status_code == 200 and "该死亡证明编号已登记" in html and "李大爷" not in html
     assert FuneralCase.objects.count() == 1
+
+
+def test_the_database_itself_holds_one_case_per_death_certificate_number_whatever_its_case(
+    clerk, make_person
+):
+    from django.db import IntegrityError, transaction
+
+    first = make_person(village=VILLAGE_A, birth=dt.date(1940, 1, 1), name="李大爷")
+    second = make_person(village=VILLAGE_A, birth=dt.date(1942, 1, 1), name="赵奶奶")
+    case = _open(clerk, first, "J370811202616005")
+    # a second desk that got past the service's check at the same moment: the row itself is refused
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FuneralCase.objects.create(
+            state="new",
+            state_since=TODAY,
+            region_code=second.region_code,
+            person=second,
+            family_name="赵小二",
+            family_relation="儿子",
+            death_date=DIED,
+            death_place="家中",
+            certificate_number="j370811202616005",
+            opened_by=case.opened_by,
+        )
+    assert FuneralCase.objects.count() == 1
+
+
+def test_a_refused_new_case_keeps_the_typed_phone_and_a_death_before_birth_names_the_birth_date(
+    clerk, make_person
+):
+    person = make_person(village=VILLAGE_A, birth=dt.date(1940, 3, 5), name="孙大爷")
+    c = Client()
+    c.force_login(clerk)
+    form = {
+        "person": person.pk,
+        "death_place": "家中",
+        "certificate_number": "J370811202616006",
+        "family_name": "孙小二",
+        "family_relation": "儿子",
+        "family_phone": "13912345678",
+    }
+    for typed in ("1899-05-01", "1930-05-01"):
+        html = c.post(f"/funeral/new/?person={person.pk}", {**form, "death_date": typed}).content.decode()
+        assert "死亡日期不能早于出生日期1940年03月05日" in html and "1900年" not in html, typed
+        assert 'value="13912345678"' in html
+    assert not FuneralCase.objects.exists()

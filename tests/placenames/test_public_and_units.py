@@ -138,3 +138,11 @@ def test_the_to_do_lists_only_applications_whose_next_step_the_actor_may_take(of
         "明德街",
     }
     assert mine.status == "applied"
+
+
+def test_the_public_search_finds_administrative_units_by_their_toneless_pinyin(db):
+    for typed in ("rencheng", "RenChengQu", "rènchéng"):
+        page = _public({"q": typed})
+        assert "任城区" in page and "Rènchéngqū" in page, typed
+    assert "王邹街道" in _public({"q": "wangzou"})
+    assert "王邹街道" not in _public({"q": "wangzhou"})

@@ -171,3 +171,60 @@ def test_the_stay_page_and_the_overdue_list_read_one_deadline_from_the_intake_da
     html = client.get(f"/vagrants/stay/{late.pk}/").content.decode()
     assert f"已超过站内救助期限（应于{due:%Y年%m月%d日}前办结）" in html
     assert selectors.stay_deadline(stay=late) == f"已超过站内救助期限（应于{due:%Y年%m月%d日}前办结）"
+
+
+OUTSIDER = "340104197503020259"  # 安徽省合肥市蜀山区, valid check digit, not in the city's registry
+
+
+def _outsider_intake(staff, station, id_number=OUTSIDER, **given):
+    today = timezone.localdate()
+    return services.stay_intake(
+        actor=staff["officer"],
+        station=station,
+        found_by="police",
+        found_place="高铁站",
+        found_at=_found(today),
+        intake_on=today,
+        id_number=id_number,
+        outsider={"name": "张外地", "hukou_type": "rural", "region_code": VILLAGE_A, **given},
+    )
+
+
+def test_a_person_with_a_valid_id_of_another_city_is_taken_in_as_identified_and_returned_home_there(
+    staff, station
+):
+    from django.test import Client
+    from django.urls import reverse
+
+    from minzheng.vagrants.models import LedgerEntry
+
+    stay = _outsider_intake(staff, station)
+    person = stay.person
+    assert stay.subject == person and person.is_identified and person.temp_number is None
+    assert person.id_number_enc and OUTSIDER not in person.id_number_enc  # kept encrypted
+    assert person.hukou_code == "340104" and person.hukou_region is None
+    c = Client()
+    c.force_login(staff["officer"])
+    page = c.get(reverse("vagrants-stay", args=[stay.pk])).content.decode()
+    assert "安徽省合肥市蜀山区" in page and OUTSIDER not in page and person.id_masked in page
+    assert "发起寻亲" not in page  # no tracing needed
+    stay = services.stay_exit(actor=staff["officer"], stay=stay, kind="returned", on=timezone.localdate())
+    assert stay.exit_kind == "returned" and "返回户籍地安徽省合肥市蜀山区" in stay.exit_note
+    assert not LedgerEntry.objects.filter(person=person).exists()  # the city's 244 ledger is its own
+
+
+def test_an_id_of_another_city_with_a_bad_check_digit_is_still_refused_and_nothing_is_saved(staff, station):
+    with pytest.raises(ValidationError) as e:
+        _outsider_intake(staff, station, id_number=OUTSIDER[:-1] + "1")
+    assert "校验" in " ".join(e.value.message_dict["id_number"])
+    assert Stay.objects.count() == 0
+
+
+def test_a_person_of_another_city_needs_a_name_and_hukou_type_and_nothing_is_saved_without(staff, station):
+    from minzheng.people.models import Person
+
+    before = Person.objects.count()
+    with pytest.raises(ValidationError) as e:
+        _outsider_intake(staff, station, name="", hukou_type="")
+    assert {"outsider_name", "outsider_hukou_type"} <= set(e.value.message_dict)
+    assert Stay.objects.count() == 0 and Person.objects.count() == before

@@ -164,3 +164,20 @@ def test_a_tampered_person_id_posted_to_the_confirm_form_is_refused(unknown_inta
     assert "所选人员不在比对建议中" in r.content.decode()
     stay.refresh_from_db()
     assert stay.subject is None
+
+
+def test_once_tracing_identified_the_person_the_tracing_list_shows_them_not_the_temporary_number(
+    unknown_intake, staff, registry, client
+):
+    from django.urls import reverse
+
+    stay = unknown_intake()
+    temp = stay.person.temp_number
+    tracing = services.tracing_open(actor=staff["officer"], stay=stay, claimed_name="王建国")
+    client.force_login(staff["officer"])
+    assert temp in client.get(reverse("vagrants-tracings")).content.decode()
+    services.tracing_confirm(
+        actor=staff["officer"], tracing=tracing, person_id=registry["match"].pk, note="其子视频辨认"
+    )
+    listing = client.get(reverse("vagrants-tracings")).content.decode()
+    assert temp not in listing and registry["match"].id_masked in listing

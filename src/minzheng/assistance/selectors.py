@@ -11,7 +11,7 @@ from minzheng.accounts.permissions import can, scoped
 from minzheng.benefits.models import Enrolment
 from minzheng.benefits.services import add_months
 from minzheng.casework.selectors import CaseActions, case_actions, case_history
-from minzheng.people.models import Membership
+from minzheng.people.models import Household, Membership
 
 from .models import (
     Application,
@@ -254,22 +254,34 @@ def referral_actions(*, actor: Any, referral: Referral) -> list[tuple[str, str]]
 def death_redecision_estimate(*, enrolment: Enrolment, on: dt.date) -> dict[str, Any]:
     """What the household's benefit would be without the members who died: the rule of the decision the
     enrolment was granted on, on its declared facts, one fewer member. `estimate` is None (with the
-    reason in `text`) when no rule can be run (no application on file, a missing policy)."""
+    reason in `text`) when no rule can be run. A stock enrolment (imported, no application) is estimated on
+    the household's facts on file (trial.household_assess_on_file); with none, `text` names what is
+    missing (a missing policy likewise)."""
     from django.core.exceptions import ValidationError
 
     from .services import enrolment_application
-    from .trial import application_assess_living
+    from .trial import application_assess_living, household_assess_on_file
 
     current = enrolment.monthly_amount
     application = enrolment_application(enrolment)
-    if application is None:
-        return {
-            "current": current,
-            "estimate": None,
-            "text": f"现每月{current}元；找不到原申请，无法按规则估算，请在复核中核定",
-        }
+    household = (
+        enrolment.household
+        or Household.objects.filter(
+            memberships__person_id=enrolment.person_id, memberships__end_date__isnull=True
+        ).first()
+    )
     try:
-        result = application_assess_living(application=application, on=on)
+        if application is not None:
+            result = application_assess_living(application=application, on=on)
+        elif household is None:
+            raise ValidationError("该对象没有登记家庭户，系统中没有可用于估算的家庭收入和财产")
+        else:
+            result = household_assess_on_file(
+                programme=enrolment.programme,
+                household=household,
+                region_code=enrolment.region_code,
+                on=on,
+            )
     except ValidationError as e:
         return {
             "current": current,

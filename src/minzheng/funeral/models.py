@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 
 from minzheng.benefits.models import ProgrammeNamed
 from minzheng.core import crypto
@@ -165,6 +166,9 @@ class FuneralCase(models.Model):
         verbose_name_plural = "身后一件事"
         constraints = [
             models.UniqueConstraint(fields=["person"], name="funeral_one_case_per_person"),
+            # one death certificate, one death, across the city and whatever the letter case (the
+            # service refuses it first, in Chinese; this holds when two desks type it at once)
+            models.UniqueConstraint(Upper("certificate_number"), name="funeral_one_case_per_certificate"),
         ]
 
     def __str__(self) -> str:

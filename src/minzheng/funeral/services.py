@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 
@@ -93,9 +93,9 @@ def funeral_case_open(
     services end (`death_effects_apply`) and the case opens with its first step (死亡证明) done."""
     _require(actor, person.region_code, f"person:{person.pk}")
     person_check_writable(person=person)
-    plausible_date(death_date, "死亡日期")
     if death_date < person.birth_date:
-        raise ValidationError("死亡日期不能早于出生日期")
+        raise ValidationError(f"死亡日期不能早于出生日期{person.birth_date:%Y年%m月%d日}")
+    plausible_date(death_date, "死亡日期")
     if person.death_date is not None and person.death_date != death_date:
         raise ValidationError(
             f"{person.name}已登记于{person.death_date:%Y年%m月%d日}死亡，与填写的死亡日期不一致，请先核实"
@@ -115,19 +115,25 @@ def funeral_case_open(
     # The message names no one (the other case may be outside the clerk's area).
     if FuneralCase.objects.filter(certificate_number__iexact=certificate).exists():
         raise ValidationError("该死亡证明编号已登记，请核对死亡证明")
-    case = FuneralCase.objects.create(
-        state="new",
-        state_since=timezone.localdate(),
-        region_code=person.region_code,
-        person=person,
-        family_name=form_name(family_name, "家属姓名", max_length=64),
-        family_relation=form_name(family_relation, "与逝者关系", max_length=16),
-        family_phone_enc=crypto.encrypt(phone) if phone else "",
-        death_date=death_date,
-        death_place=form_name(death_place, "死亡地点", max_length=100),
-        certificate_number=certificate,
-        opened_by=actor,
-    )
+    try:
+        with transaction.atomic():
+            case = FuneralCase.objects.create(
+                state="new",
+                state_since=timezone.localdate(),
+                region_code=person.region_code,
+                person=person,
+                family_name=form_name(family_name, "家属姓名", max_length=64),
+                family_relation=form_name(family_relation, "与逝者关系", max_length=16),
+                family_phone_enc=crypto.encrypt(phone) if phone else "",
+                death_date=death_date,
+                death_place=form_name(death_place, "死亡地点", max_length=100),
+                certificate_number=certificate,
+                opened_by=actor,
+            )
+    except IntegrityError:  # typed at another desk meanwhile: the database's constraint said so
+        if FuneralCase.objects.filter(certificate_number__iexact=certificate).exists():
+            raise ValidationError("该死亡证明编号已登记，请核对死亡证明") from None
+        raise
     audit_record(
         actor=actor,
         event_type=AuditEvent.CREATE,

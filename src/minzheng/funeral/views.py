@@ -3,6 +3,7 @@ Form input through `core.inputs`; every refusal is a Chinese message and changes
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -97,6 +98,18 @@ def cases_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _death_date(value: Any, person: Any) -> dt.date:
+    """The typed death date; one before the birth date is refused naming the birth date, the bound that
+    applies to this person (not the form's general 1900 window)."""
+    try:
+        typed = dt.date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        typed = None
+    if typed is not None and typed < person.birth_date:
+        raise ValidationError(f"死亡日期不能早于出生日期{person.birth_date:%Y年%m月%d日}")
+    return form_date(value, "死亡日期")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_new(request: HttpRequest) -> HttpResponse:
@@ -115,7 +128,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
             case = services.funeral_case_open(
                 actor=request.user,
                 person=person,
-                death_date=form_date(p.get("death_date"), "死亡日期"),
+                death_date=_death_date(p.get("death_date"), person),
                 death_place=p.get("death_place", ""),
                 certificate_number=p.get("certificate_number", ""),
                 family_name=p.get("family_name", ""),

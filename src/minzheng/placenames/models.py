@@ -4,10 +4,12 @@ naming / renaming applications (申请 → 审核 → 批准 or 驳回, the appr
 
 from __future__ import annotations
 
-import unicodedata
-
 from django.conf import settings
 from django.db import models
+
+from minzheng.regions.pinyin import toneless_pinyin
+
+__all__ = ["toneless_pinyin"]  # the one folding rule, shared with the units' pinyin (regions)
 
 
 class Category(models.TextChoices):
@@ -23,13 +25,6 @@ class NameStatus(models.TextChoices):
     STANDARD = "standard", "标准地名"
     RESERVE = "reserve", "备用地名"
     RETIRED = "retired", "已废止"
-
-
-def toneless_pinyin(text: str) -> str:
-    """汉语拼音 as it is searched: tone marks and the dots of ü dropped (v typed for ü), no spaces,
-    apostrophes or hyphens, lower case: "Chóngwén Jiē" → "chongwenjie", so "chongwen" finds it."""
-    folded = unicodedata.normalize("NFKD", text or "").lower().replace("v", "u")
-    return "".join(ch for ch in folded if ch.isascii() and ch.isalnum())
 
 
 class PlaceName(models.Model):

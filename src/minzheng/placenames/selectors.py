@@ -134,7 +134,10 @@ def _unit_rows(*, q: str, category: str, region_code: str) -> QuerySet[Any]:
     qs = Region.objects.filter(level__in=UNIT_LEVELS).exclude(Exists(entered))
     q = (q or "").strip()
     if q:
-        qs = qs.filter(Q(name__contains=q) | Q(full_name__contains=q))
+        found = Q(name__contains=q) | Q(full_name__contains=q)
+        if key := toneless_pinyin(q):  # "rencheng" finds 任城区 (Rènchéngqū)
+            found |= Q(pinyin_key__contains=key)
+        qs = qs.filter(found)
     if region_code:
         qs = qs.filter(code__startswith=region_code)
     empty = Value("", output_field=CharField())
@@ -144,7 +147,7 @@ def _unit_rows(*, q: str, category: str, region_code: str) -> QuerySet[Any]:
             unit=Value(1, output_field=IntegerField()),
             ref=F("pk"),
             n=F("name"),
-            py=empty,
+            py=F("pinyin"),
             cat=Value(Category.ADMIN.value, output_field=CharField()),
             rc=F("code"),
             mean=empty,

@@ -34,6 +34,9 @@ class Region(models.Model):
     )
     is_urban = models.BooleanField("城镇社区", default=False)
     full_name = models.CharField("全称", max_length=200, default="")
+    # 汉语拼音 of the name (regions.pinyin, filled when the tree is loaded) and its toneless search key
+    pinyin = models.CharField("汉语拼音", max_length=200, blank=True, default="")
+    pinyin_key = models.CharField("拼音检索键", max_length=200, blank=True, default="")
 
     class Meta:
         verbose_name = "行政区划"

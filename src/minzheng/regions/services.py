@@ -6,6 +6,7 @@ from pathlib import Path
 from django.db import transaction
 
 from .models import PREFIX_LENGTH, Region, RegionLevel
+from .pinyin import name_pinyin, toneless_pinyin
 
 FIXTURE = Path(__file__).parent / "data" / "jining_regions.csv"
 
@@ -38,6 +39,8 @@ def regions_load(*, path: Path = FIXTURE) -> int:
             level=r["level"],
             is_urban=r["is_urban"] == "1",
             full_name=full_name(r["code"]),
+            pinyin=name_pinyin(r["name"]),
+            pinyin_key=toneless_pinyin(name_pinyin(r["name"])),
         )
         for r in rows
         if r["code"] not in existing

@@ -33,6 +33,7 @@ from minzheng.core.todos import Item, Todo
 from minzheng.people.models import Person, UnidentifiedRecord
 from minzheng.policy.selectors import policy_resolve
 from minzheng.regions.models import Region, RegionLevel
+from minzheng.regions.selectors import division_name
 
 from .models import RETURN_KINDS, ExitKind, LedgerEntry, LedgerVisit, Patrol, Station, Stay, Tracing
 from .workflow import OPEN, STAY
@@ -90,8 +91,16 @@ def stay_page(*, actor: Any, stay: Stay) -> dict[str, Any]:
     open_kinds, exit_held = exit_kinds_open(stay=stay)
     pending = record is not None and record.merge_target_id is not None and record.merged_into_id is None
     requester = record.merge_requested_by if pending and record is not None else None
+    who = _subject(stay) or stay.person
     return {
         "stay": stay,
+        # the identified person once known (tracing, or people's merge): never the temporary number then
+        "who": who,
+        "hukou_place": (
+            (who.hukou_region.full_name if who.hukou_region else division_name(who.hukou_code))
+            if who.is_identified
+            else ""
+        ),
         "record": record,
         "tracing": tracing,
         "actions": case_actions(actor=actor, case=stay, workflow=STAY),

@@ -19,12 +19,13 @@ from minzheng.audit.services import audit_record
 from minzheng.casework.services import case_transition
 from minzheng.core import crypto
 from minzheng.core.dates import plausible_date
-from minzheng.core.idnumber import normalize
+from minzheng.core.idnumber import normalize, parse_id_number
 from minzheng.core.inputs import form_name
-from minzheng.people.models import Person, UnidentifiedKind, UnidentifiedRecord
-from minzheng.people.services import unidentified_merge_request, unidentified_register
+from minzheng.people.models import HukouType, Person, UnidentifiedKind, UnidentifiedRecord
+from minzheng.people.services import person_create, unidentified_merge_request, unidentified_register
 from minzheng.programmes.registry import DeathEffect
 from minzheng.regions.models import Region, RegionLevel
+from minzheng.regions.selectors import division_name
 
 from .models import (
     RETURN_KINDS,
@@ -92,6 +93,33 @@ def station_create(*, actor: Any, region_code: str, name: str, address: str = ""
 
 
 # ---------------------------------------------------------------- intake
+CITY_PREFIX = "3708"  # an ID number issued in the city belongs to someone the registry should hold
+
+
+def _outsider_check(number: str, given: dict[str, str], errors: dict[str, list[str]]) -> dict[str, str]:
+    """What registering a person of another city needs, checked before anything is written: the hukou
+    place from the number's region code (a county of the national list), a name, the hukou type and the
+    village where they were found (their residence while here)."""
+    if not division_name(number[:6]):
+        errors["id_number"] = [f"身份证号前6位{number[:6]}不在全国县级行政区划代码表中，请核对"]
+    try:
+        name = form_name(given.get("name", ""), "姓名")
+    except ValidationError:
+        errors["outsider_name"] = ["外地人员请填写姓名（按身份证件）"]
+        name = ""
+    if given.get("hukou_type") not in HukouType.values:
+        errors["outsider_hukou_type"] = ["外地人员请选择户口性质"]
+    village = Region.objects.filter(code=(given.get("region_code") or "").strip()).first()
+    if village is None or village.level != RegionLevel.VILLAGE:
+        errors["region_code"] = ["外地人员请选择发现地所在的村(社区)，作为在本市的临时居住地"]
+    return {
+        "name": name,
+        "hukou_type": given.get("hukou_type", ""),
+        "hukou_region_code": number[:6],
+        "residence_region_code": village.code if village else "",
+    }
+
+
 def _on_ledger(person: Person) -> bool:
     return LedgerEntry.objects.filter(person=person, active=True).exists()
 
@@ -107,10 +135,14 @@ def stay_intake(
     intake_on: dt.date | None,
     id_number: str = "",
     unknown: dict[str, Any] | None = None,
+    outsider: dict[str, str] | None = None,
 ) -> Stay:
     """入站登记. The person is found by ID number (anywhere in the city: a vagrant is rarely at home), or,
-    without papers, registered as an unidentified person (temporary number, photo, description). A person
-    already on a "244" ledger coming in again is a repeat wandering (`repeat`, an alert)."""
+    without papers, registered as an unidentified person (temporary number, photo, description). A valid ID
+    number of another city, not in the registry, is taken in as identified: the person is registered
+    (`outsider`: name, hukou type, the village where found) with the hukou place the number's region code
+    names, so no tracing is needed and the way home is known. A person already on a "244" ledger coming in
+    again is a repeat wandering (`repeat`, an alert)."""
     require(actor, "vagrant.intake", region_code=station.region_code, target=f"station:{station.pk}")
     errors: dict[str, list[str]] = {}
     if found_by not in FoundBy.values:
@@ -133,6 +165,7 @@ def stay_intake(
     elif intake_on is not None and timezone.localdate(found_at) > intake_on:
         errors["found_at"] = ["发现时间不能晚于入站日期"]
     person: Person | None = None
+    outside: dict[str, str] = {}
     if not unknown:
         if not (id_number or "").strip():
             errors["id_number"] = ["请填写身份证号，或登记为身份不明人员"]
@@ -142,7 +175,14 @@ def stay_intake(
             except ValidationError:
                 number = ""
             person = Person.objects.filter(id_hash=crypto.blind_index(number)).first() if number else None
-            if person is None:
+            if person is None and number and not number.startswith(CITY_PREFIX):
+                try:
+                    parse_id_number(number)
+                except ValidationError as e:
+                    errors["id_number"] = e.messages
+                else:
+                    outside = _outsider_check(number, outsider or {}, errors)
+            elif person is None:
                 errors["id_number"] = ["本市人口库中未找到该身份证号，请核对或登记为身份不明人员"]
             elif not person.is_alive:
                 errors["id_number"] = ["该人员已登记死亡，请核对身份"]
@@ -156,6 +196,15 @@ def stay_intake(
                     errors["id_number"] = [f"该人员已在站（受助记录#{here.pk}），不能重复入站"]
     if errors:
         raise ValidationError(errors)
+    if person is None and not unknown:
+        person = person_create(
+            actor=actor,
+            id_number=number,
+            name=outside["name"],
+            hukou_type=outside["hukou_type"],
+            hukou_region_code=outside["hukou_region_code"],
+            residence_region_code=outside["residence_region_code"],
+        )
     if person is None:
         assert unknown is not None  # noqa: S101 (checked above)
         record = unidentified_register(actor=actor, kind=UnidentifiedKind.VAGRANT, **unknown)
@@ -261,7 +310,14 @@ def stay_exit(*, actor: Any, stay: Stay, kind: str, on: dt.date | None, note: st
     if subject is not None and stay.subject_id is None:
         Stay.objects.filter(pk=stay.pk).update(subject=subject)
     on_ledger = LedgerEntry.objects.filter(person=subject, kind=LedgerKind.RETURNED, active=True)
-    if kind in RETURN_KINDS and subject is not None and not on_ledger.exists():
+    if kind in RETURN_KINDS and subject is not None and subject.hukou_region_id is None:
+        # a person of another city goes home there: the place is named; the city's "244" ledger is for
+        # its own returned vagrants, whom its villages visit
+        place = division_name(subject.hukou_code)
+        text = f"返回户籍地{place} {text}".strip()[:300]
+        Stay.objects.filter(pk=stay.pk).update(exit_note=text)
+        stay.refresh_from_db()
+    elif kind in RETURN_KINDS and subject is not None and not on_ledger.exists():
         entry = LedgerEntry.objects.create(
             person=subject,
             kind=LedgerKind.RETURNED,

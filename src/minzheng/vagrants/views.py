@@ -22,7 +22,7 @@ from minzheng.core import crypto
 from minzheng.core.idnumber import normalize
 from minzheng.core.inputs import form_date, form_int
 from minzheng.core.posts import form_errors, posted
-from minzheng.people.models import Person, Sex
+from minzheng.people.models import HukouType, Person, Sex
 
 from . import selectors, services
 from .models import Campaign, CareKind, FoundBy, LedgerKind, Placement, RiskReason, Tracing
@@ -106,6 +106,11 @@ def intake(request: HttpRequest) -> HttpResponse:
             intake_on=form_date(p.get("intake_on"), "入站日期"),
             id_number=p.get("id_number", "") if unknown is None else "",
             unknown=unknown,
+            outsider={
+                "name": p.get("outsider_name", ""),
+                "hukou_type": p.get("outsider_hukou_type", ""),
+                "region_code": cascade_value(p),
+            },
         )
 
     def to_stay(stay: Any) -> HttpResponse:
@@ -122,6 +127,7 @@ def intake(request: HttpRequest) -> HttpResponse:
             "stations": stations,
             "found_by": FoundBy.choices,
             "sexes": Sex.choices,
+            "hukou_types": HukouType.choices,
             "post": request.POST,
             "today": timezone.localdate(),
             "cascade": region_cascade(actor=request.user, selected=cascade_value(request.POST)),
