@@ -27,7 +27,7 @@ from .models import (
     RegistryOffice,
     SpecialDate,
 )
-from .services import day_capacity
+from .services import BOOKING_DAYS, capacities
 
 READ = "marriage.register"
 
@@ -43,37 +43,58 @@ def office_get(*, actor: Any, office_id: int) -> RegistryOffice:
     return office
 
 
-def office_page(*, actor: Any, office: RegistryOffice, on: dt.date) -> dict[str, Any]:
+TABLE_DAYS = 14  # the slot table of the office page: two weeks from the day the clerk picks
+
+
+def office_page(
+    *, actor: Any, office: RegistryOffice, on: dt.date, start: dt.date | None = None
+) -> dict[str, Any]:
+    """The office page: quotas, coming special dates, the slot table of two weeks from `start` (today by
+    default; any day within the booking window, so 5·20 months ahead can be looked at) and today's list."""
+    start = start or on
     quotas = {q.weekday: q.slots for q in office.quotas.all()}
-    days: list[dict[str, Any]] = []
-    for i in range(14):
-        day = on + dt.timedelta(days=i)
-        cap = day_capacity(office=office, date=day)
-        days.append({"date": day, "weekday": WEEKDAYS[day.weekday()], "capacity": cap, "slots": cap.slots})
+    caps = capacities(office=office, start=start, days=TABLE_DAYS)
     booked = dict(
         Appointment.objects.filter(
             office=office,
-            date__gte=on,
-            date__lt=on + dt.timedelta(days=14),
+            date__gte=start,
+            date__lt=start + dt.timedelta(days=TABLE_DAYS),
             status__in=HOLDING,
         )
         .values_list("date")
         .annotate(n=Count("id"))
     )
-    for d in days:
-        d["booked"] = booked.get(d["date"], 0)
-        d["free"] = max(d["slots"] - d["booked"], 0)
+    days: list[dict[str, Any]] = []
+    for day, cap in caps.items():
+        n = booked.get(day, 0)
+        days.append(
+            {
+                "date": day,
+                "weekday": WEEKDAYS[day.weekday()],
+                "capacity": cap,
+                "slots": cap.slots,
+                "booked": n,
+                "free": max(cap.slots - n, 0),
+            }
+        )
     # The coming special dates lift a weekday's quota for one day: shown next to the quotas, since a quota
-    # may not be cut below a day's bookings less those extra slots.
+    # may not be cut below a day's bookings less those extra slots; each links to its days in the table.
     specials = [
         {"date": d.date, "weekday": WEEKDAYS[d.date.weekday()], "name": d.name, "extra": d.extra_slots}
         for d in SpecialDate.objects.filter(date__gte=on).order_by("date")[:12]
     ]
+    step = dt.timedelta(days=TABLE_DAYS)
     return {
         "office": office,
         "quotas": [(WEEKDAYS[i], quotas.get(i, 0)) for i in range(7)],
         "specials": specials,
         "days": days,
+        "start": start,
+        "end": start + step - dt.timedelta(days=1),
+        "earlier": max(start - step, on) if start > on else None,
+        "later": start + step if start + step <= on + dt.timedelta(days=BOOKING_DAYS) else None,
+        "first_day": on,
+        "last_day": on + dt.timedelta(days=BOOKING_DAYS),
         "today": appointments(actor=actor, office_id=office.pk, on=on),
     }
 
@@ -133,6 +154,20 @@ def registration_get(*, actor: Any, registration_id: int) -> Registration:
     if found is None:
         raise Http404("未找到该登记")
     return found
+
+
+def registration_reissue(*, actor: Any, registration: Registration, on: dt.date) -> dict[str, Any] | None:
+    """The 补领 form of a registration's page (None when the actor may not re-issue): the newest re-issue
+    the form was drawn with (sent back as `seen`, so a resent form makes nothing twice) and, when it was
+    made today, the confirmation a second one the same day needs."""
+    if not can(actor, READ, region_code=registration.region_code):
+        return None
+    root = registration.reissue_of if registration.kind == RegistrationKind.REISSUE else registration
+    newest = Registration.objects.filter(reissue_of=root or registration).order_by("-id").first()
+    return {
+        "seen": newest.pk if newest else 0,
+        "today": newest if newest is not None and newest.registered_on == on else None,
+    }
 
 
 def divorces(*, actor: Any, status: str = "") -> QuerySet[DivorceApplication]:

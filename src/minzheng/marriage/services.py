@@ -221,6 +221,31 @@ def day_capacity(*, office: RegistryOffice, date: dt.date) -> DayCapacity:
     return DayCapacity(base, base=base)
 
 
+def capacities(*, office: RegistryOffice, start: dt.date, days: int) -> dict[dt.date, DayCapacity]:
+    """`day_capacity` of each of `days` days from `start`, in three queries."""
+    end = start + dt.timedelta(days=days)
+    closed: dict[dt.date, str] = {}
+    for date, name in ClosedDay.objects.filter(
+        Q(office__isnull=True) | Q(office=office), date__gte=start, date__lt=end
+    ).values_list("date", "name"):
+        closed.setdefault(date, name)
+    quotas = dict(DailyQuota.objects.filter(office=office).values_list("weekday", "slots"))
+    specials = {d.date: d for d in SpecialDate.objects.filter(date__gte=start, date__lt=end)}
+    out: dict[dt.date, DayCapacity] = {}
+    for i in range(days):
+        date = start + dt.timedelta(days=i)
+        base = quotas.get(date.weekday(), 0)
+        if date in closed:
+            out[date] = DayCapacity(0, closed=closed[date])
+        elif (special := specials.get(date)) is not None:
+            out[date] = DayCapacity(
+                base + special.extra_slots, special=special.name, base=base, extra=special.extra_slots
+            )
+        else:
+            out[date] = DayCapacity(base, base=base)
+    return out
+
+
 # ---------------------------------------------------------------- parties
 def _party(*, data: dict[str, Any], label: str) -> Party:
     """A person of the registry found by ID (the typed name must match), or a non-local resident under the
@@ -595,20 +620,41 @@ def marriage_register(*, actor: Any, appointment: Appointment) -> Registration:
 
 
 @transaction.atomic
-def certificate_reissue(*, actor: Any, original: Registration) -> Registration:
-    """补领: a new certificate number (B…), the original registration unchanged."""
+def certificate_reissue(
+    *, actor: Any, original: Registration, seen: int, confirm: bool = False
+) -> Registration:
+    """补领: a new certificate number (B…), the original registration unchanged.
+
+    `seen` is the newest re-issue of the registration the clerk's page showed (0 for none): a form sent
+    again after its re-issue was made (a double click, a resend) returns that re-issue instead of making a
+    second; a form older than another re-issue is refused. A second re-issue the same day needs `confirm`.
+    The registration row is locked first, so two submits are taken one after the other."""
     require(
         actor, PERMISSION, region_code=original.region_code, target=f"marriage:registration:{original.pk}"
     )
     if original.kind == RegistrationKind.REISSUE:
         original = original.reissue_of or original
+    Registration.objects.select_for_update().filter(pk=original.pk).first()
+    today = timezone.localdate()
+    newest = Registration.objects.filter(reissue_of=original).order_by("-id").first()
+    if newest is not None and newest.pk != seen:
+        if newest.pk > seen and newest.registered_by_id == actor.pk and newest.registered_on == today:
+            return newest  # the same form sent again: its certificate is already made
+        raise ValidationError(
+            f"该登记已补发证书（字号{newest.certificate_no}），页面显示的信息已过时，请刷新页面核对后再办理"
+        )
+    if newest is not None and newest.registered_on == today and not confirm:
+        raise ValidationError(
+            f"该登记今天已补发过证书（字号{newest.certificate_no}）；如确需再次补发，"
+            "请勾选“确认再次补发”后重新提交"
+        )
     return _register(
         actor=actor,
         office=original.office,
         kind=RegistrationKind.REISSUE,
         a=original.party_a,
         b=original.party_b,
-        on=timezone.localdate(),
+        on=today,
         reissue_of=original,
     )
 

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from minzheng.accounts.permissions import Denied, can, require
+from minzheng.accounts.permissions import Denied, require
 from minzheng.core.inputs import form_date, form_int
 
 from . import selectors, services
@@ -158,20 +158,47 @@ def offices(request: HttpRequest) -> HttpResponse:
     return render(request, "marriage/offices.html", {"offices": selectors.offices(actor=request.user)})
 
 
+def _office_start(request: HttpRequest, today: Any) -> Any:
+    """The first day of the slot table: `?from=` (a day of the booking window), else today."""
+    try:
+        start = form_date(
+            request.GET.get("from"), "起始日期", required=False, future_days=services.BOOKING_DAYS
+        )
+    except ValidationError as e:
+        _errors(request, e)
+        return today
+    if start is not None and start < today:
+        messages.error(request, f"起始日期不能早于今天（{today:%Y年%m月%d日}）")
+        return today
+    return start or today
+
+
+def _grade_form(p: Any) -> tuple[str, Any]:
+    """The grade and its date as typed, the grade judged first: a form without a grade says so, whatever
+    the date (a missing or wrong date is named after it)."""
+    grade, problems = p.get("grade", ""), []
+    if grade not in Grade.values:
+        problems.append("请选择等级（3A、4A、5A）")
+    try:
+        graded_on = form_date(p.get("graded_on"), "评定日期")
+    except ValidationError as e:
+        problems.extend(e.messages)
+    if problems:
+        raise ValidationError(problems)
+    return grade, graded_on
+
+
 @login_required
 def office(request: HttpRequest, registry_office_id: int) -> HttpResponse:
     item = selectors.office_get(actor=request.user, office_id=registry_office_id)
     today = timezone.localdate()
+    form: Any = {}
     if request.method == "POST":
         p = request.POST
         try:
             if p.get("do") == "grade":
-                services.office_grade(
-                    actor=request.user,
-                    office=item,
-                    grade=p.get("grade", ""),
-                    graded_on=form_date(p.get("graded_on"), "评定日期"),
-                )
+                grade, graded_on = _grade_form(p)
+                services.office_grade(actor=request.user, office=item, grade=grade, graded_on=graded_on)
                 messages.success(request, "等级评定已记录")
             elif p.get("do") == "quota":
                 services.office_set_quota(
@@ -188,9 +215,13 @@ def office(request: HttpRequest, registry_office_id: int) -> HttpResponse:
                 messages.error(request, "不支持的操作")
         except ValidationError as e:
             _errors(request, e)
-        return redirect("marriage-office", registry_office_id=item.pk)
-    context = selectors.office_page(actor=request.user, office=item, on=today)
+            form = p  # the page again with what was typed, nothing changed
+        else:
+            return redirect("marriage-office", registry_office_id=item.pk)
+    start = _office_start(request, today) if request.method == "GET" else today
+    context = selectors.office_page(actor=request.user, office=item, on=today, start=start)
     context["grades"] = Grade.choices
+    context["form"] = form
     return render(request, "marriage/office.html", context)
 
 
@@ -220,7 +251,12 @@ def registration(request: HttpRequest, registration_id: int) -> HttpResponse:
     reg = selectors.registration_get(actor=request.user, registration_id=registration_id)
     if request.method == "POST":
         try:
-            new = services.certificate_reissue(actor=request.user, original=reg)
+            new = services.certificate_reissue(
+                actor=request.user,
+                original=reg,
+                seen=form_int(request.POST.get("seen"), "页面标记", required=False) or 0,
+                confirm=request.POST.get("confirm") == "1",
+            )
         except ValidationError as e:
             _errors(request, e)
         else:
@@ -230,7 +266,12 @@ def registration(request: HttpRequest, registration_id: int) -> HttpResponse:
     return render(
         request,
         "marriage/registration.html",
-        {"r": reg, "can_reissue": can(request.user, PERM, region_code=reg.region_code)},
+        {
+            "r": reg,
+            "reissue": selectors.registration_reissue(
+                actor=request.user, registration=reg, on=timezone.localdate()
+            ),
+        },
     )
 
 

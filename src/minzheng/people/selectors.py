@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -226,6 +227,40 @@ def unidentified_record_of(*, person: Person) -> UnidentifiedRecord | None:
         )
         .filter(person=person)
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class PersonPageActions:
+    """What the person page offers. A temporary record merged into an identified person is read-only
+    history: it points to that person, and shows no programme panel (their forms would write against a
+    closed record) and no merge action."""
+
+    record: UnidentifiedRecord | None
+    merged_into: Person | None
+    panels: bool  # the programme panels (benefits, payee account, applications, alerts)
+    may_merge: bool
+    may_approve: bool
+
+
+def person_page_actions(
+    *, actor: Any, person: Person, record: UnidentifiedRecord | None = None
+) -> PersonPageActions:
+    record = record if record is not None else unidentified_record_of(person=person)
+    merged_into = record.merged_into if record is not None and record.is_merged else None
+    return PersonPageActions(
+        record=record,
+        merged_into=merged_into,
+        panels=merged_into is None,
+        may_merge=record is not None
+        and merged_into is None
+        and record.merge_target_id is None
+        and can(actor, "people.merge", region_code=person.region_code),
+        may_approve=record is not None
+        and merged_into is None
+        and record.merge_target_id is not None
+        and record.merge_requested_by_id != actor.pk
+        and can(actor, "people.merge_approve", region_code=person.region_code),
     )
 
 

@@ -296,20 +296,17 @@ def unidentified_merge_decide(request: HttpRequest, person_id: int) -> HttpRespo
 
 def person_page_context(*, actor: Any, person: Any) -> dict[str, Any]:
     """What the person page adds for the registry of persons without an ID: the record of an unidentified
-    (or merged) person, with the pending request's target; the merged records of an identified one."""
-    record = selectors.unidentified_record_of(person=person)
+    (or merged) person, with the pending request's target; the merged records of an identified one; and
+    what the page offers (`selectors.person_page_actions`: a merged record offers nothing)."""
+    actions = selectors.person_page_actions(actor=actor, person=person)
+    record = actions.record
     return {
         "record": record,
+        "actions": actions,
         "merge_warnings": services.unidentified_merge_warnings(record=record, target=record.merge_target)
-        if record is not None and record.merge_target is not None and record.merged_into_id is None
+        if record is not None and record.merge_target is not None and actions.merged_into is None
         else [],
         "merged_records": list(selectors.merged_records_of(person=person)) if person.is_identified else [],
-        "may_merge": record is not None
-        and not record.is_merged
-        and record.merge_target_id is None
-        and can(actor, "people.merge", region_code=person.region_code),
-        "may_approve": record is not None
-        and record.merge_target_id is not None
-        and record.merge_requested_by_id != actor.pk
-        and can(actor, "people.merge_approve", region_code=person.region_code),
+        "may_merge": actions.may_merge,
+        "may_approve": actions.may_approve,
     }

@@ -107,7 +107,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     user = _user(request)
     person = people.person_get_for_actor(actor=user, person_id=person_id)
     membership = people.person_current_membership(person=person)
-    panels = person_panel_contexts(actor=user, person=person)
+    page = person_page_context(actor=user, person=person)  # 无身份人员: temporary record, merges, actions
+    # A merged temporary record is read-only history: no panel is even computed (their forms write).
+    panels = person_panel_contexts(actor=user, person=person) if page["actions"].panels else []
     return render(
         request,
         "people/person.html",
@@ -117,7 +119,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "membership": membership,
             "history": people.person_membership_history(person=person),
             "panels": panels,
-            **person_page_context(actor=user, person=person),  # 无身份人员: temporary record, merges
+            **page,
         },
     )
 
