@@ -30,10 +30,19 @@ def _client(user: Any) -> Client:
 
 @pytest.fixture
 def case(make_household: Any, make_user: Any) -> dict[str, Any]:
-    hh = make_household(size=2)
     clerk = make_user("township_clerk", TOWN_A)
+    return {
+        "app": _temporary(clerk, make_household(size=2)),
+        "clerk": clerk,
+        "county": make_user("county_officer", "370811"),
+        "other_county": make_user("county_officer", "370812"),
+        "other_town": make_user("township_clerk", TOWN_B),
+    }
+
+
+def _temporary(clerk: Any, hh: Any) -> Application:
     head = hh.memberships.get(relation="head").person
-    app = services.application_create(
+    return services.application_create(
         actor=clerk,
         programme="temporary",
         household=hh,
@@ -43,13 +52,6 @@ def case(make_household: Any, make_user: Any) -> dict[str, Any]:
         emergency_kind="urgent",
         emergency_description="火灾",
     )
-    return {
-        "app": app,
-        "clerk": clerk,
-        "county": make_user("county_officer", "370811"),
-        "other_county": make_user("county_officer", "370812"),
-        "other_town": make_user("township_clerk", TOWN_B),
-    }
 
 
 def _refer(case: dict[str, Any], **kw: Any) -> Referral:
@@ -125,9 +127,10 @@ def test_a_referral_is_not_found_outside_both_offices(case: dict[str, Any]) -> N
 
 
 def test_an_open_referral_past_its_deadline_is_on_the_overdue_list_and_the_home_todo(
-    case: dict[str, Any], django_assert_max_num_queries: Any
+    case: dict[str, Any], django_assert_max_num_queries: Any, make_household: Any
 ) -> None:
-    late, on_time = _refer(case), _refer(case)
+    late = _refer(case)
+    on_time = _refer({**case, "app": _temporary(case["clerk"], make_household(size=2))})
     Referral.objects.filter(pk=late.pk).update(due_date=TODAY - dt.timedelta(days=1))
     county = _client(case["county"])
     with django_assert_max_num_queries(12):
@@ -160,3 +163,20 @@ def test_a_formula_as_the_referral_target_is_refused_and_nothing_is_saved(case: 
             actor=case["clerk"], application=case["app"], target='=HYPERLINK("x")', note="火灾"
         )
     assert not Referral.objects.filter(application=case["app"]).exists()
+
+
+def test_the_same_case_cannot_be_referred_twice_to_the_same_office_while_the_first_is_open(
+    case: dict[str, Any],
+) -> None:
+    """The walk submitted the referral form twice: two open referrals, the person listed twice."""
+    first = _refer(case)
+    with pytest.raises(ValidationError, match="不能重复转介"):
+        _refer(case)
+    r = _client(case["clerk"]).post(
+        f"/assistance/{case['app'].pk}/refer/", {"target": "县慈善总会", "note": "再次"}, follow=True
+    )
+    assert "不能重复转介" in r.content.decode()
+    assert Referral.objects.filter(application=case["app"]).count() == 1
+    _refer(case, to_region_code=TOWN_A)  # another office may still receive it
+    services.referral_move(actor=case["county"], referral=first, action="decline", text="不属本单位")
+    assert _refer(case).status == "open"  # declined: the case may be referred there again

@@ -1335,6 +1335,19 @@ def referral_create(
     to_region_code = to_region_code or application.region_code[:6]
     if to_region_code not in _referral_offices(application):
         raise ValidationError("接收单位须为本案所在乡镇（街道）或县（市、区）")
+    Application.objects.select_for_update().filter(pk=application.pk).first()  # one referral at a time
+    same = (
+        Referral.objects.filter(
+            application=application, to_region_code=to_region_code, status__in=Referral.OPEN_STATUSES
+        )
+        .order_by("created_at")
+        .first()
+    )
+    if same is not None:
+        raise ValidationError(
+            f"本案已于{timezone.localtime(same.created_at):%Y-%m-%d}转介至该单位（{same.target}，"
+            f"{same.get_status_display()}），办结或不予接收前不能重复转介"
+        )
     today = timezone.localdate()
     policy = _policy(on=today, region_code=application.region_code, hukou_type=application.hukou_type)
     days = int(_policy_value(policy, "assistance.referral_days"))

@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from minzheng.accounts.permissions import require
 from minzheng.assistance import desk, rules
@@ -118,6 +119,16 @@ def collect(
     return found, missing
 
 
+def _death_date(row: dict[str, Any] | None, person: Any, cutoff: dt.date) -> dt.date | None:
+    """The member's death on or before the cutoff, from the civil-affairs deaths source or the registry
+    (a death recorded at the desk after the snapshot was taken), else None (alive)."""
+    dates = [d for d in (row["death_date"] if row else None, person.death_date) if d is not None]
+    if not dates and not person.is_alive:
+        return cutoff  # the registry knows the death but not its date
+    on = min(dates) if dates else None
+    return on if on is not None and on <= cutoff else None
+
+
 def _by_person(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
@@ -171,10 +182,13 @@ def verification_run(*, actor: Any, application: Application, month: str | None 
     )
     medical_threshold = float(threshold_policy.get("monitoring.medical_threshold"))
     sudden = False
+    # per-capita figures divide by the members alive when the report is made (policy.md: what the dead
+    # left stays with the household); a death the registry knows counts as much as one in the snapshot
+    cutoff = max(last, timezone.localdate())
     for m in members:
         idn, p = m.person.id_number, m.person
-        death = next(iter(per["deaths"].get(idn, [])), None)
-        died = death is not None and death["death_date"] <= last
+        death_date = _death_date(next(iter(per["deaths"].get(idn, [])), None), p, cutoff)
+        died = death_date is not None
         wage = sum(
             _num(r["amount"])
             for r in per["wages"].get(idn, [])
@@ -218,7 +232,7 @@ def verification_run(*, actor: Any, application: Application, month: str | None 
             compulsory += int(any(r["level"] in ("primary", "junior") for r in edu))
         sudden = (
             sudden
-            or (death is not None and first <= death["death_date"] <= last)
+            or (death_date is not None and first <= death_date <= last)
             or any(r["start_date"] >= first for r in unemp_rows)
             or (dis is not None and grade in (1, 2) and dis["issued_date"] >= first)
         )
@@ -228,7 +242,7 @@ def verification_run(*, actor: Any, application: Application, month: str | None 
                 "name": p.name,
                 "id_number": mask_id_number(idn),
                 "relation": m.relation,
-                "died": str(death["death_date"]) if died and death else "",
+                "died": str(death_date) if death_date else "",
                 "wages": wage,
                 "employers": sorted({str(r["employer_code"]) for r in per["wages"].get(idn, [])}),
                 "pension": pension,
