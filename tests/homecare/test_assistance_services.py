@@ -77,7 +77,8 @@ def test_dispersed_tekun_and_severely_disabled_dibao_members_are_eligible_set_ba
 ) -> None:
     # the tier is not recorded (as in the demo's 51 tekun): dispersed vs centralised is read from the stays
     dispersed, central, left, plain = (
-        make_person(village=VILLAGE_A, name=n) for n in ("分散", "集中", "出院", "普通")
+        make_person(village=VILLAGE_A, name=n, birth=dt.date(1940, 5, 1))
+        for n in ("分散", "集中", "出院", "普通")
     )
     for t in (dispersed, central, left):
         _tekun(t)
