@@ -66,6 +66,13 @@ def test_a_commitment_a_finding_a_recovery_approved_by_another_and_a_repayment(
     page.wait_for_selector("#findings a")
     assert "诚信甲" in page.inner_text("#findings")
     page.click("#findings a")
+    # 待说明: the applicant's explanation first, then the decision (no waiting period before it)
+    assert "待说明" in page.inner_text("#finding-status") and page.locator("#wait-until").count() == 0
+    page.fill("#explain-form textarea[name=explanation]", "称该笔收入为亲友借款")
+    page.click("#explain-form button:not([name])")
+    page.fill("#decide-form input[name=reason]", "无借款凭据，说明不成立")
+    page.click("#decide-form button[value='1']")
+    page.wait_for_selector("#wait-until")
     page.click("#propose")
     page.wait_for_selector("#recovery")
     assert "待复核" in page.inner_text("#recovery")

@@ -259,5 +259,9 @@ def test_a_fund_of_the_charity_line_reads_and_draws_its_balance_there(
     services.grant_fund(actor=officer, enrolment=_grant(make_person, 1500), fund_id=fund.pk)
     assert fund_balance(fund_code="jishijiu") == Decimal("500.00") == selectors.balance(fund)
     assert Spending.objects.get(project=project).amount == Decimal("1500.00")
+    # the monthly table runs from the opening balance (the donations are booked in the charity line)
+    opening, months = selectors.ledger_by_month(fund, closing=selectors.balance(fund))
+    assert opening == Decimal("2000.00")
+    assert [(m["spent"], m["balance"]) for m in months] == [(Decimal("1500.00"), Decimal("500.00"))]
     with pytest.raises(ValidationError, match=r"余额500\.00元"):
         services.grant_fund(actor=officer, enrolment=_grant(make_person, 600), fund_id=fund.pk)

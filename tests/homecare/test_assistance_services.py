@@ -29,7 +29,7 @@ SINCE = dt.date(2025, 1, 1)
 CENT = Decimal("0.01")
 
 
-def _tekun(person: Any, tier: str = "分散供养") -> None:
+def _tekun(person: Any, tier: str = "") -> None:
     enrolment_create(
         actor=None, programme="tekun", person=person, household=None, amount=900, first_month=SINCE, tier=tier
     )
@@ -46,12 +46,44 @@ def _take(clerk: Any, person: Any, item: str = "JJ26", quantity: str = "2") -> A
     )
 
 
+def _care_home_stay(make_user: Any, person: Any, discharged: bool = False) -> None:
+    from minzheng.facilities.services import facility_create, residency_admit
+    from tests.conftest import TOWN_A
+    from tests.elderly.conftest import record_level
+
+    officer = make_user("elderly_officer", TOWN_A[:6])
+    home = facility_create(
+        actor=officer,
+        name=f"敬老院{person.pk}",
+        kind="tekun_home",
+        operator="任城区民政局",
+        address="幸福路1号",
+        region_code=TOWN_A,
+        beds_total=10,
+        beds_nursing=8,
+        status="filed",
+        filed_on=dt.date(2021, 3, 1),
+    )
+    record_level(make_user, person, 3)
+    stay = residency_admit(
+        actor=officer, facility=home, person=person, identity="tekun", monthly_fee=2000, admitted_on=SINCE
+    )
+    if discharged:
+        type(stay).objects.filter(pk=stay.pk).update(discharged_on=SINCE + dt.timedelta(days=40))
+
+
 def test_dispersed_tekun_and_severely_disabled_dibao_members_are_eligible_set_based(
-    make_household: Any, make_person: Any, django_assert_max_num_queries: Any
+    make_household: Any, make_person: Any, make_user: Any, django_assert_max_num_queries: Any
 ) -> None:
-    dispersed, central, plain = (make_person(village=VILLAGE_A, name=n) for n in ("分散", "集中", "普通"))
-    _tekun(dispersed)
-    _tekun(central, "集中供养 敬老院")
+    # the tier is not recorded (as in the demo's 51 tekun): dispersed vs centralised is read from the stays
+    dispersed, central, left, plain = (
+        make_person(village=VILLAGE_A, name=n, birth=dt.date(1940, 5, 1))
+        for n in ("分散", "集中", "出院", "普通")
+    )
+    for t in (dispersed, central, left):
+        _tekun(t)
+    _care_home_stay(make_user, central)
+    _care_home_stay(make_user, left, discharged=True)
     hh = make_household(village=VILLAGE_A, size=3)
     head, severe, mild = (m.person for m in hh.memberships.order_by("pk"))
     enrolment_create(
@@ -75,7 +107,7 @@ def test_dispersed_tekun_and_severely_disabled_dibao_members_are_eligible_set_ba
         )
     with django_assert_max_num_queries(2):
         eligible = set(selectors.service_eligible(on=timezone.localdate()).values_list("pk", flat=True))
-    assert eligible == {dispersed.pk, severe.pk}
+    assert eligible == {dispersed.pk, left.pk, severe.pk}
 
 
 def test_an_assistance_order_is_refused_for_a_person_not_eligible(clerk: Any, elder: Any) -> None:

@@ -110,3 +110,11 @@ def decide(make_household: Any, make_user: Any) -> Any:
         )
 
     return make
+
+
+def confirmed(finding: Any, actor: Any) -> Any:
+    """A difference the applicant explained and the clerk nonetheless decided to be a false declaration."""
+    from minzheng.integrity import services as svc
+
+    svc.finding_explain(actor=actor, finding=finding, explanation="称不知道要申报")
+    return svc.finding_decide(actor=actor, finding=finding, confirmed=True, reason="说明不成立")

@@ -13,7 +13,7 @@ from minzheng.benefits.services import first_of_month, payroll_freeze, payroll_g
 from minzheng.integrity import services as svc
 from minzheng.integrity.models import Commitment, Finding, FindingStatus, RecoveryStatus
 from minzheng.policy.selectors import policy_resolve
-from tests.integrity.conftest import report
+from tests.integrity.conftest import confirmed, report
 
 pytestmark = pytest.mark.django_db
 
@@ -64,10 +64,15 @@ def test_findings_come_from_the_latest_report_beyond_the_tolerance_only(case, st
     assert [(f.report_id, f.item) for f in made] == [(latest.pk, "financial")]
     assert svc.findings_detect(actor=staff["clerk"]) == []  # recorded once
     f = Finding.objects.get()
-    wait = int(
-        policy_resolve(on=f.found_on, region_code="370811", hukou_type="").get("integrity.wait_months")
-    )
-    assert (f.wait_until.year * 12 + f.wait_until.month) - (f.found_on.year * 12 + f.found_on.month) == wait
+    policy = policy_resolve(on=f.found_on, region_code="370811", hukou_type="")
+    # first 待说明: no waiting period yet, a deadline for the applicant's explanation (policy data)
+    assert f.status == FindingStatus.PENDING and f.wait_until is None
+    assert f.explain_by == f.found_on + dt.timedelta(days=int(policy.get("integrity.explain_days")))
+    f = confirmed(f, staff["clerk"])
+    wait = int(policy.get("integrity.wait_months"))
+    assert (f.wait_until.year * 12 + f.wait_until.month) - (
+        f.decided_on.year * 12 + f.decided_on.month
+    ) == wait
 
 
 def test_a_clerk_of_another_county_finds_nothing_here(case, staff, make_user):
@@ -80,6 +85,11 @@ def test_a_new_application_inside_the_waiting_period_is_refused_naming_the_end_d
     report(case, staff["clerk"], income=(0, 3000), financial=(0, 0))
     (f,) = svc.findings_detect(actor=staff["clerk"])
     household = case.household
+    # a difference still waiting for the applicant's explanation blocks nothing
+    svc.waiting_period_check(
+        household=household, applicant=case.applicant, programme="temporary", on=timezone.localdate()
+    )
+    f = confirmed(f, staff["clerk"])
     with pytest.raises(
         ValidationError, match=f"等待期至{f.wait_until.year}年{f.wait_until.month}月{f.wait_until.day}日"
     ):
@@ -120,6 +130,7 @@ def test_the_overpayment_is_computed_from_what_was_paid_and_recovered_by_two_peo
     assert paid > 0
     report(case, staff["clerk"], income=(0, 300), financial=(0, 0))
     (f,) = svc.findings_detect(actor=staff["clerk"])
+    f = confirmed(f, staff["clerk"])
     recovery = svc.recovery_propose(actor=staff["county"], finding=f)
     assert recovery.amount == min(paid, 300) and recovery.paid_total == paid and recovery.months == 1
     with pytest.raises(ValidationError, match="另一人"):
@@ -140,6 +151,7 @@ def test_concealed_assets_make_the_whole_payment_recoverable(case, staff):
 def test_nothing_paid_means_nothing_to_recover(case, staff):
     report(case, staff["clerk"], income=(0, 3000), financial=(0, 0))
     (f,) = svc.findings_detect(actor=staff["clerk"])
+    f = confirmed(f, staff["clerk"])
     with pytest.raises(ValidationError, match="无需追回"):
         svc.recovery_propose(actor=staff["clerk"], finding=f)
 
@@ -157,7 +169,12 @@ def test_the_pages_panel_and_export_are_scoped_and_the_desk_flow_works(
     with django_assert_max_num_queries(25):
         body = c.get("/integrity/").content.decode()
     assert case.applicant.name in body
-    assert c.post(f"/integrity/findings/{f.pk}/", {"action": "propose"}).status_code == 302
+    url = f"/integrity/findings/{f.pk}/"
+    assert 'id="explain-form"' in c.get(url).content.decode()
+    assert c.post(url, {"action": "propose"}).status_code == 200  # not before the decision
+    assert c.post(url, {"action": "explain", "explanation": "称不知道要申报"}).status_code == 302
+    assert c.post(url, {"action": "decide", "confirmed": "1", "reason": "说明不成立"}).status_code == 302
+    assert c.post(url, {"action": "propose"}).status_code == 302
     c.force_login(staff["approver"])
     r = c.post(f"/integrity/findings/{f.pk}/", {"action": "approve", "approve": "1"})
     assert r.status_code == 302 and f.recovery.__class__.objects.get().status == RecoveryStatus.APPROVED
@@ -188,6 +205,7 @@ def test_amounts_received_are_recorded_against_an_approved_recovery_until_it_is_
     _paid(case, staff)
     report(case, staff["clerk"], income=(0, 300), financial=(0, 0))
     (f,) = svc.findings_detect(actor=staff["clerk"])
+    f = confirmed(f, staff["clerk"])
     recovery = svc.recovery_propose(actor=staff["clerk"], finding=f)
     today = timezone.localdate()
     with pytest.raises(ValidationError, match="复核同意后"):
@@ -224,6 +242,7 @@ def test_a_repayment_dated_in_the_future_is_refused(case, staff):
     _paid(case, staff)
     report(case, staff["clerk"], income=(0, 300), financial=(0, 0))
     (f,) = svc.findings_detect(actor=staff["clerk"])
+    f = confirmed(f, staff["clerk"])
     recovery = svc.recovery_propose(actor=staff["clerk"], finding=f)
     recovery = svc.recovery_approve(actor=staff["approver"], recovery=recovery, approve=True)
     with pytest.raises(ValidationError, match="不能晚于今天"):
@@ -235,3 +254,47 @@ def test_a_repayment_dated_in_the_future_is_refused(case, staff):
         )
     recovery.refresh_from_db()
     assert recovery.received == 0
+
+
+def test_a_difference_explained_by_the_applicant_is_closed_with_no_wait_and_nothing_to_recover(case, staff):
+    # the walk: the "hidden" savings were the dead husband's; the applicant explains, the clerk agrees
+    _paid(case, staff)
+    report(case, staff["clerk"], income=(0, 0), financial=(0, 24010))
+    (f,) = svc.findings_detect(actor=staff["clerk"])
+    assert f.status == FindingStatus.PENDING and f.wait_until is None
+    with pytest.raises(ValidationError, match="请先登记申请人的说明"):
+        svc.finding_decide(actor=staff["clerk"], finding=f, confirmed=False, reason="x")
+    with pytest.raises(ValidationError, match="只有已认定虚报的才能追回"):
+        svc.recovery_propose(actor=staff["clerk"], finding=f)
+    with pytest.raises(ValidationError, match="请填写申请人的说明"):
+        svc.finding_explain(actor=staff["clerk"], finding=f, explanation="  ")
+    svc.finding_explain(actor=staff["clerk"], finding=f, explanation="存款为已故丈夫的遗产，已按继承分割")
+    f = svc.finding_decide(actor=staff["clerk"], finding=f, confirmed=False, reason="说明属实")
+    assert (f.status, f.wait_until, f.decided_by_id) == (FindingStatus.EXPLAINED, None, staff["clerk"].pk)
+    svc.waiting_period_check(
+        household=case.household, applicant=case.applicant, programme="dibao", on=timezone.localdate()
+    )
+    with pytest.raises(ValidationError, match="已作出决定"):
+        svc.finding_decide(actor=staff["clerk"], finding=f, confirmed=True, reason="改判")
+    c = Client()
+    c.force_login(staff["clerk"])
+    assert c.get(f"/integrity/findings/{f.pk}/notice/").status_code == 404  # no notice of a false declaration
+    body = c.get(f"/integrity/findings/{f.pk}/").content.decode()
+    assert "已说明，不予认定" in body and "已故丈夫的遗产" in body and 'id="wait-until"' not in body
+
+
+def test_no_explanation_is_recorded_only_after_the_deadline_and_then_the_decision_starts_the_wait(
+    case, staff
+):
+    report(case, staff["clerk"], income=(0, 3000), financial=(0, 0))
+    (f,) = svc.findings_detect(actor=staff["clerk"])
+    with pytest.raises(ValidationError, match="期满前不能登记"):
+        svc.finding_explain(actor=staff["clerk"], finding=f, explanation="", none_given=True)
+    late = f.explain_by + dt.timedelta(days=1)
+    svc.finding_explain(actor=staff["clerk"], finding=f, explanation="", none_given=True, on=late)
+    f = svc.finding_decide(actor=staff["clerk"], finding=f, confirmed=True, reason="期满未说明", on=late)
+    assert f.status == FindingStatus.RECORDED and f.explanation == "" and f.wait_until > late
+    with pytest.raises(ValidationError, match="等待期至"):
+        svc.waiting_period_check(
+            household=case.household, applicant=case.applicant, programme="dibao", on=late
+        )

@@ -16,7 +16,7 @@ from minzheng.funds import services as funds
 from minzheng.funds.models import EntryStatus, FundEntry, IncomeKind
 from minzheng.integrity import services as svc
 from tests.funds.conftest import funded
-from tests.integrity.conftest import report
+from tests.integrity.conftest import confirmed, report
 from tests.integrity.test_integrity import _paid
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +25,7 @@ pytestmark = pytest.mark.django_db
 def _approved_recovery(case, staff):
     report(case, staff["clerk"], income=(0, 300), financial=(0, 0))
     (finding,) = svc.findings_detect(actor=staff["clerk"])
+    finding = confirmed(finding, staff["clerk"])
     recovery = svc.recovery_propose(actor=staff["clerk"], finding=finding)
     return svc.recovery_approve(actor=staff["approver"], recovery=recovery, approve=True)
 

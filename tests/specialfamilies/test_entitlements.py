@@ -94,9 +94,7 @@ def test_student_aid_goes_to_a_student_of_a_special_family_once_a_school_year(
     household_add_member(
         actor=system_actor(purpose="测试数据"), household=hh, person=pupil, relation="child", start_date=today
     )
-    e = services.student_aid_grant(
-        actor=county, person=pupil, month=this_month(), school_year="2026-2027学年"
-    )
+    e = services.student_aid_grant(actor=county, person=pupil, month=this_month(), school_year=_year())
     assert (e.programme, e.monthly_amount, e.first_month, e.last_month) == (
         "sf_student",
         1250,
@@ -104,13 +102,77 @@ def test_student_aid_goes_to_a_student_of_a_special_family_once_a_school_year(
         this_month(),
     )
     with pytest.raises(ValidationError, match="不能重复发放"):
-        services.student_aid_grant(
-            actor=county, person=pupil, month=this_month(), school_year="2026-2027学年"
-        )
+        services.student_aid_grant(actor=county, person=pupil, month=this_month(), school_year=_year())
     with pytest.raises(ValidationError, match="不是特殊困难家庭在校生"):
         services.student_aid_grant(
-            actor=county, person=member(hh, "head"), month=this_month(), school_year="2026-2027学年"
+            actor=county, person=member(hh, "head"), month=this_month(), school_year=_year()
         )
+
+
+def _year(offset: int = 0) -> str:
+    m = this_month()
+    first = (m.year if m.month >= 9 else m.year - 1) + offset
+    return f"{first}-{first + 1}学年"
+
+
+def test_the_school_year_must_be_a_year_and_the_same_year_written_twice_differently_is_paid_once(
+    make_household: Any, make_person: Any, county: Any
+) -> None:
+    from minzheng.accounts.system import system_actor
+    from minzheng.benefits.models import Enrolment
+    from minzheng.people.services import household_add_member
+
+    hh = make_household(size=1)
+    enrol("dibao", hh)
+    today = timezone.localdate()
+    pupil = make_person(birth=today.replace(year=today.year - 12, day=1), name="小红")
+    household_add_member(
+        actor=system_actor(purpose="测试数据"), household=hh, person=pupil, relation="child", start_date=today
+    )
+    first = _year()[:4]
+    for bad, message in (
+        ("abc", "请按四位年份填写学年"),
+        (f"{first}-{int(first) + 3}", "两个年份应相连"),
+        (str(int(first) + 1), "只能发放本学年"),
+        (str(int(first) - 5), "只能发放本学年"),
+    ):
+        with pytest.raises(ValidationError, match=message):
+            services.student_aid_grant(actor=county, person=pupil, month=this_month(), school_year=bad)
+    assert not Enrolment.objects.filter(programme="sf_student").exists()
+    e = services.student_aid_grant(actor=county, person=pupil, month=this_month(), school_year=first)
+    assert e.tier == _year()
+    with pytest.raises(ValidationError, match="不能重复发放"):
+        services.student_aid_grant(actor=county, person=pupil, month=this_month(), school_year=_year())
+    services.student_aid_grant(actor=county, person=pupil, month=this_month(), school_year=_year(-1))
+    assert Enrolment.objects.filter(programme="sf_student", person=pupil).count() == 2
+
+
+def test_the_same_hospital_stay_is_paid_once_and_another_stay_is_paid(
+    client: Any, make_household: Any, clerk: Any, county: Any
+) -> None:
+    from minzheng.benefits.models import Enrolment
+
+    severe = _severe_dibao_member(make_household, clerk)
+    services.medical_aid_grant(
+        actor=county, person=severe, month=this_month(), out_of_pocket=Decimal("8000"), note="市一院 JS001"
+    )
+    client.force_login(county)
+    form = {"kind": "medical", "out_of_pocket": "8000", "note": " 市一院  JS001 "}
+    r = client.post(f"/specialfamilies/person/{severe.pk}/grant/", form)  # the double submit
+    assert r.status_code == 302
+    assert Enrolment.objects.filter(programme="sf_medical", person=severe).count() == 1
+    with pytest.raises(ValidationError, match="不能重复发放"):
+        services.medical_aid_grant(
+            actor=county,
+            person=severe,
+            month=this_month(),
+            out_of_pocket=Decimal("8000"),
+            note="市一院 JS001",
+        )
+    services.medical_aid_grant(
+        actor=county, person=severe, month=this_month(), out_of_pocket=Decimal("500"), note="市一院 JS002"
+    )
+    assert Enrolment.objects.filter(programme="sf_medical", person=severe).count() == 2
 
 
 def test_medical_aid_pays_the_compliant_out_of_pocket_share_and_refuses_outsiders(

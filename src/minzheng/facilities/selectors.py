@@ -43,6 +43,15 @@ from .models import (
 READ = "facilities.read"
 
 
+def placed(person_ref: Any = None) -> Exists:
+    """集中供养 as the data says it: the person has an open stay in a care institution (入住 with no 出院).
+    The one test of "centralised vs dispersed" for tekun — the centralisation targets (尚未集中供养) and the
+    services bought for dispersed tekun (分散供养) both read it. `person_ref` defaults to the outer row's
+    pk."""
+    ref = person_ref if person_ref is not None else OuterRef("pk")
+    return Exists(Residency.objects.filter(person_id=ref, discharged_on__isnull=True))  # type: ignore[misc]
+
+
 LICENCE = {"due": "已过期或即将到期", "expiring": "即将到期", "expired": "已过期"}
 
 

@@ -94,8 +94,10 @@ def fund_get(*, actor: Any, pk: int) -> Fund:
     return fund
 
 
-def ledger_by_month(fund: Fund) -> list[dict[str, Any]]:
-    """Income (confirmed) and spending per month, with the running balance."""
+def ledger_by_month(fund: Fund, *, closing: Decimal) -> tuple[Decimal, list[dict[str, Any]]]:
+    """Income (confirmed) and spending per month, with the running balance from the opening balance, so the
+    last month ends at the fund's balance `closing`. For a fund kept by the charity line the donations are
+    booked there, not here: its opening balance is what the charity fund held apart from the months shown."""
     zero = Value(ZERO, output_field=_MONEY)
     rows = list(
         FundEntry.objects.filter(fund=fund)
@@ -107,12 +109,14 @@ def ledger_by_month(fund: Fund) -> list[dict[str, Any]]:
         )
         .order_by("month")
     )
-    running = ZERO
     for r in rows:
         r["income"], r["spent"] = _cents(r["income"]), _cents(r["spent"])
+    opening = _cents(closing) - sum((r["income"] - r["spent"] for r in rows), ZERO)
+    running = opening
+    for r in rows:
         running += r["income"] - r["spent"]
         r["balance"] = running
-    return rows
+    return opening, rows
 
 
 def entries(*, fund: Fund, kind: str = "") -> QuerySet[FundEntry]:

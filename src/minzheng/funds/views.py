@@ -143,14 +143,17 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(selectors.entries(fund=fund, kind=kind), 30).get_page(request.GET.get("page"))
     for e in page:
         e.actions = selectors.entry_actions(actor=user, entry=e)  # type: ignore[attr-defined]
+    balance = selectors.balance(fund)
+    opening, months = selectors.ledger_by_month(fund, closing=balance)
     return render(
         request,
         "funds/fund.html",
         {
             "fund": fund,
             "county_name": selectors.county_names([fund.county_code]).get(fund.county_code, ""),
-            "balance": selectors.balance(fund),
-            "months": selectors.ledger_by_month(fund),
+            "balance": balance,
+            "opening": opening,
+            "months": months,
             "page": page,
             "kind": kind,
             "kinds": EntryKind.choices,

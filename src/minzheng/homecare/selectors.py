@@ -344,7 +344,10 @@ def service_eligible(*, on: dt.date) -> QuerySet[Any]:
     open_ = Enrolment.objects.filter(
         Q(last_month__isnull=True) | Q(last_month__gte=month), first_month__lte=month
     )
-    tekun = open_.filter(programme="tekun", tier__startswith="分散供养", person=OuterRef("pk"))
+    from minzheng.facilities.selectors import placed
+
+    # 分散供养 = a tekun not staying in an institution now (the same test as the tekun file's 尚未集中供养)
+    tekun = open_.filter(programme="tekun", person=OuterRef("pk"))
     dibao_self = open_.filter(programme="dibao", person=OuterRef("pk"))
     dibao_homes = open_.filter(programme="dibao", household__isnull=False).values("household_id")
     dibao_member = Membership.objects.filter(
@@ -355,8 +358,11 @@ def service_eligible(*, on: dt.date) -> QuerySet[Any]:
     )
     return (
         Person.objects.filter(is_alive=True)
-        .annotate(is_tekun=Exists(tekun), is_disabled=Exists(disabled))
-        .filter(Q(is_tekun=True) | ((Exists(dibao_self) | Exists(dibao_member)) & Q(is_disabled=True)))
+        .annotate(is_tekun=Exists(tekun), is_placed=placed(), is_disabled=Exists(disabled))
+        .filter(
+            Q(is_tekun=True, is_placed=False)
+            | ((Exists(dibao_self) | Exists(dibao_member)) & Q(is_disabled=True))
+        )
     )
 
 

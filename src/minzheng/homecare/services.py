@@ -535,7 +535,7 @@ def settlement_make(*, actor: Any, provider: Provider, month: dt.date) -> Settle
         .order_by("person_id", "check_out_at", "pk")
     )
     if not orders:
-        raise ValidationError("该服务商本月没有已完成的订单")
+        raise ValidationError(f"该服务商{month:%Y年%m月}没有已完成的订单")
     persons = {o.person_id for o in orders}
     households = {o.household_id for o in orders}
     month_end = nxt - dt.timedelta(days=1)
@@ -885,7 +885,7 @@ def service_settlement_make(
         ).select_related("item")
     )
     if not orders:
-        raise ValidationError(f"该服务商本月没有已完成的{label}订单")
+        raise ValidationError(f"该服务商{month:%Y年%m月}没有已完成的{label}订单")
     try:
         price = Decimal(
             str(

@@ -30,6 +30,33 @@ from .models import Carer, DeviceKind, OrderBasis, OrderState, Settlement
 OPERATOR, CARER, SETTLE = selectors.OPERATOR, selectors.CARER, selectors.SETTLE
 
 
+def settle_month(value: str | None) -> dt.date:
+    """The month a settlement is for, entered as YYYY-MM: only a month that has ended (at the latest the
+    last one) and not before 2000; else a Chinese message saying which month may be asked."""
+    last = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    try:
+        month = dt.date.fromisoformat(f"{(value or '').strip()}-01")
+    except ValueError:
+        raise ValidationError(_("请选择结算月（年-月，如%(m)s）") % {"m": f"{last:%Y-%m}"}) from None
+    if month > last:
+        raise ValidationError(
+            _("结算月不能晚于%(m)s：当月尚未结束的月份不能结算") % {"m": f"{last:%Y年%m月}"}
+        )
+    if month.year < 2000:
+        raise ValidationError(_("结算月不能早于2000年"))
+    return month
+
+
+def default_visit_time(now: dt.datetime) -> str:
+    """The order form's proposed visit: two hours from now on the hour, if that falls in the working day
+    (08:00–17:00); otherwise 09:00 of the next day — never a visit in the small hours."""
+    proposed = (now + dt.timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
+    if not 8 <= proposed.hour <= 17:
+        day = proposed.date() if proposed.hour < 8 else proposed.date() + dt.timedelta(days=1)
+        proposed = proposed.replace(year=day.year, month=day.month, day=day.day, hour=9)
+    return proposed.strftime("%Y-%m-%dT%H:%M")
+
+
 def _desk_basis(value: str | None) -> str:
     """The bases the hotline's form may take; any other is refused by the service as 服务类型不正确."""
     value = value or OrderBasis.ELDERLY
@@ -146,7 +173,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
             "found": found,
             "person": person,
             "items": selectors.catalogue(on=today, region_code=person.region_code if person else ""),
-            "default_time": (timezone.localtime() + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:00"),
+            "default_time": default_visit_time(timezone.localtime()),
             "can_service": can(request.user, selectors.SERVICE_ORDER),
         },
     )
@@ -249,7 +276,7 @@ def settlement_list(request: HttpRequest) -> HttpResponse:
             provider = providers.filter(pk=int(request.POST["provider"])).first()
             if provider is None:
                 raise ValidationError(_("请选择服务商"))
-            month = dt.date.fromisoformat(request.POST["month"] + "-01")
+            month = settle_month(request.POST.get("month"))
             s = services.settlement_make(actor=request.user, provider=provider, month=month)
             messages.success(request, _("结算单已生成，待另一人复核"))
             return redirect("homecare-settlement", s.pk)
@@ -572,7 +599,7 @@ def service_assistance(request: HttpRequest) -> HttpResponse:
             )
             if provider is None:
                 raise Http404("服务商不存在")
-            month = form_date(f"{request.POST.get('month', '')}-01", "结算月")
+            month = settle_month(request.POST.get("month"))
             basis = request.POST.get("basis") or OrderBasis.ASSISTANCE
             if basis not in selectors.BOUGHT:
                 raise ValidationError(_("请选择结算的服务类型"))

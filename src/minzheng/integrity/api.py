@@ -46,7 +46,7 @@ def findings(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
                 "declared": float(f.declared),
                 "verified": float(f.verified),
                 "found_on": f.found_on.isoformat(),
-                "wait_until": f.wait_until.isoformat(),
+                "wait_until": f.wait_until.isoformat() if f.wait_until else "",
                 "status": f.status,
                 "status_label": f.get_status_display(),
                 "recovery_amount": recovery.amount if recovery else None,

@@ -47,13 +47,24 @@ ITEM_OF_LABEL = {"月收入": Item.INCOME, "金融资产": Item.FINANCIAL}
 
 
 class FindingStatus(models.TextChoices):
-    RECORDED = "recorded", "已认定"
+    PENDING = (
+        "pending",
+        "待说明",
+    )  # found by the 比对: the applicant is told and may explain before a decision
+    RECORDED = "recorded", "已认定"  # decided: a false declaration, with its consequences
+    EXPLAINED = (
+        "explained",
+        "已说明，不予认定",
+    )  # decided: explained (the money was not hidden), closed, no wait
     WITHDRAWN = "withdrawn", "已撤销"
 
 
 class Finding(models.Model):
-    """One false declaration: an item of one 核对 report whose verified amount exceeds the declared one by
-    more than the tolerance (policy data of the county, on the report's day)."""
+    """One difference found: an item of one 核对 report whose verified amount exceeds the declared one by
+    more than the tolerance (policy data of the county, on the report's day). It is first 待说明: the
+    applicant is told and may explain until `explain_by` (policy data); the clerk records the explanation
+    (or that none came in time), then the decision — a false declaration (the waiting period runs from the
+    decision) or explained (closed, no consequence)."""
 
     application = models.ForeignKey(
         "assistance.Application", verbose_name="救助申请", on_delete=models.PROTECT, related_name="+"
@@ -73,10 +84,23 @@ class Finding(models.Model):
     verified = models.DecimalField("核对（元）", max_digits=14, decimal_places=2)
     tolerance = models.DecimalField("容差", max_digits=6, decimal_places=4)
     found_on = models.DateField("认定日期")
-    wait_until = models.DateField("再次申请等待期至")
+    wait_until = models.DateField("再次申请等待期至", null=True, blank=True)  # set when decided false
     status = models.CharField(
-        "状态", max_length=16, choices=FindingStatus.choices, default=FindingStatus.RECORDED
+        "状态", max_length=16, choices=FindingStatus.choices, default=FindingStatus.PENDING
     )
+    explain_by = models.DateField("说明期限", null=True, blank=True)
+    explanation = models.CharField("申请人说明", max_length=500, blank=True, default="")
+    explained_on = models.DateField("说明登记日期", null=True, blank=True)  # no explanation: none in time
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="决定人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_on = models.DateField("决定日期", null=True, blank=True)
+    decision_reason = models.CharField("决定理由", max_length=200, blank=True, default="")
     found_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="认定人", on_delete=models.PROTECT, related_name="+"
     )

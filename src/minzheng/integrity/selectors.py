@@ -80,9 +80,13 @@ def finding_actions(*, actor: Any, finding: Finding) -> dict[str, bool]:
     """What the finding's page offers this actor now."""
     recovery = getattr(finding, "recovery", None)
     recorded = finding.status == FindingStatus.RECORDED
+    pending = finding.status == FindingStatus.PENDING
     finder = can(actor, "integrity.find", region_code=finding.region_code)
     open_recovery = recovery is not None and recovery.status != RecoveryStatus.REFUSED
     return {
+        "explain": pending and finder and finding.explained_on is None,
+        "decide": pending and finder and finding.explained_on is not None,
+        "notice": recorded,
         "withdraw": recorded and finder and not (recovery and recovery.status in DONE),
         "propose": recorded and finder and not open_recovery,
         "approve": recovery is not None
@@ -107,11 +111,13 @@ def commitment_letter(*, commitment: Commitment) -> dict[str, Any]:
 
 
 def finding_notice(*, finding: Finding) -> dict[str, Any]:
+    if finding.status != FindingStatus.RECORDED or finding.wait_until is None:
+        raise Http404("尚未认定虚报，没有告知书")
     office = issuing_office(region_code=finding.region_code, level="township")
     return {
         "f": finding,
         "office": office,
-        "found_on": cn_date(finding.found_on),
+        "found_on": cn_date(finding.decided_on or finding.found_on),
         "wait_until": cn_date(finding.wait_until),
         "appeal": appeal_text(office, what="本认定"),
     }

@@ -96,6 +96,11 @@ def _figures(county: str, on: dt.date) -> tuple[Decimal, int]:
     return policy.get("integrity.tolerance"), int(policy.get("integrity.wait_months"))
 
 
+def _explain_days(region_code: str, on: dt.date) -> int:
+    policy = policy_resolve(on=on, region_code=region_code[:6], hukou_type="")
+    return int(policy.get("integrity.explain_days"))
+
+
 @transaction.atomic
 def findings_detect(*, actor: Any, on: dt.date | None = None) -> list[Finding]:
     """Every false declaration in the actor's region not yet recorded: of each application's latest 核对
@@ -109,7 +114,8 @@ def findings_detect(*, actor: Any, on: dt.date | None = None) -> list[Finding]:
     counties = sorted(set(latest.annotate(c=Substr("region_code", 1, 6)).values_list("c", flat=True)))
     made: list[Finding] = []
     for county in counties:
-        tolerance, wait = _figures(county, today)
+        tolerance, _wait = _figures(county, today)
+        explain_by = today + dt.timedelta(days=_explain_days(county, today))
         for index, (label, item) in enumerate(ITEM_OF_LABEL.items()):
             base = f"declared_vs_verified__{index}__"
             rows = (
@@ -143,7 +149,7 @@ def findings_detect(*, actor: Any, on: dt.date | None = None) -> list[Finding]:
                     verified=Decimal(str(round(r["cmp_verified"], 2))),
                     tolerance=tolerance,
                     found_on=today,
-                    wait_until=_add_months_day(today, wait),
+                    explain_by=explain_by,
                     found_by=actor,
                 )
                 _audit(
@@ -152,7 +158,7 @@ def findings_detect(*, actor: Any, on: dt.date | None = None) -> list[Finding]:
                     "integrity.finding",
                     finding.pk,
                     finding.region_code,
-                    {"application": r["application_id"], "item": item, "wait_until": finding.wait_until},
+                    {"application": r["application_id"], "item": item, "explain_by": explain_by},
                 )
                 made.append(finding)
     return made
@@ -165,13 +171,81 @@ def _add_months_day(d: dt.date, n: int) -> dt.date:
 
 
 @transaction.atomic
+def finding_explain(
+    *, actor: Any, finding: Finding, explanation: str, none_given: bool = False, on: dt.date | None = None
+) -> Finding:
+    """The applicant's explanation of a difference found (待说明), recorded by the clerk — or, once the
+    deadline has passed, that none was given. The finding waits for its decision afterwards."""
+    require(actor, "integrity.find", region_code=finding.region_code, target=f"finding:{finding.pk}")
+    today = on or timezone.localdate()
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    if finding.status != FindingStatus.PENDING:
+        raise ValidationError("该差异已作出决定，不能再登记说明")
+    explanation = " ".join((explanation or "").split())[:500]
+    if none_given:
+        if finding.explain_by is not None and today <= finding.explain_by:
+            raise ValidationError(
+                f"说明期限至{cn_date(finding.explain_by)}，期满前不能登记“未作说明”；申请人已说明的请填写说明内容"
+            )
+        explanation = ""
+    elif not explanation:
+        raise ValidationError("请填写申请人的说明（如该笔存款为已故家庭成员的遗产），或在期满后登记未作说明")
+    finding.explanation, finding.explained_on = explanation, today
+    finding.save(update_fields=["explanation", "explained_on"])
+    _audit(
+        actor,
+        AuditEvent.UPDATE,
+        "integrity.finding",
+        finding.pk,
+        finding.region_code,
+        {"explained_on": today, "explanation": explanation or "（期限内未作说明）"},
+    )
+    return finding
+
+
+@transaction.atomic
+def finding_decide(
+    *, actor: Any, finding: Finding, confirmed: bool, reason: str, on: dt.date | None = None
+) -> Finding:
+    """The decision on a difference, after the explanation (or the deadline without one): a false
+    declaration — recorded, the waiting period (policy data) runs from today and the overpayment may be
+    recovered — or explained, closed with no consequence."""
+    require(actor, "integrity.find", region_code=finding.region_code, target=f"finding:{finding.pk}")
+    today = on or timezone.localdate()
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    if finding.status != FindingStatus.PENDING:
+        raise ValidationError("该差异已作出决定")
+    if finding.explained_on is None:
+        raise ValidationError("请先登记申请人的说明（或期满后登记未作说明），再作决定")
+    reason = " ".join((reason or "").split())[:200]
+    if not reason:
+        raise ValidationError("请填写决定理由")
+    if confirmed:
+        _tolerance, wait = _figures(finding.region_code[:6], today)
+        finding.status, finding.wait_until = FindingStatus.RECORDED, _add_months_day(today, wait)
+    else:
+        finding.status, finding.wait_until = FindingStatus.EXPLAINED, None
+    finding.decided_by, finding.decided_on, finding.decision_reason = actor, today, reason
+    finding.save(update_fields=["status", "wait_until", "decided_by", "decided_on", "decision_reason"])
+    _audit(
+        actor,
+        AuditEvent.UPDATE,
+        "integrity.finding",
+        finding.pk,
+        finding.region_code,
+        {"status": finding.status, "wait_until": finding.wait_until, "reason": reason},
+    )
+    return finding
+
+
+@transaction.atomic
 def finding_withdraw(*, actor: Any, finding: Finding, reason: str) -> Finding:
     """A finding explained away (the income was a one-off, the account not the household's): the waiting
     period no longer applies; the record stays, with the reason."""
     require(actor, "integrity.find", region_code=finding.region_code, target=f"finding:{finding.pk}")
     finding = Finding.objects.select_for_update().get(pk=finding.pk)
     if finding.status != FindingStatus.RECORDED:
-        raise ValidationError("该认定已撤销")
+        raise ValidationError("只有已认定虚报的才能撤销")
     if not reason.strip():
         raise ValidationError("请填写撤销理由")
     if Recovery.objects.filter(
@@ -225,7 +299,7 @@ def overpayment(*, finding: Finding) -> dict[str, Any]:
 def recovery_propose(*, actor: Any, finding: Finding, on: dt.date | None = None) -> Recovery:
     require(actor, "integrity.find", region_code=finding.region_code, target=f"finding:{finding.pk}")
     if finding.status != FindingStatus.RECORDED:
-        raise ValidationError("已撤销的认定不能追回")
+        raise ValidationError("只有已认定虚报的才能追回")
     if Recovery.objects.filter(finding=finding).exclude(status=RecoveryStatus.REFUSED).exists():
         raise ValidationError("该认定已登记追回")
     calc = overpayment(finding=finding)
@@ -442,9 +516,10 @@ def waiting_period_check(*, household: Household, applicant: Person, programme: 
         .order_by("-wait_until")
         .first()
     )
-    if found is not None:
+    if found is not None and found.wait_until is not None:
         raise ValidationError(
-            f"该家庭于{cn_date(found.found_on)}经核对被认定虚报{found.get_item_display()}，"
+            f"该家庭于{cn_date(found.decided_on or found.found_on)}经核对被认定"
+            f"虚报{found.get_item_display()}，"
             f"诚信救助等待期至{cn_date(found.wait_until)}，期满前不予受理新的救助申请"
         )
 
@@ -475,7 +550,7 @@ def findings_export(*, actor: Any, findings: list[Finding]) -> bytes:
             float(f.declared),
             float(f.verified),
             f.found_on.isoformat(),
-            f.wait_until.isoformat(),
+            f.wait_until.isoformat() if f.wait_until else "",
             f.get_status_display(),
         ]
         for f in findings

@@ -76,6 +76,15 @@ def finding(request: HttpRequest, finding_id: int) -> HttpResponse:
         action = p.get("action", "")
         recovery = getattr(f, "recovery", None)
         do = {
+            "explain": lambda: services.finding_explain(
+                actor=request.user,
+                finding=f,
+                explanation=p.get("explanation", ""),
+                none_given=p.get("none_given") == "1",
+            ),
+            "decide": lambda: services.finding_decide(
+                actor=request.user, finding=f, confirmed=p.get("confirmed") == "1", reason=p.get("reason", "")
+            ),
             "withdraw": lambda: services.finding_withdraw(
                 actor=request.user, finding=f, reason=p.get("reason", "")
             ),

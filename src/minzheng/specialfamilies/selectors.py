@@ -16,7 +16,7 @@ from minzheng.benefits.models import Enrolment
 from minzheng.benefits.selectors import enrolments_for_person
 from minzheng.core.labels import region_names
 from minzheng.core.todos import Item, Todo
-from minzheng.facilities.models import Residency
+from minzheng.facilities.selectors import placed
 from minzheng.people.models import Person
 from minzheng.people.selectors import head_name
 from minzheng.policy.selectors import PolicyMissing, policy_resolve
@@ -274,9 +274,7 @@ def tekun_roll(*, actor: Any, on: dt.date) -> QuerySet[Any]:
                 assessed,
                 output_field=CharField(),
             ),
-            placed=Exists(
-                Residency.objects.filter(person_id=OuterRef("person_id"), discharged_on__isnull=True)
-            ),
+            placed=placed(OuterRef("person_id")),
         )
         .select_related("person")
     )

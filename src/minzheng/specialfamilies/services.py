@@ -6,6 +6,7 @@ another."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -88,6 +89,35 @@ def hardship_household_record(
 
 
 # ------------------------------------------------------------------ student aid, medical aid
+SCHOOL_YEAR = re.compile(r"^(\d{4})(?:\s*[-－—–至~/]\s*(\d{4}))?\s*(?:学年)?$")
+
+
+def school_year_label(text: str, *, month: dt.date) -> str:
+    """The school year a grant is for, as "2026-2027学年": entered as its first year (2026) or both years;
+    only this school year (starting in September) or the one before may be paid — a later one is not yet
+    due, an earlier one is past."""
+    m = SCHOOL_YEAR.match((text or "").strip())
+    current = month.year if month.month >= 9 else month.year - 1
+    hint = f"请按四位年份填写学年，如{current}或{current}-{current + 1}学年"
+    if m is None:
+        raise ValidationError(hint)
+    first = int(m.group(1))
+    if m.group(2) and int(m.group(2)) != first + 1:
+        raise ValidationError(f"学年的两个年份应相连，{hint}")
+    if not current - 1 <= first <= current:
+        raise ValidationError(
+            f"只能发放本学年（{current}-{current + 1}学年）"
+            f"或上一学年（{current - 1}-{current}学年）的在校生教育补助"
+        )
+    return f"{first}-{first + 1}学年"
+
+
+def _lock(person: Person) -> None:
+    """Serialise grants to one person: the check for an earlier grant and the new enrolment happen under the
+    person's row lock, so two submits of the same form cannot both pass the check."""
+    Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True).first()
+
+
 @transaction.atomic
 def student_aid_grant(*, actor: Any, person: Person, month: dt.date, school_year: str) -> Any:
     """在校生教育免补: the year's school aid (policy figure) to a category-5 student, once per school year."""
@@ -96,13 +126,12 @@ def student_aid_grant(*, actor: Any, person: Person, month: dt.date, school_year
     numbers, _sev = _categories(person=person, on=month)
     if 5 not in numbers:
         raise ValidationError(f"{person.name}不是特殊困难家庭在校生，不能发放在校生教育补助")
-    school_year = school_year.strip()
-    if not school_year:
-        raise ValidationError("请填写学年（如2026-2027学年）")
+    tier = school_year_label(school_year, month=month)
     from minzheng.benefits.models import Enrolment
 
-    if Enrolment.objects.filter(programme=STUDENT, person=person, tier=school_year[:32]).exists():
-        raise ValidationError(f"{person.name}{school_year}的在校生教育补助已发放，不能重复发放")
+    _lock(person)  # a double submit waits here and then finds the first grant
+    if Enrolment.objects.filter(programme=STUDENT, person=person, tier=tier).exists():
+        raise ValidationError(f"{person.name}{tier}的在校生教育补助已发放，不能重复发放")
     amount = _figure("specialfamilies.student_aid_year", on=month, region_code=person.region_code)
     return enrolment_create(
         actor=actor,
@@ -112,7 +141,7 @@ def student_aid_grant(*, actor: Any, person: Person, month: dt.date, school_year
         amount=int(amount),
         first_month=month,
         last_month=month,
-        tier=school_year[:32],
+        tier=tier,
         source_type="specialfamilies",
         source_id="student",
     )
@@ -131,9 +160,17 @@ def medical_aid_grant(
         raise ValidationError(f"{person.name}不属于特殊困难家庭人员，不能发放住院医疗费用救助")
     if out_of_pocket <= 0:
         raise ValidationError("合规个人自负住院医疗费用应大于0")
-    note = note.strip()
+    note = " ".join(note.split())[:32]
     if not note:
         raise ValidationError("请填写住院医院和结算单号")
+    from minzheng.benefits.models import Enrolment
+
+    # one grant per hospital stay: the stay is named by its hospital and settlement number (the note)
+    _lock(person)
+    if Enrolment.objects.filter(programme=MEDICAL, person=person, tier=note).exists():
+        raise ValidationError(
+            f"{person.name}的住院医疗费用（{note}）已救助过，不能重复发放；另一次住院请填写其结算单号"
+        )
     share = _figure("specialfamilies.medical_share", on=month, region_code=person.region_code)
     amount = int((out_of_pocket * share).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
     return enrolment_create(
@@ -144,7 +181,7 @@ def medical_aid_grant(
         amount=amount,
         first_month=month,
         last_month=month,
-        tier=note[:32],
+        tier=note,
         source_type="specialfamilies",
         source_id="medical",
     )

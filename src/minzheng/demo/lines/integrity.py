@@ -63,4 +63,4 @@ def seed(*, actor: Any, seed: int) -> str:
         except ValidationError:
             continue
     found = svc.findings_detect(actor=clerk, on=today) if made else []
-    return f"诚信救助：登记诚信承诺书{made}份，核对认定虚报{len(found)}项"
+    return f"诚信救助：登记诚信承诺书{made}份，核对发现差异{len(found)}项，待申请人说明"

@@ -77,9 +77,14 @@ def seed(*, actor: Any, seed: int) -> str:
         listed = f"{run}名单{run.lines.count()}人（待审定）"
     except ValidationError as e:
         listed = f"节日慰问金名单未编制（{e.messages[0]}）"
+    from django.db.models import OuterRef
+
+    from minzheng.facilities.selectors import placed
+
     tekun = list(
         Enrolment.objects.filter(programme="tekun", region_code__startswith=prefix)
         .exclude(last_month__lt=month)
+        .annotate(placed=placed(OuterRef("person_id")))  # 集中供养 = in an institution now (the data)
         .select_related("person")[:40]
     )
     willing = insured = 0
@@ -92,7 +97,7 @@ def seed(*, actor: Any, seed: int) -> str:
             willing=choice,
         )
         willing += choice
-        if "集中" not in enrolment.tier and i % 5:  # most of the dispersed are insured; a few are on the list
+        if not enrolment.placed and i % 5:  # most of the dispersed are insured; a few are on the list
             services.tekun_insurance_record(
                 actor=clerk,
                 person=enrolment.person,
