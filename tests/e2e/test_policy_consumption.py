@@ -1,6 +1,6 @@
 """Browser run of the standard linked to consumption: one city officer enters last year's consumption and
 the ratio, tries the figures, proposes the new standard from next month; a second city officer approves
-the rows on the same page; the new standard is then the one in force from that month."""
+the whole proposal in one action on the same page; the new standard is then in force from that month."""
 
 from __future__ import annotations
 
@@ -31,26 +31,27 @@ def test_a_city_officer_adopts_the_linked_standard_and_another_approves_it(
     page.fill("#consumption-form input[name=consumption_urban]", "30000")
     page.fill("#consumption-form input[name=consumption_rural]", "18000")
     page.fill("#consumption-form input[name=ratio]", "0.36")
-    page.click("#consumption-form button[formmethod=get]")
+    page.click("#consumption-form button[value=trial]")
     page.wait_for_selector("text=尚未保存")
     assert "900" in page.inner_text("#consumption") and "540" in page.inner_text("#consumption")
     page.fill("#consumption-form input[name=ratio]", "1.5")
     page.fill("#consumption-form input[name=effective_month]", f"{start:%Y-%m}")
     page.fill("#consumption-form input[name=source]", "济政字〔2026〕31号")
-    page.click("#consumption-form button:not([formmethod])")
+    page.click("#consumption-form button:not([value=trial])")
     page.wait_for_selector("text=挂钩比例")
     assert "应在0至1" in page.content()  # refused, the entry kept for correction
     page.fill("#consumption-form input[name=ratio]", "0.36")
-    page.click("#consumption-form button:not([formmethod])")
+    page.click("#consumption-form button:not([value=trial])")
     page.wait_for_selector("#consumption-pending")
     assert "批准生效" not in page.inner_text("#consumption-pending")  # not by the proposer
 
     page.context.clear_cookies()
     login(page, base, "shiji_b")
     page.goto(f"{base}/policy/consumption/")
-    for _ in range(3):
-        page.click("#consumption-pending form[action$='/approve/'] button")
-        page.wait_for_selector("#consumption")
+    # one action approves the whole proposal (both hukou types and the ratio)
+    assert page.locator("#consumption-pending form[action$='/approve/']").count() == 1
+    page.click("#consumption-pending form[action$='/approve/'] button")
+    page.wait_for_selector("#consumption")
     assert page.locator("#consumption-pending form[action$='/approve/']").count() == 0
     before = policy_resolve(on=start - dt.timedelta(days=1), region_code="370811001001", hukou_type="urban")
     after = policy_resolve(on=start, region_code="370811001001", hukou_type="urban")
@@ -85,9 +86,8 @@ def test_a_city_officer_records_last_years_published_consumption_and_another_app
     page.context.clear_cookies()
     login(page, base, "shiji_d")
     page.goto(f"{base}/policy/consumption/")
-    for _ in range(2):
-        page.click("#consumption-pending form[action$='/approve/'] button")
-        page.wait_for_selector("#consumption")
+    page.click("#consumption-pending form[action$='/approve/'] button")
+    page.wait_for_selector("#consumption")
     mid = policy_resolve(on=dt.date(year, 7, 1), region_code="370811", hukou_type="rural")
     assert mid.get(CONSUMPTION_KEY) == Decimal(17400)
     assert "31200" in page.inner_text("#consumption").replace(",", "")

@@ -16,7 +16,12 @@ from minzheng.audit.models import AuditLog
 from minzheng.benefits.models import PayrollRun, PayrollStatus
 from minzheng.policy.models import ParameterStatus, PolicyParameter
 from minzheng.policy.selectors import ConsumptionEntry, consumption_page, policy_resolve
-from minzheng.policy.services import policy_consumption_adopt, policy_proposal_approve
+from minzheng.policy.services import (
+    policy_batch_approve,
+    policy_consumption_adopt,
+    policy_proposal_approve,
+    policy_proposal_reject,
+)
 
 from .conftest import client_for
 
@@ -52,7 +57,7 @@ def test_the_entered_figures_give_the_proposed_standard_of_each_county_without_s
     assert len(lines) == 22
     assert {x.computed for x in lines if x.hukou == "城镇"} == {900}  # 30000 × 0.36 / 12
     assert {x.computed for x in lines if x.hukou == "农村"} == {540}
-    body = client_for(maker).get("/policy/consumption/", form()).content.decode()
+    body = client_for(maker).post("/policy/consumption/", form(action="trial")).content.decode()
     assert "900" in body and "尚未保存" in body
     assert not PolicyParameter.objects.filter(status=ParameterStatus.PROPOSED).exists()
 
@@ -78,8 +83,7 @@ def test_an_adopted_and_approved_standard_is_in_force_for_a_household_from_its_m
     }
     assert all(DOC in r.source for r in rows)
     assert standard(start) == old  # proposed only: nothing changes until another officer approves
-    for row in rows:
-        policy_proposal_approve(actor=checker, proposal=row)
+    policy_batch_approve(actor=checker, proposal=rows[0])
     assert standard(before) == old
     assert standard(start) == Decimal(540)
     assert standard(start + dt.timedelta(days=40)) == Decimal(540)
@@ -89,7 +93,7 @@ def test_an_adopted_and_approved_standard_is_in_force_for_a_household_from_its_m
 def test_the_proposer_cannot_approve_the_standard_they_adopted(maker):
     rows = policy_consumption_adopt(actor=maker, entry=entry(), effective_from=next_month(), source=DOC)
     with pytest.raises(ValidationError, match="另一名"):
-        policy_proposal_approve(actor=maker, proposal=rows[0])
+        policy_batch_approve(actor=maker, proposal=rows[0])
 
 
 @pytest.mark.parametrize(
@@ -141,7 +145,85 @@ def test_the_checker_approves_on_the_page_and_comes_back_to_it(maker, checker):
     c = client_for(checker)
     body = c.get("/policy/consumption/").content.decode()
     assert "批准生效" in body and DOC in body
-    response = c.post(f"/policy/{rows[0].pk}/approve/", {"back": "consumption"})
+    assert body.count("批准生效") == 1  # one action for the whole proposal
+    response = c.post(f"/policy/{rows[-1].pk}/approve/", {"back": "consumption"})
     assert response.status_code == 302 and response.url == "/policy/consumption/"
-    rows[0].refresh_from_db()
-    assert rows[0].status == ParameterStatus.APPROVED
+    assert {r.status for r in PolicyParameter.objects.filter(pk__in=[r.pk for r in rows])} == {
+        ParameterStatus.APPROVED
+    }
+
+
+def test_the_proposal_names_the_year_of_the_figures_the_page_asks_for(maker):
+    last_year = timezone.localdate().year - 1
+    body = client_for(maker).get("/policy/consumption/").content.decode()
+    assert f"录入{last_year}年的数据" in body
+    # a January start (the year after next month's year at the turn of the year) still names last year
+    start = dt.date(timezone.localdate().year + 1, 1, 1)
+    rows = policy_consumption_adopt(actor=maker, entry=entry(), effective_from=start, source=DOC)
+    standards = [r for r in rows if r.key == "dibao.standard"]
+    assert all(f"（{last_year}年人均消费支出" in r.source for r in standards)
+    assert not any(f"{start.year - 1}年人均消费支出" in r.source for r in standards)  # this year: unpublished
+
+
+def test_a_proposal_cannot_be_approved_in_part_only_as_a_whole(maker, checker):
+    rows = policy_consumption_adopt(actor=maker, entry=entry(), effective_from=next_month(), source=DOC)
+    assert len(rows) == 3 and len({r.batch for r in rows}) == 1
+    with pytest.raises(ValidationError, match="整体批准"):
+        policy_proposal_approve(actor=checker, proposal=rows[1])
+    response = client_for(checker).post(f"/policy/{rows[1].pk}/approve/")
+    assert response.status_code == 302
+    approved = PolicyParameter.objects.filter(pk__in=[r.pk for r in rows], status=ParameterStatus.APPROVED)
+    assert approved.count() == 3  # the button of any row approves the whole proposal, never a part
+    assert AuditLog.objects.filter(detail="整体批准低保标准调整方案").count() == 1
+
+
+def test_rejecting_one_row_of_a_proposal_rejects_the_whole_proposal(maker, checker):
+    rows = policy_consumption_adopt(actor=maker, entry=entry(), effective_from=next_month(), source=DOC)
+    policy_proposal_reject(actor=checker, proposal=rows[0], note="数据待核")
+    statuses = set(
+        PolicyParameter.objects.filter(pk__in=[r.pk for r in rows]).values_list("status", flat=True)
+    )
+    assert statuses == {ParameterStatus.REJECTED}
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"ratio": "7"}, "“挂钩比例”应在0至1"),
+        ({"consumption_urban": "99999999999999999"}, "应在0至1,000,000"),
+        ({"consumption_urban": "1000000", "ratio": "0.9"}, "超出低保标准的允许范围100至5,000"),
+    ],
+)
+def test_the_trial_is_bounded_and_answers_in_chinese_without_computing_absurd_standards(
+    maker, changes: dict[str, str], message: str
+):
+    response = client_for(maker).post("/policy/consumption/", form(action="trial", **changes))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert message in body
+    assert "尚未保存" not in body and "58333333333333" not in body
+    assert not PolicyParameter.objects.filter(status=ParameterStatus.PROPOSED).exists()
+
+
+def test_the_trial_form_posts_so_the_token_never_ends_up_in_an_address(maker):
+    body = client_for(maker).get("/policy/consumption/").content.decode()
+    assert 'formmethod="get"' not in body
+    assert 'name="action" value="trial"' in body
+    assert client_for(maker).post("/policy/consumption/", form(action="trial")).status_code == 200
+
+
+def test_a_proposal_lowering_a_standard_warns_and_needs_an_explicit_confirmation(maker, checker):
+    # rural 15200 × 0.35 / 12 = 443 < 537 in force
+    low = entry(urban="27000", rural="15200", ratio="0.35")
+    rows = policy_consumption_adopt(actor=maker, entry=low, effective_from=next_month(), source=DOC)
+    c = client_for(checker)
+    body = c.get("/policy/consumption/").content.decode()
+    assert "将降低现行低保标准" in body and "现行537元，拟调为443元" in body
+    assert 'name="confirm_lower"' in body
+    with pytest.raises(ValidationError, match="确认降低标准"):
+        policy_batch_approve(actor=checker, proposal=rows[0])
+    response = c.post(f"/policy/{rows[0].pk}/approve/", {"back": "consumption"})
+    assert response.status_code == 302
+    assert not PolicyParameter.objects.filter(pk__in=[r.pk for r in rows], status="approved").exists()
+    c.post(f"/policy/{rows[0].pk}/approve/", {"back": "consumption", "confirm_lower": "1"})
+    assert PolicyParameter.objects.filter(pk__in=[r.pk for r in rows], status="approved").count() == len(rows)

@@ -14,9 +14,9 @@ from django.utils import timezone
 from minzheng.policy.models import ParameterStatus, PolicyParameter
 from minzheng.policy.selectors import CONSUMPTION_KEY, consumption_page, policy_resolve
 from minzheng.policy.services import (
+    policy_batch_approve,
     policy_consumption_record,
     policy_parameter_propose,
-    policy_proposal_approve,
 )
 
 from .conftest import client_for
@@ -52,8 +52,7 @@ def test_an_officer_records_last_years_published_figures_and_after_the_check_the
     }
     body = client_for(checker).get("/policy/consumption/").content.decode()
     assert BULLETIN in body and "批准生效" in body
-    for row in rows:
-        policy_proposal_approve(actor=checker, proposal=row)
+    policy_batch_approve(actor=checker, proposal=rows[0])
     mid_year = dt.date(last_year(), 7, 1)
     urban = policy_resolve(on=mid_year, region_code="370811", hukou_type="urban").values[CONSUMPTION_KEY]
     assert urban.value == Decimal(31200)
@@ -91,7 +90,7 @@ def test_the_proposer_cannot_approve_the_figures_they_recorded(maker):
         source=BULLETIN,
     )
     with pytest.raises(ValidationError, match="另一名"):
-        policy_proposal_approve(actor=maker, proposal=rows[0])
+        policy_batch_approve(actor=maker, proposal=rows[0])
 
 
 def test_a_proposed_standard_still_only_takes_effect_from_a_future_date(maker):

@@ -16,7 +16,8 @@ from minzheng.core.labels import tier_label
 from minzheng.deskjobs.models import DeskJob
 from minzheng.deskjobs.selectors import desk_jobs_of_kind_for_actor
 from minzheng.people.models import Membership, Person
-from minzheng.programmes.registry import programme_name
+from minzheng.programmes.registry import is_programme, programme_name
+from minzheng.programmes.registry import programme as programme_get
 from minzheng.regions.models import Region, RegionLevel
 
 from .bankfile import NO_ACCOUNT_NOTE
@@ -43,6 +44,29 @@ def last_frozen_payroll_month() -> dt.date | None:
     )
 
 
+def payroll_roll_month(*, region_code: str, month: dt.date) -> dt.date:
+    """The roll money of `month` really goes into in the county of `region_code`: that month's, unless it
+    is already frozen; then the first later month whose roll is not (the catch-up, 补发). One query."""
+    frozen = set(
+        PayrollRun.objects.filter(
+            county_code=region_code[:6], status=PayrollStatus.FROZEN, month__gte=month
+        ).values_list("month", flat=True)
+    )
+    month = month.replace(day=1)
+    while month in frozen:
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return month
+
+
+def enrolment_roll_note(enrolment: Enrolment) -> str:
+    """ "列入2027年01月发放名册" or, when the month's roll was already frozen, "…补发" with the roll it
+    really goes into: the wording a line's success message uses."""
+    roll = payroll_roll_month(region_code=enrolment.region_code, month=enrolment.first_month)
+    if roll != enrolment.first_month:
+        return f"{enrolment.first_month:%Y年%m月}发放名册已冻结，将在{roll:%Y年%m月}发放名册中补发"
+    return f"列入{roll:%Y年%m月}发放名册"
+
+
 def enrolments_for_person(*, actor: Any, person: Person) -> QuerySet[Enrolment]:
     """The person's own enrolments and those of a household while they were in it: a membership counts
     only for the months it overlaps the enrolment (a past household's later benefits are not theirs).
@@ -65,11 +89,24 @@ def enrolments_for_person(*, actor: Any, person: Person) -> QuerySet[Enrolment]:
     return scope(qs, actor).order_by("-first_month")
 
 
+def enrolment_basis(source_type: str, source_id: str) -> str:
+    """The decision behind an enrolment as people read it: the source's name and its number
+    (残疾人补贴申请 9); a source that names itself by a code instead of a number (a line's own entitlement,
+    e.g. "medical") reads by the source's name alone, never the code."""
+    if not source_type:
+        return ""
+    label = audit_target_label(source_type)
+    number = str(source_id).strip()
+    return f"{label} {number}" if number.isdigit() else label
+
+
 def enrolment_panel_context(*, actor: Any, person: Person) -> dict[str, Any]:
     enrolments = list(enrolments_for_person(actor=actor, person=person))
-    for e in enrolments:  # the decision behind it by name (残疾人两项补贴·申请 9), never its code
-        e.basis = f"{audit_target_label(e.source_type)} {e.source_id}".strip() if e.source_type else ""  # type: ignore[attr-defined]
+    for e in enrolments:
+        e.basis = enrolment_basis(e.source_type, e.source_id)  # type: ignore[attr-defined]
         e.tier_label = tier_label(e.programme, e.tier)  # type: ignore[attr-defined]
+        # a one-off grant (festival money, medical or student aid, an award) is paid once, not monthly
+        e.one_off = is_programme(e.programme) and programme_get(e.programme).frequency == "once"  # type: ignore[attr-defined]
     return {"enrolments": enrolments}
 
 

@@ -106,7 +106,56 @@ def enrolment_create(
             "source": f"{source_type}:{source_id}",
         },
     )
+    _catch_up_frozen_months(actor=actor, enrolment=enrolment)
     return enrolment
+
+
+def _catch_up_frozen_months(*, actor: Any, enrolment: Enrolment) -> None:
+    """The payroll rule for an enrolment granted into months whose county roll is already frozen (the
+    roll is never edited, and the next regular roll pays only its own month): the money of those months
+    goes into the county's next open roll as one catch-up (补发) line. Every line enrols through
+    `enrolment_create`, so this is the one place it is decided; `enrolment.roll_month` and
+    `enrolment.catch_up` say where the first money really goes (for the line's message)."""
+    county = enrolment.region_code[:6]
+    frozen = list(
+        PayrollRun.objects.filter(
+            county_code=county,
+            status=PayrollStatus.FROZEN,
+            month__gte=enrolment.first_month,
+            month__lte=enrolment.last_month or dt.date.max,
+        )
+        .order_by("month")
+        .values_list("pk", "month")
+    )
+    enrolment.roll_month = selectors.payroll_roll_month(  # type: ignore[attr-defined]
+        region_code=enrolment.region_code, month=enrolment.first_month
+    )
+    enrolment.catch_up = bool(frozen) and enrolment.monthly_amount > 0  # type: ignore[attr-defined]
+    if not enrolment.catch_up:  # type: ignore[attr-defined]
+        return
+    months = "、".join(f"{m:%Y年%m月}" for _pk, m in frozen)
+    correction = PayrollCorrection.objects.create(
+        kind=CorrectionKind.CORRECTION,
+        status=CorrectionStatus.PENDING,
+        enrolment=enrolment,
+        person_id=enrolment.person_id,
+        programme=enrolment.programme,
+        region_code=enrolment.region_code,
+        county_code=county,
+        amount=enrolment.monthly_amount * len(frozen),
+        reason=f"补发{months}（该月发放名册已审核冻结）"[:200],
+        source_run_id=frozen[0][0],
+        created_by_id=getattr(actor, "pk", None),  # a system actor (a line's batch decision) has none
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEvent.CREATE,
+        target_type="payroll.correction",
+        target_id=correction.pk,
+        region_code=county,
+        detail=f"{months}发放名册已冻结，计入{enrolment.roll_month:%Y年%m月}名册补发",  # type: ignore[attr-defined]
+        new={"enrolment": enrolment.pk, "amount": correction.amount, "months": [m for _pk, m in frozen]},
+    )
 
 
 @transaction.atomic

@@ -71,6 +71,9 @@ class PolicyParameter(models.Model):
         "self", verbose_name="接替的参数", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     replaced_until = models.DateField("原终止日期", null=True, blank=True)
+    # Rows proposed together as one proposal (the standards linked to consumption: every slot, both hukou
+    # types, and the ratio): approved, rejected or withdrawn only together, never in part.
+    batch = models.CharField("同一方案", max_length=32, blank=True, default="", db_default="", db_index=True)
 
     class Meta:
         verbose_name = "政策参数"

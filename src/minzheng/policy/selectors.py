@@ -14,7 +14,7 @@ from minzheng.accounts.permissions import can, scope
 from minzheng.regions.models import Region, RegionLevel
 
 from .models import LIVE_STATUSES, HukouScope, ParameterStatus, PolicyParameter
-from .specs import YEAR, format_number, parameter_specs
+from .specs import YEAR, format_number, parameter_specs, value_problems
 
 
 class PolicyMissing(LookupError):
@@ -166,6 +166,7 @@ class ParameterLine:
     decider: str
     note: str
     actions: tuple[str, ...]
+    batch: str = ""
 
 
 def _shown_value(text: str | None, unit: str) -> str:
@@ -248,6 +249,7 @@ def policy_page(*, actor: Any, today: dt.date) -> PolicyPage:
             decider=str(r.decided_by) if r.decided_by else "",
             note=r.note,
             actions=proposal_actions(actor=actor, row=r, today=today),
+            batch=r.batch,
         )
         if state == "in_force":
             in_force.append(line)
@@ -321,6 +323,58 @@ class ConsumptionEntry:
     ratio: Decimal
 
 
+def consumption_entry_problems(entry: ConsumptionEntry) -> list[str]:
+    """Chinese messages for each entered figure out of its bounds (the specs in the policy tables), and
+    for a computed standard outside the bounds of the dibao standard itself. One check for the trial and
+    for the adoption."""
+    specs = parameter_specs()
+    problems: list[str] = []
+    hukou = dict(HukouScope.choices)
+    ratio_problems = value_problems(specs[RATIO_KEY], entry.ratio, label="挂钩比例")
+    ratio_problems = ratio_problems or (["“挂钩比例”应大于0"] if entry.ratio <= 0 else [])
+    for h in LINKED_HUKOU:
+        label = f"上年{hukou[h]}居民人均消费支出"
+        spent = entry.consumption.get(h)
+        if spent is None:
+            problems.append(f"请填写{label}")
+            continue
+        found = value_problems(specs[CONSUMPTION_KEY], spent, label=label)
+        found = found or ([f"“{label}”应大于0"] if spent <= 0 else [])
+        problems += found
+        if not found and not ratio_problems:
+            standard = specs[STANDARD_KEY]
+            computed = consumption_standard(spent, entry.ratio)
+            if not standard.min <= computed <= standard.max:
+                problems.append(
+                    f"按{label}测算的{hukou[h]}低保标准为{format_number(Decimal(computed))}元/月，"
+                    f"超出低保标准的允许范围{format_number(standard.min)}至{format_number(standard.max)}"
+                    f"{standard.unit}，请核对录入的数据和挂钩比例"
+                )
+    return problems + ratio_problems
+
+
+def standard_drops(rows: Iterable[PolicyParameter]) -> list[str]:
+    """For each proposed dibao standard lower than the one in force for its slot the day it would start,
+    a Chinese sentence saying so (standards do not normally fall: approving one needs an explicit
+    confirmation)."""
+    hukou = dict(HukouScope.choices)
+    drops: list[str] = []
+    for row in rows:
+        if row.key != STANDARD_KEY:
+            continue
+        current = policy_resolve(
+            on=row.effective_from, region_code=row.region_prefix, hukou_type=row.hukou_type
+        ).values.get(STANDARD_KEY)
+        if current is not None and current.row_id != row.pk and Decimal(row.value) < current.value:
+            region = Region.objects.filter(code=row.region_prefix).first() if row.region_prefix else None
+            where = region.full_name if region else "全市"
+            drops.append(
+                f"{where}{hukou.get(row.hukou_type, '')}：现行{format_number(current.value)}元，"
+                f"拟调为{format_number(Decimal(row.value))}元"
+            )
+    return drops
+
+
 def consumption_page(
     *, actor: Any, today: dt.date, entry: ConsumptionEntry | None = None
 ) -> list[ConsumptionLine]:
@@ -378,11 +432,44 @@ def standard_slots(*, on: dt.date) -> list[tuple[str, str]]:
     return [("", h) for h in LINKED_HUKOU] + sorted(set(own))
 
 
-def consumption_pending(*, actor: Any, today: dt.date) -> list[ParameterLine]:
-    """Changes of the standard or the link ratio not yet in force (proposed, or approved and scheduled),
-    with the actions the actor may take: the checker approves them here."""
-    return [
+@dataclass(frozen=True)
+class ProposalGroup:
+    """One proposal as it is decided: its rows (every slot and both hukou types, and the ratio, or a
+    single row), decided together in one action; with a warning for each standard it would lower."""
+
+    lines: list[ParameterLine]
+    drops: list[str]
+
+    @property
+    def pk(self) -> int:
+        return self.lines[0].pk
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        return tuple(a for a in self.lines[0].actions if all(a in x.actions for x in self.lines))
+
+
+def consumption_pending(*, actor: Any, today: dt.date) -> list[ProposalGroup]:
+    """Changes of the standard, the ratio or the yearly consumption not yet in force (proposed, or
+    approved and scheduled), one group per proposal, with the actions the actor may take on the whole
+    proposal: the checker approves it here, in one action."""
+    lines = [
         line
         for line in policy_page(actor=actor, today=today).pending
         if line.key in (STANDARD_KEY, RATIO_KEY, CONSUMPTION_KEY)
+    ]
+    groups: dict[str, list[ParameterLine]] = {}
+    for line in lines:
+        groups.setdefault(line.batch or f"row{line.pk}", []).append(line)
+    proposed = {
+        line.pk for line in lines if line.state == ParameterStatus.PROPOSED and line.key == STANDARD_KEY
+    }
+    rows = PolicyParameter.objects.filter(pk__in=proposed).order_by("pk")
+    drops: dict[int, list[str]] = {r.pk: standard_drops([r]) for r in rows}
+    return [
+        ProposalGroup(
+            lines=sorted(group, key=lambda x: x.pk),
+            drops=[d for x in sorted(group, key=lambda x: x.pk) for d in drops.get(x.pk, [])],
+        )
+        for group in groups.values()
     ]

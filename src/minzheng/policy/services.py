@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import audit_record
 
 from . import hooks, selectors
-from .models import HukouScope, ParameterStatus, PolicyParameter
+from .models import LIVE_STATUSES, HukouScope, ParameterStatus, PolicyParameter
 from .specs import YEAR, ParameterSpec, format_number, parameter_specs, value_problems
 
 DEFAULT_FIXTURE = Path(__file__).parent / "fixtures" / "policy_default.json"
@@ -176,6 +177,7 @@ def policy_parameter_propose(
     source: str,
     region_prefix: str = "",
     hukou_type: str = "",
+    batch: str = "",
 ) -> PolicyParameter:
     """Propose a new dated value (never an edit in place). It is not used anywhere until a second city
     officer approves it; every problem with the entry is reported at once and nothing is saved."""
@@ -214,6 +216,7 @@ def policy_parameter_propose(
                 dataset="edited",
                 status=ParameterStatus.PROPOSED,
                 created_by=actor,
+                batch=batch,
             )
     except IntegrityError:
         raise ValidationError("同一参数、区划、城乡类别和生效日期已有待复核或已批准的调整") from None
@@ -258,11 +261,65 @@ def _refuse_unless_allowed(actor: Any, row: PolicyParameter, action: str) -> Non
 @transaction.atomic
 def policy_proposal_approve(*, actor: Any, proposal: PolicyParameter) -> PolicyParameter:
     """The check of make-and-check: another city officer approves; the approved row closes the row in
-    force the day before its start (remembering that row's old end, so a withdrawal restores it)."""
+    force the day before its start (remembering that row's old end, so a withdrawal restores it). A row
+    that is part of a larger proposal is approved only with the whole proposal
+    (`policy_batch_approve`)."""
     require(
         actor, "policy.approve", region_code=proposal.region_prefix or None, target=f"policy:{proposal.pk}"
     )
     row = _locked(proposal)
+    if row.batch:
+        raise ValidationError("该调整是整套标准方案的一部分，须整体批准，不能单独批准")
+    return _approve(actor=actor, row=row)
+
+
+def _batch_rows(row: PolicyParameter) -> list[PolicyParameter]:
+    """Every row of the proposal `row` belongs to, locked, in the order proposed."""
+    if not row.batch:
+        return [row]
+    pks = PolicyParameter.objects.filter(batch=row.batch).order_by("pk").values_list("pk", flat=True)
+    return [_locked(PolicyParameter(pk=pk)) for pk in pks]
+
+
+@transaction.atomic
+def policy_batch_approve(
+    *, actor: Any, proposal: PolicyParameter, confirm_lower: bool = False
+) -> list[PolicyParameter]:
+    """Approve a whole proposal in one make-and-check action (every county's slot, both hukou types and
+    the ratio): all its rows or none. A proposal that lowers a standard in force is approved only with
+    `confirm_lower` (standards do not normally fall)."""
+    require(
+        actor, "policy.approve", region_code=proposal.region_prefix or None, target=f"policy:{proposal.pk}"
+    )
+    rows = _batch_rows(_locked(proposal))
+    today = timezone.localdate()
+    problems: list[str] = []
+    for row in rows:
+        refusal = selectors.proposal_refusal(actor=actor, row=row, action="approve", today=today)
+        if refusal and refusal not in problems:
+            problems.append(refusal)
+    if problems:
+        raise ValidationError(problems)
+    drops = selectors.standard_drops(rows)
+    if drops and not confirm_lower:
+        raise ValidationError(
+            "该方案将降低现行低保标准（" + "；".join(drops) + "），请核实后勾选“确认降低标准”再批准"
+        )
+    approved = [_approve(actor=actor, row=row) for row in rows]
+    if len(rows) > 1:
+        audit_record(
+            actor=actor,
+            event_type=AuditEvent.DECISION,
+            target_type="policy",
+            target_id=rows[0].pk,
+            region_code="",
+            detail="整体批准低保标准调整方案",
+            new={"proposals": [r.pk for r in rows], "lowered": drops},
+        )
+    return approved
+
+
+def _approve(*, actor: Any, row: PolicyParameter) -> PolicyParameter:
     _refuse_unless_allowed(actor, row, "approve")
     latest = _latest_approved(row.key, row.region_prefix, row.hukou_type)
     # Checked again: the spec, the region tree or the slot may have changed since it was proposed.
@@ -360,17 +417,29 @@ def policy_proposal_withdraw(*, actor: Any, proposal: PolicyParameter, note: str
     require(
         actor, "policy.propose", region_code=proposal.region_prefix or None, target=f"policy:{proposal.pk}"
     )
-    row = _locked(proposal)
-    _refuse_unless_allowed(actor, row, "withdraw")
     note = _note(note, required=False)
-    return _undo(
-        actor=actor,
-        row=row,
-        status=ParameterStatus.WITHDRAWN,
-        note=note,
-        event=AuditEvent.UPDATE,
-        detail="撤回政策参数调整",
-    )
+    rows = _live_batch(proposal)
+    for row in rows:
+        _refuse_unless_allowed(actor, row, "withdraw")
+    # the whole proposal together
+    undone = [
+        _undo(
+            actor=actor,
+            row=row,
+            status=ParameterStatus.WITHDRAWN,
+            note=note,
+            event=AuditEvent.UPDATE,
+            detail="撤回政策参数调整",
+        )
+        for row in reversed(rows)
+    ]
+    return next((r for r in undone if r.pk == proposal.pk), undone[0])
+
+
+def _live_batch(proposal: PolicyParameter) -> list[PolicyParameter]:
+    """The row, or every still live row of its proposal (withdrawn or rejected together)."""
+    row = _locked(proposal)
+    return [r for r in _batch_rows(row) if r.status in LIVE_STATUSES] or [row]
 
 
 @transaction.atomic
@@ -379,34 +448,27 @@ def policy_proposal_reject(*, actor: Any, proposal: PolicyParameter, note: str) 
     require(
         actor, "policy.approve", region_code=proposal.region_prefix or None, target=f"policy:{proposal.pk}"
     )
-    row = _locked(proposal)
-    _refuse_unless_allowed(actor, row, "reject")
     note = _note(note, required=True)
-    return _undo(
-        actor=actor,
-        row=row,
-        status=ParameterStatus.REJECTED,
-        note=note,
-        event=AuditEvent.DECISION,
-        detail="驳回政策参数调整",
-    )
+    rows = _live_batch(proposal)
+    for row in rows:
+        _refuse_unless_allowed(actor, row, "reject")
+    undone = [
+        _undo(
+            actor=actor,
+            row=row,
+            status=ParameterStatus.REJECTED,
+            note=note,
+            event=AuditEvent.DECISION,
+            detail="驳回政策参数调整",
+        )
+        for row in reversed(rows)
+    ]
+    return next((r for r in undone if r.pk == proposal.pk), undone[0])
 
 
 # ---------------------------------------------------------------- standards linked to consumption
 def _consumption_problems(entry: selectors.ConsumptionEntry, effective_from: Any, source: str) -> list[str]:
-    specs = parameter_specs()
-    problems: list[str] = []
-    hukou = dict(HukouScope.choices)
-    for h in selectors.LINKED_HUKOU:
-        spent = entry.consumption.get(h)
-        if spent is None:
-            problems.append(f"请填写上年{hukou[h]}居民人均消费支出")
-            continue
-        label = f"上年{hukou[h]}居民人均消费支出"
-        found = value_problems(specs[selectors.CONSUMPTION_KEY], spent, label=label)
-        problems += found or ([f"“{label}”应大于0"] if spent <= 0 else [])
-    found = value_problems(specs[selectors.RATIO_KEY], entry.ratio, label="挂钩比例")
-    problems += found or (["“挂钩比例”应大于0"] if entry.ratio <= 0 else [])
+    problems = selectors.consumption_entry_problems(entry)
     if not isinstance(effective_from, dt.date) or effective_from.day != 1:
         problems.append("请选择执行月份")
     elif effective_from <= timezone.localdate():
@@ -457,6 +519,7 @@ def policy_consumption_record(
         problems.append("请填写数据来源（统计公报名称）")
     if problems or start is None:
         raise ValidationError(problems)
+    batch = uuid.uuid4().hex
     return [
         policy_parameter_propose(
             actor=actor,
@@ -465,6 +528,7 @@ def policy_consumption_record(
             effective_from=start,
             source=source.strip(),
             hukou_type=h,
+            batch=batch,
         )
         for h in selectors.LINKED_HUKOU
     ]
@@ -488,7 +552,10 @@ def policy_consumption_adopt(
     problems = _consumption_problems(entry, effective_from, source)
     if problems:
         raise ValidationError(problems)
-    year = effective_from.year - 1
+    # the figures entered are last year's, as the page asks for them: name that year (not the year before
+    # the effective month, which for a January start is this year, whose figures are not yet published)
+    year = timezone.localdate().year - 1
+    batch = uuid.uuid4().hex
     rows: list[PolicyParameter] = []
     for region_prefix, hukou_type in selectors.standard_slots(on=effective_from):
         spent = entry.consumption[hukou_type]
@@ -502,6 +569,7 @@ def policy_consumption_adopt(
                 source=source.strip() + basis,
                 region_prefix=region_prefix,
                 hukou_type=hukou_type,
+                batch=batch,
             )
         )
     in_force = selectors.policy_resolve(on=effective_from, region_code="", hukou_type="").values
@@ -514,6 +582,7 @@ def policy_consumption_adopt(
                 value=entry.ratio,
                 effective_from=effective_from,
                 source=source.strip(),
+                batch=batch,
             )
         )
     audit_record(

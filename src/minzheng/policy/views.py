@@ -20,7 +20,13 @@ from minzheng.core.views import service_errors
 
 from . import services
 from .models import HukouScope, PolicyParameter
-from .selectors import ConsumptionEntry, consumption_page, consumption_pending, policy_page
+from .selectors import (
+    ConsumptionEntry,
+    consumption_entry_problems,
+    consumption_page,
+    consumption_pending,
+    policy_page,
+)
 
 
 @login_required
@@ -81,7 +87,12 @@ def decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     row = get_object_or_404(PolicyParameter.objects.defer("value"), pk=pk)  # read safely by the service
     note = request.POST.get("note", "")
     with service_errors(request):
-        if action == "approve":
+        if action == "approve" and row.batch:
+            services.policy_batch_approve(
+                actor=request.user, proposal=row, confirm_lower=request.POST.get("confirm_lower") == "1"
+            )
+            messages.success(request, _("已整体批准该方案，自生效日期起用于试算、审批、发放和监测"))
+        elif action == "approve":
             services.policy_proposal_approve(actor=request.user, proposal=row)
             messages.success(request, _("已批准，自生效日期起用于试算、审批、发放和监测"))
         elif action == "reject":
@@ -170,6 +181,7 @@ def consumption(request: HttpRequest) -> HttpResponse:
     except Denied as e:
         return HttpResponseForbidden(e.messages[0])
     data = request.POST if request.method == "POST" else request.GET
+    trial = data.get("action") == "trial"
     form = {name: data.get(name, "").strip() for name in FIELDS}
     entry = None
     if request.method == "POST" and data.get("action") == "record":
@@ -195,7 +207,7 @@ def consumption(request: HttpRequest) -> HttpResponse:
         if done:
             return done
         return _consumption_page(request, None, form, recorded)
-    if request.method == "POST":
+    if request.method == "POST" and not trial:
 
         def adopt() -> list[PolicyParameter]:
             return services.policy_consumption_adopt(
@@ -213,9 +225,14 @@ def consumption(request: HttpRequest) -> HttpResponse:
         )
         if done:
             return done
-    elif any(form[name] for name in ("consumption_urban", "consumption_rural", "ratio")):
+    elif trial:
+        # 试算 is a POST (the token never ends up in an address); the figures are bounded as in adoption
         try:
             entry = _entry(data)
+            problems = consumption_entry_problems(entry)
+            if problems:
+                raise ValidationError(problems)
         except ValidationError as e:
+            entry = None
             messages.error(request, "；".join(e.messages))
     return _consumption_page(request, entry, form)
