@@ -144,6 +144,7 @@ def test_a_household_members_death_waits_for_the_re_decision_and_the_head_follow
     page.click("#funeral-stop button")
     assert "待遇已停发" in page.inner_text("#funeral-state")
     assert "复核已决定：继续保障" in page.inner_text("#funeral-stops")
+    assert "家庭待遇已重新核定为每月" in page.inner_text("#funeral-stops")  # as the receipt says
 
     _sign_in(page, base, head.id_number)
     page.click("#citizen-funeral")
@@ -151,8 +152,8 @@ def test_a_household_members_death_waits_for_the_re_decision_and_the_head_follow
     page.wait_for_selector("#funeral-family-steps")
     steps = page.inner_text("#funeral-family-steps")
     assert "停发各项待遇" in steps and "已办结" in steps and "需携带" in steps
-    family_stops = page.inner_text("#funeral-family-stops")
-    assert "家庭待遇已重新核定为每月" in family_stops and "复核#" not in family_stops
+    redecided = page.inner_text("#funeral-family-redecided")  # its own heading: it goes on, not stopped
+    assert "家庭待遇已重新核定为每月" in redecided and "复核#" not in redecided
     assert "J3708112026002" not in page.content()
     assert page.evaluate("document.documentElement.scrollWidth") <= 400
     assert mother.pk

@@ -76,3 +76,19 @@ def test_a_refused_patrol_keeps_the_route_and_the_day(staff):
     assert r.status_code == 200 and "时间格式" in html
     assert 'value="火车站—运河"' in html and f'value="{day}"' in html
     assert not Patrol.objects.exists()
+
+
+def test_a_refused_exit_date_is_kept_with_the_error_next_to_the_form(staff, unknown_intake):
+    stay = unknown_intake(days_ago=3)
+    bad = (timezone.localdate() - dt.timedelta(days=30)).isoformat()  # before the intake
+    r = _client(staff["officer"]).post(
+        f"/vagrants/stay/{stay.pk}/exit/", {"kind": "left", "on": bad, "note": "自行离站"}
+    )
+    html = r.content.decode()
+    assert r.status_code == 200
+    form = html[html.index('id="exit-error"') : html.index("</form>", html.index('id="exit-form"'))]
+    assert "离站日期应在入站之日至今天之间" in form
+    assert f'value="{bad}"' in form and 'value="自行离站"' in form and 'value="left" selected' in form
+    assert 'aria-invalid="true"' in form
+    stay.refresh_from_db()
+    assert stay.state == "in_station"

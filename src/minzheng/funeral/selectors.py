@@ -108,28 +108,31 @@ def case_steps(case: FuneralCase) -> list[StepStatus]:
 
 
 def case_stops(case: FuneralCase) -> list[BenefitStop]:
-    """The case's stops; a household re-decision carries `review_state`: the assistance review's outcome
-    (继续保障, 调整金额 …) or "" while it is undecided."""
-    from minzheng.assistance.selectors import reviews_state
-
-    stops = list(case.stops.order_by("programme", "pk"))
-    state = reviews_state(review_ids=[s.review_ref for s in stops if s.review_ref])
-    for s in stops:
-        s.review_state = state.get(s.review_ref or 0, "")  # type: ignore[attr-defined]
-    return stops
-
-
-def family_stops(stops: list[BenefitStop]) -> list[BenefitStop]:
-    """The stops as the family reads them (`case_stops` first): a household benefit being re-decided
-    carries `family_amount`, the monthly amount the decided review leaves (None while undecided or when
-    it ends); the templates say it plainly (将重新核定 / 已重新核定为每月N元) and never show the clerk's
-    note, the review's number or the rule's estimate, which stay on the case page."""
+    """The case's stops, each household re-decision with the assistance review's outcome read once for
+    every page (the clerk's case page, the family's receipt and 指尖办 read the same state): `review_state`
+    is the outcome's label (继续保障, 调整金额 …), "" while undecided; `family_amount` is the monthly amount
+    the decided review leaves (the adjusted or unchanged amount), None while undecided or when it ends.
+    The templates say it plainly (将重新核定 / 已重新核定为每月N元); the clerk's note written when the stop
+    was made (the rule's estimate) is shown only while the review is undecided."""
+    from minzheng.assistance.models import ReviewOutcome
     from minzheng.assistance.selectors import reviews_amount
 
+    stops = list(case.stops.order_by("programme", "pk"))
     decided = reviews_amount(review_ids=[s.review_ref for s in stops if s.review_ref])
+    labels = dict(ReviewOutcome.choices)
     for s in stops:
-        s.family_amount = decided.get(s.review_ref or 0, ("", None))[1]  # type: ignore[attr-defined]
+        outcome, amount = decided.get(s.review_ref or 0, ("", None))
+        s.review_state = str(labels.get(outcome, "")) if outcome else ""  # type: ignore[attr-defined]
+        s.family_amount = amount if outcome else None  # type: ignore[attr-defined]
     return stops
+
+
+def stops_split(stops: list[BenefitStop]) -> tuple[list[BenefitStop], list[BenefitStop]]:
+    """The stops as the family's receipt lists them (`case_stops` first): the benefits stopped (ended,
+    voided, already ended) and, under their own heading, the household benefits re-decided (or still
+    being re-decided) — a re-decided benefit goes on and is not "stopped"."""
+    redecided = [s for s in stops if s.action == StopAction.REDECIDE]
+    return [s for s in stops if s.action != StopAction.REDECIDE], redecided
 
 
 def urn_price_range(*, region_code: str, on: dt.date) -> tuple[int, int]:

@@ -599,9 +599,11 @@ AUTHORITY_LETTERS = {
 
 
 @transaction.atomic
-def funeral_letter_reveal(*, actor: Any, case: FuneralCase, kind: str, ip: str = "") -> str:
-    """The full ID number for printing a letter to the police station, the medical-insurance or the
-    pension office: one audited reveal per print (the row names the letter and holds no number)."""
+def funeral_letter_reveal(*, actor: Any, case: FuneralCase, kind: str, ip: str = "") -> tuple[str, str]:
+    """The full ID number and, on the letters to the medical-insurance and pension offices (which must
+    call the family), the family contact's full phone, for printing a letter to the police station or
+    those offices: one audited reveal per print (the row names the letter and what it shows, and holds
+    no number). Returns (ID number, phone — "" when the letter carries none)."""
     _require(actor, case.region_code, f"funeral_case:{case.pk}")
     if kind not in AUTHORITY_LETTERS:
         raise ValidationError("该文书不含完整身份证号")
@@ -611,17 +613,21 @@ def funeral_letter_reveal(*, actor: Any, case: FuneralCase, kind: str, ip: str =
     person = case.person
     if not person.is_identified:
         raise ValidationError(f"{person.name}尚未识别身份，没有身份证号")
+    phone = ""
+    if kind in ("medical", "pension") and case.family_phone_enc:
+        phone = crypto.decrypt(case.family_phone_enc)
+    shown = f"{person.name}的完整身份证号" + ("及家属联系人的完整电话" if phone else "")
     audit_record(
         actor=actor,
         event_type=AuditEvent.REVEAL,
         target_type="funeral_case.letter",
         target_id=case.pk,
         region_code=case.region_code,
-        detail=f"打印{title}（含{person.name}的完整身份证号）",
+        detail=f"打印{title}（含{shown}）",
         ip=ip,
-        new={"kind": kind, "person": person.pk},
+        new={"kind": kind, "person": person.pk, "family_phone": bool(phone)},
     )
-    return person.id_number
+    return person.id_number, phone
 
 
 def cases_export(*, actor: Any, cases: list[FuneralCase]) -> bytes:

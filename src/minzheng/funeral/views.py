@@ -229,10 +229,10 @@ def letter(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     c = _case_or_404(request, pk)
     if kind not in LETTERS:
         raise Http404("未知的文书")
-    full = ""
+    full, phone = "", ""
     if request.method == "POST":
         try:
-            full = services.funeral_letter_reveal(
+            full, phone = services.funeral_letter_reveal(
                 actor=request.user, case=c, kind=kind, ip=client_ip(request)
             )
         except Denied as e:
@@ -243,7 +243,7 @@ def letter(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     ctx = selectors.case_page(actor=request.user, case=c)
     if kind == "receipt":  # handed to the family: no internal notes of the lines (carers, visitors)
         ctx["services"] = selectors.family_services(ctx["services"])
-        ctx["stops"] = selectors.family_stops(ctx["stops"])
+        ctx["stops"], ctx["redecided"] = selectors.stops_split(ctx["stops"])
     ctx.update(
         {
             "kind": kind,
@@ -252,6 +252,7 @@ def letter(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             "number": selectors.letter_number(c, kind),
             "today": timezone.localdate(),
             "id_shown": full or c.person.id_masked,
+            "phone_shown": phone or c.family_phone_masked,
             "printable": bool(full),
             "may_print_full": kind in services.AUTHORITY_LETTERS and not full,
         }
@@ -452,6 +453,7 @@ def family_case(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("未找到该事项")
     from minzheng.programmes.services import death_effects_recorded
 
+    stops, redecided = selectors.stops_split(selectors.case_stops(c))
     response = render(
         request,
         "funeral/family_case.html",
@@ -461,7 +463,8 @@ def family_case(request: HttpRequest, pk: int) -> HttpResponse:
             "state_label": FUNERAL.state_label(c.state),
             "steps": selectors.family_steps(c),
             "services": selectors.family_services(death_effects_recorded(person=c.person)),
-            "stops": selectors.family_stops(selectors.case_stops(c)),
+            "stops": stops,
+            "redecided": redecided,
         },
     )
     response["Cache-Control"] = "no-store"

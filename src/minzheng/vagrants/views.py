@@ -157,9 +157,14 @@ def _stay_or_404(request: HttpRequest, pk: int) -> Any:
     return stay
 
 
-def _stay_page(request: HttpRequest, s: Any, typed: dict[str, Any] | None = None) -> HttpResponse:
+def _stay_page(
+    request: HttpRequest,
+    s: Any,
+    typed: dict[str, Any] | None = None,
+    errors: dict[str, list[str]] | None = None,
+) -> HttpResponse:
     """The stay page; after a refused form, `typed` holds that form's fields as typed ({action: POST}), so
-    only that form shows them again."""
+    only that form shows them again, and `errors` the refusal shown next to that form ({action: [msg]})."""
     ctx = selectors.stay_page(actor=request.user, stay=s)
     tracing = ctx["tracing"]
     ctx["candidates"] = (
@@ -176,6 +181,7 @@ def _stay_page(request: HttpRequest, s: Any, typed: dict[str, Any] | None = None
         photo_note=PHOTO_NOTE,
         cascade=region_cascade(actor=request.user, selected=cascade_value(typed.get("tracing", {}))),
         typed=typed,
+        form_errors=errors or {},
     )
     return render(request, "vagrants/stay.html", ctx)
 
@@ -275,8 +281,15 @@ def stay_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     done = posted(request, lambda: do(request, s), ok=ok, then=lambda _: redirect("vagrants-stay", pk=s.pk))
     if done:
         return done
-    # Refused: the page again (as it is now, nothing changed) with what was typed in that form.
-    return _stay_page(request, _stay_or_404(request, pk), typed={action: request.POST})
+    # Refused: the page again (as it is now, nothing changed) with what was typed in that form. The exit
+    # form sits at the foot of a long page: its refusal is shown next to it (not only at the top), so the
+    # worker sees why the date or the way out was refused where they typed it.
+    errors: list[str] = []
+    if action == "exit":
+        errors = [str(m.message) for m in messages.get_messages(request) if m.level == messages.ERROR]
+    return _stay_page(
+        request, _stay_or_404(request, pk), typed={action: request.POST}, errors={action: errors}
+    )
 
 
 # ---------------------------------------------------------------- tracing
