@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from minzheng.accounts.models import Role
 from minzheng.assistance.models import Review
 from minzheng.benefits.models import Enrolment
 from minzheng.funeral import selectors, services
 from minzheng.funeral.models import BenefitStop
+from tests.conftest import VILLAGE_A
 
 from .conftest import DEATH, MONTHS, enrol, open_case, through_subsidy
 
@@ -73,8 +77,13 @@ def test_an_enrolment_already_ended_before_the_death_is_left_alone(clerk, elder,
     assert high_age.last_month == MONTHS[0] and high_age.end_reason == "迁出"
 
 
+@pytest.fixture
+def county(make_user):
+    return make_user(Role.COUNTY_OFFICER, VILLAGE_A[:6])
+
+
 def test_a_dibao_household_where_others_live_on_is_flagged_for_re_decision_not_ended(
-    clerk, make_household, home
+    clerk, county, make_household, home
 ):
     hh = make_household(size=2)
     head = hh.memberships.get(relation="head").person
@@ -90,19 +99,25 @@ def test_a_dibao_household_where_others_live_on_is_flagged_for_re_decision_not_e
     assert stop.review_ref == review.pk and case.state == "subsidised"
     assert "无法按规则估算" in stop.note and "预计每月" not in stop.note
     assert "原申请的申报收入" in stop.note and "家庭经济状况核对报告" in stop.note
-    todo = selectors.redecide_todo(clerk, DEATH)
-    assert todo.count == 1 and "最低生活保障" in todo.items[0].note
+    # the to-do goes to who decides the review (the county), not to the desk that cannot
+    assert selectors.redecide_todo(clerk, DEATH).count == 0
+    todo = selectors.redecide_todo(county, DEATH)
+    assert todo.count == 1 and "最低生活保障" in todo.items[0].note and todo.url == "/assistance/reviews/"
 
 
-def test_the_re_decision_to_do_goes_once_the_household_benefit_is_changed(clerk, make_household, home):
+def test_the_re_decision_to_do_goes_once_the_household_benefit_is_changed(
+    clerk, county, make_household, home
+):
     from minzheng.benefits.services import enrolment_end
 
     hh = make_household(size=2)
     head = hh.memberships.get(relation="head").person
     dibao = enrol(head, "dibao", 1200, household=hh)
     _stop(clerk, head, home)
+    assert selectors.redecide_todo(county, DEATH).count == 1
     enrolment_end(actor=clerk, enrolment=dibao, last_month=AUGUST, reason="重新核定")
-    assert selectors.redecide_todo(clerk, DEATH).count == 0
+    Review.objects.filter(enrolment=dibao).update(outcome="stop")  # what the decision records
+    assert selectors.redecide_todo(county, DEATH).count == 0
 
 
 def test_a_dibao_household_whose_only_member_died_is_ended(clerk, make_household, home):

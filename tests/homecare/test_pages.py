@@ -108,7 +108,7 @@ def test_a_missing_carer_or_provider_in_a_form_gets_a_chinese_message_not_a_500(
     r = c.post("/homecare/settlements/", {"provider": "987654", "month": "2026-01"}, follow=True)
     assert r.status_code == 200 and "请选择服务商" in r.content.decode()
     r = c.post("/homecare/settlements/", {"provider": provider.pk, "month": "bad"}, follow=True)
-    assert r.status_code == 200 and "请选择服务商和结算月" in r.content.decode()
+    assert r.status_code == 200 and "请选择结算月（年-月" in r.content.decode()
 
 
 def test_the_order_list_exports_to_excel_with_masked_ids_and_the_export_is_audited(

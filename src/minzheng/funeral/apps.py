@@ -33,7 +33,7 @@ class FuneralConfig(AppConfig):
                 todos=(
                     ("funeral.handle", selectors.open_todo),
                     ("funeral.handle", selectors.overdue_todo),
-                    ("funeral.handle", selectors.redecide_todo),
+                    (selectors.DECIDE, selectors.redecide_todo),
                 ),
                 permissions=("funeral.handle",),
             )

@@ -271,27 +271,42 @@ def overdue_todo(actor: Any, on: dt.date) -> Todo:
     )
 
 
-def redecide_stops(actor: Any) -> QuerySet[BenefitStop]:
-    """Household benefits a death left open for re-decision, until the household's enrolment changes."""
-    return scoped(PERMISSION, BenefitStop.objects.all(), actor).filter(
-        action=StopAction.REDECIDE, enrolment__last_month__isnull=True
+DECIDE = "assistance.decide"  # who decides a household's re-decision (复核): the county, not the desk
+
+
+def _undecided(qs: QuerySet[BenefitStop]) -> QuerySet[BenefitStop]:
+    """Household benefits a death left open for re-decision and not yet re-decided: the assistance
+    review the stop opened is undecided (a stop without a review: until the enrolment changes)."""
+    from minzheng.assistance.models import Review
+
+    return qs.filter(action=StopAction.REDECIDE).filter(
+        Q(review_ref__isnull=True, enrolment__last_month__isnull=True)
+        | Q(review_ref__in=Review.objects.filter(outcome="").values("pk"))
     )
 
 
+def redecide_stops(actor: Any) -> QuerySet[BenefitStop]:
+    """The funeral desk's view: its cases whose household benefit still waits for re-decision."""
+    return _undecided(scoped(PERMISSION, BenefitStop.objects.all(), actor))
+
+
 def redecide_todo(actor: Any, on: dt.date) -> Todo:
-    qs = redecide_stops(actor).select_related("case__person").order_by("pk")
+    """For those who decide the re-decision (assistance.decide), in their region: the desk that handles
+    the funeral cannot act on it, so it is not their to-do. Items lead to the reviews they decide."""
+    qs = _undecided(scoped(DECIDE, BenefitStop.objects.all(), actor)).select_related("case__person")
+    reviews = reverse("reviews")
     return Todo(
         key="funeral-redecide",
         title="家庭成员死亡待重新核定待遇",
         count=qs.count(),
-        url=reverse("funeral-cases") + "?redecide=1",
+        url=reviews,
         items=[
             Item(
                 label=s.case.person.name,
-                url=reverse("funeral-case", args=[s.case_id]),
-                note=f"{s.get_programme_display()}：家庭仍有在世成员，请重新核定",
+                url=reviews,
+                note=f"{s.get_programme_display()}：家庭仍有在世成员，请在定期核查中重新核定",
             )
-            for s in qs[:5]
+            for s in qs.order_by("pk")[:5]
         ],
         empty="无待重新核定",
     )
