@@ -165,6 +165,7 @@ def run(a: argparse.Namespace) -> None:
         f"monthly sync against last month's file ({changed:,} changed rows): {sync_s:.1f} s, "
         f"{s['changes']:,} changes recorded, compared with the {s['compared_with']}"
     )
+    print(f"  seconds by step: {s['steps']}")
     if not a.skip_full:  # the reference: the same kind of month compared row by row with the registry
         changed = next_month(work / "2025-07", work / "2025-08")
         t = time.perf_counter()
@@ -174,6 +175,7 @@ def run(a: argparse.Namespace) -> None:
             f"monthly sync against the registry ({changed:,} changed rows): {full_s:.1f} s, "
             f"{s['changes']:,} changes recorded; ratio registry/file {full_s / sync_s:.1f}x"
         )
+        print(f"  seconds by step: {s['steps']}")
     print(f"peak RSS {peak_rss_mb():.0f} MB")
 
 

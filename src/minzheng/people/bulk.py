@@ -376,6 +376,14 @@ def _load(
     started: float,
     full: bool,
 ) -> dict[str, Any]:
+    steps: dict[str, float] = {}  # seconds per step, kept with the load (where a month's time went)
+    mark = [started]
+
+    def lap(step: str) -> None:
+        now = time.perf_counter()
+        steps[step] = round(now - mark[0], 2)
+        mark[0] = now
+
     for t in TEMP_TABLES:
         sql.run(f"DROP TABLE IF EXISTS {t}")
     if sql.pg:  # the city's joins, groupings and sorts in memory rather than in spill files
@@ -387,6 +395,7 @@ def _load(
     previous = RegistryLoad.objects.order_by("-created_at", "-id").first()
     digest = _digest(persons_file)
     diff = None if fresh or full or previous is None else _file_diff(persons_file, previous)
+    lap("compare_files")
     person_cols = ["line", "id_number", "id_hash", *(["id_number_enc"] if fresh else []), *PERSON_COLUMNS[1:]]
     sql.run(
         f"CREATE TEMP TABLE {STAGE} (line bigint PRIMARY KEY, "
@@ -413,6 +422,7 @@ def _load(
     ):
         sql.fill(STAGE, [*person_cols, "reason"], batch)
     _mark(sql, STAGE, repeats.reasons())
+    lap("stage")
     # No index on the staging table: every statement below joins it whole (hash joins), and a per-row
     # lookup goes the other way, into the registry's own indexes.
     if sql.pg:
@@ -439,6 +449,7 @@ def _load(
     if diff is not None:
         _stage_gone(sql, diff[1])
         ctx.gone = True
+    lap("find_changes")
     counts: dict[str, Any] = {"mode": str(mode), "rows": rows}
     counts["compared_with"] = "file" if diff else "registry"
     counts["field_changes"], counts["moves"] = _apply_changes(ctx)
@@ -449,9 +460,11 @@ def _load(
         ctx, batch_size, staged=fresh
     )
     _rebuild(sql, rebuild, ("people_household", "people_person"))
+    lap("persons_households")
     rebuild = _bare(sql, "people_membership") if bare else []
     counts["household_changes"], counts["left"] = _apply_memberships(ctx)
     _rebuild(sql, rebuild, ("people_membership",))
+    lap("memberships")
 
     deaths_file = _source_file(snapshot, "deaths")
     counts["deaths"] = 0
@@ -479,6 +492,8 @@ def _load(
             [load.pk, source],
         )
     counts["rejected"] = rejected
+    lap("deaths_rejects")
+    counts["steps"] = steps
     counts["changes"] = (
         sum(
             counts[k]
