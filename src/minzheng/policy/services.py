@@ -417,29 +417,30 @@ def policy_proposal_withdraw(*, actor: Any, proposal: PolicyParameter, note: str
     require(
         actor, "policy.propose", region_code=proposal.region_prefix or None, target=f"policy:{proposal.pk}"
     )
-    note = _note(note, required=False)
-    rows = _live_batch(proposal)
-    for row in rows:
-        _refuse_unless_allowed(actor, row, "withdraw")
-    # the whole proposal together
+    return _undo_batch(
+        actor=actor,
+        proposal=proposal,
+        action="withdraw",
+        status=ParameterStatus.WITHDRAWN,
+        note=_note(note, required=False),
+        event=AuditEvent.UPDATE,
+        detail="撤回政策参数调整",
+    )
+
+
+def _undo_batch(
+    *, actor: Any, proposal: PolicyParameter, action: str, status: str, note: str, event: str, detail: str
+) -> PolicyParameter:
+    """Withdraw or reject the whole proposal together: every still live row of its batch (or the row)."""
+    row = _locked(proposal)
+    rows = [r for r in _batch_rows(row) if r.status in LIVE_STATUSES] or [row]
+    for r in rows:
+        _refuse_unless_allowed(actor, r, action)
     undone = [
-        _undo(
-            actor=actor,
-            row=row,
-            status=ParameterStatus.WITHDRAWN,
-            note=note,
-            event=AuditEvent.UPDATE,
-            detail="撤回政策参数调整",
-        )
-        for row in reversed(rows)
+        _undo(actor=actor, row=r, status=status, note=note, event=event, detail=detail)
+        for r in reversed(rows)
     ]
     return next((r for r in undone if r.pk == proposal.pk), undone[0])
-
-
-def _live_batch(proposal: PolicyParameter) -> list[PolicyParameter]:
-    """The row, or every still live row of its proposal (withdrawn or rejected together)."""
-    row = _locked(proposal)
-    return [r for r in _batch_rows(row) if r.status in LIVE_STATUSES] or [row]
 
 
 @transaction.atomic
@@ -448,22 +449,15 @@ def policy_proposal_reject(*, actor: Any, proposal: PolicyParameter, note: str) 
     require(
         actor, "policy.approve", region_code=proposal.region_prefix or None, target=f"policy:{proposal.pk}"
     )
-    note = _note(note, required=True)
-    rows = _live_batch(proposal)
-    for row in rows:
-        _refuse_unless_allowed(actor, row, "reject")
-    undone = [
-        _undo(
-            actor=actor,
-            row=row,
-            status=ParameterStatus.REJECTED,
-            note=note,
-            event=AuditEvent.DECISION,
-            detail="驳回政策参数调整",
-        )
-        for row in reversed(rows)
-    ]
-    return next((r for r in undone if r.pk == proposal.pk), undone[0])
+    return _undo_batch(
+        actor=actor,
+        proposal=proposal,
+        action="reject",
+        status=ParameterStatus.REJECTED,
+        note=_note(note, required=True),
+        event=AuditEvent.DECISION,
+        detail="驳回政策参数调整",
+    )
 
 
 # ---------------------------------------------------------------- standards linked to consumption
